@@ -1,0 +1,59 @@
+import AkanaDomain
+import Dispatch
+import DispatchHTTP
+import Logging
+import SQLiteStore
+
+/// The emulator's HTTP handler: routes each request, turns every failure into an Akana fault in the
+/// negotiated form, and logs one line per request (method, path, status, duration, request id).
+public final class AkanaApplication: HTTPHandler {
+    private let router: Router
+    private let logger: Logger
+
+    public init(router: Router, logger: Logger) {
+        self.router = router
+        self.logger = logger
+    }
+
+    public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let response = respond(to: request)
+        let micros = (DispatchTime.now().uptimeNanoseconds &- started) / 1000
+        if logger.logLevel <= .info {
+            logger.info("\(request.method.rawValue) \(request.path) \(response.status.code) \(micros / 1000).\(String(format: "%03d", Int(micros % 1000)))ms id=\(request.id)")
+        }
+        responder.respond(response)
+    }
+
+    /// Routes and runs the request; never throws.
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        switch router.resolve(method: request.method, segments: request.pathSegments) {
+        case .matched(let handler, let parameters):
+            do {
+                return try handler(RouteRequest(http: request, parameters: parameters))
+            } catch let error as APIError {
+                return FaultRenderer.response(for: error, accept: request.headers["Accept"])
+            } catch let error as DomainError {
+                return FaultRenderer.response(for: APIError(error), accept: request.headers["Accept"])
+            } catch {
+                logger.error("\(request.method.rawValue) \(request.path) failed: \(String(reflecting: error)) id=\(request.id)")
+                return FaultRenderer.response(for: Self.serverError(error), accept: request.headers["Accept"])
+            }
+        case .methodNotAllowed(let allowed):
+            let error = APIError(
+                .methodNotAllowed, "Method \(request.method.rawValue) is not allowed on \(request.path); allowed: \(allowed.map(\.rawValue).joined(separator: ", ")).",
+                headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
+            return FaultRenderer.response(for: error, accept: request.headers["Accept"])
+        case .notFound:
+            return FaultRenderer.response(for: .notFound("The resource could not be found: \(request.path)"), accept: request.headers["Accept"])
+        }
+    }
+
+    /// A database that is busy beyond its timeout asks the client to retry; anything else is a 500.
+    private static func serverError(_ error: any Error) -> APIError {
+        if let error = error as? DatabaseError, error.isBusy {
+            return APIError(.serviceUnavailable, "The database is busy; retry shortly.", headers: ["Retry-After": "1"])
+        }
+        return .internalError()
+    }
+}

@@ -1,0 +1,12 @@
+import Logging
+
+/// Builds the complete route table of the emulator.
+public enum AkanaRoutes {
+    public static func makeApplication(environment: APIEnvironment, logger: Logger) -> AkanaApplication {
+        var router = Router()
+        EmulatorAdminRoutes.register(into: &router, environment: environment)
+        LoginRoutes.register(into: &router, environment: environment)
+        BusinessRoutes.register(into: &router, environment: environment)
+        return AkanaApplication(router: router, logger: logger)
+    }
+}

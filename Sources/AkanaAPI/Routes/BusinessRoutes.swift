@@ -1,0 +1,23 @@
+import AkanaDomain
+import DispatchHTTP
+
+/// `/api/businesses/{BusinessID}/…`: the tenant business's settings.
+enum BusinessRoutes {
+    static func register(into router: inout Router, environment: APIEnvironment) {
+        // GET /api/businesses/{BusinessID}/settings[?IncludeSecuritySettings=true]
+        router.add(.get, "/api/businesses/{BusinessID}/settings") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let businessID = request.parameter("BusinessID")
+            guard businessID == caller.tenant.tenantBusinessID else {
+                throw APIError.notFound("Business \(businessID) was not found.")
+            }
+            var members: [(String, JSONValue)] = [("BusinessID", .string(businessID))]
+            if try request.booleanQuery("IncludeSecuritySettings", default: false) {
+                members.append(("ReadRequestCSRFSupport", .bool(caller.tenant.readRequestCSRF)))
+                members.append(("WriteRequestCSRFSupport", .bool(caller.tenant.writeRequestCSRF)))
+            }
+            return Responses.representation(.object(members), root: "BusinessSettings", choice: choice)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import AkanaDomain
+import DispatchHTTP
+import Foundation
+
+/// `/api/login…`: log in, session status, renewal, logout (akana-api.md §1).
+enum LoginRoutes {
+    static func register(into router: inout Router, environment: APIEnvironment) {
+        // POST /api/login — JSON {"email","password"} or form-encoded; exempt from CSRF.
+        router.add(.post, "/api/login") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let tenant = environment.tenant(of: request.http)
+            let (email, password) = try credentials(request)
+            let login = try environment.sessions.login(tenant: tenant, email: email, password: password)
+            var headers: HTTPHeaders = [:]
+            headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.authCookieName(tenant: tenant.fedmemberid), value: login.authCookie, httpOnly: true))
+            if tenant.readRequestCSRF || tenant.writeRequestCSRF {
+                headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.csrfCookieName(tenant: tenant.fedmemberid), value: login.session.csrfToken, httpOnly: false))
+            }
+            return Responses.representation(loginResponse(login.session, tenant: tenant), root: "LoginResponse", choice: choice, headers: headers)
+        }
+
+        // GET /api/login/status — the same LoginResponse for the current session.
+        router.add(.get, "/api/login/status") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            return Responses.representation(loginResponse(caller.session, tenant: caller.tenant), root: "LoginResponse", choice: choice)
+        }
+
+        // POST /api/login/renewToken — a new cookie; expiry extended by the inactive timeout, capped.
+        router.add(.post, "/api/login/renewToken") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let renewed = try environment.sessions.renew(caller.session)
+            let headers: HTTPHeaders = ["Set-Cookie": Cookies.setCookie(
+                name: SessionCookie.authCookieName(tenant: caller.tenant.fedmemberid), value: renewed.authCookie, httpOnly: true)]
+            return Responses.representation(loginResponse(renewed.session, tenant: caller.tenant), root: "LoginResponse", choice: choice, headers: headers)
+        }
+
+        // POST /api/login/logout — deletes the session; 200 with no body and expired cookies.
+        router.add(.post, "/api/login/logout") { request in
+            let caller = try environment.authenticate(request.http)
+            try environment.sessions.logout(caller.session)
+            return HTTPResponse(status: .ok, headers: expiredCookies(caller.tenant))
+        }
+
+        // GET /api/login/endsession — the recommended way to end a session.
+        router.add(.get, "/api/login/endsession") { request in
+            let caller = try environment.authenticate(request.http)
+            let instructions = try request.booleanQuery("returnInstructions", default: false)
+            let choice = instructions ? try request.negotiate([.json, .xml]) : nil
+            try environment.sessions.logout(caller.session)
+            let headers = expiredCookies(caller.tenant)
+            guard let choice else { return HTTPResponse(status: .ok, headers: headers) }
+            // A local (non-federated) login has no identity-provider or relying-party logout steps.
+            return Responses.representation(.object([("IDPLogoutInfo", .array([])), ("RPLogoutInfo", .array([]))]),
+                                            root: "LogoutResponse", choice: choice, headers: headers)
+        }
+    }
+
+    static func expiredCookies(_ tenant: TenantSettings) -> HTTPHeaders {
+        var headers: HTTPHeaders = [:]
+        headers.add("Set-Cookie", Cookies.expireCookie(name: SessionCookie.authCookieName(tenant: tenant.fedmemberid)))
+        if tenant.readRequestCSRF || tenant.writeRequestCSRF {
+            headers.add("Set-Cookie", Cookies.expireCookie(name: SessionCookie.csrfCookieName(tenant: tenant.fedmemberid)))
+        }
+        return headers
+    }
+
+    /// Email and password from a JSON body (`{"email","password"}`, names matched ignoring case)
+    /// or a form-encoded one.
+    static func credentials(_ request: RouteRequest) throws -> (String, String) {
+        let contentType = request.http.headers["Content-Type"] ?? ""
+        var email: String?
+        var password: String?
+        if ContentNegotiation.isFormEncoded(contentType) {
+            guard let pairs = PercentEncoding.decodeForm(String(decoding: request.http.body, as: UTF8.self)) else {
+                throw APIError.badRequest("The form-encoded login body is malformed.")
+            }
+            email = pairs.first { $0.0.lowercased() == "email" }?.1
+            password = pairs.first { $0.0.lowercased() == "password" }?.1
+        } else {
+            let body = try request.jsonObject()
+            email = body.member(caseInsensitive: "email")?.stringValue
+            password = body.member(caseInsensitive: "password")?.stringValue
+        }
+        guard let email, !email.isEmpty else { throw APIError.badRequest("The login request needs \"email\".") }
+        guard let password else { throw APIError.badRequest("The login request needs \"password\".") }
+        return (email, password)
+    }
+
+    /// The platform's LoginResponse object.
+    static func loginResponse(_ session: AuthenticatedSession, tenant: TenantSettings) -> JSONValue {
+        .object([
+            ("userName", .string(session.userName)),
+            ("userFDN", .string(session.userID)),
+            ("loginDomainID", .string(tenant.loginDomainID)),
+            ("Status", .string("Success")),
+            ("pendingNotifications", .integer(0)),
+            ("pendingTasks", .array([])),
+            ("authTokenValidUntil", .string(Timestamp.iso8601(session.expiresAt))),
+        ])
+    }
+}

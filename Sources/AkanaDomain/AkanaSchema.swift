@@ -1,0 +1,17 @@
+import SQLiteStore
+
+/// The emulator's schema: the ordered `.sql` files of the top-level `Migrations/` folder, embedded in
+/// the binary at build time by the `EmbedMigrationsPlugin` build tool.
+public enum AkanaSchema {
+    /// Every migration this binary knows, in order.
+    public static let migrations: [Migration] = EmbeddedMigrations.files.map { Migration(name: $0.name, sql: $0.sql) }
+
+    /// A migrator over `migrations`.
+    public static func migrator() throws -> Migrator {
+        try Migrator(migrations: migrations)
+    }
+
+    /// The name of the newest migration, e.g. `0001_initial.sql`: the schema version a database
+    /// migrated by this binary has.
+    public static var latestVersion: String { migrations.last?.name ?? "none" }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import SQLiteStore
+
+/// Startup work on a migrated database: the configured tenants and their settings, the
+/// session-signing key (generated once per database), and the seeded users.
+public enum PlatformBootstrap {
+    public static let signingKeyName = "session_signing_key"
+
+    /// Ensures tenants, tenant settings and the signing key exist, and creates missing seeded users.
+    /// Returns the signing key and the emails of the users created now.
+    @discardableResult
+    public static func run(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], now: Date,
+                           hasher: PasswordHasher = .init()) throws -> (signingKey: [UInt8], createdUsers: [String]) {
+        let existing = try database.read { db in
+            Set(try db.query("SELECT tenant, email FROM users").map { "\($0.string("tenant") ?? "")\n\(($0.string("email") ?? "").lowercased())" })
+        }
+        // Hash outside the write transaction: the KDF is deliberately slow.
+        let missing = users.filter { !existing.contains("\($0.tenant)\n\($0.email.lowercased())") }
+        let hashes = missing.map { hasher.hash($0.password) }
+        let stamp = Timestamp.iso8601(now)
+        let ids = IDGenerator()
+        return try database.write { db in
+            for tenant in tenants.all {
+                try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?) ON CONFLICT DO NOTHING", tenant.fedmemberid, stamp)
+                for (name, value) in [("ReadRequestCSRFSupport", tenant.readRequestCSRF), ("WriteRequestCSRFSupport", tenant.writeRequestCSRF)] {
+                    try db.run(
+                        """
+                        INSERT INTO settings (tenant, name, value, updated) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value, updated = excluded.updated
+                        WHERE settings.value <> excluded.value
+                        """, tenant.fedmemberid, name, value ? "true" : "false", stamp)
+                }
+            }
+            var created: [String] = []
+            for (user, hash) in zip(missing, hashes) {
+                guard tenants.tenant(named: user.tenant) != nil else {
+                    throw DomainError.badRequest("Seeded user \(user.email) names tenant \(user.tenant), which is not configured.")
+                }
+                let id = "\(ids.uuid()).\(user.tenant)"
+                try db.run(
+                    "INSERT INTO users (id, tenant, email, display_name, password_hash, seeded, created, updated) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+                    id, user.tenant, user.email, user.name, hash, stamp, stamp)
+                for role in user.roles {
+                    try db.run("INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING", id, role)
+                }
+                created.append(user.email)
+            }
+            try db.run("INSERT INTO emulator_state (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                       signingKeyName, Crypto.hex(Crypto.randomBytes(32)))
+            guard let hex = try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", signingKeyName)?.string("value"),
+                  let key = bytes(fromHex: hex), key.count >= 16
+            else { throw DomainError.conflict("emulator_state.\(signingKeyName) is damaged; delete that row to generate a new key.") }
+            return (key, created)
+        }
+    }
+
+    /// Emails of seeded accounts whose password is still the shipped default.
+    public static func accountsWithDefaultPassword(database: DatabasePool, hasher: PasswordHasher = .init()) throws -> [String] {
+        let rows = try database.read { db in try db.query("SELECT email, password_hash FROM users WHERE seeded = 1 ORDER BY email") }
+        return rows.compactMap { row in
+            guard let email = row.string("email"), let hash = row.string("password_hash") else { return nil }
+            return hasher.verify(SeedUser.defaultPassword, against: hash) ? email : nil
+        }
+    }
+
+    static func bytes(fromHex hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var index = 0
+        while index < digits.count {
+            guard let pair = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(pair)
+            index += 2
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,81 @@
+import CCrypto
+import Foundation
+
+/// The few cryptographic primitives the emulator needs, from OpenSSL's libcrypto.
+public enum Crypto {
+    /// Cryptographically secure random bytes (RAND_bytes).
+    public static func randomBytes(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let status = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32(count)) }
+        precondition(status == 1, "RAND_bytes failed: the system has no entropy source")
+        return bytes
+    }
+
+    /// HMAC-SHA256 of `message` under `key`.
+    public static func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 32
+        let result = key.withUnsafeBufferPointer { keyBuffer in
+            message.withUnsafeBufferPointer { messageBuffer in
+                output.withUnsafeMutableBufferPointer { outputBuffer in
+                    HMAC(EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count),
+                         messageBuffer.baseAddress, messageBuffer.count, outputBuffer.baseAddress, &length)
+                }
+            }
+        }
+        precondition(result != nil && length == 32, "HMAC-SHA256 failed")
+        return output
+    }
+
+    /// PBKDF2-HMAC-SHA256 (RFC 8018) of `password` with `salt`.
+    public static func pbkdf2SHA256(password: [UInt8], salt: [UInt8], iterations: Int, length: Int) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: length)
+        let status = password.withUnsafeBufferPointer { passwordBuffer in
+            salt.withUnsafeBufferPointer { saltBuffer in
+                output.withUnsafeMutableBufferPointer { outputBuffer in
+                    passwordBuffer.withMemoryRebound(to: CChar.self) { passwordChars in
+                        PKCS5_PBKDF2_HMAC(passwordChars.baseAddress, Int32(passwordChars.count),
+                                          saltBuffer.baseAddress, Int32(saltBuffer.count), Int32(iterations),
+                                          EVP_sha256(), Int32(length), outputBuffer.baseAddress)
+                    }
+                }
+            }
+        }
+        precondition(status == 1, "PBKDF2 failed")
+        return output
+    }
+
+    /// Compares without an early exit, so timing does not reveal how much of a secret matched.
+    public static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
+    }
+
+    /// base64url without padding (RFC 4648 §5), as in the cookie's `sig`.
+    public static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func fromBase64URL(_ text: String) -> [UInt8]? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64).map(Array.init)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            output.append(hexDigits[Int(byte >> 4)])
+            output.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

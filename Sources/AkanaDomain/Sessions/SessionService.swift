@@ -1,0 +1,169 @@
+import Foundation
+import SQLiteStore
+
+/// Logs users in and out and verifies session cookies. Sessions are rows of `sessions`, so they
+/// survive restarts; the cookie's signature key is generated once per database.
+public final class SessionService: Sendable {
+    public struct Login: Sendable {
+        public var session: AuthenticatedSession
+        /// The `AtmoAuthToken_<tenant>` cookie value.
+        public var authCookie: String
+    }
+
+    private let database: DatabasePool
+    private let clock: EmulatorClock
+    private let policy: SessionPolicy
+    private let signingKey: [UInt8]
+    private let hasher: PasswordHasher
+    private let ids = IDGenerator()
+
+    public init(database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher = .init()) {
+        self.database = database
+        self.clock = clock
+        self.policy = policy
+        self.signingKey = signingKey
+        self.hasher = hasher
+    }
+
+    private static let invalidCredentials = DomainError.unauthorized("Invalid email address or password.")
+
+    /// Checks the credentials and opens a session. Unknown users and wrong passwords get the same
+    /// fault (and take the same time); an account with too many recent failures is locked for a while.
+    public func login(tenant: TenantSettings, email: String, password: String) throws -> Login {
+        let now = clock.now()
+        let windowStart = Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration)))
+        let (user, failures) = try database.read { db in
+            let user = try db.queryFirst(
+                "SELECT id, display_name, email, password_hash FROM users WHERE tenant = ? AND email = ?", tenant.fedmemberid, email)
+            let failures = try db.query(
+                "SELECT failed_at FROM login_failures WHERE tenant = ? AND email = ? AND failed_at >= ? ORDER BY failed_at DESC",
+                tenant.fedmemberid, email, windowStart
+            ).compactMap { $0.string("failed_at").flatMap(Timestamp.parse) }
+            return (user, failures)
+        }
+        if let lockedUntil = lockedUntil(failures: failures, now: now) {
+            let seconds = Int(lockedUntil.timeIntervalSince(now).rounded(.up))
+            throw DomainError(.tooManyRequests,
+                              "Too many failed logins for this account: it is locked for \(seconds) more second(s). Try again later.")
+        }
+        guard let user, let stored = user.string("password_hash") else {
+            hasher.simulateVerification()
+            try recordFailure(tenant: tenant.fedmemberid, email: email, now: now)
+            throw Self.invalidCredentials
+        }
+        guard hasher.verify(password, against: stored) else {
+            try recordFailure(tenant: tenant.fedmemberid, email: email, now: now)
+            throw Self.invalidCredentials
+        }
+        let userID = user.string("id") ?? ""
+        let userName = user.string("display_name") ?? ""
+        let issued = Self.wholeSeconds(now)
+        let expires = issued.addingTimeInterval(min(policy.lifetime, policy.maxLifetime))
+        let cookie = SessionCookie(
+            tokenID: ids.uuid(), tenant: tenant.fedmemberid, userUUID: String(userID.prefix { $0 != "." }),
+            issueTime: Timestamp.milliseconds(issued), expirationTime: Timestamp.milliseconds(expires), userName: userName)
+        let csrf = cookie.csrfCookieValue(key: signingKey)
+        let roles = try database.write { db -> Set<String> in
+            try db.run("DELETE FROM login_failures WHERE tenant = ? AND email = ?", tenant.fedmemberid, email)
+            try db.run("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", userID, Timestamp.iso8601(issued))
+            try db.run(
+                "INSERT INTO sessions (token_id, tenant, user_id, csrf_token, started_at, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                cookie.tokenID, tenant.fedmemberid, userID, csrf, Timestamp.iso8601(issued), Timestamp.iso8601(issued), Timestamp.iso8601(expires))
+            return Set(try db.query("SELECT role FROM user_roles WHERE user_id = ?", userID).compactMap { $0.string("role") })
+        }
+        let session = AuthenticatedSession(
+            tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: userID, userName: userName,
+            email: user.string("email") ?? email, roles: roles, csrfToken: csrf, startedAt: issued, issuedAt: issued, expiresAt: expires)
+        return Login(session: session, authCookie: cookie.cookieValue(key: signingKey))
+    }
+
+    /// The session an `AtmoAuthToken_<tenant>` cookie value stands for. Missing, forged, edited,
+    /// logged-out, expired and other-tenant cookies are all refused with a 401 fault.
+    public func authenticate(tenant: TenantSettings, cookieValue: String?) throws -> AuthenticatedSession {
+        guard let cookieValue, !cookieValue.isEmpty else {
+            throw DomainError.unauthorized("Login required: the \(SessionCookie.authCookieName(tenant: tenant.fedmemberid)) cookie is missing. Log in with POST /api/login.")
+        }
+        guard let cookie = SessionCookie.verify(cookieValue, key: signingKey) else {
+            throw DomainError.unauthorized("The \(SessionCookie.authCookieName(tenant: tenant.fedmemberid)) cookie is not valid. Log in again.")
+        }
+        guard cookie.tenant == tenant.fedmemberid else {
+            throw DomainError.unauthorized("The session belongs to another tenant. Log in to \(tenant.fedmemberid).")
+        }
+        let row = try database.read { db in
+            try db.queryFirst(
+                """
+                SELECT s.user_id, s.csrf_token, s.started_at, s.issued_at, s.expires_at, u.display_name, u.email,
+                       (SELECT group_concat(role) FROM user_roles WHERE user_id = s.user_id) AS roles
+                FROM sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.token_id = ? AND s.tenant = ?
+                """, cookie.tokenID, tenant.fedmemberid)
+        }
+        guard let row, row.string("user_id") == cookie.userFDN,
+              let started = row.string("started_at").flatMap(Timestamp.parse),
+              let issued = row.string("issued_at").flatMap(Timestamp.parse),
+              let expires = row.string("expires_at").flatMap(Timestamp.parse)
+        else {
+            throw DomainError.unauthorized("The session has ended (logged out or unknown). Log in again.")
+        }
+        guard clock.now() < expires else {
+            throw DomainError.unauthorized("The session expired at \(Timestamp.iso8601(expires)). Log in again.")
+        }
+        let roles = row.string("roles").map { Set($0.split(separator: ",").map(String.init)) } ?? []
+        return AuthenticatedSession(
+            tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: cookie.userFDN, userName: row.string("display_name") ?? "",
+            email: row.string("email") ?? "", roles: roles, csrfToken: row.string("csrf_token") ?? "",
+            startedAt: started, issuedAt: issued, expiresAt: expires)
+    }
+
+    /// Extends the session by the inactive timeout, never past the active-session cap, and returns
+    /// the new cookie value.
+    public func renew(_ session: AuthenticatedSession) throws -> Login {
+        let now = Self.wholeSeconds(clock.now())
+        let cap = session.startedAt.addingTimeInterval(policy.maxLifetime)
+        let expires = min(now.addingTimeInterval(policy.lifetime), cap)
+        guard expires > now else {
+            throw DomainError.unauthorized("The session reached its maximum length and cannot be renewed. Log in again.")
+        }
+        let changed = try database.write { db in
+            try db.run("UPDATE sessions SET issued_at = ?, expires_at = ? WHERE token_id = ?",
+                       Timestamp.iso8601(now), Timestamp.iso8601(expires), session.tokenID)
+        }
+        guard changed == 1 else { throw DomainError.unauthorized("The session has ended. Log in again.") }
+        var renewed = session
+        renewed.issuedAt = now
+        renewed.expiresAt = expires
+        let cookie = SessionCookie(
+            tokenID: session.tokenID, tenant: session.tenant, userUUID: String(session.userID.prefix { $0 != "." }),
+            issueTime: Timestamp.milliseconds(now), expirationTime: Timestamp.milliseconds(expires), userName: session.userName)
+        return Login(session: renewed, authCookie: cookie.cookieValue(key: signingKey))
+    }
+
+    /// Ends the session: its row is deleted, so every copy of its cookie stops working.
+    public func logout(_ session: AuthenticatedSession) throws {
+        try database.write { db in
+            _ = try db.run("DELETE FROM sessions WHERE token_id = ?", session.tokenID)
+        }
+    }
+
+    private func recordFailure(tenant: String, email: String, now: Date) throws {
+        try database.write { db in
+            try db.run("INSERT INTO login_failures (tenant, email, failed_at) VALUES (?, ?, ?)", tenant, email, Timestamp.iso8601(now))
+            try db.run("DELETE FROM login_failures WHERE failed_at < ?",
+                       Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration) - 60)))
+        }
+    }
+
+    /// When the account is locked: `maxFailures` failures within `failureWindow` lock it until
+    /// `lockDuration` after the latest one.
+    private func lockedUntil(failures: [Date], now: Date) -> Date? {
+        guard policy.maxFailures > 0, let latest = failures.first else { return nil }
+        let recent = failures.filter { $0 > latest.addingTimeInterval(-policy.failureWindow) }
+        guard recent.count >= policy.maxFailures else { return nil }
+        let until = latest.addingTimeInterval(policy.lockDuration)
+        return until > now ? until : nil
+    }
+
+    private static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: floor(date.timeIntervalSince1970))
+    }
+}

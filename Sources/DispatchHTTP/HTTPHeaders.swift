@@ -1,0 +1,133 @@
+/// An ordered list of header fields. Names keep the case they were given or received in; lookups
+/// compare names case-insensitively (ASCII only, as header names are tokens).
+public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equatable,
+    CustomStringConvertible
+{
+    public typealias Element = (name: String, value: String)
+
+    private var fields: [Element]
+
+    public init() {
+        fields = []
+    }
+
+    public init(_ fields: [(String, String)]) {
+        self.fields = fields.map { (name: $0.0, value: $0.1) }
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.init(elements)
+    }
+
+    /// The number of fields (a name given twice counts twice).
+    public var count: Int { fields.count }
+    public var isEmpty: Bool { fields.isEmpty }
+
+    /// The first value of the field `name`, or nil.
+    public subscript(name: String) -> String? {
+        for field in fields where Self.namesEqual(field.name, name) {
+            return field.value
+        }
+        return nil
+    }
+
+    /// Every value of the field `name`, in order (without splitting comma-separated lists).
+    public func values(_ name: String) -> [String] {
+        fields.compactMap { Self.namesEqual($0.name, name) ? $0.value : nil }
+    }
+
+    public func contains(_ name: String) -> Bool {
+        fields.contains { Self.namesEqual($0.name, name) }
+    }
+
+    /// Appends a field, keeping any existing values of that name.
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append((name: name, value: value))
+    }
+
+    /// Replaces every value of `name` with one field; the new field takes the place of the first
+    /// existing one (or is appended).
+    public mutating func set(_ name: String, _ value: String) {
+        if let first = fields.firstIndex(where: { Self.namesEqual($0.name, name) }) {
+            fields[first] = (name: name, value: value)
+            var index = fields.index(after: first)
+            while index < fields.endIndex {
+                if Self.namesEqual(fields[index].name, name) {
+                    fields.remove(at: index)
+                } else {
+                    index += 1
+                }
+            }
+        } else {
+            fields.append((name: name, value: value))
+        }
+    }
+
+    public mutating func remove(_ name: String) {
+        fields.removeAll { Self.namesEqual($0.name, name) }
+    }
+
+    /// The comma-separated elements of every value of `name`, trimmed and lowercased
+    /// (for list-valued fields such as `Connection` or `Transfer-Encoding`).
+    public func tokens(_ name: String) -> [String] {
+        var result: [String] = []
+        for value in values(name) {
+            for part in value.split(separator: ",") {
+                let trimmed = part.trimmingHTTPWhitespace()
+                if !trimmed.isEmpty { result.append(trimmed.asciiLowercased()) }
+            }
+        }
+        return result
+    }
+
+    public func makeIterator() -> IndexingIterator<[Element]> {
+        fields.makeIterator()
+    }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public var description: String {
+        "[" + fields.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "]"
+    }
+
+    /// ASCII case-insensitive comparison of two header names.
+    static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil):
+                return true
+            case let (a?, b?):
+                if a != b && asciiLower(a) != asciiLower(b) { return false }
+            default:
+                return false
+            }
+        }
+    }
+
+    @inline(__always)
+    static func asciiLower(_ byte: UInt8) -> UInt8 {
+        (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+    }
+}
+
+extension StringProtocol {
+    /// Trims spaces and horizontal tabs (HTTP's OWS) from both ends.
+    func trimmingHTTPWhitespace() -> String {
+        let utf8 = Array(self.utf8)
+        var start = 0
+        var end = utf8.count
+        while start < end, utf8[start] == 0x20 || utf8[start] == 0x09 { start += 1 }
+        while end > start, utf8[end - 1] == 0x20 || utf8[end - 1] == 0x09 { end -= 1 }
+        return String(decoding: utf8[start..<end], as: UTF8.self)
+    }
+
+    /// Lowercases ASCII letters only (locale-independent).
+    func asciiLowercased() -> String {
+        String(decoding: self.utf8.map(HTTPHeaders.asciiLower), as: UTF8.self)
+    }
+}

@@ -1,0 +1,54 @@
+import AkanaDomain
+import Logging
+import SQLiteStore
+
+/// The documented settings, in the order `akana-emulator config` prints them. `users` (a list of
+/// objects) is handled by `ConfigurationLoader` and and `tenants` (a list of objects) are handled by `ConfigurationLoader` and can be set only in the config file.
+public enum ConfigurationKeys {
+    public static let all: [ConfigurationKey] = [
+        .string("host", "Address to listen on. Loopback by default; any other address needs every seeded password changed.", \.host,
+                validate: { $0.isEmpty ? "must not be empty" : nil }),
+        .integer("port", "TCP port; 0 picks a free port (the chosen one is printed).", \.port, range: 0...65535),
+        .string("database", "SQLite database file, created and migrated when missing.", \.database,
+                validate: { $0.isEmpty ? "must not be empty" : nil }),
+        ConfigurationKey(key: "durability", help: "normal: a 2xx survives a crash of the process (WAL, synchronous=NORMAL); full: also a power loss (synchronous=FULL).",
+                         apply: { configuration, value throws(ConfigurationError) in
+                             guard let text = value.stringValue, let mode = SynchronousMode(rawValue: text.uppercased()) else {
+                                 throw ConfigurationError("durability must be \"normal\" or \"full\", not \(ConfigurationKey.show(value))")
+                             }
+                             configuration.durability = mode
+                         }, read: { .string($0.durability.rawValue.lowercased()) }),
+        .integer("databaseReaders", "Read-only connections serving reads in parallel with the writer.", \.databaseReaders, range: 1...64),
+        ConfigurationKey(key: "logLevel", help: "trace, debug, info (one line per request), notice, warning, error or critical.",
+                         apply: { configuration, value throws(ConfigurationError) in
+                             guard let text = value.stringValue, let level = Logger.Level(rawValue: text.lowercased()) else {
+                                 throw ConfigurationError("logLevel must be one of trace, debug, info, notice, warning, error, critical, not \(ConfigurationKey.show(value))")
+                             }
+                             configuration.logLevel = level
+                         }, read: { .string($0.logLevel.rawValue) }),
+        .string("tenant", "The default tenant (fedmemberid): ids end in .<tenant>, cookies are AtmoAuthToken_<tenant>.", \.tenant,
+                validate: { text in
+                    text.isEmpty || !text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+                        ? "must be letters, digits, '-' or '_'" : nil
+                }),
+        .integer("sessions.lifetimeMinutes", "Inactivity lifetime of a login session; renewing extends it by this much.", \.sessionLifetimeMinutes, range: 1...10_080),
+        .integer("sessions.maxHours", "A session can never be renewed beyond this long after login.", \.sessionMaxHours, range: 1...720),
+        .boolean("csrf.readRequests", "Tenant setting ReadRequestCSRFSupport: require X-Csrf-Token_<tenant> on GET/HEAD.", \.csrfReadRequests),
+        .boolean("csrf.writeRequests", "Tenant setting WriteRequestCSRFSupport: require X-Csrf-Token_<tenant> on other methods.", \.csrfWriteRequests),
+        .integer("login.maxFailures", "Failed logins within login.failureWindowSeconds that lock the account (0 = never lock).", \.loginMaxFailures, range: 0...1000),
+        .seconds("login.failureWindowSeconds", "The window in which failed logins are counted.", \.loginFailureWindowSeconds, range: 1...86_400),
+        .seconds("login.lockSeconds", "How long a locked account refuses logins, from its last failure.", \.loginLockSeconds, range: 1...86_400),
+        .integer("limits.maxHeaderBytes", "Request line plus headers; larger → 431 and close.", \.maxHeaderBytes, range: 1024...1_048_576),
+        .integer("limits.maxHeaderCount", "Header fields per request; more → 431 and close.", \.maxHeaderCount, range: 8...10_000),
+        .integer("limits.maxBodyBytes", "Request body; larger → 413 and close.", \.maxBodyBytes, range: 0...1_073_741_824),
+        .seconds("limits.headerReadTimeoutSeconds", "Time a client has to send a whole request once it starts; slower → 408 and close.", \.headerReadTimeoutSeconds, range: 0.05...3600),
+        .seconds("limits.idleTimeoutSeconds", "An idle keep-alive connection is closed after this long.", \.idleTimeoutSeconds, range: 0.05...86_400),
+        .integer("limits.maxConnections", "Open connections; one more is answered 503 and closed.", \.maxConnections, range: 1...1_000_000),
+        .integer("limits.eventLoops", "Event loops (threads serving sockets); 0 = one per CPU core.", \.eventLoops, range: 0...256),
+        .seconds("limits.shutdownGraceSeconds", "On SIGTERM/SIGINT, how long requests in progress get to finish.", \.shutdownGraceSeconds, range: 0...600),
+    ]
+
+    public static func named(_ key: String) -> ConfigurationKey? {
+        all.first { $0.key == key }
+    }
+}

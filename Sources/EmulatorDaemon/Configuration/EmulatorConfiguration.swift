@@ -1,0 +1,109 @@
+import AkanaDomain
+import DispatchHTTP
+import Logging
+import SQLiteStore
+
+/// Every setting of the daemon with its built-in default. Sources, lowest precedence first:
+/// these defaults < the config file (`Config/akana-emulator.json`) < `AKANA_EMULATOR_*` environment
+/// variables < command-line flags. `ConfigurationKeys.all` documents each key.
+public struct EmulatorConfiguration: Sendable, Equatable {
+    /// A user created at startup when missing (an existing one is left as it is).
+    public struct SeedUser: Sendable, Equatable {
+        public var email: String
+        public var password: String
+        public var name: String
+        public var roles: [String]
+        public var tenant: String?
+
+        public init(email: String, password: String, name: String, roles: [String], tenant: String? = nil) {
+            self.email = email
+            self.password = password
+            self.name = name
+            self.roles = roles
+            self.tenant = tenant
+        }
+    }
+
+    // Listener and storage.
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var database = "akana-emulator.sqlite"
+    /// `normal`: safe against process crashes; `full`: also against power loss (fsync per commit).
+    public var durability: SynchronousMode = .normal
+    public var databaseReaders = 4
+    public var logLevel: Logger.Level = .info
+
+    // The platform.
+    /// The default tenant's fedmemberid: ids end in `.<tenant>`, cookies are `AtmoAuthToken_<tenant>`.
+    public var tenant = "acmepaymentscorp"
+    public var sessionLifetimeMinutes = 30
+    public var sessionMaxHours = 8
+    public var csrfReadRequests = false
+    public var csrfWriteRequests = true
+    /// More tenants besides the default one, chosen by the request's `Host` header.
+    public var extraTenants: [TenantSettings] = []
+    public var loginMaxFailures = 5
+    public var loginFailureWindowSeconds = 300.0
+    public var loginLockSeconds = 300.0
+    public var users: [SeedUser] = [
+        SeedUser(email: "administrator@acmepaymentscorp.com", password: "password", name: "Administrator", roles: ["SiteAdmin"]),
+        SeedUser(email: "jane@acmepaymentscorp.com", password: "password", name: "Jane", roles: []),
+    ]
+
+    // HTTP limits and deadlines.
+    public var maxHeaderBytes = 65_536
+    public var maxHeaderCount = 200
+    public var maxBodyBytes = 1_048_576
+    public var headerReadTimeoutSeconds = 10.0
+    public var idleTimeoutSeconds = 60.0
+    public var maxConnections = 1024
+    /// 0 means one event loop per CPU core.
+    public var eventLoops = 0
+    public var shutdownGraceSeconds = 10.0
+
+    public init() {}
+
+    /// The HTTP server's configuration derived from these settings.
+    public func httpServerConfiguration() -> HTTPServerConfiguration {
+        var server = HTTPServerConfiguration()
+        server.host = host
+        server.port = port
+        server.maxHeaderBytes = maxHeaderBytes
+        server.maxHeaderCount = maxHeaderCount
+        server.maxBodyBytes = maxBodyBytes
+        server.headerReadTimeout = headerReadTimeoutSeconds
+        server.idleTimeout = idleTimeoutSeconds
+        server.maxConnections = maxConnections
+        if eventLoops > 0 { server.eventLoopCount = eventLoops }
+        return server
+    }
+
+    /// The tenants: the default one (with the `csrf.*` settings) and `tenants`.
+    public func tenantDirectory() -> TenantDirectory {
+        TenantDirectory(
+            defaultTenant: TenantSettings(fedmemberid: tenant, readRequestCSRF: csrfReadRequests, writeRequestCSRF: csrfWriteRequests),
+            others: extraTenants)
+    }
+
+    public func sessionPolicy() -> SessionPolicy {
+        var policy = SessionPolicy()
+        policy.lifetime = Double(sessionLifetimeMinutes) * 60
+        policy.maxLifetime = Double(sessionMaxHours) * 3600
+        policy.maxFailures = loginMaxFailures
+        policy.failureWindow = loginFailureWindowSeconds
+        policy.lockDuration = loginLockSeconds
+        return policy
+    }
+
+    /// The seeded users, each with its tenant resolved (the default tenant when none is named).
+    public func seedUsers() -> [AkanaDomain.SeedUser] {
+        users.map { AkanaDomain.SeedUser(tenant: $0.tenant ?? tenant, email: $0.email, password: $0.password, name: $0.name, roles: $0.roles) }
+    }
+
+    public func databaseConfiguration() -> DatabaseConfiguration {
+        var configuration = DatabaseConfiguration()
+        configuration.readerCount = databaseReaders
+        configuration.synchronous = durability
+        return configuration
+    }
+}

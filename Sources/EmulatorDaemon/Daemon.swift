@@ -1,0 +1,102 @@
+import AkanaAPI
+import AkanaDomain
+import Dispatch
+import DispatchHTTP
+import Foundation
+import Logging
+import SQLiteStore
+
+/// The running emulator: database, HTTP server, and the signal-driven graceful shutdown.
+public final class Daemon {
+    public let configuration: EmulatorConfiguration
+    private let logger: Logger
+
+    public init(configuration: EmulatorConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM or SIGINT, then stops accepting, lets requests in progress finish (up to
+    /// `shutdownGraceSeconds`), checkpoints and closes the database. Returns the exit status.
+    public func run() -> Int32 {
+        // Block the shutdown signals in this thread before any other thread exists, so every thread
+        // inherits the mask and the signals stay pending for `sigwait` below. SIGPIPE never kills us.
+        var shutdownSignals = sigset_t()
+        sigemptyset(&shutdownSignals)
+        sigaddset(&shutdownSignals, SIGTERM)
+        sigaddset(&shutdownSignals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &shutdownSignals, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        let clock = EmulatorClock()
+        let pool: DatabasePool
+        do {
+            let applied: [String]
+            (pool, applied) = try DatabaseBootstrap.open(configuration, now: clock.now())
+            for name in applied { logger.notice("applied migration \(name) to \(configuration.database)") }
+        } catch {
+            Self.fail("\(error)")
+            return 1
+        }
+
+        let tenants = configuration.tenantDirectory()
+        let signingKey: [UInt8]
+        do {
+            let bootstrap = try PlatformBootstrap.run(database: pool, tenants: tenants, users: configuration.seedUsers(), now: clock.now())
+            signingKey = bootstrap.signingKey
+            for email in bootstrap.createdUsers { logger.notice("seeded user \(email)") }
+            if !Self.isLoopback(configuration.host) {
+                let exposed = try PlatformBootstrap.accountsWithDefaultPassword(database: pool)
+                guard exposed.isEmpty else {
+                    Self.fail("refusing to listen on \(configuration.host): seeded account(s) \(exposed.joined(separator: ", ")) still have the default password. Give each user in the config file's \"users\" list a strong password and start with a new database (existing users keep their password), or listen on 127.0.0.1.")
+                    try? pool.close()
+                    return 1
+                }
+            }
+        } catch {
+            Self.fail("cannot prepare database \(configuration.database): \(error)")
+            try? pool.close()
+            return 1
+        }
+        let sessions = SessionService(database: pool, clock: clock, policy: configuration.sessionPolicy(), signingKey: signingKey)
+        let environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions)
+        let application = AkanaRoutes.makeApplication(environment: environment, logger: logger)
+        var serverConfiguration = configuration.httpServerConfiguration()
+        serverConfiguration.errorResponse = { status, message in
+            FaultRenderer.response(for: APIError(status, message), accept: nil)
+        }
+        let server = HTTPServer(configuration: serverConfiguration, handler: application, logger: logger)
+        do {
+            try server.start()
+        } catch {
+            Self.fail("cannot listen on \(configuration.host):\(configuration.port): \(error)")
+            try? pool.close()
+            return 1
+        }
+        let host = server.host.contains(":") ? "[\(server.host)]" : server.host
+        print("listening on http://\(host):\(server.port)")
+        fflush(stdout)
+
+        var received: Int32 = 0
+        sigwait(&shutdownSignals, &received)
+        logger.notice("received signal \(received); shutting down (grace \(configuration.shutdownGraceSeconds)s)")
+        server.shutdown(gracePeriod: configuration.shutdownGraceSeconds)
+        do {
+            try pool.close()
+        } catch {
+            Self.fail("closing the database failed: \(error)")
+            return 1
+        }
+        logger.notice("stopped cleanly")
+        return 0
+    }
+
+    /// True for addresses only this machine can reach.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    static func fail(_ message: String) {
+        FileHandle.standardError.write(Data("akana-emulator: \(message)\n".utf8))
+    }
+}

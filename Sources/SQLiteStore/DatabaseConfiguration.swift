@@ -1,0 +1,25 @@
+/// `PRAGMA synchronous` for the writer connection.
+///
+/// In WAL mode, NORMAL is safe from corruption; a power loss may lose the last transactions.
+/// FULL also syncs the WAL on every commit (durable, slower).
+public enum SynchronousMode: String, Sendable {
+    case normal = "NORMAL"
+    case full = "FULL"
+}
+
+/// How a `DatabasePool` opens and sets up its connections.
+public struct DatabaseConfiguration: Sendable {
+    /// The number of read-only connections (at least 1); `read` blocks when all are busy.
+    public var readerCount: Int = 4
+    /// Seconds a connection waits for a lock before failing with SQLITE_BUSY
+    /// (`sqlite3_busy_timeout`; no custom busy handler is installed).
+    public var busyTimeout: Double = 5
+    /// `PRAGMA synchronous` for the writer.
+    public var synchronous: SynchronousMode = .normal
+
+    public init(readerCount: Int = 4, busyTimeout: Double = 5, synchronous: SynchronousMode = .normal) {
+        self.readerCount = readerCount
+        self.busyTimeout = busyTimeout
+        self.synchronous = synchronous
+    }
+}

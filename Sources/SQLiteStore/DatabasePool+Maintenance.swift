@@ -1,0 +1,62 @@
+import CSQLite
+import Foundation
+
+extension DatabasePool {
+    /// Copies WAL frames back into the database file: PASSIVE (never waits; does what it can
+    /// without disturbing readers and writers) or TRUNCATE (waits up to the busy timeout for
+    /// readers, then empties the `-wal` file; throws SQLITE_BUSY if it could not finish).
+    public func checkpoint(truncate: Bool) throws {
+        try writeWithoutTransaction { writer in
+            try Self.checkpoint(writer, mode: truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE)
+        }
+    }
+
+    /// `PRAGMA quick_check` (quick) or `PRAGMA integrity_check`, on a reader. Returns the
+    /// problems found, or `[]` when SQLite answers "ok".
+    public func integrityCheck(quick: Bool) throws -> [String] {
+        let lines = try read { db in
+            try db.query(quick ? "PRAGMA quick_check" : "PRAGMA integrity_check").map { $0.string(0) ?? "\($0[0])" }
+        }
+        return lines == ["ok"] ? [] : lines
+    }
+
+    /// Writes a consistent copy of the database to `path` (which must not exist) with the online
+    /// backup API, reading from a reader connection: writers and other readers go on meanwhile,
+    /// and the copy is the snapshot the backup's read transaction saw. A partial file is removed
+    /// when the backup fails.
+    public func backup(to destinationPath: String) throws {
+        guard !FileManager.default.fileExists(atPath: destinationPath) else {
+            throw DatabaseError(
+                resultCode: SQLITE_CANTOPEN,
+                message: "backup destination \(destinationPath) already exists; choose a new path")
+        }
+        try read { source in
+            var destination: OpaquePointer?
+            let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+            let openCode = sqlite3_open_v2(destinationPath, &destination, flags, nil)
+            var failure: DatabaseError?
+            if openCode != SQLITE_OK || destination == nil {
+                var error = DatabaseError(code: openCode, connection: destination, sql: nil)
+                error.message = "cannot create the backup at \(destinationPath): \(error.message)"
+                failure = error
+            } else if let backup = sqlite3_backup_init(destination, "main", source.checkedHandle(), "main") {
+                let stepCode = sqlite3_backup_step(backup, -1)  // every page, in one read transaction
+                let finishCode = sqlite3_backup_finish(backup)
+                let code = stepCode == SQLITE_DONE ? finishCode : stepCode
+                if code != SQLITE_OK { failure = DatabaseError(code: code, connection: destination, sql: nil) }
+            } else {
+                failure = DatabaseError(code: sqlite3_extended_errcode(destination), connection: destination, sql: nil)
+            }
+            let closeCode = sqlite3_close(destination)
+            if failure == nil, closeCode != SQLITE_OK {
+                failure = DatabaseError(resultCode: closeCode, message: "closing the backup at \(destinationPath) failed")
+            }
+            if let failure {
+                for suffix in ["", "-journal", "-wal", "-shm"] {
+                    try? FileManager.default.removeItem(atPath: destinationPath + suffix)
+                }
+                throw failure
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import CSQLite
+import Dispatch
+import Foundation
+
+/// A WAL-mode database file with one writer connection and a small pool of read-only connections.
+///
+/// - Writes are serialised on the writer's serial `DispatchQueue` and run in `BEGIN IMMEDIATE`
+///   transactions; readers run concurrently with the writer and with each other, each in a
+///   deferred transaction (a consistent snapshot).
+/// - Calling `write`/`read`/`close` from inside a write body (or from an `asyncWrite` completion,
+///   which runs on the writer queue) traps with a precondition failure instead of deadlocking.
+///
+/// `@unchecked Sendable` is sound because every piece of mutable state has one owner:
+/// `writer` (the writer `SQLiteConnection`) is only read or written on `writerQueue`, which is
+/// serial; the reader connections are handed out one borrower at a time by `ReaderPool`, whose
+/// state is guarded by its lock; `closeLock` serialises `close()`; everything else is immutable.
+public final class DatabasePool: @unchecked Sendable {
+    /// The database file path.
+    public let path: String
+    public let configuration: DatabaseConfiguration
+
+    /// The serial queue that owns `writer`, tagged with `writerQueueKey`.
+    private let writerQueue: DispatchQueue
+    private let writerQueueKey = DispatchSpecificKey<Bool>()
+    /// Only touched on `writerQueue`; `nil` once closed.
+    private var writer: SQLiteConnection?
+    private let readers: ReaderPool
+    private let closeLock = NSLock()
+    private var isClosed = false
+
+    /// Opens (creating if needed) the database at `path`: the writer first (which sets WAL), then
+    /// `configuration.readerCount` read-only connections.
+    public init(path: String, configuration: DatabaseConfiguration = .init()) throws {
+        precondition(configuration.readerCount >= 1, "DatabaseConfiguration.readerCount must be at least 1")
+        self.path = path
+        self.configuration = configuration
+        let writer = try SQLiteConnection.open(path: path, role: .writer, configuration: configuration)
+        var readerConnections: [SQLiteConnection] = []
+        for _ in 0..<configuration.readerCount {
+            readerConnections.append(try SQLiteConnection.open(path: path, role: .reader, configuration: configuration))
+        }
+        writerQueue = DispatchQueue(label: "SQLiteStore.writer(\(path))")
+        writerQueue.setSpecific(key: writerQueueKey, value: true)
+        writer.writerQueueKey = writerQueueKey
+        self.writer = writer
+        readers = ReaderPool(connections: readerConnections, path: path)
+    }
+
+    deinit {
+        // Nothing can be in flight: work holds a reference to the pool. Connections close in
+        // their own deinit (readers first, as they are released before `writer` goes).
+        writerQueue.setSpecific(key: writerQueueKey, value: nil)
+    }
+
+    // MARK: Reading
+
+    /// Borrow a read-only connection (blocks only if all readers are busy) and run `body` inside a
+    /// deferred read transaction (a consistent snapshot from its first read). Runs on the
+    /// caller's thread while holding the reader exclusively (no queue hop).
+    ///
+    /// Do not call `read` from inside another `read` body: with every reader borrowed, the inner
+    /// call would wait forever.
+    public func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        preconditionNotOnWriterQueue("read")
+        let connection = try readers.borrow()
+        defer { readers.giveBack(connection) }
+        return try connection.inTransaction(.deferred) { try body(connection) }
+    }
+
+    // MARK: Writing
+
+    /// Run `body` on the single writer connection, serialised on the writer's serial queue
+    /// (`queue.sync`), inside `BEGIN IMMEDIATE … COMMIT`. If `body` or COMMIT throws: ROLLBACK and
+    /// rethrow the original error (a rollback failure never hides it).
+    @discardableResult
+    public func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        preconditionNotOnWriterQueue("write")
+        return try writerQueue.sync {
+            let connection = try openWriter()
+            return try connection.inTransaction(.immediate) { try body(connection) }
+        }
+    }
+
+    /// Like `write`, asynchronously: `body` runs on the writer queue, after every write submitted
+    /// before it; `completion` is called on the writer queue after COMMIT (or rollback) with the
+    /// result. `completion` must not call `read`/`write` synchronously (it is on the writer queue):
+    /// hop to another queue first.
+    public func asyncWrite<T: Sendable>(
+        _ body: @escaping @Sendable (SQLiteConnection) throws -> T,
+        completion: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        writerQueue.async {
+            let result = Result<T, any Error> {
+                let connection = try self.openWriter()
+                return try connection.inTransaction(.immediate) { try body(connection) }
+            }
+            completion(result)
+        }
+    }
+
+    /// The writer connection without an implicit transaction (migrations, pragmas, checkpoints),
+    /// serialised with every other write.
+    @discardableResult
+    public func writeWithoutTransaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        preconditionNotOnWriterQueue("writeWithoutTransaction")
+        return try writerQueue.sync {
+            try body(try openWriter())
+        }
+    }
+
+    /// The writer connection; must be called on `writerQueue`.
+    private func openWriter() throws -> SQLiteConnection {
+        guard let writer else { throw DatabaseError.closed(path) }
+        return writer
+    }
+
+    private func preconditionNotOnWriterQueue(_ function: String) {
+        precondition(
+            DispatchQueue.getSpecific(key: writerQueueKey) == nil,
+            "DatabasePool.\(function) was called from inside a write body (or an asyncWrite completion) of the "
+                + "same pool (\(path)): database access is not reentrant and this would deadlock. Use the "
+                + "SQLiteConnection passed to the body instead, or dispatch the work elsewhere.")
+    }
+
+    // MARK: Closing
+
+    /// Waits for in-flight reads and writes, runs a TRUNCATE checkpoint (so the `-wal` file is
+    /// left empty), and closes every connection, readers first. Idempotent; afterwards `read`,
+    /// `write` & co. throw a "pool is closed" `DatabaseError` (SQLITE_MISUSE). If the checkpoint
+    /// fails (another process holds a read lock), the connections are still closed and the
+    /// checkpoint error is thrown.
+    public func close() throws {
+        preconditionNotOnWriterQueue("close")
+        try closeLock.withLock {
+            guard !isClosed else { return }
+            isClosed = true
+            let readerConnections = readers.drain()
+            try writerQueue.sync {
+                guard let writer else { return }
+                self.writer = nil
+                var firstError: (any Error)?
+                for reader in readerConnections {
+                    do { try reader.close() } catch { firstError = firstError ?? error }
+                }
+                do { try Self.checkpoint(writer, mode: SQLITE_CHECKPOINT_TRUNCATE) } catch { firstError = firstError ?? error }
+                do { try writer.close() } catch { firstError = firstError ?? error }
+                if let firstError { throw firstError }
+            }
+        }
+    }
+
+    /// `sqlite3_wal_checkpoint_v2` on the writer connection (must be on the writer queue).
+    static func checkpoint(_ writer: SQLiteConnection, mode: Int32) throws {
+        let handle = writer.checkedHandle()
+        var logFrames: Int32 = 0
+        var checkpointedFrames: Int32 = 0
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, mode, &logFrames, &checkpointedFrames)
+        guard code == SQLITE_OK else {
+            let sql = mode == SQLITE_CHECKPOINT_TRUNCATE ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)"
+            throw DatabaseError(code: code, connection: handle, sql: sql)
+        }
+    }
+}

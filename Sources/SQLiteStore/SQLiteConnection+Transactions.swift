@@ -1,0 +1,59 @@
+extension SQLiteConnection {
+    /// How a transaction takes its locks.
+    enum TransactionKind: String {
+        /// Locks on first access: for read-only work (a consistent snapshot from the first read on).
+        case deferred = "DEFERRED"
+        /// Takes the write lock at BEGIN, so the transaction cannot fail with SQLITE_BUSY halfway
+        /// through when it would upgrade from reading to writing.
+        case immediate = "IMMEDIATE"
+    }
+
+    /// Runs `body` between `BEGIN <kind>` and `COMMIT`. If `body` (or COMMIT) throws, rolls back
+    /// and rethrows that original error; a failing ROLLBACK never replaces it. If `body` ended the
+    /// transaction itself, nothing is committed on its behalf.
+    func inTransaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
+        try run("BEGIN \(kind.rawValue) TRANSACTION")
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            rollbackIgnoringErrors()
+            throw error
+        }
+        if isInTransaction {
+            do {
+                try run("COMMIT TRANSACTION")
+            } catch {
+                rollbackIgnoringErrors()
+                throw error
+            }
+        }
+        return result
+    }
+
+    /// ROLLBACK if a transaction is still open (SQLite rolls back by itself after some errors).
+    func rollbackIgnoringErrors() {
+        guard isInTransaction else { return }
+        _ = try? run("ROLLBACK TRANSACTION")
+    }
+
+    /// Runs `body` in a savepoint: a nested atomic section. If `body` throws, its changes are
+    /// rolled back (the enclosing transaction goes on) and the original error is rethrown.
+    /// Outside a transaction, the savepoint is itself a (deferred) transaction.
+    @discardableResult
+    public func inSavepoint<T>(_ body: () throws -> T) throws -> T {
+        try run("SAVEPOINT sqlitestore")
+        let result: T
+        do {
+            result = try body()
+            try run("RELEASE SAVEPOINT sqlitestore")
+        } catch {
+            if isInTransaction {
+                _ = try? run("ROLLBACK TO SAVEPOINT sqlitestore")
+                _ = try? run("RELEASE SAVEPOINT sqlitestore")
+            }
+            throw error
+        }
+        return result
+    }
+}

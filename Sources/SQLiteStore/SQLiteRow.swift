@@ -1,0 +1,98 @@
+/// One result row: column names and values, copied out of the statement (safe to keep).
+///
+/// Lookups by name return the first column with exactly that name, falling back to a
+/// case-insensitive match (SQLite column names are case-insensitive); a missing column reads as
+/// `.null`. The typed accessors convert between numeric classes when no precision is lost and
+/// return `nil` for NULL, for a missing column and for a value of an incompatible class.
+public struct SQLiteRow: Sendable {
+    public var columnNames: [String]
+    public var values: [SQLiteValue]
+
+    public init(columnNames: [String], values: [SQLiteValue]) {
+        self.columnNames = columnNames
+        self.values = values
+    }
+
+    /// The number of columns.
+    public var count: Int { values.count }
+
+    /// The index of `column`, or `nil` when the row has no such column.
+    public func index(of column: String) -> Int? {
+        if let exact = columnNames.firstIndex(of: column) { return exact }
+        let lowered = column.lowercased()
+        return columnNames.firstIndex { $0.lowercased() == lowered }
+    }
+
+    /// The value at `index`, or `.null` when out of range.
+    public subscript(_ index: Int) -> SQLiteValue {
+        values.indices.contains(index) ? values[index] : .null
+    }
+
+    /// The value of `column`, or `.null` when the row has no such column.
+    public subscript(_ column: String) -> SQLiteValue {
+        guard let index = index(of: column) else { return .null }
+        return values[index]
+    }
+
+    // MARK: Typed accessors by name
+
+    public func string(_ column: String) -> String? { Self.string(self[column]) }
+    public func int(_ column: String) -> Int? { Self.int64(self[column]).flatMap { Int(exactly: $0) } }
+    public func int64(_ column: String) -> Int64? { Self.int64(self[column]) }
+    public func double(_ column: String) -> Double? { Self.double(self[column]) }
+    public func bool(_ column: String) -> Bool? { Self.bool(self[column]) }
+    public func blob(_ column: String) -> [UInt8]? { Self.blob(self[column]) }
+
+    // MARK: Typed accessors by index
+
+    public func string(_ index: Int) -> String? { Self.string(self[index]) }
+    public func int(_ index: Int) -> Int? { Self.int64(self[index]).flatMap { Int(exactly: $0) } }
+    public func int64(_ index: Int) -> Int64? { Self.int64(self[index]) }
+    public func double(_ index: Int) -> Double? { Self.double(self[index]) }
+    public func bool(_ index: Int) -> Bool? { Self.bool(self[index]) }
+    public func blob(_ index: Int) -> [UInt8]? { Self.blob(self[index]) }
+
+    // MARK: Conversions
+
+    /// TEXT only (a number is not silently turned into a string).
+    private static func string(_ value: SQLiteValue) -> String? {
+        if case .text(let text) = value { return text }
+        return nil
+    }
+
+    /// INTEGER, or a REAL with an exact integer value.
+    private static func int64(_ value: SQLiteValue) -> Int64? {
+        switch value {
+        case .integer(let integer): return integer
+        case .real(let real): return Int64(exactly: real)
+        default: return nil
+        }
+    }
+
+    /// REAL or INTEGER.
+    private static func double(_ value: SQLiteValue) -> Double? {
+        switch value {
+        case .real(let real): return real
+        case .integer(let integer): return Double(integer)
+        default: return nil
+        }
+    }
+
+    /// Any non-zero number is `true` (SQLite's own truthiness).
+    private static func bool(_ value: SQLiteValue) -> Bool? {
+        switch value {
+        case .integer(let integer): return integer != 0
+        case .real(let real): return real != 0
+        default: return nil
+        }
+    }
+
+    /// BLOB, or the UTF-8 bytes of a TEXT.
+    private static func blob(_ value: SQLiteValue) -> [UInt8]? {
+        switch value {
+        case .blob(let bytes): return bytes
+        case .text(let text): return Array(text.utf8)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import EmulatorDaemon
+
+AkanaEmulatorCommand.main()

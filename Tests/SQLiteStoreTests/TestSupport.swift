@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@testable import SQLiteStore
+
+/// A fresh directory under the system temp dir, removed when `body` returns or throws.
+func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    return try body(directory)
+}
+
+func makeTemporaryDirectory() throws -> String {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("SQLiteStoreTests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url.path
+}
+
+/// A pool on `<temp dir>/test.sqlite`, closed and deleted afterwards.
+func withPool<T>(
+    _ configuration: DatabaseConfiguration = .init(), _ body: (DatabasePool, String) throws -> T
+) throws -> T {
+    try withTemporaryDirectory { directory in
+        let pool = try DatabasePool(path: directory + "/test.sqlite", configuration: configuration)
+        defer { try? pool.close() }
+        return try body(pool, directory)
+    }
+}
+
+/// The size of the file at `path`, or `nil` if it does not exist.
+func fileSize(_ path: String) -> Int? {
+    (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+}
+
+/// A marker error for "body threw" tests.
+struct TestFailure: Error, Equatable {
+    var id = 1
+}
+
+extension DispatchSemaphore {
+    /// Waits up to `seconds`; records an issue on timeout.
+    func waitOrFail(seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) {
+        let result = wait(timeout: .now() + seconds)
+        #expect(result == .success, "timed out waiting", sourceLocation: sourceLocation)
+    }
+}
+
+/// A thread-safe array, for collecting results from other threads.
+final class LockedArray<Element: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Element] = []
+
+    func append(_ element: Element) { lock.withLock { storage.append(element) } }
+    var values: [Element] { lock.withLock { storage } }
+}
