@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "SQLiteStore"], swiftSettings: swiftSettings),
         .testTarget(name: "AkanaAPITests", dependencies: ["AkanaAPI", "AkanaDomain", "DispatchHTTP", "SQLiteStore"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "EmulatorDaemonTests", dependencies: ["EmulatorDaemon", "akana-emulator"],
+        .testTarget(name: "EmulatorDaemonTests", dependencies: ["EmulatorDaemon", "akana-emulator", "SQLiteStore", "AkanaDomain"],
                     swiftSettings: swiftSettings),
     ]
 )

@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import SQLiteStore
 
 /// Startup work on a migrated database: the configured tenants and their settings, the
@@ -16,7 +18,11 @@ public enum PlatformBootstrap {
         }
         // Hash outside the write transaction: the KDF is deliberately slow.
         let missing = users.filter { !existing.contains("\($0.tenant)\n\($0.email.lowercased())") }
-        let hashes = missing.map { hasher.hash($0.password) }
+        let hashes = Mutex([String](repeating: "", count: missing.count))
+        DispatchQueue.concurrentPerform(iterations: missing.count) { index in
+            let hash = hasher.hash(missing[index].password)
+            hashes.withLock { $0[index] = hash }
+        }
         let stamp = Timestamp.iso8601(now)
         let ids = IDGenerator()
         return try database.write { db in
@@ -32,7 +38,7 @@ public enum PlatformBootstrap {
                 }
             }
             var created: [String] = []
-            for (user, hash) in zip(missing, hashes) {
+            for (user, hash) in zip(missing, hashes.withLock { $0 }) {
                 guard tenants.tenant(named: user.tenant) != nil else {
                     throw DomainError.badRequest("Seeded user \(user.email) names tenant \(user.tenant), which is not configured.")
                 }

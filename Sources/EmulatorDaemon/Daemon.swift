@@ -74,8 +74,8 @@ public final class Daemon {
             return 1
         }
         let host = server.host.contains(":") ? "[\(server.host)]" : server.host
-        print("listening on http://\(host):\(server.port)")
-        fflush(stdout)
+        // Unbuffered, so a supervisor reading a pipe sees the line at once.
+        FileHandle.standardOutput.write(Data("listening on http://\(host):\(server.port)\n".utf8))
 
         var received: Int32 = 0
         sigwait(&shutdownSignals, &received)

@@ -8,7 +8,8 @@ import Foundation
 ///   transactions; readers run concurrently with the writer and with each other, each in a
 ///   deferred transaction (a consistent snapshot).
 /// - Calling `write`/`read`/`close` from inside a write body (or from an `asyncWrite` completion,
-///   which runs on the writer queue) traps with a precondition failure instead of deadlocking.
+///   which runs on the writer queue), or `read`/`close` from inside a read body, traps with a
+///   precondition failure instead of deadlocking. `write` from inside a `read` body is allowed.
 ///
 /// `@unchecked Sendable` is sound because every piece of mutable state has one owner:
 /// `writer` (the writer `SQLiteConnection`) is only read or written on `writerQueue`, which is
@@ -46,20 +47,14 @@ public final class DatabasePool: @unchecked Sendable {
         readers = ReaderPool(connections: readerConnections, path: path)
     }
 
-    deinit {
-        // Nothing can be in flight: work holds a reference to the pool. Connections close in
-        // their own deinit (readers first, as they are released before `writer` goes).
-        writerQueue.setSpecific(key: writerQueueKey, value: nil)
-    }
-
     // MARK: Reading
 
     /// Borrow a read-only connection (blocks only if all readers are busy) and run `body` inside a
     /// deferred read transaction (a consistent snapshot from its first read). Runs on the
     /// caller's thread while holding the reader exclusively (no queue hop).
     ///
-    /// Do not call `read` from inside another `read` body: with every reader borrowed, the inner
-    /// call would wait forever.
+    /// Reads are not reentrant: calling `read` (or `close`) from inside a `read` body of the same
+    /// pool traps, as waiting for a second reader could deadlock; use the connection you have.
     public func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         preconditionNotOnWriterQueue("read")
         let connection = try readers.borrow()

@@ -89,15 +89,14 @@ public struct Migrator: Sendable {
 
     /// Applies one migration; `false` if another process applied it meanwhile.
     private func apply(_ migration: Migration, _ db: SQLiteConnection, now: String) throws -> Bool {
-        // foreign_keys cannot change inside a transaction: switch it around the transaction.
+        // foreign_keys cannot change inside a transaction: switch it off around the transaction,
+        // and always back on afterwards (the migration's own error wins if both fail).
         try db.execute("PRAGMA foreign_keys = OFF")
-        defer { _ = try? db.execute("PRAGMA foreign_keys = ON") }
-        do {
-            return try db.inTransaction(.immediate) {
-                let alreadyApplied = try db.queryFirst(
-                    "SELECT checksum FROM schema_migrations WHERE name = ?", migration.name)
-                if let alreadyApplied {
-                    let recorded = alreadyApplied.string(0) ?? ""
+        let outcome = Result<Bool, any Error> {
+            try db.inTransaction(.immediate) {
+                if let recorded = try db.queryFirst(
+                    "SELECT checksum FROM schema_migrations WHERE name = ?", migration.name)?.string(0)
+                {
                     guard recorded == migration.checksum else {
                         throw MigrationError.checksumMismatch(name: migration.name, applied: recorded, current: migration.checksum)
                     }
@@ -113,11 +112,16 @@ public struct Migrator: Sendable {
                 }
                 return true
             }
-        } catch let error as MigrationError {
-            throw error
-        } catch {
-            throw MigrationError.migrationFailed(name: migration.name, underlying: error)
+        }.mapError { error -> any Error in
+            error is MigrationError ? error : MigrationError.migrationFailed(name: migration.name, underlying: error)
         }
+        do {
+            try db.execute("PRAGMA foreign_keys = ON")
+        } catch {
+            _ = try outcome.get()
+            throw error
+        }
+        return try outcome.get()
     }
 
     /// `PRAGMA foreign_key_check` row → "table orders rowid 3 → customers (constraint 0)".

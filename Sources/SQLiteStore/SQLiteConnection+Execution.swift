@@ -61,7 +61,7 @@ extension SQLiteConnection {
     /// Runs one statement and calls `body` for each row as it is stepped, without collecting them.
     /// If `body` throws, iteration stops and the error is rethrown.
     public func forEachRow(
-        _ sql: String, _ arguments: [any SQLiteBindable], _ body: (SQLiteRow) throws -> Void
+        _ sql: String, _ arguments: [any SQLiteBindable] = [], _ body: (SQLiteRow) throws -> Void
     ) throws {
         try withStatement(sql, arguments) { statement in
             var columnNames: [String]?

@@ -34,14 +34,16 @@ final class Statement {
         guard let statement else {
             throw DatabaseError(resultCode: SQLITE_MISUSE, message: "the SQL contains no statement", sql: sql)
         }
-        handle = statement
-        if try Self.containsStatement(trailing, connection: connection) {
+        // Checked before `handle` is set: once every property is initialized, a throw would run
+        // `deinit` and finalize the statement a second time.
+        if Self.containsStatement(trailing, connection: connection) {
             sqlite3_finalize(statement)
             throw DatabaseError(
                 resultCode: SQLITE_MISUSE,
                 message: "the SQL contains more than one statement; use execute(_:) for multi-statement scripts",
                 sql: sql)
         }
+        handle = statement
     }
 
     deinit {
@@ -49,7 +51,7 @@ final class Statement {
     }
 
     /// Whether `text` (the tail after the first statement) holds another statement.
-    private static func containsStatement(_ text: String, connection: OpaquePointer) throws -> Bool {
+    private static func containsStatement(_ text: String, connection: OpaquePointer) -> Bool {
         if text.allSatisfy({ $0.isWhitespace || $0 == ";" }) { return false }
         var statement: OpaquePointer?
         let code = sqlite3_prepare_v2(connection, text, -1, &statement, nil)

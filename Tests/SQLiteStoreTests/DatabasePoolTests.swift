@@ -43,6 +43,12 @@ import Testing
         }
     }
 
+    @Test func aDatabaseThatCannotUseWALIsRefused() throws {
+        let error = try #require(throws: DatabaseError.self) { try DatabasePool(path: ":memory:") }
+        #expect(error.message.contains("could not enable WAL"))
+        #expect(error.message.contains("'memory'"))
+    }
+
     @Test func foreignKeysAreEnforced() throws {
         try withPool { pool, _ in
             try pool.write { db in
@@ -285,5 +291,25 @@ import Testing
         }
         let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(stderr.contains("DatabasePool.read was called from inside a write body"))
+    }
+
+    @Test func readInsideReadTraps() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) { [directory = directory as String] in
+            let pool = try DatabasePool(path: directory + "/test.sqlite")
+            try pool.read { _ in try pool.read { _ in } }
+        }
+        let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(stderr.contains("DatabasePool.read was called from inside a read body"))
+    }
+
+    @Test func writeInsideReadIsAllowed() throws {
+        try withPool { pool, _ in
+            try makeTable(pool)
+            let changes = try pool.read { _ in try pool.write { db in try db.run("INSERT INTO t (v) VALUES (?)", "x") } }
+            #expect(changes == 1)
+            #expect(try count(pool) == 1)
+        }
     }
 }

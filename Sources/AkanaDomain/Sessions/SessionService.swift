@@ -16,6 +16,7 @@ public final class SessionService: Sendable {
     private let signingKey: [UInt8]
     private let hasher: PasswordHasher
     private let ids = IDGenerator()
+    private let verified = VerifiedCredentialCache()
 
     public init(database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher = .init()) {
         self.database = database
@@ -51,9 +52,12 @@ public final class SessionService: Sendable {
             try recordFailure(tenant: tenant.fedmemberid, email: email, now: now)
             throw Self.invalidCredentials
         }
-        guard hasher.verify(password, against: stored) else {
-            try recordFailure(tenant: tenant.fedmemberid, email: email, now: now)
-            throw Self.invalidCredentials
+        if !verified.contains(password: password, storedHash: stored) {
+            guard hasher.verify(password, against: stored) else {
+                try recordFailure(tenant: tenant.fedmemberid, email: email, now: now)
+                throw Self.invalidCredentials
+            }
+            verified.remember(password: password, storedHash: stored)
         }
         let userID = user.string("id") ?? ""
         let userName = user.string("display_name") ?? ""

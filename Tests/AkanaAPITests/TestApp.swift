@@ -1,0 +1,76 @@
+import AkanaDomain
+import DispatchHTTP
+import Foundation
+import Logging
+import SQLiteStore
+@testable import AkanaAPI
+
+/// The whole API in process, over a migrated temporary database, without sockets.
+final class TestApp {
+    let directory: URL
+    let pool: DatabasePool
+    let clock = EmulatorClock(mode: .frozen(Date(timeIntervalSince1970: 1_800_000_000)))
+    let environment: APIEnvironment
+    let app: AkanaApplication
+
+    static let admin = "administrator@acmepaymentscorp.com"
+    static let jane = "jane@acmepaymentscorp.com"
+
+    init(tenants: TenantDirectory = TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
+         users: [SeedUser]? = nil) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path)
+        try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
+        let hasher = PasswordHasher(iterations: 1_000)
+        let seeds = users ?? [
+            SeedUser(tenant: "acmepaymentscorp", email: Self.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
+            SeedUser(tenant: "acmepaymentscorp", email: Self.jane, password: "password", name: "Jane", roles: []),
+        ]
+        let (key, _) = try PlatformBootstrap.run(database: pool, tenants: tenants, users: seeds, now: clock.now(), hasher: hasher)
+        let sessions = SessionService(database: pool, clock: clock, policy: SessionPolicy(), signingKey: key, hasher: hasher)
+        environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        app = AkanaRoutes.makeApplication(environment: environment, logger: logger)
+    }
+
+    deinit {
+        try? pool.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func send(_ method: HTTPMethod, _ target: String, headers: HTTPHeaders = [:], body: String = "") throws -> HTTPResponse {
+        var headers = headers
+        if !headers.contains("Host") { headers.add("Host", "127.0.0.1:8080") }
+        return app.respond(to: try HTTPRequest(method: method, target: target, headers: headers, body: Array(body.utf8)))
+    }
+
+    struct Session {
+        var cookieHeader: String
+        var csrf: String
+        var authCookie: String
+    }
+
+    /// Logs in and returns what a cookie jar would send back.
+    func login(_ email: String = TestApp.admin, password: String = "password", host: String = "127.0.0.1:8080") throws -> Session {
+        let response = try send(.post, "/api/login", headers: ["Content-Type": "application/json", "Host": host],
+                                body: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        guard response.status == .ok else { throw APIError(response.status, String(decoding: response.body, as: UTF8.self)) }
+        var cookies: [String: String] = [:]
+        for header in response.headers.values("Set-Cookie") {
+            let pair = header.prefix { $0 != ";" }
+            let name = String(pair.prefix { $0 != "=" })
+            cookies[name] = String(pair.dropFirst(name.count + 1))
+        }
+        let authName = cookies.keys.first { $0.hasPrefix("AtmoAuthToken_") } ?? ""
+        let csrfName = cookies.keys.first { $0.hasPrefix("Csrf-Token_") }
+        return Session(cookieHeader: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "),
+                       csrf: csrfName.flatMap { cookies[$0] } ?? "", authCookie: cookies[authName] ?? "")
+    }
+}
+
+extension HTTPResponse {
+    var text: String { String(decoding: body, as: UTF8.self) }
+    func json() throws -> JSONValue { try JSONParser.parse(body) }
+}

@@ -1,0 +1,141 @@
+import AkanaDomain
+import Foundation
+import SQLiteStore
+import Testing
+
+/// The real binary: startup, migrations, restart survival, refusals, graceful shutdown.
+@Suite(.serialized) struct DaemonProcessTests {
+    static let login = #"{"email":"administrator@acmepaymentscorp.com","password":"password"}"#
+
+    func start(_ directory: TemporaryDirectory, _ extra: [String] = [], database: String = "db.sqlite") throws -> EmulatorProcess {
+        let emulator = try EmulatorProcess(arguments: ["serve", "--port", "0", "--database", directory.path(database), "--log-level", "warning"] + extra,
+                                           directory: directory.url)
+        try emulator.waitUntilListening()
+        return emulator
+    }
+
+    @Test func servesHealthAndStopsCleanlyOnSIGTERM() throws {
+        let directory = try TemporaryDirectory()
+        let emulator = try start(directory)
+        let health = try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/health")
+        #expect(health.status == 200)
+        #expect(health.header("Content-Type") == "application/json")
+        #expect(health.body.contains(#""status":"ok""#))
+        #expect(health.body.contains(#""schemaVersion":"\#(AkanaSchema.latestVersion)""#))
+        let missing = try RawHTTPClient.send(port: emulator.port, "GET", "/api/unknown")
+        #expect(missing.status == 404)
+        #expect(missing.body.hasPrefix(#"{"faultcode":"Client","faultstring":"#))
+        #expect(emulator.stop(signal: SIGTERM) == 0)
+        // The WAL was checkpointed on the way out.
+        let wal = try? FileManager.default.attributesOfItem(atPath: directory.path("db.sqlite-wal"))[.size] as? Int
+        #expect(wal == nil || wal == 0)
+    }
+
+    @Test func sigintStopsCleanlyToo() throws {
+        let directory = try TemporaryDirectory()
+        let emulator = try start(directory)
+        #expect(emulator.stop(signal: SIGINT) == 0)
+    }
+
+    @Test func sessionsWrittenBeforeSIGTERMSurviveARestart() throws {
+        let directory = try TemporaryDirectory()
+        var emulator = try start(directory)
+        let login = try RawHTTPClient.send(port: emulator.port, "POST", "/api/login", headers: [("Content-Type", "application/json")], body: Self.login)
+        #expect(login.status == 200)
+        let cookies = login.headers("Set-Cookie").map { String($0.prefix { $0 != ";" }) }.joined(separator: "; ")
+        #expect(emulator.stop() == 0)
+
+        emulator = try start(directory)
+        let status = try RawHTTPClient.send(port: emulator.port, "GET", "/api/login/status", headers: [("Cookie", cookies)])
+        #expect(status.status == 200)
+        #expect(status.body.contains(#""userName":"Administrator""#))
+        #expect(emulator.stop() == 0)
+    }
+
+    @Test func theBinaryAloneInAnEmptyDirectoryStartsAndMigrates() throws {
+        let directory = try TemporaryDirectory()
+        let copy = directory.url.appendingPathComponent("akana-emulator")
+        try FileManager.default.copyItem(at: EmulatorProcess.binary, to: copy)
+        let emulator = try EmulatorProcess(arguments: ["--port", "0"], directory: directory.url, binary: copy)
+        try emulator.waitUntilListening()
+        #expect(FileManager.default.fileExists(atPath: directory.path("akana-emulator.sqlite")))
+        #expect(try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/health").status == 200)
+        #expect(emulator.stop() == 0)
+    }
+
+    func migratedDatabase(_ directory: TemporaryDirectory) throws -> String {
+        let path = directory.path("db.sqlite")
+        let migrate = try EmulatorProcess(arguments: ["migrate", "--database", path], directory: directory.url)
+        #expect(migrate.waitForExit() == 0)
+        return path
+    }
+
+    @Test func aDatabaseWithAnUnknownMigrationIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let path = try migratedDatabase(directory)
+        let pool = try DatabasePool(path: path)
+        try pool.write { try $0.run("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES ('9999_future.sql', 'x', '2030-01-01T00:00:00Z')") }
+        try pool.close()
+        let emulator = try EmulatorProcess(arguments: ["--port", "0", "--database", path], directory: directory.url)
+        #expect(emulator.waitForExit() != 0)
+        #expect(emulator.readStderr().contains("9999_future.sql"))
+    }
+
+    @Test func aDatabaseWhoseAppliedMigrationChangedIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let path = try migratedDatabase(directory)
+        let pool = try DatabasePool(path: path)
+        try pool.write { try $0.run("UPDATE schema_migrations SET checksum = 'edited'") }
+        try pool.close()
+        let emulator = try EmulatorProcess(arguments: ["--port", "0", "--database", path], directory: directory.url)
+        #expect(emulator.waitForExit() != 0)
+        #expect(emulator.readStderr().contains(AkanaSchema.migrations[0].name))
+    }
+
+    @Test func aFileThatIsNotADatabaseIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        try Data(repeating: 0x41, count: 8192).write(to: directory.url.appendingPathComponent("db.sqlite"))
+        let emulator = try EmulatorProcess(arguments: ["--port", "0", "--database", directory.path("db.sqlite")], directory: directory.url)
+        #expect(emulator.waitForExit() == 1)
+        #expect(emulator.readStderr().contains("db.sqlite"))
+    }
+
+    @Test func migrateAndCheckCommands() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("db.sqlite")
+        let migrate = try EmulatorProcess(arguments: ["migrate", "--database", path], directory: directory.url)
+        #expect(migrate.waitForExit() == 0)
+        let output = String(decoding: migrate.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(output.contains("applied \(AkanaSchema.migrations[0].name)"))
+        let check = try EmulatorProcess(arguments: ["check", "--database", path], directory: directory.url)
+        #expect(check.waitForExit() == 0)
+        let report = String(decoding: check.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(report.contains("integrity_check: ok"))
+        #expect(report.contains("applied"))
+        #expect(report.contains("sha256:\(AkanaSchema.migrations[0].checksum)"))
+    }
+
+    @Test func configurationErrorsExitWithStatus2AndNameTheKey() throws {
+        let directory = try TemporaryDirectory()
+        let badPort = try EmulatorProcess(arguments: ["--port", "eighty", "--database", directory.path("db.sqlite")], directory: directory.url)
+        #expect(badPort.waitForExit() == 2)
+        #expect(badPort.readStderr().contains("port"))
+        let badEnv = try EmulatorProcess(arguments: ["--port", "0"], directory: directory.url, environment: ["AKANA_EMULATOR_LIMITS_MAX_BODY_BYTES": "-1"])
+        #expect(badEnv.waitForExit() == 2)
+        #expect(badEnv.readStderr().contains("AKANA_EMULATOR_LIMITS_MAX_BODY_BYTES"))
+    }
+
+    @Test func nonLoopbackIsRefusedWhileDefaultPasswordsRemain() throws {
+        let directory = try TemporaryDirectory()
+        let exposed = try EmulatorProcess(arguments: ["--host", "0.0.0.0", "--port", "0", "--database", directory.path("db.sqlite")], directory: directory.url)
+        #expect(exposed.waitForExit() == 1)
+        #expect(exposed.readStderr().contains("administrator@acmepaymentscorp.com"))
+
+        let config = directory.path("strong.json")
+        try #"{"users": [{"email": "ops@acmepaymentscorp.com", "password": "correct horse battery staple", "roles": ["SiteAdmin"]}]}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let strong = try start(directory, ["--host", "0.0.0.0", "--config", config], database: "strong.sqlite")
+        #expect(try RawHTTPClient.send(port: strong.port, "GET", "/_emulator/health").status == 200)
+        #expect(strong.stop() == 0)
+    }
+}
