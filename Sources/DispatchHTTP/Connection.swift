@@ -237,6 +237,7 @@ final class Connection {
             }
         }
         output.removeAll(keepingCapacity: output.capacity <= 64)
+        lastActivity = max(lastActivity, lastWriteProgress)
         outputIndex = 0
         outputOffset = 0
         outputBytes = 0
@@ -310,6 +311,7 @@ final class Connection {
                 requestStartedAt = started
                 deadline = started &+ timeouts.headerReadTimeout
             } else {
+                requestStartedAt = nil
                 deadline = lastActivity &+ timeouts.idleTimeout
             }
         }

@@ -56,7 +56,7 @@ import Testing
         #expect(response.text.hasPrefix(#"<?xml version="1.0" encoding="UTF-8"?><health><status>ok</status>"#))
     }
 
-    @Test func literalSegmentsWinOverParameters() {
+    @Test func literalSegmentsWinOverParameters() throws {
         var router = Router()
         router.add(.get, "/api/apps/{AppID}") { _ in HTTPResponse(status: .ok, body: Array("app".utf8)) }
         router.add(.get, "/api/apps/versions") { _ in HTTPResponse(status: .ok, body: Array("versions".utf8)) }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A minimal blocking HTTP/1.1 client over a TCP socket, for tests against the real binary
 /// (one request per connection, `Connection: close`).
@@ -39,7 +42,7 @@ enum RawHTTPClient {
         guard connected == 0 else { throw Failure(message: "connect to \(port) failed: errno \(errno)") }
         var sent = 0
         while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             guard n > 0 else { throw Failure(message: "send failed") }
             sent += n
         }
