@@ -8,11 +8,13 @@ public struct APIEnvironment: Sendable {
     public let clock: EmulatorClock
     public let tenants: TenantDirectory
     public let sessions: SessionService
+    public let apps: AppService
     /// `DispatchTime` uptime nanoseconds when the daemon started (for `uptimeSeconds`).
     public let startedAt: UInt64
 
     public init(database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
-                startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+                apps: AppService, startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+        self.apps = apps
         self.database = database
         self.clock = clock
         self.tenants = tenants

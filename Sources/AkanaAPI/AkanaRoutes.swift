@@ -7,6 +7,7 @@ public enum AkanaRoutes {
         EmulatorAdminRoutes.register(into: &router, environment: environment)
         LoginRoutes.register(into: &router, environment: environment)
         BusinessRoutes.register(into: &router, environment: environment)
+        AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         return AkanaApplication(router: router, logger: logger)
     }
 }

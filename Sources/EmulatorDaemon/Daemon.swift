@@ -59,7 +59,8 @@ public final class Daemon {
             return 1
         }
         let sessions = SessionService(database: pool, clock: clock, policy: configuration.sessionPolicy(), signingKey: signingKey)
-        let environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions)
+        let environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
+                                         apps: AppService(database: pool, clock: clock))
         let application = AkanaRoutes.makeApplication(environment: environment, logger: logger)
         var serverConfiguration = configuration.httpServerConfiguration()
         serverConfiguration.errorResponse = { status, message in

@@ -29,7 +29,8 @@ final class TestApp {
         ]
         let (key, _) = try PlatformBootstrap.run(database: pool, tenants: tenants, users: seeds, now: clock.now(), hasher: hasher)
         let sessions = SessionService(database: pool, clock: clock, policy: SessionPolicy(), signingKey: key, hasher: hasher)
-        environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions)
+        environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
+                                         apps: AppService(database: pool, clock: clock))
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         app = AkanaRoutes.makeApplication(environment: environment, logger: logger)

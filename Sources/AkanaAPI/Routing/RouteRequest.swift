@@ -49,6 +49,17 @@ public struct RouteRequest: Sendable {
         }
     }
 
+    /// A JSON or XML body as a tree (XML as `XMLBodyParser` reads it). Other types → 415.
+    public func structuredBody() throws(APIError) -> JSONValue {
+        let contentType = http.headers["Content-Type"] ?? ""
+        guard ContentNegotiation.bodyRepresentation(contentType: contentType) == .xml else { return try jsonBody() }
+        do {
+            return try XMLBodyParser.parse(http.body)
+        } catch {
+            throw APIError.badRequest("The request body is not well-formed XML: \(error.message).")
+        }
+    }
+
     /// The body as a JSON object (400 when it is another JSON type).
     public func jsonObject() throws(APIError) -> JSONValue {
         let body = try jsonBody()

@@ -1,0 +1,124 @@
+import AkanaDomain
+import DispatchHTTP
+import Foundation
+
+/// `/api/apps…`: apps, app versions, the app-version action and shared secrets (akana-api.md §2).
+enum AppRoutes {
+    /// Operations that change what the login token reflects answer with this header (§1.4).
+    static let renew: HTTPHeaders = ["Atmo-Renew-Token": "renew"]
+
+    static func register(into router: inout Router, environment: APIEnvironment, apps: AppService) {
+        // POST /api/apps — text/plain AppID (legacy, `*/*`) or the Application object (JSON/XML).
+        router.add(.post, "/api/apps") { request in
+            let choice = try request.negotiate([.text, .json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let app = try apps.createApp(caller: caller.session, body: try request.jsonBody())
+            if choice.representation == .text { return Responses.text(app.id, headers: renew) }
+            return Responses.representation(app.json, root: "Application", choice: choice, headers: renew)
+        }
+
+        router.add(.get, "/api/apps/{AppID}") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            return Responses.representation(try apps.app(request.parameter("AppID"), caller: caller.session).json, root: "Application", choice: choice)
+        }
+
+        router.add(.put, "/api/apps/{AppID}") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request.http)
+            let app = try apps.updateApp(request.parameter("AppID"), caller: caller.session, body: try request.jsonBody())
+            return Responses.text(app.id, headers: renew)
+        }
+
+        router.add(.delete, "/api/apps/{AppID}") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request.http)
+            let id = request.parameter("AppID")
+            try apps.deleteApp(id, caller: caller.session)
+            return Responses.text(id, headers: renew)
+        }
+
+        // POST /api/apps/{AppID}/versions — Name is the minimum; text/plain new AppVersionID.
+        router.add(.post, "/api/apps/{AppID}/versions") { request in
+            let choice = try request.negotiate([.text, .json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let version = try apps.addVersion(appID: request.parameter("AppID"), caller: caller.session, body: try request.jsonBody())
+            if choice.representation == .text { return Responses.text(version.id, headers: renew) }
+            return Responses.representation(version.json(.init(), settings: apps.settings(tenant: version.tenant)),
+                                            root: "ApplicationVersion", choice: choice, headers: renew)
+        }
+
+        // GET /api/apps/{AppID}/versions — an RSS-style channel.
+        router.add(.get, "/api/apps/{AppID}/versions") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let (app, versions) = try apps.versions(appID: request.parameter("AppID"), caller: caller.session)
+            let items = versions.map { version in
+                RSSChannel.Item(title: version.name, description: version.description, guid: version.id,
+                                categories: [("uddi:soa.com:visibility", version.visibility), ("uddi:soa.com:state", version.state)],
+                                pubDate: Timestamp.parse(version.created) ?? Date(timeIntervalSince1970: 0))
+            }
+            return RSSChannel(title: "Versions of \(app.name)", items: items).response(choice: choice)
+        }
+
+        // GET /api/apps/versions/{AppVersionID} — seed 004.
+        router.add(.get, "/api/apps/versions/{AppVersionID}") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            var options = AppVersion.RenderOptions()
+            options.includeSettings = try request.booleanQuery("IncludeSettings", default: false)
+            options.includeTags = try request.booleanQuery("IncludeTags", default: true)
+            options.includeSecurityMechanism = try request.booleanQuery("IncludeSecurityMechanism", default: true)
+            options.includeDeploymentState = try request.booleanQuery("IdentityAppDeploymentState", default: true)
+            let id = request.parameter("AppVersionID")
+            // An id that cannot be one of this tenant's app versions is "invalid": 204, as seed 004 documents.
+            guard id.hasSuffix(".\(caller.tenant.fedmemberid)"), id.count > caller.tenant.fedmemberid.count + 1 else {
+                return HTTPResponse(status: .noContent)
+            }
+            let version = try apps.version(id, caller: caller.session)
+            return Responses.representation(version.json(options, settings: apps.settings(tenant: version.tenant)),
+                                            root: "ApplicationVersion", choice: choice)
+        }
+
+        // PUT /api/apps/versions/{AppVersionID} — seed 001.
+        router.add(.put, "/api/apps/versions/{AppVersionID}") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request.http)
+            let version = try apps.updateVersion(request.parameter("AppVersionID"), caller: caller.session, body: try request.jsonBody())
+            return Responses.text(version.id, headers: renew)
+        }
+
+        router.add(.delete, "/api/apps/versions/{AppVersionID}") { request in
+            let choice = try request.negotiate([.json, .text, .xml])
+            let caller = try environment.authenticate(request.http)
+            let id = request.parameter("AppVersionID")
+            _ = try apps.deleteVersion(id, caller: caller.session)
+            if choice.representation == .text { return Responses.text(id, headers: renew) }
+            return Responses.representation(.object([("AppVersionID", .string(id))]), root: "AppVersion", choice: choice, headers: renew)
+        }
+
+        // POST /api/apps/versions/{AppVersionID}/action — seed 000.
+        router.add(.post, "/api/apps/versions/{AppVersionID}/action") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request.http)
+            let action = try WorkflowActionBody(try request.structuredBody())
+            let id = try apps.performAction(versionID: request.parameter("AppVersionID"), actionName: action.name,
+                                            comments: action.comments, caller: caller.session)
+            return Responses.text(id)
+        }
+
+        router.add(.get, "/api/apps/versions/{AppVersionID}/secret") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request.http)
+            return Responses.text(try apps.secret(versionID: request.parameter("AppVersionID"), caller: caller.session))
+        }
+
+        router.add(.put, "/api/apps/versions/{AppVersionID}/secret") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request.http)
+            let id = request.parameter("AppVersionID")
+            try apps.regenerateSecret(versionID: id, caller: caller.session)
+            return Responses.text(id)
+        }
+    }
+}

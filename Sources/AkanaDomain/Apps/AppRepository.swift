@@ -1,0 +1,117 @@
+import SQLiteStore
+
+/// SQL for apps, versions, tags, mechanisms and teams. Every function runs on a connection the
+/// caller holds (a reader, or the writer inside its transaction); values are always bound.
+enum AppRepository {
+    static func version(_ db: SQLiteConnection, id: String) throws -> AppVersion? {
+        guard let row = try db.queryFirst(
+            """
+            SELECT id, app_id, tenant, name, description, website_address, visibility, initial_environment,
+                   current_environment, state, identity, identity_user_defined, shared_secret, has_key_info, created, updated
+            FROM app_versions WHERE id = ?
+            """, id)
+        else { return nil }
+        let tags = try db.query("SELECT tag FROM app_version_tags WHERE app_version_id = ? ORDER BY position", id).compactMap { $0.string("tag") }
+        let mechanisms = try db.query(
+            "SELECT mechanism FROM app_version_security_mechanisms WHERE app_version_id = ? ORDER BY mechanism", id
+        ).compactMap { $0.string("mechanism") }
+        return AppVersion(
+            id: row.string("id") ?? "", appID: row.string("app_id") ?? "", tenant: row.string("tenant") ?? "",
+            name: row.string("name") ?? "", description: row.string("description") ?? "",
+            websiteAddress: row.string("website_address") ?? "", visibility: row.string("visibility") ?? "",
+            initialEnvironment: row.string("initial_environment") ?? "", currentEnvironment: row.string("current_environment") ?? "",
+            state: row.string("state") ?? "", identity: row.string("identity") ?? "",
+            identityUserDefined: row.bool("identity_user_defined") ?? false, sharedSecret: row.string("shared_secret") ?? "",
+            hasKeyInfo: row.bool("has_key_info") ?? false, created: row.string("created") ?? "", updated: row.string("updated") ?? "",
+            tags: tags, securityMechanisms: mechanisms)
+    }
+
+    static func app(_ db: SQLiteConnection, id: String) throws -> Application? {
+        guard let row = try db.queryFirst(
+            "SELECT id, tenant, name, summary, description, business_id, created, updated FROM apps WHERE id = ?", id)
+        else { return nil }
+        let defaultID = try db.queryFirst(
+            "SELECT id FROM app_versions WHERE app_id = ? ORDER BY created DESC, rowid DESC LIMIT 1", id)?.string("id")
+        return Application(
+            id: row.string("id") ?? "", tenant: row.string("tenant") ?? "", name: row.string("name") ?? "",
+            summary: row.string("summary") ?? "", description: row.string("description") ?? "", businessID: row.string("business_id"),
+            created: row.string("created") ?? "", updated: row.string("updated") ?? "",
+            defaultVersion: try defaultID.flatMap { try version(db, id: $0) })
+    }
+
+    static func versionIDs(_ db: SQLiteConnection, appID: String) throws -> [String] {
+        try db.query("SELECT id FROM app_versions WHERE app_id = ? ORDER BY created, rowid", appID).compactMap { $0.string("id") }
+    }
+
+    static func isTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
+        try db.queryFirst("SELECT 1 AS member FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) != nil
+    }
+
+    static func identityTaken(_ db: SQLiteConnection, tenant: String, identity: String, except versionID: String) throws -> Bool {
+        try db.queryFirst("SELECT 1 AS taken FROM app_versions WHERE tenant = ? AND identity = ? AND id <> ?", tenant, identity, versionID) != nil
+    }
+
+    static func insertApp(_ db: SQLiteConnection, _ app: Application) throws {
+        try db.run(
+            "INSERT INTO apps (id, tenant, name, summary, description, business_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            app.id, app.tenant, app.name, app.summary, app.description, app.businessID, app.created, app.updated)
+    }
+
+    static func updateApp(_ db: SQLiteConnection, _ app: Application) throws {
+        try db.run("UPDATE apps SET name = ?, summary = ?, description = ?, business_id = ?, updated = ? WHERE id = ?",
+                   app.name, app.summary, app.description, app.businessID, app.updated, app.id)
+    }
+
+    static func addTeamMember(_ db: SQLiteConnection, appID: String, userID: String, role: String = "Member") throws {
+        try db.run("INSERT INTO app_team_members (app_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", appID, userID, role)
+    }
+
+    static func insertVersion(_ db: SQLiteConnection, _ version: AppVersion) throws {
+        try db.run(
+            """
+            INSERT INTO app_versions (id, app_id, tenant, name, description, website_address, visibility, initial_environment,
+                current_environment, state, identity, identity_user_defined, shared_secret, has_key_info, created, updated)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            version.id, version.appID, version.tenant, version.name, version.description, version.websiteAddress, version.visibility,
+            version.initialEnvironment, version.currentEnvironment, version.state, version.identity, version.identityUserDefined,
+            version.sharedSecret, version.hasKeyInfo, version.created, version.updated)
+        try replaceTags(db, versionID: version.id, tags: version.tags)
+        for mechanism in version.securityMechanisms {
+            try db.run("INSERT INTO app_version_security_mechanisms (app_version_id, mechanism) VALUES (?, ?)", version.id, mechanism)
+        }
+    }
+
+    static func updateVersion(_ db: SQLiteConnection, _ version: AppVersion) throws {
+        try db.run(
+            """
+            UPDATE app_versions SET name = ?, description = ?, website_address = ?, visibility = ?, initial_environment = ?,
+                identity = ?, identity_user_defined = ?, shared_secret = ?, updated = ? WHERE id = ?
+            """,
+            version.name, version.description, version.websiteAddress, version.visibility, version.initialEnvironment,
+            version.identity, version.identityUserDefined, version.sharedSecret, version.updated, version.id)
+        try replaceTags(db, versionID: version.id, tags: version.tags)
+    }
+
+    static func replaceTags(_ db: SQLiteConnection, versionID: String, tags: [String]) throws {
+        try db.run("DELETE FROM app_version_tags WHERE app_version_id = ?", versionID)
+        for (position, tag) in tags.enumerated() {
+            try db.run("INSERT INTO app_version_tags (app_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
+        }
+    }
+
+    /// Replaces the shared secret; returns false when the version does not exist.
+    static func setSharedSecret(_ db: SQLiteConnection, versionID: String, secret: String, updated: String) throws -> Bool {
+        try db.run("UPDATE app_versions SET shared_secret = ?, updated = ? WHERE id = ?", secret, updated, versionID) == 1
+    }
+
+    static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
+        try db.run("DELETE FROM workflow_objects WHERE object_id = ?", id)
+        try db.run("DELETE FROM app_versions WHERE id = ?", id)
+    }
+
+    static func deleteApp(_ db: SQLiteConnection, id: String) throws {
+        for versionID in try versionIDs(db, appID: id) { try db.run("DELETE FROM workflow_objects WHERE object_id = ?", versionID) }
+        try db.run("DELETE FROM apps WHERE id = ?", id)
+    }
+}

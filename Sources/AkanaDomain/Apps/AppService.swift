@@ -1,0 +1,320 @@
+import Foundation
+import SQLiteStore
+
+/// The apps service: apps, versions, shared secrets and the app-version action, with the
+/// platform's authorization (team members, Business Admins and Site Admins read and modify;
+/// others see public versions read-only and get 404 for the rest).
+public final class AppService: Sendable {
+    private let database: DatabasePool
+    private let clock: EmulatorClock
+    private let ids = IDGenerator()
+    private let workflow: (any AppVersionWorkflow)?
+
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: (any AppVersionWorkflow)? = nil) {
+        self.database = database
+        self.clock = clock
+        self.workflow = workflow
+    }
+
+    /// The tenant's app settings (the platform defaults; a later issue makes them editable).
+    public func settings(tenant: String) -> AppVersionSettings { AppVersionSettings() }
+
+    // MARK: - Apps
+
+    /// POST /api/apps: the app and its first version in one transaction; the creator joins the team.
+    public func createApp(caller: AuthenticatedSession, body: JSONValue) throws -> Application {
+        guard case .object = body else { throw DomainError.badRequest("The Application must be a JSON object.") }
+        guard let name = body.member(caseInsensitive: "Name")?.stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw DomainError.badRequest("Application.Name is required.")
+        }
+        let summary = try optionalString(body, "Summary", context: "Application") ?? ""
+        let description = try optionalString(body, "Description", context: "Application") ?? ""
+        let businessID = try optionalString(body, "BusinessID", context: "Application").flatMap { $0.isEmpty ? nil : $0 }
+        if let businessID, businessID != "tenantbusiness.\(caller.tenant)" {
+            throw DomainError.notFound("Business \(businessID) was not found.")
+        }
+        var versionBody = body.member(caseInsensitive: "ApplicationVersion") ?? .object([("Name", .string("1.0"))])
+        if versionBody.member(caseInsensitive: "Name") == nil, case .object(var members) = versionBody {
+            members.append(("Name", .string("1.0")))
+            versionBody = .object(members)
+        }
+        let input = try AppVersionInput(versionBody, context: "Application.ApplicationVersion")
+        let now = Timestamp.iso8601(clock.now())
+        let app = Application(id: "\(ids.uuid()).\(caller.tenant)", tenant: caller.tenant, name: name, summary: summary,
+                              description: description, businessID: businessID, created: now, updated: now, defaultVersion: nil)
+        return try database.write { db in
+            try AppRepository.insertApp(db, app)
+            try AppRepository.addTeamMember(db, appID: app.id, userID: caller.userID, role: "Admin")
+            _ = try self.insertVersion(db, app: app, input: input, caller: caller, now: now)
+            guard let stored = try AppRepository.app(db, id: app.id) else { throw DomainError.notFound() }
+            return stored
+        }
+    }
+
+    public func app(_ id: String, caller: AuthenticatedSession) throws -> Application {
+        try database.read { db in
+            let app = try self.visibleApp(db, id: id, caller: caller)
+            return app
+        }
+    }
+
+    /// PUT /api/apps/{AppID}: Name (required), Summary, Description.
+    public func updateApp(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> Application {
+        guard case .object = body else { throw DomainError.badRequest("The Application must be a JSON object.") }
+        let name = try optionalString(body, "Name", context: "Application")
+        let summary = try optionalString(body, "Summary", context: "Application")
+        let description = try optionalString(body, "Description", context: "Application")
+        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.badRequest("Application.Name must not be empty.") }
+        return try database.write { db in
+            var app = try self.modifiableApp(db, id: id, caller: caller)
+            app.name = name ?? app.name
+            app.summary = summary ?? app.summary
+            app.description = description ?? app.description
+            app.updated = Timestamp.iso8601(self.clock.now())
+            try AppRepository.updateApp(db, app)
+            guard let stored = try AppRepository.app(db, id: id) else { throw DomainError.notFound() }
+            return stored
+        }
+    }
+
+    /// DELETE /api/apps/{AppID}: the app and all its versions.
+    public func deleteApp(_ id: String, caller: AuthenticatedSession) throws {
+        try database.write { db in
+            let app = try self.modifiableApp(db, id: id, caller: caller)
+            for versionID in try AppRepository.versionIDs(db, appID: app.id) {
+                try self.checkReservedAction(db, versionID: versionID, action: "@Delete", caller: caller)
+            }
+            try AppRepository.deleteApp(db, id: app.id)
+        }
+    }
+
+    // MARK: - Versions
+
+    /// POST /api/apps/{AppID}/versions (Name is the minimum).
+    public func addVersion(appID: String, caller: AuthenticatedSession, body: JSONValue) throws -> AppVersion {
+        let input = try AppVersionInput(body)
+        guard input.name != nil else { throw DomainError.badRequest("ApplicationVersion.Name is required.") }
+        let now = Timestamp.iso8601(clock.now())
+        return try database.write { db in
+            let app = try self.modifiableApp(db, id: appID, caller: caller)
+            return try self.insertVersion(db, app: app, input: input, caller: caller, now: now)
+        }
+    }
+
+    public func versions(appID: String, caller: AuthenticatedSession) throws -> (Application, [AppVersion]) {
+        try database.read { db in
+            let app = try self.visibleApp(db, id: appID, caller: caller)
+            let versions = try AppRepository.versionIDs(db, appID: app.id).compactMap { try AppRepository.version(db, id: $0) }
+            return (app, versions)
+        }
+    }
+
+    public func version(_ id: String, caller: AuthenticatedSession) throws -> AppVersion {
+        try database.read { db in try self.visibleVersion(db, id: id, caller: caller).version }
+    }
+
+    /// PUT /api/apps/versions/{AppVersionID}: fields absent from the body keep their values.
+    /// Identity can be chosen once (where the tenant allows it); SharedSecret only where user-defined
+    /// secrets are allowed. Governed by `@Modify` when an app-version workflow is assigned.
+    public func updateVersion(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> AppVersion {
+        let input = try AppVersionInput(body)
+        let settings = settings(tenant: caller.tenant)
+        return try database.write { db in
+            var version = try self.modifiableVersion(db, id: id, caller: caller)
+            try self.checkReservedAction(db, versionID: id, action: "@Modify", caller: caller)
+            version.name = input.name ?? version.name
+            version.description = input.description ?? version.description
+            version.websiteAddress = input.websiteAddress ?? version.websiteAddress
+            version.visibility = input.visibility ?? version.visibility
+            version.initialEnvironment = input.initialEnvironment ?? version.initialEnvironment
+            version.tags = input.tags ?? version.tags
+            if let identity = input.identity, !identity.isEmpty, identity != version.identity {
+                guard settings.allows(settings.userDefinedIdentitySupport, siteAdmin: caller.isSiteAdmin) else {
+                    throw DomainError.forbidden("The tenant does not let you choose an app version's Identity (UserDefinedIdentitySupport is \(settings.userDefinedIdentitySupport)).")
+                }
+                guard !version.identityUserDefined else {
+                    throw DomainError.conflict("App version \(id) already has the Identity '\(version.identity)'; an assigned Identity cannot be changed.")
+                }
+                guard try !AppRepository.identityTaken(db, tenant: version.tenant, identity: identity, except: id) else {
+                    throw DomainError.conflict("The Identity '\(identity)' is already used by another app version.")
+                }
+                version.identity = identity
+                version.identityUserDefined = true
+            }
+            if let secret = input.sharedSecret, !secret.isEmpty, secret != version.sharedSecret {
+                guard settings.userDefinedSharedSecretSupport == AppVersionSettings.enabled else {
+                    throw DomainError.forbidden("The tenant does not allow user-defined shared secrets.")
+                }
+                version.sharedSecret = secret
+            }
+            version.updated = Timestamp.iso8601(self.clock.now())
+            try AppRepository.updateVersion(db, version)
+            return version
+        }
+    }
+
+    /// DELETE /api/apps/versions/{AppVersionID}; the last version takes the app with it.
+    /// Returns whether the app was deleted too.
+    public func deleteVersion(_ id: String, caller: AuthenticatedSession) throws -> Bool {
+        try database.write { db in
+            let version = try self.modifiableVersion(db, id: id, caller: caller)
+            try self.checkReservedAction(db, versionID: id, action: "@Delete", caller: caller)
+            if try AppRepository.versionIDs(db, appID: version.appID).count <= 1 {
+                try AppRepository.deleteApp(db, id: version.appID)
+                return true
+            }
+            try AppRepository.deleteVersion(db, id: id)
+            return false
+        }
+    }
+
+    // MARK: - Actions and secrets
+
+    /// POST /api/apps/versions/{AppVersionID}/action. `@RegeneratedSecret` rotates the secret.
+    /// Under an assigned app-version workflow the action must be valid in the version's state;
+    /// without one, only the reserved `@` actions exist. Returns the AppVersionID.
+    public func performAction(versionID: String, actionName: String, comments: [String], caller: AuthenticatedSession) throws -> String {
+        try database.write { db in
+            let version = try self.modifiableVersion(db, id: versionID, caller: caller)
+            let now = Timestamp.iso8601(self.clock.now())
+            let governed = try self.workflow?.isGoverned(db, objectID: versionID) ?? false
+            if governed, let workflow = self.workflow {
+                _ = try workflow.perform(db, objectID: versionID, actionName: actionName, comments: comments, caller: self.workflowCaller(caller))
+            } else if !Self.reservedActions.contains(actionName) {
+                throw DomainError.badRequest(
+                    "No app version workflow governs \(versionID), so '\(actionName)' is not an action; the reserved actions are \(Self.reservedActions.sorted().joined(separator: ", ")).")
+            }
+            if actionName == "@RegeneratedSecret" {
+                try self.rotateSecret(db, version: version, now: now)
+            }
+            return versionID
+        }
+    }
+
+    /// GET /api/apps/versions/{AppVersionID}/secret (team members, Business and Site Admins).
+    public func secret(versionID: String, caller: AuthenticatedSession) throws -> String {
+        try database.read { db in
+            let version = try self.modifiableVersion(db, id: versionID, caller: caller)
+            guard !version.identityHasDomain else {
+                throw DomainError.conflict("The shared secret of \(versionID) is managed by the external identity domain of '\(version.identity)'.")
+            }
+            return version.sharedSecret
+        }
+    }
+
+    /// PUT /api/apps/versions/{AppVersionID}/secret: a new secret, not returned.
+    public func regenerateSecret(versionID: String, caller: AuthenticatedSession) throws {
+        try database.write { db in
+            let version = try self.modifiableVersion(db, id: versionID, caller: caller)
+            try self.checkReservedAction(db, versionID: versionID, action: "@RegeneratedSecret", caller: caller)
+            try self.rotateSecret(db, version: version, now: Timestamp.iso8601(self.clock.now()))
+        }
+    }
+
+    /// The app-version reserved actions, valid whenever no custom workflow governs the version.
+    public static let reservedActions: Set<String> = ["@Modify", "@Delete", "@RegeneratedSecret", "@KeyInfoRemoved"]
+
+    // MARK: - Helpers
+
+    private func rotateSecret(_ db: SQLiteConnection, version: AppVersion, now: String) throws {
+        guard !version.identityHasDomain else {
+            throw DomainError.conflict("The shared secret of \(version.id) is managed by the external identity domain of '\(version.identity)'; it cannot be regenerated here.")
+        }
+        guard try AppRepository.setSharedSecret(db, versionID: version.id, secret: ids.hex(byteCount: 20), updated: now) else {
+            throw DomainError.notFound()
+        }
+    }
+
+    private func insertVersion(_ db: SQLiteConnection, app: Application, input: AppVersionInput, caller: AuthenticatedSession, now: String) throws -> AppVersion {
+        let local = ids.alphanumeric(40)
+        let id = "\(local).\(app.tenant)"
+        let settings = settings(tenant: app.tenant)
+        var identity = "\(app.tenant)-\(local)"
+        var userDefined = false
+        if let chosen = input.identity, !chosen.isEmpty {
+            guard settings.allows(settings.userDefinedIdentitySupport, siteAdmin: caller.isSiteAdmin) else {
+                throw DomainError.forbidden("The tenant does not let you choose an app version's Identity (UserDefinedIdentitySupport is \(settings.userDefinedIdentitySupport)).")
+            }
+            guard try !AppRepository.identityTaken(db, tenant: app.tenant, identity: chosen, except: id) else {
+                throw DomainError.conflict("The Identity '\(chosen)' is already used by another app version.")
+            }
+            identity = chosen
+            userDefined = true
+        }
+        var secret = ids.hex(byteCount: 20)
+        if let chosen = input.sharedSecret, !chosen.isEmpty {
+            guard settings.userDefinedSharedSecretSupport == AppVersionSettings.enabled else {
+                throw DomainError.forbidden("The tenant does not allow user-defined shared secrets.")
+            }
+            secret = chosen
+        }
+        let environment = input.initialEnvironment ?? "Sandbox"
+        let version = AppVersion(
+            id: id, appID: app.id, tenant: app.tenant, name: input.name ?? "1.0", description: input.description ?? "",
+            websiteAddress: input.websiteAddress ?? "", visibility: input.visibility ?? Visibility.public,
+            initialEnvironment: environment, currentEnvironment: environment, state: AppVersion.initialState,
+            identity: identity, identityUserDefined: userDefined, sharedSecret: secret, hasKeyInfo: false,
+            created: now, updated: now, tags: input.tags ?? [], securityMechanisms: [AppVersion.sharedSecretMechanism])
+        try AppRepository.insertVersion(db, version)
+        _ = try workflow?.start(db, tenant: app.tenant, objectID: id, caller: workflowCaller(caller, teamMember: true))
+        return version
+    }
+
+    /// A reserved action (`@Modify`, `@Delete`, …) must be valid in the version's workflow state when
+    /// a workflow governs it; without one every reserved action is allowed.
+    private func checkReservedAction(_ db: SQLiteConnection, versionID: String, action: String, caller: AuthenticatedSession) throws {
+        guard let workflow, try workflow.isGoverned(db, objectID: versionID) else { return }
+        _ = try workflow.perform(db, objectID: versionID, actionName: action, comments: [], caller: workflowCaller(caller))
+    }
+
+    private func workflowCaller(_ session: AuthenticatedSession, teamMember: Bool = true) -> (userID: String, roles: Set<String>) {
+        (session.userID, teamMember ? session.roles.union(["AppTeamMember"]) : session.roles)
+    }
+
+    private enum Access { case none, read, modify }
+
+    private func access(_ db: SQLiteConnection, appID: String, tenant: String, visibility: String?, caller: AuthenticatedSession) throws -> Access {
+        guard tenant == caller.tenant else { return .none }
+        if caller.isSiteAdmin || caller.isBusinessAdmin { return .modify }
+        if try AppRepository.isTeamMember(db, appID: appID, userID: caller.userID) { return .modify }
+        if let visibility, visibility == Visibility.public || visibility == Visibility.registeredUsers { return .read }
+        return .none
+    }
+
+    private func visibleApp(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> Application {
+        guard let app = try AppRepository.app(db, id: id),
+              try access(db, appID: app.id, tenant: app.tenant, visibility: app.defaultVersion?.visibility, caller: caller) != .none
+        else { throw DomainError.notFound("App \(id) was not found.") }
+        return app
+    }
+
+    private func modifiableApp(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> Application {
+        guard let app = try AppRepository.app(db, id: id) else { throw DomainError.notFound("App \(id) was not found.") }
+        switch try access(db, appID: app.id, tenant: app.tenant, visibility: app.defaultVersion?.visibility, caller: caller) {
+        case .none: throw DomainError.notFound("App \(id) was not found.")
+        case .read: throw DomainError.forbidden("Only the app team, Business Admins and Site Admins can change app \(id).")
+        case .modify: return app
+        }
+    }
+
+    private func visibleVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> (version: AppVersion, canModify: Bool) {
+        guard let version = try AppRepository.version(db, id: id) else { throw DomainError.notFound("App version \(id) was not found.") }
+        switch try access(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller) {
+        case .none: throw DomainError.notFound("App version \(id) was not found.")
+        case .read: return (version, false)
+        case .modify: return (version, true)
+        }
+    }
+
+    private func modifiableVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> AppVersion {
+        let (version, canModify) = try visibleVersion(db, id: id, caller: caller)
+        guard canModify else { throw DomainError.forbidden("Only the app team, Business Admins and Site Admins can change app version \(id).") }
+        return version
+    }
+
+    private func optionalString(_ body: JSONValue, _ key: String, context: String) throws -> String? {
+        guard let value = body.member(caseInsensitive: key), value != .null else { return nil }
+        guard let text = value.stringValue else { throw DomainError.badRequest("\(context).\(key) must be a string, not \(value.typeName).") }
+        return text
+    }
+}
