@@ -24,11 +24,16 @@ public enum PercentEncoding {
 
     /// Decodes `%XX` sequences (and `+` as space when `plusAsSpace`); nil on a malformed escape or invalid UTF-8.
     public static func decode(_ text: String, plusAsSpace: Bool = false) -> String? {
+        guard let bytes = decodeBytes(Array(text.utf8), plusAsSpace: plusAsSpace) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    /// Decodes `%XX` sequences in raw bytes; nil on a malformed escape.
+    public static func decodeBytes(_ input: [UInt8], plusAsSpace: Bool = false) -> [UInt8]? {
+        guard input.contains(where: { $0 == UInt8(ascii: "%") || ($0 == UInt8(ascii: "+") && plusAsSpace) }) else { return input }
         var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        func hexValue(_ byte: UInt8?) -> UInt8? {
-            guard let byte else { return nil }
+        output.reserveCapacity(input.count)
+        func hexValue(_ byte: UInt8) -> UInt8? {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
@@ -36,17 +41,19 @@ public enum PercentEncoding {
             default: return nil
             }
         }
-        while let byte = iterator.next() {
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
             if byte == UInt8(ascii: "%") {
-                guard let high = hexValue(iterator.next()), let low = hexValue(iterator.next()) else { return nil }
+                guard index + 2 < input.count, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) else { return nil }
                 output.append(high << 4 | low)
-            } else if byte == UInt8(ascii: "+"), plusAsSpace {
-                output.append(UInt8(ascii: " "))
+                index += 3
             } else {
-                output.append(byte)
+                output.append(byte == UInt8(ascii: "+") && plusAsSpace ? UInt8(ascii: " ") : byte)
+                index += 1
             }
         }
-        return String(validating: output, as: UTF8.self)
+        return output
     }
 
     /// Parses `a=1&b=two` (application/x-www-form-urlencoded). nil when an escape is malformed.

@@ -53,18 +53,65 @@ public enum Crypto {
         return difference == 0
     }
 
-    /// base64url without padding (RFC 4648 §5), as in the cookie's `sig`.
+    private static let base64URLAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let base64URLValues: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (value, symbol) in base64URLAlphabet.enumerated() { table[Int(symbol)] = UInt8(value) }
+        table[Int(UInt8(ascii: "+"))] = 62  // standard base64 is read too
+        table[Int(UInt8(ascii: "/"))] = 63
+        return table
+    }()
+
+    /// base64url without padding (RFC 4648 §5), as in the cookie's `sig`. Byte-level: it runs on
+    /// every authenticated request.
+    public static func base64URLBytes(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var index = 0
+        while index + 2 < bytes.count {
+            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            output.append(base64URLAlphabet[Int(chunk >> 18 & 63)])
+            output.append(base64URLAlphabet[Int(chunk >> 12 & 63)])
+            output.append(base64URLAlphabet[Int(chunk >> 6 & 63)])
+            output.append(base64URLAlphabet[Int(chunk & 63)])
+            index += 3
+        }
+        let rest = bytes.count - index
+        if rest > 0 {
+            let chunk = UInt32(bytes[index]) << 16 | (rest == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+            output.append(base64URLAlphabet[Int(chunk >> 18 & 63)])
+            output.append(base64URLAlphabet[Int(chunk >> 12 & 63)])
+            if rest == 2 { output.append(base64URLAlphabet[Int(chunk >> 6 & 63)]) }
+        }
+        return output
+    }
+
     public static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        String(decoding: base64URLBytes(bytes), as: UTF8.self)
+    }
+
+    /// Decodes base64url (or standard base64), padding optional; nil on any other character.
+    public static func fromBase64URL<Bytes: Collection<UInt8>>(bytes text: Bytes) -> [UInt8]? {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.count * 3 / 4)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for symbol in text {
+            if symbol == UInt8(ascii: "=") { break }
+            let value = base64URLValues[Int(symbol)]
+            guard value != 0xFF else { return nil }
+            buffer = buffer << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+            }
+        }
+        return output
     }
 
     public static func fromBase64URL(_ text: String) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map(Array.init)
+        fromBase64URL(bytes: Array(text.utf8))
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

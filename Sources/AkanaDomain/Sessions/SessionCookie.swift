@@ -1,5 +1,3 @@
-import Foundation
-
 /// The `AtmoAuthToken_<tenant>` and `Csrf-Token_<tenant>` cookie values in the platform's shape.
 ///
 /// Decoded, an auth token reads
@@ -53,38 +51,54 @@ public struct SessionCookie: Sendable, Equatable {
 
     /// Parses and verifies a cookie value as a client sends it (percent-encoded once; a value that
     /// was already decoded is accepted too). nil when it is malformed or its signature does not match.
+    /// Works on bytes: it runs on every authenticated request.
     public static func verify(_ value: String, key: [UInt8]) -> SessionCookie? {
-        let decoded: String
-        if value.hasPrefix("TokenID=") {
-            decoded = value
-        } else {
-            guard let once = PercentEncoding.decode(value), once.hasPrefix("TokenID=") else { return nil }
+        let prefix = Array("TokenID=".utf8)
+        var decoded = Array(value.utf8)
+        if !decoded.starts(with: prefix) {
+            guard let once = PercentEncoding.decodeBytes(decoded), once.starts(with: prefix) else { return nil }
             decoded = once
         }
-        guard let marker = decoded.range(of: ",sig=", options: .backwards) else { return nil }
-        let payload = String(decoded[..<marker.lowerBound])
-        let signature = String(decoded[marker.upperBound...])
-        guard let given = Crypto.fromBase64URL(signature),
-              let expected = Crypto.fromBase64URL(Self.signature(payload, key: key)),
-              Crypto.constantTimeEquals(given, expected)
-        else { return nil }
-        var fields: [String: String] = [:]
-        for field in payload.split(separator: ",") {
-            let pair = field.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2 else { return nil }
-            fields[String(pair[0])] = String(pair[1])
+        let marker = Array(",sig=".utf8)
+        guard let markerStart = lastIndex(of: marker, in: decoded) else { return nil }
+        let payload = Array(decoded[..<markerStart])
+        let given = decoded[(markerStart + marker.count)...]
+        let expected = Crypto.base64URLBytes(Crypto.hmacSHA256(key: key, message: payload))
+        guard Crypto.constantTimeEquals(Array(given), expected) else { return nil }
+
+        var tokenID: String?, claimed: [Substring] = [], issue: Int64?, expiration: Int64?, userName: String?
+        for field in payload.split(separator: UInt8(ascii: ",")) {
+            guard let equals = field.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+            let name = field[field.startIndex..<equals]
+            let text = String(decoding: field[(equals + 1)...], as: UTF8.self)
+            switch String(decoding: name, as: UTF8.self) {
+            case "TokenID": tokenID = text
+            case "claimed_id": claimed = Substring(text).split(separator: ":")
+            case "issueTime": issue = Int64(text)
+            case "expirationTime": expiration = Int64(text)
+            case "UserName": userName = PercentEncoding.decode(text)
+            default: continue
+            }
         }
-        guard let tokenID = fields["TokenID"], let claimed = fields["claimed_id"],
-              let issue = fields["issueTime"].flatMap(Int64.init), let expiration = fields["expirationTime"].flatMap(Int64.init),
-              let userName = fields["UserName"].flatMap({ PercentEncoding.decode($0) })
+        guard let tokenID, let issue, let expiration, let userName,
+              claimed.count == 5, claimed[0] == "urn", claimed[1] == "atmosphere", claimed[2] == "user"
         else { return nil }
-        let claim = claimed.split(separator: ":")
-        guard claim.count == 5, claim[0] == "urn", claim[1] == "atmosphere", claim[2] == "user" else { return nil }
-        return SessionCookie(tokenID: tokenID, tenant: String(claim[3]), userUUID: String(claim[4]),
+        return SessionCookie(tokenID: tokenID, tenant: String(claimed[3]), userUUID: String(claimed[4]),
                              issueTime: issue, expirationTime: expiration, userName: userName)
+    }
+
+    private static func lastIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var start = haystack.count - needle.count
+        while start >= 0 {
+            if haystack[start] == needle[0], haystack[start..<start + needle.count].elementsEqual(needle) { return start }
+            start -= 1
+        }
+        return nil
     }
 
     private static func signature(_ payload: String, key: [UInt8]) -> String {
         Crypto.base64URL(Crypto.hmacSHA256(key: key, message: Array(payload.utf8)))
     }
+
 }
