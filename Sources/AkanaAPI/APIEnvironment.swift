@@ -9,12 +9,14 @@ public struct APIEnvironment: Sendable {
     public let tenants: TenantDirectory
     public let sessions: SessionService
     public let apps: AppService
+    public let workflow: WorkflowEngine
     /// `DispatchTime` uptime nanoseconds when the daemon started (for `uptimeSeconds`).
     public let startedAt: UInt64
 
     public init(database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
-                apps: AppService, startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+                apps: AppService, workflow: WorkflowEngine, startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds) {
         self.apps = apps
+        self.workflow = workflow
         self.database = database
         self.clock = clock
         self.tenants = tenants

@@ -8,6 +8,7 @@ public enum AkanaRoutes {
         LoginRoutes.register(into: &router, environment: environment)
         BusinessRoutes.register(into: &router, environment: environment)
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
+        WorkflowRoutes.register(into: &router, environment: environment)
         return AkanaApplication(router: router, logger: logger)
     }
 }

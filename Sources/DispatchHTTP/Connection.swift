@@ -74,6 +74,10 @@ final class Connection {
     /// Nothing left that shutdown should wait for.
     var isQuiescent: Bool { phase != .active || !admitted }
 
+    var debugState: String {
+        "\(id) \(remoteAddress) phase=\(phase) pending=\(pending != nil) output=\(outputBytes) closeAfterWrite=\(closeAfterWrite) peerClosed=\(peerClosed) partial=\(decoder.hasPartialRequest) watchingW=\(watchingWritable) deadlineIn=\(deadline == 0 ? 0 : Int64(deadline) - Int64(MonotonicClock.now()))"
+    }
+
     // MARK: - Events
 
     /// Reads whatever the client already sent (edge-triggered registration) and sets the idle deadline.
@@ -164,6 +168,8 @@ final class Connection {
         requestStartedAt = nil
         request.remoteAddress = remoteAddress
         request.id = loop.nextRequestID()
+        logger.trace("request", metadata: ["http.request.id": "\(request.id)", "method": "\(request.method)",
+                                           "target": "\(request.target)", "remote": "\(remoteAddress)"])
         inHandler = true
         loop.context.handler.handle(request, responder: HTTPResponder(loop: loop, connectionID: id, token: token))
         inHandler = false
@@ -277,6 +283,14 @@ final class Connection {
 
     func closeIfIdle() {
         if isIdle { close() }
+    }
+
+    /// Shutdown began: read what the client may already have sent (a request that arrived just
+    /// now is still served), then close the connection if it has nothing in progress.
+    func beginDraining() {
+        if phase == .active && pending == nil && !hasOutput { pump() }
+        closeIfIdle()
+        updateDeadline()
     }
 
     func close() {

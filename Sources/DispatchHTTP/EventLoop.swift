@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +23,9 @@ final class EventLoop: @unchecked Sendable {
     private static let eventCapacity: Int32 = 256
     private static let readBufferSize = 64 * 1024
     /// Rejected (503) connections still being answered beyond this count are closed at once.
-    private static let maxRejectedInFlight = 64
+    private static let maxRejectedInFlight = 256
+    /// At most one "connection limit reached" warning per this many nanoseconds.
+    private static let rejectLogInterval: UInt64 = 5_000_000_000
     private static let acceptBackoff: UInt64 = 100_000_000
 
     private static let queueKey = DispatchSpecificKey<UInt64>()
@@ -43,6 +46,8 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private let mailbox = Locked(Mailbox())
+    /// How many times `epoll_wait` returned (lets tests check that an idle loop really sleeps).
+    let wakeUps = Atomic<UInt64>(0)
 
     // MARK: Loop-thread state
 
@@ -57,6 +62,8 @@ final class EventLoop: @unchecked Sendable {
     private var running = true
     private var quiesceReported = false
     private var rejectedInFlight = 0
+    private var rejectedSinceLog = 0
+    private var lastRejectLog: UInt64 = 0
     private var dateCache = HTTPDate()
     /// True once the server is shutting down: idle connections are closed, responses carry
     /// `Connection: close`.
@@ -146,8 +153,9 @@ final class EventLoop: @unchecked Sendable {
         defer { events.deallocate() }
         while running {
             let count = Epoll.wait(epollFD, events, capacity: Self.eventCapacity, timeout: waitTimeout())
+            let error = count < 0 ? errno : 0
+            wakeUps.wrappingAdd(1, ordering: .relaxed)
             if count < 0 {
-                let error = errno
                 if error != EINTR {  // EINTR: no events this time
                     context.logger.critical("epoll_wait failed; event loop \(index) stops",
                                             metadata: ["error": "\(SocketError(operation: "epoll_wait", errno: error))"])
@@ -203,6 +211,7 @@ final class EventLoop: @unchecked Sendable {
         }
         for task in remaining { task() }
         for connection in Array(connections.values) { connection.close() }
+        peers = []  // loop 0 lists itself: break the cycle
         if !quiesceReported {
             quiesceReported = true
             context.loopQuiesced()
@@ -308,8 +317,15 @@ final class EventLoop: @unchecked Sendable {
 
     /// Over `maxConnections`: answer 503 with `Connection: close`, then close.
     private func reject(_ fd: Int32, remote: String) {
-        context.logger.warning("connection limit reached; answering 503",
-                               metadata: ["remote": "\(remote)", "limit": "\(context.configuration.maxConnections)"])
+        rejectedSinceLog += 1
+        let now = MonotonicClock.now()
+        if lastRejectLog == 0 || now - lastRejectLog >= Self.rejectLogInterval {
+            context.logger.warning("connection limit reached; answering 503",
+                                   metadata: ["limit": "\(context.configuration.maxConnections)",
+                                              "refused": "\(rejectedSinceLog)", "lastRemote": "\(remote)"])
+            lastRejectLog = now
+            rejectedSinceLog = 0
+        }
         guard rejectedInFlight < Self.maxRejectedInFlight else {
             Socket.close(fd)
             return
@@ -360,12 +376,16 @@ final class EventLoop: @unchecked Sendable {
         context.logger.trace("connection closed", metadata: ["remote": "\(connection.remoteAddress)"])
     }
 
+    func debugDescribeConnections() -> [String] {
+        connections.values.map { $0.debugState }
+    }
+
     // MARK: - Shutdown
 
     /// Closes idle connections and makes every later response close its connection.
     func beginDraining() {
         draining = true
-        for connection in Array(connections.values) { connection.closeIfIdle() }
+        for connection in Array(connections.values) { connection.beginDraining() }
         reportQuiescenceIfDone()
     }
 

@@ -52,6 +52,23 @@ public final class HTTPServer: Sendable {
     /// Connections currently open (not counting ones being refused with 503).
     public var connectionCount: Int { context.connectionCount }
 
+    func debugConnections() -> [String] {
+        let loops = state.withLock { $0.loops }
+        let result = Locked<[String]>([])
+        let group = DispatchGroup()
+        for loop in loops {
+            group.enter()
+            loop.execute { result.withLock { $0 += loop.debugDescribeConnections() }; group.leave() }
+        }
+        group.wait()
+        return result.withLock { $0 }
+    }
+
+    /// Total `epoll_wait` returns over all loops (for tests: an idle server must not spin).
+    var eventLoopWakeUps: UInt64 {
+        state.withLock { $0.loops }.reduce(0) { $0 + $1.wakeUps.load(ordering: .relaxed) }
+    }
+
     /// Creates the listening socket (`SO_REUSEADDR`, bind, listen) and starts the event loops.
     ///
     /// - Throws: `HTTPServerError` for a bad address or a second start, `SocketError` (with errno

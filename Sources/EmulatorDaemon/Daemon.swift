@@ -58,9 +58,18 @@ public final class Daemon {
             try? pool.close()
             return 1
         }
+        let workflow = WorkflowEngine(database: pool, clock: clock)
+        AppService.registerWorkflowFunctions(on: workflow)
+        do {
+            for tenant in tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid) }
+        } catch {
+            Self.fail("cannot install the shipped workflow definitions: \(error)")
+            try? pool.close()
+            return 1
+        }
         let sessions = SessionService(database: pool, clock: clock, policy: configuration.sessionPolicy(), signingKey: signingKey)
         let environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
-                                         apps: AppService(database: pool, clock: clock))
+                                         apps: AppService(database: pool, clock: clock, workflow: workflow), workflow: workflow)
         let application = AkanaRoutes.makeApplication(environment: environment, logger: logger)
         var serverConfiguration = configuration.httpServerConfiguration()
         serverConfiguration.errorResponse = { status, message in

@@ -28,9 +28,12 @@ final class TestApp {
             SeedUser(tenant: "acmepaymentscorp", email: Self.jane, password: "password", name: "Jane", roles: []),
         ]
         let (key, _) = try PlatformBootstrap.run(database: pool, tenants: tenants, users: seeds, now: clock.now(), hasher: hasher)
+        let workflow = WorkflowEngine(database: pool, clock: clock)
+        AppService.registerWorkflowFunctions(on: workflow)
+        for tenant in tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid) }
         let sessions = SessionService(database: pool, clock: clock, policy: SessionPolicy(), signingKey: key, hasher: hasher)
         environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
-                                         apps: AppService(database: pool, clock: clock))
+                                         apps: AppService(database: pool, clock: clock, workflow: workflow), workflow: workflow)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         app = AkanaRoutes.makeApplication(environment: environment, logger: logger)

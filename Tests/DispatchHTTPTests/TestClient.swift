@@ -57,14 +57,14 @@ final class TestClient {
             }
         }
         guard result == 0 else {
-            let error = errno
-            Glibc.close(fd)
-            throw TestClientError("connect to \(host):\(port) failed: errno \(error)")
+            // No close here: every stored property is set, so `deinit` runs and closes `fd`
+            // (closing it twice could close another test's socket that reused the number).
+            throw TestClientError("connect to \(host):\(port) failed: errno \(errno)")
         }
     }
 
     deinit {
-        Glibc.close(fd)
+        if fd >= 0 { Glibc.close(fd) }
     }
 
     func send(_ text: String) throws {

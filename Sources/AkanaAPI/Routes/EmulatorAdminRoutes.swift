@@ -23,5 +23,74 @@ enum EmulatorAdminRoutes {
             ])
             return Responses.representation(body, root: "health", choice: choice)
         }
+    
+
+        // PUT /_emulator/workflows/{ObjectType} {"Definition": "<Key or Name>"} — the definition new
+        // objects of that type start under, for the request's tenant; {"Definition": null} clears it.
+        router.add(.put, "/_emulator/workflows/{ObjectType}") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let tenant = environment.tenant(of: request.http)
+            let body = try request.jsonObject()
+            let objectType = request.parameter("ObjectType")
+            switch body.member(caseInsensitive: "Definition") {
+            case .string(let key)?:
+                let stored = try environment.workflow.assign(tenant: tenant.fedmemberid, objectType: objectType, definitionKey: key)
+                return Responses.representation(WorkflowRoutes.definitionJSON(stored, tenant: tenant), root: "WorkflowDefinition", choice: choice)
+            case .null?:
+                _ = try environment.workflow.clearAssignment(tenant: tenant.fedmemberid, objectType: objectType)
+                return Responses.representation(.object([("ObjectType", .string(objectType)), ("Definition", .null)]), root: "WorkflowAssignment", choice: choice)
+            default:
+                throw APIError.badRequest("The body must be {\"Definition\": \"<Key or Name>\"} or {\"Definition\": null}.")
+            }
+        }
+
+        // POST /_emulator/objects {"ObjectType": "discussion", "ObjectID": "discussion11018.acmepaymentscorp"}
+        // — makes an object of a type that has no create operation here, started through its
+        // workflow's initial action (ObjectID minted when absent).
+        router.add(.post, "/_emulator/objects") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let tenant = environment.tenant(of: request.http)
+            let body = try request.jsonObject()
+            guard let objectType = body.member(caseInsensitive: "ObjectType")?.stringValue, !objectType.isEmpty else {
+                throw APIError.badRequest("ObjectType is required (e.g. \"discussion\").")
+            }
+            var objectID = body.member(caseInsensitive: "ObjectID")?.stringValue ?? ""
+            if objectID.isEmpty {
+                objectID = "\(objectType)\(UInt32.random(in: 10_000...99_999_999)).\(tenant.fedmemberid)"
+            } else if !objectID.hasSuffix(".\(tenant.fedmemberid)") {
+                throw APIError.badRequest("ObjectID must end with .\(tenant.fedmemberid).")
+            }
+            if try environment.workflow.state(objectID: objectID) != nil {
+                throw APIError(.conflict, "Workflow object \(objectID) already exists.")
+            }
+            guard let status = try environment.workflow.start(tenant: tenant.fedmemberid, objectType: objectType, objectID: objectID,
+                                                              caller: .emulator(), initialAction: body.member(caseInsensitive: "InitialAction")?.stringValue)
+            else { throw APIError.badRequest("No workflow is assigned to object type \(objectType); assign one with PUT /_emulator/workflows/\(objectType).") }
+            return Responses.representation(.object([("ObjectID", .string(objectID)), ("ObjectType", .string(objectType)), ("Status", .string(status))]),
+                                            root: "WorkflowObject", choice: choice, status: .created)
+        }
+
+        // GET /_emulator/objects/{ObjectID}/history — every workflow action taken on the object.
+        router.add(.get, "/_emulator/objects/{ObjectID}/history") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let objectID = request.parameter("ObjectID")
+            guard let state = try environment.workflow.state(objectID: objectID) else {
+                throw APIError.notFound("Workflow object \(objectID) was not found.")
+            }
+            let entries = try environment.workflow.history(objectID: objectID).map { entry -> JSONValue in
+                .object([
+                    ("ActionName", .string(entry.actionName)),
+                    ("OldStatus", entry.oldStatus.map(JSONValue.string) ?? .null),
+                    ("NewStatus", .string(entry.newStatus)),
+                    ("UserID", entry.userID.map(JSONValue.string) ?? .null),
+                    ("Comments", .array(entry.comments.map(JSONValue.string))),
+                    ("Time", .string(entry.at)),
+                ])
+            }
+            return Responses.representation(.object([
+                ("ObjectID", .string(objectID)), ("ObjectType", .string(state.objectType)), ("Status", .string(state.status)),
+                ("Workflow", .string("\(state.definitionKey) v\(state.definitionVersion)")), ("Entry", .array(entries)),
+            ]), root: "WorkflowHistory", choice: choice)
+        }
     }
 }

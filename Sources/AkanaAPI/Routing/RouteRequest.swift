@@ -25,11 +25,12 @@ public struct RouteRequest: Sendable {
         return choice
     }
 
-    /// A boolean query flag (`true`/`false`, any case), `defaultValue` when absent, 400 otherwise.
+    /// A boolean query flag (`true`/`false`, any case; present without a value means true, as the
+    /// platform's `…/actions?IncludeReservedActions` is written), `defaultValue` when absent, 400 otherwise.
     public func booleanQuery(_ name: String, default defaultValue: Bool) throws(APIError) -> Bool {
         guard let text = http.queryValue(caseInsensitive: name) else { return defaultValue }
         switch text.lowercased() {
-        case "true": return true
+        case "true", "": return true
         case "false": return false
         default: throw APIError.badRequest("Query parameter \(name) must be true or false, not '\(text)'.")
         }

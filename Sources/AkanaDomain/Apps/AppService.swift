@@ -77,14 +77,21 @@ public final class AppService: Sendable {
         }
     }
 
-    /// DELETE /api/apps/{AppID}: the app and all its versions.
+    /// DELETE /api/apps/{AppID}: the app and all its versions. Under an app-version workflow each
+    /// version goes through `@Delete`; a version the workflow only marks for deletion stays (and so
+    /// does the app, until its last version is deleted).
     public func deleteApp(_ id: String, caller: AuthenticatedSession) throws {
         try database.write { db in
             let app = try self.modifiableApp(db, id: id, caller: caller)
+            var remaining = 0
             for versionID in try AppRepository.versionIDs(db, appID: app.id) {
-                try self.checkReservedAction(db, versionID: versionID, action: "@Delete", caller: caller)
+                if try self.deleteAction(db, versionID: versionID, caller: caller) {
+                    try AppRepository.deleteVersion(db, id: versionID)
+                } else {
+                    remaining += 1
+                }
             }
-            try AppRepository.deleteApp(db, id: app.id)
+            if remaining == 0 { try AppRepository.deleteApp(db, id: app.id) }
         }
     }
 
@@ -154,17 +161,28 @@ public final class AppService: Sendable {
     }
 
     /// DELETE /api/apps/versions/{AppVersionID}; the last version takes the app with it.
-    /// Returns whether the app was deleted too.
+    /// Returns whether the app was deleted too. Under an app-version workflow whose `@Delete` only
+    /// marks the version (e.g. pending a Business Admin's approval), the version stays.
     public func deleteVersion(_ id: String, caller: AuthenticatedSession) throws -> Bool {
         try database.write { db in
             let version = try self.modifiableVersion(db, id: id, caller: caller)
-            try self.checkReservedAction(db, versionID: id, action: "@Delete", caller: caller)
+            guard try self.deleteAction(db, versionID: id, caller: caller) else { return false }
             if try AppRepository.versionIDs(db, appID: version.appID).count <= 1 {
                 try AppRepository.deleteApp(db, id: version.appID)
                 return true
             }
             try AppRepository.deleteVersion(db, id: id)
             return false
+        }
+    }
+
+    /// The roles a caller has on an app version for its workflow (their platform roles, plus
+    /// AppTeamMember on their team's apps). 404 when they cannot see the version.
+    public func workflowRoles(versionID: String, caller: AuthenticatedSession) throws -> Set<String> {
+        try database.read { db in
+            let (version, _) = try self.visibleVersion(db, id: versionID, caller: caller)
+            let member = try AppRepository.isTeamMember(db, appID: version.appID, userID: caller.userID)
+            return member ? caller.roles.union(["AppTeamMember"]) : caller.roles
         }
     }
 
@@ -258,6 +276,30 @@ public final class AppService: Sendable {
         try AppRepository.insertVersion(db, version)
         _ = try workflow?.start(db, tenant: app.tenant, objectID: id, caller: workflowCaller(caller, teamMember: true))
         return version
+    }
+
+    /// Runs `@Delete` where a workflow governs the version; true when the version is to be deleted
+    /// now (no workflow, or the transition calls `deleteAppVersion`).
+    private func deleteAction(_ db: SQLiteConnection, versionID: String, caller: AuthenticatedSession) throws -> Bool {
+        guard let workflow, try workflow.isGoverned(db, objectID: versionID) else { return true }
+        let result = try workflow.perform(db, objectID: versionID, actionName: "@Delete", comments: [], caller: workflowCaller(caller))
+        guard result.functions.contains("deleteAppVersion") else { return false }
+        // The engine's registered `deleteAppVersion` handler may already have deleted it.
+        return try AppRepository.version(db, id: versionID) != nil
+    }
+
+    /// Lets workflow transitions that name `deleteAppVersion` (e.g. a Business Admin approving a
+    /// version marked for delete through the generic workflow endpoint) delete the version, and the
+    /// app with its last version, in the transition's transaction.
+    public static func registerWorkflowFunctions(on engine: WorkflowEngine) {
+        engine.registerFunction("deleteAppVersion") { db, context in
+            guard let version = try AppRepository.version(db, id: context.objectID) else { return }
+            if try AppRepository.versionIDs(db, appID: version.appID).count <= 1 {
+                try AppRepository.deleteApp(db, id: version.appID)
+            } else {
+                try AppRepository.deleteVersion(db, id: version.id)
+            }
+        }
     }
 
     /// A reserved action (`@Modify`, `@Delete`, …) must be valid in the version's workflow state when

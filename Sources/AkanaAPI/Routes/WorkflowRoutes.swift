@@ -1,0 +1,122 @@
+import AkanaDomain
+import DispatchHTTP
+import Foundation
+
+/// `/api/workflow/…`: the actions valid on any workflow object and performing one (seed 002), and
+/// the tenant's workflow definitions (akana-api.md §3.2).
+enum WorkflowRoutes {
+    static func register(into router: inout Router, environment: APIEnvironment) {
+        let engine = environment.workflow
+
+        // GET /api/workflow/objects/{ObjectID}/actions[?IncludeReservedActions]
+        router.add(.get, "/api/workflow/objects/{ObjectID}/actions") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let objectID = request.parameter("ObjectID")
+            let workflowCaller = try self.caller(for: objectID, caller, environment: environment)
+            let includeReserved = try request.booleanQuery("IncludeReservedActions", default: false)
+            let actions = try engine.availableActions(objectID: objectID, caller: workflowCaller, includeReserved: includeReserved,
+                                                      tenant: caller.tenant.fedmemberid)
+            return Responses.representation(actionList(actions), root: "Actions", choice: choice)
+        }
+
+        // POST /api/workflow/objects/{ObjectID}/actions — seed 002: 200 text/plain with the new status.
+        router.add(.post, "/api/workflow/objects/{ObjectID}/actions") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request.http)
+            let action = try WorkflowActionBody(try request.structuredBody())
+            let objectID = request.parameter("ObjectID")
+            let workflowCaller = try self.caller(for: objectID, caller, environment: environment)
+            let transition = try engine.perform(objectID: objectID, actionName: action.name, comments: action.comments,
+                                                caller: workflowCaller, tenant: caller.tenant.fedmemberid)
+            return Responses.text(transition.status)
+        }
+
+        // GET /api/workflow/definitions[?ObjectType=] — an RSS channel (Business and Site Admins).
+        router.add(.get, "/api/workflow/definitions") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            try requireAdmin(caller)
+            let definitions = try engine.definitions(tenant: caller.tenant.fedmemberid, objectType: request.http.queryValue(caseInsensitive: "ObjectType"))
+            let items = definitions.map { definition in
+                RSSChannel.Item(title: definition.name, description: definition.description, guid: definition.key,
+                                categories: [("uddi:soa.com:workflow:objecttype", definition.objectType),
+                                             ("uddi:soa.com:workflow:state", definition.isActive ? "Active" : "Inactive")],
+                                pubDate: Timestamp.parse(definition.created) ?? Date(timeIntervalSince1970: 0))
+            }
+            return RSSChannel(title: "Workflow definitions", items: items).response(choice: choice)
+        }
+
+        // POST /api/workflow/definitions — multipart/form-data: the XML file plus Name, Description,
+        // ObjectType (Site Admin). A raw XML body with those as query parameters works too.
+        router.add(.post, "/api/workflow/definitions") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            guard caller.session.isSiteAdmin else { throw APIError(.forbidden, "Only a Site Admin can upload workflow definitions.") }
+            let contentType = request.http.headers["Content-Type"] ?? ""
+            var fields: [String: String] = [:]
+            let xml: String
+            if contentType.lowercased().hasPrefix("multipart/form-data") {
+                guard let form = MultipartFormData(contentType: contentType, body: request.http.body) else {
+                    throw APIError.badRequest("The multipart/form-data body is malformed.")
+                }
+                guard let file = form.parts.first(where: { $0.filename != nil }) ?? form.part("file") ?? form.part("Definition") else {
+                    throw APIError.badRequest("The upload needs the workflow XML as a file part.")
+                }
+                xml = file.text
+                for key in ["Name", "Description", "ObjectType", "Key"] { fields[key] = form.part(key)?.text }
+                if fields["Key"] == nil, let filename = file.filename {
+                    fields["Key"] = String(filename.split(separator: "/").last ?? "").replacingOccurrences(of: ".xml", with: "")
+                }
+            } else if ContentNegotiation.bodyRepresentation(contentType: contentType) == .xml {
+                xml = String(decoding: request.http.body, as: UTF8.self)
+                for key in ["Name", "Description", "ObjectType", "Key"] { fields[key] = request.http.queryValue(caseInsensitive: key) }
+            } else {
+                throw APIError.unsupportedMediaType(contentType.isEmpty ? "(none)" : contentType, accepted: "multipart/form-data or application/xml")
+            }
+            guard let name = fields["Name"].flatMap({ $0.isEmpty ? nil : $0 }) else { throw APIError.badRequest("Name is required.") }
+            let key = fields["Key"].flatMap { $0.isEmpty ? nil : $0 } ?? name
+            let stored = try engine.installDefinition(tenant: caller.tenant.fedmemberid, key: key, name: name,
+                                                      description: fields["Description"], objectType: fields["ObjectType"], xml: xml)
+            return Responses.representation(definitionJSON(stored, tenant: caller.tenant), root: "WorkflowDefinition", choice: choice)
+        }
+    }
+
+    /// The caller as the engine sees them: their roles, plus the roles the object gives them (team
+    /// membership of an app version). 404 when the object is not one they can see.
+    static func caller(for objectID: String, _ caller: CallerContext, environment: APIEnvironment) throws -> WorkflowCaller {
+        guard let state = try environment.workflow.state(objectID: objectID), state.tenant == caller.tenant.fedmemberid else {
+            throw APIError.notFound("Workflow object \(objectID) was not found.")
+        }
+        if state.objectType == WorkflowEngine.appVersionObjectType {
+            return WorkflowCaller(userID: caller.session.userID, roles: try environment.apps.workflowRoles(versionID: objectID, caller: caller.session))
+        }
+        return WorkflowCaller(userID: caller.session.userID, roles: caller.session.roles)
+    }
+
+    static func requireAdmin(_ caller: CallerContext) throws {
+        guard caller.session.isSiteAdmin || caller.session.isBusinessAdmin else {
+            throw APIError(.forbidden, "Only Business Admins and Site Admins can see workflow definitions.")
+        }
+    }
+
+    static func actionList(_ actions: [WorkflowActionChoice]) -> JSONValue {
+        .object([("Action", .array(actions.map { .object([("Value", .string($0.value)), ("Label", .string($0.label))]) }))])
+    }
+
+    /// The platform's WorkflowDefinition object.
+    static func definitionJSON(_ definition: StoredWorkflowDefinition, tenant: TenantSettings) -> JSONValue {
+        .object([
+            ("Key", .string(definition.key)),
+            ("Name", .string(definition.name)),
+            ("Description", .string(definition.description)),
+            ("ObjectType", .string(definition.objectType)),
+            ("State", .string(definition.isActive ? "Active" : "Inactive")),
+            ("Version", .integer(Int64(definition.version))),
+            ("ObjectReferenceCount", .integer(Int64(definition.objectReferenceCount))),
+            ("BusinessID", .string(tenant.tenantBusinessID)),
+            ("Updated", .string(definition.created)),
+            ("Warnings", .array(definition.warnings.map(JSONValue.string))),
+        ])
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import SQLiteStore
+import Testing
+@testable import AkanaDomain
+
+@Suite struct WorkflowDefinitionStoreTests {
+    let tenant = WorkflowFixture.tenant
+
+    @Test func shippedDefinitionsInstallOnceAndTheDefaultOnesAreActive() throws {
+        let fixture = try WorkflowFixture(shipped: false)
+        let installed = try fixture.engine.installShippedDefinitions(tenant: tenant)
+        #expect(installed.map(\.key).sorted() == ["apicontract", "appversion", "discussion", "model", "ticket"])
+        #expect(installed.allSatisfy { $0.version == 1 && $0.warnings.isEmpty })
+        #expect(try fixture.engine.installShippedDefinitions(tenant: tenant).isEmpty)
+        #expect(try fixture.engine.definitions(tenant: tenant, allVersions: true).count == 5)
+        for type in ["model", "discussion", "ticket", "apicontract"] {
+            #expect(try fixture.engine.activeDefinition(tenant: tenant, objectType: type)?.key == type)
+        }
+        #expect(try fixture.engine.activeDefinition(tenant: tenant, objectType: "appversion") == nil)
+        #expect(try fixture.start("appversion", "v1.acmepaymentscorp") == nil)
+        // A cleared assignment stays cleared when the shipped definitions are installed again (restart).
+        #expect(try fixture.engine.clearAssignment(tenant: tenant, objectType: "ticket"))
+        try fixture.engine.installShippedDefinitions(tenant: tenant)
+        #expect(try fixture.engine.activeDefinition(tenant: tenant, objectType: "ticket") == nil)
+        #expect(try fixture.engine.clearAssignment(tenant: tenant, objectType: "ticket") == false)
+    }
+
+    @Test func metadataDefaultsFromTheFileAndFormFieldsWin() throws {
+        let fixture = try WorkflowFixture(shipped: false)
+        let stored = try fixture.engine.installDefinition(tenant: tenant, key: "widget-flow", xml: miniWorkflow())
+        #expect(stored.key == "widget-flow")
+        #expect(stored.name == "widget-flow")
+        #expect(stored.objectType == "widget")
+        #expect(stored.created == "2027-01-15T08:00:00Z")
+        #expect(!stored.isActive)
+        #expect(stored.objectReferenceCount == 0)
+        let named = try fixture.engine.installDefinition(
+            tenant: tenant, key: "other", name: "Widget Flow", description: "For widgets", objectType: "widget", xml: miniWorkflow())
+        #expect(named.name == "Widget Flow")
+        #expect(named.description == "For widgets")
+        expectDomainError(.badRequest, "declares", "'gadget'") {
+            try fixture.engine.installDefinition(tenant: tenant, key: "x", objectType: "gadget", xml: miniWorkflow())
+        }
+        expectDomainError(.badRequest, "ObjectType is required") {
+            try fixture.engine.installDefinition(tenant: tenant, key: "x", xml: miniWorkflow().replacingOccurrences(of: "<meta name=\"objectType\">widget</meta>", with: ""))
+        }
+        expectDomainError(.notFound, "Tenant 'globex'") {
+            try fixture.engine.installDefinition(tenant: "globex", key: "x", xml: miniWorkflow())
+        }
+    }
+
+    @Test func aBadDefinitionIsRefusedWithItsLineAndNothingIsStored() throws {
+        let fixture = try WorkflowFixture(shipped: false)
+        let broken = miniWorkflow().replacingOccurrences(of: "</steps>", with: "</step>")
+        expectDomainError(.badRequest, "The workflow definition was refused: line 21:", "end tag does not match") {
+            try fixture.engine.installDefinition(tenant: tenant, key: "broken", xml: broken)
+        }
+        expectDomainError(.badRequest, "line 15:", "step 300") {
+            try fixture.engine.installDefinition(tenant: tenant, key: "broken", xml: miniWorkflow().replacingOccurrences(of: "step=\"200\"", with: "step=\"300\""))
+        }
+        #expect(try fixture.engine.definitions(tenant: tenant, allVersions: true).isEmpty)
+    }
+
+    @Test func aNewVersionTakesOverTheAssignmentAndRunningObjectsKeepTheirs() throws {
+        let fixture = try WorkflowFixture(shipped: false)
+        let v1 = try fixture.engine.installDefinition(tenant: tenant, key: "widgets", xml: miniWorkflow())
+        let assigned = try fixture.engine.assign(tenant: tenant, objectType: "widget", definitionKey: "widgets")
+        #expect(assigned.id == v1.id && assigned.isActive)
+        #expect(try fixture.start("widget", "w1") == "Open")
+
+        // Version 2 renames the closed status.
+        let v2 = try fixture.engine.installDefinition(
+            tenant: tenant, key: "widgets", xml: miniWorkflow().replacingOccurrences(of: "status=\"Closed\"", with: "status=\"Shut\""))
+        #expect(v2.version == 2)
+        #expect(v2.isActive)
+        #expect(try fixture.engine.activeDefinition(tenant: tenant, objectType: "widget")?.id == v2.id)
+        #expect(try fixture.start("widget", "w2") == "Open")
+        #expect(try fixture.perform("w1", "widget.action.close", as: Callers.nobody) == "Closed")
+        #expect(try fixture.perform("w2", "widget.action.close", as: Callers.nobody) == "Shut")
+        #expect(try fixture.engine.state(objectID: "w1")?.definitionVersion == 1)
+        #expect(try fixture.engine.state(objectID: "w2")?.definitionVersion == 2)
+
+        let latest = try fixture.engine.definitions(tenant: tenant, objectType: "widget")
+        #expect(latest.map(\.version) == [2])
+        #expect(latest.first?.objectReferenceCount == 1)
+        let all = try fixture.engine.definitions(tenant: tenant, objectType: "widget", allVersions: true)
+        #expect(all.map(\.version) == [1, 2])
+        #expect(all.map(\.isActive) == [false, true])
+        #expect(try fixture.engine.definitions(tenant: tenant, objectType: "gadget").isEmpty)
+    }
+
+    @Test func assignmentResolvesKeyOrNameAndChecksTheObjectType() throws {
+        let fixture = try WorkflowFixture(shipped: false)
+        try fixture.engine.installDefinition(tenant: tenant, key: "k1", name: "Strict Widgets", xml: miniWorkflow())
+        #expect(try fixture.engine.assign(tenant: tenant, objectType: "widget", definitionKey: "Strict Widgets").key == "k1")
+        expectDomainError(.notFound, "'nope'") {
+            try fixture.engine.assign(tenant: tenant, objectType: "widget", definitionKey: "nope")
+        }
+        expectDomainError(.badRequest, "is for object type 'widget', not 'model'") {
+            try fixture.engine.assign(tenant: tenant, objectType: "model", definitionKey: "k1")
+        }
+        try fixture.engine.installDefinition(tenant: tenant, key: "k2", name: "Strict Widgets", xml: miniWorkflow())
+        expectDomainError(.badRequest, "keys k1, k2") {
+            try fixture.engine.assign(tenant: tenant, objectType: "widget", definitionKey: "Strict Widgets")
+        }
+        expectDomainError(.conflict, "key 'k1' is for object type 'widget'") {
+            try fixture.engine.installDefinition(tenant: tenant, key: "k1", objectType: "gadget",
+                                                 xml: miniWorkflow(objectType: "gadget"))
+        }
+        #expect(try fixture.engine.clearAssignment(tenant: tenant, objectType: "widget"))
+        #expect(try fixture.start("widget", "w1") == nil)
+        #expect(try fixture.engine.state(objectID: "w1") == nil)
+    }
+
+    @Test func aStaleCacheEntryIsNeverUsed() throws {
+        let fixture = try WorkflowFixture(shipped: false)
+        let stored = try fixture.engine.installDefinition(tenant: tenant, key: "widgets", xml: miniWorkflow())
+        #expect(try fixture.engine.definition(id: stored.id)?.definition.step(id: 200)?.name == "Closed")
+        // A restore or reset could put different XML under the same id.
+        try fixture.pool.write { db in
+            try db.run("UPDATE workflow_definitions SET xml = ? WHERE id = ?",
+                       miniWorkflow().replacingOccurrences(of: "name=\"Closed\"", with: "name=\"Done\""), stored.id)
+        }
+        #expect(try fixture.engine.definition(id: stored.id)?.definition.step(id: 200)?.name == "Done")
+    }
+}
