@@ -197,7 +197,8 @@ public final class AppService: Sendable {
             let now = Timestamp.iso8601(self.clock.now())
             let governed = try self.workflow?.isGoverned(db, objectID: versionID) ?? false
             if governed, let workflow = self.workflow {
-                _ = try workflow.perform(db, objectID: versionID, actionName: actionName, comments: comments, caller: self.workflowCaller(caller))
+                _ = try workflow.perform(db, objectID: versionID, actionName: actionName, comments: comments,
+                                         caller: try self.workflowCaller(db, caller, appID: version.appID))
             } else if !Self.reservedActions.contains(actionName) {
                 throw DomainError.badRequest(
                     "No app version workflow governs \(versionID), so '\(actionName)' is not an action; the reserved actions are \(Self.reservedActions.sorted().joined(separator: ", ")).")
@@ -274,7 +275,7 @@ public final class AppService: Sendable {
             identity: identity, identityUserDefined: userDefined, sharedSecret: secret, hasKeyInfo: false,
             created: now, updated: now, tags: input.tags ?? [], securityMechanisms: [AppVersion.sharedSecretMechanism])
         try AppRepository.insertVersion(db, version)
-        _ = try workflow?.start(db, tenant: app.tenant, objectID: id, caller: workflowCaller(caller, teamMember: true))
+        _ = try workflow?.start(db, tenant: app.tenant, objectID: id, caller: try workflowCaller(db, caller, appID: app.id))
         return version
     }
 
@@ -282,7 +283,9 @@ public final class AppService: Sendable {
     /// now (no workflow, or the transition calls `deleteAppVersion`).
     private func deleteAction(_ db: SQLiteConnection, versionID: String, caller: AuthenticatedSession) throws -> Bool {
         guard let workflow, try workflow.isGoverned(db, objectID: versionID) else { return true }
-        let result = try workflow.perform(db, objectID: versionID, actionName: "@Delete", comments: [], caller: workflowCaller(caller))
+        guard let version = try AppRepository.version(db, id: versionID) else { return false }
+        let result = try workflow.perform(db, objectID: versionID, actionName: "@Delete", comments: [],
+                                          caller: try workflowCaller(db, caller, appID: version.appID))
         guard result.functions.contains("deleteAppVersion") else { return false }
         // The engine's registered `deleteAppVersion` handler may already have deleted it.
         return try AppRepository.version(db, id: versionID) != nil
@@ -305,12 +308,17 @@ public final class AppService: Sendable {
     /// A reserved action (`@Modify`, `@Delete`, …) must be valid in the version's workflow state when
     /// a workflow governs it; without one every reserved action is allowed.
     private func checkReservedAction(_ db: SQLiteConnection, versionID: String, action: String, caller: AuthenticatedSession) throws {
-        guard let workflow, try workflow.isGoverned(db, objectID: versionID) else { return }
-        _ = try workflow.perform(db, objectID: versionID, actionName: action, comments: [], caller: workflowCaller(caller))
+        guard let workflow, try workflow.isGoverned(db, objectID: versionID),
+              let version = try AppRepository.version(db, id: versionID) else { return }
+        _ = try workflow.perform(db, objectID: versionID, actionName: action, comments: [],
+                                 caller: try workflowCaller(db, caller, appID: version.appID))
     }
 
-    private func workflowCaller(_ session: AuthenticatedSession, teamMember: Bool = true) -> (userID: String, roles: Set<String>) {
-        (session.userID, teamMember ? session.roles.union(["AppTeamMember"]) : session.roles)
+    /// The caller as the app-version workflow sees them: platform roles, plus AppTeamMember on
+    /// their own team's apps.
+    private func workflowCaller(_ db: SQLiteConnection, _ session: AuthenticatedSession, appID: String) throws -> (userID: String, roles: Set<String>) {
+        let member = try AppRepository.isTeamMember(db, appID: appID, userID: session.userID)
+        return (session.userID, member ? session.roles.union(["AppTeamMember"]) : session.roles)
     }
 
     private enum Access { case none, read, modify }
