@@ -34,6 +34,7 @@ public final class Daemon {
             let applied: [String]
             (pool, applied) = try DatabaseBootstrap.open(configuration, now: clock.now())
             for name in applied { logger.notice("applied migration \(name) to \(configuration.database)") }
+            clock.mode = try ClockStore.load(pool)
         } catch {
             Self.fail("\(error)")
             return 1

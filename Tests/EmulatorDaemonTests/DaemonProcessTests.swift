@@ -52,6 +52,19 @@ import Testing
         #expect(emulator.stop() == 0)
     }
 
+    @Test func theVirtualClockSurvivesARestart() throws {
+        let directory = try TemporaryDirectory()
+        var emulator = try start(directory)
+        let frozen = try RawHTTPClient.send(port: emulator.port, "POST", "/_emulator/clock", headers: [("Content-Type", "application/json")],
+                                            body: #"{"frozenAt":"2031-02-03T04:05:06Z"}"#)
+        #expect(frozen.status == 200)
+        #expect(emulator.stop() == 0)
+        emulator = try start(directory)
+        let clock = try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/clock")
+        #expect(clock.body.contains(#""now":"2031-02-03T04:05:06Z""#))
+        #expect(emulator.stop() == 0)
+    }
+
     @Test func theBinaryAloneInAnEmptyDirectoryStartsAndMigrates() throws {
         let directory = try TemporaryDirectory()
         let copy = directory.url.appendingPathComponent("akana-emulator")

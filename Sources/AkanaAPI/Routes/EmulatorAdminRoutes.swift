@@ -92,5 +92,54 @@ enum EmulatorAdminRoutes {
                 ("Workflow", .string("\(state.definitionKey) v\(state.definitionVersion)")), ("Entry", .array(entries)),
             ]), root: "WorkflowHistory", choice: choice)
         }
+    
+
+        // GET /_emulator/clock — the virtual clock every time-based rule reads.
+        router.add(.get, "/_emulator/clock") { request in
+            let choice = try request.negotiate([.json, .xml])
+            return Responses.representation(clockJSON(environment.clock), root: "Clock", choice: choice)
+        }
+
+        // POST /_emulator/clock — {"advanceSeconds": N}, {"frozenAt": "ISO-8601"} or {"realtime": true}; persisted.
+        router.add(.post, "/_emulator/clock") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let body = try request.jsonObject()
+            let clock = environment.clock
+            let mode: EmulatorClock.Mode
+            if let advance = body.member(caseInsensitive: "advanceSeconds") {
+                guard let seconds = advance.doubleValue, seconds.isFinite, abs(seconds) <= 3.2e9 else {
+                    throw APIError.badRequest("advanceSeconds must be a number of seconds.")
+                }
+                switch clock.mode {
+                case .realtime: mode = .offset(seconds)
+                case .offset(let current): mode = .offset(current + seconds)
+                case .frozen(let date): mode = .frozen(date.addingTimeInterval(seconds))
+                }
+            } else if let frozen = body.member(caseInsensitive: "frozenAt") {
+                guard let text = frozen.stringValue, let date = Timestamp.parse(text) else {
+                    throw APIError.badRequest("frozenAt must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z.")
+                }
+                mode = .frozen(date)
+            } else if body.member(caseInsensitive: "realtime") == .bool(true) {
+                mode = .realtime
+            } else {
+                throw APIError.badRequest("Send {\"advanceSeconds\": N}, {\"frozenAt\": \"2026-01-01T00:00:00Z\"} or {\"realtime\": true}.")
+            }
+            try ClockStore.save(mode, clock: clock, database: environment.database)
+            return Responses.representation(clockJSON(clock), root: "Clock", choice: choice)
+        }
+    }
+
+    static func clockJSON(_ clock: EmulatorClock) -> JSONValue {
+        let now = clock.now()
+        var members: [(String, JSONValue)] = [("now", .string(Timestamp.iso8601(now)))]
+        switch clock.mode {
+        case .realtime: members.append(("mode", .string("realtime")))
+        case .offset(let seconds):
+            members.append(("mode", .string("offset")))
+            members.append(("offsetSeconds", .number(seconds)))
+        case .frozen: members.append(("mode", .string("frozen")))
+        }
+        return .object(members)
     }
 }
