@@ -49,7 +49,8 @@ let package = Package(
                 path: "Sources/EmbedMigrationsPlugin"),
 
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "DispatchHTTPTests", dependencies: ["DispatchHTTP"], swiftSettings: swiftSettings),
+        .testTarget(name: "DispatchHTTPTests", dependencies: ["DispatchHTTP", .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "SQLiteStore"], swiftSettings: swiftSettings),
         .testTarget(name: "AkanaAPITests", dependencies: ["AkanaAPI", "AkanaDomain", "DispatchHTTP", "SQLiteStore"],
                     swiftSettings: swiftSettings),

@@ -74,8 +74,12 @@ final class Connection {
     /// Nothing left that shutdown should wait for.
     var isQuiescent: Bool { phase != .active || !admitted }
 
+    /// One line describing the connection's state (for test diagnostics).
     var debugState: String {
-        "\(id) \(remoteAddress) phase=\(phase) pending=\(pending != nil) output=\(outputBytes) closeAfterWrite=\(closeAfterWrite) peerClosed=\(peerClosed) partial=\(decoder.hasPartialRequest) watchingW=\(watchingWritable) deadlineIn=\(deadline == 0 ? 0 : Int64(deadline) - Int64(MonotonicClock.now()))"
+        let remaining = deadline == 0 ? "none" : "\(Int64(deadline) - Int64(MonotonicClock.now()))ns"
+        return "#\(id) \(remoteAddress) \(phase) pending=\(pending != nil) unsent=\(outputBytes) "
+            + "closeAfterWrite=\(closeAfterWrite) peerClosed=\(peerClosed) "
+            + "partial=\(decoder.hasPartialRequest) deadline=\(remaining)"
     }
 
     // MARK: - Events

@@ -376,6 +376,7 @@ final class EventLoop: @unchecked Sendable {
         context.logger.trace("connection closed", metadata: ["remote": "\(connection.remoteAddress)"])
     }
 
+    /// The state of every connection of this loop (for test diagnostics; loop thread only).
     func debugDescribeConnections() -> [String] {
         connections.values.map { $0.debugState }
     }

@@ -52,13 +52,18 @@ public final class HTTPServer: Sendable {
     /// Connections currently open (not counting ones being refused with 503).
     public var connectionCount: Int { context.connectionCount }
 
+    /// The state of every open connection, collected on each loop (for test diagnostics).
     func debugConnections() -> [String] {
         let loops = state.withLock { $0.loops }
         let result = Locked<[String]>([])
         let group = DispatchGroup()
         for loop in loops {
             group.enter()
-            loop.execute { result.withLock { $0 += loop.debugDescribeConnections() }; group.leave() }
+            let queued = loop.execute {
+                result.withLock { $0 += loop.debugDescribeConnections() }
+                group.leave()
+            }
+            if !queued { group.leave() }
         }
         group.wait()
         return result.withLock { $0 }

@@ -9,7 +9,7 @@ import PackagePlugin
 struct EmbedMigrationsPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
         let tool = try context.tool(named: "embed-migrations").url
-        return try [
+        return [
             ("Migrations", "sql", "EmbeddedMigrations"),
             ("Config/workflows", "xml", "EmbeddedWorkflows"),
         ].map { folder, fileExtension, enumName in
