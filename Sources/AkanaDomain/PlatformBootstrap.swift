@@ -11,8 +11,9 @@ public enum PlatformBootstrap {
     /// Ensures tenants, tenant settings and the signing key exist, and creates missing seeded users.
     /// Returns the signing key and the emails of the users created now.
     @discardableResult
+    /// `knownHashes` (by `tenant\nemail`) are reused instead of hashing again (a reset keeps them).
     public static func run(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], now: Date,
-                           hasher: PasswordHasher = .init()) throws -> (signingKey: [UInt8], createdUsers: [String]) {
+                           hasher: PasswordHasher = .init(), knownHashes: [String: String] = [:]) throws -> (signingKey: [UInt8], createdUsers: [String]) {
         let existing = try database.read { db in
             Set(try db.query("SELECT tenant, email FROM users").map { "\($0.string("tenant") ?? "")\n\(($0.string("email") ?? "").lowercased())" })
         }
@@ -20,7 +21,8 @@ public enum PlatformBootstrap {
         let missing = users.filter { !existing.contains("\($0.tenant)\n\($0.email.lowercased())") }
         let hashes = Mutex([String](repeating: "", count: missing.count))
         DispatchQueue.concurrentPerform(iterations: missing.count) { index in
-            let hash = hasher.hash(missing[index].password)
+            let user = missing[index]
+            let hash = knownHashes["\(user.tenant)\n\(user.email.lowercased())"] ?? hasher.hash(user.password)
             hashes.withLock { $0[index] = hash }
         }
         let stamp = Timestamp.iso8601(now)

@@ -70,7 +70,8 @@ public final class Daemon {
         }
         let sessions = SessionService(database: pool, clock: clock, policy: configuration.sessionPolicy(), signingKey: signingKey)
         let environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
-                                         apps: AppService(database: pool, clock: clock, workflow: workflow), workflow: workflow)
+                                         apps: AppService(database: pool, clock: clock, workflow: workflow), workflow: workflow,
+                                         seedUsers: configuration.seedUsers())
         let application = AkanaRoutes.makeApplication(environment: environment, logger: logger)
         var serverConfiguration = configuration.httpServerConfiguration()
         serverConfiguration.errorResponse = { status, message in

@@ -60,3 +60,38 @@ extension DatabasePool {
         }
     }
 }
+
+extension DatabasePool {
+    /// Replaces the rows of every table with those of the database file at `sourcePath` (same
+    /// schema), in one IMMEDIATE transaction on the writer: readers see the old state or the new
+    /// one, never a mix, and any failure leaves the current state untouched. `verify` runs first,
+    /// inside the transaction, with the source attached as schema `source` (e.g. to compare schema
+    /// versions). Foreign keys are checked at commit. Table names come from the schema itself, never
+    /// from callers.
+    public func replaceContents(from sourcePath: String, verify: (SQLiteConnection) throws -> Void = { _ in }) throws {
+        guard FileManager.default.fileExists(atPath: sourcePath) else {
+            throw DatabaseError(resultCode: SQLITE_CANTOPEN, message: "\(sourcePath) does not exist")
+        }
+        try writeWithoutTransaction { db in
+            try db.run("ATTACH DATABASE ? AS source", sourcePath)
+            defer { _ = try? db.run("DETACH DATABASE source") }
+            try db.inTransaction(.immediate) {
+                try db.run("PRAGMA defer_foreign_keys = ON")
+                try verify(db)
+                let tables = try db.query("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                    .compactMap { $0.string("name") }
+                let sourceTables = Set(try db.query("SELECT name FROM source.sqlite_master WHERE type = 'table'").compactMap { $0.string("name") })
+                if let missing = tables.first(where: { !sourceTables.contains($0) }) {
+                    throw DatabaseError(resultCode: SQLITE_SCHEMA, message: "\(sourcePath) has no table \(missing); it was made with another schema")
+                }
+                // Empty everything first, then copy: a cascading delete must never remove rows already copied.
+                let all = (tables + (sourceTables.contains("sqlite_sequence") ? ["sqlite_sequence"] : []))
+                    .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+                for quoted in all { try db.execute("DELETE FROM main.\(quoted)") }
+                // `WHERE true` keeps SQLite off its transfer optimisation, which skips deferred foreign-key
+                // bookkeeping (a child copied before its parent would then fail at COMMIT).
+                for quoted in all { try db.execute("INSERT INTO main.\(quoted) SELECT * FROM source.\(quoted) WHERE true") }
+            }
+        }
+    }
+}

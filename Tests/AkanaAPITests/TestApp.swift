@@ -33,7 +33,8 @@ final class TestApp {
         for tenant in tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid) }
         let sessions = SessionService(database: pool, clock: clock, policy: SessionPolicy(), signingKey: key, hasher: hasher)
         environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
-                                         apps: AppService(database: pool, clock: clock, workflow: workflow), workflow: workflow)
+                                         apps: AppService(database: pool, clock: clock, workflow: workflow), workflow: workflow,
+                                         seedUsers: seeds)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         app = AkanaRoutes.makeApplication(environment: environment, logger: logger)

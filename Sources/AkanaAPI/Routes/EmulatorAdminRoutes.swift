@@ -128,6 +128,51 @@ enum EmulatorAdminRoutes {
             try ClockStore.save(mode, clock: clock, database: environment.database)
             return Responses.representation(clockJSON(clock), root: "Clock", choice: choice)
         }
+
+        // Snapshots: consistent copies of the whole state, restorable while traffic goes on.
+        router.add(.post, "/_emulator/snapshots") { request in
+            let choice = try request.negotiate([.json, .xml])
+            guard let name = try request.jsonObject().member(caseInsensitive: "name")?.stringValue else {
+                throw APIError.badRequest("The body must be {\"name\": \"<snapshot name>\"}.")
+            }
+            return Responses.representation(snapshotJSON(try environment.snapshots.create(name)), root: "Snapshot", choice: choice, status: .created)
+        }
+        router.add(.get, "/_emulator/snapshots") { request in
+            let choice = try request.negotiate([.json, .xml])
+            return Responses.representation(.object([("Snapshot", .array(try environment.snapshots.list().map(snapshotJSON)))]),
+                                            root: "Snapshots", choice: choice)
+        }
+        router.add(.post, "/_emulator/snapshots/{name}/restore") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let name = request.parameter("name")
+            try environment.snapshots.restore(name)
+            environment.clock.mode = try ClockStore.load(environment.database)
+            environment.workflow.invalidateCache()
+            return Responses.representation(.object([("restored", .string(name))]), root: "Restore", choice: choice)
+        }
+        router.add(.delete, "/_emulator/snapshots/{name}") { request in
+            try environment.snapshots.delete(request.parameter("name"))
+            return HTTPResponse(status: .noContent)
+        }
+
+        // Resets: every tenant, or one, back to the configured users, settings and workflows.
+        router.add(.post, "/_emulator/reset") { request in
+            let choice = try request.negotiate([.json, .xml])
+            try PlatformReset.reset(database: environment.database, tenants: environment.tenants, users: environment.seedUsers,
+                                    workflow: environment.workflow, clock: environment.clock)
+            return Responses.representation(.object([("reset", .array(environment.tenants.all.map { .string($0.fedmemberid) }))]), root: "Reset", choice: choice)
+        }
+        router.add(.post, "/_emulator/tenants/{fedmemberid}/reset") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let tenant = request.parameter("fedmemberid")
+            try PlatformReset.reset(database: environment.database, tenants: environment.tenants, users: environment.seedUsers,
+                                    workflow: environment.workflow, clock: environment.clock, only: tenant)
+            return Responses.representation(.object([("reset", .array([.string(tenant)]))]), root: "Reset", choice: choice)
+        }
+    }
+
+    static func snapshotJSON(_ snapshot: SnapshotStore.Snapshot) -> JSONValue {
+        .object([("name", .string(snapshot.name)), ("created", .string(snapshot.created)), ("sizeBytes", .integer(Int64(snapshot.sizeBytes)))])
     }
 
     static func clockJSON(_ clock: EmulatorClock) -> JSONValue {

@@ -1,0 +1,33 @@
+import Foundation
+import SQLiteStore
+
+/// Puts tenants back to their configured state: every row of the tenant goes (apps, models,
+/// workflow objects and definitions, sessions, users…), then the configured tenants, settings,
+/// users and shipped workflows are set up again. Seeded users keep their password hashes (the KDF
+/// is deliberately slow and there is no password-change operation), so a reset takes milliseconds.
+/// The emulator's own state (signing key, virtual clock) is kept.
+public enum PlatformReset {
+    /// Resets `only` one tenant, or every configured tenant when nil.
+    public static func reset(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
+                             clock: EmulatorClock, only: String? = nil, hasher: PasswordHasher = .init()) throws {
+        let affected = tenants.all.filter { only == nil || $0.fedmemberid == only }
+        guard !affected.isEmpty else { throw DomainError.notFound("Tenant \(only ?? "") is not configured.") }
+        let names = Set(affected.map(\.fedmemberid))
+        let kept = try database.write { db -> [String: String] in
+            var hashes: [String: String] = [:]
+            for row in try db.query("SELECT tenant, email, password_hash FROM users WHERE seeded = 1") {
+                guard let tenant = row.string("tenant"), names.contains(tenant) else { continue }
+                hashes["\(tenant)\n\((row.string("email") ?? "").lowercased())"] = row.string("password_hash")
+            }
+            for tenant in names {
+                try db.run("DELETE FROM login_failures WHERE tenant = ?", tenant)
+                try db.run("DELETE FROM tenants WHERE fedmemberid = ?", tenant)
+            }
+            return hashes
+        }
+        let seeds = users.filter { names.contains($0.tenant) }
+        try PlatformBootstrap.run(database: database, tenants: tenants, users: seeds, now: clock.now(), hasher: hasher, knownHashes: kept)
+        for tenant in names { _ = try workflow.installShippedDefinitions(tenant: tenant) }
+        workflow.invalidateCache()
+    }
+}

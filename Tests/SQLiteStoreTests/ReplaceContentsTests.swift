@@ -1,0 +1,33 @@
+import Testing
+@testable import SQLiteStore
+
+@Suite struct ReplaceContentsTests {
+    @Test func replacesEveryTableAtomically() throws {
+        try withTemporaryDirectory { directory in
+            let pool = try DatabasePool(path: directory + "/main.sqlite")
+            defer { try? pool.close() }
+            try pool.writeWithoutTransaction { try $0.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES parent(id) ON DELETE CASCADE);") }
+            try pool.write { db in
+                try db.run("INSERT INTO parent (id) VALUES (1)")
+                try db.run("INSERT INTO child (id, parent) VALUES (10, 1)")
+            }
+            try pool.backup(to: directory + "/copy.sqlite")
+            try pool.write { db in
+                try db.run("DELETE FROM parent")
+                try db.run("INSERT INTO parent (id) VALUES (2)")
+            }
+            try pool.replaceContents(from: directory + "/copy.sqlite")
+            let rows = try pool.read { db in
+                (try db.query("SELECT id FROM parent").compactMap { $0.int("id") }, try db.query("SELECT id FROM child").compactMap { $0.int("id") })
+            }
+            #expect(rows.0 == [1])
+            #expect(rows.1 == [10])
+            // A failing verification leaves everything as it was.
+            try pool.write { try $0.run("INSERT INTO parent (id) VALUES (3)") }
+            #expect(throws: TestFailure.self) {
+                try pool.replaceContents(from: directory + "/copy.sqlite") { _ in throw TestFailure() }
+            }
+            #expect(try pool.read { try $0.query("SELECT id FROM parent ORDER BY id").compactMap { $0.int("id") } } == [1, 3])
+        }
+    }
+}
