@@ -9,10 +9,14 @@ import SQLiteStore
 public final class AkanaApplication: HTTPHandler {
     private let router: Router
     private let logger: Logger
+    /// When set, every `/_emulator/` route needs `Authorization: Bearer <adminToken>` (the daemon
+    /// sets it when listening on a non-loopback address).
+    private let adminToken: [UInt8]?
 
-    public init(router: Router, logger: Logger) {
+    public init(router: Router, logger: Logger, adminToken: String? = nil) {
         self.router = router
         self.logger = logger
+        self.adminToken = adminToken.map { Array("Bearer \($0)".utf8) }
     }
 
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
@@ -27,6 +31,13 @@ public final class AkanaApplication: HTTPHandler {
 
     /// Routes and runs the request; never throws.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        if let adminToken, request.pathSegments.first == "_emulator",
+           !Crypto.constantTimeEquals(Array((request.headers["Authorization"] ?? "").utf8), adminToken) {
+            return FaultRenderer.response(
+                for: APIError(.unauthorized, "The /_emulator/ routes need the header 'Authorization: Bearer <adminToken>' on a non-loopback address.",
+                              headers: ["WWW-Authenticate": "Bearer"]),
+                accept: request.headers["Accept"])
+        }
         switch router.resolve(method: request.method, segments: request.pathSegments) {
         case .matched(let handler, let parameters):
             do {

@@ -2,13 +2,13 @@ import Logging
 
 /// Builds the complete route table of the emulator.
 public enum AkanaRoutes {
-    public static func makeApplication(environment: APIEnvironment, logger: Logger) -> AkanaApplication {
+    public static func makeApplication(environment: APIEnvironment, logger: Logger, adminToken: String? = nil) -> AkanaApplication {
         var router = Router()
         EmulatorAdminRoutes.register(into: &router, environment: environment)
         LoginRoutes.register(into: &router, environment: environment)
         BusinessRoutes.register(into: &router, environment: environment)
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         WorkflowRoutes.register(into: &router, environment: environment)
-        return AkanaApplication(router: router, logger: logger)
+        return AkanaApplication(router: router, logger: logger, adminToken: adminToken)
     }
 }

@@ -47,6 +47,11 @@ public final class Daemon {
             signingKey = bootstrap.signingKey
             for email in bootstrap.createdUsers { logger.notice("seeded user \(email)") }
             if !Self.isLoopback(configuration.host) {
+                guard configuration.adminToken.count >= 16 else {
+                    Self.fail("refusing to listen on \(configuration.host) without an admin token: set adminToken (AKANA_EMULATOR_ADMIN_TOKEN) to a secret of 16 or more characters; the /_emulator/ routes then require 'Authorization: Bearer <token>'.")
+                    try? pool.close()
+                    return 1
+                }
                 let exposed = try PlatformBootstrap.accountsWithDefaultPassword(database: pool)
                 guard exposed.isEmpty else {
                     Self.fail("refusing to listen on \(configuration.host): seeded account(s) \(exposed.joined(separator: ", ")) still have the default password. Give each user in the config file's \"users\" list a strong password and start with a new database (existing users keep their password), or listen on 127.0.0.1.")
@@ -72,7 +77,8 @@ public final class Daemon {
         let environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
                                          apps: AppService(database: pool, clock: clock, workflow: workflow), workflow: workflow,
                                          seedUsers: configuration.seedUsers())
-        let application = AkanaRoutes.makeApplication(environment: environment, logger: logger)
+        let application = AkanaRoutes.makeApplication(
+            environment: environment, logger: logger, adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken)
         var serverConfiguration = configuration.httpServerConfiguration()
         serverConfiguration.errorResponse = { status, message in
             FaultRenderer.response(for: APIError(status, message), accept: nil)

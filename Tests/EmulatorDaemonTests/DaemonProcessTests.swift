@@ -128,6 +128,27 @@ import Testing
         #expect(report.contains("sha256:\(AkanaSchema.migrations[0].checksum)"))
     }
 
+    @Test func snapshotCommandsWorkOffline() throws {
+        let directory = try TemporaryDirectory()
+        let path = try migratedDatabase(directory)
+        func run(_ arguments: [String]) throws -> (Int32, String) {
+            let process = try EmulatorProcess(arguments: ["snapshot"] + arguments + ["--database", path], directory: directory.url)
+            let status = process.waitForExit()
+            return (status, String(decoding: process.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+        #expect(try run(["create", "base"]).0 == 0)
+        let pool = try DatabasePool(path: path)
+        try pool.write { try $0.run("INSERT INTO tenants (fedmemberid, created) VALUES ('later', '2030-01-01T00:00:00Z')") }
+        try pool.close()
+        #expect(try run(["list"]).1.hasPrefix("base\t"))
+        #expect(try run(["restore", "base"]).0 == 0)
+        let check = try DatabasePool(path: path)
+        #expect(try check.read { try $0.queryFirst("SELECT COUNT(*) AS n FROM tenants WHERE fedmemberid = 'later'")?.int("n") } == 0)
+        try check.close()
+        #expect(try run(["delete", "base"]).0 == 0)
+        #expect(try run(["restore", "base"]).0 == 1)
+    }
+
     @Test func configurationErrorsExitWithStatus2AndNameTheKey() throws {
         let directory = try TemporaryDirectory()
         let badPort = try EmulatorProcess(arguments: ["--port", "eighty", "--database", directory.path("db.sqlite")], directory: directory.url)
@@ -147,8 +168,19 @@ import Testing
         let config = directory.path("strong.json")
         try #"{"users": [{"email": "ops@acmepaymentscorp.com", "password": "correct horse battery staple", "roles": ["SiteAdmin"]}]}"#
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let strong = try start(directory, ["--host", "0.0.0.0", "--config", config], database: "strong.sqlite")
-        #expect(try RawHTTPClient.send(port: strong.port, "GET", "/_emulator/health").status == 200)
+        // Strong passwords but no admin token: still refused.
+        let noToken = try EmulatorProcess(arguments: ["--host", "0.0.0.0", "--port", "0", "--config", config, "--database", directory.path("strong.sqlite")],
+                                          directory: directory.url)
+        #expect(noToken.waitForExit() == 1)
+        #expect(noToken.readStderr().contains("adminToken"))
+        let token = "s3cret-admin-token-for-tests"
+        let strong = try EmulatorProcess(arguments: ["--host", "0.0.0.0", "--port", "0", "--config", config, "--database", directory.path("strong.sqlite"),
+                                                     "--log-level", "warning"],
+                                         directory: directory.url, environment: ["AKANA_EMULATOR_ADMIN_TOKEN": token])
+        try strong.waitUntilListening()
+        #expect(try RawHTTPClient.send(port: strong.port, "GET", "/_emulator/health").status == 401)
+        #expect(try RawHTTPClient.send(port: strong.port, "GET", "/_emulator/health", headers: [("Authorization", "Bearer wrong")]).status == 401)
+        #expect(try RawHTTPClient.send(port: strong.port, "GET", "/_emulator/health", headers: [("Authorization", "Bearer \(token)")]).status == 200)
         #expect(strong.stop() == 0)
     }
 }

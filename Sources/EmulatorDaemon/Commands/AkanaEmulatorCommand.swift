@@ -7,7 +7,7 @@ public struct AkanaEmulatorCommand: ParsableCommand {
         commandName: "akana-emulator",
         abstract: "A persistent, restart-safe local emulator of the Akana API Platform REST API.",
         version: EmulatorVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, CheckCommand.self, ConfigCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, CheckCommand.self, ConfigCommand.self, SnapshotCommand.self],
         defaultSubcommand: ServeCommand.self)
 
     public init() {}

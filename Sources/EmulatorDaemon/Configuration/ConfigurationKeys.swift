@@ -31,6 +31,7 @@ public enum ConfigurationKeys {
                     text.isEmpty || !text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
                         ? "must be letters, digits, '-' or '_'" : nil
                 }),
+        .string("adminToken", "Bearer token the /_emulator/ routes require when host is not loopback (required then; unused on loopback).", \.adminToken),
         .integer("sessions.lifetimeMinutes", "Inactivity lifetime of a login session; renewing extends it by this much.", \.sessionLifetimeMinutes, range: 1...10_080),
         .integer("sessions.maxHours", "A session can never be renewed beyond this long after login.", \.sessionMaxHours, range: 1...720),
         .boolean("csrf.readRequests", "Tenant setting ReadRequestCSRFSupport: require X-Csrf-Token_<tenant> on GET/HEAD.", \.csrfReadRequests),

@@ -60,6 +60,8 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     /// 0 means one event loop per CPU core.
     public var eventLoops = 0
     public var shutdownGraceSeconds = 10.0
+    /// Required (as `Authorization: Bearer …`) on `/_emulator/` routes when listening beyond loopback.
+    public var adminToken = ""
 
     public init() {}
 
