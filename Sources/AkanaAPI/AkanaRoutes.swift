@@ -9,6 +9,7 @@ public enum AkanaRoutes {
         BusinessRoutes.register(into: &router, environment: environment)
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         WorkflowRoutes.register(into: &router, environment: environment)
+        ModelRoutes.register(into: &router, environment: environment)
         return AkanaApplication(router: router, logger: logger, adminToken: adminToken)
     }
 }

@@ -1,0 +1,110 @@
+import AkanaDomain
+import DispatchHTTP
+import Foundation
+
+/// `/api/models…`: business model objects, their versions and the model workflow action
+/// (akana-api.md §4; seed 003). Model and ModelVersion come as JSON or XML (`<Model>`,
+/// `<ModelVersion>`); deletes and the action answer text/plain.
+enum ModelRoutes {
+    static func register(into router: inout Router, environment: APIEnvironment) {
+        let models = ModelService(database: environment.database, clock: environment.clock, workflow: environment.workflow)
+
+        // POST /api/models — the Model, with its first version as ModelVersion.
+        router.add(.post, "/api/models") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let model = try models.createModel(caller: caller.session, body: try request.jsonBody())
+            return Responses.representation(model.json, root: "Model", choice: choice)
+        }
+
+        // GET /api/models/{ModelID}[?IncludeVersions=true]
+        router.add(.get, "/api/models/{ModelID}") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let includeVersions = try request.booleanQuery("IncludeVersions", default: false)
+            let model = try models.model(request.parameter("ModelID"), caller: caller.session, includeVersions: includeVersions)
+            return Responses.representation(model.json, root: "Model", choice: choice)
+        }
+
+        // PUT /api/models/{ModelID} — the Model in the request and the response.
+        router.add(.put, "/api/models/{ModelID}") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let model = try models.updateModel(request.parameter("ModelID"), caller: caller.session, body: try request.jsonBody())
+            return Responses.representation(model.json, root: "Model", choice: choice)
+        }
+
+        // DELETE /api/models/{ModelID} — 200, no content (Accept must allow text/plain).
+        router.add(.delete, "/api/models/{ModelID}") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request.http)
+            try models.deleteModel(request.parameter("ModelID"), caller: caller.session)
+            return HTTPResponse(status: .ok)
+        }
+
+        // POST /api/models/{ModelID}/versions — AddModelVersionRequest → the new ModelVersion.
+        router.add(.post, "/api/models/{ModelID}/versions") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let version = try models.addVersion(modelID: request.parameter("ModelID"), caller: caller.session, body: try request.jsonBody())
+            return Responses.representation(version.json(), root: "ModelVersion", choice: choice)
+        }
+
+        // GET /api/models/{ModelID}/versions — an RSS channel, like the app versions list. The
+        // documented flags are accepted (and checked); the channel's items carry no schema or references.
+        router.add(.get, "/api/models/{ModelID}/versions") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            for flag in ["includeSchema", "includeReferences", "includeTargetResources"] { _ = try request.booleanQuery(flag, default: false) }
+            let (model, versions) = try models.versions(modelID: request.parameter("ModelID"), caller: caller.session)
+            let items = versions.map { version in
+                RSSChannel.Item(title: version.name, description: version.description, guid: version.id,
+                                categories: [("uddi:soa.com:visibility", version.visibility), ("uddi:soa.com:state", version.state)],
+                                pubDate: Timestamp.parse(version.created) ?? Date(timeIntervalSince1970: 0))
+            }
+            return RSSChannel(title: "Versions of \(model.name)", items: items).response(choice: choice)
+        }
+
+        // GET /api/models/versions/{ModelVersionID}[?includeReferences][&IncludeTags][&IncludeActions]
+        router.add(.get, "/api/models/versions/{ModelVersionID}") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let options = ModelVersion.RenderOptions(
+                includeTags: try request.booleanQuery("IncludeTags", default: false),
+                includeSchema: true,
+                includeReferences: try request.booleanQuery("includeReferences", default: false))
+            let version = try models.version(
+                request.parameter("ModelVersionID"), caller: caller.session,
+                includeActions: try request.booleanQuery("IncludeActions", default: false),
+                includeReservedActions: try request.booleanQuery("IncludeReservedActions", default: false))
+            return Responses.representation(version.json(options), root: "ModelVersion", choice: choice)
+        }
+
+        // PUT /api/models/versions/{ModelVersionID} — the ModelVersion in the request and the response.
+        router.add(.put, "/api/models/versions/{ModelVersionID}") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request.http)
+            let version = try models.updateVersion(request.parameter("ModelVersionID"), caller: caller.session, body: try request.jsonBody())
+            return Responses.representation(version.json(.init(includeReferences: true)), root: "ModelVersion", choice: choice)
+        }
+
+        // DELETE /api/models/versions/{ModelVersionID} — 200, no content; the last version takes its model along.
+        router.add(.delete, "/api/models/versions/{ModelVersionID}") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request.http)
+            _ = try models.deleteVersion(request.parameter("ModelVersionID"), caller: caller.session)
+            return HTTPResponse(status: .ok)
+        }
+
+        // POST /api/models/versions/{ModelVersionID}/action — seed 003: the Action as JSON
+        // (Content-Type application/json only) → 200 text/plain with the new workflow status.
+        router.add(.post, "/api/models/versions/{ModelVersionID}/action") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request.http)
+            let action = try WorkflowActionBody(try request.jsonBody())
+            let status = try models.performAction(versionID: request.parameter("ModelVersionID"), actionName: action.name,
+                                                  comments: action.comments, caller: caller.session)
+            return Responses.text(status)
+        }
+    }
+}
