@@ -24,7 +24,9 @@ public final class AkanaApplication: HTTPHandler {
         let response = respond(to: request)
         let micros = (DispatchTime.now().uptimeNanoseconds &- started) / 1000
         if logger.logLevel <= .info {
-            logger.info("\(request.method.rawValue) \(request.path) \(response.status.code) \(micros / 1000).\(String(format: "%03d", Int(micros % 1000)))ms id=\(request.id)")
+            let fraction = micros % 1000
+            let padded = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
+            logger.info("\(request.method.rawValue) \(request.path) \(response.status.code) \(micros / 1000).\(padded)ms id=\(request.id)")
         }
         responder.respond(response)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteStore
+import Synchronization
 
 /// Logs users in and out and verifies session cookies. Sessions are rows of `sessions`, so they
 /// survive restarts; the cookie's signature key is generated once per database.
@@ -17,6 +18,10 @@ public final class SessionService: Sendable {
     private let hasher: PasswordHasher
     private let ids = IDGenerator()
     private let verified = VerifiedCredentialCache()
+    /// Cookies whose signature already verified, by exact value: a client sends the same cookie on
+    /// every request, and verification depends only on the value and the fixed signing key. The
+    /// session row is still read on every request (logout, expiry, restores).
+    private let verifiedCookies = Mutex<[String: SessionCookie]>([:])
 
     public init(database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher = .init()) {
         self.database = database
@@ -87,7 +92,7 @@ public final class SessionService: Sendable {
         guard let cookieValue, !cookieValue.isEmpty else {
             throw DomainError.unauthorized("Login required: the \(SessionCookie.authCookieName(tenant: tenant.fedmemberid)) cookie is missing. Log in with POST /api/login.")
         }
-        guard let cookie = SessionCookie.verify(cookieValue, key: signingKey) else {
+        guard let cookie = verifiedCookie(cookieValue) else {
             throw DomainError.unauthorized("The \(SessionCookie.authCookieName(tenant: tenant.fedmemberid)) cookie is not valid. Log in again.")
         }
         guard cookie.tenant == tenant.fedmemberid else {
@@ -147,6 +152,16 @@ public final class SessionService: Sendable {
         try database.write { db in
             _ = try db.run("DELETE FROM sessions WHERE token_id = ?", session.tokenID)
         }
+    }
+
+    private func verifiedCookie(_ value: String) -> SessionCookie? {
+        if let cached = verifiedCookies.withLock({ $0[value] }) { return cached }
+        guard let cookie = SessionCookie.verify(value, key: signingKey) else { return nil }
+        verifiedCookies.withLock { cache in
+            if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
+            cache[value] = cookie
+        }
+        return cookie
     }
 
     private func recordFailure(tenant: String, email: String, now: Date) throws {

@@ -24,11 +24,7 @@ struct ConfigOptions: ParsableArguments {
 
     /// Sends swift-log output to stderr at the configured level.
     static func bootstrapLogging(level: Logger.Level) -> Logger {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in StandardErrorLogHandler(logLevel: level, label: label) }
         var logger = Logger(label: "akana-emulator")
         logger.logLevel = level
         return logger
