@@ -72,17 +72,11 @@ import Testing
         admin = try app.login()
     }
 
-    func headers(_ session: TestApp.Session, _ extra: HTTPHeaders = [:]) -> HTTPHeaders {
-        var headers = extra
-        headers.add("Cookie", session.cookieHeader)
-        headers.add("X-Csrf-Token_acmepaymentscorp", session.csrf)
-        return headers
-    }
 
     /// Creates the documented Crosfhocal app; returns (AppID, AppVersionID).
     func createApp(as session: TestApp.Session? = nil, body: String = AppRoutesTests.createBody) throws -> (String, String) {
         let session = session ?? admin
-        let created = try app.send(.post, "/api/apps", headers: headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]), body: body)
+        let created = try app.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]), body: body)
         #expect(created.status == .ok)
         #expect(created.headers["Content-Type"] == "text/plain")
         #expect(created.headers["Atmo-Renew-Token"] == "renew")
@@ -97,7 +91,7 @@ import Testing
         #expect(appID.hasSuffix(".acmepaymentscorp") && appID.split(separator: ".")[0].count == 36)
         let local = versionID.split(separator: ".")[0]
         #expect(local.count == 40 && local.allSatisfy { $0.isLetter || $0.isNumber })
-        let json = try app.send(.post, "/api/apps", headers: headers(admin, ["Content-Type": "application/vnd.soa.v84+json", "Accept": "application/vnd.soa.v84+json"]),
+        let json = try app.send(.post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/vnd.soa.v84+json", "Accept": "application/vnd.soa.v84+json"]),
                                 body: Self.createBody)
         #expect(json.headers["Content-Type"] == "application/vnd.soa.v84+json")
         let body = try json.json()
@@ -108,7 +102,7 @@ import Testing
     @Test func seed004GetVersionAsPrinted() throws {
         let (appID, versionID) = try createApp()
         // Seed 004 sample request headers, including the CSRF header a GET does not need.
-        let response = try app.send(.get, "/api/apps/versions/\(versionID)", headers: headers(admin, ["Accept": "application/json, text/javascript, */*; q=0.01"]))
+        let response = try app.send(.get, "/api/apps/versions/\(versionID)", headers: TestApp.headers(admin, ["Accept": "application/json, text/javascript, */*; q=0.01"]))
         #expect(response.status == .ok)
         #expect(response.headers["Content-Type"] == "application/json")
         let body = try response.json()
@@ -143,7 +137,7 @@ import Testing
 
     @Test func seed001PutBothSamplesAsPrinted() throws {
         let (_, versionID) = try createApp()
-        let sampleHeaders = headers(admin, ["Accept": "*/*", "Content-Type": "application/json; charset=UTF-8"])
+        let sampleHeaders = TestApp.headers(admin, ["Accept": "*/*", "Content-Type": "application/json; charset=UTF-8"])
         let first = try app.send(.put, "/api/apps/versions/\(versionID)", headers: sampleHeaders, body: Self.seed001Body1)
         #expect(first.status == .ok)
         #expect(first.headers["Content-Type"] == "text/plain")
@@ -179,7 +173,7 @@ import Testing
         let before = try app.send(.get, "/api/apps/versions/\(versionID)/secret", headers: ["Cookie": admin.cookieHeader]).text
         #expect(before.count == 40 && before.allSatisfy(\.isHexDigit))
         let response = try app.send(.post, "/api/apps/versions/\(versionID)/action",
-                                    headers: headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                                    headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
                                     body: "{\n  \"ActionName\": \"@RegeneratedSecret\"\n}")
         #expect(response.status == .ok)
         #expect(response.headers["Content-Type"] == "text/plain")
@@ -188,13 +182,13 @@ import Testing
         #expect(after.count == 40 && after != before)
         // The +xml vendor body works too; an unknown action without a workflow changes nothing.
         let xml = try app.send(.post, "/api/apps/versions/\(versionID)/action",
-                               headers: headers(admin, ["Content-Type": "application/vnd.soa.v81+xml", "Accept": "text/plain"]),
+                               headers: TestApp.headers(admin, ["Content-Type": "application/vnd.soa.v81+xml", "Accept": "text/plain"]),
                                body: "<Action><ActionName>@RegeneratedSecret</ActionName></Action>")
         #expect(xml.status == .ok)
         let third = try app.send(.get, "/api/apps/versions/\(versionID)/secret", headers: ["Cookie": admin.cookieHeader]).text
         #expect(third != after)
         let unknown = try app.send(.post, "/api/apps/versions/\(versionID)/action",
-                                   headers: headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]), body: #"{"ActionName":"app.action.fly"}"#)
+                                   headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]), body: #"{"ActionName":"app.action.fly"}"#)
         #expect(unknown.status == .badRequest)
         #expect(try app.send(.get, "/api/apps/versions/\(versionID)/secret", headers: ["Cookie": admin.cookieHeader]).text == third)
         // Without the CSRF header: 401, nothing changed.
@@ -202,16 +196,16 @@ import Testing
                              body: #"{"ActionName":"@RegeneratedSecret"}"#).status == .unauthorized)
         #expect(try app.send(.get, "/api/apps/versions/\(versionID)/secret", headers: ["Cookie": admin.cookieHeader]).text == third)
         // An Accept that excludes text/plain: 406.
-        #expect(try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: headers(admin, ["Content-Type": "application/json", "Accept": "application/json"]),
+        #expect(try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "application/json"]),
                              body: #"{"ActionName":"@RegeneratedSecret"}"#).status == .notAcceptable)
         // PUT …/secret regenerates without returning it.
-        #expect(try app.send(.put, "/api/apps/versions/\(versionID)/secret", headers: headers(admin, ["Content-Type": "application/x-www-form-urlencoded"])).text == versionID)
+        #expect(try app.send(.put, "/api/apps/versions/\(versionID)/secret", headers: TestApp.headers(admin, ["Content-Type": "application/x-www-form-urlencoded"])).text == versionID)
         #expect(try app.send(.get, "/api/apps/versions/\(versionID)/secret", headers: ["Cookie": admin.cookieHeader]).text != third)
     }
 
     @Test func versionsAreListedAddedAndDeleted() throws {
         let (appID, first) = try createApp()
-        let added = try app.send(.post, "/api/apps/\(appID)/versions", headers: headers(admin, ["Content-Type": "application/json", "Accept": "*/*"]),
+        let added = try app.send(.post, "/api/apps/\(appID)/versions", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "*/*"]),
                                  body: #"{"Name":"2.0"}"#)
         #expect(added.status == .ok && added.headers["Atmo-Renew-Token"] == "renew")
         let second = added.text
@@ -223,21 +217,21 @@ import Testing
         #expect(try app.send(.get, "/api/apps/\(appID)", headers: ["Cookie": admin.cookieHeader]).json()["DefaultVersionID"] == .string(second))
         let xml = try app.send(.get, "/api/apps/\(appID)/versions", headers: ["Cookie": admin.cookieHeader, "Accept": "text/xml"])
         #expect(xml.text.contains("<rss version=\"2.0\"><channel><title>"))
-        #expect(try app.send(.post, "/api/apps/\(appID)/versions", headers: headers(admin, ["Content-Type": "application/json"]), body: "{}").status == .badRequest)
+        #expect(try app.send(.post, "/api/apps/\(appID)/versions", headers: TestApp.headers(admin, ["Content-Type": "application/json"]), body: "{}").status == .badRequest)
 
-        #expect(try app.send(.delete, "/api/apps/versions/\(second)", headers: headers(admin, ["Accept": "text/plain"])).text == second)
+        #expect(try app.send(.delete, "/api/apps/versions/\(second)", headers: TestApp.headers(admin, ["Accept": "text/plain"])).text == second)
         #expect(try app.send(.get, "/api/apps/\(appID)", headers: ["Cookie": admin.cookieHeader]).status == .ok)
         // Deleting the last version takes the app with it.
-        #expect(try app.send(.delete, "/api/apps/versions/\(first)", headers: headers(admin, ["Accept": "application/json"])).status == .ok)
+        #expect(try app.send(.delete, "/api/apps/versions/\(first)", headers: TestApp.headers(admin, ["Accept": "application/json"])).status == .ok)
         #expect(try app.send(.get, "/api/apps/\(appID)", headers: ["Cookie": admin.cookieHeader]).status == .notFound)
     }
 
     @Test func updateAndDeleteApp() throws {
         let (appID, versionID) = try createApp()
-        let put = try app.send(.put, "/api/apps/\(appID)", headers: headers(admin, ["Content-Type": "application/json"]), body: #"{"Name":"Crosfhocal 2","Summary":"s"}"#)
+        let put = try app.send(.put, "/api/apps/\(appID)", headers: TestApp.headers(admin, ["Content-Type": "application/json"]), body: #"{"Name":"Crosfhocal 2","Summary":"s"}"#)
         #expect(put.text == appID && put.headers["Atmo-Renew-Token"] == "renew")
         #expect(try app.send(.get, "/api/apps/\(appID)", headers: ["Cookie": admin.cookieHeader]).json()["Name"] == .string("Crosfhocal 2"))
-        let deleted = try app.send(.delete, "/api/apps/\(appID)", headers: headers(admin))
+        let deleted = try app.send(.delete, "/api/apps/\(appID)", headers: TestApp.headers(admin))
         #expect(deleted.status == .ok && deleted.text == appID && deleted.headers["Atmo-Renew-Token"] == "renew")
         #expect(try app.send(.get, "/api/apps/versions/\(versionID)", headers: ["Cookie": admin.cookieHeader]).status == .notFound)
         let rows = try app.pool.read { try $0.query("SELECT COUNT(*) AS n FROM app_versions") }
@@ -254,24 +248,24 @@ import Testing
         let edit = #"{"Description":"edited"}"#
         for (session, read, write) in [(jane, HTTPStatus.ok, HTTPStatus.ok), (bob, .ok, .ok), (admin, .ok, .ok), (kim, .ok, .forbidden)] {
             #expect(try app.send(.get, "/api/apps/versions/\(publicVersion)", headers: ["Cookie": session.cookieHeader]).status == read)
-            #expect(try app.send(.put, "/api/apps/versions/\(publicVersion)", headers: headers(session, ["Content-Type": "application/json"]), body: edit).status == write)
+            #expect(try app.send(.put, "/api/apps/versions/\(publicVersion)", headers: TestApp.headers(session, ["Content-Type": "application/json"]), body: edit).status == write)
         }
         // Kim cannot even see the Limited version: 404, like a missing one.
         #expect(try app.send(.get, "/api/apps/versions/\(privateVersion)", headers: ["Cookie": kim.cookieHeader]).status == .notFound)
-        #expect(try app.send(.put, "/api/apps/versions/\(privateVersion)", headers: headers(kim, ["Content-Type": "application/json"]), body: edit).status == .notFound)
+        #expect(try app.send(.put, "/api/apps/versions/\(privateVersion)", headers: TestApp.headers(kim, ["Content-Type": "application/json"]), body: edit).status == .notFound)
         #expect(try app.send(.get, "/api/apps/versions/\(publicVersion)/secret", headers: ["Cookie": kim.cookieHeader]).status == .forbidden)
-        #expect(try app.send(.delete, "/api/apps/\(publicApp)", headers: headers(kim)).status == .forbidden)
+        #expect(try app.send(.delete, "/api/apps/\(publicApp)", headers: TestApp.headers(kim)).status == .forbidden)
         // Only Site Admins may choose an Identity by default.
-        #expect(try app.send(.put, "/api/apps/versions/\(publicVersion)", headers: headers(jane, ["Content-Type": "application/json"]),
+        #expect(try app.send(.put, "/api/apps/versions/\(publicVersion)", headers: TestApp.headers(jane, ["Content-Type": "application/json"]),
                              body: #"{"Identity":"janes-id"}"#).status == .forbidden)
     }
 
     @Test func unsupportedContentTypeAndMalformedBodies() throws {
         let (_, versionID) = try createApp()
-        #expect(try app.send(.put, "/api/apps/versions/\(versionID)", headers: headers(admin, ["Content-Type": "application/xml"]), body: "<x/>").status == .unsupportedMediaType)
-        #expect(try app.send(.put, "/api/apps/versions/\(versionID)", headers: headers(admin, ["Content-Type": "application/json"]), body: "{\"Name\":").status == .badRequest)
-        #expect(try app.send(.post, "/api/apps", headers: headers(admin, ["Content-Type": "application/json"]), body: #"{"Summary":"no name"}"#).status == .badRequest)
-        #expect(try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: headers(admin, ["Content-Type": "application/json"]),
+        #expect(try app.send(.put, "/api/apps/versions/\(versionID)", headers: TestApp.headers(admin, ["Content-Type": "application/xml"]), body: "<x/>").status == .unsupportedMediaType)
+        #expect(try app.send(.put, "/api/apps/versions/\(versionID)", headers: TestApp.headers(admin, ["Content-Type": "application/json"]), body: "{\"Name\":").status == .badRequest)
+        #expect(try app.send(.post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json"]), body: #"{"Summary":"no name"}"#).status == .badRequest)
+        #expect(try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: TestApp.headers(admin, ["Content-Type": "application/json"]),
                              body: #"{"Comments":"no action"}"#).status == .badRequest)
     }
 }

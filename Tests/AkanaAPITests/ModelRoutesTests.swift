@@ -55,15 +55,9 @@ import Testing
         jane = try app.login(TestApp.jane)
     }
 
-    func headers(_ session: TestApp.Session, _ extra: HTTPHeaders = [:]) -> HTTPHeaders {
-        var headers = extra
-        headers.add("Cookie", session.cookieHeader)
-        headers.add("X-Csrf-Token_acmepaymentscorp", session.csrf)
-        return headers
-    }
 
     func json(_ session: TestApp.Session) -> HTTPHeaders {
-        headers(session, ["Accept": "application/json", "Content-Type": "application/json"])
+        TestApp.headers(session, ["Accept": "application/json", "Content-Type": "application/json"])
     }
 
     /// Creates a model (the documented one by default); returns the Model JSON.
@@ -84,7 +78,7 @@ import Testing
     func action(_ versionID: String, _ name: String, as session: TestApp.Session, comments: String? = nil) throws -> HTTPResponse {
         let body = comments.map { #"{"Comments":"\#($0)","ActionName":"\#(name)"}"# } ?? #"{"ActionName":"\#(name)"}"#
         return try app.send(.post, "/api/models/versions/\(versionID)/action",
-                            headers: headers(session, ["Accept": "text/plain", "Content-Type": "application/json"]), body: body)
+                            headers: TestApp.headers(session, ["Accept": "text/plain", "Content-Type": "application/json"]), body: body)
     }
 
     func getVersion(_ versionID: String, query: String = "", as session: TestApp.Session? = nil) throws -> HTTPResponse {
@@ -264,7 +258,7 @@ import Testing
         #expect(try app.send(.put, "/api/models/\(modelID)", headers: json(jane), body: #"{"Summary":"x"}"#).status == .forbidden)
         #expect(try app.send(.put, "/api/models/versions/\(versionID)", headers: json(jane), body: #"{"Summary":"x"}"#).status == .forbidden)
         #expect(try app.send(.post, "/api/models/\(modelID)/versions", headers: json(jane), body: #"{"VersionName":"v2"}"#).status == .forbidden)
-        #expect(try app.send(.delete, "/api/models/\(modelID)", headers: headers(jane, ["Accept": "text/plain"])).status == .forbidden)
+        #expect(try app.send(.delete, "/api/models/\(modelID)", headers: TestApp.headers(jane, ["Accept": "text/plain"])).status == .forbidden)
         // An approver edits nothing either.
         #expect(try app.send(.post, "/api/models/\(modelID)/versions", headers: json(approver), body: #"{"VersionName":"v2"}"#).status == .forbidden)
         #expect(try action(versionID, "model.action.approve", as: approver).text == "Active")
@@ -291,14 +285,14 @@ import Testing
         let (modelID, versionID) = try model(named: "Order")
         // The action answers text/plain only: an Accept that rules it out is a 406 that changes nothing.
         let notAcceptable = try app.send(.post, "/api/models/versions/\(versionID)/action",
-                                         headers: headers(designer, ["Accept": "application/json", "Content-Type": "application/json"]), body: Self.seed003Body)
+                                         headers: TestApp.headers(designer, ["Accept": "application/json", "Content-Type": "application/json"]), body: Self.seed003Body)
         #expect(notAcceptable.status == .notAcceptable)
         #expect(try notAcceptable.json()["faultcode"] == .string("Client"))
         let star = try app.send(.post, "/api/models/versions/\(versionID)/action",
-                                headers: headers(designer, ["Accept": "*/*", "Content-Type": "application/json", "X-Ignored": "1"]), body: #"{"ActionName":"@modify"}"#)
+                                headers: TestApp.headers(designer, ["Accept": "*/*", "Content-Type": "application/json", "X-Ignored": "1"]), body: #"{"ActionName":"@modify"}"#)
         #expect(star.status == .ok && star.text == "Draft")
         // Content-Type application/json only.
-        let xmlBody = try app.send(.post, "/api/models/versions/\(versionID)/action", headers: headers(designer, ["Accept": "text/plain", "Content-Type": "application/xml"]),
+        let xmlBody = try app.send(.post, "/api/models/versions/\(versionID)/action", headers: TestApp.headers(designer, ["Accept": "text/plain", "Content-Type": "application/xml"]),
                                    body: "<Action><ActionName>model.action.submit.approval</ActionName></Action>")
         #expect(xmlBody.status == .unsupportedMediaType)
         #expect(try action(versionID, "", as: designer).status == .badRequest)
@@ -325,8 +319,8 @@ import Testing
         #expect(try app.send(.put, "/api/models/\(unknown)", headers: json(designer), body: "{}").status == .notFound)
         #expect(try app.send(.put, "/api/models/versions/\(unknown)", headers: json(designer), body: "{}").status == .notFound)
         #expect(try app.send(.post, "/api/models/\(unknown)/versions", headers: json(designer), body: #"{"VersionName":"v2"}"#).status == .notFound)
-        #expect(try app.send(.delete, "/api/models/\(unknown)", headers: headers(designer, ["Accept": "text/plain"])).status == .notFound)
-        #expect(try app.send(.delete, "/api/models/versions/\(unknown)", headers: headers(designer, ["Accept": "text/plain"])).status == .notFound)
+        #expect(try app.send(.delete, "/api/models/\(unknown)", headers: TestApp.headers(designer, ["Accept": "text/plain"])).status == .notFound)
+        #expect(try app.send(.delete, "/api/models/versions/\(unknown)", headers: TestApp.headers(designer, ["Accept": "text/plain"])).status == .notFound)
         #expect(try action(unknown, "model.action.submit.approval", as: designer).status == .notFound)
         // A model id is not a version id, nor the other way round.
         #expect(try getVersion(modelID).status == .notFound)
@@ -359,7 +353,7 @@ import Testing
         #expect(try fault(.post, "/api/models", #"{"Name":"X","BusinessID":"tenantbusiness.globex"}"#).0 == .notFound)
         #expect(try fault(.post, "/api/models", #"{"Name":"X",}"#).0 == .ok)
         #expect(try fault(.post, "/api/models", #"{"Name":"x"}"#).0 == .conflict)
-        #expect(try app.send(.post, "/api/models", headers: headers(designer, ["Content-Type": "text/plain"]), body: "Name").status == .unsupportedMediaType)
+        #expect(try app.send(.post, "/api/models", headers: TestApp.headers(designer, ["Content-Type": "text/plain"]), body: "Name").status == .unsupportedMediaType)
         #expect(try app.pool.read { db in try db.queryFirst("SELECT COUNT(*) FROM models")?.int(0) } == 2)
         // Not logged in, or no CSRF header on a write: 401.
         #expect(try app.send(.get, "/api/models/\(modelID)").status == .unauthorized)
@@ -460,30 +454,30 @@ import Testing
                              body: #"{"ModelReferences":["nope.acmepaymentscorp"]}"#).status == .notFound)
 
         // Address is referenced: refused, nothing changed.
-        let refused = try app.send(.delete, "/api/models/\(addressID)", headers: headers(designer, ["Accept": "text/plain"]))
+        let refused = try app.send(.delete, "/api/models/\(addressID)", headers: TestApp.headers(designer, ["Accept": "text/plain"]))
         #expect(refused.status == .conflict)
         #expect(refused.text.contains("Customer"))
-        #expect(try app.send(.delete, "/api/models/versions/\(addressVersion)", headers: headers(designer, ["Accept": "text/plain"])).status == .conflict)
+        #expect(try app.send(.delete, "/api/models/versions/\(addressVersion)", headers: TestApp.headers(designer, ["Accept": "text/plain"])).status == .conflict)
         #expect(try action(addressVersion, "@delete", as: designer).status == .conflict)
         #expect(try getVersion(addressVersion).json()["State"] == .string("com.akana.model.state.draft"))
         #expect(try history(addressVersion).map(\.action) == ["@Create"])
 
         // Pending Approval: the workflow has no @delete there.
         #expect(try action(customerVersion, "model.action.submit.approval", as: designer).text == "Pending Approval")
-        let pending = try app.send(.delete, "/api/models/\(customerID)", headers: headers(designer, ["Accept": "text/plain"]))
+        let pending = try app.send(.delete, "/api/models/\(customerID)", headers: TestApp.headers(designer, ["Accept": "text/plain"]))
         #expect(pending.status == .conflict)
         #expect(pending.text.contains("Pending Approval"))
         #expect(try action(customerVersion, "model.action.reject", as: approver).text == "Rejected")
 
         // Deleting Customer (Accept must allow text/plain) frees Address.
-        #expect(try app.send(.delete, "/api/models/\(customerID)", headers: headers(designer, ["Accept": "application/json"])).status == .notAcceptable)
-        let deleted = try app.send(.delete, "/api/models/\(customerID)", headers: headers(designer, ["Accept": "text/plain"]))
+        #expect(try app.send(.delete, "/api/models/\(customerID)", headers: TestApp.headers(designer, ["Accept": "application/json"])).status == .notAcceptable)
+        let deleted = try app.send(.delete, "/api/models/\(customerID)", headers: TestApp.headers(designer, ["Accept": "text/plain"]))
         #expect(deleted.status == .ok)
         #expect(deleted.body.isEmpty)
         #expect(try app.send(.get, "/api/models/\(customerID)", headers: ["Cookie": designer.cookieHeader]).status == .notFound)
         #expect(try row("SELECT object_id FROM workflow_objects WHERE object_id = ?", customerVersion) == nil)
         #expect(try history(customerVersion).isEmpty)
-        #expect(try app.send(.delete, "/api/models/\(addressID)", headers: headers(businessAdmin, ["Accept": "*/*"])).status == .ok)
+        #expect(try app.send(.delete, "/api/models/\(addressID)", headers: TestApp.headers(businessAdmin, ["Accept": "*/*"])).status == .ok)
         #expect(try app.pool.read { db in try db.queryFirst("SELECT COUNT(*) FROM model_versions")?.int(0) } == 0)
     }
 
@@ -494,7 +488,7 @@ import Testing
         #expect(try action(v1, "model.action.submit.approval", as: designer).text == "Pending Approval")
         #expect(try action(v1, "model.action.approve", as: approver).text == "Active")
         // One version goes; the model stays with the other.
-        #expect(try app.send(.delete, "/api/models/versions/\(v2)", headers: headers(designer, ["Accept": "text/plain"])).status == .ok)
+        #expect(try app.send(.delete, "/api/models/versions/\(v2)", headers: TestApp.headers(designer, ["Accept": "text/plain"])).status == .ok)
         #expect(try getVersion(v2).status == .notFound)
         #expect(try app.send(.get, "/api/models/\(modelID)", headers: ["Cookie": designer.cookieHeader]).json()["LatestVersionID"] == .string(v1))
         // @delete through the action operation deletes the last version, and the model with it.
@@ -508,7 +502,7 @@ import Testing
     @Test func genericWorkflowActionsMoveTheModelState() throws {
         let (modelID, versionID) = try model(named: "Payment")
         let submitted = try app.send(.post, "/api/workflow/objects/\(versionID)/actions",
-                                     headers: headers(designer, ["Accept": "text/plain", "Content-Type": "application/json"]), body: Self.seed003Body)
+                                     headers: TestApp.headers(designer, ["Accept": "text/plain", "Content-Type": "application/json"]), body: Self.seed003Body)
         #expect(submitted.text == "Pending Approval")
         #expect(try getVersion(versionID).json()["State"] == .string("com.akana.model.state.pending_approval"))
         #expect(try app.send(.get, "/api/models/\(modelID)", headers: ["Cookie": designer.cookieHeader]).json()["State"]
@@ -520,12 +514,12 @@ import Testing
         // @delete through the generic endpoint leaves the row, which then counts as deleted.
         #expect(try action(versionID, "model.action.reject", as: approver).text == "Rejected")
         let deleted = try app.send(.post, "/api/workflow/objects/\(versionID)/actions",
-                                   headers: headers(designer, ["Accept": "text/plain", "Content-Type": "application/json"]), body: #"{"ActionName":"@delete"}"#)
+                                   headers: TestApp.headers(designer, ["Accept": "text/plain", "Content-Type": "application/json"]), body: #"{"ActionName":"@delete"}"#)
         #expect(deleted.text == "Deleted")
         #expect(try getVersion(versionID).status == .notFound)
         let modelJSON = try app.send(.get, "/api/models/\(modelID)", headers: ["Cookie": designer.cookieHeader]).json()
         #expect(modelJSON["LatestVersionID"] == nil && modelJSON["State"] == nil)
-        #expect(try app.send(.delete, "/api/models/\(modelID)", headers: headers(designer, ["Accept": "text/plain"])).status == .ok)
+        #expect(try app.send(.delete, "/api/models/\(modelID)", headers: TestApp.headers(designer, ["Accept": "text/plain"])).status == .ok)
         #expect(try row("SELECT object_id FROM workflow_objects WHERE object_id = ?", versionID) == nil)
     }
 }

@@ -57,6 +57,14 @@ final class TestApp {
         var authCookie: String
     }
 
+    /// What a client sends on a write: the session's cookies and its CSRF header, plus `extra`.
+    static func headers(_ session: Session, _ extra: HTTPHeaders = [:]) -> HTTPHeaders {
+        var headers = extra
+        headers.add("Cookie", session.cookieHeader)
+        headers.add("X-Csrf-Token_acmepaymentscorp", session.csrf)
+        return headers
+    }
+
     /// Logs in and returns what a cookie jar would send back.
     func login(_ email: String = TestApp.admin, password: String = "password", host: String = "127.0.0.1:8080") throws -> Session {
         let response = try send(.post, "/api/login", headers: ["Content-Type": "application/json", "Host": host],

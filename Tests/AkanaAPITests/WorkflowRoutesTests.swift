@@ -16,12 +16,6 @@ import Testing
         admin = try app.login()
     }
 
-    func headers(_ session: TestApp.Session, _ extra: HTTPHeaders = [:]) -> HTTPHeaders {
-        var headers = extra
-        headers.add("Cookie", session.cookieHeader)
-        headers.add("X-Csrf-Token_acmepaymentscorp", session.csrf)
-        return headers
-    }
 
     @Test func seed002UnpublishADiscussionAsPrinted() throws {
         let created = try app.send(.post, "/_emulator/objects", headers: ["Content-Type": "application/json"],
@@ -30,14 +24,14 @@ import Testing
         #expect(try created.json()["Status"] == .string("Published"))
         // Seed 002's headers and body as printed (its HTTP/1.0 request line is the server's concern).
         let response = try app.send(.post, "/api/workflow/objects/discussion11018.acmepaymentscorp/actions",
-                                    headers: headers(admin, ["Accept": "*/*", "Content-Type": "application/json; charset=UTF-8"]),
+                                    headers: TestApp.headers(admin, ["Accept": "*/*", "Content-Type": "application/json; charset=UTF-8"]),
                                     body: "{\n  \"ActionName\":\"discussion.action.unpublish\",\n  \"Comments\":\"Unpublishing while I edit.\"\n}")
         #expect(response.status == .ok)
         #expect(response.headers["Content-Type"] == "text/plain")
         #expect(response.text == "Pending")
         // Not valid any more in Pending: 409, nothing changed.
         let again = try app.send(.post, "/api/workflow/objects/discussion11018.acmepaymentscorp/actions",
-                                 headers: headers(admin, ["Content-Type": "application/json"]), body: #"{"ActionName":"discussion.action.unpublish"}"#)
+                                 headers: TestApp.headers(admin, ["Content-Type": "application/json"]), body: #"{"ActionName":"discussion.action.unpublish"}"#)
         #expect(again.status == .conflict)
         let actions = try app.send(.get, "/api/workflow/objects/discussion11018.acmepaymentscorp/actions", headers: ["Cookie": admin.cookieHeader])
         let values = try actions.json()["Action"]?.arrayValue?.compactMap { $0["Value"]?.stringValue } ?? []
@@ -51,18 +45,18 @@ import Testing
         #expect(entries[1]["OldStatus"] == .string("Published") && entries[1]["NewStatus"] == .string("Pending"))
         // Comments as an array, and an XML body.
         let xml = try app.send(.post, "/api/workflow/objects/discussion11018.acmepaymentscorp/actions",
-                               headers: headers(admin, ["Content-Type": "application/xml"]),
+                               headers: TestApp.headers(admin, ["Content-Type": "application/xml"]),
                                body: "<Action><ActionName>discussion.action.publish</ActionName><Comments>a</Comments><Comments>b</Comments></Action>")
         #expect(xml.text == "Published")
     }
 
     @Test func unknownObjectsAndBadBodies() throws {
-        #expect(try app.send(.post, "/api/workflow/objects/nothing.acmepaymentscorp/actions", headers: headers(admin, ["Content-Type": "application/json"]),
+        #expect(try app.send(.post, "/api/workflow/objects/nothing.acmepaymentscorp/actions", headers: TestApp.headers(admin, ["Content-Type": "application/json"]),
                              body: #"{"ActionName":"x"}"#).status == .notFound)
         _ = try app.send(.post, "/_emulator/objects", headers: ["Content-Type": "application/json"], body: #"{"ObjectType":"ticket","ObjectID":"ticket1.acmepaymentscorp"}"#)
-        #expect(try app.send(.post, "/api/workflow/objects/ticket1.acmepaymentscorp/actions", headers: headers(admin, ["Content-Type": "application/json"]),
+        #expect(try app.send(.post, "/api/workflow/objects/ticket1.acmepaymentscorp/actions", headers: TestApp.headers(admin, ["Content-Type": "application/json"]),
                              body: #"{"Comments":["x"]}"#).status == .badRequest)
-        #expect(try app.send(.post, "/api/workflow/objects/ticket1.acmepaymentscorp/actions", headers: headers(admin, ["Content-Type": "application/json"]),
+        #expect(try app.send(.post, "/api/workflow/objects/ticket1.acmepaymentscorp/actions", headers: TestApp.headers(admin, ["Content-Type": "application/json"]),
                              body: #"{"ActionName":"ticket.action.fly"}"#).status == .badRequest)
         #expect(try app.send(.post, "/_emulator/objects", headers: ["Content-Type": "application/json"], body: #"{"ObjectType":"ticket","ObjectID":"ticket1.acmepaymentscorp"}"#).status == .conflict)
         #expect(try app.send(.post, "/_emulator/objects", headers: ["Content-Type": "application/json"], body: #"{"ObjectType":"spaceship"}"#).status == .badRequest)
@@ -119,7 +113,7 @@ import Testing
             Self.customWorkflow, "--\(boundary)--", "",
         ].joined(separator: "\r\n")
         let uploaded = try app.send(.post, "/api/workflow/definitions",
-                                    headers: headers(admin, ["Content-Type": "multipart/form-data; boundary=\(boundary)", "Accept": "application/json"]),
+                                    headers: TestApp.headers(admin, ["Content-Type": "multipart/form-data; boundary=\(boundary)", "Accept": "application/json"]),
                                     body: multipart)
         #expect(uploaded.status == .ok)
         #expect(try uploaded.json()["Key"] == .string("publish-gate"))
@@ -127,12 +121,12 @@ import Testing
         let jane = try app.login(TestApp.jane)
         let bob = try app.login("bob@acmepaymentscorp.com")
         // Only a Site Admin uploads.
-        #expect(try app.send(.post, "/api/workflow/definitions", headers: headers(jane, ["Content-Type": "multipart/form-data; boundary=\(boundary)"]),
+        #expect(try app.send(.post, "/api/workflow/definitions", headers: TestApp.headers(jane, ["Content-Type": "multipart/form-data; boundary=\(boundary)"]),
                              body: multipart).status == .forbidden)
         let assigned = try app.send(.put, "/_emulator/workflows/appversion", headers: ["Content-Type": "application/json"], body: #"{"Definition":"publish-gate"}"#)
         #expect(assigned.status == .ok)
 
-        let created = try app.send(.post, "/api/apps", headers: headers(jane, ["Content-Type": "application/json", "Accept": "text/plain"]),
+        let created = try app.send(.post, "/api/apps", headers: TestApp.headers(jane, ["Content-Type": "application/json", "Accept": "text/plain"]),
                                    body: #"{"Name":"Gated","ApplicationVersion":{"Name":"1.0"}}"#)
         let appID = created.text
         let versionID = try #require(try app.send(.get, "/api/apps/\(appID)", headers: ["Cookie": jane.cookieHeader]).json()["DefaultVersionID"]?.stringValue)
@@ -140,28 +134,28 @@ import Testing
         let before = try secret()
 
         // Draft: editing works, the secret cannot be regenerated, and only a Business Admin publishes.
-        #expect(try app.send(.put, "/api/apps/versions/\(versionID)", headers: headers(jane, ["Content-Type": "application/json"]), body: #"{"Description":"d1"}"#).status == .ok)
-        #expect(try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: headers(jane, ["Content-Type": "application/json"]),
+        #expect(try app.send(.put, "/api/apps/versions/\(versionID)", headers: TestApp.headers(jane, ["Content-Type": "application/json"]), body: #"{"Description":"d1"}"#).status == .ok)
+        #expect(try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: TestApp.headers(jane, ["Content-Type": "application/json"]),
                              body: #"{"ActionName":"@RegeneratedSecret"}"#).status == .conflict)
         #expect(try secret() == before)
-        #expect(try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: headers(jane, ["Content-Type": "application/json"]),
+        #expect(try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: TestApp.headers(jane, ["Content-Type": "application/json"]),
                              body: #"{"ActionName":"app.action.publish"}"#).status == .forbidden)
         let janeActions = try app.send(.get, "/api/workflow/objects/\(versionID)/actions?IncludeReservedActions", headers: ["Cookie": jane.cookieHeader])
         #expect(try janeActions.json()["Action"]?.arrayValue?.compactMap { $0["Value"]?.stringValue } == ["@Modify"])
-        let published = try app.send(.post, "/api/workflow/objects/\(versionID)/actions", headers: headers(bob, ["Content-Type": "application/json"]),
+        let published = try app.send(.post, "/api/workflow/objects/\(versionID)/actions", headers: TestApp.headers(bob, ["Content-Type": "application/json"]),
                                      body: #"{"ActionName":"app.action.publish","Comments":"ship it"}"#)
         #expect(published.text == "Published")
 
         // Published: no @Modify (a 4xx and nothing changed), but the team can regenerate the secret.
-        let edit = try app.send(.put, "/api/apps/versions/\(versionID)", headers: headers(jane, ["Content-Type": "application/json"]), body: #"{"Description":"d2"}"#)
+        let edit = try app.send(.put, "/api/apps/versions/\(versionID)", headers: TestApp.headers(jane, ["Content-Type": "application/json"]), body: #"{"Description":"d2"}"#)
         #expect(edit.status == .conflict)
         #expect(try app.send(.get, "/api/apps/versions/\(versionID)", headers: ["Cookie": jane.cookieHeader]).json()["Description"] == .string("d1"))
-        let rotated = try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: headers(jane, ["Content-Type": "application/json", "Accept": "text/plain"]),
+        let rotated = try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: TestApp.headers(jane, ["Content-Type": "application/json", "Accept": "text/plain"]),
                                    body: #"{"ActionName":"@RegeneratedSecret"}"#)
         #expect(rotated.status == .ok && rotated.text == versionID)
         #expect(try secret() != before)
         // Bob is a Business Admin but not on the team: the team-only action is refused.
-        #expect(try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: headers(bob, ["Content-Type": "application/json"]),
+        #expect(try app.send(.post, "/api/apps/versions/\(versionID)/action", headers: TestApp.headers(bob, ["Content-Type": "application/json"]),
                              body: #"{"ActionName":"@RegeneratedSecret"}"#).status == .forbidden)
 
         let definitions = try app.send(.get, "/api/workflow/definitions?ObjectType=appversion", headers: ["Cookie": admin.cookieHeader])
@@ -172,7 +166,7 @@ import Testing
 
     @Test func aBadDefinitionIsRefusedWithItsLine() throws {
         let response = try app.send(.post, "/api/workflow/definitions?Name=broken&ObjectType=appversion",
-                                    headers: headers(admin, ["Content-Type": "application/xml"]), body: "<workflow>\n<steps>\n</workflow>")
+                                    headers: TestApp.headers(admin, ["Content-Type": "application/xml"]), body: "<workflow>\n<steps>\n</workflow>")
         #expect(response.status == .badRequest)
         #expect(try response.json()["faultstring"]?.stringValue?.contains("line") == true)
     }
@@ -181,13 +175,13 @@ import Testing
         #expect(try app.send(.put, "/_emulator/workflows/appversion", headers: ["Content-Type": "application/json"], body: #"{"Definition":"appversion"}"#).status == .ok)
         let jane = try app.login(TestApp.jane)
         let bob = try app.login("bob@acmepaymentscorp.com")
-        let appID = try app.send(.post, "/api/apps", headers: headers(jane, ["Content-Type": "application/json", "Accept": "text/plain"]),
+        let appID = try app.send(.post, "/api/apps", headers: TestApp.headers(jane, ["Content-Type": "application/json", "Accept": "text/plain"]),
                                  body: #"{"Name":"Doomed","ApplicationVersion":{"Name":"1.0"}}"#).text
         let versionID = try #require(try app.send(.get, "/api/apps/\(appID)", headers: ["Cookie": jane.cookieHeader]).json()["DefaultVersionID"]?.stringValue)
         // Jane's delete only marks the version; Bob approves through the generic endpoint and it is gone.
-        #expect(try app.send(.delete, "/api/apps/versions/\(versionID)", headers: headers(jane, ["Accept": "text/plain"])).status == .ok)
+        #expect(try app.send(.delete, "/api/apps/versions/\(versionID)", headers: TestApp.headers(jane, ["Accept": "text/plain"])).status == .ok)
         #expect(try app.send(.get, "/api/apps/versions/\(versionID)", headers: ["Cookie": jane.cookieHeader]).status == .ok)
-        #expect(try app.send(.post, "/api/workflow/objects/\(versionID)/actions", headers: headers(bob, ["Content-Type": "application/json"]),
+        #expect(try app.send(.post, "/api/workflow/objects/\(versionID)/actions", headers: TestApp.headers(bob, ["Content-Type": "application/json"]),
                              body: #"{"ActionName":"appversion.action.approve.delete"}"#).text == "Deleted")
         #expect(try app.send(.get, "/api/apps/versions/\(versionID)", headers: ["Cookie": jane.cookieHeader]).status == .notFound)
         #expect(try app.send(.get, "/api/apps/\(appID)", headers: ["Cookie": jane.cookieHeader]).status == .notFound)
