@@ -16,10 +16,13 @@ public struct DatabaseConfiguration: Sendable {
     public var busyTimeout: Double = 5
     /// `PRAGMA synchronous` for the writer.
     public var synchronous: SynchronousMode = .normal
+    /// WAL size (pages) past which a background checkpoint runs (SQLite's own default is 1000).
+    public var checkpointPages: Int32 = 1000
 
-    public init(readerCount: Int = 4, busyTimeout: Double = 5, synchronous: SynchronousMode = .normal) {
+    public init(readerCount: Int = 4, busyTimeout: Double = 5, synchronous: SynchronousMode = .normal, checkpointPages: Int32 = 1000) {
         self.readerCount = readerCount
         self.busyTimeout = busyTimeout
         self.synchronous = synchronous
+        self.checkpointPages = checkpointPages
     }
 }

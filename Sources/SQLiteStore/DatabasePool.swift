@@ -26,6 +26,7 @@ public final class DatabasePool: @unchecked Sendable {
     /// Only touched on `writerQueue`; `nil` once closed.
     private var writer: SQLiteConnection?
     private let readers: ReaderPool
+    private let checkpointer: BackgroundCheckpointer
     private let closeLock = NSLock()
     private var isClosed = false
 
@@ -40,6 +41,8 @@ public final class DatabasePool: @unchecked Sendable {
         for _ in 0..<configuration.readerCount {
             readerConnections.append(try SQLiteConnection.open(path: path, role: .reader, configuration: configuration))
         }
+        checkpointer = try BackgroundCheckpointer(path: path, configuration: configuration, threshold: max(1, configuration.checkpointPages))
+        checkpointer.attach(to: writer)
         writerQueue = DispatchQueue(label: "SQLiteStore.writer(\(path))")
         writerQueue.setSpecific(key: writerQueueKey, value: true)
         writer.writerQueueKey = writerQueueKey
@@ -137,6 +140,8 @@ public final class DatabasePool: @unchecked Sendable {
                 for reader in readerConnections {
                     do { try reader.close() } catch { firstError = firstError ?? error }
                 }
+                checkpointer.detach(from: writer)
+                do { try checkpointer.close() } catch { firstError = firstError ?? error }
                 do { try Self.checkpoint(writer, mode: SQLITE_CHECKPOINT_TRUNCATE) } catch { firstError = firstError ?? error }
                 do { try writer.close() } catch { firstError = firstError ?? error }
                 if let firstError { throw firstError }
