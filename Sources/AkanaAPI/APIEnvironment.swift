@@ -12,13 +12,23 @@ public struct APIEnvironment: Sendable {
     public let workflow: WorkflowEngine
     /// The configured users, for resets.
     public let seedUsers: [SeedUser]
+    /// The configured fixtures (`Config/fixtures/`), applied again by resets.
+    public let fixtures: FixtureCatalog
+    /// Mints every id, token and secret (secure random, or the seeded `deterministicIds` generator).
+    public let ids: IDGenerator
     public let snapshots: SnapshotStore
+    /// The request journal (`GET /_emulator/requests`); off when none is given.
+    public let journal: RequestJournal
     /// `DispatchTime` uptime nanoseconds when the daemon started (for `uptimeSeconds`).
     public let startedAt: UInt64
 
     public init(database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
                 apps: AppService, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
-                startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds) {
+                startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds, journal: RequestJournal? = nil,
+                fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator()) {
+        self.fixtures = fixtures
+        self.ids = ids
+        self.journal = journal ?? RequestJournal(database: database, clock: clock, policy: .init(maxEntries: 0))
         self.seedUsers = seedUsers
         self.snapshots = SnapshotStore(database: database)
         self.apps = apps

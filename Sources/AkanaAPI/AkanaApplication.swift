@@ -12,22 +12,27 @@ public final class AkanaApplication: HTTPHandler {
     /// When set, every `/_emulator/` route needs `Authorization: Bearer <adminToken>` (the daemon
     /// sets it when listening on a non-loopback address).
     private let adminToken: [UInt8]?
+    /// For the request journal (tenant and clock); nothing is journaled without it.
+    let environment: APIEnvironment?
 
-    public init(router: Router, logger: Logger, adminToken: String? = nil) {
+    public init(router: Router, logger: Logger, adminToken: String? = nil, environment: APIEnvironment? = nil) {
         self.router = router
         self.logger = logger
+        self.environment = environment
         self.adminToken = adminToken.map { Array("Bearer \($0)".utf8) }
     }
 
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let response = respond(to: request)
+        let journaling = JournaledRequest(request, environment: environment)  // nil when the journal is off
+        let response = journaling.map { RequestNotes.$current.withValue($0.notes) { respond(to: request) } } ?? respond(to: request)
         let micros = (DispatchTime.now().uptimeNanoseconds &- started) / 1000
         if logger.logLevel <= .info {
             let fraction = micros % 1000
             let padded = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
             logger.info("\(request.method.rawValue) \(request.path) \(response.status.code) \(micros / 1000).\(padded)ms id=\(request.id)")
         }
+        journaling?.record(request, response, micros: micros)  // before responding: a client reads back its own request
         responder.respond(response)
     }
 
@@ -42,6 +47,7 @@ public final class AkanaApplication: HTTPHandler {
         }
         switch router.resolve(method: request.method, segments: request.pathSegments) {
         case .matched(let handler, let parameters):
+            if !parameters.isEmpty { RequestNotes.current?.noteParameters(parameters) }
             do {
                 return try handler(RouteRequest(http: request, parameters: parameters))
             } catch let error as APIError {

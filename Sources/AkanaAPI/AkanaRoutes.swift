@@ -5,11 +5,12 @@ public enum AkanaRoutes {
     public static func makeApplication(environment: APIEnvironment, logger: Logger, adminToken: String? = nil) -> AkanaApplication {
         var router = Router()
         EmulatorAdminRoutes.register(into: &router, environment: environment)
+        RequestJournalRoutes.register(into: &router, environment: environment)
         LoginRoutes.register(into: &router, environment: environment)
         BusinessRoutes.register(into: &router, environment: environment)
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         WorkflowRoutes.register(into: &router, environment: environment)
         ModelRoutes.register(into: &router, environment: environment)
-        return AkanaApplication(router: router, logger: logger, adminToken: adminToken)
+        return AkanaApplication(router: router, logger: logger, adminToken: adminToken, environment: environment)
     }
 }

@@ -13,7 +13,8 @@ public enum PlatformBootstrap {
     @discardableResult
     /// `knownHashes` (by `tenant\nemail`) are reused instead of hashing again (a reset keeps them).
     public static func run(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], now: Date,
-                           hasher: PasswordHasher = .init(), knownHashes: [String: String] = [:]) throws -> (signingKey: [UInt8], createdUsers: [String]) {
+                           hasher: PasswordHasher = .init(), knownHashes: [String: String] = [:],
+                           ids: IDGenerator = IDGenerator()) throws -> (signingKey: [UInt8], createdUsers: [String]) {
         let existing = try database.read { db in
             Set(try db.query("SELECT tenant, email FROM users").map { "\($0.string("tenant") ?? "")\n\(($0.string("email") ?? "").lowercased())" })
         }
@@ -26,7 +27,6 @@ public enum PlatformBootstrap {
             hashes.withLock { $0[index] = hash }
         }
         let stamp = Timestamp.iso8601(now)
-        let ids = IDGenerator()
         return try database.write { db in
             for tenant in tenants.all {
                 try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?) ON CONFLICT DO NOTHING", tenant.fedmemberid, stamp)
@@ -54,7 +54,7 @@ public enum PlatformBootstrap {
                 created.append(user.email)
             }
             try db.run("INSERT INTO emulator_state (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                       signingKeyName, Crypto.hex(Crypto.randomBytes(32)))
+                       signingKeyName, Crypto.hex(ids.signingKey()))
             guard let hex = try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", signingKeyName)?.string("value"),
                   let key = bytes(fromHex: hex), key.count >= 16
             else { throw DomainError.conflict("emulator_state.\(signingKeyName) is damaged; delete that row to generate a new key.") }

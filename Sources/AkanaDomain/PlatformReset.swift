@@ -5,11 +5,14 @@ import SQLiteStore
 /// workflow objects and definitions, sessions, users…), then the configured tenants, settings,
 /// users and shipped workflows are set up again. Seeded users keep their password hashes (the KDF
 /// is deliberately slow and there is no password-change operation), so a reset takes milliseconds.
-/// The emulator's own state (signing key, virtual clock) is kept.
+/// The emulator's own state (signing key, virtual clock, the deterministic-id counter) is kept.
+/// Then the configured fixtures are applied again (their users, like seeded ones, keep their hashes).
 public enum PlatformReset {
     /// Resets `only` one tenant, or every configured tenant when nil.
+    @discardableResult
     public static func reset(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
-                             clock: EmulatorClock, only: String? = nil, hasher: PasswordHasher = .init()) throws {
+                             clock: EmulatorClock, only: String? = nil, hasher: PasswordHasher = .init(),
+                             fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator()) throws -> FixtureReport {
         let affected = tenants.all.filter { only == nil || $0.fedmemberid == only }
         guard !affected.isEmpty else { throw DomainError.notFound("Tenant \(only ?? "") is not configured.") }
         let names = Set(affected.map(\.fedmemberid))
@@ -26,8 +29,12 @@ public enum PlatformReset {
             return hashes
         }
         let seeds = users.filter { names.contains($0.tenant) }
-        try PlatformBootstrap.run(database: database, tenants: tenants, users: seeds, now: clock.now(), hasher: hasher, knownHashes: kept)
+        // Only the reset tenants' settings go back to the configuration (others keep their fixtures').
+        let reseeded = TenantDirectory(defaultTenant: affected[0], others: Array(affected.dropFirst()))
+        try PlatformBootstrap.run(database: database, tenants: reseeded, users: seeds, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids)
         for tenant in names { _ = try workflow.installShippedDefinitions(tenant: tenant) }
         workflow.invalidateCache()
+        return try FixtureLoader.apply(fixtures.documents, database: database, tenants: tenants, workflow: workflow, ids: ids,
+                                       now: clock.now(), hasher: fixtures.hasher, knownHashes: kept, onlyTenants: names)
     }
 }

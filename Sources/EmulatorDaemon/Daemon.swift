@@ -30,11 +30,20 @@ public final class Daemon {
 
         let clock = EmulatorClock()
         let pool: DatabasePool
+        let ids: IDGenerator
+        let fixtures: FixtureCatalog
         do {
             let applied: [String]
             (pool, applied) = try DatabaseBootstrap.open(configuration, now: clock.now())
             for name in applied { logger.notice("applied migration \(name) to \(configuration.database)") }
             clock.mode = try ClockStore.load(pool)
+            do {
+                ids = try Self.makeIDGenerator(configuration, database: pool)
+                fixtures = try Self.fixtureCatalog(configuration)
+            } catch {
+                try? pool.close()
+                throw error
+            }
         } catch {
             Self.fail("\(error)")
             return 1
@@ -43,7 +52,7 @@ public final class Daemon {
         let tenants = configuration.tenantDirectory()
         let signingKey: [UInt8]
         do {
-            let bootstrap = try PlatformBootstrap.run(database: pool, tenants: tenants, users: configuration.seedUsers(), now: clock.now())
+            let bootstrap = try PlatformBootstrap.run(database: pool, tenants: tenants, users: configuration.seedUsers(), now: clock.now(), ids: ids)
             signingKey = bootstrap.signingKey
             for email in bootstrap.createdUsers { logger.notice("seeded user \(email)") }
             if !Self.isLoopback(configuration.host) {
@@ -73,10 +82,21 @@ public final class Daemon {
             try? pool.close()
             return 1
         }
-        let sessions = SessionService(database: pool, clock: clock, policy: configuration.sessionPolicy(), signingKey: signingKey)
+        do {
+            try Self.applyFixtures(fixtures, database: pool, tenants: tenants, workflow: workflow, ids: ids, clock: clock,
+                                   host: configuration.host, logger: logger)
+        } catch {
+            Self.fail("cannot apply the fixtures in \(configuration.fixtures): \(error)")
+            try? pool.close()
+            return 1
+        }
+        let sessions = SessionService(database: pool, clock: clock, policy: configuration.sessionPolicy(), signingKey: signingKey, ids: ids)
+        let journalLogger = logger
+        let journal = RequestJournal(database: pool, clock: clock, policy: configuration.journalPolicy(),
+                                     onError: { journalLogger.warning("request journal: a batch could not be written: \($0)") })
         let environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
-                                         apps: AppService(database: pool, clock: clock, workflow: workflow), workflow: workflow,
-                                         seedUsers: configuration.seedUsers())
+                                         apps: AppService(database: pool, clock: clock, workflow: workflow, ids: ids), workflow: workflow,
+                                         seedUsers: configuration.seedUsers(), journal: journal, fixtures: fixtures, ids: ids)
         let application = AkanaRoutes.makeApplication(
             environment: environment, logger: logger, adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken)
         var serverConfiguration = configuration.httpServerConfiguration()
@@ -99,6 +119,7 @@ public final class Daemon {
         sigwait(&shutdownSignals, &received)
         logger.notice("received signal \(received); shutting down (grace \(configuration.shutdownGraceSeconds)s)")
         server.shutdown(gracePeriod: configuration.shutdownGraceSeconds)
+        journal.flush()  // the buffered journal entries, before the database closes
         do {
             try pool.close()
         } catch {

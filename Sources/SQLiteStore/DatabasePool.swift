@@ -29,6 +29,8 @@ public final class DatabasePool: @unchecked Sendable {
     private let checkpointer: BackgroundCheckpointer
     private let closeLock = NSLock()
     private var isClosed = false
+    /// Runs inside every `write`/`asyncWrite` transaction just before COMMIT (see `setBeforeCommit`).
+    let beforeCommitHook = BeforeCommitHook()
 
     /// Opens (creating if needed) the database at `path`: the writer first (which sets WAL), then
     /// `configuration.readerCount` read-only connections.
@@ -75,7 +77,7 @@ public final class DatabasePool: @unchecked Sendable {
         preconditionNotOnWriterQueue("write")
         return try writerQueue.sync {
             let connection = try openWriter()
-            return try connection.inTransaction(.immediate) { try body(connection) }
+            return try connection.inTransaction(.immediate) { try beforeCommitHook.wrap(connection, body) }
         }
     }
 
@@ -90,7 +92,7 @@ public final class DatabasePool: @unchecked Sendable {
         writerQueue.async {
             let result = Result<T, any Error> {
                 let connection = try self.openWriter()
-                return try connection.inTransaction(.immediate) { try body(connection) }
+                return try connection.inTransaction(.immediate) { try self.beforeCommitHook.wrap(connection, body) }
             }
             completion(result)
         }

@@ -3,6 +3,7 @@ import DispatchHTTP
 import Foundation
 import Logging
 import SQLiteStore
+import Synchronization
 @testable import AkanaAPI
 
 /// The whole API in process, over a migrated temporary database, without sockets.
@@ -17,30 +18,36 @@ final class TestApp {
     static let jane = "jane@acmepaymentscorp.com"
 
     init(tenants: TenantDirectory = TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
-         users: [SeedUser]? = nil) throws {
+         users: [SeedUser]? = nil, journal: RequestJournal.Policy = .init(),
+         fixtures: [FixtureDocument] = [], deterministicSeed: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path)
         try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
+        var ids = IDGenerator()
+        if let deterministicSeed { ids = IDGenerator(source: .deterministic(try DeterministicRandom.attach(seed: deterministicSeed, database: pool))) }
         let hasher = PasswordHasher(iterations: 1_000)
         let seeds = users ?? [
             SeedUser(tenant: "acmepaymentscorp", email: Self.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
             SeedUser(tenant: "acmepaymentscorp", email: Self.jane, password: "password", name: "Jane", roles: []),
         ]
-        let (key, _) = try PlatformBootstrap.run(database: pool, tenants: tenants, users: seeds, now: clock.now(), hasher: hasher)
+        let (key, _) = try PlatformBootstrap.run(database: pool, tenants: tenants, users: seeds, now: clock.now(), hasher: hasher, ids: ids)
         let workflow = WorkflowEngine(database: pool, clock: clock)
         AppService.registerWorkflowFunctions(on: workflow)
         for tenant in tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid) }
-        let sessions = SessionService(database: pool, clock: clock, policy: SessionPolicy(), signingKey: key, hasher: hasher)
+        try FixtureLoader.apply(fixtures, database: pool, tenants: tenants, workflow: workflow, ids: ids, now: clock.now(), hasher: hasher)
+        let sessions = SessionService(database: pool, clock: clock, policy: SessionPolicy(), signingKey: key, hasher: hasher, ids: ids)
         environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
-                                         apps: AppService(database: pool, clock: clock, workflow: workflow), workflow: workflow,
-                                         seedUsers: seeds)
+                                         apps: AppService(database: pool, clock: clock, workflow: workflow, ids: ids), workflow: workflow,
+                                         seedUsers: seeds, journal: RequestJournal(database: pool, clock: clock, policy: journal),
+                                         fixtures: FixtureCatalog(documents: fixtures, hasher: hasher), ids: ids)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         app = AkanaRoutes.makeApplication(environment: environment, logger: logger)
     }
 
     deinit {
+        environment.journal.flush()
         try? pool.close()
         try? FileManager.default.removeItem(at: directory)
     }
@@ -48,7 +55,11 @@ final class TestApp {
     func send(_ method: HTTPMethod, _ target: String, headers: HTTPHeaders = [:], body: String = "") throws -> HTTPResponse {
         var headers = headers
         if !headers.contains("Host") { headers.add("Host", "127.0.0.1:8080") }
-        return app.respond(to: try HTTPRequest(method: method, target: target, headers: headers, body: Array(body.utf8)))
+        // Through `handle`, as the server calls it, so the request journal sees every request.
+        let request = try HTTPRequest(method: method, target: target, headers: headers, body: Array(body.utf8))
+        let answer = Mutex<HTTPResponse?>(nil)
+        app.handle(request, responder: HTTPResponder { response in answer.withLock { $0 = response } })
+        return answer.withLock { $0 } ?? HTTPResponse(status: .internalServerError)
     }
 
     struct Session {

@@ -56,7 +56,7 @@ enum EmulatorAdminRoutes {
             }
             var objectID = body.member(caseInsensitive: "ObjectID")?.stringValue ?? ""
             if objectID.isEmpty {
-                objectID = "\(objectType)\(UInt32.random(in: 10_000...99_999_999)).\(tenant.fedmemberid)"
+                objectID = "\(objectType)\(environment.ids.number(in: 10_000...99_999_999)).\(tenant.fedmemberid)"
             } else if !objectID.hasSuffix(".\(tenant.fedmemberid)") {
                 throw APIError.badRequest("ObjectID must end with .\(tenant.fedmemberid).")
             }
@@ -148,6 +148,8 @@ enum EmulatorAdminRoutes {
             try environment.snapshots.restore(name)
             environment.clock.mode = try ClockStore.load(environment.database)
             environment.workflow.invalidateCache()
+            try environment.tenants.reloadSettings(from: environment.database)
+            if case .deterministic(let generator) = environment.ids.source { try generator.reload(from: environment.database) }
             return Responses.representation(.object([("restored", .string(name))]), root: "Restore", choice: choice)
         }
         router.add(.delete, "/_emulator/snapshots/{name}") { request in
@@ -159,16 +161,21 @@ enum EmulatorAdminRoutes {
         router.add(.post, "/_emulator/reset") { request in
             let choice = try request.negotiate([.json, .xml])
             try PlatformReset.reset(database: environment.database, tenants: environment.tenants, users: environment.seedUsers,
-                                    workflow: environment.workflow, clock: environment.clock)
+                                    workflow: environment.workflow, clock: environment.clock,
+                                    fixtures: environment.fixtures, ids: environment.ids)
             return Responses.representation(.object([("reset", .array(environment.tenants.all.map { .string($0.fedmemberid) }))]), root: "Reset", choice: choice)
         }
         router.add(.post, "/_emulator/tenants/{fedmemberid}/reset") { request in
             let choice = try request.negotiate([.json, .xml])
             let tenant = request.parameter("fedmemberid")
             try PlatformReset.reset(database: environment.database, tenants: environment.tenants, users: environment.seedUsers,
-                                    workflow: environment.workflow, clock: environment.clock, only: tenant)
+                                    workflow: environment.workflow, clock: environment.clock, only: tenant,
+                                    fixtures: environment.fixtures, ids: environment.ids)
             return Responses.representation(.object([("reset", .array([.string(tenant)]))]), root: "Reset", choice: choice)
         }
+
+        // POST /_emulator/fixtures — one fixture document, applied like the configured ones.
+        EmulatorFixtureRoutes.register(into: &router, environment: environment)
     }
 
     static func snapshotJSON(_ snapshot: SnapshotStore.Snapshot) -> JSONValue {

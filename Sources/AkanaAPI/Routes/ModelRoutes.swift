@@ -7,7 +7,7 @@ import Foundation
 /// `<ModelVersion>`); deletes and the action answer text/plain.
 enum ModelRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
-        let models = ModelService(database: environment.database, clock: environment.clock, workflow: environment.workflow)
+        let models = ModelService(database: environment.database, clock: environment.clock, workflow: environment.workflow, ids: environment.ids)
 
         // POST /api/models — the Model, with its first version as ModelVersion.
         router.add(.post, "/api/models") { request in

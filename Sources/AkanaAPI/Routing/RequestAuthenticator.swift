@@ -19,6 +19,7 @@ extension APIEnvironment {
         let tenant = tenant(of: request)
         let cookie = Cookies.value(named: SessionCookie.authCookieName(tenant: tenant.fedmemberid), in: request.headers)
         let session = try sessions.authenticate(tenant: tenant, cookieValue: cookie)
+        RequestNotes.current?.noteUser(session.userID)  // for the request journal
         let isRead = request.method == .get || request.method == .head
         if !csrfExempt, tenant.requiresCSRF(isRead: isRead) {
             let headerName = SessionCookie.csrfHeaderName(tenant: tenant.fedmemberid)

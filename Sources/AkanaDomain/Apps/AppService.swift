@@ -7,10 +7,11 @@ import SQLiteStore
 public final class AppService: Sendable {
     private let database: DatabasePool
     private let clock: EmulatorClock
-    private let ids = IDGenerator()
+    private let ids: IDGenerator
     private let workflow: (any AppVersionWorkflow)?
 
-    public init(database: DatabasePool, clock: EmulatorClock, workflow: (any AppVersionWorkflow)? = nil) {
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: (any AppVersionWorkflow)? = nil, ids: IDGenerator = IDGenerator()) {
+        self.ids = ids
         self.database = database
         self.clock = clock
         self.workflow = workflow

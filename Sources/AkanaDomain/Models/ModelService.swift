@@ -26,9 +26,10 @@ public final class ModelService: Sendable {
     private let database: DatabasePool
     private let clock: EmulatorClock
     private let workflow: WorkflowEngine?
-    private let ids = IDGenerator()
+    private let ids: IDGenerator
 
-    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine?) {
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine?, ids: IDGenerator = IDGenerator()) {
+        self.ids = ids
         self.database = database
         self.clock = clock
         self.workflow = workflow

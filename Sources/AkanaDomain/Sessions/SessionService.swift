@@ -16,14 +16,16 @@ public final class SessionService: Sendable {
     private let policy: SessionPolicy
     private let signingKey: [UInt8]
     private let hasher: PasswordHasher
-    private let ids = IDGenerator()
+    private let ids: IDGenerator
     private let verified = VerifiedCredentialCache()
     /// Cookies whose signature already verified, by exact value: a client sends the same cookie on
     /// every request, and verification depends only on the value and the fixed signing key. The
     /// session row is still read on every request (logout, expiry, restores).
     private let verifiedCookies = Mutex<[String: SessionCookie]>([:])
 
-    public init(database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher = .init()) {
+    public init(database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher = .init(),
+                ids: IDGenerator = IDGenerator()) {
+        self.ids = ids
         self.database = database
         self.clock = clock
         self.policy = policy

@@ -32,6 +32,18 @@ public enum ConfigurationKeys {
                         ? "must be letters, digits, '-' or '_'" : nil
                 }),
         .string("adminToken", "Bearer token the /_emulator/ routes require when host is not loopback (required then; unused on loopback).", \.adminToken),
+        .string("fixtures", "Directory of fixture documents (*.json) applied at startup (only what is missing) and by every reset; \"\" for none.", \.fixtures),
+        .boolean("deterministicIds", "Mint ids, session tokens and secrets from a generator seeded with deterministicSeed, persisted across restarts (loopback only).", \.deterministicIds),
+        ConfigurationKey(key: "deterministicSeed", help: "The seed of deterministicIds: a string or a whole number.",
+                         apply: { configuration, value throws(ConfigurationError) in
+                             if case .string(let text) = value, !text.isEmpty {
+                                 configuration.deterministicSeed = text
+                             } else if let number = value.intValue {
+                                 configuration.deterministicSeed = String(number)
+                             } else {
+                                 throw ConfigurationError("deterministicSeed must be a non-empty string or a whole number, not \(ConfigurationKey.show(value))")
+                             }
+                         }, read: { .string($0.deterministicSeed) }),
         .integer("sessions.lifetimeMinutes", "Inactivity lifetime of a login session; renewing extends it by this much.", \.sessionLifetimeMinutes, range: 1...10_080),
         .integer("sessions.maxHours", "A session can never be renewed beyond this long after login.", \.sessionMaxHours, range: 1...720),
         .boolean("csrf.readRequests", "Tenant setting ReadRequestCSRFSupport: require X-Csrf-Token_<tenant> on GET/HEAD.", \.csrfReadRequests),
@@ -47,6 +59,8 @@ public enum ConfigurationKeys {
         .integer("limits.maxConnections", "Open connections; one more is answered 503 and closed.", \.maxConnections, range: 1...1_000_000),
         .integer("limits.eventLoops", "Event loops (threads serving sockets); 0 = one per CPU core.", \.eventLoops, range: 0...256),
         .seconds("limits.shutdownGraceSeconds", "On SIGTERM/SIGINT, how long requests in progress get to finish.", \.shutdownGraceSeconds, range: 0...600),
+        .integer("journal.maxEntries", "Request journal (GET /_emulator/requests): entries kept, the newest; 0 turns the journal off.", \.journalMaxEntries, range: 0...100_000_000),
+        .integer("journal.maxAgeHours", "Request journal: entries older than this many hours (emulator clock) are removed.", \.journalMaxAgeHours, range: 1...87_600),
     ]
 
     public static func named(_ key: String) -> ConfigurationKey? {

@@ -49,6 +49,13 @@ public struct EmulatorConfiguration: Sendable, Equatable {
         SeedUser(email: "administrator@acmepaymentscorp.com", password: "password", name: "Administrator", roles: ["SiteAdmin"]),
         SeedUser(email: "jane@acmepaymentscorp.com", password: "password", name: "Jane", roles: []),
     ]
+    /// Directory of fixture documents (`*.json`) applied at startup (what is missing) and by every
+    /// reset; a missing default directory means none, "" turns fixtures off.
+    public var fixtures = EmulatorConfiguration.defaultFixtures
+    public static let defaultFixtures = "Config/fixtures"
+    /// Ids, tokens and secrets come from a generator seeded with `deterministicSeed` (tests only).
+    public var deterministicIds = false
+    public var deterministicSeed = "0"
 
     // HTTP limits and deadlines.
     public var maxHeaderBytes = 65_536
@@ -62,6 +69,12 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     public var shutdownGraceSeconds = 10.0
     /// Required (as `Authorization: Bearer …`) on `/_emulator/` routes when listening beyond loopback.
     public var adminToken = ""
+
+    // The request journal (`GET /_emulator/requests`).
+    /// Entries kept, newest first; 0 turns the journal off.
+    public var journalMaxEntries = 100_000
+    /// Entries older than this (by the emulator clock) are removed.
+    public var journalMaxAgeHours = 168
 
     public init() {}
 
@@ -100,6 +113,10 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     /// The seeded users, each with its tenant resolved (the default tenant when none is named).
     public func seedUsers() -> [AkanaDomain.SeedUser] {
         users.map { AkanaDomain.SeedUser(tenant: $0.tenant ?? tenant, email: $0.email, password: $0.password, name: $0.name, roles: $0.roles) }
+    }
+
+    public func journalPolicy() -> RequestJournal.Policy {
+        RequestJournal.Policy(maxEntries: journalMaxEntries, maxAgeHours: journalMaxAgeHours)
     }
 
     public func databaseConfiguration() -> DatabaseConfiguration {

@@ -1,0 +1,432 @@
+import Dispatch
+import Foundation
+import SQLiteStore
+import Synchronization
+
+/// The configured fixture documents (the files read at startup) and the password hasher their
+/// users get; re-applied by every reset.
+public struct FixtureCatalog: Sendable {
+    public var documents: [FixtureDocument]
+    public var hasher: PasswordHasher
+
+    public init(documents: [FixtureDocument] = [], hasher: PasswordHasher = .init()) {
+        self.documents = documents
+        self.hasher = hasher
+    }
+}
+
+/// What applying fixtures did: per kind of element, what was created (or set) and what was
+/// already there (or already so) and left as it is.
+public struct FixtureReport: Sendable, Equatable {
+    public static let kinds = ["settings", "users", "workflowAssignments", "apps", "appVersions", "teamMembers",
+                               "models", "modelVersions", "objects"]
+    public var created: [String: [String]] = [:]
+    public var skipped: [String: [String]] = [:]
+
+    public init() {}
+
+    public var createdCount: Int { created.values.reduce(0) { $0 + $1.count } }
+    public var skippedCount: Int { skipped.values.reduce(0) { $0 + $1.count } }
+
+    public var json: JSONValue {
+        func section(_ lists: [String: [String]]) -> JSONValue {
+            .object(Self.kinds.map { ($0, .array((lists[$0] ?? []).map(JSONValue.string))) })
+        }
+        return .object([("created", section(created)), ("skipped", section(skipped))])
+    }
+}
+
+/// Applies fixture documents: creates what is missing, leaves what exists (same id, or same email
+/// for users, or for an element without an id the same name) as it is; settings and workflow
+/// assignments are set to the document's values. Everything in one write transaction: any error
+/// rolls it all back and is a `.badRequest` that names the document and the element.
+///
+/// Users' passwords are hashed with the real KDF (slow on purpose) before the transaction, only
+/// for users that are missing, in parallel; `knownHashes` (by `tenant\nemail`) are reused, as a
+/// reset does with the hashes of the users it deleted.
+public enum FixtureLoader {
+    /// The user that fixture workflow actions are recorded under.
+    public static let workflowUserID = "fixtures"
+
+    @discardableResult
+    public static func apply(_ documents: [FixtureDocument], database: DatabasePool, tenants: TenantDirectory, workflow: WorkflowEngine,
+                             ids: IDGenerator, now: Date, hasher: PasswordHasher, knownHashes: [String: String] = [:],
+                             onlyTenants: Set<String>? = nil) throws -> FixtureReport {
+        guard documents.contains(where: { !$0.isEmpty }) else {
+            try tenants.reloadSettings(from: database)
+            return FixtureReport()
+        }
+        // Users first, outside the transaction: hashing is the slow part.
+        var wanted: [(key: String, password: String)] = []
+        for document in documents {
+            for user in document.users {
+                let tenant = try resolveTenant(user.tenant, document: document, tenants: tenants, path: user.path)
+                guard onlyTenants?.contains(tenant) ?? true else { continue }
+                wanted.append((userKey(tenant, user.email), user.password))
+            }
+        }
+        let existing = try database.read { db in
+            Set(try db.query("SELECT tenant, email FROM users").map { userKey($0.string("tenant") ?? "", $0.string("email") ?? "") })
+        }
+        var seen = existing
+        let missing = wanted.filter { seen.insert($0.key).inserted }
+        let hashes = Mutex([String: String]())
+        DispatchQueue.concurrentPerform(iterations: missing.count) { index in
+            let user = missing[index]
+            let hash = knownHashes[user.key] ?? hasher.hash(user.password)
+            hashes.withLock { $0[user.key] = hash }
+        }
+        let hashed = hashes.withLock { $0 }
+        let stamp = Timestamp.iso8601(now)
+        let report = try database.write { db -> FixtureReport in
+            var applier = Applier(db: db, tenants: tenants, workflow: workflow, ids: ids, stamp: stamp, hasher: hasher,
+                                  hashes: hashed, onlyTenants: onlyTenants)
+            for document in documents { try applier.apply(document) }
+            return applier.report
+        }
+        try tenants.reloadSettings(from: database)
+        return report
+    }
+
+    static func userKey(_ tenant: String, _ email: String) -> String { "\(tenant)\n\(email.lowercased())" }
+
+    static func resolveTenant(_ own: String?, document: FixtureDocument, tenants: TenantDirectory, path: String) throws -> String {
+        let tenant = own ?? document.tenant ?? tenants.defaultTenant.fedmemberid
+        guard tenants.tenant(named: tenant) != nil else {
+            let known = tenants.all.map(\.fedmemberid).joined(separator: ", ")
+            throw DomainError.badRequest("\(document.source): \(path): tenant \(tenant) is not configured (configured: \(known)).")
+        }
+        return tenant
+    }
+
+    /// One transaction's worth of fixture work.
+    struct Applier {
+        let db: SQLiteConnection
+        let tenants: TenantDirectory
+        let workflow: WorkflowEngine
+        let ids: IDGenerator
+        let stamp: String
+        let hasher: PasswordHasher
+        let hashes: [String: String]
+        let onlyTenants: Set<String>?
+        var report = FixtureReport()
+        var source = ""
+        let caller = WorkflowCaller.emulator(userID: FixtureLoader.workflowUserID)
+
+        mutating func created(_ kind: String, _ what: String) { report.created[kind, default: []].append(what) }
+        mutating func skipped(_ kind: String, _ what: String) { report.skipped[kind, default: []].append(what) }
+
+        /// Runs `body` for an element, turning any failure into a 400 naming the element.
+        static func element<T>(_ source: String, _ path: String, _ body: () throws -> T) throws -> T {
+            do {
+                return try body()
+            } catch let error as DomainError where error.message.hasPrefix("\(source): ") {
+                throw DomainError.badRequest(error.message)
+            } catch let error as DomainError {
+                throw DomainError.badRequest("\(source): \(path): \(error.message)")
+            } catch {
+                throw DomainError.badRequest("\(source): \(path): \(error)")
+            }
+        }
+
+        func tenant(_ own: String?, _ document: FixtureDocument, _ path: String) throws -> String? {
+            let tenant = try FixtureLoader.resolveTenant(own, document: document, tenants: tenants, path: path)
+            return onlyTenants?.contains(tenant) ?? true ? tenant : nil
+        }
+
+        /// An explicit id must be `<local>.<tenant>`.
+        func checkID(_ id: String, field: String, tenant: String) throws {
+            guard id.hasSuffix(".\(tenant)"), id.count > tenant.count + 1 else {
+                throw DomainError.badRequest("\(field) '\(id)' must end with .\(tenant)")
+            }
+        }
+
+        mutating func apply(_ document: FixtureDocument) throws {
+            source = document.source
+            if !document.settings.isEmpty, let tenant = try tenant(nil, document, "settings") {
+                try Self.element(source, "settings") {
+                    for setting in document.settings {
+                        let changed = try db.run(
+                            """
+                            INSERT INTO settings (tenant, name, value, updated) VALUES (?, ?, ?, ?)
+                            ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value, updated = excluded.updated
+                            WHERE settings.value <> excluded.value
+                            """, tenant, setting.name, setting.value ? "true" : "false", stamp)
+                        let what = "\(tenant) \(setting.name)=\(setting.value)"
+                        if changed > 0 { created("settings", what) } else { skipped("settings", what) }
+                    }
+                }
+            }
+            for user in document.users {
+                guard let tenant = try tenant(user.tenant, document, user.path) else { continue }
+                try Self.element(source, user.path) { try self.user(user, tenant: tenant) }
+            }
+            if !document.workflowAssignments.isEmpty, let tenant = try tenant(nil, document, "workflowAssignments") {
+                for assignment in document.workflowAssignments {
+                    try Self.element(source, "workflowAssignments.\(assignment.objectType)") { try self.assignment(assignment, tenant: tenant) }
+                }
+            }
+            for app in document.apps {
+                guard let tenant = try tenant(app.tenant, document, app.path) else { continue }
+                try Self.element(source, app.path) { try self.app(app, tenant: tenant) }
+            }
+            for model in document.models {
+                guard let tenant = try tenant(model.tenant, document, model.path) else { continue }
+                try Self.element(source, model.path) { try self.model(model, tenant: tenant) }
+            }
+            for object in document.objects {
+                guard let tenant = try tenant(object.tenant, document, object.path) else { continue }
+                try Self.element(source, object.path) { try self.object(object, tenant: tenant) }
+            }
+        }
+
+        // MARK: Users and settings
+
+        mutating func user(_ user: FixtureDocument.User, tenant: String) throws {
+            if try db.queryFirst("SELECT id FROM users WHERE tenant = ? AND email = ?", tenant, user.email) != nil {
+                skipped("users", user.email)
+                return
+            }
+            let hash = hashes[FixtureLoader.userKey(tenant, user.email)] ?? hasher.hash(user.password)
+            let id = "\(ids.uuid()).\(tenant)"
+            try db.run(
+                "INSERT INTO users (id, tenant, email, display_name, password_hash, seeded, created, updated) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+                id, tenant, user.email, user.name, hash, stamp, stamp)
+            for role in user.roles {
+                try db.run("INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING", id, role)
+            }
+            created("users", user.email)
+        }
+
+        func userID(email: String, tenant: String, field: String) throws -> String {
+            guard let id = try db.queryFirst("SELECT id FROM users WHERE tenant = ? AND email = ?", tenant, email)?.string("id") else {
+                throw DomainError.badRequest("\(field): no user \(email) in tenant \(tenant) (list it under \"users\" or in the configuration)")
+            }
+            return id
+        }
+
+        mutating func assignment(_ assignment: FixtureDocument.Assignment, tenant: String) throws {
+            let current = try db.queryFirst(
+                "SELECT definition_id FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, assignment.objectType)?.int64(0)
+            guard let key = assignment.definition else {
+                if current == nil {
+                    skipped("workflowAssignments", "\(assignment.objectType) → none")
+                } else {
+                    try db.run("DELETE FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, assignment.objectType)
+                    created("workflowAssignments", "\(assignment.objectType) → none")
+                }
+                return
+            }
+            let id = try WorkflowEngine.resolve(db, tenant: tenant, keyOrName: key)
+            let row = try db.queryFirst("SELECT key, version, object_type FROM workflow_definitions WHERE id = ?", id)
+            let definitionType = row?.string("object_type") ?? ""
+            guard definitionType == assignment.objectType else {
+                throw DomainError.badRequest("workflow definition '\(key)' is for object type '\(definitionType)', not '\(assignment.objectType)'")
+            }
+            let what = "\(assignment.objectType) → \(row?.string("key") ?? key) v\(row?.int("version") ?? 0)"
+            if current == id {
+                skipped("workflowAssignments", what)
+            } else {
+                try WorkflowEngine.setAssignment(db, tenant: tenant, objectType: assignment.objectType, definitionID: id)
+                created("workflowAssignments", what)
+            }
+        }
+
+        // MARK: Apps
+
+        mutating func app(_ app: FixtureDocument.App, tenant: String) throws {
+            if let businessID = app.businessID, !businessID.isEmpty, businessID != "tenantbusiness.\(tenant)" {
+                throw DomainError.badRequest("BusinessID \(businessID) is not tenantbusiness.\(tenant), the only business")
+            }
+            var appID: String
+            var isNew = false
+            if let id = app.id {
+                try checkID(id, field: "AppID", tenant: tenant)
+                appID = id
+                isNew = try db.queryFirst("SELECT 1 FROM apps WHERE id = ?", id) == nil
+            } else if let id = try db.queryFirst(
+                "SELECT id FROM apps WHERE tenant = ? AND name = ? ORDER BY created, rowid LIMIT 1", tenant, app.name)?.string("id") {
+                appID = id
+            } else {
+                appID = "\(ids.uuid()).\(tenant)"
+                isNew = true
+            }
+            if isNew {
+                let businessID = app.businessID.flatMap { $0.isEmpty ? nil : $0 }
+                try AppRepository.insertApp(db, Application(
+                    id: appID, tenant: tenant, name: app.name, summary: app.summary, description: app.description,
+                    businessID: businessID, created: stamp, updated: stamp, defaultVersion: nil))
+                created("apps", appID)
+            } else {
+                skipped("apps", appID)
+            }
+            for (index, member) in app.team.enumerated() {
+                let userID = try userID(email: member.email, tenant: tenant, field: "Team[\(index)]")
+                let what = "\(appID) \(member.email)"
+                if try AppRepository.isTeamMember(db, appID: appID, userID: userID) {
+                    skipped("teamMembers", what)
+                } else {
+                    try AppRepository.addTeamMember(db, appID: appID, userID: userID, role: member.role)
+                    created("teamMembers", what)
+                }
+            }
+            var versions = app.versions ?? []
+            if app.versions == nil, isNew {
+                versions = [FixtureDocument.AppVersionElement(path: "\(app.path).Versions[0]", id: nil,
+                                                              input: try AppVersionInput(.object([])), actions: [])]
+            }
+            for version in versions {
+                try Self.element(source, version.path) { try self.appVersion(version, appID: appID, tenant: tenant) }
+            }
+        }
+
+        mutating func appVersion(_ element: FixtureDocument.AppVersionElement, appID: String, tenant: String) throws {
+            let input = element.input
+            let name = input.name ?? "1.0"
+            let id: String
+            if let explicit = element.id {
+                try checkID(explicit, field: "AppVersionID", tenant: tenant)
+                if let owner = try db.queryFirst("SELECT app_id FROM app_versions WHERE id = ?", explicit)?.string("app_id") {
+                    guard owner == appID else { throw DomainError.badRequest("AppVersionID \(explicit) is already a version of app \(owner)") }
+                    skipped("appVersions", explicit)
+                    return
+                }
+                id = explicit
+            } else {
+                if let existing = try db.queryFirst(
+                    "SELECT id FROM app_versions WHERE app_id = ? AND name = ? ORDER BY created, rowid LIMIT 1", appID, name)?.string("id") {
+                    skipped("appVersions", existing)
+                    return
+                }
+                id = "\(ids.alphanumeric(40)).\(tenant)"
+            }
+            let local = String(id.dropLast(tenant.count + 1))
+            var identity = "\(tenant)-\(local)"
+            var userDefined = false
+            if let chosen = input.identity, !chosen.isEmpty {
+                guard try !AppRepository.identityTaken(db, tenant: tenant, identity: chosen, except: id) else {
+                    throw DomainError.badRequest("the Identity '\(chosen)' is already used by another app version")
+                }
+                identity = chosen
+                userDefined = true
+            }
+            let secret = input.sharedSecret.flatMap { $0.isEmpty ? nil : $0 } ?? ids.hex(byteCount: 20)
+            let environment = input.initialEnvironment ?? "Sandbox"
+            try AppRepository.insertVersion(db, AppVersion(
+                id: id, appID: appID, tenant: tenant, name: name, description: input.description ?? "",
+                websiteAddress: input.websiteAddress ?? "", visibility: input.visibility ?? Visibility.public,
+                initialEnvironment: environment, currentEnvironment: environment, state: AppVersion.initialState,
+                identity: identity, identityUserDefined: userDefined, sharedSecret: secret, hasKeyInfo: false,
+                created: stamp, updated: stamp, tags: input.tags ?? [], securityMechanisms: [AppVersion.sharedSecretMechanism]))
+            var team = caller
+            team.roles.insert("AppTeamMember")
+            _ = try workflow.start(db, tenant: tenant, objectType: WorkflowEngine.appVersionObjectType, objectID: id, caller: team)
+            try perform(element.actions, objectID: id, tenant: tenant, caller: team)
+            created("appVersions", id)
+        }
+
+        // MARK: Models
+
+        mutating func model(_ model: FixtureDocument.Model, tenant: String) throws {
+            let businessID = "tenantbusiness.\(tenant)"
+            if let given = model.businessID, !given.isEmpty, given != businessID {
+                throw DomainError.badRequest("BusinessID \(given) is not \(businessID), the only business")
+            }
+            var modelID: String
+            var isNew = false
+            let byName = try db.queryFirst("SELECT id FROM models WHERE tenant = ? AND name = ? COLLATE NOCASE", tenant, model.name)?.string("id")
+            if let id = model.id {
+                try checkID(id, field: "ModelID", tenant: tenant)
+                modelID = id
+                isNew = try db.queryFirst("SELECT 1 FROM models WHERE id = ?", id) == nil
+                if isNew, let byName {
+                    throw DomainError.badRequest("model \(byName) already has the Name '\(model.name)' (model names are unique in a tenant)")
+                }
+            } else if let byName {
+                modelID = byName
+            } else {
+                modelID = "\(ids.uuid()).\(tenant)"
+                isNew = true
+            }
+            let visibility = model.visibility ?? Visibility.public
+            if isNew {
+                let createdBy = try model.createdBy.map { try userID(email: $0, tenant: tenant, field: "CreatedBy") }
+                try ModelRepository.insertModel(db, ModelObject(
+                    id: modelID, tenant: tenant, name: model.name, summary: model.summary, description: model.description,
+                    category: model.category, visibility: visibility, businessID: businessID, createdBy: createdBy,
+                    created: stamp, updated: stamp, tags: model.tags, latestVersion: nil, embeddedVersion: nil, versions: nil))
+                created("models", modelID)
+            } else {
+                skipped("models", modelID)
+            }
+            let versions = model.versions ?? (isNew ? [FixtureDocument.ModelVersionElement(
+                path: "\(model.path).Versions[0]", id: nil, name: nil, description: "", visibility: nil, schema: "", tags: [], actions: [])] : [])
+            let modelVisibility = isNew ? visibility : (try ModelRepository.model(db, id: modelID)?.visibility ?? visibility)
+            for version in versions {
+                try Self.element(source, version.path) {
+                    try self.modelVersion(version, modelID: modelID, modelVisibility: modelVisibility, tenant: tenant)
+                }
+            }
+        }
+
+        mutating func modelVersion(_ element: FixtureDocument.ModelVersionElement, modelID: String, modelVisibility: String,
+                                   tenant: String) throws {
+            let name = element.name ?? ModelService.defaultVersionName
+            let id: String
+            if let explicit = element.id {
+                try checkID(explicit, field: "ModelVersionID", tenant: tenant)
+                if let owner = try db.queryFirst("SELECT model_id FROM model_versions WHERE id = ?", explicit)?.string("model_id") {
+                    guard owner == modelID else { throw DomainError.badRequest("ModelVersionID \(explicit) is already a version of model \(owner)") }
+                    skipped("modelVersions", explicit)
+                    return
+                }
+                id = explicit
+            } else {
+                if let existing = try db.queryFirst(
+                    "SELECT id FROM model_versions WHERE model_id = ? AND name = ? COLLATE NOCASE AND state <> ? LIMIT 1",
+                    modelID, name, ModelState.deleted)?.string("id") {
+                    skipped("modelVersions", existing)
+                    return
+                }
+                id = "\(ids.uuid()).\(tenant)"
+            }
+            if try ModelRepository.versionNameTaken(db, modelID: modelID, name: name, except: id) {
+                throw DomainError.badRequest("model \(modelID) already has a version named '\(name)'")
+            }
+            try ModelRepository.insertVersion(db, ModelVersion(
+                id: id, modelID: modelID, tenant: tenant, name: name, description: element.description,
+                visibility: element.visibility ?? modelVisibility, state: ModelState.draft, schema: element.schema,
+                sourceVersionID: nil, created: stamp, updated: stamp, tags: element.tags, references: [], actions: nil))
+            _ = try workflow.start(db, tenant: tenant, objectType: ModelService.objectType, objectID: id, caller: caller)
+            try perform(element.actions, objectID: id, tenant: tenant, caller: caller)
+            created("modelVersions", id)
+        }
+
+        // MARK: Workflow objects
+
+        mutating func object(_ object: FixtureDocument.WorkflowObject, tenant: String) throws {
+            try checkID(object.objectID, field: "ObjectID", tenant: tenant)
+            if try workflow.isGoverned(db, objectID: object.objectID) {
+                skipped("objects", object.objectID)
+                return
+            }
+            guard try workflow.start(db, tenant: tenant, objectType: object.objectType, objectID: object.objectID, caller: caller,
+                                     initialAction: object.initialAction) != nil
+            else {
+                throw DomainError.badRequest("no workflow is assigned to object type \(object.objectType) in tenant \(tenant) (assign one under \"workflowAssignments\")")
+            }
+            try perform(object.actions, objectID: object.objectID, tenant: tenant, caller: caller)
+            created("objects", object.objectID)
+        }
+
+        func perform(_ actions: [FixtureDocument.Action], objectID: String, tenant: String, caller: WorkflowCaller) throws {
+            guard !actions.isEmpty else { return }
+            guard try workflow.isGoverned(db, objectID: objectID) else {
+                throw DomainError.badRequest("Actions: no workflow governs \(objectID)")
+            }
+            for action in actions {
+                _ = try workflow.perform(db, objectID: objectID, actionName: action.name, comments: action.comments, caller: caller, tenant: tenant)
+            }
+        }
+    }
+}

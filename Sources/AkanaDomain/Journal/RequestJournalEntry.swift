@@ -1,0 +1,101 @@
+import Foundation
+
+/// One request as the journal records it (a row of `request_journal`).
+public struct RequestJournalEntry: Sendable, Equatable {
+    /// The emulator clock when the request arrived (stored to the millisecond).
+    public var time: Date
+    public var method: String
+    /// Percent-decoded path, without the query.
+    public var path: String
+    /// The raw query string as sent, without `?` ("" when none).
+    public var query: String
+    public var status: Int
+    /// Time spent computing the response, in milliseconds (3 decimals).
+    public var durationMs: Double
+    /// The fedmemberid the `Host` header selected.
+    public var tenant: String
+    /// The session's UserID when the request carried a valid session cookie.
+    public var user: String?
+    /// Body sizes in bytes.
+    public var requestBytes: Int
+    public var responseBytes: Int
+    public var requestID: String
+    /// For a mutation answered 2xx: the ids of the objects it changed.
+    public var changedIDs: [String]
+
+    public init(time: Date, method: String, path: String, query: String, status: Int, durationMs: Double, tenant: String,
+                user: String?, requestBytes: Int, responseBytes: Int, requestID: String, changedIDs: [String] = []) {
+        self.time = time
+        self.method = method
+        self.path = path
+        self.query = query
+        self.status = status
+        self.durationMs = durationMs
+        self.tenant = tenant
+        self.user = user
+        self.requestBytes = requestBytes
+        self.responseBytes = responseBytes
+        self.requestID = requestID
+        self.changedIDs = changedIDs
+    }
+
+    /// `2026-01-01T12:34:56.789Z`: UTC, always 24 characters, so text order is time order. Rounded to
+    /// the nearest millisecond, so `Timestamp.parse` of the text gives back the same text.
+    public static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
+        let fraction = Int(milliseconds - Int64(seconds) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, at offset: Int, digits: Int) {
+            var value = value
+            for index in stride(from: offset + digits - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(48 + value % 10)
+                value /= 10
+            }
+        }
+        put(Int(parts.tm_year) + 1900, at: 0, digits: 4)
+        bytes[4] = 45
+        put(Int(parts.tm_mon) + 1, at: 5, digits: 2)
+        bytes[7] = 45
+        put(Int(parts.tm_mday), at: 8, digits: 2)
+        bytes[10] = 84
+        put(Int(parts.tm_hour), at: 11, digits: 2)
+        bytes[13] = 58
+        put(Int(parts.tm_min), at: 14, digits: 2)
+        bytes[16] = 58
+        put(Int(parts.tm_sec), at: 17, digits: 2)
+        bytes[19] = 46
+        put(fraction, at: 20, digits: 3)
+        bytes[23] = 90
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// What `GET /_emulator/requests` asks for; every condition is optional.
+public struct RequestJournalFilter: Sendable, Equatable {
+    public static let defaultLimit = 100
+    public static let maxLimit = 10_000
+
+    /// Upper-case method name.
+    public var method: String?
+    /// An exact path, or a prefix when `pathIsPrefix`.
+    public var path: String?
+    public var pathIsPrefix = false
+    /// Statuses to keep (`404...404`, or `400...499` for `4xx`).
+    public var status: ClosedRange<Int>?
+    /// Entries at or after this time.
+    public var since: Date?
+    public var limit = RequestJournalFilter.defaultLimit
+
+    public init(method: String? = nil, path: String? = nil, pathIsPrefix: Bool = false, status: ClosedRange<Int>? = nil,
+                since: Date? = nil, limit: Int = RequestJournalFilter.defaultLimit) {
+        self.method = method
+        self.path = path
+        self.pathIsPrefix = pathIsPrefix
+        self.status = status
+        self.since = since
+        self.limit = limit
+    }
+}

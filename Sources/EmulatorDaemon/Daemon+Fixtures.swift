@@ -1,0 +1,47 @@
+import AkanaDomain
+import Foundation
+import Logging
+import SQLiteStore
+
+/// Startup pieces of issue 7's fixtures and deterministic mode, kept out of `Daemon.run`.
+extension Daemon {
+    /// The id generator: secure random, or with `deterministicIds` the seeded generator continuing
+    /// the sequence stored in the database (and storing it with every write from now on).
+    static func makeIDGenerator(_ configuration: EmulatorConfiguration, database: DatabasePool) throws -> IDGenerator {
+        guard configuration.deterministicIds else { return IDGenerator() }
+        guard isLoopback(configuration.host) else {
+            throw ConfigurationError("deterministicIds makes session tokens, cookie signatures and secrets reproducible from deterministicSeed; it is allowed only on a loopback host, not \(configuration.host)")
+        }
+        return IDGenerator(source: .deterministic(try DeterministicRandom.attach(seed: configuration.deterministicSeed, database: database)))
+    }
+
+    /// The configured fixture documents: every `*.json` of the `fixtures` directory. The default
+    /// directory may be missing; a directory set explicitly must exist.
+    static func fixtureCatalog(_ configuration: EmulatorConfiguration) throws -> FixtureCatalog {
+        let directory = configuration.fixtures
+        guard !directory.isEmpty else { return FixtureCatalog() }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            if directory == EmulatorConfiguration.defaultFixtures { return FixtureCatalog() }
+            throw ConfigurationError("fixtures: \(directory) is not a directory")
+        }
+        return FixtureCatalog(documents: try FixtureDocument.loadDirectory(directory))
+    }
+
+    /// Applies the configured fixtures (what is missing) and logs what was created. Beyond
+    /// loopback, fixture users are held to the seeded users' rule: no default password.
+    static func applyFixtures(_ catalog: FixtureCatalog, database: DatabasePool, tenants: TenantDirectory, workflow: WorkflowEngine,
+                              ids: IDGenerator, clock: EmulatorClock, host: String, logger: Logger) throws {
+        guard !catalog.documents.isEmpty else { return }
+        let report = try FixtureLoader.apply(catalog.documents, database: database, tenants: tenants, workflow: workflow, ids: ids,
+                                             now: clock.now(), hasher: catalog.hasher)
+        let sources = catalog.documents.map(\.source).joined(separator: ", ")
+        logger.notice("fixtures \(sources): \(report.createdCount) created, \(report.skippedCount) already there")
+        if !isLoopback(host), !(report.created["users"] ?? []).isEmpty {
+            let exposed = try PlatformBootstrap.accountsWithDefaultPassword(database: database)
+            guard exposed.isEmpty else {
+                throw ConfigurationError("refusing to listen on \(host): fixture account(s) \(exposed.joined(separator: ", ")) have the default password")
+            }
+        }
+    }
+}

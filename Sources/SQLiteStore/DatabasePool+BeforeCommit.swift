@@ -1,0 +1,35 @@
+import Foundation
+
+/// Work that must commit with every write: e.g. a generator's state that the write's rows were
+/// derived from. The hook runs on the writer connection inside the transaction of every `write`
+/// and `asyncWrite`, after the body, just before COMMIT; if it throws, the transaction rolls back
+/// and the write fails with that error. It must use only the connection it is given.
+/// `writeWithoutTransaction` (migrations, restores) does not run it.
+final class BeforeCommitHook: @unchecked Sendable {
+    typealias Hook = @Sendable (SQLiteConnection) throws -> Void
+
+    // `hook` is only read and written under `lock`.
+    private let lock = NSLock()
+    private var hook: Hook?
+
+    func set(_ hook: Hook?) {
+        lock.withLock { self.hook = hook }
+    }
+
+    /// Runs `body`, then the hook when the body left the transaction open.
+    func wrap<T>(_ connection: SQLiteConnection, _ body: (SQLiteConnection) throws -> T) throws -> T {
+        let result = try body(connection)
+        if let hook = lock.withLock({ self.hook }), connection.isInTransaction {
+            try hook(connection)
+        }
+        return result
+    }
+}
+
+extension DatabasePool {
+    /// Installs (or, with nil, removes) the work every `write`/`asyncWrite` transaction runs just
+    /// before COMMIT, in that transaction. One hook per pool; a new one replaces the old.
+    public func setBeforeCommit(_ hook: (@Sendable (SQLiteConnection) throws -> Void)?) {
+        beforeCommitHook.set(hook)
+    }
+}

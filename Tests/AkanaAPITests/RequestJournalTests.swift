@@ -1,0 +1,280 @@
+import AkanaDomain
+import DispatchHTTP
+import Foundation
+import SQLiteStore
+import Synchronization
+import Testing
+@testable import AkanaAPI
+
+/// The request journal: `GET`/`DELETE /_emulator/requests` and what every other request leaves in it.
+@Suite struct RequestJournalTests {
+    /// Nothing is written before a read asks for it (or the batch fills), so tests see the buffer at work.
+    static let manualFlush: RequestJournal.Policy = {
+        var policy = RequestJournal.Policy()
+        policy.batchSize = 100_000
+        policy.flushDelay = 3600
+        return policy
+    }()
+
+    func headers(_ session: TestApp.Session, json: Bool = true, accept: String = "application/json") -> HTTPHeaders {
+        var headers: HTTPHeaders = ["Cookie": session.cookieHeader, "X-Csrf-Token_acmepaymentscorp": session.csrf, "Accept": accept]
+        if json { headers.add("Content-Type", "application/json") }
+        return headers
+    }
+
+    /// The journal as `GET /_emulator/requests?<query>` returns it.
+    func journal(_ app: TestApp, _ query: String = "") throws -> [JSONValue] {
+        let response = try app.send(.get, "/_emulator/requests" + (query.isEmpty ? "" : "?" + query))
+        try #require(response.status == .ok, "\(response.text)")
+        #expect(response.headers["Content-Type"] == "application/json")
+        return try response.json()["Request"]?.arrayValue ?? []
+    }
+
+    func rowCount(_ app: TestApp) throws -> Int {
+        try app.pool.read { try $0.queryFirst("SELECT COUNT(*) AS n FROM request_journal")?.int("n") ?? -1 }
+    }
+
+    @Test func successFaultAndNotFoundAreRecordedWithTheirDetails() throws {
+        let app = try TestApp(journal: Self.manualFlush)
+        let session = try app.login()
+        let userID = try #require(try app.send(.get, "/api/login/status?a=1&b=x%20y", headers: ["Cookie": session.cookieHeader]).json()["userFDN"]?.stringValue)
+        let unauthorized = try app.send(.post, "/api/apps", headers: ["Content-Type": "application/json"], body: #"{"Name":"x"}"#)
+        #expect(unauthorized.status == .unauthorized)
+        let missing = try app.send(.get, "/api/nowhere/%7Bx%7D")
+        #expect(missing.status == .notFound)
+        let health = try app.send(.get, "/_emulator/health")
+
+        let entries = try journal(app)
+        #expect(entries.count == 5)
+        // Newest first.
+        #expect(entries.map { $0["path"]?.stringValue ?? "" } == ["/_emulator/health", "/api/nowhere/{x}", "/api/apps", "/api/login/status", "/api/login"])
+        #expect(entries.map { $0["status"]?.intValue ?? 0 } == [200, 404, 401, 200, 200])
+        #expect(entries.map { $0["method"]?.stringValue ?? "" } == ["GET", "GET", "POST", "GET", "POST"])
+
+        let status = entries[3]
+        #expect(status["query"] == .string("a=1&b=x%20y"))
+        #expect(status["user"] == .string(userID))
+        #expect(status["tenant"] == .string("acmepaymentscorp"))
+        #expect(status["time"] == .string("2027-01-15T08:00:00.000Z"))
+        #expect(status["requestBytes"] == .integer(0))
+        #expect((status["responseBytes"]?.intValue ?? 0) > 50)
+        #expect((status["durationMs"]?.doubleValue ?? -1) >= 0)
+        #expect(status["changedIDs"] == .array([]))
+        #expect(status["requestID"] == .string(""))
+
+        let login = entries[4]
+        #expect(login["user"] == .null)  // no session cookie yet
+        #expect(login["requestBytes"] == .integer(Int64(#"{"email":"administrator@acmepaymentscorp.com","password":"password"}"#.utf8.count)))
+        #expect(entries[2]["user"] == .null)
+        #expect(entries[2]["changedIDs"] == .array([]))  // a refused mutation changed nothing
+        #expect(entries[1]["responseBytes"] == .integer(Int64(missing.body.count)))
+        #expect(entries[0]["responseBytes"] == .integer(Int64(health.body.count)))
+        #expect(entries[0]["query"] == .string(""))
+    }
+
+    @Test func theRequestIDAndTenantComeFromTheRequest() throws {
+        let app = try TestApp(tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp"),
+                                                       others: [TenantSettings(fedmemberid: "globex", hosts: ["globex.localhost"])]),
+                              users: [SeedUser(tenant: "acmepaymentscorp", email: TestApp.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
+                                      SeedUser(tenant: "globex", email: "hank@globex.com", password: "password", name: "Hank", roles: [])])
+        let hank = try app.login("hank@globex.com", host: "globex.localhost:8080")
+        let hankID = try app.send(.get, "/api/login/status", headers: ["Cookie": hank.cookieHeader, "Host": "globex.localhost"]).json()["userFDN"]?.stringValue
+        #expect(hankID?.hasSuffix(".globex") == true)
+        let request = try HTTPRequest(method: .get, target: "/_emulator/clock", headers: ["Host": "127.0.0.1"], id: "7-42")
+        app.app.handle(request, responder: HTTPResponder { _ in })
+
+        let entries = try journal(app)
+        #expect(entries.count == 3)
+        #expect(entries[0]["requestID"] == .string("7-42"))
+        #expect(entries[0]["tenant"] == .string("acmepaymentscorp"))
+        #expect(entries[1]["tenant"] == .string("globex"))
+        #expect(entries[1]["user"] == hankID.map(JSONValue.string))
+        #expect(entries[2]["tenant"] == .string("globex"))
+    }
+
+    @Test func mutationsRecordTheIDsTheyChanged() throws {
+        let app = try TestApp()
+        let admin = try app.login()
+        // POST /api/apps, text/plain: the new AppID.
+        let appID = try app.send(.post, "/api/apps", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"Journal"}"#).text
+        #expect(appID.hasSuffix(".acmepaymentscorp"))
+        // POST /api/apps/{AppID}/versions, text/plain: the AppID of the path and the new AppVersionID.
+        let versionID = try app.send(.post, "/api/apps/\(appID)/versions", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"2.0"}"#).text
+        // PUT /api/apps/versions/{AppVersionID}: that id.
+        #expect(try app.send(.put, "/api/apps/versions/\(versionID)", headers: headers(admin, accept: "text/plain"), body: #"{"Description":"d"}"#).status == .ok)
+        // POST /api/apps as JSON: the AppID member.
+        let jsonApp = try app.send(.post, "/api/apps", headers: headers(admin), body: #"{"Name":"As JSON"}"#).json()
+        // POST /api/models: the ModelID and the first version's ModelVersionID.
+        let model = try app.send(.post, "/api/models", headers: headers(admin), body: #"{"Name":"Pet"}"#)
+        try #require(model.status == .ok, "\(model.text)")
+        let modelID = try model.json()["ModelID"]?.stringValue ?? ""
+        let modelVersionID = try model.json()["ModelVersion"]?["ModelVersionID"]?.stringValue ?? ""
+        // A workflow action answering a status (not an id): only the path's id.
+        let submitted = try app.send(.post, "/api/models/versions/\(modelVersionID)/action", headers: headers(admin, accept: "text/plain"),
+                                     body: #"{"ActionName":"model.action.submit.approval"}"#)
+        try #require(submitted.status == .ok, "\(submitted.text)")
+        // Reads and failures change nothing.
+        #expect(try app.send(.get, "/api/apps/\(appID)", headers: headers(admin, json: false)).status == .ok)
+        #expect(try app.send(.delete, "/api/apps/unknown.acmepaymentscorp", headers: headers(admin, accept: "text/plain")).status == .notFound)
+        #expect(try app.send(.delete, "/api/apps/\(appID)", headers: headers(admin, accept: "text/plain")).status == .ok)
+
+        let changed = try journal(app, "limit=9").reversed().map { entry in
+            "\(entry["method"]?.stringValue ?? "") \(entry["status"]?.intValue ?? 0) \(entry["changedIDs"]?.arrayValue?.compactMap(\.stringValue) ?? ["?"])"
+        }
+        #expect(changed == [
+            "POST 200 [\"\(appID)\"]",
+            "POST 200 [\"\(appID)\", \"\(versionID)\"]",
+            "PUT 200 [\"\(versionID)\"]",
+            "POST 200 [\"\(jsonApp["AppID"]?.stringValue ?? "")\"]",
+            "POST 200 [\"\(modelID)\", \"\(modelVersionID)\"]",
+            "POST 200 [\"\(modelVersionID)\"]",
+            "GET 200 []",
+            "DELETE 404 []",
+            "DELETE 200 [\"\(appID)\"]",
+        ])
+        // Stored as a JSON array text in the table ('' when none).
+        let stored = try app.pool.read { try $0.query("SELECT changed_ids FROM request_journal ORDER BY id").compactMap { $0.string("changed_ids") } }
+        #expect(stored.contains("[\"\(appID)\"]"))
+        #expect(stored.contains(""))
+    }
+
+    @Test func handlersCanNoteMoreChangedIDs() throws {
+        let notes = RequestNotes()
+        notes.noteParameters([("AppVersionID", "v.acme"), ("name", "not-an-id")])
+        notes.noteChanged("extra.acme")
+        let response = Responses.text("v.acme")
+        let ids = RequestJournaling.changedIDs(parameters: notes.snapshot.parameters, noted: notes.snapshot.changedIDs, response: response, tenant: "acme")
+        #expect(ids == ["v.acme", "extra.acme"])
+        #expect(RequestJournaling.changedIDs(parameters: [], noted: [], response: Responses.text("Pending Approval"), tenant: "acme").isEmpty)
+    }
+
+    @Test func filtersLimitAndNewestFirst() throws {
+        let app = try TestApp()
+        let admin = try app.login()
+        _ = try app.send(.post, "/api/apps", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"A"}"#)
+        app.clock.advance(by: 60)  // 08:01
+        let appID = try app.send(.post, "/api/apps", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"B"}"#).text
+        _ = try app.send(.get, "/api/apps/\(appID)", headers: headers(admin, json: false))
+        _ = try app.send(.get, "/api/apps/missing.acmepaymentscorp", headers: headers(admin, json: false))
+        app.clock.advance(by: 60)  // 08:02
+        _ = try app.send(.get, "/api/nothing")
+        _ = try app.send(.get, "/api/apps*")
+
+        func paths(_ query: String) throws -> [String] { try journal(app, query).map { $0["path"]?.stringValue ?? "" } }
+        #expect(try paths("").count == 7)
+        #expect(try paths("method=POST") == ["/api/apps", "/api/apps", "/api/login"])
+        #expect(try paths("method=post&path=/api/apps") == ["/api/apps", "/api/apps"])
+        #expect(try paths("path=/api/apps/*") == ["/api/apps/missing.acmepaymentscorp", "/api/apps/\(appID)"])
+        #expect(try paths("path=/api/apps*") == ["/api/apps*", "/api/apps/missing.acmepaymentscorp", "/api/apps/\(appID)", "/api/apps", "/api/apps"])
+        #expect(try paths("path=/api/apps%2A") == ["/api/apps*", "/api/apps/missing.acmepaymentscorp", "/api/apps/\(appID)", "/api/apps", "/api/apps"])
+        #expect(try paths("status=404") == ["/api/apps*", "/api/nothing", "/api/apps/missing.acmepaymentscorp"])
+        #expect(try paths("status=4xx&limit=2") == ["/api/apps*", "/api/nothing"])
+        #expect(try paths("since=2027-01-15T08:01:00Z") == ["/api/apps*", "/api/nothing", "/api/apps/missing.acmepaymentscorp", "/api/apps/\(appID)", "/api/apps"])
+        #expect(try paths("since=2027-01-15T08:02:00.000Z&status=404&method=GET") == ["/api/apps*", "/api/nothing"])
+        #expect(try paths("limit=1") == ["/api/apps*"])
+        #expect(try paths("path=/api/none") == [])
+        // Reading the journal left no trace in it.
+        #expect(try paths("").count == 7)
+
+        for bad in ["limit=0", "limit=10001", "limit=ten", "status=abc", "status=600", "status=6xx", "since=yesterday", "method=G%20T", "path=api/apps"] {
+            let response = try app.send(.get, "/_emulator/requests?\(bad)")
+            #expect(response.status == .badRequest, "\(bad)")
+            #expect(try response.json()["faultcode"] == .string("Client"), "\(bad)")
+        }
+        #expect(try app.send(.get, "/_emulator/requests?limit=10000").status == .ok)
+    }
+
+    @Test func xmlAsWell() throws {
+        let app = try TestApp()
+        _ = try app.send(.get, "/_emulator/health")
+        let response = try app.send(.get, "/_emulator/requests", headers: ["Accept": "application/xml"])
+        #expect(response.status == .ok)
+        #expect(response.text.contains("<Requests><Request><time>2027-01-15T08:00:00.000Z</time><method>GET</method><path>/_emulator/health</path>"))
+    }
+
+    @Test func aReadFlushesTheBufferFirst() throws {
+        let app = try TestApp(journal: Self.manualFlush)
+        _ = try app.send(.get, "/_emulator/health")
+        _ = try app.send(.get, "/_emulator/clock")
+        #expect(try rowCount(app) == 0)  // still buffered
+        #expect(try journal(app).count == 2)
+        #expect(try rowCount(app) == 2)
+    }
+
+    @Test func aFullBatchOrTheTimerWritesWithoutARead() throws {
+        var policy = Self.manualFlush
+        policy.batchSize = 4
+        let batched = try TestApp(journal: policy)
+        for _ in 0..<3 { _ = try batched.send(.get, "/_emulator/health") }
+        #expect(try rowCount(batched) == 0)
+        _ = try batched.send(.get, "/_emulator/health")
+        #expect(try waitFor { try rowCount(batched) == 4 })
+
+        policy = RequestJournal.Policy()
+        policy.flushDelay = 0.05
+        let timed = try TestApp(journal: policy)
+        _ = try timed.send(.get, "/_emulator/health")
+        #expect(try waitFor { try rowCount(timed) == 1 })
+    }
+
+    func waitFor(_ condition: () throws -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return false
+    }
+
+    @Test func prunedByCountAndByAge() throws {
+        let app = try TestApp(journal: RequestJournal.Policy(maxEntries: 5, maxAgeHours: 1))
+        for index in 0..<12 { _ = try app.send(.get, "/_emulator/health?n=\(index)") }
+        let kept = try journal(app)
+        #expect(kept.map { $0["query"]?.stringValue ?? "" } == ["n=11", "n=10", "n=9", "n=8", "n=7"])
+        #expect(try rowCount(app) == 5)
+
+        app.clock.advance(by: 3601)
+        _ = try app.send(.get, "/_emulator/health?n=late")
+        #expect(try journal(app).map { $0["query"]?.stringValue ?? "" } == ["n=late"])
+    }
+
+    @Test func deleteEmptiesIt() throws {
+        let app = try TestApp(journal: Self.manualFlush)
+        _ = try app.send(.get, "/_emulator/health")
+        #expect(try journal(app).count == 1)
+        _ = try app.send(.get, "/_emulator/clock")  // buffered only
+        let deleted = try app.send(.delete, "/_emulator/requests")
+        #expect(deleted.status == .noContent)
+        #expect(try journal(app).isEmpty)
+        #expect(try rowCount(app) == 0)
+        _ = try app.send(.get, "/_emulator/health")
+        #expect(try journal(app).count == 1)
+        #expect(try app.send(.post, "/_emulator/requests").status == .methodNotAllowed)
+        // The 405 above was journaled: only the two journal routes themselves are not.
+        #expect(try journal(app).count == 2)
+    }
+
+    @Test func maxEntriesZeroTurnsItOff() throws {
+        let app = try TestApp(journal: RequestJournal.Policy(maxEntries: 0))
+        let session = try app.login()
+        _ = try app.send(.post, "/api/apps", headers: headers(session, accept: "text/plain"), body: #"{"Name":"Off"}"#)
+        #expect(try journal(app).isEmpty)
+        #expect(try rowCount(app) == 0)
+    }
+
+    @Test func manyThreadsRecordingAtOnceLoseNothing() throws {
+        var policy = RequestJournal.Policy()
+        policy.batchSize = 32
+        let app = try TestApp(journal: policy)
+        let handler = app.app
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for index in 0..<100 {
+                guard let request = try? HTTPRequest(method: .get, target: "/_emulator/health?w=\(worker)&i=\(index)") else { continue }
+                handler.handle(request, responder: HTTPResponder { _ in })
+            }
+        }
+        #expect(try journal(app, "limit=10000").count == 800)
+        let ids = try app.pool.read { try $0.query("SELECT id FROM request_journal ORDER BY id").compactMap { $0.int64("id") } }
+        #expect(ids.count == 800 && ids.last! - ids.first! == 799)
+    }
+}
