@@ -12,19 +12,19 @@ public final class AkanaApplication: HTTPHandler {
     /// When set, every `/_emulator/` route needs `Authorization: Bearer <adminToken>` (the daemon
     /// sets it when listening on a non-loopback address).
     private let adminToken: [UInt8]?
-    /// For the request journal (tenant and clock); nothing is journaled without it.
-    let environment: APIEnvironment?
+    /// Records each request in the environment's journal; nothing is journaled without an environment.
+    let journalHook: RequestJournalHook?
 
     public init(router: Router, logger: Logger, adminToken: String? = nil, environment: APIEnvironment? = nil) {
         self.router = router
         self.logger = logger
-        self.environment = environment
+        self.journalHook = environment.flatMap(RequestJournalHook.init)
         self.adminToken = adminToken.map { Array("Bearer \($0)".utf8) }
     }
 
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let journaling = JournaledRequest(request, environment: environment)  // nil when the journal is off
+        let journaling = journalHook?.begin(request)  // nil when the journal is off
         let response = journaling.map { RequestNotes.$current.withValue($0.notes) { respond(to: request) } } ?? respond(to: request)
         let micros = (DispatchTime.now().uptimeNanoseconds &- started) / 1000
         if logger.logLevel <= .info {

@@ -90,22 +90,36 @@ enum RequestJournaling {
     }
 }
 
-/// A request `AkanaApplication.handle` journals: its notes and arrival time, until the entry is recorded.
-struct JournaledRequest {
-    let environment: APIEnvironment
-    let notes = RequestNotes()
-    let arrived: Date
+/// What `AkanaApplication` needs of the environment to journal requests, held by reference so
+/// the request path copies nothing.
+final class RequestJournalHook: Sendable {
+    let journal: RequestJournal
+    let tenants: TenantDirectory
 
-    /// nil when there is no environment, the journal is off, or `request` is a journal route.
-    init?(_ request: HTTPRequest, environment: APIEnvironment?) {
-        guard let environment, environment.journal.isEnabled, !RequestJournaling.isJournalRoute(request) else { return nil }
-        self.environment = environment
-        arrived = environment.clock.now()
+    /// nil when the environment's journal is off.
+    init?(_ environment: APIEnvironment) {
+        guard environment.journal.isEnabled else { return nil }
+        journal = environment.journal
+        tenants = environment.tenants
     }
 
+    /// The request's journaling state, or nil for the journal's own routes.
+    func begin(_ request: HTTPRequest) -> JournaledRequest? {
+        guard !RequestJournaling.isJournalRoute(request) else { return nil }
+        return JournaledRequest(journal: journal, tenant: tenants.tenant(forHost: request.headers["Host"]).fedmemberid,
+                                arrived: journal.clock.now())
+    }
+}
+
+/// A request being journaled: its notes, tenant and arrival time, until the entry is recorded.
+struct JournaledRequest {
+    let journal: RequestJournal
+    let notes = RequestNotes()
+    let tenant: String
+    let arrived: Date
+
     func record(_ request: HTTPRequest, _ response: HTTPResponse, micros: UInt64) {
-        environment.journal.record(RequestJournaling.entry(
-            request: request, response: response, notes: notes, time: arrived, micros: micros,
-            tenant: environment.tenant(of: request).fedmemberid))
+        journal.record(RequestJournaling.entry(request: request, response: response, notes: notes, time: arrived,
+                                               micros: micros, tenant: tenant))
     }
 }

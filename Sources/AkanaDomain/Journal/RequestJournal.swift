@@ -6,11 +6,12 @@ import Synchronization
 /// The request journal: every request the emulator answers, kept in `request_journal`.
 ///
 /// Recording must not cost the request path a database write, so `record` only appends the entry
-/// to an in-memory buffer under a mutex. The buffer goes to the database in one `asyncWrite`
-/// transaction (multi-row INSERTs on cached statements, then pruning by count and age) when it
-/// holds `Policy.batchSize` entries or `Policy.flushDelay` after its first entry, whichever comes
-/// first; `flush()` writes it now and waits. Batches are submitted to the writer queue while the
-/// mutex is held, so rows are inserted (and numbered) in the order they were recorded.
+/// to an in-memory buffer under a mutex (held for the append alone). A *drain* — one `asyncWrite`
+/// transaction that takes the whole buffer, inserts it (multi-row INSERTs on cached statements) and
+/// prunes by count and age — is queued when the buffer reaches `Policy.batchSize` entries or
+/// `Policy.flushDelay` after its first entry, whichever comes first; `flush()` queues one and waits.
+/// A drain takes the buffer when it runs on the writer's serial queue, so batches are inserted (and
+/// numbered) in the order they were recorded, and the mutex is never held while calling the pool.
 ///
 /// Journal rows are therefore not written in the transaction of the change they describe: a
 /// SIGKILL can lose the last `flushDelay` (200 ms) of entries, never an acknowledged change.
@@ -35,12 +36,22 @@ public final class RequestJournal: Sendable {
 
     private struct State {
         var buffer: [RequestJournalEntry] = []
-        /// Incremented whenever the buffer is taken, so a timer armed for an earlier buffer does nothing.
+        /// Incremented whenever a drain takes the buffer, so a timer armed for an earlier buffer does nothing.
         var epoch: UInt64 = 0
-        /// Batches submitted to the writer queue and not yet committed (or failed).
+        /// A size- or timer-triggered drain is queued and has not taken the buffer yet.
+        var drainQueued = false
+        /// Drains queued and not finished (committed or failed).
         var inFlight = 0
-        /// Entries lost to failed batch writes since start.
+        /// Entries the running drain took (read by its completion when the write failed).
+        var taken = 0
+        /// Entries lost to failed writes since start.
         var dropped = 0
+    }
+
+    private enum Next {
+        case nothing
+        case drain
+        case armTimer(UInt64)
     }
 
     public let database: DatabasePool
@@ -50,7 +61,7 @@ public final class RequestJournal: Sendable {
     private let timerQueue = DispatchQueue(label: "AkanaDomain.RequestJournal.timer")
     private let onError: @Sendable (any Error) -> Void
 
-    /// `onError` hears about batches that could not be written (their entries are dropped); it runs
+    /// `onError` hears about drains that could not be written (their entries are dropped); it runs
     /// on the writer queue and must not use the database.
     public init(database: DatabasePool, clock: EmulatorClock, policy: Policy = Policy(),
                 onError: @escaping @Sendable (any Error) -> Void = { _ in }) {
@@ -62,59 +73,71 @@ public final class RequestJournal: Sendable {
 
     public var isEnabled: Bool { policy.isEnabled }
 
-    /// Entries lost because their batch could not be written.
+    /// Entries lost because their drain could not be written.
     public var droppedEntries: Int { state.withLock { $0.dropped } }
 
     /// Buffers `entry`; never blocks on the database. Does nothing when the journal is off.
     public func record(_ entry: RequestJournalEntry) {
         guard policy.isEnabled else { return }
-        let armTimerFor: UInt64? = state.withLock { state in
+        let next = state.withLock { state -> Next in
             state.buffer.append(entry)
-            if state.buffer.count >= policy.batchSize {
-                submit(&state, completion: nil)
-                return nil
+            if state.buffer.count >= policy.batchSize, !state.drainQueued {
+                state.drainQueued = true
+                state.inFlight += 1
+                return .drain
             }
-            return state.buffer.count == 1 ? state.epoch : nil
+            return state.buffer.count == 1 ? .armTimer(state.epoch) : .nothing
         }
-        guard let epoch = armTimerFor else { return }
-        timerQueue.asyncAfter(deadline: .now() + policy.flushDelay) { [self] in
-            state.withLock { state in
-                guard state.epoch == epoch, !state.buffer.isEmpty else { return }
-                submit(&state, completion: nil)
+        switch next {
+        case .nothing: break
+        case .drain: queueDrain(completion: nil)
+        case .armTimer(let epoch):
+            timerQueue.asyncAfter(deadline: .now() + policy.flushDelay) { [self] in
+                let due = state.withLock { state -> Bool in
+                    guard state.epoch == epoch, !state.buffer.isEmpty, !state.drainQueued else { return false }
+                    state.drainQueued = true
+                    state.inFlight += 1
+                    return true
+                }
+                if due { queueDrain(completion: nil) }
             }
         }
     }
 
-    /// Writes whatever is buffered and returns once it and every batch before it is committed (or
-    /// failed). Blocks the caller: not for the writer queue (an `asyncWrite` completion).
+    /// Writes whatever is buffered and returns once it, and every drain queued before, is committed
+    /// (or failed). Blocks the caller: not for the writer queue (an `asyncWrite` completion).
     public func flush() {
-        let done = DispatchSemaphore(value: 0)
         let mustWait = state.withLock { state -> Bool in
             guard !state.buffer.isEmpty || state.inFlight > 0 else { return false }
-            submit(&state) { done.signal() }
+            state.inFlight += 1
             return true
         }
-        if mustWait { done.wait() }
+        guard mustWait else { return }
+        let done = DispatchSemaphore(value: 0)
+        queueDrain { done.signal() }
+        done.wait()
     }
 
-    /// Takes the buffer and submits it; must be called with the lock held (`state` is its value).
-    /// The body is queued behind every earlier batch, so `completion` also means they are done.
-    private func submit(_ state: inout State, completion: (@Sendable () -> Void)?) {
-        let batch = state.buffer
-        state.buffer = []
-        state.buffer.reserveCapacity(policy.batchSize)
-        state.epoch &+= 1
-        state.inFlight += 1
+    /// Queues a drain on the writer queue (the caller counted it in `inFlight`).
+    private func queueDrain(completion: (@Sendable () -> Void)?) {
         let policy = self.policy
         let clock = self.clock
-        database.asyncWrite({ db in
+        database.asyncWrite({ [self] db in
+            var batch: [RequestJournalEntry] = []
+            batch.reserveCapacity(policy.batchSize)
+            state.withLock { state in
+                swap(&batch, &state.buffer)
+                state.epoch &+= 1
+                state.drainQueued = false
+                state.taken = batch.count
+            }
             guard !batch.isEmpty else { return }
             try Self.insert(batch, into: db)
             try Self.prune(db, policy: policy, now: clock.now())
         }, completion: { [self] result in
             self.state.withLock { state in
                 state.inFlight -= 1
-                if case .failure = result { state.dropped += batch.count }
+                if case .failure = result { state.dropped += state.taken }
             }
             if case .failure(let error) = result { onError(error) }
             completion?()
@@ -216,11 +239,13 @@ public final class RequestJournal: Sendable {
 
     /// Removes every entry, buffered or written.
     public func clear() throws {
-        state.withLock { state in
-            state.buffer.removeAll(keepingCapacity: true)
-            state.epoch &+= 1
+        try database.write { db in
+            state.withLock { state in
+                state.buffer.removeAll(keepingCapacity: true)
+                state.epoch &+= 1
+            }
+            try db.run("DELETE FROM request_journal")
         }
-        try database.write { db in try db.run("DELETE FROM request_journal") }
     }
 
     /// `prefix*` with GLOB's own characters in `prefix` taken literally.
