@@ -41,39 +41,7 @@ import Testing
         #expect(before != nil && after != nil && before != after)
 
         // 001: both sample bodies (the first with its trailing comma).
-        let body1 = """
-            {
-              "Name":"1.1",
-              "Description":"First version, great puzzle app.",
-              "Tag":[
-                "puzzle",
-                "language",
-                "learning"
-              ],
-              "AppID":"ae7f7f68-eb0d-4ca7-a89a-4530c2d01793.acmepaymentscorp",
-              "InitialEnvironment":"Sandbox",
-              "Visibility":"Public",
-              "WebsiteAddress":"http://www.acmepaymentscorp.com/crosfhocal",
-            }
-            """
-        let body2 = """
-            {
-              "Name":"1.0",
-              "Description":"Initial version",
-              "Tag":[
-                "puzzle",
-                "language",
-                "learning"
-              ],
-              "AppID":"ae7f7f68-eb0d-4ca7-a89a-4530c2d01793.acmepaymentscorp",
-              "InitialEnvironment":"Sandbox",
-              "Visibility":"Public",
-              "WebsiteAddress":"http://www.acmepaymentscorp.com/crosfhocal",
-              "Identity":"myappversionid",
-              "SharedSecret":"23456000012"
-            }
-            """
-        for body in [body1, body2] {
+        for body in [AppRoutesTests.seed001Body1, AppRoutesTests.seed001Body2] {
             let seed001 = try app.send(.put, "/api/apps/versions/2kqqoq5DwNm6MOSrvpnRxC3V.acmepaymentscorp",
                                        headers: writeHeaders(admin, ["Host": "127.0.0.1:8080", "Accept": "*/*", "Content-Type": "application/json; charset=UTF-8"]),
                                        body: body)
