@@ -262,6 +262,25 @@ import Testing
         #expect(try rowCount(app) == 0)
     }
 
+    @Test func aWriteThatFailsDropsItsEntriesAndSaysSo() throws {
+        let app = try TestApp()
+        try app.pool.write { try $0.run("DROP TABLE request_journal") }
+        let errors = Mutex(0)
+        let journal = RequestJournal(database: app.pool, clock: app.clock, onError: { _ in errors.withLock { $0 += 1 } })
+        let entry = RequestJournalEntry(time: app.clock.now(), method: "GET", path: "/x", query: "", status: 200, durationMs: 0.5,
+                                        tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0, requestID: "")
+        for _ in 0..<3 { journal.record(entry) }
+        journal.flush()
+        #expect(journal.droppedEntries == 3)
+        #expect(errors.withLock { $0 } == 1)
+        // A closed pool: flush still returns (the drain fails instead of hanging); the entry stays buffered.
+        try app.pool.close()
+        journal.record(entry)
+        journal.flush()
+        #expect(errors.withLock { $0 } == 2)
+        #expect(journal.droppedEntries == 3)
+    }
+
     @Test func manyThreadsRecordingAtOnceLoseNothing() throws {
         var policy = RequestJournal.Policy()
         policy.batchSize = 32

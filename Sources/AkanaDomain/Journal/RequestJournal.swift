@@ -137,7 +137,8 @@ public final class RequestJournal: Sendable {
         }, completion: { [self] result in
             self.state.withLock { state in
                 state.inFlight -= 1
-                if case .failure = result { state.dropped += state.taken }
+                if case .failure = result { state.dropped += state.taken }  // 0 when the body never ran
+                state.taken = 0
             }
             if case .failure(let error) = result { onError(error) }
             completion?()
