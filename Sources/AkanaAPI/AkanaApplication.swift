@@ -25,14 +25,22 @@ public final class AkanaApplication: HTTPHandler {
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         let started = DispatchTime.now().uptimeNanoseconds
         let journaling = journalHook?.begin(request)  // nil when the journal is off
-        let response = journaling.map { RequestNotes.$current.withValue($0.notes) { respond(to: request) } } ?? respond(to: request)
+        let response: HTTPResponse
+        if let journaling {
+            // The journal's participant joins the request's write transactions (its entry commits with the change).
+            response = journaling.journal.database.withParticipant(journaling) {
+                RequestNotes.$current.withValue(journaling.notes) { respond(to: request) }
+            }
+        } else {
+            response = respond(to: request)
+        }
         let micros = (DispatchTime.now().uptimeNanoseconds &- started) / 1000
         if logger.logLevel <= .info {
             let fraction = micros % 1000
             let padded = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
             logger.info("\(request.method.rawValue) \(request.path) \(response.status.code) \(micros / 1000).\(padded)ms id=\(request.id)")
         }
-        journaling?.record(request, response, micros: micros)  // before responding: a client reads back its own request
+        journaling?.record(response, micros: micros)  // before responding: a client reads back its own request
         responder.respond(response)
     }
 

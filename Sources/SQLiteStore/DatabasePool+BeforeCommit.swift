@@ -4,7 +4,8 @@ import Foundation
 /// derived from. The hook runs on the writer connection inside the transaction of every `write`
 /// and `asyncWrite`, after the body, just before COMMIT; if it throws, the transaction rolls back
 /// and the write fails with that error. It must use only the connection it is given.
-/// `writeWithoutTransaction` (migrations, restores) does not run it.
+/// `writeWithoutTransaction` (migrations, restores) does not run it. A bound
+/// `TransactionParticipant` runs just before it.
 final class BeforeCommitHook: @unchecked Sendable {
     typealias Hook = @Sendable (SQLiteConnection) throws -> Void
 
@@ -16,13 +17,31 @@ final class BeforeCommitHook: @unchecked Sendable {
         lock.withLock { self.hook = hook }
     }
 
-    /// Runs `body`, then the hook when the body left the transaction open.
-    func wrap<T>(_ connection: SQLiteConnection, _ body: (SQLiteConnection) throws -> T) throws -> T {
-        let result = try body(connection)
-        if let hook = lock.withLock({ self.hook }), connection.isInTransaction {
-            try hook(connection)
+    /// Runs `body` in an IMMEDIATE transaction on `connection`, then (when the body left the
+    /// transaction open) `participant.willCommit` and the hook, then COMMIT; tells the participant
+    /// whether its work committed.
+    func transaction<T>(_ connection: SQLiteConnection, participant: (any TransactionParticipant)?,
+                        _ body: (SQLiteConnection) throws -> T) throws -> T {
+        connection.participant = participant
+        defer { connection.participant = nil }
+        var joined = false
+        do {
+            let result = try connection.inTransaction(.immediate) {
+                let result = try body(connection)
+                guard connection.isInTransaction else { return result }
+                if let participant {
+                    joined = true
+                    try participant.willCommit(connection)
+                }
+                if let hook = lock.withLock({ self.hook }) { try hook(connection) }
+                return result
+            }
+            if joined { participant?.didCommit() }
+            return result
+        } catch {
+            if joined { participant?.didRollBack() }
+            throw error
         }
-        return result
     }
 }
 

@@ -71,28 +71,29 @@ public final class DatabasePool: @unchecked Sendable {
 
     /// Run `body` on the single writer connection, serialised on the writer's serial queue
     /// (`queue.sync`), inside `BEGIN IMMEDIATE … COMMIT`. If `body` or COMMIT throws: ROLLBACK and
-    /// rethrow the original error (a rollback failure never hides it).
+    /// rethrow the original error (a rollback failure never hides it). A participant bound with
+    /// `withParticipant` joins the transaction (see `TransactionParticipant`).
     @discardableResult
     public func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         preconditionNotOnWriterQueue("write")
+        let participant = boundParticipant
         return try writerQueue.sync {
-            let connection = try openWriter()
-            return try connection.inTransaction(.immediate) { try beforeCommitHook.wrap(connection, body) }
+            try beforeCommitHook.transaction(try openWriter(), participant: participant, body)
         }
     }
 
     /// Like `write`, asynchronously: `body` runs on the writer queue, after every write submitted
     /// before it; `completion` is called on the writer queue after COMMIT (or rollback) with the
     /// result. `completion` must not call `read`/`write` synchronously (it is on the writer queue):
-    /// hop to another queue first.
+    /// hop to another queue first. A bound `TransactionParticipant` does not join: nobody waits
+    /// for this write on the binder's behalf.
     public func asyncWrite<T: Sendable>(
         _ body: @escaping @Sendable (SQLiteConnection) throws -> T,
         completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
         writerQueue.async {
             let result = Result<T, any Error> {
-                let connection = try self.openWriter()
-                return try connection.inTransaction(.immediate) { try self.beforeCommitHook.wrap(connection, body) }
+                try self.beforeCommitHook.transaction(try self.openWriter(), participant: nil, body)
             }
             completion(result)
         }

@@ -147,6 +147,10 @@ public final class SQLiteConnection {
 
     // MARK: State
 
+    /// The `TransactionParticipant` of the write transaction running on this connection, if one
+    /// was bound (see `DatabasePool.withParticipant`); nil on readers and outside such a write.
+    public internal(set) var participant: (any TransactionParticipant)?
+
     /// The rowid of the most recent successful INSERT on this connection (`sqlite3_last_insert_rowid`).
     public var lastInsertRowID: Int64 {
         sqlite3_last_insert_rowid(checkedHandle())

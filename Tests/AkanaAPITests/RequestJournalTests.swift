@@ -95,11 +95,14 @@ import Testing
     @Test func mutationsRecordTheIDsTheyChanged() throws {
         let app = try TestApp()
         let admin = try app.login()
-        // POST /api/apps, text/plain: the new AppID.
+        // POST /api/apps, text/plain: the new AppID (and its first version).
         let appID = try app.send(.post, "/api/apps", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"Journal"}"#).text
         #expect(appID.hasSuffix(".acmepaymentscorp"))
         // POST /api/apps/{AppID}/versions, text/plain: the AppID of the path and the new AppVersionID.
         let versionID = try app.send(.post, "/api/apps/\(appID)/versions", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"2.0"}"#).text
+        let firstVersionID = try #require(try app.pool.read {
+            try $0.queryFirst("SELECT id FROM app_versions WHERE app_id = ? AND id <> ?", appID, versionID)?.string("id")
+        })
         // PUT /api/apps/versions/{AppVersionID}: that id.
         #expect(try app.send(.put, "/api/apps/versions/\(versionID)", headers: headers(admin, accept: "text/plain"), body: #"{"Description":"d"}"#).status == .ok)
         // POST /api/apps as JSON: the AppID member.
@@ -121,31 +124,89 @@ import Testing
         let changed = try journal(app, "limit=9").reversed().map { entry in
             "\(entry["method"]?.stringValue ?? "") \(entry["status"]?.intValue ?? 0) \(entry["changedIDs"]?.arrayValue?.compactMap(\.stringValue) ?? ["?"])"
         }
+        let jsonAppID = jsonApp["AppID"]?.stringValue ?? ""
+        let jsonVersionID = try app.pool.read { try $0.queryFirst("SELECT id FROM app_versions WHERE app_id = ?", jsonAppID)?.string("id") } ?? ""
+        // Each object its writes created, changed or deleted (the app's first version, a model's
+        // first version, an app's versions deleted with it), the path's ids first.
         #expect(changed == [
-            "POST 200 [\"\(appID)\"]",
+            "POST 200 [\"\(appID)\", \"\(firstVersionID)\"]",
             "POST 200 [\"\(appID)\", \"\(versionID)\"]",
             "PUT 200 [\"\(versionID)\"]",
-            "POST 200 [\"\(jsonApp["AppID"]?.stringValue ?? "")\"]",
+            "POST 200 [\"\(jsonAppID)\", \"\(jsonVersionID)\"]",
             "POST 200 [\"\(modelID)\", \"\(modelVersionID)\"]",
             "POST 200 [\"\(modelVersionID)\"]",
             "GET 200 []",
             "DELETE 404 []",
-            "DELETE 200 [\"\(appID)\"]",
+            "DELETE 200 [\"\(appID)\", \"\(firstVersionID)\", \"\(versionID)\"]",
         ])
         // Stored as a JSON array text in the table ('' when none).
         let stored = try app.pool.read { try $0.query("SELECT changed_ids FROM request_journal ORDER BY id").compactMap { $0.string("changed_ids") } }
-        #expect(stored.contains("[\"\(appID)\"]"))
+        #expect(stored.contains("[\"\(versionID)\"]"))
         #expect(stored.contains(""))
     }
 
-    @Test func handlersCanNoteMoreChangedIDs() throws {
+    @Test func changedIDsArePathIDsOfAMutationThenNotedOnesEachOnce() throws {
         let notes = RequestNotes()
         notes.noteParameters([("AppVersionID", "v.acme"), ("name", "not-an-id")])
         notes.noteChanged("extra.acme")
-        let response = Responses.text("v.acme")
-        let ids = RequestJournaling.changedIDs(parameters: notes.snapshot.parameters, noted: notes.snapshot.changedIDs, response: response, tenant: "acme")
-        #expect(ids == ["v.acme", "extra.acme"])
-        #expect(RequestJournaling.changedIDs(parameters: [], noted: [], response: Responses.text("Pending Approval"), tenant: "acme").isEmpty)
+        notes.noteChanged("v.acme")
+        notes.noteChanged("extra.acme")
+        let contents = notes.snapshot
+        #expect(RequestJournaling.changedIDs(isMutation: true, parameters: contents.parameters, noted: contents.changedIDs) == ["v.acme", "extra.acme"])
+        #expect(RequestJournaling.changedIDs(isMutation: false, parameters: contents.parameters, noted: contents.changedIDs) == ["extra.acme", "v.acme"])
+        for index in 0..<500 { notes.noteChanged("bulk-\(index)") }
+        #expect(notes.snapshot.changedIDs.count == RequestNotes.maxChangedIDs)
+    }
+
+    /// The durability contract's journal clause: a mutation's entry is in the same transaction as
+    /// its change, so it is in the table the moment the 2xx exists, before any drain.
+    @Test func aMutationsEntryCommitsWithItsChangeAndGetsItsResponseHalfLater() throws {
+        let app = try TestApp(journal: Self.manualFlush)
+        let admin = try app.login()
+        _ = try app.send(.get, "/_emulator/health")  // buffered, so it is taken along by the next change
+        let created = try app.send(.post, "/api/apps", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"Committed"}"#)
+        #expect(created.status == .ok)
+        let versionID = try #require(try app.pool.read { try $0.queryFirst("SELECT id FROM app_versions WHERE app_id = ?", created.text)?.string("id") })
+
+        // Nothing has been drained (a batch of 100,000, an hour's delay), yet the rows are there.
+        let rows = try app.pool.read { db in
+            try db.query("SELECT path, status, duration_ms, response_bytes, changed_ids FROM request_journal ORDER BY id").map { row in
+                "\(row.string("path") ?? "") \(row.int("status").map(String.init) ?? "NULL") \(row.double("duration_ms") == nil ? "NULL" : "ms") "
+                    + "\(row.int("response_bytes") == nil ? "NULL" : "bytes") \(row.string("changed_ids") ?? "")"
+            }
+        }
+        #expect(rows == [
+            // The login's entry committed with its session row; its response half was buffered and
+            // then taken along (like the health check) by the app's transaction.
+            "/api/login 200 ms bytes ",
+            "/_emulator/health 200 ms bytes ",
+            "/api/apps NULL NULL NULL [\"\(created.text)\",\"\(versionID)\"]",
+        ])
+
+        // A read drains the buffer: the completions fill in the response halves.
+        let entries = try journal(app)
+        let apps = try #require(entries.first { $0["path"] == .string("/api/apps") })
+        #expect(apps["status"] == .integer(200))
+        #expect(apps["responseBytes"] == .integer(Int64(created.body.count)))
+        #expect((apps["durationMs"]?.doubleValue ?? -1) >= 0)
+        #expect(apps["changedIDs"] == .array([.string(created.text), .string(versionID)]))
+        #expect(try app.pool.read { try $0.queryFirst("SELECT COUNT(*) AS n FROM request_journal WHERE status IS NULL")?.int("n") } == 0)
+    }
+
+    /// An entry whose response was never recorded (the daemon was killed between the commit and
+    /// the drain) reads back with a null status, duration and response size.
+    @Test func anEntryWithoutItsResponseHalfReadsBackWithNulls() throws {
+        let app = try TestApp(journal: Self.manualFlush)
+        try app.pool.write { db in
+            try db.run("""
+                INSERT INTO request_journal (at, method, path, query, tenant, request_bytes, request_id, changed_ids)
+                VALUES ('2027-01-15T08:00:00.000Z', 'POST', '/api/apps', '', 'acmepaymentscorp', 17, '1-9', '["a.acmepaymentscorp"]')
+                """)
+        }
+        let entry = try #require(try journal(app).first)
+        #expect(entry["status"] == .null && entry["durationMs"] == .null && entry["responseBytes"] == .null)
+        #expect(entry["changedIDs"] == .array([.string("a.acmepaymentscorp")]))
+        #expect(try journal(app, "status=2xx").isEmpty)
     }
 
     @Test func filtersLimitAndNewestFirst() throws {
@@ -280,6 +341,41 @@ import Testing
         #expect(errors.withLock { $0 } == 2)
         #expect(journal.droppedEntries == 3)
     }
+
+    @Test func aJoinedTransactionThatRollsBackGivesTheBufferBack() throws {
+        let app = try TestApp()
+        let journal = RequestJournal(database: app.pool, clock: app.clock, policy: Self.manualFlush)
+        for path in ["/buffered-1", "/buffered-2"] {
+            journal.record(RequestJournalEntry(time: app.clock.now(), method: "GET", path: path, query: "", status: 200, durationMs: 0.5,
+                                               tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0, requestID: ""))
+        }
+        // The request's participant joins (taking the buffer along), then the transaction fails
+        // after it: the first before-commit hook call throws.
+        let failures = Mutex(1)
+        app.pool.setBeforeCommit { _ in
+            if failures.withLock({ count in defer { count -= 1 }; return count > 0 }) { throw TestFailure() }
+        }
+        let request = try HTTPRequest(method: .post, target: "/joined", id: "1-1")
+        let participant = JournaledRequest(journal: journal, request: request, tenant: "acmepaymentscorp", arrived: app.clock.now())
+        #expect(throws: TestFailure.self) {
+            try app.pool.withParticipant(participant) {
+                try app.pool.write { try $0.run("INSERT INTO emulator_state (key, value) VALUES ('rolled-back', 'x')") }
+            }
+        }
+        // Rolled back: neither the change nor its entry is there; the buffered entries are given
+        // back, and the drain queued for them writes them.
+        #expect(try waitFor { try rowCount(app) == 2 })
+        let paths = try app.pool.read { try $0.query("SELECT path FROM request_journal ORDER BY id").compactMap { $0.string("path") } }
+        #expect(paths == ["/buffered-1", "/buffered-2"])
+        #expect(try app.pool.read { try $0.queryFirst("SELECT value FROM emulator_state WHERE key = 'rolled-back'") } == nil)
+        // The response is then recorded whole (nothing of it committed).
+        participant.record(Responses.text("x"), micros: 1500)
+        journal.flush()
+        #expect(try app.pool.read { try $0.queryFirst("SELECT status, duration_ms FROM request_journal WHERE path = '/joined'")?.int("status") } == 200)
+        app.pool.setBeforeCommit(nil)
+    }
+
+    struct TestFailure: Error {}
 
     @Test func manyThreadsRecordingAtOnceLoseNothing() throws {
         var policy = RequestJournal.Policy()

@@ -34,7 +34,7 @@ import Testing
     }
 
     /// The durability contract: a SIGKILL in the middle of a write burst loses no write that got a
-    /// 2xx, and the database passes PRAGMA integrity_check afterwards.
+    /// 2xx, nor its request journal entry, and the database passes PRAGMA integrity_check afterwards.
     @Test func sigkillDuringAWriteBurstLosesNoAcknowledgedWrite() throws {
         let directory = try TemporaryDirectory()
         let emulator = try start(directory)
@@ -73,9 +73,17 @@ import Testing
         let restarted = try start(directory)
         let pool = try DatabasePool(path: directory.path("db.sqlite"))
         let stored = Set(try pool.read { try $0.query("SELECT id FROM apps").compactMap { $0.string("id") } })
+        // Each acknowledged write's journal entry committed with it (its response half may be missing).
+        let journaled = Set(try pool.read { db in
+            try db.query("SELECT changed_ids FROM request_journal WHERE method = 'POST' AND path = '/api/apps'").flatMap { row in
+                (try? JSONParser.parse(Array((row.string("changed_ids") ?? "").utf8)))?.arrayValue?.compactMap(\.stringValue) ?? []
+            }
+        })
         try pool.close()
         let lost = acknowledgedIDs.filter { !stored.contains($0) }
-        #expect(lost.isEmpty, "acknowledged but lost: \(lost.prefix(5))")
+        #expect(lost.count == 0, "acknowledged but lost: \(lost.prefix(5))")
+        let unjournaled = acknowledgedIDs.filter { !journaled.contains($0) }
+        #expect(unjournaled.count == 0, "acknowledged but not journaled: \(unjournaled.prefix(5))")
         #expect(restarted.stop() == 0)
     }
 

@@ -1,6 +1,8 @@
 import AkanaDomain
 import DispatchHTTP
 import Foundation
+import SQLiteStore
+import Synchronization
 
 /// Builds the journal's entry for one answered request (see `AkanaApplication.handle`).
 enum RequestJournaling {
@@ -12,62 +14,30 @@ enum RequestJournaling {
         return segments.count == 2 && segments[0] == "_emulator" && segments[1] == "requests"
     }
 
-    /// Response members whose string value is the id of an object a create (or update) returns.
-    static let idMembers: Set<String> = ["AppID", "AppVersionID", "ModelID", "ModelVersionID", "ObjectID"]
-
-    static func entry(request: HTTPRequest, response: HTTPResponse, notes: RequestNotes, time: Date, micros: UInt64,
-                      tenant: String) -> RequestJournalEntry {
-        let contents = notes.snapshot
+    /// The entry for `request`: the response half is nil when `response` is (an entry written by
+    /// the transaction of the request's change, before the response exists).
+    static func entry(request: HTTPRequest, response: HTTPResponse?, micros: UInt64, notes: RequestNotes.Contents,
+                      changedIDs: [String], time: Date, tenant: String) -> RequestJournalEntry {
         var query = ""
         if let mark = request.target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             let rest = request.target[request.target.utf8.index(after: mark)...]
             query = String(rest.prefix { $0 != "#" })
         }
-        let isMutation = request.method != .get && request.method != .head
-        let changed = isMutation && (200..<300).contains(response.status.code)
-            ? changedIDs(parameters: contents.parameters, noted: contents.changedIDs, response: response, tenant: tenant)
-            : []
         return RequestJournalEntry(
-            time: time, method: request.method.rawValue, path: request.path, query: query, status: response.status.code,
-            durationMs: Double(micros) / 1000, tenant: tenant, user: contents.userID, requestBytes: request.body.count,
-            responseBytes: response.body.count, requestID: request.id, changedIDs: changed)
+            time: time, method: request.method.rawValue, path: request.path, query: query, status: response?.status.code,
+            durationMs: response.map { _ in Double(micros) / 1000 }, tenant: tenant, user: notes.userID, requestBytes: request.body.count,
+            responseBytes: response?.body.count, requestID: request.id, changedIDs: changedIDs)
     }
 
-    /// The ids a successful mutation changed: its path parameters that are ids (`…ID`), ids a
-    /// handler noted, a text/plain answer that is an id of the tenant (`<…>.<tenant>`, as POST
-    /// /api/apps and POST …/versions return), and the `idMembers` of a JSON or XML answer (top level
-    /// and the objects directly inside it, such as a new model's first `ModelVersion`). In that order,
-    /// each id once.
-    static func changedIDs(parameters: [(String, String)], noted: [String], response: HTTPResponse, tenant: String) -> [String] {
+    /// The ids a request changed: its path parameters that are ids (`…ID`) when it is a mutation,
+    /// then the ids its writes reported (`SQLiteConnection.noteChanged`) or a handler noted; each once.
+    static func changedIDs(isMutation: Bool, parameters: [(String, String)], noted: [String]) -> [String] {
         var ids: [String] = []
-        func add(_ id: String) {
-            if !id.isEmpty, !ids.contains(id) { ids.append(id) }
+        if isMutation {
+            for (name, value) in parameters where name.hasSuffix("ID") && !value.isEmpty && !ids.contains(value) { ids.append(value) }
         }
-        for (name, value) in parameters where name.hasSuffix("ID") { add(value) }
-        noted.forEach(add)
-        guard !response.body.isEmpty else { return ids }
-        let contentType = (response.headers["Content-Type"] ?? "").lowercased()
-        if contentType.hasPrefix("text/plain") {
-            if response.body.count <= 512 {
-                let text = String(decoding: response.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                if text.hasSuffix(".\(tenant)"), text.count > tenant.count + 1, !text.contains(where: \.isWhitespace) { add(text) }
-            }
-            return ids
-        }
-        let tree: JSONValue?
-        if contentType.contains("json") {
-            tree = try? JSONParser.parse(response.body)
-        } else if contentType.contains("xml") {
-            tree = try? XMLBodyParser.parse(response.body)
-        } else {
-            tree = nil
-        }
-        guard let members = tree?.objectMembers else { return ids }
-        for (name, value) in members where idMembers.contains(name) { value.stringValue.map(add) }
-        for (_, value) in members {
-            guard let inner = value.objectMembers else { continue }
-            for (name, value) in inner where idMembers.contains(name) { value.stringValue.map(add) }
-        }
+        guard !ids.isEmpty else { return noted }
+        for id in noted where !ids.contains(id) { ids.append(id) }
         return ids
     }
 
@@ -78,12 +48,12 @@ enum RequestJournaling {
             ("method", .string(entry.method)),
             ("path", .string(entry.path)),
             ("query", .string(entry.query)),
-            ("status", .integer(Int64(entry.status))),
-            ("durationMs", .number(entry.durationMs)),
+            ("status", entry.status.map { .integer(Int64($0)) } ?? .null),
+            ("durationMs", entry.durationMs.map(JSONValue.number) ?? .null),
             ("tenant", .string(entry.tenant)),
             ("user", entry.user.map(JSONValue.string) ?? .null),
             ("requestBytes", .integer(Int64(entry.requestBytes))),
-            ("responseBytes", .integer(Int64(entry.responseBytes))),
+            ("responseBytes", entry.responseBytes.map { .integer(Int64($0)) } ?? .null),
             ("requestID", .string(entry.requestID)),
             ("changedIDs", .array(entry.changedIDs.map(JSONValue.string))),
         ])
@@ -106,20 +76,97 @@ final class RequestJournalHook: Sendable {
     /// The request's journaling state, or nil for the journal's own routes.
     func begin(_ request: HTTPRequest) -> JournaledRequest? {
         guard !RequestJournaling.isJournalRoute(request) else { return nil }
-        return JournaledRequest(journal: journal, tenant: tenants.tenant(forHost: request.headers["Host"]).fedmemberid,
+        return JournaledRequest(journal: journal, request: request, tenant: tenants.tenant(forHost: request.headers["Host"]).fedmemberid,
                                 arrived: journal.clock.now())
     }
 }
 
-/// A request being journaled: its notes, tenant and arrival time, until the entry is recorded.
-struct JournaledRequest {
+/// A request being journaled: its notes, tenant and arrival time, until its entry is recorded.
+///
+/// It joins every write transaction the request commits (`TransactionParticipant`): the first one
+/// writes the entry, without its response half, so the change and its entry commit together; a
+/// later one updates the entry's changed ids if they grew. Repositories report the objects they
+/// change to it (`ChangedObjectRecorder`). Once the response exists, `record` buffers the response
+/// half of a written entry, or the whole entry of a request that committed nothing.
+final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
     let journal: RequestJournal
+    let request: HTTPRequest
     let notes = RequestNotes()
     let tenant: String
     let arrived: Date
 
-    func record(_ request: HTTPRequest, _ response: HTTPResponse, micros: UInt64) {
-        journal.record(RequestJournaling.entry(request: request, response: response, notes: notes, time: arrived,
-                                               micros: micros, tenant: tenant))
+    private struct Written {
+        /// The entry's row, once a transaction that wrote it committed.
+        var rowID: Int64?
+        /// How many changed ids that row holds.
+        var idCount = 0
+        /// Set by `willCommit` until the transaction ends.
+        var pending: RequestJournal.JoinedEntry?
+        var pendingIDCount = 0
+    }
+
+    private let written = Mutex(Written())
+
+    init(journal: RequestJournal, request: HTTPRequest, tenant: String, arrived: Date) {
+        self.journal = journal
+        self.request = request
+        self.tenant = tenant
+        self.arrived = arrived
+    }
+
+    private var isMutation: Bool { request.method != .get && request.method != .head }
+
+    func recordChanged(_ id: String) {
+        notes.noteChanged(id)
+    }
+
+    func willCommit(_ connection: SQLiteConnection) throws {
+        let contents = notes.snapshot
+        let ids = RequestJournaling.changedIDs(isMutation: isMutation, parameters: contents.parameters, noted: contents.changedIDs)
+        let (rowID, idCount) = written.withLock { ($0.rowID, $0.idCount) }
+        if let rowID {
+            if ids.count != idCount { try journal.updateChangedIDs(rowID: rowID, ids, db: connection) }
+            written.withLock { $0.pendingIDCount = ids.count }
+            return
+        }
+        let entry = RequestJournaling.entry(request: request, response: nil, micros: 0, notes: contents, changedIDs: ids,
+                                            time: arrived, tenant: tenant)
+        let joined = try journal.insert(entry, joining: connection)
+        written.withLock {
+            $0.pending = joined
+            $0.pendingIDCount = ids.count
+        }
+    }
+
+    func didCommit() {
+        written.withLock {
+            if let pending = $0.pending { $0.rowID = pending.rowID }
+            $0.idCount = $0.pendingIDCount
+            $0.pending = nil
+        }
+    }
+
+    func didRollBack() {
+        let pending = written.withLock { written -> RequestJournal.JoinedEntry? in
+            defer { written.pending = nil }
+            return written.pending
+        }
+        pending.map(journal.rolledBack)
+    }
+
+    /// Buffers what the journal still lacks of this request, now that `response` exists.
+    func record(_ response: HTTPResponse, micros: UInt64) {
+        if let rowID = written.withLock({ $0.rowID }) {
+            journal.complete(RequestJournal.Completion(rowID: rowID, requestID: request.id, status: response.status.code,
+                                                       durationMs: Double(micros) / 1000, responseBytes: response.body.count))
+            return
+        }
+        let contents = notes.snapshot
+        // Nothing committed: a 2xx mutation (one that needed no write) still names its path's ids.
+        let ids = isMutation && (200..<300).contains(response.status.code)
+            ? RequestJournaling.changedIDs(isMutation: true, parameters: contents.parameters, noted: contents.changedIDs)
+            : []
+        journal.record(RequestJournaling.entry(request: request, response: response, micros: micros, notes: contents,
+                                               changedIDs: ids, time: arrived, tenant: tenant))
     }
 }

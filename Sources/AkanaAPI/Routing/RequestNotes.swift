@@ -2,7 +2,7 @@ import Synchronization
 
 /// What the request journal learns while a request is handled, without asking twice: the route's
 /// path parameters (set by `AkanaApplication.respond`), the session's UserID (set by
-/// `APIEnvironment.authenticate` once the cookie verified), and any ids a handler reports as changed.
+/// `APIEnvironment.authenticate` once the cookie verified), and the ids of the objects its writes changed.
 ///
 /// `AkanaApplication.handle` binds one per journaled request as the task-local `current` around
 /// the (synchronous) routing and handler call; nothing is bound, and every note is a no-op, when the
@@ -10,10 +10,15 @@ import Synchronization
 public final class RequestNotes: Sendable {
     @TaskLocal public static var current: RequestNotes?
 
+    /// At most this many changed ids are kept (the first ones): a fixture load or a reset changes thousands.
+    static let maxChangedIDs = 100
+
     struct Contents: Sendable {
         var userID: String?
         var parameters: [(String, String)] = []
+        /// Each id once, in the order noted.
         var changedIDs: [String] = []
+        var noted: Set<String> = []
     }
 
     private let contents = Mutex(Contents())
@@ -30,9 +35,13 @@ public final class RequestNotes: Sendable {
         contents.withLock { $0.parameters = parameters }
     }
 
-    /// An object the request changed, beyond its path's ids and the id its response returns.
+    /// An object the request changed, beyond its path's ids (repositories report theirs through
+    /// `SQLiteConnection.noteChanged`). Repeats and ids past `maxChangedIDs` are ignored.
     public func noteChanged(_ id: String) {
-        contents.withLock { $0.changedIDs.append(id) }
+        contents.withLock { contents in
+            guard !id.isEmpty, contents.changedIDs.count < Self.maxChangedIDs, contents.noted.insert(id).inserted else { return }
+            contents.changedIDs.append(id)
+        }
     }
 
     public var userID: String? { contents.withLock { $0.userID } }

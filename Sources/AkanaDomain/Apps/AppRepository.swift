@@ -52,21 +52,25 @@ enum AppRepository {
     }
 
     static func insertApp(_ db: SQLiteConnection, _ app: Application) throws {
+        db.noteChanged(app.id)
         try db.run(
             "INSERT INTO apps (id, tenant, name, summary, description, business_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             app.id, app.tenant, app.name, app.summary, app.description, app.businessID, app.created, app.updated)
     }
 
     static func updateApp(_ db: SQLiteConnection, _ app: Application) throws {
+        db.noteChanged(app.id)
         try db.run("UPDATE apps SET name = ?, summary = ?, description = ?, business_id = ?, updated = ? WHERE id = ?",
                    app.name, app.summary, app.description, app.businessID, app.updated, app.id)
     }
 
     static func addTeamMember(_ db: SQLiteConnection, appID: String, userID: String, role: String = "Member") throws {
+        db.noteChanged(appID)
         try db.run("INSERT INTO app_team_members (app_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", appID, userID, role)
     }
 
     static func insertVersion(_ db: SQLiteConnection, _ version: AppVersion) throws {
+        db.noteChanged(version.id)
         try db.run(
             """
             INSERT INTO app_versions (id, app_id, tenant, name, description, website_address, visibility, initial_environment,
@@ -83,6 +87,7 @@ enum AppRepository {
     }
 
     static func updateVersion(_ db: SQLiteConnection, _ version: AppVersion) throws {
+        db.noteChanged(version.id)
         try db.run(
             """
             UPDATE app_versions SET name = ?, description = ?, website_address = ?, visibility = ?, initial_environment = ?,
@@ -102,16 +107,22 @@ enum AppRepository {
 
     /// Replaces the shared secret; returns false when the version does not exist.
     static func setSharedSecret(_ db: SQLiteConnection, versionID: String, secret: String, updated: String) throws -> Bool {
-        try db.run("UPDATE app_versions SET shared_secret = ?, updated = ? WHERE id = ?", secret, updated, versionID) == 1
+        db.noteChanged(versionID)
+        return try db.run("UPDATE app_versions SET shared_secret = ?, updated = ? WHERE id = ?", secret, updated, versionID) == 1
     }
 
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
+        db.noteChanged(id)
         try db.run("DELETE FROM workflow_objects WHERE object_id = ?", id)
         try db.run("DELETE FROM app_versions WHERE id = ?", id)
     }
 
     static func deleteApp(_ db: SQLiteConnection, id: String) throws {
-        for versionID in try versionIDs(db, appID: id) { try db.run("DELETE FROM workflow_objects WHERE object_id = ?", versionID) }
+        db.noteChanged(id)
+        for versionID in try versionIDs(db, appID: id) {
+            db.noteChanged(versionID)
+            try db.run("DELETE FROM workflow_objects WHERE object_id = ?", versionID)
+        }
         try db.run("DELETE FROM apps WHERE id = ?", id)
     }
 }

@@ -5,23 +5,29 @@ import Synchronization
 
 /// The request journal: every request the emulator answers, kept in `request_journal`.
 ///
-/// Recording must not cost the request path a database write, so `record` only appends the entry
-/// to an in-memory buffer under a mutex (held for the append alone). A *drain* — one `asyncWrite`
-/// transaction that takes the whole buffer, inserts it (multi-row INSERTs on cached statements) and
-/// prunes by count and age — is queued when the buffer reaches `Policy.batchSize` entries or
-/// `Policy.flushDelay` after its first entry, whichever comes first; `flush()` queues one and waits.
-/// A drain takes the buffer when it runs on the writer's serial queue, so batches are inserted (and
-/// numbered) in the order they were recorded, and the mutex is never held while calling the pool.
+/// Two ways in, so that a change and its entry commit together while reads never pay a write:
+/// - A request that commits a change has its entry written by that change's own transaction
+///   (`insert(_:joining:)`, called by the request's `TransactionParticipant` just before COMMIT),
+///   without the response, which does not exist yet; the response half (status, duration, size) is
+///   buffered with `complete(_:)` once it does. A 2xx therefore means the entry is committed too; a
+///   kill -9 between the commit and the next drain leaves that entry with a NULL status.
+/// - Every other request (reads, refusals) is buffered whole with `record(_:)`.
 ///
-/// Journal rows are therefore not written in the transaction of the change they describe: a
-/// SIGKILL can lose the last `flushDelay` (200 ms) of entries, never an acknowledged change.
+/// Buffering appends to an in-memory buffer under a mutex (held for the append alone). A *drain* —
+/// one `asyncWrite` transaction that takes the whole buffer, inserts its entries (multi-row INSERTs
+/// on cached statements), applies its completions and prunes by count and age — is queued when the
+/// buffer reaches `Policy.batchSize` or `Policy.flushDelay` after its first item, whichever comes
+/// first; `flush()` queues one and waits. A joining transaction takes the buffer too and inserts it
+/// before its own entry, so ids follow the order in which requests took effect: a change when it
+/// committed, anything else when it was answered. Everything that takes the buffer runs on the
+/// writer's serial queue, and the mutex is never held while calling the pool.
 public final class RequestJournal: Sendable {
     public struct Policy: Sendable, Equatable {
         /// Rows kept (the newest); 0 turns the journal off.
         public var maxEntries = 100_000
         /// Rows older than this (by the emulator clock) are removed.
         public var maxAgeHours = 168
-        /// A buffer this full is written at once.
+        /// A buffer this full is written at once (and joining transactions prune this often).
         public var batchSize = 256
         /// A buffered entry is written at most this long (seconds) after it was recorded.
         public var flushDelay = 0.2
@@ -34,18 +40,51 @@ public final class RequestJournal: Sendable {
         public var isEnabled: Bool { maxEntries > 0 }
     }
 
+    /// The response half of an entry that its request's transaction already wrote.
+    public struct Completion: Sendable, Equatable {
+        public var rowID: Int64
+        /// Checked with the row id, so a completion never lands on another request's row (after a
+        /// snapshot restore brought older ids back, say).
+        public var requestID: String
+        public var status: Int
+        public var durationMs: Double
+        public var responseBytes: Int
+
+        public init(rowID: Int64, requestID: String, status: Int, durationMs: Double, responseBytes: Int) {
+            self.rowID = rowID
+            self.requestID = requestID
+            self.status = status
+            self.durationMs = durationMs
+            self.responseBytes = responseBytes
+        }
+    }
+
+    /// What `insert(_:joining:)` wrote: the entry's row, and the buffered work it took along
+    /// (given back by `rolledBack` if that transaction does not commit).
+    public struct JoinedEntry: Sendable {
+        public let rowID: Int64
+        fileprivate let taken: [Pending]
+    }
+
+    fileprivate enum Pending: Sendable {
+        case entry(RequestJournalEntry)
+        case completion(Completion)
+    }
+
     private struct State {
-        var buffer: [RequestJournalEntry] = []
-        /// Incremented whenever a drain takes the buffer, so a timer armed for an earlier buffer does nothing.
+        var buffer: [Pending] = []
+        /// Incremented whenever the buffer is taken, so a timer armed for an earlier buffer does nothing.
         var epoch: UInt64 = 0
         /// A size- or timer-triggered drain is queued and has not taken the buffer yet.
         var drainQueued = false
         /// Drains queued and not finished (committed or failed).
         var inFlight = 0
-        /// Entries the running drain took (read by its completion when the write failed).
+        /// Items the running drain took (read by its completion when the write failed).
         var taken = 0
-        /// Entries lost to failed writes since start.
+        /// Items lost to failed writes since start.
         var dropped = 0
+        /// Rows inserted since the last prune.
+        var sincePrune = 0
     }
 
     private enum Next {
@@ -73,14 +112,23 @@ public final class RequestJournal: Sendable {
 
     public var isEnabled: Bool { policy.isEnabled }
 
-    /// Entries lost because their drain could not be written.
+    /// Entries (and completions) lost because their drain could not be written.
     public var droppedEntries: Int { state.withLock { $0.dropped } }
 
     /// Buffers `entry`; never blocks on the database. Does nothing when the journal is off.
     public func record(_ entry: RequestJournalEntry) {
+        buffer(.entry(entry))
+    }
+
+    /// Buffers the response half of an entry written by `insert(_:joining:)`.
+    public func complete(_ completion: Completion) {
+        buffer(.completion(completion))
+    }
+
+    private func buffer(_ item: Pending) {
         guard policy.isEnabled else { return }
         let next = state.withLock { state -> Next in
-            state.buffer.append(entry)
+            state.buffer.append(item)
             if state.buffer.count >= policy.batchSize, !state.drainQueued {
                 state.drainQueued = true
                 state.inFlight += 1
@@ -104,6 +152,59 @@ public final class RequestJournal: Sendable {
         }
     }
 
+    // MARK: Joining a change's transaction
+
+    /// Writes `entry` (its response half still nil) on `db`, inside the open write transaction of
+    /// the change it describes, after taking along whatever is buffered. On the writer queue only
+    /// (a `TransactionParticipant.willCommit`). If the transaction then rolls back, call `rolledBack`.
+    public func insert(_ entry: RequestJournalEntry, joining db: SQLiteConnection) throws -> JoinedEntry {
+        var taken: [Pending] = []
+        let mustPrune = state.withLock { state -> Bool in
+            swap(&taken, &state.buffer)
+            state.epoch &+= 1
+            state.sincePrune += 1
+            return state.sincePrune >= policy.batchSize
+        }
+        do {
+            try Self.write(taken, into: db)
+            try Self.insert([entry], into: db)
+            let rowID = db.lastInsertRowID
+            if mustPrune {
+                try Self.prune(db, policy: policy, now: clock.now())
+                state.withLock { $0.sincePrune = 0 }
+            }
+            return JoinedEntry(rowID: rowID, taken: taken)
+        } catch {
+            giveBack(taken)
+            throw error
+        }
+    }
+
+    /// Rewrites the changed ids of a joined entry (a later transaction of the same request changed more).
+    public func updateChangedIDs(rowID: Int64, _ ids: [String], db: SQLiteConnection) throws {
+        try db.run("UPDATE request_journal SET changed_ids = ? WHERE id = ?", Self.changedIDsText(ids), rowID)
+    }
+
+    /// The transaction `joined` was written in rolled back: the buffered work it took is buffered
+    /// again (ahead of anything newer) and a drain is queued for it.
+    public func rolledBack(_ joined: JoinedEntry) {
+        giveBack(joined.taken)
+    }
+
+    private func giveBack(_ taken: [Pending]) {
+        guard !taken.isEmpty else { return }
+        let mustDrain = state.withLock { state -> Bool in
+            state.buffer.insert(contentsOf: taken, at: 0)
+            guard !state.drainQueued else { return false }
+            state.drainQueued = true
+            state.inFlight += 1
+            return true
+        }
+        if mustDrain { queueDrain(completion: nil) }
+    }
+
+    // MARK: Draining
+
     /// Writes whatever is buffered and returns once it, and every drain queued before, is committed
     /// (or failed). Blocks the caller: not for the writer queue (an `asyncWrite` completion).
     public func flush() {
@@ -123,17 +224,20 @@ public final class RequestJournal: Sendable {
         let policy = self.policy
         let clock = self.clock
         database.asyncWrite({ [self] db in
-            var batch: [RequestJournalEntry] = []
+            var batch: [Pending] = []
             batch.reserveCapacity(policy.batchSize)
-            state.withLock { state in
+            let mustPrune = state.withLock { state -> Bool in
                 swap(&batch, &state.buffer)
                 state.epoch &+= 1
                 state.drainQueued = false
                 state.taken = batch.count
+                return !batch.isEmpty || state.sincePrune > 0
             }
-            guard !batch.isEmpty else { return }
-            try Self.insert(batch, into: db)
-            try Self.prune(db, policy: policy, now: clock.now())
+            try Self.write(batch, into: db)
+            if mustPrune {
+                try Self.prune(db, policy: policy, now: clock.now())
+                state.withLock { $0.sincePrune = 0 }
+            }
         }, completion: { [self] result in
             self.state.withLock { state in
                 state.inFlight -= 1
@@ -152,6 +256,29 @@ public final class RequestJournal: Sendable {
     static let multiRowInsert = "INSERT INTO request_journal (\(columns)) VALUES "
         + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rowsPerStatement).joined(separator: ", ")
     static let singleRowInsert = "INSERT INTO request_journal (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+    static let completionUpdate = """
+        UPDATE request_journal SET status = ?, duration_ms = ?, response_bytes = ? WHERE id = ? AND request_id = ?
+        """
+
+    /// Inserts the buffered entries in order, then applies the completions (whose rows are older).
+    fileprivate static func write(_ items: [Pending], into db: SQLiteConnection) throws {
+        guard !items.isEmpty else { return }
+        var entries: [RequestJournalEntry] = []
+        entries.reserveCapacity(items.count)
+        var completions: [Completion] = []
+        for item in items {
+            switch item {
+            case .entry(let entry): entries.append(entry)
+            case .completion(let completion): completions.append(completion)
+            }
+        }
+        try insert(entries, into: db)
+        for completion in completions {
+            try db.run(completionUpdate, completion.status, completion.durationMs, completion.responseBytes,
+                       completion.rowID, completion.requestID)
+        }
+    }
 
     /// Inserts `entries` in order: 16 rows per statement, the rest one by one (both statements cached).
     static func insert(_ entries: [RequestJournalEntry], into db: SQLiteConnection) throws {
@@ -184,7 +311,12 @@ public final class RequestJournal: Sendable {
         arguments.append(entry.requestBytes)
         arguments.append(entry.responseBytes)
         arguments.append(entry.requestID)
-        arguments.append(entry.changedIDs.isEmpty ? "" : JSONWriter.string(.array(entry.changedIDs.map(JSONValue.string))))
+        arguments.append(changedIDsText(entry.changedIDs))
+    }
+
+    /// How `changed_ids` stores a list: a JSON array text, '' when empty.
+    static func changedIDsText(_ ids: [String]) -> String {
+        ids.isEmpty ? "" : JSONWriter.string(.array(ids.map(JSONValue.string)))
     }
 
     /// Keeps the newest `maxEntries` rows and none older than `maxAgeHours`.
@@ -272,8 +404,8 @@ public final class RequestJournal: Sendable {
         return RequestJournalEntry(
             time: row.string("at").flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0),
             method: row.string("method") ?? "", path: row.string("path") ?? "", query: row.string("query") ?? "",
-            status: row.int("status") ?? 0, durationMs: row.double("duration_ms") ?? 0, tenant: row.string("tenant") ?? "",
-            user: row.string("user_id"), requestBytes: row.int("request_bytes") ?? 0, responseBytes: row.int("response_bytes") ?? 0,
+            status: row.int("status"), durationMs: row.double("duration_ms"), tenant: row.string("tenant") ?? "",
+            user: row.string("user_id"), requestBytes: row.int("request_bytes") ?? 0, responseBytes: row.int("response_bytes"),
             requestID: row.string("request_id") ?? "", changedIDs: changedIDs)
     }
 }

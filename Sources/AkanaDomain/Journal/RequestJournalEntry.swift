@@ -9,22 +9,25 @@ public struct RequestJournalEntry: Sendable, Equatable {
     public var path: String
     /// The raw query string as sent, without `?` ("" when none).
     public var query: String
-    public var status: Int
+    /// nil (with `durationMs` and `responseBytes`) while only the request's committed change is
+    /// written: the response is recorded right after; after a kill -9 in between it stays nil.
+    public var status: Int?
     /// Time spent computing the response, in milliseconds (3 decimals).
-    public var durationMs: Double
+    public var durationMs: Double?
     /// The fedmemberid the `Host` header selected.
     public var tenant: String
     /// The session's UserID when the request carried a valid session cookie.
     public var user: String?
     /// Body sizes in bytes.
     public var requestBytes: Int
-    public var responseBytes: Int
+    public var responseBytes: Int?
     public var requestID: String
-    /// For a mutation answered 2xx: the ids of the objects it changed.
+    /// The ids of the objects the request changed: for a request that committed a change, those
+    /// its transactions reported (and its path's ids); for a 2xx mutation that wrote nothing, its path's ids.
     public var changedIDs: [String]
 
-    public init(time: Date, method: String, path: String, query: String, status: Int, durationMs: Double, tenant: String,
-                user: String?, requestBytes: Int, responseBytes: Int, requestID: String, changedIDs: [String] = []) {
+    public init(time: Date, method: String, path: String, query: String, status: Int?, durationMs: Double?, tenant: String,
+                user: String?, requestBytes: Int, responseBytes: Int?, requestID: String, changedIDs: [String] = []) {
         self.time = time
         self.method = method
         self.path = path

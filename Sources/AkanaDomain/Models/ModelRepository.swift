@@ -91,6 +91,7 @@ enum ModelRepository {
     // MARK: - Writes
 
     static func insertModel(_ db: SQLiteConnection, _ model: ModelObject) throws {
+        db.noteChanged(model.id)
         try db.run(
             """
             INSERT INTO models (id, tenant, name, summary, description, category, visibility, business_id, created_by, created, updated)
@@ -102,6 +103,7 @@ enum ModelRepository {
     }
 
     static func updateModel(_ db: SQLiteConnection, _ model: ModelObject) throws {
+        db.noteChanged(model.id)
         try db.run(
             "UPDATE models SET name = ?, summary = ?, description = ?, category = ?, visibility = ?, business_id = ?, updated = ? WHERE id = ?",
             model.name, model.summary, model.description, model.category, model.visibility, model.businessID, model.updated, model.id)
@@ -113,6 +115,7 @@ enum ModelRepository {
     }
 
     static func insertVersion(_ db: SQLiteConnection, _ version: ModelVersion) throws {
+        db.noteChanged(version.id)
         try db.run(
             """
             INSERT INTO model_versions (id, model_id, tenant, name, description, schema_text, state, visibility, source_version_id, created, updated)
@@ -126,6 +129,7 @@ enum ModelRepository {
 
     /// Writes the editable fields; `state` belongs to the workflow (see ModelState).
     static func updateVersion(_ db: SQLiteConnection, _ version: ModelVersion) throws {
+        db.noteChanged(version.id)
         try db.run(
             "UPDATE model_versions SET name = ?, description = ?, schema_text = ?, visibility = ?, updated = ? WHERE id = ?",
             version.name, version.description, version.schema, version.visibility, version.updated, version.id)
@@ -158,13 +162,16 @@ enum ModelRepository {
 
     /// Removes a version, its tags and references, and its workflow object with its history.
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
+        db.noteChanged(id)
         try db.run("DELETE FROM workflow_objects WHERE object_id = ?", id)
         try db.run("DELETE FROM model_versions WHERE id = ?", id)
     }
 
     /// Removes the model with every version (deleted-state ones too) and their workflow objects.
     static func deleteModel(_ db: SQLiteConnection, id: String) throws {
+        db.noteChanged(id)
         for versionID in try allVersionIDs(db, modelID: id) {
+            db.noteChanged(versionID)
             try db.run("DELETE FROM workflow_objects WHERE object_id = ?", versionID)
         }
         try db.run("DELETE FROM models WHERE id = ?", id)

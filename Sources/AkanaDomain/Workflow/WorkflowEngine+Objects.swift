@@ -278,6 +278,7 @@ extension WorkflowEngine {
 
         try run(action.preFunctions + result.preFunctions, status: previousStatus)
         if changesStep, let previousStep { try run(previousStep.postFunctions, status: previousStatus) }
+        db.noteChanged(object.objectID)
         if previousStep == nil {
             try db.run(
                 "INSERT INTO workflow_objects (object_id, tenant, object_type, definition_id, step_id, status, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,39 @@
+/// Work that joins the write transactions a piece of code starts, e.g. a record of the request
+/// that caused them: bound with `DatabasePool.withParticipant`, it runs inside every `write`
+/// transaction of that pool started while it is bound (not `asyncWrite`, which nobody waits for,
+/// nor `writeWithoutTransaction`), on the writer connection, after the body, just before COMMIT.
+///
+/// - `willCommit` may write with the connection it is given (and only with it); if it throws, the
+///   transaction rolls back and the write fails with that error.
+/// - Then exactly one of `didCommit` (COMMIT succeeded) or `didRollBack` (the transaction was rolled
+///   back after `willCommit` ran) is called, on the writer queue; neither may use the pool.
+/// - While a participant's transaction runs, the body sees it as `SQLiteConnection.participant`, so
+///   code deep inside a write can tell it things without knowing what it is.
+public protocol TransactionParticipant: AnyObject, Sendable {
+    func willCommit(_ connection: SQLiteConnection) throws
+    func didCommit()
+    func didRollBack()
+}
+
+/// A participant bound to one pool (task-local, so it follows the code that bound it and nothing else).
+struct ParticipantBinding: Sendable {
+    @TaskLocal static var current: ParticipantBinding?
+
+    let pool: ObjectIdentifier
+    let participant: any TransactionParticipant
+}
+
+extension DatabasePool {
+    /// Runs `body` with `participant` joining every write transaction of this pool that `body`
+    /// starts (directly or through any code it calls on the same task or thread). Bindings nest:
+    /// the innermost wins.
+    public func withParticipant<T>(_ participant: any TransactionParticipant, _ body: () throws -> T) rethrows -> T {
+        try ParticipantBinding.$current.withValue(ParticipantBinding(pool: ObjectIdentifier(self), participant: participant), operation: body)
+    }
+
+    /// The participant bound for this pool on the calling task or thread, if any.
+    var boundParticipant: (any TransactionParticipant)? {
+        guard let binding = ParticipantBinding.current, binding.pool == ObjectIdentifier(self) else { return nil }
+        return binding.participant
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import SQLiteStore
+
+/// `DatabasePool.withParticipant`: work that joins the write transactions of the code that bound it.
+@Suite struct TransactionParticipantTests {
+    /// Writes its own row in each transaction it joins and logs what it was told.
+    final class RecordingParticipant: TransactionParticipant {
+        let events = Mutex<[String]>([])
+        let failing: Bool
+
+        init(failing: Bool = false) { self.failing = failing }
+
+        func willCommit(_ connection: SQLiteConnection) throws {
+            events.withLock { $0.append("willCommit") }
+            #expect(connection.participant === self)  // the body sees it too
+            try connection.run("INSERT INTO log (what) VALUES ('participant')")
+            if failing { throw TestFailure(id: 7) }
+        }
+
+        func didCommit() { events.withLock { $0.append("didCommit") } }
+        func didRollBack() { events.withLock { $0.append("didRollBack") } }
+
+        var log: [String] { events.withLock { $0 } }
+    }
+
+    func rows(_ pool: DatabasePool) throws -> [String] {
+        try pool.read { try $0.query("SELECT what FROM log ORDER BY rowid").compactMap { $0.string("what") } }
+    }
+
+    func prepare(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { try $0.execute("CREATE TABLE log (what TEXT NOT NULL)") }
+    }
+
+    @Test func joinsEveryWriteOfTheBoundCodeAndCommitsWithIt() throws {
+        try withPool { pool, _ in
+            try prepare(pool)
+            let participant = RecordingParticipant()
+            try pool.withParticipant(participant) {
+                try pool.write { db in
+                    #expect(db.participant === participant)
+                    try db.run("INSERT INTO log (what) VALUES ('body 1')")
+                }
+                try pool.write { try $0.run("INSERT INTO log (what) VALUES ('body 2')") }
+            }
+            #expect(try rows(pool) == ["body 1", "participant", "body 2", "participant"])
+            #expect(participant.log == ["willCommit", "didCommit", "willCommit", "didCommit"])
+            // Unbound again: later writes run alone, and the connection forgets it.
+            try pool.write { db in
+                #expect(db.participant == nil)
+                try db.run("INSERT INTO log (what) VALUES ('alone')")
+            }
+            #expect(participant.log.count == 4)
+        }
+    }
+
+    @Test func aFailingParticipantRollsTheWholeWriteBack() throws {
+        try withPool { pool, _ in
+            try prepare(pool)
+            let participant = RecordingParticipant(failing: true)
+            #expect(throws: TestFailure(id: 7)) {
+                try pool.withParticipant(participant) {
+                    try pool.write { try $0.run("INSERT INTO log (what) VALUES ('body')") }
+                }
+            }
+            #expect(try rows(pool).isEmpty)
+            #expect(participant.log == ["willCommit", "didRollBack"])
+        }
+    }
+
+    @Test func aRollbackAfterItJoinedIsReported() throws {
+        try withPool { pool, _ in
+            try prepare(pool)
+            pool.setBeforeCommit { _ in throw TestFailure(id: 9) }  // runs after the participant
+            let participant = RecordingParticipant()
+            #expect(throws: TestFailure(id: 9)) {
+                try pool.withParticipant(participant) {
+                    try pool.write { try $0.run("INSERT INTO log (what) VALUES ('body')") }
+                }
+            }
+            pool.setBeforeCommit(nil)
+            #expect(try rows(pool).isEmpty)
+            #expect(participant.log == ["willCommit", "didRollBack"])
+        }
+    }
+
+    @Test func aBodyThatThrowsNeverReachesIt() throws {
+        try withPool { pool, _ in
+            try prepare(pool)
+            let participant = RecordingParticipant()
+            #expect(throws: TestFailure.self) {
+                try pool.withParticipant(participant) {
+                    try pool.write { _ in throw TestFailure() }
+                }
+            }
+            #expect(participant.log.isEmpty)
+        }
+    }
+
+    @Test func otherPoolsAsyncWritesAndOtherThreadsAreNotJoined() throws {
+        try withPool { pool, directory in
+            try prepare(pool)
+            let other = try DatabasePool(path: directory + "/other.sqlite")
+            defer { try? other.close() }
+            try prepare(other)
+            let participant = RecordingParticipant()
+            try pool.withParticipant(participant) {
+                try other.write { try $0.run("INSERT INTO log (what) VALUES ('other pool')") }
+                let done = DispatchSemaphore(value: 0)
+                pool.asyncWrite({ try $0.run("INSERT INTO log (what) VALUES ('async')") }, completion: { _ in done.signal() })
+                done.wait()
+                let thread = DispatchSemaphore(value: 0)
+                Thread.detachNewThread {
+                    try? pool.write { try $0.run("INSERT INTO log (what) VALUES ('thread')") }
+                    thread.signal()
+                }
+                thread.wait()
+            }
+            #expect(participant.log.isEmpty)
+            #expect(try rows(pool) == ["async", "thread"])
+            #expect(try rows(other) == ["other pool"])
+        }
+    }
+}
