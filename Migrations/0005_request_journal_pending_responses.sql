@@ -3,10 +3,17 @@
 -- response_bytes are filled in right after the response is computed (in a batch, within 200 ms).
 -- They become nullable: NULL there means the change committed but the daemon stopped (kill -9)
 -- before the response was recorded. SQLite cannot drop a NOT NULL constraint in place, so the table
--- is rebuilt with the same rows and ids (and its AUTOINCREMENT counter, kept in sqlite_sequence).
+-- is rebuilt with the same rows and ids.
+--
+-- Every write transaction now carries a journal row, so the table is also made cheaper to append
+-- to: each page an insert touches is one more page written to the WAL by every mutation. The id is
+-- a plain rowid (AUTOINCREMENT updated sqlite_sequence, one more page per insert; ids may now be
+-- reused after the newest rows are deleted, which only DELETE /_emulator/requests does), and the
+-- index on `at` is gone (one more page per insert): since= filters scan newest-first and stop at
+-- the limit, and age pruning removes expired rows from the oldest end, in id order.
 -- Never edit this file once released: add 0006_*.sql instead.
 CREATE TABLE request_journal_new (
-    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id             INTEGER PRIMARY KEY,
     -- The emulator clock when the request arrived: 2026-01-01T12:34:56.789Z (fixed width, so text
     -- order is time order).
     at             TEXT NOT NULL,
@@ -38,15 +45,5 @@ SELECT id, at, method, path, query, status, duration_ms, tenant, user_id, reques
        response_bytes, request_id, changed_ids
 FROM request_journal;
 
--- Keep the id counter where it was (ids are never reused, even after pruning or a DELETE).
-UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'request_journal'), 0))
-WHERE name = 'request_journal_new';
-INSERT INTO sqlite_sequence (name, seq)
-SELECT 'request_journal_new', seq FROM sqlite_sequence
-WHERE name = 'request_journal' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'request_journal_new');
-
 DROP TABLE request_journal;
 ALTER TABLE request_journal_new RENAME TO request_journal;
-
--- since= filters, the age pruning and the newest-first order (at, then id).
-CREATE INDEX request_journal_at ON request_journal (at);

@@ -6,6 +6,11 @@ import Testing
     @Test func formatsLikeThePlatform() {
         #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 1_522_179_601)) == "2018-03-27T19:40:01Z")
         #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 0.999)) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 253_402_300_799)) == "9999-12-31T23:59:59Z")
+        #expect(Timestamp.iso8601Milliseconds(Date(timeIntervalSince1970: 1_522_179_601.2345)) == "2018-03-27T19:40:01.235Z")
+        #expect(Timestamp.iso8601Milliseconds(Date(timeIntervalSince1970: 0.9996)) == "1970-01-01T00:00:01.000Z")
+        #expect(Timestamp.iso8601Milliseconds(Date(timeIntervalSince1970: -0.25)) == "1969-12-31T23:59:59.750Z")
     }
 
     @Test func parsesWhatItFormatsAndFractions() throws {

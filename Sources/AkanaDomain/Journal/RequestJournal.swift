@@ -73,8 +73,11 @@ public final class RequestJournal: Sendable {
 
     private struct State {
         var buffer: [Pending] = []
-        /// Incremented whenever the buffer is taken, so a timer armed for an earlier buffer does nothing.
-        var epoch: UInt64 = 0
+        /// A flush timer is pending. At most one is: it drains whatever the buffer holds when it fires,
+        /// which is never older than `flushDelay` (anything buffered since it was armed is younger).
+        /// Re-arming per buffered item would cost a timer per mutation, whose joining transaction
+        /// empties the buffer each time.
+        var timerArmed = false
         /// A size- or timer-triggered drain is queued and has not taken the buffer yet.
         var drainQueued = false
         /// Drains queued and not finished (committed or failed).
@@ -90,7 +93,7 @@ public final class RequestJournal: Sendable {
     private enum Next {
         case nothing
         case drain
-        case armTimer(UInt64)
+        case armTimer
     }
 
     public let database: DatabasePool
@@ -134,15 +137,18 @@ public final class RequestJournal: Sendable {
                 state.inFlight += 1
                 return .drain
             }
-            return state.buffer.count == 1 ? .armTimer(state.epoch) : .nothing
+            guard !state.timerArmed else { return .nothing }
+            state.timerArmed = true
+            return .armTimer
         }
         switch next {
         case .nothing: break
         case .drain: queueDrain(completion: nil)
-        case .armTimer(let epoch):
+        case .armTimer:
             timerQueue.asyncAfter(deadline: .now() + policy.flushDelay) { [self] in
                 let due = state.withLock { state -> Bool in
-                    guard state.epoch == epoch, !state.buffer.isEmpty, !state.drainQueued else { return false }
+                    state.timerArmed = false
+                    guard !state.buffer.isEmpty, !state.drainQueued else { return false }
                     state.drainQueued = true
                     state.inFlight += 1
                     return true
@@ -161,7 +167,6 @@ public final class RequestJournal: Sendable {
         var taken: [Pending] = []
         let mustPrune = state.withLock { state -> Bool in
             swap(&taken, &state.buffer)
-            state.epoch &+= 1
             state.sincePrune += 1
             return state.sincePrune >= policy.batchSize
         }
@@ -228,7 +233,6 @@ public final class RequestJournal: Sendable {
             batch.reserveCapacity(policy.batchSize)
             let mustPrune = state.withLock { state -> Bool in
                 swap(&batch, &state.buffer)
-                state.epoch &+= 1
                 state.drainQueued = false
                 state.taken = batch.count
                 return !batch.isEmpty || state.sincePrune > 0
@@ -319,11 +323,17 @@ public final class RequestJournal: Sendable {
         ids.isEmpty ? "" : JSONWriter.string(.array(ids.map(JSONValue.string)))
     }
 
-    /// Keeps the newest `maxEntries` rows and none older than `maxAgeHours`.
+    /// Keeps the newest `maxEntries` rows, and removes rows older than `maxAgeHours` from the oldest
+    /// end (in id order, up to the first row that is not expired: with a virtual clock moved back, a
+    /// newer row ahead keeps older ones behind it until it expires too). Both use only the primary
+    /// key, and cost one row each when there is nothing to remove.
     static func prune(_ db: SQLiteConnection, policy: Policy, now: Date) throws {
         try db.run("DELETE FROM request_journal WHERE id <= (SELECT MAX(id) FROM request_journal) - ?", policy.maxEntries)
         let cutoff = now.addingTimeInterval(-Double(policy.maxAgeHours) * 3600)
-        try db.run("DELETE FROM request_journal WHERE at < ?", RequestJournalEntry.timestamp(cutoff))
+        try db.run("""
+            DELETE FROM request_journal WHERE id < coalesce(
+                (SELECT id FROM request_journal WHERE at >= ? ORDER BY id LIMIT 1), (SELECT MAX(id) + 1 FROM request_journal))
+            """, RequestJournalEntry.timestamp(cutoff))
     }
 
     // MARK: Reading
@@ -375,7 +385,6 @@ public final class RequestJournal: Sendable {
         try database.write { db in
             state.withLock { state in
                 state.buffer.removeAll(keepingCapacity: true)
-                state.epoch &+= 1
             }
             try db.run("DELETE FROM request_journal")
         }

@@ -42,37 +42,9 @@ public struct RequestJournalEntry: Sendable, Equatable {
         self.changedIDs = changedIDs
     }
 
-    /// `2026-01-01T12:34:56.789Z`: UTC, always 24 characters, so text order is time order. Rounded to
-    /// the nearest millisecond, so `Timestamp.parse` of the text gives back the same text.
+    /// `2026-01-01T12:34:56.789Z` (`Timestamp.iso8601Milliseconds`): fixed width, so text order is time order.
     public static func timestamp(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var seconds = time_t(milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000)
-        let fraction = Int(milliseconds - Int64(seconds) * 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        var bytes = [UInt8](repeating: 0, count: 24)
-        func put(_ value: Int, at offset: Int, digits: Int) {
-            var value = value
-            for index in stride(from: offset + digits - 1, through: offset, by: -1) {
-                bytes[index] = UInt8(48 + value % 10)
-                value /= 10
-            }
-        }
-        put(Int(parts.tm_year) + 1900, at: 0, digits: 4)
-        bytes[4] = 45
-        put(Int(parts.tm_mon) + 1, at: 5, digits: 2)
-        bytes[7] = 45
-        put(Int(parts.tm_mday), at: 8, digits: 2)
-        bytes[10] = 84
-        put(Int(parts.tm_hour), at: 11, digits: 2)
-        bytes[13] = 58
-        put(Int(parts.tm_min), at: 14, digits: 2)
-        bytes[16] = 58
-        put(Int(parts.tm_sec), at: 17, digits: 2)
-        bytes[19] = 46
-        put(fraction, at: 20, digits: 3)
-        bytes[23] = 90
-        return String(decoding: bytes, as: UTF8.self)
+        Timestamp.iso8601Milliseconds(date)
     }
 }
 
