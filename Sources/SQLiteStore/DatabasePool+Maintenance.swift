@@ -67,8 +67,10 @@ extension DatabasePool {
     /// one, never a mix, and any failure leaves the current state untouched. `verify` runs first,
     /// inside the transaction, with the source attached as schema `source` (e.g. to compare schema
     /// versions). Foreign keys are checked at commit. Table names come from the schema itself, never
-    /// from callers.
-    public func replaceContents(from sourcePath: String, verify: (SQLiteConnection) throws -> Void = { _ in }) throws {
+    /// from callers. Tables named in `keeping` keep their current rows (e.g. a log of what happened,
+    /// which a restore should not rewind); they must not be referenced by foreign keys of replaced tables.
+    public func replaceContents(from sourcePath: String, keeping: Set<String> = [],
+                                verify: (SQLiteConnection) throws -> Void = { _ in }) throws {
         guard FileManager.default.fileExists(atPath: sourcePath) else {
             throw DatabaseError(resultCode: SQLITE_CANTOPEN, message: "\(sourcePath) does not exist")
         }
@@ -80,17 +82,24 @@ extension DatabasePool {
                 try verify(db)
                 let tables = try db.query("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
                     .compactMap { $0.string("name") }
+                    .filter { !keeping.contains($0) }
                 let sourceTables = Set(try db.query("SELECT name FROM source.sqlite_master WHERE type = 'table'").compactMap { $0.string("name") })
                 if let missing = tables.first(where: { !sourceTables.contains($0) }) {
                     throw DatabaseError(resultCode: SQLITE_SCHEMA, message: "\(sourcePath) has no table \(missing); it was made with another schema")
                 }
                 // Empty everything first, then copy: a cascading delete must never remove rows already copied.
-                let all = (tables + (sourceTables.contains("sqlite_sequence") ? ["sqlite_sequence"] : []))
-                    .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+                let all = tables.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
                 for quoted in all { try db.execute("DELETE FROM main.\(quoted)") }
                 // `WHERE true` keeps SQLite off its transfer optimisation, which skips deferred foreign-key
                 // bookkeeping (a child copied before its parent would then fail at COMMIT).
                 for quoted in all { try db.execute("INSERT INTO main.\(quoted) SELECT * FROM source.\(quoted) WHERE true") }
+                // AUTOINCREMENT counters follow their tables: replaced ones from the source, kept ones as they are.
+                if sourceTables.contains("sqlite_sequence"), try db.queryFirst("SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_sequence'") != nil {
+                    for table in tables {
+                        try db.run("DELETE FROM main.sqlite_sequence WHERE name = ?", table)
+                        try db.run("INSERT INTO main.sqlite_sequence SELECT * FROM source.sqlite_sequence WHERE name = ?", table)
+                    }
+                }
             }
         }
     }

@@ -34,6 +34,13 @@ import Testing
         #expect(try appCount() == 1)
         #expect(try app.send(.get, "/api/apps/\(kept)", headers: ["Cookie": admin.cookieHeader]).status == .ok)
         #expect(try app.send(.get, "/api/apps/\(extra)", headers: ["Cookie": admin.cookieHeader]).status == .notFound)
+        // The request journal is not rewound: the requests made after the snapshot are still there,
+        // with the restore itself.
+        let journal = try app.send(.get, "/_emulator/requests?limit=5").json()["Request"]?.arrayValue ?? []
+        #expect(journal.prefix(5).map { "\($0["method"]?.stringValue ?? "") \($0["path"]?.stringValue ?? "")" } == [
+            "GET /api/apps/\(extra)", "GET /api/apps/\(kept)", "POST /_emulator/snapshots/before-test/restore",
+            "DELETE /api/apps/\(kept)", "POST /api/apps",
+        ])
         // The session taken before the snapshot still works; the list shows the snapshot.
         let list = try app.send(.get, "/_emulator/snapshots").json()
         #expect(list["Snapshot"]?.arrayValue?.first?["name"] == .string("before-test"))

@@ -255,6 +255,9 @@ public final class RequestJournal: Sendable {
 
     // MARK: Storage
 
+    /// The table the journal keeps its rows in.
+    public static let table = "request_journal"
+
     static let columns = "at, method, path, query, status, duration_ms, tenant, user_id, request_bytes, response_bytes, request_id, changed_ids"
     static let rowsPerStatement = 16
     static let multiRowInsert = "INSERT INTO request_journal (\(columns)) VALUES "
