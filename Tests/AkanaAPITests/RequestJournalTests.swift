@@ -375,6 +375,45 @@ import Testing
         app.pool.setBeforeCommit(nil)
     }
 
+    /// A read of the journal waits for a change's transaction that took buffered entries along
+    /// and has not committed yet: otherwise an earlier request could be missing from the answer.
+    @Test func aReadWaitsForAJoinedTransactionStillRunning() throws {
+        let app = try TestApp()
+        let journal = RequestJournal(database: app.pool, clock: app.clock, policy: Self.manualFlush)
+        journal.record(RequestJournalEntry(time: app.clock.now(), method: "GET", path: "/answered-earlier", query: "", status: 200,
+                                           durationMs: 0.5, tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0,
+                                           requestID: ""))
+        // The before-commit hook runs after the participant took the buffer: hold the commit there.
+        let joined = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        app.pool.setBeforeCommit { _ in
+            joined.signal()
+            release.wait()
+        }
+        let request = try HTTPRequest(method: .post, target: "/change", id: "1-1")
+        let participant = JournaledRequest(journal: journal, request: request, tenant: "acmepaymentscorp", arrived: app.clock.now())
+        let writer = DispatchGroup()
+        let pool = app.pool
+        DispatchQueue.global().async(group: writer) {
+            try? pool.withParticipant(participant) {
+                try pool.write { try $0.run("INSERT INTO emulator_state (key, value) VALUES ('held', 'x')") }
+            }
+        }
+        joined.wait()
+        app.pool.setBeforeCommit(nil)
+        let read = Mutex<[String]?>(nil)
+        let reader = DispatchGroup()
+        DispatchQueue.global().async(group: reader) {
+            let paths = (try? journal.entries(matching: RequestJournalFilter()))?.map(\.path)
+            read.withLock { $0 = paths }
+        }
+        #expect(reader.wait(timeout: .now() + 0.3) == .timedOut)  // waiting for the commit
+        release.signal()
+        writer.wait()
+        reader.wait()
+        #expect(read.withLock { $0 } == ["/change", "/answered-earlier"])
+    }
+
     struct TestFailure: Error {}
 
     @Test func manyThreadsRecordingAtOnceLoseNothing() throws {

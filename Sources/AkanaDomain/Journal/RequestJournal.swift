@@ -80,8 +80,6 @@ public final class RequestJournal: Sendable {
         var timerArmed = false
         /// A size- or timer-triggered drain is queued and has not taken the buffer yet.
         var drainQueued = false
-        /// Drains queued and not finished (committed or failed).
-        var inFlight = 0
         /// Items the running drain took (read by its completion when the write failed).
         var taken = 0
         /// Items lost to failed writes since start.
@@ -134,7 +132,6 @@ public final class RequestJournal: Sendable {
             state.buffer.append(item)
             if state.buffer.count >= policy.batchSize, !state.drainQueued {
                 state.drainQueued = true
-                state.inFlight += 1
                 return .drain
             }
             guard !state.timerArmed else { return .nothing }
@@ -150,7 +147,6 @@ public final class RequestJournal: Sendable {
                     state.timerArmed = false
                     guard !state.buffer.isEmpty, !state.drainQueued else { return false }
                     state.drainQueued = true
-                    state.inFlight += 1
                     return true
                 }
                 if due { queueDrain(completion: nil) }
@@ -202,7 +198,6 @@ public final class RequestJournal: Sendable {
             state.buffer.insert(contentsOf: taken, at: 0)
             guard !state.drainQueued else { return false }
             state.drainQueued = true
-            state.inFlight += 1
             return true
         }
         if mustDrain { queueDrain(completion: nil) }
@@ -210,21 +205,18 @@ public final class RequestJournal: Sendable {
 
     // MARK: Draining
 
-    /// Writes whatever is buffered and returns once it, and every drain queued before, is committed
-    /// (or failed). Blocks the caller: not for the writer queue (an `asyncWrite` completion).
+    /// Writes whatever is buffered and returns once it, and every write queued before (drains, and
+    /// a change's transaction that took the buffer along and has not committed yet), is committed
+    /// (or failed). Always one trip through the writer queue, which is what orders it after such a
+    /// transaction. Blocks the caller: not for the writer queue (an `asyncWrite` completion).
     public func flush() {
-        let mustWait = state.withLock { state -> Bool in
-            guard !state.buffer.isEmpty || state.inFlight > 0 else { return false }
-            state.inFlight += 1
-            return true
-        }
-        guard mustWait else { return }
+        guard policy.isEnabled else { return }
         let done = DispatchSemaphore(value: 0)
         queueDrain { done.signal() }
         done.wait()
     }
 
-    /// Queues a drain on the writer queue (the caller counted it in `inFlight`).
+    /// Queues a drain on the writer queue.
     private func queueDrain(completion: (@Sendable () -> Void)?) {
         let policy = self.policy
         let clock = self.clock
@@ -244,7 +236,6 @@ public final class RequestJournal: Sendable {
             }
         }, completion: { [self] result in
             self.state.withLock { state in
-                state.inFlight -= 1
                 if case .failure = result { state.dropped += state.taken }  // 0 when the body never ran
                 state.taken = 0
             }
