@@ -1,3 +1,4 @@
+import AkanaDomain
 import Foundation
 import Logging
 import Synchronization
@@ -17,8 +18,8 @@ struct StandardErrorLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
+        let level = event.level, message = event.message, explicit = event.metadata
         let second = Int(Date().timeIntervalSince1970)
         let stamp = Self.clock.withLock { cached -> String in
             if cached.second != second {
@@ -42,10 +43,6 @@ struct StandardErrorLogHandler: LogHandler {
     }
 
     private static func format(_ second: Int) -> String {
-        var seconds = time_t(second)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        Timestamp.iso8601(Date(timeIntervalSince1970: Double(second)))
     }
 }
