@@ -269,6 +269,13 @@ import Testing
         #expect(try app.send(.get, "/api/models/\(limitedID)", headers: ["Cookie": jane.cookieHeader]).status == .notFound)
         #expect(try getVersion(limitedVersion, as: jane).status == .notFound)
         #expect(try action(limitedVersion, "model.action.submit.approval", as: jane).status == .notFound)
+        // The generic workflow routes hide it the same way; its designer still sees its actions.
+        #expect(try app.send(.get, "/api/workflow/objects/\(limitedVersion)/actions", headers: ["Cookie": jane.cookieHeader]).status == .notFound)
+        #expect(try app.send(.post, "/api/workflow/objects/\(limitedVersion)/actions", headers: TestApp.headers(jane, ["Accept": "text/plain", "Content-Type": "application/json"]),
+                             body: #"{"ActionName":"model.action.submit.approval"}"#).status == .notFound)
+        let designerActions = try app.send(.get, "/api/workflow/objects/\(limitedVersion)/actions", headers: ["Cookie": designer.cookieHeader])
+        #expect(designerActions.status == .ok)
+        #expect(try designerActions.json()["Action"]?.arrayValue?.isEmpty == false)
         #expect(try app.send(.get, "/api/models/\(limitedID)", headers: ["Cookie": approver.cookieHeader]).status == .ok)
         // A Limited version of a Public model is left out of what a plain user sees.
         let v2 = try app.send(.post, "/api/models/\(modelID)/versions", headers: json(designer), body: #"{"VersionName":"v2","Visibility":"Limited"}"#)

@@ -83,13 +83,19 @@ enum WorkflowRoutes {
     }
 
     /// The caller as the engine sees them: their roles, plus the roles the object gives them (team
-    /// membership of an app version). 404 when the object is not one they can see.
+    /// membership of an app version). 404 when the object is not one they can see (another
+    /// tenant's, an app version or a model version hidden from them).
     static func caller(for objectID: String, _ caller: CallerContext, environment: APIEnvironment) throws -> WorkflowCaller {
         guard let state = try environment.workflow.state(objectID: objectID), state.tenant == caller.tenant.fedmemberid else {
             throw APIError.notFound("Workflow object \(objectID) was not found.")
         }
         if state.objectType == WorkflowEngine.appVersionObjectType {
             return WorkflowCaller(userID: caller.session.userID, roles: try environment.apps.workflowRoles(versionID: objectID, caller: caller.session))
+        }
+        if state.objectType == ModelService.objectType,
+           let modelCaller = try ModelService(database: environment.database, clock: environment.clock, workflow: environment.workflow,
+                                              ids: environment.ids).workflowCaller(objectID: objectID, caller: caller.session) {
+            return modelCaller
         }
         return WorkflowCaller(userID: caller.session.userID, roles: caller.session.roles)
     }

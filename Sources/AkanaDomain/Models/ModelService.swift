@@ -239,6 +239,18 @@ public final class ModelService: Sendable {
         }
     }
 
+    /// The caller as the workflow sees them on `objectID` when it is a model version (for the
+    /// generic `/api/workflow/objects/{ObjectID}/actions`): 404 when they cannot see that version,
+    /// as on every other model route; nil when no model version has that id (a workflow object of
+    /// type `model` made with `POST /_emulator/objects`).
+    public func workflowCaller(objectID: String, caller: AuthenticatedSession) throws -> WorkflowCaller? {
+        try database.read { db in
+            guard try ModelRepository.version(db, id: objectID) != nil else { return nil }
+            _ = try self.visibleVersion(db, id: objectID, caller: caller)
+            return self.workflowCaller(caller)
+        }
+    }
+
     // MARK: - Helpers
 
     private func stamp() -> String { Timestamp.iso8601(clock.now()) }
