@@ -22,10 +22,12 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // OpenSSL's libcrypto, linked from the system (Debian: libssl-dev): PBKDF2, HMAC-SHA256, RAND_bytes.
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
+        // Linux's epoll, eventfd and accept4 declarations (the C library; nothing to install).
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         // A generic SQLite layer: connections, cached statements, writer queue + reader pool, migrator.
         .target(name: "SQLiteStore", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         // A generic HTTP/1.1 server on non-blocking sockets and Dispatch-hosted epoll loops.
-        .target(name: "DispatchHTTP", dependencies: [.product(name: "Logging", package: "swift-log")],
+        .target(name: "DispatchHTTP", dependencies: ["CEpoll", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
         // The Akana domain: resources, repositories, the schema (Migrations/ embedded at build time).
         .target(name: "AkanaDomain", dependencies: ["SQLiteStore", "CCrypto"], swiftSettings: swiftSettings,
