@@ -8,7 +8,8 @@
 -- Every write transaction now carries a journal row, so the table is also made cheaper to append
 -- to: each page an insert touches is one more page written to the WAL by every mutation. The id is
 -- a plain rowid (AUTOINCREMENT updated sqlite_sequence, one more page per insert; ids may now be
--- reused after the newest rows are deleted, which only DELETE /_emulator/requests does), and the
+-- reused once the table is empty, after DELETE /_emulator/requests or an age pruning that removed
+-- every row, so later updates of a row also check its request_id), and the
 -- index on `at` is gone (one more page per insert): since= filters scan newest-first and stop at
 -- the limit, and age pruning removes expired rows from the oldest end, in id order.
 -- Never edit this file once released: add 0006_*.sql instead.

@@ -23,6 +23,12 @@ public enum Timestamp {
         var seconds = seconds
         var parts = tm()
         gmtime_r(&seconds, &parts)
+        let year = Int(parts.tm_year) + 1900
+        guard (0...9999).contains(year) else {  // a clock moved past year 9999: as many digits as it takes
+            let fraction = milliseconds.map { ms in "." + String(1000 + ms).dropFirst() } ?? ""
+            return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", year, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                          Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec)) + fraction + "Z"
+        }
         var bytes = [UInt8](repeating: 0, count: milliseconds == nil ? 20 : 24)
         func put(_ value: Int, at offset: Int, digits: Int) {
             var value = value
@@ -31,7 +37,7 @@ public enum Timestamp {
                 value /= 10
             }
         }
-        put(Int(parts.tm_year) + 1900, at: 0, digits: 4)
+        put(year, at: 0, digits: 4)
         bytes[4] = UInt8(ascii: "-")
         put(Int(parts.tm_mon) + 1, at: 5, digits: 2)
         bytes[7] = UInt8(ascii: "-")

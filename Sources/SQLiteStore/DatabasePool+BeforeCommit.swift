@@ -17,31 +17,12 @@ final class BeforeCommitHook: @unchecked Sendable {
         lock.withLock { self.hook = hook }
     }
 
-    /// Runs `body` in an IMMEDIATE transaction on `connection`, then (when the body left the
-    /// transaction open) `participant.willCommit` and the hook, then COMMIT; tells the participant
-    /// whether its work committed.
+    /// Runs `body` in an IMMEDIATE transaction on `connection` joined by `participant`, with the
+    /// hook just before COMMIT (see `SQLiteConnection.transaction(joining:beforeCommit:_:)`).
     func transaction<T>(_ connection: SQLiteConnection, participant: (any TransactionParticipant)?,
                         _ body: (SQLiteConnection) throws -> T) throws -> T {
-        connection.participant = participant
-        defer { connection.participant = nil }
-        var joined = false
-        do {
-            let result = try connection.inTransaction(.immediate) {
-                let result = try body(connection)
-                guard connection.isInTransaction else { return result }
-                if let participant {
-                    joined = true
-                    try participant.willCommit(connection)
-                }
-                if let hook = lock.withLock({ self.hook }) { try hook(connection) }
-                return result
-            }
-            if joined { participant?.didCommit() }
-            return result
-        } catch {
-            if joined { participant?.didRollBack() }
-            throw error
-        }
+        let hook = lock.withLock { self.hook }
+        return try connection.transaction(joining: participant, beforeCommit: hook, body)
     }
 }
 

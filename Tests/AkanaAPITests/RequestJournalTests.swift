@@ -193,6 +193,17 @@ import Testing
         #expect(try app.pool.read { try $0.queryFirst("SELECT COUNT(*) AS n FROM request_journal WHERE status IS NULL")?.int("n") } == 0)
     }
 
+    /// A snapshot restore changes everything in one transaction: its entry is written by it too.
+    @Test func aRestoresEntryCommitsWithTheRestore() throws {
+        let app = try TestApp(journal: Self.manualFlush)
+        #expect(try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"s"}"#).status == .created)
+        #expect(try app.send(.post, "/_emulator/snapshots/s/restore").status == .ok)
+        let paths = try app.pool.read { db in
+            try db.query("SELECT path, status FROM request_journal ORDER BY id").map { "\($0.string("path") ?? "") \($0.int("status").map(String.init) ?? "NULL")" }
+        }
+        #expect(paths == ["/_emulator/snapshots 201", "/_emulator/snapshots/s/restore NULL"])
+    }
+
     /// An entry whose response was never recorded (the daemon was killed between the commit and
     /// the drain) reads back with a null status, duration and response size.
     @Test func anEntryWithoutItsResponseHalfReadsBackWithNulls() throws {
@@ -412,6 +423,50 @@ import Testing
         writer.wait()
         reader.wait()
         #expect(read.withLock { $0 } == ["/change", "/answered-earlier"])
+    }
+
+    /// Ids reported by a transaction that rolled back are not the request's: only what committed is.
+    @Test func idsOfARolledBackTransactionAreForgotten() throws {
+        let app = try TestApp()
+        let journal = RequestJournal(database: app.pool, clock: app.clock, policy: Self.manualFlush)
+        let request = try HTTPRequest(method: .post, target: "/two-writes", id: "1-7")
+        let participant = JournaledRequest(journal: journal, request: request, tenant: "acmepaymentscorp", arrived: app.clock.now())
+        try app.pool.withParticipant(participant) {
+            #expect(throws: TestFailure.self) {
+                try app.pool.write { db in
+                    participant.recordChanged("failed.acme")
+                    throw TestFailure()
+                }
+            }
+            try app.pool.write { _ in participant.recordChanged("committed.acme") }
+            try app.pool.write { _ in participant.recordChanged("later.acme") }
+        }
+        let stored = try app.pool.read { try $0.queryFirst("SELECT changed_ids FROM request_journal WHERE request_id = '1-7'")?.string("changed_ids") }
+        #expect(stored == #"["committed.acme","later.acme"]"#)
+    }
+
+    /// A drain whose BEGIN fails (another process holds the write lock past the busy timeout)
+    /// leaves its entries buffered, and the next full batch drains them all.
+    @Test func aDrainThatCannotBeginDoesNotStallTheJournal() throws {
+        let app = try TestApp()
+        let pool = try DatabasePool(path: app.pool.path, configuration: DatabaseConfiguration(readerCount: 1, busyTimeout: 0.05))
+        defer { try? pool.close() }
+        var policy = Self.manualFlush
+        policy.batchSize = 2
+        let errors = Mutex(0)
+        let journal = RequestJournal(database: pool, clock: app.clock, policy: policy, onError: { _ in errors.withLock { $0 += 1 } })
+        func entry(_ path: String) -> RequestJournalEntry {
+            RequestJournalEntry(time: app.clock.now(), method: "GET", path: path, query: "", status: 200, durationMs: 0.5,
+                                tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0, requestID: "")
+        }
+        try app.pool.writeWithoutTransaction { try $0.execute("BEGIN IMMEDIATE") }  // held by another connection
+        journal.record(entry("/while-locked-1"))
+        journal.record(entry("/while-locked-2"))  // a full batch: its drain fails with SQLITE_BUSY
+        #expect(try waitFor { errors.withLock { $0 } == 1 })
+        try app.pool.writeWithoutTransaction { try $0.execute("COMMIT") }
+        #expect(journal.droppedEntries == 0)  // BEGIN failed: nothing was taken
+        journal.record(entry("/after-1"))  // the buffer is over a batch: a drain is queued, no read or timer needed
+        #expect(try waitFor { try rowCount(app) == 3 })
     }
 
     struct TestFailure: Error {}

@@ -15,6 +15,14 @@ import Testing
         #expect(body["status"] == .string("ok"))
         #expect(body["schemaVersion"] == .string(AkanaSchema.latestVersion))
         #expect(body["uptimeSeconds"]?.doubleValue != nil)
+        #expect(body["journalDroppedEntries"] == .integer(0))
+    }
+
+    @Test func healthCountsJournalWritesThatFailed() throws {
+        try app.pool.write { try $0.run("DROP TABLE request_journal") }
+        #expect(try app.send(.get, "/_emulator/clock").status == .ok)
+        try #require(app.app.journalHook).journal.flush()  // fails: no table
+        #expect(try app.send(.get, "/_emulator/health").json()["journalDroppedEntries"] == .integer(1))
     }
 
     @Test func unknownPathIsA404FaultInTheNegotiatedForm() throws {

@@ -11,6 +11,9 @@ import Testing
         #expect(Timestamp.iso8601Milliseconds(Date(timeIntervalSince1970: 1_522_179_601.2345)) == "2018-03-27T19:40:01.235Z")
         #expect(Timestamp.iso8601Milliseconds(Date(timeIntervalSince1970: 0.9996)) == "1970-01-01T00:00:01.000Z")
         #expect(Timestamp.iso8601Milliseconds(Date(timeIntervalSince1970: -0.25)) == "1969-12-31T23:59:59.750Z")
+        // A clock advanced past year 9999 still prints the whole year.
+        #expect(Timestamp.iso8601(Date(timeIntervalSince1970: 253_402_300_800)) == "10000-01-01T00:00:00Z")
+        #expect(Timestamp.iso8601Milliseconds(Date(timeIntervalSince1970: 253_402_300_800.007)) == "10000-01-01T00:00:00.007Z")
     }
 
     @Test func parsesWhatItFormatsAndFractions() throws {

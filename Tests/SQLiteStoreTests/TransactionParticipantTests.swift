@@ -86,7 +86,7 @@ import Testing
         }
     }
 
-    @Test func aBodyThatThrowsNeverReachesIt() throws {
+    @Test func aBodyThatThrowsRollsBackBeforeItJoins() throws {
         try withPool { pool, _ in
             try prepare(pool)
             let participant = RecordingParticipant()
@@ -95,7 +95,28 @@ import Testing
                     try pool.write { _ in throw TestFailure() }
                 }
             }
-            #expect(participant.log.isEmpty)
+            // Never joined, but told the transaction it was bound to did not commit.
+            #expect(participant.log == ["didRollBack"])
+        }
+    }
+
+    @Test func aRestoreIsJoinedWithoutTheBeforeCommitHook() throws {
+        try withPool { pool, directory in
+            try prepare(pool)
+            try pool.write { try $0.run("INSERT INTO log (what) VALUES ('snapshotted')") }
+            try pool.backup(to: directory + "/copy.sqlite")
+            try pool.write { try $0.run("INSERT INTO log (what) VALUES ('later')") }
+            let hookRuns = Mutex(0)
+            pool.setBeforeCommit { _ in hookRuns.withLock { $0 += 1 } }
+            defer { pool.setBeforeCommit(nil) }
+            let participant = RecordingParticipant()
+            try pool.withParticipant(participant) {
+                try pool.replaceContents(from: directory + "/copy.sqlite")
+            }
+            // The participant's row is written after the copy, in the same transaction.
+            #expect(try rows(pool) == ["snapshotted", "participant"])
+            #expect(participant.log == ["willCommit", "didCommit"])
+            #expect(hookRuns.withLock { $0 } == 0)
         }
     }
 

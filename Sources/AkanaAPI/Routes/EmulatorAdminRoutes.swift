@@ -20,6 +20,8 @@ enum EmulatorAdminRoutes {
                 ("schemaVersion", applied.map(JSONValue.string) ?? .null),
                 ("uptimeSeconds", .number((uptime * 1000).rounded() / 1000)),
                 ("now", .string(Timestamp.iso8601(environment.clock.now()))),
+                // Request journal writes lost since start (a batch whose transaction failed).
+                ("journalDroppedEntries", .integer(Int64(environment.journal.droppedEntries))),
             ])
             return Responses.representation(body, root: "health", choice: choice)
         }

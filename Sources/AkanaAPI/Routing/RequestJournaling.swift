@@ -103,6 +103,8 @@ final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
         /// Set by `willCommit` until the transaction ends.
         var pending: RequestJournal.JoinedEntry?
         var pendingIDCount = 0
+        /// Ids the running transaction reported: they join the request's notes only if it commits.
+        var staged: [String] = []
     }
 
     private let written = Mutex(Written())
@@ -117,15 +119,20 @@ final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
     private var isMutation: Bool { request.method != .get && request.method != .head }
 
     func recordChanged(_ id: String) {
-        notes.noteChanged(id)
+        written.withLock { $0.staged.append(id) }
     }
 
     func willCommit(_ connection: SQLiteConnection) throws {
         let contents = notes.snapshot
-        let ids = RequestJournaling.changedIDs(isMutation: isMutation, parameters: contents.parameters, noted: contents.changedIDs)
+        var noted = contents.changedIDs
+        var seen = Set(noted)
+        for id in written.withLock({ $0.staged }) where noted.count < RequestNotes.maxChangedIDs && seen.insert(id).inserted {
+            noted.append(id)
+        }
+        let ids = RequestJournaling.changedIDs(isMutation: isMutation, parameters: contents.parameters, noted: noted)
         let (rowID, idCount) = written.withLock { ($0.rowID, $0.idCount) }
         if let rowID {
-            if ids.count != idCount { try journal.updateChangedIDs(rowID: rowID, ids, db: connection) }
+            if ids.count != idCount { try journal.updateChangedIDs(rowID: rowID, requestID: request.id, ids, db: connection) }
             written.withLock { $0.pendingIDCount = ids.count }
             return
         }
@@ -139,16 +146,24 @@ final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
     }
 
     func didCommit() {
-        written.withLock {
-            if let pending = $0.pending { $0.rowID = pending.rowID }
-            $0.idCount = $0.pendingIDCount
-            $0.pending = nil
+        let staged = written.withLock { written -> [String] in
+            if let pending = written.pending { written.rowID = pending.rowID }
+            written.idCount = written.pendingIDCount
+            written.pending = nil
+            defer { written.staged = [] }
+            return written.staged
         }
+        staged.forEach(notes.noteChanged)
     }
 
+    /// The transaction's own ids are forgotten (nothing of it happened); buffered entries it took
+    /// along go back to the journal's buffer.
     func didRollBack() {
         let pending = written.withLock { written -> RequestJournal.JoinedEntry? in
-            defer { written.pending = nil }
+            defer {
+                written.pending = nil
+                written.staged = []
+            }
             return written.pending
         }
         pending.map(journal.rolledBack)

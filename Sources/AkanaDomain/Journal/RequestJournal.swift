@@ -181,9 +181,11 @@ public final class RequestJournal: Sendable {
         }
     }
 
-    /// Rewrites the changed ids of a joined entry (a later transaction of the same request changed more).
-    public func updateChangedIDs(rowID: Int64, _ ids: [String], db: SQLiteConnection) throws {
-        try db.run("UPDATE request_journal SET changed_ids = ? WHERE id = ?", Self.changedIDsText(ids), rowID)
+    /// Rewrites the changed ids of a joined entry (a later transaction of the same request changed
+    /// more). The request id is checked with the row id: ids are rowids, reused once the table was
+    /// emptied (by `DELETE /_emulator/requests` or an age pruning that removed every row).
+    public func updateChangedIDs(rowID: Int64, requestID: String, _ ids: [String], db: SQLiteConnection) throws {
+        try db.run("UPDATE request_journal SET changed_ids = ? WHERE id = ? AND request_id = ?", Self.changedIDsText(ids), rowID, requestID)
     }
 
     /// The transaction `joined` was written in rolled back: the buffered work it took is buffered
@@ -236,7 +238,12 @@ public final class RequestJournal: Sendable {
             }
         }, completion: { [self] result in
             self.state.withLock { state in
-                if case .failure = result { state.dropped += state.taken }  // 0 when the body never ran
+                if case .failure = result {
+                    state.dropped += state.taken  // 0 when the body never ran
+                    // When BEGIN failed (a lock held past the busy timeout), the body never cleared
+                    // this: without it no timer or full buffer would queue a drain again.
+                    state.drainQueued = false
+                }
                 state.taken = 0
             }
             if case .failure(let error) = result { onError(error) }
