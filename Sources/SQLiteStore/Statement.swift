@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// A prepared statement, finalized when the last reference goes away (RAII).
 ///
@@ -121,11 +122,27 @@ final class Statement {
         }
     }
 
+    /// The names last read. A re-prepare (after a schema change) may change them, so they are
+    /// compared with SQLite's, byte for byte, before being reused.
+    private var cachedColumnNames: [String] = []
+
     /// The result column names (read after the first step, as a re-prepare may change them).
+    /// Reused while unchanged: building a String per column for every row of a cached statement
+    /// was a measurable share of a read.
     func columnNames() -> [String] {
-        (0..<sqlite3_column_count(handle)).map { index in
-            sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
+        let count = Int(sqlite3_column_count(handle))
+        if cachedColumnNames.count == count, cachedColumnNames.indices.allSatisfy({ index in
+            guard let name = sqlite3_column_name(handle, Int32(index)) else { return false }
+            return cachedColumnNames[index].utf8.withContiguousStorageIfAvailable { cached in
+                strlen(name) == cached.count && (cached.isEmpty || memcmp(name, cached.baseAddress!, cached.count) == 0)
+            } ?? false
+        }) {
+            return cachedColumnNames
         }
+        cachedColumnNames = (0..<count).map { index in
+            sqlite3_column_name(handle, Int32(index)).map { String(cString: $0) } ?? ""
+        }
+        return cachedColumnNames
     }
 
     /// The current row's values, decoded by `sqlite3_column_type`.

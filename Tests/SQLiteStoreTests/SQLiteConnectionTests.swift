@@ -147,4 +147,18 @@ import Testing
             #expect(emails == ["kept@x", "nested@x"])
         }
     }
+
+    /// Column names are reused per cached statement, and follow a re-prepare after a schema change.
+    @Test func columnNamesFollowASchemaChange() throws {
+        try withPool { pool, _ in
+            try pool.writeWithoutTransaction { try $0.execute("CREATE TABLE t (alpha INTEGER, beta TEXT); INSERT INTO t VALUES (1, 'x')") }
+            let first = try pool.write { try $0.queryFirst("SELECT * FROM t") }
+            #expect(first?.columnNames == ["alpha", "beta"])
+            #expect(try pool.write { try $0.queryFirst("SELECT * FROM t") }?.columnNames == ["alpha", "beta"])  // from the cache
+            try pool.writeWithoutTransaction { try $0.execute("ALTER TABLE t RENAME COLUMN alpha TO gamma") }
+            let renamed = try pool.write { try $0.queryFirst("SELECT * FROM t") }
+            #expect(renamed?.columnNames == ["gamma", "beta"])
+            #expect(renamed?.int("gamma") == 1 && renamed?.int("alpha") == nil)
+        }
+    }
 }
