@@ -229,6 +229,8 @@ struct HTTPRequestDecoderTests {
         ("control char in value", "GET / HTTP/1.1\r\nHost: h\r\nX-Bad: a\u{01}b\r\n\r\n", 400),
         ("bad header name", "GET / HTTP/1.1\r\nHost: h\r\nX(Bad): v\r\n\r\n", 400),
         ("bare CR", "GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n", 400),
+        ("CR CR LF", "GET / HTTP/1.1\r\nHost: h\r\r\n\r\n", 400),
+        ("bare CR in the request line", "GET /\ra HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         ("missing Host on 1.1", "GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", 400),
         ("two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
         ("HTTP/2.0", "GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505),
