@@ -17,60 +17,64 @@ import Testing
         }
     }
 
-    @Test func createsThePlainlyNamedTables() throws {
+    /// An empty database in its own temporary directory, for `body` to migrate as it needs.
+    func withEmptyDatabase(_ body: (DatabasePool) throws -> Void) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-schema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let pool = try DatabasePool(path: directory.appendingPathComponent("db.sqlite").path)
         defer { try? pool.close() }
-        try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
-        let tables = try pool.read { db in
-            try db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").compactMap { $0.string("name") }
+        try body(pool)
+    }
+
+    @Test func createsThePlainlyNamedTables() throws {
+        try withEmptyDatabase { pool in
+            try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
+            let tables = try pool.read { db in
+                try db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").compactMap { $0.string("name") }
+            }
+            for table in ["users", "sessions", "apps", "app_versions", "models", "model_versions", "workflow_definitions",
+                          "workflow_objects", "workflow_history", "settings", "schema_migrations"] {
+                #expect(tables.contains(table), "missing table \(table)")
+            }
+            #expect(try pool.integrityCheck(quick: false).isEmpty)
         }
-        for table in ["users", "sessions", "apps", "app_versions", "models", "model_versions", "workflow_definitions",
-                      "workflow_objects", "workflow_history", "settings", "schema_migrations"] {
-            #expect(tables.contains(table), "missing table \(table)")
-        }
-        #expect(try pool.integrityCheck(quick: false).isEmpty)
     }
 
     /// A database last opened by a build with 0004 keeps its journal rows, ids and values through
     /// 0005's rebuild, and the rebuilt table takes entries without a response half.
     @Test func theJournalRebuildKeepsItsRows() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-schema-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let pool = try DatabasePool(path: directory.appendingPathComponent("db.sqlite").path)
-        defer { try? pool.close() }
-        let upTo0004 = AkanaSchema.migrations.filter { $0.name < "0005" }
-        try Migrator(migrations: upTo0004).migrate(pool, now: "2026-01-01T00:00:00Z")
-        try pool.write { db in
-            for (index, path) in ["/api/login", "/api/apps", "/api/apps/x.acme"].enumerated() {
-                try db.run("""
-                    INSERT INTO request_journal (at, method, path, query, status, duration_ms, tenant, user_id, request_bytes,
-                        response_bytes, request_id, changed_ids)
-                    VALUES (?, 'POST', ?, 'a=1', 200, 1.5, 'acme', NULL, 10, 20, ?, '["x.acme"]')
-                    """, "2026-01-01T00:00:0\(index).000Z", path, "0-\(index)")
-            }
-            try db.run("DELETE FROM request_journal WHERE path = '/api/login'")
-        }
-        #expect(try AkanaSchema.migrator().migrate(pool, now: "2026-01-02T00:00:00Z") == ["0005_request_journal_pending_responses.sql"])
-        let rows = try pool.read { db in
-            try db.query("SELECT id, at, path, query, status, duration_ms, request_bytes, response_bytes, request_id, changed_ids FROM request_journal ORDER BY id")
-                .map { row in
-                    "\(row.int("id") ?? 0) \(row.string("at") ?? "") \(row.string("path") ?? "") \(row.string("query") ?? "") \(row.int("status") ?? 0) "
-                        + "\(row.double("duration_ms") ?? 0) \(row.int("request_bytes") ?? 0) \(row.int("response_bytes") ?? 0) "
-                        + "\(row.string("request_id") ?? "") \(row.string("changed_ids") ?? "")"
+        try withEmptyDatabase { pool in
+            let upTo0004 = AkanaSchema.migrations.filter { $0.name < "0005" }
+            try Migrator(migrations: upTo0004).migrate(pool, now: "2026-01-01T00:00:00Z")
+            try pool.write { db in
+                for (index, path) in ["/api/login", "/api/apps", "/api/apps/x.acme"].enumerated() {
+                    try db.run("""
+                        INSERT INTO request_journal (at, method, path, query, status, duration_ms, tenant, user_id, request_bytes,
+                            response_bytes, request_id, changed_ids)
+                        VALUES (?, 'POST', ?, 'a=1', 200, 1.5, 'acme', NULL, 10, 20, ?, '["x.acme"]')
+                        """, "2026-01-01T00:00:0\(index).000Z", path, "0-\(index)")
                 }
+                try db.run("DELETE FROM request_journal WHERE path = '/api/login'")
+            }
+            #expect(try AkanaSchema.migrator().migrate(pool, now: "2026-01-02T00:00:00Z") == ["0005_request_journal_pending_responses.sql"])
+            let rows = try pool.read { db in
+                try db.query("SELECT id, at, path, query, status, duration_ms, request_bytes, response_bytes, request_id, changed_ids FROM request_journal ORDER BY id")
+                    .map { row in
+                        "\(row.int("id") ?? 0) \(row.string("at") ?? "") \(row.string("path") ?? "") \(row.string("query") ?? "") \(row.int("status") ?? 0) "
+                            + "\(row.double("duration_ms") ?? 0) \(row.int("request_bytes") ?? 0) \(row.int("response_bytes") ?? 0) "
+                            + "\(row.string("request_id") ?? "") \(row.string("changed_ids") ?? "")"
+                    }
+            }
+            #expect(rows == [
+                "2 2026-01-01T00:00:01.000Z /api/apps a=1 200 1.5 10 20 0-1 [\"x.acme\"]",
+                "3 2026-01-01T00:00:02.000Z /api/apps/x.acme a=1 200 1.5 10 20 0-2 [\"x.acme\"]",
+            ])
+            try pool.write { db in
+                try db.run("INSERT INTO request_journal (at, method, path, tenant, request_bytes) VALUES ('2026-01-02T00:00:00.000Z', 'PUT', '/p', 'acme', 0)")
+            }
+            #expect(try pool.read { try $0.queryFirst("SELECT id, status FROM request_journal ORDER BY id DESC")?.int("status") } == nil)
+            #expect(try pool.integrityCheck(quick: false).isEmpty)
         }
-        #expect(rows == [
-            "2 2026-01-01T00:00:01.000Z /api/apps a=1 200 1.5 10 20 0-1 [\"x.acme\"]",
-            "3 2026-01-01T00:00:02.000Z /api/apps/x.acme a=1 200 1.5 10 20 0-2 [\"x.acme\"]",
-        ])
-        try pool.write { db in
-            try db.run("INSERT INTO request_journal (at, method, path, tenant, request_bytes) VALUES ('2026-01-02T00:00:00.000Z', 'PUT', '/p', 'acme', 0)")
-        }
-        #expect(try pool.read { try $0.queryFirst("SELECT id, status FROM request_journal ORDER BY id DESC")?.int("status") } == nil)
-        #expect(try pool.integrityCheck(quick: false).isEmpty)
     }
 }

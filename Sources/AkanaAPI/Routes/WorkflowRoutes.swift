@@ -7,13 +7,14 @@ import Foundation
 enum WorkflowRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
         let engine = environment.workflow
+        let models = ModelService(database: environment.database, clock: environment.clock, workflow: engine, ids: environment.ids)
 
         // GET /api/workflow/objects/{ObjectID}/actions[?IncludeReservedActions]
         router.add(.get, "/api/workflow/objects/{ObjectID}/actions") { request in
             let choice = try request.negotiate([.json, .xml])
             let caller = try environment.authenticate(request.http)
             let objectID = request.parameter("ObjectID")
-            let workflowCaller = try self.caller(for: objectID, caller, environment: environment)
+            let workflowCaller = try self.caller(for: objectID, caller, environment: environment, models: models)
             let includeReserved = try request.booleanQuery("IncludeReservedActions", default: false)
             let actions = try engine.availableActions(objectID: objectID, caller: workflowCaller, includeReserved: includeReserved,
                                                       tenant: caller.tenant.fedmemberid)
@@ -26,7 +27,7 @@ enum WorkflowRoutes {
             let caller = try environment.authenticate(request.http)
             let action = try WorkflowActionBody(try request.structuredBody())
             let objectID = request.parameter("ObjectID")
-            let workflowCaller = try self.caller(for: objectID, caller, environment: environment)
+            let workflowCaller = try self.caller(for: objectID, caller, environment: environment, models: models)
             let transition = try engine.perform(objectID: objectID, actionName: action.name, comments: action.comments,
                                                 caller: workflowCaller, tenant: caller.tenant.fedmemberid)
             return Responses.text(transition.status)
@@ -85,7 +86,8 @@ enum WorkflowRoutes {
     /// The caller as the engine sees them: their roles, plus the roles the object gives them (team
     /// membership of an app version). 404 when the object is not one they can see (another
     /// tenant's, an app version or a model version hidden from them).
-    static func caller(for objectID: String, _ caller: CallerContext, environment: APIEnvironment) throws -> WorkflowCaller {
+    static func caller(for objectID: String, _ caller: CallerContext, environment: APIEnvironment,
+                       models: ModelService) throws -> WorkflowCaller {
         guard let state = try environment.workflow.state(objectID: objectID), state.tenant == caller.tenant.fedmemberid else {
             throw APIError.notFound("Workflow object \(objectID) was not found.")
         }
@@ -93,8 +95,7 @@ enum WorkflowRoutes {
             return WorkflowCaller(userID: caller.session.userID, roles: try environment.apps.workflowRoles(versionID: objectID, caller: caller.session))
         }
         if state.objectType == ModelService.objectType,
-           let modelCaller = try ModelService(database: environment.database, clock: environment.clock, workflow: environment.workflow,
-                                              ids: environment.ids).workflowCaller(objectID: objectID, caller: caller.session) {
+           let modelCaller = try models.workflowCaller(objectID: objectID, caller: caller.session) {
             return modelCaller
         }
         return WorkflowCaller(userID: caller.session.userID, roles: caller.session.roles)

@@ -30,7 +30,7 @@ enum RequestJournaling {
     }
 
     /// The ids a request changed: its path parameters that are ids (`…ID`) when it is a mutation,
-    /// then the ids its writes reported (`SQLiteConnection.noteChanged`) or a handler noted; each once.
+    /// then the ids its committed writes reported (`SQLiteConnection.noteChanged`); each once.
     static func changedIDs(isMutation: Bool, parameters: [(String, String)], noted: [String]) -> [String] {
         var ids: [String] = []
         if isMutation {
@@ -44,7 +44,7 @@ enum RequestJournaling {
     /// The entry as `GET /_emulator/requests` shows it.
     static func json(_ entry: RequestJournalEntry) -> JSONValue {
         .object([
-            ("time", .string(RequestJournalEntry.timestamp(entry.time))),
+            ("time", .string(Timestamp.iso8601Milliseconds(entry.time))),
             ("method", .string(entry.method)),
             ("path", .string(entry.path)),
             ("query", .string(entry.query)),
@@ -123,13 +123,9 @@ final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
     }
 
     func willCommit(_ connection: SQLiteConnection) throws {
-        let contents = notes.snapshot
-        var noted = contents.changedIDs
-        var seen = Set(noted)
-        for id in written.withLock({ $0.staged }) where noted.count < RequestNotes.maxChangedIDs && seen.insert(id).inserted {
-            noted.append(id)
-        }
-        let ids = RequestJournaling.changedIDs(isMutation: isMutation, parameters: contents.parameters, noted: noted)
+        var contents = notes.snapshot
+        for id in written.withLock({ $0.staged }) { contents.addChanged(id) }  // as if this transaction commits
+        let ids = RequestJournaling.changedIDs(isMutation: isMutation, parameters: contents.parameters, noted: contents.changedIDs)
         let (rowID, idCount) = written.withLock { ($0.rowID, $0.idCount) }
         if let rowID {
             if ids.count != idCount { try journal.updateChangedIDs(rowID: rowID, requestID: request.id, ids, db: connection) }

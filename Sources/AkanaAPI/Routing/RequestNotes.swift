@@ -2,11 +2,12 @@ import Synchronization
 
 /// What the request journal learns while a request is handled, without asking twice: the route's
 /// path parameters (set by `AkanaApplication.respond`), the session's UserID (set by
-/// `APIEnvironment.authenticate` once the cookie verified), and the ids of the objects its writes changed.
+/// `APIEnvironment.authenticate` once the cookie verified), and the ids of the objects its committed
+/// writes changed (`JournaledRequest` adds them as each transaction commits).
 ///
 /// `AkanaApplication.handle` binds one per journaled request as the task-local `current` around
 /// the (synchronous) routing and handler call; nothing is bound, and every note is a no-op, when the
-/// journal is off or for the journal's own routes. Handlers reach it as `request.notes`.
+/// journal is off or for the journal's own routes.
 public final class RequestNotes: Sendable {
     @TaskLocal public static var current: RequestNotes?
 
@@ -19,6 +20,12 @@ public final class RequestNotes: Sendable {
         /// Each id once, in the order noted.
         var changedIDs: [String] = []
         var noted: Set<String> = []
+
+        /// Adds `id` unless it is empty, already there, or past `maxChangedIDs`.
+        mutating func addChanged(_ id: String) {
+            guard !id.isEmpty, changedIDs.count < RequestNotes.maxChangedIDs, noted.insert(id).inserted else { return }
+            changedIDs.append(id)
+        }
     }
 
     private let contents = Mutex(Contents())
@@ -35,13 +42,10 @@ public final class RequestNotes: Sendable {
         contents.withLock { $0.parameters = parameters }
     }
 
-    /// An object the request changed, beyond its path's ids (repositories report theirs through
-    /// `SQLiteConnection.noteChanged`). Repeats and ids past `maxChangedIDs` are ignored.
-    public func noteChanged(_ id: String) {
-        contents.withLock { contents in
-            guard !id.isEmpty, contents.changedIDs.count < Self.maxChangedIDs, contents.noted.insert(id).inserted else { return }
-            contents.changedIDs.append(id)
-        }
+    /// An object the request changed (repositories report theirs through `SQLiteConnection.noteChanged`).
+    /// Repeats and ids past `maxChangedIDs` are ignored.
+    func noteChanged(_ id: String) {
+        contents.withLock { $0.addChanged(id) }
     }
 
     public var userID: String? { contents.withLock { $0.userID } }

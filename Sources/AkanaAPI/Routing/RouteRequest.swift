@@ -12,10 +12,6 @@ public struct RouteRequest: Sendable {
         self.parameters = parameters
     }
 
-    /// Where a handler tells the request journal about objects it changed (`noteChanged`); nil when
-    /// the request is not journaled.
-    public var notes: RequestNotes? { RequestNotes.current }
-
     /// A path parameter by name (routes only ask for names their pattern declares).
     public func parameter(_ name: String) -> String {
         parameters.first { $0.0 == name }?.1 ?? ""

@@ -305,7 +305,7 @@ public final class RequestJournal: Sendable {
     }
 
     private static func append(_ entry: RequestJournalEntry, to arguments: inout [any SQLiteBindable]) {
-        arguments.append(RequestJournalEntry.timestamp(entry.time))
+        arguments.append(Timestamp.iso8601Milliseconds(entry.time))
         arguments.append(entry.method)
         arguments.append(entry.path)
         arguments.append(entry.query)
@@ -334,7 +334,7 @@ public final class RequestJournal: Sendable {
         try db.run("""
             DELETE FROM request_journal WHERE id < coalesce(
                 (SELECT id FROM request_journal WHERE at >= ? ORDER BY id LIMIT 1), (SELECT MAX(id) + 1 FROM request_journal))
-            """, RequestJournalEntry.timestamp(cutoff))
+            """, Timestamp.iso8601Milliseconds(cutoff))
     }
 
     // MARK: Reading
@@ -370,7 +370,7 @@ public final class RequestJournal: Sendable {
         }
         if let since = filter.since {
             conditions.append("at >= ?")
-            arguments.append(RequestJournalEntry.timestamp(since))
+            arguments.append(Timestamp.iso8601Milliseconds(since))
         }
         arguments.append(max(0, min(filter.limit, RequestJournalFilter.maxLimit)))
         let sql = "SELECT \(Self.columns) FROM request_journal"

@@ -2,7 +2,8 @@ import Foundation
 
 /// One request as the journal records it (a row of `request_journal`).
 public struct RequestJournalEntry: Sendable, Equatable {
-    /// The emulator clock when the request arrived (stored to the millisecond).
+    /// The emulator clock when the request arrived (stored to the millisecond, as
+    /// `Timestamp.iso8601Milliseconds`: fixed width, so text order is time order).
     public var time: Date
     public var method: String
     /// Percent-decoded path, without the query.
@@ -40,11 +41,6 @@ public struct RequestJournalEntry: Sendable, Equatable {
         self.responseBytes = responseBytes
         self.requestID = requestID
         self.changedIDs = changedIDs
-    }
-
-    /// `2026-01-01T12:34:56.789Z` (`Timestamp.iso8601Milliseconds`): fixed width, so text order is time order.
-    public static func timestamp(_ date: Date) -> String {
-        Timestamp.iso8601Milliseconds(date)
     }
 }
 

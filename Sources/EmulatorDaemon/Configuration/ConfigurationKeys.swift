@@ -60,7 +60,7 @@ public enum ConfigurationKeys {
         .integer("limits.eventLoops", "Event loops (threads serving sockets); 0 = one per CPU core.", \.eventLoops, range: 0...256),
         .seconds("limits.shutdownGraceSeconds", "On SIGTERM/SIGINT, how long requests in progress get to finish.", \.shutdownGraceSeconds, range: 0...600),
         .integer("journal.maxEntries", "Request journal (GET /_emulator/requests): entries kept, the newest; 0 turns the journal off.", \.journalMaxEntries, range: 0...100_000_000),
-        .integer("journal.maxAgeHours", "Request journal: entries older than this many hours (emulator clock) are removed.", \.journalMaxAgeHours, range: 1...87_600),
+        .integer("journal.maxAgeHours", "Request journal: entries older than this many hours (emulator clock) are removed, from the oldest end.", \.journalMaxAgeHours, range: 1...87_600),
     ]
 
     public static func named(_ key: String) -> ConfigurationKey? {
