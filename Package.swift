@@ -24,16 +24,18 @@ let package = Package(
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         // Linux's epoll, eventfd and accept4 declarations (the C library; nothing to install).
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        // Generic work scheduling: a bounded worker pool and a deadline monitor (no HTTP, no SQL).
+        .target(name: "WorkQueues", swiftSettings: swiftSettings),
         // A generic SQLite layer: connections, cached statements, writer queue + reader pool, migrator.
         .target(name: "SQLiteStore", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         // A generic HTTP/1.1 server on non-blocking sockets and Dispatch-hosted epoll loops.
         .target(name: "DispatchHTTP", dependencies: ["CEpoll", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
         // The Akana domain: resources, repositories, the schema (Migrations/ embedded at build time).
-        .target(name: "AkanaDomain", dependencies: ["SQLiteStore", "CCrypto"], swiftSettings: swiftSettings,
+        .target(name: "AkanaDomain", dependencies: ["SQLiteStore", "CCrypto", "WorkQueues"], swiftSettings: swiftSettings,
                 plugins: ["EmbedMigrationsPlugin"]),
         // The Akana REST API: routes, content negotiation, faults, auth.
-        .target(name: "AkanaAPI", dependencies: ["AkanaDomain", "DispatchHTTP", "SQLiteStore",
+        .target(name: "AkanaAPI", dependencies: ["AkanaDomain", "DispatchHTTP", "SQLiteStore", "WorkQueues",
                                                  .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
         // Configuration, CLI commands and the daemon's lifecycle (signals, shutdown).
@@ -50,6 +52,7 @@ let package = Package(
         .plugin(name: "EmbedMigrationsPlugin", capability: .buildTool(), dependencies: ["embed-migrations"],
                 path: "Sources/EmbedMigrationsPlugin"),
 
+        .testTarget(name: "WorkQueuesTests", dependencies: ["WorkQueues"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"], swiftSettings: swiftSettings),
         .testTarget(name: "DispatchHTTPTests", dependencies: ["DispatchHTTP", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),

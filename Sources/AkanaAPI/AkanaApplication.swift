@@ -3,9 +3,32 @@ import Dispatch
 import DispatchHTTP
 import Logging
 import SQLiteStore
+import WorkQueues
 
-/// The emulator's HTTP handler: routes each request, turns every failure into an Akana fault in the
-/// negotiated form, and logs one line per request (method, path, status, duration, request id).
+/// How request handlers are run: off the event loops, on a bounded pool, within a deadline.
+public struct HandlerExecution: Sendable {
+    /// Threads running route handlers (reads, writes waiting for their group commit, body parsing).
+    public var threads: Int
+    /// Requests allowed to wait for a handler thread; one more is answered 503 with `Retry-After`.
+    public var queueLimit: Int
+    /// Seconds a request may run; past it the request is answered 503, its statements are
+    /// interrupted and its writes rolled back.
+    public var timeoutSeconds: Double
+
+    public init(threads: Int = 8, queueLimit: Int = 256, timeoutSeconds: Double = 30) {
+        self.threads = threads
+        self.queueLimit = queueLimit
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
+
+/// The emulator's HTTP handler: takes each request off the event loop onto its handler pool,
+/// routes it, turns every failure into an Akana fault in the negotiated form, journals it, and
+/// logs one line per request (method, path, status, duration, request id).
+///
+/// The event-loop thread only builds the request's `RequestContext` and queues it: when the queue
+/// is full the request is answered 503 at once (back-pressure), and when a request outlives the
+/// handler deadline the deadline monitor answers it 503 and its database work is interrupted.
 public final class AkanaApplication: HTTPHandler {
     private let router: Router
     private let logger: Logger
@@ -14,38 +37,82 @@ public final class AkanaApplication: HTTPHandler {
     private let adminToken: [UInt8]?
     /// Records each request in the environment's journal; nothing is journaled without an environment.
     let journalHook: RequestJournalHook?
+    public let execution: HandlerExecution
+    private let handlers: WorkerPool
+    private let deadlines: DeadlineMonitor
+    private let timeout: UInt64
 
-    public init(router: Router, logger: Logger, adminToken: String? = nil, environment: APIEnvironment? = nil) {
+    public init(router: Router, logger: Logger, adminToken: String? = nil, environment: APIEnvironment? = nil,
+                execution: HandlerExecution = HandlerExecution()) {
         self.router = router
         self.logger = logger
         self.journalHook = environment.flatMap(RequestJournalHook.init)
         self.adminToken = adminToken.map { Array("Bearer \($0)".utf8) }
+        self.execution = execution
+        self.handlers = WorkerPool(name: "akana-handler", threadCount: execution.threads, queueLimit: execution.queueLimit)
+        self.deadlines = DeadlineMonitor(name: "akana-deadlines")
+        self.timeout = MonotonicTime.nanoseconds(execution.timeoutSeconds)
     }
 
+    /// Requests waiting for a handler thread now.
+    public var queuedRequests: Int { handlers.queuedCount }
+
+    /// Lets queued requests finish and ends the handler threads (after the server stopped).
+    public func shutdown() {
+        handlers.shutdown()
+        deadlines.shutdown()
+    }
+
+    /// On the event loop: queue the request (or refuse it at once) and return.
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
-        let started = DispatchTime.now().uptimeNanoseconds
-        let journaling = journalHook?.begin(request)  // nil when the journal is off
-        let response: HTTPResponse
-        if let journaling {
-            // The journal's participant joins the request's write transactions (its entry commits with the change).
-            response = journaling.journal.database.withParticipant(journaling) {
-                RequestNotes.$current.withValue(journaling.notes) { respond(to: request) }
-            }
-        } else {
-            response = respond(to: request)
+        let context = RequestContext(http: request, journaling: journalHook?.begin(request), timeout: timeout,
+                                     responder: responder, onExpire: { [weak self] context in self?.expired(context) })
+        guard handlers.submit({ [self] in run(context) }) else {
+            let error = APIError(.serviceUnavailable,
+                                 "The emulator is busy: \(execution.queueLimit) requests are already waiting for a handler. Retry shortly.",
+                                 headers: ["Retry-After": "1"])
+            answer(context, FaultRenderer.response(for: error, accept: request.headers["Accept"]))
+            return
         }
-        let micros = (DispatchTime.now().uptimeNanoseconds &- started) / 1000
+        deadlines.watch(context)
+    }
+
+    /// On a handler thread.
+    private func run(_ context: RequestContext) {
+        guard !context.isAnswered else { return }  // its deadline passed while it waited
+        answer(context, respond(to: context))
+    }
+
+    /// The deadline monitor's call for a request still running.
+    private func expired(_ context: RequestContext) {
+        let seconds = execution.timeoutSeconds
+        let error = APIError(.serviceUnavailable,
+                             "The request did not finish within the handler deadline (\(seconds) s); nothing it did was committed. Retry shortly.",
+                             headers: ["Retry-After": "1"])
+        logger.warning("\(context.http.method.rawValue) \(context.http.path) passed the handler deadline id=\(context.http.id)")
+        deliver(context, FaultRenderer.response(for: error, accept: context.http.headers["Accept"]))
+    }
+
+    /// Answers unless the deadline already did.
+    private func answer(_ context: RequestContext, _ response: HTTPResponse) {
+        guard context.claimAnswer(expiring: false) else { return }
+        deliver(context, response)
+    }
+
+    private func deliver(_ context: RequestContext, _ response: HTTPResponse) {
+        let micros = (MonotonicTime.now() &- context.arrived) / 1000
         if logger.logLevel <= .info {
             let fraction = micros % 1000
             let padded = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
-            logger.info("\(request.method.rawValue) \(request.path) \(response.status.code) \(micros / 1000).\(padded)ms id=\(request.id)")
+            logger.info("\(context.http.method.rawValue) \(context.http.path) \(response.status.code) \(micros / 1000).\(padded)ms id=\(context.http.id)")
         }
-        journaling?.record(response, micros: micros)  // before responding: a client reads back its own request
-        responder.respond(response)
+        context.journaling?.record(response, micros: micros)  // before responding: a client reads back its own request
+        context.responder.respond(response)
     }
 
-    /// Routes and runs the request; never throws.
-    public func respond(to request: HTTPRequest) -> HTTPResponse {
+    /// Routes and runs the request on the calling thread; never throws.
+    public func respond(to context: RequestContext) -> HTTPResponse {
+        let request = context.http
         if let adminToken, request.pathSegments.first == "_emulator",
            !Crypto.constantTimeEquals(Array((request.headers["Authorization"] ?? "").utf8), adminToken) {
             return FaultRenderer.response(
@@ -55,15 +122,17 @@ public final class AkanaApplication: HTTPHandler {
         }
         switch router.resolve(method: request.method, segments: request.pathSegments) {
         case .matched(let handler, let parameters):
-            if !parameters.isEmpty { RequestNotes.current?.noteParameters(parameters) }
+            if !parameters.isEmpty { context.notes.noteParameters(parameters) }
             do {
-                return try handler(RouteRequest(http: request, parameters: parameters))
+                return try handler(RouteRequest(context: context, parameters: parameters))
             } catch let error as APIError {
                 return FaultRenderer.response(for: error, accept: request.headers["Accept"])
             } catch let error as DomainError {
                 return FaultRenderer.response(for: APIError(error), accept: request.headers["Accept"])
             } catch {
-                logger.error("\(request.method.rawValue) \(request.path) failed: \(String(reflecting: error)) id=\(request.id)")
+                if !context.isExpired {
+                    logger.error("\(request.method.rawValue) \(request.path) failed: \(String(reflecting: error)) id=\(request.id)")
+                }
                 return FaultRenderer.response(for: Self.serverError(error), accept: request.headers["Accept"])
             }
         case .methodNotAllowed(let allowed):
@@ -76,10 +145,12 @@ public final class AkanaApplication: HTTPHandler {
         }
     }
 
-    /// A database that is busy beyond its timeout asks the client to retry; anything else is a 500.
+    /// A database that is busy beyond its timeout (or a write rolled back with its group) asks the
+    /// client to retry, as does work interrupted by its deadline; anything else is a 500.
     private static func serverError(_ error: any Error) -> APIError {
-        if let error = error as? DatabaseError, error.isBusy {
-            return APIError(.serviceUnavailable, "The database is busy; retry shortly.", headers: ["Retry-After": "1"])
+        if let error = error as? DatabaseError, error.isBusy || error.isInterrupted {
+            return APIError(.serviceUnavailable, error.isBusy ? "The database is busy; retry shortly." : "The request ran out of time; retry shortly.",
+                            headers: ["Retry-After": "1"])
         }
         return .internalError()
     }

@@ -2,7 +2,8 @@ import Logging
 
 /// Builds the complete route table of the emulator.
 public enum AkanaRoutes {
-    public static func makeApplication(environment: APIEnvironment, logger: Logger, adminToken: String? = nil) -> AkanaApplication {
+    public static func makeApplication(environment: APIEnvironment, logger: Logger, adminToken: String? = nil,
+                                       execution: HandlerExecution = HandlerExecution()) -> AkanaApplication {
         var router = Router()
         EmulatorAdminRoutes.register(into: &router, environment: environment)
         RequestJournalRoutes.register(into: &router, environment: environment)
@@ -11,6 +12,6 @@ public enum AkanaRoutes {
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         WorkflowRoutes.register(into: &router, environment: environment)
         ModelRoutes.register(into: &router, environment: environment)
-        return AkanaApplication(router: router, logger: logger, adminToken: adminToken, environment: environment)
+        return AkanaApplication(router: router, logger: logger, adminToken: adminToken, environment: environment, execution: execution)
     }
 }

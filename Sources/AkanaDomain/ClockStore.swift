@@ -15,8 +15,8 @@ public enum ClockStore {
     }
 
     /// Sets the clock and stores its mode in one step.
-    public static func save(_ mode: EmulatorClock.Mode, clock: EmulatorClock, database: DatabasePool) throws {
-        try database.write { db in
+    public static func save(_ mode: EmulatorClock.Mode, clock: EmulatorClock, database: DatabasePool, scope: TransactionScope = .detached) throws {
+        try database.write(in: scope) { db in
             try db.run("INSERT INTO emulator_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                        key, encode(mode))
             clock.mode = mode

@@ -3,14 +3,19 @@
 public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case badRequest, unauthorized, forbidden, notFound, conflict, tooManyRequests
+        /// The emulator cannot take the work now (a bounded queue is full); the client should retry.
+        case unavailable
     }
 
     public var kind: Kind
     public var message: String
+    /// Seconds after which a retry may succeed (sent as `Retry-After`), for `tooManyRequests` and `unavailable`.
+    public var retryAfterSeconds: Int?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, retryAfterSeconds: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { message }

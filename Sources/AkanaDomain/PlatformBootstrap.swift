@@ -14,8 +14,8 @@ public enum PlatformBootstrap {
     /// `knownHashes` (by `tenant\nemail`) are reused instead of hashing again (a reset keeps them).
     public static func run(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], now: Date,
                            hasher: PasswordHasher = .init(), knownHashes: [String: String] = [:],
-                           ids: IDGenerator = IDGenerator()) throws -> (signingKey: [UInt8], createdUsers: [String]) {
-        let existing = try database.read { db in
+                           ids: IDGenerator = IDGenerator(), scope: TransactionScope = .detached) throws -> (signingKey: [UInt8], createdUsers: [String]) {
+        let existing = try database.read(in: scope) { db in
             Set(try db.query("SELECT tenant, email FROM users").map { "\($0.string("tenant") ?? "")\n\(($0.string("email") ?? "").lowercased())" })
         }
         // Hash outside the write transaction: the KDF is deliberately slow.
@@ -27,7 +27,7 @@ public enum PlatformBootstrap {
             hashes.withLock { $0[index] = hash }
         }
         let stamp = Timestamp.iso8601(now)
-        return try database.write { db in
+        return try database.write(in: scope) { db in
             for tenant in tenants.all {
                 try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?) ON CONFLICT DO NOTHING", tenant.fedmemberid, stamp)
                 for (name, value) in [("ReadRequestCSRFSupport", tenant.readRequestCSRF), ("WriteRequestCSRFSupport", tenant.writeRequestCSRF)] {

@@ -12,11 +12,12 @@ public enum PlatformReset {
     @discardableResult
     public static func reset(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
                              clock: EmulatorClock, only: String? = nil, hasher: PasswordHasher = .init(),
-                             fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator()) throws -> FixtureReport {
+                             fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(),
+                             scope: TransactionScope = .detached) throws -> FixtureReport {
         let affected = tenants.all.filter { only == nil || $0.fedmemberid == only }
         guard !affected.isEmpty else { throw DomainError.notFound("Tenant \(only ?? "") is not configured.") }
         let names = Set(affected.map(\.fedmemberid))
-        let kept = try database.write { db -> [String: String] in
+        let kept = try database.write(in: scope) { db -> [String: String] in
             var hashes: [String: String] = [:]
             for row in try db.query("SELECT tenant, email, password_hash FROM users WHERE seeded = 1") {
                 guard let tenant = row.string("tenant"), names.contains(tenant) else { continue }
@@ -31,10 +32,10 @@ public enum PlatformReset {
         let seeds = users.filter { names.contains($0.tenant) }
         // Only the reset tenants' settings go back to the configuration (others keep their fixtures').
         let reseeded = TenantDirectory(defaultTenant: affected[0], others: Array(affected.dropFirst()))
-        try PlatformBootstrap.run(database: database, tenants: reseeded, users: seeds, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids)
-        for tenant in names { _ = try workflow.installShippedDefinitions(tenant: tenant) }
+        try PlatformBootstrap.run(database: database, tenants: reseeded, users: seeds, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids, scope: scope)
+        for tenant in names { _ = try workflow.installShippedDefinitions(tenant: tenant, scope: scope) }
         workflow.invalidateCache()
         return try FixtureLoader.apply(fixtures.documents, database: database, tenants: tenants, workflow: workflow, ids: ids,
-                                       now: clock.now(), hasher: fixtures.hasher, knownHashes: kept, onlyTenants: names)
+                                       now: clock.now(), hasher: fixtures.hasher, knownHashes: kept, onlyTenants: names, scope: scope)
     }
 }

@@ -53,10 +53,10 @@ public struct SnapshotStore: Sendable {
     /// Swaps the whole state for the snapshot's. Refused when the snapshot was taken at another
     /// schema version. The request journal is not rewound: it records requests that were made, and
     /// a test that restores a snapshot still wants to read back what it sent before.
-    public func restore(_ name: String) throws {
+    public func restore(_ name: String, scope: TransactionScope = .detached) throws {
         try Self.validate(name)
         guard FileManager.default.fileExists(atPath: path(name)) else { throw DomainError.notFound("Snapshot \(name) was not found.") }
-        try database.replaceContents(from: path(name), keeping: [RequestJournal.table]) { db in
+        try database.replaceContents(from: path(name), keeping: [RequestJournal.table], in: scope) { db in
             let current = try db.query("SELECT name, checksum FROM main.schema_migrations ORDER BY name").map { "\($0.string("name") ?? "") \($0.string("checksum") ?? "")" }
             let snapshot = try db.query("SELECT name, checksum FROM source.schema_migrations ORDER BY name").map { "\($0.string("name") ?? "") \($0.string("checksum") ?? "")" }
             guard current == snapshot else {

@@ -27,21 +27,4 @@ extension Daemon {
         }
         return FixtureCatalog(documents: try FixtureDocument.loadDirectory(directory))
     }
-
-    /// Applies the configured fixtures (what is missing) and logs what was created. Beyond
-    /// loopback, fixture users are held to the seeded users' rule: no default password.
-    static func applyFixtures(_ catalog: FixtureCatalog, database: DatabasePool, tenants: TenantDirectory, workflow: WorkflowEngine,
-                              ids: IDGenerator, clock: EmulatorClock, host: String, logger: Logger) throws {
-        guard !catalog.documents.isEmpty else { return }
-        let report = try FixtureLoader.apply(catalog.documents, database: database, tenants: tenants, workflow: workflow, ids: ids,
-                                             now: clock.now(), hasher: catalog.hasher)
-        let sources = catalog.documents.map(\.source).joined(separator: ", ")
-        logger.notice("fixtures \(sources): \(report.createdCount) created, \(report.skippedCount) already there")
-        if !isLoopback(host), !(report.created["users"] ?? []).isEmpty {
-            let exposed = try PlatformBootstrap.accountsWithDefaultPassword(database: database)
-            guard exposed.isEmpty else {
-                throw ConfigurationError("refusing to listen on \(host): fixture account(s) \(exposed.joined(separator: ", ")) have the default password")
-            }
-        }
-    }
 }

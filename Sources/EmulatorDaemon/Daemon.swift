@@ -50,22 +50,29 @@ public final class Daemon {
         }
 
         let tenants = configuration.tenantDirectory()
-        let signingKey: [UInt8]
+        let application: AkanaApplication
+        let journal: RequestJournal
         do {
-            let bootstrap = try PlatformBootstrap.run(database: pool, tenants: tenants, users: configuration.seedUsers(), now: clock.now(), ids: ids)
-            signingKey = bootstrap.signingKey
-            for email in bootstrap.createdUsers { logger.notice("seeded user \(email)") }
+            let settings = EmulatorAssembly.Settings(
+                tenants: tenants, seedUsers: configuration.seedUsers(), fixtures: fixtures, ids: ids,
+                sessionPolicy: configuration.sessionPolicy(), journalPolicy: configuration.journalPolicy(),
+                execution: configuration.handlerExecution(),
+                adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken)
+            let assembled = try EmulatorAssembly.assemble(database: pool, clock: clock, settings: settings, logger: logger)
+            for email in assembled.createdUsers { logger.notice("seeded user \(email)") }
+            if !fixtures.documents.isEmpty {
+                let sources = fixtures.documents.map(\.source).joined(separator: ", ")
+                logger.notice("fixtures \(sources): \(assembled.fixtureReport.createdCount) created, \(assembled.fixtureReport.skippedCount) already there")
+            }
+            application = assembled.application
+            journal = assembled.environment.journal
             if !Self.isLoopback(configuration.host) {
                 guard configuration.adminToken.count >= 16 else {
-                    Self.fail("refusing to listen on \(configuration.host) without an admin token: set adminToken (AKANA_EMULATOR_ADMIN_TOKEN) to a secret of 16 or more characters; the /_emulator/ routes then require 'Authorization: Bearer <token>'.")
-                    try? pool.close()
-                    return 1
+                    throw ConfigurationError("refusing to listen on \(configuration.host) without an admin token: set adminToken (AKANA_EMULATOR_ADMIN_TOKEN) to a secret of 16 or more characters; the /_emulator/ routes then require 'Authorization: Bearer <token>'.")
                 }
                 let exposed = try PlatformBootstrap.accountsWithDefaultPassword(database: pool)
                 guard exposed.isEmpty else {
-                    Self.fail("refusing to listen on \(configuration.host): seeded account(s) \(exposed.joined(separator: ", ")) still have the default password. Give each user in the config file's \"users\" list a strong password and start with a new database (existing users keep their password), or listen on 127.0.0.1.")
-                    try? pool.close()
-                    return 1
+                    throw ConfigurationError("refusing to listen on \(configuration.host): seeded or fixture account(s) \(exposed.joined(separator: ", ")) still have the default password. Give each user in the config file's \"users\" list (and each fixture user) a strong password and start with a new database (existing users keep their password), or listen on 127.0.0.1.")
                 }
             }
         } catch {
@@ -73,32 +80,6 @@ public final class Daemon {
             try? pool.close()
             return 1
         }
-        let workflow = WorkflowEngine(database: pool, clock: clock)
-        AppService.registerWorkflowFunctions(on: workflow)
-        do {
-            for tenant in tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid) }
-        } catch {
-            Self.fail("cannot install the shipped workflow definitions: \(error)")
-            try? pool.close()
-            return 1
-        }
-        do {
-            try Self.applyFixtures(fixtures, database: pool, tenants: tenants, workflow: workflow, ids: ids, clock: clock,
-                                   host: configuration.host, logger: logger)
-        } catch {
-            Self.fail("cannot apply the fixtures in \(configuration.fixtures): \(error)")
-            try? pool.close()
-            return 1
-        }
-        let sessions = SessionService(database: pool, clock: clock, policy: configuration.sessionPolicy(), signingKey: signingKey, ids: ids)
-        let journalLogger = logger
-        let journal = RequestJournal(database: pool, clock: clock, policy: configuration.journalPolicy(),
-                                     onError: { journalLogger.warning("request journal: a batch could not be written: \($0)") })
-        let environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
-                                         apps: AppService(database: pool, clock: clock, workflow: workflow, ids: ids), workflow: workflow,
-                                         seedUsers: configuration.seedUsers(), journal: journal, fixtures: fixtures, ids: ids)
-        let application = AkanaRoutes.makeApplication(
-            environment: environment, logger: logger, adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken)
         var serverConfiguration = configuration.httpServerConfiguration()
         serverConfiguration.errorResponse = { status, message in
             FaultRenderer.response(for: APIError(status, message), accept: nil)
@@ -119,6 +100,7 @@ public final class Daemon {
         sigwait(&shutdownSignals, &received)
         logger.notice("received signal \(received); shutting down (grace \(configuration.shutdownGraceSeconds)s)")
         server.shutdown(gracePeriod: configuration.shutdownGraceSeconds)
+        application.shutdown()  // requests still queued finish first
         journal.flush()  // the buffered journal entries, before the database closes
         do {
             try pool.close()

@@ -51,3 +51,13 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         DatabaseError(resultCode: SQLITE_MISUSE, message: "the database pool for \(path) is closed; it cannot be used after close()")
     }
 }
+
+extension DatabaseError {
+    /// The work's `TransactionDeadline` expired: its statement was interrupted or its commit
+    /// refused, and its transaction rolled back.
+    public static let deadlineExceeded = DatabaseError(
+        resultCode: SQLITE_INTERRUPT, message: "the work's deadline passed; its transaction was rolled back")
+
+    /// SQLITE_INTERRUPT: a statement was interrupted (by a deadline) and its transaction rolled back.
+    public var isInterrupted: Bool { resultCode == SQLITE_INTERRUPT }
+}

@@ -17,13 +17,15 @@ final class BeforeCommitHook: @unchecked Sendable {
         lock.withLock { self.hook = hook }
     }
 
-    /// Runs `body` in an IMMEDIATE transaction on `connection` joined by `participant`, with the
-    /// hook just before COMMIT (see `SQLiteConnection.transaction(joining:beforeCommit:_:)`).
-    func transaction<T>(_ connection: SQLiteConnection, participant: (any TransactionParticipant)?,
+    /// Runs `body` in an IMMEDIATE transaction on `connection` joined by `scope`, with the
+    /// hook just before COMMIT (see `SQLiteConnection.transaction(in:beforeCommit:_:)`).
+    func transaction<T>(_ connection: SQLiteConnection, scope: TransactionScope,
                         _ body: (SQLiteConnection) throws -> T) throws -> T {
-        let hook = lock.withLock { self.hook }
-        return try connection.transaction(joining: participant, beforeCommit: hook, body)
+        try connection.transaction(in: scope, beforeCommit: current, body)
     }
+
+    /// The installed hook, if any.
+    var current: Hook? { lock.withLock { self.hook } }
 }
 
 extension DatabasePool {

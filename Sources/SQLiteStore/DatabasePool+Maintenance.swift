@@ -67,20 +67,19 @@ extension DatabasePool {
     /// one, never a mix, and any failure leaves the current state untouched. `verify` runs first,
     /// inside the transaction, with the source attached as schema `source` (e.g. to compare schema
     /// versions). Foreign keys are checked at commit. Table names come from the schema itself, never
-    /// from callers. A bound `TransactionParticipant` joins the transaction. Tables named in `keeping` keep their current rows (e.g. a log of what happened,
+    /// from callers. The scope's participant (e.g. the request's journal entry) joins the transaction. Tables named in `keeping` keep their current rows (e.g. a log of what happened,
     /// which a restore should not rewind); they must not be referenced by foreign keys of replaced tables.
-    public func replaceContents(from sourcePath: String, keeping: Set<String> = [],
+    public func replaceContents(from sourcePath: String, keeping: Set<String> = [], in scope: TransactionScope = .detached,
                                 verify: (SQLiteConnection) throws -> Void = { _ in }) throws {
         guard FileManager.default.fileExists(atPath: sourcePath) else {
             throw DatabaseError(resultCode: SQLITE_CANTOPEN, message: "\(sourcePath) does not exist")
         }
-        let participant = boundParticipant
         try writeWithoutTransaction { db in
             try db.run("ATTACH DATABASE ? AS source", sourcePath)
             defer { _ = try? db.run("DETACH DATABASE source") }
-            // A bound participant (the request's journal entry) joins, so it commits with the new
+            // The scope's participant (the request's journal entry) joins, so it commits with the new
             // state; the before-commit hook does not run (it would write over restored state).
-            try db.transaction(joining: participant, beforeCommit: nil) { db in
+            try db.transaction(in: scope, beforeCommit: nil) { db in
                 try db.run("PRAGMA defer_foreign_keys = ON")
                 try verify(db)
                 let tables = try db.query("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")

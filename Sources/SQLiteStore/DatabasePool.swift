@@ -21,16 +21,18 @@ public final class DatabasePool: @unchecked Sendable {
     public let configuration: DatabaseConfiguration
 
     /// The serial queue that owns `writer`, tagged with `writerQueueKey`.
-    private let writerQueue: DispatchQueue
+    let writerQueue: DispatchQueue
     private let writerQueueKey = DispatchSpecificKey<Bool>()
     /// Only touched on `writerQueue`; `nil` once closed.
-    private var writer: SQLiteConnection?
+    var writer: SQLiteConnection?
     private let readers: ReaderPool
     private let checkpointer: BackgroundCheckpointer
     private let closeLock = NSLock()
     private var isClosed = false
     /// Runs inside every `write`/`asyncWrite` transaction just before COMMIT (see `setBeforeCommit`).
     let beforeCommitHook = BeforeCommitHook()
+    /// Writes waiting for the writer queue (group commit).
+    let groupCommit = GroupCommitQueue()
 
     /// Opens (creating if needed) the database at `path`: the writer first (which sets WAL), then
     /// `configuration.readerCount` read-only connections.
@@ -56,29 +58,45 @@ public final class DatabasePool: @unchecked Sendable {
 
     /// Borrow a read-only connection (blocks only if all readers are busy) and run `body` inside a
     /// deferred read transaction (a consistent snapshot from its first read). Runs on the
-    /// caller's thread while holding the reader exclusively (no queue hop).
+    /// caller's thread while holding the reader exclusively (no queue hop). The scope's deadline
+    /// interrupts the body's statements once it expired.
     ///
     /// Reads are not reentrant: calling `read` (or `close`) from inside a `read` body of the same
     /// pool traps, as waiting for a second reader could deadlock; use the connection you have.
-    public func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func read<T>(in scope: TransactionScope = .detached, _ body: (SQLiteConnection) throws -> T) throws -> T {
         preconditionNotOnWriterQueue("read")
         let connection = try readers.borrow()
-        defer { readers.giveBack(connection) }
+        connection.transactionDeadline = scope.deadline
+        defer {
+            connection.transactionDeadline = nil
+            readers.giveBack(connection)
+        }
+        if let deadline = scope.deadline, deadline.isExpired { throw DatabaseError.deadlineExceeded }
         return try connection.inTransaction(.deferred) { try body(connection) }
     }
 
     // MARK: Writing
 
-    /// Run `body` on the single writer connection, serialised on the writer's serial queue
-    /// (`queue.sync`), inside `BEGIN IMMEDIATE … COMMIT`. If `body` or COMMIT throws: ROLLBACK and
-    /// rethrow the original error (a rollback failure never hides it). A participant bound with
-    /// `withParticipant` joins the transaction (see `TransactionParticipant`).
+    /// Run `body` on the single writer connection, serialised with every other write, inside a
+    /// transaction; returns after COMMIT. If `body` or COMMIT throws, the body's changes roll back
+    /// and the original error is rethrown (a rollback failure never hides it).
+    ///
+    /// Writes submitted while the writer is busy are committed together (group commit, see
+    /// `DatabasePool+GroupCommit.swift`): each body runs in its own SAVEPOINT, so a failing body
+    /// rolls back alone, and every `write` returns only once the COMMIT holding its changes
+    /// succeeded. The scope's participant joins the write (see `TransactionParticipant`); its
+    /// deadline interrupts the body and may refuse the commit (see `TransactionDeadline`).
     @discardableResult
-    public func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func write<T>(in scope: TransactionScope = .detached, _ body: (SQLiteConnection) throws -> T) throws -> T {
         preconditionNotOnWriterQueue("write")
-        let participant = boundParticipant
-        return try writerQueue.sync {
-            try beforeCommitHook.transaction(try openWriter(), participant: participant, body)
+        if let deadline = scope.deadline, deadline.isExpired { throw DatabaseError.deadlineExceeded }
+        return try withoutActuallyEscaping(body) { body in
+            var result: T?
+            let job = GroupCommitJob(scope: scope) { connection in result = try body(connection) }
+            submit(job)
+            job.wait()
+            if let error = job.error { throw error }
+            return result!
         }
     }
 
@@ -93,7 +111,7 @@ public final class DatabasePool: @unchecked Sendable {
     ) {
         writerQueue.async {
             let result = Result<T, any Error> {
-                try self.beforeCommitHook.transaction(try self.openWriter(), participant: nil, body)
+                try self.beforeCommitHook.transaction(try self.openWriter(), scope: .detached, body)
             }
             completion(result)
         }
@@ -110,7 +128,7 @@ public final class DatabasePool: @unchecked Sendable {
     }
 
     /// The writer connection; must be called on `writerQueue`.
-    private func openWriter() throws -> SQLiteConnection {
+    func openWriter() throws -> SQLiteConnection {
         guard let writer else { throw DatabaseError.closed(path) }
         return writer
     }

@@ -82,6 +82,12 @@ public final class SQLiteConnection {
         let milliseconds = Int32(clamping: Int64((max(0, configuration.busyTimeout) * 1000).rounded()))
         try check(sqlite3_busy_timeout(handle, milliseconds), "setting the busy timeout")
         try execute("PRAGMA foreign_keys = ON")
+        // Interrupts the statements of work whose deadline passed (returns non-zero → SQLITE_INTERRUPT).
+        sqlite3_progress_handler(handle, Self.progressInterval, { context in
+            guard let context else { return 0 }
+            let connection = Unmanaged<SQLiteConnection>.fromOpaque(context).takeUnretainedValue()
+            return connection.transactionDeadline?.isExpired == true ? 1 : 0
+        }, Unmanaged.passUnretained(self).toOpaque())
         switch role {
         case .writer:
             let mode = try queryFirst("PRAGMA journal_mode = WAL")?.string(0) ?? "unknown"
@@ -148,8 +154,15 @@ public final class SQLiteConnection {
     // MARK: State
 
     /// The `TransactionParticipant` of the write transaction running on this connection, if one
-    /// was bound (see `DatabasePool.withParticipant`); nil on readers and outside such a write.
+    /// was given (see `TransactionScope`); nil on readers and outside such a write.
     public internal(set) var participant: (any TransactionParticipant)?
+
+    /// The deadline of the work whose transaction runs on this connection (see `TransactionScope`);
+    /// the progress handler interrupts statements once it expired.
+    var transactionDeadline: (any TransactionDeadline)?
+
+    /// Virtual-machine steps between two deadline checks (a few microseconds of work).
+    static let progressInterval: Int32 = 4000
 
     /// The rowid of the most recent successful INSERT on this connection (`sqlite3_last_insert_rowid`).
     public var lastInsertRowID: Int64 {

@@ -1,15 +1,15 @@
 /// Work that joins the write transactions a piece of code starts, e.g. a record of the request
-/// that caused them: bound with `DatabasePool.withParticipant`, it runs inside every `write`
-/// transaction of that pool started while it is bound, and inside `replaceContents` (not
-/// `asyncWrite`, which nobody waits for, nor `writeWithoutTransaction`), on the writer connection,
-/// after the body, just before COMMIT.
+/// that caused them. Handed to `DatabasePool.write(in:)` (and `replaceContents(in:)`) inside a
+/// `TransactionScope`, it runs inside that write's transaction on the writer connection, after the
+/// body, just before the write is committed (not for `asyncWrite`, which nobody waits for, nor
+/// `writeWithoutTransaction`).
 ///
 /// - `willCommit` may write with the connection it is given (and only with it); if it throws, the
-///   transaction rolls back and the write fails with that error.
-/// - Every transaction it was bound to ends with exactly one of `didCommit` (COMMIT succeeded) or
+///   write rolls back and fails with that error.
+/// - Every write it joined ends with exactly one of `didCommit` (COMMIT succeeded) or
 ///   `didRollBack` (rolled back: the body, `willCommit`, a before-commit hook or COMMIT failed), on
 ///   the writer queue; neither may use the pool.
-/// - While a participant's transaction runs, the body sees it as `SQLiteConnection.participant`, so
+/// - While the write's body runs, it sees the participant as `SQLiteConnection.participant`, so
 ///   code deep inside a write can tell it things without knowing what it is.
 public protocol TransactionParticipant: AnyObject, Sendable {
     func willCommit(_ connection: SQLiteConnection) throws
@@ -17,38 +17,50 @@ public protocol TransactionParticipant: AnyObject, Sendable {
     func didRollBack()
 }
 
-/// A participant bound to one pool (task-local, so it follows the code that bound it and nothing else).
-struct ParticipantBinding: Sendable {
-    @TaskLocal static var current: ParticipantBinding?
-
-    let pool: ObjectIdentifier
-    let participant: any TransactionParticipant
+/// A deadline that the transactions of one piece of work obey, e.g. a request's handler timeout.
+///
+/// - While `isExpired` is true, every statement that work runs is interrupted (a progress handler
+///   checks it every few thousand virtual-machine steps), so its transaction rolls back.
+/// - `sealForCommit()` is asked just before a write of that work commits: it returns false when the
+///   deadline already passed (the write then rolls back with `DatabaseError.deadlineExceeded`), and
+///   true otherwise, after which the guard must no longer expire: the change is about to be
+///   committed and its caller will be told so.
+public protocol TransactionDeadline: AnyObject, Sendable {
+    var isExpired: Bool { get }
+    func sealForCommit() -> Bool
 }
 
-extension DatabasePool {
-    /// Runs `body` with `participant` joining every write transaction of this pool that `body`
-    /// starts (directly or through any code it calls on the same task or thread). Bindings nest:
-    /// the innermost wins.
-    public func withParticipant<T>(_ participant: any TransactionParticipant, _ body: () throws -> T) rethrows -> T {
-        try ParticipantBinding.$current.withValue(ParticipantBinding(pool: ObjectIdentifier(self), participant: participant), operation: body)
+/// What a piece of work brings to the transactions it starts, passed explicitly to `read(in:)`,
+/// `write(in:)` and `replaceContents(in:)`: a participant that joins its writes, and a guard
+/// whose deadline interrupts them. `.detached` has neither.
+public struct TransactionScope: Sendable {
+    public var participant: (any TransactionParticipant)?
+    public var deadline: (any TransactionDeadline)?
+
+    public init(participant: (any TransactionParticipant)? = nil, deadline: (any TransactionDeadline)? = nil) {
+        self.participant = participant
+        self.deadline = deadline
     }
 
-    /// The participant bound for this pool on the calling task or thread, if any.
-    var boundParticipant: (any TransactionParticipant)? {
-        guard let binding = ParticipantBinding.current, binding.pool == ObjectIdentifier(self) else { return nil }
-        return binding.participant
-    }
+    /// No participant, no deadline: maintenance, bootstrap, tests.
+    public static let detached = TransactionScope()
 }
 
 extension SQLiteConnection {
-    /// Runs `body` between `BEGIN IMMEDIATE` and `COMMIT` with `participant` joined: it is visible
-    /// as `participant` to the body, its `willCommit` runs after the body and before `beforeCommit`,
-    /// and it hears how the transaction ended. A body that ends the transaction itself is not
-    /// joined (the participant hears `didRollBack`).
-    func transaction<T>(joining participant: (any TransactionParticipant)?, beforeCommit: ((SQLiteConnection) throws -> Void)?,
+    /// Runs `body` between `BEGIN IMMEDIATE` and `COMMIT` with `scope` joined: its participant is
+    /// visible as `participant` to the body, its `willCommit` runs after the body and before
+    /// `beforeCommit`, and it hears how the transaction ended; its guard interrupts the statements
+    /// and may refuse the commit. A body that ends the transaction itself is not joined (the
+    /// participant hears `didRollBack`).
+    func transaction<T>(in scope: TransactionScope, beforeCommit: ((SQLiteConnection) throws -> Void)?,
                         _ body: (SQLiteConnection) throws -> T) throws -> T {
+        let participant = scope.participant
         self.participant = participant
-        defer { self.participant = nil }
+        self.transactionDeadline = scope.deadline
+        defer {
+            self.participant = nil
+            self.transactionDeadline = nil
+        }
         var joined = false
         do {
             let result = try inTransaction(.immediate) {
@@ -59,6 +71,7 @@ extension SQLiteConnection {
                     joined = true
                 }
                 try beforeCommit?(self)
+                if let deadline = scope.deadline, !deadline.sealForCommit() { throw DatabaseError.deadlineExceeded }
                 return result
             }
             if joined { participant?.didCommit() } else { participant?.didRollBack() }

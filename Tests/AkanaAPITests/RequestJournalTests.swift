@@ -81,7 +81,7 @@ import Testing
         let hankID = try app.send(.get, "/api/login/status", headers: ["Cookie": hank.cookieHeader, "Host": "globex.localhost"]).json()["userFDN"]?.stringValue
         #expect(hankID?.hasSuffix(".globex") == true)
         let request = try HTTPRequest(method: .get, target: "/_emulator/clock", headers: ["Host": "127.0.0.1"], id: "7-42")
-        app.app.handle(request, responder: HTTPResponder { _ in })
+        _ = app.handle(request)
 
         let entries = try journal(app)
         #expect(entries.count == 3)
@@ -369,8 +369,8 @@ import Testing
         let request = try HTTPRequest(method: .post, target: "/joined", id: "1-1")
         let participant = JournaledRequest(journal: journal, request: request, tenant: "acmepaymentscorp", arrived: app.clock.now())
         #expect(throws: TestFailure.self) {
-            try app.pool.withParticipant(participant) {
-                try app.pool.write { try $0.run("INSERT INTO emulator_state (key, value) VALUES ('rolled-back', 'x')") }
+            try app.pool.write(in: TransactionScope(participant: participant)) {
+                try $0.run("INSERT INTO emulator_state (key, value) VALUES ('rolled-back', 'x')")
             }
         }
         // Rolled back: neither the change nor its entry is there; the buffered entries are given
@@ -406,8 +406,8 @@ import Testing
         let writer = DispatchGroup()
         let pool = app.pool
         DispatchQueue.global().async(group: writer) {
-            try? pool.withParticipant(participant) {
-                try pool.write { try $0.run("INSERT INTO emulator_state (key, value) VALUES ('held', 'x')") }
+            try? pool.write(in: TransactionScope(participant: participant)) {
+                try $0.run("INSERT INTO emulator_state (key, value) VALUES ('held', 'x')")
             }
         }
         joined.wait()
@@ -431,16 +431,15 @@ import Testing
         let journal = RequestJournal(database: app.pool, clock: app.clock, policy: Self.manualFlush)
         let request = try HTTPRequest(method: .post, target: "/two-writes", id: "1-7")
         let participant = JournaledRequest(journal: journal, request: request, tenant: "acmepaymentscorp", arrived: app.clock.now())
-        try app.pool.withParticipant(participant) {
-            #expect(throws: TestFailure.self) {
-                try app.pool.write { db in
-                    participant.recordChanged("failed.acme")
-                    throw TestFailure()
-                }
+        let scope = TransactionScope(participant: participant)
+        #expect(throws: TestFailure.self) {
+            try app.pool.write(in: scope) { db in
+                participant.recordChanged("failed.acme")
+                throw TestFailure()
             }
-            try app.pool.write { _ in participant.recordChanged("committed.acme") }
-            try app.pool.write { _ in participant.recordChanged("later.acme") }
         }
+        try app.pool.write(in: scope) { _ in participant.recordChanged("committed.acme") }
+        try app.pool.write(in: scope) { _ in participant.recordChanged("later.acme") }
         let stored = try app.pool.read { try $0.queryFirst("SELECT changed_ids FROM request_journal WHERE request_id = '1-7'")?.string("changed_ids") }
         #expect(stored == #"["committed.acme","later.acme"]"#)
     }
@@ -479,7 +478,9 @@ import Testing
         DispatchQueue.concurrentPerform(iterations: 8) { worker in
             for index in 0..<100 {
                 guard let request = try? HTTPRequest(method: .get, target: "/_emulator/health?w=\(worker)&i=\(index)") else { continue }
-                handler.handle(request, responder: HTTPResponder { _ in })
+                let done = DispatchSemaphore(value: 0)
+                handler.handle(request, responder: HTTPResponder { _ in done.signal() })
+                done.wait()
             }
         }
         #expect(try journal(app, "limit=10000").count == 800)

@@ -1,4 +1,5 @@
 import AkanaDomain
+import Dispatch
 import DispatchHTTP
 import Foundation
 import Logging
@@ -19,7 +20,8 @@ final class TestApp {
 
     init(tenants: TenantDirectory = TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
          users: [SeedUser]? = nil, journal: RequestJournal.Policy = .init(),
-         fixtures: [FixtureDocument] = [], deterministicSeed: String? = nil) throws {
+         fixtures: [FixtureDocument] = [], deterministicSeed: String? = nil, sessionPolicy: SessionPolicy = SessionPolicy(),
+         execution: HandlerExecution = HandlerExecution()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path)
@@ -31,22 +33,21 @@ final class TestApp {
             SeedUser(tenant: "acmepaymentscorp", email: Self.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
             SeedUser(tenant: "acmepaymentscorp", email: Self.jane, password: "password", name: "Jane", roles: []),
         ]
-        let (key, _) = try PlatformBootstrap.run(database: pool, tenants: tenants, users: seeds, now: clock.now(), hasher: hasher, ids: ids)
-        let workflow = WorkflowEngine(database: pool, clock: clock)
-        AppService.registerWorkflowFunctions(on: workflow)
-        for tenant in tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid) }
-        try FixtureLoader.apply(fixtures, database: pool, tenants: tenants, workflow: workflow, ids: ids, now: clock.now(), hasher: hasher)
-        let sessions = SessionService(database: pool, clock: clock, policy: SessionPolicy(), signingKey: key, hasher: hasher, ids: ids)
-        environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
-                                         apps: AppService(database: pool, clock: clock, workflow: workflow, ids: ids), workflow: workflow,
-                                         seedUsers: seeds, journal: RequestJournal(database: pool, clock: clock, policy: journal),
-                                         fixtures: FixtureCatalog(documents: fixtures, hasher: hasher), ids: ids)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        app = AkanaRoutes.makeApplication(environment: environment, logger: logger)
+        // The daemon's composition root, so the tests run exactly what the daemon runs.
+        let assembled = try EmulatorAssembly.assemble(
+            database: pool, clock: clock,
+            settings: EmulatorAssembly.Settings(tenants: tenants, seedUsers: seeds, fixtures: FixtureCatalog(documents: fixtures, hasher: hasher),
+                                                ids: ids, hasher: hasher, sessionPolicy: sessionPolicy, journalPolicy: journal,
+                                                execution: execution),
+            logger: logger)
+        environment = assembled.environment
+        app = assembled.application
     }
 
     deinit {
+        app.shutdown()
         environment.journal.flush()
         try? pool.close()
         try? FileManager.default.removeItem(at: directory)
@@ -55,10 +56,19 @@ final class TestApp {
     func send(_ method: HTTPMethod, _ target: String, headers: HTTPHeaders = [:], body: String = "") throws -> HTTPResponse {
         var headers = headers
         if !headers.contains("Host") { headers.add("Host", "127.0.0.1:8080") }
-        // Through `handle`, as the server calls it, so the request journal sees every request.
-        let request = try HTTPRequest(method: method, target: target, headers: headers, body: Array(body.utf8))
+        return handle(try HTTPRequest(method: method, target: target, headers: headers, body: Array(body.utf8)))
+    }
+
+    /// Through `handle`, as the server calls it (on the handler pool, journaled, within the
+    /// deadline), waiting for the answer.
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
         let answer = Mutex<HTTPResponse?>(nil)
-        app.handle(request, responder: HTTPResponder { response in answer.withLock { $0 = response } })
+        let done = DispatchSemaphore(value: 0)
+        app.handle(request, responder: HTTPResponder { response in
+            answer.withLock { $0 = response }
+            done.signal()
+        })
+        done.wait()
         return answer.withLock { $0 } ?? HTTPResponse(status: .internalServerError)
     }
 

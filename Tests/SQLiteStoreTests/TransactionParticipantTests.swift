@@ -4,7 +4,7 @@ import Testing
 
 @testable import SQLiteStore
 
-/// `DatabasePool.withParticipant`: work that joins the write transactions of the code that bound it.
+/// `TransactionScope.participant`: work that joins the write transactions it is handed to.
 @Suite struct TransactionParticipantTests {
     /// Writes its own row in each transaction it joins and logs what it was told.
     final class RecordingParticipant: TransactionParticipant {
@@ -34,20 +34,19 @@ import Testing
         try pool.writeWithoutTransaction { try $0.execute("CREATE TABLE log (what TEXT NOT NULL)") }
     }
 
-    @Test func joinsEveryWriteOfTheBoundCodeAndCommitsWithIt() throws {
+    @Test func joinsEveryWriteItIsHandedToAndCommitsWithIt() throws {
         try withPool { pool, _ in
             try prepare(pool)
             let participant = RecordingParticipant()
-            try pool.withParticipant(participant) {
-                try pool.write { db in
-                    #expect(db.participant === participant)
-                    try db.run("INSERT INTO log (what) VALUES ('body 1')")
-                }
-                try pool.write { try $0.run("INSERT INTO log (what) VALUES ('body 2')") }
+            let scope = TransactionScope(participant: participant)
+            try pool.write(in: scope) { db in
+                #expect(db.participant === participant)
+                try db.run("INSERT INTO log (what) VALUES ('body 1')")
             }
+            try pool.write(in: scope) { try $0.run("INSERT INTO log (what) VALUES ('body 2')") }
             #expect(try rows(pool) == ["body 1", "participant", "body 2", "participant"])
             #expect(participant.log == ["willCommit", "didCommit", "willCommit", "didCommit"])
-            // Unbound again: later writes run alone, and the connection forgets it.
+            // Writes without the scope run alone, and the connection forgets it.
             try pool.write { db in
                 #expect(db.participant == nil)
                 try db.run("INSERT INTO log (what) VALUES ('alone')")
@@ -61,9 +60,7 @@ import Testing
             try prepare(pool)
             let participant = RecordingParticipant(failing: true)
             #expect(throws: TestFailure(id: 7)) {
-                try pool.withParticipant(participant) {
-                    try pool.write { try $0.run("INSERT INTO log (what) VALUES ('body')") }
-                }
+                try pool.write(in: TransactionScope(participant: participant)) { try $0.run("INSERT INTO log (what) VALUES ('body')") }
             }
             #expect(try rows(pool).isEmpty)
             #expect(participant.log == ["willCommit", "didRollBack"])
@@ -76,9 +73,7 @@ import Testing
             pool.setBeforeCommit { _ in throw TestFailure(id: 9) }  // runs after the participant
             let participant = RecordingParticipant()
             #expect(throws: TestFailure(id: 9)) {
-                try pool.withParticipant(participant) {
-                    try pool.write { try $0.run("INSERT INTO log (what) VALUES ('body')") }
-                }
+                try pool.write(in: TransactionScope(participant: participant)) { try $0.run("INSERT INTO log (what) VALUES ('body')") }
             }
             pool.setBeforeCommit(nil)
             #expect(try rows(pool).isEmpty)
@@ -91,9 +86,7 @@ import Testing
             try prepare(pool)
             let participant = RecordingParticipant()
             #expect(throws: TestFailure.self) {
-                try pool.withParticipant(participant) {
-                    try pool.write { _ in throw TestFailure() }
-                }
+                try pool.write(in: TransactionScope(participant: participant)) { _ in throw TestFailure() }
             }
             // Never joined, but told the transaction it was bound to did not commit.
             #expect(participant.log == ["didRollBack"])
@@ -110,9 +103,7 @@ import Testing
             pool.setBeforeCommit { _ in hookRuns.withLock { $0 += 1 } }
             defer { pool.setBeforeCommit(nil) }
             let participant = RecordingParticipant()
-            try pool.withParticipant(participant) {
-                try pool.replaceContents(from: directory + "/copy.sqlite")
-            }
+            try pool.replaceContents(from: directory + "/copy.sqlite", in: TransactionScope(participant: participant))
             // The participant's row is written after the copy, in the same transaction.
             #expect(try rows(pool) == ["snapshotted", "participant"])
             #expect(participant.log == ["willCommit", "didCommit"])
@@ -120,27 +111,27 @@ import Testing
         }
     }
 
-    @Test func otherPoolsAsyncWritesAndOtherThreadsAreNotJoined() throws {
+    @Test func otherPoolsAndAsyncWritesAreNotJoined() throws {
         try withPool { pool, directory in
             try prepare(pool)
             let other = try DatabasePool(path: directory + "/other.sqlite")
             defer { try? other.close() }
             try prepare(other)
             let participant = RecordingParticipant()
-            try pool.withParticipant(participant) {
-                try other.write { try $0.run("INSERT INTO log (what) VALUES ('other pool')") }
-                let done = DispatchSemaphore(value: 0)
-                pool.asyncWrite({ try $0.run("INSERT INTO log (what) VALUES ('async')") }, completion: { _ in done.signal() })
-                done.wait()
-                let thread = DispatchSemaphore(value: 0)
-                Thread.detachNewThread {
-                    try? pool.write { try $0.run("INSERT INTO log (what) VALUES ('thread')") }
-                    thread.signal()
-                }
-                thread.wait()
+            try other.write { try $0.run("INSERT INTO log (what) VALUES ('other pool')") }
+            let done = DispatchSemaphore(value: 0)
+            pool.asyncWrite({ try $0.run("INSERT INTO log (what) VALUES ('async')") }, completion: { _ in done.signal() })
+            done.wait()
+            // The scope travels with the work, not with the thread: another thread can carry it.
+            let scope = TransactionScope(participant: participant)
+            let thread = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                try? pool.write(in: scope) { try $0.run("INSERT INTO log (what) VALUES ('thread')") }
+                thread.signal()
             }
-            #expect(participant.log.isEmpty)
-            #expect(try rows(pool) == ["async", "thread"])
+            thread.wait()
+            #expect(participant.log == ["willCommit", "didCommit"])
+            #expect(try rows(pool) == ["async", "thread", "participant"])
             #expect(try rows(other) == ["other pool"])
         }
     }

@@ -42,7 +42,8 @@ public struct APIError: Error, Sendable {
         case .notFound: status = .notFound
         case .conflict: status = .conflict
         case .tooManyRequests: status = .tooManyRequests
+        case .unavailable: status = .serviceUnavailable
         }
-        self.init(status, error.message)
+        self.init(status, error.message, headers: error.retryAfterSeconds.map { ["Retry-After": "\($0)"] } ?? [:])
     }
 }

@@ -11,7 +11,7 @@ enum AppRoutes {
         // POST /api/apps — text/plain AppID (legacy, `*/*`) or the Application object (JSON/XML).
         router.add(.post, "/api/apps") { request in
             let choice = try request.negotiate([.text, .json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let app = try apps.createApp(caller: caller.session, body: try request.jsonBody())
             if choice.representation == .text { return Responses.text(app.id, headers: renew) }
             return Responses.representation(app.json, root: "Application", choice: choice, headers: renew)
@@ -19,20 +19,20 @@ enum AppRoutes {
 
         router.add(.get, "/api/apps/{AppID}") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             return Responses.representation(try apps.app(request.parameter("AppID"), caller: caller.session).json, root: "Application", choice: choice)
         }
 
         router.add(.put, "/api/apps/{AppID}") { request in
             _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let app = try apps.updateApp(request.parameter("AppID"), caller: caller.session, body: try request.jsonBody())
             return Responses.text(app.id, headers: renew)
         }
 
         router.add(.delete, "/api/apps/{AppID}") { request in
             _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let id = request.parameter("AppID")
             try apps.deleteApp(id, caller: caller.session)
             return Responses.text(id, headers: renew)
@@ -41,7 +41,7 @@ enum AppRoutes {
         // POST /api/apps/{AppID}/versions — Name is the minimum; text/plain new AppVersionID.
         router.add(.post, "/api/apps/{AppID}/versions") { request in
             let choice = try request.negotiate([.text, .json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let version = try apps.addVersion(appID: request.parameter("AppID"), caller: caller.session, body: try request.jsonBody())
             if choice.representation == .text { return Responses.text(version.id, headers: renew) }
             return Responses.representation(version.json(.init(), settings: apps.settings(tenant: version.tenant)),
@@ -51,7 +51,7 @@ enum AppRoutes {
         // GET /api/apps/{AppID}/versions — an RSS-style channel.
         router.add(.get, "/api/apps/{AppID}/versions") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let (app, versions) = try apps.versions(appID: request.parameter("AppID"), caller: caller.session)
             let items = versions.map { version in
                 RSSChannel.Item(title: version.name, description: version.description, guid: version.id,
@@ -64,7 +64,7 @@ enum AppRoutes {
         // GET /api/apps/versions/{AppVersionID} — seed 004.
         router.add(.get, "/api/apps/versions/{AppVersionID}") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             var options = AppVersion.RenderOptions()
             options.includeSettings = try request.booleanQuery("IncludeSettings", default: false)
             options.includeTags = try request.booleanQuery("IncludeTags", default: true)
@@ -83,14 +83,14 @@ enum AppRoutes {
         // PUT /api/apps/versions/{AppVersionID} — seed 001.
         router.add(.put, "/api/apps/versions/{AppVersionID}") { request in
             _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let version = try apps.updateVersion(request.parameter("AppVersionID"), caller: caller.session, body: try request.jsonBody())
             return Responses.text(version.id, headers: renew)
         }
 
         router.add(.delete, "/api/apps/versions/{AppVersionID}") { request in
             let choice = try request.negotiate([.json, .text, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let id = request.parameter("AppVersionID")
             _ = try apps.deleteVersion(id, caller: caller.session)
             if choice.representation == .text { return Responses.text(id, headers: renew) }
@@ -100,7 +100,7 @@ enum AppRoutes {
         // POST /api/apps/versions/{AppVersionID}/action — seed 000.
         router.add(.post, "/api/apps/versions/{AppVersionID}/action") { request in
             _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let action = try WorkflowActionBody(try request.structuredBody())
             let id = try apps.performAction(versionID: request.parameter("AppVersionID"), actionName: action.name,
                                             comments: action.comments, caller: caller.session)
@@ -109,13 +109,13 @@ enum AppRoutes {
 
         router.add(.get, "/api/apps/versions/{AppVersionID}/secret") { request in
             _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             return Responses.text(try apps.secret(versionID: request.parameter("AppVersionID"), caller: caller.session))
         }
 
         router.add(.put, "/api/apps/versions/{AppVersionID}/secret") { request in
             _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let id = request.parameter("AppVersionID")
             try apps.regenerateSecret(versionID: id, caller: caller.session)
             return Responses.text(id)

@@ -7,7 +7,7 @@ enum BusinessRoutes {
         // GET /api/businesses/{BusinessID}/settings[?IncludeSecuritySettings=true]
         router.add(.get, "/api/businesses/{BusinessID}/settings") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let businessID = request.parameter("BusinessID")
             guard businessID == caller.tenant.tenantBusinessID else {
                 throw APIError.notFound("Business \(businessID) was not found.")

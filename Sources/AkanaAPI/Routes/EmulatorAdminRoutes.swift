@@ -36,10 +36,10 @@ enum EmulatorAdminRoutes {
             let objectType = request.parameter("ObjectType")
             switch body.member(caseInsensitive: "Definition") {
             case .string(let key)?:
-                let stored = try environment.workflow.assign(tenant: tenant.fedmemberid, objectType: objectType, definitionKey: key)
+                let stored = try environment.workflow.assign(tenant: tenant.fedmemberid, objectType: objectType, definitionKey: key, scope: request.scope)
                 return Responses.representation(WorkflowRoutes.definitionJSON(stored, tenant: tenant), root: "WorkflowDefinition", choice: choice)
             case .null?:
-                _ = try environment.workflow.clearAssignment(tenant: tenant.fedmemberid, objectType: objectType)
+                _ = try environment.workflow.clearAssignment(tenant: tenant.fedmemberid, objectType: objectType, scope: request.scope)
                 return Responses.representation(.object([("ObjectType", .string(objectType)), ("Definition", .null)]), root: "WorkflowAssignment", choice: choice)
             default:
                 throw APIError.badRequest("The body must be {\"Definition\": \"<Key or Name>\"} or {\"Definition\": null}.")
@@ -62,11 +62,11 @@ enum EmulatorAdminRoutes {
             } else if !objectID.hasSuffix(".\(tenant.fedmemberid)") {
                 throw APIError.badRequest("ObjectID must end with .\(tenant.fedmemberid).")
             }
-            if try environment.workflow.state(objectID: objectID) != nil {
+            if try environment.workflow.state(objectID: objectID, scope: request.scope) != nil {
                 throw APIError(.conflict, "Workflow object \(objectID) already exists.")
             }
             guard let status = try environment.workflow.start(tenant: tenant.fedmemberid, objectType: objectType, objectID: objectID,
-                                                              caller: .emulator(), initialAction: body.member(caseInsensitive: "InitialAction")?.stringValue)
+                                                              caller: .emulator(scope: request.scope), initialAction: body.member(caseInsensitive: "InitialAction")?.stringValue)
             else { throw APIError.badRequest("No workflow is assigned to object type \(objectType); assign one with PUT /_emulator/workflows/\(objectType).") }
             return Responses.representation(.object([("ObjectID", .string(objectID)), ("ObjectType", .string(objectType)), ("Status", .string(status))]),
                                             root: "WorkflowObject", choice: choice, status: .created)
@@ -127,7 +127,7 @@ enum EmulatorAdminRoutes {
             } else {
                 throw APIError.badRequest("Send {\"advanceSeconds\": N}, {\"frozenAt\": \"2026-01-01T00:00:00Z\"} or {\"realtime\": true}.")
             }
-            try ClockStore.save(mode, clock: clock, database: environment.database)
+            try ClockStore.save(mode, clock: clock, database: environment.database, scope: request.scope)
             return Responses.representation(clockJSON(clock), root: "Clock", choice: choice)
         }
 
@@ -147,7 +147,7 @@ enum EmulatorAdminRoutes {
         router.add(.post, "/_emulator/snapshots/{name}/restore") { request in
             let choice = try request.negotiate([.json, .xml])
             let name = request.parameter("name")
-            try environment.snapshots.restore(name)
+            try environment.snapshots.restore(name, scope: request.scope)
             environment.clock.mode = try ClockStore.load(environment.database)
             environment.workflow.invalidateCache()
             try environment.tenants.reloadSettings(from: environment.database)
@@ -164,7 +164,7 @@ enum EmulatorAdminRoutes {
             let choice = try request.negotiate([.json, .xml])
             try PlatformReset.reset(database: environment.database, tenants: environment.tenants, users: environment.seedUsers,
                                     workflow: environment.workflow, clock: environment.clock,
-                                    fixtures: environment.fixtures, ids: environment.ids)
+                                    fixtures: environment.fixtures, ids: environment.ids, scope: request.scope)
             return Responses.representation(.object([("reset", .array(environment.tenants.all.map { .string($0.fedmemberid) }))]), root: "Reset", choice: choice)
         }
         router.add(.post, "/_emulator/tenants/{fedmemberid}/reset") { request in
@@ -172,7 +172,7 @@ enum EmulatorAdminRoutes {
             let tenant = request.parameter("fedmemberid")
             try PlatformReset.reset(database: environment.database, tenants: environment.tenants, users: environment.seedUsers,
                                     workflow: environment.workflow, clock: environment.clock, only: tenant,
-                                    fixtures: environment.fixtures, ids: environment.ids)
+                                    fixtures: environment.fixtures, ids: environment.ids, scope: request.scope)
             return Responses.representation(.object([("reset", .array([.string(tenant)]))]), root: "Reset", choice: choice)
         }
 

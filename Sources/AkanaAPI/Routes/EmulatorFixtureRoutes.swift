@@ -15,7 +15,7 @@ enum EmulatorFixtureRoutes {
             let document = try FixtureDocument.parse(request.http.body, source: "request body")
             let report = try FixtureLoader.apply(
                 [document], database: environment.database, tenants: environment.tenants, workflow: environment.workflow,
-                ids: environment.ids, now: environment.clock.now(), hasher: environment.fixtures.hasher)
+                ids: environment.ids, now: environment.clock.now(), hasher: environment.fixtures.hasher, scope: request.scope)
             return Responses.representation(report.json, root: "Fixtures", choice: choice)
         }
     }

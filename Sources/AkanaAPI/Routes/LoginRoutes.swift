@@ -10,7 +10,8 @@ enum LoginRoutes {
             let choice = try request.negotiate([.json, .xml])
             let tenant = environment.tenant(of: request.http)
             let (email, password) = try credentials(request)
-            let login = try environment.sessions.login(tenant: tenant, email: email, password: password)
+            let login = try environment.sessions.login(tenant: tenant, email: email, password: password,
+                                                       address: clientAddress(request.http.remoteAddress), scope: request.scope)
             var headers: HTTPHeaders = [:]
             headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.authCookieName(tenant: tenant.fedmemberid), value: login.authCookie, httpOnly: true))
             if tenant.readRequestCSRF || tenant.writeRequestCSRF {
@@ -22,14 +23,14 @@ enum LoginRoutes {
         // GET /api/login/status — the same LoginResponse for the current session.
         router.add(.get, "/api/login/status") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             return Responses.representation(loginResponse(caller.session, tenant: caller.tenant), root: "LoginResponse", choice: choice)
         }
 
         // POST /api/login/renewToken — a new cookie; expiry extended by the inactive timeout, capped.
         router.add(.post, "/api/login/renewToken") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let renewed = try environment.sessions.renew(caller.session)
             let headers: HTTPHeaders = ["Set-Cookie": Cookies.setCookie(
                 name: SessionCookie.authCookieName(tenant: caller.tenant.fedmemberid), value: renewed.authCookie, httpOnly: true)]
@@ -38,14 +39,14 @@ enum LoginRoutes {
 
         // POST /api/login/logout — deletes the session; 200 with no body and expired cookies.
         router.add(.post, "/api/login/logout") { request in
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             try environment.sessions.logout(caller.session)
             return HTTPResponse(status: .ok, headers: expiredCookies(caller.tenant))
         }
 
         // GET /api/login/endsession — the recommended way to end a session.
         router.add(.get, "/api/login/endsession") { request in
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let instructions = try request.booleanQuery("returnInstructions", default: false)
             let choice = instructions ? try request.negotiate([.json, .xml]) : nil
             try environment.sessions.logout(caller.session)
@@ -55,6 +56,17 @@ enum LoginRoutes {
             return Responses.representation(.object([("IDPLogoutInfo", .array([])), ("RPLogoutInfo", .array([]))]),
                                             root: "LogoutResponse", choice: choice, headers: headers)
         }
+    }
+
+    /// The client's IP address without its port (`[::1]:5000` → `::1`, `127.0.0.1:5000` → `127.0.0.1`);
+    /// nil when the request did not come through a socket.
+    static func clientAddress(_ remote: String) -> String? {
+        guard !remote.isEmpty else { return nil }
+        if remote.hasPrefix("["), let end = remote.firstIndex(of: "]") {
+            return String(remote[remote.index(after: remote.startIndex)..<end])
+        }
+        guard let colon = remote.lastIndex(of: ":"), remote.firstIndex(of: ":") == colon else { return remote }
+        return String(remote[..<colon])
     }
 
     static func expiredCookies(_ tenant: TenantSettings) -> HTTPHeaders {

@@ -12,7 +12,7 @@ enum ModelRoutes {
         // POST /api/models — the Model, with its first version as ModelVersion.
         router.add(.post, "/api/models") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let model = try models.createModel(caller: caller.session, body: try request.jsonBody())
             return Responses.representation(model.json, root: "Model", choice: choice)
         }
@@ -20,7 +20,7 @@ enum ModelRoutes {
         // GET /api/models/{ModelID}[?IncludeVersions=true]
         router.add(.get, "/api/models/{ModelID}") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let includeVersions = try request.booleanQuery("IncludeVersions", default: false)
             let model = try models.model(request.parameter("ModelID"), caller: caller.session, includeVersions: includeVersions)
             return Responses.representation(model.json, root: "Model", choice: choice)
@@ -29,7 +29,7 @@ enum ModelRoutes {
         // PUT /api/models/{ModelID} — the Model in the request and the response.
         router.add(.put, "/api/models/{ModelID}") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let model = try models.updateModel(request.parameter("ModelID"), caller: caller.session, body: try request.jsonBody())
             return Responses.representation(model.json, root: "Model", choice: choice)
         }
@@ -37,7 +37,7 @@ enum ModelRoutes {
         // DELETE /api/models/{ModelID} — 200, no content (Accept must allow text/plain).
         router.add(.delete, "/api/models/{ModelID}") { request in
             _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             try models.deleteModel(request.parameter("ModelID"), caller: caller.session)
             return HTTPResponse(status: .ok)
         }
@@ -45,7 +45,7 @@ enum ModelRoutes {
         // POST /api/models/{ModelID}/versions — AddModelVersionRequest → the new ModelVersion.
         router.add(.post, "/api/models/{ModelID}/versions") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let version = try models.addVersion(modelID: request.parameter("ModelID"), caller: caller.session, body: try request.jsonBody())
             return Responses.representation(version.json(), root: "ModelVersion", choice: choice)
         }
@@ -54,7 +54,7 @@ enum ModelRoutes {
         // documented flags are accepted (and checked); the channel's items carry no schema or references.
         router.add(.get, "/api/models/{ModelID}/versions") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             for flag in ["includeSchema", "includeReferences", "includeTargetResources"] { _ = try request.booleanQuery(flag, default: false) }
             let (model, versions) = try models.versions(modelID: request.parameter("ModelID"), caller: caller.session)
             let items = versions.map { version in
@@ -68,7 +68,7 @@ enum ModelRoutes {
         // GET /api/models/versions/{ModelVersionID}[?includeReferences][&IncludeTags][&IncludeActions]
         router.add(.get, "/api/models/versions/{ModelVersionID}") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let options = ModelVersion.RenderOptions(
                 includeTags: try request.booleanQuery("IncludeTags", default: false),
                 includeSchema: true,
@@ -83,7 +83,7 @@ enum ModelRoutes {
         // PUT /api/models/versions/{ModelVersionID} — the ModelVersion in the request and the response.
         router.add(.put, "/api/models/versions/{ModelVersionID}") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let version = try models.updateVersion(request.parameter("ModelVersionID"), caller: caller.session, body: try request.jsonBody())
             return Responses.representation(version.json(.init(includeReferences: true)), root: "ModelVersion", choice: choice)
         }
@@ -91,7 +91,7 @@ enum ModelRoutes {
         // DELETE /api/models/versions/{ModelVersionID} — 200, no content; the last version takes its model along.
         router.add(.delete, "/api/models/versions/{ModelVersionID}") { request in
             _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             _ = try models.deleteVersion(request.parameter("ModelVersionID"), caller: caller.session)
             return HTTPResponse(status: .ok)
         }
@@ -100,7 +100,7 @@ enum ModelRoutes {
         // (Content-Type application/json only) → 200 text/plain with the new workflow status.
         router.add(.post, "/api/models/versions/{ModelVersionID}/action") { request in
             _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let action = try WorkflowActionBody(try request.jsonBody())
             let status = try models.performAction(versionID: request.parameter("ModelVersionID"), actionName: action.name,
                                                   comments: action.comments, caller: caller.session)

@@ -12,7 +12,7 @@ enum WorkflowRoutes {
         // GET /api/workflow/objects/{ObjectID}/actions[?IncludeReservedActions]
         router.add(.get, "/api/workflow/objects/{ObjectID}/actions") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let objectID = request.parameter("ObjectID")
             let workflowCaller = try self.caller(for: objectID, caller, environment: environment, models: models)
             let includeReserved = try request.booleanQuery("IncludeReservedActions", default: false)
@@ -24,7 +24,7 @@ enum WorkflowRoutes {
         // POST /api/workflow/objects/{ObjectID}/actions — seed 002: 200 text/plain with the new status.
         router.add(.post, "/api/workflow/objects/{ObjectID}/actions") { request in
             _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             let action = try WorkflowActionBody(try request.structuredBody())
             let objectID = request.parameter("ObjectID")
             let workflowCaller = try self.caller(for: objectID, caller, environment: environment, models: models)
@@ -36,7 +36,7 @@ enum WorkflowRoutes {
         // GET /api/workflow/definitions[?ObjectType=] — an RSS channel (Business and Site Admins).
         router.add(.get, "/api/workflow/definitions") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             try requireAdmin(caller)
             let definitions = try engine.definitions(tenant: caller.tenant.fedmemberid, objectType: request.http.queryValue(caseInsensitive: "ObjectType"))
             let items = definitions.map { definition in
@@ -52,7 +52,7 @@ enum WorkflowRoutes {
         // ObjectType (Site Admin). A raw XML body with those as query parameters works too.
         router.add(.post, "/api/workflow/definitions") { request in
             let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request.http)
+            let caller = try environment.authenticate(request)
             guard caller.session.isSiteAdmin else { throw APIError(.forbidden, "Only a Site Admin can upload workflow definitions.") }
             let contentType = request.http.headers["Content-Type"] ?? ""
             var fields: [String: String] = [:]
@@ -78,7 +78,8 @@ enum WorkflowRoutes {
             guard let name = fields["Name"].flatMap({ $0.isEmpty ? nil : $0 }) else { throw APIError.badRequest("Name is required.") }
             let key = fields["Key"].flatMap { $0.isEmpty ? nil : $0 } ?? name
             let stored = try engine.installDefinition(tenant: caller.tenant.fedmemberid, key: key, name: name,
-                                                      description: fields["Description"], objectType: fields["ObjectType"], xml: xml)
+                                                      description: fields["Description"], objectType: fields["ObjectType"], xml: xml,
+                                                      scope: request.scope)
             return Responses.representation(definitionJSON(stored, tenant: caller.tenant), root: "WorkflowDefinition", choice: choice)
         }
     }
@@ -88,17 +89,17 @@ enum WorkflowRoutes {
     /// tenant's, an app version or a model version hidden from them).
     static func caller(for objectID: String, _ caller: CallerContext, environment: APIEnvironment,
                        models: ModelService) throws -> WorkflowCaller {
-        guard let state = try environment.workflow.state(objectID: objectID), state.tenant == caller.tenant.fedmemberid else {
+        guard let state = try environment.workflow.state(objectID: objectID, scope: caller.session.scope), state.tenant == caller.tenant.fedmemberid else {
             throw APIError.notFound("Workflow object \(objectID) was not found.")
         }
         if state.objectType == WorkflowEngine.appVersionObjectType {
-            return WorkflowCaller(userID: caller.session.userID, roles: try environment.apps.workflowRoles(versionID: objectID, caller: caller.session))
+            return WorkflowCaller(userID: caller.session.userID, roles: try environment.apps.workflowRoles(versionID: objectID, caller: caller.session), scope: caller.session.scope)
         }
         if state.objectType == ModelService.objectType,
            let modelCaller = try models.workflowCaller(objectID: objectID, caller: caller.session) {
             return modelCaller
         }
-        return WorkflowCaller(userID: caller.session.userID, roles: caller.session.roles)
+        return WorkflowCaller(userID: caller.session.userID, roles: caller.session.roles, scope: caller.session.scope)
     }
 
     static func requireAdmin(_ caller: CallerContext) throws {

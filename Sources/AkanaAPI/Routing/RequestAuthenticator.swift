@@ -14,12 +14,16 @@ extension APIEnvironment {
     }
 
     /// Verifies the `AtmoAuthToken_<tenant>` cookie and, where the tenant's settings require it for
-    /// this method, the `X-Csrf-Token_<tenant>` header. Any failure is a 401 fault.
-    public func authenticate(_ request: HTTPRequest, csrfExempt: Bool = false) throws -> CallerContext {
+    /// this method, the `X-Csrf-Token_<tenant>` header. Any failure is a 401 fault. The session
+    /// carries the request's scope, so every service call made for it joins the request's journal
+    /// entry and obeys its deadline.
+    public func authenticate(_ route: RouteRequest, csrfExempt: Bool = false) throws -> CallerContext {
+        let request = route.http
         let tenant = tenant(of: request)
         let cookie = Cookies.value(named: SessionCookie.authCookieName(tenant: tenant.fedmemberid), in: request.headers)
-        let session = try sessions.authenticate(tenant: tenant, cookieValue: cookie)
-        RequestNotes.current?.noteUser(session.userID)  // for the request journal
+        var session = try sessions.authenticate(tenant: tenant, cookieValue: cookie, scope: route.scope)
+        session.scope = route.scope
+        route.context.notes.noteUser(session.userID)  // for the request journal
         let isRead = request.method == .get || request.method == .head
         if !csrfExempt, tenant.requiresCSRF(isRead: isRead) {
             let headerName = SessionCookie.csrfHeaderName(tenant: tenant.fedmemberid)

@@ -5,12 +5,9 @@ import Synchronization
 /// `APIEnvironment.authenticate` once the cookie verified), and the ids of the objects its committed
 /// writes changed (`JournaledRequest` adds them as each transaction commits).
 ///
-/// `AkanaApplication.handle` binds one per journaled request as the task-local `current` around
-/// the (synchronous) routing and handler call; nothing is bound, and every note is a no-op, when the
-/// journal is off or for the journal's own routes.
+/// Each request's `RequestContext` holds one (its journal entry's, when the request is journaled);
+/// the code that runs the request is handed the context and notes through it.
 public final class RequestNotes: Sendable {
-    @TaskLocal public static var current: RequestNotes?
-
     /// At most this many changed ids are kept (the first ones): a fixture load or a reset changes thousands.
     static let maxChangedIDs = 100
 

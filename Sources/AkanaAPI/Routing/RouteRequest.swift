@@ -1,16 +1,28 @@
 import AkanaDomain
 import DispatchHTTP
+import SQLiteStore
 
-/// What a route handler gets: the HTTP request, the matched path parameters, and helpers that
-/// turn negotiation and body-parsing failures into the right Akana faults.
+/// What a route handler gets: the request's context (the HTTP request, its journal notes and
+/// deadline), the matched path parameters, and helpers that turn negotiation and body-parsing
+/// failures into the right Akana faults.
 public struct RouteRequest: Sendable {
-    public let http: HTTPRequest
+    public let context: RequestContext
     public let parameters: [(String, String)]
 
-    public init(http: HTTPRequest, parameters: [(String, String)]) {
-        self.http = http
+    public init(context: RequestContext, parameters: [(String, String)]) {
+        self.context = context
         self.parameters = parameters
     }
+
+    /// A request run outside the server (tests, tools): no journal, no deadline.
+    public init(http: HTTPRequest, parameters: [(String, String)]) {
+        self.init(context: RequestContext(http: http), parameters: parameters)
+    }
+
+    public var http: HTTPRequest { context.http }
+
+    /// The request's scope for database work that no session carries (logins, admin routes).
+    public var scope: TransactionScope { context.scope }
 
     /// A path parameter by name (routes only ask for names their pattern declares).
     public func parameter(_ name: String) -> String {

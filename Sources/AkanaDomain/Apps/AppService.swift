@@ -43,7 +43,7 @@ public final class AppService: Sendable {
         let now = Timestamp.iso8601(clock.now())
         let app = Application(id: "\(ids.uuid()).\(caller.tenant)", tenant: caller.tenant, name: name, summary: summary,
                               description: description, businessID: businessID, created: now, updated: now, defaultVersion: nil)
-        return try database.write { db in
+        return try database.write(in: caller.scope) { db in
             try AppRepository.insertApp(db, app)
             try AppRepository.addTeamMember(db, appID: app.id, userID: caller.userID, role: "Admin")
             _ = try self.insertVersion(db, app: app, input: input, caller: caller, now: now)
@@ -53,7 +53,7 @@ public final class AppService: Sendable {
     }
 
     public func app(_ id: String, caller: AuthenticatedSession) throws -> Application {
-        try database.read { db in
+        try database.read(in: caller.scope) { db in
             let app = try self.visibleApp(db, id: id, caller: caller)
             return app
         }
@@ -66,7 +66,7 @@ public final class AppService: Sendable {
         let summary = try optionalString(body, "Summary", context: "Application")
         let description = try optionalString(body, "Description", context: "Application")
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.badRequest("Application.Name must not be empty.") }
-        return try database.write { db in
+        return try database.write(in: caller.scope) { db in
             var app = try self.modifiableApp(db, id: id, caller: caller)
             app.name = name ?? app.name
             app.summary = summary ?? app.summary
@@ -82,7 +82,7 @@ public final class AppService: Sendable {
     /// version goes through `@Delete`; a version the workflow only marks for deletion stays (and so
     /// does the app, until its last version is deleted).
     public func deleteApp(_ id: String, caller: AuthenticatedSession) throws {
-        try database.write { db in
+        try database.write(in: caller.scope) { db in
             let app = try self.modifiableApp(db, id: id, caller: caller)
             var remaining = 0
             for versionID in try AppRepository.versionIDs(db, appID: app.id) {
@@ -103,14 +103,14 @@ public final class AppService: Sendable {
         let input = try AppVersionInput(body)
         guard input.name != nil else { throw DomainError.badRequest("ApplicationVersion.Name is required.") }
         let now = Timestamp.iso8601(clock.now())
-        return try database.write { db in
+        return try database.write(in: caller.scope) { db in
             let app = try self.modifiableApp(db, id: appID, caller: caller)
             return try self.insertVersion(db, app: app, input: input, caller: caller, now: now)
         }
     }
 
     public func versions(appID: String, caller: AuthenticatedSession) throws -> (Application, [AppVersion]) {
-        try database.read { db in
+        try database.read(in: caller.scope) { db in
             let app = try self.visibleApp(db, id: appID, caller: caller)
             let versions = try AppRepository.versionIDs(db, appID: app.id).compactMap { try AppRepository.version(db, id: $0) }
             return (app, versions)
@@ -118,7 +118,7 @@ public final class AppService: Sendable {
     }
 
     public func version(_ id: String, caller: AuthenticatedSession) throws -> AppVersion {
-        try database.read { db in try self.visibleVersion(db, id: id, caller: caller).version }
+        try database.read(in: caller.scope) { db in try self.visibleVersion(db, id: id, caller: caller).version }
     }
 
     /// PUT /api/apps/versions/{AppVersionID}: fields absent from the body keep their values.
@@ -127,7 +127,7 @@ public final class AppService: Sendable {
     public func updateVersion(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> AppVersion {
         let input = try AppVersionInput(body)
         let settings = settings(tenant: caller.tenant)
-        return try database.write { db in
+        return try database.write(in: caller.scope) { db in
             var version = try self.modifiableVersion(db, id: id, caller: caller)
             try self.checkReservedAction(db, versionID: id, action: "@Modify", caller: caller)
             version.name = input.name ?? version.name
@@ -165,7 +165,7 @@ public final class AppService: Sendable {
     /// Returns whether the app was deleted too. Under an app-version workflow whose `@Delete` only
     /// marks the version (e.g. pending a Business Admin's approval), the version stays.
     public func deleteVersion(_ id: String, caller: AuthenticatedSession) throws -> Bool {
-        try database.write { db in
+        try database.write(in: caller.scope) { db in
             let version = try self.modifiableVersion(db, id: id, caller: caller)
             guard try self.deleteAction(db, versionID: id, caller: caller) else { return false }
             if try AppRepository.versionIDs(db, appID: version.appID).count <= 1 {
@@ -180,7 +180,7 @@ public final class AppService: Sendable {
     /// The roles a caller has on an app version for its workflow (their platform roles, plus
     /// AppTeamMember on their team's apps). 404 when they cannot see the version.
     public func workflowRoles(versionID: String, caller: AuthenticatedSession) throws -> Set<String> {
-        try database.read { db in
+        try database.read(in: caller.scope) { db in
             let (version, _) = try self.visibleVersion(db, id: versionID, caller: caller)
             let member = try AppRepository.isTeamMember(db, appID: version.appID, userID: caller.userID)
             return member ? caller.roles.union(["AppTeamMember"]) : caller.roles
@@ -193,7 +193,7 @@ public final class AppService: Sendable {
     /// Under an assigned app-version workflow the action must be valid in the version's state;
     /// without one, only the reserved `@` actions exist. Returns the AppVersionID.
     public func performAction(versionID: String, actionName: String, comments: [String], caller: AuthenticatedSession) throws -> String {
-        try database.write { db in
+        try database.write(in: caller.scope) { db in
             let version = try self.modifiableVersion(db, id: versionID, caller: caller)
             let now = Timestamp.iso8601(self.clock.now())
             let governed = try self.workflow?.isGoverned(db, objectID: versionID) ?? false
@@ -213,7 +213,7 @@ public final class AppService: Sendable {
 
     /// GET /api/apps/versions/{AppVersionID}/secret (team members, Business and Site Admins).
     public func secret(versionID: String, caller: AuthenticatedSession) throws -> String {
-        try database.read { db in
+        try database.read(in: caller.scope) { db in
             let version = try self.modifiableVersion(db, id: versionID, caller: caller)
             guard !version.identityHasDomain else {
                 throw DomainError.conflict("The shared secret of \(versionID) is managed by the external identity domain of '\(version.identity)'.")
@@ -224,7 +224,7 @@ public final class AppService: Sendable {
 
     /// PUT /api/apps/versions/{AppVersionID}/secret: a new secret, not returned.
     public func regenerateSecret(versionID: String, caller: AuthenticatedSession) throws {
-        try database.write { db in
+        try database.write(in: caller.scope) { db in
             let version = try self.modifiableVersion(db, id: versionID, caller: caller)
             try self.checkReservedAction(db, versionID: versionID, action: "@RegeneratedSecret", caller: caller)
             try self.rotateSecret(db, version: version, now: Timestamp.iso8601(self.clock.now()))

@@ -51,7 +51,7 @@ public enum FixtureLoader {
     @discardableResult
     public static func apply(_ documents: [FixtureDocument], database: DatabasePool, tenants: TenantDirectory, workflow: WorkflowEngine,
                              ids: IDGenerator, now: Date, hasher: PasswordHasher, knownHashes: [String: String] = [:],
-                             onlyTenants: Set<String>? = nil) throws -> FixtureReport {
+                             onlyTenants: Set<String>? = nil, scope: TransactionScope = .detached) throws -> FixtureReport {
         guard documents.contains(where: { !$0.isEmpty }) else {
             try tenants.reloadSettings(from: database)
             return FixtureReport()
@@ -65,7 +65,7 @@ public enum FixtureLoader {
                 wanted.append((userKey(tenant, user.email), user.password))
             }
         }
-        let existing = try database.read { db in
+        let existing = try database.read(in: scope) { db in
             Set(try db.query("SELECT tenant, email FROM users").map { userKey($0.string("tenant") ?? "", $0.string("email") ?? "") })
         }
         var seen = existing
@@ -78,7 +78,7 @@ public enum FixtureLoader {
         }
         let hashed = hashes.withLock { $0 }
         let stamp = Timestamp.iso8601(now)
-        let report = try database.write { db -> FixtureReport in
+        let report = try database.write(in: scope) { db -> FixtureReport in
             var applier = Applier(db: db, tenants: tenants, workflow: workflow, ids: ids, stamp: stamp, hasher: hasher,
                                   hashes: hashed, onlyTenants: onlyTenants)
             for document in documents { try applier.apply(document) }

@@ -58,7 +58,7 @@ public final class ModelService: Sendable {
             description: fields.description ?? "", category: fields.category ?? "", visibility: visibility, businessID: businessID,
             createdBy: caller.userID, created: now, updated: now, tags: fields.tags ?? [],
             latestVersion: nil, embeddedVersion: nil, versions: nil)
-        return try database.write { db in
+        return try database.write(in: caller.scope) { db in
             try self.requireUniqueName(db, model: model)
             try ModelRepository.insertModel(db, model)
             let references = try self.resolve(versionFields.references ?? [], db, ownModelID: model.id, tenant: caller.tenant)
@@ -74,7 +74,7 @@ public final class ModelService: Sendable {
 
     /// GET /api/models/{ModelID}[?IncludeVersions=true].
     public func model(_ id: String, caller: AuthenticatedSession, includeVersions: Bool = false) throws -> ModelObject {
-        try database.read { db in
+        try database.read(in: caller.scope) { db in
             try self.render(db, try self.visibleModel(db, id: id, caller: caller), caller: caller, includeVersions: includeVersions)
         }
     }
@@ -84,7 +84,7 @@ public final class ModelService: Sendable {
     /// on that version.
     public func updateModel(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelObject {
         let fields = try ModelFields(try ModelBodyReader(body, context: "Model"))
-        return try database.write { db in
+        return try database.write(in: caller.scope) { db in
             var model = try self.modifiableModel(db, id: id, caller: caller)
             if let businessID = fields.businessID, businessID != model.businessID {
                 _ = try self.business(businessID, caller: caller, field: "Model.BusinessID")
@@ -110,7 +110,7 @@ public final class ModelService: Sendable {
     /// the workflow does not allow it, e.g. Pending Approval), then the model, its versions and their
     /// workflow objects are removed. Refused (409) while a version of another model references it.
     public func deleteModel(_ id: String, caller: AuthenticatedSession) throws {
-        try database.write { db in
+        try database.write(in: caller.scope) { db in
             let model = try self.modifiableModel(db, id: id, caller: caller)
             for version in try ModelRepository.versions(db, modelID: id) {
                 _ = try self.delete(db, version: version, caller: caller)
@@ -135,7 +135,7 @@ public final class ModelService: Sendable {
         let businessID = try reader.string("BusinessID").flatMap { $0.isEmpty ? nil : $0 }
         guard let name = fields.name else { throw DomainError.badRequest("\(context).VersionName is required.") }
         let now = stamp()
-        return try database.write { db in
+        return try database.write(in: caller.scope) { db in
             let model = try self.modifiableModel(db, id: modelID, caller: caller)
             if let businessID { _ = try self.business(businessID, caller: caller, field: "\(context).BusinessID") }
             var source: ModelVersion?
@@ -161,7 +161,7 @@ public final class ModelService: Sendable {
 
     /// GET /api/models/{ModelID}/versions: the model and the versions the caller may see, oldest first.
     public func versions(modelID: String, caller: AuthenticatedSession) throws -> (ModelObject, [ModelVersion]) {
-        try database.read { db in
+        try database.read(in: caller.scope) { db in
             let model = try self.visibleModel(db, id: modelID, caller: caller)
             return (model, try ModelRepository.versions(db, modelID: model.id).filter { self.canRead($0, of: model, caller) })
         }
@@ -171,7 +171,7 @@ public final class ModelService: Sendable {
     /// actions the caller may take now (reserved `@` ones only with `includeReservedActions`).
     public func version(_ id: String, caller: AuthenticatedSession, includeActions: Bool = false,
                         includeReservedActions: Bool = false) throws -> ModelVersion {
-        try database.read { db in
+        try database.read(in: caller.scope) { db in
             var (version, _) = try self.visibleVersion(db, id: id, caller: caller)
             if includeActions {
                 if let workflow = self.workflow, try workflow.isGoverned(db, objectID: id) {
@@ -189,7 +189,7 @@ public final class ModelService: Sendable {
     /// Visibility, Tag, Schema, ModelReferences; absent fields keep their values. Needs `@modify`.
     public func updateVersion(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelVersion {
         let fields = try ModelVersionFields(modelVersion: try ModelBodyReader(body, context: "ModelVersion"))
-        return try database.write { db in
+        return try database.write(in: caller.scope) { db in
             var (version, model) = try self.modifiableVersion(db, id: id, caller: caller)
             try self.modify(db, version: version, caller: caller)
             if let name = fields.name, try ModelRepository.versionNameTaken(db, modelID: model.id, name: name, except: id) {
@@ -213,7 +213,7 @@ public final class ModelService: Sendable {
     /// DELETE /api/models/versions/{ModelVersionID}: `@delete`, then the version goes; the last
     /// version takes its model with it. Returns whether the model was deleted too.
     public func deleteVersion(_ id: String, caller: AuthenticatedSession) throws -> Bool {
-        try database.write { db in
+        try database.write(in: caller.scope) { db in
             let (version, _) = try self.modifiableVersion(db, id: id, caller: caller)
             return try self.delete(db, version: version, caller: caller, removeRows: true).modelDeleted
         }
@@ -226,7 +226,7 @@ public final class ModelService: Sendable {
     /// who may take it (403) and whether it is valid now (409; 400 for an unknown action).
     /// `@delete` deletes the version, as DELETE does.
     public func performAction(versionID: String, actionName: String, comments: [String], caller: AuthenticatedSession) throws -> String {
-        try database.write { db in
+        try database.write(in: caller.scope) { db in
             let (version, _) = try self.visibleVersion(db, id: versionID, caller: caller)
             guard let workflow = self.workflow, try workflow.isGoverned(db, objectID: versionID) else {
                 throw DomainError.badRequest("No model workflow governs model version \(versionID), so '\(actionName)' is not an action.")
@@ -244,7 +244,7 @@ public final class ModelService: Sendable {
     /// as on every other model route; nil when no model version has that id (a workflow object of
     /// type `model` made with `POST /_emulator/objects`).
     public func workflowCaller(objectID: String, caller: AuthenticatedSession) throws -> WorkflowCaller? {
-        try database.read { db in
+        try database.read(in: caller.scope) { db in
             guard try ModelRepository.version(db, id: objectID) != nil else { return nil }
             _ = try self.visibleVersion(db, id: objectID, caller: caller)
             return self.workflowCaller(caller)
@@ -256,7 +256,7 @@ public final class ModelService: Sendable {
     private func stamp() -> String { Timestamp.iso8601(clock.now()) }
 
     private func workflowCaller(_ session: AuthenticatedSession) -> WorkflowCaller {
-        WorkflowCaller(userID: session.userID, roles: session.roles)
+        WorkflowCaller(userID: session.userID, roles: session.roles, scope: session.scope)
     }
 
     private func insertVersion(_ db: SQLiteConnection, model: ModelObject, name: String, description: String, visibility: String,

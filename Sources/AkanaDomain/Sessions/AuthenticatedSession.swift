@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteStore
 
 /// A verified login session: who is calling, for which tenant, until when.
 public struct AuthenticatedSession: Sendable, Equatable {
@@ -14,6 +15,16 @@ public struct AuthenticatedSession: Sendable, Equatable {
     public var startedAt: Date
     public var issuedAt: Date
     public var expiresAt: Date
+    /// The request this session acts for: every service call made with the session passes it to
+    /// the database, so the request's journal entry joins its writes and its deadline interrupts
+    /// them. `.detached` outside a request (bootstrap, tests). Not part of equality.
+    public var scope: TransactionScope = .detached
+
+    public static func == (lhs: AuthenticatedSession, rhs: AuthenticatedSession) -> Bool {
+        lhs.tokenID == rhs.tokenID && lhs.tenant == rhs.tenant && lhs.userID == rhs.userID && lhs.userName == rhs.userName
+            && lhs.email == rhs.email && lhs.roles == rhs.roles && lhs.csrfToken == rhs.csrfToken
+            && lhs.startedAt == rhs.startedAt && lhs.issuedAt == rhs.issuedAt && lhs.expiresAt == rhs.expiresAt
+    }
 
     public var isSiteAdmin: Bool { roles.contains(Role.siteAdmin) }
     public var isBusinessAdmin: Bool { roles.contains(Role.businessAdmin) }

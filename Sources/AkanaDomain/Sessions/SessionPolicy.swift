@@ -9,8 +9,15 @@ public struct SessionPolicy: Sendable, Equatable {
     /// Failed logins for one account within `failureWindow` that lock it.
     public var maxFailures = 5
     public var failureWindow: TimeInterval = 5 * 60
-    /// How long a locked account refuses logins, from its last failure.
+    /// How long a locked account (or client address) refuses logins, from its last failure.
     public var lockDuration: TimeInterval = 5 * 60
+    /// Failed logins from one client address within `failureWindow` that lock that address, whatever
+    /// the accounts (made-up emails included); 0 turns the per-address lock off.
+    public var maxFailuresPerAddress = 20
+    /// Password verifications (PBKDF2) running at once, each on its own low-priority thread.
+    public var passwordHashThreads = 1
+    /// Logins allowed to wait for a password-hash thread; one more is answered 503 with `Retry-After`.
+    public var passwordHashQueueLimit = 4
 
     public init() {}
 }

@@ -15,7 +15,7 @@ public final class SessionService: Sendable {
     private let clock: EmulatorClock
     private let policy: SessionPolicy
     private let signingKey: [UInt8]
-    private let hasher: PasswordHasher
+    private let passwords: PasswordVerifier
     private let ids: IDGenerator
     private let verified = VerifiedCredentialCache()
     /// Cookies whose signature already verified, by exact value: a client sends the same cookie on
@@ -30,38 +30,56 @@ public final class SessionService: Sendable {
         self.clock = clock
         self.policy = policy
         self.signingKey = signingKey
-        self.hasher = hasher
+        self.passwords = PasswordVerifier(hasher: hasher, threads: policy.passwordHashThreads, queueLimit: policy.passwordHashQueueLimit)
     }
 
     private static let invalidCredentials = DomainError.unauthorized("Invalid email address or password.")
 
     /// Checks the credentials and opens a session. Unknown users and wrong passwords get the same
-    /// fault (and take the same time); an account with too many recent failures is locked for a while.
-    public func login(tenant: TenantSettings, email: String, password: String) throws -> Login {
+    /// fault (and take the same time); an account, or a client `address`, with too many recent
+    /// failures is locked for a while, before any password is hashed. The password KDF runs on its
+    /// own bounded lane (`PasswordVerifier`): when that is full the login is refused with a 503.
+    public func login(tenant: TenantSettings, email: String, password: String, address: String? = nil,
+                      scope: TransactionScope = .detached) throws -> Login {
         let now = clock.now()
         let windowStart = Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration)))
-        let (user, failures) = try database.read { db in
+        let byAddress = address.flatMap { $0.isEmpty || policy.maxFailuresPerAddress <= 0 ? nil : $0 }
+        let (user, failures, addressFailures) = try database.read(in: scope) { db in
             let user = try db.queryFirst(
                 "SELECT id, display_name, email, password_hash FROM users WHERE tenant = ? AND email = ?", tenant.fedmemberid, email)
             let failures = try db.query(
-                "SELECT failed_at FROM login_failures WHERE tenant = ? AND email = ? AND failed_at >= ? ORDER BY failed_at DESC",
-                tenant.fedmemberid, email, windowStart
+                "SELECT failed_at FROM login_failures WHERE tenant = ? AND email = ? AND failed_at >= ? ORDER BY failed_at DESC LIMIT ?",
+                tenant.fedmemberid, email, windowStart, max(1, policy.maxFailures)
             ).compactMap { $0.string("failed_at").flatMap(Timestamp.parse) }
-            return (user, failures)
+            var addressFailures: [Date] = []
+            if let byAddress {
+                addressFailures = try db.query(
+                    "SELECT failed_at FROM login_failures WHERE tenant = ? AND address = ? AND failed_at >= ? ORDER BY failed_at DESC LIMIT ?",
+                    tenant.fedmemberid, byAddress, windowStart, policy.maxFailuresPerAddress
+                ).compactMap { $0.string("failed_at").flatMap(Timestamp.parse) }
+            }
+            return (user, failures, addressFailures)
         }
-        if let lockedUntil = lockedUntil(failures: failures, now: now) {
+        if let lockedUntil = lockedUntil(failures: failures, limit: policy.maxFailures, now: now) {
             let seconds = Int(lockedUntil.timeIntervalSince(now).rounded(.up))
             throw DomainError(.tooManyRequests,
-                              "Too many failed logins for this account: it is locked for \(seconds) more second(s). Try again later.")
+                              "Too many failed logins for this account: it is locked for \(seconds) more second(s). Try again later.",
+                              retryAfterSeconds: seconds)
+        }
+        if let lockedUntil = lockedUntil(failures: addressFailures, limit: policy.maxFailuresPerAddress, now: now) {
+            let seconds = Int(lockedUntil.timeIntervalSince(now).rounded(.up))
+            throw DomainError(.tooManyRequests,
+                              "Too many failed logins from this client address: logins from it are refused for \(seconds) more second(s). Try again later.",
+                              retryAfterSeconds: seconds)
         }
         guard let user, let stored = user.string("password_hash") else {
-            hasher.simulateVerification()
-            try recordFailure(tenant: tenant.fedmemberid, email: email, now: now)
+            try passwords.simulateVerification()
+            try recordFailure(tenant: tenant.fedmemberid, email: email, address: byAddress, now: now, scope: scope)
             throw Self.invalidCredentials
         }
         if !verified.contains(password: password, storedHash: stored) {
-            guard hasher.verify(password, against: stored) else {
-                try recordFailure(tenant: tenant.fedmemberid, email: email, now: now)
+            guard try passwords.verify(password, against: stored) else {
+                try recordFailure(tenant: tenant.fedmemberid, email: email, address: byAddress, now: now, scope: scope)
                 throw Self.invalidCredentials
             }
             verified.remember(password: password, storedHash: stored)
@@ -74,7 +92,7 @@ public final class SessionService: Sendable {
             tokenID: ids.uuid(), tenant: tenant.fedmemberid, userUUID: String(userID.prefix { $0 != "." }),
             issueTime: Timestamp.milliseconds(issued), expirationTime: Timestamp.milliseconds(expires), userName: userName)
         let csrf = cookie.csrfCookieValue(key: signingKey)
-        let roles = try database.write { db -> Set<String> in
+        let roles = try database.write(in: scope) { db -> Set<String> in
             try db.run("DELETE FROM login_failures WHERE tenant = ? AND email = ?", tenant.fedmemberid, email)
             try db.run("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", userID, Timestamp.iso8601(issued))
             try db.run(
@@ -90,7 +108,7 @@ public final class SessionService: Sendable {
 
     /// The session an `AtmoAuthToken_<tenant>` cookie value stands for. Missing, forged, edited,
     /// logged-out, expired and other-tenant cookies are all refused with a 401 fault.
-    public func authenticate(tenant: TenantSettings, cookieValue: String?) throws -> AuthenticatedSession {
+    public func authenticate(tenant: TenantSettings, cookieValue: String?, scope: TransactionScope = .detached) throws -> AuthenticatedSession {
         guard let cookieValue, !cookieValue.isEmpty else {
             throw DomainError.unauthorized("Login required: the \(SessionCookie.authCookieName(tenant: tenant.fedmemberid)) cookie is missing. Log in with POST /api/login.")
         }
@@ -100,7 +118,7 @@ public final class SessionService: Sendable {
         guard cookie.tenant == tenant.fedmemberid else {
             throw DomainError.unauthorized("The session belongs to another tenant. Log in to \(tenant.fedmemberid).")
         }
-        let row = try database.read { db in
+        let row = try database.read(in: scope) { db in
             try db.queryFirst(
                 """
                 SELECT s.user_id, s.csrf_token, s.started_at, s.issued_at, s.expires_at, u.display_name, u.email,
@@ -135,7 +153,7 @@ public final class SessionService: Sendable {
         guard expires > now else {
             throw DomainError.unauthorized("The session reached its maximum length and cannot be renewed. Log in again.")
         }
-        let changed = try database.write { db in
+        let changed = try database.write(in: session.scope) { db in
             try db.run("UPDATE sessions SET issued_at = ?, expires_at = ? WHERE token_id = ?",
                        Timestamp.iso8601(now), Timestamp.iso8601(expires), session.tokenID)
         }
@@ -151,7 +169,7 @@ public final class SessionService: Sendable {
 
     /// Ends the session: its row is deleted, so every copy of its cookie stops working.
     public func logout(_ session: AuthenticatedSession) throws {
-        try database.write { db in
+        try database.write(in: session.scope) { db in
             _ = try db.run("DELETE FROM sessions WHERE token_id = ?", session.tokenID)
         }
     }
@@ -166,20 +184,21 @@ public final class SessionService: Sendable {
         return cookie
     }
 
-    private func recordFailure(tenant: String, email: String, now: Date) throws {
-        try database.write { db in
-            try db.run("INSERT INTO login_failures (tenant, email, failed_at) VALUES (?, ?, ?)", tenant, email, Timestamp.iso8601(now))
+    private func recordFailure(tenant: String, email: String, address: String?, now: Date, scope: TransactionScope) throws {
+        try database.write(in: scope) { db in
+            try db.run("INSERT INTO login_failures (tenant, email, address, failed_at) VALUES (?, ?, ?, ?)",
+                       tenant, email, address, Timestamp.iso8601(now))
             try db.run("DELETE FROM login_failures WHERE failed_at < ?",
                        Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration) - 60)))
         }
     }
 
-    /// When the account is locked: `maxFailures` failures within `failureWindow` lock it until
-    /// `lockDuration` after the latest one.
-    private func lockedUntil(failures: [Date], now: Date) -> Date? {
-        guard policy.maxFailures > 0, let latest = failures.first else { return nil }
+    /// When an account or address is locked: `limit` failures (newest first) within `failureWindow`
+    /// lock it until `lockDuration` after the latest one.
+    private func lockedUntil(failures: [Date], limit: Int, now: Date) -> Date? {
+        guard limit > 0, let latest = failures.first else { return nil }
         let recent = failures.filter { $0 > latest.addingTimeInterval(-policy.failureWindow) }
-        guard recent.count >= policy.maxFailures else { return nil }
+        guard recent.count >= limit else { return nil }
         let until = latest.addingTimeInterval(policy.lockDuration)
         return until > now ? until : nil
     }

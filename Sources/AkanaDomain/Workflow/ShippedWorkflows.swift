@@ -40,13 +40,13 @@ extension WorkflowEngine {
     /// an assignment (or its absence, after `clearAssignment`) for a type whose key was present.
     /// Returns the versions installed now.
     @discardableResult
-    public func installShippedDefinitions(tenant: String) throws -> [StoredWorkflowDefinition] {
+    public func installShippedDefinitions(tenant: String, scope: TransactionScope = .detached) throws -> [StoredWorkflowDefinition] {
         let shipped = try ShippedWorkflow.all()
         let prepared = try shipped.map { workflow in
             (workflow, try Self.prepare(key: workflow.key, name: nil, description: nil, objectType: workflow.objectType, xml: workflow.xml))
         }
         let stamp = now
-        let ids = try database.write { db -> [Int64] in
+        let ids = try database.write(in: scope) { db -> [Int64] in
             var ids: [Int64] = []
             for (workflow, definition) in prepared {
                 guard try db.queryFirst("SELECT 1 FROM workflow_definitions WHERE tenant = ? AND key = ?", tenant, workflow.key) == nil
@@ -61,6 +61,6 @@ extension WorkflowEngine {
             }
             return ids
         }
-        return try database.read { db in try ids.compactMap { try self.stored(db, id: $0) } }
+        return try database.read(in: scope) { db in try ids.compactMap { try self.stored(db, id: $0) } }
     }
 }

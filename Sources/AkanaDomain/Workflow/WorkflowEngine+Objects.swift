@@ -147,7 +147,7 @@ extension WorkflowEngine {
     @discardableResult
     public func start(tenant: String, objectType: String, objectID: String, caller: WorkflowCaller,
                       initialAction: String? = nil, comments: [String] = []) throws -> String? {
-        try database.write { db in
+        try database.write(in: caller.scope) { db in
             try self.start(db, tenant: tenant, objectType: objectType, objectID: objectID, caller: caller,
                            initialAction: initialAction, comments: comments)
         }
@@ -156,24 +156,24 @@ extension WorkflowEngine {
     @discardableResult
     public func perform(objectID: String, actionName: String, comments: [String] = [], caller: WorkflowCaller,
                         tenant: String? = nil) throws -> WorkflowTransition {
-        try database.write { db in
+        try database.write(in: caller.scope) { db in
             try self.perform(db, objectID: objectID, actionName: actionName, comments: comments, caller: caller, tenant: tenant)
         }
     }
 
     public func availableActions(objectID: String, caller: WorkflowCaller, includeReserved: Bool = false,
                                  tenant: String? = nil) throws -> [WorkflowActionChoice] {
-        try database.read { db in
+        try database.read(in: caller.scope) { db in
             try self.availableActions(db, objectID: objectID, caller: caller, includeReserved: includeReserved, tenant: tenant)
         }
     }
 
-    public func state(objectID: String) throws -> WorkflowObjectState? {
-        try database.read { db in try self.state(db, objectID: objectID) }
+    public func state(objectID: String, scope: TransactionScope = .detached) throws -> WorkflowObjectState? {
+        try database.read(in: scope) { db in try self.state(db, objectID: objectID) }
     }
 
-    public func history(objectID: String) throws -> [WorkflowHistoryEntry] {
-        try database.read { db in try self.history(db, objectID: objectID) }
+    public func history(objectID: String, scope: TransactionScope = .detached) throws -> [WorkflowHistoryEntry] {
+        try database.read(in: scope) { db in try self.history(db, objectID: objectID) }
     }
 
     // MARK: - Machinery

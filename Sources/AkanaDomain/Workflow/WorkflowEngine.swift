@@ -67,18 +67,18 @@ public final class WorkflowEngine: Sendable {
     /// afterwards start under it, objects already running keep theirs.
     @discardableResult
     public func installDefinition(tenant: String, key: String, name: String? = nil, description: String? = nil,
-                                  objectType: String? = nil, xml: String) throws -> StoredWorkflowDefinition {
+                                  objectType: String? = nil, xml: String, scope: TransactionScope = .detached) throws -> StoredWorkflowDefinition {
         let prepared = try Self.prepare(key: key, name: name, description: description, objectType: objectType, xml: xml)
         let stamp = now
-        let id = try database.write { db in try Self.insert(db, tenant: tenant, prepared, now: stamp) }
-        return try database.read { db in try self.stored(db, id: id)! }
+        let id = try database.write(in: scope) { db in try Self.insert(db, tenant: tenant, prepared, now: stamp) }
+        return try database.read(in: scope) { db in try self.stored(db, id: id)! }
     }
 
     /// Makes the latest version of the definition with this key (or, failing that, this name) the
     /// one new objects of `objectType` start under in `tenant`.
     @discardableResult
-    public func assign(tenant: String, objectType: String, definitionKey: String) throws -> StoredWorkflowDefinition {
-        let id = try database.write { db -> Int64 in
+    public func assign(tenant: String, objectType: String, definitionKey: String, scope: TransactionScope = .detached) throws -> StoredWorkflowDefinition {
+        let id = try database.write(in: scope) { db -> Int64 in
             let id = try Self.resolve(db, tenant: tenant, keyOrName: definitionKey)
             let row = try db.queryFirst("SELECT object_type FROM workflow_definitions WHERE id = ?", id)
             let definitionType = row?.string("object_type") ?? ""
@@ -88,13 +88,13 @@ public final class WorkflowEngine: Sendable {
             try Self.setAssignment(db, tenant: tenant, objectType: objectType, definitionID: id)
             return id
         }
-        return try database.read { db in try self.stored(db, id: id)! }
+        return try database.read(in: scope) { db in try self.stored(db, id: id)! }
     }
 
     /// New objects of `objectType` start without a workflow. Returns false when none was assigned.
     @discardableResult
-    public func clearAssignment(tenant: String, objectType: String) throws -> Bool {
-        try database.write { db in
+    public func clearAssignment(tenant: String, objectType: String, scope: TransactionScope = .detached) throws -> Bool {
+        try database.write(in: scope) { db in
             try db.run("DELETE FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, objectType) > 0
         }
     }

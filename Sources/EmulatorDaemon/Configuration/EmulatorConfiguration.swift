@@ -1,3 +1,4 @@
+import AkanaAPI
 import AkanaDomain
 import DispatchHTTP
 import Logging
@@ -45,6 +46,9 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     public var loginMaxFailures = 5
     public var loginFailureWindowSeconds = 300.0
     public var loginLockSeconds = 300.0
+    public var loginMaxFailuresPerAddress = 20
+    public var loginPasswordHashThreads = 1
+    public var loginPasswordHashQueueLimit = 4
     public var users: [SeedUser] = [
         SeedUser(email: "administrator@acmepaymentscorp.com", password: "password", name: "Administrator", roles: ["SiteAdmin"]),
         SeedUser(email: "jane@acmepaymentscorp.com", password: "password", name: "Jane", roles: []),
@@ -67,6 +71,9 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     /// 0 means one event loop per CPU core.
     public var eventLoops = 0
     public var shutdownGraceSeconds = 10.0
+    public var handlerThreads = 8
+    public var handlerQueueLimit = 256
+    public var handlerTimeoutSeconds = 30.0
     /// Required (as `Authorization: Bearer …`) on `/_emulator/` routes when listening beyond loopback.
     public var adminToken = ""
 
@@ -107,12 +114,19 @@ public struct EmulatorConfiguration: Sendable, Equatable {
         policy.maxFailures = loginMaxFailures
         policy.failureWindow = loginFailureWindowSeconds
         policy.lockDuration = loginLockSeconds
+        policy.maxFailuresPerAddress = loginMaxFailuresPerAddress
+        policy.passwordHashThreads = loginPasswordHashThreads
+        policy.passwordHashQueueLimit = loginPasswordHashQueueLimit
         return policy
     }
 
     /// The seeded users, each with its tenant resolved (the default tenant when none is named).
     public func seedUsers() -> [AkanaDomain.SeedUser] {
         users.map { AkanaDomain.SeedUser(tenant: $0.tenant ?? tenant, email: $0.email, password: $0.password, name: $0.name, roles: $0.roles) }
+    }
+
+    public func handlerExecution() -> HandlerExecution {
+        HandlerExecution(threads: handlerThreads, queueLimit: handlerQueueLimit, timeoutSeconds: handlerTimeoutSeconds)
     }
 
     public func journalPolicy() -> RequestJournal.Policy {

@@ -1,0 +1,70 @@
+import AkanaDomain
+import Logging
+import SQLiteStore
+
+/// The one composition root: builds the whole emulator over an open, migrated database, in the
+/// same order for the daemon and for the tests — tenants, seeded users and the signing key, the
+/// workflow engine with the app-version functions and the shipped definitions, the fixtures, the
+/// services, the request journal, the route table and the application that runs it.
+public enum EmulatorAssembly {
+    public struct Settings: Sendable {
+        public var tenants: TenantDirectory
+        public var seedUsers: [SeedUser]
+        public var fixtures: FixtureCatalog
+        public var ids: IDGenerator
+        /// Hashes seeded users' passwords (fixtures use `fixtures.hasher`).
+        public var hasher: PasswordHasher
+        public var sessionPolicy: SessionPolicy
+        public var journalPolicy: RequestJournal.Policy
+        public var execution: HandlerExecution
+        /// Required as `Authorization: Bearer …` on `/_emulator/` routes when set.
+        public var adminToken: String?
+
+        public init(tenants: TenantDirectory, seedUsers: [SeedUser], fixtures: FixtureCatalog = FixtureCatalog(),
+                    ids: IDGenerator = IDGenerator(), hasher: PasswordHasher = .init(), sessionPolicy: SessionPolicy = SessionPolicy(),
+                    journalPolicy: RequestJournal.Policy = .init(), execution: HandlerExecution = HandlerExecution(),
+                    adminToken: String? = nil) {
+            self.tenants = tenants
+            self.seedUsers = seedUsers
+            self.fixtures = fixtures
+            self.ids = ids
+            self.hasher = hasher
+            self.sessionPolicy = sessionPolicy
+            self.journalPolicy = journalPolicy
+            self.execution = execution
+            self.adminToken = adminToken
+        }
+    }
+
+    public struct Assembled: Sendable {
+        public let environment: APIEnvironment
+        public let application: AkanaApplication
+        /// Emails of the seeded users created now (absent before).
+        public let createdUsers: [String]
+        /// What the fixtures created and found already there.
+        public let fixtureReport: FixtureReport
+    }
+
+    public static func assemble(database: DatabasePool, clock: EmulatorClock, settings: Settings, logger: Logger) throws -> Assembled {
+        let bootstrap = try PlatformBootstrap.run(database: database, tenants: settings.tenants, users: settings.seedUsers,
+                                                  now: clock.now(), hasher: settings.hasher, ids: settings.ids)
+        let workflow = WorkflowEngine(database: database, clock: clock)
+        AppService.registerWorkflowFunctions(on: workflow)
+        for tenant in settings.tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid) }
+        let fixtureReport = try FixtureLoader.apply(settings.fixtures.documents, database: database, tenants: settings.tenants,
+                                                    workflow: workflow, ids: settings.ids, now: clock.now(), hasher: settings.fixtures.hasher)
+        let sessions = SessionService(database: database, clock: clock, policy: settings.sessionPolicy, signingKey: bootstrap.signingKey,
+                                      hasher: settings.hasher, ids: settings.ids)
+        let journalLogger = logger
+        let journal = RequestJournal(database: database, clock: clock, policy: settings.journalPolicy,
+                                     onError: { journalLogger.warning("request journal: a batch could not be written: \($0)") })
+        let environment = APIEnvironment(database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
+                                         apps: AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
+                                         workflow: workflow, seedUsers: settings.seedUsers, journal: journal,
+                                         fixtures: settings.fixtures, ids: settings.ids)
+        let application = AkanaRoutes.makeApplication(environment: environment, logger: logger, adminToken: settings.adminToken,
+                                                      execution: settings.execution)
+        return Assembled(environment: environment, application: application, createdUsers: bootstrap.createdUsers,
+                         fixtureReport: fixtureReport)
+    }
+}

@@ -1,0 +1,170 @@
+import CSQLite
+import Dispatch
+import Synchronization
+
+/// One `write` waiting for the writer: its body (which stores the result where its caller reads
+/// it), its scope, and how it ended. The caller blocks in `wait()` until the writer signals.
+///
+/// `@unchecked Sendable`: `body` and `error` are touched by the writer queue between `submit`
+/// and `signal`, and by the caller only after `wait()` returned (the semaphore orders them).
+final class GroupCommitJob: @unchecked Sendable {
+    let scope: TransactionScope
+    /// Released before the caller is woken: the caller's closure must not outlive its `write`.
+    private var work: ((SQLiteConnection) throws -> Void)?
+    var error: (any Error)?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(scope: TransactionScope, body: @escaping (SQLiteConnection) throws -> Void) {
+        self.scope = scope
+        self.work = body
+    }
+
+    func body(_ connection: SQLiteConnection) throws {
+        try work?(connection)
+    }
+
+    func wait() { done.wait() }
+
+    func signal() {
+        work = nil
+        done.signal()
+    }
+}
+
+/// The writes submitted and not yet taken by the writer queue, and whether a drain is queued there.
+final class GroupCommitQueue: Sendable {
+    /// At most this many writes share one transaction.
+    static let maxBatch = 64
+
+    private struct State {
+        var jobs: [GroupCommitJob] = []
+        var drainQueued = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Adds `job`; true when the caller must queue a drain on the writer queue.
+    func append(_ job: GroupCommitJob) -> Bool {
+        state.withLock { state in
+            state.jobs.append(job)
+            guard !state.drainQueued else { return false }
+            state.drainQueued = true
+            return true
+        }
+    }
+
+    /// Takes up to `maxBatch` jobs; `more` is true when some remain (the caller queues another drain).
+    func take() -> (jobs: [GroupCommitJob], more: Bool) {
+        state.withLock { state in
+            let count = min(state.jobs.count, Self.maxBatch)
+            let jobs = Array(state.jobs.prefix(count))
+            state.jobs.removeFirst(count)
+            state.drainQueued = !state.jobs.isEmpty
+            return (jobs, state.drainQueued)
+        }
+    }
+}
+
+extension DatabasePool {
+    /// Queues `job` and makes sure a drain runs on the writer queue.
+    func submit(_ job: GroupCommitJob) {
+        if groupCommit.append(job) {
+            writerQueue.async { self.drainGroupCommit() }
+        }
+    }
+
+    /// On the writer queue: commits the writes waiting now, in one transaction, and wakes their callers.
+    private func drainGroupCommit() {
+        let (jobs, more) = groupCommit.take()
+        // Behind whatever else was queued meanwhile (async writes, checkpoints, close).
+        if more { writerQueue.async { self.drainGroupCommit() } }
+        guard !jobs.isEmpty else { return }
+        defer { for job in jobs { job.signal() } }
+        guard let writer else {
+            for job in jobs { job.error = DatabaseError.closed(path) }
+            return
+        }
+        if jobs.count == 1, let job = jobs.first {
+            do {
+                try beforeCommitHook.transaction(writer, scope: job.scope) { try job.body($0) }
+            } catch {
+                job.error = error
+            }
+            return
+        }
+        commitTogether(jobs, on: writer)
+    }
+
+    /// Runs every job in its own SAVEPOINT of one IMMEDIATE transaction, then COMMITs once.
+    ///
+    /// A job whose body (or participant, or deadline) fails rolls back to its savepoint alone. When
+    /// SQLite itself rolled back the whole transaction (an interrupted write statement, an I/O
+    /// error), the jobs before it lost their changes too: they fail with a busy error, so their
+    /// callers answer "retry", and the remaining jobs go on in a new transaction.
+    private func commitTogether(_ jobs: [GroupCommitJob], on writer: SQLiteConnection) {
+        var kept: [GroupCommitJob] = []
+        var open = false
+        func begin() -> (any Error)? {
+            do {
+                try writer.run("BEGIN IMMEDIATE TRANSACTION")
+                open = true
+                return nil
+            } catch {
+                return error
+            }
+        }
+        func abandon(_ reason: any Error) {
+            for job in kept {
+                job.error = reason
+                job.scope.participant?.didRollBack()
+            }
+            kept = []
+        }
+        for job in jobs {
+            if let deadline = job.scope.deadline, deadline.isExpired {
+                job.error = DatabaseError.deadlineExceeded
+                continue
+            }
+            if !open, let error = begin() {
+                job.error = error
+                continue
+            }
+            writer.participant = job.scope.participant
+            writer.transactionDeadline = job.scope.deadline
+            do {
+                try writer.run("SAVEPOINT group_commit")
+                try job.body(writer)
+                precondition(writer.isInTransaction,
+                             "a DatabasePool.write body ended its transaction itself (COMMIT/ROLLBACK); use inSavepoint instead")
+                try job.scope.participant?.willCommit(writer)
+                if let deadline = job.scope.deadline, !deadline.sealForCommit() { throw DatabaseError.deadlineExceeded }
+                try writer.run("RELEASE SAVEPOINT group_commit")
+                kept.append(job)
+            } catch {
+                job.error = error
+                if writer.isInTransaction {
+                    _ = try? writer.run("ROLLBACK TO SAVEPOINT group_commit")
+                    _ = try? writer.run("RELEASE SAVEPOINT group_commit")
+                }
+                job.scope.participant?.didRollBack()
+                if !writer.isInTransaction {
+                    open = false
+                    abandon(DatabaseError(resultCode: SQLITE_BUSY,
+                                          message: "rolled back with another write of its group commit (\(error)); retry"))
+                }
+            }
+            writer.participant = nil
+            writer.transactionDeadline = nil
+        }
+        guard open else { return }
+        do {
+            if !kept.isEmpty { try beforeCommitHook.current?(writer) }
+            try writer.run("COMMIT TRANSACTION")
+        } catch {
+            writer.rollbackIgnoringErrors()
+            abandon(error)
+            return
+        }
+        for job in kept { job.scope.participant?.didCommit() }
+    }
+}
