@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         // Linux's epoll, eventfd and accept4 declarations (the C library; nothing to install).
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        // glibc's mallopt (the C library; nothing to install): the daemon limits malloc arenas.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // Generic work scheduling: a bounded worker pool and a deadline monitor (no HTTP, no SQL).
         .target(name: "WorkQueues", swiftSettings: swiftSettings),
         // A generic SQLite layer: connections, cached statements, writer queue + reader pool, migrator.
@@ -40,7 +42,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         // Configuration, CLI commands and the daemon's lifecycle (signals, shutdown).
         .target(name: "EmulatorDaemon", dependencies: [
-            "AkanaAPI", "AkanaDomain", "DispatchHTTP", "SQLiteStore",
+            "AkanaAPI", "CMalloc", "AkanaDomain", "DispatchHTTP", "SQLiteStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),

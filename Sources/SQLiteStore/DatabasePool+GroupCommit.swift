@@ -43,6 +43,9 @@ final class GroupCommitQueue: Sendable {
 
     private let state = Mutex(State())
 
+    /// Writes submitted and not yet taken by the writer.
+    var pendingCount: Int { state.withLock { $0.jobs.count } }
+
     /// Adds `job`; true when the caller must queue a drain on the writer queue.
     func append(_ job: GroupCommitJob) -> Bool {
         state.withLock { state in

@@ -8,7 +8,7 @@ import Synchronization
 @testable import AkanaAPI
 
 /// The whole API in process, over a migrated temporary database, without sockets.
-final class TestApp {
+final class TestApp: @unchecked Sendable {  // only immutable lets; the app and pool are thread-safe
     let directory: URL
     let pool: DatabasePool
     let clock = EmulatorClock(mode: .frozen(Date(timeIntervalSince1970: 1_800_000_000)))
@@ -21,14 +21,14 @@ final class TestApp {
     init(tenants: TenantDirectory = TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
          users: [SeedUser]? = nil, journal: RequestJournal.Policy = .init(),
          fixtures: [FixtureDocument] = [], deterministicSeed: String? = nil, sessionPolicy: SessionPolicy = SessionPolicy(),
-         execution: HandlerExecution = HandlerExecution()) throws {
+         execution: HandlerExecution = HandlerExecution(), passwordIterations: Int = 1_000) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path)
         try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
         var ids = IDGenerator()
         if let deterministicSeed { ids = IDGenerator(source: .deterministic(try DeterministicRandom.attach(seed: deterministicSeed, database: pool))) }
-        let hasher = PasswordHasher(iterations: 1_000)
+        let hasher = PasswordHasher(iterations: passwordIterations)
         let seeds = users ?? [
             SeedUser(tenant: "acmepaymentscorp", email: Self.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
             SeedUser(tenant: "acmepaymentscorp", email: Self.jane, password: "password", name: "Jane", roles: []),

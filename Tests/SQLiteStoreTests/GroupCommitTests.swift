@@ -1,0 +1,169 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+
+@testable import SQLiteStore
+
+/// Group commit (`DatabasePool.write` while the writer is busy) and deadlines (`TransactionDeadline`).
+@Suite struct GroupCommitTests {
+    /// A deadline that a test expires by hand; counts how often it was sealed.
+    final class ManualDeadline: TransactionDeadline {
+        let expired = Atomic<Bool>(false)
+        let seals = Atomic<Int>(0)
+        var isExpired: Bool { expired.load(ordering: .relaxed) }
+        func sealForCommit() -> Bool {
+            guard !isExpired else { return false }
+            seals.add(1, ordering: .relaxed)
+            return true
+        }
+    }
+
+    final class Participant: TransactionParticipant {
+        let events = Mutex<[String]>([])
+        func willCommit(_ connection: SQLiteConnection) throws { events.withLock { $0.append("will") } }
+        func didCommit() { events.withLock { $0.append("commit") } }
+        func didRollBack() { events.withLock { $0.append("rollback") } }
+    }
+
+    struct Refused: Error {}
+
+    /// Runs `body` after `seconds` on a thread of its own (Dispatch's global queue may be taken by
+    /// other tests' blocked work when the whole suite runs in parallel).
+    func after(_ seconds: Double, _ body: @escaping @Sendable () -> Void) {
+        Thread.detachNewThread {
+            usleep(UInt32(seconds * 1_000_000))
+            body()
+        }
+    }
+
+    func prepare(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { try $0.execute("CREATE TABLE t (v TEXT NOT NULL UNIQUE)") }
+    }
+
+    func values(_ pool: DatabasePool) throws -> Set<String> {
+        Set(try pool.read { try $0.query("SELECT v FROM t").compactMap { $0.string("v") } })
+    }
+
+    /// Holds the writer queue until `release` is signalled, so writes submitted meanwhile queue up
+    /// and are committed as one group.
+    func holdWriter(_ pool: DatabasePool) -> DispatchSemaphore {
+        let held = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        pool.asyncWrite({ _ in
+            held.signal()
+            release.wait()
+        }, completion: { _ in })
+        held.wait()
+        return release
+    }
+
+    @Test func writesQueuedBehindABusyWriterCommitTogetherAndAFailureRollsBackAlone() throws {
+        try withPool { pool, _ in
+            try prepare(pool)
+            let release = holdWriter(pool)
+            let participants = (0..<8).map { _ in Participant() }
+            let outcomes = Mutex<[Int: String]>([:])
+            let group = DispatchGroup()
+            for index in 0..<8 {
+                group.enter()
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    do {
+                        try pool.write(in: TransactionScope(participant: participants[index])) { db in
+                            try db.run("INSERT INTO t (v) VALUES (?)", "row \(index)")
+                            if index == 3 { throw Refused() }
+                            if index == 5 { try db.run("INSERT INTO t (v) VALUES ('row 4')") }  // UNIQUE: fails, undoing its own row only
+                        }
+                        outcomes.withLock { $0[index] = "ok" }
+                    } catch {
+                        outcomes.withLock { $0[index] = "\(type(of: error))" }
+                    }
+                }
+            }
+            // Every write is queued (waiting in its caller) before the writer is released.
+            while pool.groupCommit.pendingCount < 8 { usleep(1000) }
+            release.signal()
+            group.wait()
+            let result = outcomes.withLock { $0 }
+            #expect(result[3] == "Refused")
+            #expect(result[5] == "DatabaseError")
+            #expect(result.filter { $0.value == "ok" }.count == 6)
+            #expect(try values(pool) == Set([0, 1, 2, 4, 6, 7].map { "row \($0)" }))
+            for index in 0..<8 {
+                let expected = index == 3 || index == 5 ? ["rollback"] : ["will", "commit"]
+                #expect(participants[index].events.withLock { $0 } == expected, "write \(index)")
+            }
+        }
+    }
+
+    @Test func aWriteWhoseDeadlinePassedWhileQueuedIsRefusedAndTheOthersCommit() throws {
+        try withPool { pool, _ in
+            try prepare(pool)
+            let release = holdWriter(pool)
+            let late = ManualDeadline()
+            let outcomes = Mutex<[String: Bool]>([:])
+            let group = DispatchGroup()
+            for name in ["a", "late", "b"] {
+                group.enter()
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    let scope = TransactionScope(deadline: name == "late" ? late : ManualDeadline())
+                    let ok = (try? pool.write(in: scope) { try $0.run("INSERT INTO t (v) VALUES (?)", name) }) != nil
+                    outcomes.withLock { $0[name] = ok }
+                }
+            }
+            while pool.groupCommit.pendingCount < 3 { usleep(1000) }
+            late.expired.store(true, ordering: .relaxed)
+            release.signal()
+            group.wait()
+            #expect(outcomes.withLock { $0 } == ["a": true, "late": false, "b": true])
+            #expect(try values(pool) == ["a", "b"])
+        }
+    }
+
+    @Test func anExpiredDeadlineInterruptsARunningStatementAndNothingCommits() throws {
+        try withPool { pool, _ in
+            try prepare(pool)
+            let deadline = ManualDeadline()
+            after(0.2) { deadline.expired.store(true, ordering: .relaxed) }
+            let started = DispatchTime.now()
+            #expect {
+                try pool.write(in: TransactionScope(deadline: deadline)) { db in
+                    // Billions of rows: only the deadline can stop it.
+                    try db.run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 4000000000) INSERT INTO t (v) SELECT x FROM c")
+                }
+            } throws: { ($0 as? DatabaseError)?.isInterrupted == true }
+            #expect(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 < 10)
+            #expect(try values(pool).isEmpty)
+            #expect(deadline.seals.load(ordering: .relaxed) == 0)
+            // The writer is fine afterwards.
+            try pool.write { try $0.run("INSERT INTO t (v) VALUES ('after')") }
+            #expect(try values(pool) == ["after"])
+        }
+    }
+
+    @Test func aReadIsInterruptedByItsDeadlineToo() throws {
+        try withPool { pool, _ in
+            try prepare(pool)
+            let deadline = ManualDeadline()
+            after(0.2) { deadline.expired.store(true, ordering: .relaxed) }
+            #expect {
+                try pool.read(in: TransactionScope(deadline: deadline)) { db in
+                    try db.queryFirst("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 4000000000) SELECT count(*) FROM c")
+                }
+            } throws: { ($0 as? DatabaseError)?.isInterrupted == true }
+            #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t")?.int(0) } == 0)
+        }
+    }
+
+    @Test func aSealedWriteIsCommittedAndTheDeadlineIsAskedOnce() throws {
+        try withPool { pool, _ in
+            try prepare(pool)
+            let deadline = ManualDeadline()
+            try pool.write(in: TransactionScope(deadline: deadline)) { try $0.run("INSERT INTO t (v) VALUES ('x')") }
+            #expect(deadline.seals.load(ordering: .relaxed) == 1)
+            #expect(try values(pool) == ["x"])
+        }
+    }
+}
