@@ -1,22 +1,31 @@
 import AkanaDomain
 import Dispatch
 import DispatchHTTP
+import Foundation
 import Logging
 import SQLiteStore
 import WorkQueues
 
-/// How request handlers are run: off the event loops, on a bounded pool, within a deadline.
+/// How request handlers are run: off the event loops, on two bounded pools, within a deadline.
+///
+/// GET and HEAD requests (reads: CPU-bound) run on `readThreads` threads, one per core by default,
+/// so they are not preempted by each other; every other method (writes: mostly waiting for the
+/// group commit that holds their change) runs on `threads` threads, so that many writes can share
+/// one commit.
 public struct HandlerExecution: Sendable {
-    /// Threads running route handlers (reads, writes waiting for their group commit, body parsing).
+    /// Threads running the handlers of changing requests (POST, PUT, DELETE …).
     public var threads: Int
-    /// Requests allowed to wait for a handler thread; one more is answered 503 with `Retry-After`.
+    /// Threads running GET and HEAD handlers; 0 means one per CPU core.
+    public var readThreads: Int
+    /// Requests allowed to wait for a handler thread (per pool); one more is answered 503 with `Retry-After`.
     public var queueLimit: Int
     /// Seconds a request may run; past it the request is answered 503, its statements are
     /// interrupted and its writes rolled back.
     public var timeoutSeconds: Double
 
-    public init(threads: Int = 8, queueLimit: Int = 256, timeoutSeconds: Double = 30) {
+    public init(threads: Int = 8, readThreads: Int = 0, queueLimit: Int = 256, timeoutSeconds: Double = 30) {
         self.threads = threads
+        self.readThreads = readThreads
         self.queueLimit = queueLimit
         self.timeoutSeconds = timeoutSeconds
     }
@@ -38,7 +47,8 @@ public final class AkanaApplication: HTTPHandler {
     /// Records each request in the environment's journal; nothing is journaled without an environment.
     let journalHook: RequestJournalHook?
     public let execution: HandlerExecution
-    private let handlers: WorkerPool
+    private let writeHandlers: WorkerPool
+    private let readHandlers: WorkerPool
     private let deadlines: DeadlineMonitor
     private let timeout: UInt64
 
@@ -49,17 +59,20 @@ public final class AkanaApplication: HTTPHandler {
         self.journalHook = environment.flatMap(RequestJournalHook.init)
         self.adminToken = adminToken.map { Array("Bearer \($0)".utf8) }
         self.execution = execution
-        self.handlers = WorkerPool(name: "akana-handler", threadCount: execution.threads, queueLimit: execution.queueLimit)
+        self.writeHandlers = WorkerPool(name: "akana-write", threadCount: execution.threads, queueLimit: execution.queueLimit)
+        let readThreads = execution.readThreads > 0 ? execution.readThreads : ProcessInfo.processInfo.activeProcessorCount
+        self.readHandlers = WorkerPool(name: "akana-read", threadCount: readThreads, queueLimit: execution.queueLimit)
         self.deadlines = DeadlineMonitor(name: "akana-deadlines")
         self.timeout = MonotonicTime.nanoseconds(execution.timeoutSeconds)
     }
 
     /// Requests waiting for a handler thread now.
-    public var queuedRequests: Int { handlers.queuedCount }
+    public var queuedRequests: Int { readHandlers.queuedCount + writeHandlers.queuedCount }
 
     /// Lets queued requests finish and ends the handler threads (after the server stopped).
     public func shutdown() {
-        handlers.shutdown()
+        readHandlers.shutdown()
+        writeHandlers.shutdown()
         deadlines.shutdown()
     }
 
@@ -67,7 +80,8 @@ public final class AkanaApplication: HTTPHandler {
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         let context = RequestContext(http: request, journaling: journalHook?.begin(request), timeout: timeout,
                                      responder: responder, onExpire: { [weak self] context in self?.expired(context) })
-        guard handlers.submit({ [self] in run(context) }) else {
+        let pool = request.method == .get || request.method == .head ? readHandlers : writeHandlers
+        guard pool.submit({ [self] in run(context) }) else {
             let error = APIError(.serviceUnavailable,
                                  "The emulator is busy: \(execution.queueLimit) requests are already waiting for a handler. Retry shortly.",
                                  headers: ["Retry-After": "1"])

@@ -25,7 +25,7 @@ public final class WorkerPool: Sendable {
     /// - Parameters:
     ///   - threadCount: threads (at least 1).
     ///   - queueLimit: items allowed to wait while every thread is busy.
-    ///   - niceness: 0 (normal) … 19 (lowest); applied to each thread on Linux.
+    ///   - niceness: 0 (normal) … 19 (lowest, which on Linux also means the SCHED_IDLE policy); applied to each thread.
     public init(name: String, threadCount: Int, queueLimit: Int, niceness: Int32 = 0) {
         self.name = name
         core = Core(threadCount: max(1, threadCount), queueLimit: max(0, queueLimit))
@@ -71,6 +71,13 @@ public final class WorkerPool: Sendable {
         #if os(Linux)
         // On Linux the nice value is per thread, and `who` 0 names the calling thread.
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, value)
+        if value >= 19 {
+            // The lowest: SCHED_IDLE (5, a Linux policy the Glibc module does not name) runs only
+            // when nothing else wants the core, and yields the moment something does.
+            var parameters = sched_param()
+            parameters.sched_priority = 0
+            _ = pthread_setschedparam(pthread_self(), 5, &parameters)
+        }
         #endif
     }
 

@@ -100,7 +100,7 @@ import Glibc
             _ = release.wait(timeout: .now() + 10)
             return Responses.text("done")
         }
-        let app = AkanaApplication(router: router, logger: Self.quietLogger, execution: HandlerExecution(threads: 1, queueLimit: 1))
+        let app = AkanaApplication(router: router, logger: Self.quietLogger, execution: HandlerExecution(threads: 1, readThreads: 1, queueLimit: 1))
         defer { app.shutdown() }
         let answers = Mutex<[HTTPResponse]>([])
         let all = DispatchGroup()

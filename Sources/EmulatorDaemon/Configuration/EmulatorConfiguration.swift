@@ -72,6 +72,7 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     public var eventLoops = 0
     public var shutdownGraceSeconds = 10.0
     public var handlerThreads = 8
+    public var readHandlerThreads = 0
     public var handlerQueueLimit = 256
     public var handlerTimeoutSeconds = 30.0
     /// Required (as `Authorization: Bearer …`) on `/_emulator/` routes when listening beyond loopback.
@@ -126,7 +127,8 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     }
 
     public func handlerExecution() -> HandlerExecution {
-        HandlerExecution(threads: handlerThreads, queueLimit: handlerQueueLimit, timeoutSeconds: handlerTimeoutSeconds)
+        HandlerExecution(threads: handlerThreads, readThreads: readHandlerThreads, queueLimit: handlerQueueLimit,
+                         timeoutSeconds: handlerTimeoutSeconds)
     }
 
     public func journalPolicy() -> RequestJournal.Policy {
