@@ -21,11 +21,15 @@ public struct APIEnvironment: Sendable {
     public let journal: RequestJournal
     /// `DispatchTime` uptime nanoseconds when the daemon started (for `uptimeSeconds`).
     public let startedAt: UInt64
+    /// Failures injected on purpose (`/_emulator/faults`).
+    public let faults: FaultInjector
 
     public init(database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
                 apps: AppService, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
                 startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds, journal: RequestJournal? = nil,
-                fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator()) {
+                fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(), faults: FaultInjector? = nil) {
+        // A pool always has the table (migration 0007); a failed read here means no persisted faults yet.
+        self.faults = faults ?? ((try? FaultInjector(database: database)) ?? FaultInjector(empty: database))
         self.fixtures = fixtures
         self.ids = ids
         self.journal = journal ?? RequestJournal(database: database, clock: clock, policy: .init(maxEntries: 0))

@@ -51,12 +51,17 @@ public final class AkanaApplication: HTTPHandler {
     private let readHandlers: WorkerPool
     private let deadlines: DeadlineMonitor
     private let timeout: UInt64
+    /// Injected faults (`/_emulator/faults`), checked after routing and before the handler.
+    private let faults: FaultInjector?
+    private let tenants: TenantDirectory?
 
     public init(router: Router, logger: Logger, adminToken: String? = nil, environment: APIEnvironment? = nil,
                 execution: HandlerExecution = HandlerExecution()) {
         self.router = router
         self.logger = logger
         self.journalHook = environment.flatMap(RequestJournalHook.init)
+        self.faults = environment?.faults
+        self.tenants = environment?.tenants
         self.adminToken = adminToken.map { Array("Bearer \($0)".utf8) }
         self.execution = execution
         self.writeHandlers = WorkerPool(name: "akana-write", threadCount: execution.threads, queueLimit: execution.queueLimit)
@@ -82,19 +87,79 @@ public final class AkanaApplication: HTTPHandler {
                                      responder: responder, onExpire: { [weak self] context in self?.expired(context) })
         let pool = request.method == .get || request.method == .head ? readHandlers : writeHandlers
         guard pool.submit({ [self] in run(context) }) else {
-            let error = APIError(.serviceUnavailable,
-                                 "The emulator is busy: \(execution.queueLimit) requests are already waiting for a handler. Retry shortly.",
-                                 headers: ["Retry-After": "1"])
-            answer(context, FaultRenderer.response(for: error, accept: request.headers["Accept"]))
+            answer(context, busy(context))
             return
         }
         deadlines.watch(context)
     }
 
-    /// On a handler thread.
+    /// On a handler thread: the admin token, routing, injected faults, then the route's handler.
     private func run(_ context: RequestContext) {
         guard !context.isAnswered else { return }  // its deadline passed while it waited
-        answer(context, respond(to: context))
+        let request = context.http
+        if let refusal = adminRefusal(request) {
+            answer(context, refusal)
+            return
+        }
+        let resolution = router.resolve(method: request.method, segments: request.pathSegments)
+        var template = ""
+        if case .matched(_, _, let matched) = resolution { template = matched }
+        context.notes.noteRoute(template)
+        // Faults never apply to the emulator's own routes, so they can always be listed and removed.
+        if let faults, request.pathSegments.first != "_emulator",
+           let fault = faults.fault(method: request.method.rawValue, route: template.isEmpty ? nil : template, path: request.path,
+                                    tenant: tenants?.tenant(forHost: request.headers["Host"]).fedmemberid ?? "") {
+            context.notes.noteFault(fault.id)
+            switch fault.action {
+            case .respond(let status, let body, let headers):
+                answer(context, Self.injectedResponse(fault.id, status: status, body: body, headers: headers, accept: request.headers["Accept"]))
+            case .closeConnection:
+                guard context.claimAnswer(expiring: false) else { return }
+                context.journaling?.record(HTTPResponse(status: HTTPStatus(code: 0, reasonPhrase: "connection closed")),
+                                           micros: (MonotonicTime.now() &- context.arrived) / 1000)
+                context.responder.closeConnection()
+            case .delay(let milliseconds):
+                // No thread waits: the request goes back to its pool when the delay is over.
+                let pool = request.method == .get || request.method == .head ? readHandlers : writeHandlers
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [self] in
+                    guard !context.isAnswered else { return }
+                    guard pool.submit({ [self] in
+                        guard !context.isAnswered else { return }
+                        answer(context, execute(context, resolution))
+                    }) else {
+                        answer(context, busy(context))
+                        return
+                    }
+                }
+            }
+            return
+        }
+        answer(context, execute(context, resolution))
+    }
+
+    /// The 503 of a full handler queue.
+    private func busy(_ context: RequestContext) -> HTTPResponse {
+        let error = APIError(.serviceUnavailable,
+                             "The emulator is busy: \(execution.queueLimit) requests are already waiting for a handler. Retry shortly.",
+                             headers: ["Retry-After": "1"])
+        return FaultRenderer.response(for: error, accept: context.http.headers["Accept"])
+    }
+
+    /// What an injected fault answers: its body as given (JSON as JSON, a string as text) or an
+    /// Akana fault in the negotiated form.
+    static func injectedResponse(_ id: String, status: Int, body: JSONValue?, headers: [(String, String)], accept: String?) -> HTTPResponse {
+        let code = HTTPStatus(code: status)
+        var response: HTTPResponse
+        switch body {
+        case nil:
+            response = FaultRenderer.response(for: APIError(code, "Injected fault \(id) answered this request."), accept: accept)
+        case .string(let text)?:
+            response = Responses.text(text, status: code)
+        case let value?:
+            response = HTTPResponse(status: code, headers: ["Content-Type": "application/json"], body: JSONWriter.bytes(value))
+        }
+        for (name, value) in headers { response.headers.set(name, value) }
+        return response
     }
 
     /// The deadline monitor's call for a request still running.
@@ -124,18 +189,27 @@ public final class AkanaApplication: HTTPHandler {
         context.responder.respond(response)
     }
 
-    /// Routes and runs the request on the calling thread; never throws.
+    /// The refusal of an `/_emulator/` request without the admin token, when one is required.
+    private func adminRefusal(_ request: HTTPRequest) -> HTTPResponse? {
+        guard let adminToken, request.pathSegments.first == "_emulator",
+              !Crypto.constantTimeEquals(Array((request.headers["Authorization"] ?? "").utf8), adminToken) else { return nil }
+        return FaultRenderer.response(
+            for: APIError(.unauthorized, "The /_emulator/ routes need the header 'Authorization: Bearer <adminToken>' on a non-loopback address.",
+                          headers: ["WWW-Authenticate": "Bearer"]),
+            accept: request.headers["Accept"])
+    }
+
+    /// Routes and runs the request on the calling thread (no faults); never throws.
     public func respond(to context: RequestContext) -> HTTPResponse {
+        if let refusal = adminRefusal(context.http) { return refusal }
+        return execute(context, router.resolve(method: context.http.method, segments: context.http.pathSegments))
+    }
+
+    /// Runs the resolved route's handler; every failure becomes a fault.
+    private func execute(_ context: RequestContext, _ resolution: Router.Resolution) -> HTTPResponse {
         let request = context.http
-        if let adminToken, request.pathSegments.first == "_emulator",
-           !Crypto.constantTimeEquals(Array((request.headers["Authorization"] ?? "").utf8), adminToken) {
-            return FaultRenderer.response(
-                for: APIError(.unauthorized, "The /_emulator/ routes need the header 'Authorization: Bearer <adminToken>' on a non-loopback address.",
-                              headers: ["WWW-Authenticate": "Bearer"]),
-                accept: request.headers["Accept"])
-        }
-        switch router.resolve(method: request.method, segments: request.pathSegments) {
-        case .matched(let handler, let parameters):
+        switch resolution {
+        case .matched(let handler, let parameters, _):
             if !parameters.isEmpty { context.notes.noteParameters(parameters) }
             do {
                 return try handler(RouteRequest(context: context, parameters: parameters))

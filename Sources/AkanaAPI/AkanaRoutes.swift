@@ -5,13 +5,16 @@ public enum AkanaRoutes {
     public static func makeApplication(environment: APIEnvironment, logger: Logger, adminToken: String? = nil,
                                        execution: HandlerExecution = HandlerExecution()) -> AkanaApplication {
         var router = Router()
+        let table = RouteTableReference()
         EmulatorAdminRoutes.register(into: &router, environment: environment)
-        RequestJournalRoutes.register(into: &router, environment: environment)
+        EmulatorFaultRoutes.register(into: &router, environment: environment)
+        RequestJournalRoutes.register(into: &router, environment: environment, routes: table)
         LoginRoutes.register(into: &router, environment: environment)
         BusinessRoutes.register(into: &router, environment: environment)
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         WorkflowRoutes.register(into: &router, environment: environment)
         ModelRoutes.register(into: &router, environment: environment)
+        table.set(router.table)
         return AkanaApplication(router: router, logger: logger, adminToken: adminToken, environment: environment, execution: execution)
     }
 }

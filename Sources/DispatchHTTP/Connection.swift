@@ -197,6 +197,12 @@ final class Connection {
         updateDeadline()
     }
 
+    /// Closes the connection without answering request `token` (ignored unless it is the one waiting).
+    func abort(token: UInt64) {
+        guard phase == .active, let request = pending, request.token == token else { return }
+        close()
+    }
+
     /// Answers with the configured error rendering plus `Connection: close`, then closes.
     func sendError(_ status: HTTPStatus, _ message: String) {
         guard phase == .active else { return }

@@ -145,6 +145,13 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Closes a connection instead of answering its request `token` (see `HTTPResponder.closeConnection`).
+    func abort(connectionID: UInt64, token: UInt64) {
+        execute { [self] in
+            connections[connectionID]?.abort(token: token)
+        }
+    }
+
     // MARK: - The loop
 
     private func run() {

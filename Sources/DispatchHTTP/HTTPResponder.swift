@@ -18,6 +18,12 @@ public struct HTTPResponder: Sendable {
         box.respond(response)
     }
 
+    /// Instead of answering: closes the connection at once, without a response (a client then sees
+    /// the connection reset or closed mid-request). Counts as the one call.
+    public func closeConnection() {
+        box.closeConnection()
+    }
+
     /// Whether `respond(_:)` has been called.
     public var hasResponded: Bool { box.hasResponded }
 }
@@ -52,6 +58,20 @@ final class ResponderBox: Sendable {
             loop.deliver(response, connectionID: connectionID, token: token)
         case .callback(let callback):
             if first { callback(response) }
+        }
+    }
+
+    func closeConnection() {
+        let first = responded.withLock { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        switch sink {
+        case .connection(let loop, let connectionID, let token):
+            loop.abort(connectionID: connectionID, token: token)
+        case .callback(let callback):
+            callback(HTTPResponse(status: HTTPStatus(code: 0, reasonPhrase: "connection closed")))
         }
     }
 

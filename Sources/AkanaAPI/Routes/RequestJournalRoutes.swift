@@ -3,7 +3,7 @@ import DispatchHTTP
 
 /// `/_emulator/requests`: the request journal (these two calls are not journaled themselves).
 enum RequestJournalRoutes {
-    static func register(into router: inout Router, environment: APIEnvironment) {
+    static func register(into router: inout Router, environment: APIEnvironment, routes: RouteTableReference) {
         // GET /_emulator/requests?method=&path=&status=&since=&limit= — newest first, after writing
         // the buffered entries, so a client always reads back its own earlier requests.
         router.add(.get, "/_emulator/requests") { request in
@@ -12,6 +12,34 @@ enum RequestJournalRoutes {
             let entries = try environment.journal.entries(matching: filter)
             return Responses.representation(.object([("Request", .array(entries.map(RequestJournaling.json)))]),
                                             root: "Requests", choice: choice)
+        }
+
+        // GET /_emulator/requests/count?method=&path=&status=&since=&body= — {"count": N}, for
+        // "called exactly once" assertions; body= keeps requests whose body contains that text.
+        router.add(.get, "/_emulator/requests/count") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let count = try environment.journal.count(matching: try filter(request.http))
+            return Responses.representation(.object([("count", .integer(Int64(count)))]), root: "Count", choice: choice)
+        }
+
+        // GET /_emulator/requests/unmatched — requests that matched no route or no method, newest
+        // first, each with the route template nearest to what was sent (a typo shows at once).
+        router.add(.get, "/_emulator/requests/unmatched") { request in
+            let choice = try request.negotiate([.json, .xml])
+            var filter = try filter(request.http)
+            filter.unmatchedOnly = true
+            let table = routes.table
+            let entries = try environment.journal.entries(matching: filter).map { entry -> JSONValue in
+                guard case .object(var members) = RequestJournaling.json(entry) else { return .null }
+                if let nearest = NearestRoute.find(method: entry.method, path: entry.path, in: table) {
+                    members.append(("nearestRoute", .object([
+                        ("template", .string(nearest.template)),
+                        ("methods", .array(nearest.methods.map { .string($0.rawValue) })),
+                    ])))
+                }
+                return .object(members)
+            }
+            return Responses.representation(.object([("Request", .array(entries))]), root: "Requests", choice: choice)
         }
 
         // DELETE /_emulator/requests — empties the journal (buffered entries included).
@@ -55,6 +83,10 @@ enum RequestJournalRoutes {
             }
             filter.since = date
         }
+        if let body = request.queryValue("body"), !body.isEmpty {
+            guard body.utf8.count <= 4096 else { throw APIError.badRequest("body must be at most 4096 bytes of text to look for.") }
+            filter.bodyContains = body
+        }
         if let limit = request.queryValue("limit"), !limit.isEmpty {
             guard let count = Int(limit), (1...RequestJournalFilter.maxLimit).contains(count) else {
                 throw APIError.badRequest("limit must be a whole number from 1 to \(RequestJournalFilter.maxLimit), not '\(limit)'.")
@@ -62,5 +94,55 @@ enum RequestJournalRoutes {
             filter.limit = count
         }
         return filter
+    }
+}
+
+/// The route table, filled in once every route is registered (routes that describe the table are
+/// registered before it is complete).
+final class RouteTableReference: @unchecked Sendable {
+    // @unchecked: written once by `AkanaRoutes.makeApplication` before the application serves anything.
+    private(set) var table: [(method: HTTPMethod, template: String)] = []
+
+    func set(_ table: [(method: HTTPMethod, template: String)]) {
+        self.table = table
+    }
+}
+
+/// The route template closest to a path that matched none (WireMock's near misses): the smallest
+/// edit distance between the path and each template, its parameters filled with the path's own
+/// segments where the lengths agree; a template with the request's method wins a tie.
+enum NearestRoute {
+    static func find(method: String, path: String, in table: [(method: HTTPMethod, template: String)]) -> (template: String, methods: [HTTPMethod])? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var best: (distance: Int, sameMethod: Bool, template: String)?
+        for (routeMethod, template) in table {
+            let pattern = template.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            let filled = pattern.count == segments.count
+                ? zip(pattern, segments).map { $0.hasPrefix("{") && $0.hasSuffix("}") ? $1 : $0 }.joined(separator: "/")
+                : template
+            let distance = editDistance(Array(path.utf8.prefix(512)), Array(filled.utf8.prefix(512)))
+            let sameMethod = routeMethod.rawValue == method
+            if best == nil || distance < best!.distance || (distance == best!.distance && sameMethod && !best!.sameMethod) {
+                best = (distance, sameMethod, template)
+            }
+        }
+        guard let best else { return nil }
+        return (best.template, table.filter { $0.template == best.template }.map(\.method))
+    }
+
+    /// Levenshtein distance, two rows of memory.
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
     }
 }

@@ -6,12 +6,13 @@ import Synchronization
 
 /// Builds the journal's entry for one answered request (see `AkanaApplication.handle`).
 enum RequestJournaling {
-    /// The journal's own routes (GET, HEAD and DELETE `/_emulator/requests`) are not journaled:
-    /// reading the journal would otherwise flood it.
+    /// The journal's own routes (GET, HEAD and DELETE `/_emulator/requests`, its `count` and
+    /// `unmatched`) are not journaled: reading the journal would otherwise flood it, and a count
+    /// would count itself.
     static func isJournalRoute(_ request: HTTPRequest) -> Bool {
         guard request.method == .get || request.method == .head || request.method == .delete else { return false }
         let segments = request.pathSegments
-        return segments.count == 2 && segments[0] == "_emulator" && segments[1] == "requests"
+        return segments.count >= 2 && segments.count <= 3 && segments[0] == "_emulator" && segments[1] == "requests"
     }
 
     /// The entry for `request`: the response half is nil when `response` is (an entry written by
@@ -26,7 +27,18 @@ enum RequestJournaling {
         return RequestJournalEntry(
             time: time, method: request.method.rawValue, path: request.path, query: query, status: response?.status.code,
             durationMs: response.map { _ in Double(micros) / 1000 }, tenant: tenant, user: notes.userID, requestBytes: request.body.count,
-            responseBytes: response?.body.count, requestID: request.id, changedIDs: changedIDs)
+            responseBytes: response?.body.count, requestID: request.id, changedIDs: changedIDs,
+            route: notes.route, faultID: notes.faultID, requestBody: storedBody(request.body))
+    }
+
+    /// The body as the journal keeps it: UTF-8 text, at most `maxStoredBody` bytes (cut at a
+    /// character boundary); nil when empty or not UTF-8.
+    static func storedBody(_ body: [UInt8]) -> String? {
+        guard !body.isEmpty else { return nil }
+        var end = min(body.count, RequestJournalEntry.maxStoredBody)
+        // Back up to the start of a character (continuation bytes are 10xxxxxx).
+        if end < body.count { while end > 0 && body[end] & 0xC0 == 0x80 { end -= 1 } }
+        return String(validating: body[..<end], as: UTF8.self)
     }
 
     /// The ids a request changed: its path parameters that are ids (`…ID`) when it is a mutation,
@@ -56,6 +68,8 @@ enum RequestJournaling {
             ("responseBytes", entry.responseBytes.map { .integer(Int64($0)) } ?? .null),
             ("requestID", .string(entry.requestID)),
             ("changedIDs", .array(entry.changedIDs.map(JSONValue.string))),
+            ("route", entry.route.map(JSONValue.string) ?? .null),
+            ("faultID", entry.faultID.map(JSONValue.string) ?? .null),
         ])
     }
 }

@@ -13,6 +13,10 @@ public final class RequestNotes: Sendable {
 
     struct Contents: Sendable {
         var userID: String?
+        /// The matched route's template; "" when no route matched (nil before routing).
+        var route: String?
+        /// The injected fault that answered or delayed the request.
+        var faultID: String?
         var parameters: [(String, String)] = []
         /// Each id once, in the order noted.
         var changedIDs: [String] = []
@@ -32,6 +36,16 @@ public final class RequestNotes: Sendable {
     /// The verified session's UserID (the last one noted wins).
     public func noteUser(_ userID: String) {
         contents.withLock { $0.userID = userID }
+    }
+
+    /// The route the request matched ("" for none).
+    public func noteRoute(_ template: String) {
+        contents.withLock { $0.route = template }
+    }
+
+    /// The injected fault that applied to the request.
+    public func noteFault(_ id: String) {
+        contents.withLock { $0.faultID = id }
     }
 
     /// The matched route's path parameters.

@@ -12,8 +12,9 @@ public struct Router: Sendable {
         let handler: RouteHandler
     }
 
-    public enum Resolution {
-        case matched(RouteHandler, [(String, String)])
+    public enum Resolution: Sendable {
+        /// The handler, the path parameters, and the route's template (`/api/apps/{AppID}`).
+        case matched(RouteHandler, [(String, String)], String)
         /// The path exists, but not for this method: the methods it has, for `Allow`.
         case methodNotAllowed([HTTPMethod])
         case notFound
@@ -30,6 +31,9 @@ public struct Router: Sendable {
         routes.sort { RoutePattern.precedes($0.pattern, $1.pattern) }
     }
 
+    /// Every registered (method, template), in matching order.
+    public var table: [(method: HTTPMethod, template: String)] { routes.map { ($0.method, $0.pattern.description) } }
+
     /// Finds the handler for `method` and `segments`. HEAD is answered by the GET route.
     public func resolve(method: HTTPMethod, segments: [String]) -> Resolution {
         let lookup = method == .head ? HTTPMethod.get : method
@@ -40,7 +44,7 @@ public struct Router: Sendable {
             // Once a more literal pattern matched the path, less literal ones are other resources.
             if let matchedPattern, matchedPattern != route.pattern.description { break }
             matchedPattern = route.pattern.description
-            if route.method == lookup { return .matched(route.handler, parameters) }
+            if route.method == lookup { return .matched(route.handler, parameters, route.pattern.description) }
             allowed.append(route.method)
         }
         if allowed.isEmpty { return .notFound }

@@ -256,11 +256,11 @@ public final class RequestJournal: Sendable {
     /// The table the journal keeps its rows in.
     public static let table = "request_journal"
 
-    static let columns = "at, method, path, query, status, duration_ms, tenant, user_id, request_bytes, response_bytes, request_id, changed_ids"
+    static let columns = "at, method, path, query, status, duration_ms, tenant, user_id, request_bytes, response_bytes, request_id, changed_ids, route, fault_id, request_body"
     static let rowsPerStatement = 16
     static let multiRowInsert = "INSERT INTO request_journal (\(columns)) VALUES "
-        + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rowsPerStatement).joined(separator: ", ")
-    static let singleRowInsert = "INSERT INTO request_journal (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rowsPerStatement).joined(separator: ", ")
+    static let singleRowInsert = "INSERT INTO request_journal (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     static let completionUpdate = """
         UPDATE request_journal SET status = ?, duration_ms = ?, response_bytes = ? WHERE id = ? AND request_id = ?
@@ -289,7 +289,7 @@ public final class RequestJournal: Sendable {
     static func insert(_ entries: [RequestJournalEntry], into db: SQLiteConnection) throws {
         var index = 0
         var arguments: [any SQLiteBindable] = []
-        arguments.reserveCapacity(12 * rowsPerStatement)
+        arguments.reserveCapacity(15 * rowsPerStatement)
         while entries.count - index >= rowsPerStatement {
             arguments.removeAll(keepingCapacity: true)
             for entry in entries[index..<(index + rowsPerStatement)] { append(entry, to: &arguments) }
@@ -317,6 +317,9 @@ public final class RequestJournal: Sendable {
         arguments.append(entry.responseBytes)
         arguments.append(entry.requestID)
         arguments.append(changedIDsText(entry.changedIDs))
+        arguments.append(entry.route)
+        arguments.append(entry.faultID)
+        arguments.append(entry.requestBody)
     }
 
     /// How `changed_ids` stores a list: a JSON array text, '' when empty.
@@ -339,10 +342,8 @@ public final class RequestJournal: Sendable {
 
     // MARK: Reading
 
-    /// The entries matching `filter`, newest first, after writing the buffer (so a client reads back
-    /// its own earlier requests).
-    public func entries(matching filter: RequestJournalFilter) throws -> [RequestJournalEntry] {
-        flush()
+    /// The WHERE clause (with its leading space, or "") and arguments of `filter`.
+    static func condition(_ filter: RequestJournalFilter) -> (String, [any SQLiteBindable]) {
         var conditions: [String] = []
         var arguments: [any SQLiteBindable] = []
         if let method = filter.method {
@@ -372,12 +373,32 @@ public final class RequestJournal: Sendable {
             conditions.append("at >= ?")
             arguments.append(Timestamp.iso8601Milliseconds(since))
         }
+        if let text = filter.bodyContains {
+            conditions.append("instr(request_body, ?) > 0")
+            arguments.append(text)
+        }
+        if filter.unmatchedOnly { conditions.append("route = ''") }
+        return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), arguments)
+    }
+
+    /// The entries matching `filter`, newest first, after writing the buffer (so a client reads back
+    /// its own earlier requests).
+    public func entries(matching filter: RequestJournalFilter) throws -> [RequestJournalEntry] {
+        flush()
+        var (condition, arguments) = Self.condition(filter)
         arguments.append(max(0, min(filter.limit, RequestJournalFilter.maxLimit)))
-        let sql = "SELECT \(Self.columns) FROM request_journal"
-            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-            + " ORDER BY id DESC LIMIT ?"
+        let sql = "SELECT \(Self.columns) FROM request_journal" + condition + " ORDER BY id DESC LIMIT ?"
         return try database.read { db in
             try db.query(sql, arguments).map(Self.entry)
+        }
+    }
+
+    /// How many entries match `filter` (its limit aside), after writing the buffer.
+    public func count(matching filter: RequestJournalFilter) throws -> Int {
+        flush()
+        let (condition, arguments) = Self.condition(filter)
+        return try database.read { db in
+            try db.queryFirst("SELECT count(*) FROM request_journal" + condition, arguments)?.int(0) ?? 0
         }
     }
 
@@ -416,6 +437,7 @@ public final class RequestJournal: Sendable {
             method: row.string("method") ?? "", path: row.string("path") ?? "", query: row.string("query") ?? "",
             status: row.int("status"), durationMs: row.double("duration_ms"), tenant: row.string("tenant") ?? "",
             user: row.string("user_id"), requestBytes: row.int("request_bytes") ?? 0, responseBytes: row.int("response_bytes"),
-            requestID: row.string("request_id") ?? "", changedIDs: changedIDs)
+            requestID: row.string("request_id") ?? "", changedIDs: changedIDs, route: row.string("route"),
+            faultID: row.string("fault_id"), requestBody: row.string("request_body"))
     }
 }

@@ -26,9 +26,23 @@ public struct RequestJournalEntry: Sendable, Equatable {
     /// The ids of the objects the request changed: for a request that committed a change, those
     /// its transactions reported (and its path's ids); for a 2xx mutation that wrote nothing, its path's ids.
     public var changedIDs: [String]
+    /// The matched route template; "" when no route (404) or no method (405) matched; nil when the
+    /// request was answered before routing.
+    public var route: String?
+    /// The injected fault that answered (or delayed, or closed) the request.
+    public var faultID: String?
+    /// The body as text when it is UTF-8: its first 16 KiB.
+    public var requestBody: String?
+
+    /// The most of a body the journal keeps.
+    public static let maxStoredBody = 16 * 1024
 
     public init(time: Date, method: String, path: String, query: String, status: Int?, durationMs: Double?, tenant: String,
-                user: String?, requestBytes: Int, responseBytes: Int?, requestID: String, changedIDs: [String] = []) {
+                user: String?, requestBytes: Int, responseBytes: Int?, requestID: String, changedIDs: [String] = [],
+                route: String? = nil, faultID: String? = nil, requestBody: String? = nil) {
+        self.route = route
+        self.faultID = faultID
+        self.requestBody = requestBody
         self.time = time
         self.method = method
         self.path = path
@@ -58,6 +72,10 @@ public struct RequestJournalFilter: Sendable, Equatable {
     public var status: ClosedRange<Int>?
     /// Entries at or after this time.
     public var since: Date?
+    /// Entries whose stored body contains this text.
+    public var bodyContains: String?
+    /// Only requests that matched no route or no method.
+    public var unmatchedOnly = false
     public var limit = RequestJournalFilter.defaultLimit
 
     public init(method: String? = nil, path: String? = nil, pathIsPrefix: Bool = false, status: ClosedRange<Int>? = nil,

@@ -1,0 +1,116 @@
+import Foundation
+import SQLiteStore
+import Synchronization
+
+/// The injected faults in force, in creation order, with how often each matched and answered.
+/// Rules live in memory; those created with `persist` are also rows of `emulator_faults` and are
+/// loaded again at startup. The first rule whose match covers a request and whose trigger fires
+/// applies to it.
+public final class FaultInjector: Sendable {
+    public struct Listed: Sendable {
+        public var rule: FaultRule
+        public var created: String
+        /// Requests its match covered.
+        public var matched: Int
+        /// Requests it answered (or delayed, or closed).
+        public var hits: Int
+
+        public init(rule: FaultRule, created: String, matched: Int, hits: Int) {
+            self.rule = rule
+            self.created = created
+            self.matched = matched
+            self.hits = hits
+        }
+    }
+
+    private struct State {
+        var rules: [Listed] = []
+    }
+
+    private let state = Mutex(State())
+    private let database: DatabasePool
+    /// True while no rule exists: the request path then costs one atomic load.
+    private let empty = Atomic<Bool>(true)
+
+    public init(database: DatabasePool) throws {
+        self.database = database
+        let rows = try database.read { db in try db.query("SELECT id, created, rule, hits FROM emulator_faults ORDER BY created, id") }
+        var loaded: [Listed] = []
+        for row in rows {
+            guard let id = row.string("id"), let text = row.string("rule"),
+                  let source = try? JSONParser.parse(Array(text.utf8)), let rule = try? FaultRule.parse(source, id: id)
+            else { continue }
+            loaded.append(Listed(rule: rule, created: row.string("created") ?? "", matched: 0, hits: row.int("hits") ?? 0))
+        }
+        state.withLock { $0.rules = loaded }
+        empty.store(loaded.isEmpty, ordering: .releasing)
+    }
+
+    /// An injector with no rules that loads nothing (for an environment built without the table).
+    public init(empty database: DatabasePool) {
+        self.database = database
+    }
+
+    public func add(_ rule: FaultRule, created: String, scope: TransactionScope = .detached) throws {
+        if rule.persist {
+            try database.write(in: scope) { db in
+                try db.run("INSERT INTO emulator_faults (id, created, rule, hits) VALUES (?, ?, ?, 0)",
+                           rule.id, created, JSONWriter.string(rule.source))
+            }
+        }
+        state.withLock { $0.rules.append(Listed(rule: rule, created: created, matched: 0, hits: 0)) }
+        empty.store(false, ordering: .releasing)
+    }
+
+    public var all: [Listed] { state.withLock { $0.rules } }
+
+    /// Removes one rule (true when it existed) or, with nil, all of them.
+    @discardableResult
+    public func remove(_ id: String?, scope: TransactionScope = .detached) throws -> Bool {
+        let removed = state.withLock { state -> [Listed] in
+            let gone = state.rules.filter { id == nil || $0.rule.id == id }
+            state.rules.removeAll { id == nil || $0.rule.id == id }
+            return gone
+        }
+        empty.store(state.withLock { $0.rules.isEmpty }, ordering: .releasing)
+        if removed.contains(where: \.rule.persist) {
+            try database.write(in: scope) { db in
+                if let id {
+                    try db.run("DELETE FROM emulator_faults WHERE id = ?", id)
+                } else {
+                    try db.run("DELETE FROM emulator_faults")
+                }
+            }
+        }
+        return !removed.isEmpty
+    }
+
+    /// The rule that applies to this request now, if any (counting the match and the hit).
+    public func fault(method: String, route: String?, path: String, tenant: String) -> FaultRule? {
+        guard !empty.load(ordering: .acquiring) else { return nil }
+        let fired = state.withLock { state -> FaultRule? in
+            for index in state.rules.indices {
+                let rule = state.rules[index].rule
+                guard rule.matches(method: method, route: route, path: path, tenant: tenant) else { continue }
+                state.rules[index].matched += 1
+                let fires: Bool
+                switch rule.trigger {
+                case .always: fires = true
+                case .times(let limit): fires = state.rules[index].hits < limit
+                case .probability(let chance): fires = Double.random(in: 0..<1) < chance
+                case .everyNth(let n): fires = state.rules[index].matched % n == 0
+                }
+                guard fires else { continue }
+                state.rules[index].hits += 1
+                return rule
+            }
+            return nil
+        }
+        if let fired, fired.persist {
+            let id = fired.id
+            database.asyncWrite({ db in try db.run("UPDATE emulator_faults SET hits = hits + 1 WHERE id = ?", id) },
+                                completion: { _ in })
+        }
+        return fired
+    }
+}
