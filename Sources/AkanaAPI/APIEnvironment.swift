@@ -28,7 +28,7 @@ public struct APIEnvironment: Sendable {
                 apps: AppService, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
                 startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds, journal: RequestJournal? = nil,
                 fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(), faults: FaultInjector? = nil) {
-        // A pool always has the table (migration 0007); a failed read here means no persisted faults yet.
+        // A pool always has the table (migration 0008); a failed read here means no persisted faults yet.
         self.faults = faults ?? ((try? FaultInjector(database: database)) ?? FaultInjector(empty: database))
         self.fixtures = fixtures
         self.ids = ids

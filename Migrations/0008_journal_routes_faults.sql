@@ -1,4 +1,4 @@
--- 0007: the request journal remembers how each request was routed and answered, and injected
+-- 0008: the request journal remembers how each request was routed and answered, and injected
 -- faults can be kept across restarts.
 --
 -- request_journal.route: the matched route template (/api/apps/versions/{AppVersionID}); '' when
