@@ -5,6 +5,7 @@ public enum AkanaRoutes {
     public static func makeApplication(environment: APIEnvironment, logger: Logger, adminToken: String? = nil) -> AkanaApplication {
         var router = Router()
         EmulatorAdminRoutes.register(into: &router, environment: environment)
+        EmulatorCheckpointRoutes.register(into: &router, environment: environment)
         RequestJournalRoutes.register(into: &router, environment: environment)
         LoginRoutes.register(into: &router, environment: environment)
         BusinessRoutes.register(into: &router, environment: environment)

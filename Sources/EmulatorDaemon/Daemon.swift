@@ -121,7 +121,7 @@ public final class Daemon {
         server.shutdown(gracePeriod: configuration.shutdownGraceSeconds)
         journal.flush()  // the buffered journal entries, before the database closes
         do {
-            try pool.close()
+            try DatabaseBootstrap.close(pool)  // with the clean-shutdown marker: the next start skips the integrity check
         } catch {
             Self.fail("closing the database failed: \(error)")
             return 1

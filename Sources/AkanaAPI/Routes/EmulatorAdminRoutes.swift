@@ -147,12 +147,9 @@ enum EmulatorAdminRoutes {
         router.add(.post, "/_emulator/snapshots/{name}/restore") { request in
             let choice = try request.negotiate([.json, .xml])
             let name = request.parameter("name")
-            try environment.snapshots.restore(name)
-            environment.clock.mode = try ClockStore.load(environment.database)
-            environment.workflow.invalidateCache()
-            try environment.tenants.reloadSettings(from: environment.database)
-            if case .deterministic(let generator) = environment.ids.source { try generator.reload(from: environment.database) }
-            return Responses.representation(.object([("restored", .string(name))]), root: "Restore", choice: choice)
+            let method = try environment.snapshots.restore(name)
+            try environment.reloadAfterStateChange()
+            return Responses.representation(.object([("restored", .string(name)), ("method", .string(method.rawValue))]), root: "Restore", choice: choice)
         }
         router.add(.delete, "/_emulator/snapshots/{name}") { request in
             try environment.snapshots.delete(request.parameter("name"))
