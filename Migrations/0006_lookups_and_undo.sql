@@ -7,6 +7,18 @@
 -- enforces the rule for any writer.
 CREATE UNIQUE INDEX app_versions_by_tenant_identity ON app_versions (tenant, identity);
 
+-- A model's name is unique per tenant, case-insensitively (ModelRepository checks it on create and
+-- update). Not UNIQUE: deleted models' names are freed by deleting the row, but the check also
+-- skips the model itself, and existing databases may hold names that differ only in case.
+CREATE INDEX models_by_tenant_name ON models (tenant, name COLLATE NOCASE);
+
+-- Listing workflow definitions counts the objects that run under each; deleting a definition
+-- checks its foreign key from workflow_objects. Every app and model version is a workflow object.
+CREATE INDEX workflow_objects_by_definition ON workflow_objects (definition_id);
+
+-- Login throttling forgets failures older than its window on every failed login: by time.
+CREATE INDEX login_failures_by_time ON login_failures (failed_at);
+
 -- Whether the undo triggers record changes (only while a checkpoint or snapshot mark exists, so a
 -- database nobody marks pays one lookup per changed row and keeps no log). One row.
 CREATE TABLE undo_state (

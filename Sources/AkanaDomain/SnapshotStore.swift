@@ -86,15 +86,18 @@ public struct SnapshotStore: Sendable {
     /// changes since are rolled back in one write transaction (a bound participant joins it).
     /// Otherwise the file is copied (a scratch copy, with the current request journal carried into
     /// it) over the database with the backup API, then the mark is set at the restored state.
-    /// Either way a failure leaves the current state as it was.
+    /// Either way a failure leaves the current state as it was. `restored` runs inside the write
+    /// transaction that ends the restore, on the restored state (e.g. to reload a generator whose
+    /// before-commit hook would otherwise store its old position over the restored one).
     @discardableResult
-    public func restore(_ name: String) throws -> RestoreMethod {
+    public func restore(_ name: String, restored: (SQLiteConnection) throws -> Void = { _ in }) throws -> RestoreMethod {
         try Self.validate(name)
         guard FileManager.default.fileExists(atPath: path(name)) else { throw DomainError.notFound("Snapshot \(name) was not found.") }
         let stamp = fileStamp(name)
         let rolledBack = try database.write { db -> Bool in
             guard let mark = try UndoLog.mark(db, kind: .snapshot, name: name), stamp != nil, mark.fileStamp == stamp else { return false }
             try UndoLog.rollback(db, to: mark)
+            try restored(db)
             return true
         }
         if rolledBack { return .rollback }
@@ -114,6 +117,7 @@ public struct SnapshotStore: Sendable {
             try UndoLog.storeMark(db, UndoLog.Mark(kind: .snapshot, name: name, seq: try UndoLog.position(db), created: Timestamp.iso8601(Date()), fileStamp: stamp),
                                   sequences: try UndoLog.sequences(db))
             try db.run("UPDATE undo_state SET recording = 1 WHERE id = 1")
+            try restored(db)
         }
         return .copy
     }

@@ -19,10 +19,10 @@ final class TestApp {
 
     init(tenants: TenantDirectory = TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
          users: [SeedUser]? = nil, journal: RequestJournal.Policy = .init(),
-         fixtures: [FixtureDocument] = [], deterministicSeed: String? = nil) throws {
+         fixtures: [FixtureDocument] = [], deterministicSeed: String? = nil, configuration: DatabaseConfiguration = .init()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path)
+        pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path, configuration: configuration)
         try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
         try UndoLog.install(pool)
         var ids = IDGenerator()

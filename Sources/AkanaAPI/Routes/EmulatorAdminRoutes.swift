@@ -147,7 +147,13 @@ enum EmulatorAdminRoutes {
         router.add(.post, "/_emulator/snapshots/{name}/restore") { request in
             let choice = try request.negotiate([.json, .xml])
             let name = request.parameter("name")
-            let method = try environment.snapshots.restore(name)
+            let method: SnapshotStore.RestoreMethod
+            do {
+                method = try environment.snapshots.restore(name, restored: environment.reloadGenerator)
+            } catch {
+                try? environment.reloadAfterStateChange()  // the database is the truth, whatever failed
+                throw error
+            }
             try environment.reloadAfterStateChange()
             return Responses.representation(.object([("restored", .string(name)), ("method", .string(method.rawValue))]), root: "Restore", choice: choice)
         }

@@ -29,9 +29,17 @@ enum EmulatorCheckpointRoutes {
         router.add(.post, "/_emulator/checkpoints/{id}/rollback") { request in
             let choice = try request.negotiate([.json, .xml])
             let id = request.parameter("id")
-            let undone = try environment.database.write { db -> Int? in
-                guard let mark = try UndoLog.mark(db, kind: .checkpoint, name: id) else { return nil }
-                return try UndoLog.rollback(db, to: mark)
+            let undone: Int?
+            do {
+                undone = try environment.database.write { db -> Int? in
+                    guard let mark = try UndoLog.mark(db, kind: .checkpoint, name: id) else { return nil }
+                    let undone = try UndoLog.rollback(db, to: mark)
+                    try environment.reloadGenerator(db)
+                    return undone
+                }
+            } catch {
+                try? environment.reloadAfterStateChange()  // the database is the truth, whatever failed
+                throw error
             }
             guard let undone else { throw APIError.notFound("Checkpoint \(id) was not found.") }
             try environment.reloadAfterStateChange()
@@ -52,6 +60,12 @@ enum EmulatorCheckpointRoutes {
 }
 
 extension APIEnvironment {
+    /// Inside the transaction that put another state in place: the deterministic id generator takes
+    /// that state's position, so the before-commit hook keeps it instead of writing the old one back.
+    func reloadGenerator(_ db: SQLiteConnection) throws {
+        if case .deterministic(let generator) = ids.source { try generator.reload(from: db) }
+    }
+
     /// After the database was put back to another state (a snapshot restore, a rollback): the
     /// in-memory views of it follow (virtual clock, workflow definitions, tenant settings, the
     /// deterministic id sequence).
