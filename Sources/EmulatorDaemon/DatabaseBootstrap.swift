@@ -34,10 +34,11 @@ public enum DatabaseBootstrap {
             let marker = try pool.read { db in try db.queryFirst("PRAGMA user_version")?.int64(0) ?? 0 }
             let isNew = try pool.read { db in try db.queryFirst("SELECT 1 FROM sqlite_master LIMIT 1") == nil }
             if marker != Int64(cleanShutdownMarker), !isNew {
-                let problems = try pool.integrityCheck(quick: true)
+                let problems: [String]
+                do { problems = try pool.integrityCheck(quick: true) } catch { problems = ["\(error)"] }
                 guard problems.isEmpty else {
                     try? pool.close()
-                    throw Failure(description: "database \(path) is damaged (PRAGMA quick_check: \(problems.prefix(5).joined(separator: "; "))). Restore a snapshot or backup, or move the file away to start fresh.")
+                    throw Failure(description: "database \(path) is damaged (PRAGMA quick_check: \(problems.prefix(5).joined(separator: "; "))). It was not closed cleanly last time. Restore a snapshot or backup, or move the file away to start fresh; `akana-emulator check` runs the full PRAGMA integrity_check.")
                 }
             }
             try pool.writeWithoutTransaction { db in try db.execute("PRAGMA user_version = 0") }
