@@ -20,10 +20,12 @@ CREATE INDEX workflow_objects_by_definition ON workflow_objects (definition_id);
 CREATE INDEX login_failures_by_time ON login_failures (failed_at);
 
 -- Whether the undo triggers record changes (only while a checkpoint or snapshot mark exists, so a
--- database nobody marks pays one lookup per changed row and keeps no log). One row.
+-- database nobody marks pays one lookup per changed row and keeps no log), and how many rollbacks
+-- ran (a snapshot being written checks that none ran while it copied). One row.
 CREATE TABLE undo_state (
     id        INTEGER PRIMARY KEY CHECK (id = 1),
-    recording INTEGER NOT NULL DEFAULT 0
+    recording INTEGER NOT NULL DEFAULT 0,
+    rollbacks INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO undo_state (id, recording) VALUES (1, 0);
 

@@ -40,12 +40,18 @@ public struct SnapshotStore: Sendable {
         // restore can roll back to exactly the copy's state instead of rewriting the database.
         let created = Timestamp.iso8601(Date())
         try database.write { db in _ = try UndoLog.setMark(db, kind: .snapshot, name: name, created: created) }
-        let (position, sequences) = try database.backup(to: path(name)) { db in
-            (try UndoLog.position(db), try UndoLog.sequences(db))
+        let (position, sequences, rollbacks) = try database.backup(to: path(name)) { db in
+            (try UndoLog.position(db), try UndoLog.sequences(db), try UndoLog.rollbackCount(db))
         }
         let stamp = fileStamp(name)
         try database.write { db in
             guard try UndoLog.mark(db, kind: .snapshot, name: name) != nil else { return }  // rolled back past it meanwhile
+            // A rollback after the copy was read may have removed log entries the copy holds: then
+            // the log cannot lead back to the copy, and a restore copies the file.
+            guard try UndoLog.rollbackCount(db) == rollbacks else {
+                try UndoLog.removeMark(db, kind: .snapshot, name: name)
+                return
+            }
             try UndoLog.storeMark(db, UndoLog.Mark(kind: .snapshot, name: name, seq: position, created: created, fileStamp: stamp), sequences: sequences)
         }
         guard let snapshot = try info(name) else { throw DomainError.notFound("Snapshot \(name) was not written.") }

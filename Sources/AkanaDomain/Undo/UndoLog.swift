@@ -113,6 +113,11 @@ public enum UndoLog {
         try db.queryFirst("SELECT seq FROM sqlite_sequence WHERE name = 'undo_log'")?.int64("seq") ?? 0
     }
 
+    /// How many rollbacks ran on this database (it only grows, until a reset or a copy restore).
+    static func rollbackCount(_ db: SQLiteConnection) throws -> Int64 {
+        try db.queryFirst("SELECT rollbacks FROM undo_state WHERE id = 1")?.int64("rollbacks") ?? 0
+    }
+
     /// The AUTOINCREMENT counters of the tracked tables.
     static func sequences(_ db: SQLiteConnection) throws -> [(String, Int64)] {
         try db.query("SELECT name, seq FROM sqlite_sequence").compactMap { row -> (String, Int64)? in
@@ -174,14 +179,14 @@ public enum UndoLog {
         if let oldest = try db.queryFirst("SELECT seq FROM undo_marks ORDER BY seq LIMIT 1")?.int64("seq") {
             try db.run("DELETE FROM undo_log WHERE seq <= ?", oldest)
         } else {
-            try db.run("DELETE FROM undo_log WHERE seq > ?", Int64(0))
+            try db.execute("DELETE FROM undo_log")
             try db.run("UPDATE undo_state SET recording = 0 WHERE id = 1")
         }
     }
 
     static func dropAllMarks(_ db: SQLiteConnection) throws {
-        try db.run("DELETE FROM undo_mark_sequences WHERE kind IN ('checkpoint', 'snapshot')")
-        try db.run("DELETE FROM undo_marks WHERE seq >= ?", Int64.min)
+        try db.execute("DELETE FROM undo_mark_sequences")
+        try db.execute("DELETE FROM undo_marks")
         try prune(db)
     }
 
@@ -194,6 +199,7 @@ public enum UndoLog {
     @discardableResult
     public static func rollback(_ db: SQLiteConnection, to mark: Mark) throws -> Int {
         try db.run("PRAGMA defer_foreign_keys = ON")
+        try db.run("UPDATE undo_state SET rollbacks = rollbacks + 1 WHERE id = 1")
         let entries = try db.query("SELECT * FROM undo_log WHERE seq > ? ORDER BY seq DESC", mark.seq)
         var columnsByTable: [String: [String]] = [:]
         try db.withTriggersDisabled {
