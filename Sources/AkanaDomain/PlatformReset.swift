@@ -30,7 +30,7 @@ public enum PlatformReset {
         defer { for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
         let report: FixtureReport
         do {
-            let base = try DatabasePool(path: scratch, configuration: DatabaseConfiguration(readerCount: 1))
+            let base = try DatabasePool(path: scratch, configuration: DatabaseConfiguration(readerCount: 1, synchronous: .off))
             defer { try? base.close() }
             try AkanaSchema.migrator().migrate(base, now: Timestamp.iso8601(clock.now()))
             try UndoLog.install(base)

@@ -5,6 +5,9 @@
 public enum SynchronousMode: String, Sendable {
     case normal = "NORMAL"
     case full = "FULL"
+    /// No fsync at all: only for scratch databases that are thrown away after a crash (e.g. the
+    /// state a reset builds before it is copied over the real database).
+    case off = "OFF"
 }
 
 /// How a `DatabasePool` opens and sets up its connections.
