@@ -128,6 +128,15 @@ public struct SnapshotStore: Sendable {
         return .copy
     }
 
+    /// Forgets the marks of snapshots whose file is gone (deleted by hand): they would keep the
+    /// undo log recording for nothing. Runs at startup; costs one `stat` per snapshot mark.
+    public func forgetMissingSnapshots() throws {
+        let marked = try database.read { db in try UndoLog.marks(db, kind: .snapshot).map(\.name) }
+        let missing = marked.filter { !FileManager.default.fileExists(atPath: path($0)) }
+        guard !missing.isEmpty else { return }
+        try database.write { db in for name in missing { try UndoLog.removeMark(db, kind: .snapshot, name: name) } }
+    }
+
     public func delete(_ name: String) throws {
         try Self.validate(name)
         guard FileManager.default.fileExists(atPath: path(name)) else { throw DomainError.notFound("Snapshot \(name) was not found.") }

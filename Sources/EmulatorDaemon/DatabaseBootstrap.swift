@@ -44,6 +44,7 @@ public enum DatabaseBootstrap {
             try pool.writeWithoutTransaction { db in try db.execute("PRAGMA user_version = 0") }
             let applied = try AkanaSchema.migrator().migrate(pool, now: Timestamp.iso8601(now))
             try UndoLog.install(pool, schemaChanged: !applied.isEmpty)
+            try SnapshotStore(database: pool).forgetMissingSnapshots()
             return (pool, applied)
         } catch let failure as Failure {
             throw failure

@@ -200,12 +200,14 @@ public enum UndoLog {
     public static func rollback(_ db: SQLiteConnection, to mark: Mark) throws -> Int {
         try db.run("PRAGMA defer_foreign_keys = ON")
         try db.run("UPDATE undo_state SET rollbacks = rollbacks + 1 WHERE id = 1")
-        let entries = try db.query("SELECT * FROM undo_log WHERE seq > ? ORDER BY seq DESC", mark.seq)
         var columnsByTable: [String: [String]] = [:]
+        var undone = 0
         try db.withTriggersDisabled {
-            for entry in entries {
+            // Stepped, not collected: a long log is not held in memory. Nothing below writes undo_log.
+            try db.forEachRow("SELECT * FROM undo_log WHERE seq > ? ORDER BY seq DESC", [mark.seq]) { entry in
+                undone += 1
                 guard let table = entry.string("tbl"), let op = entry.int64("op").flatMap(Operation.init(rawValue:)),
-                      let rid = entry.int64("rid") else { continue }
+                      let rid = entry.int64("rid") else { return }
                 let columns: [String]
                 if let known = columnsByTable[table] { columns = known } else {
                     columns = try self.columns(db, table)
@@ -246,6 +248,6 @@ public enum UndoLog {
         for (table, seq) in wanted where try db.run("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", seq, table) == 0 {
             try db.run("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", table, seq)
         }
-        return entries.count
+        return undone
     }
 }
