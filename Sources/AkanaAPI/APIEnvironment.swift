@@ -21,11 +21,14 @@ public struct APIEnvironment: Sendable {
     public let journal: RequestJournal
     /// `DispatchTime` uptime nanoseconds when the daemon started (for `uptimeSeconds`).
     public let startedAt: UInt64
+    /// The database file's integrity as far as the daemon knows (`GET /_emulator/health`).
+    public let integrity: IntegrityStatus
 
     public init(database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
                 apps: AppService, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
                 startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds, journal: RequestJournal? = nil,
-                fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator()) {
+                fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(), integrity: IntegrityStatus = IntegrityStatus()) {
+        self.integrity = integrity
         self.fixtures = fixtures
         self.ids = ids
         self.journal = journal ?? RequestJournal(database: database, clock: clock, policy: .init(maxEntries: 0))

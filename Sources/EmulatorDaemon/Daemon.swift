@@ -32,9 +32,11 @@ public final class Daemon {
         let pool: DatabasePool
         let ids: IDGenerator
         let fixtures: FixtureCatalog
+        let integrity = IntegrityStatus()
+        let needsCheck: Bool
         do {
             let applied: [String]
-            (pool, applied) = try DatabaseBootstrap.open(configuration, now: clock.now())
+            (pool, applied, needsCheck) = try DatabaseBootstrap.openForServing(configuration, now: clock.now())
             for name in applied { logger.notice("applied migration \(name) to \(configuration.database)") }
             clock.mode = try ClockStore.load(pool)
             do {
@@ -96,7 +98,8 @@ public final class Daemon {
                                      onError: { journalLogger.warning("request journal: a batch could not be written: \($0)") })
         let environment = APIEnvironment(database: pool, clock: clock, tenants: tenants, sessions: sessions,
                                          apps: AppService(database: pool, clock: clock, workflow: workflow, ids: ids), workflow: workflow,
-                                         seedUsers: configuration.seedUsers(), journal: journal, fixtures: fixtures, ids: ids)
+                                         seedUsers: configuration.seedUsers(), journal: journal, fixtures: fixtures, ids: ids,
+                                         integrity: integrity)
         let application = AkanaRoutes.makeApplication(
             environment: environment, logger: logger, adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken)
         var serverConfiguration = configuration.httpServerConfiguration()
@@ -110,6 +113,21 @@ public final class Daemon {
             Self.fail("cannot listen on \(configuration.host):\(configuration.port): \(error)")
             try? pool.close()
             return 1
+        }
+        if needsCheck {
+            // Not closed cleanly last time: check the file while serving, not before (that would take
+            // time proportional to its size).
+            let checkLogger = logger
+            let path = configuration.database
+            checkLogger.notice("database \(path) was not closed cleanly; running PRAGMA quick_check in the background (GET /_emulator/health shows the outcome)")
+            integrity.checkInBackground(pool) { outcome in
+                switch outcome {
+                case .damaged(let problems):
+                    checkLogger.error("database \(path) is damaged (PRAGMA quick_check: \(problems.prefix(5).joined(separator: "; "))). \(IntegrityStatus.advice)")
+                default:
+                    checkLogger.notice("database \(path): PRAGMA quick_check ok")
+                }
+            }
         }
         let host = server.host.contains(":") ? "[\(server.host)]" : server.host
         // Unbuffered, so a supervisor reading a pipe sees the line at once.

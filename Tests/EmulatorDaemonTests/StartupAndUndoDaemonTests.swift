@@ -42,19 +42,49 @@ import Testing
         #expect(try userVersion(path) == Int64(DatabaseBootstrap.cleanShutdownMarker))
 
         // Closed cleanly: startup does not read the whole file (the damage goes unnoticed there;
-        // `check` finds it).
+        // health says the check was skipped; `check` finds it).
         try damage(path, marker: DatabaseBootstrap.cleanShutdownMarker)
         let unchecked = try start(directory)
+        #expect(try RawHTTPClient.send(port: unchecked.port, "GET", "/_emulator/health").body.contains(#""integrityCheck":{"state":"skipped""#))
         #expect(unchecked.stop(signal: SIGTERM) == 0)
         let check = try EmulatorProcess(arguments: ["check", "--database", path], directory: directory.url)
         #expect(check.waitForExit() == 1)
 
-        // Not closed cleanly (a crash, SIGKILL, a file from elsewhere): the quick check runs and refuses it.
+        // Not closed cleanly (a crash, SIGKILL, a file from elsewhere): the commands run the quick
+        // check first and refuse the file, saying what to do ...
         try damage(path, marker: 0)
-        let refused = try EmulatorProcess(arguments: ["serve", "--port", "0", "--database", path], directory: directory.url)
+        let refused = try EmulatorProcess(arguments: ["migrate", "--database", path], directory: directory.url)
         #expect(refused.waitForExit() == 1)
         let message = refused.readStderr()
         #expect(message.contains("is damaged") && message.contains("quick_check") && message.contains("akana-emulator check"))
+        // ... and the daemon starts at once and runs it in the background: health reports the damage.
+        let serving = try start(directory)
+        var health = ""
+        for _ in 0..<100 {
+            health = try RawHTTPClient.send(port: serving.port, "GET", "/_emulator/health").body
+            if !health.contains(#""state":"checking""#) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(health.contains(#""status":"damaged""#))
+        #expect(health.contains(#""integrityCheck":{"state":"damaged""#) && health.contains("akana-emulator check"))
+        #expect(serving.stop(signal: SIGTERM) == 0)
+    }
+
+    @Test func afterAnUncleanStopAHealthyDatabaseIsCheckedInTheBackground() throws {
+        let directory = try TemporaryDirectory()
+        let emulator = try start(directory)
+        kill(emulator.process.processIdentifier, SIGKILL)
+        emulator.process.waitUntilExit()
+        #expect(try userVersion(directory.path("db.sqlite")) == 0)
+        let restarted = try start(directory)
+        var health = ""
+        for _ in 0..<100 {
+            health = try RawHTTPClient.send(port: restarted.port, "GET", "/_emulator/health").body
+            if !health.contains(#""state":"checking""#) { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(health.contains(#""status":"ok""#) && health.contains(#""integrityCheck":{"state":"ok"}"#))
+        #expect(restarted.stop(signal: SIGTERM) == 0)
     }
 
     @Test func checkpointsSurviveARestartAndASigkill() throws {

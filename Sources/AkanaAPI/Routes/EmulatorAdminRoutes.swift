@@ -14,14 +14,26 @@ enum EmulatorAdminRoutes {
                 try db.queryFirst("SELECT name FROM schema_migrations ORDER BY name DESC LIMIT 1")?.string("name")
             }
             let uptime = Double(DispatchTime.now().uptimeNanoseconds &- environment.startedAt) / 1e9
+            let integrity: JSONValue
+            switch environment.integrity.current {
+            case .skipped: integrity = .object([("state", .string("skipped")), ("reason", .string("the database was closed cleanly"))])
+            case .checking: integrity = .object([("state", .string("checking"))])
+            case .ok: integrity = .object([("state", .string("ok"))])
+            case .damaged(let problems):
+                integrity = .object([("state", .string("damaged")), ("problems", .array(problems.map(JSONValue.string))),
+                                     ("action", .string(IntegrityStatus.advice))])
+            }
+            let damaged = if case .damaged = environment.integrity.current { true } else { false }
             let body: JSONValue = .object([
-                ("status", .string("ok")),
+                ("status", .string(damaged ? "damaged" : "ok")),
                 ("version", .string(EmulatorVersion.current)),
                 ("schemaVersion", applied.map(JSONValue.string) ?? .null),
                 ("uptimeSeconds", .number((uptime * 1000).rounded() / 1000)),
                 ("now", .string(Timestamp.iso8601(environment.clock.now()))),
                 // Request journal writes lost since start (a batch whose transaction failed).
                 ("journalDroppedEntries", .integer(Int64(environment.journal.droppedEntries))),
+                // PRAGMA quick_check: skipped after a clean shutdown, run in the background after an unclean one.
+                ("integrityCheck", integrity),
             ])
             return Responses.representation(body, root: "health", choice: choice)
         }
