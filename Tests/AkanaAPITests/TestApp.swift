@@ -24,7 +24,6 @@ final class TestApp {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path, configuration: configuration)
         try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
-        try UndoLog.install(pool)
         var ids = IDGenerator()
         if let deterministicSeed { ids = IDGenerator(source: .deterministic(try DeterministicRandom.attach(seed: deterministicSeed, database: pool))) }
         let hasher = PasswordHasher(iterations: 1_000)

@@ -127,8 +127,10 @@ public enum UndoLog {
     }
 
     /// Records a mark at the current position (replacing one of the same kind and name) and turns
-    /// recording on. Runs in the caller's write transaction.
+    /// recording on. Runs in the caller's write transaction. Makes sure the triggers match the
+    /// schema first (a database set up without `install` would otherwise record nothing).
     public static func setMark(_ db: SQLiteConnection, kind: Kind, name: String, created: String) throws -> Mark {
+        try install(db, schemaChanged: false)
         let seq = try position(db)
         try storeMark(db, Mark(kind: kind, name: name, seq: seq, created: created, fileStamp: nil), sequences: try sequences(db))
         try db.run("UPDATE undo_state SET recording = 1 WHERE id = 1")
