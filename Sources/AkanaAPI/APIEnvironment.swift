@@ -23,11 +23,15 @@ public struct APIEnvironment: Sendable {
     public let startedAt: UInt64
     /// Failures injected on purpose (`/_emulator/faults`).
     public let faults: FaultInjector
+    /// The database file's integrity as far as the daemon knows (`GET /_emulator/health`).
+    public let integrity: IntegrityStatus
 
     public init(database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
                 apps: AppService, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
                 startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds, journal: RequestJournal? = nil,
-                fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(), faults: FaultInjector? = nil) {
+                fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(), faults: FaultInjector? = nil,
+                integrity: IntegrityStatus = IntegrityStatus()) {
+        self.integrity = integrity
         // A pool always has the table (migration 0008); a failed read here means no persisted faults yet.
         self.faults = faults ?? ((try? FaultInjector(database: database)) ?? FaultInjector(empty: database))
         self.fixtures = fixtures

@@ -19,11 +19,14 @@ public enum EmulatorAssembly {
         public var execution: HandlerExecution
         /// Required as `Authorization: Bearer …` on `/_emulator/` routes when set.
         public var adminToken: String?
+        /// What the daemon knows of the database file's integrity (`GET /_emulator/health`).
+        public var integrity: IntegrityStatus
 
         public init(tenants: TenantDirectory, seedUsers: [SeedUser], fixtures: FixtureCatalog = FixtureCatalog(),
                     ids: IDGenerator = IDGenerator(), hasher: PasswordHasher = .init(), sessionPolicy: SessionPolicy = SessionPolicy(),
                     journalPolicy: RequestJournal.Policy = .init(), execution: HandlerExecution = HandlerExecution(),
-                    adminToken: String? = nil) {
+                    adminToken: String? = nil, integrity: IntegrityStatus = IntegrityStatus()) {
+            self.integrity = integrity
             self.tenants = tenants
             self.seedUsers = seedUsers
             self.fixtures = fixtures
@@ -61,7 +64,7 @@ public enum EmulatorAssembly {
         let environment = APIEnvironment(database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
                                          apps: AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
                                          workflow: workflow, seedUsers: settings.seedUsers, journal: journal,
-                                         fixtures: settings.fixtures, ids: settings.ids)
+                                         fixtures: settings.fixtures, ids: settings.ids, integrity: settings.integrity)
         let application = AkanaRoutes.makeApplication(environment: environment, logger: logger, adminToken: settings.adminToken,
                                                       execution: settings.execution)
         return Assembled(environment: environment, application: application, createdUsers: bootstrap.createdUsers,

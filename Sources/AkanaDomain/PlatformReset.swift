@@ -7,7 +7,51 @@ import SQLiteStore
 /// is deliberately slow and there is no password-change operation), so a reset takes milliseconds.
 /// The emulator's own state (signing key, virtual clock, the deterministic-id counter) is kept.
 /// Then the configured fixtures are applied again (their users, like seeded ones, keep their hashes).
+///
+/// A reset of every tenant builds that state in a new scratch database (migrations, bootstrap,
+/// shipped workflows, fixtures: the same work whatever the size of the current data) and copies
+/// it over the database with the backup API, carrying the kept tables along; so its cost does not
+/// grow with the data. A reset of one tenant among several deletes that tenant's rows.
 public enum PlatformReset {
+    /// Tables a reset keeps as they are: the request journal, the emulator's own state and the
+    /// migration records.
+    public static let keptTables = [RequestJournal.table, "emulator_state", "schema_migrations"]
+
+    static func resetEverything(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
+                                clock: EmulatorClock, hasher: PasswordHasher, fixtures: FixtureCatalog, ids: IDGenerator,
+                                scope: TransactionScope) throws -> FixtureReport {
+        let kept = try database.read { db -> [String: String] in
+            var hashes: [String: String] = [:]
+            for row in try db.query("SELECT tenant, email, password_hash FROM users WHERE seeded = 1") {
+                hashes["\(row.string("tenant") ?? "")\n\((row.string("email") ?? "").lowercased())"] = row.string("password_hash")
+            }
+            return hashes
+        }
+        let scratch = database.path + ".reset-" + UUID().uuidString
+        defer { for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
+        let report: FixtureReport
+        do {
+            let base = try DatabasePool(path: scratch, configuration: DatabaseConfiguration(readerCount: 1, synchronous: .off))
+            defer { try? base.close() }
+            try AkanaSchema.migrator().migrate(base, now: Timestamp.iso8601(clock.now()))
+            try UndoLog.install(base)
+            try PlatformBootstrap.run(database: base, tenants: tenants, users: users, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids)
+            let baseWorkflow = WorkflowEngine(database: base, clock: clock)
+            AppService.registerWorkflowFunctions(on: baseWorkflow)
+            for tenant in tenants.all { _ = try baseWorkflow.installShippedDefinitions(tenant: tenant.fedmemberid) }
+            report = try FixtureLoader.apply(fixtures.documents, database: base, tenants: tenants, workflow: baseWorkflow, ids: ids,
+                                             now: clock.now(), hasher: fixtures.hasher, knownHashes: kept)
+            try base.close()
+        }
+        try database.replaceDatabase(with: scratch, carrying: keptTables)
+        workflow.invalidateCache()
+        try tenants.reloadSettings(from: database)
+        // One write on the new state: the before-commit hook stores what the id generator used
+        // while building it, and the scope's participant (the request's journal entry) commits here.
+        try database.write(in: scope) { _ in }
+        return report
+    }
+
     /// Resets `only` one tenant, or every configured tenant when nil.
     @discardableResult
     public static func reset(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
@@ -17,6 +61,10 @@ public enum PlatformReset {
         let affected = tenants.all.filter { only == nil || $0.fedmemberid == only }
         guard !affected.isEmpty else { throw DomainError.notFound("Tenant \(only ?? "") is not configured.") }
         let names = Set(affected.map(\.fedmemberid))
+        if names.count == Set(tenants.all.map(\.fedmemberid)).count {
+            return try resetEverything(database: database, tenants: tenants, users: users, workflow: workflow, clock: clock,
+                                       hasher: hasher, fixtures: fixtures, ids: ids, scope: scope)
+        }
         let kept = try database.write(in: scope) { db -> [String: String] in
             var hashes: [String: String] = [:]
             for row in try db.query("SELECT tenant, email, password_hash FROM users WHERE seeded = 1") {

@@ -4,4 +4,10 @@
 
 /// SQLITE_TRANSIENT is a macro casting -1 to a function pointer; Swift cannot import it.
 static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TRANSIENT; }
+
+/// sqlite3_db_config is variadic, which Swift cannot call: the int-valued options (e.g.
+/// SQLITE_DBCONFIG_ENABLE_TRIGGER) through a fixed signature. `value` -1 only reads the setting.
+static inline int csqlite_db_config_int(sqlite3 *db, int op, int value, int *current) {
+    return sqlite3_db_config(db, op, value, current);
+}
 #endif

@@ -37,9 +37,11 @@ public final class Daemon {
         let pool: DatabasePool
         let ids: IDGenerator
         let fixtures: FixtureCatalog
+        let integrity = IntegrityStatus()
+        let needsCheck: Bool
         do {
             let applied: [String]
-            (pool, applied) = try DatabaseBootstrap.open(configuration, now: clock.now())
+            (pool, applied, needsCheck) = try DatabaseBootstrap.openForServing(configuration, now: clock.now())
             for name in applied { logger.notice("applied migration \(name) to \(configuration.database)") }
             clock.mode = try ClockStore.load(pool)
             do {
@@ -62,7 +64,7 @@ public final class Daemon {
                 tenants: tenants, seedUsers: configuration.seedUsers(), fixtures: fixtures, ids: ids,
                 sessionPolicy: configuration.sessionPolicy(), journalPolicy: configuration.journalPolicy(),
                 execution: configuration.handlerExecution(),
-                adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken)
+                adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken, integrity: integrity)
             let assembled = try EmulatorAssembly.assemble(database: pool, clock: clock, settings: settings, logger: logger)
             for email in assembled.createdUsers { logger.notice("seeded user \(email)") }
             if !fixtures.documents.isEmpty {
@@ -97,6 +99,21 @@ public final class Daemon {
             try? pool.close()
             return 1
         }
+        if needsCheck {
+            // Not closed cleanly last time: check the file while serving, not before (that would take
+            // time proportional to its size).
+            let checkLogger = logger
+            let path = configuration.database
+            checkLogger.notice("database \(path) was not closed cleanly; running PRAGMA quick_check in the background (GET /_emulator/health shows the outcome)")
+            integrity.checkInBackground(pool) { outcome in
+                switch outcome {
+                case .damaged(let problems):
+                    checkLogger.error("database \(path) is damaged (PRAGMA quick_check: \(problems.prefix(5).joined(separator: "; "))). \(IntegrityStatus.advice)")
+                default:
+                    checkLogger.notice("database \(path): PRAGMA quick_check ok")
+                }
+            }
+        }
         let host = server.host.contains(":") ? "[\(server.host)]" : server.host
         // Unbuffered, so a supervisor reading a pipe sees the line at once.
         FileHandle.standardOutput.write(Data("listening on http://\(host):\(server.port)\n".utf8))
@@ -108,7 +125,7 @@ public final class Daemon {
         application.shutdown()  // requests still queued finish first
         journal.flush()  // the buffered journal entries, before the database closes
         do {
-            try pool.close()
+            try DatabaseBootstrap.close(pool)  // with the clean-shutdown marker: the next start skips the integrity check
         } catch {
             Self.fail("closing the database failed: \(error)")
             return 1

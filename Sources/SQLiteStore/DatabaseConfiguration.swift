@@ -5,6 +5,9 @@
 public enum SynchronousMode: String, Sendable {
     case normal = "NORMAL"
     case full = "FULL"
+    /// No fsync at all: only for scratch databases that are thrown away after a crash (e.g. the
+    /// state a reset builds before it is copied over the real database).
+    case off = "OFF"
 }
 
 /// How a `DatabasePool` opens and sets up its connections.
@@ -18,6 +21,10 @@ public struct DatabaseConfiguration: Sendable {
     public var synchronous: SynchronousMode = .normal
     /// WAL size (pages) past which a background checkpoint runs (SQLite's own default is 1000).
     public var checkpointPages: Int32 = 1000
+    /// Called with the SQL text of every statement a connection of the pool prepares (once per
+    /// connection and text, as statements are cached): a debugging and test hook, e.g. to run
+    /// `EXPLAIN QUERY PLAN` over everything a workload executed. Must be cheap and thread-safe.
+    public var statementObserver: (@Sendable (String) -> Void)?
 
     public init(readerCount: Int = 4, busyTimeout: Double = 5, synchronous: SynchronousMode = .normal, checkpointPages: Int32 = 1000) {
         self.readerCount = readerCount

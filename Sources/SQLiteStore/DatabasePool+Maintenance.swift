@@ -25,12 +25,20 @@ extension DatabasePool {
     /// and the copy is the snapshot the backup's read transaction saw. A partial file is removed
     /// when the backup fails.
     public func backup(to destinationPath: String) throws {
+        try backup(to: destinationPath) { _ in }
+    }
+
+    /// `backup(to:)`, with `reading` run first in the backup's own read transaction: what it reads
+    /// describes exactly the state the copy holds (e.g. a position in a log kept in the database).
+    @discardableResult
+    public func backup<T>(to destinationPath: String, reading: (SQLiteConnection) throws -> T) throws -> T {
         guard !FileManager.default.fileExists(atPath: destinationPath) else {
             throw DatabaseError(
                 resultCode: SQLITE_CANTOPEN,
                 message: "backup destination \(destinationPath) already exists; choose a new path")
         }
-        try read { source in
+        return try read { source in
+            let result = try reading(source)
             var destination: OpaquePointer?
             let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
             let openCode = sqlite3_open_v2(destinationPath, &destination, flags, nil)
@@ -57,6 +65,7 @@ extension DatabasePool {
                 }
                 throw failure
             }
+            return result
         }
     }
 }

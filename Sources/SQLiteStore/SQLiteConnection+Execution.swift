@@ -86,6 +86,7 @@ extension SQLiteConnection {
         } else {
             statement = try Statement(connection: handle, sql: sql, persistent: true)
             statements[sql] = statement
+            statementObserver?(sql)
         }
         statement.isInUse = true
         defer {

@@ -22,6 +22,8 @@ public final class SQLiteConnection {
     let role: Role
     /// Prepared statements by SQL text (`SQLITE_PREPARE_PERSISTENT`), reset after every use.
     var statements: [String: Statement] = [:]
+    /// `DatabaseConfiguration.statementObserver`, told of each statement this connection prepares.
+    var statementObserver: (@Sendable (String) -> Void)?
     /// Writer: the key tagging the pool's writer queue; every use must happen on that queue.
     var writerQueueKey: DispatchSpecificKey<Bool>?
     /// Reader: `true` while someone holds it outside the pool's free list — the opener during
@@ -67,6 +69,7 @@ public final class SQLiteConnection {
             throw error
         }
         let connection = SQLiteConnection(handle: handle, path: path, role: role)
+        connection.statementObserver = configuration.statementObserver
         do {
             try connection.setUp(configuration)
         } catch {

@@ -69,12 +69,13 @@ import Testing
         router.add(.get, "/api/apps/{AppID}") { _ in HTTPResponse(status: .ok, body: Array("app".utf8)) }
         router.add(.get, "/api/apps/versions") { _ in HTTPResponse(status: .ok, body: Array("versions".utf8)) }
         router.add(.put, "/api/apps/{AppID}") { _ in HTTPResponse(status: .ok) }
-        guard case .matched(let handler, _) = router.resolve(method: .get, segments: ["api", "apps", "versions"]) else {
+        guard case .matched(let handler, _, let template) = router.resolve(method: .get, segments: ["api", "apps", "versions"]) else {
             Issue.record("no match")
             return
         }
         #expect(try handler(RouteRequest(http: try HTTPRequest(method: .get, target: "/"), parameters: [])).body == Array("versions".utf8))
-        guard case .matched(_, let parameters) = router.resolve(method: .get, segments: ["api", "apps", "a.b%2Fc"]) else {
+        #expect(template == "/api/apps/versions")
+        guard case .matched(_, let parameters, _) = router.resolve(method: .get, segments: ["api", "apps", "a.b%2Fc"]) else {
             Issue.record("no match")
             return
         }

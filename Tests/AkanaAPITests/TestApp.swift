@@ -21,10 +21,11 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
     init(tenants: TenantDirectory = TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
          users: [SeedUser]? = nil, journal: RequestJournal.Policy = .init(),
          fixtures: [FixtureDocument] = [], deterministicSeed: String? = nil, sessionPolicy: SessionPolicy = SessionPolicy(),
-         execution: HandlerExecution = HandlerExecution(), passwordIterations: Int = 1_000) throws {
+         execution: HandlerExecution = HandlerExecution(), passwordIterations: Int = 1_000,
+         configuration: DatabaseConfiguration = .init()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path)
+        pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path, configuration: configuration)
         try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
         var ids = IDGenerator()
         if let deterministicSeed { ids = IDGenerator(source: .deterministic(try DeterministicRandom.attach(seed: deterministicSeed, database: pool))) }

@@ -57,6 +57,7 @@ import Testing
         (#"{"limits": {"maxBodyByte": 1}}"#, "unknown key \"limits.maxBodyByte\""),
         (#"{"port": 70000}"#, "port must be a whole number from 0 to 65535"),
         (#"{"durability": "sometimes"}"#, "durability must be"),
+        (#"{"durability": "off"}"#, "durability must be"),  // OFF exists for scratch databases only
         (#"{"csrf": {"readRequests": "yes please"}}"#, "csrf.readRequests must be true or false"),
         (#"{"users": [{"email": "x@y.z"}]}"#, "users[0].password is required"),
         (#"{"users": [{"email": "x@y.z", "password": "p", "roles": ["King"]}]}"#, "unknown role \"King\""),

@@ -14,14 +14,26 @@ enum EmulatorAdminRoutes {
                 try db.queryFirst("SELECT name FROM schema_migrations ORDER BY name DESC LIMIT 1")?.string("name")
             }
             let uptime = Double(DispatchTime.now().uptimeNanoseconds &- environment.startedAt) / 1e9
+            let integrity: JSONValue
+            switch environment.integrity.current {
+            case .skipped: integrity = .object([("state", .string("skipped")), ("reason", .string("the database was closed cleanly"))])
+            case .checking: integrity = .object([("state", .string("checking"))])
+            case .ok: integrity = .object([("state", .string("ok"))])
+            case .damaged(let problems):
+                integrity = .object([("state", .string("damaged")), ("problems", .array(problems.map(JSONValue.string))),
+                                     ("action", .string(IntegrityStatus.advice))])
+            }
+            let damaged = if case .damaged = environment.integrity.current { true } else { false }
             let body: JSONValue = .object([
-                ("status", .string("ok")),
+                ("status", .string(damaged ? "damaged" : "ok")),
                 ("version", .string(EmulatorVersion.current)),
                 ("schemaVersion", applied.map(JSONValue.string) ?? .null),
                 ("uptimeSeconds", .number((uptime * 1000).rounded() / 1000)),
                 ("now", .string(Timestamp.iso8601(environment.clock.now()))),
                 // Request journal writes lost since start (a batch whose transaction failed).
                 ("journalDroppedEntries", .integer(Int64(environment.journal.droppedEntries))),
+                // PRAGMA quick_check: skipped after a clean shutdown, run in the background after an unclean one.
+                ("integrityCheck", integrity),
             ])
             return Responses.representation(body, root: "health", choice: choice)
         }
@@ -137,7 +149,7 @@ enum EmulatorAdminRoutes {
             guard let name = try request.jsonObject().member(caseInsensitive: "name")?.stringValue else {
                 throw APIError.badRequest("The body must be {\"name\": \"<snapshot name>\"}.")
             }
-            return Responses.representation(snapshotJSON(try environment.snapshots.create(name)), root: "Snapshot", choice: choice, status: .created)
+            return Responses.representation(snapshotJSON(try environment.snapshots.create(name, scope: request.scope)), root: "Snapshot", choice: choice, status: .created)
         }
         router.add(.get, "/_emulator/snapshots") { request in
             let choice = try request.negotiate([.json, .xml])
@@ -147,15 +159,18 @@ enum EmulatorAdminRoutes {
         router.add(.post, "/_emulator/snapshots/{name}/restore") { request in
             let choice = try request.negotiate([.json, .xml])
             let name = request.parameter("name")
-            try environment.snapshots.restore(name, scope: request.scope)
-            environment.clock.mode = try ClockStore.load(environment.database)
-            environment.workflow.invalidateCache()
-            try environment.tenants.reloadSettings(from: environment.database)
-            if case .deterministic(let generator) = environment.ids.source { try generator.reload(from: environment.database) }
-            return Responses.representation(.object([("restored", .string(name))]), root: "Restore", choice: choice)
+            let method: SnapshotStore.RestoreMethod
+            do {
+                method = try environment.snapshots.restore(name, scope: request.scope, restored: environment.reloadGenerator)
+            } catch {
+                try? environment.reloadAfterStateChange()  // the database is the truth, whatever failed
+                throw error
+            }
+            try environment.reloadAfterStateChange()
+            return Responses.representation(.object([("restored", .string(name)), ("method", .string(method.rawValue))]), root: "Restore", choice: choice)
         }
         router.add(.delete, "/_emulator/snapshots/{name}") { request in
-            try environment.snapshots.delete(request.parameter("name"))
+            try environment.snapshots.delete(request.parameter("name"), scope: request.scope)
             return HTTPResponse(status: .noContent)
         }
 

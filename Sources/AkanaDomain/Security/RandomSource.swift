@@ -90,6 +90,14 @@ public final class DeterministicRandom: Sendable {
         counter.withLock { $0 = stored }
     }
 
+    /// Takes the counter `db` holds, inside a transaction that put another state in place (a
+    /// rollback): the before-commit hook then stores that counter, not the one from before.
+    public func reload(from db: SQLiteConnection) throws {
+        let text = try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", Self.counterStateKey)?.string("value")
+        let stored = text.flatMap(UInt64.init) ?? 0
+        counter.withLock { $0 = stored }
+    }
+
     /// Writes the counter into `emulator_state` on the writer's open transaction.
     public func persist(_ db: SQLiteConnection) throws {
         try db.run(

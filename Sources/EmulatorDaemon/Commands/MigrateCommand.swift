@@ -12,7 +12,7 @@ struct MigrateCommand: ParsableCommand {
         let (configuration, _) = try options.load()
         do {
             let (pool, applied) = try DatabaseBootstrap.open(configuration, now: Date())
-            try pool.close()
+            try DatabaseBootstrap.close(pool)
             if applied.isEmpty {
                 print("\(configuration.database): up to date (\(AkanaSchema.latestVersion))")
             } else {

@@ -61,7 +61,7 @@ struct SnapshotCommand: ParsableCommand {
         let (configuration, _) = try options.load()
         do {
             let (pool, _) = try DatabaseBootstrap.open(configuration, now: Date())
-            defer { try? pool.close() }
+            defer { try? DatabaseBootstrap.close(pool) }
             try body(SnapshotStore(database: pool))
         } catch {
             Daemon.fail("\(error)")

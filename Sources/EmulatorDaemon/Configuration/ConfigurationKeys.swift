@@ -13,7 +13,7 @@ public enum ConfigurationKeys {
                 validate: { $0.isEmpty ? "must not be empty" : nil }),
         ConfigurationKey(key: "durability", help: "normal: a 2xx survives a crash of the process (WAL, synchronous=NORMAL); full: also a power loss (synchronous=FULL).",
                          apply: { configuration, value throws(ConfigurationError) in
-                             guard let text = value.stringValue, let mode = SynchronousMode(rawValue: text.uppercased()) else {
+                             guard let text = value.stringValue, let mode = SynchronousMode(rawValue: text.uppercased()), mode != .off else {
                                  throw ConfigurationError("durability must be \"normal\" or \"full\", not \(ConfigurationKey.show(value))")
                              }
                              configuration.durability = mode

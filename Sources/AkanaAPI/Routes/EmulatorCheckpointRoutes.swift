@@ -1,0 +1,78 @@
+import AkanaDomain
+import DispatchHTTP
+import Foundation
+import SQLiteStore
+
+/// Per-test undo: `POST /_emulator/checkpoints` marks the current state, and
+/// `POST /_emulator/checkpoints/{id}/rollback` undoes exactly the changes made since (every table
+/// but the request journal), at a cost proportional to those changes. Marks live in the database
+/// (they survive a restart); a full reset or a snapshot restored by copying its file drops the
+/// marks the restored state does not know.
+enum EmulatorCheckpointRoutes {
+    static func register(into router: inout Router, environment: APIEnvironment) {
+        router.add(.post, "/_emulator/checkpoints") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let id = "cp-" + (0..<2).map { _ in String(UInt64.random(in: 0...UInt64.max) | (1 << 63), radix: 16) }.joined()
+            let created = Timestamp.iso8601(environment.clock.now())
+            let mark = try environment.database.write(in: request.scope) { db in
+                try UndoLog.setMark(db, kind: .checkpoint, name: id, created: created)
+            }
+            return Responses.representation(checkpointJSON(mark, changes: 0), root: "Checkpoint", choice: choice, status: .created)
+        }
+        router.add(.get, "/_emulator/checkpoints") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let listed = try environment.database.read(in: request.scope) { db in
+                try UndoLog.marks(db, kind: .checkpoint).map { checkpointJSON($0, changes: try UndoLog.changes(since: $0, db)) }
+            }
+            return Responses.representation(.object([("Checkpoint", .array(listed))]), root: "Checkpoints", choice: choice)
+        }
+        router.add(.post, "/_emulator/checkpoints/{id}/rollback") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let id = request.parameter("id")
+            let undone: Int?
+            do {
+                undone = try environment.database.write(in: request.scope) { db -> Int? in
+                    guard let mark = try UndoLog.mark(db, kind: .checkpoint, name: id) else { return nil }
+                    let undone = try UndoLog.rollback(db, to: mark)
+                    try environment.reloadGenerator(db)
+                    return undone
+                }
+            } catch {
+                try? environment.reloadAfterStateChange()  // the database is the truth, whatever failed
+                throw error
+            }
+            guard let undone else { throw APIError.notFound("Checkpoint \(id) was not found.") }
+            try environment.reloadAfterStateChange()
+            return Responses.representation(.object([("rolledBack", .string(id)), ("changesUndone", .integer(Int64(undone)))]),
+                                            root: "Rollback", choice: choice)
+        }
+        router.add(.delete, "/_emulator/checkpoints/{id}") { request in
+            let id = request.parameter("id")
+            let removed = try environment.database.write(in: request.scope) { db in try UndoLog.removeMark(db, kind: .checkpoint, name: id) }
+            guard removed else { throw APIError.notFound("Checkpoint \(id) was not found.") }
+            return HTTPResponse(status: .noContent)
+        }
+    }
+
+    static func checkpointJSON(_ mark: UndoLog.Mark, changes: Int) -> JSONValue {
+        .object([("id", .string(mark.name)), ("created", .string(mark.created)), ("changesSince", .integer(Int64(changes)))])
+    }
+}
+
+extension APIEnvironment {
+    /// Inside the transaction that put another state in place: the deterministic id generator takes
+    /// that state's position, so the before-commit hook keeps it instead of writing the old one back.
+    func reloadGenerator(_ db: SQLiteConnection) throws {
+        if case .deterministic(let generator) = ids.source { try generator.reload(from: db) }
+    }
+
+    /// After the database was put back to another state (a snapshot restore, a rollback): the
+    /// in-memory views of it follow (virtual clock, workflow definitions, tenant settings, the
+    /// deterministic id sequence).
+    func reloadAfterStateChange() throws {
+        clock.mode = try ClockStore.load(database)
+        workflow.invalidateCache()
+        try tenants.reloadSettings(from: database)
+        if case .deterministic(let generator) = ids.source { try generator.reload(from: database) }
+    }
+}

@@ -1,0 +1,187 @@
+import AkanaDomain
+import DispatchHTTP
+import Foundation
+import SQLiteStore
+import Synchronization
+import Testing
+@testable import AkanaAPI
+
+/// Every statement the request paths prepare, run through `EXPLAIN QUERY PLAN`: none may scan a
+/// table that grows with the data (a `SCAN <table>` step, with or without a covering index).
+@Suite struct QueryPlanTests {
+    /// Tables a request may scan, and why that cost does not grow with the data:
+    static let scannable: [String: String] = [
+        "tenants": "one row per configured tenant",
+        "settings": "a few settings per tenant",
+        "emulator_state": "a handful of keys (signing key, clock, id counter)",
+        "schema_migrations": "one row per migration",
+        "sqlite_sequence": "one row per AUTOINCREMENT table",
+        "sqlite_master": "the schema",
+        "undo_state": "one row",
+        "undo_marks": "one row per live checkpoint or snapshot",
+        "undo_mark_sequences": "a few rows per mark",
+        "users": "seeded and fixture users only: no request creates users",
+        "user_roles": "a few rows per user, same as users",
+        "workflow_definitions": "the shipped definitions plus those posted by hand, per tenant",
+        "workflow_assignments": "one row per object type and tenant",
+        "request_journal": "bounded by journal.maxEntries; its filters scan in id order and stop at the limit (see 0004)",
+    ]
+
+    /// The number of parameters of `sql`: bare `?` are numbered one past the largest so far, `?N` are N.
+    static func parameterCount(_ sql: String) -> Int {
+        var largest = 0
+        let characters = Array(sql)
+        var index = 0
+        while index < characters.count {
+            if characters[index] == "?" {
+                var end = index + 1
+                while end < characters.count, characters[end].isNumber { end += 1 }
+                largest = end > index + 1 ? max(largest, Int(String(characters[(index + 1)..<end])) ?? 0) : largest + 1
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        return largest
+    }
+
+    /// `FROM table alias` / `JOIN table AS alias` in `sql`: the plan names tables by their alias.
+    static func aliases(_ sql: String) -> [String: String] {
+        let words = sql.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == "(" || $0 == ")" }).map(String.init)
+        var result: [String: String] = [:]
+        for (index, word) in words.enumerated() where ["FROM", "JOIN"].contains(word.uppercased()) && index + 2 < words.count {
+            var alias = words[index + 2]
+            if alias.uppercased() == "AS", index + 3 < words.count { alias = words[index + 3] }
+            if alias.allSatisfy({ $0.isLetter || $0 == "_" }), !["WHERE", "JOIN", "ON", "ORDER", "GROUP", "LIMIT", "LEFT", "INNER", "CROSS", "USING", "SET", "VALUES"].contains(alias.uppercased()) {
+                result[alias] = words[index + 1]
+            }
+        }
+        return result
+    }
+
+    final class Recorder: Sendable {
+        let recording = Atomic<Bool>(false)
+        let statements = Mutex<Set<String>>([])
+        func note(_ sql: String) {
+            guard recording.load(ordering: .relaxed) else { return }
+            statements.withLock { _ = $0.insert(sql) }
+        }
+    }
+
+    @Test func requestPathsUseIndexesOrKeys() throws {
+        let recorder = Recorder()
+        var configuration = DatabaseConfiguration()
+        configuration.statementObserver = { recorder.note($0) }
+        let app = try TestApp(users: [
+            SeedUser(tenant: "acmepaymentscorp", email: TestApp.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
+            SeedUser(tenant: "acmepaymentscorp", email: TestApp.jane, password: "password", name: "Jane", roles: []),
+            SeedUser(tenant: "acmepaymentscorp", email: "dana@acmepaymentscorp.com", password: "password", name: "Dana", roles: ["SchemaDesigner"]),
+            SeedUser(tenant: "acmepaymentscorp", email: "april@acmepaymentscorp.com", password: "password", name: "April", roles: ["SchemaApprover"]),
+        ], configuration: configuration)
+        recorder.recording.store(true, ordering: .relaxed)
+
+        let admin = try app.login()
+        let designer = try app.login("dana@acmepaymentscorp.com")
+        let approver = try app.login("april@acmepaymentscorp.com")
+        func send(_ method: HTTPMethod, _ target: String, _ session: TestApp.Session? = nil, _ body: String = "", accept: String = "*/*") throws -> HTTPResponse {
+            var headers: HTTPHeaders = ["Content-Type": "application/json", "Accept": accept]
+            if let session { headers = TestApp.headers(session, headers) }
+            return try app.send(method, target, headers: headers, body: body)
+        }
+        // Login and sessions.
+        #expect(try send(.get, "/api/login/status", admin).status == .ok)
+        #expect(try app.send(.post, "/api/login", headers: ["Content-Type": "application/json"], body: #"{"email":"jane@acmepaymentscorp.com","password":"wrong"}"#).status != .ok)
+        // Apps, versions, actions, secrets.
+        let checkpoint = try send(.post, "/_emulator/checkpoints").json()["id"]?.stringValue ?? ""
+        _ = try send(.post, "/api/apps", admin, #"{"Name":"Plan 2","ApplicationVersion":{"Name":"1.0","Visibility":"Public","Identity":"plan-identity"}}"#, accept: "text/plain")
+        let appID = try send(.post, "/api/apps", admin, #"{"Name":"Plan"}"#, accept: "text/plain").text
+        #expect(try send(.get, "/api/apps/\(appID)", admin).status == .ok)
+        #expect(try send(.put, "/api/apps/\(appID)", admin, #"{"Name":"Plan renamed"}"#).status == .ok)
+        let versionID = try send(.get, "/api/apps/\(appID)", admin, accept: "application/json").json()["DefaultVersionID"]?.stringValue ?? ""
+        #expect(try send(.get, "/api/apps/versions/\(versionID)", admin).status == .ok)
+        let put = try send(.put, "/api/apps/versions/\(versionID)", admin, #"{"Name":"1.1","Identity":"plan-identity-2"}"#, accept: "*/*")
+        #expect(put.status == .ok, "\(put.text)")
+        #expect(try send(.post, "/api/apps/versions/\(versionID)/action", admin, #"{"ActionName":"@RegeneratedSecret"}"#).status == .ok)
+        #expect(try send(.get, "/api/apps/versions/\(versionID)/secret", admin).status == .ok)
+        #expect(try send(.put, "/api/apps/versions/\(versionID)/secret", admin, #"{"SharedSecret":"abcdefghijklmnop1234"}"#).status != .internalServerError)
+        let second = try send(.post, "/api/apps/\(appID)/versions", admin, #"{"Name":"2.0","Visibility":"Public"}"#)
+        #expect(second.status != .internalServerError)
+        #expect(try send(.get, "/api/apps/\(appID)/versions", admin).status == .ok)
+        #expect(try send(.get, "/api/workflow/objects/\(versionID)/actions", admin).status != .internalServerError)
+        #expect(try send(.delete, "/api/apps/versions/\(versionID)", admin).status != .internalServerError)
+        #expect(try send(.delete, "/api/apps/\(appID)", admin).status == .ok)
+        #expect(try send(.get, "/api/businesses/tenantbusiness.acmepaymentscorp/settings", admin).status != .internalServerError)
+        // Models and their workflow.
+        let model = try send(.post, "/api/models", designer, ModelRoutesTests.documentedBody, accept: "application/json").json()
+        let modelID = model["ModelID"]?.stringValue ?? ""
+        let modelVersionID = model["LatestVersionID"]?.stringValue ?? ""
+        #expect(try send(.get, "/api/models/\(modelID)", designer).status == .ok)
+        #expect(try send(.put, "/api/models/\(modelID)", designer, #"{"Name":"Renamed model"}"#).status != .internalServerError)
+        #expect(try send(.get, "/api/models/\(modelID)/versions", designer).status == .ok)
+        #expect(try send(.get, "/api/models/versions/\(modelVersionID)", designer).status == .ok)
+        #expect(try send(.put, "/api/models/versions/\(modelVersionID)", designer, #"{"Name":"v1b"}"#).status != .internalServerError)
+        #expect(try send(.post, "/api/models/\(modelID)/versions", designer, #"{"Name":"v2"}"#).status != .internalServerError)
+        #expect(try send(.post, "/api/models/versions/\(modelVersionID)/action", designer, ModelRoutesTests.seed003Body).status != .internalServerError)
+        #expect(try send(.post, "/api/models/versions/\(modelVersionID)/action", approver, #"{"ActionName":"model.action.approve"}"#).status != .internalServerError)
+        #expect(try send(.delete, "/api/models/\(modelID)", designer).status != .internalServerError)
+        // Workflow objects and definitions.
+        #expect(try send(.get, "/api/workflow/definitions", admin).status == .ok)
+        #expect(try send(.post, "/_emulator/objects", nil, #"{"ObjectType":"discussion","ObjectID":"discussion1.acmepaymentscorp"}"#).status != .internalServerError)
+        #expect(try send(.get, "/api/workflow/objects/discussion1.acmepaymentscorp/actions", admin).status != .internalServerError)
+        #expect(try send(.get, "/_emulator/objects/discussion1.acmepaymentscorp/history").status != .internalServerError)
+        // Emulator routes: health, clock, journal, checkpoints, snapshots, reset.
+        #expect(try send(.get, "/_emulator/health").status == .ok)
+        #expect(try send(.post, "/_emulator/clock", nil, #"{"advanceSeconds": 60}"#).status == .ok)
+        #expect(try send(.get, "/_emulator/clock").status == .ok)
+        app.environment.journal.flush()
+        #expect(try send(.get, "/_emulator/requests?path=/api/apps&limit=20").status == .ok)
+        #expect(try send(.get, "/_emulator/requests?status=200&since=2020-01-01T00:00:00Z&limit=5").status == .ok)
+        #expect(try send(.get, "/_emulator/checkpoints").status == .ok)
+        #expect(try send(.post, "/_emulator/checkpoints/\(checkpoint)/rollback").status == .ok)
+        #expect(try send(.delete, "/_emulator/checkpoints/\(checkpoint)").status == .noContent)
+        #expect(try send(.post, "/_emulator/snapshots", nil, #"{"name":"plan"}"#).status == .created)
+        _ = try send(.post, "/api/apps", admin, #"{"Name":"After snapshot"}"#, accept: "text/plain")
+        #expect(try send(.post, "/_emulator/snapshots/plan/restore").status == .ok)
+        #expect(try send(.post, "/_emulator/reset").status == .ok)
+        #expect(try send(.post, "/_emulator/snapshots/plan/restore").status == .ok)
+        let fresh = try app.login()
+        #expect(try send(.post, "/api/login/renewToken", fresh).status == .ok)
+        app.environment.journal.flush()
+        recorder.recording.store(false, ordering: .relaxed)
+
+        let statements = recorder.statements.withLock { $0 }
+        #expect(statements.count > 60)
+        var scans: [String] = []
+        var planned = 0
+        var unplanned: [String] = []
+        try app.pool.write { db in
+            for sql in statements.sorted() {
+                let head = sql.trimmingCharacters(in: .whitespacesAndNewlines).prefix(7).uppercased()
+                guard ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"].contains(where: { head.hasPrefix($0) }) else { continue }
+                // Statements on a scratch database (a reset's, a copy restore's) name `source.`; the
+                // plan is the same as on main.
+                let plan: [SQLiteRow]
+                // Dummy bindings: a plan does not depend on the values (none of these SQL texts has a
+                // `?` inside a string literal).
+                let dummies = [any SQLiteBindable](repeating: SQLiteValue.null, count: Self.parameterCount(sql))
+                do { plan = try db.query("EXPLAIN QUERY PLAN " + sql, dummies) } catch {
+                    if !sql.contains("source.") { unplanned.append("\(error)  <-  \(sql)") }
+                    continue
+                }
+                planned += 1
+                for row in plan {
+                    let detail = row.string("detail") ?? ""
+                    guard detail.hasPrefix("SCAN ") else { continue }
+                        var table = detail.dropFirst(5).split(separator: " ").first.map(String.init) ?? ""
+                    if table.hasPrefix("main.") { table.removeFirst(5) }
+                    table = Self.aliases(sql)[table] ?? table
+                    if Self.scannable[table] != nil || table.hasPrefix("(") || table == "CONSTANT" || table.hasPrefix("json_each") || table.hasPrefix("pragma_") { continue }
+                    scans.append("\(detail)  <-  \(sql)")
+                }
+            }
+        }
+        #expect(planned > 50)
+        #expect(unplanned.isEmpty, "statements that could not be planned:\n\(unplanned.joined(separator: "\n"))")
+        #expect(scans.isEmpty, "full scans on request paths:\n\(scans.joined(separator: "\n"))")
+    }
+}
