@@ -117,10 +117,13 @@ public final class Daemon {
         let host = server.host.contains(":") ? "[\(server.host)]" : server.host
         // Unbuffered, so a supervisor reading a pipe sees the line at once.
         FileHandle.standardOutput.write(Data("listening on http://\(host):\(server.port)\n".utf8))
+        let notifier = ServiceNotifier()
+        notifier.notify("READY=1\nSTATUS=listening on http://\(host):\(server.port)\nMAINPID=\(getpid())")
 
         var received: Int32 = 0
         sigwait(&shutdownSignals, &received)
         logger.notice("received signal \(received); shutting down (grace \(configuration.shutdownGraceSeconds)s)")
+        notifier.notify("STOPPING=1\nSTATUS=shutting down")
         server.shutdown(gracePeriod: configuration.shutdownGraceSeconds)
         application.shutdown()  // requests still queued finish first
         journal.flush()  // the buffered journal entries, before the database closes
