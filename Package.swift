@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),  // LogHandler.log(event:)
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),  // GET /_emulator/metrics
     ],
     targets: [
         // SQLite's C API, linked from the system (Debian: libsqlite3-dev).
@@ -38,7 +39,8 @@ let package = Package(
                 plugins: ["EmbedMigrationsPlugin"]),
         // The Akana REST API: routes, content negotiation, faults, auth.
         .target(name: "AkanaAPI", dependencies: ["AkanaDomain", "DispatchHTTP", "SQLiteStore", "WorkQueues",
-                                                 .product(name: "Logging", package: "swift-log")],
+                                                 .product(name: "Logging", package: "swift-log"),
+                                                 .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: swiftSettings),
         // Configuration, CLI commands and the daemon's lifecycle (signals, shutdown).
         .target(name: "EmulatorDaemon", dependencies: [

@@ -19,3 +19,6 @@ CREATE TABLE emulator_faults (
     rule    TEXT NOT NULL,
     hits    INTEGER NOT NULL DEFAULT 0
 );
+
+-- GET /_emulator/metrics counts the live sessions (expires_at after now) without a scan.
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);

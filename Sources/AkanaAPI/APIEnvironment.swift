@@ -23,6 +23,8 @@ public struct APIEnvironment: Sendable {
     public let startedAt: UInt64
     /// Failures injected on purpose (`/_emulator/faults`).
     public let faults: FaultInjector
+    /// `GET /_emulator/metrics`.
+    public let metrics = EmulatorMetrics()
     /// The database file's integrity as far as the daemon knows (`GET /_emulator/health`).
     public let integrity: IntegrityStatus
 

@@ -54,6 +54,7 @@ public final class AkanaApplication: HTTPHandler {
     /// Injected faults (`/_emulator/faults`), checked after routing and before the handler.
     private let faults: FaultInjector?
     private let tenants: TenantDirectory?
+    private let metrics: EmulatorMetrics?
 
     public init(router: Router, logger: Logger, adminToken: String? = nil, environment: APIEnvironment? = nil,
                 execution: HandlerExecution = HandlerExecution()) {
@@ -62,6 +63,7 @@ public final class AkanaApplication: HTTPHandler {
         self.journalHook = environment.flatMap(RequestJournalHook.init)
         self.faults = environment?.faults
         self.tenants = environment?.tenants
+        self.metrics = environment?.metrics
         self.adminToken = adminToken.map { Array("Bearer \($0)".utf8) }
         self.execution = execution
         self.writeHandlers = WorkerPool(name: "akana-write", threadCount: execution.threads, queueLimit: execution.queueLimit)
@@ -69,6 +71,12 @@ public final class AkanaApplication: HTTPHandler {
         self.readHandlers = WorkerPool(name: "akana-read", threadCount: readThreads, queueLimit: execution.queueLimit)
         self.deadlines = DeadlineMonitor(name: "akana-deadlines")
         self.timeout = MonotonicTime.nanoseconds(execution.timeoutSeconds)
+        if let metrics {
+            let reads = readHandlers, writes = writeHandlers
+            metrics.queues.withLock {
+                $0 = { [("read", reads.queuedCount, reads.runningCount), ("write", writes.queuedCount, writes.runningCount)] }
+            }
+        }
     }
 
     /// Requests waiting for a handler thread now.
@@ -179,7 +187,9 @@ public final class AkanaApplication: HTTPHandler {
     }
 
     private func deliver(_ context: RequestContext, _ response: HTTPResponse) {
-        let micros = (MonotonicTime.now() &- context.arrived) / 1000
+        let nanoseconds = MonotonicTime.now() &- context.arrived
+        let micros = nanoseconds / 1000
+        metrics?.record(route: context.notes.route, method: context.http.method, status: response.status.code, nanoseconds: nanoseconds)
         if logger.logLevel <= .info {
             let fraction = micros % 1000
             let padded = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"

@@ -65,6 +65,7 @@ public enum EmulatorAssembly {
                                          apps: AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
                                          workflow: workflow, seedUsers: settings.seedUsers, journal: journal,
                                          fixtures: settings.fixtures, ids: settings.ids, integrity: settings.integrity)
+        environment.metrics.observe(database)
         let application = AkanaRoutes.makeApplication(environment: environment, logger: logger, adminToken: settings.adminToken,
                                                       execution: settings.execution)
         return Assembled(environment: environment, application: application, createdUsers: bootstrap.createdUsers,

@@ -58,6 +58,7 @@ public final class Daemon {
 
         let tenants = configuration.tenantDirectory()
         let application: AkanaApplication
+        let environment: APIEnvironment
         let journal: RequestJournal
         do {
             let settings = EmulatorAssembly.Settings(
@@ -72,6 +73,7 @@ public final class Daemon {
                 logger.notice("fixtures \(sources): \(assembled.fixtureReport.createdCount) created, \(assembled.fixtureReport.skippedCount) already there")
             }
             application = assembled.application
+            environment = assembled.environment
             journal = assembled.environment.journal
             if !Self.isLoopback(configuration.host) {
                 guard configuration.adminToken.count >= 16 else {
@@ -114,6 +116,7 @@ public final class Daemon {
                 }
             }
         }
+        environment.metrics.reportConnections { [server] in server.connectionCount }
         let host = server.host.contains(":") ? "[\(server.host)]" : server.host
         // Unbuffered, so a supervisor reading a pipe sees the line at once.
         FileHandle.standardOutput.write(Data("listening on http://\(host):\(server.port)\n".utf8))

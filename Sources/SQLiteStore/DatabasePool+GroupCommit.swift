@@ -31,6 +31,14 @@ final class GroupCommitJob: @unchecked Sendable {
     }
 }
 
+/// What one committed write transaction was: how many `write` calls it held, and how long it and
+/// its COMMIT took (nanoseconds).
+public struct CommitReport: Sendable {
+    public var writes: Int
+    public var transactionNanoseconds: UInt64
+    public var commitNanoseconds: UInt64
+}
+
 /// The writes submitted and not yet taken by the writer queue, and whether a drain is queued there.
 final class GroupCommitQueue: Sendable {
     /// At most this many writes share one transaction.
@@ -42,6 +50,8 @@ final class GroupCommitQueue: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Hears about every committed group (see `DatabasePool.setCommitObserver`).
+    let observer = Mutex<(@Sendable (CommitReport) -> Void)?>(nil)
 
     /// Writes submitted and not yet taken by the writer.
     var pendingCount: Int { state.withLock { $0.jobs.count } }
@@ -69,6 +79,12 @@ final class GroupCommitQueue: Sendable {
 }
 
 extension DatabasePool {
+    /// Installs (or, with nil, removes) a function told about every committed `write` transaction,
+    /// on the writer queue right after its COMMIT (for metrics; it must be quick and not use the pool).
+    public func setCommitObserver(_ observer: (@Sendable (CommitReport) -> Void)?) {
+        groupCommit.observer.withLock { $0 = observer }
+    }
+
     /// Queues `job` and makes sure a drain runs on the writer queue.
     func submit(_ job: GroupCommitJob) {
         if groupCommit.append(job) {
@@ -87,15 +103,22 @@ extension DatabasePool {
             for job in jobs { job.error = DatabaseError.closed(path) }
             return
         }
+        let started = DispatchTime.now().uptimeNanoseconds
+        var committed = 0
         if jobs.count == 1, let job = jobs.first {
             do {
                 try beforeCommitHook.transaction(writer, scope: job.scope) { try job.body($0) }
+                committed = 1
             } catch {
                 job.error = error
             }
-            return
+        } else {
+            committed = commitTogether(jobs, on: writer)
         }
-        commitTogether(jobs, on: writer)
+        if committed > 0, let observer = groupCommit.observer.withLock({ $0 }) {
+            observer(CommitReport(writes: committed, transactionNanoseconds: DispatchTime.now().uptimeNanoseconds &- started,
+                                  commitNanoseconds: writer.lastCommitNanoseconds))
+        }
     }
 
     /// Runs every job in its own SAVEPOINT of one IMMEDIATE transaction, then COMMITs once.
@@ -104,7 +127,9 @@ extension DatabasePool {
     /// SQLite itself rolled back the whole transaction (an interrupted write statement, an I/O
     /// error), the jobs before it lost their changes too: they fail with a busy error, so their
     /// callers answer "retry", and the remaining jobs go on in a new transaction.
-    private func commitTogether(_ jobs: [GroupCommitJob], on writer: SQLiteConnection) {
+    /// Returns how many writes were committed.
+    @discardableResult
+    private func commitTogether(_ jobs: [GroupCommitJob], on writer: SQLiteConnection) -> Int {
         var kept: [GroupCommitJob] = []
         var open = false
         func begin() -> (any Error)? {
@@ -159,15 +184,18 @@ extension DatabasePool {
             writer.participant = nil
             writer.transactionDeadline = nil
         }
-        guard open else { return }
+        guard open else { return 0 }
         do {
             if !kept.isEmpty { try beforeCommitHook.current?(writer) }
+            let commitStarted = DispatchTime.now().uptimeNanoseconds
             try writer.run("COMMIT TRANSACTION")
+            writer.lastCommitNanoseconds = DispatchTime.now().uptimeNanoseconds &- commitStarted
         } catch {
             writer.rollbackIgnoringErrors()
             abandon(error)
-            return
+            return 0
         }
         for job in kept { job.scope.participant?.didCommit() }
+        return kept.count
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 extension SQLiteConnection {
     /// How a transaction takes its locks.
     enum TransactionKind: String {
@@ -22,6 +23,8 @@ extension SQLiteConnection {
         }
         if isInTransaction {
             do {
+                let started = DispatchTime.now().uptimeNanoseconds
+                defer { lastCommitNanoseconds = DispatchTime.now().uptimeNanoseconds &- started }
                 try run("COMMIT TRANSACTION")
             } catch {
                 rollbackIgnoringErrors()

@@ -164,6 +164,9 @@ public final class SQLiteConnection {
     /// the progress handler interrupts statements once it expired.
     var transactionDeadline: (any TransactionDeadline)?
 
+    /// How long the last COMMIT of a transaction took (`inTransaction`), in nanoseconds.
+    var lastCommitNanoseconds: UInt64 = 0
+
     /// Virtual-machine steps between two deadline checks (a few microseconds of work).
     static let progressInterval: Int32 = 4000
 

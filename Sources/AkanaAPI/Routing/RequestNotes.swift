@@ -60,6 +60,7 @@ public final class RequestNotes: Sendable {
     }
 
     public var userID: String? { contents.withLock { $0.userID } }
+    public var route: String? { contents.withLock { $0.route } }
 
     var snapshot: Contents { contents.withLock { $0 } }
 }

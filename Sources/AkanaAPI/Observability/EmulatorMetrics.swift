@@ -1,0 +1,128 @@
+import AkanaDomain
+import DispatchHTTP
+import Prometheus
+import SQLiteStore
+import Synchronization
+
+/// What `GET /_emulator/metrics` exposes, in the Prometheus text format (swift-prometheus renders it):
+///
+/// - `akana_http_requests_total{route,method,status}` and `akana_http_request_duration_seconds{route,method}`
+///   for every answered request (route = the matched template, `unmatched`, or `none` when answered
+///   before routing);
+/// - `akana_db_write_transactions_total`, `akana_db_writes_total` (writes per group commit add up
+///   here), `akana_db_write_transaction_seconds`, `akana_db_commit_seconds`;
+/// - `akana_handler_queue_depth{pool}`, `akana_handler_running{pool}`, `akana_http_open_connections`,
+///   `akana_sessions_live`, `akana_login_failures_total{reason}`, `akana_journal_dropped_entries`.
+///
+/// The request path costs one dictionary look-up under a lock (the counter and histogram of the
+/// route, method and status are made once and kept), two clock reads and the histogram's own lock.
+public final class EmulatorMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+
+    private struct Key: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
+    private struct Instruments: Sendable {
+        var counters: [Key: Counter] = [:]
+        var durations: [Key: DurationHistogram] = [:]
+    }
+
+    private let instruments = Mutex(Instruments())
+    private static let durationBuckets: [Duration] = [
+        .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .seconds(2.5), .seconds(5), .seconds(10),
+    ]
+    private let transactions: Counter
+    private let writes: Counter
+    private let transactionSeconds: DurationHistogram
+    private let commitSeconds: DurationHistogram
+    private let loginWrongCredentials: Counter
+    private let loginLocked: Counter
+    private let loginBusy: Counter
+    /// Open connections of the HTTP server, when one serves the application (set by the daemon).
+    let connectionCount = Mutex<(@Sendable () -> Int)?>(nil)
+    /// The handler pools' queue depths (set by the application).
+    let queues = Mutex<(@Sendable () -> [(pool: String, queued: Int, running: Int)])?>(nil)
+
+    public init() {
+        transactions = registry.makeCounter(name: "akana_db_write_transactions_total", help: "Committed write transactions (a group commit counts once).")
+        writes = registry.makeCounter(name: "akana_db_writes_total", help: "Committed writes (DatabasePool.write calls), over all group commits.")
+        transactionSeconds = registry.makeDurationHistogram(name: "akana_db_write_transaction_seconds", buckets: Self.durationBuckets,
+                                                            help: "Time from BEGIN to the end of COMMIT of each committed write transaction.")
+        commitSeconds = registry.makeDurationHistogram(name: "akana_db_commit_seconds", buckets: Self.durationBuckets,
+                                                       help: "Time the COMMIT statement itself took.")
+        loginWrongCredentials = registry.makeCounter(name: "akana_login_failures_total", labels: [("reason", "credentials")],
+                                                     help: "Refused logins: wrong email or password (401), locked account or address (429), password hashing busy (503).")
+        loginLocked = registry.makeCounter(name: "akana_login_failures_total", labels: [("reason", "locked")],
+                                           help: "Refused logins: wrong email or password (401), locked account or address (429), password hashing busy (503).")
+        loginBusy = registry.makeCounter(name: "akana_login_failures_total", labels: [("reason", "busy")],
+                                         help: "Refused logins: wrong email or password (401), locked account or address (429), password hashing busy (503).")
+    }
+
+    /// Starts hearing about the pool's commits.
+    func observe(_ database: DatabasePool) {
+        let transactions = transactions, writes = writes, transactionSeconds = transactionSeconds, commitSeconds = commitSeconds
+        database.setCommitObserver { report in
+            transactions.increment()
+            writes.increment(by: Int64(report.writes))
+            transactionSeconds.record(.nanoseconds(Int64(clamping: report.transactionNanoseconds)))
+            commitSeconds.record(.nanoseconds(Int64(clamping: report.commitNanoseconds)))
+        }
+    }
+
+    /// Lets the scrape report the server's open connections.
+    public func reportConnections(_ count: @escaping @Sendable () -> Int) {
+        connectionCount.withLock { $0 = count }
+    }
+
+    /// One answered request.
+    func record(route: String?, method: HTTPMethod, status: Int, nanoseconds: UInt64) {
+        let key = Key(route: route.map { $0.isEmpty ? "unmatched" : $0 } ?? "none", method: method.rawValue, status: status)
+        let (counter, histogram) = instruments.withLock { instruments -> (Counter, DurationHistogram) in
+            if let counter = instruments.counters[key], let histogram = instruments.durations[Key(route: key.route, method: key.method, status: 0)] {
+                return (counter, histogram)
+            }
+            let labels = [("route", key.route), ("method", key.method)]
+            let counter = registry.makeCounter(name: "akana_http_requests_total", labels: labels + [("status", String(status))],
+                                               help: "Answered requests by route template, method and status.")
+            let timing = Key(route: key.route, method: key.method, status: 0)
+            let histogram = instruments.durations[timing] ?? registry.makeDurationHistogram(
+                name: "akana_http_request_duration_seconds", labels: labels, buckets: Self.durationBuckets,
+                help: "Time from a request's arrival to its answer, by route template and method.")
+            instruments.counters[key] = counter
+            instruments.durations[timing] = histogram
+            return (counter, histogram)
+        }
+        counter.increment()
+        histogram.record(.nanoseconds(Int64(clamping: nanoseconds)))
+        if route == "/api/login" && method == .post {
+            switch status {
+            case 401: loginWrongCredentials.increment()
+            case 429: loginLocked.increment()
+            case 503: loginBusy.increment()
+            default: break
+            }
+        }
+    }
+
+    /// The exposition, with the gauges read now.
+    func render(liveSessions: Int, journalDropped: Int) -> [UInt8] {
+        for (pool, queued, running) in queues.withLock({ $0 })?() ?? [] {
+            registry.makeGauge(name: "akana_handler_queue_depth", labels: [("pool", pool)], help: "Requests waiting for a handler thread.")
+                .set(Int64(queued))
+            registry.makeGauge(name: "akana_handler_running", labels: [("pool", pool)], help: "Requests running on a handler thread.")
+                .set(Int64(running))
+        }
+        if let count = connectionCount.withLock({ $0 }) {
+            registry.makeGauge(name: "akana_http_open_connections", help: "Open HTTP connections.").set(Int64(count()))
+        }
+        registry.makeGauge(name: "akana_sessions_live", help: "Login sessions not yet expired (emulator clock).").set(Int64(liveSessions))
+        registry.makeGauge(name: "akana_journal_dropped_entries", help: "Request journal entries lost to failed batch writes since start.")
+            .set(Int64(journalDropped))
+        return registry.emitToBuffer()
+    }
+}
