@@ -9,6 +9,7 @@ public enum AkanaRoutes {
         EmulatorAdminRoutes.register(into: &router, environment: environment)
         EmulatorFaultRoutes.register(into: &router, environment: environment)
         EmulatorMetricsRoutes.register(into: &router, environment: environment)
+        EmulatorBrowserRoutes.register(into: &router, environment: environment)
         EmulatorCheckpointRoutes.register(into: &router, environment: environment)
         RequestJournalRoutes.register(into: &router, environment: environment, routes: table)
         LoginRoutes.register(into: &router, environment: environment)

@@ -1,0 +1,224 @@
+import AkanaDomain
+import DispatchHTTP
+import Foundation
+import SQLiteStore
+
+/// `GET /_emulator/ui…`: a read-only state browser, HTML pages the daemon renders itself (no build
+/// step, no external assets, no scripts). Every value shown is escaped. Same admin protection as
+/// every `/_emulator/` route.
+enum EmulatorBrowserRoutes {
+    static func register(into router: inout Router, environment: APIEnvironment) {
+        router.add(.get, "/_emulator/ui") { request in
+            let (tenants, settings) = try environment.database.read(in: request.scope) { db in
+                (try StateBrowserRepository.tenants(db), try StateBrowserRepository.settings(db))
+            }
+            var page = Page(title: "Overview")
+            page.section("Tenants", table(tenants, ["fedmemberid", "created"]))
+            page.section("Tenant settings", table(settings, ["tenant", "name", "value", "updated"]))
+            return page.response
+        }
+
+        router.add(.get, "/_emulator/ui/users") { request in
+            let now = Timestamp.iso8601(environment.clock.now())
+            let users = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.users(db, now: now) }
+            var page = Page(title: "Users")
+            page.section("Users, their roles and live sessions", table(users, ["tenant", "email", "display_name", "roles", "live_sessions", "seeded", "id"]))
+            return page.response
+        }
+
+        router.add(.get, "/_emulator/ui/apps") { request in
+            let apps = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.apps(db) }
+            var page = Page(title: "Apps")
+            page.section("Apps", table(apps, ["name", "tenant", "versions", "members", "updated", "id"], links: ["name": { "/_emulator/ui/apps/\(path($0["id"] ?? ""))" }]))
+            return page.response
+        }
+
+        router.add(.get, "/_emulator/ui/apps/{AppID}") { request in
+            let id = request.parameter("AppID")
+            let found = try environment.database.read(in: request.scope) { db -> (StateBrowserRepository.Row, [StateBrowserRepository.Row], [StateBrowserRepository.Row])? in
+                guard let app = try StateBrowserRepository.app(db, id: id) else { return nil }
+                return (app, try StateBrowserRepository.appVersions(db, appID: id), try StateBrowserRepository.team(db, appID: id))
+            }
+            guard let (app, versions, team) = found else { return Page.notFound("App \(id)") }
+            var page = Page(title: "App \(app["name"] ?? "")")
+            page.section("App", fields(app, ["id", "tenant", "name", "summary", "description", "business_id", "created", "updated"]))
+            page.section("Versions", table(versions, ["name", "id", "visibility", "state", "workflow_status", "identity", "current_environment"],
+                                           links: ["workflow_status": { $0["workflow_status"]?.isEmpty == false ? "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" : nil }]))
+            page.section("Team", table(team, ["email", "role", "user_id"]))
+            page.section("Contracts", "<p>No API contracts exist in this emulator yet.</p>")
+            return page.response
+        }
+
+        router.add(.get, "/_emulator/ui/models") { request in
+            let models = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.models(db) }
+            var page = Page(title: "Models")
+            page.section("Models and their versions", table(models, ["model_name", "tenant", "visibility", "version_name", "state", "workflow_status", "version_id"],
+                                                            links: ["workflow_status": { $0["workflow_status"]?.isEmpty == false ? "/_emulator/ui/workflow/\(path($0["version_id"] ?? ""))" : nil }]))
+            return page.response
+        }
+
+        router.add(.get, "/_emulator/ui/workflow") { request in
+            let objects = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.workflowObjects(db) }
+            var page = Page(title: "Workflow objects")
+            page.section("Workflow objects, most recently changed first",
+                         table(objects, ["object_id", "object_type", "status", "definition_key", "definition_version", "tenant", "updated"],
+                               links: ["object_id": { "/_emulator/ui/workflow/\(path($0["object_id"] ?? ""))" }]))
+            return page.response
+        }
+
+        router.add(.get, "/_emulator/ui/workflow/{ObjectID}") { request in
+            let id = request.parameter("ObjectID")
+            guard let object = try environment.database.read(in: request.scope, { db in try StateBrowserRepository.workflowObject(db, id: id) }) else {
+                return Page.notFound("Workflow object \(id)")
+            }
+            let history = try environment.workflow.history(objectID: id, scope: request.scope).map { entry -> StateBrowserRepository.Row in
+                ["at": entry.at, "action": entry.actionName, "from": entry.oldStatus ?? "", "to": entry.newStatus,
+                 "user": entry.userID ?? "", "comments": entry.comments.joined(separator: " / ")]
+            }
+            let actions = try environment.workflow.availableActions(objectID: id, caller: .emulator(scope: request.scope), includeReserved: true)
+                .map { ["action": $0.value, "label": $0.label] }
+            var page = Page(title: "Workflow object \(id)")
+            page.section("Object", fields(object, ["object_id", "object_type", "status", "definition_key", "definition_version", "tenant", "updated"]))
+            page.section("Actions valid now (for a caller with every role)", table(actions, ["action", "label"]))
+            page.section("History", table(history, ["at", "action", "from", "to", "user", "comments"]))
+            return page.response
+        }
+
+        router.add(.get, "/_emulator/ui/snapshots") { request in
+            let snapshots = try environment.snapshots.list().map { snapshot -> StateBrowserRepository.Row in
+                ["name": snapshot.name, "created": snapshot.created, "size": "\(snapshot.sizeBytes)"]
+            }
+            let checkpoints = try environment.database.read(in: request.scope) { db in
+                try UndoLog.marks(db, kind: .checkpoint).map { ["id": $0.name, "created": $0.created, "changes_since": "\(try UndoLog.changes(since: $0, db))"] }
+            }
+            var page = Page(title: "Snapshots and checkpoints")
+            page.section("Snapshots", table(snapshots, ["name", "created", "size"]))
+            page.section("Checkpoints", table(checkpoints, ["id", "created", "changes_since"]))
+            return page.response
+        }
+
+        router.add(.get, "/_emulator/ui/requests") { request in
+            let filter = try RequestJournalRoutes.filter(request.http)
+            let entries = try environment.journal.entries(matching: filter)
+            var page = Page(title: "Request journal")
+            let value = { (name: String) in escape(request.http.queryValue(name) ?? "") }
+            page.section("Filter", """
+                <form method="get" action="/_emulator/ui/requests">
+                <label>method <input name="method" value="\(value("method"))" size="6"></label>
+                <label>path <input name="path" value="\(value("path"))" size="40" placeholder="/api/apps/*"></label>
+                <label>status <input name="status" value="\(value("status"))" size="4" placeholder="4xx"></label>
+                <label>body contains <input name="body" value="\(value("body"))" size="16"></label>
+                <button type="submit">Show</button></form>
+                """)
+            var rows = "<table><thead><tr><th>time</th><th>method</th><th>path</th><th>status</th><th>ms</th><th>user</th><th>route</th><th>fault</th><th>changed</th><th>request id</th></tr></thead><tbody>"
+            for entry in entries {
+                let changed = entry.changedIDs.map { "<a href=\"/_emulator/ui/objects/\(escape(path($0)))\">\(escape($0))</a>" }.joined(separator: "<br>")
+                rows += "<tr class=\"entry\"><td>\(escape(Timestamp.iso8601Milliseconds(entry.time)))</td><td>\(escape(entry.method))</td>"
+                    + "<td>\(escape(entry.path + (entry.query.isEmpty ? "" : "?" + entry.query)))</td><td>\(entry.status.map(String.init) ?? "—")</td>"
+                    + "<td>\(entry.durationMs.map { String(format: "%.3f", $0) } ?? "—")</td><td>\(escape(entry.user ?? ""))</td>"
+                    + "<td>\(escape(entry.route ?? ""))</td><td>\(escape(entry.faultID ?? ""))</td><td>\(changed)</td><td>\(escape(entry.requestID))</td></tr>"
+            }
+            rows += "</tbody></table>"
+            page.section("Newest first (\(entries.count) shown)", rows)
+            return page.response
+        }
+
+        // An id from the journal: the page that shows that object.
+        router.add(.get, "/_emulator/ui/objects/{ObjectID}") { request in
+            let id = request.parameter("ObjectID")
+            let target = try environment.database.read(in: request.scope) { db -> String? in
+                if try StateBrowserRepository.app(db, id: id) != nil { return "/_emulator/ui/apps/\(path(id))" }
+                if let app = try StateBrowserRepository.appOfVersion(db, versionID: id) { return "/_emulator/ui/apps/\(path(app))" }
+                if try StateBrowserRepository.workflowObject(db, id: id) != nil { return "/_emulator/ui/workflow/\(path(id))" }
+                return nil
+            }
+            guard let target else { return Page.notFound("Object \(id) (it may have been deleted since)") }
+            return HTTPResponse(status: .seeOther, headers: ["Location": target])
+        }
+    }
+
+    // MARK: - HTML
+
+    /// `&`, `<`, `>`, `"` and `'` as character references: safe in text and in quoted attributes.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// A path segment, percent-encoded.
+    static func path(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? segment
+    }
+
+    static func table(_ rows: [StateBrowserRepository.Row], _ columns: [String],
+                      links: [String: (StateBrowserRepository.Row) -> String?] = [:]) -> String {
+        guard !rows.isEmpty else { return "<p class=\"empty\">None.</p>" }
+        var html = "<table><thead><tr>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in rows {
+            html += "<tr>"
+            for column in columns {
+                let value = escape(row[column] ?? "")
+                if let link = links[column]?(row) {
+                    html += "<td><a href=\"\(escape(link))\">\(value)</a></td>"
+                } else {
+                    html += "<td>\(value)</td>"
+                }
+            }
+            html += "</tr>"
+        }
+        return html + "</tbody></table>"
+    }
+
+    static func fields(_ row: StateBrowserRepository.Row, _ columns: [String]) -> String {
+        "<dl>" + columns.map { "<dt>\(escape($0))</dt><dd>\(escape(row[$0] ?? ""))</dd>" }.joined() + "</dl>"
+    }
+
+    struct Page {
+        let title: String
+        var body = ""
+
+        mutating func section(_ heading: String, _ html: String) {
+            body += "<section><h2>\(EmulatorBrowserRoutes.escape(heading))</h2>\n\(html)\n</section>\n"
+        }
+
+        static let navigation = [("Overview", "/_emulator/ui"), ("Users", "/_emulator/ui/users"), ("Apps", "/_emulator/ui/apps"),
+                                 ("Models", "/_emulator/ui/models"), ("Workflow", "/_emulator/ui/workflow"),
+                                 ("Snapshots", "/_emulator/ui/snapshots"), ("Requests", "/_emulator/ui/requests")]
+
+        var response: HTTPResponse {
+            let nav = Self.navigation.map { "<a href=\"\($0.1)\">\($0.0)</a>" }.joined(separator: " · ")
+            let html = """
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8"><title>\(EmulatorBrowserRoutes.escape(title)) · akana-emulator</title>
+                <style>
+                body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}nav{margin-bottom:1em}nav a{margin-right:.3em}
+                table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
+                th{background:#f3f3f3}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:600}
+                dd{margin:0}h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}.empty{color:#777}
+                </style></head>
+                <body><nav>\(nav)</nav><h1>\(EmulatorBrowserRoutes.escape(title))</h1>
+                \(body)</body></html>
+                """
+            return HTTPResponse(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(html.utf8))
+        }
+
+        static func notFound(_ what: String) -> HTTPResponse {
+            var page = Page(title: "Not found")
+            page.section("Not found", "<p>\(EmulatorBrowserRoutes.escape(what)) does not exist.</p>")
+            var response = page.response
+            response.status = .notFound
+            return response
+        }
+    }
+}
