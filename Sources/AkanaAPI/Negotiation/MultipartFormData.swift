@@ -5,7 +5,6 @@ struct MultipartFormData {
         var filename: String?
         var contentType: String?
         var body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     var parts: [Part]

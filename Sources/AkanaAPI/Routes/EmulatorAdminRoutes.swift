@@ -56,7 +56,16 @@ enum EmulatorAdminRoutes {
             guard let objectType = body.member(caseInsensitive: "ObjectType")?.stringValue, !objectType.isEmpty else {
                 throw APIError.badRequest("ObjectType is required (e.g. \"discussion\").")
             }
-            var objectID = body.member(caseInsensitive: "ObjectID")?.stringValue ?? ""
+            var objectID = ""
+            if let given = body.member(caseInsensitive: "ObjectID"), given != .null {
+                guard let text = given.stringValue else { throw APIError.badRequest("ObjectID must be a string, not \(given.typeName).") }
+                objectID = text
+            }
+            var initialAction: String?
+            if let given = body.member(caseInsensitive: "InitialAction"), given != .null {
+                guard let text = given.stringValue else { throw APIError.badRequest("InitialAction must be a string, not \(given.typeName).") }
+                initialAction = text
+            }
             if objectID.isEmpty {
                 objectID = "\(objectType)\(environment.ids.number(in: 10_000...99_999_999)).\(tenant.fedmemberid)"
             } else if !objectID.hasSuffix(".\(tenant.fedmemberid)") {
@@ -66,7 +75,7 @@ enum EmulatorAdminRoutes {
                 throw APIError(.conflict, "Workflow object \(objectID) already exists.")
             }
             guard let status = try environment.workflow.start(tenant: tenant.fedmemberid, objectType: objectType, objectID: objectID,
-                                                              caller: .emulator(), initialAction: body.member(caseInsensitive: "InitialAction")?.stringValue)
+                                                              caller: .emulator(), initialAction: initialAction)
             else { throw APIError.badRequest("No workflow is assigned to object type \(objectType); assign one with PUT /_emulator/workflows/\(objectType).") }
             return Responses.representation(.object([("ObjectID", .string(objectID)), ("ObjectType", .string(objectType)), ("Status", .string(status))]),
                                             root: "WorkflowObject", choice: choice, status: .created)

@@ -3,7 +3,9 @@
 /// Forgiving where clients are known to be sloppy: the platform's own documentation prints a sample
 /// body with a trailing comma (seed 001), so trailing commas in objects and arrays are accepted.
 /// With `allowComments`, `//` and `/* */` comments are skipped (configuration files).
-/// Everything else is RFC 8259: errors say what was expected and where (line and column).
+/// Everything else is RFC 8259: errors say what was expected and where (line and column). The
+/// input must be valid UTF-8 (invalid bytes are refused, never replaced); nesting is limited
+/// (`maxDepth`, 64 by default) and the time is linear in the input.
 public struct JSONParser {
     public struct Options: Sendable {
         public var allowComments: Bool
@@ -27,6 +29,10 @@ public struct JSONParser {
 
     public static func parse(_ bytes: [UInt8], options: Options = .init()) throws(ParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes, options: options)
+        if let offset = UntrustedText.firstInvalidUTF8Offset(bytes) {
+            parser.index = offset
+            throw parser.error("Invalid UTF-8 (byte \(offset))")
+        }
         parser.skipWhitespace()
         if parser.index == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             parser.index = 3
