@@ -33,7 +33,7 @@ enum EmulatorAdminRoutes {
             let choice = try request.negotiate([.json, .xml])
             let tenant = environment.tenant(of: request.http)
             let body = try request.jsonObject()
-            let objectType = request.parameter("ObjectType")
+            let objectType = try FieldLimits.check(request.parameter("ObjectType"), field: "ObjectType")
             switch body.member(caseInsensitive: "Definition") {
             case .string(let key)?:
                 let stored = try environment.workflow.assign(tenant: tenant.fedmemberid, objectType: objectType, definitionKey: key)
@@ -56,15 +56,16 @@ enum EmulatorAdminRoutes {
             guard let objectType = body.member(caseInsensitive: "ObjectType")?.stringValue, !objectType.isEmpty else {
                 throw APIError.badRequest("ObjectType is required (e.g. \"discussion\").")
             }
+            try FieldLimits.check(objectType, field: "ObjectType")
             var objectID = ""
             if let given = body.member(caseInsensitive: "ObjectID"), given != .null {
                 guard let text = given.stringValue else { throw APIError.badRequest("ObjectID must be a string, not \(given.typeName).") }
-                objectID = text
+                objectID = try FieldLimits.check(text, field: "ObjectID")
             }
             var initialAction: String?
             if let given = body.member(caseInsensitive: "InitialAction"), given != .null {
                 guard let text = given.stringValue else { throw APIError.badRequest("InitialAction must be a string, not \(given.typeName).") }
-                initialAction = text
+                initialAction = try FieldLimits.check(text, field: "InitialAction")
             }
             if objectID.isEmpty {
                 objectID = "\(objectType)\(environment.ids.number(in: 10_000...99_999_999)).\(tenant.fedmemberid)"

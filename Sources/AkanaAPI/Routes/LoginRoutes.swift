@@ -88,6 +88,9 @@ enum LoginRoutes {
         }
         guard let email, !email.isEmpty else { throw APIError.badRequest("The login request needs \"email\".") }
         guard let password else { throw APIError.badRequest("The login request needs \"password\".") }
+        // Before anything is looked up or recorded: an over-long value is refused, not counted as a failure.
+        try FieldLimits.check(email, field: "email")
+        try FieldLimits.check(password, field: "password")
         return (email, password)
     }
 
