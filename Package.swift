@@ -52,13 +52,15 @@ let package = Package(
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         // Linux's epoll, eventfd and accept4 declarations (the C library; nothing to install).
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        // Hex digits and percent-decoding: the one implementation every target shares.
+        .target(name: "ByteCodecs", swiftSettings: swiftSettings),
         // A generic SQLite layer: connections, cached statements, writer queue + reader pool, migrator.
         .target(name: "SQLiteStore", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         // A generic HTTP/1.1 server on non-blocking sockets and Dispatch-hosted epoll loops.
-        .target(name: "DispatchHTTP", dependencies: ["CEpoll", .product(name: "Logging", package: "swift-log")],
+        .target(name: "DispatchHTTP", dependencies: ["ByteCodecs", "CEpoll", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
         // The Akana domain: resources, repositories, the schema (Migrations/ embedded at build time).
-        .target(name: "AkanaDomain", dependencies: ["SQLiteStore", "CCrypto"], swiftSettings: swiftSettings,
+        .target(name: "AkanaDomain", dependencies: ["ByteCodecs", "SQLiteStore", "CCrypto"], swiftSettings: swiftSettings,
                 plugins: ["EmbedMigrationsPlugin"]),
         // The Akana REST API: routes, content negotiation, faults, auth.
         .target(name: "AkanaAPI", dependencies: ["AkanaDomain", "DispatchHTTP", "SQLiteStore",
@@ -78,7 +80,8 @@ let package = Package(
         .plugin(name: "EmbedMigrationsPlugin", capability: .buildTool(), dependencies: ["embed-migrations"],
                 path: "Sources/EmbedMigrationsPlugin"),
 
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "CCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "ByteCodecsTests", dependencies: ["ByteCodecs"], swiftSettings: swiftSettings),
         .testTarget(name: "DispatchHTTPTests", dependencies: ["DispatchHTTP", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "SQLiteStore"], swiftSettings: swiftSettings),

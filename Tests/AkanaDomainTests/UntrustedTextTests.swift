@@ -49,3 +49,24 @@ import Testing
         #expect(Timestamp.parse("2018-12-31T23:59:59Z") != nil)
     }
 }
+
+/// OpenSSL's SHA-256 (the migrations' checksum, formerly a copy in SQLiteStore): the FIPS 180-2 vectors.
+@Suite struct SHA256Tests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        ("héllo 🌍\n", /* sha256sum */ "c09dd1b334d7ab6eaf1f0e978022e758990bd7e8c8ea2b9d01e8113f60f0c185"),
+    ])
+    func standardVectors(message: String, digest: String) {
+        #expect(Crypto.sha256Hex(Array(message.utf8)) == digest)
+    }
+
+    @Test func oneMillionA() {
+        #expect(Crypto.sha256Hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func migrationsAreChecksummedWithIt() {
+        for migration in AkanaSchema.migrations { #expect(migration.checksum == Crypto.sha256Hex(Array(migration.sql.utf8))) }
+    }
+}

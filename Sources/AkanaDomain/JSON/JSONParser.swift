@@ -1,3 +1,4 @@
+import ByteCodecs
 /// A strict-but-forgiving JSON parser over UTF-8 bytes.
 ///
 /// Forgiving where clients are known to be sloppy: the platform's own documentation prints a sample
@@ -225,13 +226,8 @@ public struct JSONParser {
         guard index + 4 <= bytes.count else { throw error("Truncated \\u escape") }
         var value: UInt32 = 0
         for byte in bytes[index..<index + 4] {
-            value <<= 4
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value |= UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value |= UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): value |= UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("Invalid hex digit in a \\u escape")
-            }
+            guard let digit = Hex.value(byte) else { throw error("Invalid hex digit in a \\u escape") }
+            value = value << 4 | UInt32(digit)
         }
         index += 4
         return value

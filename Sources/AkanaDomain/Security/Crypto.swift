@@ -1,3 +1,4 @@
+import ByteCodecs
 import CCrypto
 import Foundation
 
@@ -128,15 +129,20 @@ public enum Crypto {
         fromBase64URL(bytes: Array(text.utf8))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    /// Lowercase hex.
+    public static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 
-    public static func hex(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            output.append(hexDigits[Int(byte >> 4)])
-            output.append(hexDigits[Int(byte & 0x0F)])
+    /// SHA-256 of `bytes` (OpenSSL).
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        bytes.withUnsafeBufferPointer { input in
+            digest.withUnsafeMutableBufferPointer { output in
+                _ = SHA256(input.baseAddress, input.count, output.baseAddress)
+            }
         }
-        return String(decoding: output, as: UTF8.self)
+        return digest
     }
+
+    /// Lowercase hex SHA-256 of `bytes`, as `sha256sum` prints it (the migrations' checksum).
+    @Sendable public static func sha256Hex(_ bytes: [UInt8]) -> String { Hex.encode(sha256(bytes)) }
 }
