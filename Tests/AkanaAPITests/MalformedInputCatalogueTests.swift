@@ -153,6 +153,9 @@ import Glibc
         let cases: [Case] = [
             bench.post("workflow action: 10^5 nested XML elements", "/api/workflow/objects/\(object)/actions", body: deepXML(100_000), contentType: "application/xml"),
             bench.post("workflow action: entity expansion", "/api/workflow/objects/\(object)/actions", body: laughs, contentType: "text/xml"),
+            bench.post("workflow action: a processing instruction without data", "/api/workflow/objects/\(object)/actions",
+                       body: "<Action><?x?><ActionName>discussion.action.unpublish</ActionName></Action>", contentType: "application/xml"),
+            multipart(bench, "definitions: a processing instruction without data", file: Array("<?xf?>\n<workflow/>".utf8)),
             bench.post("workflow action: truncated XML", "/api/workflow/objects/\(object)/actions", body: "<Action><ActionName>discussion.action.unpublish</ActionName>", contentType: "application/xml"),
             bench.post("workflow action: two root elements", "/api/workflow/objects/\(object)/actions",
                        body: "<Action><ActionName>discussion.action.unpublish</ActionName></Action><Action/>", contentType: "application/xml"),

@@ -16,6 +16,11 @@ import Testing
         #expect(value == .object([("ActionName", .string("Approve")), ("Comments", .array([.string("a"), .string("b"), .string("c")]))]))
     }
 
+    @Test func acceptsTheXMLDeclarationAtTheStartOnly() throws {
+        #expect(try parse("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a><b>x</b></a>")["b"] == .string("x"))
+        #expect(try XMLBodyParser.parse([0xEF, 0xBB, 0xBF] + Array("<?xml version=\"1.0\"?><a><b>x</b></a>".utf8))["b"] == .string("x"))
+    }
+
     @Test func keepsCDATAAndPredefinedEntities() throws {
         let value = try parse("<Application><Name>A &amp; B &lt;3</Name><Summary><![CDATA[<b>bold</b> & raw]]></Summary></Application>")
         #expect(value["Name"] == .string("A & B <3"))
@@ -32,6 +37,11 @@ import Testing
         ("<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>", "<!DOCTYPE"),
         ("<!doctype a SYSTEM \"http://example.com/a.dtd\"><a/>", "<!DOCTYPE"),
         ("<a><!ENTITY x \"y\"></a>", "<!ENTITY"),
+        // Processing instructions: FoundationXML dereferences null for one without data (found by fuzz-xml-body).
+        ("<Action><?x?><ActionName>a</ActionName></Action>", "processing instructions"),
+        ("<?xf?><Action/>", "processing instructions"),
+        ("<Action><?php echo 1; ?></Action>", "processing instructions"),
+        ("\n<?xml version=\"1.0\"?><Action/>", "processing instructions"),
     ])
     func refusesMalformedDocuments(text: String, expected: String) {
         let message = refusal(Array(text.utf8))

@@ -28,7 +28,8 @@ public enum UntrustedText {
     }
 
     /// Why an XML document is refused before parsing, or nil when it may be parsed.
-    /// Refused: invalid UTF-8; any `<!ENTITY` declaration; a `<!DOCTYPE` with an internal subset
+    /// Refused: invalid UTF-8; any processing instruction but a leading XML declaration
+    /// (`<?xml version="1.0"?>`); any `<!ENTITY` declaration; a `<!DOCTYPE` with an internal subset
     /// (`[ … ]`, where entities are declared); and, unless `allowExternalDoctype`, any `<!DOCTYPE`
     /// at all. Workflow definitions allow the platform's external one
     /// (`<!DOCTYPE workflow PUBLIC "…" "http://…/workflow_2_8.dtd">`, never fetched).
@@ -38,10 +39,22 @@ public enum UntrustedText {
         }
         let doctype = Array("<!DOCTYPE".utf8)
         let entity = Array("<!ENTITY".utf8)
-        var index = 0
         let count = bytes.count
+        let documentStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var index = 0
         while index + 1 < count {
-            guard bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "!") else { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "<") else { index += 1; continue }
+            if bytes[index + 1] == UInt8(ascii: "?") {
+                // Only the XML declaration, and only where it belongs. FoundationXML on Linux
+                // dereferences a null pointer for a processing instruction without data (`<?x?>`),
+                // killing the process, so no processing instruction reaches it.
+                guard index == documentStart, isXMLDeclarationStart(bytes, at: index) else {
+                    return "processing instructions (<?…?>) other than the XML declaration are not accepted"
+                }
+                index += 5
+                continue
+            }
+            guard bytes[index + 1] == UInt8(ascii: "!") else { index += 1; continue }
             if matches(entity, in: bytes, at: index) {
                 return "entity declarations (<!ENTITY) are not accepted"
             }
@@ -69,6 +82,12 @@ public enum UntrustedText {
             index += 2
         }
         return nil
+    }
+
+    /// `<?xml` followed by whitespace.
+    private static func isXMLDeclarationStart(_ bytes: [UInt8], at offset: Int) -> Bool {
+        guard offset + 6 <= bytes.count, bytes[offset..<offset + 5].elementsEqual("<?xml".utf8) else { return false }
+        return [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset + 5])
     }
 
     /// ASCII case-insensitive match of `needle` (upper-case letters) at `offset`.

@@ -51,6 +51,9 @@ import Testing
         expectRefused(deep, line: 1, "nested deeper than \(UntrustedText.maxXMLDepth) levels")
         expectRefused("<!DOCTYPE workflow [<!ENTITY x \"y\">]>\n<workflow>&x;</workflow>", line: nil, "internal subset")
         expectRefused("<workflow><!ENTITY x \"y\"></workflow>", line: nil, "<!ENTITY")
+        // Found by fuzz-workflow-definition: a processing instruction without data crashed FoundationXML.
+        expectRefused("<?xf?>\n<workflow/>", line: nil, "processing instructions")
+        expectRefused("<workflow><?x?></workflow>", line: nil, "processing instructions")
         expectRefused("<!DOCTYPE workflow SYSTEM \"w.dtd\" [ ]>\n<workflow/>", line: nil, "internal subset")
         // The platform's external DOCTYPE stays accepted (miniWorkflow carries it).
         #expect(throws: Never.self) { try WorkflowDefinition.parse(miniWorkflow()) }
