@@ -1,11 +1,39 @@
 // swift-tools-version:6.0
 import PackageDescription
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `AKANA_FUZZ=1` (set only by `Fuzz/run.sh`, which builds into its own `--scratch-path .build-fuzz`)
+/// instruments the library targets for libFuzzer and AddressSanitizer and adds the `fuzz-*`
+/// harness executables. Without it the manifest has neither: plain `swift build`/`swift test`
+/// never see a fuzz target or libFuzzer's `main`.
+let fuzzing = getenv("AKANA_FUZZ").map { String(cString: $0) == "1" } ?? false
 
 /// Settings shared by every Swift target: Swift 6 language mode (the tools-version default) plus
 /// `ExistentialAny` (SE-0335) so every existential is spelled `any P`.
-let swiftSettings: [SwiftSetting] = [
+let plainSwiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
+let swiftSettings: [SwiftSetting] = plainSwiftSettings + (fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address", "-enable-testing"])] : [])
+
+/// The libFuzzer harnesses (Fuzz/Sources/<name>/), each reaching the parser it fuzzes through
+/// `@testable import`.
+let fuzzHarnesses: [(name: String, dependencies: [Target.Dependency])] = [
+    ("fuzz-http-decoder", ["DispatchHTTP"]),
+    ("fuzz-json", ["AkanaDomain"]),
+    ("fuzz-xml-body", ["AkanaAPI", "AkanaDomain"]),
+    ("fuzz-workflow-definition", ["AkanaDomain"]),
+    ("fuzz-multipart", ["AkanaAPI"]),
+    ("fuzz-cookies", ["AkanaAPI", "AkanaDomain", "DispatchHTTP"]),
+]
+let fuzzTargets: [Target] = fuzzing ? fuzzHarnesses.map { harness in
+    .executableTarget(name: harness.name, dependencies: harness.dependencies, path: "Fuzz/Sources/\(harness.name)",
+                      swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])],
+                      linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])])
+} : []
 
 let package = Package(
     name: "akana-emulator",
@@ -29,13 +57,15 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // Generic work scheduling: a bounded worker pool and a deadline monitor (no HTTP, no SQL).
         .target(name: "WorkQueues", swiftSettings: swiftSettings),
+        // Hex digits and percent-decoding: the one implementation every target shares.
+        .target(name: "ByteCodecs", swiftSettings: swiftSettings),
         // A generic SQLite layer: connections, cached statements, writer queue + reader pool, migrator.
         .target(name: "SQLiteStore", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         // A generic HTTP/1.1 server on non-blocking sockets and Dispatch-hosted epoll loops.
-        .target(name: "DispatchHTTP", dependencies: ["CEpoll", .product(name: "Logging", package: "swift-log")],
+        .target(name: "DispatchHTTP", dependencies: ["ByteCodecs", "CEpoll", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
         // The Akana domain: resources, repositories, the schema (Migrations/ embedded at build time).
-        .target(name: "AkanaDomain", dependencies: ["SQLiteStore", "CCrypto", "WorkQueues"], swiftSettings: swiftSettings,
+        .target(name: "AkanaDomain", dependencies: ["ByteCodecs", "SQLiteStore", "CCrypto", "WorkQueues"], swiftSettings: swiftSettings,
                 plugins: ["EmbedMigrationsPlugin"]),
         // The Akana REST API: routes, content negotiation, faults, auth.
         .target(name: "AkanaAPI", dependencies: ["AkanaDomain", "DispatchHTTP", "SQLiteStore", "WorkQueues",
@@ -52,12 +82,13 @@ let package = Package(
         .executableTarget(name: "akana-emulator", dependencies: ["EmulatorDaemon"], swiftSettings: swiftSettings),
 
         // Build-time tool + plugin that embed Migrations/*.sql into the binary.
-        .executableTarget(name: "embed-migrations", swiftSettings: swiftSettings),
+        .executableTarget(name: "embed-migrations", swiftSettings: plainSwiftSettings),  // a build tool: never instrumented
         .plugin(name: "EmbedMigrationsPlugin", capability: .buildTool(), dependencies: ["embed-migrations"],
                 path: "Sources/EmbedMigrationsPlugin"),
 
         .testTarget(name: "WorkQueuesTests", dependencies: ["WorkQueues"], swiftSettings: swiftSettings),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "CCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "ByteCodecsTests", dependencies: ["ByteCodecs"], swiftSettings: swiftSettings),
         .testTarget(name: "DispatchHTTPTests", dependencies: ["DispatchHTTP", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "SQLiteStore"], swiftSettings: swiftSettings),
@@ -65,5 +96,5 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "EmulatorDaemonTests", dependencies: ["EmulatorDaemon", "akana-emulator", "SQLiteStore", "AkanaDomain"],
                     swiftSettings: swiftSettings),
-    ]
+    ] + fuzzTargets
 )

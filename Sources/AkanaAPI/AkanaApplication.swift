@@ -176,7 +176,7 @@ public final class AkanaApplication: HTTPHandler {
         let error = APIError(.serviceUnavailable,
                              "The request did not finish within the handler deadline (\(seconds) s); nothing it did was committed. Retry shortly.",
                              headers: ["Retry-After": "1"])
-        logger.warning("\(context.http.method.rawValue) \(context.http.path) passed the handler deadline id=\(context.http.id)")
+        logger.warning("\(context.http.method.rawValue) \(LogEscaping.printable(context.http.path)) passed the handler deadline id=\(context.http.id)")
         deliver(context, FaultRenderer.response(for: error, accept: context.http.headers["Accept"]))
     }
 
@@ -193,7 +193,7 @@ public final class AkanaApplication: HTTPHandler {
         if logger.logLevel <= .info {
             let fraction = micros % 1000
             let padded = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
-            logger.info("\(context.http.method.rawValue) \(context.http.path) \(response.status.code) \(micros / 1000).\(padded)ms id=\(context.http.id)")
+            logger.info("\(context.http.method.rawValue) \(LogEscaping.printable(context.http.path)) \(response.status.code) \(micros / 1000).\(padded)ms id=\(context.http.id)")
         }
         context.journaling?.record(response, micros: micros)  // before responding: a client reads back its own request
         context.responder.respond(response)
@@ -229,7 +229,7 @@ public final class AkanaApplication: HTTPHandler {
                 return FaultRenderer.response(for: APIError(error), accept: request.headers["Accept"])
             } catch {
                 if !context.isExpired {
-                    logger.error("\(request.method.rawValue) \(request.path) failed: \(String(reflecting: error)) id=\(request.id)")
+                    logger.error("\(request.method.rawValue) \(LogEscaping.printable(request.path)) failed: \(String(reflecting: error)) id=\(request.id)")
                 }
                 return FaultRenderer.response(for: Self.serverError(error), accept: request.headers["Accept"])
             }

@@ -1,3 +1,4 @@
+import ByteCodecs
 import Dispatch
 import Foundation
 import Synchronization
@@ -71,16 +72,5 @@ public enum PlatformBootstrap {
         }
     }
 
-    static func bytes(fromHex hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = 0
-        while index < digits.count {
-            guard let pair = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(pair)
-            index += 2
-        }
-        return bytes
-    }
+    static func bytes(fromHex hex: String) -> [UInt8]? { Hex.decode(hex) }
 }

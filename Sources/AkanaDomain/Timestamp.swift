@@ -74,6 +74,8 @@ public enum Timestamp {
               let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
               (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
+        // No day past the month's end: timegm would roll 2018-02-31 over to 3 March.
+        guard day <= daysInMonth(month, year: year) else { return nil }
         var index = 19
         var fraction = 0.0
         if index < bytes.count, bytes[index] == 46 {
@@ -98,6 +100,15 @@ public enum Timestamp {
         parts.tm_sec = Int32(second)
         let seconds = timegm(&parts)
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    /// The number of days of `month` (1-12) in `year` (proleptic Gregorian).
+    static func daysInMonth(_ month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// `Tue, 27 Mar 2018 19:40:01 GMT` (RFC 1123), as RSS `pubDate` and HTTP dates are written.

@@ -1,3 +1,4 @@
+import ByteCodecs
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -422,7 +423,7 @@ public struct HTTPRequestDecoder: Sendable {
         var size = 0
         var digits = 0
         var index = line.startIndex
-        while index < line.endIndex, let value = HTTPRequestTarget.hexValue(line[index]) {
+        while index < line.endIndex, let value = Hex.value(line[index]) {
             let (times16, overflow1) = size.multipliedReportingOverflow(by: 16)
             let (sum, overflow2) = times16.addingReportingOverflow(Int(value))
             if overflow1 || overflow2 { return .failed(.badRequest("chunk size overflow")) }

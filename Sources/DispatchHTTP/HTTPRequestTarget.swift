@@ -1,3 +1,4 @@
+import ByteCodecs
 /// The parsed form of a request-target: decoded path, decoded segments and query items.
 struct HTTPRequestTarget: Sendable, Equatable {
     var path: String
@@ -83,39 +84,15 @@ struct HTTPRequestTarget: Sendable, Equatable {
 
     /// Decodes `%XX` escapes (and `+` when `plusAsSpace`); the result must be valid UTF-8.
     static func percentDecode(_ bytes: ArraySlice<UInt8>, plusAsSpace: Bool) throws(HTTPDecodingError) -> String {
-        if !bytes.contains(UInt8(ascii: "%")) && !(plusAsSpace && bytes.contains(UInt8(ascii: "+"))) {
+        guard PercentDecoding.needsDecoding(bytes, plusAsSpace: plusAsSpace) else {
             return String(decoding: bytes, as: UTF8.self)  // visible ASCII only: always valid
         }
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "%") {
-                guard index + 2 < bytes.endIndex,
-                      let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-                else { throw .badRequest("invalid percent-encoding in request target") }
-                decoded.append(high << 4 | low)
-                index += 3
-            } else {
-                decoded.append(plusAsSpace && byte == UInt8(ascii: "+") ? 0x20 : byte)
-                index += 1
-            }
+        guard let decoded = PercentDecoding.decode(bytes, plusAsSpace: plusAsSpace) else {
+            throw .badRequest("invalid percent-encoding in request target")
         }
-        let string = String(decoding: decoded, as: UTF8.self)
-        guard string.utf8.elementsEqual(decoded) else {
+        guard let string = String(validating: decoded, as: UTF8.self) else {
             throw .badRequest("percent-encoded bytes are not valid UTF-8")
         }
         return string
-    }
-
-    @inline(__always)
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -8,19 +8,19 @@ public struct Migration: Sendable {
     /// The script, run with `sqlite3_exec` (several statements allowed; no BEGIN/COMMIT: the
     /// migrator wraps it in a transaction).
     public var sql: String {
-        didSet { checksum = Self.checksum(of: sql) }
+        didSet { checksum = digest(Array(sql.utf8)) }
     }
-    /// Lowercase hex SHA-256 of `sql`'s UTF-8 bytes — equal to `sha256sum` of the file.
+    /// `digest` of `sql`'s UTF-8 bytes; with a lowercase hex SHA-256, equal to `sha256sum` of the file.
     public private(set) var checksum: String
+    /// How `checksum` is computed. The store stays free of any crypto library: the caller passes
+    /// one in (the emulator passes OpenSSL's SHA-256, `Crypto.sha256Hex`).
+    private let digest: @Sendable ([UInt8]) -> String
 
-    public init(name: String, sql: String) {
+    public init(name: String, sql: String, checksum digest: @escaping @Sendable ([UInt8]) -> String) {
         self.name = name
+        self.digest = digest
         self.sql = sql
-        self.checksum = Self.checksum(of: sql)
-    }
-
-    static func checksum(of sql: String) -> String {
-        SHA256.hexDigest(sql.utf8)
+        self.checksum = digest(Array(sql.utf8))
     }
 }
 

@@ -59,3 +59,27 @@ import Testing
         #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse(deep) }
     }
 }
+
+/// Invalid UTF-8 is refused, never replaced with U+FFFD and stored.
+@Suite struct JSONParserUTF8Tests {
+    @Test(arguments: [
+        [0xC3, 0x28],              // a lead byte without its continuation
+        [0x80],                    // a lone continuation byte
+        [0xC0, 0xAF],              // an overlong '/'
+        [0xED, 0xA0, 0x80],        // a UTF-16 surrogate
+        [0xF4, 0x90, 0x80, 0x80],  // past U+10FFFF
+        [0xFF],
+    ] as [[UInt8]])
+    func refusesInvalidUTF8InsideStrings(bad: [UInt8]) {
+        let bytes = Array(#"{"Name":"ab"#.utf8) + bad + Array(#"cd"}"#.utf8)
+        #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse(bytes) }
+        do { _ = try JSONParser.parse(bytes) } catch {
+            #expect(error.message.contains("Invalid UTF-8"))
+            #expect(error.line == 1 && error.column == 12)
+        }
+    }
+
+    @Test func acceptsValidMultiByteText() throws {
+        #expect(try JSONParser.parse(Array(#"["é😀中"]"#.utf8)) == .array([.string("é😀中")]))
+    }
+}

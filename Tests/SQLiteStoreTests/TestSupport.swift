@@ -54,3 +54,20 @@ final class LockedArray<Element: Sendable>: @unchecked Sendable {
     func append(_ element: Element) { lock.withLock { storage.append(element) } }
     var values: [Element] { lock.withLock { storage } }
 }
+
+import CCrypto
+
+extension Migration {
+    /// A migration checksummed as the emulator does it (OpenSSL's SHA-256, lowercase hex).
+    init(name: String, sql: String) {
+        self.init(name: name, sql: sql, checksum: sha256Hex)
+    }
+}
+
+@Sendable func sha256Hex(_ bytes: [UInt8]) -> String {
+    var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+    bytes.withUnsafeBufferPointer { input in
+        digest.withUnsafeMutableBufferPointer { output in _ = SHA256(input.baseAddress, input.count, output.baseAddress) }
+    }
+    return digest.map { String(format: "%02x", $0) }.joined()
+}

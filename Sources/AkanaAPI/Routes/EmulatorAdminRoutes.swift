@@ -45,7 +45,7 @@ enum EmulatorAdminRoutes {
             let choice = try request.negotiate([.json, .xml])
             let tenant = environment.tenant(of: request.http)
             let body = try request.jsonObject()
-            let objectType = request.parameter("ObjectType")
+            let objectType = try FieldLimits.check(request.parameter("ObjectType"), field: "ObjectType")
             switch body.member(caseInsensitive: "Definition") {
             case .string(let key)?:
                 let stored = try environment.workflow.assign(tenant: tenant.fedmemberid, objectType: objectType, definitionKey: key, scope: request.scope)
@@ -68,7 +68,17 @@ enum EmulatorAdminRoutes {
             guard let objectType = body.member(caseInsensitive: "ObjectType")?.stringValue, !objectType.isEmpty else {
                 throw APIError.badRequest("ObjectType is required (e.g. \"discussion\").")
             }
-            var objectID = body.member(caseInsensitive: "ObjectID")?.stringValue ?? ""
+            try FieldLimits.check(objectType, field: "ObjectType")
+            var objectID = ""
+            if let given = body.member(caseInsensitive: "ObjectID"), given != .null {
+                guard let text = given.stringValue else { throw APIError.badRequest("ObjectID must be a string, not \(given.typeName).") }
+                objectID = try FieldLimits.check(text, field: "ObjectID")
+            }
+            var initialAction: String?
+            if let given = body.member(caseInsensitive: "InitialAction"), given != .null {
+                guard let text = given.stringValue else { throw APIError.badRequest("InitialAction must be a string, not \(given.typeName).") }
+                initialAction = try FieldLimits.check(text, field: "InitialAction")
+            }
             if objectID.isEmpty {
                 objectID = "\(objectType)\(environment.ids.number(in: 10_000...99_999_999)).\(tenant.fedmemberid)"
             } else if !objectID.hasSuffix(".\(tenant.fedmemberid)") {
@@ -78,7 +88,7 @@ enum EmulatorAdminRoutes {
                 throw APIError(.conflict, "Workflow object \(objectID) already exists.")
             }
             guard let status = try environment.workflow.start(tenant: tenant.fedmemberid, objectType: objectType, objectID: objectID,
-                                                              caller: .emulator(scope: request.scope), initialAction: body.member(caseInsensitive: "InitialAction")?.stringValue)
+                                                              caller: .emulator(scope: request.scope), initialAction: initialAction)
             else { throw APIError.badRequest("No workflow is assigned to object type \(objectType); assign one with PUT /_emulator/workflows/\(objectType).") }
             return Responses.representation(.object([("ObjectID", .string(objectID)), ("ObjectType", .string(objectType)), ("Status", .string(status))]),
                                             root: "WorkflowObject", choice: choice, status: .created)

@@ -85,8 +85,11 @@ enum LoginRoutes {
         var email: String?
         var password: String?
         if ContentNegotiation.isFormEncoded(contentType) {
-            guard let pairs = PercentEncoding.decodeForm(String(decoding: request.http.body, as: UTF8.self)) else {
-                throw APIError.badRequest("The form-encoded login body is malformed.")
+            guard let text = UntrustedText.string(request.http.body) else {
+                throw APIError.badRequest("The form-encoded login body is not valid UTF-8.")
+            }
+            guard let pairs = PercentEncoding.decodeForm(text) else {
+                throw APIError.badRequest("The form-encoded login body is malformed (a bad %-escape, or escapes that are not UTF-8).")
             }
             email = pairs.first { $0.0.lowercased() == "email" }?.1
             password = pairs.first { $0.0.lowercased() == "password" }?.1
@@ -97,6 +100,9 @@ enum LoginRoutes {
         }
         guard let email, !email.isEmpty else { throw APIError.badRequest("The login request needs \"email\".") }
         guard let password else { throw APIError.badRequest("The login request needs \"password\".") }
+        // Before anything is looked up or recorded: an over-long value is refused, not counted as a failure.
+        try FieldLimits.check(email, field: "email")
+        try FieldLimits.check(password, field: "password")
         return (email, password)
     }
 

@@ -11,12 +11,14 @@ struct WorkflowActionBody {
         guard let name = body.member(caseInsensitive: "ActionName")?.stringValue, !name.isEmpty else {
             throw APIError.badRequest("The Action needs a non-empty ActionName.")
         }
-        self.name = name
+        self.name = try FieldLimits.check(name, field: "Action.ActionName")
+        let comments: [String]
         switch body.member(caseInsensitive: "Comments") {
         case nil, .null?: comments = []
         case .string(let text)?: comments = text.isEmpty ? [] : [text]
         case .array(let list)? where list.allSatisfy({ $0.stringValue != nil }): comments = list.compactMap(\.stringValue)
         case let other?: throw APIError.badRequest("Action.Comments must be a string or an array of strings, not \(other.typeName).")
         }
+        self.comments = try FieldLimits.check(comments, field: "Action.Comments")
     }
 }

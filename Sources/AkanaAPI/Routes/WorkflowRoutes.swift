@@ -64,13 +64,23 @@ enum WorkflowRoutes {
                 guard let file = form.parts.first(where: { $0.filename != nil }) ?? form.part("file") ?? form.part("Definition") else {
                     throw APIError.badRequest("The upload needs the workflow XML as a file part.")
                 }
-                xml = file.text
-                for key in ["Name", "Description", "ObjectType", "Key"] { fields[key] = form.part(key)?.text }
+                guard let text = UntrustedText.string(file.body) else {
+                    throw APIError.badRequest("The workflow definition file is not valid UTF-8.")
+                }
+                xml = text
+                for key in ["Name", "Description", "ObjectType", "Key"] {
+                    guard let part = form.part(key) else { continue }
+                    guard let value = UntrustedText.string(part.body) else { throw APIError.badRequest("The \(key) part is not valid UTF-8.") }
+                    fields[key] = value
+                }
                 if fields["Key"] == nil, let filename = file.filename {
                     fields["Key"] = String(filename.split(separator: "/").last ?? "").replacingOccurrences(of: ".xml", with: "")
                 }
             } else if ContentNegotiation.bodyRepresentation(contentType: contentType) == .xml {
-                xml = String(decoding: request.http.body, as: UTF8.self)
+                guard let text = UntrustedText.string(request.http.body) else {
+                    throw APIError.badRequest("The workflow definition is not valid UTF-8.")
+                }
+                xml = text
                 for key in ["Name", "Description", "ObjectType", "Key"] { fields[key] = request.http.queryValue(caseInsensitive: key) }
             } else {
                 throw APIError.unsupportedMediaType(contentType.isEmpty ? "(none)" : contentType, accepted: "multipart/form-data or application/xml")

@@ -25,7 +25,7 @@ public final class AppService: Sendable {
     /// POST /api/apps: the app and its first version in one transaction; the creator joins the team.
     public func createApp(caller: AuthenticatedSession, body: JSONValue) throws -> Application {
         guard case .object = body else { throw DomainError.badRequest("The Application must be a JSON object.") }
-        guard let name = body.member(caseInsensitive: "Name")?.stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let name = try optionalString(body, "Name", context: "Application"), !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DomainError.badRequest("Application.Name is required.")
         }
         let summary = try optionalString(body, "Summary", context: "Application") ?? ""
@@ -366,6 +366,6 @@ public final class AppService: Sendable {
     private func optionalString(_ body: JSONValue, _ key: String, context: String) throws -> String? {
         guard let value = body.member(caseInsensitive: key), value != .null else { return nil }
         guard let text = value.stringValue else { throw DomainError.badRequest("\(context).\(key) must be a string, not \(value.typeName).") }
-        return text
+        return try FieldLimits.check(text, field: "\(context).\(key)")
     }
 }

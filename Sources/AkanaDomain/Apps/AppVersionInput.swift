@@ -20,7 +20,7 @@ struct AppVersionInput {
             guard let value = body.member(caseInsensitive: key) else { return nil }
             switch value {
             case .null: return nil
-            case .string(let text): return text
+            case .string(let text): return try FieldLimits.check(text, field: "\(context).\(key)")
             default: throw DomainError.badRequest("\(context).\(key) must be a string, not \(value.typeName).")
             }
         }
@@ -45,13 +45,10 @@ struct AppVersionInput {
             guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
                 throw DomainError.badRequest("\(context).Tag must be an array of strings.")
             }
-            tags = list.compactMap(\.stringValue)
+            tags = try FieldLimits.check(list.compactMap(\.stringValue), field: "\(context).Tag")
         }
         if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
             throw DomainError.badRequest("\(context).Name must not be empty.")
-        }
-        if let websiteAddress, websiteAddress.utf8.count > 2048 {
-            throw DomainError.badRequest("\(context).WebsiteAddress is longer than 2048 characters.")
         }
     }
 }

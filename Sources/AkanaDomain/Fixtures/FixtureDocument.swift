@@ -306,6 +306,9 @@ public struct FixtureDocument: Sendable {
         func string(_ key: String) throws -> String? {
             guard let value = value(key), value != .null else { return nil }
             guard let text = value.stringValue else { throw error("\(key) must be a string, not \(value.typeName)") }
+            guard text.utf8.count <= FieldLimits.limit(for: key) || text.count <= FieldLimits.limit(for: key) else {
+                throw error("\(key) is longer than \(FieldLimits.limit(for: key)) characters")
+            }
             return text
         }
 
@@ -314,7 +317,11 @@ public struct FixtureDocument: Sendable {
             guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
                 throw error("\(key) must be an array of strings")
             }
-            return list.compactMap(\.stringValue)
+            let items = list.compactMap(\.stringValue)
+            guard items.count <= FieldLimits.maxListItems else { throw error("\(key) has more than \(FieldLimits.maxListItems) entries") }
+            let limit = FieldLimits.limit(for: key)
+            if items.contains(where: { $0.utf8.count > limit && $0.count > limit }) { throw error("an entry of \(key) is longer than \(limit) characters") }
+            return items
         }
 
         func array(_ key: String) throws -> [JSONValue] {

@@ -1,9 +1,12 @@
+import ByteCodecs
 /// A strict-but-forgiving JSON parser over UTF-8 bytes.
 ///
 /// Forgiving where clients are known to be sloppy: the platform's own documentation prints a sample
 /// body with a trailing comma (seed 001), so trailing commas in objects and arrays are accepted.
 /// With `allowComments`, `//` and `/* */` comments are skipped (configuration files).
-/// Everything else is RFC 8259: errors say what was expected and where (line and column).
+/// Everything else is RFC 8259: errors say what was expected and where (line and column). The
+/// input must be valid UTF-8 (invalid bytes are refused, never replaced); nesting is limited
+/// (`maxDepth`, 64 by default) and the time is linear in the input.
 public struct JSONParser {
     public struct Options: Sendable {
         public var allowComments: Bool
@@ -27,6 +30,10 @@ public struct JSONParser {
 
     public static func parse(_ bytes: [UInt8], options: Options = .init()) throws(ParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes, options: options)
+        if let offset = UntrustedText.firstInvalidUTF8Offset(bytes) {
+            parser.index = offset
+            throw parser.error("Invalid UTF-8 (byte \(offset))")
+        }
         parser.skipWhitespace()
         if parser.index == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             parser.index = 3
@@ -219,13 +226,8 @@ public struct JSONParser {
         guard index + 4 <= bytes.count else { throw error("Truncated \\u escape") }
         var value: UInt32 = 0
         for byte in bytes[index..<index + 4] {
-            value <<= 4
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value |= UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value |= UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): value |= UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("Invalid hex digit in a \\u escape")
-            }
+            guard let digit = Hex.value(byte) else { throw error("Invalid hex digit in a \\u escape") }
+            value = value << 4 | UInt32(digit)
         }
         index += 4
         return value

@@ -1,3 +1,4 @@
+import ByteCodecs
 /// Serialises a `JSONValue` to UTF-8 bytes, keeping member order.
 public enum JSONWriter {
     public static func bytes(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
@@ -54,8 +55,6 @@ public enum JSONWriter {
         }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Writes a JSON string literal. Escapes what RFC 8259 requires plus `<`, `>` and `&`, so a body
     /// can never be sniffed as HTML.
     public static func writeString(_ text: String, into output: inout [UInt8]) {
@@ -75,7 +74,8 @@ public enum JSONWriter {
                 case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
                 case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
                 case 0x00..<0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
-                    output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
+                    output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                    Hex.append(byte, to: &output)
                 default: output.append(byte)
                 }
             }

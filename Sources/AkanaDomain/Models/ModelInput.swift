@@ -21,15 +21,14 @@ struct ModelBodyReader {
     func string(_ key: String) throws -> String? {
         guard let value = value(key) else { return nil }
         guard let text = value.stringValue else { throw DomainError.badRequest("\(context).\(key) must be a string, not \(value.typeName).") }
-        return text
+        return try FieldLimits.check(text, field: "\(context).\(key)")
     }
 
-    /// A name: a string that is not blank, at most 255 characters.
+    /// A name: a string that is not blank, within the name limit (`FieldLimits`).
     func name(_ key: String) throws -> String? {
         guard let text = try string(key) else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw DomainError.badRequest("\(context).\(key) must not be empty.") }
-        guard trimmed.count <= 255 else { throw DomainError.badRequest("\(context).\(key) is longer than 255 characters.") }
         return trimmed
     }
 
@@ -44,12 +43,12 @@ struct ModelBodyReader {
     func tags(_ key: String = "Tag") throws -> [String]? {
         guard let value = value(key) else { return nil }
         // A single tag sent as a string is taken as a one-element list.
-        if let text = value.stringValue { return text.isEmpty ? [] : [text] }
+        if let text = value.stringValue { return text.isEmpty ? [] : [try FieldLimits.check(text, field: "\(context).\(key)")] }
         guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
             throw DomainError.badRequest("\(context).\(key) must be an array of strings, not \(value.typeName).")
         }
         var seen = Set<String>()
-        return list.compactMap(\.stringValue).filter { !$0.isEmpty && seen.insert($0).inserted }
+        return try FieldLimits.check(list.compactMap(\.stringValue).filter { !$0.isEmpty && seen.insert($0).inserted }, field: "\(context).\(key)")
     }
 
     /// The schema text. A JSON schema sent as an object (or array) rather than a string is kept as its JSON text.

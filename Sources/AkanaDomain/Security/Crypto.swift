@@ -1,3 +1,4 @@
+import ByteCodecs
 import CCrypto
 import Foundation
 
@@ -90,23 +91,37 @@ public enum Crypto {
         String(decoding: base64URLBytes(bytes), as: UTF8.self)
     }
 
-    /// Decodes base64url (or standard base64), padding optional; nil on any other character.
+    /// Decodes base64url (or standard base64), padding optional; nil on anything that is not the
+    /// canonical encoding of some bytes: a character outside the alphabets, a length of 4n+1, unused
+    /// low bits that are not zero (`QR` for `QQ`), padding that is wrong or followed by anything.
     public static func fromBase64URL<Bytes: Collection<UInt8>>(bytes text: Bytes) -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(text.count * 3 / 4)
         var buffer: UInt32 = 0
         var bits = 0
+        var symbols = 0
+        var padding = 0
         for symbol in text {
-            if symbol == UInt8(ascii: "=") { break }
+            if symbol == UInt8(ascii: "=") { padding += 1; continue }
+            guard padding == 0 else { return nil }  // data after padding
             let value = base64URLValues[Int(symbol)]
             guard value != 0xFF else { return nil }
-            buffer = buffer << 6 | UInt32(value)
+            buffer = (buffer << 6 | UInt32(value)) & 0xFFFF
             bits += 6
+            symbols += 1
             if bits >= 8 {
                 bits -= 8
                 output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
             }
         }
+        switch symbols % 4 {
+        case 0: guard padding == 0 else { return nil }
+        case 1: return nil
+        case 2: guard padding == 0 || padding == 2 else { return nil }
+        default: guard padding == 0 || padding == 1 else { return nil }
+        }
+        // The bits left over must be zero, or two encodings would decode to the same bytes.
+        guard buffer & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
         return output
     }
 
@@ -114,15 +129,20 @@ public enum Crypto {
         fromBase64URL(bytes: Array(text.utf8))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    /// Lowercase hex.
+    public static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 
-    public static func hex(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            output.append(hexDigits[Int(byte >> 4)])
-            output.append(hexDigits[Int(byte & 0x0F)])
+    /// SHA-256 of `bytes` (OpenSSL).
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        bytes.withUnsafeBufferPointer { input in
+            digest.withUnsafeMutableBufferPointer { output in
+                _ = SHA256(input.baseAddress, input.count, output.baseAddress)
+            }
         }
-        return String(decoding: output, as: UTF8.self)
+        return digest
     }
+
+    /// Lowercase hex SHA-256 of `bytes`, as `sha256sum` prints it (the migrations' checksum).
+    @Sendable public static func sha256Hex(_ bytes: [UInt8]) -> String { Hex.encode(sha256(bytes)) }
 }

@@ -65,7 +65,12 @@ public struct SessionCookie: Sendable, Equatable {
         let given = decoded[(markerStart + marker.count)...]
         let expected = Crypto.base64URLBytes(Crypto.hmacSHA256(key: key, message: payload))
         guard Crypto.constantTimeEquals(Array(given), expected) else { return nil }
+        return fields(payload)
+    }
 
+    /// The fields of a payload whose signature was checked (`TokenID=…,claimed_id=…,…`); nil when
+    /// one is missing or malformed.
+    static func fields(_ payload: [UInt8]) -> SessionCookie? {
         var tokenID: String?, claimed: [Substring] = [], issue: Int64?, expiration: Int64?, userName: String?
         for field in payload.split(separator: UInt8(ascii: ",")) {
             guard let equals = field.firstIndex(of: UInt8(ascii: "=")) else { return nil }

@@ -68,6 +68,10 @@ public final class WorkflowEngine: Sendable {
     @discardableResult
     public func installDefinition(tenant: String, key: String, name: String? = nil, description: String? = nil,
                                   objectType: String? = nil, xml: String, scope: TransactionScope = .detached) throws -> StoredWorkflowDefinition {
+        try FieldLimits.check(key, field: "WorkflowDefinition.Key")
+        if let name { try FieldLimits.check(name, field: "WorkflowDefinition.Name") }
+        if let description { try FieldLimits.check(description, field: "WorkflowDefinition.Description") }
+        if let objectType { try FieldLimits.check(objectType, field: "WorkflowDefinition.ObjectType") }
         let prepared = try Self.prepare(key: key, name: name, description: description, objectType: objectType, xml: xml)
         let stamp = now
         let id = try database.write(in: scope) { db in try Self.insert(db, tenant: tenant, prepared, now: stamp) }

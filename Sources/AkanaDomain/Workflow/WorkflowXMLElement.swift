@@ -28,48 +28,33 @@ struct WorkflowXMLElement: Sendable {
     /// Parses a whole document. XMLParser on Linux may report success after a fatal error, so the
     /// first error seen by the delegate decides; external entities are never fetched (the DOCTYPE of
     /// a platform export names the OSWorkflow DTD URL, which must not cause a network access).
+    /// Entity declarations and internal DTD subsets are refused before parsing, and elements nest at
+    /// most `UntrustedText.maxXMLDepth` levels, so the tree (and every walk over it, its teardown
+    /// included) is never deeper than that.
     static func parseDocument(_ text: String) throws(WorkflowDefinitionError) -> WorkflowXMLElement {
-        let parser = XMLParser(data: Data(text.utf8))
+        let bytes = Array(text.utf8)
+        if let refusal = UntrustedText.xmlRefusal(bytes, allowExternalDoctype: true) {
+            throw WorkflowDefinitionError(line: nil, refusal)
+        }
+        let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
         let builder = TreeBuilder()
         parser.delegate = builder
         let succeeded = parser.parse()
+        if let tooDeep = builder.tooDeep {
+            throw WorkflowDefinitionError(line: tooDeep, "elements are nested deeper than \(UntrustedText.maxXMLDepth) levels")
+        }
         if let failure = builder.failure {
-            throw WorkflowDefinitionError(line: failure.line, "the XML is not well-formed: \(Self.describe(code: failure.code)) (column \(failure.column))")
+            throw WorkflowDefinitionError(line: failure.line, "the XML is not well-formed: \(XMLErrorText.describe(code: failure.code)) (column \(failure.column))")
         }
         if !succeeded, let error = parser.parserError {
-            throw WorkflowDefinitionError(line: parser.lineNumber, "the XML is not well-formed: \(Self.describe(code: (error as NSError).code))")
+            throw WorkflowDefinitionError(line: parser.lineNumber, "the XML is not well-formed: \(XMLErrorText.describe(code: (error as NSError).code))")
         }
         guard let root = builder.root else {
             throw WorkflowDefinitionError(line: nil, "the document is empty; expected a <workflow> element")
         }
         return root
-    }
-
-    /// libxml2's error numbers (which XMLParser.ErrorCode mirrors) for the mistakes people make when
-    /// editing XML by hand.
-    private static func describe(code: Int) -> String {
-        switch code {
-        case 4: return "no root element (a '<' was expected)"
-        case 5: return "extra content after the root element, or the document ends too early"
-        case 9: return "an invalid character"
-        case 23: return "an entity reference is missing its ';'"
-        case 26, 27: return "an undeclared entity (escape a literal '&' as &amp;)"
-        case 38: return "a '<' inside an attribute value (escape it as &lt;)"
-        case 39: return "an attribute value is not quoted"
-        case 40: return "an attribute value is not closed"
-        case 41: return "an attribute without a value"
-        case 42: return "an attribute is repeated on one element"
-        case 45: return "a comment is not closed"
-        case 65: return "a space is required here"
-        case 68: return "a name was expected (escape a literal '&' as &amp; and '<' as &lt;)"
-        case 73: return "a '>' was expected"
-        case 76: return "an end tag does not match its start tag"
-        case 77: return "a tag is not closed"
-        case 80: return "'--' inside a comment"
-        default: return "parser error \(code)"
-        }
     }
 }
 
@@ -77,15 +62,23 @@ struct WorkflowXMLElement: Sendable {
 private final class TreeBuilder: NSObject, XMLParserDelegate {
     var root: WorkflowXMLElement?
     var failure: (code: Int, line: Int, column: Int)?
+    /// The line of the first element nested too deep.
+    var tooDeep: Int?
     private var stack: [WorkflowXMLElement] = []
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName: String?, attributes: [String: String] = [:]) {
+        guard tooDeep == nil else { return }
+        guard stack.count < UntrustedText.maxXMLDepth else {
+            tooDeep = parser.lineNumber
+            parser.abortParsing()
+            return
+        }
         stack.append(WorkflowXMLElement(name: elementName, attributes: attributes, line: parser.lineNumber))
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        guard let element = stack.popLast() else { return }
+        guard tooDeep == nil, let element = stack.popLast() else { return }
         if stack.isEmpty {
             if root == nil { root = element }
         } else {

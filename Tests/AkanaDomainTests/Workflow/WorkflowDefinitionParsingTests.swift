@@ -45,6 +45,20 @@ import Testing
         expectRefused("", line: nil, "empty")
     }
 
+    @Test func hostileDocumentsAreRefusedBeforeTheTreeIsBuilt() {
+        // 10^5 levels: refused at the limit, and nothing deep is ever built or torn down.
+        let deep = "<workflow>" + String(repeating: "<a>", count: 100_000) + String(repeating: "</a>", count: 100_000) + "</workflow>"
+        expectRefused(deep, line: 1, "nested deeper than \(UntrustedText.maxXMLDepth) levels")
+        expectRefused("<!DOCTYPE workflow [<!ENTITY x \"y\">]>\n<workflow>&x;</workflow>", line: nil, "internal subset")
+        expectRefused("<workflow><!ENTITY x \"y\"></workflow>", line: nil, "<!ENTITY")
+        // Found by fuzz-workflow-definition: a processing instruction without data crashed FoundationXML.
+        expectRefused("<?xf?>\n<workflow/>", line: nil, "processing instructions")
+        expectRefused("<workflow><?x?></workflow>", line: nil, "processing instructions")
+        expectRefused("<!DOCTYPE workflow SYSTEM \"w.dtd\" [ ]>\n<workflow/>", line: nil, "internal subset")
+        // The platform's external DOCTYPE stays accepted (miniWorkflow carries it).
+        #expect(throws: Never.self) { try WorkflowDefinition.parse(miniWorkflow()) }
+    }
+
     @Test func structuralMistakesNameTheLine() {
         expectRefused("<flow/>", line: 1, "root element is <flow>")
         expectRefused(miniWorkflow().replacingOccurrences(of: "step=\"200\"", with: "step=\"300\""), line: 15, "step 300, which is not declared")
