@@ -61,6 +61,7 @@ import Testing
     @Test func writesQueuedBehindABusyWriterCommitTogetherAndAFailureRollsBackAlone() throws {
         try withPool { pool, _ in
             try prepare(pool)
+            try pool.write { try $0.run("INSERT INTO t (v) VALUES ('before')") }
             let release = holdWriter(pool)
             let participants = (0..<8).map { _ in Participant() }
             let outcomes = Mutex<[Int: String]>([:])
@@ -73,7 +74,7 @@ import Testing
                         try pool.write(in: TransactionScope(participant: participants[index])) { db in
                             try db.run("INSERT INTO t (v) VALUES (?)", "row \(index)")
                             if index == 3 { throw Refused() }
-                            if index == 5 { try db.run("INSERT INTO t (v) VALUES ('row 4')") }  // UNIQUE: fails, undoing its own row only
+                            if index == 5 { try db.run("INSERT INTO t (v) VALUES ('before')") }  // UNIQUE: fails, undoing its own row only
                         }
                         outcomes.withLock { $0[index] = "ok" }
                     } catch {
@@ -89,7 +90,7 @@ import Testing
             #expect(result[3] == "Refused")
             #expect(result[5] == "DatabaseError")
             #expect(result.filter { $0.value == "ok" }.count == 6)
-            #expect(try values(pool) == Set([0, 1, 2, 4, 6, 7].map { "row \($0)" }))
+            #expect(try values(pool) == Set([0, 1, 2, 4, 6, 7].map { "row \($0)" } + ["before"]))
             for index in 0..<8 {
                 let expected = index == 3 || index == 5 ? ["rollback"] : ["will", "commit"]
                 #expect(participants[index].events.withLock { $0 } == expected, "write \(index)")
