@@ -4,7 +4,14 @@ import Logging
 public enum AkanaRoutes {
     public static func makeApplication(environment: APIEnvironment, logger: Logger, adminToken: String? = nil,
                                        execution: HandlerExecution = HandlerExecution()) -> AkanaApplication {
+        AkanaApplication(router: makeRouter(environment: environment), logger: logger, adminToken: adminToken, environment: environment,
+                         execution: execution)
+    }
+
+    /// Every route. Each one needs its entry in Config/openapi/openapi.json (a test compares the two).
+    public static func makeRouter(environment: APIEnvironment) -> Router {
         var router = Router()
+        OpenAPIRoutes.register(into: &router)
         EmulatorAdminRoutes.register(into: &router, environment: environment)
         RequestJournalRoutes.register(into: &router, environment: environment)
         LoginRoutes.register(into: &router, environment: environment)
@@ -12,6 +19,6 @@ public enum AkanaRoutes {
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         WorkflowRoutes.register(into: &router, environment: environment)
         ModelRoutes.register(into: &router, environment: environment)
-        return AkanaApplication(router: router, logger: logger, adminToken: adminToken, environment: environment, execution: execution)
+        return router
     }
 }

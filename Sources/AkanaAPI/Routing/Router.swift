@@ -30,6 +30,12 @@ public struct Router: Sendable {
         routes.sort { RoutePattern.precedes($0.pattern, $1.pattern) }
     }
 
+    /// Every route as registered: method and path pattern (`/api/apps/{AppID}`), in match order.
+    /// HEAD is not listed: the GET route answers it.
+    public var table: [(method: HTTPMethod, path: String)] {
+        routes.map { ($0.method, $0.pattern.description) }
+    }
+
     /// Finds the handler for `method` and `segments`. HEAD is answered by the GET route.
     public func resolve(method: HTTPMethod, segments: [String]) -> Resolution {
         let lookup = method == .head ? HTTPMethod.get : method
