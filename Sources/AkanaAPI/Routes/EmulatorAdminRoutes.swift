@@ -56,6 +56,12 @@ enum EmulatorAdminRoutes {
             guard let objectType = body.member(caseInsensitive: "ObjectType")?.stringValue, !objectType.isEmpty else {
                 throw APIError.badRequest("ObjectType is required (e.g. \"discussion\").")
             }
+            // ObjectID and InitialAction are strings when given (null or absent: minted / the default).
+            for key in ["ObjectID", "InitialAction"] {
+                if let value = body.member(caseInsensitive: key), value != .null, value.stringValue == nil {
+                    throw APIError.badRequest("\(key) must be a string, not \(value.typeName).")
+                }
+            }
             var objectID = body.member(caseInsensitive: "ObjectID")?.stringValue ?? ""
             if objectID.isEmpty {
                 objectID = "\(objectType)\(environment.ids.number(in: 10_000...99_999_999)).\(tenant.fedmemberid)"
@@ -108,6 +114,11 @@ enum EmulatorAdminRoutes {
             let body = try request.jsonObject()
             let clock = environment.clock
             let mode: EmulatorClock.Mode
+            // Exactly one instruction: a body that names two would otherwise do one and ignore the other.
+            let given = ["advanceSeconds", "frozenAt", "realtime"].filter { body.member(caseInsensitive: $0) != nil }
+            guard given.count <= 1 else {
+                throw APIError.badRequest("Send one of advanceSeconds, frozenAt and realtime, not \(given.joined(separator: " and ")).")
+            }
             if let advance = body.member(caseInsensitive: "advanceSeconds") {
                 guard let seconds = advance.doubleValue, seconds.isFinite, abs(seconds) <= 3.2e9 else {
                     throw APIError.badRequest("advanceSeconds must be a number of seconds.")
