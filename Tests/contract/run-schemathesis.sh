@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-max_examples=${MAX_EXAMPLES:-20}
+max_examples=${MAX_EXAMPLES:-50}
 seed=${SCHEMATHESIS_SEED:-17}
 venv=${CONTRACT_VENV:-$root/.build-contract/venv}
 
