@@ -4,8 +4,15 @@ import Logging
 public enum AkanaRoutes {
     public static func makeApplication(environment: APIEnvironment, logger: Logger, adminToken: String? = nil,
                                        execution: HandlerExecution = HandlerExecution()) -> AkanaApplication {
+        AkanaApplication(router: makeRouter(environment: environment), logger: logger, adminToken: adminToken, environment: environment,
+                         execution: execution)
+    }
+
+    /// Every route. Each one needs its entry in Config/openapi/openapi.json (a test compares the two).
+    public static func makeRouter(environment: APIEnvironment) -> Router {
         var router = Router()
         let table = RouteTableReference()
+        OpenAPIRoutes.register(into: &router)
         EmulatorAdminRoutes.register(into: &router, environment: environment)
         EmulatorFaultRoutes.register(into: &router, environment: environment)
         EmulatorMetricsRoutes.register(into: &router, environment: environment)
@@ -18,6 +25,6 @@ public enum AkanaRoutes {
         WorkflowRoutes.register(into: &router, environment: environment)
         ModelRoutes.register(into: &router, environment: environment)
         table.set(router.table)
-        return AkanaApplication(router: router, logger: logger, adminToken: adminToken, environment: environment, execution: execution)
+        return router
     }
 }

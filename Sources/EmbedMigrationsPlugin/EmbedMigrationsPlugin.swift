@@ -1,9 +1,10 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's top-level `Migrations/*.sql` and `Config/workflows/*.xml` into the target as
-/// Swift source, so the binary carries its schema and its shipped workflow definitions: copied alone
-/// to an empty directory it still migrates a new database. The folders stay the single source of
+/// Embeds the package's top-level `Migrations/*.sql`, `Config/workflows/*.xml` and
+/// `Config/openapi/*.json` into the target as Swift source, so the binary carries its schema, its
+/// shipped workflow definitions and its OpenAPI document: copied alone to an empty directory it still
+/// migrates a new database and serves `/_emulator/openapi.json`. The folders stay the single source of
 /// truth; the generated files are never committed.
 @main
 struct EmbedMigrationsPlugin: BuildToolPlugin {
@@ -12,6 +13,7 @@ struct EmbedMigrationsPlugin: BuildToolPlugin {
         return [
             ("Migrations", "sql", "EmbeddedMigrations"),
             ("Config/workflows", "xml", "EmbeddedWorkflows"),
+            ("Config/openapi", "json", "EmbeddedOpenAPI"),
         ].map { folder, fileExtension, enumName in
             let directory = context.package.directoryURL.appending(path: folder)
             let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []

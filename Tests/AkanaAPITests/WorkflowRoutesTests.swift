@@ -188,4 +188,18 @@ import Testing
         // Clearing the assignment: new versions are free again.
         #expect(try app.send(.put, "/_emulator/workflows/appversion", headers: ["Content-Type": "application/json"], body: #"{"Definition":null}"#).status == .ok)
     }
+
+    // schemathesis: {"ObjectID": {}} used to mint an id as if none were given.
+    @Test func testObjectIDsAndInitialActionsAreStrings() throws {
+        let json: HTTPHeaders = ["Content-Type": "application/json"]
+        for body in [#"{"ObjectType":"discussion","ObjectID":{}}"#, #"{"ObjectType":"discussion","ObjectID":7}"#,
+                     #"{"ObjectType":"discussion","InitialAction":["@StartDiscussion"]}"#] {
+            let refused = try app.send(.post, "/_emulator/objects", headers: json, body: body)
+            #expect(refused.status == .badRequest, "\(body)")
+            #expect(try refused.json()["faultstring"]?.stringValue?.contains("must be a string") == true)
+        }
+        let minted = try app.send(.post, "/_emulator/objects", headers: json, body: #"{"ObjectType":"discussion","ObjectID":null}"#)
+        #expect(minted.status == .created)
+        #expect(try minted.json()["ObjectID"]?.stringValue?.hasSuffix(".acmepaymentscorp") == true)
+    }
 }

@@ -130,6 +130,11 @@ enum EmulatorAdminRoutes {
             let body = try request.jsonObject()
             let clock = environment.clock
             let mode: EmulatorClock.Mode
+            // Exactly one instruction: a body that names two would otherwise do one and ignore the other.
+            let given = ["advanceSeconds", "frozenAt", "realtime"].filter { body.member(caseInsensitive: $0) != nil }
+            guard given.count <= 1 else {
+                throw APIError.badRequest("Send one of advanceSeconds, frozenAt and realtime, not \(given.joined(separator: " and ")).")
+            }
             if let advance = body.member(caseInsensitive: "advanceSeconds") {
                 guard let seconds = advance.doubleValue, seconds.isFinite, abs(seconds) <= 3.2e9 else {
                     throw APIError.badRequest("advanceSeconds must be a number of seconds.")

@@ -39,7 +39,7 @@ enum EmulatorBrowserRoutes {
                 guard let app = try StateBrowserRepository.app(db, id: id) else { return nil }
                 return (app, try StateBrowserRepository.appVersions(db, appID: id), try StateBrowserRepository.team(db, appID: id))
             }
-            guard let (app, versions, team) = found else { return Page.notFound("App \(id)") }
+            guard let (app, versions, team) = found else { throw Page.notFound("App \(id)") }
             var page = Page(title: "App \(app["name"] ?? "")")
             page.section("App", fields(app, ["id", "tenant", "name", "summary", "description", "business_id", "created", "updated"]))
             page.section("Versions", table(versions, ["name", "id", "visibility", "state", "workflow_status", "identity", "current_environment"],
@@ -69,7 +69,7 @@ enum EmulatorBrowserRoutes {
         router.add(.get, "/_emulator/ui/workflow/{ObjectID}") { request in
             let id = request.parameter("ObjectID")
             guard let object = try environment.database.read(in: request.scope, { db in try StateBrowserRepository.workflowObject(db, id: id) }) else {
-                return Page.notFound("Workflow object \(id)")
+                throw Page.notFound("Workflow object \(id)")
             }
             let history = try environment.workflow.history(objectID: id, scope: request.scope).map { entry -> StateBrowserRepository.Row in
                 ["at": entry.at, "action": entry.actionName, "from": entry.oldStatus ?? "", "to": entry.newStatus,
@@ -132,7 +132,7 @@ enum EmulatorBrowserRoutes {
                 if try StateBrowserRepository.workflowObject(db, id: id) != nil { return "/_emulator/ui/workflow/\(path(id))" }
                 return nil
             }
-            guard let target else { return Page.notFound("Object \(id) (it may have been deleted since)") }
+            guard let target else { throw Page.notFound("Object \(id) (it may have been deleted since)") }
             return HTTPResponse(status: .seeOther, headers: ["Location": target])
         }
     }
@@ -213,12 +213,9 @@ enum EmulatorBrowserRoutes {
             return HTTPResponse(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(html.utf8))
         }
 
-        static func notFound(_ what: String) -> HTTPResponse {
-            var page = Page(title: "Not found")
-            page.section("Not found", "<p>\(EmulatorBrowserRoutes.escape(what)) does not exist.</p>")
-            var response = page.response
-            response.status = .notFound
-            return response
+        /// A 404 Akana fault (a browser, asking for HTML, gets its text form).
+        static func notFound(_ what: String) -> APIError {
+            APIError.notFound("\(what) does not exist.")
         }
     }
 }

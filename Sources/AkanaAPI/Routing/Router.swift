@@ -31,7 +31,7 @@ public struct Router: Sendable {
         routes.sort { RoutePattern.precedes($0.pattern, $1.pattern) }
     }
 
-    /// Every registered (method, template), in matching order.
+    /// Every registered (method, template), in matching order. HEAD is not listed: the GET route answers it.
     public var table: [(method: HTTPMethod, template: String)] { routes.map { ($0.method, $0.pattern.description) } }
 
     /// Finds the handler for `method` and `segments`. HEAD is answered by the GET route.

@@ -93,6 +93,12 @@ public final class SessionService: Sendable {
             issueTime: Timestamp.milliseconds(issued), expirationTime: Timestamp.milliseconds(expires), userName: userName)
         let csrf = cookie.csrfCookieValue(key: signingKey)
         let roles = try database.write(in: scope) { db -> Set<String> in
+            // The user was read before the (slow) password check; a reset meanwhile replaces users,
+            // and a session of the old row would fail its foreign key: ask the client to try again.
+            guard try db.queryFirst("SELECT 1 AS present FROM users WHERE id = ?", userID) != nil else {
+                throw DomainError(.unavailable, "The account changed while this login was checked (an emulator reset?); log in again.",
+                                  retryAfterSeconds: 1)
+            }
             try db.run("DELETE FROM login_failures WHERE tenant = ? AND email = ?", tenant.fedmemberid, email)
             try db.run("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", userID, Timestamp.iso8601(issued))
             try db.run(
