@@ -49,19 +49,26 @@ public final class EmulatorMetrics: Sendable {
     let queues = Mutex<(@Sendable () -> [(pool: String, queued: Int, running: Int)])?>(nil)
 
     public init() {
-        transactions = registry.makeCounter(name: "akana_db_write_transactions_total", help: "Committed write transactions (a group commit counts once).")
-        writes = registry.makeCounter(name: "akana_db_writes_total", help: "Committed writes (DatabasePool.write calls), over all group commits.")
-        transactionSeconds = registry.makeDurationHistogram(name: "akana_db_write_transaction_seconds", buckets: Self.durationBuckets,
-                                                            help: "Time from BEGIN to the end of COMMIT of each committed write transaction.")
-        commitSeconds = registry.makeDurationHistogram(name: "akana_db_commit_seconds", buckets: Self.durationBuckets,
-                                                       help: "Time the COMMIT statement itself took.")
-        loginWrongCredentials = registry.makeCounter(name: "akana_login_failures_total", labels: [("reason", "credentials")],
-                                                     help: "Refused logins: wrong email or password (401), locked account or address (429), password hashing busy (503).")
-        loginLocked = registry.makeCounter(name: "akana_login_failures_total", labels: [("reason", "locked")],
-                                           help: "Refused logins: wrong email or password (401), locked account or address (429), password hashing busy (503).")
-        loginBusy = registry.makeCounter(name: "akana_login_failures_total", labels: [("reason", "busy")],
-                                         help: "Refused logins: wrong email or password (401), locked account or address (429), password hashing busy (503).")
+        transactions = registry.makeCounter(descriptor: Self.descriptor("akana_db_write_transactions_total", "Committed write transactions (a group commit counts once)."))
+        writes = registry.makeCounter(descriptor: Self.descriptor("akana_db_writes_total", "Committed writes (DatabasePool.write calls), over all group commits."))
+        transactionSeconds = registry.makeDurationHistogram(
+            descriptor: Self.descriptor("akana_db_write_transaction_seconds", "Time from BEGIN to the end of COMMIT of each committed write transaction."),
+            buckets: Self.durationBuckets)
+        commitSeconds = registry.makeDurationHistogram(descriptor: Self.descriptor("akana_db_commit_seconds", "Time the COMMIT statement itself took."),
+                                                       buckets: Self.durationBuckets)
+        loginWrongCredentials = registry.makeCounter(descriptor: Self.loginFailures, labels: [("reason", "credentials")])
+        loginLocked = registry.makeCounter(descriptor: Self.loginFailures, labels: [("reason", "locked")])
+        loginBusy = registry.makeCounter(descriptor: Self.loginFailures, labels: [("reason", "busy")])
     }
+
+    /// A metric's full name and help text (the names are written out whole: no namespace or unit split).
+    private static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
+    private static var loginFailures: MetricNameDescriptor { descriptor(
+        "akana_login_failures_total",
+        "Refused logins: wrong email or password (401), locked account or address (429), password hashing busy (503).") }
 
     /// Starts hearing about the pool's commits.
     func observe(_ database: DatabasePool) {
@@ -87,12 +94,12 @@ public final class EmulatorMetrics: Sendable {
                 return (counter, histogram)
             }
             let labels = [("route", key.route), ("method", key.method)]
-            let counter = registry.makeCounter(name: "akana_http_requests_total", labels: labels + [("status", String(status))],
-                                               help: "Answered requests by route template, method and status.")
+            let counter = registry.makeCounter(descriptor: Self.descriptor("akana_http_requests_total", "Answered requests by route template, method and status."),
+                                               labels: labels + [("status", String(status))])
             let timing = Key(route: key.route, method: key.method, status: 0)
             let histogram = instruments.durations[timing] ?? registry.makeDurationHistogram(
-                name: "akana_http_request_duration_seconds", labels: labels, buckets: Self.durationBuckets,
-                help: "Time from a request's arrival to its answer, by route template and method.")
+                descriptor: Self.descriptor("akana_http_request_duration_seconds", "Time from a request's arrival to its answer, by route template and method."),
+                labels: labels, buckets: Self.durationBuckets)
             instruments.counters[key] = counter
             instruments.durations[timing] = histogram
             return (counter, histogram)
@@ -112,16 +119,16 @@ public final class EmulatorMetrics: Sendable {
     /// The exposition, with the gauges read now.
     func render(liveSessions: Int, journalDropped: Int) -> [UInt8] {
         for (pool, queued, running) in queues.withLock({ $0 })?() ?? [] {
-            registry.makeGauge(name: "akana_handler_queue_depth", labels: [("pool", pool)], help: "Requests waiting for a handler thread.")
+            registry.makeGauge(descriptor: Self.descriptor("akana_handler_queue_depth", "Requests waiting for a handler thread."), labels: [("pool", pool)])
                 .set(Int64(queued))
-            registry.makeGauge(name: "akana_handler_running", labels: [("pool", pool)], help: "Requests running on a handler thread.")
+            registry.makeGauge(descriptor: Self.descriptor("akana_handler_running", "Requests running on a handler thread."), labels: [("pool", pool)])
                 .set(Int64(running))
         }
         if let count = connectionCount.withLock({ $0 }) {
-            registry.makeGauge(name: "akana_http_open_connections", help: "Open HTTP connections.").set(Int64(count()))
+            registry.makeGauge(descriptor: Self.descriptor("akana_http_open_connections", "Open HTTP connections.")).set(Int64(count()))
         }
-        registry.makeGauge(name: "akana_sessions_live", help: "Login sessions not yet expired (emulator clock).").set(Int64(liveSessions))
-        registry.makeGauge(name: "akana_journal_dropped_entries", help: "Request journal entries lost to failed batch writes since start.")
+        registry.makeGauge(descriptor: Self.descriptor("akana_sessions_live", "Login sessions not yet expired (emulator clock).")).set(Int64(liveSessions))
+        registry.makeGauge(descriptor: Self.descriptor("akana_journal_dropped_entries", "Request journal entries lost to failed batch writes since start."))
             .set(Int64(journalDropped))
         return registry.emitToBuffer()
     }
