@@ -62,7 +62,7 @@ let package = Package(
         // A generic SQLite layer: connections, cached statements, writer queue + reader pool, migrator.
         .target(name: "SQLiteStore", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         // A generic HTTP/1.1 server on non-blocking sockets and Dispatch-hosted epoll loops.
-        .target(name: "DispatchHTTP", dependencies: ["ByteCodecs", "CEpoll", .product(name: "Logging", package: "swift-log")],
+        .target(name: "DispatchHTTP", dependencies: ["ByteCodecs", "CEpoll", "WorkQueues", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
         // The Akana domain: resources, repositories, the schema (Migrations/ embedded at build time).
         .target(name: "AkanaDomain", dependencies: ["ByteCodecs", "SQLiteStore", "CCrypto", "WorkQueues"], swiftSettings: swiftSettings,
