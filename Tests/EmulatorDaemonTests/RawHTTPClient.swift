@@ -25,6 +25,17 @@ enum RawHTTPClient {
         return try parse(raw)
     }
 
+    /// Logs the default Site Admin in and returns what a client sends on its writes: the session's
+    /// cookies and the CSRF header.
+    static func logIn(port: Int) throws -> [(String, String)] {
+        let login = try send(port: port, "POST", "/api/login", headers: [("Content-Type", "application/json")],
+                             body: DaemonProcessTests.login)
+        guard login.status == 200 else { throw Failure(message: "login answered \(login.status): \(login.body)") }
+        let cookies = login.headers("Set-Cookie").map { String($0.prefix { $0 != ";" }) }
+        let csrf = cookies.first { $0.hasPrefix("Csrf-Token_") }.map { String($0.drop { $0 != "=" }.dropFirst()) } ?? ""
+        return [("Cookie", cookies.joined(separator: "; ")), ("X-Csrf-Token_acmepaymentscorp", csrf)]
+    }
+
     /// Writes `bytes` and reads until the server closes the connection.
     static func exchange(port: Int, bytes: [UInt8], timeout: Int = 10) throws -> [UInt8] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -22,13 +22,9 @@ import Testing
     @Test func entriesBufferedAtSIGTERMSurviveARestart() throws {
         let directory = try TemporaryDirectory()
         var emulator = try start(directory)
-        let login = try RawHTTPClient.send(port: emulator.port, "POST", "/api/login", headers: [("Content-Type", "application/json")],
-                                           body: DaemonProcessTests.login)
-        let cookies = login.headers("Set-Cookie").map { String($0.prefix { $0 != ";" }) }
-        let csrf = cookies.first { $0.hasPrefix("Csrf-Token_") }.map { String($0.drop { $0 != "=" }.dropFirst()) } ?? ""
         let created = try RawHTTPClient.send(port: emulator.port, "POST", "/api/apps",
-                                             headers: [("Cookie", cookies.joined(separator: "; ")), ("X-Csrf-Token_acmepaymentscorp", csrf),
-                                                       ("Content-Type", "application/json"), ("Accept", "text/plain")],
+                                             headers: try RawHTTPClient.logIn(port: emulator.port)
+                                                 + [("Content-Type", "application/json"), ("Accept", "text/plain")],
                                              body: #"{"Name":"journaled"}"#)
         #expect(created.status == 200)
         #expect(try RawHTTPClient.send(port: emulator.port, "GET", "/api/missing").status == 404)

@@ -90,11 +90,7 @@ import Testing
     @Test func checkpointsSurviveARestartAndASigkill() throws {
         let directory = try TemporaryDirectory()
         var emulator = try start(directory)
-        let login = try RawHTTPClient.send(port: emulator.port, "POST", "/api/login", headers: [("Content-Type", "application/json")],
-                                           body: DaemonProcessTests.login)
-        let cookies = login.headers("Set-Cookie").map { String($0.prefix { $0 != ";" }) }
-        let csrf = cookies.first { $0.hasPrefix("Csrf-Token_") }.map { String($0.drop { $0 != "=" }.dropFirst()) } ?? ""
-        let session = [("Cookie", cookies.joined(separator: "; ")), ("X-Csrf-Token_acmepaymentscorp", csrf)]
+        let session = try RawHTTPClient.logIn(port: emulator.port)
         func createApp(_ name: String) throws -> String {
             let response = try RawHTTPClient.send(port: emulator.port, "POST", "/api/apps",
                                                   headers: session + [("Content-Type", "application/json"), ("Accept", "text/plain")],

@@ -139,21 +139,13 @@ enum EmulatorBrowserRoutes {
 
     // MARK: - HTML
 
-    /// `&`, `<`, `>`, `"` and `'` as character references: safe in text and in quoted attributes.
+    /// `&`, `<`, `>` and `"` as character references (XMLWriter's escaping: safe in text and in the
+    /// double-quoted attributes these pages use; control characters are dropped).
     static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        XMLWriter.escape(text, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A path segment, percent-encoded.
