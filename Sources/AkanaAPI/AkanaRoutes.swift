@@ -24,6 +24,8 @@ public enum AkanaRoutes {
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         WorkflowRoutes.register(into: &router, environment: environment)
         ModelRoutes.register(into: &router, environment: environment)
+        APIRoutes.register(into: &router, environment: environment)
+        ContractRoutes.register(into: &router, environment: environment)
         table.set(router.table)
         return router
     }

@@ -52,7 +52,8 @@ public enum EmulatorAssembly {
         let bootstrap = try PlatformBootstrap.run(database: database, tenants: settings.tenants, users: settings.seedUsers,
                                                   now: clock.now(), hasher: settings.hasher, ids: settings.ids)
         let workflow = WorkflowEngine(database: database, clock: clock)
-        AppService.registerWorkflowFunctions(on: workflow)
+        let contractLifecycle = ContractLifecycle(workflow: workflow)
+        AppService.registerWorkflowFunctions(on: workflow, deletionObserver: contractLifecycle)
         for tenant in settings.tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid) }
         let fixtureReport = try FixtureLoader.apply(settings.fixtures.documents, database: database, tenants: settings.tenants,
                                                     workflow: workflow, ids: settings.ids, now: clock.now(), hasher: settings.fixtures.hasher)
@@ -62,7 +63,8 @@ public enum EmulatorAssembly {
         let journal = RequestJournal(database: database, clock: clock, policy: settings.journalPolicy,
                                      onError: { journalLogger.warning("request journal: a batch could not be written: \($0)") })
         let environment = APIEnvironment(database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
-                                         apps: AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
+                                         apps: AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids,
+                                                          deletionObserver: contractLifecycle),
                                          workflow: workflow, seedUsers: settings.seedUsers, journal: journal,
                                          fixtures: settings.fixtures, ids: settings.ids, integrity: settings.integrity)
         environment.metrics.observe(database)

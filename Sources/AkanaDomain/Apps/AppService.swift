@@ -9,8 +9,12 @@ public final class AppService: Sendable {
     private let clock: EmulatorClock
     private let ids: IDGenerator
     private let workflow: (any AppVersionWorkflow)?
+    /// Told of app versions about to be deleted (their contracts move on in the same transaction).
+    private let deletionObserver: (any AppVersionDeletionObserver)?
 
-    public init(database: DatabasePool, clock: EmulatorClock, workflow: (any AppVersionWorkflow)? = nil, ids: IDGenerator = IDGenerator()) {
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: (any AppVersionWorkflow)? = nil, ids: IDGenerator = IDGenerator(),
+                deletionObserver: (any AppVersionDeletionObserver)? = nil) {
+        self.deletionObserver = deletionObserver
         self.ids = ids
         self.database = database
         self.clock = clock
@@ -87,6 +91,7 @@ public final class AppService: Sendable {
             var remaining = 0
             for versionID in try AppRepository.versionIDs(db, appID: app.id) {
                 if try self.deleteAction(db, versionID: versionID, caller: caller) {
+                    try self.deletionObserver?.appVersionsDeleting(db, ids: [versionID], userID: caller.userID)
                     try AppRepository.deleteVersion(db, id: versionID)
                 } else {
                     remaining += 1
@@ -168,6 +173,7 @@ public final class AppService: Sendable {
         try database.write(in: caller.scope) { db in
             let version = try self.modifiableVersion(db, id: id, caller: caller)
             guard try self.deleteAction(db, versionID: id, caller: caller) else { return false }
+            try self.deletionObserver?.appVersionsDeleting(db, ids: [id], userID: caller.userID)
             if try AppRepository.versionIDs(db, appID: version.appID).count <= 1 {
                 try AppRepository.deleteApp(db, id: version.appID)
                 return true
@@ -295,9 +301,10 @@ public final class AppService: Sendable {
     /// Lets workflow transitions that name `deleteAppVersion` (e.g. a Business Admin approving a
     /// version marked for delete through the generic workflow endpoint) delete the version, and the
     /// app with its last version, in the transition's transaction.
-    public static func registerWorkflowFunctions(on engine: WorkflowEngine) {
+    public static func registerWorkflowFunctions(on engine: WorkflowEngine, deletionObserver: (any AppVersionDeletionObserver)? = nil) {
         engine.registerFunction("deleteAppVersion") { db, context in
             guard let version = try AppRepository.version(db, id: context.objectID) else { return }
+            try deletionObserver?.appVersionsDeleting(db, ids: [version.id], userID: context.caller.userID)
             if try AppRepository.versionIDs(db, appID: version.appID).count <= 1 {
                 try AppRepository.deleteApp(db, id: version.appID)
             } else {

@@ -5,12 +5,12 @@ import Testing
 @Suite struct WorkflowDefinitionParsingTests {
     @Test func everyShippedFileParsesWithoutWarnings() throws {
         let shipped = try ShippedWorkflow.all()
-        #expect(Set(shipped.map(\.fileName)) == ["apicontract.xml", "appversion.xml", "discussion.xml", "model.xml", "ticket.xml"])
+        #expect(Set(shipped.map(\.fileName)) == ["apicontract.xml", "apiversion.xml", "appversion.xml", "discussion.xml", "model.xml", "ticket.xml"])
         for workflow in shipped {
             #expect(workflow.definition.warnings.isEmpty, "\(workflow.fileName): \(workflow.definition.warnings)")
             #expect(workflow.key == String(workflow.fileName.dropLast(4)), "key of \(workflow.fileName)")
             #expect(workflow.objectType == workflow.key, "object type of \(workflow.fileName)")
-            #expect(workflow.activeByDefault == (workflow.key != "appversion"), "activeByDefault of \(workflow.fileName)")
+            #expect(workflow.activeByDefault == !["appversion", "apiversion"].contains(workflow.key), "activeByDefault of \(workflow.fileName)")
             #expect(!workflow.definition.initialActions.isEmpty)
             #expect(workflow.definition.initialActions.allSatisfy { $0.isReserved })
         }

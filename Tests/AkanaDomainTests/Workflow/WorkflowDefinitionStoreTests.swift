@@ -9,10 +9,10 @@ import Testing
     @Test func shippedDefinitionsInstallOnceAndTheDefaultOnesAreActive() throws {
         let fixture = try WorkflowFixture(shipped: false)
         let installed = try fixture.engine.installShippedDefinitions(tenant: tenant)
-        #expect(installed.map(\.key).sorted() == ["apicontract", "appversion", "discussion", "model", "ticket"])
+        #expect(installed.map(\.key).sorted() == ["apicontract", "apiversion", "appversion", "discussion", "model", "ticket"])
         #expect(installed.allSatisfy { $0.version == 1 && $0.warnings.isEmpty })
         #expect(try fixture.engine.installShippedDefinitions(tenant: tenant).isEmpty)
-        #expect(try fixture.engine.definitions(tenant: tenant, allVersions: true).count == 5)
+        #expect(try fixture.engine.definitions(tenant: tenant, allVersions: true).count == 6)
         for type in ["model", "discussion", "ticket", "apicontract"] {
             #expect(try fixture.engine.activeDefinition(tenant: tenant, objectType: type)?.key == type)
         }

@@ -1,0 +1,150 @@
+import AkanaDomain
+import DispatchHTTP
+import Foundation
+
+/// `/api/apis…` and `/api/dropbox/readfiledetails`: APIs, API versions, the API-version workflow
+/// action, an API version's contracts and uploads of API description documents (akana help
+/// `cm/api/apis/…`). Objects come as JSON or XML, vendor types `application/vnd.soa.vNN+json|+xml`
+/// included; deletes and the action answer text/plain.
+enum APIRoutes {
+    static func register(into router: inout Router, environment: APIEnvironment) {
+        let apis = APIService(database: environment.database, clock: environment.clock, workflow: environment.workflow, ids: environment.ids)
+        let contracts = ContractService(database: environment.database, clock: environment.clock, workflow: environment.workflow,
+                                        ids: environment.ids)
+        let renew = AppRoutes.renew
+
+        // POST /api/apis — APIVersionInfo + AddAPIImplementationRequest, or DLDescriptor.
+        router.add(.post, "/api/apis") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            let (api, version) = try apis.createAPI(caller: caller.session, body: try request.structuredBody())
+            return Responses.representation(api.json(defaultVersion: version), root: "API", choice: choice, headers: renew)
+        }
+
+        // GET /api/apis — the APIs the caller may see, as an RSS channel.
+        router.add(.get, "/api/apis") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            let items = try apis.apis(caller: caller.session).map { api in
+                RSSChannel.Item(title: api.name, description: api.description, guid: api.id,
+                                categories: [("uddi:soa.com:visibility", api.visibility), ("uddi:soa.com:resourcetype", "api")],
+                                pubDate: Timestamp.parse(api.created) ?? Date(timeIntervalSince1970: 0))
+            }
+            return RSSChannel(title: "APIs", items: items).response(choice: choice)
+        }
+
+        router.add(.get, "/api/apis/{APIID}") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            let include = try request.booleanQuery("includeDefaultVersion", default: true)
+            let (api, version) = try apis.api(request.parameter("APIID"), caller: caller.session, includeDefaultVersion: include)
+            return Responses.representation(api.json(defaultVersion: version), root: "API", choice: choice)
+        }
+
+        router.add(.delete, "/api/apis/{APIID}") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request)
+            let id = request.parameter("APIID")
+            try apis.deleteAPI(id, caller: caller.session)
+            return Responses.text(id, headers: renew)
+        }
+
+        // POST /api/apis/{APIID}/versions — APIVersionInfo, with a CloneAPIVersionRequest,
+        // AddAPIImplementationRequest or DLDescriptor.
+        router.add(.post, "/api/apis/{APIID}/versions") { request in
+            let choice = try request.negotiate([.json, .xml, .text])
+            let caller = try environment.authenticate(request)
+            let version = try apis.addVersion(apiID: request.parameter("APIID"), caller: caller.session, body: try request.structuredBody())
+            if choice.representation == .text { return Responses.text(version.id, headers: renew) }
+            return Responses.representation(version.json(), root: "APIVersion", choice: choice, headers: renew)
+        }
+
+        router.add(.get, "/api/apis/{APIID}/versions") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            let (api, versions) = try apis.versions(apiID: request.parameter("APIID"), caller: caller.session)
+            return RSSChannel(title: "Versions of \(api.name)", items: versions.map(item)).response(choice: choice)
+        }
+
+        router.add(.get, "/api/apis/versions") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            return RSSChannel(title: "API versions", items: try apis.allVersions(caller: caller.session).map(item)).response(choice: choice)
+        }
+
+        // GET /api/apis/versions/{APIVersionID}[?IncludeEndpoints=false] — includeOperations and
+        // includeSettings are accepted (booleans) but add nothing: operations and settings are not emulated.
+        router.add(.get, "/api/apis/versions/{APIVersionID}") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            var options = APIVersion.RenderOptions()
+            options.includeEndpoints = try request.booleanQuery("IncludeEndpoints", default: true)
+            _ = try request.booleanQuery("includeOperations", default: false)
+            _ = try request.booleanQuery("includeSettings", default: false)
+            let version = try apis.version(request.parameter("APIVersionID"), caller: caller.session)
+            return Responses.representation(version.json(options), root: "APIVersion", choice: choice)
+        }
+
+        router.add(.put, "/api/apis/versions/{APIVersionID}/info") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            let version = try apis.updateInfo(request.parameter("APIVersionID"), caller: caller.session, body: try request.structuredBody())
+            return Responses.representation(version.json(), root: "APIVersion", choice: choice, headers: renew)
+        }
+
+        router.add(.delete, "/api/apis/versions/{APIVersionID}") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request)
+            let id = request.parameter("APIVersionID")
+            try apis.deleteVersion(id, caller: caller.session)
+            return Responses.text(id, headers: renew)
+        }
+
+        // POST /api/apis/versions/{APIVersionID}/action — text/plain: the new workflow status.
+        router.add(.post, "/api/apis/versions/{APIVersionID}/action") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request)
+            let action = try WorkflowActionBody(try request.structuredBody())
+            return Responses.text(try apis.performAction(versionID: request.parameter("APIVersionID"), actionName: action.name,
+                                                         comments: action.comments, caller: caller.session))
+        }
+
+        // GET /api/apis/versions/{APIVersionID}/contracts[?Environment=…&ActivatedOnly=true]
+        router.add(.get, "/api/apis/versions/{APIVersionID}/contracts") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            let list = try contracts.contracts(apiVersionID: request.parameter("APIVersionID"),
+                                               environment: request.http.queryValue(caseInsensitive: "Environment"),
+                                               activatedOnly: try request.booleanQuery("ActivatedOnly", default: false), caller: caller.session)
+            return ContractRoutes.list(list, choice: choice)
+        }
+
+        // POST /api/dropbox/readfiledetails — multipart/form-data with one file (and wrapInHTML=false).
+        router.add(.post, "/api/dropbox/readfiledetails") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            let contentType = request.http.headers["Content-Type"] ?? ""
+            guard contentType.lowercased().hasPrefix("multipart/form-data") else {
+                throw APIError.unsupportedMediaType(contentType.isEmpty ? "(none)" : contentType, accepted: "multipart/form-data")
+            }
+            guard let form = MultipartFormData(contentType: contentType, body: request.http.body) else {
+                throw APIError.badRequest("The multipart/form-data body is malformed.")
+            }
+            if let wrap = form.part("wrapInHTML").map({ String(decoding: $0.body, as: UTF8.self).lowercased() }), wrap == "true" {
+                throw APIError.badRequest("wrapInHTML=true (an HTML-wrapped answer for browser iframes) is not supported; send wrapInHTML=false.")
+            }
+            guard let file = form.parts.first(where: { $0.filename != nil }) else {
+                throw APIError.badRequest("The multipart/form-data body has no file part.")
+            }
+            let stored = try apis.upload(caller: caller.session, fileName: file.filename ?? "", content: file.body)
+            return Responses.representation(stored.json, root: "DropboxFileDetails", choice: choice)
+        }
+    }
+
+    static func item(_ version: APIVersion) -> RSSChannel.Item {
+        RSSChannel.Item(title: version.name, description: version.description, guid: version.id,
+                        categories: [("uddi:soa.com:visibility", version.visibility), ("uddi:soa.com:state", version.state),
+                                     ("uddi:soa.com:apiid", version.apiID)],
+                        pubDate: Timestamp.parse(version.created) ?? Date(timeIntervalSince1970: 0))
+    }
+}

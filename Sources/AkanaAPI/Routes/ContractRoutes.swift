@@ -1,0 +1,60 @@
+import AkanaDomain
+import DispatchHTTP
+import Foundation
+
+/// `/api/contracts…` and an app version's contracts (akana help `cm/api/contracts/…`,
+/// `cm/workflow/05_api_contract_wf.htm`): request, read, revise the scope, act.
+enum ContractRoutes {
+    static func register(into router: inout Router, environment: APIEnvironment) {
+        let contracts = ContractService(database: environment.database, clock: environment.clock, workflow: environment.workflow,
+                                        ids: environment.ids)
+
+        // POST /api/contracts — APIVersionID, RuntimeID (AppVersionID), Environment, ContractScope.
+        router.add(.post, "/api/contracts") { request in
+            let choice = try request.negotiate([.json, .xml, .text])
+            let caller = try environment.authenticate(request)
+            let contract = try contracts.request(caller: caller.session, body: try request.structuredBody())
+            if choice.representation == .text { return Responses.text(contract.id) }
+            return Responses.representation(contract.json, root: "Contract", choice: choice)
+        }
+
+        router.add(.get, "/api/contracts/{ContractID}") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            return Responses.representation(try contracts.contract(request.parameter("ContractID"), caller: caller.session).json,
+                                            root: "Contract", choice: choice)
+        }
+
+        // PUT /api/contracts/{ContractID} — the ContractScope (licenses) changes.
+        router.add(.put, "/api/contracts/{ContractID}") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            let contract = try contracts.update(request.parameter("ContractID"), caller: caller.session, body: try request.structuredBody())
+            return Responses.representation(contract.json, root: "Contract", choice: choice)
+        }
+
+        // POST /api/contracts/{ContractID}/actions — text/plain: the new state.
+        router.add(.post, "/api/contracts/{ContractID}/actions") { request in
+            _ = try request.negotiate([.text])
+            let caller = try environment.authenticate(request)
+            let action = try WorkflowActionBody(try request.structuredBody())
+            return Responses.text(try contracts.perform(request.parameter("ContractID"), actionName: action.name,
+                                                        comments: action.comments, caller: caller.session))
+        }
+
+        // GET /api/apps/versions/{AppVersionID}/contracts[?Environment=…&ActivatedOnly=true]
+        router.add(.get, "/api/apps/versions/{AppVersionID}/contracts") { request in
+            let choice = try request.negotiate([.json, .xml])
+            let caller = try environment.authenticate(request)
+            let list = try contracts.contracts(appVersionID: request.parameter("AppVersionID"),
+                                               environment: request.http.queryValue(caseInsensitive: "Environment"),
+                                               activatedOnly: try request.booleanQuery("ActivatedOnly", default: false), caller: caller.session)
+            return Self.list(list, choice: choice)
+        }
+    }
+
+    /// A list of contracts: `{"Contract": [...]}` / `<Contracts><Contract>…</Contract></Contracts>`.
+    static func list(_ contracts: [Contract], choice: ContentNegotiation.Choice) -> HTTPResponse {
+        Responses.representation(.object([("Contract", .array(contracts.map(\.json)))]), root: "Contracts", choice: choice)
+    }
+}

@@ -1,0 +1,344 @@
+import Foundation
+import SQLiteStore
+
+/// The APIs service: APIs, API versions with their implementations, the API-version workflow
+/// action and the dropbox. The creator of an API becomes its first admin; its admins, Business
+/// Admins and Site Admins change it; other users read APIs that are `Public` or
+/// `com.soa.visibility.registered.users` (403 on change) and get 404 for `Limited` ones.
+public final class APIService: Sendable {
+    public static let versionObjectType = "apiversion"
+
+    private let database: DatabasePool
+    private let clock: EmulatorClock
+    private let workflow: WorkflowEngine
+    private let contracts: ContractLifecycle
+    private let ids: IDGenerator
+
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine, ids: IDGenerator = IDGenerator()) {
+        self.database = database
+        self.clock = clock
+        self.workflow = workflow
+        self.contracts = ContractLifecycle(workflow: workflow)
+        self.ids = ids
+    }
+
+    // MARK: - APIs
+
+    /// POST /api/apis: `APIVersionInfo` (+ `AddAPIImplementationRequest`), or a `DLDescriptor`
+    /// naming an uploaded description document. The API and its first version ("1.0") in one
+    /// transaction; the caller becomes the API's admin.
+    public func createAPI(caller: AuthenticatedSession, body: JSONValue) throws -> (API, APIVersion) {
+        guard case .object = body else { throw DomainError.badRequest("The request must be a JSON object with APIVersionInfo.") }
+        let infoValue = body.member(caseInsensitive: "APIVersionInfo")
+        let descriptor = try Self.descriptor(body.member(caseInsensitive: "DLDescriptor"))
+        guard infoValue != nil || descriptor != nil else {
+            throw DomainError.badRequest("Creating an API needs APIVersionInfo (with Name) or a DLDescriptor naming an uploaded document.")
+        }
+        let info = try infoValue.map { try APIVersionInfoInput($0) }
+        var implementations = try APIImplementationInput.parse(body.member(caseInsensitive: "AddAPIImplementationRequest"))
+        let now = Timestamp.iso8601(clock.now())
+        let apiID = "\(ids.uuid()).\(caller.tenant)"
+        let adminGroupID = "\(ids.uuid()).\(caller.tenant)"
+        let versionID = "\(ids.uuid()).\(caller.tenant)"
+        return try database.write(in: caller.scope) { db in
+            var name = info?.name
+            if let descriptor {
+                let file = try self.dropboxFile(db, descriptor: descriptor, caller: caller)
+                let document = Self.describe(file)
+                name = name ?? descriptor.serviceName ?? document.title ?? file.fileName
+                if implementations.isEmpty, let url = document.serverURL {
+                    implementations = [APIImplementation(code: "Live", description: "", createMechanism: "PROXY",
+                                                         endpointAccessAutoApproved: false, endpoints: [url])]
+                }
+            }
+            guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw DomainError.badRequest("APIVersionInfo.Name is required.")
+            }
+            let visibility = info?.visibility ?? Visibility.public
+            let api = API(id: apiID, tenant: caller.tenant, name: name, description: info?.description ?? "", visibility: visibility,
+                          adminGroupID: adminGroupID, created: now, updated: now, latestVersionID: nil)
+            try APIRepository.insertAPI(db, api)
+            try APIRepository.addAdmin(db, apiID: apiID, userID: caller.userID, now: now)
+            let version = APIVersion(
+                id: versionID, apiID: apiID, tenant: caller.tenant, name: "1.0", description: info?.description ?? "",
+                visibility: visibility, state: APIVersion.ungovernedState, descriptorFileID: descriptor?.fileID, created: now,
+                updated: now, tags: info?.tags ?? [], implementations: implementations)
+            try self.insertVersion(db, version, caller: caller, apiID: apiID)
+            guard let stored = try APIRepository.api(db, id: apiID), let storedVersion = try APIRepository.version(db, id: versionID) else {
+                throw DomainError.notFound()
+            }
+            return (stored, storedVersion)
+        }
+    }
+
+    /// GET /api/apis/{APIID}; the newest version with `includeDefaultVersion`.
+    public func api(_ id: String, caller: AuthenticatedSession, includeDefaultVersion: Bool) throws -> (API, APIVersion?) {
+        try database.read(in: caller.scope) { db in
+            let api = try self.visibleAPI(db, id: id, caller: caller)
+            let version = includeDefaultVersion ? try api.latestVersionID.flatMap { try APIRepository.version(db, id: $0) } : nil
+            return (api, version)
+        }
+    }
+
+    /// GET /api/apis: every API of the tenant the caller may see, by name.
+    public func apis(caller: AuthenticatedSession) throws -> [API] {
+        try database.read(in: caller.scope) { db in
+            try APIRepository.apiIDs(db, tenant: caller.tenant).compactMap { id in
+                guard let api = try APIRepository.api(db, id: id),
+                      try Self.canRead(db, apiID: id, visibility: api.visibility, caller: caller) else { return nil }
+                return api
+            }
+        }
+    }
+
+    /// DELETE /api/apis/{APIID}: the API and all its versions; their contracts move on with @ApiDeleted.
+    public func deleteAPI(_ id: String, caller: AuthenticatedSession) throws {
+        try database.write(in: caller.scope) { db in
+            let api = try self.modifiableAPI(db, id: id, caller: caller)
+            let versionIDs = try APIRepository.versionIDs(db, apiID: api.id)
+            try self.contracts.apiVersionsDeleting(db, ids: versionIDs, userID: caller.userID)
+            try APIRepository.deleteAPI(db, id: api.id)
+        }
+    }
+
+    // MARK: - Versions
+
+    /// POST /api/apis/{APIID}/versions: `APIVersionInfo` (Name required) with an optional
+    /// `AddAPIImplementationRequest`, `CloneAPIVersionRequest` or `DLDescriptor`.
+    public func addVersion(apiID: String, caller: AuthenticatedSession, body: JSONValue) throws -> APIVersion {
+        guard case .object = body else { throw DomainError.badRequest("The request must be a JSON object with APIVersionInfo.") }
+        guard let infoValue = body.member(caseInsensitive: "APIVersionInfo") else {
+            throw DomainError.badRequest("APIVersionInfo (with the new version's Name) is required.")
+        }
+        let info = try APIVersionInfoInput(infoValue)
+        guard let name = info.name else { throw DomainError.badRequest("APIVersionInfo.Name is required.") }
+        var implementations = try APIImplementationInput.parse(body.member(caseInsensitive: "AddAPIImplementationRequest"))
+        let descriptor = try Self.descriptor(body.member(caseInsensitive: "DLDescriptor"))
+        let clone = try Self.clone(body.member(caseInsensitive: "CloneAPIVersionRequest"))
+        let now = Timestamp.iso8601(clock.now())
+        let versionID = "\(ids.uuid()).\(caller.tenant)"
+        return try database.write(in: caller.scope) { db in
+            let api = try self.modifiableAPI(db, id: apiID, caller: caller)
+            var description = info.description ?? ""
+            var tags = info.tags ?? []
+            var descriptorFileID = descriptor?.fileID
+            if let descriptor { _ = try self.dropboxFile(db, descriptor: descriptor, caller: caller) }
+            if let clone {
+                guard let source = try APIRepository.version(db, id: clone.sourceID), source.apiID == api.id else {
+                    throw DomainError.badRequest("CloneAPIVersionRequest.SourceAPIVersionID \(clone.sourceID) is not a version of API \(apiID).")
+                }
+                if clone.design {
+                    if info.description == nil { description = source.description }
+                    if info.tags == nil { tags = source.tags }
+                    if descriptorFileID == nil { descriptorFileID = source.descriptorFileID }
+                }
+                if clone.implementations && implementations.isEmpty { implementations = source.implementations }
+            }
+            let version = APIVersion(
+                id: versionID, apiID: api.id, tenant: api.tenant, name: name, description: description,
+                visibility: info.visibility ?? api.visibility, state: APIVersion.ungovernedState, descriptorFileID: descriptorFileID,
+                created: now, updated: now, tags: tags, implementations: implementations)
+            try self.insertVersion(db, version, caller: caller, apiID: api.id)
+            try APIRepository.touchAPI(db, id: api.id, updated: now)
+            guard let stored = try APIRepository.version(db, id: versionID) else { throw DomainError.notFound() }
+            return stored
+        }
+    }
+
+    /// GET /api/apis/{APIID}/versions.
+    public func versions(apiID: String, caller: AuthenticatedSession) throws -> (API, [APIVersion]) {
+        try database.read(in: caller.scope) { db in
+            let api = try self.visibleAPI(db, id: apiID, caller: caller)
+            return (api, try APIRepository.versionIDs(db, apiID: api.id).compactMap { try APIRepository.version(db, id: $0) })
+        }
+    }
+
+    /// GET /api/apis/versions: every API version of the tenant the caller may see.
+    public func allVersions(caller: AuthenticatedSession) throws -> [APIVersion] {
+        try database.read(in: caller.scope) { db in
+            try APIRepository.versionIDs(db, tenant: caller.tenant).compactMap { id in
+                guard let version = try APIRepository.version(db, id: id),
+                      try Self.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller) else { return nil }
+                return version
+            }
+        }
+    }
+
+    public func version(_ id: String, caller: AuthenticatedSession) throws -> APIVersion {
+        try database.read(in: caller.scope) { db in try self.visibleVersion(db, id: id, caller: caller).version }
+    }
+
+    /// PUT /api/apis/versions/{APIVersionID}/info: Name, Description, Visibility, Tag (absent fields keep their values).
+    public func updateInfo(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> APIVersion {
+        guard case .object = body else { throw DomainError.badRequest("The APIVersionInfo must be a JSON object.") }
+        let info = try APIVersionInfoInput(body.member(caseInsensitive: "APIVersionInfo") ?? body)
+        return try database.write(in: caller.scope) { db in
+            var version = try self.modifiableVersion(db, id: id, caller: caller)
+            version.name = info.name ?? version.name
+            version.description = info.description ?? version.description
+            version.visibility = info.visibility ?? version.visibility
+            version.tags = info.tags ?? version.tags
+            version.updated = Timestamp.iso8601(self.clock.now())
+            try APIRepository.updateVersionInfo(db, version)
+            guard let stored = try APIRepository.version(db, id: id) else { throw DomainError.notFound() }
+            return stored
+        }
+    }
+
+    /// DELETE /api/apis/versions/{APIVersionID}; the last version takes the API with it. Its
+    /// contracts move on with @ApiDeleted in the same transaction. Returns whether the API went too.
+    @discardableResult
+    public func deleteVersion(_ id: String, caller: AuthenticatedSession) throws -> Bool {
+        try database.write(in: caller.scope) { db in
+            let version = try self.modifiableVersion(db, id: id, caller: caller)
+            try self.contracts.apiVersionsDeleting(db, ids: [id], userID: caller.userID)
+            if try APIRepository.versionIDs(db, apiID: version.apiID).count <= 1 {
+                try APIRepository.deleteAPI(db, id: version.apiID)
+                return true
+            }
+            try APIRepository.deleteVersion(db, id: id)
+            return false
+        }
+    }
+
+    /// POST /api/apis/versions/{APIVersionID}/action under the tenant's API-version workflow; the new status.
+    public func performAction(versionID: String, actionName: String, comments: [String], caller: AuthenticatedSession) throws -> String {
+        try database.write(in: caller.scope) { db in
+            let (version, _) = try self.visibleVersion(db, id: versionID, caller: caller)
+            guard try self.workflow.isGoverned(db, objectID: versionID) else {
+                throw DomainError.badRequest(
+                    "No API version workflow governs \(versionID), so '\(actionName)' is not an action (assign one with PUT /_emulator/workflows/apiversion).")
+            }
+            var roles = caller.roles
+            if try APIRepository.isAdmin(db, apiID: version.apiID, userID: caller.userID) { roles.insert("ApiAdmin") }
+            let transition = try self.workflow.perform(db, objectID: versionID, actionName: actionName, comments: comments,
+                                                       caller: WorkflowCaller(userID: caller.userID, roles: roles), tenant: caller.tenant)
+            return transition.status
+        }
+    }
+
+    // MARK: - Dropbox
+
+    public static let maxDropboxFileBytes = 4 * 1024 * 1024
+
+    /// POST /api/dropbox/readfiledetails: stores the uploaded file as given and describes it.
+    public func upload(caller: AuthenticatedSession, fileName: String, content: [UInt8]) throws -> DropboxFile {
+        let fileName = try FieldLimits.check(fileName, field: "FileName")
+        guard !fileName.isEmpty else { throw DomainError.badRequest("The uploaded file has no file name.") }
+        guard !content.isEmpty else { throw DomainError.badRequest("The uploaded file \(fileName) is empty.") }
+        guard content.count <= Self.maxDropboxFileBytes else {
+            throw DomainError.badRequest("The uploaded file is larger than \(Self.maxDropboxFileBytes) bytes.")
+        }
+        let type = DropboxFile.documentType(fileName: fileName, content: content)
+        let now = Timestamp.iso8601(clock.now())
+        return try database.write(in: caller.scope) { db in
+            let id = try APIRepository.insertDropboxFile(db, tenant: caller.tenant, userID: caller.userID, fileName: fileName,
+                                                         fileType: type, content: content, now: now)
+            return DropboxFile(id: id, tenant: caller.tenant, fileName: fileName, fileType: type, content: content)
+        }
+    }
+
+    // MARK: - Access
+
+    /// Whether the caller may read an API (or one of its versions) of their own tenant.
+    static func canRead(_ db: SQLiteConnection, apiID: String, visibility: String, caller: AuthenticatedSession) throws -> Bool {
+        if caller.isSiteAdmin || caller.isBusinessAdmin { return true }
+        if try APIRepository.isAdmin(db, apiID: apiID, userID: caller.userID) { return true }
+        return visibility == Visibility.public || visibility == Visibility.registeredUsers
+    }
+
+    private func canModify(_ db: SQLiteConnection, apiID: String, caller: AuthenticatedSession) throws -> Bool {
+        try caller.isSiteAdmin || caller.isBusinessAdmin || APIRepository.isAdmin(db, apiID: apiID, userID: caller.userID)
+    }
+
+    private func visibleAPI(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> API {
+        guard let api = try APIRepository.api(db, id: id), api.tenant == caller.tenant,
+              try Self.canRead(db, apiID: id, visibility: api.visibility, caller: caller)
+        else { throw DomainError.notFound("API \(id) was not found.") }
+        return api
+    }
+
+    private func modifiableAPI(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> API {
+        let api = try visibleAPI(db, id: id, caller: caller)
+        guard try canModify(db, apiID: id, caller: caller) else {
+            throw DomainError.forbidden("Only the API's admins, Business Admins and Site Admins can change API \(id).")
+        }
+        return api
+    }
+
+    private func visibleVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> (version: APIVersion, canModify: Bool) {
+        guard let version = try APIRepository.version(db, id: id), version.tenant == caller.tenant,
+              try Self.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
+        else { throw DomainError.notFound("API version \(id) was not found.") }
+        return (version, try canModify(db, apiID: version.apiID, caller: caller))
+    }
+
+    private func modifiableVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> APIVersion {
+        let (version, canModify) = try visibleVersion(db, id: id, caller: caller)
+        guard canModify else { throw DomainError.forbidden("Only the API's admins, Business Admins and Site Admins can change API version \(id).") }
+        return version
+    }
+
+    // MARK: - Helpers
+
+    private func insertVersion(_ db: SQLiteConnection, _ version: APIVersion, caller: AuthenticatedSession, apiID: String) throws {
+        try APIRepository.insertVersion(db, version)
+        var roles = caller.roles
+        roles.insert("ApiAdmin")
+        try workflow.start(db, tenant: version.tenant, objectType: Self.versionObjectType, objectID: version.id,
+                           caller: WorkflowCaller(userID: caller.userID, roles: roles))
+    }
+
+    struct Descriptor { var fileID: Int64; var fileName: String?; var serviceName: String? }
+
+    /// `DLDescriptor`: {"DropboxFileId": 1150, "FileName": "…", "ServiceName": "…"}.
+    static func descriptor(_ value: JSONValue?) throws -> Descriptor? {
+        guard let value, value != .null else { return nil }
+        guard case .object = value else { throw DomainError.badRequest("DLDescriptor must be an object.") }
+        let idValue = value.member(caseInsensitive: "DropboxFileId")
+        guard let id = idValue?.intValue ?? idValue?.stringValue.flatMap({ Int64($0) }) else {
+            throw DomainError.badRequest("DLDescriptor.DropboxFileId (from POST /api/dropbox/readfiledetails) is required.")
+        }
+        return Descriptor(fileID: id, fileName: try APIVersionInfoInput.string(value, "FileName", context: "DLDescriptor"),
+                          serviceName: try APIVersionInfoInput.string(value, "ServiceName", context: "DLDescriptor"))
+    }
+
+    private func dropboxFile(_ db: SQLiteConnection, descriptor: Descriptor, caller: AuthenticatedSession) throws -> DropboxFile {
+        guard let file = try APIRepository.dropboxFile(db, id: descriptor.fileID), file.tenant == caller.tenant else {
+            throw DomainError.badRequest("DLDescriptor.DropboxFileId \(descriptor.fileID) is not an uploaded file.")
+        }
+        if let name = descriptor.fileName, !name.isEmpty, name != file.fileName {
+            throw DomainError.badRequest("DLDescriptor.FileName '\(name)' is not the name of dropbox file \(descriptor.fileID) ('\(file.fileName)').")
+        }
+        return file
+    }
+
+    /// What a JSON OpenAPI/Swagger document says of itself: info.title and its first server URL.
+    static func describe(_ file: DropboxFile) -> (title: String?, serverURL: String?) {
+        guard let document = try? JSONParser.parse(file.content), case .object = document else { return (nil, nil) }
+        let title = document.member(caseInsensitive: "info")?.member(caseInsensitive: "title")?.stringValue
+        if let url = document.member(caseInsensitive: "servers")?.arrayValue?.first?.member(caseInsensitive: "url")?.stringValue,
+           url.hasPrefix("http://") || url.hasPrefix("https://") {
+            return (title, url)
+        }
+        if let host = document.member(caseInsensitive: "host")?.stringValue {
+            let scheme = document.member(caseInsensitive: "schemes")?.arrayValue?.first?.stringValue ?? "https"
+            let base = document.member(caseInsensitive: "basePath")?.stringValue ?? ""
+            return (title, "\(scheme)://\(host)\(base)")
+        }
+        return (title, nil)
+    }
+
+    struct Clone { var sourceID: String; var design: Bool; var implementations: Bool }
+
+    static func clone(_ value: JSONValue?) throws -> Clone? {
+        guard let value, value != .null else { return nil }
+        guard case .object = value else { throw DomainError.badRequest("CloneAPIVersionRequest must be an object.") }
+        guard let source = try APIVersionInfoInput.string(value, "SourceAPIVersionID", context: "CloneAPIVersionRequest"), !source.isEmpty else {
+            throw DomainError.badRequest("CloneAPIVersionRequest.SourceAPIVersionID is required.")
+        }
+        return Clone(sourceID: source,
+                     design: try APIVersionInfoInput.bool(value, "CloneDesign", context: "CloneAPIVersionRequest") ?? true,
+                     implementations: try APIVersionInfoInput.bool(value, "CloneImplementations", context: "CloneAPIVersionRequest") ?? true)
+    }
+}

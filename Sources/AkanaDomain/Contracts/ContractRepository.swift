@@ -1,0 +1,70 @@
+import SQLiteStore
+
+/// SQL for contracts and their licenses; State comes from the contract's workflow object (the
+/// service fills Status, the step's name, through the engine's parsed-definition cache).
+enum ContractRepository {
+    static func contract(_ db: SQLiteConnection, id: String) throws -> Contract? {
+        guard let row = try db.queryFirst(
+            """
+            SELECT c.id, c.tenant, c.api_version_id, c.runtime_id, c.environment, c.restricted, c.created, c.updated,
+                   o.status
+              FROM contracts c LEFT JOIN workflow_objects o ON o.object_id = c.id
+             WHERE c.id = ?
+            """, id)
+        else { return nil }
+        let licenses = try db.query("SELECT license_id FROM contract_licenses WHERE contract_id = ? ORDER BY license_id", id)
+            .compactMap { $0.string("license_id") }
+        return Contract(
+            id: row.string("id") ?? "", tenant: row.string("tenant") ?? "", apiVersionID: row.string("api_version_id") ?? "",
+            runtimeID: row.string("runtime_id") ?? "", environment: row.string("environment") ?? "",
+            restricted: row.bool("restricted") ?? false, licenseIDs: licenses, state: row.string("status") ?? "",
+            status: "", created: row.string("created") ?? "", updated: row.string("updated") ?? "")
+    }
+
+    static func ids(_ db: SQLiteConnection, runtimeID: String) throws -> [String] {
+        try db.query("SELECT id FROM contracts WHERE runtime_id = ? ORDER BY created, rowid", runtimeID).compactMap { $0.string("id") }
+    }
+
+    static func ids(_ db: SQLiteConnection, apiVersionID: String) throws -> [String] {
+        try db.query("SELECT id FROM contracts WHERE api_version_id = ? ORDER BY created, rowid", apiVersionID).compactMap { $0.string("id") }
+    }
+
+    /// A contract for the same app version, API version and environment that is not cancelled.
+    static func openContract(_ db: SQLiteConnection, runtimeID: String, apiVersionID: String, environment: String) throws -> String? {
+        try db.queryFirst(
+            """
+            SELECT c.id FROM contracts c LEFT JOIN workflow_objects o ON o.object_id = c.id
+             WHERE c.runtime_id = ? AND c.environment = ? AND c.api_version_id = ? AND coalesce(o.status, '') <> ?
+             LIMIT 1
+            """, runtimeID, environment, apiVersionID, Contract.cancelled)?.string("id")
+    }
+
+    static func insert(_ db: SQLiteConnection, _ contract: Contract, requestedBy: String?) throws {
+        db.noteChanged(contract.id)
+        try db.run(
+            """
+            INSERT INTO contracts (id, tenant, api_version_id, runtime_id, environment, restricted, requested_by, created, updated)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, contract.id, contract.tenant, contract.apiVersionID, contract.runtimeID, contract.environment, contract.restricted,
+            requestedBy, contract.created, contract.updated)
+        try replaceLicenses(db, contractID: contract.id, licenseIDs: contract.licenseIDs)
+    }
+
+    static func updateScope(_ db: SQLiteConnection, contractID: String, restricted: Bool, licenseIDs: [String], updated: String) throws {
+        db.noteChanged(contractID)
+        try db.run("UPDATE contracts SET restricted = ?, updated = ? WHERE id = ?", restricted, updated, contractID)
+        try replaceLicenses(db, contractID: contractID, licenseIDs: licenseIDs)
+    }
+
+    static func touch(_ db: SQLiteConnection, contractID: String, updated: String) throws {
+        db.noteChanged(contractID)
+        try db.run("UPDATE contracts SET updated = ? WHERE id = ?", updated, contractID)
+    }
+
+    static func replaceLicenses(_ db: SQLiteConnection, contractID: String, licenseIDs: [String]) throws {
+        try db.run("DELETE FROM contract_licenses WHERE contract_id = ?", contractID)
+        for license in licenseIDs {
+            try db.run("INSERT INTO contract_licenses (contract_id, license_id) VALUES (?, ?) ON CONFLICT DO NOTHING", contractID, license)
+        }
+    }
+}

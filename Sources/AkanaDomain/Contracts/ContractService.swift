@@ -1,0 +1,245 @@
+import Foundation
+import SQLiteStore
+
+/// The contracts service: requesting, reading, revising the scope of and acting on contracts between
+/// app versions and API versions, under the tenant's `apicontract` workflow.
+///
+/// Who may do what (the Akana pages): an app team member requests a contract for their app version;
+/// the app's team, the API's admins, Business Admins and Site Admins read it and act on it, and the
+/// workflow decides which action each may take (only API admins and Business or Site Admins approve
+/// and activate). Anyone else gets 404 for the contract.
+public final class ContractService: Sendable {
+    private let database: DatabasePool
+    private let clock: EmulatorClock
+    private let workflow: WorkflowEngine
+    private let ids: IDGenerator
+
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine, ids: IDGenerator = IDGenerator()) {
+        self.database = database
+        self.clock = clock
+        self.workflow = workflow
+        self.ids = ids
+    }
+
+    // MARK: - Operations
+
+    /// POST /api/contracts: APIVersionID, RuntimeID (the AppVersionID), Environment, ContractScope.
+    /// Starts the contract workflow (`@Create`); where every license of the scope auto-approves the
+    /// environment (or, without licenses, the implementation's EndpointAccessAutoApproved is set),
+    /// the contract is approved and activated in the same transaction.
+    public func request(caller: AuthenticatedSession, body: JSONValue) throws -> Contract {
+        guard case .object = body else { throw DomainError.badRequest("The Contract must be a JSON object.") }
+        guard let apiVersionID = try APIVersionInfoInput.string(body, "APIVersionID", context: "Contract"), !apiVersionID.isEmpty else {
+            throw DomainError.badRequest("Contract.APIVersionID is required.")
+        }
+        guard let runtimeID = try APIVersionInfoInput.string(body, "RuntimeID", context: "Contract"), !runtimeID.isEmpty else {
+            throw DomainError.badRequest("Contract.RuntimeID (the AppVersionID) is required.")
+        }
+        let environment = try Self.environment(try APIVersionInfoInput.string(body, "Environment", context: "Contract"), required: true)!
+        let scope = try Self.scope(body.member(caseInsensitive: "ContractScope"))
+        let now = Timestamp.iso8601(clock.now())
+        let id = "\(ids.uuid()).\(caller.tenant)"
+        return try database.write(in: caller.scope) { db in
+            let app = try self.teamAppVersion(db, id: runtimeID, caller: caller)
+            let apiVersion = try self.visibleAPIVersion(db, id: apiVersionID, caller: caller)
+            guard let implementation = apiVersion.implementation(forEnvironment: environment) else {
+                throw DomainError.badRequest(
+                    "API version \(apiVersionID) has no \(APIImplementation.code(forEnvironment: environment)) implementation, so it offers no \(environment) access.")
+            }
+            let licenses = try self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
+            if let existing = try ContractRepository.openContract(db, runtimeID: runtimeID, apiVersionID: apiVersionID, environment: environment) {
+                throw DomainError.conflict("App version \(runtimeID) already has contract \(existing) with API version \(apiVersionID) for \(environment).")
+            }
+            let contract = Contract(id: id, tenant: caller.tenant, apiVersionID: apiVersionID, runtimeID: runtimeID,
+                                    environment: environment, restricted: scope.restricted ?? !scope.licenseIDs.isEmpty,
+                                    licenseIDs: scope.licenseIDs, state: "", status: "", created: now, updated: now)
+            try ContractRepository.insert(db, contract, requestedBy: caller.userID)
+            let roles = try self.roles(db, caller: caller, appID: app.appID, apiID: apiVersion.apiID)
+            guard try self.workflow.start(db, tenant: caller.tenant, objectType: Contract.objectType, objectID: id,
+                                          caller: WorkflowCaller(userID: caller.userID, roles: roles)) != nil else {
+                throw DomainError.conflict("No contract workflow is assigned in tenant \(caller.tenant) (PUT /_emulator/workflows/apicontract).")
+            }
+            let autoApproved = licenses.isEmpty ? implementation.endpointAccessAutoApproved : licenses.allSatisfy { $0.autoApproves(environment: environment) }
+            if autoApproved { try self.autoApprove(db, contractID: id, userID: caller.userID) }
+            return try self.load(db, id: id)
+        }
+    }
+
+    public func contract(_ id: String, caller: AuthenticatedSession) throws -> Contract {
+        try database.read(in: caller.scope) { db in try self.visibleContract(db, id: id, caller: caller).contract }
+    }
+
+    /// PUT /api/contracts/{ContractID}: replaces the ContractScope (licenses); other fields of the
+    /// Contract are read-only here (a ContractID in the body must name this contract).
+    public func update(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> Contract {
+        guard case .object = body else { throw DomainError.badRequest("The Contract must be a JSON object.") }
+        if let named = try APIVersionInfoInput.string(body, "ContractID", context: "Contract"), named != id {
+            throw DomainError.badRequest("Contract.ContractID \(named) does not match the contract \(id) of the URL.")
+        }
+        guard let scopeValue = body.member(caseInsensitive: "ContractScope") else {
+            throw DomainError.badRequest("Contract.ContractScope is required: it is what PUT changes.")
+        }
+        let scope = try Self.scope(scopeValue)
+        return try database.write(in: caller.scope) { db in
+            let (contract, _) = try self.visibleContract(db, id: id, caller: caller)
+            if let named = try APIVersionInfoInput.string(body, "APIVersionID", context: "Contract"), named != contract.apiVersionID {
+                throw DomainError.badRequest("Contract.APIVersionID cannot change (it is \(contract.apiVersionID)).")
+            }
+            if let named = try APIVersionInfoInput.string(body, "RuntimeID", context: "Contract"), named != contract.runtimeID {
+                throw DomainError.badRequest("Contract.RuntimeID cannot change (it is \(contract.runtimeID)).")
+            }
+            guard contract.state != Contract.cancelled else { throw DomainError.conflict("Contract \(id) is cancelled.") }
+            _ = try self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
+            try ContractRepository.updateScope(db, contractID: id, restricted: scope.restricted ?? !scope.licenseIDs.isEmpty,
+                                               licenseIDs: scope.licenseIDs, updated: Timestamp.iso8601(self.clock.now()))
+            return try self.load(db, id: id)
+        }
+    }
+
+    /// POST /api/contracts/{ContractID}/actions: the new state.
+    public func perform(_ id: String, actionName: String, comments: [String], caller: AuthenticatedSession) throws -> String {
+        try database.write(in: caller.scope) { db in
+            let (_, roles) = try self.visibleContract(db, id: id, caller: caller)
+            guard !actionName.hasPrefix("@") else {
+                throw DomainError.badRequest("'\(actionName)' is a reserved action the platform performs itself.")
+            }
+            let transition = try self.workflow.perform(db, objectID: id, actionName: actionName, comments: comments,
+                                                       caller: WorkflowCaller(userID: caller.userID, roles: roles), tenant: caller.tenant)
+            try ContractRepository.touch(db, contractID: id, updated: Timestamp.iso8601(self.clock.now()))
+            return transition.status
+        }
+    }
+
+    /// GET /api/apps/versions/{AppVersionID}/contracts[?Environment=…&ActivatedOnly=true].
+    public func contracts(appVersionID: String, environment: String?, activatedOnly: Bool, caller: AuthenticatedSession) throws -> [Contract] {
+        let environment = try Self.environment(environment, required: false)
+        return try database.read(in: caller.scope) { db in
+            guard let version = try AppRepository.version(db, id: appVersionID), version.tenant == caller.tenant,
+                  try self.canReadApp(db, appID: version.appID, visibility: version.visibility, caller: caller)
+            else { throw DomainError.notFound("App version \(appVersionID) was not found.") }
+            return try self.filtered(db, ids: try ContractRepository.ids(db, runtimeID: appVersionID), environment: environment, activatedOnly: activatedOnly)
+        }
+    }
+
+    /// GET /api/apis/versions/{APIVersionID}/contracts[?Environment=…&ActivatedOnly=true].
+    public func contracts(apiVersionID: String, environment: String?, activatedOnly: Bool, caller: AuthenticatedSession) throws -> [Contract] {
+        let environment = try Self.environment(environment, required: false)
+        return try database.read(in: caller.scope) { db in
+            _ = try self.visibleAPIVersion(db, id: apiVersionID, caller: caller)
+            return try self.filtered(db, ids: try ContractRepository.ids(db, apiVersionID: apiVersionID), environment: environment, activatedOnly: activatedOnly)
+        }
+    }
+
+    // MARK: - Helpers
+
+    func load(_ db: SQLiteConnection, id: String) throws -> Contract {
+        guard var contract = try ContractRepository.contract(db, id: id) else { throw DomainError.notFound("Contract \(id) was not found.") }
+        if let state = try workflow.state(db, objectID: id) {
+            contract.state = state.status
+            contract.status = state.stepName
+        }
+        return contract
+    }
+
+    private func filtered(_ db: SQLiteConnection, ids: [String], environment: String?, activatedOnly: Bool) throws -> [Contract] {
+        try ids.map { try load(db, id: $0) }.filter { contract in
+            (environment == nil || contract.environment == environment) && (!activatedOnly || contract.state == Contract.activated)
+        }
+    }
+
+    private func autoApprove(_ db: SQLiteConnection, contractID: String, userID: String) throws {
+        let system = WorkflowCaller(userID: userID, roles: ["ApiAdmin"])
+        for action in ["apicontract.action.approve", "apicontract.action.activate"] {
+            do {
+                try workflow.perform(db, objectID: contractID, actionName: action, comments: ["Auto-approved by the API's access settings."], caller: system)
+            } catch let error as DomainError where error.kind == .badRequest || error.kind == .conflict {
+                return  // a custom workflow without these steps keeps the contract where @Create left it
+            }
+        }
+    }
+
+    /// The caller's roles on a contract: platform roles, AppTeamMember on their app's contracts,
+    /// ApiAdmin on their API's.
+    private func roles(_ db: SQLiteConnection, caller: AuthenticatedSession, appID: String?, apiID: String?) throws -> Set<String> {
+        var roles = caller.roles
+        if let appID, try AppRepository.isTeamMember(db, appID: appID, userID: caller.userID) { roles.insert("AppTeamMember") }
+        if let apiID, try APIRepository.isAdmin(db, apiID: apiID, userID: caller.userID) { roles.insert("ApiAdmin") }
+        return roles
+    }
+
+    private func visibleContract(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> (contract: Contract, roles: Set<String>) {
+        guard let contract = try ContractRepository.contract(db, id: id), contract.tenant == caller.tenant else {
+            throw DomainError.notFound("Contract \(id) was not found.")
+        }
+        let appID = try AppRepository.version(db, id: contract.runtimeID)?.appID
+        let apiID = try APIRepository.version(db, id: contract.apiVersionID)?.apiID
+        let roles = try self.roles(db, caller: caller, appID: appID, apiID: apiID)
+        guard !roles.isDisjoint(with: ["AppTeamMember", "ApiAdmin", Role.siteAdmin, Role.businessAdmin]) else {
+            throw DomainError.notFound("Contract \(id) was not found.")
+        }
+        return (try load(db, id: id), roles)
+    }
+
+    private func canReadApp(_ db: SQLiteConnection, appID: String, visibility: String, caller: AuthenticatedSession) throws -> Bool {
+        if caller.isSiteAdmin || caller.isBusinessAdmin { return true }
+        if try AppRepository.isTeamMember(db, appID: appID, userID: caller.userID) { return true }
+        return visibility == Visibility.public || visibility == Visibility.registeredUsers
+    }
+
+    /// The app version of RuntimeID, when the caller is on its team (or a Business or Site Admin).
+    private func teamAppVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> AppVersion {
+        guard let version = try AppRepository.version(db, id: id), version.tenant == caller.tenant,
+              try canReadApp(db, appID: version.appID, visibility: version.visibility, caller: caller)
+        else { throw DomainError.notFound("App version \(id) (RuntimeID) was not found.") }
+        guard try caller.isSiteAdmin || caller.isBusinessAdmin || (AppRepository.isTeamMember(db, appID: version.appID, userID: caller.userID)) else {
+            throw DomainError.forbidden("Only the team of the app of \(id) can request contracts for it.")
+        }
+        return version
+    }
+
+    private func visibleAPIVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> APIVersion {
+        guard let version = try APIRepository.version(db, id: id), version.tenant == caller.tenant,
+              try APIService.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
+        else { throw DomainError.notFound("API version \(id) was not found.") }
+        return version
+    }
+
+    private func licenses(_ db: SQLiteConnection, ids: [String], tenant: String) throws -> [License] {
+        try ids.map { id in
+            guard let license = try APIRepository.license(db, id: id), license.tenant == tenant else {
+                throw DomainError.badRequest("ContractScope.LicenseID \(id) is not a license of this tenant.")
+            }
+            return license
+        }
+    }
+
+    static let maxLicenses = 100
+
+    /// ContractScope: {"Restricted": bool, "LicenseID": [ids] | id}; absent means unrestricted.
+    static func scope(_ value: JSONValue?) throws -> (restricted: Bool?, licenseIDs: [String]) {
+        guard let value, value != .null else { return (nil, []) }
+        guard case .object = value else { throw DomainError.badRequest("Contract.ContractScope must be an object.") }
+        let restricted = try APIVersionInfoInput.bool(value, "Restricted", context: "ContractScope")
+        var ids: [String] = []
+        if let list = value.member(caseInsensitive: "LicenseID"), list != .null {
+            let items = list.arrayValue ?? [list]
+            guard items.allSatisfy({ $0.stringValue != nil }) else { throw DomainError.badRequest("ContractScope.LicenseID must be an array of strings.") }
+            guard items.count <= maxLicenses else { throw DomainError.badRequest("ContractScope.LicenseID has more than \(maxLicenses) licenses.") }
+            ids = try FieldLimits.check(items.compactMap(\.stringValue), field: "ContractScope.LicenseID")
+        }
+        var unique: [String] = []
+        for id in ids where !unique.contains(id) { unique.append(id) }
+        return (restricted, unique)
+    }
+
+    static func environment(_ text: String?, required: Bool) throws -> String? {
+        guard let text, !text.isEmpty else {
+            if required { throw DomainError.badRequest("Contract.Environment is required: Sandbox or Production.") }
+            return nil
+        }
+        guard let value = Contract.environments.first(where: { $0.lowercased() == text.lowercased() }) else {
+            throw DomainError.badRequest("Environment must be Sandbox or Production, not '\(text)'.")
+        }
+        return value
+    }
+}
