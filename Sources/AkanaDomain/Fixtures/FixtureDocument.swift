@@ -27,6 +27,8 @@ public struct FixtureDocument: Sendable {
     public var apps: [App] = []
     public var models: [Model] = []
     public var objects: [WorkflowObject] = []
+    /// `licenses`, `apis`, `contracts` (FixtureDocument+APIs.swift).
+    public var apiSection = APIFixtureSection()
 
     public struct Setting: Sendable {
         public var name: String
@@ -118,7 +120,7 @@ public struct FixtureDocument: Sendable {
     }
 
     public var isEmpty: Bool {
-        settings.isEmpty && users.isEmpty && workflowAssignments.isEmpty && apps.isEmpty && models.isEmpty && objects.isEmpty
+        settings.isEmpty && users.isEmpty && workflowAssignments.isEmpty && apps.isEmpty && models.isEmpty && objects.isEmpty && apiSection.isEmpty
     }
 
     // MARK: - Reading
@@ -206,7 +208,8 @@ public struct FixtureDocument: Sendable {
                 initialAction: try reader.string("InitialAction"), actions: try reader.actions()))
             try reader.finish(["ObjectType", "ObjectID", "InitialAction", "Actions", "tenant"])
         }
-        try top.finish(["tenant", "settings", "users", "workflowAssignments", "apps", "models", "objects"])
+        document.apiSection = try APIFixtureSection.parse(top)
+        try top.finish(["tenant", "settings", "users", "workflowAssignments", "apps", "models", "objects"] + APIFixtureSection.keys)
         return document
     }
 

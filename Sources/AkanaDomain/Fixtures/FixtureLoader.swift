@@ -19,7 +19,8 @@ public struct FixtureCatalog: Sendable {
 /// already there (or already so) and left as it is.
 public struct FixtureReport: Sendable, Equatable {
     public static let kinds = ["settings", "users", "workflowAssignments", "apps", "appVersions", "teamMembers",
-                               "models", "modelVersions", "objects"]
+                               "models", "modelVersions", "objects",
+                               "licenses", "apis", "apiVersions", "contracts"]
     public var created: [String: [String]] = [:]
     public var skipped: [String: [String]] = [:]
 
@@ -178,6 +179,7 @@ public enum FixtureLoader {
                 guard let tenant = try tenant(object.tenant, document, object.path) else { continue }
                 try Self.element(source, object.path) { try self.object(object, tenant: tenant) }
             }
+            try applyAPIs(document)
         }
 
         // MARK: Users and settings

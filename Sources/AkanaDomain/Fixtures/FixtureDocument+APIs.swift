@@ -1,0 +1,278 @@
+import Foundation
+
+/// The fixture sections of APIs and contracts:
+///
+///     "licenses":  [{"LicenseID": "gold.acmepaymentscorp", "Name": "Gold", "Description": …,
+///                    "SandboxAccessAutoApproved": true, "ProductionAccessAutoApproved": false}],
+///     "apis":      [{"APIID": …, "Name": …, "Description": …, "Visibility": …, "Admins": [email],
+///                    "Versions": [{"APIVersionID": …, "Name": …, "Description": …, "Visibility": …, "Tag": […],
+///                                  "Implementations": [{"ImplementationCode": "Sandbox" | "Live", "CreateMechanism": "PROXY",
+///                                                       "TargetEndpointURL": [url], "EndpointAccessAutoApproved": bool}],
+///                                  "Actions": […]}]}],
+///     "contracts": [{"ContractID": …, "APIVersionID": …, "RuntimeID": <AppVersionID>, "Environment": "Sandbox" | "Production",
+///                    "LicenseID": […], "Actions": ["apicontract.action.approve", "apicontract.action.activate"]}]
+///
+/// Licenses and contracts are tenant data: a license id exists once per tenant. A contract starts
+/// under the tenant's apicontract workflow and takes its Actions, so it can be put in any state.
+public struct APIFixtureSection: Sendable {
+    public struct License: Sendable {
+        public var path: String
+        public var tenant: String?
+        public var id: String
+        public var name: String
+        public var description: String
+        public var sandboxAutoApproved: Bool
+        public var productionAutoApproved: Bool
+    }
+
+    public struct APIElement: Sendable {
+        public var path: String
+        public var tenant: String?
+        public var id: String?
+        public var name: String
+        public var description: String
+        public var visibility: String?
+        public var admins: [String]
+        public var versions: [VersionElement]?
+    }
+
+    public struct VersionElement: Sendable {
+        public var path: String
+        public var id: String?
+        public var name: String?
+        public var description: String?
+        public var visibility: String?
+        public var tags: [String]
+        public var implementations: [APIImplementation]
+        public var actions: [FixtureDocument.Action]
+    }
+
+    public struct ContractElement: Sendable {
+        public var path: String
+        public var tenant: String?
+        public var id: String?
+        public var apiVersionID: String
+        public var runtimeID: String
+        public var environment: String
+        public var licenseIDs: [String]
+        public var actions: [FixtureDocument.Action]
+    }
+
+    public var licenses: [License] = []
+    public var apis: [APIElement] = []
+    public var contracts: [ContractElement] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { licenses.isEmpty && apis.isEmpty && contracts.isEmpty }
+
+    static let keys = ["licenses", "apis", "contracts"]
+
+    static func parse(_ top: FixtureDocument.Reader) throws -> APIFixtureSection {
+        var section = APIFixtureSection()
+        for (index, element) in try top.array("licenses").enumerated() {
+            let reader = try FixtureDocument.Reader(element, path: "licenses[\(index)]", source: top.source)
+            guard let id = try reader.string("LicenseID"), !id.isEmpty else { throw reader.error("LicenseID is required") }
+            section.licenses.append(License(
+                path: reader.path, tenant: try reader.tenant("tenant"), id: id, name: try reader.string("Name") ?? id,
+                description: try reader.string("Description") ?? "",
+                sandboxAutoApproved: try flag(reader, "SandboxAccessAutoApproved"),
+                productionAutoApproved: try flag(reader, "ProductionAccessAutoApproved")))
+            try reader.finish(["LicenseID", "Name", "Description", "SandboxAccessAutoApproved", "ProductionAccessAutoApproved", "tenant"])
+        }
+        for (index, element) in try top.array("apis").enumerated() {
+            let reader = try FixtureDocument.Reader(element, path: "apis[\(index)]", source: top.source)
+            guard let name = try reader.string("Name"), !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw reader.error("Name is required") }
+            var versions: [VersionElement]?
+            if reader.value("Versions") != nil {
+                versions = try reader.array("Versions").enumerated().map { versionIndex, value in
+                    let versionReader = try FixtureDocument.Reader(value, path: "\(reader.path).Versions[\(versionIndex)]", source: top.source)
+                    let version = VersionElement(
+                        path: versionReader.path, id: try versionReader.string("APIVersionID"), name: try versionReader.string("Name"),
+                        description: try versionReader.string("Description"), visibility: try versionReader.visibility("Visibility"),
+                        tags: try versionReader.strings("Tag") ?? [], implementations: try implementations(versionReader),
+                        actions: try versionReader.actions())
+                    try versionReader.finish(["APIVersionID", "Name", "Description", "Visibility", "Tag", "Implementations", "Actions"])
+                    return version
+                }
+            }
+            section.apis.append(APIElement(
+                path: reader.path, tenant: try reader.tenant("tenant"), id: try reader.string("APIID"), name: name,
+                description: try reader.string("Description") ?? "", visibility: try reader.visibility("Visibility"),
+                admins: try reader.strings("Admins") ?? [], versions: versions))
+            try reader.finish(["APIID", "Name", "Description", "Visibility", "Admins", "Versions", "tenant"])
+        }
+        for (index, element) in try top.array("contracts").enumerated() {
+            let reader = try FixtureDocument.Reader(element, path: "contracts[\(index)]", source: top.source)
+            guard let apiVersionID = try reader.string("APIVersionID"), !apiVersionID.isEmpty else { throw reader.error("APIVersionID is required") }
+            guard let runtimeID = try reader.string("RuntimeID"), !runtimeID.isEmpty else { throw reader.error("RuntimeID (an AppVersionID) is required") }
+            let environmentText = try reader.string("Environment") ?? "Sandbox"
+            guard let environment = Contract.environments.first(where: { $0.lowercased() == environmentText.lowercased() }) else {
+                throw reader.error("Environment must be Sandbox or Production, not '\(environmentText)'")
+            }
+            section.contracts.append(ContractElement(
+                path: reader.path, tenant: try reader.tenant("tenant"), id: try reader.string("ContractID"), apiVersionID: apiVersionID,
+                runtimeID: runtimeID, environment: environment, licenseIDs: try reader.strings("LicenseID") ?? [],
+                actions: try reader.actions()))
+            try reader.finish(["ContractID", "APIVersionID", "RuntimeID", "Environment", "LicenseID", "Actions", "tenant"])
+        }
+        return section
+    }
+
+    private static func flag(_ reader: FixtureDocument.Reader, _ key: String) throws -> Bool {
+        guard let value = reader.value(key), value != .null else { return false }
+        guard let flag = value.boolValue else { throw reader.error("\(key) must be true or false, not \(value.typeName)") }
+        return flag
+    }
+
+    private static func implementations(_ reader: FixtureDocument.Reader) throws -> [APIImplementation] {
+        var result: [APIImplementation] = []
+        for (index, element) in try reader.array("Implementations").enumerated() {
+            let item = try FixtureDocument.Reader(element, path: "\(reader.path).Implementations[\(index)]", source: reader.source)
+            let codeText = try item.string("ImplementationCode") ?? "Live"
+            guard let code = APIImplementation.codes.first(where: { $0.lowercased() == codeText.lowercased() }) else {
+                throw item.error("ImplementationCode must be Sandbox or Live, not '\(codeText)'")
+            }
+            guard !result.contains(where: { $0.code == code }) else { throw item.error("the \(code) implementation is given twice") }
+            let mechanism = (try item.string("CreateMechanism") ?? "PROXY").uppercased()
+            guard APIImplementationInput.mechanisms.contains(mechanism) else {
+                throw item.error("CreateMechanism must be one of \(APIImplementationInput.mechanisms.joined(separator: ", "))")
+            }
+            result.append(APIImplementation(code: code, description: try item.string("Description") ?? "", createMechanism: mechanism,
+                                            endpointAccessAutoApproved: try flag(item, "EndpointAccessAutoApproved"),
+                                            endpoints: try item.strings("TargetEndpointURL") ?? []))
+            try item.finish(["ImplementationCode", "Description", "CreateMechanism", "TargetEndpointURL", "EndpointAccessAutoApproved"])
+        }
+        return result
+    }
+}
+
+extension FixtureLoader.Applier {
+    /// Licenses, then APIs (with versions and admins), then contracts: what is missing is created,
+    /// what exists (same id; for an element without one, the same name, or for a contract an open
+    /// one between the same versions and environment) is left as it is.
+    mutating func applyAPIs(_ document: FixtureDocument) throws {
+        let section = document.apiSection
+        for license in section.licenses {
+            guard let tenant = try tenant(license.tenant, document, license.path) else { continue }
+            try Self.element(source, license.path) { try self.license(license, tenant: tenant) }
+        }
+        for api in section.apis {
+            guard let tenant = try tenant(api.tenant, document, api.path) else { continue }
+            try Self.element(source, api.path) { try self.api(api, tenant: tenant) }
+        }
+        for contract in section.contracts {
+            guard let tenant = try tenant(contract.tenant, document, contract.path) else { continue }
+            try Self.element(source, contract.path) { try self.contract(contract, tenant: tenant) }
+        }
+    }
+
+    private mutating func license(_ license: APIFixtureSection.License, tenant: String) throws {
+        try checkID(license.id, field: "LicenseID", tenant: tenant)
+        if let existing = try APIRepository.license(db, id: license.id) {
+            guard existing.tenant == tenant else { throw DomainError.badRequest("LicenseID \(license.id) belongs to tenant \(existing.tenant)") }
+            skipped("licenses", license.id)
+            return
+        }
+        try APIRepository.upsertLicense(db, License(
+            id: license.id, tenant: tenant, name: license.name, description: license.description,
+            sandboxAccessAutoApproved: license.sandboxAutoApproved, productionAccessAutoApproved: license.productionAutoApproved), now: stamp)
+        created("licenses", license.id)
+    }
+
+    private mutating func api(_ element: APIFixtureSection.APIElement, tenant: String) throws {
+        var apiID: String
+        var isNew: Bool
+        if let id = element.id {
+            try checkID(id, field: "APIID", tenant: tenant)
+            apiID = id
+            isNew = try APIRepository.api(db, id: id) == nil
+        } else if let found = try db.queryFirst("SELECT id FROM apis WHERE tenant = ? AND name = ? ORDER BY created, rowid LIMIT 1",
+                                                tenant, element.name)?.string("id") {
+            apiID = found
+            isNew = false
+        } else {
+            apiID = "\(ids.uuid()).\(tenant)"
+            isNew = true
+        }
+        let visibility = element.visibility ?? Visibility.public
+        if isNew {
+            try APIRepository.insertAPI(db, API(id: apiID, tenant: tenant, name: element.name, description: element.description,
+                                                visibility: visibility, adminGroupID: "\(ids.uuid()).\(tenant)", created: stamp,
+                                                updated: stamp, latestVersionID: nil))
+            created("apis", apiID)
+        } else {
+            skipped("apis", apiID)
+        }
+        for (index, email) in element.admins.enumerated() {
+            try APIRepository.addAdmin(db, apiID: apiID, userID: try userID(email: email, tenant: tenant, field: "Admins[\(index)]"), now: stamp)
+        }
+        let versions = element.versions ?? (isNew ? [APIFixtureSection.VersionElement(
+            path: "\(element.path).Versions[0]", id: nil, name: "1.0", description: nil, visibility: nil, tags: [], implementations: [],
+            actions: [])] : [])
+        for version in versions {
+            let versionID: String
+            if let id = version.id {
+                try checkID(id, field: "APIVersionID", tenant: tenant)
+                if let owner = try APIRepository.version(db, id: id)?.apiID {
+                    guard owner == apiID else { throw DomainError.badRequest("\(version.path): APIVersionID \(id) belongs to API \(owner)") }
+                    skipped("apiVersions", id)
+                    continue
+                }
+                versionID = id
+            } else {
+                let name = version.name ?? "1.0"
+                if let found = try db.queryFirst("SELECT id FROM api_versions WHERE api_id = ? AND name = ? LIMIT 1", apiID, name)?.string("id") {
+                    skipped("apiVersions", found)
+                    continue
+                }
+                versionID = "\(ids.uuid()).\(tenant)"
+            }
+            try APIRepository.insertVersion(db, APIVersion(
+                id: versionID, apiID: apiID, tenant: tenant, name: version.name ?? "1.0", description: version.description ?? element.description,
+                visibility: version.visibility ?? visibility, state: APIVersion.ungovernedState, descriptorFileID: nil, created: stamp,
+                updated: stamp, tags: version.tags, implementations: version.implementations))
+            _ = try workflow.start(db, tenant: tenant, objectType: APIService.versionObjectType, objectID: versionID, caller: caller)
+            try perform(version.actions, objectID: versionID, tenant: tenant, caller: caller)
+            created("apiVersions", versionID)
+        }
+    }
+
+    private mutating func contract(_ element: APIFixtureSection.ContractElement, tenant: String) throws {
+        guard let apiVersion = try APIRepository.version(db, id: element.apiVersionID), apiVersion.tenant == tenant else {
+            throw DomainError.badRequest("APIVersionID \(element.apiVersionID) is not an API version of tenant \(tenant)")
+        }
+        guard let appVersion = try AppRepository.version(db, id: element.runtimeID), appVersion.tenant == tenant else {
+            throw DomainError.badRequest("RuntimeID \(element.runtimeID) is not an app version of tenant \(tenant)")
+        }
+        for license in element.licenseIDs {
+            guard let found = try APIRepository.license(db, id: license), found.tenant == tenant else {
+                throw DomainError.badRequest("LicenseID \(license) is not a license of tenant \(tenant)")
+            }
+        }
+        let id: String
+        if let given = element.id {
+            try checkID(given, field: "ContractID", tenant: tenant)
+            if try ContractRepository.contract(db, id: given) != nil {
+                skipped("contracts", given)
+                return
+            }
+            id = given
+        } else if let open = try ContractRepository.openContract(db, runtimeID: appVersion.id, apiVersionID: apiVersion.id,
+                                                                 environment: element.environment) {
+            skipped("contracts", open)
+            return
+        } else {
+            id = "\(ids.uuid()).\(tenant)"
+        }
+        try ContractRepository.insert(db, Contract(
+            id: id, tenant: tenant, apiVersionID: apiVersion.id, runtimeID: appVersion.id, environment: element.environment,
+            restricted: !element.licenseIDs.isEmpty, licenseIDs: element.licenseIDs, state: "", status: "", created: stamp, updated: stamp),
+            requestedBy: nil)
+        guard try workflow.start(db, tenant: tenant, objectType: Contract.objectType, objectID: id, caller: caller) != nil else {
+            throw DomainError.badRequest("no workflow is assigned to object type apicontract in tenant \(tenant)")
+        }
+        try perform(element.actions, objectID: id, tenant: tenant, caller: caller)
+        created("contracts", id)
+    }
+}

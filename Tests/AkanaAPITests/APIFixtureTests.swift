@@ -1,0 +1,79 @@
+import AkanaDomain
+import DispatchHTTP
+import Testing
+@testable import AkanaAPI
+
+/// Fixtures for APIs, licenses and contracts, and how resets, checkpoints and snapshots treat the
+/// new tables.
+@Suite struct APIFixtureTests {
+    static let document = """
+    {
+      "licenses": [{"LicenseID": "gold.acmepaymentscorp", "Name": "Gold", "SandboxAccessAutoApproved": true}],
+      "apis": [{"APIID": "payments.acmepaymentscorp", "Name": "Payments", "Admins": ["jane@acmepaymentscorp.com"],
+                "Versions": [{"APIVersionID": "payments-v1.acmepaymentscorp", "Name": "1.0",
+                              "Implementations": [{"ImplementationCode": "Sandbox", "TargetEndpointURL": ["http://sbox.example.com"]},
+                                                  {"ImplementationCode": "Live", "TargetEndpointURL": ["http://live.example.com"]}]}]}],
+      "apps": [{"AppID": "puzzle.acmepaymentscorp", "Name": "Puzzle", "Team": ["kim@acmepaymentscorp.com"],
+                "Versions": [{"AppVersionID": "puzzle-v1.acmepaymentscorp", "Name": "1.0"}]}],
+      "contracts": [{"ContractID": "c1.acmepaymentscorp", "APIVersionID": "payments-v1.acmepaymentscorp",
+                     "RuntimeID": "puzzle-v1.acmepaymentscorp", "Environment": "Sandbox", "LicenseID": ["gold.acmepaymentscorp"],
+                     "Actions": ["apicontract.action.approve", "apicontract.action.activate"]}]
+    }
+    """
+
+    @Test func fixturesMakeAPIsLicensesAndContractsInAGivenState() throws {
+        let fixture = try FixtureDocument.parse(Array(Self.document.utf8), source: "test")
+        let world = try APIWorld(fixtures: [fixture])
+        let contract = try world.get("/api/contracts/c1.acmepaymentscorp", as: world.kim).json()
+        #expect(contract["State"] == .string("apicontract.status.activated"))
+        #expect(contract["ContractScope"]?["LicenseID"] == .array([.string("gold.acmepaymentscorp")]))
+        let api = try world.get("/api/apis/payments.acmepaymentscorp", as: world.jane).json()
+        #expect(api["APIVersion"]?["Endpoints"]?["Endpoint"]?.arrayValue?.count == 2)
+        // Jane is an admin of the fixture API: she may suspend the contract.
+        #expect(try world.act("c1.acmepaymentscorp", "apicontract.action.suspend", as: world.jane).text == "apicontract.status.suspended")
+
+        // Applying the document again finds everything there.
+        let again = try world.app.send(.post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"], body: Self.document)
+        #expect(again.status == .ok, "\(again.text)")
+        let report = try again.json()
+        #expect(report["created"]?["contracts"] == .array([]))
+        #expect(report["skipped"]?["contracts"] == .array([.string("c1.acmepaymentscorp")]))
+        #expect(report["skipped"]?["licenses"] == .array([.string("gold.acmepaymentscorp")]))
+
+        // A reset puts the fixture state back: the contract active again, an API made since gone.
+        _ = try world.createAPI(name: "Made later")
+        #expect(try world.app.send(.post, "/_emulator/reset").status == .ok)
+        let jane = try world.app.login(TestApp.jane)
+        let kim = try world.app.login("kim@acmepaymentscorp.com")
+        #expect(try world.get("/api/contracts/c1.acmepaymentscorp", as: kim).json()["State"] == .string("apicontract.status.activated"))
+        let list = try world.get("/api/apis", as: jane).json()
+        #expect(list["channel"]?["item"]?.arrayValue?.map { $0["title"]?.stringValue ?? "" } == ["Payments"])
+    }
+
+    @Test func badFixturesAreRefusedWhole() throws {
+        let world = try APIWorld()
+        let before = try world.counts()
+        for body in [#"{"licenses":[{"Name":"x"}]}"#, #"{"licenses":[{"LicenseID":"x.othertenant"}]}"#,
+                     #"{"apis":[{"Name":"A","Versions":[{"Implementations":[{"ImplementationCode":"Beta"}]}]}]}"#,
+                     #"{"apis":[{"Name":"A","Admins":["nobody@acmepaymentscorp.com"]}]}"#,
+                     #"{"contracts":[{"APIVersionID":"a.acmepaymentscorp","RuntimeID":"b.acmepaymentscorp"}]}"#] {
+            let response = try world.app.send(.post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"], body: body)
+            #expect(response.status == .badRequest, "\(body): \(response.text)")
+        }
+        #expect(try world.counts() == before)
+    }
+
+    @Test func checkpointsRollBackAPIsAndContracts() throws {
+        let world = try APIWorld()
+        let checkpoint = try world.app.send(.post, "/_emulator/checkpoints")
+        #expect(checkpoint.status == .created, "\(checkpoint.text)")
+        let id = try #require(try checkpoint.json()["id"]?.stringValue)
+        let before = try world.counts()
+        let (_, apiVersionID) = try world.createAPI()
+        let appVersionID = try world.createApp(as: world.kim)
+        #expect(try world.requestContract(as: world.kim, apiVersionID: apiVersionID, appVersionID: appVersionID).status == .ok)
+        #expect(try world.app.send(.post, "/_emulator/checkpoints/\(id)/rollback").status == .ok)
+        #expect(try world.counts() == before)
+        #expect(try world.count("apps") == 0)
+    }
+}
