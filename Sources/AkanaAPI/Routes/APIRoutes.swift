@@ -14,17 +14,17 @@ enum APIRoutes {
         let renew = AppRoutes.renew
 
         // POST /api/apis — APIVersionInfo + AddAPIImplementationRequest, or DLDescriptor.
-        router.add(.post, "/api/apis") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/apis", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let (api, version) = try apis.createAPI(caller: caller.session, body: try request.structuredBody())
             return Responses.representation(api.json(defaultVersion: version), root: "API", choice: choice, headers: renew)
         }
 
         // GET /api/apis — the APIs the caller may see, as an RSS channel.
-        router.add(.get, "/api/apis") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apis", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let items = try apis.apis(caller: caller.session).map { api in
                 RSSChannel.Item(title: api.name, description: api.description, guid: api.id,
                                 categories: [("uddi:soa.com:visibility", api.visibility), ("uddi:soa.com:resourcetype", "api")],
@@ -33,50 +33,49 @@ enum APIRoutes {
             return RSSChannel(title: "APIs", items: items).response(choice: choice)
         }
 
-        router.add(.get, "/api/apis/{APIID}") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apis/{APIID}", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let include = try request.booleanQuery("includeDefaultVersion", default: true)
             let (api, version) = try apis.api(request.parameter("APIID"), caller: caller.session, includeDefaultVersion: include)
             return Responses.representation(api.json(defaultVersion: version), root: "API", choice: choice)
         }
 
-        router.add(.delete, "/api/apis/{APIID}") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
-            let id = request.parameter("APIID")
+        router.add(.delete, "/api/apis/{APIID}", produces: [.text], access: .session) { request in
+            let caller = try request.caller
+            let id = try request.parameter("APIID")
             try apis.deleteAPI(id, caller: caller.session)
             return Responses.text(id, headers: renew)
         }
 
         // POST /api/apis/{APIID}/versions — APIVersionInfo, with a CloneAPIVersionRequest,
         // AddAPIImplementationRequest or DLDescriptor.
-        router.add(.post, "/api/apis/{APIID}/versions") { request in
-            let choice = try request.negotiate([.json, .xml, .text])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/apis/{APIID}/versions", produces: [.json, .xml, .text], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let version = try apis.addVersion(apiID: request.parameter("APIID"), caller: caller.session, body: try request.structuredBody())
             if choice.representation == .text { return Responses.text(version.id, headers: renew) }
             return Responses.representation(version.json(), root: "APIVersion", choice: choice, headers: renew)
         }
 
-        router.add(.get, "/api/apis/{APIID}/versions") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apis/{APIID}/versions", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let (api, versions) = try apis.versions(apiID: request.parameter("APIID"), caller: caller.session)
             return RSSChannel(title: "Versions of \(api.name)", items: versions.map(item)).response(choice: choice)
         }
 
-        router.add(.get, "/api/apis/versions") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apis/versions", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             return RSSChannel(title: "API versions", items: try apis.allVersions(caller: caller.session).map(item)).response(choice: choice)
         }
 
         // GET /api/apis/versions/{APIVersionID}[?IncludeEndpoints=false] — includeOperations and
         // includeSettings are accepted (booleans) but add nothing: operations and settings are not emulated.
-        router.add(.get, "/api/apis/versions/{APIVersionID}") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apis/versions/{APIVersionID}", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             var options = APIVersion.RenderOptions()
             options.includeEndpoints = try request.booleanQuery("IncludeEndpoints", default: true)
             _ = try request.booleanQuery("includeOperations", default: false)
@@ -85,34 +84,32 @@ enum APIRoutes {
             return Responses.representation(version.json(options), root: "APIVersion", choice: choice)
         }
 
-        router.add(.put, "/api/apis/versions/{APIVersionID}/info") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.put, "/api/apis/versions/{APIVersionID}/info", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let version = try apis.updateInfo(request.parameter("APIVersionID"), caller: caller.session, body: try request.structuredBody())
             return Responses.representation(version.json(), root: "APIVersion", choice: choice, headers: renew)
         }
 
-        router.add(.delete, "/api/apis/versions/{APIVersionID}") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
-            let id = request.parameter("APIVersionID")
+        router.add(.delete, "/api/apis/versions/{APIVersionID}", produces: [.text], access: .session) { request in
+            let caller = try request.caller
+            let id = try request.parameter("APIVersionID")
             try apis.deleteVersion(id, caller: caller.session)
             return Responses.text(id, headers: renew)
         }
 
         // POST /api/apis/versions/{APIVersionID}/action — text/plain: the new workflow status.
-        router.add(.post, "/api/apis/versions/{APIVersionID}/action") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/apis/versions/{APIVersionID}/action", produces: [.text], access: .session) { request in
+            let caller = try request.caller
             let action = try WorkflowActionBody(try request.structuredBody())
             return Responses.text(try apis.performAction(versionID: request.parameter("APIVersionID"), actionName: action.name,
                                                          comments: action.comments, caller: caller.session))
         }
 
         // GET /api/apis/versions/{APIVersionID}/contracts[?Environment=…&ActivatedOnly=true]
-        router.add(.get, "/api/apis/versions/{APIVersionID}/contracts") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apis/versions/{APIVersionID}/contracts", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let list = try contracts.contracts(apiVersionID: request.parameter("APIVersionID"),
                                                environment: request.http.queryValue(caseInsensitive: "Environment"),
                                                activatedOnly: try request.booleanQuery("ActivatedOnly", default: false), caller: caller.session)
@@ -120,9 +117,9 @@ enum APIRoutes {
         }
 
         // POST /api/dropbox/readfiledetails — multipart/form-data with one file (and wrapInHTML=false).
-        router.add(.post, "/api/dropbox/readfiledetails") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/dropbox/readfiledetails", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let contentType = request.http.headers["Content-Type"] ?? ""
             guard contentType.lowercased().hasPrefix("multipart/form-data") else {
                 throw APIError.unsupportedMediaType(contentType.isEmpty ? "(none)" : contentType, accepted: "multipart/form-data")

@@ -10,42 +10,41 @@ enum ContractRoutes {
                                         ids: environment.ids)
 
         // POST /api/contracts — APIVersionID, RuntimeID (AppVersionID), Environment, ContractScope.
-        router.add(.post, "/api/contracts") { request in
-            let choice = try request.negotiate([.json, .xml, .text])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/contracts", produces: [.json, .xml, .text], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let contract = try contracts.request(caller: caller.session, body: try request.structuredBody())
             if choice.representation == .text { return Responses.text(contract.id) }
             return Responses.representation(contract.json, root: "Contract", choice: choice)
         }
 
-        router.add(.get, "/api/contracts/{ContractID}") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/contracts/{ContractID}", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             return Responses.representation(try contracts.contract(request.parameter("ContractID"), caller: caller.session).json,
                                             root: "Contract", choice: choice)
         }
 
         // PUT /api/contracts/{ContractID} — the ContractScope (licenses) changes.
-        router.add(.put, "/api/contracts/{ContractID}") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.put, "/api/contracts/{ContractID}", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let contract = try contracts.update(request.parameter("ContractID"), caller: caller.session, body: try request.structuredBody())
             return Responses.representation(contract.json, root: "Contract", choice: choice)
         }
 
         // POST /api/contracts/{ContractID}/actions — text/plain: the new state.
-        router.add(.post, "/api/contracts/{ContractID}/actions") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/contracts/{ContractID}/actions", produces: [.text], access: .session) { request in
+            let caller = try request.caller
             let action = try WorkflowActionBody(try request.structuredBody())
             return Responses.text(try contracts.perform(request.parameter("ContractID"), actionName: action.name,
                                                         comments: action.comments, caller: caller.session))
         }
 
         // GET /api/apps/versions/{AppVersionID}/contracts[?Environment=…&ActivatedOnly=true]
-        router.add(.get, "/api/apps/versions/{AppVersionID}/contracts") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apps/versions/{AppVersionID}/contracts", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let list = try contracts.contracts(appVersionID: request.parameter("AppVersionID"),
                                                environment: request.http.queryValue(caseInsensitive: "Environment"),
                                                activatedOnly: try request.booleanQuery("ActivatedOnly", default: false), caller: caller.session)

@@ -2,40 +2,24 @@ import Foundation
 
 /// `APIVersionInfo` of the create and update operations: Name, Description, Visibility, Tag. Absent
 /// fields are nil (keep the stored value on update).
-struct APIVersionInfoInput {
+struct APIVersionInfoInput: BodyInput {
     var name: String?
     var description: String?
     var visibility: String?
     var tags: [String]?
 
-    init(_ body: JSONValue, context: String = "APIVersionInfo") throws {
-        guard case .object = body else { throw DomainError.badRequest("\(context) must be an object.") }
-        name = try Self.string(body, "Name", context: context)
-        description = try Self.string(body, "Description", context: context)
-        if let text = try Self.string(body, "Visibility", context: context) {
-            guard let value = Visibility.normalize(text) else {
-                throw DomainError.badRequest("\(context).Visibility must be Public, Limited or com.soa.visibility.registered.users, not '\(text)'.")
-            }
-            visibility = value
-        }
-        if let value = body.member(caseInsensitive: "Tag"), value != .null {
-            guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
-                throw DomainError.badRequest("\(context).Tag must be an array of strings.")
-            }
-            tags = try FieldLimits.check(list.compactMap(\.stringValue), field: "\(context).Tag")
-        }
-        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw DomainError.badRequest("\(context).Name must not be empty.")
-        }
+    init(_ body: JSONValue) throws { try self.init(body: body, context: "APIVersionInfo") }
+
+    init(_ reader: BodyReader) throws {
+        name = try reader.name("Name")
+        description = try reader.string("Description")
+        visibility = try reader.visibility()
+        tags = try reader.tags()
     }
 
+    /// A string member of `body` (the `BodyReader` rules), for the nested objects read here.
     static func string(_ body: JSONValue, _ key: String, context: String) throws -> String? {
-        guard let value = body.member(caseInsensitive: key) else { return nil }
-        switch value {
-        case .null: return nil
-        case .string(let text): return try FieldLimits.check(text, field: "\(context).\(key)")
-        default: throw DomainError.badRequest("\(context).\(key) must be a string, not \(value.typeName).")
-        }
+        try BodyReader(body, context: context).string(key)
     }
 
     static func bool(_ body: JSONValue, _ key: String, context: String) throws -> Bool? {
