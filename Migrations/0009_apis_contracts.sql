@@ -101,6 +101,8 @@ CREATE TABLE contracts (
 );
 CREATE INDEX contracts_by_runtime ON contracts (runtime_id, environment);
 CREATE INDEX contracts_by_api_version ON contracts (api_version_id, environment);
+-- A tenant's reset deletes its rows through the tenants foreign key.
+CREATE INDEX contracts_by_tenant ON contracts (tenant);
 
 CREATE TABLE contract_licenses (
     contract_id TEXT NOT NULL REFERENCES contracts(id) ON DELETE CASCADE,

@@ -129,6 +129,38 @@ import Testing
         #expect(try send(.post, "/_emulator/objects", nil, #"{"ObjectType":"discussion","ObjectID":"discussion1.acmepaymentscorp"}"#).status != .internalServerError)
         #expect(try send(.get, "/api/workflow/objects/discussion1.acmepaymentscorp/actions", admin).status != .internalServerError)
         #expect(try send(.get, "/_emulator/objects/discussion1.acmepaymentscorp/history").status != .internalServerError)
+        // APIs, API versions, contracts, the dropbox.
+        let api = try send(.post, "/api/apis", admin, APIWorld.createBody(sandboxAuto: true), accept: "application/json").json()
+        let apiID = api["APIID"]?.stringValue ?? ""
+        let apiVersionID = api["LatestVersionID"]?.stringValue ?? ""
+        #expect(try send(.get, "/api/apis", admin).status == .ok)
+        #expect(try send(.get, "/api/apis/\(apiID)", admin).status == .ok)
+        #expect(try send(.get, "/api/apis/\(apiID)/versions", admin).status == .ok)
+        #expect(try send(.get, "/api/apis/versions", admin).status == .ok)
+        #expect(try send(.get, "/api/apis/versions/\(apiVersionID)", admin).status == .ok)
+        #expect(try send(.put, "/api/apis/versions/\(apiVersionID)/info", admin, #"{"Name":"1.1"}"#).status == .ok)
+        let clone = try send(.post, "/api/apis/\(apiID)/versions", admin,
+                             #"{"APIVersionInfo":{"Name":"2"},"CloneAPIVersionRequest":{"SourceAPIVersionID":"\#(apiVersionID)"}}"#, accept: "text/plain")
+        #expect(clone.status == .ok, "\(clone.text)")
+        #expect(try send(.post, "/api/apis/versions/\(apiVersionID)/action", admin, #"{"ActionName":"x"}"#).status == .badRequest)
+        let planApp = try send(.post, "/api/apps", admin, #"{"Name":"Contract plan"}"#, accept: "application/json").json()["DefaultVersionID"]?.stringValue ?? ""
+        let contract = try send(.post, "/api/contracts", admin, #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(planApp)","Environment":"Sandbox"}"#,
+                                accept: "application/json").json()
+        let contractID = contract["ContractID"]?.stringValue ?? ""
+        #expect(try send(.get, "/api/contracts/\(contractID)", admin).status == .ok)
+        #expect(try send(.put, "/api/contracts/\(contractID)", admin, #"{"ContractScope":{"Restricted":false}}"#).status == .ok)
+        #expect(try send(.post, "/api/contracts/\(contractID)/actions", admin, #"{"ActionName":"apicontract.action.suspend"}"#).status == .ok)
+        #expect(try send(.get, "/api/apps/versions/\(planApp)/contracts?ActivatedOnly=true", admin).status == .ok)
+        #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/contracts?Environment=Sandbox", admin).status == .ok)
+        var upload = try HTTPRequest(method: .post, target: "/api/dropbox/readfiledetails", headers: TestApp.headers(admin, [
+            "Host": "127.0.0.1:8080", "Content-Type": "multipart/form-data; boundary=b", "Accept": "application/json"]),
+            body: Array("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.json\"\r\n\r\n{}\r\n--b--\r\n".utf8))
+        #expect(app.handle(upload).status == .ok)
+        upload = try HTTPRequest(method: .get, target: "/api/apis/versions/\(apiVersionID)", headers: ["Host": "127.0.0.1:8080", "Cookie": admin.cookieHeader])
+        #expect(app.handle(upload).status == .ok)
+        #expect(try send(.delete, "/api/apps/versions/\(planApp)", admin).status == .ok)
+        #expect(try send(.delete, "/api/apis/versions/\(apiVersionID)", admin).status == .ok)
+        #expect(try send(.delete, "/api/apis/\(apiID)", admin).status == .ok)
         // Emulator routes: health, clock, journal, checkpoints, snapshots, reset.
         #expect(try send(.get, "/_emulator/health").status == .ok)
         #expect(try send(.post, "/_emulator/clock", nil, #"{"advanceSeconds": 60}"#).status == .ok)
