@@ -171,6 +171,22 @@ import Testing
         #expect(try world.get("/api/apps/versions/\(appVersionID)/contracts?ActivatedOnly=true", as: world.kim).json()["Contract"]?.arrayValue?.isEmpty == true)
     }
 
+    @Test func xmlRequestsAndAnswers() throws {
+        let (_, apiVersionID, appVersionID) = try setUp()
+        let body = "<Contract><APIVersionID>\(apiVersionID)</APIVersionID><RuntimeID>\(appVersionID)</RuntimeID><Environment>Production</Environment></Contract>"
+        let requested = try world.post("/api/contracts", as: world.kim, body: body, accept: "application/xml", contentType: "application/xml")
+        #expect(requested.status == .ok, "\(requested.text)")
+        #expect(requested.text.contains("<Environment>Production</Environment>"))
+        let id = try #require(try world.get("/api/apps/versions/\(appVersionID)/contracts", as: world.kim).json()["Contract"]?.arrayValue?.first?["ContractID"]?.stringValue)
+        let approve = try world.post("/api/contracts/\(id)/actions", as: world.jane,
+                                     body: "<Action><ActionName>apicontract.action.approve</ActionName><Comments>XML</Comments></Action>",
+                                     accept: "text/plain", contentType: "application/xml")
+        #expect(approve.text == "apicontract.status.approved")
+        let list = try world.get("/api/apis/versions/\(apiVersionID)/contracts", as: world.jane, accept: "application/xml")
+        #expect(list.text.contains("<Contracts>"))
+        #expect(list.text.contains("<State>apicontract.status.approved</State>"))
+    }
+
     @Test func contractsSurviveARestart() throws {
         let (_, apiVersionID, appVersionID) = try setUp()
         let id = try #require(try world.requestContract(as: world.kim, apiVersionID: apiVersionID, appVersionID: appVersionID).json()["ContractID"]?.stringValue)
