@@ -187,6 +187,25 @@ import Testing
         #expect(list.text.contains("<State>apicontract.status.approved</State>"))
     }
 
+    /// Under an app-version workflow, the version goes when a Business Admin approves its deletion
+    /// (the workflow's deleteAppVersion function): its contracts move on in that transaction.
+    @Test func anApprovedDeletionUnderTheAppVersionWorkflowCancelsContracts() throws {
+        let assign = try world.app.send(.put, "/_emulator/workflows/appversion", headers: ["Content-Type": "application/json"],
+                                        body: #"{"Definition":"appversion"}"#)
+        #expect(assign.status == .ok, "\(assign.text)")
+        let (_, apiVersionID, _) = try setUp()
+        let appVersionID = try world.createApp(as: world.kim, name: "Governed app")
+        let id = try #require(try world.requestContract(as: world.kim, apiVersionID: apiVersionID, appVersionID: appVersionID).json()["ContractID"]?.stringValue)
+        // Kim's delete only marks the version; the contract stays pending.
+        #expect(try world.app.send(.delete, "/api/apps/versions/\(appVersionID)", headers: TestApp.headers(world.kim, ["Accept": "text/plain"])).status == .ok)
+        #expect(try history(id) == ["@Create"])
+        let approve = try world.post("/api/apps/versions/\(appVersionID)/action", as: world.bob,
+                                     body: #"{"ActionName":"appversion.action.approve.delete"}"#, accept: "text/plain")
+        #expect(approve.status == .ok, "\(approve.text)")
+        #expect(try history(id) == ["@Create", "@AppDeleted"])
+        #expect(try world.get("/api/contracts/\(id)", as: world.jane).json()["State"] == .string("apicontract.status.cancelled"))
+    }
+
     @Test func contractsSurviveARestart() throws {
         let (_, apiVersionID, appVersionID) = try setUp()
         let id = try #require(try world.requestContract(as: world.kim, apiVersionID: apiVersionID, appVersionID: appVersionID).json()["ContractID"]?.stringValue)
