@@ -50,6 +50,19 @@ import Testing
         #expect(list["channel"]?["item"]?.arrayValue?.map { $0["title"]?.stringValue ?? "" } == ["Payments"])
     }
 
+    @Test func theStateBrowserShowsAPIsAndContracts() throws {
+        let world = try APIWorld(fixtures: [try FixtureDocument.parse(Array(Self.document.utf8), source: "test")])
+        let page = try world.app.send(.get, "/_emulator/ui/apis")
+        #expect(page.status == .ok)
+        #expect(page.text.contains("Payments"))
+        #expect(page.text.contains("c1.acmepaymentscorp"))
+        #expect(page.text.contains("apicontract.status.activated"))
+        let app = try world.app.send(.get, "/_emulator/ui/apps/puzzle.acmepaymentscorp")
+        #expect(app.status == .ok)
+        #expect(app.text.contains("c1.acmepaymentscorp"))
+        #expect(!app.text.contains("No API contracts exist"))
+    }
+
     @Test func badFixturesAreRefusedWhole() throws {
         let world = try APIWorld()
         let before = try world.counts()

@@ -35,17 +35,30 @@ enum EmulatorBrowserRoutes {
 
         router.add(.get, "/_emulator/ui/apps/{AppID}") { request in
             let id = try request.parameter("AppID")
-            let found = try environment.database.read(in: request.scope) { db -> (StateBrowserRepository.Row, [StateBrowserRepository.Row], [StateBrowserRepository.Row])? in
+            let found = try environment.database.read(in: request.scope) { db -> (StateBrowserRepository.Row, [StateBrowserRepository.Row], [StateBrowserRepository.Row], [StateBrowserRepository.Row])? in
                 guard let app = try StateBrowserRepository.app(db, id: id) else { return nil }
-                return (app, try StateBrowserRepository.appVersions(db, appID: id), try StateBrowserRepository.team(db, appID: id))
+                return (app, try StateBrowserRepository.appVersions(db, appID: id), try StateBrowserRepository.team(db, appID: id),
+                        try StateBrowserRepository.contracts(db, appID: id))
             }
-            guard let (app, versions, team) = found else { throw Page.notFound("App \(id)") }
+            guard let (app, versions, team, contracts) = found else { throw Page.notFound("App \(id)") }
             var page = Page(title: "App \(app["name"] ?? "")")
             page.section("App", fields(app, ["id", "tenant", "name", "summary", "description", "business_id", "created", "updated"]))
             page.section("Versions", table(versions, ["name", "id", "visibility", "state", "workflow_status", "identity", "current_environment"],
                                            links: ["workflow_status": { $0["workflow_status"]?.isEmpty == false ? "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" : nil }]))
             page.section("Team", table(team, ["email", "role", "user_id"]))
-            page.section("Contracts", "<p>No API contracts exist in this emulator yet.</p>")
+            page.section("Contracts", table(contracts, ["id", "runtime_id", "api", "api_version", "environment", "state", "updated"],
+                                            links: ["id": { "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" }]))
+            return page.response
+        }
+
+        router.add(.get, "/_emulator/ui/apis") { request in
+            let (apis, contracts) = try environment.database.read(in: request.scope) { db in
+                (try StateBrowserRepository.apis(db), try StateBrowserRepository.contracts(db))
+            }
+            var page = Page(title: "APIs and contracts")
+            page.section("APIs", table(apis, ["name", "tenant", "visibility", "versions", "admins", "updated", "id"]))
+            page.section("Contracts", table(contracts, ["id", "tenant", "runtime_id", "api", "api_version", "environment", "state", "updated"],
+                                            links: ["id": { "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" }]))
             return page.response
         }
 
@@ -185,7 +198,7 @@ enum EmulatorBrowserRoutes {
         }
 
         static let navigation = [("Overview", "/_emulator/ui"), ("Users", "/_emulator/ui/users"), ("Apps", "/_emulator/ui/apps"),
-                                 ("Models", "/_emulator/ui/models"), ("Workflow", "/_emulator/ui/workflow"),
+                                 ("APIs", "/_emulator/ui/apis"), ("Models", "/_emulator/ui/models"), ("Workflow", "/_emulator/ui/workflow"),
                                  ("Snapshots", "/_emulator/ui/snapshots"), ("Requests", "/_emulator/ui/requests")]
 
         var response: HTTPResponse {
