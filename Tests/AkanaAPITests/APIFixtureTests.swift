@@ -27,7 +27,7 @@ import Testing
         let contract = try world.get("/api/contracts/c1.acmepaymentscorp", as: world.kim).json()
         #expect(contract["State"] == .string("apicontract.status.activated"))
         #expect(contract["ContractScope"]?["LicenseID"] == .array([.string("gold.acmepaymentscorp")]))
-        let api = try world.get("/api/apis/payments.acmepaymentscorp", as: world.jane).json()
+        let api = try world.get("/api/apis/payments.acmepaymentscorp?includeDefaultVersion=true", as: world.jane).json()
         #expect(api["APIVersion"]?["Endpoints"]?["Endpoint"]?.arrayValue?.count == 2)
         // Jane is an admin of the fixture API: she may suspend the contract.
         #expect(try world.act("c1.acmepaymentscorp", "apicontract.action.suspend", as: world.jane).text == "apicontract.status.suspended")

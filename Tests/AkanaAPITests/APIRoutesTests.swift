@@ -32,7 +32,10 @@ import Testing
         // Jane, the admin, changes it; Kim (another plain user) reads it but may not change it.
         #expect(try world.app.send(.put, "/api/apis/versions/\(version["APIVersionID"]!.stringValue!)/info",
                                    headers: TestApp.headers(world.kim, ["Content-Type": "application/json"]), body: #"{"Name":"x"}"#).status == .forbidden)
-        #expect(try world.get("/api/apis/\(apiID)", as: world.kim).status == .ok)
+        let read = try world.get("/api/apis/\(apiID)", as: world.kim).json()
+        #expect(read["LatestVersionID"] == json["LatestVersionID"])
+        #expect(read["APIVersion"] == nil)
+        #expect(try world.get("/api/apis/\(apiID)?includeDefaultVersion=true", as: world.kim).json()["APIVersion"]?["Name"] == .string("1.0"))
     }
 
     @Test func xmlRequestAndResponse() throws {
@@ -194,7 +197,7 @@ import Testing
     @Test func apisSurviveARestart() throws {
         let (apiID, versionID) = try world.createAPI()
         let restarted = try world.restarted()
-        let api = try restarted.get("/api/apis/\(apiID)", session: world.kim)
+        let api = try restarted.get("/api/apis/\(apiID)?includeDefaultVersion=true", session: world.kim)
         #expect(api.status == .ok, "\(api.text)")
         #expect(try api.json()["APIVersion"]?["APIVersionID"] == .string(versionID))
         #expect(try restarted.get("/api/apis/versions/\(versionID)", session: world.kim).json()["Endpoints"]?["Endpoint"]?.arrayValue?.count == 2)

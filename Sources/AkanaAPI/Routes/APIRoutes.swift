@@ -33,10 +33,11 @@ enum APIRoutes {
             return RSSChannel(title: "APIs", items: items).response(choice: choice)
         }
 
+        // GET /api/apis/{APIID}[?includeDefaultVersion=true] — the API; with the flag, its newest version as APIVersion.
         router.add(.get, "/api/apis/{APIID}", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let include = try request.booleanQuery("includeDefaultVersion", default: true)
+            let include = try request.booleanQuery("includeDefaultVersion", default: false)
             let (api, version) = try apis.api(request.parameter("APIID"), caller: caller.session, includeDefaultVersion: include)
             return Responses.representation(api.json(defaultVersion: version), root: "API", choice: choice)
         }
