@@ -63,6 +63,40 @@ import Testing
         #expect(!app.text.contains("No API contracts exist"))
     }
 
+    /// Tenants see none of each other's APIs and contracts, and a tenant's reset removes only its own.
+    @Test func tenantsAreIsolated() throws {
+        let tenants = TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp"),
+                                      others: [TenantSettings(fedmemberid: "globex", hosts: ["globex.localhost"])])
+        let app = try TestApp(tenants: tenants, users: APIWorld.users + [
+            SeedUser(tenant: "globex", email: "hank@globex.com", password: "password", name: "Hank", roles: ["SiteAdmin"]),
+        ])
+        let acme = try app.login()
+        let hank = try app.login("hank@globex.com", host: "globex.localhost:8080")
+        func send(_ method: HTTPMethod, _ target: String, _ session: TestApp.Session, host: String, _ body: String = "") throws -> HTTPResponse {
+            let tenant = host.hasPrefix("globex") ? "globex" : "acmepaymentscorp"
+            return try app.send(method, target, headers: ["Host": host, "Content-Type": "application/json", "Accept": "application/json",
+                                                          "Cookie": session.cookieHeader, "X-Csrf-Token_\(tenant)": session.csrf], body: body)
+        }
+        let created = try send(.post, "/api/apis", hank, host: "globex.localhost:8080", APIWorld.createBody(name: "Globex API"))
+        #expect(created.status == .ok, "\(created.text)")
+        let globexAPI = try created.json()
+        let globexAPIID = try #require(globexAPI["APIID"]?.stringValue)
+        let globexVersion = try #require(globexAPI["LatestVersionID"]?.stringValue)
+        #expect(globexAPIID.hasSuffix(".globex"))
+        let acmeAPIID = try #require(try send(.post, "/api/apis", acme, host: "127.0.0.1:8080", APIWorld.createBody()).json()["APIID"]?.stringValue)
+        // Acme's Site Admin neither sees Globex's API nor may contract for it.
+        #expect(try send(.get, "/api/apis/\(globexAPIID)", acme, host: "127.0.0.1:8080").status == .notFound)
+        let acmeApp = try send(.post, "/api/apps", acme, host: "127.0.0.1:8080", #"{"Name":"Acme app"}"#).json()["DefaultVersionID"]?.stringValue ?? ""
+        let crossTenant = try send(.post, "/api/contracts", acme, host: "127.0.0.1:8080",
+                                   #"{"APIVersionID":"\#(globexVersion)","RuntimeID":"\#(acmeApp)","Environment":"Sandbox"}"#)
+        #expect(crossTenant.status == .notFound)
+        #expect(try send(.get, "/api/apis", hank, host: "globex.localhost:8080").json()["channel"]?["item"]?.arrayValue?.count == 1)
+        // Globex's reset removes Globex's API only.
+        #expect(try app.send(.post, "/_emulator/tenants/globex/reset").status == .ok)
+        let count = try app.pool.read { db in try db.query("SELECT id FROM apis ORDER BY id").compactMap { $0.string("id") } }
+        #expect(count == [acmeAPIID])
+    }
+
     @Test func badFixturesAreRefusedWhole() throws {
         let world = try APIWorld()
         let before = try world.counts()
