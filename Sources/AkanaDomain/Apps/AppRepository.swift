@@ -11,18 +11,18 @@ enum AppRepository {
             FROM app_versions WHERE id = ?
             """, id)
         else { return nil }
-        let tags = try db.query("SELECT tag FROM app_version_tags WHERE app_version_id = ? ORDER BY position", id).compactMap { $0.string("tag") }
+        let tags = try db.query("SELECT tag FROM app_version_tags WHERE app_version_id = ? ORDER BY position", id).compactMap { try $0.string("tag") }
         let mechanisms = try db.query(
             "SELECT mechanism FROM app_version_security_mechanisms WHERE app_version_id = ? ORDER BY mechanism", id
-        ).compactMap { $0.string("mechanism") }
+        ).compactMap { try $0.string("mechanism") }
         return AppVersion(
-            id: row.string("id") ?? "", appID: row.string("app_id") ?? "", tenant: row.string("tenant") ?? "",
-            name: row.string("name") ?? "", description: row.string("description") ?? "",
-            websiteAddress: row.string("website_address") ?? "", visibility: row.string("visibility") ?? "",
-            initialEnvironment: row.string("initial_environment") ?? "", currentEnvironment: row.string("current_environment") ?? "",
-            state: row.string("state") ?? "", identity: row.string("identity") ?? "",
-            identityUserDefined: row.bool("identity_user_defined") ?? false, sharedSecret: row.string("shared_secret") ?? "",
-            hasKeyInfo: row.bool("has_key_info") ?? false, created: row.string("created") ?? "", updated: row.string("updated") ?? "",
+            id: try row.requiredString("id"), appID: try row.requiredString("app_id"), tenant: try row.requiredString("tenant"),
+            name: try row.requiredString("name"), description: try row.requiredString("description"),
+            websiteAddress: try row.requiredString("website_address"), visibility: try row.requiredString("visibility"),
+            initialEnvironment: try row.requiredString("initial_environment"), currentEnvironment: try row.requiredString("current_environment"),
+            state: try row.requiredString("state"), identity: try row.requiredString("identity"),
+            identityUserDefined: try row.requiredBool("identity_user_defined"), sharedSecret: try row.requiredString("shared_secret"),
+            hasKeyInfo: try row.requiredBool("has_key_info"), created: try row.requiredString("created"), updated: try row.requiredString("updated"),
             tags: tags, securityMechanisms: mechanisms)
     }
 
@@ -33,14 +33,14 @@ enum AppRepository {
         let defaultID = try db.queryFirst(
             "SELECT id FROM app_versions WHERE app_id = ? ORDER BY created DESC, rowid DESC LIMIT 1", id)?.string("id")
         return Application(
-            id: row.string("id") ?? "", tenant: row.string("tenant") ?? "", name: row.string("name") ?? "",
-            summary: row.string("summary") ?? "", description: row.string("description") ?? "", businessID: row.string("business_id"),
-            created: row.string("created") ?? "", updated: row.string("updated") ?? "",
+            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
+            summary: try row.requiredString("summary"), description: try row.requiredString("description"), businessID: try row.string("business_id"),
+            created: try row.requiredString("created"), updated: try row.requiredString("updated"),
             defaultVersion: try defaultID.flatMap { try version(db, id: $0) })
     }
 
     static func versionIDs(_ db: SQLiteConnection, appID: String) throws -> [String] {
-        try db.query("SELECT id FROM app_versions WHERE app_id = ? ORDER BY created, rowid", appID).compactMap { $0.string("id") }
+        try db.query("SELECT id FROM app_versions WHERE app_id = ? ORDER BY created, rowid", appID).compactMap { try $0.string("id") }
     }
 
     static func isTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {

@@ -14,13 +14,13 @@ enum ModelRepository {
             "SELECT id, tenant, name, summary, description, category, visibility, business_id, created_by, created, updated FROM models WHERE id = ?",
             id)
         else { return nil }
-        let tags = try db.query("SELECT tag FROM model_tags WHERE model_id = ? ORDER BY position", id).compactMap { $0.string("tag") }
+        let tags = try db.query("SELECT tag FROM model_tags WHERE model_id = ? ORDER BY position", id).compactMap { try $0.string("tag") }
         return ModelObject(
-            id: row.string("id") ?? "", tenant: row.string("tenant") ?? "", name: row.string("name") ?? "",
-            summary: row.string("summary") ?? "", description: row.string("description") ?? "",
-            category: row.string("category") ?? "", visibility: row.string("visibility") ?? Visibility.public,
-            businessID: row.string("business_id"), createdBy: row.string("created_by"),
-            created: row.string("created") ?? "", updated: row.string("updated") ?? "", tags: tags,
+            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
+            summary: try row.requiredString("summary"), description: try row.requiredString("description"),
+            category: try row.requiredString("category"), visibility: try row.string("visibility") ?? Visibility.public,
+            businessID: try row.string("business_id"), createdBy: try row.string("created_by"),
+            created: try row.requiredString("created"), updated: try row.requiredString("updated"), tags: tags,
             latestVersion: nil, embeddedVersion: nil, versions: nil)
     }
 
@@ -39,26 +39,26 @@ enum ModelRepository {
 
     /// Every version id of the model, deleted ones included (for removing their workflow objects).
     static func allVersionIDs(_ db: SQLiteConnection, modelID: String) throws -> [String] {
-        try db.query("SELECT id FROM model_versions WHERE model_id = ?", modelID).compactMap { $0.string("id") }
+        try db.query("SELECT id FROM model_versions WHERE model_id = ?", modelID).compactMap { try $0.string("id") }
     }
 
     private static func version(_ db: SQLiteConnection, row: SQLiteRow) throws -> ModelVersion {
-        let id = row.string("id") ?? ""
+        let id = try row.requiredString("id")
         let tags = try db.query("SELECT tag FROM model_version_tags WHERE model_version_id = ? ORDER BY position", id)
-            .compactMap { $0.string("tag") }
+            .compactMap { try $0.string("tag") }
         let references = try db.query(
             """
             SELECT r.referenced_model_id, r.referenced_version_id, m.name
               FROM model_version_references r LEFT JOIN models m ON m.id = r.referenced_model_id
              WHERE r.model_version_id = ? ORDER BY r.position
             """, id
-        ).map { ModelReference(modelID: $0.string("referenced_model_id") ?? "", versionID: $0.string("referenced_version_id"),
-                               name: $0.string("name") ?? "") }
+        ).map { ModelReference(modelID: try $0.requiredString("referenced_model_id"), versionID: try $0.string("referenced_version_id"),
+                               name: try $0.requiredString("name")) }
         return ModelVersion(
-            id: id, modelID: row.string("model_id") ?? "", tenant: row.string("tenant") ?? "", name: row.string("name") ?? "",
-            description: row.string("description") ?? "", visibility: row.string("visibility") ?? Visibility.public,
-            state: row.string("state") ?? "", schema: row.string("schema_text") ?? "", sourceVersionID: row.string("source_version_id"),
-            created: row.string("created") ?? "", updated: row.string("updated") ?? "", tags: tags, references: references, actions: nil)
+            id: id, modelID: try row.requiredString("model_id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
+            description: try row.requiredString("description"), visibility: try row.string("visibility") ?? Visibility.public,
+            state: try row.requiredString("state"), schema: try row.requiredString("schema_text"), sourceVersionID: try row.string("source_version_id"),
+            created: try row.requiredString("created"), updated: try row.requiredString("updated"), tags: tags, references: references, actions: nil)
     }
 
     /// Another model of the tenant already has this name (names compare without case)?
