@@ -139,7 +139,7 @@ extension WorkflowEngine {
     /// Forgets the object and its history (when the object itself is deleted). False when unknown.
     @discardableResult
     public func removeObject(_ db: SQLiteConnection, objectID: String) throws -> Bool {
-        try db.run("DELETE FROM workflow_objects WHERE object_id = ?", objectID) > 0
+        try db.change(objectID, "DELETE FROM workflow_objects WHERE object_id = ?", objectID) > 0
     }
 
     // MARK: - In their own transaction
@@ -278,16 +278,15 @@ extension WorkflowEngine {
 
         try run(action.preFunctions + result.preFunctions, status: previousStatus)
         if changesStep, let previousStep { try run(previousStep.postFunctions, status: previousStatus) }
-        db.noteChanged(object.objectID)
         if previousStep == nil {
-            try db.run(
+            try db.change(object.objectID, 
                 "INSERT INTO workflow_objects (object_id, tenant, object_type, definition_id, step_id, status, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 object.objectID, object.tenant, object.objectType, object.definitionID, target.id, newStatus, stamp)
         } else {
-            try db.run("UPDATE workflow_objects SET step_id = ?, status = ?, updated = ? WHERE object_id = ?",
+            try db.change(object.objectID, "UPDATE workflow_objects SET step_id = ?, status = ?, updated = ? WHERE object_id = ?",
                        target.id, newStatus, stamp, object.objectID)
         }
-        try db.run(
+        try db.change(object.objectID, 
             """
             INSERT INTO workflow_history (object_id, action_id, action_name, old_status, new_status, step_id, user_id, comments, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
