@@ -205,9 +205,6 @@ enum EmulatorAdminRoutes {
                                     fixtures: environment.fixtures, ids: environment.ids, scope: request.scope)
             return Responses.representation(.object([("reset", .array([.string(tenant)]))]), root: "Reset", choice: choice)
         }
-
-        // POST /_emulator/fixtures — one fixture document, applied like the configured ones.
-        EmulatorFixtureRoutes.register(into: &router, environment: environment)
     }
 
     static func snapshotJSON(_ snapshot: SnapshotStore.Snapshot) -> JSONValue {

@@ -106,14 +106,10 @@ enum AppRepository {
     }
 
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
-        try db.change(id, "DELETE FROM workflow_objects WHERE object_id = ?", id)
-        try db.change(id, "DELETE FROM app_versions WHERE id = ?", id)
+        try WorkflowOwnedRows.delete(db, from: .appVersions, id: id, versionIDs: [id])
     }
 
     static func deleteApp(_ db: SQLiteConnection, id: String) throws {
-        for versionID in try versionIDs(db, appID: id) {
-            try db.change(versionID, "DELETE FROM workflow_objects WHERE object_id = ?", versionID)
-        }
-        try db.change(id, "DELETE FROM apps WHERE id = ?", id)
+        try WorkflowOwnedRows.delete(db, from: .apps, id: id, versionIDs: try versionIDs(db, appID: id))
     }
 }

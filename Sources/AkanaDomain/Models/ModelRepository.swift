@@ -158,15 +158,11 @@ enum ModelRepository {
 
     /// Removes a version, its tags and references, and its workflow object with its history.
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
-        try db.change(id, "DELETE FROM workflow_objects WHERE object_id = ?", id)
-        try db.change(id, "DELETE FROM model_versions WHERE id = ?", id)
+        try WorkflowOwnedRows.delete(db, from: .modelVersions, id: id, versionIDs: [id])
     }
 
     /// Removes the model with every version (deleted-state ones too) and their workflow objects.
     static func deleteModel(_ db: SQLiteConnection, id: String) throws {
-        for versionID in try allVersionIDs(db, modelID: id) {
-            try db.change(versionID, "DELETE FROM workflow_objects WHERE object_id = ?", versionID)
-        }
-        try db.change(id, "DELETE FROM models WHERE id = ?", id)
+        try WorkflowOwnedRows.delete(db, from: .models, id: id, versionIDs: try allVersionIDs(db, modelID: id))
     }
 }
