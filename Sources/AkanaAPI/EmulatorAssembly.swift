@@ -65,6 +65,7 @@ public enum EmulatorAssembly {
         let environment = APIEnvironment(database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
                                          apps: AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids,
                                                           deletionObserver: contractLifecycle),
+                                         models: ModelService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
                                          workflow: workflow, seedUsers: settings.seedUsers, journal: journal,
                                          fixtures: settings.fixtures, ids: settings.ids, integrity: settings.integrity)
         environment.metrics.observe(database)

@@ -93,7 +93,7 @@ import Testing
         #expect(try send(.get, "/api/apis", hank, host: "globex.localhost:8080").json()["channel"]?["item"]?.arrayValue?.count == 1)
         // Globex's reset removes Globex's API only.
         #expect(try app.send(.post, "/_emulator/tenants/globex/reset").status == .ok)
-        let count = try app.pool.read { db in try db.query("SELECT id FROM apis ORDER BY id").compactMap { $0.string("id") } }
+        let count = try app.pool.read { db in try db.query("SELECT id FROM apis ORDER BY id").compactMap { try $0.string("id") } }
         #expect(count == [acmeAPIID])
     }
 

@@ -19,7 +19,7 @@ import Testing
 
     func history(_ id: String) throws -> [String] {
         try world.app.pool.read { db in
-            try db.query("SELECT action_name FROM workflow_history WHERE object_id = ? ORDER BY id", id).compactMap { $0.string("action_name") }
+            try db.query("SELECT action_name FROM workflow_history WHERE object_id = ? ORDER BY id", id).compactMap { try $0.string("action_name") }
         }
     }
 

@@ -8,9 +8,8 @@ import Foundation
 /// included; deletes and the action answer text/plain.
 enum APIRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
-        let apis = APIService(database: environment.database, clock: environment.clock, workflow: environment.workflow, ids: environment.ids)
-        let contracts = ContractService(database: environment.database, clock: environment.clock, workflow: environment.workflow,
-                                        ids: environment.ids)
+        let apis = environment.apis
+        let contracts = environment.contracts
         let renew = AppRoutes.renew
 
         // POST /api/apis — APIVersionInfo + AddAPIImplementationRequest, or DLDescriptor.
@@ -63,7 +62,7 @@ enum APIRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let (api, versions) = try apis.versions(apiID: request.parameter("APIID"), caller: caller.session)
-            return RSSChannel(title: "Versions of \(api.name)", items: versions.map(item)).response(choice: choice)
+            return RSSChannel.versions(of: api.name, versions.map(item)).response(choice: choice)
         }
 
         router.add(.get, "/api/apis/versions", produces: [.json, .xml], access: .session) { request in

@@ -6,8 +6,7 @@ import Foundation
 /// `cm/workflow/05_api_contract_wf.htm`): request, read, revise the scope, act.
 enum ContractRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
-        let contracts = ContractService(database: environment.database, clock: environment.clock, workflow: environment.workflow,
-                                        ids: environment.ids)
+        let contracts = environment.contracts
 
         // POST /api/contracts — APIVersionID, RuntimeID (AppVersionID), Environment, ContractScope.
         router.add(.post, "/api/contracts", produces: [.json, .xml, .text], access: .session) { request in

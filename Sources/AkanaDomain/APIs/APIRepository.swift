@@ -11,35 +11,28 @@ enum APIRepository {
         else { return nil }
         let latest = try db.queryFirst(
             "SELECT id FROM api_versions WHERE api_id = ? ORDER BY created DESC, rowid DESC LIMIT 1", id)?.string("id")
-        return API(id: row.string("id") ?? "", tenant: row.string("tenant") ?? "", name: row.string("name") ?? "",
-                   description: row.string("description") ?? "", visibility: row.string("visibility") ?? "",
-                   adminGroupID: row.string("admin_group_id") ?? "", created: row.string("created") ?? "",
-                   updated: row.string("updated") ?? "", latestVersionID: latest)
+        return API(id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
+                   description: try row.requiredString("description"), visibility: try row.requiredString("visibility"),
+                   adminGroupID: try row.requiredString("admin_group_id"), created: try row.requiredString("created"),
+                   updated: try row.requiredString("updated"), latestVersionID: latest)
     }
 
     static func apiIDs(_ db: SQLiteConnection, tenant: String) throws -> [String] {
-        try db.query("SELECT id FROM apis WHERE tenant = ? ORDER BY name, id", tenant).compactMap { $0.string("id") }
+        try db.query("SELECT id FROM apis WHERE tenant = ? ORDER BY name, id", tenant).compactMap { try $0.string("id") }
     }
 
     static func insertAPI(_ db: SQLiteConnection, _ api: API) throws {
-        db.noteChanged(api.id)
-        try db.run(
+        try db.change(api.id, 
             "INSERT INTO apis (id, tenant, name, description, visibility, admin_group_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             api.id, api.tenant, api.name, api.description, api.visibility, api.adminGroupID, api.created, api.updated)
     }
 
     static func touchAPI(_ db: SQLiteConnection, id: String, updated: String) throws {
-        db.noteChanged(id)
-        try db.run("UPDATE apis SET updated = ? WHERE id = ?", updated, id)
+        try db.change(id, "UPDATE apis SET updated = ? WHERE id = ?", updated, id)
     }
 
     static func deleteAPI(_ db: SQLiteConnection, id: String) throws {
-        db.noteChanged(id)
-        for versionID in try versionIDs(db, apiID: id) {
-            db.noteChanged(versionID)
-            try db.run("DELETE FROM workflow_objects WHERE object_id = ?", versionID)
-        }
-        try db.run("DELETE FROM apis WHERE id = ?", id)
+        try WorkflowOwnedRows.delete(db, from: .apis, id: id, versionIDs: try versionIDs(db, apiID: id))
     }
 
     // MARK: - Admins
@@ -49,12 +42,11 @@ enum APIRepository {
     }
 
     static func addAdmin(_ db: SQLiteConnection, apiID: String, userID: String, now: String) throws {
-        db.noteChanged(apiID)
-        try db.run("INSERT INTO api_admins (api_id, user_id, added) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", apiID, userID, now)
+        try db.change(apiID, "INSERT INTO api_admins (api_id, user_id, added) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", apiID, userID, now)
     }
 
     static func adminIDs(_ db: SQLiteConnection, apiID: String) throws -> [String] {
-        try db.query("SELECT user_id FROM api_admins WHERE api_id = ? ORDER BY added, rowid", apiID).compactMap { $0.string("user_id") }
+        try db.query("SELECT user_id FROM api_admins WHERE api_id = ? ORDER BY added, rowid", apiID).compactMap { try $0.string("user_id") }
     }
 
     // MARK: - Versions
@@ -68,36 +60,35 @@ enum APIRepository {
              WHERE v.id = ?
             """, id)
         else { return nil }
-        let tags = try db.query("SELECT tag FROM api_version_tags WHERE api_version_id = ? ORDER BY position", id).compactMap { $0.string("tag") }
+        let tags = try db.query("SELECT tag FROM api_version_tags WHERE api_version_id = ? ORDER BY position", id).compactMap { try $0.string("tag") }
         var implementations: [APIImplementation] = []
         for implementation in try db.query(
             "SELECT code, description, create_mechanism, endpoint_access_auto_approved FROM api_implementations WHERE api_version_id = ? ORDER BY code DESC", id) {
-            let code = implementation.string("code") ?? ""
+            let code = try implementation.requiredString("code")
             let urls = try db.query(
-                "SELECT url FROM api_endpoints WHERE api_version_id = ? AND code = ? ORDER BY position", id, code).compactMap { $0.string("url") }
+                "SELECT url FROM api_endpoints WHERE api_version_id = ? AND code = ? ORDER BY position", id, code).compactMap { try $0.string("url") }
             implementations.append(APIImplementation(
-                code: code, description: implementation.string("description") ?? "",
-                createMechanism: implementation.string("create_mechanism") ?? "",
-                endpointAccessAutoApproved: implementation.bool("endpoint_access_auto_approved") ?? false, endpoints: urls))
+                code: code, description: try implementation.requiredString("description"),
+                createMechanism: try implementation.requiredString("create_mechanism"),
+                endpointAccessAutoApproved: try implementation.requiredBool("endpoint_access_auto_approved"), endpoints: urls))
         }
         return APIVersion(
-            id: row.string("id") ?? "", apiID: row.string("api_id") ?? "", tenant: row.string("tenant") ?? "",
-            name: row.string("name") ?? "", description: row.string("description") ?? "", visibility: row.string("visibility") ?? "",
-            state: row.string("workflow_status") ?? row.string("state") ?? "", descriptorFileID: row.int64("descriptor_file_id"),
-            created: row.string("created") ?? "", updated: row.string("updated") ?? "", tags: tags, implementations: implementations)
+            id: try row.requiredString("id"), apiID: try row.requiredString("api_id"), tenant: try row.requiredString("tenant"),
+            name: try row.requiredString("name"), description: try row.requiredString("description"), visibility: try row.requiredString("visibility"),
+            state: try row.string("workflow_status") ?? row.requiredString("state"), descriptorFileID: try row.int64("descriptor_file_id"),
+            created: try row.requiredString("created"), updated: try row.requiredString("updated"), tags: tags, implementations: implementations)
     }
 
     static func versionIDs(_ db: SQLiteConnection, apiID: String) throws -> [String] {
-        try db.query("SELECT id FROM api_versions WHERE api_id = ? ORDER BY created, rowid", apiID).compactMap { $0.string("id") }
+        try db.query("SELECT id FROM api_versions WHERE api_id = ? ORDER BY created, rowid", apiID).compactMap { try $0.string("id") }
     }
 
     static func versionIDs(_ db: SQLiteConnection, tenant: String) throws -> [String] {
-        try db.query("SELECT id FROM api_versions WHERE tenant = ? ORDER BY created, rowid", tenant).compactMap { $0.string("id") }
+        try db.query("SELECT id FROM api_versions WHERE tenant = ? ORDER BY created, rowid", tenant).compactMap { try $0.string("id") }
     }
 
     static func insertVersion(_ db: SQLiteConnection, _ version: APIVersion) throws {
-        db.noteChanged(version.id)
-        try db.run(
+        try db.change(version.id, 
             """
             INSERT INTO api_versions (id, api_id, tenant, name, description, visibility, state, descriptor_file_id, created, updated)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -111,36 +102,33 @@ enum APIRepository {
     }
 
     static func insertImplementation(_ db: SQLiteConnection, versionID: String, _ implementation: APIImplementation) throws {
-        try db.run(
+        try db.change(versionID,
             """
             INSERT INTO api_implementations (api_version_id, code, description, create_mechanism, endpoint_access_auto_approved)
             VALUES (?, ?, ?, ?, ?)
             """, versionID, implementation.code, implementation.description, implementation.createMechanism,
             implementation.endpointAccessAutoApproved)
         for (position, url) in implementation.endpoints.enumerated() {
-            try db.run("INSERT INTO api_endpoints (api_version_id, code, position, url) VALUES (?, ?, ?, ?)",
+            try db.change(versionID, "INSERT INTO api_endpoints (api_version_id, code, position, url) VALUES (?, ?, ?, ?)",
                        versionID, implementation.code, position, url)
         }
     }
 
     static func updateVersionInfo(_ db: SQLiteConnection, _ version: APIVersion) throws {
-        db.noteChanged(version.id)
-        try db.run("UPDATE api_versions SET name = ?, description = ?, visibility = ?, updated = ? WHERE id = ?",
+        try db.change(version.id, "UPDATE api_versions SET name = ?, description = ?, visibility = ?, updated = ? WHERE id = ?",
                    version.name, version.description, version.visibility, version.updated, version.id)
         try replaceTags(db, versionID: version.id, tags: version.tags)
     }
 
     static func replaceTags(_ db: SQLiteConnection, versionID: String, tags: [String]) throws {
-        try db.run("DELETE FROM api_version_tags WHERE api_version_id = ?", versionID)
+        try db.change(versionID, "DELETE FROM api_version_tags WHERE api_version_id = ?", versionID)
         for (position, tag) in tags.enumerated() {
-            try db.run("INSERT INTO api_version_tags (api_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
+            try db.change(versionID, "INSERT INTO api_version_tags (api_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
         }
     }
 
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
-        db.noteChanged(id)
-        try db.run("DELETE FROM workflow_objects WHERE object_id = ?", id)
-        try db.run("DELETE FROM api_versions WHERE id = ?", id)
+        try WorkflowOwnedRows.delete(db, from: .apiVersions, id: id, versionIDs: [id])
     }
 
     // MARK: - Licenses
@@ -149,15 +137,14 @@ enum APIRepository {
         guard let row = try db.queryFirst(
             "SELECT id, tenant, name, description, sandbox_access_auto_approved, production_access_auto_approved FROM licenses WHERE id = ?", id)
         else { return nil }
-        return License(id: row.string("id") ?? "", tenant: row.string("tenant") ?? "", name: row.string("name") ?? "",
-                       description: row.string("description") ?? "",
-                       sandboxAccessAutoApproved: row.bool("sandbox_access_auto_approved") ?? false,
-                       productionAccessAutoApproved: row.bool("production_access_auto_approved") ?? false)
+        return License(id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
+                       description: try row.requiredString("description"),
+                       sandboxAccessAutoApproved: try row.requiredBool("sandbox_access_auto_approved"),
+                       productionAccessAutoApproved: try row.requiredBool("production_access_auto_approved"))
     }
 
     static func upsertLicense(_ db: SQLiteConnection, _ license: License, now: String) throws {
-        db.noteChanged(license.id)
-        try db.run(
+        try db.change(license.id, 
             """
             INSERT INTO licenses (id, tenant, name, description, sandbox_access_auto_approved, production_access_auto_approved, created)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -172,16 +159,18 @@ enum APIRepository {
 
     static func insertDropboxFile(_ db: SQLiteConnection, tenant: String, userID: String, fileName: String, fileType: String,
                                   content: [UInt8], now: String) throws -> Int64 {
-        try db.run("INSERT INTO dropbox_files (tenant, user_id, file_name, file_type, content, created) VALUES (?, ?, ?, ?, ?, ?)",
-                   tenant, userID, fileName, fileType, content, now)
-        guard let id = try db.queryFirst("SELECT last_insert_rowid() AS id")?.int64("id") else { throw DomainError.notFound() }
-        db.noteChanged(String(id))
+        // The id is known before the insert, so the change funnel can name it (AUTOINCREMENT never reuses one).
+        let last = try db.queryFirst("SELECT seq FROM sqlite_sequence WHERE name = 'dropbox_files'")?.int64("seq") ?? 0
+        let highest = try db.queryFirst("SELECT max(id) AS id FROM dropbox_files")?.int64("id") ?? 0
+        let id = max(last, highest) + 1
+        try db.change(String(id), "INSERT INTO dropbox_files (id, tenant, user_id, file_name, file_type, content, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      id, tenant, userID, fileName, fileType, content, now)
         return id
     }
 
     static func dropboxFile(_ db: SQLiteConnection, id: Int64) throws -> DropboxFile? {
         guard let row = try db.queryFirst("SELECT id, tenant, file_name, file_type, content FROM dropbox_files WHERE id = ?", id) else { return nil }
-        return DropboxFile(id: row.int64("id") ?? 0, tenant: row.string("tenant") ?? "", fileName: row.string("file_name") ?? "",
-                           fileType: row.string("file_type") ?? "", content: row.blob("content") ?? [])
+        return DropboxFile(id: try row.requiredInt64("id"), tenant: try row.requiredString("tenant"), fileName: try row.requiredString("file_name"),
+                           fileType: try row.requiredString("file_type"), content: try row.requiredBlob("content"))
     }
 }

@@ -13,20 +13,20 @@ enum ContractRepository {
             """, id)
         else { return nil }
         let licenses = try db.query("SELECT license_id FROM contract_licenses WHERE contract_id = ? ORDER BY license_id", id)
-            .compactMap { $0.string("license_id") }
+            .compactMap { try $0.string("license_id") }
         return Contract(
-            id: row.string("id") ?? "", tenant: row.string("tenant") ?? "", apiVersionID: row.string("api_version_id") ?? "",
-            runtimeID: row.string("runtime_id") ?? "", environment: row.string("environment") ?? "",
-            restricted: row.bool("restricted") ?? false, licenseIDs: licenses, state: row.string("status") ?? "",
-            status: "", created: row.string("created") ?? "", updated: row.string("updated") ?? "")
+            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), apiVersionID: try row.requiredString("api_version_id"),
+            runtimeID: try row.requiredString("runtime_id"), environment: try row.requiredString("environment"),
+            restricted: try row.requiredBool("restricted"), licenseIDs: licenses, state: try row.string("status") ?? "",
+            status: "", created: try row.requiredString("created"), updated: try row.requiredString("updated"))
     }
 
     static func ids(_ db: SQLiteConnection, runtimeID: String) throws -> [String] {
-        try db.query("SELECT id FROM contracts WHERE runtime_id = ? ORDER BY created, rowid", runtimeID).compactMap { $0.string("id") }
+        try db.query("SELECT id FROM contracts WHERE runtime_id = ? ORDER BY created, rowid", runtimeID).compactMap { try $0.string("id") }
     }
 
     static func ids(_ db: SQLiteConnection, apiVersionID: String) throws -> [String] {
-        try db.query("SELECT id FROM contracts WHERE api_version_id = ? ORDER BY created, rowid", apiVersionID).compactMap { $0.string("id") }
+        try db.query("SELECT id FROM contracts WHERE api_version_id = ? ORDER BY created, rowid", apiVersionID).compactMap { try $0.string("id") }
     }
 
     /// A contract for the same app version, API version and environment that is not cancelled.
@@ -40,8 +40,7 @@ enum ContractRepository {
     }
 
     static func insert(_ db: SQLiteConnection, _ contract: Contract, requestedBy: String?) throws {
-        db.noteChanged(contract.id)
-        try db.run(
+        try db.change(contract.id, 
             """
             INSERT INTO contracts (id, tenant, api_version_id, runtime_id, environment, restricted, requested_by, created, updated)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -51,20 +50,18 @@ enum ContractRepository {
     }
 
     static func updateScope(_ db: SQLiteConnection, contractID: String, restricted: Bool, licenseIDs: [String], updated: String) throws {
-        db.noteChanged(contractID)
-        try db.run("UPDATE contracts SET restricted = ?, updated = ? WHERE id = ?", restricted, updated, contractID)
+        try db.change(contractID, "UPDATE contracts SET restricted = ?, updated = ? WHERE id = ?", restricted, updated, contractID)
         try replaceLicenses(db, contractID: contractID, licenseIDs: licenseIDs)
     }
 
     static func touch(_ db: SQLiteConnection, contractID: String, updated: String) throws {
-        db.noteChanged(contractID)
-        try db.run("UPDATE contracts SET updated = ? WHERE id = ?", updated, contractID)
+        try db.change(contractID, "UPDATE contracts SET updated = ? WHERE id = ?", updated, contractID)
     }
 
     static func replaceLicenses(_ db: SQLiteConnection, contractID: String, licenseIDs: [String]) throws {
-        try db.run("DELETE FROM contract_licenses WHERE contract_id = ?", contractID)
+        try db.change(contractID, "DELETE FROM contract_licenses WHERE contract_id = ?", contractID)
         for license in licenseIDs {
-            try db.run("INSERT INTO contract_licenses (contract_id, license_id) VALUES (?, ?) ON CONFLICT DO NOTHING", contractID, license)
+            try db.change(contractID, "INSERT INTO contract_licenses (contract_id, license_id) VALUES (?, ?) ON CONFLICT DO NOTHING", contractID, license)
         }
     }
 }
