@@ -34,6 +34,9 @@ import Testing
         #expect(contract["State"] == .string("apicontract.status.pending_approval"))
         #expect(contract["RuntimeID"] == .string(appVersionID))
         #expect(contract["ContractScope"] == .object([("Restricted", .bool(false))]))
+        world.app.environment.journal.flush()
+        let journal = try world.app.send(.get, "/_emulator/requests?method=POST&path=/api/contracts&limit=1").json()
+        #expect(journal["Request"]?.arrayValue?.first?["changedIDs"]?.arrayValue?.contains(.string(id)) == true)
 
         // Kim (app team) may not approve; Jane (API admin) approves and activates.
         #expect(try world.act(id, "apicontract.action.approve", as: world.kim).status == .forbidden)
