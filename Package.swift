@@ -94,7 +94,7 @@ let package = Package(
                 path: "Sources/EmbedMigrationsPlugin"),
 
         .testTarget(name: "WorkQueuesTests", dependencies: ["WorkQueues"], swiftSettings: swiftSettings),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "CCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "CSQLite", "CCrypto"], swiftSettings: swiftSettings),
         .testTarget(name: "ByteCodecsTests", dependencies: ["ByteCodecs"], swiftSettings: swiftSettings),
         .testTarget(name: "DispatchHTTPTests", dependencies: ["DispatchHTTP", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),
