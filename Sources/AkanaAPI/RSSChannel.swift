@@ -11,6 +11,31 @@ struct RSSChannel {
         var guid: String
         var categories: [(domain: String, value: String)]
         var pubDate: Date
+
+        init(title: String, description: String, guid: String, categories: [(domain: String, value: String)], pubDate: Date) {
+            self.title = title
+            self.description = description
+            self.guid = guid
+            self.categories = categories
+            self.pubDate = pubDate
+        }
+
+        /// An item dated by a stored timestamp (the epoch when it cannot be read).
+        init(title: String, description: String, guid: String, categories: [(domain: String, value: String)], created: String) {
+            self.init(title: title, description: description, guid: guid, categories: categories,
+                      pubDate: Timestamp.parse(created) ?? Date(timeIntervalSince1970: 0))
+        }
+
+        /// A version in a versions channel (app versions, model versions): visibility and state as categories.
+        init(versionNamed name: String, description: String, id: String, visibility: String, state: String, created: String) {
+            self.init(title: name, description: description, guid: id,
+                      categories: [("uddi:soa.com:visibility", visibility), ("uddi:soa.com:state", state)], created: created)
+        }
+    }
+
+    /// `Versions of <name>`: the channel of `GET /api/apps/{AppID}/versions` and `GET /api/models/{ModelID}/versions`.
+    static func versions(of name: String, _ items: [Item]) -> RSSChannel {
+        RSSChannel(title: "Versions of \(name)", items: items)
     }
 
     var title: String

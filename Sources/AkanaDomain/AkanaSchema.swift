@@ -14,4 +14,9 @@ public enum AkanaSchema {
     /// The name of the newest migration, e.g. `0001_initial.sql`: the schema version a database
     /// migrated by this binary has.
     public static var latestVersion: String { migrations.last?.name ?? "none" }
+
+    /// The newest migration applied to the database (`GET /_emulator/health`).
+    public static func latestApplied(_ db: SQLiteConnection) throws -> String? {
+        try db.queryFirst("SELECT name FROM schema_migrations ORDER BY name DESC LIMIT 1")?.string("name")
+    }
 }

@@ -66,7 +66,7 @@ public enum FixtureLoader {
             }
         }
         let existing = try database.read(in: scope) { db in
-            Set(try db.query("SELECT tenant, email FROM users").map { userKey($0.string("tenant") ?? "", $0.string("email") ?? "") })
+            try UserRepository.keys(db)
         }
         var seen = existing
         let missing = wanted.filter { seen.insert($0.key).inserted }
@@ -88,7 +88,7 @@ public enum FixtureLoader {
         return report
     }
 
-    static func userKey(_ tenant: String, _ email: String) -> String { "\(tenant)\n\(email.lowercased())" }
+    static func userKey(_ tenant: String, _ email: String) -> String { UserRepository.key(tenant, email) }
 
     static func resolveTenant(_ own: String?, document: FixtureDocument, tenants: TenantDirectory, path: String) throws -> String {
         let tenant = own ?? document.tenant ?? tenants.defaultTenant.fedmemberid
@@ -146,12 +146,7 @@ public enum FixtureLoader {
             if !document.settings.isEmpty, let tenant = try tenant(nil, document, "settings") {
                 try Self.element(source, "settings") {
                     for setting in document.settings {
-                        let changed = try db.run(
-                            """
-                            INSERT INTO settings (tenant, name, value, updated) VALUES (?, ?, ?, ?)
-                            ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value, updated = excluded.updated
-                            WHERE settings.value <> excluded.value
-                            """, tenant, setting.name, setting.value ? "true" : "false", stamp)
+                        let changed = try TenantRepository.setSetting(db, tenant: tenant, name: setting.name, value: setting.value, updated: stamp)
                         let what = "\(tenant) \(setting.name)=\(setting.value)"
                         if changed > 0 { created("settings", what) } else { skipped("settings", what) }
                     }
@@ -183,23 +178,19 @@ public enum FixtureLoader {
         // MARK: Users and settings
 
         mutating func user(_ user: FixtureDocument.User, tenant: String) throws {
-            if try db.queryFirst("SELECT id FROM users WHERE tenant = ? AND email = ?", tenant, user.email) != nil {
+            if try UserRepository.id(db, tenant: tenant, email: user.email) != nil {
                 skipped("users", user.email)
                 return
             }
             let hash = hashes[FixtureLoader.userKey(tenant, user.email)] ?? hasher.hash(user.password)
             let id = "\(ids.uuid()).\(tenant)"
-            try db.run(
-                "INSERT INTO users (id, tenant, email, display_name, password_hash, seeded, created, updated) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-                id, tenant, user.email, user.name, hash, stamp, stamp)
-            for role in user.roles {
-                try db.run("INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING", id, role)
-            }
+            try UserRepository.insertSeeded(db, id: id, tenant: tenant, email: user.email, name: user.name, passwordHash: hash,
+                                            roles: user.roles, stamp: stamp)
             created("users", user.email)
         }
 
         func userID(email: String, tenant: String, field: String) throws -> String {
-            guard let id = try db.queryFirst("SELECT id FROM users WHERE tenant = ? AND email = ?", tenant, email)?.string("id") else {
+            guard let id = try UserRepository.id(db, tenant: tenant, email: email) else {
                 throw DomainError.badRequest("\(field): no user \(email) in tenant \(tenant) (list it under \"users\" or in the configuration)")
             }
             return id
@@ -219,11 +210,11 @@ public enum FixtureLoader {
             }
             let id = try WorkflowEngine.resolve(db, tenant: tenant, keyOrName: key)
             let row = try db.queryFirst("SELECT key, version, object_type FROM workflow_definitions WHERE id = ?", id)
-            let definitionType = row?.string("object_type") ?? ""
+            let definitionType = try row?.string("object_type") ?? ""
             guard definitionType == assignment.objectType else {
                 throw DomainError.badRequest("workflow definition '\(key)' is for object type '\(definitionType)', not '\(assignment.objectType)'")
             }
-            let what = "\(assignment.objectType) → \(row?.string("key") ?? key) v\(row?.int("version") ?? 0)"
+            let what = "\(assignment.objectType) → \(try row?.string("key") ?? key) v\(try row?.int("version") ?? 0)"
             if current == id {
                 skipped("workflowAssignments", what)
             } else {

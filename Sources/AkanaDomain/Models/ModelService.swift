@@ -41,7 +41,7 @@ public final class ModelService: Sendable {
     /// optional `Schema`), whose workflow starts (`@Create` → Draft) in the same transaction.
     /// The answer carries the first version as `ModelVersion`.
     public func createModel(caller: AuthenticatedSession, body: JSONValue) throws -> ModelObject {
-        let reader = try ModelBodyReader(body, context: "Model")
+        let reader = try BodyReader(body, context: "Model")
         if reader.value("SchemaDocumentReference") != nil {
             throw DomainError.badRequest(
                 "Model.SchemaDocumentReference is not supported: the emulator does not keep POST /api/models/readfiledetails uploads; send Name and the schema text as Schema instead.")
@@ -83,7 +83,7 @@ public final class ModelService: Sendable {
     /// fields keep their values). The model's data is its latest version's: the edit needs `@modify`
     /// on that version.
     public func updateModel(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelObject {
-        let fields = try ModelFields(try ModelBodyReader(body, context: "Model"))
+        let fields = try ModelFields(body: body, context: "Model")
         return try database.write(in: caller.scope) { db in
             var model = try self.modifiableModel(db, id: id, caller: caller)
             if let businessID = fields.businessID, businessID != model.businessID {
@@ -93,12 +93,12 @@ public final class ModelService: Sendable {
             if let latest = try ModelRepository.versions(db, modelID: id).last {
                 try self.modify(db, version: latest, caller: caller)
             }
-            model.name = fields.name ?? model.name
-            model.summary = fields.summary ?? model.summary
-            model.description = fields.description ?? model.description
-            model.category = fields.category ?? model.category
-            model.visibility = fields.visibility ?? model.visibility
-            model.tags = fields.tags ?? model.tags
+            fields.name.merge(into: &model.name)
+            fields.summary.merge(into: &model.summary)
+            fields.description.merge(into: &model.description)
+            fields.category.merge(into: &model.category)
+            fields.visibility.merge(into: &model.visibility)
+            fields.tags.merge(into: &model.tags)
             model.updated = self.stamp()
             try self.requireUniqueName(db, model: model)
             try ModelRepository.updateModel(db, model)
@@ -128,7 +128,7 @@ public final class ModelService: Sendable {
     /// The new version starts in the workflow (Draft) whatever its source's state.
     public func addVersion(modelID: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelVersion {
         let context = "AddModelVersionRequest"
-        let reader = try ModelBodyReader(body, context: context)
+        let reader = try BodyReader(body, context: context)
         var fields = try ModelVersionFields(request: reader)
         fields.tags = try reader.tags()
         let sourceID = try reader.string("SourceModelVersionID").flatMap { $0.isEmpty ? nil : $0 }
@@ -188,18 +188,18 @@ public final class ModelService: Sendable {
     /// PUT /api/models/versions/{ModelVersionID} (the ModelVersion object): Name, Description,
     /// Visibility, Tag, Schema, ModelReferences; absent fields keep their values. Needs `@modify`.
     public func updateVersion(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelVersion {
-        let fields = try ModelVersionFields(modelVersion: try ModelBodyReader(body, context: "ModelVersion"))
+        let fields = try ModelVersionFields(body: body, context: "ModelVersion")
         return try database.write(in: caller.scope) { db in
             var (version, model) = try self.modifiableVersion(db, id: id, caller: caller)
             try self.modify(db, version: version, caller: caller)
             if let name = fields.name, try ModelRepository.versionNameTaken(db, modelID: model.id, name: name, except: id) {
                 throw DomainError.conflict("Model '\(model.name)' already has a version named '\(name)'.")
             }
-            version.name = fields.name ?? version.name
-            version.description = fields.description ?? version.description
-            version.visibility = fields.visibility ?? version.visibility
-            version.schema = fields.schema ?? version.schema
-            version.tags = fields.tags ?? version.tags
+            fields.name.merge(into: &version.name)
+            fields.description.merge(into: &version.description)
+            fields.visibility.merge(into: &version.visibility)
+            fields.schema.merge(into: &version.schema)
+            fields.tags.merge(into: &version.tags)
             if let references = fields.references {
                 version.references = try self.resolve(references, db, ownModelID: model.id, tenant: caller.tenant)
             }

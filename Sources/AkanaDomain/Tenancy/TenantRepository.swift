@@ -1,0 +1,41 @@
+import SQLiteStore
+
+/// SQL for `tenants`, their `settings` and the `emulator_state` key-value rows.
+enum TenantRepository {
+    static func ensureTenant(_ db: SQLiteConnection, _ fedmemberid: String, created: String) throws {
+        try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?) ON CONFLICT DO NOTHING", fedmemberid, created)
+    }
+
+    static func deleteTenant(_ db: SQLiteConnection, _ fedmemberid: String) throws {
+        try db.run("DELETE FROM tenants WHERE fedmemberid = ?", fedmemberid)
+    }
+
+    /// Sets a boolean tenant setting; returns the rows changed (0 when it already had the value).
+    @discardableResult
+    static func setSetting(_ db: SQLiteConnection, tenant: String, name: String, value: Bool, updated: String) throws -> Int {
+        try db.run(
+            """
+            INSERT INTO settings (tenant, name, value, updated) VALUES (?, ?, ?, ?)
+            ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value, updated = excluded.updated
+            WHERE settings.value <> excluded.value
+            """, tenant, name, value ? "true" : "false", updated)
+    }
+
+    /// (tenant, name, value) of the settings named `names`.
+    static func settings(_ db: SQLiteConnection, named names: [String]) throws -> [(tenant: String, name: String, value: String)] {
+        let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        return try db.query("SELECT tenant, name, value FROM settings WHERE name IN (\(marks))", names.map { $0 as any SQLiteBindable }).map {
+            (try $0.requiredString("tenant"), try $0.requiredString("name"), try $0.requiredString("value"))
+        }
+    }
+
+    // MARK: emulator_state
+
+    static func state(_ db: SQLiteConnection, _ key: String) throws -> String? {
+        try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", key)?.string("value")
+    }
+
+    static func insertStateIfAbsent(_ db: SQLiteConnection, _ key: String, _ value: String) throws {
+        try db.run("INSERT INTO emulator_state (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING", key, value)
+    }
+}
