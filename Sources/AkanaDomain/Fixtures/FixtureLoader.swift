@@ -197,28 +197,27 @@ public enum FixtureLoader {
         }
 
         mutating func assignment(_ assignment: FixtureDocument.Assignment, tenant: String) throws {
-            let current = try db.queryFirst(
-                "SELECT definition_id FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, assignment.objectType)?.int64(0)
+            let current = try WorkflowDefinitionRepository.assignedID(db, tenant: tenant, objectType: assignment.objectType)
             guard let key = assignment.definition else {
                 if current == nil {
                     skipped("workflowAssignments", "\(assignment.objectType) → none")
                 } else {
-                    try db.run("DELETE FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, assignment.objectType)
+                    _ = try WorkflowDefinitionRepository.clearAssignment(db, tenant: tenant, objectType: assignment.objectType)
                     created("workflowAssignments", "\(assignment.objectType) → none")
                 }
                 return
             }
-            let id = try WorkflowEngine.resolve(db, tenant: tenant, keyOrName: key)
-            let row = try db.queryFirst("SELECT key, version, object_type FROM workflow_definitions WHERE id = ?", id)
-            let definitionType = try row?.string("object_type") ?? ""
+            let id = try WorkflowDefinitionRepository.resolve(db, tenant: tenant, keyOrName: key)
+            let row = try WorkflowDefinitionRepository.summary(db, id: id)
+            let definitionType = row?.objectType ?? ""
             guard definitionType == assignment.objectType else {
                 throw DomainError.badRequest("workflow definition '\(key)' is for object type '\(definitionType)', not '\(assignment.objectType)'")
             }
-            let what = "\(assignment.objectType) → \(try row?.string("key") ?? key) v\(try row?.int("version") ?? 0)"
+            let what = "\(assignment.objectType) → \(row?.key ?? key) v\(row?.version ?? 0)"
             if current == id {
                 skipped("workflowAssignments", what)
             } else {
-                try WorkflowEngine.setAssignment(db, tenant: tenant, objectType: assignment.objectType, definitionID: id)
+                try WorkflowDefinitionRepository.setAssignment(db, tenant: tenant, objectType: assignment.objectType, definitionID: id)
                 created("workflowAssignments", what)
             }
         }

@@ -6,6 +6,10 @@ enum TenantRepository {
         try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?) ON CONFLICT DO NOTHING", fedmemberid, created)
     }
 
+    static func exists(_ db: SQLiteConnection, _ fedmemberid: String) throws -> Bool {
+        try db.queryFirst("SELECT 1 FROM tenants WHERE fedmemberid = ?", fedmemberid) != nil
+    }
+
     static func deleteTenant(_ db: SQLiteConnection, _ fedmemberid: String) throws {
         try db.run("DELETE FROM tenants WHERE fedmemberid = ?", fedmemberid)
     }
