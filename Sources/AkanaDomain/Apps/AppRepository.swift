@@ -126,10 +126,10 @@ enum AppRepository {
     }
 
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
-        try WorkflowOwnedRows.delete(db, from: .appVersions, id: id, versionIDs: [id])
+        try DeleteCascadeRepository.delete(db, from: .appVersions, id: id, versionIDs: [id])
     }
 
     static func deleteApp(_ db: SQLiteConnection, id: String) throws {
-        try WorkflowOwnedRows.delete(db, from: .apps, id: id, versionIDs: try versionIDs(db, appID: id))
+        try DeleteCascadeRepository.delete(db, from: .apps, id: id, versionIDs: try versionIDs(db, appID: id))
     }
 }

@@ -178,11 +178,11 @@ enum ModelRepository {
 
     /// Removes a version, its tags and references, and its workflow object with its history.
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
-        try WorkflowOwnedRows.delete(db, from: .modelVersions, id: id, versionIDs: [id])
+        try DeleteCascadeRepository.delete(db, from: .modelVersions, id: id, versionIDs: [id])
     }
 
     /// Removes the model with every version (deleted-state ones too) and their workflow objects.
     static func deleteModel(_ db: SQLiteConnection, id: String) throws {
-        try WorkflowOwnedRows.delete(db, from: .models, id: id, versionIDs: try allVersionIDs(db, modelID: id))
+        try DeleteCascadeRepository.delete(db, from: .models, id: id, versionIDs: try allVersionIDs(db, modelID: id))
     }
 }
