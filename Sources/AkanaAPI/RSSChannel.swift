@@ -34,8 +34,10 @@ struct RSSChannel {
     }
 
     /// `Versions of <name>`: the channel of `GET /api/apps/{AppID}/versions` and `GET /api/models/{ModelID}/versions`.
-    static func versions(of name: String, _ items: [Item]) -> RSSChannel {
-        RSSChannel(title: "Versions of \(name)", items: items)
+    static func versions(of name: String, _ versions: [some ChannelVersion]) -> RSSChannel {
+        RSSChannel(title: "Versions of \(name)", items: versions.map {
+            Item(versionNamed: $0.name, description: $0.description, id: $0.id, visibility: $0.visibility, state: $0.state, created: $0.created)
+        })
     }
 
     var title: String
@@ -90,3 +92,16 @@ struct RSSChannel {
         return output
     }
 }
+
+/// A version listed in a versions channel (app versions, model versions).
+protocol ChannelVersion {
+    var id: String { get }
+    var name: String { get }
+    var description: String { get }
+    var visibility: String { get }
+    var state: String { get }
+    var created: String { get }
+}
+
+extension AppVersion: ChannelVersion {}
+extension ModelVersion: ChannelVersion {}

@@ -45,8 +45,8 @@ public enum PlatformBootstrap {
                                                 roles: user.roles, stamp: stamp)
                 created.append(user.email)
             }
-            try TenantRepository.insertStateIfAbsent(db, signingKeyName, Crypto.hex(ids.signingKey()))
-            guard let hex = try TenantRepository.state(db, signingKeyName),
+            try EmulatorStateRepository.insertIfAbsent(db, signingKeyName, Crypto.hex(ids.signingKey()))
+            guard let hex = try EmulatorStateRepository.value(db, signingKeyName),
                   let key = bytes(fromHex: hex), key.count >= 16
             else { throw DomainError.conflict("emulator_state.\(signingKeyName) is damaged; delete that row to generate a new key.") }
             return (key, created)

@@ -62,7 +62,7 @@ enum APIRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let (api, versions) = try apis.versions(apiID: request.parameter("APIID"), caller: caller.session)
-            return RSSChannel.versions(of: api.name, versions.map(item)).response(choice: choice)
+            return RSSChannel.versions(of: api.name, versions).response(choice: choice)
         }
 
         router.add(.get, "/api/apis/versions", produces: [.json, .xml], access: .session) { request in
@@ -145,3 +145,5 @@ enum APIRoutes {
                         pubDate: Timestamp.parse(version.created) ?? Date(timeIntervalSince1970: 0))
     }
 }
+
+extension APIVersion: ChannelVersion {}

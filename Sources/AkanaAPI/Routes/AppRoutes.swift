@@ -51,11 +51,7 @@ enum AppRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let (app, versions) = try apps.versions(appID: request.parameter("AppID"), caller: caller.session)
-            let items = versions.map {
-                RSSChannel.Item(versionNamed: $0.name, description: $0.description, id: $0.id, visibility: $0.visibility,
-                                state: $0.state, created: $0.created)
-            }
-            return RSSChannel.versions(of: app.name, items).response(choice: choice)
+            return RSSChannel.versions(of: app.name, versions).response(choice: choice)
         }
 
         // GET /api/apps/versions/{AppVersionID} — seed 004.

@@ -56,11 +56,7 @@ enum ModelRoutes {
             let caller = try request.caller
             for flag in ["includeSchema", "includeReferences", "includeTargetResources"] { _ = try request.booleanQuery(flag, default: false) }
             let (model, versions) = try models.versions(modelID: request.parameter("ModelID"), caller: caller.session)
-            let items = versions.map {
-                RSSChannel.Item(versionNamed: $0.name, description: $0.description, id: $0.id, visibility: $0.visibility,
-                                state: $0.state, created: $0.created)
-            }
-            return RSSChannel.versions(of: model.name, items).response(choice: choice)
+            return RSSChannel.versions(of: model.name, versions).response(choice: choice)
         }
 
         // GET /api/models/versions/{ModelVersionID}[?includeReferences][&IncludeTags][&IncludeActions]

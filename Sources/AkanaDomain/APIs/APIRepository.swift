@@ -32,7 +32,7 @@ enum APIRepository {
     }
 
     static func deleteAPI(_ db: SQLiteConnection, id: String) throws {
-        try WorkflowOwnedRows.delete(db, from: .apis, id: id, versionIDs: try versionIDs(db, apiID: id))
+        try DeleteCascadeRepository.delete(db, from: .apis, id: id, versionIDs: try versionIDs(db, apiID: id))
     }
 
     // MARK: - Admins
@@ -128,7 +128,7 @@ enum APIRepository {
     }
 
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
-        try WorkflowOwnedRows.delete(db, from: .apiVersions, id: id, versionIDs: [id])
+        try DeleteCascadeRepository.delete(db, from: .apiVersions, id: id, versionIDs: [id])
     }
 
     // MARK: - Licenses

@@ -199,28 +199,27 @@ public enum FixtureLoader {
         }
 
         mutating func assignment(_ assignment: FixtureDocument.Assignment, tenant: String) throws {
-            let current = try db.queryFirst(
-                "SELECT definition_id FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, assignment.objectType)?.int64(0)
+            let current = try WorkflowDefinitionRepository.assignedID(db, tenant: tenant, objectType: assignment.objectType)
             guard let key = assignment.definition else {
                 if current == nil {
                     skipped("workflowAssignments", "\(assignment.objectType) → none")
                 } else {
-                    try db.run("DELETE FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, assignment.objectType)
+                    _ = try WorkflowDefinitionRepository.clearAssignment(db, tenant: tenant, objectType: assignment.objectType)
                     created("workflowAssignments", "\(assignment.objectType) → none")
                 }
                 return
             }
-            let id = try WorkflowEngine.resolve(db, tenant: tenant, keyOrName: key)
-            let row = try db.queryFirst("SELECT key, version, object_type FROM workflow_definitions WHERE id = ?", id)
-            let definitionType = try row?.string("object_type") ?? ""
+            let id = try WorkflowDefinitionRepository.resolve(db, tenant: tenant, keyOrName: key)
+            let row = try WorkflowDefinitionRepository.summary(db, id: id)
+            let definitionType = row?.objectType ?? ""
             guard definitionType == assignment.objectType else {
                 throw DomainError.badRequest("workflow definition '\(key)' is for object type '\(definitionType)', not '\(assignment.objectType)'")
             }
-            let what = "\(assignment.objectType) → \(try row?.string("key") ?? key) v\(try row?.int("version") ?? 0)"
+            let what = "\(assignment.objectType) → \(row?.key ?? key) v\(row?.version ?? 0)"
             if current == id {
                 skipped("workflowAssignments", what)
             } else {
-                try WorkflowEngine.setAssignment(db, tenant: tenant, objectType: assignment.objectType, definitionID: id)
+                try WorkflowDefinitionRepository.setAssignment(db, tenant: tenant, objectType: assignment.objectType, definitionID: id)
                 created("workflowAssignments", what)
             }
         }
@@ -236,9 +235,8 @@ public enum FixtureLoader {
             if let id = app.id {
                 try checkID(id, field: "AppID", tenant: tenant)
                 appID = id
-                isNew = try db.queryFirst("SELECT 1 FROM apps WHERE id = ?", id) == nil
-            } else if let id = try db.queryFirst(
-                "SELECT id FROM apps WHERE tenant = ? AND name = ? ORDER BY created, rowid LIMIT 1", tenant, app.name)?.string("id") {
+                isNew = try AppRepository.appOwner(db, appID: id) == nil
+            } else if let id = try AppRepository.appID(db, tenant: tenant, named: app.name) {
                 appID = id
             } else {
                 appID = "\(ids.uuid()).\(tenant)"
@@ -279,15 +277,14 @@ public enum FixtureLoader {
             let id: String
             if let explicit = element.id {
                 try checkID(explicit, field: "AppVersionID", tenant: tenant)
-                if let owner = try db.queryFirst("SELECT app_id FROM app_versions WHERE id = ?", explicit)?.string("app_id") {
+                if let owner = try AppRepository.versionOwner(db, versionID: explicit) {
                     guard owner == appID else { throw DomainError.badRequest("AppVersionID \(explicit) is already a version of app \(owner)") }
                     skipped("appVersions", explicit)
                     return
                 }
                 id = explicit
             } else {
-                if let existing = try db.queryFirst(
-                    "SELECT id FROM app_versions WHERE app_id = ? AND name = ? ORDER BY created, rowid LIMIT 1", appID, name)?.string("id") {
+                if let existing = try AppRepository.versionID(db, appID: appID, named: name) {
                     skipped("appVersions", existing)
                     return
                 }
@@ -327,11 +324,11 @@ public enum FixtureLoader {
             }
             var modelID: String
             var isNew = false
-            let byName = try db.queryFirst("SELECT id FROM models WHERE tenant = ? AND name = ? COLLATE NOCASE", tenant, model.name)?.string("id")
+            let byName = try ModelRepository.modelID(db, tenant: tenant, named: model.name)
             if let id = model.id {
                 try checkID(id, field: "ModelID", tenant: tenant)
                 modelID = id
-                isNew = try db.queryFirst("SELECT 1 FROM models WHERE id = ?", id) == nil
+                isNew = try !ModelRepository.modelExists(db, id: id)
                 if isNew, let byName {
                     throw DomainError.badRequest("model \(byName) already has the Name '\(model.name)' (model names are unique in a tenant)")
                 }
@@ -368,16 +365,14 @@ public enum FixtureLoader {
             let id: String
             if let explicit = element.id {
                 try checkID(explicit, field: "ModelVersionID", tenant: tenant)
-                if let owner = try db.queryFirst("SELECT model_id FROM model_versions WHERE id = ?", explicit)?.string("model_id") {
+                if let owner = try ModelRepository.versionOwner(db, versionID: explicit) {
                     guard owner == modelID else { throw DomainError.badRequest("ModelVersionID \(explicit) is already a version of model \(owner)") }
                     skipped("modelVersions", explicit)
                     return
                 }
                 id = explicit
             } else {
-                if let existing = try db.queryFirst(
-                    "SELECT id FROM model_versions WHERE model_id = ? AND name = ? COLLATE NOCASE AND state <> ? LIMIT 1",
-                    modelID, name, ModelState.deleted)?.string("id") {
+                if let existing = try ModelRepository.liveVersionID(db, modelID: modelID, named: name) {
                     skipped("modelVersions", existing)
                     return
                 }

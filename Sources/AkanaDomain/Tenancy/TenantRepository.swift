@@ -1,9 +1,13 @@
 import SQLiteStore
 
-/// SQL for `tenants`, their `settings` and the `emulator_state` key-value rows.
+/// SQL for `tenants` and their `settings`.
 enum TenantRepository {
     static func ensureTenant(_ db: SQLiteConnection, _ fedmemberid: String, created: String) throws {
         try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?) ON CONFLICT DO NOTHING", fedmemberid, created)
+    }
+
+    static func exists(_ db: SQLiteConnection, _ fedmemberid: String) throws -> Bool {
+        try db.queryFirst("SELECT 1 FROM tenants WHERE fedmemberid = ?", fedmemberid) != nil
     }
 
     static func deleteTenant(_ db: SQLiteConnection, _ fedmemberid: String) throws {
@@ -27,15 +31,5 @@ enum TenantRepository {
         return try db.query("SELECT tenant, name, value FROM settings WHERE name IN (\(marks))", names.map { $0 as any SQLiteBindable }).map {
             (try $0.requiredString("tenant"), try $0.requiredString("name"), try $0.requiredString("value"))
         }
-    }
-
-    // MARK: emulator_state
-
-    static func state(_ db: SQLiteConnection, _ key: String) throws -> String? {
-        try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", key)?.string("value")
-    }
-
-    static func insertStateIfAbsent(_ db: SQLiteConnection, _ key: String, _ value: String) throws {
-        try db.run("INSERT INTO emulator_state (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING", key, value)
     }
 }

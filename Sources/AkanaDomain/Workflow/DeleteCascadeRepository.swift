@@ -3,7 +3,7 @@ import SQLiteStore
 /// The delete cascade shared by every resource whose versions run under a workflow (apps, models, APIs):
 /// the owner's row goes (its versions, tags, references … by `ON DELETE CASCADE`), and with it the
 /// versions' workflow objects (their history by cascade), which no foreign key ties to the versions.
-enum WorkflowOwnedRows {
+enum DeleteCascadeRepository {
     /// The tables whose rows own workflow objects, or own versions that do.
     enum Table: String {
         case apps, appVersions = "app_versions", models, modelVersions = "model_versions", apis, apiVersions = "api_versions"
@@ -14,7 +14,7 @@ enum WorkflowOwnedRows {
     static func delete(_ db: SQLiteConnection, from table: Table, id: String, versionIDs: [String]) throws {
         try db.change(id, "DELETE FROM \(table.rawValue) WHERE id = ?", id)
         for versionID in versionIDs {
-            try db.change(versionID, "DELETE FROM workflow_objects WHERE object_id = ?", versionID)
+            _ = try WorkflowObjectRepository.delete(db, objectID: versionID)
         }
     }
 }
