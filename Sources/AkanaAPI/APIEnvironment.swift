@@ -34,7 +34,7 @@ public struct APIEnvironment: Sendable {
     public let integrity: IntegrityStatus
 
     public init(database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
-                apps: AppService, models: ModelService? = nil, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
+                apps: AppService, models: ModelService? = nil, apis: APIService? = nil, contracts: ContractService? = nil, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
                 startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds, journal: RequestJournal? = nil,
                 fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(), faults: FaultInjector? = nil,
                 integrity: IntegrityStatus = IntegrityStatus()) {
@@ -48,8 +48,8 @@ public struct APIEnvironment: Sendable {
         self.snapshots = SnapshotStore(database: database)
         self.apps = apps
         self.models = models ?? ModelService(database: database, clock: clock, workflow: workflow, ids: ids)
-        self.apis = APIService(database: database, clock: clock, workflow: workflow, ids: ids)
-        self.contracts = ContractService(database: database, clock: clock, workflow: workflow, ids: ids)
+        self.apis = apis ?? APIService(database: database, clock: clock, workflow: workflow, ids: ids)
+        self.contracts = contracts ?? ContractService(database: database, clock: clock, workflow: workflow, ids: ids)
         self.workflow = workflow
         self.database = database
         self.clock = clock
