@@ -21,6 +21,16 @@ enum APIRepository {
         try db.query("SELECT id FROM apis WHERE tenant = ? ORDER BY name, id", tenant).compactMap { try $0.string("id") }
     }
 
+    /// The tenant's oldest API named `name` (fixtures find elements without an id by name).
+    static func apiID(_ db: SQLiteConnection, tenant: String, name: String) throws -> String? {
+        try db.queryFirst("SELECT id FROM apis WHERE tenant = ? AND name = ? ORDER BY created, rowid LIMIT 1", tenant, name)?.string("id")
+    }
+
+    /// The API's version named `name`.
+    static func versionID(_ db: SQLiteConnection, apiID: String, name: String) throws -> String? {
+        try db.queryFirst("SELECT id FROM api_versions WHERE api_id = ? AND name = ? ORDER BY created, rowid LIMIT 1", apiID, name)?.string("id")
+    }
+
     static func insertAPI(_ db: SQLiteConnection, _ api: API) throws {
         try db.change(api.id, 
             "INSERT INTO apis (id, tenant, name, description, visibility, admin_group_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

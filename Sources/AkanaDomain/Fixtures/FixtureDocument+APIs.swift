@@ -187,8 +187,7 @@ extension FixtureLoader.Applier {
             try checkID(id, field: "APIID", tenant: tenant)
             apiID = id
             isNew = try APIRepository.api(db, id: id) == nil
-        } else if let found = try db.queryFirst("SELECT id FROM apis WHERE tenant = ? AND name = ? ORDER BY created, rowid LIMIT 1",
-                                                tenant, element.name)?.string("id") {
+        } else if let found = try APIRepository.apiID(db, tenant: tenant, name: element.name) {
             apiID = found
             isNew = false
         } else {
@@ -222,7 +221,7 @@ extension FixtureLoader.Applier {
                 versionID = id
             } else {
                 let name = version.name ?? "1.0"
-                if let found = try db.queryFirst("SELECT id FROM api_versions WHERE api_id = ? AND name = ? LIMIT 1", apiID, name)?.string("id") {
+                if let found = try APIRepository.versionID(db, apiID: apiID, name: name) {
                     skipped("apiVersions", found)
                     continue
                 }
