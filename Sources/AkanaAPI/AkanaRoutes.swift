@@ -22,6 +22,7 @@ public enum AkanaRoutes {
         LoginRoutes.register(into: &router, environment: environment)
         BusinessRoutes.register(into: &router, environment: environment)
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
+        AppTeamRoutes.register(into: &router, environment: environment, apps: environment.apps)
         WorkflowRoutes.register(into: &router, environment: environment)
         ModelRoutes.register(into: &router, environment: environment)
         table.set(router.table)

@@ -8,17 +8,12 @@ enum LoginRoutes {
         // POST /api/login — JSON {"email","password"} or form-encoded; exempt from CSRF.
         router.add(.post, "/api/login") { request in
             let choice = try request.negotiate([.json, .xml])
-            let tenant = environment.tenant(of: request.http)
             let (email, password) = try credentials(request)
-            let login = try environment.sessions.login(tenant: tenant, email: email, password: password,
-                                                       address: clientAddress(request.http.remoteAddress), scope: request.scope)
-            var headers: HTTPHeaders = [:]
-            headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.authCookieName(tenant: tenant.fedmemberid), value: login.authCookie, httpOnly: true))
-            if tenant.readRequestCSRF || tenant.writeRequestCSRF {
-                headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.csrfCookieName(tenant: tenant.fedmemberid), value: login.session.csrfToken, httpOnly: false))
-            }
-            return Responses.representation(loginResponse(login.session, tenant: tenant), root: "LoginResponse", choice: choice, headers: headers)
+            return try logIn(request, email: email, password: password, choice: choice, environment: environment)
         }
+
+        // POST /api/login/ssoLogin — the same login through a named login domain (SSOLoginRoutes).
+        SSOLoginRoutes.register(into: &router, environment: environment)
 
         // GET /api/login/status — the same LoginResponse for the current session.
         router.add(.get, "/api/login/status") { request in
@@ -56,6 +51,21 @@ enum LoginRoutes {
             return Responses.representation(.object([("IDPLogoutInfo", .array([])), ("RPLogoutInfo", .array([]))]),
                                             root: "LogoutResponse", choice: choice, headers: headers)
         }
+    }
+
+    /// Verifies the credentials (with the login throttling) and answers with the session cookies
+    /// and the LoginResponse: the one code path of every login operation.
+    static func logIn(_ request: RouteRequest, email: String, password: String, choice: ContentNegotiation.Choice,
+                      environment: APIEnvironment) throws -> HTTPResponse {
+        let tenant = environment.tenant(of: request.http)
+        let login = try environment.sessions.login(tenant: tenant, email: email, password: password,
+                                                   address: clientAddress(request.http.remoteAddress), scope: request.scope)
+        var headers: HTTPHeaders = [:]
+        headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.authCookieName(tenant: tenant.fedmemberid), value: login.authCookie, httpOnly: true))
+        if tenant.readRequestCSRF || tenant.writeRequestCSRF {
+            headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.csrfCookieName(tenant: tenant.fedmemberid), value: login.session.csrfToken, httpOnly: false))
+        }
+        return Responses.representation(loginResponse(login.session, tenant: tenant), root: "LoginResponse", choice: choice, headers: headers)
     }
 
     /// The client's IP address without its port (`[::1]:5000` → `::1`, `127.0.0.1:5000` → `127.0.0.1`);

@@ -47,6 +47,34 @@ enum AppRepository {
         try db.queryFirst("SELECT 1 AS member FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) != nil
     }
 
+    /// The caller's team role ("Admin" or "Member") on the app, nil when not on its team.
+    static func teamRole(_ db: SQLiteConnection, appID: String, userID: String) throws -> String? {
+        try db.queryFirst("SELECT role FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID)?.string("role")
+    }
+
+    /// The app's team (primary key order: app_id, then user_id), with each member's name and email.
+    static func teamMembers(_ db: SQLiteConnection, appID: String) throws -> [AppTeamMember] {
+        try db.query(
+            """
+            SELECT m.user_id, m.role, u.display_name, u.email, u.created FROM app_team_members m
+            JOIN users u ON u.id = m.user_id WHERE m.app_id = ? ORDER BY m.user_id
+            """, appID
+        ).map { row in
+            AppTeamMember(userID: row.string("user_id") ?? "", role: row.string("role") ?? "", name: row.string("display_name") ?? "",
+                          email: row.string("email") ?? "", userCreated: row.string("created") ?? "")
+        }
+    }
+
+    static func teamAdminCount(_ db: SQLiteConnection, appID: String) throws -> Int {
+        Int(try db.queryFirst("SELECT count(*) AS admins FROM app_team_members WHERE app_id = ? AND role = 'Admin'", appID)?.int("admins") ?? 0)
+    }
+
+    /// Returns false when the user was not on the team.
+    static func removeTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
+        db.noteChanged(appID)
+        return try db.run("DELETE FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) == 1
+    }
+
     static func identityTaken(_ db: SQLiteConnection, tenant: String, identity: String, except versionID: String) throws -> Bool {
         try db.queryFirst("SELECT 1 AS taken FROM app_versions WHERE tenant = ? AND identity = ? AND id <> ?", tenant, identity, versionID) != nil
     }
