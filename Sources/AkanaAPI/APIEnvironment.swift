@@ -9,6 +9,8 @@ public struct APIEnvironment: Sendable {
     public let tenants: TenantDirectory
     public let sessions: SessionService
     public let apps: AppService
+    /// The Users service (POST/GET/DELETE /api/users…).
+    public let users: UserService
     public let workflow: WorkflowEngine
     /// The configured users, for resets.
     public let seedUsers: [SeedUser]
@@ -32,7 +34,8 @@ public struct APIEnvironment: Sendable {
                 apps: AppService, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
                 startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds, journal: RequestJournal? = nil,
                 fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(), faults: FaultInjector? = nil,
-                integrity: IntegrityStatus = IntegrityStatus()) {
+                integrity: IntegrityStatus = IntegrityStatus(), users: UserService? = nil) {
+        self.users = users ?? UserService(database: database, clock: clock, ids: ids)
         self.integrity = integrity
         // A pool always has the table (migration 0008); a failed read here means no persisted faults yet.
         self.faults = faults ?? ((try? FaultInjector(database: database)) ?? FaultInjector(empty: database))

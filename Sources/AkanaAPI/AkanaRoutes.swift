@@ -23,6 +23,7 @@ public enum AkanaRoutes {
         BusinessRoutes.register(into: &router, environment: environment)
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         AppTeamRoutes.register(into: &router, environment: environment, apps: environment.apps)
+        UserRoutes.register(into: &router, environment: environment, users: environment.users)
         WorkflowRoutes.register(into: &router, environment: environment)
         ModelRoutes.register(into: &router, environment: environment)
         table.set(router.table)

@@ -64,7 +64,8 @@ public enum EmulatorAssembly {
         let environment = APIEnvironment(database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
                                          apps: AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
                                          workflow: workflow, seedUsers: settings.seedUsers, journal: journal,
-                                         fixtures: settings.fixtures, ids: settings.ids, integrity: settings.integrity)
+                                         fixtures: settings.fixtures, ids: settings.ids, integrity: settings.integrity,
+                                         users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids))
         environment.metrics.observe(database)
         let application = AkanaRoutes.makeApplication(environment: environment, logger: logger, adminToken: settings.adminToken,
                                                       execution: settings.execution)

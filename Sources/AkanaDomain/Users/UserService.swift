@@ -1,0 +1,178 @@
+import Foundation
+import SQLiteStore
+
+/// A platform user as the Users service shows it (`users` with its roles).
+public struct PlatformUser: Sendable, Equatable {
+    public var id: String
+    public var tenant: String
+    public var email: String
+    public var displayName: String
+    public var firstName: String
+    public var lastName: String
+    public var forcePasswordChange: Bool
+    public var roles: [String]
+    public var created: String
+    public var updated: String
+
+    /// The platform's User object (m_users_getUser's local-user sample, its field order). Fields
+    /// the emulator keeps nothing for answer empty, as a fresh local user's do.
+    public var json: JSONValue {
+        .object([
+            ("UserID", .string(id)),
+            ("UserName", .string(displayName)),
+            ("FirstName", .string(firstName.isEmpty && lastName.isEmpty ? displayName : firstName)),
+            ("LastName", .string(lastName)),
+            ("AuthIdentifier", .string("")),
+            ("Visibility", .string("0")),
+            ("Email", .string(email)),
+            ("Title", .string("")),
+            ("Industry", .string("")),
+            ("Language", .array([])),
+            ("Technology", .array([])),
+            ("Favorites", .string("")),
+            ("HasPicture", .bool(false)),
+            ("State", .string("registered")),
+            ("Domain", .string(UserService.localDomainName)),
+            ("Disabled", .bool(false)),
+            ("ForcePasswordChangeOnLogin", .bool(forcePasswordChange)),
+            ("Created", .string(created)),
+            ("Updated", .string(updated)),
+        ])
+    }
+}
+
+/// The Users service: POST /api/users (Site Admin), GET and DELETE /api/users/{UserID}, and a
+/// user's apps. Deleting a user ends their sessions and team memberships (foreign keys cascade:
+/// `sessions`, `user_roles`, `app_team_members`), so their cookie is refused at once.
+public final class UserService: Sendable {
+    public static let localDomainName = "Local Domain"
+
+    private let database: DatabasePool
+    private let clock: EmulatorClock
+    private let ids: IDGenerator
+    private let hasher: PasswordHasher
+
+    public init(database: DatabasePool, clock: EmulatorClock, hasher: PasswordHasher = .init(), ids: IDGenerator = IDGenerator()) {
+        self.database = database
+        self.clock = clock
+        self.hasher = hasher
+        self.ids = ids
+    }
+
+    /// POST /api/users: FirstName, LastName, Email, Password (required), ForcePasswordChangeOnLogin
+    /// ("true"/"false" or a boolean). Site Admin only. 409 when the email is taken in the tenant.
+    public func addUser(caller: AuthenticatedSession, body: JSONValue) throws -> PlatformUser {
+        guard caller.isSiteAdmin else { throw DomainError.forbidden("Only Site Admins may add users.") }
+        guard case .object = body else { throw DomainError.badRequest("The User must be a JSON object.") }
+        let first = try Self.requiredString(body, "FirstName")
+        let last = try Self.requiredString(body, "LastName")
+        let email = try Self.requiredString(body, "Email")
+        guard Self.looksLikeEmail(email) else { throw DomainError.badRequest("User.Email '\(email)' is not an email address.") }
+        guard let passwordValue = body.member(caseInsensitive: "Password"), let password = passwordValue.stringValue, !password.isEmpty else {
+            throw DomainError.badRequest("User.Password is required: the temporary password the Site Admin conveys to the user.")
+        }
+        try FieldLimits.check(password, field: "User.Password")
+        let force: Bool
+        switch body.member(caseInsensitive: "ForcePasswordChangeOnLogin") {
+        case nil, .null?: force = false
+        case .bool(let flag)?: force = flag
+        case .string(let text)? where ["true", "false"].contains(text.lowercased()): force = text.lowercased() == "true"
+        case let other?: throw DomainError.badRequest("User.ForcePasswordChangeOnLogin must be true or false, not \(other.typeName).")
+        }
+        let tenant = caller.tenant
+        // Refuse a taken email before the slow hash.
+        try database.read(in: caller.scope) { db in try Self.checkEmailFree(db, tenant: tenant, email: email) }
+        let hash = hasher.hash(password)
+        let stamp = Timestamp.iso8601(clock.now())
+        let user = PlatformUser(id: "\(ids.uuid()).\(tenant)", tenant: tenant, email: email, displayName: "\(first) \(last)",
+                                firstName: first, lastName: last, forcePasswordChange: force, roles: [], created: stamp, updated: stamp)
+        return try database.write(in: caller.scope) { db in
+            try Self.checkEmailFree(db, tenant: tenant, email: email)
+            db.noteChanged(user.id)
+            try db.run(
+                """
+                INSERT INTO users (id, tenant, email, display_name, password_hash, seeded, created, updated, first_name, last_name, force_password_change)
+                VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
+                """, user.id, tenant, email, user.displayName, hash, stamp, stamp, first, last, force)
+            return user
+        }
+    }
+
+    /// GET /api/users/{UserID}: the user themself, or a Site Admin.
+    public func user(_ id: String, caller: AuthenticatedSession) throws -> PlatformUser {
+        try database.read(in: caller.scope) { db in try self.readableUser(db, id: id, caller: caller) }
+    }
+
+    /// DELETE /api/users/{UserID}: Site Admin only; not one's own account (the platform would be
+    /// left without the admin doing the deleting). Sessions, roles and team memberships go with it.
+    public func deleteUser(_ id: String, caller: AuthenticatedSession) throws {
+        try database.write(in: caller.scope) { db in
+            guard caller.isSiteAdmin else { throw DomainError.forbidden("Only Site Admins may delete users.") }
+            guard try Self.load(db, id: id, tenant: caller.tenant) != nil else { throw DomainError.notFound("User \(id) was not found.") }
+            guard id != caller.userID else { throw DomainError.conflict("A Site Admin cannot delete their own account while logged in to it.") }
+            db.noteChanged(id)
+            for row in try db.query("SELECT app_id FROM app_team_members WHERE user_id = ?", id) {
+                if let appID = row.string("app_id") { db.noteChanged(appID) }
+            }
+            try db.run("DELETE FROM users WHERE id = ?", id)
+        }
+    }
+
+    /// GET /api/users/{UserID}/apps: the apps whose team the user is on (the user themself, or a
+    /// Site Admin), in name order.
+    public func apps(ofUser id: String, caller: AuthenticatedSession) throws -> (PlatformUser, [Application]) {
+        try database.read(in: caller.scope) { db in
+            let user = try self.readableUser(db, id: id, caller: caller)
+            let appIDs = try db.query(
+                "SELECT a.id FROM app_team_members m JOIN apps a ON a.id = m.app_id WHERE m.user_id = ? ORDER BY a.name COLLATE NOCASE, a.id", id
+            ).compactMap { $0.string("id") }
+            return (user, try appIDs.compactMap { try AppRepository.app(db, id: $0) })
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func readableUser(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> PlatformUser {
+        guard id == caller.userID || caller.isSiteAdmin else {
+            // Whether another user exists is not the caller's business either.
+            throw DomainError.forbidden("Only the user themself or a Site Admin may read user \(id).")
+        }
+        guard let user = try Self.load(db, id: id, tenant: caller.tenant) else { throw DomainError.notFound("User \(id) was not found.") }
+        return user
+    }
+
+    static func load(_ db: SQLiteConnection, id: String, tenant: String) throws -> PlatformUser? {
+        guard let row = try db.queryFirst(
+            """
+            SELECT id, tenant, email, display_name, first_name, last_name, force_password_change, created, updated,
+                   (SELECT group_concat(role) FROM user_roles WHERE user_id = users.id) AS roles
+            FROM users WHERE id = ? AND tenant = ?
+            """, id, tenant)
+        else { return nil }
+        return PlatformUser(
+            id: row.string("id") ?? "", tenant: row.string("tenant") ?? "", email: row.string("email") ?? "",
+            displayName: row.string("display_name") ?? "", firstName: row.string("first_name") ?? "", lastName: row.string("last_name") ?? "",
+            forcePasswordChange: row.bool("force_password_change") ?? false,
+            roles: (row.string("roles") ?? "").split(separator: ",").map(String.init).sorted(),
+            created: row.string("created") ?? "", updated: row.string("updated") ?? "")
+    }
+
+    private static func checkEmailFree(_ db: SQLiteConnection, tenant: String, email: String) throws {
+        if try db.queryFirst("SELECT 1 AS taken FROM users WHERE tenant = ? AND email = ?", tenant, email) != nil {
+            throw DomainError.conflict("A user with the email \(email) already exists.")
+        }
+    }
+
+    private static func requiredString(_ body: JSONValue, _ key: String) throws -> String {
+        guard let value = body.member(caseInsensitive: key), value != .null else { throw DomainError.badRequest("User.\(key) is required.") }
+        guard let text = value.stringValue else { throw DomainError.badRequest("User.\(key) must be a string, not \(value.typeName).") }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw DomainError.badRequest("User.\(key) must not be empty.") }
+        return try FieldLimits.check(trimmed, field: "User.\(key)")
+    }
+
+    private static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !text.contains(where: \.isWhitespace)
+    }
+}

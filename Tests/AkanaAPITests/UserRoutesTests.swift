@@ -1,0 +1,114 @@
+import AkanaDomain
+import DispatchHTTP
+import Testing
+@testable import AkanaAPI
+
+/// POST /api/users, GET and DELETE /api/users/{UserID}, GET /api/users/{UserID}/apps.
+@Suite struct UserRoutesTests {
+    let app: TestApp
+    let admin: TestApp.Session
+
+    /// m_users_addUser, sample request body #1, verbatim.
+    static let documentedBody = """
+    {
+      "FirstName":"Jonathan",
+      "LastName":"Swift",
+      "Email":"jswift@acmepaymentscorp.com",
+      "Password":"Jonathan23",
+      "ForcePasswordChangeOnLogin":"false"
+    }
+    """
+
+    init() throws {
+        app = try TestApp()
+        admin = try app.login()
+    }
+
+    func addUser(_ body: String = UserRoutesTests.documentedBody, as session: TestApp.Session? = nil) throws -> HTTPResponse {
+        try app.send(.post, "/api/users", headers: TestApp.headers(session ?? admin, ["Content-Type": "application/json", "Accept": "application/json"]), body: body)
+    }
+
+    func userID(_ session: TestApp.Session) throws -> String {
+        try #require(try app.send(.get, "/api/login/status", headers: ["Cookie": session.cookieHeader]).json()["userFDN"]?.stringValue)
+    }
+
+    @Test func aSiteAdminAddsAUserWhoCanLogIn() throws {
+        let added = try addUser()
+        #expect(added.status == .ok)
+        let user = try added.json()
+        #expect(user.objectMembers?.prefix(7).map(\.0) == ["UserID", "UserName", "FirstName", "LastName", "AuthIdentifier", "Visibility", "Email"])
+        let id = try #require(user["UserID"]?.stringValue)
+        #expect(id.hasSuffix(".acmepaymentscorp"))
+        #expect(user["FirstName"] == .string("Jonathan"))
+        #expect(user["LastName"] == .string("Swift"))
+        #expect(user["Email"] == .string("jswift@acmepaymentscorp.com"))
+        #expect(user["Domain"] == .string("Local Domain"))
+        #expect(user["ForcePasswordChangeOnLogin"] == .bool(false))
+        // The new user logs in with the password and reads their own profile.
+        let jonathan = try app.login("jswift@acmepaymentscorp.com", password: "Jonathan23")
+        #expect(try userID(jonathan) == id)
+        let own = try app.send(.get, "/api/users/\(id)", headers: ["Cookie": jonathan.cookieHeader, "Accept": "application/json"])
+        #expect(own.status == .ok)
+        #expect(try own.json()["UserName"] == .string("Jonathan Swift"))
+        #expect(try app.send(.get, "/api/users/\(id)", headers: ["Cookie": admin.cookieHeader, "Accept": "application/xml"]).text.contains("<UserID>\(id)</UserID>"))
+        // The same email again: 409, nothing added.
+        #expect(try addUser().status == .conflict)
+    }
+
+    @Test func badUserBodiesAre400AndChangeNothing() throws {
+        for body in [#"{"LastName":"S","Email":"a@b.c","Password":"p"}"#, #"{"FirstName":"J","LastName":"S","Email":"not-an-email","Password":"p"}"#,
+                     #"{"FirstName":"J","LastName":"S","Email":"a@b.c"}"#, #"{"FirstName":7,"LastName":"S","Email":"a@b.c","Password":"p"}"#,
+                     #"{"FirstName":"J","LastName":"S","Email":"a@b.c","Password":"p","ForcePasswordChangeOnLogin":"maybe"}"#, "[]",
+                     #"{"FirstName":"\#(String(repeating: "x", count: 300))","LastName":"S","Email":"a@b.c","Password":"p"}"#] {
+            #expect(try addUser(body).status == .badRequest, "\(body.prefix(80))")
+        }
+        #expect(try app.send(.post, "/api/users", headers: TestApp.headers(admin, ["Content-Type": "text/plain"]), body: "x").status == .unsupportedMediaType)
+        #expect(throws: (any Error).self) { try app.login("a@b.c", password: "p") }
+    }
+
+    /// The nearest outsiders: a logged-in user who is not a Site Admin, and another user's profile.
+    @Test func eachUserRouteRefusesItsNearestOutsider() throws {
+        let jane = try app.login(TestApp.jane)
+        let janeID = try userID(jane)
+        let adminID = try userID(admin)
+        #expect(try addUser(as: jane).status == .forbidden)
+        #expect(try app.send(.get, "/api/users/\(adminID)", headers: ["Cookie": jane.cookieHeader]).status == .forbidden)
+        #expect(try app.send(.get, "/api/users/\(adminID)/apps", headers: ["Cookie": jane.cookieHeader]).status == .forbidden)
+        #expect(try app.send(.delete, "/api/users/\(adminID)", headers: TestApp.headers(jane)).status == .forbidden)
+        #expect(try app.send(.delete, "/api/users/\(janeID)", headers: TestApp.headers(jane)).status == .forbidden)
+        #expect(try app.send(.get, "/api/users/\(janeID)", headers: [:]).status == .unauthorized)
+        // Nothing was deleted.
+        #expect(try app.send(.get, "/api/login/status", headers: ["Cookie": admin.cookieHeader]).status == .ok)
+        #expect(try app.send(.get, "/api/users/\(janeID)", headers: ["Cookie": admin.cookieHeader]).status == .ok)
+        #expect(try app.send(.get, "/api/users/missing.acmepaymentscorp", headers: ["Cookie": admin.cookieHeader]).status == .notFound)
+    }
+
+    @Test func deletingAUserEndsTheirSessionsAndTeamMemberships() throws {
+        let jane = try app.login(TestApp.jane)
+        let janeID = try userID(jane)
+        // Jane is on the team of an app she created, and of the admin's app.
+        let created = try app.send(.post, "/api/apps", headers: TestApp.headers(jane, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                                   body: AppRoutesTests.createBody)
+        let adminApp = try app.send(.post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                                    body: AppRoutesTests.createBody.replacingOccurrences(of: "Crosfhocal", with: "Anagrams"))
+        #expect(try app.send(.post, "/api/apps/\(adminApp.text)/members", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                             body: #"{"Message":"Join us","Email":"jane@acmepaymentscorp.com"}"#).status == .ok)
+        let apps = try app.send(.get, "/api/users/\(janeID)/apps", headers: ["Cookie": jane.cookieHeader]).json()
+        #expect(apps["channel"]?["item"]?.arrayValue?.compactMap { $0["title"]?.stringValue } == ["Anagrams", "Crosfhocal"])
+        #expect(apps["channel"]?["item"]?.arrayValue?.first?["guid"]?["value"]?.stringValue == adminApp.text)
+
+        let deleted = try app.send(.delete, "/api/users/\(janeID)", headers: TestApp.headers(admin, ["Accept": "text/plain"]))
+        #expect(deleted.status == .ok)
+        #expect(deleted.text == janeID)
+        // Her cookie is refused at once; her memberships went; she cannot log in.
+        #expect(try app.send(.get, "/api/login/status", headers: ["Cookie": jane.cookieHeader]).status == .unauthorized)
+        #expect(try app.send(.get, "/api/apps/\(adminApp.text)/members", headers: ["Cookie": admin.cookieHeader]).json()["channel"]?["item"]?.arrayValue?.count == 1)
+        #expect(throws: (any Error).self) { try app.login(TestApp.jane) }
+        #expect(try app.send(.get, "/api/users/\(janeID)", headers: ["Cookie": admin.cookieHeader]).status == .notFound)
+        #expect(try app.send(.delete, "/api/users/\(janeID)", headers: TestApp.headers(admin)).status == .notFound)
+        // The app she alone was on stays, for a Site Admin to see.
+        #expect(try app.send(.get, "/api/apps/\(created.text)", headers: ["Cookie": admin.cookieHeader]).status == .ok)
+        // A Site Admin cannot delete the account they are logged in to.
+        #expect(try app.send(.delete, "/api/users/\(try userID(admin))", headers: TestApp.headers(admin)).status == .conflict)
+    }
+}
