@@ -15,3 +15,7 @@ CREATE INDEX app_team_members_by_user ON app_team_members (user_id);
 CREATE INDEX apps_by_tenant_name ON apps (tenant, name COLLATE NOCASE, id);
 CREATE INDEX users_by_tenant_name ON users (tenant, display_name COLLATE NOCASE, id);
 CREATE INDEX models_by_tenant_name_id ON models (tenant, name COLLATE NOCASE, id);
+
+-- Resets keep the seeded users' password hashes: now that requests create users, find those by
+-- an index rather than a scan of every user.
+CREATE INDEX users_by_seeded ON users (seeded);

@@ -24,6 +24,7 @@ public enum AkanaRoutes {
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         AppTeamRoutes.register(into: &router, environment: environment, apps: environment.apps)
         UserRoutes.register(into: &router, environment: environment, users: environment.users)
+        SearchRoutes.register(into: &router, environment: environment)
         WorkflowRoutes.register(into: &router, environment: environment)
         ModelRoutes.register(into: &router, environment: environment)
         table.set(router.table)

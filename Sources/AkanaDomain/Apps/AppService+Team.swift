@@ -74,3 +74,20 @@ extension AppService {
         }
     }
 }
+
+extension AppService {
+    /// GET /api/apps/versions?Identity=…: the caller's tenant's version with that Identity, when
+    /// the caller may list the versions of its app (an empty list otherwise: not a 404, a filter).
+    public func versions(identity: String, caller: AuthenticatedSession) throws -> [AppVersion] {
+        try database.read(in: caller.scope) { db in
+            let ids = try db.query("SELECT id FROM app_versions WHERE tenant = ? AND identity = ?", caller.tenant, identity).compactMap { $0.string("id") }
+            return try ids.compactMap { id -> AppVersion? in
+                guard let version = try AppRepository.version(db, id: id),
+                      try self.standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller)
+                        .allows(AppOperation.listVersions.rule)
+                else { return nil }
+                return version
+            }
+        }
+    }
+}
