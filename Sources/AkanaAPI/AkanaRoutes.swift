@@ -10,7 +10,7 @@ public enum AkanaRoutes {
 
     /// Every route. Each one needs its entry in Config/openapi/openapi.json (a test compares the two).
     public static func makeRouter(environment: APIEnvironment) -> Router {
-        var router = Router()
+        var router = Router(environment: environment)
         let table = RouteTableReference()
         OpenAPIRoutes.register(into: &router)
         EmulatorAdminRoutes.register(into: &router, environment: environment)

@@ -9,39 +9,37 @@ enum AppRoutes {
 
     static func register(into router: inout Router, environment: APIEnvironment, apps: AppService) {
         // POST /api/apps — text/plain AppID (legacy, `*/*`) or the Application object (JSON/XML).
-        router.add(.post, "/api/apps") { request in
-            let choice = try request.negotiate([.text, .json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/apps", produces: [.text, .json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let app = try apps.createApp(caller: caller.session, body: try request.jsonBody())
             if choice.representation == .text { return Responses.text(app.id, headers: renew) }
             return Responses.representation(app.json, root: "Application", choice: choice, headers: renew)
         }
 
-        router.add(.get, "/api/apps/{AppID}") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apps/{AppID}", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             return Responses.representation(try apps.app(request.parameter("AppID"), caller: caller.session).json, root: "Application", choice: choice)
         }
 
-        router.add(.put, "/api/apps/{AppID}") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
+        router.add(.put, "/api/apps/{AppID}", produces: [.text], access: .session) { request in
+            let caller = try request.caller
             let app = try apps.updateApp(request.parameter("AppID"), caller: caller.session, body: try request.jsonBody())
             return Responses.text(app.id, headers: renew)
         }
 
-        router.add(.delete, "/api/apps/{AppID}") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
-            let id = request.parameter("AppID")
+        router.add(.delete, "/api/apps/{AppID}", produces: [.text], access: .session) { request in
+            let caller = try request.caller
+            let id = try request.parameter("AppID")
             try apps.deleteApp(id, caller: caller.session)
             return Responses.text(id, headers: renew)
         }
 
         // POST /api/apps/{AppID}/versions — Name is the minimum; text/plain new AppVersionID.
-        router.add(.post, "/api/apps/{AppID}/versions") { request in
-            let choice = try request.negotiate([.text, .json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/apps/{AppID}/versions", produces: [.text, .json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let version = try apps.addVersion(appID: request.parameter("AppID"), caller: caller.session, body: try request.jsonBody())
             if choice.representation == .text { return Responses.text(version.id, headers: renew) }
             return Responses.representation(version.json(.init(), settings: apps.settings(tenant: version.tenant)),
@@ -49,9 +47,9 @@ enum AppRoutes {
         }
 
         // GET /api/apps/{AppID}/versions — an RSS-style channel.
-        router.add(.get, "/api/apps/{AppID}/versions") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apps/{AppID}/versions", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let (app, versions) = try apps.versions(appID: request.parameter("AppID"), caller: caller.session)
             let items = versions.map { version in
                 RSSChannel.Item(title: version.name, description: version.description, guid: version.id,
@@ -62,15 +60,15 @@ enum AppRoutes {
         }
 
         // GET /api/apps/versions/{AppVersionID} — seed 004.
-        router.add(.get, "/api/apps/versions/{AppVersionID}") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apps/versions/{AppVersionID}", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             var options = AppVersion.RenderOptions()
             options.includeSettings = try request.booleanQuery("IncludeSettings", default: false)
             options.includeTags = try request.booleanQuery("IncludeTags", default: true)
             options.includeSecurityMechanism = try request.booleanQuery("IncludeSecurityMechanism", default: true)
             options.includeDeploymentState = try request.booleanQuery("IdentityAppDeploymentState", default: true)
-            let id = request.parameter("AppVersionID")
+            let id = try request.parameter("AppVersionID")
             // An id that cannot be one of this tenant's app versions is "invalid": 204, as seed 004 documents.
             guard id.hasSuffix(".\(caller.tenant.fedmemberid)"), id.count > caller.tenant.fedmemberid.count + 1 else {
                 return HTTPResponse(status: .noContent)
@@ -81,42 +79,38 @@ enum AppRoutes {
         }
 
         // PUT /api/apps/versions/{AppVersionID} — seed 001.
-        router.add(.put, "/api/apps/versions/{AppVersionID}") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
+        router.add(.put, "/api/apps/versions/{AppVersionID}", produces: [.text], access: .session) { request in
+            let caller = try request.caller
             let version = try apps.updateVersion(request.parameter("AppVersionID"), caller: caller.session, body: try request.jsonBody())
             return Responses.text(version.id, headers: renew)
         }
 
-        router.add(.delete, "/api/apps/versions/{AppVersionID}") { request in
-            let choice = try request.negotiate([.json, .text, .xml])
-            let caller = try environment.authenticate(request)
-            let id = request.parameter("AppVersionID")
+        router.add(.delete, "/api/apps/versions/{AppVersionID}", produces: [.json, .text, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
+            let id = try request.parameter("AppVersionID")
             _ = try apps.deleteVersion(id, caller: caller.session)
             if choice.representation == .text { return Responses.text(id, headers: renew) }
             return Responses.representation(.object([("AppVersionID", .string(id))]), root: "AppVersion", choice: choice, headers: renew)
         }
 
         // POST /api/apps/versions/{AppVersionID}/action — seed 000.
-        router.add(.post, "/api/apps/versions/{AppVersionID}/action") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/apps/versions/{AppVersionID}/action", produces: [.text], access: .session) { request in
+            let caller = try request.caller
             let action = try WorkflowActionBody(try request.structuredBody())
             let id = try apps.performAction(versionID: request.parameter("AppVersionID"), actionName: action.name,
                                             comments: action.comments, caller: caller.session)
             return Responses.text(id)
         }
 
-        router.add(.get, "/api/apps/versions/{AppVersionID}/secret") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apps/versions/{AppVersionID}/secret", produces: [.text], access: .session) { request in
+            let caller = try request.caller
             return Responses.text(try apps.secret(versionID: request.parameter("AppVersionID"), caller: caller.session))
         }
 
-        router.add(.put, "/api/apps/versions/{AppVersionID}/secret") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
-            let id = request.parameter("AppVersionID")
+        router.add(.put, "/api/apps/versions/{AppVersionID}/secret", produces: [.text], access: .session) { request in
+            let caller = try request.caller
+            let id = try request.parameter("AppVersionID")
             try apps.regenerateSecret(versionID: id, caller: caller.session)
             return Responses.text(id)
         }

@@ -7,9 +7,9 @@ import Foundation
 enum AppTeamRoutes {
     static func register(into router: inout Router, environment: APIEnvironment, apps: AppService) {
         // GET /api/apps/{AppID}/members — an RSS-style channel, one item per member.
-        router.add(.get, "/api/apps/{AppID}/members") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apps/{AppID}/members", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let (app, members) = try apps.teamMembers(appID: request.parameter("AppID"), caller: caller.session)
             let items = members.map { member in
                 RSSChannel.Item(title: member.name, description: member.email, guid: member.userID,
@@ -20,18 +20,16 @@ enum AppTeamRoutes {
         }
 
         // POST /api/apps/{AppID}/members — {"Message", "Email"}; text/plain, the member's UserID.
-        router.add(.post, "/api/apps/{AppID}/members") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/apps/{AppID}/members", produces: [.text], access: .session) { request in
+            let caller = try request.caller
             let userID = try apps.addTeamMember(appID: request.parameter("AppID"), caller: caller.session, body: try request.jsonBody())
             return Responses.text(userID, headers: AppRoutes.renew)
         }
 
         // DELETE /api/apps/{AppID}/members/{UserID}[?Comment=…] — text/plain, the removed UserID.
-        router.add(.delete, "/api/apps/{AppID}/members/{UserID}") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
-            let userID = request.parameter("UserID")
+        router.add(.delete, "/api/apps/{AppID}/members/{UserID}", produces: [.text], access: .session) { request in
+            let caller = try request.caller
+            let userID = try request.parameter("UserID")
             try apps.removeTeamMember(appID: request.parameter("AppID"), userID: userID, caller: caller.session)
             return Responses.text(userID, headers: AppRoutes.renew)
         }

@@ -5,10 +5,10 @@ import DispatchHTTP
 enum BusinessRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
         // GET /api/businesses/{BusinessID}/settings[?IncludeSecuritySettings=true]
-        router.add(.get, "/api/businesses/{BusinessID}/settings") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
-            let businessID = request.parameter("BusinessID")
+        router.add(.get, "/api/businesses/{BusinessID}/settings", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
+            let businessID = try request.parameter("BusinessID")
             guard businessID == caller.tenant.tenantBusinessID else {
                 throw APIError.notFound("Business \(businessID) was not found.")
             }

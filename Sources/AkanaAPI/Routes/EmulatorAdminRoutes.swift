@@ -8,8 +8,8 @@ enum EmulatorAdminRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
         // GET /_emulator/health: liveness plus the schema the database is at, read through a
         // reader connection so a wedged database shows up here.
-        router.add(.get, "/_emulator/health") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.get, "/_emulator/health", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let applied = try environment.database.read { db in
                 try db.queryFirst("SELECT name FROM schema_migrations ORDER BY name DESC LIMIT 1")?.string("name")
             }
@@ -41,8 +41,8 @@ enum EmulatorAdminRoutes {
 
         // PUT /_emulator/workflows/{ObjectType} {"Definition": "<Key or Name>"} — the definition new
         // objects of that type start under, for the request's tenant; {"Definition": null} clears it.
-        router.add(.put, "/_emulator/workflows/{ObjectType}") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.put, "/_emulator/workflows/{ObjectType}", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let tenant = environment.tenant(of: request.http)
             let body = try request.jsonObject()
             let objectType = try FieldLimits.check(request.parameter("ObjectType"), field: "ObjectType")
@@ -61,8 +61,8 @@ enum EmulatorAdminRoutes {
         // POST /_emulator/objects {"ObjectType": "discussion", "ObjectID": "discussion11018.acmepaymentscorp"}
         // — makes an object of a type that has no create operation here, started through its
         // workflow's initial action (ObjectID minted when absent).
-        router.add(.post, "/_emulator/objects") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.post, "/_emulator/objects", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let tenant = environment.tenant(of: request.http)
             let body = try request.jsonObject()
             guard let objectType = body.member(caseInsensitive: "ObjectType")?.stringValue, !objectType.isEmpty else {
@@ -95,9 +95,9 @@ enum EmulatorAdminRoutes {
         }
 
         // GET /_emulator/objects/{ObjectID}/history — every workflow action taken on the object.
-        router.add(.get, "/_emulator/objects/{ObjectID}/history") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let objectID = request.parameter("ObjectID")
+        router.add(.get, "/_emulator/objects/{ObjectID}/history", produces: [.json, .xml]) { request in
+            let choice = try request.choice
+            let objectID = try request.parameter("ObjectID")
             guard let state = try environment.workflow.state(objectID: objectID) else {
                 throw APIError.notFound("Workflow object \(objectID) was not found.")
             }
@@ -119,14 +119,14 @@ enum EmulatorAdminRoutes {
     
 
         // GET /_emulator/clock — the virtual clock every time-based rule reads.
-        router.add(.get, "/_emulator/clock") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.get, "/_emulator/clock", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             return Responses.representation(clockJSON(environment.clock), root: "Clock", choice: choice)
         }
 
         // POST /_emulator/clock — {"advanceSeconds": N}, {"frozenAt": "ISO-8601"} or {"realtime": true}; persisted.
-        router.add(.post, "/_emulator/clock") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.post, "/_emulator/clock", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let body = try request.jsonObject()
             let clock = environment.clock
             let mode: EmulatorClock.Mode
@@ -159,21 +159,21 @@ enum EmulatorAdminRoutes {
         }
 
         // Snapshots: consistent copies of the whole state, restorable while traffic goes on.
-        router.add(.post, "/_emulator/snapshots") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.post, "/_emulator/snapshots", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             guard let name = try request.jsonObject().member(caseInsensitive: "name")?.stringValue else {
                 throw APIError.badRequest("The body must be {\"name\": \"<snapshot name>\"}.")
             }
             return Responses.representation(snapshotJSON(try environment.snapshots.create(name, scope: request.scope)), root: "Snapshot", choice: choice, status: .created)
         }
-        router.add(.get, "/_emulator/snapshots") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.get, "/_emulator/snapshots", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             return Responses.representation(.object([("Snapshot", .array(try environment.snapshots.list().map(snapshotJSON)))]),
                                             root: "Snapshots", choice: choice)
         }
-        router.add(.post, "/_emulator/snapshots/{name}/restore") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let name = request.parameter("name")
+        router.add(.post, "/_emulator/snapshots/{name}/restore", produces: [.json, .xml]) { request in
+            let choice = try request.choice
+            let name = try request.parameter("name")
             let method: SnapshotStore.RestoreMethod
             do {
                 method = try environment.snapshots.restore(name, scope: request.scope, restored: environment.reloadGenerator)
@@ -190,16 +190,16 @@ enum EmulatorAdminRoutes {
         }
 
         // Resets: every tenant, or one, back to the configured users, settings and workflows.
-        router.add(.post, "/_emulator/reset") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.post, "/_emulator/reset", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             try PlatformReset.reset(database: environment.database, tenants: environment.tenants, users: environment.seedUsers,
                                     workflow: environment.workflow, clock: environment.clock,
                                     fixtures: environment.fixtures, ids: environment.ids, scope: request.scope)
             return Responses.representation(.object([("reset", .array(environment.tenants.all.map { .string($0.fedmemberid) }))]), root: "Reset", choice: choice)
         }
-        router.add(.post, "/_emulator/tenants/{fedmemberid}/reset") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let tenant = request.parameter("fedmemberid")
+        router.add(.post, "/_emulator/tenants/{fedmemberid}/reset", produces: [.json, .xml]) { request in
+            let choice = try request.choice
+            let tenant = try request.parameter("fedmemberid")
             try PlatformReset.reset(database: environment.database, tenants: environment.tenants, users: environment.seedUsers,
                                     workflow: environment.workflow, clock: environment.clock, only: tenant,
                                     fixtures: environment.fixtures, ids: environment.ids, scope: request.scope)

@@ -34,7 +34,7 @@ enum EmulatorBrowserRoutes {
         }
 
         router.add(.get, "/_emulator/ui/apps/{AppID}") { request in
-            let id = request.parameter("AppID")
+            let id = try request.parameter("AppID")
             let found = try environment.database.read(in: request.scope) { db -> (StateBrowserRepository.Row, [StateBrowserRepository.Row], [StateBrowserRepository.Row])? in
                 guard let app = try StateBrowserRepository.app(db, id: id) else { return nil }
                 return (app, try StateBrowserRepository.appVersions(db, appID: id), try StateBrowserRepository.team(db, appID: id))
@@ -67,7 +67,7 @@ enum EmulatorBrowserRoutes {
         }
 
         router.add(.get, "/_emulator/ui/workflow/{ObjectID}") { request in
-            let id = request.parameter("ObjectID")
+            let id = try request.parameter("ObjectID")
             guard let object = try environment.database.read(in: request.scope, { db in try StateBrowserRepository.workflowObject(db, id: id) }) else {
                 throw Page.notFound("Workflow object \(id)")
             }
@@ -125,7 +125,7 @@ enum EmulatorBrowserRoutes {
 
         // An id from the journal: the page that shows that object.
         router.add(.get, "/_emulator/ui/objects/{ObjectID}") { request in
-            let id = request.parameter("ObjectID")
+            let id = try request.parameter("ObjectID")
             let target = try environment.database.read(in: request.scope) { db -> String? in
                 if try StateBrowserRepository.app(db, id: id) != nil { return "/_emulator/ui/apps/\(path(id))" }
                 if let app = try StateBrowserRepository.appOfVersion(db, versionID: id) { return "/_emulator/ui/apps/\(path(app))" }

@@ -10,8 +10,8 @@ import SQLiteStore
 /// marks the restored state does not know.
 enum EmulatorCheckpointRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
-        router.add(.post, "/_emulator/checkpoints") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.post, "/_emulator/checkpoints", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let id = "cp-" + (0..<2).map { _ in String(UInt64.random(in: 0...UInt64.max) | (1 << 63), radix: 16) }.joined()
             let created = Timestamp.iso8601(environment.clock.now())
             let mark = try environment.database.write(in: request.scope) { db in
@@ -19,16 +19,16 @@ enum EmulatorCheckpointRoutes {
             }
             return Responses.representation(checkpointJSON(mark, changes: 0), root: "Checkpoint", choice: choice, status: .created)
         }
-        router.add(.get, "/_emulator/checkpoints") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.get, "/_emulator/checkpoints", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let listed = try environment.database.read(in: request.scope) { db in
                 try UndoLog.marks(db, kind: .checkpoint).map { checkpointJSON($0, changes: try UndoLog.changes(since: $0, db)) }
             }
             return Responses.representation(.object([("Checkpoint", .array(listed))]), root: "Checkpoints", choice: choice)
         }
-        router.add(.post, "/_emulator/checkpoints/{id}/rollback") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let id = request.parameter("id")
+        router.add(.post, "/_emulator/checkpoints/{id}/rollback", produces: [.json, .xml]) { request in
+            let choice = try request.choice
+            let id = try request.parameter("id")
             let undone: Int?
             do {
                 undone = try environment.database.write(in: request.scope) { db -> Int? in
@@ -47,7 +47,7 @@ enum EmulatorCheckpointRoutes {
                                             root: "Rollback", choice: choice)
         }
         router.add(.delete, "/_emulator/checkpoints/{id}") { request in
-            let id = request.parameter("id")
+            let id = try request.parameter("id")
             let removed = try environment.database.write(in: request.scope) { db in try UndoLog.removeMark(db, kind: .checkpoint, name: id) }
             guard removed else { throw APIError.notFound("Checkpoint \(id) was not found.") }
             return HTTPResponse(status: .noContent)

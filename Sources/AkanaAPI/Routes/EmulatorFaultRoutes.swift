@@ -6,8 +6,8 @@ import DispatchHTTP
 enum EmulatorFaultRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
         // POST /_emulator/faults {"match": {"method", "path", "tenant"}, "respond": {...}, "times"|"probability"|"everyNth", "persist"}
-        router.add(.post, "/_emulator/faults") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.post, "/_emulator/faults", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let rule = try FaultRule.parse(try request.jsonObject(), id: "fault-\(environment.ids.uuid())")
             let created = Timestamp.iso8601(environment.clock.now())
             try environment.faults.add(rule, created: created, scope: request.scope)
@@ -16,14 +16,14 @@ enum EmulatorFaultRoutes {
         }
 
         // GET /_emulator/faults — every fault in force, in the order they are tried, with their counts.
-        router.add(.get, "/_emulator/faults") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.get, "/_emulator/faults", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             return Responses.representation(.object([("Fault", .array(environment.faults.all.map(json)))]), root: "Faults", choice: choice)
         }
 
         // DELETE /_emulator/faults/{id} — one fault; DELETE /_emulator/faults — all of them.
         router.add(.delete, "/_emulator/faults/{id}") { request in
-            let id = request.parameter("id")
+            let id = try request.parameter("id")
             guard try environment.faults.remove(id, scope: request.scope) else {
                 throw APIError.notFound("Fault \(id) was not found.")
             }

@@ -6,8 +6,8 @@ import DispatchHTTP
 /// Any problem is a 400 fault naming the element, and nothing is applied.
 enum EmulatorFixtureRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
-        router.add(.post, "/_emulator/fixtures") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.post, "/_emulator/fixtures", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let contentType = request.http.headers["Content-Type"] ?? ""
             guard ContentNegotiation.bodyRepresentation(contentType: contentType) == .json else {
                 throw APIError.unsupportedMediaType(contentType.isEmpty ? "(none)" : contentType, accepted: "application/json")

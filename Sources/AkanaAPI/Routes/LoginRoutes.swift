@@ -6,8 +6,8 @@ import Foundation
 enum LoginRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
         // POST /api/login — JSON {"email","password"} or form-encoded; exempt from CSRF.
-        router.add(.post, "/api/login") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.post, "/api/login", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let (email, password) = try credentials(request)
             return try logIn(request, email: email, password: password, choice: choice, environment: environment)
         }
@@ -16,16 +16,16 @@ enum LoginRoutes {
         SSOLoginRoutes.register(into: &router, environment: environment)
 
         // GET /api/login/status — the same LoginResponse for the current session.
-        router.add(.get, "/api/login/status") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/login/status", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             return Responses.representation(loginResponse(caller.session, tenant: caller.tenant), root: "LoginResponse", choice: choice)
         }
 
         // POST /api/login/renewToken — a new cookie; expiry extended by the inactive timeout, capped.
-        router.add(.post, "/api/login/renewToken") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/login/renewToken", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let renewed = try environment.sessions.renew(caller.session)
             let headers: HTTPHeaders = ["Set-Cookie": Cookies.setCookie(
                 name: SessionCookie.authCookieName(tenant: caller.tenant.fedmemberid), value: renewed.authCookie, httpOnly: true)]
@@ -33,15 +33,15 @@ enum LoginRoutes {
         }
 
         // POST /api/login/logout — deletes the session; 200 with no body and expired cookies.
-        router.add(.post, "/api/login/logout") { request in
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/login/logout", access: .session) { request in
+            let caller = try request.caller
             try environment.sessions.logout(caller.session)
             return HTTPResponse(status: .ok, headers: expiredCookies(caller.tenant))
         }
 
         // GET /api/login/endsession — the recommended way to end a session.
-        router.add(.get, "/api/login/endsession") { request in
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/login/endsession", access: .session) { request in
+            let caller = try request.caller
             let instructions = try request.booleanQuery("returnInstructions", default: false)
             let choice = instructions ? try request.negotiate([.json, .xml]) : nil
             try environment.sessions.logout(caller.session)

@@ -10,51 +10,50 @@ enum ModelRoutes {
         let models = ModelService(database: environment.database, clock: environment.clock, workflow: environment.workflow, ids: environment.ids)
 
         // POST /api/models — the Model, with its first version as ModelVersion.
-        router.add(.post, "/api/models") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/models", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let model = try models.createModel(caller: caller.session, body: try request.jsonBody())
             return Responses.representation(model.json, root: "Model", choice: choice)
         }
 
         // GET /api/models/{ModelID}[?IncludeVersions=true]
-        router.add(.get, "/api/models/{ModelID}") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/models/{ModelID}", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let includeVersions = try request.booleanQuery("IncludeVersions", default: false)
             let model = try models.model(request.parameter("ModelID"), caller: caller.session, includeVersions: includeVersions)
             return Responses.representation(model.json, root: "Model", choice: choice)
         }
 
         // PUT /api/models/{ModelID} — the Model in the request and the response.
-        router.add(.put, "/api/models/{ModelID}") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.put, "/api/models/{ModelID}", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let model = try models.updateModel(request.parameter("ModelID"), caller: caller.session, body: try request.jsonBody())
             return Responses.representation(model.json, root: "Model", choice: choice)
         }
 
         // DELETE /api/models/{ModelID} — 200, no content (Accept must allow text/plain).
-        router.add(.delete, "/api/models/{ModelID}") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
+        router.add(.delete, "/api/models/{ModelID}", produces: [.text], access: .session) { request in
+            let caller = try request.caller
             try models.deleteModel(request.parameter("ModelID"), caller: caller.session)
             return HTTPResponse(status: .ok)
         }
 
         // POST /api/models/{ModelID}/versions — AddModelVersionRequest → the new ModelVersion.
-        router.add(.post, "/api/models/{ModelID}/versions") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/models/{ModelID}/versions", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let version = try models.addVersion(modelID: request.parameter("ModelID"), caller: caller.session, body: try request.jsonBody())
             return Responses.representation(version.json(), root: "ModelVersion", choice: choice)
         }
 
         // GET /api/models/{ModelID}/versions — an RSS channel, like the app versions list. The
         // documented flags are accepted (and checked); the channel's items carry no schema or references.
-        router.add(.get, "/api/models/{ModelID}/versions") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/models/{ModelID}/versions", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             for flag in ["includeSchema", "includeReferences", "includeTargetResources"] { _ = try request.booleanQuery(flag, default: false) }
             let (model, versions) = try models.versions(modelID: request.parameter("ModelID"), caller: caller.session)
             let items = versions.map { version in
@@ -66,9 +65,9 @@ enum ModelRoutes {
         }
 
         // GET /api/models/versions/{ModelVersionID}[?includeReferences][&IncludeTags][&IncludeActions]
-        router.add(.get, "/api/models/versions/{ModelVersionID}") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/models/versions/{ModelVersionID}", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let options = ModelVersion.RenderOptions(
                 includeTags: try request.booleanQuery("IncludeTags", default: false),
                 includeSchema: true,
@@ -81,26 +80,24 @@ enum ModelRoutes {
         }
 
         // PUT /api/models/versions/{ModelVersionID} — the ModelVersion in the request and the response.
-        router.add(.put, "/api/models/versions/{ModelVersionID}") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.put, "/api/models/versions/{ModelVersionID}", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let version = try models.updateVersion(request.parameter("ModelVersionID"), caller: caller.session, body: try request.jsonBody())
             return Responses.representation(version.json(.init(includeReferences: true)), root: "ModelVersion", choice: choice)
         }
 
         // DELETE /api/models/versions/{ModelVersionID} — 200, no content; the last version takes its model along.
-        router.add(.delete, "/api/models/versions/{ModelVersionID}") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
+        router.add(.delete, "/api/models/versions/{ModelVersionID}", produces: [.text], access: .session) { request in
+            let caller = try request.caller
             _ = try models.deleteVersion(request.parameter("ModelVersionID"), caller: caller.session)
             return HTTPResponse(status: .ok)
         }
 
         // POST /api/models/versions/{ModelVersionID}/action — seed 003: the Action as JSON
         // (Content-Type application/json only) → 200 text/plain with the new workflow status.
-        router.add(.post, "/api/models/versions/{ModelVersionID}/action") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/models/versions/{ModelVersionID}/action", produces: [.text], access: .session) { request in
+            let caller = try request.caller
             let action = try WorkflowActionBody(try request.jsonBody())
             let status = try models.performAction(versionID: request.parameter("ModelVersionID"), actionName: action.name,
                                                   comments: action.comments, caller: caller.session)

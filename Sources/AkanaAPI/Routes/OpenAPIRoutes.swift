@@ -7,8 +7,7 @@ enum OpenAPIRoutes {
     static let path = "/_emulator/openapi.json"
 
     static func register(into router: inout Router) {
-        router.add(.get, path) { request in
-            _ = try request.negotiate([.json])
+        router.add(.get, path, produces: [.json]) { _ in
             return HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: OpenAPIDocument.bytes)
         }
     }

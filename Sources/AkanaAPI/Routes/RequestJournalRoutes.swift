@@ -6,8 +6,8 @@ enum RequestJournalRoutes {
     static func register(into router: inout Router, environment: APIEnvironment, routes: RouteTableReference) {
         // GET /_emulator/requests?method=&path=&status=&since=&limit= — newest first, after writing
         // the buffered entries, so a client always reads back its own earlier requests.
-        router.add(.get, "/_emulator/requests") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.get, "/_emulator/requests", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let filter = try filter(request.http)
             let entries = try environment.journal.entries(matching: filter)
             return Responses.representation(.object([("Request", .array(entries.map(RequestJournaling.json)))]),
@@ -16,16 +16,16 @@ enum RequestJournalRoutes {
 
         // GET /_emulator/requests/count?method=&path=&status=&since=&body= — {"count": N}, for
         // "called exactly once" assertions; body= keeps requests whose body contains that text.
-        router.add(.get, "/_emulator/requests/count") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.get, "/_emulator/requests/count", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let count = try environment.journal.count(matching: try filter(request.http))
             return Responses.representation(.object([("count", .integer(Int64(count)))]), root: "Count", choice: choice)
         }
 
         // GET /_emulator/requests/unmatched — requests that matched no route or no method, newest
         // first, each with the route template nearest to what was sent (a typo shows at once).
-        router.add(.get, "/_emulator/requests/unmatched") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.get, "/_emulator/requests/unmatched", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             var filter = try filter(request.http)
             filter.unmatchedOnly = true
             let table = routes.table

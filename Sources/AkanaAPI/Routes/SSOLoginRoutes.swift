@@ -9,8 +9,8 @@ import DispatchHTTP
 /// the same code (`LoginRoutes.logIn`). Exempt from CSRF, like the login.
 enum SSOLoginRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
-        router.add(.post, "/api/login/ssoLogin") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.post, "/api/login/ssoLogin", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let tenant = environment.tenant(of: request.http)
             let form = try fields(request)
             guard let domain = form.domain, !domain.isEmpty else { throw APIError.badRequest("The ssoLogin request needs \"domain\" (the login domain).") }

@@ -15,8 +15,8 @@ enum SearchRoutes {
         let search = SearchService(database: environment.database)
 
         // GET /api/search?q=…&sort=asc|desc&sortBy=…&start=…&count=…&Federation=… — login optional.
-        router.add(.get, "/api/search") { request in
-            let choice = try request.negotiate([.json, .xml])
+        router.add(.get, "/api/search", produces: [.json, .xml]) { request in
+            let choice = try request.choice
             let http = request.http
             // Login is optional: no cookie searches anonymously; a cookie that does not verify is a 401.
             let hasCookie = Cookies.value(named: SessionCookie.authCookieName(tenant: environment.tenant(of: http).fedmemberid), in: http.headers) != nil
@@ -54,9 +54,9 @@ enum SearchRoutes {
         }
 
         // GET /api/apps/versions?Identity=… — the versions (one per tenant) whose Identity it is.
-        router.add(.get, "/api/apps/versions") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/apps/versions", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             guard let identity = request.http.queryValue(caseInsensitive: "Identity"), !identity.isEmpty else {
                 throw APIError.badRequest("GET /api/apps/versions needs the Identity query parameter (an app version's gateway client id).")
             }

@@ -6,33 +6,32 @@ import Foundation
 enum UserRoutes {
     static func register(into router: inout Router, environment: APIEnvironment, users: UserService) {
         // POST /api/users — Site Admin only; answers the new User.
-        router.add(.post, "/api/users") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/users", produces: [.json, .xml], access: .siteAdmin(refusal: "Only Site Admins may add users.")) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let user = try users.addUser(caller: caller.session, body: try request.jsonBody())
             return Responses.representation(user.json, root: "User", choice: choice)
         }
 
         // GET /api/users/{UserID} — the user themself, or a Site Admin.
-        router.add(.get, "/api/users/{UserID}") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/users/{UserID}", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             return Responses.representation(try users.user(request.parameter("UserID"), caller: caller.session).json, root: "User", choice: choice)
         }
 
         // DELETE /api/users/{UserID} — Site Admin only; text/plain, the deleted UserID.
-        router.add(.delete, "/api/users/{UserID}") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
-            let id = request.parameter("UserID")
+        router.add(.delete, "/api/users/{UserID}", produces: [.text], access: .siteAdmin(refusal: "Only Site Admins may delete users.")) { request in
+            let caller = try request.caller
+            let id = try request.parameter("UserID")
             try users.deleteUser(id, caller: caller.session)
             return Responses.text(id)
         }
 
         // GET /api/users/{UserID}/apps — the apps whose team the user is on (RSS channel).
-        router.add(.get, "/api/users/{UserID}/apps") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
+        router.add(.get, "/api/users/{UserID}/apps", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let (user, apps) = try users.apps(ofUser: request.parameter("UserID"), caller: caller.session)
             let items = apps.map(appItem)
             return RSSChannel(title: "Apps of \(user.displayName)", items: items).response(choice: choice)

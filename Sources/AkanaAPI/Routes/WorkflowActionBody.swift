@@ -2,18 +2,21 @@ import AkanaDomain
 
 /// The Action object of every execute-action operation: `ActionName` (required) and `Comments`
 /// (optional; a string or an array of strings), from a JSON or XML body.
-struct WorkflowActionBody {
+struct WorkflowActionBody: BodyInput {
     var name: String
     var comments: [String]
 
     init(_ body: JSONValue) throws {
-        guard case .object = body else { throw APIError.badRequest("The Action must be an object with ActionName.") }
-        guard let name = body.member(caseInsensitive: "ActionName")?.stringValue, !name.isEmpty else {
+        try self.init(BodyReader(body, context: "Action", notAnObject: "The Action must be an object with ActionName."))
+    }
+
+    init(_ reader: BodyReader) throws {
+        guard let name = reader.body.member(caseInsensitive: "ActionName")?.stringValue, !name.isEmpty else {
             throw APIError.badRequest("The Action needs a non-empty ActionName.")
         }
         self.name = try FieldLimits.check(name, field: "Action.ActionName")
         let comments: [String]
-        switch body.member(caseInsensitive: "Comments") {
+        switch reader.body.member(caseInsensitive: "Comments") {
         case nil, .null?: comments = []
         case .string(let text)?: comments = text.isEmpty ? [] : [text]
         case .array(let list)? where list.allSatisfy({ $0.stringValue != nil }): comments = list.compactMap(\.stringValue)

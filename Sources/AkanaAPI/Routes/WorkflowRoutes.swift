@@ -10,10 +10,10 @@ enum WorkflowRoutes {
         let models = ModelService(database: environment.database, clock: environment.clock, workflow: engine, ids: environment.ids)
 
         // GET /api/workflow/objects/{ObjectID}/actions[?IncludeReservedActions]
-        router.add(.get, "/api/workflow/objects/{ObjectID}/actions") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
-            let objectID = request.parameter("ObjectID")
+        router.add(.get, "/api/workflow/objects/{ObjectID}/actions", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
+            let objectID = try request.parameter("ObjectID")
             let workflowCaller = try self.caller(for: objectID, caller, environment: environment, models: models)
             let includeReserved = try request.booleanQuery("IncludeReservedActions", default: false)
             let actions = try engine.availableActions(objectID: objectID, caller: workflowCaller, includeReserved: includeReserved,
@@ -22,11 +22,10 @@ enum WorkflowRoutes {
         }
 
         // POST /api/workflow/objects/{ObjectID}/actions — seed 002: 200 text/plain with the new status.
-        router.add(.post, "/api/workflow/objects/{ObjectID}/actions") { request in
-            _ = try request.negotiate([.text])
-            let caller = try environment.authenticate(request)
+        router.add(.post, "/api/workflow/objects/{ObjectID}/actions", produces: [.text], access: .session) { request in
+            let caller = try request.caller
             let action = try WorkflowActionBody(try request.structuredBody())
-            let objectID = request.parameter("ObjectID")
+            let objectID = try request.parameter("ObjectID")
             let workflowCaller = try self.caller(for: objectID, caller, environment: environment, models: models)
             let transition = try engine.perform(objectID: objectID, actionName: action.name, comments: action.comments,
                                                 caller: workflowCaller, tenant: caller.tenant.fedmemberid)
@@ -34,10 +33,10 @@ enum WorkflowRoutes {
         }
 
         // GET /api/workflow/definitions[?ObjectType=] — an RSS channel (Business and Site Admins).
-        router.add(.get, "/api/workflow/definitions") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
-            try requireAdmin(caller)
+        router.add(.get, "/api/workflow/definitions", produces: [.json, .xml],
+                   access: .businessOrSiteAdmin(refusal: "Only Business Admins and Site Admins can see workflow definitions.")) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let definitions = try engine.definitions(tenant: caller.tenant.fedmemberid, objectType: request.http.queryValue(caseInsensitive: "ObjectType"))
             let items = definitions.map { definition in
                 RSSChannel.Item(title: definition.name, description: definition.description, guid: definition.key,
@@ -50,10 +49,10 @@ enum WorkflowRoutes {
 
         // POST /api/workflow/definitions — multipart/form-data: the XML file plus Name, Description,
         // ObjectType (Site Admin). A raw XML body with those as query parameters works too.
-        router.add(.post, "/api/workflow/definitions") { request in
-            let choice = try request.negotiate([.json, .xml])
-            let caller = try environment.authenticate(request)
-            guard caller.session.isSiteAdmin else { throw APIError(.forbidden, "Only a Site Admin can upload workflow definitions.") }
+        router.add(.post, "/api/workflow/definitions", produces: [.json, .xml],
+                   access: .siteAdmin(refusal: "Only a Site Admin can upload workflow definitions.")) { request in
+            let choice = try request.choice
+            let caller = try request.caller
             let contentType = request.http.headers["Content-Type"] ?? ""
             var fields: [String: String] = [:]
             let xml: String
@@ -110,12 +109,6 @@ enum WorkflowRoutes {
             return modelCaller
         }
         return WorkflowCaller(userID: caller.session.userID, roles: caller.session.roles, scope: caller.session.scope)
-    }
-
-    static func requireAdmin(_ caller: CallerContext) throws {
-        guard caller.session.isSiteAdmin || caller.session.isBusinessAdmin else {
-            throw APIError(.forbidden, "Only Business Admins and Site Admins can see workflow definitions.")
-        }
     }
 
     static func actionList(_ actions: [WorkflowActionChoice]) -> JSONValue {

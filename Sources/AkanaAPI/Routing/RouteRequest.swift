@@ -8,6 +8,10 @@ import SQLiteStore
 public struct RouteRequest: Sendable {
     public let context: RequestContext
     public let parameters: [(String, String)]
+    /// Set by the preamble of a route that declares what it produces.
+    var negotiated: ContentNegotiation.Choice?
+    /// Set by the preamble of a route that declares an access other than `.anyone`.
+    var authenticated: CallerContext?
 
     public init(context: RequestContext, parameters: [(String, String)]) {
         self.context = context
@@ -24,9 +28,27 @@ public struct RouteRequest: Sendable {
     /// The request's scope for database work that no session carries (logins, admin routes).
     public var scope: TransactionScope { context.scope }
 
-    /// A path parameter by name (routes only ask for names their pattern declares).
-    public func parameter(_ name: String) -> String {
-        parameters.first { $0.0 == name }?.1 ?? ""
+    /// A path parameter by name. A name the route's pattern does not declare is a programming
+    /// error, thrown (a logged 500), never an empty string.
+    public func parameter(_ name: String) throws(RouteError) -> String {
+        guard let value = parameters.first(where: { $0.0 == name })?.1 else { throw RouteError.missingParameter(name) }
+        return value
+    }
+
+    /// The response form the preamble negotiated from the route's `produces`.
+    public var choice: ContentNegotiation.Choice {
+        get throws(RouteError) {
+            guard let negotiated else { throw RouteError.undeclaredRepresentation }
+            return negotiated
+        }
+    }
+
+    /// The verified caller, for a route declaring `.session` or an admin access.
+    public var caller: CallerContext {
+        get throws(RouteError) {
+            guard let authenticated else { throw RouteError.undeclaredCaller }
+            return authenticated
+        }
     }
 
     /// The response form for an operation offering `offers`, or a 406 fault.

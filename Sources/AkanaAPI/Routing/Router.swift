@@ -10,6 +10,7 @@ public struct Router: Sendable {
         let method: HTTPMethod
         let pattern: RoutePattern
         let handler: RouteHandler
+        let declaration: RouteDeclaration
     }
 
     public enum Resolution: Sendable {
@@ -21,14 +22,43 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
+    /// What declared routes authenticate against; nil for tables of undeclared routes (tests).
+    private let environment: APIEnvironment?
 
-    public init() {}
+    public init(environment: APIEnvironment? = nil) {
+        self.environment = environment
+    }
 
+    /// Adds an operation whose handler does its own negotiation and authentication.
     public mutating func add(_ method: HTTPMethod, _ path: String, _ handler: @escaping RouteHandler) {
+        add(method, path, declaring: .none, handler)
+    }
+
+    /// Adds an operation that declares what it produces and who may call it: the shared preamble
+    /// (`RoutePreamble`) runs before `handler`, which reads `request.choice` and `request.caller`.
+    public mutating func add(_ method: HTTPMethod, _ path: String, produces: [Representation] = [], access: RouteAccess = .anyone,
+                             _ handler: @escaping RouteHandler) {
+        add(method, path, declaring: RouteDeclaration(produces: produces, access: access), handler)
+    }
+
+    public mutating func add(_ method: HTTPMethod, _ path: String, declaring declaration: RouteDeclaration, _ handler: @escaping RouteHandler) {
         let pattern = RoutePattern(path)
         precondition(!routes.contains { $0.method == method && $0.pattern.description == path }, "Route \(method) \(path) registered twice")
-        routes.append(Route(method: method, pattern: pattern, handler: handler))
+        precondition(declaration.access == .anyone || environment != nil, "Route \(method) \(path) declares access on a Router without an environment")
+        let run: RouteHandler
+        if declaration.isEmpty {
+            run = handler
+        } else {
+            let environment = environment
+            run = { request in try handler(try RoutePreamble.prepare(request, declaration, environment: environment)) }
+        }
+        routes.append(Route(method: method, pattern: pattern, handler: run, declaration: declaration))
         routes.sort { RoutePattern.precedes($0.pattern, $1.pattern) }
+    }
+
+    /// The declaration of the route at (`method`, `template`), if there is one.
+    public func declaration(_ method: HTTPMethod, _ template: String) -> RouteDeclaration? {
+        routes.first { $0.method == method && $0.pattern.description == template }?.declaration
     }
 
     /// Every registered (method, template), in matching order. HEAD is not listed: the GET route answers it.

@@ -2,7 +2,7 @@ import Foundation
 
 /// The fields of an ApplicationVersion request body, validated. Absent fields are nil (keep the
 /// stored value); `AppID` and the read-only fields are ignored, since the URL names the version.
-struct AppVersionInput {
+struct AppVersionInput: BodyInput {
     var name: String?
     var description: String?
     var websiteAddress: String?
@@ -14,34 +14,27 @@ struct AppVersionInput {
 
     static let environments = ["Sandbox", "Production"]
 
+    /// Reads `body` as the object `context` (`ApplicationVersion` when the body is the version itself).
     init(_ body: JSONValue, context: String = "ApplicationVersion") throws {
-        guard case .object = body else { throw DomainError.badRequest("\(context) must be a JSON object.") }
-        func string(_ key: String) throws -> String? {
-            guard let value = body.member(caseInsensitive: key) else { return nil }
-            switch value {
-            case .null: return nil
-            case .string(let text): return try FieldLimits.check(text, field: "\(context).\(key)")
-            default: throw DomainError.badRequest("\(context).\(key) must be a string, not \(value.typeName).")
-            }
-        }
-        name = try string("Name")
-        description = try string("Description")
-        websiteAddress = try string("WebsiteAddress")
-        identity = try string("Identity")
-        sharedSecret = try string("SharedSecret")
-        if let text = try string("Visibility") {
-            guard let value = Visibility.normalize(text) else {
-                throw DomainError.badRequest("\(context).Visibility must be Public, Limited or com.soa.visibility.registered.users, not '\(text)'.")
-            }
-            visibility = value
-        }
-        if let text = try string("InitialEnvironment") {
+        try self.init(BodyReader(body, context: context, notAnObject: "\(context) must be a JSON object."))
+    }
+
+    init(_ reader: BodyReader) throws {
+        let context = reader.context
+        name = try reader.string("Name")
+        description = try reader.string("Description")
+        websiteAddress = try reader.string("WebsiteAddress")
+        identity = try reader.string("Identity")
+        sharedSecret = try reader.string("SharedSecret")
+        visibility = try reader.visibility()
+        if let text = try reader.string("InitialEnvironment") {
             guard let value = Self.environments.first(where: { $0.lowercased() == text.lowercased() }) else {
                 throw DomainError.badRequest("\(context).InitialEnvironment must be Sandbox or Production, not '\(text)'.")
             }
             initialEnvironment = value
         }
-        if let value = body.member(caseInsensitive: "Tag"), value != .null {
+        // Unlike a model's tags, an app version's are a list as given (no single string, no de-duplication).
+        if let value = reader.value("Tag") {
             guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
                 throw DomainError.badRequest("\(context).Tag must be an array of strings.")
             }

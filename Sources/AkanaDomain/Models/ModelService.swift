@@ -41,7 +41,7 @@ public final class ModelService: Sendable {
     /// optional `Schema`), whose workflow starts (`@Create` → Draft) in the same transaction.
     /// The answer carries the first version as `ModelVersion`.
     public func createModel(caller: AuthenticatedSession, body: JSONValue) throws -> ModelObject {
-        let reader = try ModelBodyReader(body, context: "Model")
+        let reader = try BodyReader(body, context: "Model")
         if reader.value("SchemaDocumentReference") != nil {
             throw DomainError.badRequest(
                 "Model.SchemaDocumentReference is not supported: the emulator does not keep POST /api/models/readfiledetails uploads; send Name and the schema text as Schema instead.")
@@ -83,7 +83,7 @@ public final class ModelService: Sendable {
     /// fields keep their values). The model's data is its latest version's: the edit needs `@modify`
     /// on that version.
     public func updateModel(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelObject {
-        let fields = try ModelFields(try ModelBodyReader(body, context: "Model"))
+        let fields = try ModelFields(body: body, context: "Model")
         return try database.write(in: caller.scope) { db in
             var model = try self.modifiableModel(db, id: id, caller: caller)
             if let businessID = fields.businessID, businessID != model.businessID {
@@ -128,7 +128,7 @@ public final class ModelService: Sendable {
     /// The new version starts in the workflow (Draft) whatever its source's state.
     public func addVersion(modelID: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelVersion {
         let context = "AddModelVersionRequest"
-        let reader = try ModelBodyReader(body, context: context)
+        let reader = try BodyReader(body, context: context)
         var fields = try ModelVersionFields(request: reader)
         fields.tags = try reader.tags()
         let sourceID = try reader.string("SourceModelVersionID").flatMap { $0.isEmpty ? nil : $0 }
@@ -188,7 +188,7 @@ public final class ModelService: Sendable {
     /// PUT /api/models/versions/{ModelVersionID} (the ModelVersion object): Name, Description,
     /// Visibility, Tag, Schema, ModelReferences; absent fields keep their values. Needs `@modify`.
     public func updateVersion(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelVersion {
-        let fields = try ModelVersionFields(modelVersion: try ModelBodyReader(body, context: "ModelVersion"))
+        let fields = try ModelVersionFields(body: body, context: "ModelVersion")
         return try database.write(in: caller.scope) { db in
             var (version, model) = try self.modifiableVersion(db, id: id, caller: caller)
             try self.modify(db, version: version, caller: caller)

@@ -1,0 +1,41 @@
+import Testing
+@testable import AkanaDomain
+
+/// The one way request bodies become typed inputs.
+@Suite struct BodyReaderTests {
+    struct Probe: BodyInput {
+        var name: String?
+        var tags: [String]?
+        init(_ reader: BodyReader) throws {
+            name = try reader.name("Name")
+            tags = try reader.tags()
+        }
+    }
+
+    @Test func readsMembersIgnoringCaseAndNull() throws {
+        let probe = try Probe(body: .object([("name", .string("  Payments ")), ("TAG", .array([.string("a"), .string("a"), .string("")]))]),
+                              context: "Probe")
+        #expect(probe.name == "Payments")
+        #expect(probe.tags == ["a"])
+        let empty = try Probe(body: .object([("Name", .null)]), context: "Probe")
+        #expect(empty.name == nil && empty.tags == nil)
+    }
+
+    @Test func problemsNameTheField() throws {
+        #expect(throws: DomainError.badRequest("Probe must be a JSON object, not an array.")) { try Probe(body: .array([]), context: "Probe") }
+        #expect(throws: DomainError.badRequest("Probe.Name must be a string, not a number.")) {
+            try Probe(body: .object([("Name", .integer(3))]), context: "Probe")
+        }
+        #expect(throws: DomainError.badRequest("Probe.Name must not be empty.")) { try Probe(body: .object([("Name", .string(" "))]), context: "Probe") }
+        #expect(throws: DomainError.badRequest("Custom.")) { try BodyReader(.string("x"), context: "Probe", notAnObject: "Custom.") }
+    }
+
+    @Test func appVersionInputKeepsItsOwnRules() throws {
+        #expect(throws: DomainError.badRequest("ApplicationVersion must be a JSON object.")) { try AppVersionInput(.array([])) }
+        let input = try AppVersionInput(.object([("Visibility", .string("public")), ("InitialEnvironment", .string("sandbox")),
+                                                 ("Tag", .array([.string("b"), .string("b")]))]))
+        #expect(input.visibility == "Public")
+        #expect(input.initialEnvironment == "Sandbox")
+        #expect(input.tags == ["b", "b"])
+    }
+}
