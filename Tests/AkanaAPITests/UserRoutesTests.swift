@@ -111,4 +111,29 @@ import Testing
         // A Site Admin cannot delete the account they are logged in to.
         #expect(try app.send(.delete, "/api/users/\(try userID(admin))", headers: TestApp.headers(admin)).status == .conflict)
     }
+
+    /// Users and team memberships made through the API take part in checkpoints, snapshots and resets.
+    @Test func addedUsersAndMembershipsFollowCheckpointsSnapshotsAndResets() throws {
+        let checkpoint = try #require(try app.send(.post, "/_emulator/checkpoints").json()["id"]?.stringValue)
+        let userID = try #require(try addUser().json()["UserID"]?.stringValue)
+        let appID = try app.send(.post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                                 body: AppRoutesTests.createBody).text
+        #expect(try app.send(.post, "/api/apps/\(appID)/members", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                             body: #"{"Message":"Join us","Email":"jswift@acmepaymentscorp.com"}"#).status == .ok)
+        func exists() throws -> Bool { try app.send(.get, "/api/users/\(userID)", headers: ["Cookie": admin.cookieHeader]).status == .ok }
+        func members() throws -> Int { try app.pool.read { try $0.queryFirst("SELECT COUNT(*) AS n FROM app_team_members WHERE user_id = ?", userID)?.int("n") ?? -1 } }
+        #expect(try exists() && members() == 1)
+        #expect(try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"with-jonathan"}"#).status == .created)
+        #expect(try app.send(.post, "/_emulator/checkpoints/\(checkpoint)/rollback").status == .ok)
+        #expect(try !exists())
+        #expect(try members() == 0)
+        #expect(try app.send(.post, "/_emulator/snapshots/with-jonathan/restore").status == .ok)
+        #expect(try exists() && members() == 1)
+        let first = try #require(try app.pool.read { try $0.queryFirst("SELECT first_name FROM users WHERE id = ?", userID)?.string("first_name") })
+        #expect(first == "Jonathan")
+        // A reset puts the configured users back: the added one goes.
+        #expect(try app.send(.post, "/_emulator/reset").status == .ok)
+        let again = try app.login()
+        #expect(try app.send(.get, "/api/users/\(userID)", headers: ["Cookie": again.cookieHeader]).status == .notFound)
+    }
 }
