@@ -110,7 +110,7 @@ import Testing
     @Test func hostileSearchesAre400Faults() throws {
         for query in ["q=\(String(repeating: "a", count: 1_100))", "q=" + Array(repeating: "w", count: 40).joined(separator: "%20"),
                       "q=type:widget", "q=(a%20OR%20b)", "q=a&sort=sideways", "q=a&sortBy=com.soa.sort.order.random", "q=a&count=0",
-                      "q=a&count=100000", "q=a&start=-1", "q=a&start=x", "q=a&Federation=maybe", "q=" + String(repeating: "*a", count: 20)] {
+                      "q=a&count=100000", "q=a&start=-1", "q=a&start=x", "q=a&Federation=maybe", "q=a&Federation=", "q=" + String(repeating: "*a", count: 20)] {
             let response = try search(query, as: jane)
             #expect(response.status == .badRequest, "\(query.prefix(60))")
             #expect(try response.json()["faultcode"] == .string("Client"))

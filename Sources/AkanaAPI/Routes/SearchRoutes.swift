@@ -43,7 +43,9 @@ enum SearchRoutes {
             let start = try integer(request, "start", default: 0)
             let count = try integer(request, "count", default: 20)
             // One platform, no federation partners: true and false answer the same local results.
-            _ = try request.booleanQuery("Federation", default: false)
+            if let federation = http.queryValue(caseInsensitive: "Federation"), !["true", "false"].contains(federation.lowercased()) {
+                throw APIError.badRequest("Federation must be true or false, not '\(federation.prefix(20))'.")
+            }
             let hits = try search.search(query, order: SearchOrder(key: key, descending: descending), start: start, count: count,
                                          viewer: SearchViewer(tenant: tenant.fedmemberid, session: caller?.session), scope: request.scope)
             let items = hits.map { hit in

@@ -44,6 +44,11 @@ public final class AppService: Sendable {
         let app = Application(id: "\(ids.uuid()).\(caller.tenant)", tenant: caller.tenant, name: name, summary: summary,
                               description: description, businessID: businessID, created: now, updated: now, defaultVersion: nil)
         return try database.write(in: caller.scope) { db in
+            // The session was verified before this transaction; a reset, restore or DELETE /api/users
+            // in between removes its user (and the team row would break its foreign key).
+            guard try db.queryFirst("SELECT 1 AS present FROM users WHERE id = ?", caller.userID) != nil else {
+                throw DomainError.unauthorized("The session's user no longer exists (deleted, or the emulator was reset); log in again.")
+            }
             try AppRepository.insertApp(db, app)
             try AppRepository.addTeamMember(db, appID: app.id, userID: caller.userID, role: "Admin")
             _ = try self.insertVersion(db, app: app, input: input, caller: caller, now: now)
