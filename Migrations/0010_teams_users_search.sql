@@ -8,6 +8,19 @@ ALTER TABLE users ADD COLUMN first_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN last_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN force_password_change INTEGER NOT NULL DEFAULT 0;
 
+-- Invitations to app teams (POST /api/apps/{AppID}/members) the invitee has not accepted or
+-- declined yet (group.membership.action.accept / .decline). Accepting moves the row to
+-- app_team_members. invited_by is the inviting user's id (no foreign key: the inviter may be deleted).
+CREATE TABLE app_team_invitations (
+    app_id     TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    message    TEXT NOT NULL,
+    invited_by TEXT NOT NULL,
+    created    TEXT NOT NULL,
+    PRIMARY KEY (app_id, user_id)
+);
+CREATE INDEX app_team_invitations_by_user ON app_team_invitations (user_id);
+
 -- GET /api/users/{UserID}/apps, and deleting a user (its team memberships go by cascade).
 CREATE INDEX app_team_members_by_user ON app_team_members (user_id);
 

@@ -48,6 +48,11 @@ import Testing
                  body: #"{"Message":"Hi. Inviting you to the Puzzle app team as discussed.","Email":"\#(email)"}"#, accept: "text/plain")
     }
 
+    func accept(_ appID: String, as session: TestApp.Session, action: String = "accept") throws -> HTTPResponse {
+        try send(.post, "/api/workflow/objects/\(appID)/actions", as: session,
+                 body: #"{"ActionName":"group.membership.action.\#(action)"}"#, accept: "text/plain")
+    }
+
     func userID(_ session: TestApp.Session) throws -> String {
         try #require(try app.send(.get, "/api/login/status", headers: ["Cookie": session.cookieHeader]).json()["userFDN"]?.stringValue)
     }
@@ -99,7 +104,19 @@ import Testing
         #expect(added.headers["Content-Type"] == "text/plain")
         let kimID = try userID(kim)
         #expect(added.text == kimID)
-        #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)  // again: no change
+        #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)  // again: the invitation is renewed
+        // Invited is not a member yet: the team lists Kim as Invited, and the app stays closed to her.
+        let pending = try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue ?? []
+        #expect(pending.first { $0["guid"]?["value"]?.stringValue == kimID }?["category"]?.arrayValue?.first?["value"] == .string("Invited"))
+        #expect(try send(.get, "/api/apps/versions/\(versionID)", as: kim, accept: "application/json").status == .forbidden)
+        #expect(try send(.post, "/api/workflow/objects/\(appID)/actions", as: jane, body: #"{"ActionName":"group.membership.action.resend"}"#,
+                         accept: "text/plain").text == "Invited")
+        // Only the invitee answers the invitation.
+        #expect(try accept(appID, as: jane).status == .conflict)
+        let accepted = try accept(appID, as: kim)
+        #expect(accepted.status == .ok)
+        #expect(accepted.text == "Accepted")
+        #expect(try accept(appID, as: kim).status == .conflict)
 
         let members = try send(.get, "/api/apps/\(appID)/members", as: kim, accept: "application/json").json()
         let items = try #require(members["channel"]?["item"]?.arrayValue)
@@ -114,6 +131,8 @@ import Testing
         #expect(try send(.put, "/api/apps/versions/\(versionID)", as: kim, body: #"{"Description":"by Kim"}"#, accept: "text/plain").status == .ok)
         // A Member may invite, but not remove someone else; a team Admin may.
         #expect(try invite(Self.leeEmail, to: appID, as: kim).status == .ok)
+        let lee = try app.login(Self.leeEmail)
+        #expect(try accept(appID, as: lee).text == "Accepted")
         let leeID = try #require(try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?
             .compactMap { $0["guid"]?["value"]?.stringValue }.first { $0 != kimID && $0 != (try? userID(jane)) })
         #expect(try send(.delete, "/api/apps/\(appID)/members/\(leeID)", as: kim, accept: "text/plain").status == .forbidden)
@@ -142,5 +161,25 @@ import Testing
         let xml = try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/xml")
         #expect(xml.status == .ok)
         #expect(xml.text.contains("<title>Jane</title>"))
+    }
+
+    @Test func declinedAndWithdrawnInvitationsChangeNothingAndATenantMayAutoAccept() throws {
+        let (appID, versionID) = try createApp(as: jane)
+        #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)
+        let declined = try accept(appID, as: kim, action: "decline")
+        #expect(declined.text == "Declined")
+        #expect(try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?.count == 1)
+        #expect(try send(.get, "/api/apps/versions/\(versionID)", as: kim, accept: "application/json").status == .forbidden)
+        // A withdrawn invitation cannot be accepted; an unknown membership action is a 400.
+        #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)
+        let kimID = try userID(kim)
+        #expect(try send(.delete, "/api/apps/\(appID)/members/\(kimID)", as: jane, accept: "text/plain").status == .ok)
+        #expect(try accept(appID, as: kim).status == .forbidden)  // no invitation, and off the team
+        #expect(try accept(appID, as: kim, action: "promote").status == .badRequest)
+        // With the tenant's AutoAcceptAppTeamInvitations on (a fixture setting), the invitee joins at once.
+        let fixture = #"{"settings":{"AutoAcceptAppTeamInvitations":true}}"#
+        #expect(try app.send(.post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"], body: fixture).status == .ok)
+        #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)
+        #expect(try send(.get, "/api/apps/versions/\(versionID)", as: kim, accept: "application/json").status == .ok)
     }
 }

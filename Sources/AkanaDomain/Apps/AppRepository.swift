@@ -75,6 +75,40 @@ enum AppRepository {
         return try db.run("DELETE FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) == 1
     }
 
+    /// The pending invitation's message, nil when the user has none to the app's team.
+    static func invitation(_ db: SQLiteConnection, appID: String, userID: String) throws -> String? {
+        try db.queryFirst("SELECT message FROM app_team_invitations WHERE app_id = ? AND user_id = ?", appID, userID)?.string("message")
+    }
+
+    /// Records (or renews) an invitation.
+    static func invite(_ db: SQLiteConnection, appID: String, userID: String, message: String, invitedBy: String, now: String) throws {
+        db.noteChanged(appID)
+        try db.run(
+            """
+            INSERT INTO app_team_invitations (app_id, user_id, message, invited_by, created) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (app_id, user_id) DO UPDATE SET message = excluded.message, invited_by = excluded.invited_by, created = excluded.created
+            """, appID, userID, message, invitedBy, now)
+    }
+
+    /// Returns false when there was no invitation.
+    static func removeInvitation(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
+        db.noteChanged(appID)
+        return try db.run("DELETE FROM app_team_invitations WHERE app_id = ? AND user_id = ?", appID, userID) == 1
+    }
+
+    /// The users invited to the app's team who have not answered yet.
+    static func invitees(_ db: SQLiteConnection, appID: String) throws -> [AppTeamMember] {
+        try db.query(
+            """
+            SELECT i.user_id, u.display_name, u.email, i.created FROM app_team_invitations i
+            JOIN users u ON u.id = i.user_id WHERE i.app_id = ? ORDER BY i.user_id
+            """, appID
+        ).map { row in
+            AppTeamMember(userID: row.string("user_id") ?? "", role: AppService.teamInvited, name: row.string("display_name") ?? "",
+                          email: row.string("email") ?? "", userCreated: row.string("created") ?? "")
+        }
+    }
+
     static func identityTaken(_ db: SQLiteConnection, tenant: String, identity: String, except versionID: String) throws -> Bool {
         try db.queryFirst("SELECT 1 AS taken FROM app_versions WHERE tenant = ? AND identity = ? AND id <> ?", tenant, identity, versionID) != nil
     }
