@@ -182,4 +182,22 @@ import Testing
         #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)
         #expect(try send(.get, "/api/apps/versions/\(versionID)", as: kim, accept: "application/json").status == .ok)
     }
+
+    /// Pending invitations take part in checkpoints and snapshots like the team itself.
+    @Test func invitationsFollowCheckpointsAndSnapshots() throws {
+        let (appID, _) = try createApp(as: jane)
+        func pending() throws -> Int { try app.pool.read { try $0.queryFirst("SELECT COUNT(*) AS n FROM app_team_invitations WHERE app_id = ?", appID)?.int("n") ?? -1 } }
+        let checkpoint = try #require(try app.send(.post, "/_emulator/checkpoints").json()["id"]?.stringValue)
+        #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)
+        #expect(try pending() == 1)
+        #expect(try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"invited"}"#).status == .created)
+        #expect(try app.send(.post, "/_emulator/checkpoints/\(checkpoint)/rollback").status == .ok)
+        #expect(try pending() == 0)
+        #expect(try app.send(.post, "/_emulator/snapshots/invited/restore").status == .ok)
+        #expect(try pending() == 1)
+        // The journal names the app the invitation changed.
+        app.environment.journal.flush()
+        let entries = try app.send(.get, "/_emulator/requests?path=/api/apps/\(appID)/members&limit=5").json()["Request"]?.arrayValue ?? []
+        #expect(entries.first?["changedIDs"]?.arrayValue?.contains(.string(appID)) == true)
+    }
 }
