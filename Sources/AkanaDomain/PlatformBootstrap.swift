@@ -17,7 +17,7 @@ public enum PlatformBootstrap {
                            hasher: PasswordHasher = .init(), knownHashes: [String: String] = [:],
                            ids: IDGenerator = IDGenerator(), scope: TransactionScope = .detached) throws -> (signingKey: [UInt8], createdUsers: [String]) {
         let existing = try database.read(in: scope) { db in
-            Set(try db.query("SELECT tenant, email FROM users").map { "\($0.string("tenant") ?? "")\n\(($0.string("email") ?? "").lowercased())" })
+            Set(try db.query("SELECT tenant, email FROM users").map { "\(try $0.requiredString("tenant"))\n\((try $0.requiredString("email")).lowercased())" })
         }
         // Hash outside the write transaction: the KDF is deliberately slow.
         let missing = users.filter { !existing.contains("\($0.tenant)\n\($0.email.lowercased())") }
@@ -66,8 +66,8 @@ public enum PlatformBootstrap {
     /// Emails of seeded accounts whose password is still the shipped default.
     public static func accountsWithDefaultPassword(database: DatabasePool, hasher: PasswordHasher = .init()) throws -> [String] {
         let rows = try database.read { db in try db.query("SELECT email, password_hash FROM users WHERE seeded = 1 ORDER BY email") }
-        return rows.compactMap { row in
-            guard let email = row.string("email"), let hash = row.string("password_hash") else { return nil }
+        return try rows.compactMap { row in
+            guard let email = try row.string("email"), let hash = try row.string("password_hash") else { return nil }
             return hasher.verify(SeedUser.defaultPassword, against: hash) ? email : nil
         }
     }

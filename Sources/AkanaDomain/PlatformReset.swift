@@ -23,7 +23,7 @@ public enum PlatformReset {
         let kept = try database.read { db -> [String: String] in
             var hashes: [String: String] = [:]
             for row in try db.query("SELECT tenant, email, password_hash FROM users WHERE seeded = 1") {
-                hashes["\(row.string("tenant") ?? "")\n\((row.string("email") ?? "").lowercased())"] = row.string("password_hash")
+                hashes["\(try row.requiredString("tenant"))\n\((try row.requiredString("email")).lowercased())"] = try row.string("password_hash")
             }
             return hashes
         }
@@ -68,8 +68,8 @@ public enum PlatformReset {
         let kept = try database.write(in: scope) { db -> [String: String] in
             var hashes: [String: String] = [:]
             for row in try db.query("SELECT tenant, email, password_hash FROM users WHERE seeded = 1") {
-                guard let tenant = row.string("tenant"), names.contains(tenant) else { continue }
-                hashes["\(tenant)\n\((row.string("email") ?? "").lowercased())"] = row.string("password_hash")
+                guard let tenant = try row.string("tenant"), names.contains(tenant) else { continue }
+                hashes["\(tenant)\n\((try row.requiredString("email")).lowercased())"] = try row.string("password_hash")
             }
             for tenant in names {
                 try db.run("DELETE FROM login_failures WHERE tenant = ?", tenant)

@@ -92,9 +92,9 @@ extension DatabasePool {
                 try db.run("PRAGMA defer_foreign_keys = ON")
                 try verify(db)
                 let tables = try db.query("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-                    .compactMap { $0.string("name") }
+                    .compactMap { try $0.string("name") }
                     .filter { !keeping.contains($0) }
-                let sourceTables = Set(try db.query("SELECT name FROM source.sqlite_master WHERE type = 'table'").compactMap { $0.string("name") })
+                let sourceTables = Set(try db.query("SELECT name FROM source.sqlite_master WHERE type = 'table'").compactMap { try $0.string("name") })
                 if let missing = tables.first(where: { !sourceTables.contains($0) }) {
                     throw DatabaseError(resultCode: SQLITE_SCHEMA, message: "\(sourcePath) has no table \(missing); it was made with another schema")
                 }

@@ -125,11 +125,11 @@ public struct Migrator: Sendable {
     }
 
     /// `PRAGMA foreign_key_check` row → "table orders rowid 3 → customers (constraint 0)".
-    private static func describeViolation(_ row: SQLiteRow) -> String {
-        let table = row.string("table") ?? "?"
-        let rowid = row.int64("rowid").map(String.init) ?? "?"
-        let parent = row.string("parent") ?? "?"
-        let constraint = row.int64("fkid").map(String.init) ?? "?"
+    private static func describeViolation(_ row: SQLiteRow) throws -> String {
+        let table = try row.string("table") ?? "?"
+        let rowid = try row.int64("rowid").map(String.init) ?? "?"
+        let parent = try row.string("parent") ?? "?"
+        let constraint = try row.int64("fkid").map(String.init) ?? "?"
         return "table \(table) rowid \(rowid) references a missing row of \(parent) (foreign key #\(constraint))"
     }
 }

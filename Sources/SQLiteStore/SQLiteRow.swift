@@ -28,20 +28,43 @@ public struct SQLiteRow: Sendable {
         values.indices.contains(index) ? values[index] : .null
     }
 
-    /// The value of `column`, or `.null` when the row has no such column.
+    /// The raw value of `column`, or `.null` when the row has no such column. Domain code reads
+    /// through `value(_:)` and the typed accessors below, which refuse a column the query did not select.
     public subscript(_ column: String) -> SQLiteValue {
         guard let index = index(of: column) else { return .null }
         return values[index]
     }
 
-    // MARK: Typed accessors by name
+    /// The value of `column`; a column the result does not have is a programming error, thrown.
+    public func value(_ column: String) throws(SQLiteRowError) -> SQLiteValue {
+        guard let index = index(of: column) else { throw SQLiteRowError(.missingColumn, column: column, columns: columnNames) }
+        return values[index]
+    }
 
-    public func string(_ column: String) -> String? { Self.string(self[column]) }
-    public func int(_ column: String) -> Int? { Self.int64(self[column]).flatMap { Int(exactly: $0) } }
-    public func int64(_ column: String) -> Int64? { Self.int64(self[column]) }
-    public func double(_ column: String) -> Double? { Self.double(self[column]) }
-    public func bool(_ column: String) -> Bool? { Self.bool(self[column]) }
-    public func blob(_ column: String) -> [UInt8]? { Self.blob(self[column]) }
+    // MARK: Typed accessors by name: nil for NULL (or another type); a column not selected throws
+
+    public func string(_ column: String) throws(SQLiteRowError) -> String? { Self.string(try value(column)) }
+    public func int(_ column: String) throws(SQLiteRowError) -> Int? { Self.int64(try value(column)).flatMap { Int(exactly: $0) } }
+    public func int64(_ column: String) throws(SQLiteRowError) -> Int64? { Self.int64(try value(column)) }
+    public func double(_ column: String) throws(SQLiteRowError) -> Double? { Self.double(try value(column)) }
+    public func bool(_ column: String) throws(SQLiteRowError) -> Bool? { Self.bool(try value(column)) }
+    public func blob(_ column: String) throws(SQLiteRowError) -> [UInt8]? { Self.blob(try value(column)) }
+
+    // MARK: Required accessors, for NOT NULL columns: NULL, another type or a column not selected throws
+
+    public func requiredString(_ column: String) throws(SQLiteRowError) -> String { try required(column, Self.string) }
+    public func requiredInt(_ column: String) throws(SQLiteRowError) -> Int { try required(column) { Self.int64($0).flatMap { Int(exactly: $0) } } }
+    public func requiredInt64(_ column: String) throws(SQLiteRowError) -> Int64 { try required(column, Self.int64) }
+    public func requiredDouble(_ column: String) throws(SQLiteRowError) -> Double { try required(column, Self.double) }
+    public func requiredBool(_ column: String) throws(SQLiteRowError) -> Bool { try required(column, Self.bool) }
+    public func requiredBlob(_ column: String) throws(SQLiteRowError) -> [UInt8] { try required(column, Self.blob) }
+
+    private func required<T>(_ column: String, _ convert: (SQLiteValue) -> T?) throws(SQLiteRowError) -> T {
+        let raw = try value(column)
+        if case .null = raw { throw SQLiteRowError(.null, column: column, columns: columnNames) }
+        guard let converted = convert(raw) else { throw SQLiteRowError(.wrongType, column: column, columns: columnNames) }
+        return converted
+    }
 
     // MARK: Typed accessors by index
 
@@ -93,6 +116,32 @@ public struct SQLiteRow: Sendable {
         case .blob(let bytes): return bytes
         case .text(let text): return Array(text.utf8)
         default: return nil
+        }
+    }
+}
+
+/// A row read the wrong way: a column the query did not select, or NULL / another type where the
+/// reader requires a value. Always a programming error (or a damaged database): a 500, logged.
+public struct SQLiteRowError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case missingColumn, null, wrongType
+    }
+
+    public var kind: Kind
+    public var column: String
+    public var columns: [String]
+
+    public init(_ kind: Kind, column: String, columns: [String]) {
+        self.kind = kind
+        self.column = column
+        self.columns = columns
+    }
+
+    public var description: String {
+        switch kind {
+        case .missingColumn: "The result has no column \(column) (it has \(columns.joined(separator: ", ")))."
+        case .null: "Column \(column) is NULL where a value is required."
+        case .wrongType: "Column \(column) does not hold the type it is read as."
         }
     }
 }

@@ -235,7 +235,7 @@ import Testing
         #expect(deleted.status == .ok && deleted.text == appID && deleted.headers["Atmo-Renew-Token"] == "renew")
         #expect(try app.send(.get, "/api/apps/versions/\(versionID)", headers: ["Cookie": admin.cookieHeader]).status == .notFound)
         let rows = try app.pool.read { try $0.query("SELECT COUNT(*) AS n FROM app_versions") }
-        #expect(rows.first?.int("n") == 0)
+        #expect(try rows.first?.int("n") == 0)
     }
 
     @Test func authorizationMatrix() throws {

@@ -36,7 +36,7 @@ import Testing
         try app.pool.read { db in
             var result: [String: [[SQLiteValue]]] = [:]
             let tables = try db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-                .compactMap { $0.string("name") }.filter { !UndoLog.untracked.contains($0) }
+                .compactMap { try $0.string("name") }.filter { !UndoLog.untracked.contains($0) }
             #expect(tables.contains("apps") && tables.contains("sessions") && tables.contains("emulator_state"))
             for table in tables {
                 result[table] = try db.query("SELECT rowid AS _rowid, * FROM \"\(table)\" ORDER BY rowid").map(\.values)

@@ -138,7 +138,7 @@ import Testing
         let kept = try addFault(app, #"{"match": {"path": "/api/login/status"}, "respond": {"status": 502}, "times": 3, "persist": true}"#)
         _ = try addFault(app, #"{"respond": {"status": 500}}"#)
         #expect(try app.send(.get, "/api/login/status").status.code == 502)
-        let rows = try app.pool.read { try $0.query("SELECT id FROM emulator_faults").compactMap { $0.string("id") } }
+        let rows = try app.pool.read { try $0.query("SELECT id FROM emulator_faults").compactMap { try $0.string("id") } }
         #expect(rows == [kept])
         // A new injector over the same database (as after a restart) has the persisted one, with its hits.
         let reloaded = try FaultInjector(database: app.pool)

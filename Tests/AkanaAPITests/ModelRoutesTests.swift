@@ -88,7 +88,7 @@ import Testing
     func history(_ objectID: String) throws -> [(action: String, old: String?, new: String, comments: String)] {
         try app.pool.read { db in
             try db.query("SELECT action_name, old_status, new_status, comments FROM workflow_history WHERE object_id = ? ORDER BY id", objectID)
-                .map { ($0.string("action_name") ?? "", $0.string("old_status"), $0.string("new_status") ?? "", $0.string("comments") ?? "") }
+                .map { (try $0.string("action_name") ?? "", try $0.string("old_status"), try $0.string("new_status") ?? "", try $0.string("comments") ?? "") }
         }
     }
 
@@ -96,7 +96,7 @@ import Testing
         try app.pool.read { db in
             guard let row = try db.queryFirst(sql, id) else { return nil }
             var values: [String: String?] = [:]
-            for name in row.columnNames { values[name] = row.string(name) }
+            for name in row.columnNames { values[name] = try row.string(name) }
             return SQLiteRowSnapshot(values: values)
         }
     }

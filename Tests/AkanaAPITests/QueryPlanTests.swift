@@ -186,7 +186,7 @@ import Testing
                 }
                 planned += 1
                 for row in plan {
-                    let detail = row.string("detail") ?? ""
+                    let detail = try row.string("detail") ?? ""
                     guard detail.hasPrefix("SCAN ") else { continue }
                         var table = detail.dropFirst(5).split(separator: " ").first.map(String.init) ?? ""
                     if table.hasPrefix("main.") { table.removeFirst(5) }

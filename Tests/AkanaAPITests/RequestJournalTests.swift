@@ -140,7 +140,7 @@ import Testing
             "DELETE 200 [\"\(appID)\", \"\(firstVersionID)\", \"\(versionID)\"]",
         ])
         // Stored as a JSON array text in the table ('' when none).
-        let stored = try app.pool.read { try $0.query("SELECT changed_ids FROM request_journal ORDER BY id").compactMap { $0.string("changed_ids") } }
+        let stored = try app.pool.read { try $0.query("SELECT changed_ids FROM request_journal ORDER BY id").compactMap { try $0.string("changed_ids") } }
         #expect(stored.contains("[\"\(versionID)\"]"))
         #expect(stored.contains(""))
     }
@@ -171,8 +171,8 @@ import Testing
         // Nothing has been drained (a batch of 100,000, an hour's delay), yet the rows are there.
         let rows = try app.pool.read { db in
             try db.query("SELECT path, status, duration_ms, response_bytes, changed_ids FROM request_journal ORDER BY id").map { row in
-                "\(row.string("path") ?? "") \(row.int("status").map(String.init) ?? "NULL") \(row.double("duration_ms") == nil ? "NULL" : "ms") "
-                    + "\(row.int("response_bytes") == nil ? "NULL" : "bytes") \(row.string("changed_ids") ?? "")"
+                "\(try row.string("path") ?? "") \(try row.int("status").map(String.init) ?? "NULL") \(try row.double("duration_ms") == nil ? "NULL" : "ms") "
+                    + "\(try row.int("response_bytes") == nil ? "NULL" : "bytes") \(try row.string("changed_ids") ?? "")"
             }
         }
         #expect(rows == [
@@ -199,7 +199,7 @@ import Testing
         #expect(try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"s"}"#).status == .created)
         #expect(try app.send(.post, "/_emulator/snapshots/s/restore").status == .ok)
         let paths = try app.pool.read { db in
-            try db.query("SELECT path, status FROM request_journal ORDER BY id").map { "\($0.string("path") ?? "") \($0.int("status").map(String.init) ?? "NULL")" }
+            try db.query("SELECT path, status FROM request_journal ORDER BY id").map { "\(try $0.string("path") ?? "") \(try $0.int("status").map(String.init) ?? "NULL")" }
         }
         #expect(paths == ["/_emulator/snapshots 201", "/_emulator/snapshots/s/restore NULL"])
     }
@@ -376,7 +376,7 @@ import Testing
         // Rolled back: neither the change nor its entry is there; the buffered entries are given
         // back, and the drain queued for them writes them.
         #expect(try waitFor { try rowCount(app) == 2 })
-        let paths = try app.pool.read { try $0.query("SELECT path FROM request_journal ORDER BY id").compactMap { $0.string("path") } }
+        let paths = try app.pool.read { try $0.query("SELECT path FROM request_journal ORDER BY id").compactMap { try $0.string("path") } }
         #expect(paths == ["/buffered-1", "/buffered-2"])
         #expect(try app.pool.read { try $0.queryFirst("SELECT value FROM emulator_state WHERE key = 'rolled-back'") } == nil)
         // The response is then recorded whole (nothing of it committed).
@@ -484,7 +484,7 @@ import Testing
             }
         }
         #expect(try journal(app, "limit=10000").count == 800)
-        let ids = try app.pool.read { try $0.query("SELECT id FROM request_journal ORDER BY id").compactMap { $0.int64("id") } }
+        let ids = try app.pool.read { try $0.query("SELECT id FROM request_journal ORDER BY id").compactMap { try $0.int64("id") } }
         #expect(ids.count == 800 && ids.last! - ids.first! == 799)
     }
 }

@@ -31,7 +31,7 @@ import Testing
         try withEmptyDatabase { pool in
             try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
             let tables = try pool.read { db in
-                try db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").compactMap { $0.string("name") }
+                try db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").compactMap { try $0.string("name") }
             }
             for table in ["users", "sessions", "apps", "app_versions", "models", "model_versions", "workflow_definitions",
                           "workflow_objects", "workflow_history", "settings", "schema_migrations"] {
@@ -62,9 +62,9 @@ import Testing
             let rows = try pool.read { db in
                 try db.query("SELECT id, at, path, query, status, duration_ms, request_bytes, response_bytes, request_id, changed_ids FROM request_journal ORDER BY id")
                     .map { row in
-                        "\(row.int("id") ?? 0) \(row.string("at") ?? "") \(row.string("path") ?? "") \(row.string("query") ?? "") \(row.int("status") ?? 0) "
-                            + "\(row.double("duration_ms") ?? 0) \(row.int("request_bytes") ?? 0) \(row.int("response_bytes") ?? 0) "
-                            + "\(row.string("request_id") ?? "") \(row.string("changed_ids") ?? "")"
+                        "\(try row.int("id") ?? 0) \(try row.string("at") ?? "") \(try row.string("path") ?? "") \(try row.string("query") ?? "") \(try row.int("status") ?? 0) "
+                            + "\(try row.double("duration_ms") ?? 0) \(try row.int("request_bytes") ?? 0) \(try row.int("response_bytes") ?? 0) "
+                            + "\(try row.string("request_id") ?? "") \(try row.string("changed_ids") ?? "")"
                     }
             }
             #expect(rows == [

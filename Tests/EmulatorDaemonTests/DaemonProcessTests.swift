@@ -72,7 +72,7 @@ import Testing
         #expect(check.waitForExit() == 0)
         let restarted = try start(directory)
         let pool = try DatabasePool(path: directory.path("db.sqlite"))
-        let stored = Set(try pool.read { try $0.query("SELECT id FROM apps").compactMap { $0.string("id") } })
+        let stored = Set(try pool.read { try $0.query("SELECT id FROM apps").compactMap { try $0.string("id") } })
         // Each acknowledged write's journal entry committed with it (its response half may be missing).
         let journaled = Set(try pool.read { db in
             try db.query("SELECT changed_ids FROM request_journal WHERE method = 'POST' AND path = '/api/apps'").flatMap { row in

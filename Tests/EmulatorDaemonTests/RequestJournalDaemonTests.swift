@@ -16,7 +16,7 @@ import Testing
     func storedPaths(_ directory: TemporaryDirectory) throws -> [String] {
         let pool = try DatabasePool(path: directory.path("db.sqlite"))
         defer { try? pool.close() }
-        return try pool.read { try $0.query("SELECT path FROM request_journal ORDER BY id").compactMap { $0.string("path") } }
+        return try pool.read { try $0.query("SELECT path FROM request_journal ORDER BY id").compactMap { try $0.string("path") } }
     }
 
     @Test func entriesBufferedAtSIGTERMSurviveARestart() throws {

@@ -42,7 +42,7 @@ import Testing
     }
 
     func values(_ pool: DatabasePool) throws -> Set<String> {
-        Set(try pool.read { try $0.query("SELECT v FROM t").compactMap { $0.string("v") } })
+        Set(try pool.read { try $0.query("SELECT v FROM t").compactMap { try $0.string("v") } })
     }
 
     /// Holds the writer queue until `release` is signalled, so writes submitted meanwhile queue up

@@ -18,7 +18,7 @@ import Testing
             }
             try pool.replaceContents(from: directory + "/copy.sqlite")
             let rows = try pool.read { db in
-                (try db.query("SELECT id FROM parent").compactMap { $0.int("id") }, try db.query("SELECT id FROM child").compactMap { $0.int("id") })
+                (try db.query("SELECT id FROM parent").compactMap { try $0.int("id") }, try db.query("SELECT id FROM child").compactMap { try $0.int("id") })
             }
             #expect(rows.0 == [1])
             #expect(rows.1 == [10])
@@ -27,7 +27,7 @@ import Testing
             #expect(throws: TestFailure.self) {
                 try pool.replaceContents(from: directory + "/copy.sqlite") { _ in throw TestFailure() }
             }
-            #expect(try pool.read { try $0.query("SELECT id FROM parent ORDER BY id").compactMap { $0.int("id") } } == [1, 3])
+            #expect(try pool.read { try $0.query("SELECT id FROM parent ORDER BY id").compactMap { try $0.int("id") } } == [1, 3])
         }
     }
 
@@ -56,8 +56,8 @@ import Testing
                 try db.run("INSERT INTO log (line) VALUES ('after the restore')")
             }
             let (state, log) = try pool.read { db in
-                (try db.query("SELECT id, value FROM state ORDER BY id").map { "\($0.int("id") ?? 0) \($0.string("value") ?? "")" },
-                 try db.query("SELECT id, line FROM log ORDER BY id").map { "\($0.int("id") ?? 0) \($0.string("line") ?? "")" })
+                (try db.query("SELECT id, value FROM state ORDER BY id").map { "\(try $0.int("id") ?? 0) \(try $0.string("value") ?? "")" },
+                 try db.query("SELECT id, line FROM log ORDER BY id").map { "\(try $0.int("id") ?? 0) \(try $0.string("line") ?? "")" })
             }
             // The replaced table's counter came back with it (id 2 is handed out again); the kept one's did not.
             #expect(state == ["1 snapshotted", "2 after the restore"])

@@ -39,9 +39,9 @@ import Testing
                 verified = try db.queryFirst("SELECT count(*) AS n FROM source.items")?.int("n") == 2
             }
             #expect(verified)
-            #expect(try pool.read { try $0.query("SELECT name FROM items ORDER BY id").compactMap { $0.string("name") } } == ["source 0", "source 1"])
+            #expect(try pool.read { try $0.query("SELECT name FROM items ORDER BY id").compactMap { try $0.string("name") } } == ["source 0", "source 1"])
             // The carried table kept its rows and its AUTOINCREMENT counter.
-            #expect(try pool.read { try $0.query("SELECT line FROM log ORDER BY id").compactMap { $0.string("line") } } == ["one", "two", "three"])
+            #expect(try pool.read { try $0.query("SELECT line FROM log ORDER BY id").compactMap { try $0.string("line") } } == ["one", "two", "three"])
             try pool.write { try $0.run("INSERT INTO log (line) VALUES ('four')") }
             #expect(try pool.read { try $0.queryFirst("SELECT id FROM log WHERE line = 'four'")?.int("id") } == 4)
             #expect(try pool.integrityCheck(quick: false).isEmpty)

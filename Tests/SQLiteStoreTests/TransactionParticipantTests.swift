@@ -27,7 +27,7 @@ import Testing
     }
 
     func rows(_ pool: DatabasePool) throws -> [String] {
-        try pool.read { try $0.query("SELECT what FROM log ORDER BY rowid").compactMap { $0.string("what") } }
+        try pool.read { try $0.query("SELECT what FROM log ORDER BY rowid").compactMap { try $0.string("what") } }
     }
 
     func prepare(_ pool: DatabasePool) throws {

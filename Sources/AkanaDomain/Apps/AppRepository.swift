@@ -11,18 +11,18 @@ enum AppRepository {
             FROM app_versions WHERE id = ?
             """, id)
         else { return nil }
-        let tags = try db.query("SELECT tag FROM app_version_tags WHERE app_version_id = ? ORDER BY position", id).compactMap { $0.string("tag") }
+        let tags = try db.query("SELECT tag FROM app_version_tags WHERE app_version_id = ? ORDER BY position", id).compactMap { try $0.string("tag") }
         let mechanisms = try db.query(
             "SELECT mechanism FROM app_version_security_mechanisms WHERE app_version_id = ? ORDER BY mechanism", id
-        ).compactMap { $0.string("mechanism") }
+        ).compactMap { try $0.string("mechanism") }
         return AppVersion(
-            id: row.string("id") ?? "", appID: row.string("app_id") ?? "", tenant: row.string("tenant") ?? "",
-            name: row.string("name") ?? "", description: row.string("description") ?? "",
-            websiteAddress: row.string("website_address") ?? "", visibility: row.string("visibility") ?? "",
-            initialEnvironment: row.string("initial_environment") ?? "", currentEnvironment: row.string("current_environment") ?? "",
-            state: row.string("state") ?? "", identity: row.string("identity") ?? "",
-            identityUserDefined: row.bool("identity_user_defined") ?? false, sharedSecret: row.string("shared_secret") ?? "",
-            hasKeyInfo: row.bool("has_key_info") ?? false, created: row.string("created") ?? "", updated: row.string("updated") ?? "",
+            id: try row.requiredString("id"), appID: try row.requiredString("app_id"), tenant: try row.requiredString("tenant"),
+            name: try row.requiredString("name"), description: try row.requiredString("description"),
+            websiteAddress: try row.requiredString("website_address"), visibility: try row.requiredString("visibility"),
+            initialEnvironment: try row.requiredString("initial_environment"), currentEnvironment: try row.requiredString("current_environment"),
+            state: try row.requiredString("state"), identity: try row.requiredString("identity"),
+            identityUserDefined: try row.requiredBool("identity_user_defined"), sharedSecret: try row.requiredString("shared_secret"),
+            hasKeyInfo: try row.requiredBool("has_key_info"), created: try row.requiredString("created"), updated: try row.requiredString("updated"),
             tags: tags, securityMechanisms: mechanisms)
     }
 
@@ -33,14 +33,14 @@ enum AppRepository {
         let defaultID = try db.queryFirst(
             "SELECT id FROM app_versions WHERE app_id = ? ORDER BY created DESC, rowid DESC LIMIT 1", id)?.string("id")
         return Application(
-            id: row.string("id") ?? "", tenant: row.string("tenant") ?? "", name: row.string("name") ?? "",
-            summary: row.string("summary") ?? "", description: row.string("description") ?? "", businessID: row.string("business_id"),
-            created: row.string("created") ?? "", updated: row.string("updated") ?? "",
+            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
+            summary: try row.requiredString("summary"), description: try row.requiredString("description"), businessID: try row.string("business_id"),
+            created: try row.requiredString("created"), updated: try row.requiredString("updated"),
             defaultVersion: try defaultID.flatMap { try version(db, id: $0) })
     }
 
     static func versionIDs(_ db: SQLiteConnection, appID: String) throws -> [String] {
-        try db.query("SELECT id FROM app_versions WHERE app_id = ? ORDER BY created, rowid", appID).compactMap { $0.string("id") }
+        try db.query("SELECT id FROM app_versions WHERE app_id = ? ORDER BY created, rowid", appID).compactMap { try $0.string("id") }
     }
 
     static func isTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
@@ -60,8 +60,8 @@ enum AppRepository {
             JOIN users u ON u.id = m.user_id WHERE m.app_id = ? ORDER BY m.user_id
             """, appID
         ).map { row in
-            AppTeamMember(userID: row.string("user_id") ?? "", role: row.string("role") ?? "", name: row.string("display_name") ?? "",
-                          email: row.string("email") ?? "", userCreated: row.string("created") ?? "")
+            AppTeamMember(userID: try row.string("user_id") ?? "", role: try row.string("role") ?? "", name: try row.string("display_name") ?? "",
+                          email: try row.string("email") ?? "", userCreated: try row.string("created") ?? "")
         }
     }
 
@@ -71,8 +71,7 @@ enum AppRepository {
 
     /// Returns false when the user was not on the team.
     static func removeTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
-        db.noteChanged(appID)
-        return try db.run("DELETE FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) == 1
+                return try db.change(appID, "DELETE FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) == 1
     }
 
     /// The pending invitation's message, nil when the user has none to the app's team.
@@ -82,8 +81,7 @@ enum AppRepository {
 
     /// Records (or renews) an invitation.
     static func invite(_ db: SQLiteConnection, appID: String, userID: String, message: String, invitedBy: String, now: String) throws {
-        db.noteChanged(appID)
-        try db.run(
+        try db.change(appID, 
             """
             INSERT INTO app_team_invitations (app_id, user_id, message, invited_by, created) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (app_id, user_id) DO UPDATE SET message = excluded.message, invited_by = excluded.invited_by, created = excluded.created
@@ -92,8 +90,7 @@ enum AppRepository {
 
     /// Returns false when there was no invitation.
     static func removeInvitation(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
-        db.noteChanged(appID)
-        return try db.run("DELETE FROM app_team_invitations WHERE app_id = ? AND user_id = ?", appID, userID) == 1
+                return try db.change(appID, "DELETE FROM app_team_invitations WHERE app_id = ? AND user_id = ?", appID, userID) == 1
     }
 
     /// The users invited to the app's team who have not answered yet.
@@ -104,8 +101,8 @@ enum AppRepository {
             JOIN users u ON u.id = i.user_id WHERE i.app_id = ? ORDER BY i.user_id
             """, appID
         ).map { row in
-            AppTeamMember(userID: row.string("user_id") ?? "", role: AppService.teamInvited, name: row.string("display_name") ?? "",
-                          email: row.string("email") ?? "", userCreated: row.string("created") ?? "")
+            AppTeamMember(userID: try row.string("user_id") ?? "", role: AppService.teamInvited, name: try row.string("display_name") ?? "",
+                          email: try row.string("email") ?? "", userCreated: try row.string("created") ?? "")
         }
     }
 
@@ -114,26 +111,22 @@ enum AppRepository {
     }
 
     static func insertApp(_ db: SQLiteConnection, _ app: Application) throws {
-        db.noteChanged(app.id)
-        try db.run(
+        try db.change(app.id, 
             "INSERT INTO apps (id, tenant, name, summary, description, business_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             app.id, app.tenant, app.name, app.summary, app.description, app.businessID, app.created, app.updated)
     }
 
     static func updateApp(_ db: SQLiteConnection, _ app: Application) throws {
-        db.noteChanged(app.id)
-        try db.run("UPDATE apps SET name = ?, summary = ?, description = ?, business_id = ?, updated = ? WHERE id = ?",
+        try db.change(app.id, "UPDATE apps SET name = ?, summary = ?, description = ?, business_id = ?, updated = ? WHERE id = ?",
                    app.name, app.summary, app.description, app.businessID, app.updated, app.id)
     }
 
     static func addTeamMember(_ db: SQLiteConnection, appID: String, userID: String, role: String = "Member") throws {
-        db.noteChanged(appID)
-        try db.run("INSERT INTO app_team_members (app_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", appID, userID, role)
+        try db.change(appID, "INSERT INTO app_team_members (app_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", appID, userID, role)
     }
 
     static func insertVersion(_ db: SQLiteConnection, _ version: AppVersion) throws {
-        db.noteChanged(version.id)
-        try db.run(
+        try db.change(version.id, 
             """
             INSERT INTO app_versions (id, app_id, tenant, name, description, website_address, visibility, initial_environment,
                 current_environment, state, identity, identity_user_defined, shared_secret, has_key_info, created, updated)
@@ -144,13 +137,12 @@ enum AppRepository {
             version.sharedSecret, version.hasKeyInfo, version.created, version.updated)
         try replaceTags(db, versionID: version.id, tags: version.tags)
         for mechanism in version.securityMechanisms {
-            try db.run("INSERT INTO app_version_security_mechanisms (app_version_id, mechanism) VALUES (?, ?)", version.id, mechanism)
+            try db.change(version.id, "INSERT INTO app_version_security_mechanisms (app_version_id, mechanism) VALUES (?, ?)", version.id, mechanism)
         }
     }
 
     static func updateVersion(_ db: SQLiteConnection, _ version: AppVersion) throws {
-        db.noteChanged(version.id)
-        try db.run(
+        try db.change(version.id, 
             """
             UPDATE app_versions SET name = ?, description = ?, website_address = ?, visibility = ?, initial_environment = ?,
                 identity = ?, identity_user_defined = ?, shared_secret = ?, updated = ? WHERE id = ?
@@ -161,30 +153,26 @@ enum AppRepository {
     }
 
     static func replaceTags(_ db: SQLiteConnection, versionID: String, tags: [String]) throws {
-        try db.run("DELETE FROM app_version_tags WHERE app_version_id = ?", versionID)
+        try db.change(versionID, "DELETE FROM app_version_tags WHERE app_version_id = ?", versionID)
         for (position, tag) in tags.enumerated() {
-            try db.run("INSERT INTO app_version_tags (app_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
+            try db.change(versionID, "INSERT INTO app_version_tags (app_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
         }
     }
 
     /// Replaces the shared secret; returns false when the version does not exist.
     static func setSharedSecret(_ db: SQLiteConnection, versionID: String, secret: String, updated: String) throws -> Bool {
-        db.noteChanged(versionID)
-        return try db.run("UPDATE app_versions SET shared_secret = ?, updated = ? WHERE id = ?", secret, updated, versionID) == 1
+        return try db.change(versionID, "UPDATE app_versions SET shared_secret = ?, updated = ? WHERE id = ?", secret, updated, versionID) == 1
     }
 
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
-        db.noteChanged(id)
-        try db.run("DELETE FROM workflow_objects WHERE object_id = ?", id)
-        try db.run("DELETE FROM app_versions WHERE id = ?", id)
+        try db.change(id, "DELETE FROM workflow_objects WHERE object_id = ?", id)
+        try db.change(id, "DELETE FROM app_versions WHERE id = ?", id)
     }
 
     static func deleteApp(_ db: SQLiteConnection, id: String) throws {
-        db.noteChanged(id)
         for versionID in try versionIDs(db, appID: id) {
-            db.noteChanged(versionID)
-            try db.run("DELETE FROM workflow_objects WHERE object_id = ?", versionID)
+            try db.change(versionID, "DELETE FROM workflow_objects WHERE object_id = ?", versionID)
         }
-        try db.run("DELETE FROM apps WHERE id = ?", id)
+        try db.change(id, "DELETE FROM apps WHERE id = ?", id)
     }
 }

@@ -104,7 +104,7 @@ extension AppService {
     /// the caller may list the versions of its app (an empty list otherwise: not a 404, a filter).
     public func versions(identity: String, caller: AuthenticatedSession) throws -> [AppVersion] {
         try database.read(in: caller.scope) { db in
-            let ids = try db.query("SELECT id FROM app_versions WHERE tenant = ? AND identity = ?", caller.tenant, identity).compactMap { $0.string("id") }
+            let ids = try db.query("SELECT id FROM app_versions WHERE tenant = ? AND identity = ?", caller.tenant, identity).compactMap { try $0.string("id") }
             return try ids.compactMap { id -> AppVersion? in
                 guard let version = try AppRepository.version(db, id: id),
                       try self.standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller)
@@ -143,8 +143,7 @@ extension AppService {
                 guard try db.queryFirst("SELECT 1 AS pending FROM app_team_invitations WHERE app_id = ?", app.id) != nil else {
                     throw DomainError.conflict("The team of app \(appID) has no pending invitations to resend.")
                 }
-                try db.run("UPDATE app_team_invitations SET created = ? WHERE app_id = ?", Timestamp.iso8601(self.clock.now()), app.id)
-                db.noteChanged(app.id)
+                try db.change(app.id, "UPDATE app_team_invitations SET created = ? WHERE app_id = ?", Timestamp.iso8601(self.clock.now()), app.id)
                 return "Invited"
             default:
                 throw DomainError.badRequest(

@@ -37,10 +37,10 @@ public final class FaultInjector: Sendable {
         let rows = try database.read { db in try db.query("SELECT id, created, rule, hits FROM emulator_faults ORDER BY created, id") }
         var loaded: [Listed] = []
         for row in rows {
-            guard let id = row.string("id"), let text = row.string("rule"),
+            guard let id = try row.string("id"), let text = try row.string("rule"),
                   let source = try? JSONParser.parse(Array(text.utf8)), let rule = try? FaultRule.parse(source, id: id)
             else { continue }
-            loaded.append(Listed(rule: rule, created: row.string("created") ?? "", matched: 0, hits: row.int("hits") ?? 0))
+            loaded.append(Listed(rule: rule, created: try row.requiredString("created"), matched: 0, hits: try row.requiredInt("hits")))
         }
         state.withLock { $0.rules = loaded }
         empty.store(loaded.isEmpty, ordering: .releasing)

@@ -66,7 +66,7 @@ public enum FixtureLoader {
             }
         }
         let existing = try database.read(in: scope) { db in
-            Set(try db.query("SELECT tenant, email FROM users").map { userKey($0.string("tenant") ?? "", $0.string("email") ?? "") })
+            Set(try db.query("SELECT tenant, email FROM users").map { userKey(try $0.requiredString("tenant"), try $0.requiredString("email")) })
         }
         var seen = existing
         let missing = wanted.filter { seen.insert($0.key).inserted }
@@ -219,11 +219,11 @@ public enum FixtureLoader {
             }
             let id = try WorkflowEngine.resolve(db, tenant: tenant, keyOrName: key)
             let row = try db.queryFirst("SELECT key, version, object_type FROM workflow_definitions WHERE id = ?", id)
-            let definitionType = row?.string("object_type") ?? ""
+            let definitionType = try row?.string("object_type") ?? ""
             guard definitionType == assignment.objectType else {
                 throw DomainError.badRequest("workflow definition '\(key)' is for object type '\(definitionType)', not '\(assignment.objectType)'")
             }
-            let what = "\(assignment.objectType) → \(row?.string("key") ?? key) v\(row?.int("version") ?? 0)"
+            let what = "\(assignment.objectType) → \(try row?.string("key") ?? key) v\(try row?.int("version") ?? 0)"
             if current == id {
                 skipped("workflowAssignments", what)
             } else {

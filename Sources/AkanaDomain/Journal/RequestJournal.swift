@@ -426,18 +426,18 @@ public final class RequestJournal: Sendable {
         return pattern + "*"
     }
 
-    private static func entry(_ row: SQLiteRow) -> RequestJournalEntry {
-        let changed = row.string("changed_ids") ?? ""
+    private static func entry(_ row: SQLiteRow) throws -> RequestJournalEntry {
+        let changed = try row.requiredString("changed_ids")
         var changedIDs: [String] = []
         if !changed.isEmpty, let parsed = try? JSONParser.parse(Array(changed.utf8)), let elements = parsed.arrayValue {
             changedIDs = elements.compactMap(\.stringValue)
         }
         return RequestJournalEntry(
-            time: row.string("at").flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0),
-            method: row.string("method") ?? "", path: row.string("path") ?? "", query: row.string("query") ?? "",
-            status: row.int("status"), durationMs: row.double("duration_ms"), tenant: row.string("tenant") ?? "",
-            user: row.string("user_id"), requestBytes: row.int("request_bytes") ?? 0, responseBytes: row.int("response_bytes"),
-            requestID: row.string("request_id") ?? "", changedIDs: changedIDs, route: row.string("route"),
-            faultID: row.string("fault_id"), requestBody: row.string("request_body"))
+            time: try row.string("at").flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0),
+            method: try row.requiredString("method"), path: try row.requiredString("path"), query: try row.requiredString("query"),
+            status: try row.int("status"), durationMs: try row.double("duration_ms"), tenant: try row.requiredString("tenant"),
+            user: try row.string("user_id"), requestBytes: try row.requiredInt("request_bytes"), responseBytes: try row.int("response_bytes"),
+            requestID: try row.requiredString("request_id"), changedIDs: changedIDs, route: try row.string("route"),
+            faultID: try row.string("fault_id"), requestBody: try row.string("request_body"))
     }
 }

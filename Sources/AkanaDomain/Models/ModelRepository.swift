@@ -14,13 +14,13 @@ enum ModelRepository {
             "SELECT id, tenant, name, summary, description, category, visibility, business_id, created_by, created, updated FROM models WHERE id = ?",
             id)
         else { return nil }
-        let tags = try db.query("SELECT tag FROM model_tags WHERE model_id = ? ORDER BY position", id).compactMap { $0.string("tag") }
+        let tags = try db.query("SELECT tag FROM model_tags WHERE model_id = ? ORDER BY position", id).compactMap { try $0.string("tag") }
         return ModelObject(
-            id: row.string("id") ?? "", tenant: row.string("tenant") ?? "", name: row.string("name") ?? "",
-            summary: row.string("summary") ?? "", description: row.string("description") ?? "",
-            category: row.string("category") ?? "", visibility: row.string("visibility") ?? Visibility.public,
-            businessID: row.string("business_id"), createdBy: row.string("created_by"),
-            created: row.string("created") ?? "", updated: row.string("updated") ?? "", tags: tags,
+            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
+            summary: try row.requiredString("summary"), description: try row.requiredString("description"),
+            category: try row.requiredString("category"), visibility: try row.string("visibility") ?? Visibility.public,
+            businessID: try row.string("business_id"), createdBy: try row.string("created_by"),
+            created: try row.requiredString("created"), updated: try row.requiredString("updated"), tags: tags,
             latestVersion: nil, embeddedVersion: nil, versions: nil)
     }
 
@@ -39,26 +39,26 @@ enum ModelRepository {
 
     /// Every version id of the model, deleted ones included (for removing their workflow objects).
     static func allVersionIDs(_ db: SQLiteConnection, modelID: String) throws -> [String] {
-        try db.query("SELECT id FROM model_versions WHERE model_id = ?", modelID).compactMap { $0.string("id") }
+        try db.query("SELECT id FROM model_versions WHERE model_id = ?", modelID).compactMap { try $0.string("id") }
     }
 
     private static func version(_ db: SQLiteConnection, row: SQLiteRow) throws -> ModelVersion {
-        let id = row.string("id") ?? ""
+        let id = try row.requiredString("id")
         let tags = try db.query("SELECT tag FROM model_version_tags WHERE model_version_id = ? ORDER BY position", id)
-            .compactMap { $0.string("tag") }
+            .compactMap { try $0.string("tag") }
         let references = try db.query(
             """
             SELECT r.referenced_model_id, r.referenced_version_id, m.name
               FROM model_version_references r LEFT JOIN models m ON m.id = r.referenced_model_id
              WHERE r.model_version_id = ? ORDER BY r.position
             """, id
-        ).map { ModelReference(modelID: $0.string("referenced_model_id") ?? "", versionID: $0.string("referenced_version_id"),
-                               name: $0.string("name") ?? "") }
+        ).map { ModelReference(modelID: try $0.requiredString("referenced_model_id"), versionID: try $0.string("referenced_version_id"),
+                               name: try $0.requiredString("name")) }
         return ModelVersion(
-            id: id, modelID: row.string("model_id") ?? "", tenant: row.string("tenant") ?? "", name: row.string("name") ?? "",
-            description: row.string("description") ?? "", visibility: row.string("visibility") ?? Visibility.public,
-            state: row.string("state") ?? "", schema: row.string("schema_text") ?? "", sourceVersionID: row.string("source_version_id"),
-            created: row.string("created") ?? "", updated: row.string("updated") ?? "", tags: tags, references: references, actions: nil)
+            id: id, modelID: try row.requiredString("model_id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
+            description: try row.requiredString("description"), visibility: try row.string("visibility") ?? Visibility.public,
+            state: try row.requiredString("state"), schema: try row.requiredString("schema_text"), sourceVersionID: try row.string("source_version_id"),
+            created: try row.requiredString("created"), updated: try row.requiredString("updated"), tags: tags, references: references, actions: nil)
     }
 
     /// Another model of the tenant already has this name (names compare without case)?
@@ -91,8 +91,7 @@ enum ModelRepository {
     // MARK: - Writes
 
     static func insertModel(_ db: SQLiteConnection, _ model: ModelObject) throws {
-        db.noteChanged(model.id)
-        try db.run(
+        try db.change(model.id, 
             """
             INSERT INTO models (id, tenant, name, summary, description, category, visibility, business_id, created_by, created, updated)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -103,20 +102,18 @@ enum ModelRepository {
     }
 
     static func updateModel(_ db: SQLiteConnection, _ model: ModelObject) throws {
-        db.noteChanged(model.id)
-        try db.run(
+        try db.change(model.id, 
             "UPDATE models SET name = ?, summary = ?, description = ?, category = ?, visibility = ?, business_id = ?, updated = ? WHERE id = ?",
             model.name, model.summary, model.description, model.category, model.visibility, model.businessID, model.updated, model.id)
         try replaceModelTags(db, modelID: model.id, tags: model.tags)
     }
 
     static func touchModel(_ db: SQLiteConnection, id: String, updated: String) throws {
-        try db.run("UPDATE models SET updated = ? WHERE id = ?", updated, id)
+        try db.change(id, "UPDATE models SET updated = ? WHERE id = ?", updated, id)
     }
 
     static func insertVersion(_ db: SQLiteConnection, _ version: ModelVersion) throws {
-        db.noteChanged(version.id)
-        try db.run(
+        try db.change(version.id, 
             """
             INSERT INTO model_versions (id, model_id, tenant, name, description, schema_text, state, visibility, source_version_id, created, updated)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -129,8 +126,7 @@ enum ModelRepository {
 
     /// Writes the editable fields; `state` belongs to the workflow (see ModelState).
     static func updateVersion(_ db: SQLiteConnection, _ version: ModelVersion) throws {
-        db.noteChanged(version.id)
-        try db.run(
+        try db.change(version.id, 
             "UPDATE model_versions SET name = ?, description = ?, schema_text = ?, visibility = ?, updated = ? WHERE id = ?",
             version.name, version.description, version.schema, version.visibility, version.updated, version.id)
         try replaceVersionTags(db, versionID: version.id, tags: version.tags)
@@ -138,23 +134,23 @@ enum ModelRepository {
     }
 
     static func replaceModelTags(_ db: SQLiteConnection, modelID: String, tags: [String]) throws {
-        try db.run("DELETE FROM model_tags WHERE model_id = ?", modelID)
+        try db.change(modelID, "DELETE FROM model_tags WHERE model_id = ?", modelID)
         for (position, tag) in tags.enumerated() {
-            try db.run("INSERT INTO model_tags (model_id, position, tag) VALUES (?, ?, ?)", modelID, position, tag)
+            try db.change(modelID, "INSERT INTO model_tags (model_id, position, tag) VALUES (?, ?, ?)", modelID, position, tag)
         }
     }
 
     static func replaceVersionTags(_ db: SQLiteConnection, versionID: String, tags: [String]) throws {
-        try db.run("DELETE FROM model_version_tags WHERE model_version_id = ?", versionID)
+        try db.change(versionID, "DELETE FROM model_version_tags WHERE model_version_id = ?", versionID)
         for (position, tag) in tags.enumerated() {
-            try db.run("INSERT INTO model_version_tags (model_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
+            try db.change(versionID, "INSERT INTO model_version_tags (model_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
         }
     }
 
     static func replaceReferences(_ db: SQLiteConnection, versionID: String, references: [ModelReference]) throws {
-        try db.run("DELETE FROM model_version_references WHERE model_version_id = ?", versionID)
+        try db.change(versionID, "DELETE FROM model_version_references WHERE model_version_id = ?", versionID)
         for (position, reference) in references.enumerated() {
-            try db.run(
+            try db.change(versionID, 
                 "INSERT INTO model_version_references (model_version_id, position, referenced_model_id, referenced_version_id) VALUES (?, ?, ?, ?)",
                 versionID, position, reference.modelID, reference.versionID)
         }
@@ -162,18 +158,15 @@ enum ModelRepository {
 
     /// Removes a version, its tags and references, and its workflow object with its history.
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
-        db.noteChanged(id)
-        try db.run("DELETE FROM workflow_objects WHERE object_id = ?", id)
-        try db.run("DELETE FROM model_versions WHERE id = ?", id)
+        try db.change(id, "DELETE FROM workflow_objects WHERE object_id = ?", id)
+        try db.change(id, "DELETE FROM model_versions WHERE id = ?", id)
     }
 
     /// Removes the model with every version (deleted-state ones too) and their workflow objects.
     static func deleteModel(_ db: SQLiteConnection, id: String) throws {
-        db.noteChanged(id)
         for versionID in try allVersionIDs(db, modelID: id) {
-            db.noteChanged(versionID)
-            try db.run("DELETE FROM workflow_objects WHERE object_id = ?", versionID)
+            try db.change(versionID, "DELETE FROM workflow_objects WHERE object_id = ?", versionID)
         }
-        try db.run("DELETE FROM models WHERE id = ?", id)
+        try db.change(id, "DELETE FROM models WHERE id = ?", id)
     }
 }

@@ -24,8 +24,8 @@ struct SearchSQL {
         return try db.query(sql, arguments)
     }
 
-    static func cursor(_ row: SQLiteRow, order: SearchOrder, titleColumn: String) -> SearchCursor {
-        SearchCursor(key: row.string(order.key == .title ? titleColumn : "updated") ?? "", id: row.string("id") ?? "")
+    static func cursor(_ row: SQLiteRow, order: SearchOrder, titleColumn: String) throws -> SearchCursor {
+        SearchCursor(key: try row.string(order.key == .title ? titleColumn : "updated") ?? "", id: try row.string("id") ?? "")
     }
 }
 
@@ -44,24 +44,25 @@ public struct AppSearchSource: SearchSource {
 
     public func batch(_ db: SQLiteConnection, viewer: SearchViewer, order: SearchOrder, after cursor: SearchCursor?, limit: Int) throws -> [(SearchCursor, SearchHit)] {
         try Self.sql.batch(db, tenant: viewer.tenant, order: order, after: cursor, limit: limit, leading: [viewer.userID ?? ""])
-            .map { (SearchSQL.cursor($0, order: order, titleColumn: "name"), hit($0, viewer: viewer)) }
+            .map { (try SearchSQL.cursor($0, order: order, titleColumn: "name"), try hit($0, viewer: viewer)) }
     }
 
     public func lookup(_ db: SQLiteConnection, viewer: SearchViewer, id: String) throws -> SearchHit? {
-        try db.queryFirst(Self.sql.select + " WHERE apps.tenant = ? AND apps.id = ?", viewer.userID ?? "", viewer.tenant, id).map { hit($0, viewer: viewer) }
+        try db.queryFirst(Self.sql.select + " WHERE apps.tenant = ? AND apps.id = ?", viewer.userID ?? "", viewer.tenant, id).map { try hit($0, viewer: viewer) }
     }
 
-    func hit(_ row: SQLiteRow, viewer: SearchViewer) -> SearchHit {
-        let visibility = row.string("visibility") ?? Visibility.limited
-        let visible = viewer.isSiteAdmin || viewer.isBusinessAdmin || (row.bool("member") ?? false) || visibility == Visibility.public
+    func hit(_ row: SQLiteRow, viewer: SearchViewer) throws -> SearchHit {
+        let visibility = try row.string("visibility") ?? Visibility.limited
+        let member = try row.bool("member") ?? false
+        let visible = viewer.isSiteAdmin || viewer.isBusinessAdmin || member || visibility == Visibility.public
             || (visibility == Visibility.registeredUsers && viewer.isLoggedIn)
-        let name = row.string("name") ?? "", summary = row.string("summary") ?? ""
+        let name = try row.string("name") ?? "", summary = try row.string("summary") ?? ""
         return SearchHit(
-            type: type, id: row.string("id") ?? "", title: name, description: summary, updated: row.string("updated") ?? "",
-            categories: [("uddi:soa.com:resourcetype", "app"), ("uddi:soa.com:visibility", visibility), ("uddi:soa.com:state", row.string("state") ?? "")],
+            type: type, id: try row.string("id") ?? "", title: name, description: summary, updated: try row.string("updated") ?? "",
+            categories: [("uddi:soa.com:resourcetype", "app"), ("uddi:soa.com:visibility", visibility), ("uddi:soa.com:state", try row.string("state") ?? "")],
             // The emulator has no API contracts, followers or ratings yet: every app has none of them.
             fields: [("Connections", .integer(0)), ("Followers", .integer(0)), ("Rating", .integer(0))],
-            searchable: [name, summary, row.string("description") ?? ""], visible: visible)
+            searchable: [name, summary, try row.string("description") ?? ""], visible: visible)
     }
 }
 
@@ -76,18 +77,18 @@ public struct UserSearchSource: SearchSource {
     public func batch(_ db: SQLiteConnection, viewer: SearchViewer, order: SearchOrder, after cursor: SearchCursor?, limit: Int) throws -> [(SearchCursor, SearchHit)] {
         guard viewer.isLoggedIn else { return [] }
         return try Self.sql.batch(db, tenant: viewer.tenant, order: order, after: cursor, limit: limit)
-            .map { (SearchSQL.cursor($0, order: order, titleColumn: "display_name"), hit($0, viewer: viewer)) }
+            .map { (try SearchSQL.cursor($0, order: order, titleColumn: "display_name"), try hit($0, viewer: viewer)) }
     }
 
     public func lookup(_ db: SQLiteConnection, viewer: SearchViewer, id: String) throws -> SearchHit? {
         guard viewer.isLoggedIn else { return nil }
-        return try db.queryFirst(Self.sql.select + " WHERE users.tenant = ? AND users.id = ?", viewer.tenant, id).map { hit($0, viewer: viewer) }
+        return try db.queryFirst(Self.sql.select + " WHERE users.tenant = ? AND users.id = ?", viewer.tenant, id).map { try hit($0, viewer: viewer) }
     }
 
-    func hit(_ row: SQLiteRow, viewer: SearchViewer) -> SearchHit {
-        let name = row.string("display_name") ?? "", email = row.string("email") ?? ""
+    func hit(_ row: SQLiteRow, viewer: SearchViewer) throws -> SearchHit {
+        let name = try row.string("display_name") ?? "", email = try row.string("email") ?? ""
         return SearchHit(
-            type: type, id: row.string("id") ?? "", title: name, description: email, updated: row.string("updated") ?? "",
+            type: type, id: try row.string("id") ?? "", title: name, description: email, updated: try row.string("updated") ?? "",
             categories: [("uddi:soa.com:resourcetype", "user")],
             fields: [("Email", .string(email)), ("UserName", .string(name)), ("Domain", .string(UserService.localDomainName))],
             searchable: [name, email], visible: viewer.isLoggedIn)
@@ -105,21 +106,22 @@ public struct ModelSearchSource: SearchSource {
 
     public func batch(_ db: SQLiteConnection, viewer: SearchViewer, order: SearchOrder, after cursor: SearchCursor?, limit: Int) throws -> [(SearchCursor, SearchHit)] {
         try Self.sql.batch(db, tenant: viewer.tenant, order: order, after: cursor, limit: limit)
-            .map { (SearchSQL.cursor($0, order: order, titleColumn: "name"), hit($0, viewer: viewer)) }
+            .map { (try SearchSQL.cursor($0, order: order, titleColumn: "name"), try hit($0, viewer: viewer)) }
     }
 
     public func lookup(_ db: SQLiteConnection, viewer: SearchViewer, id: String) throws -> SearchHit? {
-        try db.queryFirst(Self.sql.select + " WHERE models.tenant = ? AND models.id = ?", viewer.tenant, id).map { hit($0, viewer: viewer) }
+        try db.queryFirst(Self.sql.select + " WHERE models.tenant = ? AND models.id = ?", viewer.tenant, id).map { try hit($0, viewer: viewer) }
     }
 
-    func hit(_ row: SQLiteRow, viewer: SearchViewer) -> SearchHit {
-        let visibility = row.string("visibility") ?? Visibility.limited
-        let visible = !viewer.roles.isDisjoint(with: ModelService.modelRoles) || (viewer.userID != nil && row.string("created_by") == viewer.userID)
+    func hit(_ row: SQLiteRow, viewer: SearchViewer) throws -> SearchHit {
+        let visibility = try row.string("visibility") ?? Visibility.limited
+        let creator = try row.string("created_by")
+        let visible = !viewer.roles.isDisjoint(with: ModelService.modelRoles) || (viewer.userID != nil && creator == viewer.userID)
             || visibility == Visibility.public || (visibility == Visibility.registeredUsers && viewer.isLoggedIn)
-        let name = row.string("name") ?? "", summary = row.string("summary") ?? ""
+        let name = try row.string("name") ?? "", summary = try row.string("summary") ?? ""
         return SearchHit(
-            type: type, id: row.string("id") ?? "", title: name, description: summary, updated: row.string("updated") ?? "",
+            type: type, id: try row.string("id") ?? "", title: name, description: summary, updated: try row.string("updated") ?? "",
             categories: [("uddi:soa.com:resourcetype", "model"), ("uddi:soa.com:visibility", visibility)],
-            fields: [], searchable: [name, summary, row.string("description") ?? ""], visible: visible)
+            fields: [], searchable: [name, summary, try row.string("description") ?? ""], visible: visible)
     }
 }

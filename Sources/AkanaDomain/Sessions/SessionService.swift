@@ -50,13 +50,13 @@ public final class SessionService: Sendable {
             let failures = try db.query(
                 "SELECT failed_at FROM login_failures WHERE tenant = ? AND email = ? AND failed_at >= ? ORDER BY failed_at DESC LIMIT ?",
                 tenant.fedmemberid, email, windowStart, max(1, policy.maxFailures)
-            ).compactMap { $0.string("failed_at").flatMap(Timestamp.parse) }
+            ).compactMap { try $0.string("failed_at").flatMap(Timestamp.parse) }
             var addressFailures: [Date] = []
             if let byAddress {
                 addressFailures = try db.query(
                     "SELECT failed_at FROM login_failures WHERE tenant = ? AND address = ? AND failed_at >= ? ORDER BY failed_at DESC LIMIT ?",
                     tenant.fedmemberid, byAddress, windowStart, policy.maxFailuresPerAddress
-                ).compactMap { $0.string("failed_at").flatMap(Timestamp.parse) }
+                ).compactMap { try $0.string("failed_at").flatMap(Timestamp.parse) }
             }
             return (user, failures, addressFailures)
         }
@@ -72,7 +72,7 @@ public final class SessionService: Sendable {
                               "Too many failed logins from this client address: logins from it are refused for \(seconds) more second(s). Try again later.",
                               retryAfterSeconds: seconds)
         }
-        guard let user, let stored = user.string("password_hash") else {
+        guard let user, let stored = try user.string("password_hash") else {
             try passwords.simulateVerification()
             try recordFailure(tenant: tenant.fedmemberid, email: email, address: byAddress, now: now, scope: scope)
             throw Self.invalidCredentials
@@ -84,8 +84,8 @@ public final class SessionService: Sendable {
             }
             verified.remember(password: password, storedHash: stored)
         }
-        let userID = user.string("id") ?? ""
-        let userName = user.string("display_name") ?? ""
+        let userID = try user.requiredString("id")
+        let userName = try user.requiredString("display_name")
         let issued = Self.wholeSeconds(now)
         let expires = issued.addingTimeInterval(min(policy.lifetime, policy.maxLifetime))
         let cookie = SessionCookie(
@@ -104,11 +104,11 @@ public final class SessionService: Sendable {
             try db.run(
                 "INSERT INTO sessions (token_id, tenant, user_id, csrf_token, started_at, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 cookie.tokenID, tenant.fedmemberid, userID, csrf, Timestamp.iso8601(issued), Timestamp.iso8601(issued), Timestamp.iso8601(expires))
-            return Set(try db.query("SELECT role FROM user_roles WHERE user_id = ?", userID).compactMap { $0.string("role") })
+            return Set(try db.query("SELECT role FROM user_roles WHERE user_id = ?", userID).compactMap { try $0.string("role") })
         }
         let session = AuthenticatedSession(
             tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: userID, userName: userName,
-            email: user.string("email") ?? email, roles: roles, csrfToken: csrf, startedAt: issued, issuedAt: issued, expiresAt: expires)
+            email: try user.string("email") ?? email, roles: roles, csrfToken: csrf, startedAt: issued, issuedAt: issued, expiresAt: expires)
         return Login(session: session, authCookie: cookie.cookieValue(key: signingKey))
     }
 
@@ -133,20 +133,20 @@ public final class SessionService: Sendable {
                 WHERE s.token_id = ? AND s.tenant = ?
                 """, cookie.tokenID, tenant.fedmemberid)
         }
-        guard let row, row.string("user_id") == cookie.userFDN,
-              let started = row.string("started_at").flatMap(Timestamp.parse),
-              let issued = row.string("issued_at").flatMap(Timestamp.parse),
-              let expires = row.string("expires_at").flatMap(Timestamp.parse)
+        guard let row, try row.string("user_id") == cookie.userFDN,
+              let started = try row.string("started_at").flatMap(Timestamp.parse),
+              let issued = try row.string("issued_at").flatMap(Timestamp.parse),
+              let expires = try row.string("expires_at").flatMap(Timestamp.parse)
         else {
             throw DomainError.unauthorized("The session has ended (logged out or unknown). Log in again.")
         }
         guard clock.now() < expires else {
             throw DomainError.unauthorized("The session expired at \(Timestamp.iso8601(expires)). Log in again.")
         }
-        let roles = row.string("roles").map { Set($0.split(separator: ",").map(String.init)) } ?? []
+        let roles = try row.string("roles").map { Set($0.split(separator: ",").map(String.init)) } ?? []
         return AuthenticatedSession(
-            tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: cookie.userFDN, userName: row.string("display_name") ?? "",
-            email: row.string("email") ?? "", roles: roles, csrfToken: row.string("csrf_token") ?? "",
+            tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: cookie.userFDN, userName: try row.requiredString("display_name"),
+            email: try row.requiredString("email"), roles: roles, csrfToken: try row.requiredString("csrf_token"),
             startedAt: started, issuedAt: issued, expiresAt: expires)
     }
 

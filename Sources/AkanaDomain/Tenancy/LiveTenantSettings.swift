@@ -34,9 +34,9 @@ extension TenantDirectory {
         var values: [String: (read: Bool, write: Bool)] = [:]
         for configured in all {
             var read = configured.readRequestCSRF, write = configured.writeRequestCSRF
-            for row in rows where row.string("tenant") == configured.fedmemberid {
-                let on = row.string("value") == "true"
-                if row.string("name") == Self.readRequestCSRFSetting { read = on } else { write = on }
+            for row in rows where try row.string("tenant") == configured.fedmemberid {
+                let on = try row.string("value") == "true"
+                if try row.string("name") == Self.readRequestCSRFSetting { read = on } else { write = on }
             }
             if read != configured.readRequestCSRF || write != configured.writeRequestCSRF {
                 values[configured.fedmemberid] = (read, write)

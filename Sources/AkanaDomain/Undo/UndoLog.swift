@@ -65,7 +65,7 @@ public enum UndoLog {
         }
         var existing: [String: String] = [:]
         for row in try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'undo\\_%' ESCAPE '\\'") {
-            existing[row.string("name") ?? ""] = row.string("sql") ?? ""
+            existing[try row.requiredString("name")] = try row.string("sql") ?? ""
         }
         let changed = existing != desired
         if changed {
@@ -78,12 +78,12 @@ public enum UndoLog {
 
     static func trackedTables(_ db: SQLiteConnection) throws -> [String] {
         try db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
-            .compactMap { $0.string("name") }
+            .compactMap { try $0.string("name") }
             .filter { !untracked.contains($0) }
     }
 
     static func columns(_ db: SQLiteConnection, _ table: String) throws -> [String] {
-        try db.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", table).compactMap { $0.string("name") }
+        try db.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", table).compactMap { try $0.string("name") }
     }
 
     static func quote(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
@@ -121,7 +121,7 @@ public enum UndoLog {
     /// The AUTOINCREMENT counters of the tracked tables.
     static func sequences(_ db: SQLiteConnection) throws -> [(String, Int64)] {
         try db.query("SELECT name, seq FROM sqlite_sequence").compactMap { row -> (String, Int64)? in
-            guard let name = row.string("name"), !untracked.contains(name), let seq = row.int64("seq") else { return nil }
+            guard let name = try row.string("name"), !untracked.contains(name), let seq = try row.int64("seq") else { return nil }
             return (name, seq)
         }
     }
@@ -151,14 +151,14 @@ public enum UndoLog {
 
     public static func mark(_ db: SQLiteConnection, kind: Kind, name: String) throws -> Mark? {
         guard let row = try db.queryFirst("SELECT seq, created, file_stamp FROM undo_marks WHERE kind = ? AND name = ?", kind.rawValue, name),
-              let seq = row.int64("seq") else { return nil }
-        return Mark(kind: kind, name: name, seq: seq, created: row.string("created") ?? "", fileStamp: row.string("file_stamp"))
+              let seq = try row.int64("seq") else { return nil }
+        return Mark(kind: kind, name: name, seq: seq, created: try row.requiredString("created"), fileStamp: try row.string("file_stamp"))
     }
 
     public static func marks(_ db: SQLiteConnection, kind: Kind) throws -> [Mark] {
         try db.query("SELECT name, seq, created, file_stamp FROM undo_marks WHERE kind = ? ORDER BY seq, created, name", kind.rawValue).compactMap { row in
-            guard let name = row.string("name"), let seq = row.int64("seq") else { return nil }
-            return Mark(kind: kind, name: name, seq: seq, created: row.string("created") ?? "", fileStamp: row.string("file_stamp"))
+            guard let name = try row.string("name"), let seq = try row.int64("seq") else { return nil }
+            return Mark(kind: kind, name: name, seq: seq, created: try row.requiredString("created"), fileStamp: try row.string("file_stamp"))
         }
     }
 
@@ -208,8 +208,8 @@ public enum UndoLog {
             // Stepped, not collected: a long log is not held in memory. Nothing below writes undo_log.
             try db.forEachRow("SELECT * FROM undo_log WHERE seq > ? ORDER BY seq DESC", [mark.seq]) { entry in
                 undone += 1
-                guard let table = entry.string("tbl"), let op = entry.int64("op").flatMap(Operation.init(rawValue:)),
-                      let rid = entry.int64("rid") else { return }
+                guard let table = try entry.string("tbl"), let op = try entry.int64("op").flatMap(Operation.init(rawValue:)),
+                      let rid = try entry.int64("rid") else { return }
                 let columns: [String]
                 if let known = columnsByTable[table] { columns = known } else {
                     columns = try self.columns(db, table)
@@ -236,13 +236,13 @@ public enum UndoLog {
         }
         try db.run("DELETE FROM undo_log WHERE seq > ?", mark.seq)
         for later in try db.query("SELECT kind, name FROM undo_marks WHERE seq > ?", mark.seq) {
-            try db.run("DELETE FROM undo_mark_sequences WHERE kind = ? AND name = ?", later.string("kind") ?? "", later.string("name") ?? "")
+            try db.run("DELETE FROM undo_mark_sequences WHERE kind = ? AND name = ?", later.requiredString("kind"), later.requiredString("name"))
         }
         try db.run("DELETE FROM undo_marks WHERE seq > ?", mark.seq)
         // The AUTOINCREMENT counters as they were at the mark.
         var wanted: [String: Int64] = [:]
         for row in try db.query("SELECT table_name, seq FROM undo_mark_sequences WHERE kind = ? AND name = ?", mark.kind.rawValue, mark.name) {
-            if let table = row.string("table_name"), let seq = row.int64("seq") { wanted[table] = seq }
+            if let table = try row.string("table_name"), let seq = try row.int64("seq") { wanted[table] = seq }
         }
         for (table, _) in try sequences(db) where wanted[table] == nil {
             try db.run("DELETE FROM sqlite_sequence WHERE name = ?", table)

@@ -88,8 +88,7 @@ public final class UserService: Sendable {
                                 firstName: first, lastName: last, forcePasswordChange: force, roles: [], created: stamp, updated: stamp)
         return try database.write(in: caller.scope) { db in
             try Self.checkEmailFree(db, tenant: tenant, email: email)
-            db.noteChanged(user.id)
-            try db.run(
+            try db.change(user.id, 
                 """
                 INSERT INTO users (id, tenant, email, display_name, password_hash, seeded, created, updated, first_name, last_name, force_password_change)
                 VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
@@ -110,11 +109,12 @@ public final class UserService: Sendable {
             guard caller.isSiteAdmin else { throw DomainError.forbidden("Only Site Admins may delete users.") }
             guard try Self.load(db, id: id, tenant: caller.tenant) != nil else { throw DomainError.notFound("User \(id) was not found.") }
             guard id != caller.userID else { throw DomainError.conflict("A Site Admin cannot delete their own account while logged in to it.") }
-            db.noteChanged(id)
+            // Each app the user leaves is named in the journal; the rest goes by cascade.
             for row in try db.query("SELECT app_id FROM app_team_members WHERE user_id = ?", id) {
-                if let appID = row.string("app_id") { db.noteChanged(appID) }
+                let appID = try row.requiredString("app_id")
+                try db.change(appID, "DELETE FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, id)
             }
-            try db.run("DELETE FROM users WHERE id = ?", id)
+            try db.change(id, "DELETE FROM users WHERE id = ?", id)
         }
     }
 
@@ -125,7 +125,7 @@ public final class UserService: Sendable {
             let user = try self.readableUser(db, id: id, caller: caller)
             let appIDs = try db.query(
                 "SELECT a.id FROM app_team_members m JOIN apps a ON a.id = m.app_id WHERE m.user_id = ? ORDER BY a.name COLLATE NOCASE, a.id", id
-            ).compactMap { $0.string("id") }
+            ).compactMap { try $0.string("id") }
             return (user, try appIDs.compactMap { try AppRepository.app(db, id: $0) })
         }
     }
@@ -150,11 +150,11 @@ public final class UserService: Sendable {
             """, id, tenant)
         else { return nil }
         return PlatformUser(
-            id: row.string("id") ?? "", tenant: row.string("tenant") ?? "", email: row.string("email") ?? "",
-            displayName: row.string("display_name") ?? "", firstName: row.string("first_name") ?? "", lastName: row.string("last_name") ?? "",
-            forcePasswordChange: row.bool("force_password_change") ?? false,
-            roles: (row.string("roles") ?? "").split(separator: ",").map(String.init).sorted(),
-            created: row.string("created") ?? "", updated: row.string("updated") ?? "")
+            id: try row.string("id") ?? "", tenant: try row.string("tenant") ?? "", email: try row.string("email") ?? "",
+            displayName: try row.string("display_name") ?? "", firstName: try row.string("first_name") ?? "", lastName: try row.string("last_name") ?? "",
+            forcePasswordChange: try row.bool("force_password_change") ?? false,
+            roles: (try row.string("roles") ?? "").split(separator: ",").map(String.init).sorted(),
+            created: try row.string("created") ?? "", updated: try row.string("updated") ?? "")
     }
 
     private static func checkEmailFree(_ db: SQLiteConnection, tenant: String, email: String) throws {

@@ -39,15 +39,15 @@ extension WorkflowEngine {
             SELECT d.id, d.key, d.version, d.xml FROM workflow_assignments a JOIN workflow_definitions d ON d.id = a.definition_id
              WHERE a.tenant = ? AND a.object_type = ?
             """, tenant, objectType),
-            let definitionID = row.int64("id")
+            let definitionID = try row.int64("id")
         else { return nil }
         if let existing = try db.queryFirst("SELECT status FROM workflow_objects WHERE object_id = ?", objectID) {
-            throw DomainError.conflict("\(objectID) already runs under a workflow (status \(existing.string("status") ?? "?")).")
+            throw DomainError.conflict("\(objectID) already runs under a workflow (status \(try existing.string("status") ?? "?")).")
         }
-        let definition = try parsed(id: definitionID, xml: row.string("xml") ?? "")
+        let definition = try parsed(id: definitionID, xml: row.requiredString("xml"))
         let object = GovernedObject(
             objectID: objectID, tenant: tenant, objectType: objectType, definitionID: definitionID,
-            definitionKey: row.string("key") ?? "", definitionVersion: row.int("version") ?? 0, definition: definition,
+            definitionKey: try row.requiredString("key"), definitionVersion: try row.requiredInt("version"), definition: definition,
             step: nil, status: nil, updated: now)
         let action: WorkflowAction
         if let initialAction {
@@ -124,10 +124,10 @@ extension WorkflowEngine {
             objectID
         ).map { row in
             WorkflowHistoryEntry(
-                id: row.int64("id") ?? 0, objectID: row.string("object_id") ?? "", actionID: row.int("action_id") ?? 0,
-                actionName: row.string("action_name") ?? "", oldStatus: row.string("old_status"), newStatus: row.string("new_status") ?? "",
-                stepID: row.int("step_id") ?? 0, userID: row.string("user_id"), comments: Self.decodeComments(row.string("comments") ?? ""),
-                at: row.string("at") ?? "")
+                id: try row.requiredInt64("id"), objectID: try row.requiredString("object_id"), actionID: try row.requiredInt("action_id"),
+                actionName: try row.requiredString("action_name"), oldStatus: try row.string("old_status"), newStatus: try row.requiredString("new_status"),
+                stepID: try row.requiredInt("step_id"), userID: try row.string("user_id"), comments: Self.decodeComments(try row.requiredString("comments")),
+                at: try row.requiredString("at"))
         }
     }
 
@@ -139,7 +139,7 @@ extension WorkflowEngine {
     /// Forgets the object and its history (when the object itself is deleted). False when unknown.
     @discardableResult
     public func removeObject(_ db: SQLiteConnection, objectID: String) throws -> Bool {
-        try db.run("DELETE FROM workflow_objects WHERE object_id = ?", objectID) > 0
+        try db.change(objectID, "DELETE FROM workflow_objects WHERE object_id = ?", objectID) > 0
     }
 
     // MARK: - In their own transaction
@@ -185,18 +185,18 @@ extension WorkflowEngine {
               FROM workflow_objects o JOIN workflow_definitions d ON d.id = o.definition_id
              WHERE o.object_id = ?
             """, objectID),
-            tenant == nil || row.string("tenant") == tenant,
-            let definitionID = row.int64("definition_id")
+            try tenant == nil || row.string("tenant") == tenant,
+            let definitionID = try row.int64("definition_id")
         else { throw DomainError.notFound("No workflow object \(objectID) was found.") }
-        let definition = try parsed(id: definitionID, xml: row.string("xml") ?? "")
-        let stepID = row.int("step_id") ?? 0
+        let definition = try parsed(id: definitionID, xml: row.requiredString("xml"))
+        let stepID = try row.requiredInt("step_id")
         guard let step = definition.step(id: stepID) else {
             throw DomainError.conflict("\(objectID) is in step \(stepID), which its workflow definition does not declare.")
         }
         return GovernedObject(
-            objectID: objectID, tenant: row.string("tenant") ?? "", objectType: row.string("object_type") ?? "",
-            definitionID: definitionID, definitionKey: row.string("key") ?? "", definitionVersion: row.int("version") ?? 0,
-            definition: definition, step: step, status: row.string("status"), updated: row.string("updated") ?? "")
+            objectID: objectID, tenant: try row.requiredString("tenant"), objectType: try row.requiredString("object_type"),
+            definitionID: definitionID, definitionKey: try row.requiredString("key"), definitionVersion: try row.requiredInt("version"),
+            definition: definition, step: step, status: try row.string("status"), updated: try row.requiredString("updated"))
     }
 
     func choices(_ object: GovernedObject, caller: WorkflowCaller, includeReserved: Bool) throws -> [WorkflowActionChoice] {
@@ -278,16 +278,15 @@ extension WorkflowEngine {
 
         try run(action.preFunctions + result.preFunctions, status: previousStatus)
         if changesStep, let previousStep { try run(previousStep.postFunctions, status: previousStatus) }
-        db.noteChanged(object.objectID)
         if previousStep == nil {
-            try db.run(
+            try db.change(object.objectID, 
                 "INSERT INTO workflow_objects (object_id, tenant, object_type, definition_id, step_id, status, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 object.objectID, object.tenant, object.objectType, object.definitionID, target.id, newStatus, stamp)
         } else {
-            try db.run("UPDATE workflow_objects SET step_id = ?, status = ?, updated = ? WHERE object_id = ?",
+            try db.change(object.objectID, "UPDATE workflow_objects SET step_id = ?, status = ?, updated = ? WHERE object_id = ?",
                        target.id, newStatus, stamp, object.objectID)
         }
-        try db.run(
+        try db.change(object.objectID, 
             """
             INSERT INTO workflow_history (object_id, action_id, action_name, old_status, new_status, step_id, user_id, comments, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -85,7 +85,7 @@ public final class WorkflowEngine: Sendable {
         let id = try database.write(in: scope) { db -> Int64 in
             let id = try Self.resolve(db, tenant: tenant, keyOrName: definitionKey)
             let row = try db.queryFirst("SELECT object_type FROM workflow_definitions WHERE id = ?", id)
-            let definitionType = row?.string("object_type") ?? ""
+            let definitionType = try row?.string("object_type") ?? ""
             guard definitionType == objectType else {
                 throw DomainError.badRequest("Workflow definition '\(definitionKey)' is for object type '\(definitionType)', not '\(objectType)'.")
             }
@@ -131,7 +131,7 @@ public final class WorkflowEngine: Sendable {
     public func definition(id: Int64) throws -> (stored: StoredWorkflowDefinition, definition: WorkflowDefinition)? {
         try database.read { db in
             guard let row = try db.queryFirst(Self.selectStored + " WHERE d.id = ?", id) else { return nil }
-            return (try self.stored(row), try self.parsed(id: id, xml: row.string("xml") ?? ""))
+            return (try self.stored(row), try self.parsed(id: id, xml: row.requiredString("xml")))
         }
     }
 
@@ -175,10 +175,10 @@ public final class WorkflowEngine: Sendable {
         let previous = try db.queryFirst(
             "SELECT MAX(version) AS version, MIN(object_type) AS type FROM workflow_definitions WHERE tenant = ? AND key = ?",
             tenant, definition.key)
-        if let type = previous?.string("type"), type != definition.objectType {
+        if let type = try previous?.string("type"), type != definition.objectType {
             throw DomainError.conflict("Workflow definition key '\(definition.key)' is for object type '\(type)'; a new version cannot be for '\(definition.objectType)'.")
         }
-        let version = (previous?.int("version") ?? 0) + 1
+        let version = (try previous?.int("version") ?? 0) + 1
         try db.run(
             "INSERT INTO workflow_definitions (tenant, key, version, name, description, object_type, xml, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             tenant, definition.key, version, definition.name, definition.description, definition.objectType, definition.xml, now)
@@ -213,9 +213,9 @@ public final class WorkflowEngine: Sendable {
             throw DomainError.notFound("No workflow definition has the key or name '\(keyOrName)'.")
         case 1:
             // MAX(id) is the latest version: ids only grow.
-            return keys[0].int64("id")!
+            return try keys[0].int64("id")!
         default:
-            let names = keys.compactMap { $0.string("key") }.joined(separator: ", ")
+            let names = try keys.compactMap { try $0.string("key") }.joined(separator: ", ")
             throw DomainError.badRequest("Several workflow definitions are named '\(keyOrName)' (keys \(names)); give the key.")
         }
     }
@@ -232,12 +232,12 @@ public final class WorkflowEngine: Sendable {
     }
 
     func stored(_ row: SQLiteRow) throws -> StoredWorkflowDefinition {
-        let id = row.int64("id") ?? 0
+        let id = try row.requiredInt64("id")
         return StoredWorkflowDefinition(
-            id: id, tenant: row.string("tenant") ?? "", key: row.string("key") ?? "", version: row.int("version") ?? 0,
-            name: row.string("name") ?? "", description: row.string("description") ?? "",
-            objectType: row.string("object_type") ?? "", created: row.string("created") ?? "",
-            isActive: row.bool("active") ?? false, objectReferenceCount: row.int("refs") ?? 0,
-            warnings: try parsed(id: id, xml: row.string("xml") ?? "").warnings)
+            id: id, tenant: try row.requiredString("tenant"), key: try row.requiredString("key"), version: try row.requiredInt("version"),
+            name: try row.requiredString("name"), description: try row.requiredString("description"),
+            objectType: try row.requiredString("object_type"), created: try row.requiredString("created"),
+            isActive: try row.bool("active") ?? false, objectReferenceCount: try row.int("refs") ?? 0,
+            warnings: try parsed(id: id, xml: row.requiredString("xml")).warnings)
     }
 }
