@@ -40,7 +40,7 @@ enum AppRepository {
     }
 
     static func versionIDs(_ db: SQLiteConnection, appID: String) throws -> [String] {
-        try db.query("SELECT id FROM app_versions WHERE app_id = ? ORDER BY created, rowid", appID).compactMap { try $0.string("id") }
+        try db.query("SELECT id FROM app_versions WHERE app_id = ? ORDER BY created, rowid", appID).map { try $0.requiredString("id") }
     }
 
     static func isTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
@@ -60,8 +60,8 @@ enum AppRepository {
             JOIN users u ON u.id = m.user_id WHERE m.app_id = ? ORDER BY m.user_id
             """, appID
         ).map { row in
-            AppTeamMember(userID: try row.string("user_id") ?? "", role: try row.string("role") ?? "", name: try row.string("display_name") ?? "",
-                          email: try row.string("email") ?? "", userCreated: try row.string("created") ?? "")
+            AppTeamMember(userID: try row.requiredString("user_id"), role: try row.requiredString("role"), name: try row.requiredString("display_name"),
+                          email: try row.requiredString("email"), userCreated: try row.requiredString("created"))
         }
     }
 
@@ -101,8 +101,8 @@ enum AppRepository {
             JOIN users u ON u.id = i.user_id WHERE i.app_id = ? ORDER BY i.user_id
             """, appID
         ).map { row in
-            AppTeamMember(userID: try row.string("user_id") ?? "", role: AppService.teamInvited, name: try row.string("display_name") ?? "",
-                          email: try row.string("email") ?? "", userCreated: try row.string("created") ?? "")
+            AppTeamMember(userID: try row.requiredString("user_id"), role: AppService.teamInvited, name: try row.requiredString("display_name"),
+                          email: try row.requiredString("email"), userCreated: try row.requiredString("created"))
         }
     }
 

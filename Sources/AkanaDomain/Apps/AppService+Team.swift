@@ -104,7 +104,7 @@ extension AppService {
     /// the caller may list the versions of its app (an empty list otherwise: not a 404, a filter).
     public func versions(identity: String, caller: AuthenticatedSession) throws -> [AppVersion] {
         try database.read(in: caller.scope) { db in
-            let ids = try db.query("SELECT id FROM app_versions WHERE tenant = ? AND identity = ?", caller.tenant, identity).compactMap { try $0.string("id") }
+            let ids = try db.query("SELECT id FROM app_versions WHERE tenant = ? AND identity = ?", caller.tenant, identity).map { try $0.requiredString("id") }
             return try ids.compactMap { id -> AppVersion? in
                 guard let version = try AppRepository.version(db, id: id),
                       try self.standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller)

@@ -25,7 +25,7 @@ struct SearchSQL {
     }
 
     static func cursor(_ row: SQLiteRow, order: SearchOrder, titleColumn: String) throws -> SearchCursor {
-        SearchCursor(key: try row.string(order.key == .title ? titleColumn : "updated") ?? "", id: try row.string("id") ?? "")
+        SearchCursor(key: try row.string(order.key == .title ? titleColumn : "updated") ?? "", id: try row.requiredString("id"))
     }
 }
 
@@ -56,13 +56,13 @@ public struct AppSearchSource: SearchSource {
         let member = try row.bool("member") ?? false
         let visible = viewer.isSiteAdmin || viewer.isBusinessAdmin || member || visibility == Visibility.public
             || (visibility == Visibility.registeredUsers && viewer.isLoggedIn)
-        let name = try row.string("name") ?? "", summary = try row.string("summary") ?? ""
+        let name = try row.requiredString("name"), summary = try row.requiredString("summary")
         return SearchHit(
-            type: type, id: try row.string("id") ?? "", title: name, description: summary, updated: try row.string("updated") ?? "",
+            type: type, id: try row.requiredString("id"), title: name, description: summary, updated: try row.requiredString("updated"),
             categories: [("uddi:soa.com:resourcetype", "app"), ("uddi:soa.com:visibility", visibility), ("uddi:soa.com:state", try row.string("state") ?? "")],
             // The emulator has no API contracts, followers or ratings yet: every app has none of them.
             fields: [("Connections", .integer(0)), ("Followers", .integer(0)), ("Rating", .integer(0))],
-            searchable: [name, summary, try row.string("description") ?? ""], visible: visible)
+            searchable: [name, summary, try row.requiredString("description")], visible: visible)
     }
 }
 
@@ -86,9 +86,9 @@ public struct UserSearchSource: SearchSource {
     }
 
     func hit(_ row: SQLiteRow, viewer: SearchViewer) throws -> SearchHit {
-        let name = try row.string("display_name") ?? "", email = try row.string("email") ?? ""
+        let name = try row.requiredString("display_name"), email = try row.requiredString("email")
         return SearchHit(
-            type: type, id: try row.string("id") ?? "", title: name, description: email, updated: try row.string("updated") ?? "",
+            type: type, id: try row.requiredString("id"), title: name, description: email, updated: try row.requiredString("updated"),
             categories: [("uddi:soa.com:resourcetype", "user")],
             fields: [("Email", .string(email)), ("UserName", .string(name)), ("Domain", .string(UserService.localDomainName))],
             searchable: [name, email], visible: viewer.isLoggedIn)
@@ -118,10 +118,10 @@ public struct ModelSearchSource: SearchSource {
         let creator = try row.string("created_by")
         let visible = !viewer.roles.isDisjoint(with: ModelService.modelRoles) || (viewer.userID != nil && creator == viewer.userID)
             || visibility == Visibility.public || (visibility == Visibility.registeredUsers && viewer.isLoggedIn)
-        let name = try row.string("name") ?? "", summary = try row.string("summary") ?? ""
+        let name = try row.requiredString("name"), summary = try row.requiredString("summary")
         return SearchHit(
-            type: type, id: try row.string("id") ?? "", title: name, description: summary, updated: try row.string("updated") ?? "",
+            type: type, id: try row.requiredString("id"), title: name, description: summary, updated: try row.requiredString("updated"),
             categories: [("uddi:soa.com:resourcetype", "model"), ("uddi:soa.com:visibility", visibility)],
-            fields: [], searchable: [name, summary, try row.string("description") ?? ""], visible: visible)
+            fields: [], searchable: [name, summary, try row.requiredString("description")], visible: visible)
     }
 }

@@ -125,7 +125,7 @@ public final class UserService: Sendable {
             let user = try self.readableUser(db, id: id, caller: caller)
             let appIDs = try db.query(
                 "SELECT a.id FROM app_team_members m JOIN apps a ON a.id = m.app_id WHERE m.user_id = ? ORDER BY a.name COLLATE NOCASE, a.id", id
-            ).compactMap { try $0.string("id") }
+            ).map { try $0.requiredString("id") }
             return (user, try appIDs.compactMap { try AppRepository.app(db, id: $0) })
         }
     }
@@ -150,11 +150,11 @@ public final class UserService: Sendable {
             """, id, tenant)
         else { return nil }
         return PlatformUser(
-            id: try row.string("id") ?? "", tenant: try row.string("tenant") ?? "", email: try row.string("email") ?? "",
-            displayName: try row.string("display_name") ?? "", firstName: try row.string("first_name") ?? "", lastName: try row.string("last_name") ?? "",
-            forcePasswordChange: try row.bool("force_password_change") ?? false,
+            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), email: try row.requiredString("email"),
+            displayName: try row.requiredString("display_name"), firstName: try row.requiredString("first_name"), lastName: try row.requiredString("last_name"),
+            forcePasswordChange: try row.requiredBool("force_password_change"),
             roles: (try row.string("roles") ?? "").split(separator: ",").map(String.init).sorted(),
-            created: try row.string("created") ?? "", updated: try row.string("updated") ?? "")
+            created: try row.requiredString("created"), updated: try row.requiredString("updated"))
     }
 
     private static func checkEmailFree(_ db: SQLiteConnection, tenant: String, email: String) throws {
