@@ -36,7 +36,7 @@ public struct SearchQuery: Sendable, Equatable {
         var clauses: [[Term]] = [[]]
         var negateNext = false
         var count = 0
-        for raw in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "+" }) {
+        for raw in text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
             var token = String(raw).replacingOccurrences(of: "\"", with: "")
             switch token {
             case "AND", "&&": continue
