@@ -138,6 +138,7 @@ import Testing
             #expect(try app.send(.get, "/api/search?\(query)", headers: [:]).status == .ok)
         }
         #expect(try send(.get, "/api/apps/versions?Identity=plan-identity", admin).status == .ok)
+        #expect(try send(.put, "/api/users/\(newUserID)/password", admin, #"{"NewPassword":"n3w"}"#, accept: "text/plain").status == .ok)
         #expect(try send(.delete, "/api/apps/\(teamApp)/members/\(newUserID)", admin).status == .ok)
         #expect(try send(.delete, "/api/users/\(newUserID)", admin).status == .ok)
         // Workflow objects and definitions.

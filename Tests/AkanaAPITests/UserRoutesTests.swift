@@ -141,4 +141,37 @@ import Testing
         let again = try app.login()
         #expect(try app.send(.get, "/api/users/\(userID)", headers: ["Cookie": again.cookieHeader]).status == .notFound)
     }
+
+    /// ForcePasswordChangeOnLogin: the login answers the change.password pending task until
+    /// PUT /api/users/{UserID}/password (m_users_modifyPassword) changes it.
+    @Test func aForcedPasswordChangeIsAPendingLoginTaskUntilDone() throws {
+        let body = Self.documentedBody.replacingOccurrences(of: #""ForcePasswordChangeOnLogin":"false""#, with: #""ForcePasswordChangeOnLogin":"true""#)
+        let id = try #require(try addUser(body).json()["UserID"]?.stringValue)
+        let login = try app.send(.post, "/api/login", headers: ["Content-Type": "application/json", "Accept": "application/json"],
+                                 body: #"{"email":"jswift@acmepaymentscorp.com","password":"Jonathan23"}"#)
+        #expect(try login.json()["pendingTasks"] == .array([.string("change.password")]))
+        let jonathan = try app.login("jswift@acmepaymentscorp.com", password: "Jonathan23")
+        #expect(try app.send(.get, "/api/login/status", headers: ["Cookie": jonathan.cookieHeader]).json()["pendingTasks"]?.arrayValue?.count == 1)
+        func change(_ body: String, as session: TestApp.Session, user: String? = nil) throws -> HTTPResponse {
+            try app.send(.put, "/api/users/\(user ?? id)/password", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]), body: body)
+        }
+        // Refused: a wrong old password, none, another user's, a bad body; nothing changes.
+        #expect(try change(#"{"OldPassword":"nope","NewPassword":"Swift2026"}"#, as: jonathan).status == .forbidden)
+        #expect(try change(#"{"NewPassword":"Swift2026"}"#, as: jonathan).status == .badRequest)
+        #expect(try change(#"{"OldPassword":"Jonathan23"}"#, as: jonathan).status == .badRequest)
+        let jane = try app.login(TestApp.jane)
+        #expect(try change(#"{"OldPassword":"Jonathan23","NewPassword":"x"}"#, as: jane).status == .forbidden)
+        #expect(try change(#"{"OldPassword":"password","NewPassword":"x"}"#, as: jonathan, user: try userID(jane)).status == .forbidden)
+        // The documented sample's shape, by the user: the task is done, the new password logs in.
+        let changed = try change(#"{"OldPassword":"Jonathan23","NewPassword":"Swift2026"}"#, as: jonathan)
+        #expect(changed.status == .ok)
+        #expect(changed.text == id)
+        #expect(try app.send(.get, "/api/login/status", headers: ["Cookie": jonathan.cookieHeader]).json()["pendingTasks"] == .array([]))
+        #expect(throws: (any Error).self) { try app.login("jswift@acmepaymentscorp.com", password: "Jonathan23") }
+        _ = try app.login("jswift@acmepaymentscorp.com", password: "Swift2026")
+        // A Site Admin sets anyone's password without the old one.
+        #expect(try change(#"{"NewPassword":"ByTheAdmin1"}"#, as: admin).status == .ok)
+        _ = try app.login("jswift@acmepaymentscorp.com", password: "ByTheAdmin1")
+        #expect(try change(#"{"NewPassword":"x"}"#, as: admin, user: "missing.acmepaymentscorp").status == .notFound)
+    }
 }

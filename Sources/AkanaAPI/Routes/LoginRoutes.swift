@@ -19,7 +19,7 @@ enum LoginRoutes {
         router.add(.get, "/api/login/status", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            return Responses.representation(loginResponse(caller.session, tenant: caller.tenant), root: "LoginResponse", choice: choice)
+            return Responses.representation(loginResponse(caller.session, tenant: caller.tenant, pendingTasks: try environment.users.pendingTasks(caller.session)), root: "LoginResponse", choice: choice)
         }
 
         // POST /api/login/renewToken — a new cookie; expiry extended by the inactive timeout, capped.
@@ -29,7 +29,7 @@ enum LoginRoutes {
             let renewed = try environment.sessions.renew(caller.session)
             let headers: HTTPHeaders = ["Set-Cookie": Cookies.setCookie(
                 name: SessionCookie.authCookieName(tenant: caller.tenant.fedmemberid), value: renewed.authCookie, httpOnly: true)]
-            return Responses.representation(loginResponse(renewed.session, tenant: caller.tenant), root: "LoginResponse", choice: choice, headers: headers)
+            return Responses.representation(loginResponse(renewed.session, tenant: caller.tenant, pendingTasks: try environment.users.pendingTasks(renewed.session)), root: "LoginResponse", choice: choice, headers: headers)
         }
 
         // POST /api/login/logout — deletes the session; 200 with no body and expired cookies.
@@ -65,7 +65,7 @@ enum LoginRoutes {
         if tenant.readRequestCSRF || tenant.writeRequestCSRF {
             headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.csrfCookieName(tenant: tenant.fedmemberid), value: login.session.csrfToken, httpOnly: false))
         }
-        return Responses.representation(loginResponse(login.session, tenant: tenant), root: "LoginResponse", choice: choice, headers: headers)
+        return Responses.representation(loginResponse(login.session, tenant: tenant, pendingTasks: try environment.users.pendingTasks(login.session)), root: "LoginResponse", choice: choice, headers: headers)
     }
 
     /// The client's IP address without its port (`[::1]:5000` → `::1`, `127.0.0.1:5000` → `127.0.0.1`);
@@ -117,14 +117,16 @@ enum LoginRoutes {
     }
 
     /// The platform's LoginResponse object.
-    static func loginResponse(_ session: AuthenticatedSession, tenant: TenantSettings) -> JSONValue {
+    /// `pendingTasks` are the LoginResponse's (`change.password` for a user added with
+    /// ForcePasswordChangeOnLogin, until PUT /api/users/{UserID}/password).
+    static func loginResponse(_ session: AuthenticatedSession, tenant: TenantSettings, pendingTasks: [String] = []) -> JSONValue {
         .object([
             ("userName", .string(session.userName)),
             ("userFDN", .string(session.userID)),
             ("loginDomainID", .string(tenant.loginDomainID)),
             ("Status", .string("Success")),
             ("pendingNotifications", .integer(0)),
-            ("pendingTasks", .array([])),
+            ("pendingTasks", .array(pendingTasks.map(JSONValue.string))),
             ("authTokenValidUntil", .string(Timestamp.iso8601(session.expiresAt))),
         ])
     }

@@ -28,6 +28,14 @@ enum UserRoutes {
             return Responses.text(id)
         }
 
+        // PUT /api/users/{UserID}/password — {"OldPassword","NewPassword"}; text/plain, the UserID.
+        router.add(.put, "/api/users/{UserID}/password", produces: [.text], access: .session) { request in
+            let caller = try request.caller
+            let id = try request.parameter("UserID")
+            try users.changePassword(id, caller: caller.session, body: try request.jsonBody())
+            return Responses.text(id)
+        }
+
         // GET /api/users/{UserID}/apps — the apps whose team the user is on (RSS channel).
         router.add(.get, "/api/users/{UserID}/apps", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice

@@ -130,6 +130,49 @@ public final class UserService: Sendable {
         }
     }
 
+    /// The LoginResponse's pending login tasks of the session's user: `change.password` while the
+    /// user was added with ForcePasswordChangeOnLogin and has not changed it.
+    public func pendingTasks(_ session: AuthenticatedSession) throws -> [String] {
+        let force = try database.read(in: session.scope) { db in
+            try db.queryFirst("SELECT force_password_change FROM users WHERE id = ?", session.userID)?.bool("force_password_change")
+        }
+        return force == true ? [Self.changePasswordTask] : []
+    }
+
+    public static let changePasswordTask = "change.password"
+
+    /// PUT /api/users/{UserID}/password (m_users_modifyPassword): `OldPassword` and `NewPassword`.
+    /// The user themself (who must give the old password) or a Site Admin (for any user; the old
+    /// password is not asked of them for another user). Clears the change.password login task.
+    public func changePassword(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws {
+        guard id == caller.userID || caller.isSiteAdmin else {
+            throw DomainError.forbidden("Only the user themself or a Site Admin may change the password of user \(id).")
+        }
+        guard case .object = body else { throw DomainError.badRequest("The PasswordChange must be a JSON object with OldPassword and NewPassword.") }
+        guard let new = body.member(caseInsensitive: "NewPassword")?.stringValue, !new.isEmpty else {
+            throw DomainError.badRequest("PasswordChange.NewPassword is required.")
+        }
+        try FieldLimits.check(new, field: "PasswordChange.Password")
+        let old = body.member(caseInsensitive: "OldPassword")?.stringValue
+        if let old { try FieldLimits.check(old, field: "PasswordChange.Password") }
+        let stored = try database.read(in: caller.scope) { db in
+            try db.queryFirst("SELECT password_hash FROM users WHERE id = ? AND tenant = ?", id, caller.tenant)?.requiredString("password_hash")
+        }
+        guard let stored else { throw DomainError.notFound("User \(id) was not found.") }
+        if id == caller.userID {
+            guard let old, !old.isEmpty else { throw DomainError.badRequest("PasswordChange.OldPassword is required to change your own password.") }
+            guard hasher.verify(old, against: stored) else { throw DomainError.forbidden("PasswordChange.OldPassword is not your current password.") }
+        }
+        let hash = hasher.hash(new)
+        let stamp = Timestamp.iso8601(clock.now())
+        try database.write(in: caller.scope) { db in
+            guard try db.change(id, "UPDATE users SET password_hash = ?, force_password_change = 0, updated = ? WHERE id = ? AND password_hash = ?",
+                                hash, stamp, id, stored) == 1 else {
+                throw DomainError.conflict("The password of user \(id) changed meanwhile; try again.")
+            }
+        }
+    }
+
     // MARK: - Helpers
 
     private func readableUser(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> PlatformUser {
