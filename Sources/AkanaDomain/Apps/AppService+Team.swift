@@ -54,7 +54,9 @@ extension AppService {
               !message.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DomainError.badRequest("Message is required: the invitation text sent to the new team member.")
         }
-        _ = try FieldLimits.check(message, field: "Message")
+        guard message.utf8.count <= FieldLimits.longText else {
+            throw DomainError.badRequest("Message is longer than \(FieldLimits.longText) bytes.")
+        }
         return try database.write(in: caller.scope) { db in
             let app = try self.authorizedApp(db, id: appID, caller: caller, for: .addMember)
             guard let userID = try db.queryFirst("SELECT id FROM users WHERE tenant = ? AND email = ?", app.tenant, email)?.string("id") else {
