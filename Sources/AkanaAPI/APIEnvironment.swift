@@ -9,6 +9,8 @@ public struct APIEnvironment: Sendable {
     public let tenants: TenantDirectory
     public let sessions: SessionService
     public let apps: AppService
+    /// Models and model versions (built once: the model routes and the workflow routes share it).
+    public let models: ModelService
     /// The Users service (POST/GET/DELETE /api/users…).
     public let users: UserService
     public let workflow: WorkflowEngine
@@ -31,7 +33,7 @@ public struct APIEnvironment: Sendable {
     public let integrity: IntegrityStatus
 
     public init(database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
-                apps: AppService, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
+                apps: AppService, models: ModelService? = nil, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
                 startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds, journal: RequestJournal? = nil,
                 fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(), faults: FaultInjector? = nil,
                 integrity: IntegrityStatus = IntegrityStatus(), users: UserService? = nil) {
@@ -45,6 +47,7 @@ public struct APIEnvironment: Sendable {
         self.seedUsers = seedUsers
         self.snapshots = SnapshotStore(database: database)
         self.apps = apps
+        self.models = models ?? ModelService(database: database, clock: clock, workflow: workflow, ids: ids)
         self.workflow = workflow
         self.database = database
         self.clock = clock

@@ -8,12 +8,14 @@ public enum AkanaRoutes {
                          execution: execution)
     }
 
-    /// Every route. Each one needs its entry in Config/openapi/openapi.json (a test compares the two).
+    /// Every route: the one list of registrations (a routes file registers only its own routes).
+    /// Each one needs its entry in Config/openapi/openapi.json (a test compares the two).
     public static func makeRouter(environment: APIEnvironment) -> Router {
         var router = Router(environment: environment)
         let table = RouteTableReference()
         OpenAPIRoutes.register(into: &router)
         EmulatorAdminRoutes.register(into: &router, environment: environment)
+        EmulatorFixtureRoutes.register(into: &router, environment: environment)
         EmulatorFaultRoutes.register(into: &router, environment: environment)
         EmulatorMetricsRoutes.register(into: &router, environment: environment)
         EmulatorBrowserRoutes.register(into: &router, environment: environment)

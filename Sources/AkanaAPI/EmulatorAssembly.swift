@@ -63,6 +63,7 @@ public enum EmulatorAssembly {
                                      onError: { journalLogger.warning("request journal: a batch could not be written: \($0)") })
         let environment = APIEnvironment(database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
                                          apps: AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
+                                         models: ModelService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
                                          workflow: workflow, seedUsers: settings.seedUsers, journal: journal,
                                          fixtures: settings.fixtures, ids: settings.ids, integrity: settings.integrity,
                                          users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids))

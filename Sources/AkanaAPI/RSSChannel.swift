@@ -13,6 +13,35 @@ struct RSSChannel {
         var pubDate: Date
         /// Per-type members after the RSS ones (search: apps' Connections, users' Email…); scalars.
         var fields: [(String, JSONValue)] = []
+
+        init(title: String, description: String, guid: String, categories: [(domain: String, value: String)], pubDate: Date,
+             fields: [(String, JSONValue)] = []) {
+            self.title = title
+            self.description = description
+            self.guid = guid
+            self.categories = categories
+            self.pubDate = pubDate
+            self.fields = fields
+        }
+
+        /// An item dated by a stored timestamp (the epoch when it cannot be read).
+        init(title: String, description: String, guid: String, categories: [(domain: String, value: String)], created: String) {
+            self.init(title: title, description: description, guid: guid, categories: categories,
+                      pubDate: Timestamp.parse(created) ?? Date(timeIntervalSince1970: 0))
+        }
+
+        /// A version in a versions channel (app versions, model versions): visibility and state as categories.
+        init(versionNamed name: String, description: String, id: String, visibility: String, state: String, created: String) {
+            self.init(title: name, description: description, guid: id,
+                      categories: [("uddi:soa.com:visibility", visibility), ("uddi:soa.com:state", state)], created: created)
+        }
+    }
+
+    /// `Versions of <name>`: the channel of `GET /api/apps/{AppID}/versions` and `GET /api/models/{ModelID}/versions`.
+    static func versions(of name: String, _ versions: [some ChannelVersion]) -> RSSChannel {
+        RSSChannel(title: "Versions of \(name)", items: versions.map {
+            Item(versionNamed: $0.name, description: $0.description, id: $0.id, visibility: $0.visibility, state: $0.state, created: $0.created)
+        })
     }
 
     var title: String
@@ -78,3 +107,16 @@ struct RSSChannel {
         return output
     }
 }
+
+/// A version listed in a versions channel (app versions, model versions).
+protocol ChannelVersion {
+    var id: String { get }
+    var name: String { get }
+    var description: String { get }
+    var visibility: String { get }
+    var state: String { get }
+    var created: String { get }
+}
+
+extension AppVersion: ChannelVersion {}
+extension ModelVersion: ChannelVersion {}

@@ -14,4 +14,21 @@ public enum AkanaSchema {
     /// The name of the newest migration, e.g. `0001_initial.sql`: the schema version a database
     /// migrated by this binary has.
     public static var latestVersion: String { migrations.last?.name ?? "none" }
+
+    /// The attached database whose migrations `applied` lists (`source`: a snapshot being restored).
+    enum Attached: String {
+        case main, source
+    }
+
+    /// `name checksum` of every migration applied to the `schema` database, in order.
+    static func applied(_ db: SQLiteConnection, schema: Attached) throws -> [String] {
+        try db.query("SELECT name, checksum FROM \(schema.rawValue).schema_migrations ORDER BY name").map {
+            "\(try $0.requiredString("name")) \(try $0.string("checksum") ?? "")"
+        }
+    }
+
+    /// The newest migration applied to the database (`GET /_emulator/health`).
+    public static func latestApplied(_ db: SQLiteConnection) throws -> String? {
+        try db.queryFirst("SELECT name FROM schema_migrations ORDER BY name DESC LIMIT 1")?.string("name")
+    }
 }

@@ -9,7 +9,7 @@ public enum ClockStore {
     /// The stored mode (realtime when none or unreadable).
     public static func load(_ database: DatabasePool) throws -> EmulatorClock.Mode {
         let text = try database.read { db in
-            try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", key)?.string("value")
+            try EmulatorStateRepository.value(db, key)
         }
         return text.flatMap(decode) ?? .realtime
     }
@@ -17,8 +17,7 @@ public enum ClockStore {
     /// Sets the clock and stores its mode in one step.
     public static func save(_ mode: EmulatorClock.Mode, clock: EmulatorClock, database: DatabasePool, scope: TransactionScope = .detached) throws {
         try database.write(in: scope) { db in
-            try db.run("INSERT INTO emulator_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                       key, encode(mode))
+            try EmulatorStateRepository.set(db, key, encode(mode))
             clock.mode = mode
         }
     }

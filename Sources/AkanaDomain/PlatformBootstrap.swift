@@ -17,27 +17,22 @@ public enum PlatformBootstrap {
                            hasher: PasswordHasher = .init(), knownHashes: [String: String] = [:],
                            ids: IDGenerator = IDGenerator(), scope: TransactionScope = .detached) throws -> (signingKey: [UInt8], createdUsers: [String]) {
         let existing = try database.read(in: scope) { db in
-            Set(try db.query("SELECT tenant, email FROM users").map { "\(try $0.requiredString("tenant"))\n\((try $0.requiredString("email")).lowercased())" })
+            try UserRepository.keys(db)
         }
         // Hash outside the write transaction: the KDF is deliberately slow.
-        let missing = users.filter { !existing.contains("\($0.tenant)\n\($0.email.lowercased())") }
+        let missing = users.filter { !existing.contains(UserRepository.key($0.tenant, $0.email)) }
         let hashes = Mutex([String](repeating: "", count: missing.count))
         DispatchQueue.concurrentPerform(iterations: missing.count) { index in
             let user = missing[index]
-            let hash = knownHashes["\(user.tenant)\n\(user.email.lowercased())"] ?? hasher.hash(user.password)
+            let hash = knownHashes[UserRepository.key(user.tenant, user.email)] ?? hasher.hash(user.password)
             hashes.withLock { $0[index] = hash }
         }
         let stamp = Timestamp.iso8601(now)
         return try database.write(in: scope) { db in
             for tenant in tenants.all {
-                try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?) ON CONFLICT DO NOTHING", tenant.fedmemberid, stamp)
+                try TenantRepository.ensureTenant(db, tenant.fedmemberid, created: stamp)
                 for (name, value) in [("ReadRequestCSRFSupport", tenant.readRequestCSRF), ("WriteRequestCSRFSupport", tenant.writeRequestCSRF)] {
-                    try db.run(
-                        """
-                        INSERT INTO settings (tenant, name, value, updated) VALUES (?, ?, ?, ?)
-                        ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value, updated = excluded.updated
-                        WHERE settings.value <> excluded.value
-                        """, tenant.fedmemberid, name, value ? "true" : "false", stamp)
+                    try TenantRepository.setSetting(db, tenant: tenant.fedmemberid, name: name, value: value, updated: stamp)
                 }
             }
             var created: [String] = []
@@ -46,17 +41,12 @@ public enum PlatformBootstrap {
                     throw DomainError.badRequest("Seeded user \(user.email) names tenant \(user.tenant), which is not configured.")
                 }
                 let id = "\(ids.uuid()).\(user.tenant)"
-                try db.run(
-                    "INSERT INTO users (id, tenant, email, display_name, password_hash, seeded, created, updated) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-                    id, user.tenant, user.email, user.name, hash, stamp, stamp)
-                for role in user.roles {
-                    try db.run("INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING", id, role)
-                }
+                try UserRepository.insertSeeded(db, id: id, tenant: user.tenant, email: user.email, name: user.name, passwordHash: hash,
+                                                roles: user.roles, stamp: stamp)
                 created.append(user.email)
             }
-            try db.run("INSERT INTO emulator_state (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                       signingKeyName, Crypto.hex(ids.signingKey()))
-            guard let hex = try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", signingKeyName)?.string("value"),
+            try EmulatorStateRepository.insertIfAbsent(db, signingKeyName, Crypto.hex(ids.signingKey()))
+            guard let hex = try EmulatorStateRepository.value(db, signingKeyName),
                   let key = bytes(fromHex: hex), key.count >= 16
             else { throw DomainError.conflict("emulator_state.\(signingKeyName) is damaged; delete that row to generate a new key.") }
             return (key, created)
@@ -65,11 +55,8 @@ public enum PlatformBootstrap {
 
     /// Emails of seeded accounts whose password is still the shipped default.
     public static func accountsWithDefaultPassword(database: DatabasePool, hasher: PasswordHasher = .init()) throws -> [String] {
-        let rows = try database.read { db in try db.query("SELECT email, password_hash FROM users WHERE seeded = 1 ORDER BY email") }
-        return try rows.compactMap { row in
-            guard let email = try row.string("email"), let hash = try row.string("password_hash") else { return nil }
-            return hasher.verify(SeedUser.defaultPassword, against: hash) ? email : nil
-        }
+        let rows = try database.read { db in try UserRepository.seededPasswords(db) }
+        return rows.compactMap { hasher.verify(SeedUser.defaultPassword, against: $0.hash) ? $0.email : nil }
     }
 
     static func bytes(fromHex hex: String) -> [UInt8]? { Hex.decode(hex) }

@@ -20,13 +20,7 @@ public enum PlatformReset {
     static func resetEverything(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
                                 clock: EmulatorClock, hasher: PasswordHasher, fixtures: FixtureCatalog, ids: IDGenerator,
                                 scope: TransactionScope) throws -> FixtureReport {
-        let kept = try database.read { db -> [String: String] in
-            var hashes: [String: String] = [:]
-            for row in try db.query("SELECT tenant, email, password_hash FROM users WHERE seeded = 1") {
-                hashes["\(try row.requiredString("tenant"))\n\((try row.requiredString("email")).lowercased())"] = try row.string("password_hash")
-            }
-            return hashes
-        }
+        let kept = try database.read { db in try UserRepository.seededHashes(db) }
         let scratch = database.path + ".reset-" + UUID().uuidString
         defer { for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
         let report: FixtureReport
@@ -66,14 +60,10 @@ public enum PlatformReset {
                                        hasher: hasher, fixtures: fixtures, ids: ids, scope: scope)
         }
         let kept = try database.write(in: scope) { db -> [String: String] in
-            var hashes: [String: String] = [:]
-            for row in try db.query("SELECT tenant, email, password_hash FROM users WHERE seeded = 1") {
-                guard let tenant = try row.string("tenant"), names.contains(tenant) else { continue }
-                hashes["\(tenant)\n\((try row.requiredString("email")).lowercased())"] = try row.string("password_hash")
-            }
+            let hashes = try UserRepository.seededHashes(db, tenants: Set(names))
             for tenant in names {
-                try db.run("DELETE FROM login_failures WHERE tenant = ?", tenant)
-                try db.run("DELETE FROM tenants WHERE fedmemberid = ?", tenant)
+                try SessionRepository.clearFailures(db, tenant: tenant)
+                try TenantRepository.deleteTenant(db, tenant)
             }
             return hashes
         }

@@ -112,8 +112,8 @@ public struct SnapshotStore: Sendable {
         defer { for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
         try FileManager.default.copyItem(atPath: path(name), toPath: scratch)
         try database.replaceDatabase(with: scratch, carrying: [RequestJournal.table]) { db in
-            let current = try db.query("SELECT name, checksum FROM main.schema_migrations ORDER BY name").map { "\(try $0.requiredString("name")) \(try $0.string("checksum") ?? "")" }
-            let snapshot = try db.query("SELECT name, checksum FROM source.schema_migrations ORDER BY name").map { "\(try $0.requiredString("name")) \(try $0.string("checksum") ?? "")" }
+            let current = try AkanaSchema.applied(db, schema: .main)
+            let snapshot = try AkanaSchema.applied(db, schema: .source)
             guard current == snapshot else {
                 throw DomainError.conflict("Snapshot \(name) was taken at schema \(snapshot.last ?? "none"), this database is at \(current.last ?? "none"); it cannot be restored here.")
             }
@@ -123,7 +123,7 @@ public struct SnapshotStore: Sendable {
         try database.write(in: scope) { db in
             try UndoLog.storeMark(db, UndoLog.Mark(kind: .snapshot, name: name, seq: try UndoLog.position(db), created: Timestamp.iso8601(Date()), fileStamp: stamp),
                                   sequences: try UndoLog.sequences(db))
-            try db.run("UPDATE undo_state SET recording = 1 WHERE id = 1")
+            try UndoLog.startRecording(db)
             try restored(db)
         }
         return .copy

@@ -10,4 +10,12 @@ static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TR
 static inline int csqlite_db_config_int(sqlite3 *db, int op, int value, int *current) {
     return sqlite3_db_config(db, op, value, current);
 }
+
+/// Library-wide settings, applied once before SQLite initialises (sqlite3_config is variadic and
+/// only allowed before sqlite3_initialize; later calls answer SQLITE_MISUSE and change nothing).
+/// MEMSTATUS off: with it on (the default), every sqlite3_malloc/free takes one process-wide mutex,
+/// which the reader threads and the writer then contend for on every statement.
+static inline int csqlite_configure_library(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 #endif

@@ -93,20 +93,25 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         "[" + fields.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "]"
     }
 
-    /// ASCII case-insensitive comparison of two header names.
+    /// ASCII case-insensitive comparison of two header names. Lengths first (O(1) for native
+    /// strings, and most names looked up differ in length), then the bytes in place.
     static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil):
-                return true
-            case let (a?, b?):
-                if a != b && asciiLower(a) != asciiLower(b) { return false }
-            default:
-                return false
-            }
+        let left = lhs.utf8, right = rhs.utf8
+        guard left.count == right.count else { return false }
+        let contiguous = left.withContiguousStorageIfAvailable { a in
+            right.withContiguousStorageIfAvailable { b in bytesEqualIgnoringCase(a, b) }
         }
+        if let result = contiguous ?? nil { return result }
+        return zip(left, right).allSatisfy { $0 == $1 || asciiLower($0) == asciiLower($1) }
+    }
+
+    @inline(__always)
+    private static func bytesEqualIgnoringCase(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in 0..<a.count {
+            let x = a[index], y = b[index]
+            if x != y && asciiLower(x) != asciiLower(y) { return false }
+        }
+        return true
     }
 
     @inline(__always)

@@ -41,6 +41,7 @@ extension DatabasePool {
             let result = try reading(source)
             var destination: OpaquePointer?
             let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+            SQLiteLibrary.configure()
             let openCode = sqlite3_open_v2(destinationPath, &destination, flags, nil)
             var failure: DatabaseError?
             if openCode != SQLITE_OK || destination == nil {

@@ -55,6 +55,7 @@ extension DatabasePool {
     /// `sqlite3_backup` of the file at `sourcePath` into the writer's main database, in one step.
     private static func copyPages(from sourcePath: String, into writer: SQLiteConnection) throws {
         var source: OpaquePointer?
+        SQLiteLibrary.configure()
         let openCode = sqlite3_open_v2(sourcePath, &source, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
         defer { sqlite3_close(source) }
         guard openCode == SQLITE_OK, let source else {

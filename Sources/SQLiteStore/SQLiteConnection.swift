@@ -60,6 +60,7 @@ public final class SQLiteConnection {
         case .writer: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         case .reader: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
         }
+        SQLiteLibrary.configure()
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(path, &handle, flags, nil)
         guard code == SQLITE_OK, let handle else {

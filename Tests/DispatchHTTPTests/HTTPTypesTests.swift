@@ -39,6 +39,21 @@ struct HTTPTypesTests {
         #expect(throws: HTTPDecodingError.self) { try HTTPRequest(method: .get, target: "/sp ace") }
     }
 
+    @Test func headerNamesCompareASCIICaseInsensitivelyAndNothingElse() {
+        #expect(HTTPHeaders.namesEqual("Content-Length", "content-LENGTH"))
+        #expect(HTTPHeaders.namesEqual("", ""))
+        #expect(!HTTPHeaders.namesEqual("Host", "Hosts"))
+        #expect(!HTTPHeaders.namesEqual("Accept", "Accepx"))
+        // Only A-Z fold: "[" (0x5B) and "{" (0x7B) differ by the same bit as "K" and "k".
+        #expect(!HTTPHeaders.namesEqual("X-[", "x-{"))
+        #expect(HTTPHeaders.namesEqual("X-1_a", "x-1_A"))
+        // Same UTF-8 length, different bytes beyond ASCII: no folding.
+        #expect(!HTTPHeaders.namesEqual("X-É", "x-é"))
+        let long = String(repeating: "Ab", count: 300)
+        #expect(HTTPHeaders.namesEqual(long, long.lowercased()))
+        #expect(!HTTPHeaders.namesEqual(long, String(long.dropLast()) + "c"))
+    }
+
     @Test func keepAliveRules() throws {
         func request(_ version: HTTPVersion, _ connection: String?) throws -> HTTPRequest {
             var headers: HTTPHeaders = [:]

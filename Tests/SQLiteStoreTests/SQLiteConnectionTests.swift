@@ -1,3 +1,4 @@
+import CSQLite
 import Testing
 
 @testable import SQLiteStore
@@ -9,6 +10,18 @@ import Testing
                 CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT);
                 CREATE TABLE audit (line TEXT);
                 """)
+        }
+    }
+
+    /// With SQLite's memory statistics on (its default), every allocation takes one process-wide
+    /// mutex that all connections contend for; the pool turns them off before the first open, and
+    /// SQLite then reports no memory in use.
+    @Test func memoryStatisticsAreOff() throws {
+        try withPool { pool, _ in
+            try makeUsers(pool)
+            try pool.write { db in try db.run("INSERT INTO users (email, name) VALUES (?, ?)", "a@example.com", "A") }
+            try pool.read { db throws in #expect(try db.query("SELECT * FROM users").count == 1) }
+            #expect(sqlite3_memory_used() == 0)
         }
     }
 

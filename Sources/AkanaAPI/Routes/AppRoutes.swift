@@ -51,12 +51,7 @@ enum AppRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let (app, versions) = try apps.versions(appID: request.parameter("AppID"), caller: caller.session)
-            let items = versions.map { version in
-                RSSChannel.Item(title: version.name, description: version.description, guid: version.id,
-                                categories: [("uddi:soa.com:visibility", version.visibility), ("uddi:soa.com:state", version.state)],
-                                pubDate: Timestamp.parse(version.created) ?? Date(timeIntervalSince1970: 0))
-            }
-            return RSSChannel(title: "Versions of \(app.name)", items: items).response(choice: choice)
+            return RSSChannel.versions(of: app.name, versions).response(choice: choice)
         }
 
         // GET /api/apps/versions/{AppVersionID} — seed 004.

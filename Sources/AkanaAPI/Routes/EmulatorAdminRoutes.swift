@@ -11,7 +11,7 @@ enum EmulatorAdminRoutes {
         router.add(.get, "/_emulator/health", produces: [.json, .xml]) { request in
             let choice = try request.choice
             let applied = try environment.database.read { db in
-                try db.queryFirst("SELECT name FROM schema_migrations ORDER BY name DESC LIMIT 1")?.string("name")
+                try AkanaSchema.latestApplied(db)
             }
             let uptime = Double(DispatchTime.now().uptimeNanoseconds &- environment.startedAt) / 1e9
             let integrity: JSONValue
@@ -205,9 +205,6 @@ enum EmulatorAdminRoutes {
                                     fixtures: environment.fixtures, ids: environment.ids, scope: request.scope)
             return Responses.representation(.object([("reset", .array([.string(tenant)]))]), root: "Reset", choice: choice)
         }
-
-        // POST /_emulator/fixtures — one fixture document, applied like the configured ones.
-        EmulatorFixtureRoutes.register(into: &router, environment: environment)
     }
 
     static func snapshotJSON(_ snapshot: SnapshotStore.Snapshot) -> JSONValue {

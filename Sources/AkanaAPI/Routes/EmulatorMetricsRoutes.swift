@@ -7,7 +7,7 @@ enum EmulatorMetricsRoutes {
         router.add(.get, "/_emulator/metrics") { request in
             let now = Timestamp.iso8601(environment.clock.now())
             let live = try environment.database.read(in: request.scope) { db in
-                try db.queryFirst("SELECT count(*) FROM sessions WHERE expires_at > ?", now)?.int(0) ?? 0
+                try SessionRepository.liveCount(db, at: now)
             }
             let body = environment.metrics.render(liveSessions: live, journalDropped: environment.journal.droppedEntries)
             return HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: body)

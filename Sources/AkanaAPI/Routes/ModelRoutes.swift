@@ -7,7 +7,7 @@ import Foundation
 /// `<ModelVersion>`); deletes and the action answer text/plain.
 enum ModelRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
-        let models = ModelService(database: environment.database, clock: environment.clock, workflow: environment.workflow, ids: environment.ids)
+        let models = environment.models
 
         // POST /api/models — the Model, with its first version as ModelVersion.
         router.add(.post, "/api/models", produces: [.json, .xml], access: .session) { request in
@@ -56,12 +56,7 @@ enum ModelRoutes {
             let caller = try request.caller
             for flag in ["includeSchema", "includeReferences", "includeTargetResources"] { _ = try request.booleanQuery(flag, default: false) }
             let (model, versions) = try models.versions(modelID: request.parameter("ModelID"), caller: caller.session)
-            let items = versions.map { version in
-                RSSChannel.Item(title: version.name, description: version.description, guid: version.id,
-                                categories: [("uddi:soa.com:visibility", version.visibility), ("uddi:soa.com:state", version.state)],
-                                pubDate: Timestamp.parse(version.created) ?? Date(timeIntervalSince1970: 0))
-            }
-            return RSSChannel(title: "Versions of \(model.name)", items: items).response(choice: choice)
+            return RSSChannel.versions(of: model.name, versions).response(choice: choice)
         }
 
         // GET /api/models/versions/{ModelVersionID}[?includeReferences][&IncludeTags][&IncludeActions]

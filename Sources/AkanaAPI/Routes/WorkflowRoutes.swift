@@ -7,7 +7,7 @@ import Foundation
 enum WorkflowRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
         let engine = environment.workflow
-        let models = ModelService(database: environment.database, clock: environment.clock, workflow: engine, ids: environment.ids)
+        let models = environment.models
 
         // GET /api/workflow/objects/{ObjectID}/actions[?IncludeReservedActions]
         router.add(.get, "/api/workflow/objects/{ObjectID}/actions", produces: [.json, .xml], access: .session) { request in
@@ -46,7 +46,7 @@ enum WorkflowRoutes {
                 RSSChannel.Item(title: definition.name, description: definition.description, guid: definition.key,
                                 categories: [("uddi:soa.com:workflow:objecttype", definition.objectType),
                                              ("uddi:soa.com:workflow:state", definition.isActive ? "Active" : "Inactive")],
-                                pubDate: Timestamp.parse(definition.created) ?? Date(timeIntervalSince1970: 0))
+                                created: definition.created)
             }
             return RSSChannel(title: "Workflow definitions", items: items).response(choice: choice)
         }

@@ -22,6 +22,10 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
+    /// The positions in `routes` of the patterns with n segments, at index n, in matching order: a
+    /// path is only tried against patterns of its own length (a pattern matches no other), so the
+    /// cost of resolving stays flat as the table grows.
+    private var positionsBySegmentCount: [[Int]] = []
     /// What declared routes authenticate against; nil for tables of undeclared routes (tests).
     private let environment: APIEnvironment?
 
@@ -54,6 +58,12 @@ public struct Router: Sendable {
         }
         routes.append(Route(method: method, pattern: pattern, handler: run, declaration: declaration))
         routes.sort { RoutePattern.precedes($0.pattern, $1.pattern) }
+        positionsBySegmentCount = []
+        for (position, route) in routes.enumerated() {
+            let count = route.pattern.segments.count
+            while positionsBySegmentCount.count <= count { positionsBySegmentCount.append([]) }
+            positionsBySegmentCount[count].append(position)
+        }
     }
 
     /// The declaration of the route at (`method`, `template`), if there is one.
@@ -69,7 +79,9 @@ public struct Router: Sendable {
         let lookup = method == .head ? HTTPMethod.get : method
         var allowed: [HTTPMethod] = []
         var matchedPattern: String?
-        for route in routes {
+        guard segments.count < positionsBySegmentCount.count else { return .notFound }
+        for position in positionsBySegmentCount[segments.count] {
+            let route = routes[position]
             guard let parameters = route.pattern.match(segments) else { continue }
             // Once a more literal pattern matched the path, less literal ones are other resources.
             if let matchedPattern, matchedPattern != route.pattern.description { break }

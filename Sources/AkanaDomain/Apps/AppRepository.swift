@@ -43,6 +43,26 @@ enum AppRepository {
         try db.query("SELECT id FROM app_versions WHERE app_id = ? ORDER BY created, rowid", appID).map { try $0.requiredString("id") }
     }
 
+    /// The app's id when it exists (its own id), for fixtures.
+    static func appOwner(_ db: SQLiteConnection, appID: String) throws -> String? {
+        try db.queryFirst("SELECT id FROM apps WHERE id = ?", appID)?.requiredString("id")
+    }
+
+    /// The oldest app of `tenant` named `name`.
+    static func appID(_ db: SQLiteConnection, tenant: String, named name: String) throws -> String? {
+        try db.queryFirst("SELECT id FROM apps WHERE tenant = ? AND name = ? ORDER BY created, rowid LIMIT 1", tenant, name)?.requiredString("id")
+    }
+
+    /// The app a version belongs to.
+    static func versionOwner(_ db: SQLiteConnection, versionID: String) throws -> String? {
+        try db.queryFirst("SELECT app_id FROM app_versions WHERE id = ?", versionID)?.requiredString("app_id")
+    }
+
+    /// The oldest version of the app named `name`.
+    static func versionID(_ db: SQLiteConnection, appID: String, named name: String) throws -> String? {
+        try db.queryFirst("SELECT id FROM app_versions WHERE app_id = ? AND name = ? ORDER BY created, rowid LIMIT 1", appID, name)?.requiredString("id")
+    }
+
     static func isTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
         try db.queryFirst("SELECT 1 AS member FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) != nil
     }
@@ -165,14 +185,10 @@ enum AppRepository {
     }
 
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
-        try db.change(id, "DELETE FROM workflow_objects WHERE object_id = ?", id)
-        try db.change(id, "DELETE FROM app_versions WHERE id = ?", id)
+        try DeleteCascadeRepository.delete(db, from: .appVersions, id: id, versionIDs: [id])
     }
 
     static func deleteApp(_ db: SQLiteConnection, id: String) throws {
-        for versionID in try versionIDs(db, appID: id) {
-            try db.change(versionID, "DELETE FROM workflow_objects WHERE object_id = ?", versionID)
-        }
-        try db.change(id, "DELETE FROM apps WHERE id = ?", id)
+        try DeleteCascadeRepository.delete(db, from: .apps, id: id, versionIDs: try versionIDs(db, appID: id))
     }
 }

@@ -24,13 +24,14 @@ public final class AppService: Sendable {
 
     /// POST /api/apps: the app and its first version in one transaction; the creator joins the team.
     public func createApp(caller: AuthenticatedSession, body: JSONValue) throws -> Application {
-        guard case .object = body else { throw DomainError.badRequest("The Application must be a JSON object.") }
-        guard let name = try optionalString(body, "Name", context: "Application"), !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+        let reader = try BodyReader(body, context: "Application", notAnObject: ApplicationInput.notAnObject)
+        let fields = try ApplicationInput(reader)
+        guard let name = fields.name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DomainError.badRequest("Application.Name is required.")
         }
-        let summary = try optionalString(body, "Summary", context: "Application") ?? ""
-        let description = try optionalString(body, "Description", context: "Application") ?? ""
-        let businessID = try optionalString(body, "BusinessID", context: "Application").flatMap { $0.isEmpty ? nil : $0 }
+        let summary = fields.summary ?? ""
+        let description = fields.description ?? ""
+        let businessID = try reader.string("BusinessID").flatMap { $0.isEmpty ? nil : $0 }
         if let businessID, businessID != "tenantbusiness.\(caller.tenant)" {
             throw DomainError.notFound("Business \(businessID) was not found.")
         }
@@ -65,16 +66,13 @@ public final class AppService: Sendable {
 
     /// PUT /api/apps/{AppID}: Name (required), Summary, Description.
     public func updateApp(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> Application {
-        guard case .object = body else { throw DomainError.badRequest("The Application must be a JSON object.") }
-        let name = try optionalString(body, "Name", context: "Application")
-        let summary = try optionalString(body, "Summary", context: "Application")
-        let description = try optionalString(body, "Description", context: "Application")
-        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.badRequest("Application.Name must not be empty.") }
+        let fields = try ApplicationInput(BodyReader(body, context: "Application", notAnObject: ApplicationInput.notAnObject))
+        if let name = fields.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.badRequest("Application.Name must not be empty.") }
         return try database.write(in: caller.scope) { db in
             var app = try self.authorizedApp(db, id: id, caller: caller, for: .updateApp)
-            app.name = name ?? app.name
-            app.summary = summary ?? app.summary
-            app.description = description ?? app.description
+            fields.name.merge(into: &app.name)
+            fields.summary.merge(into: &app.summary)
+            fields.description.merge(into: &app.description)
             app.updated = Timestamp.iso8601(self.clock.now())
             try AppRepository.updateApp(db, app)
             guard let stored = try AppRepository.app(db, id: id) else { throw DomainError.notFound() }
@@ -134,12 +132,12 @@ public final class AppService: Sendable {
         return try database.write(in: caller.scope) { db in
             var version = try self.authorizedVersion(db, id: id, caller: caller, for: .updateVersion)
             try self.checkReservedAction(db, versionID: id, action: "@Modify", caller: caller)
-            version.name = input.name ?? version.name
-            version.description = input.description ?? version.description
-            version.websiteAddress = input.websiteAddress ?? version.websiteAddress
-            version.visibility = input.visibility ?? version.visibility
-            version.initialEnvironment = input.initialEnvironment ?? version.initialEnvironment
-            version.tags = input.tags ?? version.tags
+            input.name.merge(into: &version.name)
+            input.description.merge(into: &version.description)
+            input.websiteAddress.merge(into: &version.websiteAddress)
+            input.visibility.merge(into: &version.visibility)
+            input.initialEnvironment.merge(into: &version.initialEnvironment)
+            input.tags.merge(into: &version.tags)
             if let identity = input.identity, !identity.isEmpty, identity != version.identity {
                 guard settings.allows(settings.userDefinedIdentitySupport, siteAdmin: caller.isSiteAdmin) else {
                     throw DomainError.forbidden("The tenant does not let you choose an app version's Identity (UserDefinedIdentitySupport is \(settings.userDefinedIdentitySupport)).")
@@ -357,11 +355,5 @@ public final class AppService: Sendable {
               try standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller).canSee
         else { throw DomainError.notFound("App version \(id) was not found.") }
         return version
-    }
-
-    private func optionalString(_ body: JSONValue, _ key: String, context: String) throws -> String? {
-        guard let value = body.member(caseInsensitive: key), value != .null else { return nil }
-        guard let text = value.stringValue else { throw DomainError.badRequest("\(context).\(key) must be a string, not \(value.typeName).") }
-        return try FieldLimits.check(text, field: "\(context).\(key)")
     }
 }

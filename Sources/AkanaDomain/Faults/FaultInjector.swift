@@ -34,13 +34,13 @@ public final class FaultInjector: Sendable {
 
     public init(database: DatabasePool) throws {
         self.database = database
-        let rows = try database.read { db in try db.query("SELECT id, created, rule, hits FROM emulator_faults ORDER BY created, id") }
+        let rows = try database.read { db in try FaultRepository.all(db) }
         var loaded: [Listed] = []
         for row in rows {
-            guard let id = try row.string("id"), let text = try row.string("rule"),
+            guard let id = row.id, let text = row.rule,
                   let source = try? JSONParser.parse(Array(text.utf8)), let rule = try? FaultRule.parse(source, id: id)
             else { continue }
-            loaded.append(Listed(rule: rule, created: try row.requiredString("created"), matched: 0, hits: try row.requiredInt("hits")))
+            loaded.append(Listed(rule: rule, created: row.created, matched: 0, hits: row.hits))
         }
         state.withLock { $0.rules = loaded }
         empty.store(loaded.isEmpty, ordering: .releasing)
@@ -54,8 +54,7 @@ public final class FaultInjector: Sendable {
     public func add(_ rule: FaultRule, created: String, scope: TransactionScope = .detached) throws {
         if rule.persist {
             try database.write(in: scope) { db in
-                try db.run("INSERT INTO emulator_faults (id, created, rule, hits) VALUES (?, ?, ?, 0)",
-                           rule.id, created, JSONWriter.string(rule.source))
+                try FaultRepository.insert(db, id: rule.id, created: created, rule: JSONWriter.string(rule.source))
             }
         }
         state.withLock { $0.rules.append(Listed(rule: rule, created: created, matched: 0, hits: 0)) }
@@ -75,11 +74,7 @@ public final class FaultInjector: Sendable {
         empty.store(state.withLock { $0.rules.isEmpty }, ordering: .releasing)
         if removed.contains(where: \.rule.persist) {
             try database.write(in: scope) { db in
-                if let id {
-                    try db.run("DELETE FROM emulator_faults WHERE id = ?", id)
-                } else {
-                    try db.run("DELETE FROM emulator_faults")
-                }
+                try FaultRepository.delete(db, id: id)
             }
         }
         return !removed.isEmpty
@@ -108,7 +103,7 @@ public final class FaultInjector: Sendable {
         }
         if let fired, fired.persist {
             let id = fired.id
-            database.asyncWrite({ db in try db.run("UPDATE emulator_faults SET hits = hits + 1 WHERE id = ?", id) },
+            database.asyncWrite({ db in try FaultRepository.countHit(db, id: id) },
                                 completion: { _ in })
         }
         return fired

@@ -66,7 +66,7 @@ public enum FixtureLoader {
             }
         }
         let existing = try database.read(in: scope) { db in
-            Set(try db.query("SELECT tenant, email FROM users").map { userKey(try $0.requiredString("tenant"), try $0.requiredString("email")) })
+            try UserRepository.keys(db)
         }
         var seen = existing
         let missing = wanted.filter { seen.insert($0.key).inserted }
@@ -88,7 +88,7 @@ public enum FixtureLoader {
         return report
     }
 
-    static func userKey(_ tenant: String, _ email: String) -> String { "\(tenant)\n\(email.lowercased())" }
+    static func userKey(_ tenant: String, _ email: String) -> String { UserRepository.key(tenant, email) }
 
     static func resolveTenant(_ own: String?, document: FixtureDocument, tenants: TenantDirectory, path: String) throws -> String {
         let tenant = own ?? document.tenant ?? tenants.defaultTenant.fedmemberid
@@ -146,12 +146,7 @@ public enum FixtureLoader {
             if !document.settings.isEmpty, let tenant = try tenant(nil, document, "settings") {
                 try Self.element(source, "settings") {
                     for setting in document.settings {
-                        let changed = try db.run(
-                            """
-                            INSERT INTO settings (tenant, name, value, updated) VALUES (?, ?, ?, ?)
-                            ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value, updated = excluded.updated
-                            WHERE settings.value <> excluded.value
-                            """, tenant, setting.name, setting.value ? "true" : "false", stamp)
+                        let changed = try TenantRepository.setSetting(db, tenant: tenant, name: setting.name, value: setting.value, updated: stamp)
                         let what = "\(tenant) \(setting.name)=\(setting.value)"
                         if changed > 0 { created("settings", what) } else { skipped("settings", what) }
                     }
@@ -183,51 +178,46 @@ public enum FixtureLoader {
         // MARK: Users and settings
 
         mutating func user(_ user: FixtureDocument.User, tenant: String) throws {
-            if try db.queryFirst("SELECT id FROM users WHERE tenant = ? AND email = ?", tenant, user.email) != nil {
+            if try UserRepository.id(db, tenant: tenant, email: user.email) != nil {
                 skipped("users", user.email)
                 return
             }
             let hash = hashes[FixtureLoader.userKey(tenant, user.email)] ?? hasher.hash(user.password)
             let id = "\(ids.uuid()).\(tenant)"
-            try db.run(
-                "INSERT INTO users (id, tenant, email, display_name, password_hash, seeded, created, updated) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-                id, tenant, user.email, user.name, hash, stamp, stamp)
-            for role in user.roles {
-                try db.run("INSERT INTO user_roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING", id, role)
-            }
+            try UserRepository.insertSeeded(db, id: id, tenant: tenant, email: user.email, name: user.name, passwordHash: hash,
+                                            roles: user.roles, stamp: stamp)
             created("users", user.email)
         }
 
         func userID(email: String, tenant: String, field: String) throws -> String {
-            guard let id = try db.queryFirst("SELECT id FROM users WHERE tenant = ? AND email = ?", tenant, email)?.string("id") else {
+            guard let id = try UserRepository.id(db, tenant: tenant, email: email) else {
                 throw DomainError.badRequest("\(field): no user \(email) in tenant \(tenant) (list it under \"users\" or in the configuration)")
             }
             return id
         }
 
         mutating func assignment(_ assignment: FixtureDocument.Assignment, tenant: String) throws {
-            let current = try db.queryFirst(
-                "SELECT definition_id FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, assignment.objectType)?.int64(0)
+            let current = try WorkflowDefinitionRepository.assignedID(db, tenant: tenant, objectType: assignment.objectType)
             guard let key = assignment.definition else {
                 if current == nil {
                     skipped("workflowAssignments", "\(assignment.objectType) → none")
                 } else {
-                    try db.run("DELETE FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, assignment.objectType)
+                    _ = try WorkflowDefinitionRepository.clearAssignment(db, tenant: tenant, objectType: assignment.objectType)
                     created("workflowAssignments", "\(assignment.objectType) → none")
                 }
                 return
             }
-            let id = try WorkflowEngine.resolve(db, tenant: tenant, keyOrName: key)
-            let row = try db.queryFirst("SELECT key, version, object_type FROM workflow_definitions WHERE id = ?", id)
-            let definitionType = try row?.string("object_type") ?? ""
+            let id = try WorkflowDefinitionRepository.resolve(db, tenant: tenant, keyOrName: key)
+            let row = try WorkflowDefinitionRepository.summary(db, id: id)
+            let definitionType = row?.objectType ?? ""
             guard definitionType == assignment.objectType else {
                 throw DomainError.badRequest("workflow definition '\(key)' is for object type '\(definitionType)', not '\(assignment.objectType)'")
             }
-            let what = "\(assignment.objectType) → \(try row?.string("key") ?? key) v\(try row?.int("version") ?? 0)"
+            let what = "\(assignment.objectType) → \(row?.key ?? key) v\(row?.version ?? 0)"
             if current == id {
                 skipped("workflowAssignments", what)
             } else {
-                try WorkflowEngine.setAssignment(db, tenant: tenant, objectType: assignment.objectType, definitionID: id)
+                try WorkflowDefinitionRepository.setAssignment(db, tenant: tenant, objectType: assignment.objectType, definitionID: id)
                 created("workflowAssignments", what)
             }
         }
@@ -243,9 +233,8 @@ public enum FixtureLoader {
             if let id = app.id {
                 try checkID(id, field: "AppID", tenant: tenant)
                 appID = id
-                isNew = try db.queryFirst("SELECT 1 FROM apps WHERE id = ?", id) == nil
-            } else if let id = try db.queryFirst(
-                "SELECT id FROM apps WHERE tenant = ? AND name = ? ORDER BY created, rowid LIMIT 1", tenant, app.name)?.string("id") {
+                isNew = try AppRepository.appOwner(db, appID: id) == nil
+            } else if let id = try AppRepository.appID(db, tenant: tenant, named: app.name) {
                 appID = id
             } else {
                 appID = "\(ids.uuid()).\(tenant)"
@@ -286,15 +275,14 @@ public enum FixtureLoader {
             let id: String
             if let explicit = element.id {
                 try checkID(explicit, field: "AppVersionID", tenant: tenant)
-                if let owner = try db.queryFirst("SELECT app_id FROM app_versions WHERE id = ?", explicit)?.string("app_id") {
+                if let owner = try AppRepository.versionOwner(db, versionID: explicit) {
                     guard owner == appID else { throw DomainError.badRequest("AppVersionID \(explicit) is already a version of app \(owner)") }
                     skipped("appVersions", explicit)
                     return
                 }
                 id = explicit
             } else {
-                if let existing = try db.queryFirst(
-                    "SELECT id FROM app_versions WHERE app_id = ? AND name = ? ORDER BY created, rowid LIMIT 1", appID, name)?.string("id") {
+                if let existing = try AppRepository.versionID(db, appID: appID, named: name) {
                     skipped("appVersions", existing)
                     return
                 }
@@ -334,11 +322,11 @@ public enum FixtureLoader {
             }
             var modelID: String
             var isNew = false
-            let byName = try db.queryFirst("SELECT id FROM models WHERE tenant = ? AND name = ? COLLATE NOCASE", tenant, model.name)?.string("id")
+            let byName = try ModelRepository.modelID(db, tenant: tenant, named: model.name)
             if let id = model.id {
                 try checkID(id, field: "ModelID", tenant: tenant)
                 modelID = id
-                isNew = try db.queryFirst("SELECT 1 FROM models WHERE id = ?", id) == nil
+                isNew = try !ModelRepository.modelExists(db, id: id)
                 if isNew, let byName {
                     throw DomainError.badRequest("model \(byName) already has the Name '\(model.name)' (model names are unique in a tenant)")
                 }
@@ -375,16 +363,14 @@ public enum FixtureLoader {
             let id: String
             if let explicit = element.id {
                 try checkID(explicit, field: "ModelVersionID", tenant: tenant)
-                if let owner = try db.queryFirst("SELECT model_id FROM model_versions WHERE id = ?", explicit)?.string("model_id") {
+                if let owner = try ModelRepository.versionOwner(db, versionID: explicit) {
                     guard owner == modelID else { throw DomainError.badRequest("ModelVersionID \(explicit) is already a version of model \(owner)") }
                     skipped("modelVersions", explicit)
                     return
                 }
                 id = explicit
             } else {
-                if let existing = try db.queryFirst(
-                    "SELECT id FROM model_versions WHERE model_id = ? AND name = ? COLLATE NOCASE AND state <> ? LIMIT 1",
-                    modelID, name, ModelState.deleted)?.string("id") {
+                if let existing = try ModelRepository.liveVersionID(db, modelID: modelID, named: name) {
                     skipped("modelVersions", existing)
                     return
                 }

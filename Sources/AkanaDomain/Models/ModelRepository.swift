@@ -62,6 +62,26 @@ enum ModelRepository {
     }
 
     /// Another model of the tenant already has this name (names compare without case)?
+    static func modelExists(_ db: SQLiteConnection, id: String) throws -> Bool {
+        try db.queryFirst("SELECT 1 FROM models WHERE id = ?", id) != nil
+    }
+
+    /// The model of `tenant` named `name` (names are unique in a tenant, without case).
+    static func modelID(_ db: SQLiteConnection, tenant: String, named name: String) throws -> String? {
+        try db.queryFirst("SELECT id FROM models WHERE tenant = ? AND name = ? COLLATE NOCASE", tenant, name)?.requiredString("id")
+    }
+
+    /// The model a version belongs to.
+    static func versionOwner(_ db: SQLiteConnection, versionID: String) throws -> String? {
+        try db.queryFirst("SELECT model_id FROM model_versions WHERE id = ?", versionID)?.requiredString("model_id")
+    }
+
+    /// The model's version named `name` that is not deleted.
+    static func liveVersionID(_ db: SQLiteConnection, modelID: String, named name: String) throws -> String? {
+        try db.queryFirst("SELECT id FROM model_versions WHERE model_id = ? AND name = ? COLLATE NOCASE AND state <> ? LIMIT 1",
+                          modelID, name, ModelState.deleted)?.requiredString("id")
+    }
+
     static func modelNameTaken(_ db: SQLiteConnection, tenant: String, name: String, except id: String) throws -> Bool {
         try db.queryFirst("SELECT 1 FROM models WHERE tenant = ? AND name = ? COLLATE NOCASE AND id <> ?", tenant, name, id) != nil
     }
@@ -158,15 +178,11 @@ enum ModelRepository {
 
     /// Removes a version, its tags and references, and its workflow object with its history.
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {
-        try db.change(id, "DELETE FROM workflow_objects WHERE object_id = ?", id)
-        try db.change(id, "DELETE FROM model_versions WHERE id = ?", id)
+        try DeleteCascadeRepository.delete(db, from: .modelVersions, id: id, versionIDs: [id])
     }
 
     /// Removes the model with every version (deleted-state ones too) and their workflow objects.
     static func deleteModel(_ db: SQLiteConnection, id: String) throws {
-        for versionID in try allVersionIDs(db, modelID: id) {
-            try db.change(versionID, "DELETE FROM workflow_objects WHERE object_id = ?", versionID)
-        }
-        try db.change(id, "DELETE FROM models WHERE id = ?", id)
+        try DeleteCascadeRepository.delete(db, from: .models, id: id, versionIDs: try allVersionIDs(db, modelID: id))
     }
 }

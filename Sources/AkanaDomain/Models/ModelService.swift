@@ -93,12 +93,12 @@ public final class ModelService: Sendable {
             if let latest = try ModelRepository.versions(db, modelID: id).last {
                 try self.modify(db, version: latest, caller: caller)
             }
-            model.name = fields.name ?? model.name
-            model.summary = fields.summary ?? model.summary
-            model.description = fields.description ?? model.description
-            model.category = fields.category ?? model.category
-            model.visibility = fields.visibility ?? model.visibility
-            model.tags = fields.tags ?? model.tags
+            fields.name.merge(into: &model.name)
+            fields.summary.merge(into: &model.summary)
+            fields.description.merge(into: &model.description)
+            fields.category.merge(into: &model.category)
+            fields.visibility.merge(into: &model.visibility)
+            fields.tags.merge(into: &model.tags)
             model.updated = self.stamp()
             try self.requireUniqueName(db, model: model)
             try ModelRepository.updateModel(db, model)
@@ -195,11 +195,11 @@ public final class ModelService: Sendable {
             if let name = fields.name, try ModelRepository.versionNameTaken(db, modelID: model.id, name: name, except: id) {
                 throw DomainError.conflict("Model '\(model.name)' already has a version named '\(name)'.")
             }
-            version.name = fields.name ?? version.name
-            version.description = fields.description ?? version.description
-            version.visibility = fields.visibility ?? version.visibility
-            version.schema = fields.schema ?? version.schema
-            version.tags = fields.tags ?? version.tags
+            fields.name.merge(into: &version.name)
+            fields.description.merge(into: &version.description)
+            fields.visibility.merge(into: &version.visibility)
+            fields.schema.merge(into: &version.schema)
+            fields.tags.merge(into: &version.tags)
             if let references = fields.references {
                 version.references = try self.resolve(references, db, ownModelID: model.id, tenant: caller.tenant)
             }

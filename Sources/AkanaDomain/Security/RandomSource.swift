@@ -93,23 +93,19 @@ public final class DeterministicRandom: Sendable {
     /// Takes the counter `db` holds, inside a transaction that put another state in place (a
     /// rollback): the before-commit hook then stores that counter, not the one from before.
     public func reload(from db: SQLiteConnection) throws {
-        let text = try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", Self.counterStateKey)?.string("value")
+        let text = try EmulatorStateRepository.value(db, Self.counterStateKey)
         let stored = text.flatMap(UInt64.init) ?? 0
         counter.withLock { $0 = stored }
     }
 
     /// Writes the counter into `emulator_state` on the writer's open transaction.
     public func persist(_ db: SQLiteConnection) throws {
-        try db.run(
-            """
-            INSERT INTO emulator_state (key, value) VALUES (?, ?)
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE emulator_state.value <> excluded.value
-            """, Self.counterStateKey, String(position))
+        try EmulatorStateRepository.set(db, Self.counterStateKey, String(position))
     }
 
     static func storedCounter(_ database: DatabasePool) throws -> UInt64 {
         let text = try database.read { db in
-            try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", counterStateKey)?.string("value")
+            try EmulatorStateRepository.value(db, counterStateKey)
         }
         guard let text else { return 0 }
         guard let value = UInt64(text) else {

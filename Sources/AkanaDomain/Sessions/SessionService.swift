@@ -45,18 +45,13 @@ public final class SessionService: Sendable {
         let windowStart = Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration)))
         let byAddress = address.flatMap { $0.isEmpty || policy.maxFailuresPerAddress <= 0 ? nil : $0 }
         let (user, failures, addressFailures) = try database.read(in: scope) { db in
-            let user = try db.queryFirst(
-                "SELECT id, display_name, email, password_hash FROM users WHERE tenant = ? AND email = ?", tenant.fedmemberid, email)
-            let failures = try db.query(
-                "SELECT failed_at FROM login_failures WHERE tenant = ? AND email = ? AND failed_at >= ? ORDER BY failed_at DESC LIMIT ?",
-                tenant.fedmemberid, email, windowStart, max(1, policy.maxFailures)
-            ).compactMap { try $0.string("failed_at").flatMap(Timestamp.parse) }
+            let user = try UserRepository.credentials(db, tenant: tenant.fedmemberid, email: email)
+            let failures = try SessionRepository.failures(db, tenant: tenant.fedmemberid, email: email, since: windowStart,
+                                                          limit: max(1, policy.maxFailures))
             var addressFailures: [Date] = []
             if let byAddress {
-                addressFailures = try db.query(
-                    "SELECT failed_at FROM login_failures WHERE tenant = ? AND address = ? AND failed_at >= ? ORDER BY failed_at DESC LIMIT ?",
-                    tenant.fedmemberid, byAddress, windowStart, policy.maxFailuresPerAddress
-                ).compactMap { try $0.string("failed_at").flatMap(Timestamp.parse) }
+                addressFailures = try SessionRepository.failures(db, tenant: tenant.fedmemberid, address: byAddress, since: windowStart,
+                                                                 limit: policy.maxFailuresPerAddress)
             }
             return (user, failures, addressFailures)
         }
@@ -72,7 +67,7 @@ public final class SessionService: Sendable {
                               "Too many failed logins from this client address: logins from it are refused for \(seconds) more second(s). Try again later.",
                               retryAfterSeconds: seconds)
         }
-        guard let user, let stored = try user.string("password_hash") else {
+        guard let user, let stored = user.passwordHash else {
             try passwords.simulateVerification()
             try recordFailure(tenant: tenant.fedmemberid, email: email, address: byAddress, now: now, scope: scope)
             throw Self.invalidCredentials
@@ -84,8 +79,8 @@ public final class SessionService: Sendable {
             }
             verified.remember(password: password, storedHash: stored)
         }
-        let userID = try user.requiredString("id")
-        let userName = try user.requiredString("display_name")
+        let userID = user.id
+        let userName = user.displayName
         let issued = Self.wholeSeconds(now)
         let expires = issued.addingTimeInterval(min(policy.lifetime, policy.maxLifetime))
         let cookie = SessionCookie(
@@ -95,20 +90,20 @@ public final class SessionService: Sendable {
         let roles = try database.write(in: scope) { db -> Set<String> in
             // The user was read before the (slow) password check; a reset meanwhile replaces users,
             // and a session of the old row would fail its foreign key: ask the client to try again.
-            guard try db.queryFirst("SELECT 1 AS present FROM users WHERE id = ?", userID) != nil else {
+            guard try UserRepository.exists(db, id: userID) else {
                 throw DomainError(.unavailable, "The account changed while this login was checked (an emulator reset?); log in again.",
                                   retryAfterSeconds: 1)
             }
-            try db.run("DELETE FROM login_failures WHERE tenant = ? AND email = ?", tenant.fedmemberid, email)
-            try db.run("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", userID, Timestamp.iso8601(issued))
-            try db.run(
-                "INSERT INTO sessions (token_id, tenant, user_id, csrf_token, started_at, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                cookie.tokenID, tenant.fedmemberid, userID, csrf, Timestamp.iso8601(issued), Timestamp.iso8601(issued), Timestamp.iso8601(expires))
-            return Set(try db.query("SELECT role FROM user_roles WHERE user_id = ?", userID).compactMap { try $0.string("role") })
+            try SessionRepository.clearFailures(db, tenant: tenant.fedmemberid, email: email)
+            try SessionRepository.deleteExpired(db, userID: userID, asOf: Timestamp.iso8601(issued))
+            try SessionRepository.insert(db, tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: userID, csrfToken: csrf,
+                                         startedAt: Timestamp.iso8601(issued), issuedAt: Timestamp.iso8601(issued),
+                                         expiresAt: Timestamp.iso8601(expires))
+            return try UserRepository.roles(db, userID: userID)
         }
         let session = AuthenticatedSession(
             tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: userID, userName: userName,
-            email: try user.string("email") ?? email, roles: roles, csrfToken: csrf, startedAt: issued, issuedAt: issued, expiresAt: expires)
+            email: user.email, roles: roles, csrfToken: csrf, startedAt: issued, issuedAt: issued, expiresAt: expires)
         return Login(session: session, authCookie: cookie.cookieValue(key: signingKey))
     }
 
@@ -125,28 +120,22 @@ public final class SessionService: Sendable {
             throw DomainError.unauthorized("The session belongs to another tenant. Log in to \(tenant.fedmemberid).")
         }
         let row = try database.read(in: scope) { db in
-            try db.queryFirst(
-                """
-                SELECT s.user_id, s.csrf_token, s.started_at, s.issued_at, s.expires_at, u.display_name, u.email,
-                       (SELECT group_concat(role) FROM user_roles WHERE user_id = s.user_id) AS roles
-                FROM sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.token_id = ? AND s.tenant = ?
-                """, cookie.tokenID, tenant.fedmemberid)
+            try SessionRepository.find(db, tokenID: cookie.tokenID, tenant: tenant.fedmemberid)
         }
-        guard let row, try row.string("user_id") == cookie.userFDN,
-              let started = try row.string("started_at").flatMap(Timestamp.parse),
-              let issued = try row.string("issued_at").flatMap(Timestamp.parse),
-              let expires = try row.string("expires_at").flatMap(Timestamp.parse)
+        guard let row, row.userID == cookie.userFDN,
+              let started = row.startedAt.flatMap(Timestamp.parse),
+              let issued = row.issuedAt.flatMap(Timestamp.parse),
+              let expires = row.expiresAt.flatMap(Timestamp.parse)
         else {
             throw DomainError.unauthorized("The session has ended (logged out or unknown). Log in again.")
         }
         guard clock.now() < expires else {
             throw DomainError.unauthorized("The session expired at \(Timestamp.iso8601(expires)). Log in again.")
         }
-        let roles = try row.string("roles").map { Set($0.split(separator: ",").map(String.init)) } ?? []
+        let roles = row.roles.map { Set($0.split(separator: ",").map(String.init)) } ?? []
         return AuthenticatedSession(
-            tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: cookie.userFDN, userName: try row.requiredString("display_name"),
-            email: try row.requiredString("email"), roles: roles, csrfToken: try row.requiredString("csrf_token"),
+            tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: cookie.userFDN, userName: row.displayName,
+            email: row.email, roles: roles, csrfToken: row.csrfToken,
             startedAt: started, issuedAt: issued, expiresAt: expires)
     }
 
@@ -160,8 +149,7 @@ public final class SessionService: Sendable {
             throw DomainError.unauthorized("The session reached its maximum length and cannot be renewed. Log in again.")
         }
         let changed = try database.write(in: session.scope) { db in
-            try db.run("UPDATE sessions SET issued_at = ?, expires_at = ? WHERE token_id = ?",
-                       Timestamp.iso8601(now), Timestamp.iso8601(expires), session.tokenID)
+            try SessionRepository.renew(db, tokenID: session.tokenID, issuedAt: Timestamp.iso8601(now), expiresAt: Timestamp.iso8601(expires))
         }
         guard changed == 1 else { throw DomainError.unauthorized("The session has ended. Log in again.") }
         var renewed = session
@@ -176,7 +164,7 @@ public final class SessionService: Sendable {
     /// Ends the session: its row is deleted, so every copy of its cookie stops working.
     public func logout(_ session: AuthenticatedSession) throws {
         try database.write(in: session.scope) { db in
-            _ = try db.run("DELETE FROM sessions WHERE token_id = ?", session.tokenID)
+            try SessionRepository.delete(db, tokenID: session.tokenID)
         }
     }
 
@@ -192,10 +180,8 @@ public final class SessionService: Sendable {
 
     private func recordFailure(tenant: String, email: String, address: String?, now: Date, scope: TransactionScope) throws {
         try database.write(in: scope) { db in
-            try db.run("INSERT INTO login_failures (tenant, email, address, failed_at) VALUES (?, ?, ?, ?)",
-                       tenant, email, address, Timestamp.iso8601(now))
-            try db.run("DELETE FROM login_failures WHERE failed_at < ?",
-                       Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration) - 60)))
+            try SessionRepository.recordFailure(db, tenant: tenant, email: email, address: address, at: Timestamp.iso8601(now))
+            try SessionRepository.pruneFailures(db, before: Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration) - 60)))
         }
     }
 

@@ -28,15 +28,14 @@ extension TenantDirectory {
     /// reset or a snapshot restore). Tenants without rows keep their configured switches.
     public func reloadSettings(from database: DatabasePool) throws {
         let rows = try database.read { db in
-            try db.query("SELECT tenant, name, value FROM settings WHERE name IN (?, ?)",
-                         Self.readRequestCSRFSetting, Self.writeRequestCSRFSetting)
+            try TenantRepository.settings(db, named: [Self.readRequestCSRFSetting, Self.writeRequestCSRFSetting])
         }
         var values: [String: (read: Bool, write: Bool)] = [:]
         for configured in all {
             var read = configured.readRequestCSRF, write = configured.writeRequestCSRF
-            for row in rows where try row.string("tenant") == configured.fedmemberid {
-                let on = try row.string("value") == "true"
-                if try row.string("name") == Self.readRequestCSRFSetting { read = on } else { write = on }
+            for row in rows where row.tenant == configured.fedmemberid {
+                let on = row.value == "true"
+                if row.name == Self.readRequestCSRFSetting { read = on } else { write = on }
             }
             if read != configured.readRequestCSRF || write != configured.writeRequestCSRF {
                 values[configured.fedmemberid] = (read, write)

@@ -133,8 +133,13 @@ public enum UndoLog {
         try install(db, schemaChanged: false)
         let seq = try position(db)
         try storeMark(db, Mark(kind: kind, name: name, seq: seq, created: created, fileStamp: nil), sequences: try sequences(db))
-        try db.run("UPDATE undo_state SET recording = 1 WHERE id = 1")
+        try startRecording(db)
         return Mark(kind: kind, name: name, seq: seq, created: created, fileStamp: nil)
+    }
+
+    /// Turns the triggers' recording on (a mark exists).
+    static func startRecording(_ db: SQLiteConnection) throws {
+        try db.run("UPDATE undo_state SET recording = 1 WHERE id = 1")
     }
 
     static func storeMark(_ db: SQLiteConnection, _ mark: Mark, sequences: [(String, Int64)]) throws {

@@ -49,13 +49,10 @@ extension WorkflowEngine {
         let ids = try database.write(in: scope) { db -> [Int64] in
             var ids: [Int64] = []
             for (workflow, definition) in prepared {
-                guard try db.queryFirst("SELECT 1 FROM workflow_definitions WHERE tenant = ? AND key = ?", tenant, workflow.key) == nil
-                else { continue }
-                let id = try Self.insert(db, tenant: tenant, definition, now: stamp)
+                guard try !WorkflowDefinitionRepository.keyExists(db, tenant: tenant, key: workflow.key) else { continue }
+                let id = try WorkflowDefinitionRepository.insert(db, tenant: tenant, definition, now: stamp)
                 if workflow.activeByDefault {
-                    try db.run(
-                        "INSERT INTO workflow_assignments (tenant, object_type, definition_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                        tenant, workflow.objectType, id)
+                    try WorkflowDefinitionRepository.assignIfUnassigned(db, tenant: tenant, objectType: workflow.objectType, definitionID: id)
                 }
                 ids.append(id)
             }

@@ -34,15 +34,11 @@ extension WorkflowEngine {
     /// `start`, returning the whole transition (functions met, automatic actions run).
     public func startTransition(_ db: SQLiteConnection, tenant: String, objectType: String, objectID: String, caller: WorkflowCaller,
                                 initialAction: String? = nil, comments: [String] = []) throws -> WorkflowTransition? {
-        guard let row = try db.queryFirst(
-            """
-            SELECT d.id, d.key, d.version, d.xml FROM workflow_assignments a JOIN workflow_definitions d ON d.id = a.definition_id
-             WHERE a.tenant = ? AND a.object_type = ?
-            """, tenant, objectType),
+        guard let row = try WorkflowObjectRepository.assignedDefinition(db, tenant: tenant, objectType: objectType),
             let definitionID = try row.int64("id")
         else { return nil }
-        if let existing = try db.queryFirst("SELECT status FROM workflow_objects WHERE object_id = ?", objectID) {
-            throw DomainError.conflict("\(objectID) already runs under a workflow (status \(try existing.string("status") ?? "?")).")
+        if let existing = try WorkflowObjectRepository.status(db, objectID: objectID) {
+            throw DomainError.conflict("\(objectID) already runs under a workflow (status \(existing ?? "?")).")
         }
         let definition = try parsed(id: definitionID, xml: row.requiredString("xml"))
         let object = GovernedObject(
@@ -119,10 +115,7 @@ extension WorkflowEngine {
     /// Every action taken on the object, oldest first. Unknown object → `.notFound`.
     public func history(_ db: SQLiteConnection, objectID: String) throws -> [WorkflowHistoryEntry] {
         guard try isGoverned(db, objectID: objectID) else { throw DomainError.notFound("No workflow object \(objectID) was found.") }
-        return try db.query(
-            "SELECT id, object_id, action_id, action_name, old_status, new_status, step_id, user_id, comments, at FROM workflow_history WHERE object_id = ? ORDER BY id",
-            objectID
-        ).map { row in
+        return try WorkflowObjectRepository.history(db, objectID: objectID).map { row in
             WorkflowHistoryEntry(
                 id: try row.requiredInt64("id"), objectID: try row.requiredString("object_id"), actionID: try row.requiredInt("action_id"),
                 actionName: try row.requiredString("action_name"), oldStatus: try row.string("old_status"), newStatus: try row.requiredString("new_status"),
@@ -133,13 +126,13 @@ extension WorkflowEngine {
 
     /// True when a workflow governs the object.
     public func isGoverned(_ db: SQLiteConnection, objectID: String) throws -> Bool {
-        try db.queryFirst("SELECT 1 FROM workflow_objects WHERE object_id = ?", objectID) != nil
+        try WorkflowObjectRepository.exists(db, objectID: objectID)
     }
 
     /// Forgets the object and its history (when the object itself is deleted). False when unknown.
     @discardableResult
     public func removeObject(_ db: SQLiteConnection, objectID: String) throws -> Bool {
-        try db.change(objectID, "DELETE FROM workflow_objects WHERE object_id = ?", objectID) > 0
+        try WorkflowObjectRepository.delete(db, objectID: objectID)
     }
 
     // MARK: - In their own transaction
@@ -179,12 +172,7 @@ extension WorkflowEngine {
     // MARK: - Machinery
 
     func governedObject(_ db: SQLiteConnection, objectID: String, tenant: String?) throws -> GovernedObject {
-        guard let row = try db.queryFirst(
-            """
-            SELECT o.tenant, o.object_type, o.definition_id, o.step_id, o.status, o.updated, d.key, d.version, d.xml
-              FROM workflow_objects o JOIN workflow_definitions d ON d.id = o.definition_id
-             WHERE o.object_id = ?
-            """, objectID),
+        guard let row = try WorkflowObjectRepository.governed(db, objectID: objectID),
             try tenant == nil || row.string("tenant") == tenant,
             let definitionID = try row.int64("definition_id")
         else { throw DomainError.notFound("No workflow object \(objectID) was found.") }
@@ -279,19 +267,14 @@ extension WorkflowEngine {
         try run(action.preFunctions + result.preFunctions, status: previousStatus)
         if changesStep, let previousStep { try run(previousStep.postFunctions, status: previousStatus) }
         if previousStep == nil {
-            try db.change(object.objectID, 
-                "INSERT INTO workflow_objects (object_id, tenant, object_type, definition_id, step_id, status, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                object.objectID, object.tenant, object.objectType, object.definitionID, target.id, newStatus, stamp)
+            try WorkflowObjectRepository.insert(db, objectID: object.objectID, tenant: object.tenant, objectType: object.objectType,
+                                                definitionID: object.definitionID, stepID: target.id, status: newStatus, updated: stamp)
         } else {
-            try db.change(object.objectID, "UPDATE workflow_objects SET step_id = ?, status = ?, updated = ? WHERE object_id = ?",
-                       target.id, newStatus, stamp, object.objectID)
+            try WorkflowObjectRepository.move(db, objectID: object.objectID, stepID: target.id, status: newStatus, updated: stamp)
         }
-        try db.change(object.objectID, 
-            """
-            INSERT INTO workflow_history (object_id, action_id, action_name, old_status, new_status, step_id, user_id, comments, at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, object.objectID, action.id, action.name, previousStatus, newStatus, target.id, caller.userID,
-            Self.encodeComments(comments), stamp)
+        try WorkflowObjectRepository.appendHistory(db, objectID: object.objectID, actionID: action.id, actionName: action.name,
+                                                   oldStatus: previousStatus, newStatus: newStatus, stepID: target.id, userID: caller.userID,
+                                                   comments: Self.encodeComments(comments), at: stamp)
         object.step = target
         object.status = newStatus
         object.updated = stamp

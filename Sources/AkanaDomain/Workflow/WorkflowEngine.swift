@@ -74,7 +74,7 @@ public final class WorkflowEngine: Sendable {
         if let objectType { try FieldLimits.check(objectType, field: "WorkflowDefinition.ObjectType") }
         let prepared = try Self.prepare(key: key, name: name, description: description, objectType: objectType, xml: xml)
         let stamp = now
-        let id = try database.write(in: scope) { db in try Self.insert(db, tenant: tenant, prepared, now: stamp) }
+        let id = try database.write(in: scope) { db in try WorkflowDefinitionRepository.insert(db, tenant: tenant, prepared, now: stamp) }
         return try database.read(in: scope) { db in try self.stored(db, id: id)! }
     }
 
@@ -83,13 +83,12 @@ public final class WorkflowEngine: Sendable {
     @discardableResult
     public func assign(tenant: String, objectType: String, definitionKey: String, scope: TransactionScope = .detached) throws -> StoredWorkflowDefinition {
         let id = try database.write(in: scope) { db -> Int64 in
-            let id = try Self.resolve(db, tenant: tenant, keyOrName: definitionKey)
-            let row = try db.queryFirst("SELECT object_type FROM workflow_definitions WHERE id = ?", id)
-            let definitionType = try row?.string("object_type") ?? ""
+            let id = try WorkflowDefinitionRepository.resolve(db, tenant: tenant, keyOrName: definitionKey)
+            let definitionType = try WorkflowDefinitionRepository.objectType(db, id: id) ?? ""
             guard definitionType == objectType else {
                 throw DomainError.badRequest("Workflow definition '\(definitionKey)' is for object type '\(definitionType)', not '\(objectType)'.")
             }
-            try Self.setAssignment(db, tenant: tenant, objectType: objectType, definitionID: id)
+            try WorkflowDefinitionRepository.setAssignment(db, tenant: tenant, objectType: objectType, definitionID: id)
             return id
         }
         return try database.read(in: scope) { db in try self.stored(db, id: id)! }
@@ -99,16 +98,14 @@ public final class WorkflowEngine: Sendable {
     @discardableResult
     public func clearAssignment(tenant: String, objectType: String, scope: TransactionScope = .detached) throws -> Bool {
         try database.write(in: scope) { db in
-            try db.run("DELETE FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, objectType) > 0
+            try WorkflowDefinitionRepository.clearAssignment(db, tenant: tenant, objectType: objectType)
         }
     }
 
     /// The definition new objects of `objectType` start under, if any.
     public func activeDefinition(tenant: String, objectType: String) throws -> StoredWorkflowDefinition? {
         try database.read { db in
-            guard let id = try db.queryFirst(
-                "SELECT definition_id FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, objectType)?.int64(0)
-            else { return nil }
+            guard let id = try WorkflowDefinitionRepository.assignedID(db, tenant: tenant, objectType: objectType) else { return nil }
             return try self.stored(db, id: id)
         }
     }
@@ -117,20 +114,14 @@ public final class WorkflowEngine: Sendable {
     /// every version with `allVersions`. Ordered by object type, key and version.
     public func definitions(tenant: String, objectType: String? = nil, allVersions: Bool = false) throws -> [StoredWorkflowDefinition] {
         try database.read { db in
-            try db.query(
-                Self.selectStored + """
-                 WHERE d.tenant = ? AND (?2 IS NULL OR d.object_type = ?2)
-                   AND (?3 OR d.version = (SELECT MAX(version) FROM workflow_definitions m WHERE m.tenant = d.tenant AND m.key = d.key))
-                 ORDER BY d.object_type, d.key, d.version
-                """, tenant, objectType, allVersions
-            ).map(self.stored)
+            try WorkflowDefinitionRepository.storedRows(db, tenant: tenant, objectType: objectType, allVersions: allVersions).map(self.stored)
         }
     }
 
     /// One stored version by row id, with its parsed form.
     public func definition(id: Int64) throws -> (stored: StoredWorkflowDefinition, definition: WorkflowDefinition)? {
         try database.read { db in
-            guard let row = try db.queryFirst(Self.selectStored + " WHERE d.id = ?", id) else { return nil }
+            guard let row = try WorkflowDefinitionRepository.storedRow(db, id: id) else { return nil }
             return (try self.stored(row), try self.parsed(id: id, xml: row.requiredString("xml")))
         }
     }
@@ -168,67 +159,8 @@ public final class WorkflowEngine: Sendable {
                                   objectType: objectType, xml: xml)
     }
 
-    static func insert(_ db: SQLiteConnection, tenant: String, _ definition: PreparedDefinition, now: String) throws -> Int64 {
-        guard try db.queryFirst("SELECT 1 FROM tenants WHERE fedmemberid = ?", tenant) != nil else {
-            throw DomainError.notFound("Tenant '\(tenant)' is not configured.")
-        }
-        let previous = try db.queryFirst(
-            "SELECT MAX(version) AS version, MIN(object_type) AS type FROM workflow_definitions WHERE tenant = ? AND key = ?",
-            tenant, definition.key)
-        if let type = try previous?.string("type"), type != definition.objectType {
-            throw DomainError.conflict("Workflow definition key '\(definition.key)' is for object type '\(type)'; a new version cannot be for '\(definition.objectType)'.")
-        }
-        let version = (try previous?.int("version") ?? 0) + 1
-        try db.run(
-            "INSERT INTO workflow_definitions (tenant, key, version, name, description, object_type, xml, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            tenant, definition.key, version, definition.name, definition.description, definition.objectType, definition.xml, now)
-        let id = db.lastInsertRowID
-        try db.run(
-            """
-            UPDATE workflow_assignments SET definition_id = ?
-             WHERE tenant = ? AND object_type = ?
-               AND definition_id IN (SELECT id FROM workflow_definitions WHERE tenant = ? AND key = ?)
-            """, id, tenant, definition.objectType, tenant, definition.key)
-        return id
-    }
-
-    static func setAssignment(_ db: SQLiteConnection, tenant: String, objectType: String, definitionID: Int64) throws {
-        try db.run(
-            """
-            INSERT INTO workflow_assignments (tenant, object_type, definition_id) VALUES (?, ?, ?)
-            ON CONFLICT (tenant, object_type) DO UPDATE SET definition_id = excluded.definition_id
-            """, tenant, objectType, definitionID)
-    }
-
-    /// The latest version with this key, else with this name (which must then name one key).
-    static func resolve(_ db: SQLiteConnection, tenant: String, keyOrName: String) throws -> Int64 {
-        if let id = try db.queryFirst(
-            "SELECT id FROM workflow_definitions WHERE tenant = ? AND key = ? ORDER BY version DESC LIMIT 1", tenant, keyOrName)?.int64(0) {
-            return id
-        }
-        let keys = try db.query(
-            "SELECT key, MAX(id) AS id FROM workflow_definitions WHERE tenant = ? AND name = ? GROUP BY key ORDER BY key", tenant, keyOrName)
-        switch keys.count {
-        case 0:
-            throw DomainError.notFound("No workflow definition has the key or name '\(keyOrName)'.")
-        case 1:
-            // MAX(id) is the latest version: ids only grow.
-            return try keys[0].int64("id")!
-        default:
-            let names = try keys.compactMap { try $0.string("key") }.joined(separator: ", ")
-            throw DomainError.badRequest("Several workflow definitions are named '\(keyOrName)' (keys \(names)); give the key.")
-        }
-    }
-
-    static let selectStored = """
-        SELECT d.id, d.tenant, d.key, d.version, d.name, d.description, d.object_type, d.xml, d.created,
-               EXISTS (SELECT 1 FROM workflow_assignments a WHERE a.definition_id = d.id) AS active,
-               (SELECT COUNT(*) FROM workflow_objects o WHERE o.definition_id = d.id) AS refs
-          FROM workflow_definitions d
-        """
-
     func stored(_ db: SQLiteConnection, id: Int64) throws -> StoredWorkflowDefinition? {
-        try db.queryFirst(Self.selectStored + " WHERE d.id = ?", id).map(stored)
+        try WorkflowDefinitionRepository.storedRow(db, id: id).map(stored)
     }
 
     func stored(_ row: SQLiteRow) throws -> StoredWorkflowDefinition {
