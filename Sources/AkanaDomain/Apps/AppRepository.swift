@@ -126,6 +126,28 @@ enum AppRepository {
         }
     }
 
+    /// The apps whose team `userID` is on, by name.
+    static func appIDs(_ db: SQLiteConnection, teamMember userID: String) throws -> [String] {
+        try db.query(
+            "SELECT a.id FROM app_team_members m JOIN apps a ON a.id = m.app_id WHERE m.user_id = ? ORDER BY a.name COLLATE NOCASE, a.id", userID
+        ).map { try $0.requiredString("id") }
+    }
+
+    /// The ids of the tenant's app versions with this Identity (at most one: the index is unique).
+    static func versionIDs(_ db: SQLiteConnection, tenant: String, identity: String) throws -> [String] {
+        try db.query("SELECT id FROM app_versions WHERE tenant = ? AND identity = ?", tenant, identity).map { try $0.requiredString("id") }
+    }
+
+    /// Renews every pending invitation of the app's team; false when there is none.
+    static func renewInvitations(_ db: SQLiteConnection, appID: String, now: String) throws -> Bool {
+        try db.change(appID, "UPDATE app_team_invitations SET created = ? WHERE app_id = ?", now, appID) > 0
+    }
+
+    /// Whether the tenant's setting `name` is "true" (`settings`, written by the configuration and fixtures).
+    static func settingIsOn(_ db: SQLiteConnection, tenant: String, name: String) throws -> Bool {
+        try db.queryFirst("SELECT value FROM settings WHERE tenant = ? AND name = ?", tenant, name)?.requiredString("value") == "true"
+    }
+
     static func identityTaken(_ db: SQLiteConnection, tenant: String, identity: String, except versionID: String) throws -> Bool {
         try db.queryFirst("SELECT 1 AS taken FROM app_versions WHERE tenant = ? AND identity = ? AND id <> ?", tenant, identity, versionID) != nil
     }

@@ -59,13 +59,12 @@ extension AppService {
         }
         return try database.write(in: caller.scope) { db in
             let app = try self.authorizedApp(db, id: appID, caller: caller, for: .addMember)
-            guard let userID = try db.queryFirst("SELECT id FROM users WHERE tenant = ? AND email = ?", app.tenant, email)?.string("id") else {
+            guard let userID = try UserRepository.id(db, tenant: app.tenant, email: email) else {
                 throw DomainError.badRequest(
                     "\(email) is not a user of the platform, and the tenant does not invite unregistered users (InviteUnregisteredUsers is off).")
             }
             guard try AppRepository.teamRole(db, appID: app.id, userID: userID) == nil else { return userID }
-            let autoAccept = try db.queryFirst("SELECT value FROM settings WHERE tenant = ? AND name = ?", app.tenant,
-                                               Self.autoAcceptTeamInvitationsSetting)?.string("value") == "true"
+            let autoAccept = try AppRepository.settingIsOn(db, tenant: app.tenant, name: Self.autoAcceptTeamInvitationsSetting)
             if autoAccept {
                 _ = try AppRepository.removeInvitation(db, appID: app.id, userID: userID)
                 try AppRepository.addTeamMember(db, appID: app.id, userID: userID, role: Self.teamMember)
@@ -106,7 +105,7 @@ extension AppService {
     /// the caller may list the versions of its app (an empty list otherwise: not a 404, a filter).
     public func versions(identity: String, caller: AuthenticatedSession) throws -> [AppVersion] {
         try database.read(in: caller.scope) { db in
-            let ids = try db.query("SELECT id FROM app_versions WHERE tenant = ? AND identity = ?", caller.tenant, identity).map { try $0.requiredString("id") }
+            let ids = try AppRepository.versionIDs(db, tenant: caller.tenant, identity: identity)
             return try ids.compactMap { id -> AppVersion? in
                 guard let version = try AppRepository.version(db, id: id),
                       try self.standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller)
@@ -142,10 +141,9 @@ extension AppService {
                 return "Accepted"
             case "resend":
                 _ = try self.authorizedApp(db, id: appID, caller: caller, for: .addMember)
-                guard try db.queryFirst("SELECT 1 AS pending FROM app_team_invitations WHERE app_id = ?", app.id) != nil else {
+                guard try AppRepository.renewInvitations(db, appID: app.id, now: Timestamp.iso8601(self.clock.now())) else {
                     throw DomainError.conflict("The team of app \(appID) has no pending invitations to resend.")
                 }
-                try db.change(app.id, "UPDATE app_team_invitations SET created = ? WHERE app_id = ?", Timestamp.iso8601(self.clock.now()), app.id)
                 return "Invited"
             default:
                 throw DomainError.badRequest(

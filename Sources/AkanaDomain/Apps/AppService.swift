@@ -47,7 +47,7 @@ public final class AppService: Sendable {
         return try database.write(in: caller.scope) { db in
             // The session was verified before this transaction; a reset, restore or DELETE /api/users
             // in between removes its user (and the team row would break its foreign key).
-            guard try db.queryFirst("SELECT 1 AS present FROM users WHERE id = ?", caller.userID) != nil else {
+            guard try UserRepository.exists(db, id: caller.userID) else {
                 throw DomainError.unauthorized("The session's user no longer exists (deleted, or the emulator was reset); log in again.")
             }
             try AppRepository.insertApp(db, app)

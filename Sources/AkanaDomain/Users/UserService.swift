@@ -88,11 +88,7 @@ public final class UserService: Sendable {
                                 firstName: first, lastName: last, forcePasswordChange: force, roles: [], created: stamp, updated: stamp)
         return try database.write(in: caller.scope) { db in
             try Self.checkEmailFree(db, tenant: tenant, email: email)
-            try db.change(user.id, 
-                """
-                INSERT INTO users (id, tenant, email, display_name, password_hash, seeded, created, updated, first_name, last_name, force_password_change)
-                VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
-                """, user.id, tenant, email, user.displayName, hash, stamp, stamp, first, last, force)
+            try UserRepository.insert(db, user, passwordHash: hash)
             return user
         }
     }
@@ -107,14 +103,9 @@ public final class UserService: Sendable {
     public func deleteUser(_ id: String, caller: AuthenticatedSession) throws {
         try database.write(in: caller.scope) { db in
             guard caller.isSiteAdmin else { throw DomainError.forbidden("Only Site Admins may delete users.") }
-            guard try Self.load(db, id: id, tenant: caller.tenant) != nil else { throw DomainError.notFound("User \(id) was not found.") }
+            guard try UserRepository.find(db, id: id, tenant: caller.tenant) != nil else { throw DomainError.notFound("User \(id) was not found.") }
             guard id != caller.userID else { throw DomainError.conflict("A Site Admin cannot delete their own account while logged in to it.") }
-            // Each app the user leaves is named in the journal; the rest goes by cascade.
-            for row in try db.query("SELECT app_id FROM app_team_members WHERE user_id = ?", id) {
-                let appID = try row.requiredString("app_id")
-                try db.change(appID, "DELETE FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, id)
-            }
-            try db.change(id, "DELETE FROM users WHERE id = ?", id)
+            try UserRepository.delete(db, id: id)
         }
     }
 
@@ -123,10 +114,7 @@ public final class UserService: Sendable {
     public func apps(ofUser id: String, caller: AuthenticatedSession) throws -> (PlatformUser, [Application]) {
         try database.read(in: caller.scope) { db in
             let user = try self.readableUser(db, id: id, caller: caller)
-            let appIDs = try db.query(
-                "SELECT a.id FROM app_team_members m JOIN apps a ON a.id = m.app_id WHERE m.user_id = ? ORDER BY a.name COLLATE NOCASE, a.id", id
-            ).map { try $0.requiredString("id") }
-            return (user, try appIDs.compactMap { try AppRepository.app(db, id: $0) })
+            return (user, try AppRepository.appIDs(db, teamMember: id).compactMap { try AppRepository.app(db, id: $0) })
         }
     }
 
@@ -134,9 +122,9 @@ public final class UserService: Sendable {
     /// user was added with ForcePasswordChangeOnLogin and has not changed it.
     public func pendingTasks(_ session: AuthenticatedSession) throws -> [String] {
         let force = try database.read(in: session.scope) { db in
-            try db.queryFirst("SELECT force_password_change FROM users WHERE id = ?", session.userID)?.bool("force_password_change")
+            try UserRepository.mustChangePassword(db, id: session.userID)
         }
-        return force == true ? [Self.changePasswordTask] : []
+        return force ? [Self.changePasswordTask] : []
     }
 
     public static let changePasswordTask = "change.password"
@@ -156,7 +144,7 @@ public final class UserService: Sendable {
         let old = body.member(caseInsensitive: "OldPassword")?.stringValue
         if let old { try FieldLimits.check(old, field: "PasswordChange.Password") }
         let stored = try database.read(in: caller.scope) { db in
-            try db.queryFirst("SELECT password_hash FROM users WHERE id = ? AND tenant = ?", id, caller.tenant)?.requiredString("password_hash")
+            try UserRepository.passwordHash(db, id: id, tenant: caller.tenant)
         }
         guard let stored else { throw DomainError.notFound("User \(id) was not found.") }
         if id == caller.userID {
@@ -166,8 +154,7 @@ public final class UserService: Sendable {
         let hash = hasher.hash(new)
         let stamp = Timestamp.iso8601(clock.now())
         try database.write(in: caller.scope) { db in
-            guard try db.change(id, "UPDATE users SET password_hash = ?, force_password_change = 0, updated = ? WHERE id = ? AND password_hash = ?",
-                                hash, stamp, id, stored) == 1 else {
+            guard try UserRepository.replacePassword(db, id: id, hash: hash, replacing: stored, updated: stamp) else {
                 throw DomainError.conflict("The password of user \(id) changed meanwhile; try again.")
             }
         }
@@ -180,28 +167,12 @@ public final class UserService: Sendable {
             // Whether another user exists is not the caller's business either.
             throw DomainError.forbidden("Only the user themself or a Site Admin may read user \(id).")
         }
-        guard let user = try Self.load(db, id: id, tenant: caller.tenant) else { throw DomainError.notFound("User \(id) was not found.") }
+        guard let user = try UserRepository.find(db, id: id, tenant: caller.tenant) else { throw DomainError.notFound("User \(id) was not found.") }
         return user
     }
 
-    static func load(_ db: SQLiteConnection, id: String, tenant: String) throws -> PlatformUser? {
-        guard let row = try db.queryFirst(
-            """
-            SELECT id, tenant, email, display_name, first_name, last_name, force_password_change, created, updated,
-                   (SELECT group_concat(role) FROM user_roles WHERE user_id = users.id) AS roles
-            FROM users WHERE id = ? AND tenant = ?
-            """, id, tenant)
-        else { return nil }
-        return PlatformUser(
-            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), email: try row.requiredString("email"),
-            displayName: try row.requiredString("display_name"), firstName: try row.requiredString("first_name"), lastName: try row.requiredString("last_name"),
-            forcePasswordChange: try row.requiredBool("force_password_change"),
-            roles: (try row.string("roles") ?? "").split(separator: ",").map(String.init).sorted(),
-            created: try row.requiredString("created"), updated: try row.requiredString("updated"))
-    }
-
     private static func checkEmailFree(_ db: SQLiteConnection, tenant: String, email: String) throws {
-        if try db.queryFirst("SELECT 1 AS taken FROM users WHERE tenant = ? AND email = ?", tenant, email) != nil {
+        if try UserRepository.id(db, tenant: tenant, email: email) != nil {
             throw DomainError.conflict("A user with the email \(email) already exists.")
         }
     }
