@@ -22,13 +22,11 @@ public enum AkanaSchema {
 
     /// `name checksum` of every migration applied to the `schema` database, in order.
     static func applied(_ db: SQLiteConnection, schema: Attached) throws -> [String] {
-        try db.query("SELECT name, checksum FROM \(schema.rawValue).schema_migrations ORDER BY name").map {
-            "\(try $0.requiredString("name")) \(try $0.string("checksum") ?? "")"
-        }
+        try SchemaRepository.appliedMigrations(db, schema: schema.rawValue).map { "\($0.name) \($0.checksum ?? "")" }
     }
 
     /// The newest migration applied to the database (`GET /_emulator/health`).
     public static func latestApplied(_ db: SQLiteConnection) throws -> String? {
-        try db.queryFirst("SELECT name FROM schema_migrations ORDER BY name DESC LIMIT 1")?.string("name")
+        try SchemaRepository.latestMigration(db)
     }
 }

@@ -45,8 +45,8 @@ public enum DatabaseBootstrap {
             throw Failure(description: "cannot open database \(path): \(error). Is it an SQLite file? Point --database at a new path to start fresh.")
         }
         do {
-            let marker = try pool.read { db in try db.queryFirst("PRAGMA user_version")?.int64(0) ?? 0 }
-            let isNew = try pool.read { db in try db.queryFirst("SELECT 1 FROM sqlite_master LIMIT 1") == nil }
+            let marker = try pool.read { db in try SchemaRepository.userVersion(db) }
+            let isNew = try pool.read { db in try SchemaRepository.isEmpty(db) }
             let needsCheck = marker != Int64(cleanShutdownMarker) && !isNew
             if needsCheck, checkNow {
                 let problems: [String]
@@ -56,7 +56,7 @@ public enum DatabaseBootstrap {
                     throw Failure(description: "database \(path) is damaged (PRAGMA quick_check: \(problems.prefix(5).joined(separator: "; "))). It was not closed cleanly last time. \(IntegrityStatus.advice)")
                 }
             }
-            try pool.writeWithoutTransaction { db in try db.execute("PRAGMA user_version = 0") }
+            try pool.writeWithoutTransaction { db in try SchemaRepository.setUserVersion(db, 0) }
             let applied = try AkanaSchema.migrator().migrate(pool, now: Timestamp.iso8601(now))
             try UndoLog.install(pool, schemaChanged: !applied.isEmpty)
             try SnapshotStore(database: pool).forgetMissingSnapshots()
@@ -72,7 +72,7 @@ public enum DatabaseBootstrap {
     /// Sets the clean-shutdown marker and closes the pool (checkpointing the WAL into the file).
     public static func close(_ pool: DatabasePool) throws {
         do {
-            try pool.writeWithoutTransaction { db in try db.execute("PRAGMA user_version = \(cleanShutdownMarker)") }
+            try pool.writeWithoutTransaction { db in try SchemaRepository.setUserVersion(db, cleanShutdownMarker) }
         } catch {
             try? pool.close()
             throw error

@@ -168,7 +168,7 @@ public final class RequestJournal: Sendable {
         }
         do {
             try Self.write(taken, into: db)
-            try Self.insert([entry], into: db)
+            try RequestJournalRepository.insert([entry], into: db)
             let rowID = db.lastInsertRowID
             if mustPrune {
                 try Self.prune(db, policy: policy, now: clock.now())
@@ -185,7 +185,7 @@ public final class RequestJournal: Sendable {
     /// more). The request id is checked with the row id: ids are rowids, reused once the table was
     /// emptied (by `DELETE /_emulator/requests` or an age pruning that removed every row).
     public func updateChangedIDs(rowID: Int64, requestID: String, _ ids: [String], db: SQLiteConnection) throws {
-        try db.run("UPDATE request_journal SET changed_ids = ? WHERE id = ? AND request_id = ?", Self.changedIDsText(ids), rowID, requestID)
+        try RequestJournalRepository.updateChangedIDs(db, rowID: rowID, requestID: requestID, ids)
     }
 
     /// The transaction `joined` was written in rolled back: the buffered work it took is buffered
@@ -256,16 +256,6 @@ public final class RequestJournal: Sendable {
     /// The table the journal keeps its rows in.
     public static let table = "request_journal"
 
-    static let columns = "at, method, path, query, status, duration_ms, tenant, user_id, request_bytes, response_bytes, request_id, changed_ids, route, fault_id, request_body"
-    static let rowsPerStatement = 16
-    static let multiRowInsert = "INSERT INTO request_journal (\(columns)) VALUES "
-        + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rowsPerStatement).joined(separator: ", ")
-    static let singleRowInsert = "INSERT INTO request_journal (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-    static let completionUpdate = """
-        UPDATE request_journal SET status = ?, duration_ms = ?, response_bytes = ? WHERE id = ? AND request_id = ?
-        """
-
     /// Inserts the buffered entries in order, then applies the completions (whose rows are older).
     fileprivate static func write(_ items: [Pending], into db: SQLiteConnection) throws {
         guard !items.isEmpty else { return }
@@ -278,53 +268,11 @@ public final class RequestJournal: Sendable {
             case .completion(let completion): completions.append(completion)
             }
         }
-        try insert(entries, into: db)
+        try RequestJournalRepository.insert(entries, into: db)
         for completion in completions {
-            try db.run(completionUpdate, completion.status, completion.durationMs, completion.responseBytes,
-                       completion.rowID, completion.requestID)
+            try RequestJournalRepository.complete(db, rowID: completion.rowID, requestID: completion.requestID, status: completion.status,
+                                                  durationMs: completion.durationMs, responseBytes: completion.responseBytes)
         }
-    }
-
-    /// Inserts `entries` in order: 16 rows per statement, the rest one by one (both statements cached).
-    static func insert(_ entries: [RequestJournalEntry], into db: SQLiteConnection) throws {
-        var index = 0
-        var arguments: [any SQLiteBindable] = []
-        arguments.reserveCapacity(15 * rowsPerStatement)
-        while entries.count - index >= rowsPerStatement {
-            arguments.removeAll(keepingCapacity: true)
-            for entry in entries[index..<(index + rowsPerStatement)] { append(entry, to: &arguments) }
-            try db.run(multiRowInsert, arguments)
-            index += rowsPerStatement
-        }
-        while index < entries.count {
-            arguments.removeAll(keepingCapacity: true)
-            append(entries[index], to: &arguments)
-            try db.run(singleRowInsert, arguments)
-            index += 1
-        }
-    }
-
-    private static func append(_ entry: RequestJournalEntry, to arguments: inout [any SQLiteBindable]) {
-        arguments.append(Timestamp.iso8601Milliseconds(entry.time))
-        arguments.append(entry.method)
-        arguments.append(entry.path)
-        arguments.append(entry.query)
-        arguments.append(entry.status)
-        arguments.append(entry.durationMs)
-        arguments.append(entry.tenant)
-        arguments.append(entry.user)
-        arguments.append(entry.requestBytes)
-        arguments.append(entry.responseBytes)
-        arguments.append(entry.requestID)
-        arguments.append(changedIDsText(entry.changedIDs))
-        arguments.append(entry.route)
-        arguments.append(entry.faultID)
-        arguments.append(entry.requestBody)
-    }
-
-    /// How `changed_ids` stores a list: a JSON array text, '' when empty.
-    static func changedIDsText(_ ids: [String]) -> String {
-        ids.isEmpty ? "" : JSONWriter.string(.array(ids.map(JSONValue.string)))
     }
 
     /// Keeps the newest `maxEntries` rows, and removes rows older than `maxAgeHours` from the oldest
@@ -332,73 +280,28 @@ public final class RequestJournal: Sendable {
     /// newer row ahead keeps older ones behind it until it expires too). Both use only the primary
     /// key, and cost one row each when there is nothing to remove.
     static func prune(_ db: SQLiteConnection, policy: Policy, now: Date) throws {
-        try db.run("DELETE FROM request_journal WHERE id <= (SELECT MAX(id) FROM request_journal) - ?", policy.maxEntries)
+        try RequestJournalRepository.pruneByCount(db, maxEntries: policy.maxEntries)
         let cutoff = now.addingTimeInterval(-Double(policy.maxAgeHours) * 3600)
-        try db.run("""
-            DELETE FROM request_journal WHERE id < coalesce(
-                (SELECT id FROM request_journal WHERE at >= ? ORDER BY id LIMIT 1), (SELECT MAX(id) + 1 FROM request_journal))
-            """, Timestamp.iso8601Milliseconds(cutoff))
+        try RequestJournalRepository.pruneOlder(db, than: cutoff)
     }
 
     // MARK: Reading
-
-    /// The WHERE clause (with its leading space, or "") and arguments of `filter`.
-    static func condition(_ filter: RequestJournalFilter) -> (String, [any SQLiteBindable]) {
-        var conditions: [String] = []
-        var arguments: [any SQLiteBindable] = []
-        if let method = filter.method {
-            conditions.append("method = ?")
-            arguments.append(method)
-        }
-        if let path = filter.path {
-            if filter.pathIsPrefix {
-                conditions.append("path GLOB ?")
-                arguments.append(Self.globPrefix(path))
-            } else {
-                conditions.append("path = ?")
-                arguments.append(path)
-            }
-        }
-        if let status = filter.status {
-            if status.count == 1 {
-                conditions.append("status = ?")
-                arguments.append(status.lowerBound)
-            } else {
-                conditions.append("status BETWEEN ? AND ?")
-                arguments.append(status.lowerBound)
-                arguments.append(status.upperBound)
-            }
-        }
-        if let since = filter.since {
-            conditions.append("at >= ?")
-            arguments.append(Timestamp.iso8601Milliseconds(since))
-        }
-        if let text = filter.bodyContains {
-            conditions.append("instr(request_body, ?) > 0")
-            arguments.append(text)
-        }
-        if filter.unmatchedOnly { conditions.append("route = ''") }
-        return (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "), arguments)
-    }
 
     /// The entries matching `filter`, newest first, after writing the buffer (so a client reads back
     /// its own earlier requests).
     public func entries(matching filter: RequestJournalFilter) throws -> [RequestJournalEntry] {
         flush()
-        var (condition, arguments) = Self.condition(filter)
-        arguments.append(max(0, min(filter.limit, RequestJournalFilter.maxLimit)))
-        let sql = "SELECT \(Self.columns) FROM request_journal" + condition + " ORDER BY id DESC LIMIT ?"
+        let limit = max(0, min(filter.limit, RequestJournalFilter.maxLimit))
         return try database.read { db in
-            try db.query(sql, arguments).map(Self.entry)
+            try RequestJournalRepository.entries(db, matching: filter, limit: limit)
         }
     }
 
     /// How many entries match `filter` (its limit aside), after writing the buffer.
     public func count(matching filter: RequestJournalFilter) throws -> Int {
         flush()
-        let (condition, arguments) = Self.condition(filter)
         return try database.read { db in
-            try db.queryFirst("SELECT count(*) FROM request_journal" + condition, arguments)?.int(0) ?? 0
+            try RequestJournalRepository.count(db, matching: filter)
         }
     }
 
@@ -408,36 +311,7 @@ public final class RequestJournal: Sendable {
             state.withLock { state in
                 state.buffer.removeAll(keepingCapacity: true)
             }
-            try db.run("DELETE FROM request_journal")
+            try RequestJournalRepository.deleteAll(db)
         }
-    }
-
-    /// `prefix*` with GLOB's own characters in `prefix` taken literally.
-    static func globPrefix(_ prefix: String) -> String {
-        var pattern = ""
-        for character in prefix {
-            switch character {
-            case "*": pattern += "[*]"
-            case "?": pattern += "[?]"
-            case "[": pattern += "[[]"
-            default: pattern.append(character)
-            }
-        }
-        return pattern + "*"
-    }
-
-    private static func entry(_ row: SQLiteRow) throws -> RequestJournalEntry {
-        let changed = try row.requiredString("changed_ids")
-        var changedIDs: [String] = []
-        if !changed.isEmpty, let parsed = try? JSONParser.parse(Array(changed.utf8)), let elements = parsed.arrayValue {
-            changedIDs = elements.compactMap(\.stringValue)
-        }
-        return RequestJournalEntry(
-            time: try row.string("at").flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0),
-            method: try row.requiredString("method"), path: try row.requiredString("path"), query: try row.requiredString("query"),
-            status: try row.int("status"), durationMs: try row.double("duration_ms"), tenant: try row.requiredString("tenant"),
-            user: try row.string("user_id"), requestBytes: try row.requiredInt("request_bytes"), responseBytes: try row.int("response_bytes"),
-            requestID: try row.requiredString("request_id"), changedIDs: changedIDs, route: try row.string("route"),
-            faultID: try row.string("fault_id"), requestBody: try row.string("request_body"))
     }
 }

@@ -57,73 +57,49 @@ public enum UndoLog {
         }
         let logColumns = try self.columns(db, "undo_log")
         if logColumns.isEmpty {
-            let values = (0..<max(width, 1)).map { ", v\($0)" }.joined()
-            try db.execute("CREATE TABLE undo_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, op INTEGER NOT NULL, rid INTEGER NOT NULL\(values))")
+            try UndoLogRepository.createLog(db, width: max(width, 1))
         } else {
             let have = logColumns.count - 4
-            if have < width { for index in have..<width { try db.execute("ALTER TABLE undo_log ADD COLUMN v\(index)") } }
+            if have < width { for index in have..<width { try UndoLogRepository.addLogColumn(db, index: index) } }
         }
-        var existing: [String: String] = [:]
-        for row in try db.query("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'undo\\_%' ESCAPE '\\'") {
-            existing[try row.requiredString("name")] = try row.string("sql") ?? ""
-        }
+        let existing = try UndoLogRepository.installedTriggers(db)
         let changed = existing != desired
         if changed {
-            for name in existing.keys { try db.execute("DROP TRIGGER \(quote(name))") }
-            for name in desired.keys.sorted() { try db.execute(desired[name]!) }
+            for name in existing.keys { try UndoLogRepository.dropTrigger(db, name) }
+            for name in desired.keys.sorted() { try UndoLogRepository.createTrigger(db, desired[name]!) }
         }
         if changed || schemaChanged { try dropAllMarks(db) }
         return changed
     }
 
     static func trackedTables(_ db: SQLiteConnection) throws -> [String] {
-        try db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
-            .compactMap { try $0.string("name") }
-            .filter { !untracked.contains($0) }
+        try UndoLogRepository.tableNames(db).filter { !untracked.contains($0) }
     }
 
     static func columns(_ db: SQLiteConnection, _ table: String) throws -> [String] {
-        try db.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", table).compactMap { try $0.string("name") }
+        try UndoLogRepository.columns(db, table)
     }
-
-    static func quote(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     /// The three triggers of `table`, named `undo_<table>_<event>`, as `sqlite_master` keeps their text.
     static func triggers(table: String, columns: [String]) -> [(String, String)] {
-        let literal = "'" + table.replacingOccurrences(of: "'", with: "''") + "'"
-        let slots = columns.indices.map { ", v\($0)" }.joined()
-        let old = columns.map { ", OLD.\(quote($0))" }.joined()
-        let when = "WHEN (SELECT recording FROM undo_state WHERE id = 1)"
-        func trigger(_ event: String, _ op: Operation, _ rid: String, _ values: String, _ slots: String) -> (String, String) {
-            let name = "undo_\(table)_\(event.lowercased())"
-            return (name, "CREATE TRIGGER \(quote(name)) AFTER \(event) ON \(quote(table)) \(when) BEGIN "
-                + "INSERT INTO undo_log (tbl, op, rid\(slots)) VALUES (\(literal), \(op.rawValue), \(rid)\(values)); END")
-        }
-        return [
-            trigger("INSERT", .inserted, "NEW.rowid", "", ""),
-            trigger("DELETE", .deleted, "OLD.rowid", old, slots),
-            trigger("UPDATE", .updated, "NEW.rowid", old, slots),
-        ]
+        UndoLogRepository.triggers(table: table, columns: columns)
     }
 
     // MARK: Marks
 
     /// The newest log position (0 when nothing was ever logged). Never goes back: the log's ids are AUTOINCREMENT.
     static func position(_ db: SQLiteConnection) throws -> Int64 {
-        try db.queryFirst("SELECT seq FROM sqlite_sequence WHERE name = 'undo_log'")?.int64("seq") ?? 0
+        try UndoLogRepository.position(db)
     }
 
     /// How many rollbacks ran on this database (it only grows, until a reset or a copy restore).
     static func rollbackCount(_ db: SQLiteConnection) throws -> Int64 {
-        try db.queryFirst("SELECT rollbacks FROM undo_state WHERE id = 1")?.int64("rollbacks") ?? 0
+        try UndoLogRepository.rollbackCount(db)
     }
 
     /// The AUTOINCREMENT counters of the tracked tables.
     static func sequences(_ db: SQLiteConnection) throws -> [(String, Int64)] {
-        try db.query("SELECT name, seq FROM sqlite_sequence").compactMap { row -> (String, Int64)? in
-            guard let name = try row.string("name"), !untracked.contains(name), let seq = try row.int64("seq") else { return nil }
-            return (name, seq)
-        }
+        try UndoLogRepository.sequences(db, excluding: untracked)
     }
 
     /// Records a mark at the current position (replacing one of the same kind and name) and turns
@@ -139,61 +115,47 @@ public enum UndoLog {
 
     /// Turns the triggers' recording on (a mark exists).
     static func startRecording(_ db: SQLiteConnection) throws {
-        try db.run("UPDATE undo_state SET recording = 1 WHERE id = 1")
+        try UndoLogRepository.startRecording(db)
     }
 
     static func storeMark(_ db: SQLiteConnection, _ mark: Mark, sequences: [(String, Int64)]) throws {
-        try db.run("DELETE FROM undo_mark_sequences WHERE kind = ? AND name = ?", mark.kind.rawValue, mark.name)
-        try db.run(
-            """
-            INSERT INTO undo_marks (kind, name, seq, created, file_stamp) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (kind, name) DO UPDATE SET seq = excluded.seq, created = excluded.created, file_stamp = excluded.file_stamp
-            """, mark.kind.rawValue, mark.name, mark.seq, mark.created, mark.fileStamp)
-        for (table, seq) in sequences {
-            try db.run("INSERT INTO undo_mark_sequences (kind, name, table_name, seq) VALUES (?, ?, ?, ?)", mark.kind.rawValue, mark.name, table, seq)
-        }
+        try UndoLogRepository.storeMark(db, mark, sequences: sequences)
     }
 
     public static func mark(_ db: SQLiteConnection, kind: Kind, name: String) throws -> Mark? {
-        guard let row = try db.queryFirst("SELECT seq, created, file_stamp FROM undo_marks WHERE kind = ? AND name = ?", kind.rawValue, name),
-              let seq = try row.int64("seq") else { return nil }
-        return Mark(kind: kind, name: name, seq: seq, created: try row.requiredString("created"), fileStamp: try row.string("file_stamp"))
+        try UndoLogRepository.mark(db, kind: kind, name: name)
     }
 
     public static func marks(_ db: SQLiteConnection, kind: Kind) throws -> [Mark] {
-        try db.query("SELECT name, seq, created, file_stamp FROM undo_marks WHERE kind = ? ORDER BY seq, created, name", kind.rawValue).compactMap { row in
-            guard let name = try row.string("name"), let seq = try row.int64("seq") else { return nil }
-            return Mark(kind: kind, name: name, seq: seq, created: try row.requiredString("created"), fileStamp: try row.string("file_stamp"))
-        }
+        try UndoLogRepository.marks(db, kind: kind)
     }
 
     /// The number of log entries after `mark`: what a rollback to it would undo.
     public static func changes(since mark: Mark, _ db: SQLiteConnection) throws -> Int {
-        try db.queryFirst("SELECT count(*) AS n FROM undo_log WHERE seq > ?", mark.seq)?.int("n") ?? 0
+        try UndoLogRepository.entryCount(db, after: mark.seq)
     }
 
     /// Removes a mark, then the log entries no remaining mark needs (all of them, and recording,
     /// when no mark is left). Returns false when there was no such mark.
     @discardableResult
     public static func removeMark(_ db: SQLiteConnection, kind: Kind, name: String) throws -> Bool {
-        try db.run("DELETE FROM undo_mark_sequences WHERE kind = ? AND name = ?", kind.rawValue, name)
-        guard try db.run("DELETE FROM undo_marks WHERE kind = ? AND name = ?", kind.rawValue, name) > 0 else { return false }
+        try UndoLogRepository.deleteMarkSequences(db, kind: kind, name: name)
+        guard try UndoLogRepository.deleteMark(db, kind: kind, name: name) > 0 else { return false }
         try prune(db)
         return true
     }
 
     static func prune(_ db: SQLiteConnection) throws {
-        if let oldest = try db.queryFirst("SELECT seq FROM undo_marks ORDER BY seq LIMIT 1")?.int64("seq") {
-            try db.run("DELETE FROM undo_log WHERE seq <= ?", oldest)
+        if let oldest = try UndoLogRepository.oldestMarkSeq(db) {
+            try UndoLogRepository.deleteEntries(db, upTo: oldest)
         } else {
-            try db.execute("DELETE FROM undo_log")
-            try db.run("UPDATE undo_state SET recording = 0 WHERE id = 1")
+            try UndoLogRepository.deleteAllEntries(db)
+            try UndoLogRepository.stopRecording(db)
         }
     }
 
     static func dropAllMarks(_ db: SQLiteConnection) throws {
-        try db.execute("DELETE FROM undo_mark_sequences")
-        try db.execute("DELETE FROM undo_marks")
+        try UndoLogRepository.deleteAllMarks(db)
         try prune(db)
     }
 
@@ -205,13 +167,13 @@ public enum UndoLog {
     /// and the marks made after it are dropped (`mark` itself stays). Returns the entries undone.
     @discardableResult
     public static func rollback(_ db: SQLiteConnection, to mark: Mark) throws -> Int {
-        try db.run("PRAGMA defer_foreign_keys = ON")
-        try db.run("UPDATE undo_state SET rollbacks = rollbacks + 1 WHERE id = 1")
+        try UndoLogRepository.deferForeignKeys(db)
+        try UndoLogRepository.countRollback(db)
         var columnsByTable: [String: [String]] = [:]
         var undone = 0
         try db.withTriggersDisabled {
             // Stepped, not collected: a long log is not held in memory. Nothing below writes undo_log.
-            try db.forEachRow("SELECT * FROM undo_log WHERE seq > ? ORDER BY seq DESC", [mark.seq]) { entry in
+            try UndoLogRepository.forEachEntry(db, after: mark.seq) { entry in
                 undone += 1
                 guard let table = try entry.string("tbl"), let op = try entry.int64("op").flatMap(Operation.init(rawValue:)),
                       let rid = try entry.int64("rid") else { return }
@@ -220,40 +182,27 @@ public enum UndoLog {
                     columns = try self.columns(db, table)
                     columnsByTable[table] = columns
                 }
-                let quoted = quote(table)
                 switch op {
                 case .inserted:
-                    try db.run("DELETE FROM \(quoted) WHERE rowid = ?", rid)
+                    try UndoLogRepository.deleteRow(db, table: table, rowID: rid)
                 case .deleted:
-                    var arguments: [any SQLiteBindable] = [rid]
-                    for index in columns.indices { arguments.append(entry["v\(index)"]) }
-                    let names = columns.map(quote).joined(separator: ", ")
-                    let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-                    try db.run("INSERT INTO \(quoted) (rowid, \(names)) VALUES (?, \(marks))", arguments)
+                    let values: [any SQLiteBindable] = columns.indices.map { entry["v\($0)"] }
+                    try UndoLogRepository.insertRow(db, table: table, rowID: rid, columns: columns, values: values)
                 case .updated:
-                    var arguments: [any SQLiteBindable] = []
-                    for index in columns.indices { arguments.append(entry["v\(index)"]) }
-                    arguments.append(rid)
-                    let assignments = columns.map { "\(quote($0)) = ?" }.joined(separator: ", ")
-                    try db.run("UPDATE \(quoted) SET \(assignments) WHERE rowid = ?", arguments)
+                    let values: [any SQLiteBindable] = columns.indices.map { entry["v\($0)"] }
+                    try UndoLogRepository.updateRow(db, table: table, rowID: rid, columns: columns, values: values)
                 }
             }
         }
-        try db.run("DELETE FROM undo_log WHERE seq > ?", mark.seq)
-        for later in try db.query("SELECT kind, name FROM undo_marks WHERE seq > ?", mark.seq) {
-            try db.run("DELETE FROM undo_mark_sequences WHERE kind = ? AND name = ?", later.requiredString("kind"), later.requiredString("name"))
-        }
-        try db.run("DELETE FROM undo_marks WHERE seq > ?", mark.seq)
+        try UndoLogRepository.deleteEntries(db, after: mark.seq)
+        try UndoLogRepository.deleteMarks(db, after: mark.seq)
         // The AUTOINCREMENT counters as they were at the mark.
-        var wanted: [String: Int64] = [:]
-        for row in try db.query("SELECT table_name, seq FROM undo_mark_sequences WHERE kind = ? AND name = ?", mark.kind.rawValue, mark.name) {
-            if let table = try row.string("table_name"), let seq = try row.int64("seq") { wanted[table] = seq }
-        }
+        let wanted = try UndoLogRepository.markSequences(db, mark)
         for (table, _) in try sequences(db) where wanted[table] == nil {
-            try db.run("DELETE FROM sqlite_sequence WHERE name = ?", table)
+            try UndoLogRepository.deleteSequence(db, table: table)
         }
-        for (table, seq) in wanted where try db.run("UPDATE sqlite_sequence SET seq = ? WHERE name = ?", seq, table) == 0 {
-            try db.run("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", table, seq)
+        for (table, seq) in wanted {
+            try UndoLogRepository.setSequence(db, table: table, seq: seq)
         }
         return undone
     }

@@ -1,5 +1,8 @@
 import SQLiteStore
 
+// The search sources are the search's repositories: each holds the SQL that walks one type's rows
+// (by index, in order, after a cursor) and maps a row to a SearchHit.
+
 /// The ordered, keyset-paged SELECT every source runs: `columns` of `table` for one tenant, after
 /// the cursor, in `order`, through the (tenant, name COLLATE NOCASE, id) index for title order.
 /// Only fixed SQL fragments are put together; every value is bound.
