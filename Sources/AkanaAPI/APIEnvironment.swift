@@ -14,6 +14,8 @@ public struct APIEnvironment: Sendable {
     /// APIs, API versions and the dropbox; contracts (built once: several route files share them).
     public let apis: APIService
     public let contracts: ContractService
+    /// The Users service (POST/GET/DELETE /api/users…).
+    public let users: UserService
     public let workflow: WorkflowEngine
     /// The configured users, for resets.
     public let seedUsers: [SeedUser]
@@ -37,7 +39,8 @@ public struct APIEnvironment: Sendable {
                 apps: AppService, models: ModelService? = nil, apis: APIService? = nil, contracts: ContractService? = nil, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
                 startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds, journal: RequestJournal? = nil,
                 fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(), faults: FaultInjector? = nil,
-                integrity: IntegrityStatus = IntegrityStatus()) {
+                integrity: IntegrityStatus = IntegrityStatus(), users: UserService? = nil) {
+        self.users = users ?? UserService(database: database, clock: clock, ids: ids)
         self.integrity = integrity
         // A pool always has the table (migration 0008); a failed read here means no persisted faults yet.
         self.faults = faults ?? ((try? FaultInjector(database: database)) ?? FaultInjector(empty: database))

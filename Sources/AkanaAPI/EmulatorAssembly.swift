@@ -69,7 +69,8 @@ public enum EmulatorAssembly {
                                          apis: APIService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
                                          contracts: ContractService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
                                          workflow: workflow, seedUsers: settings.seedUsers, journal: journal,
-                                         fixtures: settings.fixtures, ids: settings.ids, integrity: settings.integrity)
+                                         fixtures: settings.fixtures, ids: settings.ids, integrity: settings.integrity,
+                                         users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids))
         environment.metrics.observe(database)
         let application = AkanaRoutes.makeApplication(environment: environment, logger: logger, adminToken: settings.adminToken,
                                                       execution: settings.execution)

@@ -11,13 +11,17 @@ struct RSSChannel {
         var guid: String
         var categories: [(domain: String, value: String)]
         var pubDate: Date
+        /// Per-type members after the RSS ones (search: apps' Connections, users' Email…); scalars.
+        var fields: [(String, JSONValue)] = []
 
-        init(title: String, description: String, guid: String, categories: [(domain: String, value: String)], pubDate: Date) {
+        init(title: String, description: String, guid: String, categories: [(domain: String, value: String)], pubDate: Date,
+             fields: [(String, JSONValue)] = []) {
             self.title = title
             self.description = description
             self.guid = guid
             self.categories = categories
             self.pubDate = pubDate
+            self.fields = fields
         }
 
         /// An item dated by a stored timestamp (the epoch when it cannot be read).
@@ -62,7 +66,7 @@ struct RSSChannel {
                     ("guid", .object([("value", .string(item.guid))])),
                     ("category", .array(item.categories.map { .object([("domain", .string($0.domain)), ("value", .string($0.value))]) })),
                     ("pubDate", .string(Timestamp.rfc1123(item.pubDate))),
-                ])
+                ] + item.fields)
             })),
         ]))])
     }
@@ -86,7 +90,18 @@ struct RSSChannel {
                 XMLWriter.escape(category.value, into: &output)
                 output.append(contentsOf: "</category>".utf8)
             }
-            output.append(contentsOf: "<pubDate>\(Timestamp.rfc1123(item.pubDate))</pubDate></item>".utf8)
+            output.append(contentsOf: "<pubDate>\(Timestamp.rfc1123(item.pubDate))</pubDate>".utf8)
+            for (name, value) in item.fields {
+                output.append(contentsOf: "<\(name)>".utf8)
+                switch value {
+                case .string(let text): XMLWriter.escape(text, into: &output)
+                case .integer(let number): output.append(contentsOf: String(number).utf8)
+                case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+                default: break
+                }
+                output.append(contentsOf: "</\(name)>".utf8)
+            }
+            output.append(contentsOf: "</item>".utf8)
         }
         output.append(contentsOf: "</channel></rss>".utf8)
         return output

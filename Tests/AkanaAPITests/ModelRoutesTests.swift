@@ -259,6 +259,7 @@ import Testing
         #expect(try app.send(.put, "/api/models/versions/\(versionID)", headers: json(jane), body: #"{"Summary":"x"}"#).status == .forbidden)
         #expect(try app.send(.post, "/api/models/\(modelID)/versions", headers: json(jane), body: #"{"VersionName":"v2"}"#).status == .forbidden)
         #expect(try app.send(.delete, "/api/models/\(modelID)", headers: TestApp.headers(jane, ["Accept": "text/plain"])).status == .forbidden)
+        #expect(try app.send(.delete, "/api/models/versions/\(versionID)", headers: TestApp.headers(jane, ["Accept": "text/plain"])).status == .forbidden)
         // An approver edits nothing either.
         #expect(try app.send(.post, "/api/models/\(modelID)/versions", headers: json(approver), body: #"{"VersionName":"v2"}"#).status == .forbidden)
         #expect(try action(versionID, "model.action.approve", as: approver).text == "Active")
@@ -268,6 +269,7 @@ import Testing
         #expect(try app.send(.put, "/api/models/\(limitedID)", headers: json(designer), body: #"{"Visibility":"Limited"}"#).status == .ok)
         #expect(try app.send(.get, "/api/models/\(limitedID)", headers: ["Cookie": jane.cookieHeader]).status == .notFound)
         #expect(try getVersion(limitedVersion, as: jane).status == .notFound)
+        #expect(try app.send(.get, "/api/models/\(limitedID)/versions", headers: ["Cookie": jane.cookieHeader]).status == .notFound)
         #expect(try action(limitedVersion, "model.action.submit.approval", as: jane).status == .notFound)
         // The generic workflow routes hide it the same way; its designer still sees its actions.
         #expect(try app.send(.get, "/api/workflow/objects/\(limitedVersion)/actions", headers: ["Cookie": jane.cookieHeader]).status == .notFound)

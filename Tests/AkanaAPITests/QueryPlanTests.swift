@@ -20,8 +20,6 @@ import Testing
         "undo_state": "one row",
         "undo_marks": "one row per live checkpoint or snapshot",
         "undo_mark_sequences": "a few rows per mark",
-        "users": "seeded and fixture users only: no request creates users",
-        "user_roles": "a few rows per user, same as users",
         "workflow_definitions": "the shipped definitions plus those posted by hand, per tenant",
         "workflow_assignments": "one row per object type and tenant",
         "request_journal": "bounded by journal.maxEntries; its filters scan in id order and stop at the limit (see 0004)",
@@ -124,6 +122,25 @@ import Testing
         #expect(try send(.post, "/api/models/versions/\(modelVersionID)/action", designer, ModelRoutesTests.seed003Body).status != .internalServerError)
         #expect(try send(.post, "/api/models/versions/\(modelVersionID)/action", approver, #"{"ActionName":"model.action.approve"}"#).status != .internalServerError)
         #expect(try send(.delete, "/api/models/\(modelID)", designer).status != .internalServerError)
+        // Teams, users, search (issue 16).
+        let teamApp = try send(.post, "/api/apps", admin, #"{"Name":"Team plan"}"#, accept: "text/plain").text
+        let newUser = try send(.post, "/api/users", admin, #"{"FirstName":"Pat","LastName":"Plan","Email":"pat@acmepaymentscorp.com","Password":"p4ss"}"#, accept: "application/json")
+        let newUserID = try newUser.json()["UserID"]?.stringValue ?? ""
+        #expect(try send(.post, "/api/apps/\(teamApp)/members", admin, #"{"Message":"m","Email":"pat@acmepaymentscorp.com"}"#, accept: "text/plain").status == .ok)
+        #expect(try send(.get, "/api/apps/\(teamApp)/members", admin).status == .ok)
+        #expect(try send(.get, "/api/users/\(newUserID)", admin).status == .ok)
+        #expect(try send(.get, "/api/users/\(newUserID)/apps", admin).status == .ok)
+        #expect(try app.send(.post, "/api/login/ssoLogin", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                             body: "domain=siteusers&identity_username=pat%40acmepaymentscorp.com&secret_password=p4ss").status == .ok)
+        for query in ["q=type:app&sortBy=com.soa.sort.order.alphabetical&count=20&start=0", "q=type:user&sort=desc&sortBy=com.soa.sort.order.title_sort",
+                      "q=type:model%20OR%20plan*&sortBy=updated", "q=type:app&sortBy=updated&sort=asc&count=1&start=1", "q=\(teamApp)"] {
+            #expect(try send(.get, "/api/search?\(query)", admin).status == .ok)
+            #expect(try app.send(.get, "/api/search?\(query)", headers: [:]).status == .ok)
+        }
+        #expect(try send(.get, "/api/apps/versions?Identity=plan-identity", admin).status == .ok)
+        #expect(try send(.put, "/api/users/\(newUserID)/password", admin, #"{"NewPassword":"n3w"}"#, accept: "text/plain").status == .ok)
+        #expect(try send(.delete, "/api/apps/\(teamApp)/members/\(newUserID)", admin).status == .ok)
+        #expect(try send(.delete, "/api/users/\(newUserID)", admin).status == .ok)
         // Workflow objects and definitions.
         #expect(try send(.get, "/api/workflow/definitions", admin).status == .ok)
         #expect(try send(.post, "/_emulator/objects", nil, #"{"ObjectType":"discussion","ObjectID":"discussion1.acmepaymentscorp"}"#).status != .internalServerError)

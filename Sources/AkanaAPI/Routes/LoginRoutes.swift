@@ -8,23 +8,18 @@ enum LoginRoutes {
         // POST /api/login — JSON {"email","password"} or form-encoded; exempt from CSRF.
         router.add(.post, "/api/login", produces: [.json, .xml]) { request in
             let choice = try request.choice
-            let tenant = environment.tenant(of: request.http)
             let (email, password) = try credentials(request)
-            let login = try environment.sessions.login(tenant: tenant, email: email, password: password,
-                                                       address: clientAddress(request.http.remoteAddress), scope: request.scope)
-            var headers: HTTPHeaders = [:]
-            headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.authCookieName(tenant: tenant.fedmemberid), value: login.authCookie, httpOnly: true))
-            if tenant.readRequestCSRF || tenant.writeRequestCSRF {
-                headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.csrfCookieName(tenant: tenant.fedmemberid), value: login.session.csrfToken, httpOnly: false))
-            }
-            return Responses.representation(loginResponse(login.session, tenant: tenant), root: "LoginResponse", choice: choice, headers: headers)
+            return try logIn(request, email: email, password: password, choice: choice, environment: environment)
         }
+
+        // POST /api/login/ssoLogin — the same login through a named login domain (SSOLoginRoutes).
+        SSOLoginRoutes.register(into: &router, environment: environment)
 
         // GET /api/login/status — the same LoginResponse for the current session.
         router.add(.get, "/api/login/status", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            return Responses.representation(loginResponse(caller.session, tenant: caller.tenant), root: "LoginResponse", choice: choice)
+            return Responses.representation(loginResponse(caller.session, tenant: caller.tenant, pendingTasks: try environment.users.pendingTasks(caller.session)), root: "LoginResponse", choice: choice)
         }
 
         // POST /api/login/renewToken — a new cookie; expiry extended by the inactive timeout, capped.
@@ -34,7 +29,7 @@ enum LoginRoutes {
             let renewed = try environment.sessions.renew(caller.session)
             let headers: HTTPHeaders = ["Set-Cookie": Cookies.setCookie(
                 name: SessionCookie.authCookieName(tenant: caller.tenant.fedmemberid), value: renewed.authCookie, httpOnly: true)]
-            return Responses.representation(loginResponse(renewed.session, tenant: caller.tenant), root: "LoginResponse", choice: choice, headers: headers)
+            return Responses.representation(loginResponse(renewed.session, tenant: caller.tenant, pendingTasks: try environment.users.pendingTasks(renewed.session)), root: "LoginResponse", choice: choice, headers: headers)
         }
 
         // POST /api/login/logout — deletes the session; 200 with no body and expired cookies.
@@ -56,6 +51,21 @@ enum LoginRoutes {
             return Responses.representation(.object([("IDPLogoutInfo", .array([])), ("RPLogoutInfo", .array([]))]),
                                             root: "LogoutResponse", choice: choice, headers: headers)
         }
+    }
+
+    /// Verifies the credentials (with the login throttling) and answers with the session cookies
+    /// and the LoginResponse: the one code path of every login operation.
+    static func logIn(_ request: RouteRequest, email: String, password: String, choice: ContentNegotiation.Choice,
+                      environment: APIEnvironment) throws -> HTTPResponse {
+        let tenant = environment.tenant(of: request.http)
+        let login = try environment.sessions.login(tenant: tenant, email: email, password: password,
+                                                   address: clientAddress(request.http.remoteAddress), scope: request.scope)
+        var headers: HTTPHeaders = [:]
+        headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.authCookieName(tenant: tenant.fedmemberid), value: login.authCookie, httpOnly: true))
+        if tenant.readRequestCSRF || tenant.writeRequestCSRF {
+            headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.csrfCookieName(tenant: tenant.fedmemberid), value: login.session.csrfToken, httpOnly: false))
+        }
+        return Responses.representation(loginResponse(login.session, tenant: tenant, pendingTasks: try environment.users.pendingTasks(login.session)), root: "LoginResponse", choice: choice, headers: headers)
     }
 
     /// The client's IP address without its port (`[::1]:5000` → `::1`, `127.0.0.1:5000` → `127.0.0.1`);
@@ -107,14 +117,16 @@ enum LoginRoutes {
     }
 
     /// The platform's LoginResponse object.
-    static func loginResponse(_ session: AuthenticatedSession, tenant: TenantSettings) -> JSONValue {
+    /// `pendingTasks` are the LoginResponse's (`change.password` for a user added with
+    /// ForcePasswordChangeOnLogin, until PUT /api/users/{UserID}/password).
+    static func loginResponse(_ session: AuthenticatedSession, tenant: TenantSettings, pendingTasks: [String] = []) -> JSONValue {
         .object([
             ("userName", .string(session.userName)),
             ("userFDN", .string(session.userID)),
             ("loginDomainID", .string(tenant.loginDomainID)),
             ("Status", .string("Success")),
             ("pendingNotifications", .integer(0)),
-            ("pendingTasks", .array([])),
+            ("pendingTasks", .array(pendingTasks.map(JSONValue.string))),
             ("authTokenValidUntil", .string(Timestamp.iso8601(session.expiresAt))),
         ])
     }

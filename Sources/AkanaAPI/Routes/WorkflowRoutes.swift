@@ -26,6 +26,10 @@ enum WorkflowRoutes {
             let caller = try request.caller
             let action = try WorkflowActionBody(try request.structuredBody())
             let objectID = try request.parameter("ObjectID")
+            // An app team is a group: its membership actions (accept, decline, resend an invitation).
+            if action.name.hasPrefix(AppService.membershipActionPrefix) {
+                return Responses.text(try environment.apps.membershipAction(appID: objectID, actionName: action.name, caller: caller.session))
+            }
             let workflowCaller = try self.caller(for: objectID, caller, environment: environment, models: models)
             let transition = try engine.perform(objectID: objectID, actionName: action.name, comments: action.comments,
                                                 caller: workflowCaller, tenant: caller.tenant.fedmemberid)

@@ -40,7 +40,7 @@ enum AppRepository {
     }
 
     static func versionIDs(_ db: SQLiteConnection, appID: String) throws -> [String] {
-        try db.query("SELECT id FROM app_versions WHERE app_id = ? ORDER BY created, rowid", appID).compactMap { try $0.string("id") }
+        try db.query("SELECT id FROM app_versions WHERE app_id = ? ORDER BY created, rowid", appID).map { try $0.requiredString("id") }
     }
 
     /// The app's id when it exists (its own id), for fixtures.
@@ -65,6 +65,87 @@ enum AppRepository {
 
     static func isTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
         try db.queryFirst("SELECT 1 AS member FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) != nil
+    }
+
+    /// The caller's team role ("Admin" or "Member") on the app, nil when not on its team.
+    static func teamRole(_ db: SQLiteConnection, appID: String, userID: String) throws -> String? {
+        try db.queryFirst("SELECT role FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID)?.string("role")
+    }
+
+    /// The app's team (primary key order: app_id, then user_id), with each member's name and email.
+    static func teamMembers(_ db: SQLiteConnection, appID: String) throws -> [AppTeamMember] {
+        try db.query(
+            """
+            SELECT m.user_id, m.role, u.display_name, u.email, u.created FROM app_team_members m
+            JOIN users u ON u.id = m.user_id WHERE m.app_id = ? ORDER BY m.user_id
+            """, appID
+        ).map { row in
+            AppTeamMember(userID: try row.requiredString("user_id"), role: try row.requiredString("role"), name: try row.requiredString("display_name"),
+                          email: try row.requiredString("email"), userCreated: try row.requiredString("created"))
+        }
+    }
+
+    static func teamAdminCount(_ db: SQLiteConnection, appID: String) throws -> Int {
+        Int(try db.queryFirst("SELECT count(*) AS admins FROM app_team_members WHERE app_id = ? AND role = 'Admin'", appID)?.int("admins") ?? 0)
+    }
+
+    /// Returns false when the user was not on the team.
+    static func removeTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
+                return try db.change(appID, "DELETE FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) == 1
+    }
+
+    /// The pending invitation's message, nil when the user has none to the app's team.
+    static func invitation(_ db: SQLiteConnection, appID: String, userID: String) throws -> String? {
+        try db.queryFirst("SELECT message FROM app_team_invitations WHERE app_id = ? AND user_id = ?", appID, userID)?.string("message")
+    }
+
+    /// Records (or renews) an invitation.
+    static func invite(_ db: SQLiteConnection, appID: String, userID: String, message: String, invitedBy: String, now: String) throws {
+        try db.change(appID, 
+            """
+            INSERT INTO app_team_invitations (app_id, user_id, message, invited_by, created) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (app_id, user_id) DO UPDATE SET message = excluded.message, invited_by = excluded.invited_by, created = excluded.created
+            """, appID, userID, message, invitedBy, now)
+    }
+
+    /// Returns false when there was no invitation.
+    static func removeInvitation(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
+                return try db.change(appID, "DELETE FROM app_team_invitations WHERE app_id = ? AND user_id = ?", appID, userID) == 1
+    }
+
+    /// The users invited to the app's team who have not answered yet.
+    static func invitees(_ db: SQLiteConnection, appID: String) throws -> [AppTeamMember] {
+        try db.query(
+            """
+            SELECT i.user_id, u.display_name, u.email, i.created FROM app_team_invitations i
+            JOIN users u ON u.id = i.user_id WHERE i.app_id = ? ORDER BY i.user_id
+            """, appID
+        ).map { row in
+            AppTeamMember(userID: try row.requiredString("user_id"), role: AppService.teamInvited, name: try row.requiredString("display_name"),
+                          email: try row.requiredString("email"), userCreated: try row.requiredString("created"))
+        }
+    }
+
+    /// The apps whose team `userID` is on, by name.
+    static func appIDs(_ db: SQLiteConnection, teamMember userID: String) throws -> [String] {
+        try db.query(
+            "SELECT a.id FROM app_team_members m JOIN apps a ON a.id = m.app_id WHERE m.user_id = ? ORDER BY a.name COLLATE NOCASE, a.id", userID
+        ).map { try $0.requiredString("id") }
+    }
+
+    /// The ids of the tenant's app versions with this Identity (at most one: the index is unique).
+    static func versionIDs(_ db: SQLiteConnection, tenant: String, identity: String) throws -> [String] {
+        try db.query("SELECT id FROM app_versions WHERE tenant = ? AND identity = ?", tenant, identity).map { try $0.requiredString("id") }
+    }
+
+    /// Renews every pending invitation of the app's team; false when there is none.
+    static func renewInvitations(_ db: SQLiteConnection, appID: String, now: String) throws -> Bool {
+        try db.change(appID, "UPDATE app_team_invitations SET created = ? WHERE app_id = ?", now, appID) > 0
+    }
+
+    /// Whether the tenant's setting `name` is "true" (`settings`, written by the configuration and fixtures).
+    static func settingIsOn(_ db: SQLiteConnection, tenant: String, name: String) throws -> Bool {
+        try db.queryFirst("SELECT value FROM settings WHERE tenant = ? AND name = ?", tenant, name)?.requiredString("value") == "true"
     }
 
     static func identityTaken(_ db: SQLiteConnection, tenant: String, identity: String, except versionID: String) throws -> Bool {

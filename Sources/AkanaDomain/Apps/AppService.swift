@@ -2,11 +2,11 @@ import Foundation
 import SQLiteStore
 
 /// The apps service: apps, versions, shared secrets and the app-version action, with the
-/// platform's authorization (team members, Business Admins and Site Admins read and modify;
-/// others see public versions read-only and get 404 for the rest).
+/// platform's authorization: each operation admits the roles its page names (`AppOperation.rule`);
+/// a caller outside them gets 403 when the object's visibility lets them see it, else 404.
 public final class AppService: Sendable {
-    private let database: DatabasePool
-    private let clock: EmulatorClock
+    let database: DatabasePool
+    let clock: EmulatorClock
     private let ids: IDGenerator
     private let workflow: (any AppVersionWorkflow)?
     /// Told of app versions about to be deleted (their contracts move on in the same transaction).
@@ -49,6 +49,11 @@ public final class AppService: Sendable {
         let app = Application(id: "\(ids.uuid()).\(caller.tenant)", tenant: caller.tenant, name: name, summary: summary,
                               description: description, businessID: businessID, created: now, updated: now, defaultVersion: nil)
         return try database.write(in: caller.scope) { db in
+            // The session was verified before this transaction; a reset, restore or DELETE /api/users
+            // in between removes its user (and the team row would break its foreign key).
+            guard try UserRepository.exists(db, id: caller.userID) else {
+                throw DomainError.unauthorized("The session's user no longer exists (deleted, or the emulator was reset); log in again.")
+            }
             try AppRepository.insertApp(db, app)
             try AppRepository.addTeamMember(db, appID: app.id, userID: caller.userID, role: "Admin")
             _ = try self.insertVersion(db, app: app, input: input, caller: caller, now: now)
@@ -59,8 +64,7 @@ public final class AppService: Sendable {
 
     public func app(_ id: String, caller: AuthenticatedSession) throws -> Application {
         try database.read(in: caller.scope) { db in
-            let app = try self.visibleApp(db, id: id, caller: caller)
-            return app
+            try self.authorizedApp(db, id: id, caller: caller, for: .readApp)
         }
     }
 
@@ -69,7 +73,7 @@ public final class AppService: Sendable {
         let fields = try ApplicationInput(BodyReader(body, context: "Application", notAnObject: ApplicationInput.notAnObject))
         if let name = fields.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.badRequest("Application.Name must not be empty.") }
         return try database.write(in: caller.scope) { db in
-            var app = try self.modifiableApp(db, id: id, caller: caller)
+            var app = try self.authorizedApp(db, id: id, caller: caller, for: .updateApp)
             fields.name.merge(into: &app.name)
             fields.summary.merge(into: &app.summary)
             fields.description.merge(into: &app.description)
@@ -85,7 +89,7 @@ public final class AppService: Sendable {
     /// does the app, until its last version is deleted).
     public func deleteApp(_ id: String, caller: AuthenticatedSession) throws {
         try database.write(in: caller.scope) { db in
-            let app = try self.modifiableApp(db, id: id, caller: caller)
+            let app = try self.authorizedApp(db, id: id, caller: caller, for: .deleteApp)
             var remaining = 0
             for versionID in try AppRepository.versionIDs(db, appID: app.id) {
                 if try self.deleteAction(db, versionID: versionID, caller: caller) {
@@ -107,21 +111,21 @@ public final class AppService: Sendable {
         guard input.name != nil else { throw DomainError.badRequest("ApplicationVersion.Name is required.") }
         let now = Timestamp.iso8601(clock.now())
         return try database.write(in: caller.scope) { db in
-            let app = try self.modifiableApp(db, id: appID, caller: caller)
+            let app = try self.authorizedApp(db, id: appID, caller: caller, for: .addVersion)
             return try self.insertVersion(db, app: app, input: input, caller: caller, now: now)
         }
     }
 
     public func versions(appID: String, caller: AuthenticatedSession) throws -> (Application, [AppVersion]) {
         try database.read(in: caller.scope) { db in
-            let app = try self.visibleApp(db, id: appID, caller: caller)
+            let app = try self.authorizedApp(db, id: appID, caller: caller, for: .listVersions)
             let versions = try AppRepository.versionIDs(db, appID: app.id).compactMap { try AppRepository.version(db, id: $0) }
             return (app, versions)
         }
     }
 
     public func version(_ id: String, caller: AuthenticatedSession) throws -> AppVersion {
-        try database.read(in: caller.scope) { db in try self.visibleVersion(db, id: id, caller: caller).version }
+        try database.read(in: caller.scope) { db in try self.authorizedVersion(db, id: id, caller: caller, for: .readVersion) }
     }
 
     /// PUT /api/apps/versions/{AppVersionID}: fields absent from the body keep their values.
@@ -131,7 +135,7 @@ public final class AppService: Sendable {
         let input = try AppVersionInput(body)
         let settings = settings(tenant: caller.tenant)
         return try database.write(in: caller.scope) { db in
-            var version = try self.modifiableVersion(db, id: id, caller: caller)
+            var version = try self.authorizedVersion(db, id: id, caller: caller, for: .updateVersion)
             try self.checkReservedAction(db, versionID: id, action: "@Modify", caller: caller)
             input.name.merge(into: &version.name)
             input.description.merge(into: &version.description)
@@ -169,7 +173,7 @@ public final class AppService: Sendable {
     /// marks the version (e.g. pending a Business Admin's approval), the version stays.
     public func deleteVersion(_ id: String, caller: AuthenticatedSession) throws -> Bool {
         try database.write(in: caller.scope) { db in
-            let version = try self.modifiableVersion(db, id: id, caller: caller)
+            let version = try self.authorizedVersion(db, id: id, caller: caller, for: .deleteVersion)
             guard try self.deleteAction(db, versionID: id, caller: caller) else { return false }
             try self.deletionObserver?.appVersionsDeleting(db, ids: [id], userID: caller.userID)
             if try AppRepository.versionIDs(db, appID: version.appID).count <= 1 {
@@ -185,7 +189,7 @@ public final class AppService: Sendable {
     /// AppTeamMember on their team's apps). 404 when they cannot see the version.
     public func workflowRoles(versionID: String, caller: AuthenticatedSession) throws -> Set<String> {
         try database.read(in: caller.scope) { db in
-            let (version, _) = try self.visibleVersion(db, id: versionID, caller: caller)
+            let version = try self.visibleVersion(db, id: versionID, caller: caller)
             let member = try AppRepository.isTeamMember(db, appID: version.appID, userID: caller.userID)
             return member ? caller.roles.union(["AppTeamMember"]) : caller.roles
         }
@@ -198,7 +202,7 @@ public final class AppService: Sendable {
     /// without one, only the reserved `@` actions exist. Returns the AppVersionID.
     public func performAction(versionID: String, actionName: String, comments: [String], caller: AuthenticatedSession) throws -> String {
         try database.write(in: caller.scope) { db in
-            let version = try self.modifiableVersion(db, id: versionID, caller: caller)
+            let version = try self.authorizedVersion(db, id: versionID, caller: caller, for: .performAction)
             let now = Timestamp.iso8601(self.clock.now())
             let governed = try self.workflow?.isGoverned(db, objectID: versionID) ?? false
             if governed, let workflow = self.workflow {
@@ -218,7 +222,7 @@ public final class AppService: Sendable {
     /// GET /api/apps/versions/{AppVersionID}/secret (team members, Business and Site Admins).
     public func secret(versionID: String, caller: AuthenticatedSession) throws -> String {
         try database.read(in: caller.scope) { db in
-            let version = try self.modifiableVersion(db, id: versionID, caller: caller)
+            let version = try self.authorizedVersion(db, id: versionID, caller: caller, for: .readSecret)
             guard !version.identityHasDomain else {
                 throw DomainError.conflict("The shared secret of \(versionID) is managed by the external identity domain of '\(version.identity)'.")
             }
@@ -229,7 +233,7 @@ public final class AppService: Sendable {
     /// PUT /api/apps/versions/{AppVersionID}/secret: a new secret, not returned.
     public func regenerateSecret(versionID: String, caller: AuthenticatedSession) throws {
         try database.write(in: caller.scope) { db in
-            let version = try self.modifiableVersion(db, id: versionID, caller: caller)
+            let version = try self.authorizedVersion(db, id: versionID, caller: caller, for: .regenerateSecret)
             try self.checkReservedAction(db, versionID: versionID, action: "@RegeneratedSecret", caller: caller)
             try self.rotateSecret(db, version: version, now: Timestamp.iso8601(self.clock.now()))
         }
@@ -327,44 +331,36 @@ public final class AppService: Sendable {
         return (session.userID, member ? session.roles.union(["AppTeamMember"]) : session.roles)
     }
 
-    private enum Access { case none, read, modify }
-
-    private func access(_ db: SQLiteConnection, appID: String, tenant: String, visibility: String?, caller: AuthenticatedSession) throws -> Access {
-        guard tenant == caller.tenant else { return .none }
-        if caller.isSiteAdmin || caller.isBusinessAdmin { return .modify }
-        if try AppRepository.isTeamMember(db, appID: appID, userID: caller.userID) { return .modify }
-        if let visibility, visibility == Visibility.public || visibility == Visibility.registeredUsers { return .read }
-        return .none
+    /// Where the caller stands towards app `appID` (tenant, platform roles, team role, visibility).
+    func standing(_ db: SQLiteConnection, appID: String, tenant: String, visibility: String?, caller: AuthenticatedSession) throws -> AppStanding {
+        let role = tenant == caller.tenant ? try AppRepository.teamRole(db, appID: appID, userID: caller.userID) : nil
+        return AppStanding(sameTenant: tenant == caller.tenant, siteAdmin: caller.isSiteAdmin, businessAdmin: caller.isBusinessAdmin,
+                           teamRole: role,
+                           visibleToAll: visibility == Visibility.public || visibility == Visibility.registeredUsers)
     }
 
-    private func visibleApp(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> Application {
-        guard let app = try AppRepository.app(db, id: id),
-              try access(db, appID: app.id, tenant: app.tenant, visibility: app.defaultVersion?.visibility, caller: caller) != .none
-        else { throw DomainError.notFound("App \(id) was not found.") }
+    /// The app, when `caller` may perform `operation` on it (404 when they cannot see it, 403 when
+    /// its page does not name any of their roles).
+    func authorizedApp(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession, for operation: AppOperation) throws -> Application {
+        guard let app = try AppRepository.app(db, id: id) else { throw DomainError.notFound("App \(id) was not found.") }
+        try standing(db, appID: app.id, tenant: app.tenant, visibility: app.defaultVersion?.visibility, caller: caller)
+            .check(operation, objectID: id, kind: "App")
         return app
     }
 
-    private func modifiableApp(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> Application {
-        guard let app = try AppRepository.app(db, id: id) else { throw DomainError.notFound("App \(id) was not found.") }
-        switch try access(db, appID: app.id, tenant: app.tenant, visibility: app.defaultVersion?.visibility, caller: caller) {
-        case .none: throw DomainError.notFound("App \(id) was not found.")
-        case .read: throw DomainError.forbidden("Only the app team, Business Admins and Site Admins can change app \(id).")
-        case .modify: return app
-        }
-    }
-
-    private func visibleVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> (version: AppVersion, canModify: Bool) {
+    /// The version, when `caller` may perform `operation` on it.
+    private func authorizedVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession, for operation: AppOperation) throws -> AppVersion {
         guard let version = try AppRepository.version(db, id: id) else { throw DomainError.notFound("App version \(id) was not found.") }
-        switch try access(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller) {
-        case .none: throw DomainError.notFound("App version \(id) was not found.")
-        case .read: return (version, false)
-        case .modify: return (version, true)
-        }
+        try standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller)
+            .check(operation, objectID: id, kind: "App version")
+        return version
     }
 
-    private func modifiableVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> AppVersion {
-        let (version, canModify) = try visibleVersion(db, id: id, caller: caller)
-        guard canModify else { throw DomainError.forbidden("Only the app team, Business Admins and Site Admins can change app version \(id).") }
+    /// The version when the caller can see it (its visibility, or their roles); 404 otherwise.
+    private func visibleVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> AppVersion {
+        guard let version = try AppRepository.version(db, id: id),
+              try standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller).canSee
+        else { throw DomainError.notFound("App version \(id) was not found.") }
         return version
     }
 }

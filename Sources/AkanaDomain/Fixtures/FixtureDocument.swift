@@ -159,10 +159,10 @@ public struct FixtureDocument: Sendable {
         if let settings = top.value("settings") {
             let reader = try Reader(settings, path: "settings", source: source)
             for (name, flag) in reader.members {
-                let canonical = [TenantDirectory.readRequestCSRFSetting, TenantDirectory.writeRequestCSRFSetting]
-                    .first { $0.lowercased() == name.lowercased() }
+                let known = [TenantDirectory.readRequestCSRFSetting, TenantDirectory.writeRequestCSRFSetting, AppService.autoAcceptTeamInvitationsSetting]
+                let canonical = known.first { $0.lowercased() == name.lowercased() }
                 guard let canonical else {
-                    throw reader.error("unknown setting \"\(name)\" (known: \(TenantDirectory.readRequestCSRFSetting), \(TenantDirectory.writeRequestCSRFSetting))")
+                    throw reader.error("unknown setting \"\(name)\" (known: \(known.joined(separator: ", ")))")
                 }
                 guard let on = flag.boolValue else { throw reader.error("\(name) must be true or false, not \(flag.typeName)") }
                 document.settings.append(Setting(name: canonical, value: on))

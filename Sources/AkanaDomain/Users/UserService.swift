@@ -1,0 +1,192 @@
+import Foundation
+import SQLiteStore
+
+/// A platform user as the Users service shows it (`users` with its roles).
+public struct PlatformUser: Sendable, Equatable {
+    public var id: String
+    public var tenant: String
+    public var email: String
+    public var displayName: String
+    public var firstName: String
+    public var lastName: String
+    public var forcePasswordChange: Bool
+    public var roles: [String]
+    public var created: String
+    public var updated: String
+
+    /// The platform's User object (m_users_getUser's local-user sample, its field order). Fields
+    /// the emulator keeps nothing for answer empty, as a fresh local user's do.
+    public var json: JSONValue {
+        .object([
+            ("UserID", .string(id)),
+            ("UserName", .string(displayName)),
+            ("FirstName", .string(firstName.isEmpty && lastName.isEmpty ? displayName : firstName)),
+            ("LastName", .string(lastName)),
+            ("AuthIdentifier", .string("")),
+            ("Visibility", .string("0")),
+            ("Email", .string(email)),
+            ("Title", .string("")),
+            ("Industry", .string("")),
+            ("Language", .array([])),
+            ("Technology", .array([])),
+            ("Favorites", .string("")),
+            ("HasPicture", .bool(false)),
+            ("State", .string("registered")),
+            ("Domain", .string(UserService.localDomainName)),
+            ("Disabled", .bool(false)),
+            ("ForcePasswordChangeOnLogin", .bool(forcePasswordChange)),
+            ("Created", .string(created)),
+            ("Updated", .string(updated)),
+        ])
+    }
+}
+
+/// The Users service: POST /api/users (Site Admin), GET and DELETE /api/users/{UserID}, and a
+/// user's apps. Deleting a user ends their sessions and team memberships (foreign keys cascade:
+/// `sessions`, `user_roles`, `app_team_members`), so their cookie is refused at once.
+public final class UserService: Sendable {
+    public static let localDomainName = "Local Domain"
+
+    private let database: DatabasePool
+    private let clock: EmulatorClock
+    private let ids: IDGenerator
+    private let hasher: PasswordHasher
+
+    public init(database: DatabasePool, clock: EmulatorClock, hasher: PasswordHasher = .init(), ids: IDGenerator = IDGenerator()) {
+        self.database = database
+        self.clock = clock
+        self.hasher = hasher
+        self.ids = ids
+    }
+
+    /// POST /api/users: FirstName, LastName, Email, Password (required), ForcePasswordChangeOnLogin
+    /// ("true"/"false" or a boolean). Site Admin only. 409 when the email is taken in the tenant.
+    public func addUser(caller: AuthenticatedSession, body: JSONValue) throws -> PlatformUser {
+        guard caller.isSiteAdmin else { throw DomainError.forbidden("Only Site Admins may add users.") }
+        guard case .object = body else { throw DomainError.badRequest("The User must be a JSON object.") }
+        let first = try Self.requiredString(body, "FirstName")
+        let last = try Self.requiredString(body, "LastName")
+        let email = try Self.requiredString(body, "Email")
+        guard Self.looksLikeEmail(email) else { throw DomainError.badRequest("User.Email '\(email)' is not an email address.") }
+        guard let passwordValue = body.member(caseInsensitive: "Password"), let password = passwordValue.stringValue, !password.isEmpty else {
+            throw DomainError.badRequest("User.Password is required: the temporary password the Site Admin conveys to the user.")
+        }
+        try FieldLimits.check(password, field: "User.Password")
+        let force: Bool
+        switch body.member(caseInsensitive: "ForcePasswordChangeOnLogin") {
+        case nil, .null?: force = false
+        case .bool(let flag)?: force = flag
+        case .string(let text)? where ["true", "false"].contains(text.lowercased()): force = text.lowercased() == "true"
+        case let other?: throw DomainError.badRequest("User.ForcePasswordChangeOnLogin must be true or false, not \(other.typeName).")
+        }
+        let tenant = caller.tenant
+        // Refuse a taken email before the slow hash.
+        try database.read(in: caller.scope) { db in try Self.checkEmailFree(db, tenant: tenant, email: email) }
+        let hash = hasher.hash(password)
+        let stamp = Timestamp.iso8601(clock.now())
+        let user = PlatformUser(id: "\(ids.uuid()).\(tenant)", tenant: tenant, email: email, displayName: "\(first) \(last)",
+                                firstName: first, lastName: last, forcePasswordChange: force, roles: [], created: stamp, updated: stamp)
+        return try database.write(in: caller.scope) { db in
+            try Self.checkEmailFree(db, tenant: tenant, email: email)
+            try UserRepository.insert(db, user, passwordHash: hash)
+            return user
+        }
+    }
+
+    /// GET /api/users/{UserID}: the user themself, or a Site Admin.
+    public func user(_ id: String, caller: AuthenticatedSession) throws -> PlatformUser {
+        try database.read(in: caller.scope) { db in try self.readableUser(db, id: id, caller: caller) }
+    }
+
+    /// DELETE /api/users/{UserID}: Site Admin only; not one's own account (the platform would be
+    /// left without the admin doing the deleting). Sessions, roles and team memberships go with it.
+    public func deleteUser(_ id: String, caller: AuthenticatedSession) throws {
+        try database.write(in: caller.scope) { db in
+            guard caller.isSiteAdmin else { throw DomainError.forbidden("Only Site Admins may delete users.") }
+            guard try UserRepository.find(db, id: id, tenant: caller.tenant) != nil else { throw DomainError.notFound("User \(id) was not found.") }
+            guard id != caller.userID else { throw DomainError.conflict("A Site Admin cannot delete their own account while logged in to it.") }
+            try UserRepository.delete(db, id: id)
+        }
+    }
+
+    /// GET /api/users/{UserID}/apps: the apps whose team the user is on (the user themself, or a
+    /// Site Admin), in name order.
+    public func apps(ofUser id: String, caller: AuthenticatedSession) throws -> (PlatformUser, [Application]) {
+        try database.read(in: caller.scope) { db in
+            let user = try self.readableUser(db, id: id, caller: caller)
+            return (user, try AppRepository.appIDs(db, teamMember: id).compactMap { try AppRepository.app(db, id: $0) })
+        }
+    }
+
+    /// The LoginResponse's pending login tasks of the session's user: `change.password` while the
+    /// user was added with ForcePasswordChangeOnLogin and has not changed it.
+    public func pendingTasks(_ session: AuthenticatedSession) throws -> [String] {
+        let force = try database.read(in: session.scope) { db in
+            try UserRepository.mustChangePassword(db, id: session.userID)
+        }
+        return force ? [Self.changePasswordTask] : []
+    }
+
+    public static let changePasswordTask = "change.password"
+
+    /// PUT /api/users/{UserID}/password (m_users_modifyPassword): `OldPassword` and `NewPassword`.
+    /// The user themself (who must give the old password) or a Site Admin (for any user; the old
+    /// password is not asked of them for another user). Clears the change.password login task.
+    public func changePassword(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws {
+        guard id == caller.userID || caller.isSiteAdmin else {
+            throw DomainError.forbidden("Only the user themself or a Site Admin may change the password of user \(id).")
+        }
+        guard case .object = body else { throw DomainError.badRequest("The PasswordChange must be a JSON object with OldPassword and NewPassword.") }
+        guard let new = body.member(caseInsensitive: "NewPassword")?.stringValue, !new.isEmpty else {
+            throw DomainError.badRequest("PasswordChange.NewPassword is required.")
+        }
+        try FieldLimits.check(new, field: "PasswordChange.Password")
+        let old = body.member(caseInsensitive: "OldPassword")?.stringValue
+        if let old { try FieldLimits.check(old, field: "PasswordChange.Password") }
+        let stored = try database.read(in: caller.scope) { db in
+            try UserRepository.passwordHash(db, id: id, tenant: caller.tenant)
+        }
+        guard let stored else { throw DomainError.notFound("User \(id) was not found.") }
+        if id == caller.userID {
+            guard let old, !old.isEmpty else { throw DomainError.badRequest("PasswordChange.OldPassword is required to change your own password.") }
+            guard hasher.verify(old, against: stored) else { throw DomainError.forbidden("PasswordChange.OldPassword is not your current password.") }
+        }
+        let hash = hasher.hash(new)
+        let stamp = Timestamp.iso8601(clock.now())
+        try database.write(in: caller.scope) { db in
+            guard try UserRepository.replacePassword(db, id: id, hash: hash, replacing: stored, updated: stamp) else {
+                throw DomainError.conflict("The password of user \(id) changed meanwhile; try again.")
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func readableUser(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> PlatformUser {
+        guard id == caller.userID || caller.isSiteAdmin else {
+            // Whether another user exists is not the caller's business either.
+            throw DomainError.forbidden("Only the user themself or a Site Admin may read user \(id).")
+        }
+        guard let user = try UserRepository.find(db, id: id, tenant: caller.tenant) else { throw DomainError.notFound("User \(id) was not found.") }
+        return user
+    }
+
+    private static func checkEmailFree(_ db: SQLiteConnection, tenant: String, email: String) throws {
+        if try UserRepository.id(db, tenant: tenant, email: email) != nil {
+            throw DomainError.conflict("A user with the email \(email) already exists.")
+        }
+    }
+
+    private static func requiredString(_ body: JSONValue, _ key: String) throws -> String {
+        guard let value = body.member(caseInsensitive: key), value != .null else { throw DomainError.badRequest("User.\(key) is required.") }
+        guard let text = value.stringValue else { throw DomainError.badRequest("User.\(key) must be a string, not \(value.typeName).") }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw DomainError.badRequest("User.\(key) must not be empty.") }
+        return try FieldLimits.check(trimmed, field: "User.\(key)")
+    }
+
+    private static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !text.contains(where: \.isWhitespace)
+    }
+}
