@@ -55,7 +55,7 @@ public struct SearchCursor: Sendable, Equatable {
 
 /// A kind of searchable object. Each source hands out its tenant's rows in the requested order,
 /// after a cursor, a bounded batch at a time, through an index; the service merges the sources.
-/// A new type (e.g. `api`, once APIs exist) is added by registering its source.
+/// A new type is added by registering its source (as `api` was, once APIs existed).
 public protocol SearchSource: Sendable {
     /// The `type:` name (`app`, `user`, `model`…).
     var type: String { get }
@@ -80,8 +80,9 @@ public final class SearchService: Sendable {
         self.sources = sources
     }
 
-    /// Apps, users and models. `api` and `group` are known types with no source yet: they match nothing.
-    public static let defaultSources: [any SearchSource] = [AppSearchSource(), UserSearchSource(), ModelSearchSource()]
+    /// Apps, users, models and APIs. `group` is a known type with no source yet (the emulator has no
+    /// groups): it matches nothing.
+    public static let defaultSources: [any SearchSource] = [AppSearchSource(), UserSearchSource(), ModelSearchSource(), APISearchSource()]
 
     public func search(_ query: SearchQuery, order: SearchOrder, start: Int, count: Int, viewer: SearchViewer,
                        scope: TransactionScope = .detached) throws -> [SearchHit] {

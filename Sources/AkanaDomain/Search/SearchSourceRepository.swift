@@ -40,7 +40,10 @@ public struct AppSearchSource: SearchSource {
 
     static let sql = SearchSQL(select: """
         SELECT apps.id, apps.name, apps.summary, apps.description, apps.updated, v.visibility, v.state,
-               EXISTS (SELECT 1 FROM app_team_members m WHERE m.app_id = apps.id AND m.user_id = ?) AS member
+               EXISTS (SELECT 1 FROM app_team_members m WHERE m.app_id = apps.id AND m.user_id = ?) AS member,
+               (SELECT count(*) FROM app_versions av JOIN contracts c ON c.runtime_id = av.id
+                  LEFT JOIN workflow_objects w ON w.object_id = c.id
+                 WHERE av.app_id = apps.id AND coalesce(w.status, '') <> 'apicontract.status.cancelled') AS connections
         FROM apps LEFT JOIN app_versions v
           ON v.id = (SELECT id FROM app_versions WHERE app_id = apps.id ORDER BY created DESC, rowid DESC LIMIT 1)
         """, table: "apps", titleColumn: "name")
@@ -63,8 +66,9 @@ public struct AppSearchSource: SearchSource {
         return SearchHit(
             type: type, id: try row.requiredString("id"), title: name, description: summary, updated: try row.requiredString("updated"),
             categories: [("uddi:soa.com:resourcetype", "app"), ("uddi:soa.com:visibility", visibility), ("uddi:soa.com:state", try row.string("state") ?? "")],
-            // The emulator has no API contracts, followers or ratings yet: every app has none of them.
-            fields: [("Connections", .integer(0)), ("Followers", .integer(0)), ("Rating", .integer(0))],
+            // Connections: the app's contracts with APIs that are not cancelled. The emulator has no
+            // followers or ratings: every app has none.
+            fields: [("Connections", .integer(try row.int64("connections") ?? 0)), ("Followers", .integer(0)), ("Rating", .integer(0))],
             searchable: [name, summary, try row.requiredString("description")], visible: visible)
     }
 }
@@ -126,5 +130,42 @@ public struct ModelSearchSource: SearchSource {
             type: type, id: try row.requiredString("id"), title: name, description: summary, updated: try row.requiredString("updated"),
             categories: [("uddi:soa.com:resourcetype", "model"), ("uddi:soa.com:visibility", visibility)],
             fields: [], searchable: [name, summary, try row.requiredString("description")], visible: visible)
+    }
+}
+
+/// `type:api`: the tenant's APIs, visible as GET /api/apis/{APIID} decides (`APIService.canRead`):
+/// Business and Site Admins and the API's admins always; others when it is Public or visible to
+/// registered users (anonymous callers: Public only, as for apps and models).
+public struct APISearchSource: SearchSource {
+    public let type = "api"
+    public init() {}
+
+    static let sql = SearchSQL(select: """
+        SELECT apis.id, apis.name, apis.description, apis.visibility, apis.updated,
+               EXISTS (SELECT 1 FROM api_admins a WHERE a.api_id = apis.id AND a.user_id = ?) AS admin,
+               (SELECT count(*) FROM api_versions WHERE api_versions.api_id = apis.id) AS versions
+        FROM apis
+        """, table: "apis", titleColumn: "name")
+
+    public func batch(_ db: SQLiteConnection, viewer: SearchViewer, order: SearchOrder, after cursor: SearchCursor?, limit: Int) throws -> [(SearchCursor, SearchHit)] {
+        try Self.sql.batch(db, tenant: viewer.tenant, order: order, after: cursor, limit: limit, leading: [viewer.userID ?? ""])
+            .map { (try SearchSQL.cursor($0, order: order, titleColumn: "name"), try hit($0, viewer: viewer)) }
+    }
+
+    public func lookup(_ db: SQLiteConnection, viewer: SearchViewer, id: String) throws -> SearchHit? {
+        try db.queryFirst(Self.sql.select + " WHERE apis.tenant = ? AND apis.id = ?", viewer.userID ?? "", viewer.tenant, id).map { try hit($0, viewer: viewer) }
+    }
+
+    func hit(_ row: SQLiteRow, viewer: SearchViewer) throws -> SearchHit {
+        let visibility = try row.requiredString("visibility")
+        let admin = try row.bool("admin") ?? false
+        let visible = viewer.isSiteAdmin || viewer.isBusinessAdmin || admin || visibility == Visibility.public
+            || (visibility == Visibility.registeredUsers && viewer.isLoggedIn)
+        let name = try row.requiredString("name"), description = try row.requiredString("description")
+        return SearchHit(
+            type: type, id: try row.requiredString("id"), title: name, description: description, updated: try row.requiredString("updated"),
+            categories: [("uddi:soa.com:resourcetype", "api"), ("uddi:soa.com:visibility", visibility)],
+            fields: [("Versions", .integer(try row.int64("versions") ?? 0))],
+            searchable: [name, description], visible: visible)
     }
 }
