@@ -191,6 +191,11 @@ import Testing
         let before = try world.counts()
         #expect(try world.post("/api/dropbox/readfiledetails", as: world.jane, body: "--a--", contentType: "multipart/form-data").status == .badRequest)
         #expect(try world.post("/api/dropbox/readfiledetails", as: world.jane, body: "{}").status == .unsupportedMediaType)
+        // wrapInHTML is true or false: anything else is a 400, and the file is not stored.
+        let badWrap = body.replacingOccurrences(of: "\r\n\r\nfalse\r\n", with: "\r\n\r\nAAA\r\n")
+        #expect(badWrap != body)
+        #expect(try world.post("/api/dropbox/readfiledetails", as: world.jane, body: badWrap,
+                               contentType: "multipart/form-data; boundary=\(boundary)").status == .badRequest)
         #expect(try world.counts() == before)
     }
 

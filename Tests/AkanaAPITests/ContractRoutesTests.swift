@@ -53,6 +53,9 @@ import Testing
         #expect(active["Contract"]?.arrayValue?.map { $0["ContractID"]?.stringValue ?? "" } == [id])
         #expect(try world.get("/api/apps/versions/\(appVersionID)/contracts?Environment=Production", as: world.kim).json()["Contract"]?.arrayValue?.isEmpty == true)
         #expect(try world.get("/api/apis/versions/\(apiVersionID)/contracts", as: world.jane).json()["Contract"]?.arrayValue?.count == 1)
+        // An Environment that is given must be Sandbox or Production; empty is not "any".
+        #expect(try world.get("/api/apps/versions/\(appVersionID)/contracts?Environment=", as: world.kim).status == .badRequest)
+        #expect(try world.get("/api/apis/versions/\(apiVersionID)/contracts?Environment=Staging", as: world.jane).status == .badRequest)
 
         // Deleting the app (its only version) cancels the contract with @AppDeleted in the same transaction.
         let appID = try #require(try world.app.pool.read { db in try db.queryFirst("SELECT app_id FROM app_versions WHERE id = ?", appVersionID)?.string("app_id") })

@@ -127,7 +127,8 @@ enum APIRoutes {
             guard let form = MultipartFormData(contentType: contentType, body: request.http.body) else {
                 throw APIError.badRequest("The multipart/form-data body is malformed.")
             }
-            if let wrap = form.part("wrapInHTML").map({ String(decoding: $0.body, as: UTF8.self).lowercased() }), wrap == "true" {
+            if let wrap = form.part("wrapInHTML").map({ String(decoding: $0.body, as: UTF8.self).lowercased() }), wrap != "false" {
+                guard wrap == "true" else { throw APIError.badRequest("wrapInHTML must be true or false, not '\(wrap)'.") }
                 throw APIError.badRequest("wrapInHTML=true (an HTML-wrapped answer for browser iframes) is not supported; send wrapInHTML=false.")
             }
             guard let file = form.parts.first(where: { $0.filename != nil }) else {

@@ -233,10 +233,11 @@ public final class ContractService: Sendable {
     }
 
     static func environment(_ text: String?, required: Bool) throws -> String? {
-        guard let text, !text.isEmpty else {
+        guard let text, !(text.isEmpty && required) else {
             if required { throw DomainError.badRequest("Contract.Environment is required: Sandbox or Production.") }
             return nil
         }
+        // Given but empty (`?Environment=`) is not "any environment": it is no valid value.
         guard let value = Contract.environments.first(where: { $0.lowercased() == text.lowercased() }) else {
             throw DomainError.badRequest("Environment must be Sandbox or Production, not '\(text)'.")
         }

@@ -141,7 +141,11 @@ public final class UserService: Sendable {
             throw DomainError.badRequest("PasswordChange.NewPassword is required.")
         }
         try FieldLimits.check(new, field: "PasswordChange.Password")
-        let old = body.member(caseInsensitive: "OldPassword")?.stringValue
+        let oldMember = body.member(caseInsensitive: "OldPassword")
+        let old = oldMember?.stringValue
+        if oldMember != nil && oldMember != .null && old == nil {
+            throw DomainError.badRequest("PasswordChange.OldPassword must be a string.")
+        }
         if let old { try FieldLimits.check(old, field: "PasswordChange.Password") }
         let stored = try database.read(in: caller.scope) { db in
             try UserRepository.passwordHash(db, id: id, tenant: caller.tenant)
