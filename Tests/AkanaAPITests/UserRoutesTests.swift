@@ -175,6 +175,7 @@ import Testing
         #expect(try change(#"{"NewPassword":"x"}"#, as: admin, user: "missing.acmepaymentscorp").status == .notFound)
         // A mistyped OldPassword is a 400 even where it is not needed, and changes nothing.
         #expect(try change(#"{"OldPassword":true,"NewPassword":"NotApplied1"}"#, as: admin).status == .badRequest)
+        #expect(try change(#"{"OldPassword":null,"NewPassword":"NotApplied1"}"#, as: admin).status == .badRequest)
         _ = try app.login("jswift@acmepaymentscorp.com", password: "ByTheAdmin1")
     }
 }

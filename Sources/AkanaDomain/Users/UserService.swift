@@ -143,7 +143,7 @@ public final class UserService: Sendable {
         try FieldLimits.check(new, field: "PasswordChange.Password")
         let oldMember = body.member(caseInsensitive: "OldPassword")
         let old = oldMember?.stringValue
-        if oldMember != nil && oldMember != .null && old == nil {
+        if oldMember != nil && old == nil {
             throw DomainError.badRequest("PasswordChange.OldPassword must be a string.")
         }
         if let old { try FieldLimits.check(old, field: "PasswordChange.Password") }
