@@ -138,29 +138,9 @@ public struct FaultRule: Sendable, Equatable {
         return true
     }
 
-    /// `*` matches any run of bytes (slashes included), `?` any one byte; iterative, linear in
-    /// practice (one backtrack point), so no pattern can make it expensive.
+    /// `*` matches any run of bytes (slashes included), `?` any one byte (see `Wildcard`).
     static func glob(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
-        var p = 0, t = 0
-        var starP = -1, starT = 0
-        while t < text.count {
-            if p < pattern.count, pattern[p] == UInt8(ascii: "?") || pattern[p] == text[t] {
-                p += 1
-                t += 1
-            } else if p < pattern.count, pattern[p] == UInt8(ascii: "*") {
-                starP = p
-                starT = t
-                p += 1
-            } else if starP >= 0 {
-                p = starP + 1
-                starT += 1
-                t = starT
-            } else {
-                return false
-            }
-        }
-        while p < pattern.count, pattern[p] == UInt8(ascii: "*") { p += 1 }
-        return p == pattern.count
+        Wildcard.matches(pattern, text, star: UInt8(ascii: "*"), one: UInt8(ascii: "?"))
     }
 
     private static func optionalString(_ object: JSONValue, _ key: String, in parent: String) throws -> String? {

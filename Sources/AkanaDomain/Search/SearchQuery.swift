@@ -137,27 +137,8 @@ public enum SearchText {
         text.split { !($0.isLetter || $0.isNumber) }
     }
 
-    /// `*`-pattern match over characters, linear in the text for each star (no backtracking blow-up).
+    /// `*`-pattern match over characters (see `Wildcard`).
     static func glob<S: StringProtocol>(_ pattern: String, _ text: S) -> Bool {
-        let p = Array(pattern), t = Array(text)
-        var pi = 0, ti = 0, star = -1, mark = 0
-        while ti < t.count {
-            if pi < p.count, p[pi] != "*", p[pi] == t[ti] {
-                pi += 1
-                ti += 1
-            } else if pi < p.count, p[pi] == "*" {
-                star = pi
-                mark = ti
-                pi += 1
-            } else if star >= 0 {
-                pi = star + 1
-                mark += 1
-                ti = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
-        return pi == p.count
+        Wildcard.matches(Array(pattern), Array(text), star: "*")
     }
 }
