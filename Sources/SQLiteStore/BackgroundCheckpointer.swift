@@ -19,6 +19,8 @@ import Foundation
 /// `@unchecked Sendable`: `connection` is used only on `queue`; `pending` is guarded by `lock`.
 final class BackgroundCheckpointer: @unchecked Sendable {
     let threshold: Int32
+    /// Told by the same WAL hook about every commit of the writer (see `DatabasePool.commitCount`).
+    let tracker = CommitTracker()
     private let connection: SQLiteConnection
     private let queue: DispatchQueue
     private let lock = NSLock()
@@ -34,10 +36,13 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     /// Installs the WAL hook on the writer (which also turns off SQLite's own auto-checkpoint).
     /// The hook holds an unretained reference: `detach` must run before this object goes away.
     func attach(to writer: SQLiteConnection) {
+        tracker.attach(to: writer)
         let context = Unmanaged.passUnretained(self).toOpaque()
         sqlite3_wal_hook(writer.checkedHandle(), { context, database, _, pages in
             guard let context else { return SQLITE_OK }
             let checkpointer = Unmanaged<BackgroundCheckpointer>.fromOpaque(context).takeUnretainedValue()
+            // SQLite calls the hook once the commit is in the WAL and visible to new read transactions.
+            checkpointer.tracker.didCommit()
             if pages >= checkpointer.threshold * 8, let database {
                 _ = sqlite3_wal_checkpoint_v2(database, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
             } else if pages >= checkpointer.threshold {
@@ -49,6 +54,7 @@ final class BackgroundCheckpointer: @unchecked Sendable {
 
     func detach(from writer: SQLiteConnection) {
         sqlite3_wal_hook(writer.checkedHandle(), nil, nil)
+        tracker.detach(from: writer)
     }
 
     /// Schedules one PASSIVE checkpoint unless one is already waiting.

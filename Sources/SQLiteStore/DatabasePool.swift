@@ -123,8 +123,27 @@ public final class DatabasePool: @unchecked Sendable {
     public func writeWithoutTransaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         preconditionNotOnWriterQueue("writeWithoutTransaction")
         return try writerQueue.sync {
-            try body(try openWriter())
+            // Counted whatever the body did: a backup copy into the writer commits without the WAL hook.
+            defer { checkpointer.tracker.didChangeAnything() }
+            return try body(try openWriter())
         }
+    }
+
+    /// Counts the writer's commits (and every `writeWithoutTransaction`, such as a restore) since
+    /// the pool opened; it grows right after a commit becomes visible to readers, before `write`
+    /// returns. A value read before a read transaction began is therefore a version tag for what
+    /// that transaction saw: while the count is unchanged, nothing was committed since. Caches of
+    /// data read from the pool use it to know they are still current.
+    public var commitCount: UInt64 { checkpointer.tracker.commits.load(ordering: .acquiring) }
+
+    /// A counter of the commits that changed any of `tables` (names as in CREATE TABLE), from now
+    /// on: a cache of rows of those tables stays current while its value is unchanged, whatever
+    /// else is written. See `TableChangeCounter` for the tables it can watch.
+    public func changeCounter(watching tables: [String]) -> TableChangeCounter {
+        preconditionNotOnWriterQueue("changeCounter")
+        let counter = TableChangeCounter(tables: tables)
+        writerQueue.sync { checkpointer.tracker.add(counter) }
+        return counter
     }
 
     /// The writer connection; must be called on `writerQueue`.

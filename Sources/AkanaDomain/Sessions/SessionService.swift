@@ -19,14 +19,23 @@ public final class SessionService: Sendable {
     private let ids: IDGenerator
     private let verified = VerifiedCredentialCache()
     /// Cookies whose signature already verified, by exact value: a client sends the same cookie on
-    /// every request, and verification depends only on the value and the fixed signing key. The
-    /// session row is still read on every request (logout, expiry, restores).
+    /// every request, and verification depends only on the value and the fixed signing key. Whether
+    /// the session still exists is `storedSession`'s question.
     private let verifiedCookies = Mutex<[String: SessionCookie]>([:])
+    /// Session rows by token id, each tagged with `sessionChanges` when it was read: any commit
+    /// that changed sessions, users, roles or tenants (a logout, a renewal, a role change, a user
+    /// deleted) or a restore makes every entry stale, so an entry is used only while those tables
+    /// are exactly as it was read. Saves the session query of nearly every request.
+    private let storedSessions = Mutex<[String: StoredSession]>([:])
+    /// Commits that changed what a stored session is made of (see `storedSession`).
+    private let sessionChanges: TableChangeCounter
+    private static let storedSessionLimit = 4096
 
     public init(database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher = .init(),
                 ids: IDGenerator = IDGenerator()) {
         self.ids = ids
         self.database = database
+        self.sessionChanges = database.changeCounter(watching: ["sessions", "users", "user_roles", "tenants"])
         self.clock = clock
         self.policy = policy
         self.signingKey = signingKey
@@ -119,24 +128,59 @@ public final class SessionService: Sendable {
         guard cookie.tenant == tenant.fedmemberid else {
             throw DomainError.unauthorized("The session belongs to another tenant. Log in to \(tenant.fedmemberid).")
         }
-        let row = try database.read(in: scope) { db in
-            try SessionRepository.find(db, tokenID: cookie.tokenID, tenant: tenant.fedmemberid)
-        }
-        guard let row, row.userID == cookie.userFDN,
-              let started = row.startedAt.flatMap(Timestamp.parse),
-              let issued = row.issuedAt.flatMap(Timestamp.parse),
-              let expires = row.expiresAt.flatMap(Timestamp.parse)
+        guard let stored = try storedSession(tokenID: cookie.tokenID, tenant: tenant.fedmemberid, scope: scope),
+              stored.userID == cookie.userFDN
         else {
             throw DomainError.unauthorized("The session has ended (logged out or unknown). Log in again.")
         }
-        guard clock.now() < expires else {
-            throw DomainError.unauthorized("The session expired at \(Timestamp.iso8601(expires)). Log in again.")
+        guard clock.now() < stored.expiresAt else {
+            throw DomainError.unauthorized("The session expired at \(Timestamp.iso8601(stored.expiresAt)). Log in again.")
         }
-        let roles = row.roles.map { Set($0.split(separator: ",").map(String.init)) } ?? []
         return AuthenticatedSession(
-            tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: cookie.userFDN, userName: row.displayName,
-            email: row.email, roles: roles, csrfToken: row.csrfToken,
-            startedAt: started, issuedAt: issued, expiresAt: expires)
+            tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: stored.userID, userName: stored.displayName,
+            email: stored.email, roles: stored.roles, csrfToken: stored.csrfToken,
+            startedAt: stored.startedAt, issuedAt: stored.issuedAt, expiresAt: stored.expiresAt)
+    }
+
+    /// A session row as `authenticate` needs it, parsed once.
+    struct StoredSession: Sendable {
+        var tenant: String
+        var userID: String
+        var csrfToken: String
+        var startedAt: Date
+        var issuedAt: Date
+        var expiresAt: Date
+        var displayName: String
+        var email: String
+        var roles: Set<String>
+        /// `sessionChanges` read before the row was: the entry is current while it is unchanged.
+        var commits: UInt64
+    }
+
+    /// The session row of `tokenID`, from `storedSessions` while none of its tables changed since
+    /// it was read, else from the database. nil when there is no such session, or its row is unreadable.
+    private func storedSession(tokenID: String, tenant: String, scope: TransactionScope) throws -> StoredSession? {
+        let commits = sessionChanges.value
+        if let cached = storedSessions.withLock({ $0[tokenID] }), cached.commits == commits, cached.tenant == tenant {
+            return cached
+        }
+        let row = try database.read(in: scope) { db in
+            try SessionRepository.find(db, tokenID: tokenID, tenant: tenant)
+        }
+        guard let row, let userID = row.userID,
+              let started = row.startedAt.flatMap(Timestamp.parse),
+              let issued = row.issuedAt.flatMap(Timestamp.parse),
+              let expires = row.expiresAt.flatMap(Timestamp.parse)
+        else { return nil }
+        let stored = StoredSession(
+            tenant: tenant, userID: userID, csrfToken: row.csrfToken, startedAt: started, issuedAt: issued, expiresAt: expires,
+            displayName: row.displayName, email: row.email,
+            roles: row.roles.map { Set($0.split(separator: ",").map(String.init)) } ?? [], commits: commits)
+        storedSessions.withLock { cache in
+            if cache.count >= Self.storedSessionLimit { cache.removeAll(keepingCapacity: true) }
+            cache[tokenID] = stored
+        }
+        return stored
     }
 
     /// Extends the session by the inactive timeout, never past the active-session cap, and returns

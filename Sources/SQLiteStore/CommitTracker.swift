@@ -1,0 +1,93 @@
+import CSQLite
+import Foundation
+import Synchronization
+
+/// Counts the commits of a pool that changed a given set of tables (`DatabasePool.changeCounter(watching:)`).
+///
+/// Its `value` grows right after a commit that changed any of the tables becomes visible to
+/// readers, before the `write` that made it returns. A value read before a read transaction began
+/// is therefore a version tag for what that transaction saw of those tables: while the value is
+/// unchanged, none of them changed. It errs one way only: a commit may count when its change was
+/// rolled back to a savepoint, never the other way round. Restores and other
+/// `writeWithoutTransaction` work count for every counter.
+///
+/// A table's change is seen through SQLite's update hook, which is not called for rows removed by
+/// the truncate optimization (`DELETE FROM t` without WHERE, used only on tables without triggers
+/// or foreign keys) or for WITHOUT ROWID tables: watch tables that have a foreign key or a trigger.
+public final class TableChangeCounter: Sendable {
+    public let tables: [String]
+    /// NUL-terminated UTF-8 of each table name, for comparing with the hook's C strings.
+    fileprivate let names: [[CChar]]
+    private let count = Atomic<UInt64>(0)
+    /// Set by the update hook, read and cleared at commit or rollback: writer queue only.
+    fileprivate let pending = Atomic<Bool>(false)
+
+    init(tables: [String]) {
+        self.tables = tables
+        self.names = tables.map { Array($0.utf8CString) }
+    }
+
+    /// Commits that changed a watched table so far.
+    public var value: UInt64 { count.load(ordering: .acquiring) }
+
+    fileprivate func matches(_ table: UnsafePointer<CChar>) -> Bool {
+        names.contains { name in name.withUnsafeBufferPointer { strcmp($0.baseAddress!, table) == 0 } }
+    }
+
+    fileprivate func bump() {
+        count.add(1, ordering: .releasing)
+    }
+}
+
+/// The writer connection's commit bookkeeping: every commit (`commits`) and the table-scoped
+/// counters. Its state other than the atomics is touched only on the writer queue (the SQLite
+/// hooks run there, and counters are added through it), hence `@unchecked Sendable`.
+final class CommitTracker: @unchecked Sendable {
+    let commits = Atomic<UInt64>(0)
+    private var counters: [TableChangeCounter] = []
+
+    /// Installs the update and rollback hooks on `writer` (its WAL hook calls `didCommit`).
+    func attach(to writer: SQLiteConnection) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        sqlite3_update_hook(writer.checkedHandle(), { context, _, _, table, _ in
+            guard let context, let table else { return }
+            let tracker = Unmanaged<CommitTracker>.fromOpaque(context).takeUnretainedValue()
+            for counter in tracker.counters where !counter.pending.load(ordering: .relaxed) && counter.matches(table) {
+                counter.pending.store(true, ordering: .relaxed)
+            }
+        }, context)
+        _ = sqlite3_rollback_hook(writer.checkedHandle(), { context in
+            guard let context else { return }
+            let tracker = Unmanaged<CommitTracker>.fromOpaque(context).takeUnretainedValue()
+            for counter in tracker.counters { counter.pending.store(false, ordering: .relaxed) }
+        }, context)
+    }
+
+    func detach(from writer: SQLiteConnection) {
+        sqlite3_update_hook(writer.checkedHandle(), nil, nil)
+        _ = sqlite3_rollback_hook(writer.checkedHandle(), nil, nil)
+    }
+
+    /// Writer queue: adds a counter.
+    func add(_ counter: TableChangeCounter) {
+        counters.append(counter)
+    }
+
+    /// Writer queue, from the WAL hook: a commit is now visible to readers.
+    func didCommit() {
+        commits.add(1, ordering: .releasing)
+        for counter in counters where counter.pending.load(ordering: .relaxed) {
+            counter.pending.store(false, ordering: .relaxed)
+            counter.bump()
+        }
+    }
+
+    /// Writer queue: something that may have changed anything (a restore) is done.
+    func didChangeAnything() {
+        commits.add(1, ordering: .releasing)
+        for counter in counters {
+            counter.pending.store(false, ordering: .relaxed)
+            counter.bump()
+        }
+    }
+}
