@@ -18,7 +18,12 @@ public struct SQLiteRow: Sendable {
 
     /// The index of `column`, or `nil` when the row has no such column.
     public func index(of column: String) -> Int? {
-        if let exact = columnNames.firstIndex(of: column) { return exact }
+        // Lengths first (O(1) for native strings): most columns differ in length, so only one or
+        // two names are compared byte by byte.
+        let length = column.utf8.count
+        for index in columnNames.indices where columnNames[index].utf8.count == length && columnNames[index] == column {
+            return index
+        }
         let lowered = column.lowercased()
         return columnNames.firstIndex { $0.lowercased() == lowered }
     }

@@ -68,6 +68,21 @@ enum AppRepository {
     }
 
     /// The caller's team role ("Admin" or "Member") on the app, nil when not on its team.
+    /// What deciding on an operation on a version needs, without the version's other columns,
+    /// tags or mechanisms: one indexed lookup, for writes that change only a column or two.
+    static func versionAccess(_ db: SQLiteConnection, id: String, userID: String) throws -> AppVersionAccess? {
+        guard let row = try db.queryFirst(
+            """
+            SELECT v.app_id, v.tenant, v.visibility, v.identity,
+                   (SELECT role FROM app_team_members WHERE app_id = v.app_id AND user_id = ?) AS team_role
+            FROM app_versions v WHERE v.id = ?
+            """, userID, id)
+        else { return nil }
+        return AppVersionAccess(id: id, appID: try row.requiredString("app_id"), tenant: try row.requiredString("tenant"),
+                                visibility: try row.requiredString("visibility"), identity: try row.requiredString("identity"),
+                                teamRole: try row.string("team_role"))
+    }
+
     static func teamRole(_ db: SQLiteConnection, appID: String, userID: String) throws -> String? {
         try db.queryFirst("SELECT role FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID)?.string("role")
     }

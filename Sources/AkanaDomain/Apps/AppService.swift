@@ -202,7 +202,7 @@ public final class AppService: Sendable {
     /// without one, only the reserved `@` actions exist. Returns the AppVersionID.
     public func performAction(versionID: String, actionName: String, comments: [String], caller: AuthenticatedSession) throws -> String {
         try database.write(in: caller.scope) { db in
-            let version = try self.authorizedVersion(db, id: versionID, caller: caller, for: .performAction)
+            let version = try self.authorizedVersionAccess(db, id: versionID, caller: caller, for: .performAction)
             let now = Timestamp.iso8601(self.clock.now())
             let governed = try self.workflow?.isGoverned(db, objectID: versionID) ?? false
             if governed, let workflow = self.workflow {
@@ -213,7 +213,7 @@ public final class AppService: Sendable {
                     "No app version workflow governs \(versionID), so '\(actionName)' is not an action; the reserved actions are \(Self.reservedActions.sorted().joined(separator: ", ")).")
             }
             if actionName == "@RegeneratedSecret" {
-                try self.rotateSecret(db, version: version, now: now)
+                try self.rotateSecret(db, versionID: versionID, identity: version.identity, now: now)
             }
             return versionID
         }
@@ -233,9 +233,9 @@ public final class AppService: Sendable {
     /// PUT /api/apps/versions/{AppVersionID}/secret: a new secret, not returned.
     public func regenerateSecret(versionID: String, caller: AuthenticatedSession) throws {
         try database.write(in: caller.scope) { db in
-            let version = try self.authorizedVersion(db, id: versionID, caller: caller, for: .regenerateSecret)
+            let version = try self.authorizedVersionAccess(db, id: versionID, caller: caller, for: .regenerateSecret)
             try self.checkReservedAction(db, versionID: versionID, action: "@RegeneratedSecret", caller: caller)
-            try self.rotateSecret(db, version: version, now: Timestamp.iso8601(self.clock.now()))
+            try self.rotateSecret(db, versionID: versionID, identity: version.identity, now: Timestamp.iso8601(self.clock.now()))
         }
     }
 
@@ -244,11 +244,11 @@ public final class AppService: Sendable {
 
     // MARK: - Helpers
 
-    private func rotateSecret(_ db: SQLiteConnection, version: AppVersion, now: String) throws {
-        guard !version.identityHasDomain else {
-            throw DomainError.conflict("The shared secret of \(version.id) is managed by the external identity domain of '\(version.identity)'; it cannot be regenerated here.")
+    private func rotateSecret(_ db: SQLiteConnection, versionID: String, identity: String, now: String) throws {
+        guard !identity.utf8.contains(UInt8(ascii: "\\")) else {
+            throw DomainError.conflict("The shared secret of \(versionID) is managed by the external identity domain of '\(identity)'; it cannot be regenerated here.")
         }
-        guard try AppRepository.setSharedSecret(db, versionID: version.id, secret: ids.hex(byteCount: 20), updated: now) else {
+        guard try AppRepository.setSharedSecret(db, versionID: versionID, secret: ids.hex(byteCount: 20), updated: now) else {
             throw DomainError.notFound()
         }
     }
@@ -352,6 +352,21 @@ public final class AppService: Sendable {
     private func authorizedVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession, for operation: AppOperation) throws -> AppVersion {
         guard let version = try AppRepository.version(db, id: id) else { throw DomainError.notFound("App version \(id) was not found.") }
         try standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller)
+            .check(operation, objectID: id, kind: "App version")
+        return version
+    }
+
+    /// `authorizedVersion` reading only the columns that decide (one query): for writes that
+    /// change a column or two and answer without the version.
+    private func authorizedVersionAccess(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession,
+                                         for operation: AppOperation) throws -> AppVersionAccess {
+        guard let version = try AppRepository.versionAccess(db, id: id, userID: caller.userID) else {
+            throw DomainError.notFound("App version \(id) was not found.")
+        }
+        let sameTenant = version.tenant == caller.tenant
+        try AppStanding(sameTenant: sameTenant, siteAdmin: caller.isSiteAdmin, businessAdmin: caller.isBusinessAdmin,
+                        teamRole: sameTenant ? version.teamRole : nil,
+                        visibleToAll: version.visibility == Visibility.public || version.visibility == Visibility.registeredUsers)
             .check(operation, objectID: id, kind: "App version")
         return version
     }

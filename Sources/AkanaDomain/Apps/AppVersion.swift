@@ -69,3 +69,15 @@ public struct AppVersion: Sendable, Equatable {
     /// instructions on every secret rotation.
     public var identityHasDomain: Bool { identity.utf8.contains(UInt8(ascii: "\\")) }
 }
+
+/// The few columns of an app version that decide who may act on it (`AppRepository.versionAccess`),
+/// with the caller's role in its app's team.
+struct AppVersionAccess {
+    var id: String
+    var appID: String
+    var tenant: String
+    var visibility: String
+    var identity: String
+    /// The caller's team role (looked up by user id: meaningful only when the tenants match).
+    var teamRole: String?
+}
