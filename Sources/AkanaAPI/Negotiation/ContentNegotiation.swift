@@ -16,6 +16,11 @@ public enum ContentNegotiation {
         guard let accept, !accept.allSatisfy({ $0 == " " }) else {
             return Choice(representation: first, contentType: first.defaultMediaType)
         }
+        // The usual header names one media range without parameters: no list to order, nothing excluded.
+        if !accept.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") }),
+           let range = MediaRange.parse(Substring(accept)) {
+            return range.quality > 0 ? match(range, offers: offers) : nil
+        }
         let ranges = MediaRange.parseList(accept)
         if ranges.isEmpty { return Choice(representation: first, contentType: first.defaultMediaType) }
         let excluded = Set(ranges.filter { $0.quality == 0 }.map(\.fullType))

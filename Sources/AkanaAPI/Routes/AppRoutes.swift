@@ -65,7 +65,7 @@ enum AppRoutes {
             options.includeDeploymentState = try request.booleanQuery("IdentityAppDeploymentState", default: true)
             let id = try request.parameter("AppVersionID")
             // An id that cannot be one of this tenant's app versions is "invalid": 204, as seed 004 documents.
-            guard id.hasSuffix(".\(caller.tenant.fedmemberid)"), id.count > caller.tenant.fedmemberid.count + 1 else {
+            guard id.hasSuffix(".\(caller.tenant.fedmemberid)"), id.utf8.count > caller.tenant.fedmemberid.utf8.count + 1 else {
                 return HTTPResponse(status: .noContent)
             }
             let version = try apps.version(id, caller: caller.session)

@@ -4,18 +4,27 @@ import SQLiteStore
 /// caller holds (a reader, or the writer inside its transaction); values are always bound.
 enum AppRepository {
     static func version(_ db: SQLiteConnection, id: String) throws -> AppVersion? {
+        try versionAndTeamRole(db, id: id, userID: "")?.version
+    }
+
+    /// The version (with its tags and security mechanisms) and `userID`'s role in its app's team.
+    /// (Folding the lists into the statement as `json_group_array` subqueries cost more than their
+    /// two cached statements.)
+    static func versionAndTeamRole(_ db: SQLiteConnection, id: String, userID: String) throws -> (version: AppVersion, teamRole: String?)? {
         guard let row = try db.queryFirst(
             """
-            SELECT id, app_id, tenant, name, description, website_address, visibility, initial_environment,
-                   current_environment, state, identity, identity_user_defined, shared_secret, has_key_info, created, updated
-            FROM app_versions WHERE id = ?
-            """, id)
+            SELECT v.id, v.app_id, v.tenant, v.name, v.description, v.website_address, v.visibility, v.initial_environment,
+                   v.current_environment, v.state, v.identity, v.identity_user_defined, v.shared_secret, v.has_key_info,
+                   v.created, v.updated,
+                   (SELECT role FROM app_team_members WHERE app_id = v.app_id AND user_id = ?) AS team_role
+            FROM app_versions v WHERE v.id = ?
+            """, userID, id)
         else { return nil }
         let tags = try db.query("SELECT tag FROM app_version_tags WHERE app_version_id = ? ORDER BY position", id).compactMap { try $0.string("tag") }
         let mechanisms = try db.query(
             "SELECT mechanism FROM app_version_security_mechanisms WHERE app_version_id = ? ORDER BY mechanism", id
         ).compactMap { try $0.string("mechanism") }
-        return AppVersion(
+        let version = AppVersion(
             id: try row.requiredString("id"), appID: try row.requiredString("app_id"), tenant: try row.requiredString("tenant"),
             name: try row.requiredString("name"), description: try row.requiredString("description"),
             websiteAddress: try row.requiredString("website_address"), visibility: try row.requiredString("visibility"),
@@ -24,6 +33,7 @@ enum AppRepository {
             identityUserDefined: try row.requiredBool("identity_user_defined"), sharedSecret: try row.requiredString("shared_secret"),
             hasKeyInfo: try row.requiredBool("has_key_info"), created: try row.requiredString("created"), updated: try row.requiredString("updated"),
             tags: tags, securityMechanisms: mechanisms)
+        return (version, try row.string("team_role"))
     }
 
     static func app(_ db: SQLiteConnection, id: String) throws -> Application? {

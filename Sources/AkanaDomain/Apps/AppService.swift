@@ -350,8 +350,13 @@ public final class AppService: Sendable {
 
     /// The version, when `caller` may perform `operation` on it.
     private func authorizedVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession, for operation: AppOperation) throws -> AppVersion {
-        guard let version = try AppRepository.version(db, id: id) else { throw DomainError.notFound("App version \(id) was not found.") }
-        try standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller)
+        guard let (version, teamRole) = try AppRepository.versionAndTeamRole(db, id: id, userID: caller.userID) else {
+            throw DomainError.notFound("App version \(id) was not found.")
+        }
+        let sameTenant = version.tenant == caller.tenant
+        try AppStanding(sameTenant: sameTenant, siteAdmin: caller.isSiteAdmin, businessAdmin: caller.isBusinessAdmin,
+                        teamRole: sameTenant ? teamRole : nil,
+                        visibleToAll: version.visibility == Visibility.public || version.visibility == Visibility.registeredUsers)
             .check(operation, objectID: id, kind: "App version")
         return version
     }
