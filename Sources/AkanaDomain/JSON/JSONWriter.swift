@@ -3,7 +3,7 @@ import ByteCodecs
 public enum JSONWriter {
     public static func bytes(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(256)
+        output.reserveCapacity(1024)
         write(value, into: &output, pretty: pretty, indent: 0)
         return output
     }
@@ -59,30 +59,41 @@ public enum JSONWriter {
     /// can never be sniffed as HTML.
     public static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            // Fast path: most strings need no escaping and are copied in one go.
-            if !bytes.contains(where: needsEscape) {
-                output.append(contentsOf: bytes)
-                return
-            }
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-                case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                case 0x00..<0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
-                    output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
-                    Hex.append(byte, to: &output)
-                default: output.append(byte)
-                }
-            }
+        // Native strings are read in place; others (bridged, or not contiguous) through a copy.
+        if text.utf8.withContiguousStorageIfAvailable({ append(escaping: $0, into: &output) }) == nil {
+            var copy = text
+            copy.withUTF8 { append(escaping: $0, into: &output) }
         }
         output.append(UInt8(ascii: "\""))
     }
 
+    private static func append(escaping bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        // Fast path: most strings need no escaping and are copied in one go.
+        var clean = true
+        for byte in bytes where needsEscape(byte) {
+            clean = false
+            break
+        }
+        if clean {
+            output.append(contentsOf: bytes)
+            return
+        }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x00..<0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
+                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                Hex.append(byte, to: &output)
+            default: output.append(byte)
+            }
+        }
+    }
+
+    @inline(__always)
     private static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<")
             || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
