@@ -72,35 +72,8 @@ final class Statement {
                 sql: sql)
         }
         for (offset, argument) in arguments.enumerated() {
-            let code = bind(argument.sqliteValue, at: Int32(offset + 1))
+            let code = argument.bindSQLite(to: handle, at: Int32(offset + 1))
             guard code == SQLITE_OK else { throw DatabaseError(code: code, connection: connection, sql: sql) }
-        }
-    }
-
-    private func bind(_ value: SQLiteValue, at index: Int32) -> Int32 {
-        switch value {
-        case .null:
-            return sqlite3_bind_null(handle, index)
-        case .integer(let integer):
-            return sqlite3_bind_int64(handle, index, integer)
-        case .real(let real):
-            return sqlite3_bind_double(handle, index, real)
-        case .text(var text):
-            // Bound with an explicit length, so embedded NULs survive; "" must not become NULL.
-            if text.isEmpty { return sqlite3_bind_text(handle, index, "", 0, csqlite_transient()) }
-            return text.withUTF8 { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { chars in
-                    sqlite3_bind_text64(
-                        handle, index, chars.baseAddress, sqlite3_uint64(chars.count), csqlite_transient(),
-                        UInt8(SQLITE_UTF8))
-                }
-            }
-        case .blob(let bytes):
-            // An empty blob must stay an empty blob (a nil pointer would bind NULL).
-            if bytes.isEmpty { return sqlite3_bind_zeroblob(handle, index, 0) }
-            return bytes.withUnsafeBytes { raw in
-                sqlite3_bind_blob64(handle, index, raw.baseAddress, sqlite3_uint64(raw.count), csqlite_transient())
-            }
         }
     }
 
