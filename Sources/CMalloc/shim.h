@@ -7,9 +7,4 @@ extern int mallopt(int param, int value);
 extern int malloc_trim(unsigned long pad);
 /// M_ARENA_MAX from <malloc.h>: the most malloc arenas glibc creates.
 static const int akana_malloc_arena_max = -8;
-/// M_TRIM_THRESHOLD from <malloc.h>: free memory at the top of a heap beyond this is returned to the OS.
-static const int akana_malloc_trim_threshold = -1;
-/// M_MMAP_THRESHOLD from <malloc.h>: allocations this large get their own mapping (setting it also
-/// stops glibc from raising the threshold, and the trim threshold with it, as large blocks are freed).
-static const int akana_malloc_mmap_threshold = -3;
 #endif

@@ -4,7 +4,7 @@ import Foundation
 /// Gives back to the kernel the memory only startup needed, so the daemon's resident set under load
 /// is what serving needs.
 ///
-/// Startup (argument parsing, configuration, migrations, seeding, the dynamic loader's relocations)
+/// Startup (argument parsing, configuration, migrations, seeded users, the dynamic loader's relocations)
 /// runs code and reads tables that serving never touches again; the kernel maps file pages 16 at a
 /// time around each fault, so those pages stay resident (and counted in RSS) for the life of the
 /// process. `releaseStartupPages` drops this process's page-table entries of the read-only file

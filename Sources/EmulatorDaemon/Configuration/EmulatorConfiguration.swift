@@ -82,7 +82,7 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     public var adminToken = ""
 
     // Memory.
-    /// Once listening, drop the resident pages of read-only file mappings startup touched (see `ResidentMemory`).
+    /// After migrations and once listening, drop the resident pages of read-only file mappings startup touched (see `ResidentMemory`).
     public var releaseStartupPages = true
     /// glibc malloc arenas (`M_ARENA_MAX`): threads share these instead of one arena each.
     public var mallocArenas = 2
