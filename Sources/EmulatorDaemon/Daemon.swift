@@ -30,8 +30,8 @@ public final class Daemon {
         signal(SIGPIPE, SIG_IGN)
         // glibc gives each thread that allocates its own malloc arena (up to 8 per core); with
         // event loops, handler threads and SQLite's connections that is most of the resident
-        // memory, mostly empty. Two arenas keep the footprint small at no measurable cost here.
-        _ = mallopt(akana_malloc_arena_max, 2)
+        // memory, mostly empty. A few arenas (memory.mallocArenas) keep the footprint small.
+        _ = mallopt(akana_malloc_arena_max, Int32(configuration.mallocArenas))
 
         let clock = EmulatorClock()
         let pool: DatabasePool
@@ -55,6 +55,10 @@ public final class Daemon {
             Self.fail("\(error)")
             return 1
         }
+
+        // Argument parsing, configuration and migrations are done: their pages can go already, so
+        // they and the assembly's do not add up to startup's peak.
+        if configuration.releaseStartupPages { ResidentMemory.releaseStartupPages() }
 
         let tenants = configuration.tenantDirectory()
         let application: AkanaApplication
@@ -117,6 +121,12 @@ public final class Daemon {
             }
         }
         environment.metrics.reportConnections { [server] in server.connectionCount }
+        if configuration.releaseStartupPages {
+            // Startup is over: what it alone touched (see ResidentMemory) need not stay resident.
+            ResidentMemory.trimHeap()
+            let released = ResidentMemory.releaseStartupPages()
+            logger.info("released \(released) KiB of startup-only resident pages (memory.releaseStartupPages)")
+        }
         let host = server.host.contains(":") ? "[\(server.host)]" : server.host
         // Unbuffered, so a supervisor reading a pipe sees the line at once.
         FileHandle.standardOutput.write(Data("listening on http://\(host):\(server.port)\n".utf8))

@@ -21,6 +21,15 @@ public struct DatabaseConfiguration: Sendable {
     public var synchronous: SynchronousMode = .normal
     /// WAL size (pages) past which a background checkpoint runs (SQLite's own default is 1000).
     public var checkpointPages: Int32 = 1000
+    /// Page cache of each reader connection, in KiB (`PRAGMA cache_size = -N`; SQLite's own default
+    /// is 2000 KiB per connection). Pages a reader misses come from the OS page cache, which holds
+    /// the file once for every connection: a small cache per reader costs a `pread` and a copy per
+    /// miss, a large one keeps a private copy of the hot pages in each reader.
+    public var readerCacheKiB: Int = DatabaseConfiguration.defaultReaderCacheKiB
+    /// Page cache of the writer connection, in KiB (`PRAGMA cache_size = -N`).
+    public var writerCacheKiB: Int = DatabaseConfiguration.defaultWriterCacheKiB
+    public static let defaultReaderCacheKiB = 512
+    public static let defaultWriterCacheKiB = 1024
     /// Called with the SQL text of every statement a connection of the pool prepares (once per
     /// connection and text, as statements are cached): a debugging and test hook, e.g. to run
     /// `EXPLAIN QUERY PLAN` over everything a workload executed. Must be cheap and thread-safe.

@@ -86,6 +86,8 @@ public final class SQLiteConnection {
         let milliseconds = Int32(clamping: Int64((max(0, configuration.busyTimeout) * 1000).rounded()))
         try check(sqlite3_busy_timeout(handle, milliseconds), "setting the busy timeout")
         try execute("PRAGMA foreign_keys = ON")
+        let cacheKiB = role == .writer ? configuration.writerCacheKiB : configuration.readerCacheKiB
+        try execute("PRAGMA cache_size = -\(max(1, cacheKiB))")  // negative: KiB, not pages
         // Interrupts the statements of work whose deadline passed (returns non-zero → SQLITE_INTERRUPT).
         sqlite3_progress_handler(handle, Self.progressInterval, { context in
             guard let context else { return 0 }

@@ -39,6 +39,22 @@ import Testing
         #expect(configuration.maxHeaderBytes == 65_536)   // default
     }
 
+    @Test func memorySettingsReachTheDatabaseAndTheDaemon() throws {
+        let path = try writeConfig(#"{"databaseReaderCacheKilobytes": 256, "databaseWriterCacheKilobytes": 4096, "memory": {"releaseStartupPages": false}}"#)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (configuration, _) = try ConfigurationLoader(environment: [:], configPath: path).load()
+        #expect(configuration.releaseStartupPages == false)
+        let database = configuration.databaseConfiguration()
+        #expect(database.readerCacheKiB == 256)
+        #expect(database.writerCacheKiB == 4096)
+        #expect(ConfigurationKeys.named("databaseReaderCacheKilobytes")?.environmentVariable == "AKANA_EMULATOR_DATABASE_READER_CACHE_KILOBYTES")
+        #expect(ConfigurationKeys.named("memory.releaseStartupPages")?.environmentVariable == "AKANA_EMULATOR_MEMORY_RELEASE_STARTUP_PAGES")
+        let defaults = EmulatorConfiguration()
+        #expect(defaults.releaseStartupPages)
+        #expect(defaults.databaseConfiguration().readerCacheKiB == 512)
+        #expect(defaults.databaseConfiguration().writerCacheKiB == 1024)
+    }
+
     @Test func configFileFromTheEnvironment() throws {
         let path = try writeConfig(#"{"tenant": "globex"}"#)
         defer { try? FileManager.default.removeItem(atPath: path) }

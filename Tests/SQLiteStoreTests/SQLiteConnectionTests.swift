@@ -25,6 +25,28 @@ import Testing
         }
     }
 
+    /// Each reader and the writer open with their configured page cache (negative cache_size: KiB).
+    @Test func connectionsOpenWithTheConfiguredPageCache() throws {
+        func cacheSizes(_ pool: DatabasePool) throws -> (reader: Int?, writer: Int?) {
+            let reader: Int? = try pool.read { db throws in try db.queryFirst("PRAGMA cache_size")?.int(0) }
+            let writer: Int? = try pool.write { db throws in try db.queryFirst("PRAGMA cache_size")?.int(0) }
+            return (reader, writer)
+        }
+        var configuration = DatabaseConfiguration(readerCount: 2)
+        configuration.readerCacheKiB = 300
+        configuration.writerCacheKiB = 700
+        try withPool(configuration) { pool, _ in
+            let sizes = try cacheSizes(pool)
+            #expect(sizes.reader == -300)
+            #expect(sizes.writer == -700)
+        }
+        try withPool { pool, _ in
+            let sizes = try cacheSizes(pool)
+            #expect(sizes.reader == -DatabaseConfiguration.defaultReaderCacheKiB)
+            #expect(sizes.writer == -DatabaseConfiguration.defaultWriterCacheKiB)
+        }
+    }
+
     @Test func bindingNeverInterpolates() throws {
         try withPool { pool, _ in
             try makeUsers(pool)

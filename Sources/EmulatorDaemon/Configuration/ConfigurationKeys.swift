@@ -19,6 +19,8 @@ public enum ConfigurationKeys {
                              configuration.durability = mode
                          }, read: { .string($0.durability.rawValue.lowercased()) }),
         .integer("databaseReaders", "Read-only connections serving reads in parallel with the writer.", \.databaseReaders, range: 1...64),
+        .integer("databaseReaderCacheKilobytes", "SQLite page cache of each reader connection, in KiB (PRAGMA cache_size; misses are read from the OS page cache).", \.databaseReaderCacheKilobytes, range: 64...1_048_576),
+        .integer("databaseWriterCacheKilobytes", "SQLite page cache of the writer connection, in KiB.", \.databaseWriterCacheKilobytes, range: 64...1_048_576),
         ConfigurationKey(key: "logLevel", help: "trace, debug, info (one line per request), notice, warning, error or critical.",
                          apply: { configuration, value throws(ConfigurationError) in
                              guard let text = value.stringValue, let level = Logger.Level(rawValue: text.lowercased()) else {
@@ -66,6 +68,8 @@ public enum ConfigurationKeys {
         .integer("limits.handlerQueueLimit", "Requests allowed to wait for a handler thread (reads and writes each); one more is answered 503 with Retry-After at once.", \.handlerQueueLimit, range: 0...1_000_000),
         .seconds("limits.handlerTimeoutSeconds", "A request still running after this long is answered 503; its statements are interrupted and its writes rolled back.", \.handlerTimeoutSeconds, range: 0.05...3600),
         .seconds("limits.shutdownGraceSeconds", "On SIGTERM/SIGINT, how long requests in progress get to finish.", \.shutdownGraceSeconds, range: 0...600),
+        .boolean("memory.releaseStartupPages", "After migrations and again once listening, drop the resident pages of code and read-only data only startup used (they stay in the OS page cache; what serving uses faults back in).", \.releaseStartupPages),
+        .integer("memory.mallocArenas", "glibc malloc arenas the threads share (M_ARENA_MAX); more arenas, less lock contention, more resident memory.", \.mallocArenas, range: 1...64),
         .integer("journal.maxEntries", "Request journal (GET /_emulator/requests): entries kept, the newest; 0 turns the journal off.", \.journalMaxEntries, range: 0...100_000_000),
         .integer("journal.maxAgeHours", "Request journal: entries older than this many hours (emulator clock) are removed, from the oldest end.", \.journalMaxAgeHours, range: 1...87_600),
     ]

@@ -32,6 +32,9 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     /// `normal`: safe against process crashes; `full`: also against power loss (fsync per commit).
     public var durability: SynchronousMode = .normal
     public var databaseReaders = 4
+    /// SQLite page cache per reader connection and of the writer, in KiB.
+    public var databaseReaderCacheKilobytes = DatabaseConfiguration.defaultReaderCacheKiB
+    public var databaseWriterCacheKilobytes = DatabaseConfiguration.defaultWriterCacheKiB
     public var logLevel: Logger.Level = .info
 
     // The platform.
@@ -77,6 +80,12 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     public var handlerTimeoutSeconds = 30.0
     /// Required (as `Authorization: Bearer …`) on `/_emulator/` routes when listening beyond loopback.
     public var adminToken = ""
+
+    // Memory.
+    /// After migrations and once listening, drop the resident pages of read-only file mappings startup touched (see `ResidentMemory`).
+    public var releaseStartupPages = true
+    /// glibc malloc arenas (`M_ARENA_MAX`): threads share these instead of one arena each.
+    public var mallocArenas = 2
 
     // The request journal (`GET /_emulator/requests`).
     /// Entries kept, newest first; 0 turns the journal off.
@@ -138,6 +147,8 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     public func databaseConfiguration() -> DatabaseConfiguration {
         var configuration = DatabaseConfiguration()
         configuration.readerCount = databaseReaders
+        configuration.readerCacheKiB = databaseReaderCacheKilobytes
+        configuration.writerCacheKiB = databaseWriterCacheKilobytes
         configuration.synchronous = durability
         return configuration
     }
