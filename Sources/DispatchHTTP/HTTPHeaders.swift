@@ -11,6 +11,12 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         fields = []
     }
 
+    /// An empty list with room for `capacity` fields (the decoder knows how many it will add).
+    init(reservingCapacity capacity: Int) {
+        fields = []
+        fields.reserveCapacity(capacity)
+    }
+
     public init(_ fields: [(String, String)]) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
     }
@@ -71,13 +77,83 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// (for list-valued fields such as `Connection` or `Transfer-Encoding`).
     public func tokens(_ name: String) -> [String] {
         var result: [String] = []
-        for value in values(name) {
+        for field in fields where Self.namesEqual(field.name, name) {
+            var value = field.value
+            let ascii = value.withUTF8 { bytes -> Bool in
+                guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+                Self.appendTokens(bytes, to: &result)
+                return true
+            }
+            guard !ascii else { continue }
+            // Beyond ASCII, split on Characters as always (a comma with a combining mark is no comma).
             for part in value.split(separator: ",") {
                 let trimmed = part.trimmingHTTPWhitespace()
                 if !trimmed.isEmpty { result.append(trimmed.asciiLowercased()) }
             }
         }
         return result
+    }
+
+    /// Whether `tokens(name)` contains `token` (given lowercased), without making the list: ASCII
+    /// values are compared on their bytes, others through `tokens`.
+    public func containsToken(_ name: String, _ token: String) -> Bool {
+        for field in fields where Self.namesEqual(field.name, name) {
+            var value = field.value
+            var wanted = token
+            let found = value.withUTF8 { bytes -> Bool? in
+                guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return wanted.withUTF8 { Self.asciiListContains(bytes, $0) }
+            }
+            if let found {
+                if found { return true }
+            } else if HTTPHeaders([(field.name, field.value)]).tokens(name).contains(token) {
+                return true
+            }
+        }
+        return false
+    }
+
+    private static func asciiListContains(_ bytes: UnsafeBufferPointer<UInt8>, _ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index <= count {
+            var end = index
+            while end < count && bytes[end] != UInt8(ascii: ",") { end += 1 }
+            var lower = index, upper = end
+            while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+            while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+            if upper - lower == token.count {
+                var same = true
+                for offset in 0..<token.count where asciiLower(bytes[lower + offset]) != token[offset] {
+                    same = false
+                    break
+                }
+                if same && upper > lower { return true }
+            }
+            index = end + 1
+        }
+        return false
+    }
+
+    /// `tokens` of one ASCII value, on its bytes: split on commas, OWS trimmed, empties dropped,
+    /// lowercased.
+    private static func appendTokens(_ bytes: UnsafeBufferPointer<UInt8>, to result: inout [String]) {
+        var index = 0
+        let count = bytes.count
+        while index <= count {
+            var end = index
+            while end < count && bytes[end] != UInt8(ascii: ",") { end += 1 }
+            var lower = index, upper = end
+            while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+            while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+            if upper > lower {
+                result.append(String(unsafeUninitializedCapacity: upper - lower) { output in
+                    for offset in 0..<(upper - lower) { output[offset] = asciiLower(bytes[lower + offset]) }
+                    return upper - lower
+                })
+            }
+            index = end + 1
+        }
     }
 
     public func makeIterator() -> IndexingIterator<[Element]> {
