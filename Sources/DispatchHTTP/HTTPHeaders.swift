@@ -172,13 +172,9 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// ASCII case-insensitive comparison of two header names. Lengths first (O(1) for native
     /// strings, and most names looked up differ in length), then the bytes in place.
     static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let left = lhs.utf8, right = rhs.utf8
-        guard left.count == right.count else { return false }
-        let contiguous = left.withContiguousStorageIfAvailable { a in
-            right.withContiguousStorageIfAvailable { b in bytesEqualIgnoringCase(a, b) }
-        }
-        if let result = contiguous ?? nil { return result }
-        return zip(left, right).allSatisfy { $0 == $1 || asciiLower($0) == asciiLower($1) }
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        var left = lhs, right = rhs
+        return left.withUTF8 { a in right.withUTF8 { b in bytesEqualIgnoringCase(a, b) } }
     }
 
     @inline(__always)
