@@ -31,19 +31,36 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     /// The first value of the field `name`, or nil.
     public subscript(name: String) -> String? {
-        for field in fields where Self.namesEqual(field.name, name) {
-            return field.value
-        }
-        return nil
+        guard let index = index(named: name, from: 0) else { return nil }
+        return fields[index].value
     }
 
     /// Every value of the field `name`, in order (without splitting comma-separated lists).
     public func values(_ name: String) -> [String] {
-        fields.compactMap { Self.namesEqual($0.name, name) ? $0.value : nil }
+        var result: [String] = []
+        var next = index(named: name, from: 0)
+        while let found = next {
+            result.append(fields[found].value)
+            next = index(named: name, from: found + 1)
+        }
+        return result
     }
 
     public func contains(_ name: String) -> Bool {
-        fields.contains { Self.namesEqual($0.name, name) }
+        index(named: name, from: 0) != nil
+    }
+
+    /// The index of the first field named `name` at or after `start`. Fields are read in place
+    /// and their name lengths compared first: iterating over copies of the fields retained and
+    /// released two Strings per field and look-up.
+    private func index(named name: String, from start: Int) -> Int? {
+        let length = name.utf8.count
+        var index = start
+        while index < fields.count {
+            if fields[index].name.utf8.count == length && Self.namesEqual(fields[index].name, name) { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// Appends a field, keeping any existing values of that name.
@@ -77,8 +94,10 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// (for list-valued fields such as `Connection` or `Transfer-Encoding`).
     public func tokens(_ name: String) -> [String] {
         var result: [String] = []
-        for field in fields where Self.namesEqual(field.name, name) {
-            var value = field.value
+        var next = index(named: name, from: 0)
+        while let found = next {
+            next = index(named: name, from: found + 1)
+            var value = fields[found].value
             let ascii = value.withUTF8 { bytes -> Bool in
                 guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
                 Self.appendTokens(bytes, to: &result)
@@ -97,15 +116,18 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// Whether `tokens(name)` contains `token` (given lowercased), without making the list: ASCII
     /// values are compared on their bytes, others through `tokens`.
     public func containsToken(_ name: String, _ token: String) -> Bool {
-        for field in fields where Self.namesEqual(field.name, name) {
+        var next = index(named: name, from: 0)
+        while let found = next {
+            next = index(named: name, from: found + 1)
+            let field = fields[found]
             var value = field.value
             var wanted = token
-            let found = value.withUTF8 { bytes -> Bool? in
+            let matched = value.withUTF8 { bytes -> Bool? in
                 guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
                 return wanted.withUTF8 { Self.asciiListContains(bytes, $0) }
             }
-            if let found {
-                if found { return true }
+            if let matched {
+                if matched { return true }
             } else if HTTPHeaders([(field.name, field.value)]).tokens(name).contains(token) {
                 return true
             }
