@@ -308,7 +308,8 @@ public struct HTTPRequestDecoder: Sendable {
             }
             let name = knownName(namePointer, nameLength)
                 ?? String(decoding: UnsafeBufferPointer(start: namePointer, count: nameLength), as: UTF8.self)
-            let value = String(decoding: UnsafeBufferPointer(start: base + valueStart, count: valueEnd - valueStart), as: UTF8.self)
+            let value = knownValue(base + valueStart, valueEnd - valueStart)
+                ?? String(decoding: UnsafeBufferPointer(start: base + valueStart, count: valueEnd - valueStart), as: UTF8.self)
             headers.add(name, value)
         }
         let targetBytes = UnsafeBufferPointer(rebasing: head[targetStart..<targetEnd])
@@ -383,6 +384,25 @@ public struct HTTPRequestDecoder: Sendable {
         case 12: if same(bytes, "Content-Type") { return "Content-Type" }
         case 14: if same(bytes, "Content-Length") { return "Content-Length" }
         case 15: if same(bytes, "Accept-Encoding") { return "Accept-Encoding" }
+        default: break
+        }
+        return nil
+    }
+
+    /// Common field values, byte for byte, as literals: `application/json` is one byte too long
+    /// for a small String, so it would cost an allocation (and a free) per request.
+    private static func knownValue(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> String? {
+        switch length {
+        case 3: if same(bytes, "*/*") { return "*/*" }
+        case 5: if same(bytes, "close") { return "close" }
+        case 10:
+            if same(bytes, "keep-alive") { return "keep-alive" }
+            if same(bytes, "text/plain") { return "text/plain" }
+        case 13: if same(bytes, "gzip, deflate") { return "gzip, deflate" }
+        case 15: if same(bytes, "application/xml") { return "application/xml" }
+        case 16: if same(bytes, "application/json") { return "application/json" }
+        case 17: if same(bytes, "gzip, deflate, br") { return "gzip, deflate, br" }
+        case 31: if same(bytes, "application/json; charset=utf-8") { return "application/json; charset=utf-8" }
         default: break
         }
         return nil

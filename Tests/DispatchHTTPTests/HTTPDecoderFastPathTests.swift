@@ -29,6 +29,20 @@ struct HTTPDecoderFastPathTests {
         #expect(request.headers["x-csrf-token_ACME"] == "t")
     }
 
+    @Test func commonValuesAreKeptExactly() throws {
+        let values = ["*/*", "close", "keep-alive", "text/plain", "gzip, deflate", "application/xml", "application/json",
+                      "gzip, deflate, br", "application/json; charset=utf-8",
+                      // Near misses keep their own bytes.
+                      "*/x", "Close", "Keep-Alive", "text/plaiN", "gzip,deflate", "application/JSON", "application/jsonx",
+                      "application/json; charset=UTF-8"]
+        var text = "GET / HTTP/1.1\r\nHost: h\r\n"
+        for (index, value) in values.enumerated() { text += "X-\(index): \(value)\r\n" }
+        let request = try only(text + "\r\n")
+        for (index, value) in values.enumerated() {
+            #expect(request.headers["X-\(index)"] == value)
+        }
+    }
+
     @Test func methodsAreKeptAsSent() throws {
         for method in ["GET", "PUT", "POST", "HEAD", "PATCH", "DELETE", "OPTIONS", "get", "Post", "PURGE", "GETS", "M-SEARCH"] {
             let request = try only("\(method) /m HTTP/1.1\r\nHost: h\r\n\r\n")
