@@ -191,9 +191,9 @@ public final class AkanaApplication: HTTPHandler {
         let micros = nanoseconds / 1000
         metrics?.record(route: context.notes.route, method: context.http.method, status: response.status.code, nanoseconds: nanoseconds)
         if logger.logLevel <= .info {
-            let fraction = micros % 1000
-            let padded = fraction < 10 ? "00\(fraction)" : fraction < 100 ? "0\(fraction)" : "\(fraction)"
-            logger.info("\(context.http.method.rawValue) \(LogEscaping.printable(context.http.path)) \(response.status.code) \(micros / 1000).\(padded)ms id=\(context.http.id)")
+            let line = LogEscaping.requestLine(method: context.http.method.rawValue, path: context.http.path,
+                                               status: response.status.code, micros: micros, id: context.http.id)
+            logger.info(Logger.Message(stringLiteral: line))
         }
         context.journaling?.record(response, micros: micros)  // before responding: a client reads back its own request
         context.responder.respond(response)

@@ -11,7 +11,14 @@ public enum LogEscaping {
     /// Use it for every request-controlled value in a log line, e.g.
     /// `logger.info("\(request.method.rawValue) \(LogEscaping.printable(request.path)) …")`.
     public static func printable(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        // Fast path on the UTF-8 bytes: printable ASCII other than a backslash never needs an
+        // escape. Anything else (a control, a backslash, any non-ASCII byte) takes the scalar scan.
+        var bytes = text
+        let plainASCII = bytes.withUTF8 { utf8 in
+            !utf8.contains { $0 < 0x20 || $0 == 0x5C || $0 >= 0x7F }
+        }
+        if plainASCII { return text }
+        guard text.unicodeScalars.contains(where: { needsEscape($0) }) else { return text }
         var output = ""
         output.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {
@@ -25,6 +32,37 @@ public enum LogEscaping {
             }
         }
         return output
+    }
+
+    /// The per-request log line, `GET /api/apps 200 1.234ms id=0-17`: method, `printable(path)`,
+    /// status, milliseconds with three decimals, request id. Built as bytes in one buffer.
+    public static func requestLine(method: String, path: String, status: Int, micros: UInt64, id: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(40 + method.utf8.count + path.utf8.count + id.utf8.count)
+        bytes.append(contentsOf: method.utf8)
+        bytes.append(0x20)
+        bytes.append(contentsOf: printable(path).utf8)
+        bytes.append(0x20)
+        if status >= 0 { appendDecimal(UInt64(status), to: &bytes) } else { bytes.append(contentsOf: String(status).utf8) }
+        bytes.append(0x20)
+        appendDecimal(micros / 1000, to: &bytes)
+        let fraction = micros % 1000
+        bytes.append(UInt8(ascii: "."))
+        if fraction < 100 { bytes.append(UInt8(ascii: "0")) }
+        if fraction < 10 { bytes.append(UInt8(ascii: "0")) }
+        appendDecimal(fraction, to: &bytes)
+        bytes.append(contentsOf: "ms id=".utf8)
+        bytes.append(contentsOf: id.utf8)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+            divisor /= 10
+        }
     }
 
     private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {

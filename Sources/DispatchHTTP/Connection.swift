@@ -44,12 +44,22 @@ final class Connection {
     private var watchingWritable = false
     private var closeAfterWrite = false
     private var peerClosed = false
+    /// The last read returned fewer bytes than the read buffer holds, and no readiness event has
+    /// arrived since: the read that would follow (after each response, typically) can only
+    /// return EAGAIN, so it is not made. See `pump()` for why this is safe.
+    private var inputDrained = false
+    /// Epoll reported the peer's FIN (EPOLLRDHUP): reads go on until one returns 0.
+    private var peerHalfClosed = false
 
     private var lastActivity: UInt64
     private var lastWriteProgress: UInt64
     private var requestStartedAt: UInt64?
     /// Monotonic ns at which `deadlineExpired()` must run; 0 = none.
     private(set) var deadline: UInt64 = 0
+
+    /// What epoll watches on a connection's socket (plus EPOLLOUT while output is pending).
+    /// EPOLLRDHUP is needed by the short-read rule of `pump()`.
+    static let watchedEvents: Epoll.Events = [.input, .readHangUp, .edgeTriggered]
 
     init(id: UInt64, fd: Int32, remoteAddress: String, loop: EventLoop, admitted: Bool) {
         self.id = id
@@ -98,17 +108,40 @@ final class Connection {
             close()
             return
         }
+        if events.contains(.readHangUp) { peerHalfClosed = true }
+        if events.contains(.input) || events.contains(.readHangUp) { inputDrained = false }
         if events.contains(.output) { flush() }
         if phase == .lingering {
-            if events.contains(.input) { discardInput() }
-        } else if phase == .active && (events.contains(.input) || (events.contains(.output) && !hasOutput)) {
+            if events.contains(.input) || events.contains(.readHangUp) { discardInput() }
+        } else if phase == .active
+            && (events.contains(.input) || events.contains(.readHangUp) || (events.contains(.output) && !hasOutput))
+        {
             pump()
         }
         updateDeadline()
     }
 
     /// Parses buffered requests and reads more, until a response is pending, output backs up,
-    /// or the socket has nothing more to read (EAGAIN).
+    /// or the socket has nothing more to read (EAGAIN, or a short read: below).
+    ///
+    /// A short read ends reading until the next readiness event, saving the `recv` that would
+    /// return EAGAIN after every request. Why no bytes and no end of file are missed with the
+    /// edge-triggered registration (`watchedEvents`: EPOLLIN | EPOLLRDHUP | EPOLLET):
+    /// - a TCP `recv` returns less than asked only when the receive queue is empty at that moment
+    ///   (segments that arrive during the call are queued from the socket backlog when it returns,
+    ///   and wake epoll like any arrival);
+    /// - every arrival after that moment, data or FIN, runs the socket's wake-up callback, which
+    ///   queues a new EPOLLIN event for this descriptor (edge-triggered means one event per
+    ///   arrival, not per empty-to-non-empty transition), and `handle` clears `inputDrained`;
+    /// - a FIN that arrived before the short read leaves nothing to wake us up later: it is the
+    ///   one case where the next read would return 0 and not EAGAIN. Such a FIN was queued
+    ///   before the event being handled was collected, so that event carries EPOLLRDHUP, and
+    ///   after EPOLLRDHUP the connection never skips a read (`peerHalfClosed`).
+    /// One exception: TCP urgent data (URG) also ends a read early with bytes still queued;
+    /// a client that sends it stalls only its own connection, until the header-read or idle
+    /// timeout answers or closes it.
+    /// nginx relies on the same reasoning (`ngx_unix_recv` clears `rev->ready` after a short read
+    /// when EPOLLRDHUP is available). Tests: `HTTPServerTests.halfCloseRightAfterTheRequest…`.
     private func pump() {
         guard phase == .active, !inPump else { return }
         inPump = true
@@ -136,13 +169,19 @@ final class Connection {
                 close()
                 return
             }
+            if inputDrained {
+                if loop.draining && isIdle { close() }
+                return
+            }
             switch Socket.read(fd, into: loop.readBuffer) {
             case .bytes(let count):
                 let now = MonotonicClock.now()
                 lastActivity = now
                 if requestStartedAt == nil { requestStartedAt = now }
+                if count < loop.readBuffer.count && !peerHalfClosed { inputDrained = true }
                 decoder.append(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
             case .wouldBlock:
+                inputDrained = !peerHalfClosed
                 if loop.draining && isIdle { close() }
                 return
             case .endOfFile:

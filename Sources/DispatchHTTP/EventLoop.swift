@@ -354,7 +354,7 @@ final class EventLoop: @unchecked Sendable {
         nextConnectionID += 1
         let connection = Connection(id: id, fd: fd, remoteAddress: remote, loop: self, admitted: admitted)
         connections[id] = connection
-        guard Epoll.control(epollFD, .add, fd, events: [.input, .edgeTriggered], data: id) == 0 else {
+        guard Epoll.control(epollFD, .add, fd, events: Connection.watchedEvents, data: id) == 0 else {
             context.logger.error("cannot watch a connection", metadata: ["error": "\(SocketError.last("epoll_ctl"))"])
             connection.close()
             return nil
@@ -366,7 +366,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// Changes what epoll reports for a connection (EPOLLOUT only while output is pending).
     func watch(_ connection: Connection, writable: Bool) {
-        let events: Epoll.Events = writable ? [.input, .output, .edgeTriggered] : [.input, .edgeTriggered]
+        let events: Epoll.Events = writable ? Connection.watchedEvents.union(.output) : Connection.watchedEvents
         _ = Epoll.control(epollFD, .modify, connection.fd, events: events, data: connection.id)
     }
 

@@ -11,6 +11,12 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         fields = []
     }
 
+    /// An empty list with room for `capacity` fields (the decoder knows how many it will add).
+    init(reservingCapacity capacity: Int) {
+        fields = []
+        fields.reserveCapacity(capacity)
+    }
+
     public init(_ fields: [(String, String)]) {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
     }
@@ -25,19 +31,36 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     /// The first value of the field `name`, or nil.
     public subscript(name: String) -> String? {
-        for field in fields where Self.namesEqual(field.name, name) {
-            return field.value
-        }
-        return nil
+        guard let index = index(named: name, from: 0) else { return nil }
+        return fields[index].value
     }
 
     /// Every value of the field `name`, in order (without splitting comma-separated lists).
     public func values(_ name: String) -> [String] {
-        fields.compactMap { Self.namesEqual($0.name, name) ? $0.value : nil }
+        var result: [String] = []
+        var next = index(named: name, from: 0)
+        while let found = next {
+            result.append(fields[found].value)
+            next = index(named: name, from: found + 1)
+        }
+        return result
     }
 
     public func contains(_ name: String) -> Bool {
-        fields.contains { Self.namesEqual($0.name, name) }
+        index(named: name, from: 0) != nil
+    }
+
+    /// The index of the first field named `name` at or after `start`. Fields are read in place
+    /// and their name lengths compared first: iterating over copies of the fields retained and
+    /// released two Strings per field and look-up.
+    private func index(named name: String, from start: Int) -> Int? {
+        let length = name.utf8.count
+        var index = start
+        while index < fields.count {
+            if fields[index].name.utf8.count == length && Self.namesEqual(fields[index].name, name) { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// Appends a field, keeping any existing values of that name.
@@ -71,13 +94,88 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// (for list-valued fields such as `Connection` or `Transfer-Encoding`).
     public func tokens(_ name: String) -> [String] {
         var result: [String] = []
-        for value in values(name) {
+        var next = index(named: name, from: 0)
+        while let found = next {
+            next = index(named: name, from: found + 1)
+            var value = fields[found].value
+            let ascii = value.withUTF8 { bytes -> Bool in
+                guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+                Self.appendTokens(bytes, to: &result)
+                return true
+            }
+            guard !ascii else { continue }
+            // Beyond ASCII, split on Characters as always (a comma with a combining mark is no comma).
             for part in value.split(separator: ",") {
                 let trimmed = part.trimmingHTTPWhitespace()
                 if !trimmed.isEmpty { result.append(trimmed.asciiLowercased()) }
             }
         }
         return result
+    }
+
+    /// Whether `tokens(name)` contains `token` (given lowercased), without making the list: ASCII
+    /// values are compared on their bytes, others through `tokens`.
+    public func containsToken(_ name: String, _ token: String) -> Bool {
+        var next = index(named: name, from: 0)
+        while let found = next {
+            next = index(named: name, from: found + 1)
+            let field = fields[found]
+            var value = field.value
+            var wanted = token
+            let matched = value.withUTF8 { bytes -> Bool? in
+                guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return wanted.withUTF8 { Self.asciiListContains(bytes, $0) }
+            }
+            if let matched {
+                if matched { return true }
+            } else if HTTPHeaders([(field.name, field.value)]).tokens(name).contains(token) {
+                return true
+            }
+        }
+        return false
+    }
+
+    private static func asciiListContains(_ bytes: UnsafeBufferPointer<UInt8>, _ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index <= count {
+            var end = index
+            while end < count && bytes[end] != UInt8(ascii: ",") { end += 1 }
+            var lower = index, upper = end
+            while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+            while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+            if upper - lower == token.count {
+                var same = true
+                for offset in 0..<token.count where asciiLower(bytes[lower + offset]) != token[offset] {
+                    same = false
+                    break
+                }
+                if same && upper > lower { return true }
+            }
+            index = end + 1
+        }
+        return false
+    }
+
+    /// `tokens` of one ASCII value, on its bytes: split on commas, OWS trimmed, empties dropped,
+    /// lowercased.
+    private static func appendTokens(_ bytes: UnsafeBufferPointer<UInt8>, to result: inout [String]) {
+        var index = 0
+        let count = bytes.count
+        while index <= count {
+            var end = index
+            while end < count && bytes[end] != UInt8(ascii: ",") { end += 1 }
+            var lower = index, upper = end
+            while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+            while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+            if upper > lower {
+                result.append(String(unsafeUninitializedCapacity: upper - lower) { output in
+                    for offset in 0..<(upper - lower) { output[offset] = asciiLower(bytes[lower + offset]) }
+                    return upper - lower
+                })
+            }
+            index = end + 1
+        }
     }
 
     public func makeIterator() -> IndexingIterator<[Element]> {
@@ -96,13 +194,9 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// ASCII case-insensitive comparison of two header names. Lengths first (O(1) for native
     /// strings, and most names looked up differ in length), then the bytes in place.
     static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let left = lhs.utf8, right = rhs.utf8
-        guard left.count == right.count else { return false }
-        let contiguous = left.withContiguousStorageIfAvailable { a in
-            right.withContiguousStorageIfAvailable { b in bytesEqualIgnoringCase(a, b) }
-        }
-        if let result = contiguous ?? nil { return result }
-        return zip(left, right).allSatisfy { $0 == $1 || asciiLower($0) == asciiLower($1) }
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        var left = lhs, right = rhs
+        return left.withUTF8 { a in right.withUTF8 { b in bytesEqualIgnoringCase(a, b) } }
     }
 
     @inline(__always)

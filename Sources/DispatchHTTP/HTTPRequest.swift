@@ -63,9 +63,8 @@ public struct HTTPRequest: Sendable {
     /// Whether the client wants the connection kept open after the response: HTTP/1.1 unless
     /// `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
     public var keepAlive: Bool {
-        let tokens = headers.tokens("Connection")
-        if tokens.contains("close") { return false }
-        if version.major == 1 && version.minor == 0 { return tokens.contains("keep-alive") }
+        if headers.containsToken("Connection", "close") { return false }
+        if version.major == 1 && version.minor == 0 { return headers.containsToken("Connection", "keep-alive") }
         return version.major >= 1
     }
 }

@@ -56,6 +56,11 @@ public struct HTTPRequestDecoder: Sendable {
         var parsedTarget: HTTPRequestTarget
         var version: HTTPVersion
         var headers: HTTPHeaders
+        /// Noted while the field lines are parsed, so framing looks up only the fields that are there.
+        var hostCount = 0
+        var hasContentLength = false
+        var hasTransferEncoding = false
+        var hasExpect = false
     }
 
     public let limits: Limits
@@ -203,10 +208,15 @@ public struct HTTPRequestDecoder: Sendable {
             return .failed(.init(.requestHeaderFieldsTooLarge, "request header section too large"))
         }
         let parsed: Head
-        do {
-            parsed = try parseHeadLines(buffer[start..<headEnd])
-        } catch {
-            return .failed(error)
+        let headStart = start
+        let result = buffer.withUnsafeBufferPointer { all in
+            Result { () throws(HTTPDecodingError) in
+                try Self.parseHeadLines(UnsafeBufferPointer(rebasing: all[headStart..<headEnd]), limits: limits)
+            }
+        }
+        switch result {
+        case .success(let head): parsed = head
+        case .failure(let error): return .failed(error)
         }
         start = headEnd
         scanFrom = headEnd
@@ -220,73 +230,198 @@ public struct HTTPRequestDecoder: Sendable {
     }
 
     /// Finds the index just past the empty line ending the header block, resuming at `scanFrom`.
+    /// Jumps from line feed to line feed with memchr.
     private mutating func findEndOfHead() -> Int? {
-        var index = scanFrom
-        let count = buffer.count
-        while index < count {
-            if buffer[index] == .lf {
-                guard index + 1 < count else { break }
-                if buffer[index + 1] == .lf { return index + 2 }
-                if buffer[index + 1] == .cr {
-                    guard index + 2 < count else { break }
-                    if buffer[index + 2] == .lf { return index + 3 }
+        let from = scanFrom
+        let (end, resume) = buffer.withUnsafeBufferPointer { bytes -> (Int?, Int) in
+            let count = bytes.count
+            guard let base = bytes.baseAddress else { return (nil, from) }
+            var index = from
+            while index < count, let found = memchr(base + index, Int32(UInt8.lf), count - index) {
+                let lf = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                guard lf + 1 < count else { return (nil, lf) }
+                if base[lf + 1] == .lf { return (lf + 2, lf) }
+                if base[lf + 1] == .cr {
+                    guard lf + 2 < count else { return (nil, lf) }
+                    if base[lf + 2] == .lf { return (lf + 3, lf) }
                 }
+                index = lf + 1
             }
-            index += 1
+            return (nil, count)
         }
-        scanFrom = index
+        if end == nil { scanFrom = max(resume, from) }
+        return end
+    }
+
+    /// Parses the head (request line, field lines, the terminating empty line) in place, with
+    /// indices into the decoder's buffer: each field becomes two Strings and nothing else is
+    /// copied. The checks and their order are those of RFC 9112 as listed on the type: a bare CR
+    /// anywhere first, then the request line, the field count, each field line in turn, the target.
+    private static func parseHeadLines(_ head: UnsafeBufferPointer<UInt8>, limits: Limits) throws(HTTPDecodingError) -> Head {
+        guard let base = head.baseAddress else { throw .badRequest("empty request") }
+        let count = head.count
+        // Pass 1: a CR must end its line; count the lines (the last is the empty line).
+        var lineCount = 0
+        var position = 0
+        while position < count, let found = memchr(base + position, Int32(UInt8.lf), count - position) {
+            let lf = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            let end = lf > position && base[lf - 1] == .cr ? lf - 1 : lf
+            if end > position, memchr(base + position, Int32(UInt8.cr), end - position) != nil {
+                throw .badRequest("bare CR in request head")
+            }
+            lineCount += 1
+            position = lf + 1
+        }
+        guard lineCount >= 2 else { throw .badRequest("empty request") }
+
+        // Pass 2: the lines themselves.
+        position = 0
+        /// The next line's bounds (without CR LF); pass 1 proved every line ends with LF.
+        func nextLine() -> (start: Int, end: Int) {
+            let lineStart = position
+            let found = memchr(base + lineStart, Int32(UInt8.lf), count - lineStart)!
+            let lf = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            position = lf + 1
+            return (lineStart, lf > lineStart && base[lf - 1] == .cr ? lf - 1 : lf)
+        }
+        let requestLine = nextLine()
+        let (method, targetStart, targetEnd, version) = try parseRequestLine(base, requestLine.start, requestLine.end)
+
+        let fieldCount = lineCount - 2
+        if fieldCount > limits.maxHeaderCount {
+            throw HTTPDecodingError(.requestHeaderFieldsTooLarge, "too many header fields")
+        }
+        var headers = HTTPHeaders(reservingCapacity: fieldCount)
+        var hostCount = 0
+        var hasContentLength = false, hasTransferEncoding = false, hasExpect = false
+        for _ in 0..<fieldCount {
+            let line = nextLine()
+            let (nameEnd, valueStart, valueEnd) = try parseFieldLine(base, line.start, line.end)
+            let nameLength = nameEnd - line.start
+            let namePointer = base + line.start
+            switch nameLength {
+            case 4 where asciiEqualsLowercase(namePointer, nameLength, "host"): hostCount += 1
+            case 6 where asciiEqualsLowercase(namePointer, nameLength, "expect"): hasExpect = true
+            case 14 where asciiEqualsLowercase(namePointer, nameLength, "content-length"): hasContentLength = true
+            case 17 where asciiEqualsLowercase(namePointer, nameLength, "transfer-encoding"): hasTransferEncoding = true
+            default: break
+            }
+            let name = knownName(namePointer, nameLength)
+                ?? String(decoding: UnsafeBufferPointer(start: namePointer, count: nameLength), as: UTF8.self)
+            let value = knownValue(base + valueStart, valueEnd - valueStart)
+                ?? String(decoding: UnsafeBufferPointer(start: base + valueStart, count: valueEnd - valueStart), as: UTF8.self)
+            headers.add(name, value)
+        }
+        let targetBytes = UnsafeBufferPointer(rebasing: head[targetStart..<targetEnd])
+        let target = String(decoding: targetBytes, as: UTF8.self)
+        let parsedTarget = try HTTPRequestTarget.parse(targetBytes, method: method, text: target)
+        return Head(method: method, target: target, parsedTarget: parsedTarget, version: version, headers: headers,
+                    hostCount: hostCount, hasContentLength: hasContentLength, hasTransferEncoding: hasTransferEncoding,
+                    hasExpect: hasExpect)
+    }
+
+    /// `METHOD SP target SP version`: the method, the target's bounds and the version.
+    private static func parseRequestLine(
+        _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int
+    ) throws(HTTPDecodingError) -> (HTTPMethod, Int, Int, HTTPVersion) {
+        guard end > start, let first = memchr(base + start, Int32(UInt8.space), end - start) else {
+            throw .badRequest("malformed request line")
+        }
+        let methodEnd = base.distance(to: first.assumingMemoryBound(to: UInt8.self))
+        let targetStart = methodEnd + 1
+        guard targetStart < end, let second = memchr(base + targetStart, Int32(UInt8.space), end - targetStart) else {
+            throw .badRequest("malformed request line")
+        }
+        let targetEnd = base.distance(to: second.assumingMemoryBound(to: UInt8.self))
+        guard methodEnd > start, targetEnd > targetStart else { throw .badRequest("malformed request line") }
+        for index in start..<methodEnd where !isToken(base[index]) { throw .badRequest("invalid method") }
+        let versionStart = targetEnd + 1
+        let version: HTTPVersion
+        if end - versionStart == 8 && same(base + versionStart, "HTTP/1.")
+            && (base[versionStart + 7] == UInt8(ascii: "1") || base[versionStart + 7] == UInt8(ascii: "0"))
+        {
+            version = base[versionStart + 7] == UInt8(ascii: "1") ? .http1_1 : .http1_0
+        } else {
+            version = try parseVersion(Array(UnsafeBufferPointer(start: base + versionStart, count: end - versionStart))[...])
+        }
+        return (knownMethod(base + start, methodEnd - start)
+                    ?? HTTPMethod(rawValue: String(decoding: UnsafeBufferPointer(start: base + start, count: methodEnd - start), as: UTF8.self)),
+                targetStart, targetEnd, version)
+    }
+
+    /// The standard methods as their static values (no String made per request); nil for others.
+    private static func knownMethod(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> HTTPMethod? {
+        switch length {
+        case 3:
+            if same(bytes, "GET") { return .get }
+            if same(bytes, "PUT") { return .put }
+        case 4:
+            if same(bytes, "POST") { return .post }
+            if same(bytes, "HEAD") { return .head }
+        case 5:
+            if same(bytes, "PATCH") { return .patch }
+        case 6:
+            if same(bytes, "DELETE") { return .delete }
+        case 7:
+            if same(bytes, "OPTIONS") { return .options }
+        default:
+            break
+        }
         return nil
     }
 
-    private func parseHeadLines(_ bytes: ArraySlice<UInt8>) throws(HTTPDecodingError) -> Head {
-        // Line ends and stray CRs are found with memchr: a byte-by-byte loop over a head with a long
-        // Cookie was a measurable share of every request.
-        var lines: [ArraySlice<UInt8>] = []
-        lines.reserveCapacity(16)
-        let bareCR = bytes.withUnsafeBufferPointer { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return false }
-            var start = 0
-            while start < buffer.count, let found = memchr(base + start, Int32(UInt8.lf), buffer.count - start) {
-                let lf = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                let end = lf > start && buffer[lf - 1] == .cr ? lf - 1 : lf
-                if end > start, memchr(base + start, Int32(UInt8.cr), end - start) != nil { return true }
-                lines.append(bytes[(bytes.startIndex + start)..<(bytes.startIndex + end)])
-                start = lf + 1
-            }
-            return false
+    /// Common field names spelled exactly as received, as literals (no String made per field);
+    /// nil for any other name or spelling, which then keeps the case it came in.
+    private static func knownName(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> String? {
+        switch length {
+        case 4: if same(bytes, "Host") { return "Host" }
+        case 6:
+            if same(bytes, "Accept") { return "Accept" }
+            if same(bytes, "Cookie") { return "Cookie" }
+        case 10:
+            if same(bytes, "Connection") { return "Connection" }
+            if same(bytes, "User-Agent") { return "User-Agent" }
+        case 12: if same(bytes, "Content-Type") { return "Content-Type" }
+        case 14: if same(bytes, "Content-Length") { return "Content-Length" }
+        case 15: if same(bytes, "Accept-Encoding") { return "Accept-Encoding" }
+        default: break
         }
-        if bareCR { throw .badRequest("bare CR in request head") }
-        // The last line is the terminating empty line.
-        guard let requestLine = lines.first, lines.count >= 2 else { throw .badRequest("empty request") }
-        let (method, targetBytes, version) = try parseRequestLine(requestLine)
-
-        let fieldLines = lines[1..<(lines.count - 1)]
-        if fieldLines.count > limits.maxHeaderCount {
-            throw HTTPDecodingError(.requestHeaderFieldsTooLarge, "too many header fields")
-        }
-        var headers = HTTPHeaders()
-        for line in fieldLines {
-            let (name, value) = try parseFieldLine(line)
-            headers.add(name, value)
-        }
-        let parsedTarget = try HTTPRequestTarget.parse(Array(targetBytes), method: method)
-        return Head(method: method, target: String(decoding: targetBytes, as: UTF8.self),
-                    parsedTarget: parsedTarget, version: version, headers: headers)
+        return nil
     }
 
-    private func parseRequestLine(
-        _ line: ArraySlice<UInt8>
-    ) throws(HTTPDecodingError) -> (HTTPMethod, ArraySlice<UInt8>, HTTPVersion) {
-        let parts = line.split(separator: .space, maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw .badRequest("malformed request line")
+    /// Common field values, byte for byte, as literals: `application/json` is one byte too long
+    /// for a small String, so it would cost an allocation (and a free) per request.
+    private static func knownValue(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> String? {
+        switch length {
+        case 3: if same(bytes, "*/*") { return "*/*" }
+        case 5: if same(bytes, "close") { return "close" }
+        case 10:
+            if same(bytes, "keep-alive") { return "keep-alive" }
+            if same(bytes, "text/plain") { return "text/plain" }
+        case 13: if same(bytes, "gzip, deflate") { return "gzip, deflate" }
+        case 15: if same(bytes, "application/xml") { return "application/xml" }
+        case 16: if same(bytes, "application/json") { return "application/json" }
+        case 17: if same(bytes, "gzip, deflate, br") { return "gzip, deflate, br" }
+        case 31: if same(bytes, "application/json; charset=utf-8") { return "application/json; charset=utf-8" }
+        default: break
         }
-        guard parts[0].allSatisfy(\.isTokenCharacter) else { throw .badRequest("invalid method") }
-        let version = try parseVersion(parts[2])
-        return (HTTPMethod(rawValue: String(decoding: parts[0], as: UTF8.self)), parts[1], version)
+        return nil
     }
 
-    private func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPDecodingError) -> HTTPVersion {
+    /// Whether the bytes at `bytes` start with `literal` (the caller has checked the length).
+    @inline(__always)
+    private static func same(_ bytes: UnsafePointer<UInt8>, _ literal: StaticString) -> Bool {
+        memcmp(bytes, literal.utf8Start, literal.utf8CodeUnitCount) == 0
+    }
+
+    /// Whether the `length` bytes at `bytes` equal `lowercase` ignoring ASCII case.
+    private static func asciiEqualsLowercase(_ bytes: UnsafePointer<UInt8>, _ length: Int, _ lowercase: StaticString) -> Bool {
+        let expected = lowercase.utf8Start
+        for index in 0..<length where HTTPHeaders.asciiLower(bytes[index]) != expected[index] { return false }
+        return true
+    }
+
+    private static func parseVersion(_ bytes: ArraySlice<UInt8>) throws(HTTPDecodingError) -> HTTPVersion {
         let prefix = Array("HTTP/".utf8)
         guard bytes.count > prefix.count, bytes.prefix(prefix.count).elementsEqual(prefix) else {
             throw .badRequest("malformed HTTP version")
@@ -304,21 +439,61 @@ public struct HTTPRequestDecoder: Sendable {
         return HTTPVersion(major: major, minor: minor)
     }
 
-    private func parseFieldLine(_ line: ArraySlice<UInt8>) throws(HTTPDecodingError) -> (String, String) {
-        guard let first = line.first else { throw .badRequest("empty header line") }
+    /// `name ":" OWS value OWS`: the end of the name and the bounds of the trimmed value.
+    private static func parseFieldLine(
+        _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int
+    ) throws(HTTPDecodingError) -> (nameEnd: Int, valueStart: Int, valueEnd: Int) {
+        guard end > start else { throw .badRequest("empty header line") }
+        let first = base[start]
         if first == .space || first == .tab { throw .badRequest("obsolete line folding is not allowed") }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { throw .badRequest("header line without colon") }
-        let name = line[line.startIndex..<colon]
-        guard !name.isEmpty, name.allSatisfy(\.isTokenCharacter) else {
-            throw .badRequest("invalid header name")
+        guard let found = memchr(base + start, Int32(UInt8(ascii: ":")), end - start) else {
+            throw .badRequest("header line without colon")
         }
-        var value = line[(colon + 1)...]
-        while let byte = value.first, byte == .space || byte == .tab { value = value.dropFirst() }
-        while let byte = value.last, byte == .space || byte == .tab { value = value.dropLast() }
-        for byte in value where !(byte == .tab || byte >= 0x20) || byte == 0x7F {
-            throw .badRequest("invalid character in header value")
+        let colon = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        guard colon > start else { throw .badRequest("invalid header name") }
+        for index in start..<colon where !isToken(base[index]) { throw .badRequest("invalid header name") }
+        var valueStart = colon + 1
+        var valueEnd = end
+        while valueStart < valueEnd, base[valueStart] == .space || base[valueStart] == .tab { valueStart += 1 }
+        while valueEnd > valueStart, base[valueEnd - 1] == .space || base[valueEnd - 1] == .tab { valueEnd -= 1 }
+        // Eight bytes at a time: a word without a byte below 0x20 and without 0x7F is fine as it
+        // is; a word with one (a tab, or a real control) is checked byte by byte.
+        var index = valueStart
+        while index + 8 <= valueEnd {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let low: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+            let below20 = (word &- low &* 0x20) & ~word & high
+            let flipped = word ^ (low &* 0x7F)
+            let is7F = (flipped &- low) & ~flipped & high
+            if below20 | is7F != 0 {
+                for offset in 0..<8 where !isFieldValueByte(base[index + offset]) {
+                    throw .badRequest("invalid character in header value")
+                }
+            }
+            index += 8
         }
-        return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+        while index < valueEnd {
+            if !isFieldValueByte(base[index]) { throw .badRequest("invalid character in header value") }
+            index += 1
+        }
+        return (colon, valueStart, valueEnd)
+    }
+
+    /// HTAB, SP, VCHAR and obs-text.
+    @inline(__always)
+    private static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        !((byte < 0x20 && byte != .tab) || byte == 0x7F)
+    }
+
+    /// RFC 9110 `tchar` from a 128-bit table (the same set as `UInt8.isTokenCharacter`).
+    @inline(__always)
+    static func isToken(_ byte: UInt8) -> Bool {
+        // Bits 0–63: `!#$%&'*+-.` and digits; bits 64–127: letters, `^_`|~`.
+        let lowBits: UInt64 = 0x03FF_6CFA_0000_0000
+        let highBits: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+        if byte < 64 { return lowBits >> UInt64(byte) & 1 == 1 }
+        if byte < 128 { return highBits >> UInt64(byte - 64) & 1 == 1 }
+        return false
     }
 
     // MARK: - Framing
@@ -326,13 +501,12 @@ public struct HTTPRequestDecoder: Sendable {
     private func framing(of head: Head) throws(HTTPDecodingError) -> State {
         let headers = head.headers
         if head.version == .http1_1 {
-            let hosts = headers.values("Host")
-            if hosts.isEmpty { throw .badRequest("missing Host header") }
-            if hosts.count > 1 { throw .badRequest("more than one Host header") }
+            if head.hostCount == 0 { throw .badRequest("missing Host header") }
+            if head.hostCount > 1 { throw .badRequest("more than one Host header") }
         }
-        let contentLengths = headers.values("Content-Length")
-        let transferCodings = headers.tokens("Transfer-Encoding")
-        if headers.contains("Transfer-Encoding") {
+        let contentLengths = head.hasContentLength ? headers.values("Content-Length") : []
+        if head.hasTransferEncoding {
+            let transferCodings = headers.tokens("Transfer-Encoding")
             if !contentLengths.isEmpty { throw .badRequest("both Content-Length and Transfer-Encoding") }
             if transferCodings == ["chunked"] {
                 try checkExpectation(head)
@@ -378,6 +552,7 @@ public struct HTTPRequestDecoder: Sendable {
     }
 
     private func checkExpectation(_ head: Head) throws(HTTPDecodingError) {
+        guard head.hasExpect else { return }
         let expectations = head.headers.values("Expect")
         guard !expectations.isEmpty else { return }
         for value in expectations where value.trimmingHTTPWhitespace().asciiLowercased() != "100-continue" {
@@ -387,7 +562,7 @@ public struct HTTPRequestDecoder: Sendable {
 
     private func shouldOfferContinue() -> Bool {
         guard !continueOffered, let head, head.version == .http1_1, start == buffer.count,
-              head.headers.contains("Expect")
+              head.hasExpect
         else { return false }
         switch state {
         case .fixedBody(let remaining): return remaining > 0

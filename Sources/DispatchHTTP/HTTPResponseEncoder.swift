@@ -23,54 +23,104 @@ enum HTTPResponseEncoder {
                        date: [UInt8]) -> [[UInt8]]
     {
         let status = response.status
-        let sendsBody = !status.forbidsBody && !headOnly && !response.body.isEmpty
+        let bodyCount = response.body.count
+        let sendsBody = !status.forbidsBody && !headOnly && bodyCount > 0
+        let inline = sendsBody && bodyCount <= inlineBodyLimit
+        // One buffer, appended to in place: no String is made for the status line or the length.
         var head: [UInt8] = []
-        head.reserveCapacity(256 + (sendsBody && response.body.count <= inlineBodyLimit ? response.body.count : 0))
-        head.append(contentsOf: "HTTP/1.1 \(status.code) ".utf8)
+        head.reserveCapacity(256 + (inline ? bodyCount : 0))
+        appendLiteral("HTTP/1.1 ", to: &head)
+        appendDecimal(status.code, to: &head)
+        head.append(.space)
         appendSanitized(status.reasonPhrase, to: &head)
-        head.append(contentsOf: [.cr, .lf])
+        head.append(.cr)
+        head.append(.lf)
         for (name, value) in response.headers {
             guard !isServerOwned(name), !name.isEmpty, name.utf8.allSatisfy(\.isTokenCharacter) else { continue }
             head.append(contentsOf: name.utf8)
-            head.append(contentsOf: [UInt8(ascii: ":"), .space])
+            head.append(UInt8(ascii: ":"))
+            head.append(.space)
             appendSanitized(value, to: &head)
-            head.append(contentsOf: [.cr, .lf])
+            head.append(.cr)
+            head.append(.lf)
         }
-        head.append(contentsOf: "Date: ".utf8)
+        appendLiteral("Date: ", to: &head)
         head.append(contentsOf: date)
-        head.append(contentsOf: [.cr, .lf])
+        head.append(.cr)
+        head.append(.lf)
         if !status.forbidsBody {
-            head.append(contentsOf: "Content-Length: \(response.body.count)\r\n".utf8)
+            appendLiteral("Content-Length: ", to: &head)
+            appendDecimal(bodyCount, to: &head)
+            head.append(.cr)
+            head.append(.lf)
         }
         switch connection {
         case .none: break
-        case .close: head.append(contentsOf: "Connection: close\r\n".utf8)
-        case .keepAlive: head.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+        case .close: appendLiteral("Connection: close\r\n", to: &head)
+        case .keepAlive: appendLiteral("Connection: keep-alive\r\n", to: &head)
         }
-        head.append(contentsOf: [.cr, .lf])
+        head.append(.cr)
+        head.append(.lf)
         guard sendsBody else { return [head] }
-        if response.body.count <= inlineBodyLimit {
+        if inline {
             head.append(contentsOf: response.body)
             return [head]
         }
         return [head, response.body]
     }
 
+    @inline(__always)
+    private static func appendLiteral(_ literal: StaticString, to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// `value` in decimal, as `"\(value)"` writes it.
+    static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
+        guard value >= 0 else {
+            buffer.append(contentsOf: String(value).utf8)
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var position = scratch.count
+            var rest = value
+            repeat {
+                position -= 1
+                scratch[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[position...]))
+        }
+    }
+
     /// Whether the response asks for the connection to be closed (`Connection: close`).
     static func requestsClose(_ response: HTTPResponse) -> Bool {
-        response.headers.tokens("Connection").contains("close")
+        response.headers.containsToken("Connection", "close")
     }
 
     private static func isServerOwned(_ name: String) -> Bool {
-        HTTPHeaders.namesEqual(name, "Content-Length") || HTTPHeaders.namesEqual(name, "Date")
+        switch name.utf8.count {
+        case 4, 10, 14, 17: break
+        default: return false
+        }
+        return HTTPHeaders.namesEqual(name, "Content-Length") || HTTPHeaders.namesEqual(name, "Date")
             || HTTPHeaders.namesEqual(name, "Connection") || HTTPHeaders.namesEqual(name, "Transfer-Encoding")
     }
 
     /// Appends `text`, replacing CR, LF and other control characters (except tab) with spaces so
     /// a handler cannot split the response.
     private static func appendSanitized(_ text: String, to buffer: inout [UInt8]) {
-        for byte in text.utf8 {
-            buffer.append((byte < 0x20 && byte != .tab) || byte == 0x7F ? .space : byte)
+        var text = text
+        text.withUTF8 { bytes in
+            if !bytes.contains(where: { ($0 < 0x20 && $0 != .tab) || $0 == 0x7F }) {
+                buffer.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
+                buffer.append((byte < 0x20 && byte != .tab) || byte == 0x7F ? .space : byte)
+            }
         }
     }
 }

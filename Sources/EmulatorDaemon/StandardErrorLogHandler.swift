@@ -20,19 +20,35 @@ struct StandardErrorLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let level = event.level, message = event.message, explicit = event.metadata
-        let second = Int(Date().timeIntervalSince1970)
+        let second = Int(time(nil))
         let stamp = Self.clock.withLock { cached -> String in
             if cached.second != second {
                 cached = (second, Self.format(second))
             }
             return cached.text
         }
-        var text = "\(stamp) \(level) \(label): \(message)"
-        let merged = explicit.map { metadata.merging($0) { $1 } } ?? metadata
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
-        text += "\n"
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
+        // The line is built as bytes in one buffer (no intermediate String per piece).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(160)
+        bytes.append(contentsOf: stamp.utf8)
+        bytes.append(0x20)
+        bytes.append(contentsOf: level.rawValue.utf8)
+        bytes.append(0x20)
+        bytes.append(contentsOf: label.utf8)
+        bytes.append(0x3A)
+        bytes.append(0x20)
+        bytes.append(contentsOf: message.description.utf8)
+        if !metadata.isEmpty || !(explicit?.isEmpty ?? true) {
+            let merged = explicit.map { metadata.merging($0) { $1 } } ?? metadata
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+                bytes.append(0x20)
+                bytes.append(contentsOf: key.utf8)
+                bytes.append(0x3D)
+                bytes.append(contentsOf: "\(value)".utf8)
+            }
+        }
+        bytes.append(0x0A)
+        bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = write(2, buffer.baseAddress! + offset, buffer.count - offset)

@@ -19,6 +19,16 @@ import Testing
         #expect(Cookies.value(named: "b", in: headers("bb=1; b=")) == "")
         #expect(Cookies.value(named: "b", in: headers(";;; =; b")) == nil)
         #expect(Cookies.value(named: "b", in: headers("b=1=2")) == "1=2")
+        // Edges of the index-based scan: empty pairs, a name that is a prefix or suffix of another,
+        // quotes that do not pair, the last pair without a value, an empty name.
+        #expect(Cookies.value(named: "b", in: headers(";b=1;")) == "1")
+        #expect(Cookies.value(named: "b", in: headers("ab=1; b2=2; b=3")) == "3")
+        #expect(Cookies.value(named: "b", in: headers("b=\"x")) == "\"x")
+        #expect(Cookies.value(named: "b", in: headers("b=\"")) == "\"")
+        #expect(Cookies.value(named: "b", in: headers("a=1; b=")) == "")
+        #expect(Cookies.value(named: "b", in: headers("a=1; b")) == nil)
+        #expect(Cookies.value(named: "", in: headers("a=1; =e")) == "e")
+        #expect(Cookies.value(named: "AtmoAuthToken_acme", in: headers("x=1; AtmoAuthToken_acme=\"v a l\" ;y=2")) == "v a l")
     }
 
     @Test func sessionFieldsNeedEveryPartOfTheClaim() throws {

@@ -20,6 +20,24 @@ import Testing
         #expect(LogEscaping.printable("a\\x0Ab") == "a\\\\x0Ab")
     }
 
+    @Test func theASCIIFastPathKeepsWhatIsPrintable() {
+        #expect(LogEscaping.printable(" !~/a b") == " !~/a b")
+        #expect(LogEscaping.printable("\\") == "\\\\")
+        #expect(LogEscaping.printable("a\u{80}") == "a\\x80")
+        #expect(LogEscaping.printable("\u{A0}é") == "\u{A0}é")
+    }
+
+    @Test func requestLineShape() {
+        #expect(LogEscaping.requestLine(method: "GET", path: "/api/apps", status: 200, micros: 1234, id: "0-17")
+            == "GET /api/apps 200 1.234ms id=0-17")
+        #expect(LogEscaping.requestLine(method: "POST", path: "/x\n", status: 503, micros: 0, id: "")
+            == "POST /x\\x0A 503 0.000ms id=")
+        #expect(LogEscaping.requestLine(method: "GET", path: "/", status: 404, micros: 12_345_067, id: "1-2")
+            == "GET / 404 12345.067ms id=1-2")
+        #expect(LogEscaping.requestLine(method: "GET", path: "/", status: 200, micros: 10_900, id: "1") == "GET / 200 10.900ms id=1")
+        #expect(LogEscaping.requestLine(method: "GET", path: "/", status: 200, micros: 99, id: "1") == "GET / 200 0.099ms id=1")
+    }
+
     /// What the request log prints: the decoded path of a request whose target hides a newline.
     @Test func aDecodedPathWithAnEncodedNewlineStaysOnOneLine() throws {
         let request = try HTTPRequest(method: .get, target: "/x%0A2026-12-01T00:00:00Z%20error%20forged%0D")

@@ -25,8 +25,10 @@ public final class EmulatorMetrics: Sendable {
         var status: Int
     }
 
+    /// The counter of a route, method and status, and the duration histogram of the route and
+    /// method (shared by its statuses): one dictionary look-up per request finds both.
     private struct Instruments: Sendable {
-        var counters: [Key: Counter] = [:]
+        var byKey: [Key: (counter: Counter, duration: DurationHistogram)] = [:]
         var durations: [Key: DurationHistogram] = [:]
     }
 
@@ -90,9 +92,7 @@ public final class EmulatorMetrics: Sendable {
     func record(route: String?, method: HTTPMethod, status: Int, nanoseconds: UInt64) {
         let key = Key(route: route.map { $0.isEmpty ? "unmatched" : $0 } ?? "none", method: method.rawValue, status: status)
         let (counter, histogram) = instruments.withLock { instruments -> (Counter, DurationHistogram) in
-            if let counter = instruments.counters[key], let histogram = instruments.durations[Key(route: key.route, method: key.method, status: 0)] {
-                return (counter, histogram)
-            }
+            if let found = instruments.byKey[key] { return found }
             let labels = [("route", key.route), ("method", key.method)]
             let counter = registry.makeCounter(descriptor: Self.descriptor("akana_http_requests_total", "Answered requests by route template, method and status."),
                                                labels: labels + [("status", String(status))])
@@ -100,8 +100,8 @@ public final class EmulatorMetrics: Sendable {
             let histogram = instruments.durations[timing] ?? registry.makeDurationHistogram(
                 descriptor: Self.descriptor("akana_http_request_duration_seconds", "Time from a request's arrival to its answer, by route template and method."),
                 labels: labels, buckets: Self.durationBuckets)
-            instruments.counters[key] = counter
             instruments.durations[timing] = histogram
+            instruments.byKey[key] = (counter, histogram)
             return (counter, histogram)
         }
         counter.increment()

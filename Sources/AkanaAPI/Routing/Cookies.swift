@@ -12,32 +12,31 @@ public enum Cookies {
         return wanted.withUTF8 { wanted in
             for header in headers.values("Cookie") {
                 var header = header
-                if let value = header.withUTF8({ value(named: wanted, in: $0) }) { return value }
+                if let found = header.withUTF8({ value(named: wanted, in: $0) }) { return found }
             }
             return nil
         }
     }
 
-    /// The value of cookie `wanted` in one `Cookie` header's bytes, scanned in place.
+    /// The cookie `wanted` in one header's bytes, on indices (no copies, no split arrays).
     private static func value(named wanted: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        let semicolon = UInt8(ascii: ";"), equalsSign = UInt8(ascii: "="), quote = UInt8(ascii: "\"")
-        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let count = bytes.count
         var pairStart = 0
-        while pairStart <= bytes.count {
+        while pairStart < count {
             var pairEnd = pairStart
-            while pairEnd < bytes.count, bytes[pairEnd] != semicolon { pairEnd += 1 }
+            while pairEnd < count && bytes[pairEnd] != UInt8(ascii: ";") { pairEnd += 1 }
             defer { pairStart = pairEnd + 1 }
             var start = pairStart
-            while start < pairEnd, isBlank(bytes[start]) { start += 1 }
+            while start < pairEnd, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
             var equals = start
-            while equals < pairEnd, bytes[equals] != equalsSign { equals += 1 }
+            while equals < pairEnd && bytes[equals] != UInt8(ascii: "=") { equals += 1 }
             guard equals < pairEnd, equals - start == wanted.count,
                   wanted.isEmpty || memcmp(bytes.baseAddress! + start, wanted.baseAddress!, wanted.count) == 0
             else { continue }
             var end = pairEnd
-            while end > equals + 1, isBlank(bytes[end - 1]) { end -= 1 }
+            while end > equals + 1, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
             var valueStart = equals + 1
-            if end - valueStart >= 2, bytes[valueStart] == quote, bytes[end - 1] == quote {
+            if end - valueStart >= 2, bytes[valueStart] == UInt8(ascii: "\""), bytes[end - 1] == UInt8(ascii: "\"") {
                 valueStart += 1
                 end -= 1
             }
