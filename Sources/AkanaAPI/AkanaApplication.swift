@@ -74,7 +74,7 @@ public final class AkanaApplication: HTTPHandler {
         if let metrics {
             let reads = readHandlers, writes = writeHandlers
             metrics.queues.withLock {
-                $0 = { [("read", reads.queuedCount, reads.runningCount), ("write", writes.queuedCount, writes.runningCount)] }
+                $0 = EmulatorMetrics.QueueDepthSource { [("read", reads.queuedCount, reads.runningCount), ("write", writes.queuedCount, writes.runningCount)] }
             }
         }
     }

@@ -173,11 +173,15 @@ import Testing
     static func stackDepth() -> Int {
         var marker = 0
         let here = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return -1 }
-        for line in maps.split(separator: "\n") {
-            let range = line.prefix { $0 != " " }.split(separator: "-")
-            guard range.count == 2, let low = UInt(range[0], radix: 16), let high = UInt(range[1], radix: 16) else { continue }
-            if low <= here && here < high { return Int(high - here) }
+        // A read of /proc/self/maps can miss entries while other threads (other tests) change the
+        // mappings: read it again until the stack's mapping is in it.
+        for _ in 0..<50 {
+            guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { continue }
+            for line in maps.split(separator: "\n") {
+                let range = line.prefix { $0 != " " }.split(separator: "-")
+                guard range.count == 2, let low = UInt(range[0], radix: 16), let high = UInt(range[1], radix: 16) else { continue }
+                if low <= here && here < high { return Int(high - here) }
+            }
         }
         return -1
     }

@@ -46,9 +46,20 @@ public final class EmulatorMetrics: Sendable {
     private let loginLocked: Counter
     private let loginBusy: Counter
     /// Open connections of the HTTP server, when one serves the application (set by the daemon).
-    let connectionCount = Mutex<(@Sendable () -> Int)?>(nil)
+    let connectionCount = Mutex<ConnectionCountSource?>(nil)
     /// The handler pools' queue depths (set by the application).
-    let queues = Mutex<(@Sendable () -> [(pool: String, queued: Int, running: Int)])?>(nil)
+    let queues = Mutex<QueueDepthSource?>(nil)
+
+    // The closures live in structs: kept bare in the generic `Mutex`, every `withLock { $0 }`
+    // wrapped a closure in two more reabstraction thunks, so each scrape called through all the
+    // earlier ones (the same growth the commit observer had, see `GroupCommitQueue.Observer`).
+    struct ConnectionCountSource: Sendable {
+        let call: @Sendable () -> Int
+    }
+
+    struct QueueDepthSource: Sendable {
+        let call: @Sendable () -> [(pool: String, queued: Int, running: Int)]
+    }
 
     public init() {
         transactions = registry.makeCounter(descriptor: Self.descriptor("akana_db_write_transactions_total", "Committed write transactions (a group commit counts once)."))
@@ -85,7 +96,7 @@ public final class EmulatorMetrics: Sendable {
 
     /// Lets the scrape report the server's open connections.
     public func reportConnections(_ count: @escaping @Sendable () -> Int) {
-        connectionCount.withLock { $0 = count }
+        connectionCount.withLock { $0 = ConnectionCountSource(call: count) }
     }
 
     /// One answered request.
@@ -118,14 +129,14 @@ public final class EmulatorMetrics: Sendable {
 
     /// The exposition, with the gauges read now.
     func render(liveSessions: Int, journalDropped: Int) -> [UInt8] {
-        for (pool, queued, running) in queues.withLock({ $0 })?() ?? [] {
+        for (pool, queued, running) in queues.withLock({ $0 })?.call() ?? [] {
             registry.makeGauge(descriptor: Self.descriptor("akana_handler_queue_depth", "Requests waiting for a handler thread."), labels: [("pool", pool)])
                 .set(Int64(queued))
             registry.makeGauge(descriptor: Self.descriptor("akana_handler_running", "Requests running on a handler thread."), labels: [("pool", pool)])
                 .set(Int64(running))
         }
         if let count = connectionCount.withLock({ $0 }) {
-            registry.makeGauge(descriptor: Self.descriptor("akana_http_open_connections", "Open HTTP connections.")).set(Int64(count()))
+            registry.makeGauge(descriptor: Self.descriptor("akana_http_open_connections", "Open HTTP connections.")).set(Int64(count.call()))
         }
         registry.makeGauge(descriptor: Self.descriptor("akana_sessions_live", "Login sessions not yet expired (emulator clock).")).set(Int64(liveSessions))
         registry.makeGauge(descriptor: Self.descriptor("akana_journal_dropped_entries", "Request journal entries lost to failed batch writes since start."))
