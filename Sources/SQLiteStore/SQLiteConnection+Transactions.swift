@@ -7,13 +7,22 @@ extension SQLiteConnection {
         /// Takes the write lock at BEGIN, so the transaction cannot fail with SQLITE_BUSY halfway
         /// through when it would upgrade from reading to writing.
         case immediate = "IMMEDIATE"
+
+        /// The BEGIN statement, as a literal: the statement cache then finds it without building
+        /// and hashing a new string per transaction.
+        var begin: String {
+            switch self {
+            case .deferred: "BEGIN DEFERRED TRANSACTION"
+            case .immediate: "BEGIN IMMEDIATE TRANSACTION"
+            }
+        }
     }
 
     /// Runs `body` between `BEGIN <kind>` and `COMMIT`. If `body` (or COMMIT) throws, rolls back
     /// and rethrows that original error; a failing ROLLBACK never replaces it. If `body` ended the
     /// transaction itself, nothing is committed on its behalf.
     func inTransaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
-        try run("BEGIN \(kind.rawValue) TRANSACTION")
+        try run(kind.begin)
         let result: T
         do {
             result = try body()
