@@ -135,7 +135,9 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         return false
     }
 
-    private static func asciiListContains(_ bytes: UnsafeBufferPointer<UInt8>, _ token: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Calls `body` with the bounds of each element of a comma-separated list, OWS trimmed (empty
+    /// elements too), until it returns true; returns whether it did.
+    private static func forEachListElement(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (_ lower: Int, _ upper: Int) -> Bool) -> Bool {
         var index = 0
         let count = bytes.count
         while index <= count {
@@ -144,37 +146,31 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
             var lower = index, upper = end
             while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
             while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
-            if upper - lower == token.count {
-                var same = true
-                for offset in 0..<token.count where asciiLower(bytes[lower + offset]) != token[offset] {
-                    same = false
-                    break
-                }
-                if same && upper > lower { return true }
-            }
+            if body(lower, upper) { return true }
             index = end + 1
         }
         return false
     }
 
+    private static func asciiListContains(_ bytes: UnsafeBufferPointer<UInt8>, _ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        forEachListElement(bytes) { lower, upper in
+            guard upper > lower, upper - lower == token.count else { return false }
+            for offset in 0..<token.count where asciiLower(bytes[lower + offset]) != token[offset] { return false }
+            return true
+        }
+    }
+
     /// `tokens` of one ASCII value, on its bytes: split on commas, OWS trimmed, empties dropped,
     /// lowercased.
     private static func appendTokens(_ bytes: UnsafeBufferPointer<UInt8>, to result: inout [String]) {
-        var index = 0
-        let count = bytes.count
-        while index <= count {
-            var end = index
-            while end < count && bytes[end] != UInt8(ascii: ",") { end += 1 }
-            var lower = index, upper = end
-            while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
-            while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+        _ = forEachListElement(bytes) { lower, upper in
             if upper > lower {
                 result.append(String(unsafeUninitializedCapacity: upper - lower) { output in
                     for offset in 0..<(upper - lower) { output[offset] = asciiLower(bytes[lower + offset]) }
                     return upper - lower
                 })
             }
-            index = end + 1
+            return false
         }
     }
 
