@@ -19,7 +19,7 @@ import Foundation
 /// `@unchecked Sendable`: `connection` is used only on `queue`; `pending` is guarded by `lock`.
 final class BackgroundCheckpointer: @unchecked Sendable {
     let threshold: Int32
-    /// Told by the same WAL hook about every commit of the writer (see `DatabasePool.commitCount`).
+    /// Told by the same WAL hook about every commit of the writer (see `DatabasePool.changeCounter(watching:)`).
     let tracker = CommitTracker()
     private let connection: SQLiteConnection
     private let queue: DispatchQueue

@@ -39,11 +39,9 @@ public final class TableChangeCounter: Sendable {
     }
 }
 
-/// The writer connection's commit bookkeeping: every commit (`commits`) and the table-scoped
-/// counters. Its state other than the atomics is touched only on the writer queue (the SQLite
+/// The writer connection's commit bookkeeping: the table-scoped counters. Its state other than the atomics is touched only on the writer queue (the SQLite
 /// hooks run there, and counters are added through it), hence `@unchecked Sendable`.
 final class CommitTracker: @unchecked Sendable {
-    let commits = Atomic<UInt64>(0)
     private var counters: [TableChangeCounter] = []
 
     /// Installs the update and rollback hooks on `writer` (its WAL hook calls `didCommit`).
@@ -75,7 +73,6 @@ final class CommitTracker: @unchecked Sendable {
 
     /// Writer queue, from the WAL hook: a commit is now visible to readers.
     func didCommit() {
-        commits.add(1, ordering: .releasing)
         for counter in counters where counter.pending.load(ordering: .relaxed) {
             counter.pending.store(false, ordering: .relaxed)
             counter.bump()
@@ -84,7 +81,6 @@ final class CommitTracker: @unchecked Sendable {
 
     /// Writer queue: something that may have changed anything (a restore) is done.
     func didChangeAnything() {
-        commits.add(1, ordering: .releasing)
         for counter in counters {
             counter.pending.store(false, ordering: .relaxed)
             counter.bump()

@@ -129,13 +129,6 @@ public final class DatabasePool: @unchecked Sendable {
         }
     }
 
-    /// Counts the writer's commits (and every `writeWithoutTransaction`, such as a restore) since
-    /// the pool opened; it grows right after a commit becomes visible to readers, before `write`
-    /// returns. A value read before a read transaction began is therefore a version tag for what
-    /// that transaction saw: while the count is unchanged, nothing was committed since. Caches of
-    /// data read from the pool use it to know they are still current.
-    public var commitCount: UInt64 { checkpointer.tracker.commits.load(ordering: .acquiring) }
-
     /// A counter of the commits that changed any of `tables` (names as in CREATE TABLE), from now
     /// on: a cache of rows of those tables stays current while its value is unchanged, whatever
     /// else is written. See `TableChangeCounter` for the tables it can watch.

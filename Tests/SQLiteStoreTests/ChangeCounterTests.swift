@@ -3,7 +3,7 @@ import Testing
 
 @testable import SQLiteStore
 
-/// `DatabasePool.commitCount` and `changeCounter(watching:)`: what caches of rows rely on to know
+/// `DatabasePool.changeCounter(watching:)`: what caches of rows rely on to know
 /// they are current.
 @Suite struct ChangeCounterTests {
     private func schema(_ pool: DatabasePool) throws {
@@ -13,19 +13,6 @@ import Testing
                 CREATE TABLE children (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES parents(id) ON DELETE CASCADE);
                 CREATE TABLE other (id INTEGER PRIMARY KEY, v TEXT);
                 """)
-        }
-    }
-
-    @Test func commitCountGrowsWithEveryCommitBeforeWriteReturns() throws {
-        try withPool { pool, _ in
-            try schema(pool)
-            let before = pool.commitCount
-            try pool.write { db in try db.run("INSERT INTO other (v) VALUES ('a')") }
-            #expect(pool.commitCount == before + 1)
-            _ = try pool.read { db in try db.queryFirst("SELECT count(*) FROM other") }
-            #expect(pool.commitCount == before + 1)  // reads do not count
-            try pool.writeWithoutTransaction { db in try db.execute("PRAGMA user_version = 7") }
-            #expect(pool.commitCount > before + 1)
         }
     }
 

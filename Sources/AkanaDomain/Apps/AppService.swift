@@ -245,7 +245,7 @@ public final class AppService: Sendable {
     // MARK: - Helpers
 
     private func rotateSecret(_ db: SQLiteConnection, versionID: String, identity: String, now: String) throws {
-        guard !identity.utf8.contains(UInt8(ascii: "\\")) else {
+        guard !AppVersion.identityHasDomain(identity) else {
             throw DomainError.conflict("The shared secret of \(versionID) is managed by the external identity domain of '\(identity)'; it cannot be regenerated here.")
         }
         guard try AppRepository.setSharedSecret(db, versionID: versionID, secret: ids.hex(byteCount: 20), updated: now) else {
@@ -334,8 +334,14 @@ public final class AppService: Sendable {
     /// Where the caller stands towards app `appID` (tenant, platform roles, team role, visibility).
     func standing(_ db: SQLiteConnection, appID: String, tenant: String, visibility: String?, caller: AuthenticatedSession) throws -> AppStanding {
         let role = tenant == caller.tenant ? try AppRepository.teamRole(db, appID: appID, userID: caller.userID) : nil
-        return AppStanding(sameTenant: tenant == caller.tenant, siteAdmin: caller.isSiteAdmin, businessAdmin: caller.isBusinessAdmin,
-                           teamRole: role,
+        return standing(tenant: tenant, visibility: visibility, teamRole: role, caller: caller)
+    }
+
+    /// The same, with the caller's team role already read (by user id: it counts only in the same tenant).
+    func standing(tenant: String, visibility: String?, teamRole: String?, caller: AuthenticatedSession) -> AppStanding {
+        let sameTenant = tenant == caller.tenant
+        return AppStanding(sameTenant: sameTenant, siteAdmin: caller.isSiteAdmin, businessAdmin: caller.isBusinessAdmin,
+                           teamRole: sameTenant ? teamRole : nil,
                            visibleToAll: visibility == Visibility.public || visibility == Visibility.registeredUsers)
     }
 
@@ -353,10 +359,7 @@ public final class AppService: Sendable {
         guard let (version, teamRole) = try AppRepository.versionAndTeamRole(db, id: id, userID: caller.userID) else {
             throw DomainError.notFound("App version \(id) was not found.")
         }
-        let sameTenant = version.tenant == caller.tenant
-        try AppStanding(sameTenant: sameTenant, siteAdmin: caller.isSiteAdmin, businessAdmin: caller.isBusinessAdmin,
-                        teamRole: sameTenant ? teamRole : nil,
-                        visibleToAll: version.visibility == Visibility.public || version.visibility == Visibility.registeredUsers)
+        try standing(tenant: version.tenant, visibility: version.visibility, teamRole: teamRole, caller: caller)
             .check(operation, objectID: id, kind: "App version")
         return version
     }
@@ -368,10 +371,7 @@ public final class AppService: Sendable {
         guard let version = try AppRepository.versionAccess(db, id: id, userID: caller.userID) else {
             throw DomainError.notFound("App version \(id) was not found.")
         }
-        let sameTenant = version.tenant == caller.tenant
-        try AppStanding(sameTenant: sameTenant, siteAdmin: caller.isSiteAdmin, businessAdmin: caller.isBusinessAdmin,
-                        teamRole: sameTenant ? version.teamRole : nil,
-                        visibleToAll: version.visibility == Visibility.public || version.visibility == Visibility.registeredUsers)
+        try standing(tenant: version.tenant, visibility: version.visibility, teamRole: version.teamRole, caller: caller)
             .check(operation, objectID: id, kind: "App version")
         return version
     }

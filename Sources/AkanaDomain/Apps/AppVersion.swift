@@ -67,7 +67,10 @@ public struct AppVersion: Sendable, Equatable {
     /// external identity domain, so the platform neither stores, regenerates nor returns it.
     /// A byte search: `String.contains(String)` goes through Foundation's `range(of:)`, ~13k
     /// instructions on every secret rotation.
-    public var identityHasDomain: Bool { identity.utf8.contains(UInt8(ascii: "\\")) }
+    public var identityHasDomain: Bool { Self.identityHasDomain(identity) }
+
+    /// Whether `identity` is `domain\name` (managed by an external identity domain).
+    static func identityHasDomain(_ identity: String) -> Bool { identity.utf8.contains(UInt8(ascii: "\\")) }
 }
 
 /// The few columns of an app version that decide who may act on it (`AppRepository.versionAccess`),
