@@ -22,12 +22,16 @@ public struct HandlerExecution: Sendable {
     /// Seconds a request may run; past it the request is answered 503, its statements are
     /// interrupted and its writes rolled back.
     public var timeoutSeconds: Double
+    /// Bytes the answers of cached reads may take (`ResponseCache`); 0 turns the cache off.
+    public var responseCacheBytes: Int
 
-    public init(threads: Int = 8, readThreads: Int = 0, queueLimit: Int = 256, timeoutSeconds: Double = 30) {
+    public init(threads: Int = 8, readThreads: Int = 0, queueLimit: Int = 256, timeoutSeconds: Double = 30,
+                responseCacheBytes: Int = 4 << 20) {
         self.threads = threads
         self.readThreads = readThreads
         self.queueLimit = queueLimit
         self.timeoutSeconds = timeoutSeconds
+        self.responseCacheBytes = responseCacheBytes
     }
 }
 
@@ -55,6 +59,9 @@ public final class AkanaApplication: HTTPHandler {
     private let faults: FaultInjector?
     private let tenants: TenantDirectory?
     private let metrics: EmulatorMetrics?
+    /// The answers of cached reads, found again on the event loop; nil when off or without an environment.
+    let responseCache: ResponseCache?
+    private let clock: EmulatorClock?
 
     public init(router: Router, logger: Logger, adminToken: String? = nil, environment: APIEnvironment? = nil,
                 execution: HandlerExecution = HandlerExecution()) {
@@ -64,6 +71,7 @@ public final class AkanaApplication: HTTPHandler {
         self.faults = environment?.faults
         self.tenants = environment?.tenants
         self.metrics = environment?.metrics
+        self.clock = environment?.clock
         self.adminToken = adminToken.map { Array("Bearer \($0)".utf8) }
         self.execution = execution
         self.writeHandlers = WorkerPool(name: "akana-write", threadCount: execution.threads, queueLimit: execution.queueLimit)
@@ -71,6 +79,14 @@ public final class AkanaApplication: HTTPHandler {
         self.readHandlers = WorkerPool(name: "akana-read", threadCount: readThreads, queueLimit: execution.queueLimit)
         self.deadlines = DeadlineMonitor(name: "akana-deadlines")
         self.timeout = MonotonicTime.nanoseconds(execution.timeoutSeconds)
+        if let environment, execution.responseCacheBytes > 0 {
+            responseCache = ResponseCache(counter: environment.database.changeCounter(), maxBytes: execution.responseCacheBytes)
+        } else {
+            responseCache = nil
+        }
+        if let metrics, let cache = responseCache {
+            metrics.responseCache.withLock { $0 = EmulatorMetrics.ResponseCacheSource { (cache.hits, cache.misses, cache.bytes) } }
+        }
         if let metrics {
             let reads = readHandlers, writes = writeHandlers
             metrics.queues.withLock {
@@ -89,10 +105,18 @@ public final class AkanaApplication: HTTPHandler {
         deadlines.shutdown()
     }
 
-    /// On the event loop: queue the request (or refuse it at once) and return.
+    /// On the event loop: answer the request from the response cache, or queue it (or refuse it at
+    /// once) and return.
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         let context = RequestContext(http: request, journaling: journalHook?.begin(request), timeout: timeout,
                                      responder: responder, onExpire: { [weak self] context in self?.expired(context) })
+        if request.method == .get, let cache = responseCache, mayUseCache(request),
+           let entry = cache.lookup(target: request.target, caller: ResponseCache.Caller(request), now: clock?.now() ?? Date()) {
+            context.notes.noteRoute(entry.route)
+            if let user = entry.userID { context.notes.noteUser(user, sessionExpiresAt: entry.sessionExpiresAt) }
+            answer(context, entry.response)
+            return
+        }
         let pool = request.method == .get || request.method == .head ? readHandlers : writeHandlers
         guard pool.submit({ [self] in run(context) }) else {
             answer(context, busy(context))
@@ -142,7 +166,31 @@ public final class AkanaApplication: HTTPHandler {
             }
             return
         }
-        answer(context, execute(context, resolution))
+        if request.method == .get, let cache = responseCache, router.isCached(template), mayUseCache(request) {
+            cache.noteMiss()
+            let stamp = cache.stamp  // before anything is read
+            let response = execute(context, resolution)
+            if response.status.code == 200 {
+                let notes = context.notes.snapshot
+                cache.store(ResponseCache.Entry(response: response, route: template, userID: notes.userID,
+                                                sessionExpiresAt: notes.sessionExpiresAt),
+                            target: request.target, caller: ResponseCache.Caller(request), stamp: stamp)
+            }
+            answer(context, response)
+            return
+        }
+        let response = execute(context, resolution)
+        responseCache?.discardIfStale()  // after a write, before its answer: no stale answer stays in memory
+        answer(context, response)
+    }
+
+    /// Whether `request` may be answered from (and its answer kept in) the response cache now: no
+    /// injected fault is set (a fault is decided per request), and its tenant does not want the
+    /// CSRF header on reads (the header is not part of the cache's key).
+    private func mayUseCache(_ request: HTTPRequest) -> Bool {
+        if let faults, !faults.isEmpty { return false }
+        if let tenants, tenants.tenant(forHost: request.headers["Host"]).requiresCSRF(isRead: true) { return false }
+        return true
     }
 
     /// The 503 of a full handler queue.

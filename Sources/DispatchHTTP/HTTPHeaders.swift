@@ -46,6 +46,21 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         return result
     }
 
+    /// Every value of the field `name` as one string: the value itself when there is one field, the
+    /// values joined by NUL (which no field value holds) when there are more, nil when there is none.
+    /// Two requests get the same string exactly when they sent the same values in the same order.
+    public func joinedValues(_ name: String) -> String? {
+        guard let first = index(named: name, from: 0) else { return nil }
+        guard var next = index(named: name, from: first + 1) else { return fields[first].value }
+        var joined = fields[first].value
+        while true {
+            joined.append("\u{0}")
+            joined.append(fields[next].value)
+            guard let after = index(named: name, from: next + 1) else { return joined }
+            next = after
+        }
+    }
+
     public func contains(_ name: String) -> Bool {
         index(named: name, from: 0) != nil
     }

@@ -2,7 +2,8 @@ import CSQLite
 import Foundation
 import Synchronization
 
-/// Counts the commits of a pool that changed a given set of tables (`DatabasePool.changeCounter(watching:)`).
+/// Counts the commits of a pool that changed a given set of tables (`DatabasePool.changeCounter(watching:)`),
+/// or every commit but the pool's bookkeeping writes (`DatabasePool.changeCounter()`).
 ///
 /// Its `value` grows right after a commit that changed any of the tables becomes visible to
 /// readers, before the `write` that made it returns. A value read before a read transaction began
@@ -14,8 +15,12 @@ import Synchronization
 /// A table's change is seen through SQLite's update hook, which is not called for rows removed by
 /// the truncate optimization (`DELETE FROM t` without WHERE, used only on tables without triggers
 /// or foreign keys) or for WITHOUT ROWID tables: watch tables that have a foreign key or a trigger.
+/// A counter of every commit does not use the update hook at all, so it has no such blind spot.
 public final class TableChangeCounter: Sendable {
+    /// The watched tables; empty for a counter of every commit.
     public let tables: [String]
+    /// Counts every commit except bookkeeping ones, whatever tables they touched.
+    public let countsEveryCommit: Bool
     /// NUL-terminated UTF-8 of each table name, for comparing with the hook's C strings.
     fileprivate let names: [[CChar]]
     private let count = Atomic<UInt64>(0)
@@ -24,7 +29,15 @@ public final class TableChangeCounter: Sendable {
 
     init(tables: [String]) {
         self.tables = tables
+        self.countsEveryCommit = false
         self.names = tables.map { Array($0.utf8CString) }
+    }
+
+    /// A counter of every commit but bookkeeping ones.
+    init() {
+        self.tables = []
+        self.countsEveryCommit = true
+        self.names = []
     }
 
     /// Commits that changed a watched table so far.
@@ -43,6 +56,10 @@ public final class TableChangeCounter: Sendable {
 /// hooks run there, and counters are added through it), hence `@unchecked Sendable`.
 final class CommitTracker: @unchecked Sendable {
     private var counters: [TableChangeCounter] = []
+    private var everyCommitCounters: [TableChangeCounter] = []
+    /// Set while the writer runs a bookkeeping transaction (`asyncWrite(bookkeeping: true)`):
+    /// its commit does not count for `everyCommitCounters`.
+    var inBookkeeping = false
 
     /// Installs the update and rollback hooks on `writer` (its WAL hook calls `didCommit`).
     func attach(to writer: SQLiteConnection) {
@@ -68,7 +85,11 @@ final class CommitTracker: @unchecked Sendable {
 
     /// Writer queue: adds a counter.
     func add(_ counter: TableChangeCounter) {
-        counters.append(counter)
+        if counter.countsEveryCommit {
+            everyCommitCounters.append(counter)
+        } else {
+            counters.append(counter)
+        }
     }
 
     /// Writer queue, from the WAL hook: a commit is now visible to readers.
@@ -76,6 +97,9 @@ final class CommitTracker: @unchecked Sendable {
         for counter in counters where counter.pending.load(ordering: .relaxed) {
             counter.pending.store(false, ordering: .relaxed)
             counter.bump()
+        }
+        if !inBookkeeping {
+            for counter in everyCommitCounters { counter.bump() }
         }
     }
 
@@ -85,5 +109,6 @@ final class CommitTracker: @unchecked Sendable {
             counter.pending.store(false, ordering: .relaxed)
             counter.bump()
         }
+        for counter in everyCommitCounters { counter.bump() }
     }
 }

@@ -105,14 +105,22 @@ public final class DatabasePool: @unchecked Sendable {
     /// result. `completion` must not call `read`/`write` synchronously (it is on the writer queue):
     /// hop to another queue first. A bound `TransactionParticipant` does not join: nobody waits
     /// for this write on the binder's behalf.
+    ///
+    /// A `bookkeeping` write is one no cache of the data depends on (the request journal's drains):
+    /// its commit does not move the counters of every commit (`changeCounter()`). Its body must
+    /// write nothing else.
     public func asyncWrite<T: Sendable>(
+        bookkeeping: Bool = false,
         _ body: @escaping @Sendable (SQLiteConnection) throws -> T,
         completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
         writerQueue.async {
+            let tracker = self.checkpointer.tracker
+            tracker.inBookkeeping = bookkeeping
             let result = Result<T, any Error> {
                 try self.beforeCommitHook.transaction(try self.openWriter(), scope: .detached, body)
             }
+            tracker.inBookkeeping = false
             completion(result)
         }
     }
@@ -135,6 +143,16 @@ public final class DatabasePool: @unchecked Sendable {
     public func changeCounter(watching tables: [String]) -> TableChangeCounter {
         preconditionNotOnWriterQueue("changeCounter")
         let counter = TableChangeCounter(tables: tables)
+        writerQueue.sync { checkpointer.tracker.add(counter) }
+        return counter
+    }
+
+    /// A counter of every commit from now on, except bookkeeping writes (`asyncWrite(bookkeeping: true)`),
+    /// restores included: a cache of anything read from the database stays current while its value
+    /// is unchanged. Unlike `changeCounter(watching:)` it does not rely on the update hook.
+    public func changeCounter() -> TableChangeCounter {
+        preconditionNotOnWriterQueue("changeCounter")
+        let counter = TableChangeCounter()
         writerQueue.sync { checkpointer.tracker.add(counter) }
         return counter
     }

@@ -38,4 +38,19 @@ import Testing
         #expect(sample(text, #"akana_handler_queue_depth{pool="read"}"#) == 0)
         #expect(text.contains("# TYPE akana_http_requests_total counter"))
     }
+
+    @Test func responseCacheHitsAndMissesAreCounted() throws {
+        let app = try TestApp()
+        let session = try app.login()
+        let id = try app.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                              body: #"{"Name":"metered"}"#).text
+        for _ in 0..<3 { _ = try app.send(.get, "/api/apps/\(id)", headers: ["Cookie": session.cookieHeader, "Accept": "application/json"]) }
+        var text = try app.send(.get, "/_emulator/metrics").text
+        #expect(sample(text, "akana_response_cache_hits_total") == 2)
+        #expect(sample(text, "akana_response_cache_misses_total") == 1)
+        #expect((sample(text, "akana_response_cache_bytes") ?? 0) > 0)
+        _ = try app.send(.get, "/api/apps/\(id)", headers: ["Cookie": session.cookieHeader, "Accept": "application/json"])
+        text = try app.send(.get, "/_emulator/metrics").text
+        #expect(sample(text, "akana_response_cache_hits_total") == 3)  // added once per scrape, never twice
+    }
 }

@@ -25,6 +25,24 @@ struct HTTPTypesTests {
         #expect(headers["X-Mult"] == nil)
     }
 
+    @Test func joinedValuesTellApartEveryListOfValues() {
+        let none: HTTPHeaders = ["Host": "h"]
+        #expect(none.joinedValues("Cookie") == nil)
+        let one: HTTPHeaders = ["Cookie": "a=1"]
+        #expect(one.joinedValues("cookie") == "a=1")
+        let empty: HTTPHeaders = ["Cookie": ""]
+        #expect(empty.joinedValues("Cookie") == "")
+        var two: HTTPHeaders = ["Cookie": "a=1", "Host": "h"]
+        two.add("COOKIE", "b=2")
+        #expect(two.joinedValues("Cookie") == "a=1\u{0}b=2")
+        var swapped: HTTPHeaders = ["Cookie": "b=2"]
+        swapped.add("Cookie", "a=1")
+        #expect(swapped.joinedValues("Cookie") != two.joinedValues("Cookie"))
+        var three = two
+        three.add("Cookie", "c=3")
+        #expect(three.joinedValues("Cookie") == "a=1\u{0}b=2\u{0}c=3")
+    }
+
     @Test func requestInitParsesTheTarget() throws {
         let request = try HTTPRequest(method: .get, target: "/a%2Fb/c%20d?x=1+2&y=%26&x=3")
         #expect(request.path == "/a/b/c d")

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Testing
 
@@ -54,6 +55,33 @@ import Testing
             try pool.write { db in try db.run("INSERT INTO other (v) VALUES ('x')") }
             #expect(parents.value == 0)
             #expect(try pool.read { db in try db.queryFirst("SELECT count(*) FROM parents")?.int(0) } == 0)
+        }
+    }
+
+    @Test func aCounterOfEveryCommitCountsTruncationsAndRestoresButNotBookkeeping() throws {
+        try withPool { pool, _ in
+            try schema(pool)
+            let every = pool.changeCounter()
+            #expect(every.countsEveryCommit && every.tables.isEmpty)
+            try pool.write { db in try db.run("INSERT INTO other (v) VALUES ('x')") }
+            #expect(every.value == 1)
+            // The truncate optimization (no WHERE, no trigger or foreign key) skips the update hook.
+            try pool.write { db in try db.run("DELETE FROM other") }
+            #expect(every.value == 2)
+            // A transaction that changed nothing writes no WAL frame: nothing to count.
+            try pool.write { db in try db.run("UPDATE other SET v = 'y' WHERE id = 42") }
+            #expect(every.value == 2)
+            // Bookkeeping writes commit without moving it; other async writes move it.
+            let done = DispatchSemaphore(value: 0)
+            pool.asyncWrite(bookkeeping: true, { db in try db.run("INSERT INTO other (v) VALUES ('log')") }, completion: { _ in done.signal() })
+            done.wait()
+            #expect(every.value == 2)
+            #expect(try pool.read { db in try db.queryFirst("SELECT count(*) FROM other")?.int(0) } == 1)
+            pool.asyncWrite({ db in try db.run("INSERT INTO other (v) VALUES ('data')") }, completion: { _ in done.signal() })
+            done.wait()
+            #expect(every.value == 3)
+            try pool.writeWithoutTransaction { db in try db.run("PRAGMA user_version = 7") }
+            #expect(every.value > 3)  // counted whatever it did (its own commit may count once more)
         }
     }
 

@@ -61,6 +61,14 @@ public final class EmulatorMetrics: Sendable {
         let call: @Sendable () -> [(pool: String, queued: Int, running: Int)]
     }
 
+    /// The response cache's hits, misses and kept bytes (set by the application when the cache is on).
+    struct ResponseCacheSource: Sendable {
+        let call: @Sendable () -> (hits: Int, misses: Int, bytes: Int)
+    }
+    let responseCache = Mutex<ResponseCacheSource?>(nil)
+    /// Hits and misses already added to the counters (they are read from the cache at each scrape).
+    private let reportedCache = Mutex<(hits: Int, misses: Int)>((0, 0))
+
     public init() {
         transactions = registry.makeCounter(descriptor: Self.descriptor("akana_db_write_transactions_total", "Committed write transactions (a group commit counts once)."))
         writes = registry.makeCounter(descriptor: Self.descriptor("akana_db_writes_total", "Committed writes (DatabasePool.write calls), over all group commits."))
@@ -137,6 +145,18 @@ public final class EmulatorMetrics: Sendable {
         }
         if let count = connectionCount.withLock({ $0 }) {
             registry.makeGauge(descriptor: Self.descriptor("akana_http_open_connections", "Open HTTP connections.")).set(Int64(count.call()))
+        }
+        if let cache = responseCache.withLock({ $0 })?.call() {
+            let (newHits, newMisses) = reportedCache.withLock { reported -> (Int, Int) in
+                defer { reported = (cache.hits, cache.misses) }
+                return (cache.hits - reported.hits, cache.misses - reported.misses)
+            }
+            registry.makeCounter(descriptor: Self.descriptor("akana_response_cache_hits_total", "Reads answered from the response cache on the event loop."))
+                .increment(by: Int64(newHits))
+            registry.makeCounter(descriptor: Self.descriptor("akana_response_cache_misses_total", "Reads of cached routes that went to their handler."))
+                .increment(by: Int64(newMisses))
+            registry.makeGauge(descriptor: Self.descriptor("akana_response_cache_bytes", "What the kept answers are counted at (memory.responseCacheKilobytes bounds it)."))
+                .set(Int64(cache.bytes))
         }
         registry.makeGauge(descriptor: Self.descriptor("akana_sessions_live", "Login sessions not yet expired (emulator clock).")).set(Int64(liveSessions))
         registry.makeGauge(descriptor: Self.descriptor("akana_journal_dropped_entries", "Request journal entries lost to failed batch writes since start."))

@@ -33,7 +33,7 @@ enum APIRoutes {
         }
 
         // GET /api/apis/{APIID}[?includeDefaultVersion=true] — the API; with the flag, its newest version as APIVersion.
-        router.add(.get, "/api/apis/{APIID}", produces: [.json, .xml], access: .session) { request in
+        router.add(.get, "/api/apis/{APIID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
             let include = try request.booleanQuery("includeDefaultVersion", default: false)
@@ -73,7 +73,7 @@ enum APIRoutes {
 
         // GET /api/apis/versions/{APIVersionID}[?IncludeEndpoints=false] — includeOperations and
         // includeSettings are accepted (booleans) but add nothing: operations and settings are not emulated.
-        router.add(.get, "/api/apis/versions/{APIVersionID}", produces: [.json, .xml], access: .session) { request in
+        router.add(.get, "/api/apis/versions/{APIVersionID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
             var options = APIVersion.RenderOptions()

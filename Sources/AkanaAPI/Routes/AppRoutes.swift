@@ -17,7 +17,7 @@ enum AppRoutes {
             return Responses.representation(app.json, root: "Application", choice: choice, headers: renew)
         }
 
-        router.add(.get, "/api/apps/{AppID}", produces: [.json, .xml], access: .session) { request in
+        router.add(.get, "/api/apps/{AppID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
             return Responses.representation(try apps.app(request.parameter("AppID"), caller: caller.session).json, root: "Application", choice: choice)
@@ -55,7 +55,7 @@ enum AppRoutes {
         }
 
         // GET /api/apps/versions/{AppVersionID} — seed 004.
-        router.add(.get, "/api/apps/versions/{AppVersionID}", produces: [.json, .xml], access: .session) { request in
+        router.add(.get, "/api/apps/versions/{AppVersionID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
             var options = AppVersion.RenderOptions()

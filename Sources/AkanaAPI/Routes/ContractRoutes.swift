@@ -17,7 +17,7 @@ enum ContractRoutes {
             return Responses.representation(contract.json, root: "Contract", choice: choice)
         }
 
-        router.add(.get, "/api/contracts/{ContractID}", produces: [.json, .xml], access: .session) { request in
+        router.add(.get, "/api/contracts/{ContractID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
             return Responses.representation(try contracts.contract(request.parameter("ContractID"), caller: caller.session).json,

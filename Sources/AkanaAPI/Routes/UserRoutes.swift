@@ -14,7 +14,7 @@ enum UserRoutes {
         }
 
         // GET /api/users/{UserID} — the user themself, or a Site Admin.
-        router.add(.get, "/api/users/{UserID}", produces: [.json, .xml], access: .session) { request in
+        router.add(.get, "/api/users/{UserID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
             return Responses.representation(try users.user(request.parameter("UserID"), caller: caller.session).json, root: "User", choice: choice)

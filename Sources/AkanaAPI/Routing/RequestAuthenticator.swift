@@ -23,7 +23,7 @@ extension APIEnvironment {
         let cookie = Cookies.value(named: SessionCookie.authCookieName(tenant: tenant.fedmemberid), in: request.headers)
         var session = try sessions.authenticate(tenant: tenant, cookieValue: cookie, scope: route.scope)
         session.scope = route.scope
-        route.context.notes.noteUser(session.userID)  // for the request journal
+        route.context.notes.noteUser(session.userID, sessionExpiresAt: session.expiresAt)  // for the journal and the response cache
         let isRead = request.method == .get || request.method == .head
         if !csrfExempt, tenant.requiresCSRF(isRead: isRead) {
             let headerName = SessionCookie.csrfHeaderName(tenant: tenant.fedmemberid)

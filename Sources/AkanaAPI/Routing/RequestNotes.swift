@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// What the request journal learns while a request is handled, without asking twice: the route's
@@ -13,6 +14,8 @@ public final class RequestNotes: Sendable {
 
     struct Contents: Sendable {
         var userID: String?
+        /// When the verified session expires (emulator clock): how long an answer read with it may be reused.
+        var sessionExpiresAt: Date?
         /// The matched route's template; "" when no route matched (nil before routing).
         var route: String?
         /// The injected fault that answered or delayed the request.
@@ -33,9 +36,12 @@ public final class RequestNotes: Sendable {
 
     public init() {}
 
-    /// The verified session's UserID (the last one noted wins).
-    public func noteUser(_ userID: String) {
-        contents.withLock { $0.userID = userID }
+    /// The verified session's UserID and expiry (the last one noted wins).
+    public func noteUser(_ userID: String, sessionExpiresAt: Date? = nil) {
+        contents.withLock {
+            $0.userID = userID
+            $0.sessionExpiresAt = sessionExpiresAt
+        }
     }
 
     /// The route the request matched ("" for none).

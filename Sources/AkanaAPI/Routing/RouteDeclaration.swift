@@ -9,10 +9,14 @@ public struct RouteDeclaration: Sendable {
     /// (or negotiates itself, as `GET /api/login/endsession` does for one of its forms).
     public var produces: [Representation]
     public var access: RouteAccess
+    /// A GET whose 200 answer is a function of the database, the target and the caller alone (no
+    /// clock, no randomness, no other header): it may be answered from `ResponseCache`.
+    public var cached: Bool
 
-    public init(produces: [Representation] = [], access: RouteAccess = .anyone) {
+    public init(produces: [Representation] = [], access: RouteAccess = .anyone, cached: Bool = false) {
         self.produces = produces
         self.access = access
+        self.cached = cached
     }
 
     /// No negotiation, no caller: the handler does it all.

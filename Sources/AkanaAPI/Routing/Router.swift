@@ -26,6 +26,8 @@ public struct Router: Sendable {
     /// path is only tried against patterns of its own length (a pattern matches no other), so the
     /// cost of resolving stays flat as the table grows.
     private var positionsBySegmentCount: [[Int]] = []
+    /// The templates of the GET routes declared `cached`.
+    private var cachedTemplates: Set<String> = []
     /// What declared routes authenticate against; nil for tables of undeclared routes (tests).
     private let environment: APIEnvironment?
 
@@ -40,15 +42,18 @@ public struct Router: Sendable {
 
     /// Adds an operation that declares what it produces and who may call it: the shared preamble
     /// (`RoutePreamble`) runs before `handler`, which reads `request.choice` and `request.caller`.
+    /// `cached`: see `RouteDeclaration.cached` (GET routes only).
     public mutating func add(_ method: HTTPMethod, _ path: String, produces: [Representation] = [], access: RouteAccess = .anyone,
-                             _ handler: @escaping RouteHandler) {
-        add(method, path, declaring: RouteDeclaration(produces: produces, access: access), handler)
+                             cached: Bool = false, _ handler: @escaping RouteHandler) {
+        add(method, path, declaring: RouteDeclaration(produces: produces, access: access, cached: cached), handler)
     }
 
     public mutating func add(_ method: HTTPMethod, _ path: String, declaring declaration: RouteDeclaration, _ handler: @escaping RouteHandler) {
         let pattern = RoutePattern(path)
         precondition(!routes.contains { $0.method == method && $0.pattern.description == path }, "Route \(method) \(path) registered twice")
         precondition(declaration.access == .anyone || environment != nil, "Route \(method) \(path) declares access on a Router without an environment")
+        precondition(!declaration.cached || method == .get, "Route \(method) \(path): only GET routes may be cached")
+        if declaration.cached { cachedTemplates.insert(path) }
         let run: RouteHandler
         if declaration.isEmpty {
             run = handler
@@ -69,6 +74,11 @@ public struct Router: Sendable {
     /// The declaration of the route at (`method`, `template`), if there is one.
     public func declaration(_ method: HTTPMethod, _ template: String) -> RouteDeclaration? {
         routes.first { $0.method == method && $0.pattern.description == template }?.declaration
+    }
+
+    /// Whether the GET route `template` was declared `cached` (its answers may be kept in `ResponseCache`).
+    public func isCached(_ template: String) -> Bool {
+        !cachedTemplates.isEmpty && cachedTemplates.contains(template)
     }
 
     /// Every registered (method, template), in matching order. HEAD is not listed: the GET route answers it.

@@ -81,6 +81,9 @@ public final class FaultInjector: Sendable {
     }
 
     /// The rule that applies to this request now, if any (counting the match and the hit).
+    /// No rule is set (one atomic load).
+    public var isEmpty: Bool { empty.load(ordering: .acquiring) }
+
     public func fault(method: String, route: String?, path: String, tenant: String) -> FaultRule? {
         guard !empty.load(ordering: .acquiring) else { return nil }
         let fired = state.withLock { state -> FaultRule? in

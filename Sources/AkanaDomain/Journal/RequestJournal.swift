@@ -222,7 +222,9 @@ public final class RequestJournal: Sendable {
     private func queueDrain(completion: (@Sendable () -> Void)?) {
         let policy = self.policy
         let clock = self.clock
-        database.asyncWrite({ [self] db in
+        // Bookkeeping: a drain changes nothing a cached response shows (the journal's own routes
+        // are never cached), so it does not invalidate them.
+        database.asyncWrite(bookkeeping: true, { [self] db in
             var batch: [Pending] = []
             batch.reserveCapacity(policy.batchSize)
             let mustPrune = state.withLock { state -> Bool in

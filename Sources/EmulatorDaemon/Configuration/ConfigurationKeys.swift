@@ -70,6 +70,7 @@ public enum ConfigurationKeys {
         .seconds("limits.shutdownGraceSeconds", "On SIGTERM/SIGINT, how long requests in progress get to finish.", \.shutdownGraceSeconds, range: 0...600),
         .boolean("memory.releaseStartupPages", "After migrations and again once listening, drop the resident pages of code and read-only data only startup used (they stay in the OS page cache; what serving uses faults back in).", \.releaseStartupPages),
         .integer("memory.mallocArenas", "glibc malloc arenas the threads share (M_ARENA_MAX); more arenas, less lock contention, more resident memory.", \.mallocArenas, range: 1...64),
+        .integer("memory.responseCacheKilobytes", "Answers of repeatable reads (GET of one app, app version, API, API version, contract or user) kept per caller and answered on the event loop until the next commit; 0 turns the cache off.", \.responseCacheKilobytes, range: 0...1_048_576),
         .integer("journal.maxEntries", "Request journal (GET /_emulator/requests): entries kept, the newest; 0 turns the journal off.", \.journalMaxEntries, range: 0...100_000_000),
         .integer("journal.maxAgeHours", "Request journal: entries older than this many hours (emulator clock) are removed, from the oldest end.", \.journalMaxAgeHours, range: 1...87_600),
     ]

@@ -86,6 +86,8 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     public var releaseStartupPages = true
     /// glibc malloc arenas (`M_ARENA_MAX`): threads share these instead of one arena each.
     public var mallocArenas = 2
+    /// Kilobytes the answers of cached reads may take (`ResponseCache`); 0 turns the cache off.
+    public var responseCacheKilobytes = 4096
 
     // The request journal (`GET /_emulator/requests`).
     /// Entries kept, newest first; 0 turns the journal off.
@@ -137,7 +139,7 @@ public struct EmulatorConfiguration: Sendable, Equatable {
 
     public func handlerExecution() -> HandlerExecution {
         HandlerExecution(threads: handlerThreads, readThreads: readHandlerThreads, queueLimit: handlerQueueLimit,
-                         timeoutSeconds: handlerTimeoutSeconds)
+                         timeoutSeconds: handlerTimeoutSeconds, responseCacheBytes: responseCacheKilobytes * 1024)
     }
 
     public func journalPolicy() -> RequestJournal.Policy {
