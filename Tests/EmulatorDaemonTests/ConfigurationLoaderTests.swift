@@ -19,6 +19,17 @@ import Testing
         #expect(configuration.users.map(\.email) == ["administrator@acmepaymentscorp.com", "jane@acmepaymentscorp.com"])
     }
 
+    @Test func eventLoopsDefaultToOnePerCoreButOne() throws {
+        #expect(EmulatorConfiguration.defaultEventLoops(cores: 1) == 1)
+        #expect(EmulatorConfiguration.defaultEventLoops(cores: 2) == 1)
+        #expect(EmulatorConfiguration.defaultEventLoops(cores: 8) == 7)
+        var configuration = EmulatorConfiguration()
+        #expect(configuration.httpServerConfiguration().eventLoopCount
+                == max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+        configuration.eventLoops = 3
+        #expect(configuration.httpServerConfiguration().eventLoopCount == 3)
+    }
+
     @Test func theShippedConfigFileStatesTheDefaults() throws {
         let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Config/akana-emulator.json").path

@@ -62,7 +62,7 @@ public enum ConfigurationKeys {
         .seconds("limits.headerReadTimeoutSeconds", "Time a client has to send a whole request once it starts; slower → 408 and close.", \.headerReadTimeoutSeconds, range: 0.05...3600),
         .seconds("limits.idleTimeoutSeconds", "An idle keep-alive connection is closed after this long.", \.idleTimeoutSeconds, range: 0.05...86_400),
         .integer("limits.maxConnections", "Open connections; one more is answered 503 and closed.", \.maxConnections, range: 1...1_000_000),
-        .integer("limits.eventLoops", "Event loops (threads serving sockets); 0 = one per CPU core.", \.eventLoops, range: 0...256),
+        .integer("limits.eventLoops", "Event loops (threads serving sockets and answering cached reads); 0 = one per CPU core but one (at least one).", \.eventLoops, range: 0...256),
         .integer("limits.handlerThreads", "Threads running the handlers of changing requests (POST, PUT, DELETE…) off the event loops; writes waiting together share one commit.", \.handlerThreads, range: 1...256),
         .integer("limits.readHandlerThreads", "Threads running GET and HEAD handlers off the event loops; 0 = one per CPU core.", \.readHandlerThreads, range: 0...256),
         .integer("limits.handlerQueueLimit", "Requests allowed to wait for a handler thread (reads and writes each); one more is answered 503 with Retry-After at once.", \.handlerQueueLimit, range: 0...1_000_000),
