@@ -110,7 +110,7 @@ public final class AkanaApplication: HTTPHandler {
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
         let context = RequestContext(http: request, journaling: journalHook?.begin(request), timeout: timeout,
                                      responder: responder, onExpire: { [weak self] context in self?.expired(context) })
-        if request.method == .get, let cache = responseCache, mayUseCache(request),
+        if request.method == .get, let cache = responseCache, !cache.isEmpty, mayUseCache(request),
            let entry = cache.lookup(target: request.target, caller: ResponseCache.Caller(request), now: clock?.now() ?? Date()) {
             context.notes.noteRoute(entry.route)
             if let user = entry.userID { context.notes.noteUser(user, sessionExpiresAt: entry.sessionExpiresAt) }
@@ -168,7 +168,7 @@ public final class AkanaApplication: HTTPHandler {
         }
         if request.method == .get, let cache = responseCache, router.isCached(template), mayUseCache(request) {
             cache.noteMiss()
-            let stamp = cache.stamp  // before anything is read
+            let stamp = cache.stamp  // before anything is read; nil while a commit is under way
             let response = execute(context, resolution)
             if response.status.code == 200 {
                 let notes = context.notes.snapshot

@@ -26,6 +26,9 @@ public final class TableChangeCounter: Sendable {
     private let count = Atomic<UInt64>(0)
     /// Set by the update hook, read and cleared at commit or rollback: writer queue only.
     fileprivate let pending = Atomic<Bool>(false)
+    /// Counters of every commit: set from just before a commit may become visible (SQLite's commit
+    /// hook, or the start of a restore) until after the count moved for it.
+    fileprivate let inFlight = Atomic<Bool>(false)
 
     init(tables: [String]) {
         self.tables = tables
@@ -42,6 +45,15 @@ public final class TableChangeCounter: Sendable {
 
     /// Commits that changed a watched table so far.
     public var value: UInt64 { count.load(ordering: .acquiring) }
+
+    /// For a counter of every commit: `value`, unless a commit is under way (it may be visible to
+    /// readers already, and is not counted yet), then nil. A cache may keep what a read transaction
+    /// that began after this returned a value saw, tagged with it, and reuse it while this returns
+    /// the same value; while it returns nil, nothing may be kept or reused.
+    public var settledValue: UInt64? {
+        let value = count.load(ordering: .acquiring)
+        return inFlight.load(ordering: .acquiring) ? nil : value
+    }
 
     fileprivate func matches(_ table: UnsafePointer<CChar>) -> Bool {
         names.contains { name in name.withUnsafeBufferPointer { strcmp($0.baseAddress!, table) == 0 } }
@@ -64,6 +76,11 @@ final class CommitTracker: @unchecked Sendable {
     /// Installs the update and rollback hooks on `writer` (its WAL hook calls `didCommit`).
     func attach(to writer: SQLiteConnection) {
         let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = sqlite3_commit_hook(writer.checkedHandle(), { context in
+            guard let context else { return 0 }
+            Unmanaged<CommitTracker>.fromOpaque(context).takeUnretainedValue().willCommit()
+            return 0
+        }, context)
         sqlite3_update_hook(writer.checkedHandle(), { context, _, _, table, _ in
             guard let context, let table else { return }
             let tracker = Unmanaged<CommitTracker>.fromOpaque(context).takeUnretainedValue()
@@ -81,6 +98,7 @@ final class CommitTracker: @unchecked Sendable {
     func detach(from writer: SQLiteConnection) {
         sqlite3_update_hook(writer.checkedHandle(), nil, nil)
         _ = sqlite3_rollback_hook(writer.checkedHandle(), nil, nil)
+        _ = sqlite3_commit_hook(writer.checkedHandle(), nil, nil)
     }
 
     /// Writer queue: adds a counter.
@@ -100,6 +118,25 @@ final class CommitTracker: @unchecked Sendable {
         }
         if !inBookkeeping {
             for counter in everyCommitCounters { counter.bump() }
+        }
+    }
+
+    /// Writer queue, from the commit hook: a commit is about to become visible.
+    func willCommit() {
+        guard !inBookkeeping else { return }
+        for counter in everyCommitCounters { counter.inFlight.store(true, ordering: .releasing) }
+    }
+
+    /// Writer queue: something that may change anything without a commit hook (a restore) starts.
+    func willChangeAnything() {
+        for counter in everyCommitCounters { counter.inFlight.store(true, ordering: .releasing) }
+    }
+
+    /// Writer queue, at the end of each piece of writer work (after its commits were counted, before
+    /// anyone waiting for it is woken): no commit is under way any more.
+    func settle() {
+        for counter in everyCommitCounters where counter.inFlight.load(ordering: .relaxed) {
+            counter.inFlight.store(false, ordering: .releasing)
         }
     }
 

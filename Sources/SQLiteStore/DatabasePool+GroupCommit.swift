@@ -107,6 +107,7 @@ extension DatabasePool {
         if more { writerQueue.async { self.drainGroupCommit() } }
         guard !jobs.isEmpty else { return }
         defer { for job in jobs { job.signal() } }
+        defer { checkpointer.tracker.settle() }  // before the callers are woken (defers run last first)
         guard let writer else {
             for job in jobs { job.error = DatabaseError.closed(path) }
             return

@@ -26,7 +26,7 @@ public final class DatabasePool: @unchecked Sendable {
     /// Only touched on `writerQueue`; `nil` once closed.
     var writer: SQLiteConnection?
     private let readers: ReaderPool
-    private let checkpointer: BackgroundCheckpointer
+    let checkpointer: BackgroundCheckpointer
     private let closeLock = NSLock()
     private var isClosed = false
     /// Runs inside every `write`/`asyncWrite` transaction just before COMMIT (see `setBeforeCommit`).
@@ -107,8 +107,8 @@ public final class DatabasePool: @unchecked Sendable {
     /// for this write on the binder's behalf.
     ///
     /// A `bookkeeping` write is one no cache of the data depends on (the request journal's drains):
-    /// its commit does not move the counters of every commit (`changeCounter()`). Its body must
-    /// write nothing else.
+    /// its commit does not move the counters of every commit (`changeCounter()`). What it writes,
+    /// and what the before-commit hook writes with it, must be data no such cache reads.
     public func asyncWrite<T: Sendable>(
         bookkeeping: Bool = false,
         _ body: @escaping @Sendable (SQLiteConnection) throws -> T,
@@ -121,6 +121,7 @@ public final class DatabasePool: @unchecked Sendable {
                 try self.beforeCommitHook.transaction(try self.openWriter(), scope: .detached, body)
             }
             tracker.inBookkeeping = false
+            tracker.settle()
             completion(result)
         }
     }
@@ -132,7 +133,11 @@ public final class DatabasePool: @unchecked Sendable {
         preconditionNotOnWriterQueue("writeWithoutTransaction")
         return try writerQueue.sync {
             // Counted whatever the body did: a backup copy into the writer commits without the WAL hook.
-            defer { checkpointer.tracker.didChangeAnything() }
+            checkpointer.tracker.willChangeAnything()
+            defer {
+                checkpointer.tracker.didChangeAnything()
+                checkpointer.tracker.settle()
+            }
             return try body(try openWriter())
         }
     }
@@ -148,8 +153,9 @@ public final class DatabasePool: @unchecked Sendable {
     }
 
     /// A counter of every commit from now on, except bookkeeping writes (`asyncWrite(bookkeeping: true)`),
-    /// restores included: a cache of anything read from the database stays current while its value
-    /// is unchanged. Unlike `changeCounter(watching:)` it does not rely on the update hook.
+    /// restores included: a cache of anything read from the database, but what bookkeeping writes
+    /// touch, stays current while its `settledValue` is unchanged (and not nil). Unlike
+    /// `changeCounter(watching:)` it does not rely on the update hook.
     public func changeCounter() -> TableChangeCounter {
         preconditionNotOnWriterQueue("changeCounter")
         let counter = TableChangeCounter()

@@ -1,6 +1,8 @@
+import Dispatch
 import AkanaDomain
 import DispatchHTTP
 import Foundation
+import Synchronization
 import Testing
 @testable import AkanaAPI
 
@@ -52,5 +54,33 @@ import Testing
         _ = try app.send(.get, "/api/apps/\(id)", headers: ["Cookie": session.cookieHeader, "Accept": "application/json"])
         text = try app.send(.get, "/_emulator/metrics").text
         #expect(sample(text, "akana_response_cache_hits_total") == 3)  // added once per scrape, never twice
+    }
+
+    @Test func overlappingScrapesNeverAddANegativeAmount() {
+        // Found in review: a Counter traps on a negative increment, and two scrapes could each read the
+        // cache's counts before the other recorded what it reported.
+        let metrics = EmulatorMetrics()
+        let calls = Atomic<Int>(0)
+        let firstHasRead = DispatchSemaphore(value: 0), releaseFirst = DispatchSemaphore(value: 0)
+        metrics.responseCache.withLock {
+            $0 = EmulatorMetrics.ResponseCacheSource {
+                if calls.add(1, ordering: .relaxed).newValue == 1 {
+                    firstHasRead.signal()
+                    _ = releaseFirst.wait(timeout: .now() + 1)  // the second scrape may be held out by the lock
+                    return (10, 1, 0)
+                }
+                return (12, 1, 0)
+            }
+        }
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = metrics.render(liveSessions: 0, journalDropped: 0)
+            done.signal()
+        }
+        firstHasRead.wait()
+        DispatchQueue.global().async { releaseFirst.signal() }
+        let text = String(decoding: metrics.render(liveSessions: 0, journalDropped: 0), as: UTF8.self)
+        done.wait()
+        #expect(sample(text, "akana_response_cache_hits_total") != nil)
     }
 }

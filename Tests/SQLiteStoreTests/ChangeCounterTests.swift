@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import Testing
 
 @testable import SQLiteStore
@@ -82,6 +83,21 @@ import Testing
             #expect(every.value == 3)
             try pool.writeWithoutTransaction { db in try db.run("PRAGMA user_version = 7") }
             #expect(every.value > 3)  // counted whatever it did (its own commit may count once more)
+        }
+    }
+
+    @Test func whileACommitIsUnderWayTheCounterOfEveryCommitHasNoSettledValue() throws {
+        try withPool { pool, _ in
+            try schema(pool)
+            let every = pool.changeCounter()
+            #expect(every.settledValue == 0)
+            // The commit observer runs on the writer right after COMMIT, before the writer's work ends.
+            let seen = Mutex<[UInt64?]>([])
+            pool.setCommitObserver { _ in seen.withLock { $0.append(every.settledValue) } }
+            try pool.write { db in try db.run("INSERT INTO other (v) VALUES ('x')") }
+            pool.setCommitObserver(nil)
+            #expect(seen.withLock { $0 } == [nil])
+            #expect(every.settledValue == 1)
         }
     }
 

@@ -146,10 +146,13 @@ public final class EmulatorMetrics: Sendable {
         if let count = connectionCount.withLock({ $0 }) {
             registry.makeGauge(descriptor: Self.descriptor("akana_http_open_connections", "Open HTTP connections.")).set(Int64(count.call()))
         }
-        if let cache = responseCache.withLock({ $0 })?.call() {
-            let (newHits, newMisses) = reportedCache.withLock { reported -> (Int, Int) in
+        if let source = responseCache.withLock({ $0 }) {
+            // Read and compared under one lock, so that overlapping scrapes never add a negative
+            // amount (a Counter traps on one); a source that starts again from 0 is a new cache.
+            let (newHits, newMisses, cache) = reportedCache.withLock { reported -> (Int, Int, (hits: Int, misses: Int, bytes: Int)) in
+                let cache = source.call()
                 defer { reported = (cache.hits, cache.misses) }
-                return (cache.hits - reported.hits, cache.misses - reported.misses)
+                return (max(0, cache.hits - reported.hits), max(0, cache.misses - reported.misses), cache)
             }
             registry.makeCounter(descriptor: Self.descriptor("akana_response_cache_hits_total", "Reads answered from the response cache on the event loop."))
                 .increment(by: Int64(newHits))

@@ -20,8 +20,8 @@ import Synchronization
 ///
 /// Every hit is journaled, counted and logged like any answer. A commit forgets everything at once:
 /// the cache only ever holds answers read at the current count. Its size is bounded by `maxBytes`
-/// (estimated: key, headers and body, plus a fixed overhead per entry); once full, new answers are
-/// not kept until the next commit empties it.
+/// (estimated: key, headers and body, plus a fixed overhead per entry); an answer that does not
+/// fit empties it and starts it again (so junk targets cannot hold its room for good).
 final class ResponseCache: Sendable {
     /// What a response may vary on besides its target: the caller's cookies, the host that names
     /// the tenant, and the form asked for.
@@ -76,8 +76,12 @@ final class ResponseCache: Sendable {
         self.maxBytes = maxBytes
     }
 
-    /// The counter's value now: read it before the handler reads anything, and store its answer with it.
-    var stamp: UInt64 { counter.value }
+    /// The counter's settled value now: read it before the handler reads anything, and store its
+    /// answer with it; nil while a commit is under way (the answer is then not kept).
+    var stamp: UInt64? { counter.settledValue }
+
+    /// Nothing is kept (one atomic load): lookups can be skipped.
+    var isEmpty: Bool { keptStamp.load(ordering: .relaxed) == 0 }
 
     /// Hits and misses so far (a miss is a cacheable request that went to its handler).
     var hits: Int { hitCount.load(ordering: .relaxed) }
@@ -87,7 +91,7 @@ final class ResponseCache: Sendable {
 
     /// The kept answer to `target` for `caller`, if it is still current at `now`.
     func lookup(target: String, caller: Caller, now: Date) -> Entry? {
-        let current = counter.value
+        guard let current = counter.settledValue else { return nil }
         let entry = state.withLock { state -> Entry? in
             guard state.stamp == current else { return nil }
             return state.entries[caller]?[target]
@@ -102,10 +106,10 @@ final class ResponseCache: Sendable {
         missCount.add(1, ordering: .relaxed)
     }
 
-    /// Keeps `entry`, read at `stamp`, unless a commit happened since (it may be stale) or the
-    /// cache is full.
-    func store(_ entry: Entry, target: String, caller: Caller, stamp: UInt64) {
-        guard stamp == counter.value else { return }
+    /// Keeps `entry`, read at `stamp`, unless a commit happened since (it may be stale). A full
+    /// cache is emptied first: junk targets or callers cannot take its room for good.
+    func store(_ entry: Entry, target: String, caller: Caller, stamp: UInt64?) {
+        guard let stamp, stamp == counter.settledValue else { return }
         let size = Self.size(entry, target: target)
         var forgotten: [Caller: [String: Entry]] = [:]
         state.withLock { state in
@@ -118,7 +122,14 @@ final class ResponseCache: Sendable {
             keptStamp.store(stamp &+ 1, ordering: .relaxed)
             let isNewCaller = state.entries[caller] == nil
             let added = size + (isNewCaller ? Self.entryOverhead + caller.bytes : 0)
-            guard state.bytes + added <= maxBytes else { return }
+            guard added <= maxBytes else { return }
+            if state.bytes + added > maxBytes {
+                swap(&forgotten, &state.entries)
+                state.bytes = 0
+                state.entries[caller] = [target: entry]
+                state.bytes = size + Self.entryOverhead + caller.bytes
+                return
+            }
             if let previous = state.entries[caller]?.updateValue(entry, forKey: target) {
                 state.bytes -= Self.size(previous, target: target)
             } else if isNewCaller {
@@ -136,7 +147,7 @@ final class ResponseCache: Sendable {
         guard kept != 0, kept &- 1 != counter.value else { return }
         var forgotten: [Caller: [String: Entry]] = [:]
         state.withLock { state in
-            guard state.stamp != counter.value else { return }
+            guard state.stamp != counter.value, !state.entries.isEmpty else { return }
             swap(&forgotten, &state.entries)
             state.bytes = 0
             keptStamp.store(0, ordering: .relaxed)
