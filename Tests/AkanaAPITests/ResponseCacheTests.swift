@@ -187,6 +187,17 @@ import Testing
         #expect(cache.hits == 1)
         #expect(cache.bytes <= 3_000)
 
+        // An answer bigger than the whole cache is never kept (its caller's bytes count too).
+        let tiny = try TestApp(execution: HandlerExecution(responseCacheBytes: 600))
+        let tinySession = try tiny.login()
+        let tinyApp = try tiny.send(.post, "/api/apps", headers: TestApp.headers(tinySession, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                                    body: #"{"Name":"tiny"}"#).text
+        for _ in 0..<2 {
+            #expect(try tiny.send(.get, "/api/apps/\(tinyApp)", headers: ["Cookie": tinySession.cookieHeader, "Accept": "application/json"]).status == .ok)
+            #expect(tiny.app.responseCache!.bytes <= 600)
+        }
+        #expect(tiny.app.responseCache!.hits == 0)
+
         let off = try TestApp(execution: HandlerExecution(responseCacheBytes: 0))
         #expect(off.app.responseCache == nil)
     }

@@ -121,13 +121,14 @@ final class ResponseCache: Sendable {
             guard stamp == state.stamp else { return }
             keptStamp.store(stamp &+ 1, ordering: .relaxed)
             let isNewCaller = state.entries[caller] == nil
-            let added = size + (isNewCaller ? Self.entryOverhead + caller.bytes : 0)
-            guard added <= maxBytes else { return }
-            if state.bytes + added > maxBytes {
+            // What the entry takes alone, with its caller: more than the cache holds is never kept.
+            let alone = size + Self.entryOverhead + caller.bytes
+            guard alone <= maxBytes else { return }
+            let added = isNewCaller ? alone : size
+            if state.bytes + added > maxBytes {  // full: start again with this entry (bytes > 0, so nothing was swapped out above)
                 swap(&forgotten, &state.entries)
-                state.bytes = 0
                 state.entries[caller] = [target: entry]
-                state.bytes = size + Self.entryOverhead + caller.bytes
+                state.bytes = alone
                 return
             }
             if let previous = state.entries[caller]?.updateValue(entry, forKey: target) {
