@@ -89,7 +89,9 @@ let package = Package(
         // look-ups through the symbol tables of the executable and each library then happen during
         // startup, whose pages the daemon releases once listening (memory.releaseStartupPages),
         // instead of while serving (1.6 MB less resident under bench.py).
-        .executableTarget(name: "akana-emulator", dependencies: ["EmulatorDaemon"], swiftSettings: swiftSettings,
+        // Blocks SIGTERM/SIGINT at load time, before main (the executable's own: see early_signals.c).
+        .target(name: "CEarlySignals", path: "Sources/CEarlySignals"),
+        .executableTarget(name: "akana-emulator", dependencies: ["EmulatorDaemon", "CEarlySignals"], swiftSettings: swiftSettings,
                           linkerSettings: fuzzing ? [] : [.unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "now"],
                                                                        .when(configuration: .release))]),
 

@@ -20,14 +20,14 @@ public final class Daemon {
     /// Runs until SIGTERM or SIGINT, then stops accepting, lets requests in progress finish (up to
     /// `shutdownGraceSeconds`), checkpoints and closes the database. Returns the exit status.
     public func run() -> Int32 {
-        // Block the shutdown signals in this thread before any other thread exists, so every thread
-        // inherits the mask and the signals stay pending for `sigwait` below. SIGPIPE never kills us.
-        var shutdownSignals = sigset_t()
-        sigemptyset(&shutdownSignals)
-        sigaddset(&shutdownSignals, SIGTERM)
-        sigaddset(&shutdownSignals, SIGINT)
-        pthread_sigmask(SIG_BLOCK, &shutdownSignals, nil)
+        // SIGTERM and SIGINT are blocked since the first line of main (ShutdownSignals): one that
+        // arrives during startup waits, and startup stops at the next step that can stop cleanly.
+        ShutdownSignals.block()
         signal(SIGPIPE, SIG_IGN)
+        if let received = ShutdownSignals.pending() {
+            logger.notice("received signal \(received) before the database was opened; nothing to close")
+            return 0
+        }
         // glibc gives each thread that allocates its own malloc arena (up to 8 per core); with
         // event loops, handler threads and SQLite's connections that is most of the resident
         // memory, mostly empty. A few arenas (memory.mallocArenas) keep the footprint small.
@@ -93,6 +93,12 @@ public final class Daemon {
             try? pool.close()
             return 1
         }
+        if let received = ShutdownSignals.pending() {
+            logger.notice("received signal \(received) while starting; closing the database before listening")
+            application.shutdown()
+            journal.flush()
+            return close(pool)
+        }
         var serverConfiguration = configuration.httpServerConfiguration()
         serverConfiguration.errorResponse = { status, message in
             FaultRenderer.response(for: APIError(status, message), accept: nil)
@@ -133,15 +139,22 @@ public final class Daemon {
         let notifier = ServiceNotifier()
         notifier.notify("READY=1\nSTATUS=listening on http://\(host):\(server.port)\nMAINPID=\(getpid())")
 
-        var received: Int32 = 0
-        sigwait(&shutdownSignals, &received)
-        logger.notice("received signal \(received); shutting down (grace \(configuration.shutdownGraceSeconds)s)")
+        let received = ShutdownSignals.wait()
+        logger.notice("received signal \(received); shutting down (grace \(configuration.shutdownGraceSeconds)s; a second signal stops at once)")
+        ShutdownSignals.exitOnSecondSignal { [logger] second in
+            logger.warning("received signal \(second) again during the graceful stop; exiting now (acknowledged writes are in the WAL; the next start runs PRAGMA quick_check)")
+        }
         notifier.notify("STOPPING=1\nSTATUS=shutting down")
         server.shutdown(gracePeriod: configuration.shutdownGraceSeconds)
         application.shutdown()  // requests still queued finish first
         journal.flush()  // the buffered journal entries, before the database closes
+        return close(pool)
+    }
+
+    /// Closes the database with the clean-shutdown marker (the next start skips the integrity check).
+    private func close(_ pool: DatabasePool) -> Int32 {
         do {
-            try DatabaseBootstrap.close(pool)  // with the clean-shutdown marker: the next start skips the integrity check
+            try DatabaseBootstrap.close(pool)
         } catch {
             Self.fail("closing the database failed: \(error)")
             return 1

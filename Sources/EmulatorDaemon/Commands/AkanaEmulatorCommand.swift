@@ -11,4 +11,17 @@ public struct AkanaEmulatorCommand: ParsableCommand {
         defaultSubcommand: ServeCommand.self)
 
     public init() {}
+
+    /// Parses the arguments and runs the command. `main.swift` has blocked SIGTERM and SIGINT
+    /// (`ShutdownSignals.block()`); `serve` keeps them blocked for its graceful stop, every other
+    /// command gets the default back (Ctrl-C ends it at once).
+    public static func main() {
+        do {
+            var command = try parseAsRoot()
+            if !(command is ServeCommand) { ShutdownSignals.unblock() }
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
