@@ -333,12 +333,15 @@ final class Bench {
     }
 
     /// A JSON body; with `invalid`, those raw bytes follow `json` (then `tail`, or `"}` closing a string member).
-    func post(_ name: String, _ path: String, json: String, invalid: [UInt8]? = nil, tail: String = #""}"#, auth: Bool = true) -> MalformedInputCatalogueTests.Case {
-        post(name, path, bytes: Self.jsonBytes(json, invalid, tail), auth: auth, status: 400)
+    /// `status`: 400 unless told (nil: any 4xx).
+    func post(_ name: String, _ path: String, json: String, invalid: [UInt8]? = nil, tail: String = #""}"#, auth: Bool = true,
+              status: Int? = 400) -> MalformedInputCatalogueTests.Case {
+        post(name, path, bytes: Self.jsonBytes(json, invalid, tail), auth: auth, status: status)
     }
 
-    func put(_ name: String, _ path: String, json: String, invalid: [UInt8]? = nil, tail: String = #""}"#) -> MalformedInputCatalogueTests.Case {
-        request(name, "PUT", path, body: Self.jsonBytes(json, invalid, tail), contentType: "application/json", status: 400)
+    func put(_ name: String, _ path: String, json: String, invalid: [UInt8]? = nil, tail: String = #""}"#,
+             status: Int? = 400) -> MalformedInputCatalogueTests.Case {
+        request(name, "PUT", path, body: Self.jsonBytes(json, invalid, tail), contentType: "application/json", status: status)
     }
 
     private static func jsonBytes(_ json: String, _ invalid: [UInt8]?, _ tail: String) -> [UInt8] {
