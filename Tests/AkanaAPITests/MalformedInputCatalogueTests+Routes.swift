@@ -12,7 +12,7 @@ extension MalformedInputCatalogueTests {
         ("framing", framingCases), ("login", loginCases), ("apps", appCases), ("models", modelCases),
         ("workflow", workflowCases), ("emulator", emulatorCases), ("apis", apiCases), ("contracts", contractCases),
         ("users", userCases), ("members", memberCases), ("search", searchCases), ("sessions", sessionCases),
-        ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases),
+        ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases), ("encodings", encodingCases),
     ] }
 
     @Test func everyMutationRouteHasACase() throws {
@@ -48,6 +48,7 @@ extension MalformedInputCatalogueTests {
     @Test func sessions() throws { let bench = try Bench(); try bench.run(Self.sessionCases(bench)) }
     @Test func faults() throws { let bench = try Bench(); try bench.run(try Self.faultCases(bench)) }
     @Test func checkpointsSnapshotsAndResets() throws { let bench = try Bench(); try bench.run(try Self.stateCases(bench)) }
+    @Test func encodings() throws { let bench = try Bench(); try bench.run(try Self.encodingCases(bench)) }
     @Test func fixturesClockAndAssignments() throws { let bench = try Bench(); try bench.run(Self.fixtureAndClockCases(bench)) }
 
     // MARK: - Groups
@@ -267,6 +268,30 @@ extension MalformedInputCatalogueTests {
             bench.request("models: DELETE a model that does not exist", "DELETE", "/api/models/nosuch.acmepaymentscorp", body: [], contentType: nil, status: 404),
             bench.request("models: DELETE a version that does not exist", "DELETE", "/api/models/versions/nosuch.acmepaymentscorp",
                           body: [], contentType: nil, status: 404),
+        ]
+    }
+
+    /// Text that is not what it claims: escapes of lone surrogates, numbers out of range, charsets.
+    static func encodingCases(_ bench: Bench) throws -> [Case] {
+        let (api, version) = try bench.createAPI()
+        return [
+            bench.post("apps: a lone high surrogate escape", "/api/apps", json: #"{"Name":"a\uD800b"}"#),
+            bench.post("apps: a lone low surrogate escape", "/api/apps", json: #"{"Name":"\uDC00"}"#),
+            bench.post("apps: a bad escape", "/api/apps", json: #"{"Name":"\x41"}"#),
+            bench.post("apps: Latin-1 bytes declared as such", "/api/apps", bytes: Array(#"{"Name":"caf"#.utf8) + [0xE9] + Array(#""}"#.utf8),
+                       contentType: "application/json; charset=iso-8859-1", status: nil),
+            bench.post("apps: a UTF-16 body", "/api/apps", bytes: [0xFF, 0xFE] + Array(#"{"Name":"A"}"#.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
+                       contentType: "application/json", status: nil),
+            bench.post("models: a control character in a string", "/api/models", bytes: Array(#"{"Name":"M"#.utf8) + [0x01] + Array(#"","VersionName":"v"}"#.utf8)),
+            bench.post("clock: advanceSeconds 1e400", "/_emulator/clock", json: #"{"advanceSeconds":1e400}"#),
+            bench.post("clock: advanceSeconds -0x10", "/_emulator/clock", json: #"{"advanceSeconds":-0x10}"#),
+            bench.post("api versions: a vendor type, truncated", "/api/apis/\(api)/versions",
+                       bytes: Array(#"{"APIVersionInfo":{"Name":"#.utf8), contentType: "application/vnd.soa.v81+json"),
+            bench.request("api versions: XML info with an entity", "PUT", "/api/apis/versions/\(version)/info",
+                          body: Array("<!DOCTYPE a [<!ENTITY e \"x\">]><APIVersionInfo><Name>&e;</Name></APIVersionInfo>".utf8),
+                          contentType: "application/xml", status: 400),
+            bench.post("contracts: XML nested 10^5 deep", "/api/contracts", body: deepXML(100_000), contentType: "application/xml"),
+            bench.post("users: a BOM then JSON", "/api/users", bytes: [0xEF, 0xBB, 0xBF] + Array(#"{"FirstName":1}"#.utf8), status: nil),
         ]
     }
 
