@@ -40,6 +40,10 @@ import Glibc
 
     @Test func httpFraming() throws {
         let bench = try Bench()
+        try bench.run(Self.framingCases(bench))
+    }
+
+    static func framingCases(_ bench: Bench) -> [Case] {
         let oversizedHead = "GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + String(repeating: "a", count: 9_000) + "\r\n\r\n"
         let manyHeaders = "GET / HTTP/1.1\r\nHost: h\r\n" + (0..<60).map { "X-\($0): v\r\n" }.joined() + "\r\n"
         let cases: [Case] = [
@@ -62,11 +66,15 @@ import Glibc
             raw("too many header fields", manyHeaders, 431),
             raw("body over the limit", "POST /api/login HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n{", 413),
         ]
-        try bench.run(cases)
+        return cases
     }
 
     @Test func loginBodies() throws {
         let bench = try Bench()
+        try bench.run(Self.loginCases(bench))
+    }
+
+    static func loginCases(_ bench: Bench) -> [Case] {
         let email = "administrator@acmepaymentscorp.com"
         let cases: [Case] = [
             bench.post("login: invalid UTF-8 in the email", "/api/login", json: #"{"email":"administrator"#, invalid: [0xC3, 0x28], tail: #"@acmepaymentscorp.com","password":"password"}"#, auth: false),
@@ -80,11 +88,15 @@ import Glibc
                        contentType: "application/x-www-form-urlencoded", auth: false),
             bench.post("login: XML content type", "/api/login", body: "<login/>", contentType: "application/xml", auth: false, status: 415),
         ]
-        try bench.run(cases)
+        return cases
     }
 
     @Test func appsVersionsActionsAndSecrets() throws {
         let bench = try Bench()
+        try bench.run(Self.appCases(bench))
+    }
+
+    static func appCases(_ bench: Bench) -> [Case] {
         let app = bench.appID, version = bench.versionID
         let cases: [Case] = [
             bench.post("apps: a 900 KB Name", "/api/apps", json: #"{"Name":"\#(String(repeating: "n", count: 900_000))"}"#),
@@ -121,11 +133,15 @@ import Glibc
                           body: [], contentType: nil, status: 404),
             bench.request("secret: PUT without the CSRF header", "PUT", "/api/apps/versions/\(version)/secret", body: [], contentType: nil, csrf: false, status: 401),
         ]
-        try bench.run(cases)
+        return cases
     }
 
     @Test func modelsAndModelVersions() throws {
         let bench = try Bench()
+        try bench.run(Self.modelCases(bench))
+    }
+
+    static func modelCases(_ bench: Bench) -> [Case] {
         let model = bench.modelID, modelVersion = bench.modelVersionID
         let cases: [Case] = [
             bench.post("models: Name over the limit", "/api/models", json: #"{"Name":"\#(String(repeating: "m", count: 256))","VersionName":"v1"}"#),
@@ -141,11 +157,15 @@ import Glibc
             bench.post("model versions: action with invalid UTF-8", "/api/models/versions/\(modelVersion)/action",
                        json: #"{"ActionName":"model.action.submit.approval"#, invalid: [0xE0, 0x80, 0x80]),
         ]
-        try bench.run(cases)
+        return cases
     }
 
     @Test func workflowActionsAndDefinitions() throws {
         let bench = try Bench()
+        try bench.run(Self.workflowCases(bench))
+    }
+
+    static func workflowCases(_ bench: Bench) -> [Case] {
         let object = bench.objectID
         let laughs = "<?xml version=\"1.0\"?><!DOCTYPE Action [<!ENTITY a \"aaaaaaaaaa\">"
             + (1...8).map { level in "<!ENTITY a\(level) \"" + String(repeating: level == 1 ? "&a;" : "&a\(level - 1);", count: 10) + "\">" }.joined()
@@ -173,11 +193,15 @@ import Glibc
             bench.post("definitions: raw XML with invalid UTF-8", "/api/workflow/definitions?Name=Raw&ObjectType=widget",
                        bytes: Array(miniDefinition.utf8) + [0xFF], contentType: "application/xml"),
         ]
-        try bench.run(cases)
+        return cases
     }
 
     @Test func emulatorRoutes() throws {
         let bench = try Bench()
+        try bench.run(Self.emulatorCases(bench))
+    }
+
+    static func emulatorCases(_ bench: Bench) -> [Case] {
         let cases: [Case] = [
             bench.post("objects: a non-string ObjectID", "/_emulator/objects", json: #"{"ObjectType":"discussion","ObjectID":12345}"#),
             bench.post("objects: an ObjectType over the limit", "/_emulator/objects", json: #"{"ObjectType":"\#(String(repeating: "d", count: 300))"}"#),
@@ -194,20 +218,20 @@ import Glibc
             bench.request("workflows: an ObjectType over the limit", "PUT", "/_emulator/workflows/\(String(repeating: "o", count: 300))",
                           body: Array(#"{"Definition":"discussion"}"#.utf8), contentType: "application/json"),
         ]
-        try bench.run(cases)
+        return cases
     }
 
     // MARK: - Building requests
 
-    func raw(_ name: String, _ text: String, _ status: Int) -> Case {
+    static func raw(_ name: String, _ text: String, _ status: Int) -> Case {
         Case(name: name, bytes: Array(text.utf8), status: status)
     }
 
-    func deepXML(_ depth: Int) -> String {
+    static func deepXML(_ depth: Int) -> String {
         String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
     }
 
-    let miniDefinition = """
+    static let miniDefinition = """
         <?xml version="1.0" encoding="UTF-8"?>
         <!DOCTYPE workflow PUBLIC "-//OpenSymphony Group//DTD OSWorkflow 2.8//EN" "http://www.opensymphony.com/osworkflow/workflow_2_8.dtd">
         <workflow>
@@ -220,7 +244,7 @@ import Glibc
 
         """
 
-    func multipart(_ bench: Bench, _ name: String, file: [UInt8], name partName: String = "Gate", nameBytes: [UInt8]? = nil, close: Bool = true) -> Case {
+    static func multipart(_ bench: Bench, _ name: String, file: [UInt8], name partName: String = "Gate", nameBytes: [UInt8]? = nil, close: Bool = true) -> Case {
         let boundary = "XyZ123"
         var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"Name\"\r\n\r\n".utf8) + (nameBytes ?? Array(partName.utf8))
         body += Array("\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"ObjectType\"\r\n\r\nwidget".utf8)
@@ -247,6 +271,8 @@ final class Bench {
         configuration.maxHeaderBytes = 8_192
         configuration.maxHeaderCount = 50
         configuration.headerReadTimeout = 5
+        // As the daemon renders framing errors (EmulatorDaemon.Daemon): Akana faults.
+        configuration.errorResponse = { status, message in FaultRenderer.response(for: APIError(status, message), accept: nil) }
         server = HTTPServer(configuration: configuration, handler: app.app, logger: Logger(label: "catalogue") { _ in SwiftLogNoOpLogHandler() })
         try server.start()
         session = try app.login()
@@ -307,12 +333,15 @@ final class Bench {
     }
 
     /// A JSON body; with `invalid`, those raw bytes follow `json` (then `tail`, or `"}` closing a string member).
-    func post(_ name: String, _ path: String, json: String, invalid: [UInt8]? = nil, tail: String = #""}"#, auth: Bool = true) -> MalformedInputCatalogueTests.Case {
-        post(name, path, bytes: Self.jsonBytes(json, invalid, tail), auth: auth, status: 400)
+    /// `status`: 400 unless told (nil: any 4xx).
+    func post(_ name: String, _ path: String, json: String, invalid: [UInt8]? = nil, tail: String = #""}"#, auth: Bool = true,
+              status: Int? = 400) -> MalformedInputCatalogueTests.Case {
+        post(name, path, bytes: Self.jsonBytes(json, invalid, tail), auth: auth, status: status)
     }
 
-    func put(_ name: String, _ path: String, json: String, invalid: [UInt8]? = nil, tail: String = #""}"#) -> MalformedInputCatalogueTests.Case {
-        request(name, "PUT", path, body: Self.jsonBytes(json, invalid, tail), contentType: "application/json", status: 400)
+    func put(_ name: String, _ path: String, json: String, invalid: [UInt8]? = nil, tail: String = #""}"#,
+             status: Int? = 400) -> MalformedInputCatalogueTests.Case {
+        request(name, "PUT", path, body: Self.jsonBytes(json, invalid, tail), contentType: "application/json", status: status)
     }
 
     private static func jsonBytes(_ json: String, _ invalid: [UInt8]?, _ tail: String) -> [UInt8] {
@@ -325,12 +354,17 @@ final class Bench {
     func run(_ cases: [MalformedInputCatalogueTests.Case], sourceLocation: SourceLocation = #_sourceLocation) throws {
         var before = try fingerprint()
         for entry in cases {
-            let status = try send(entry.bytes)
+            let (status, body) = try exchange(entry.bytes)
+            let answered = "\(entry.name): answered \(status.map(String.init) ?? "nothing") \(String(decoding: body.prefix(300), as: UTF8.self))"
             if let expected = entry.status {
-                #expect(status == expected, "\(entry.name): answered \(status.map(String.init) ?? "nothing")", sourceLocation: sourceLocation)
+                #expect(status == expected, "\(answered)", sourceLocation: sourceLocation)
             } else {
-                #expect(status.map { (400..<500).contains($0) } == true, "\(entry.name): answered \(status.map(String.init) ?? "nothing")", sourceLocation: sourceLocation)
+                #expect(status.map { (400..<500).contains($0) } == true, "\(answered)", sourceLocation: sourceLocation)
             }
+            // An Akana fault (every catalogue request accepts */*, so JSON): {"faultcode":"Client","faultstring":"…"}.
+            let fault = try? JSONParser.parse(body)
+            #expect(fault?["faultcode"] == .string("Client") && fault?["faultstring"]?.stringValue?.isEmpty == false,
+                    "\(answered): not an Akana Client fault", sourceLocation: sourceLocation)
             let health = try send(Array("GET /_emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8))
             #expect(health == 200, "\(entry.name): the server no longer answers", sourceLocation: sourceLocation)
             let after = try fingerprint()
@@ -355,7 +389,10 @@ final class Bench {
     }
 
     /// Sends `bytes` on a new connection; the status of the response, nil when none came.
-    func send(_ bytes: [UInt8]) throws -> Int? {
+    func send(_ bytes: [UInt8]) throws -> Int? { try exchange(bytes).status }
+
+    /// Sends `bytes` on a new connection; the status and body of the response (nil, [] when none came).
+    func exchange(_ bytes: [UInt8]) throws -> (status: Int?, body: [UInt8]) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw APIError(.internalServerError, "socket: errno \(errno)") }
         defer { close(fd) }
@@ -384,7 +421,10 @@ final class Bench {
             response += chunk[0..<count]
         }
         // "HTTP/1.1 400 Bad Request"
-        guard response.count >= 12, response.starts(with: Array("HTTP/1.1 ".utf8)) else { return nil }
-        return Int(String(decoding: response[9..<12], as: UTF8.self))
+        guard response.count >= 12, response.starts(with: Array("HTTP/1.1 ".utf8)) else { return (nil, []) }
+        let status = Int(String(decoding: response[9..<12], as: UTF8.self))
+        let separator = Array("\r\n\r\n".utf8)
+        let end = (0...(response.count - separator.count)).first { Array(response[$0..<$0 + separator.count]) == separator }
+        return (status, end.map { Array(response[($0 + separator.count)...]) } ?? [])
     }
 }

@@ -48,6 +48,7 @@ enum EmulatorAdminRoutes {
             let objectType = try FieldLimits.check(request.parameter("ObjectType"), field: "ObjectType")
             switch body.member(caseInsensitive: "Definition") {
             case .string(let key)?:
+                try FieldLimits.check(key, field: "Definition")
                 let stored = try environment.workflow.assign(tenant: tenant.fedmemberid, objectType: objectType, definitionKey: key, scope: request.scope)
                 return Responses.representation(WorkflowRoutes.definitionJSON(stored, tenant: tenant), root: "WorkflowDefinition", choice: choice)
             case .null?:

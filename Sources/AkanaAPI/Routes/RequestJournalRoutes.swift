@@ -84,7 +84,7 @@ enum RequestJournalRoutes {
             filter.since = date
         }
         if let body = request.queryValue("body"), !body.isEmpty {
-            guard body.utf8.count <= 4096 else { throw APIError.badRequest("body must be at most 4096 bytes of text to look for.") }
+            guard FieldLimits.fits(body, 4096) else { throw APIError.badRequest("body must be at most 4096 characters of text to look for.") }
             filter.bodyContains = body
         }
         if let limit = request.queryValue("limit"), !limit.isEmpty {

@@ -54,9 +54,7 @@ extension AppService {
               !message.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DomainError.badRequest("Message is required: the invitation text sent to the new team member.")
         }
-        guard message.utf8.count <= FieldLimits.longText else {
-            throw DomainError.badRequest("Message is longer than \(FieldLimits.longText) bytes.")
-        }
+        try FieldLimits.check(message, field: "Message")
         return try database.write(in: caller.scope) { db in
             let app = try self.authorizedApp(db, id: appID, caller: caller, for: .addMember)
             guard let userID = try UserRepository.id(db, tenant: app.tenant, email: email) else {

@@ -53,6 +53,8 @@ public struct FaultRule: Sendable, Equatable {
     public var persist: Bool
     /// The rule as given, for listing and storing.
     public var source: JSONValue
+    /// The longest `match.path` or `match.tenant`, in characters (the OpenAPI document's `maxLength`).
+    public static let maxMatchLength = 1_024
 
     /// Reads a rule from the body of `POST /_emulator/faults`; every problem is a 400 naming the field.
     public static func parse(_ body: JSONValue, id: String) throws -> FaultRule {
@@ -145,7 +147,9 @@ public struct FaultRule: Sendable, Equatable {
 
     private static func optionalString(_ object: JSONValue, _ key: String, in parent: String) throws -> String? {
         guard let value = object.member(caseInsensitive: key), value != .null else { return nil }
-        guard let text = value.stringValue, text.utf8.count <= 1024 else { throw DomainError.badRequest("\(parent).\(key) must be a string of at most 1024 bytes.") }
+        guard let text = value.stringValue, FieldLimits.fits(text, maxMatchLength) else {
+            throw DomainError.badRequest("\(parent).\(key) must be a string of at most \(maxMatchLength) characters.")
+        }
         return text
     }
 

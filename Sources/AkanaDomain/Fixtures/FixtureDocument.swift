@@ -220,6 +220,9 @@ public struct FixtureDocument: Sendable {
         var team: [TeamMember] = []
         for (index, member) in try reader.array("Team").enumerated() {
             if let email = member.stringValue {
+                guard FieldLimits.fits(email, FieldLimits.limit(for: "Team")) else {
+                    throw reader.error("Team[\(index)] is longer than \(FieldLimits.limit(for: "Team")) characters")
+                }
                 team.append(TeamMember(email: email, role: "Member"))
                 continue
             }
@@ -309,7 +312,7 @@ public struct FixtureDocument: Sendable {
         func string(_ key: String) throws -> String? {
             guard let value = value(key), value != .null else { return nil }
             guard let text = value.stringValue else { throw error("\(key) must be a string, not \(value.typeName)") }
-            guard text.utf8.count <= FieldLimits.limit(for: key) || text.count <= FieldLimits.limit(for: key) else {
+            guard FieldLimits.fits(text, FieldLimits.limit(for: key)) else {
                 throw error("\(key) is longer than \(FieldLimits.limit(for: key)) characters")
             }
             return text
@@ -323,7 +326,7 @@ public struct FixtureDocument: Sendable {
             let items = list.compactMap(\.stringValue)
             guard items.count <= FieldLimits.maxListItems else { throw error("\(key) has more than \(FieldLimits.maxListItems) entries") }
             let limit = FieldLimits.limit(for: key)
-            if items.contains(where: { $0.utf8.count > limit && $0.count > limit }) { throw error("an entry of \(key) is longer than \(limit) characters") }
+            if items.contains(where: { !FieldLimits.fits($0, limit) }) { throw error("an entry of \(key) is longer than \(limit) characters") }
             return items
         }
 
@@ -350,12 +353,22 @@ public struct FixtureDocument: Sendable {
         /// `Actions`: names, or `{"ActionName": …, "Comments": "…" | […]}` objects.
         func actions() throws -> [Action] {
             try array("Actions").enumerated().map { index, element in
-                if let name = element.stringValue, !name.isEmpty { return Action(name: name, comments: []) }
+                if let name = element.stringValue, !name.isEmpty {
+                    guard FieldLimits.fits(name, FieldLimits.limit(for: "Actions")) else {
+                        throw error("Actions[\(index)] is longer than \(FieldLimits.limit(for: "Actions")) characters")
+                    }
+                    return Action(name: name, comments: [])
+                }
                 let reader = try Reader(element, path: "\(path).Actions[\(index)]", source: source)
                 guard let name = try reader.string("ActionName"), !name.isEmpty else { throw reader.error("ActionName is required") }
                 var comments: [String] = []
                 if let value = reader.value("Comments"), value != .null {
-                    if let text = value.stringValue { comments = [text] } else { comments = try reader.strings("Comments") ?? [] }
+                    if let text = value.stringValue {
+                        guard FieldLimits.fits(text, FieldLimits.limit(for: "Comments")) else {
+                            throw reader.error("Comments is longer than \(FieldLimits.limit(for: "Comments")) characters")
+                        }
+                        comments = [text]
+                    } else { comments = try reader.strings("Comments") ?? [] }
                 }
                 try reader.finish(["ActionName", "Comments"])
                 return Action(name: name, comments: comments)

@@ -6,8 +6,8 @@
 /// | `Name`, `VersionName` and every other short value (ids, `Identity`, `SharedSecret`, `BusinessID`, `ModelCategory`, `ObjectType`, `Key`, `ActionName`, emails, each `Tag`) | 255 |
 /// | `Summary` | 1,024 |
 /// | `WebsiteAddress` | 2,048 |
-/// | `Description`, `VersionDescription`, each of `Comments` | 8,192 |
-/// | `password` (login) | 1,024 |
+/// | `Description`, `VersionDescription`, `Message`, each of `Comments` | 8,192 |
+/// | `password` and `secret_password` (login, ssoLogin), `Password`, `OldPassword`, `NewPassword` | 1,024 |
 /// | `Schema`, a workflow definition's XML | none beyond `limits.maxBodyBytes` (documents) |
 ///
 /// Lists: at most 100 tags and 100 comments. Characters are Swift `Character`s (what a person
@@ -26,19 +26,24 @@ public enum FieldLimits {
         switch member {
         case "summary": return summary
         case "websiteaddress": return websiteAddress
-        case "description", "versiondescription", "comments": return longText
-        case "password": return password
+        case "description", "versiondescription", "comments", "message": return longText
+        case "password", "secret_password", "oldpassword", "newpassword": return password
         case "schema": return Int.max  // a document: bounded by the body size
         default: return short
         }
+    }
+
+    /// Whether `text` has at most `limit` characters: the one way every length limit is counted.
+    public static func fits(_ text: String, _ limit: Int) -> Bool {
+        // Most values are short ASCII: the byte count bounds the character count from above.
+        text.utf8.count <= limit || text.count <= limit
     }
 
     /// `text` when it is within `field`'s limit; otherwise a 400 naming the field.
     @discardableResult
     public static func check(_ text: String, field: String) throws(DomainError) -> String {
         let limit = limit(for: field)
-        // Most values are short ASCII: the byte count bounds the character count from above.
-        guard text.utf8.count > limit, text.count > limit else { return text }
+        guard !fits(text, limit) else { return text }
         throw DomainError.badRequest("\(field) is longer than \(limit) characters.")
     }
 

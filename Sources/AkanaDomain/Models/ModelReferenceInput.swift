@@ -29,6 +29,7 @@ extension BodyReader {
         return try items.enumerated().map { index, item in
             switch item {
             case .string(let id) where !id.isEmpty:
+                try FieldLimits.check(id, field: "\(field)[\(index)]")
                 return ModelReferenceInput(modelID: nil, versionID: nil, anyID: id, field: "\(field)[\(index)]")
             case .object:
                 let reader = try BodyReader(item, context: "\(field)[\(index)]")

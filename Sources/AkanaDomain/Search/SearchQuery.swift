@@ -27,8 +27,8 @@ public struct SearchQuery: Sendable, Equatable {
     /// terms, unknown types and parentheses are 400 faults.
     public static func parse(_ text: String?) throws(DomainError) -> SearchQuery {
         let text = text ?? ""
-        guard text.utf8.count <= maxLength else {
-            throw DomainError.badRequest("The search expression q is longer than \(maxLength) bytes.")
+        guard FieldLimits.fits(text, maxLength) else {
+            throw DomainError.badRequest("The search expression q is longer than \(maxLength) characters.")
         }
         if text.contains("(") || text.contains(")") {
             throw DomainError.badRequest("The search expression q may not group with parentheses; write it as clauses joined by OR.")
@@ -58,8 +58,8 @@ public struct SearchQuery: Sendable, Equatable {
             guard !token.isEmpty else { continue }
             count += 1
             guard count <= maxTerms else { throw DomainError.badRequest("The search expression q has more than \(maxTerms) terms.") }
-            guard token.utf8.count <= maxWordLength else {
-                throw DomainError.badRequest("A term of the search expression q is longer than \(maxWordLength) bytes.")
+            guard FieldLimits.fits(token, maxWordLength) else {
+                throw DomainError.badRequest("A term of the search expression q is longer than \(maxWordLength) characters.")
             }
             let kind: Term.Kind
             if token.lowercased().hasPrefix("type:") {

@@ -140,13 +140,13 @@ public final class UserService: Sendable {
         guard let new = body.member(caseInsensitive: "NewPassword")?.stringValue, !new.isEmpty else {
             throw DomainError.badRequest("PasswordChange.NewPassword is required.")
         }
-        try FieldLimits.check(new, field: "PasswordChange.Password")
+        try FieldLimits.check(new, field: "PasswordChange.NewPassword")
         let oldMember = body.member(caseInsensitive: "OldPassword")
         let old = oldMember?.stringValue
         if oldMember != nil && old == nil {
             throw DomainError.badRequest("PasswordChange.OldPassword must be a string.")
         }
-        if let old { try FieldLimits.check(old, field: "PasswordChange.Password") }
+        if let old { try FieldLimits.check(old, field: "PasswordChange.OldPassword") }
         let stored = try database.read(in: caller.scope) { db in
             try UserRepository.passwordHash(db, id: id, tenant: caller.tenant)
         }
