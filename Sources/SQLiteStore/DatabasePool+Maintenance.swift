@@ -61,6 +61,7 @@ extension DatabasePool {
                 failure = DatabaseError(resultCode: closeCode, message: "closing the backup at \(destinationPath) failed")
             }
             if let failure {
+                storage.noteFailure(failure)
                 for suffix in ["", "-journal", "-wal", "-shm"] {
                     try? FileManager.default.removeItem(atPath: destinationPath + suffix)
                 }
