@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 import Testing
@@ -79,6 +80,16 @@ import Glibc
         let xmlFault = try createApp("refused-xml", accept: "application/xml")
         #expect(xmlFault.status == 507)
         #expect(xmlFault.body.contains("<faultcode>Server</faultcode>"))
+        // Writes that arrive together share a group commit: each one is refused the same way.
+        let burst = Mutex<[Int]>([])
+        let port = emulator.port
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            let status = (try? RawHTTPClient.send(port: port, "POST", "/api/apps", headers: session + [("Accept", "text/plain")],
+                                                  body: #"{"Name":"burst-\#(index)"}"#).status) ?? -1
+            burst.withLock { $0.append(status) }
+        }
+        statuses += burst.withLock { $0 }
+        #expect(burst.withLock { $0 } == Array(repeating: 507, count: 8))
         let checkpoint = try send("POST", "/_emulator/checkpoints")
         #expect(checkpoint.status == 507, "\(checkpoint.body)")
         #expect(checkpoint.header("Retry-After") != nil)
