@@ -62,6 +62,8 @@ public final class AkanaApplication: HTTPHandler {
     /// The answers of cached reads, found again on the event loop; nil when off or without an environment.
     let responseCache: ResponseCache?
     private let clock: EmulatorClock?
+    /// The database's disk-full state, told of full disks found outside SQLite (a snapshot file).
+    private let storage: StorageStatus?
 
     public init(router: Router, logger: Logger, adminToken: String? = nil, environment: APIEnvironment? = nil,
                 execution: HandlerExecution = HandlerExecution()) {
@@ -72,6 +74,7 @@ public final class AkanaApplication: HTTPHandler {
         self.tenants = environment?.tenants
         self.metrics = environment?.metrics
         self.clock = environment?.clock
+        self.storage = environment?.database.storage
         self.adminToken = adminToken.map { Array("Bearer \($0)".utf8) }
         self.execution = execution
         self.writeHandlers = WorkerPool(name: "akana-write", threadCount: execution.threads, queueLimit: execution.queueLimit)
@@ -276,6 +279,11 @@ public final class AkanaApplication: HTTPHandler {
             } catch let error as DomainError {
                 return FaultRenderer.response(for: APIError(error), accept: request.headers["Accept"])
             } catch {
+                if Self.isDiskFull(error) {
+                    // Logged once when the disk fills (and when writes commit again), not per request.
+                    if !(error is DatabaseError) { storage?.noteDiskFull(String(describing: error)) }
+                    return FaultRenderer.response(for: .insufficientStorage(), accept: request.headers["Accept"])
+                }
                 if !context.isExpired {
                     logger.error("\(request.method.rawValue) \(LogEscaping.printable(request.path)) failed: \(String(reflecting: error)) id=\(request.id)")
                 }
@@ -289,6 +297,18 @@ public final class AkanaApplication: HTTPHandler {
         case .notFound:
             return FaultRenderer.response(for: .notFound("The resource could not be found: \(request.path)"), accept: request.headers["Accept"])
         }
+    }
+
+    /// Whether `error` says the disk is full: SQLite's (`DatabaseError.isDiskFull`, which the pool
+    /// already noted), or a file operation's (a snapshot directory or file that cannot be written).
+    static func isDiskFull(_ error: any Error) -> Bool {
+        if let error = error as? DatabaseError { return error.isDiskFull }
+        if let error = error as? CocoaError, error.code == .fileWriteOutOfSpace { return true }
+        let nsError = error as NSError
+        if nsError.domain == NSPOSIXErrorDomain, nsError.code == Int(ENOSPC) || nsError.code == Int(EDQUOT) { return true }
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+           underlying.code == Int(ENOSPC) || underlying.code == Int(EDQUOT) { return true }
+        return false
     }
 
     /// A database that is busy beyond its timeout (or a write rolled back with its group) asks the

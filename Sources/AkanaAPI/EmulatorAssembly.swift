@@ -60,8 +60,20 @@ public enum EmulatorAssembly {
         let sessions = SessionService(database: database, clock: clock, policy: settings.sessionPolicy, signingKey: bootstrap.signingKey,
                                       hasher: settings.hasher, ids: settings.ids)
         let journalLogger = logger
-        let journal = RequestJournal(database: database, clock: clock, policy: settings.journalPolicy,
-                                     onError: { journalLogger.warning("request journal: a batch could not be written: \($0)") })
+        let journal = RequestJournal(database: database, clock: clock, policy: settings.journalPolicy, onError: { error in
+            // A full disk is logged once by the pool's storage observer below, not per batch
+            // (health's journalDroppedEntries counts what it cost).
+            guard (error as? DatabaseError)?.isDiskFull != true else { return }
+            journalLogger.warning("request journal: a batch could not be written: \(error)")
+        })
+        let storageLogger = logger
+        database.storage.setObserver { state in
+            if let state {
+                storageLogger.error("the disk holding \(state.path) is full: writes are answered 507 until space is freed (\(state.detail))")
+            } else {
+                storageLogger.notice("a write committed again on \(database.path): the disk has room, writes are accepted")
+            }
+        }
         let environment = APIEnvironment(database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
                                          apps: AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids,
                                                           deletionObserver: contractLifecycle),

@@ -60,6 +60,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let serviceUnavailable = HTTPStatus(code: 503)
     public static let gatewayTimeout = HTTPStatus(code: 504)
     public static let httpVersionNotSupported = HTTPStatus(code: 505)
+    public static let insufficientStorage = HTTPStatus(code: 507)
 
     /// The RFC 9110 reason phrase for `code`, or `""` when the code is not a registered one.
     public static func standardReasonPhrase(for code: Int) -> String {

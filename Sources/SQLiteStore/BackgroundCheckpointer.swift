@@ -72,7 +72,13 @@ final class BackgroundCheckpointer: @unchecked Sendable {
             var copiedFrames: Int32 = 0
             let code = sqlite3_wal_checkpoint_v2(connection.checkedHandle(), nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copiedFrames)
             // Busy, or frames were appended meanwhile: try again shortly, until a round finishes.
-            if code != SQLITE_OK || copiedFrames < logFrames { request(after: 0.05) }
+            // No room to grow the database file: try again once a second (not 20 times), until
+            // space is freed; the frames stay in the WAL meanwhile, committed and readable.
+            if code != SQLITE_OK, DatabaseError(code: code, connection: connection.checkedHandle(), sql: nil).isDiskFull {
+                request(after: 1)
+            } else if code != SQLITE_OK || copiedFrames < logFrames {
+                request(after: 0.05)
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 
 /// An error reported by SQLite (or by this layer, with an SQLite result code).
 ///
@@ -13,6 +14,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The SQL that failed, when there is one.
     public var sql: String?
+    /// The `errno` of the operating-system call behind an I/O error (`sqlite3_system_errno`), 0 when none
+    /// (e.g. `ENOSPC` behind an `SQLITE_IOERR_SHMSIZE` when the `-shm` file cannot grow).
+    public var systemErrno: Int32 = 0
 
     public init(resultCode: Int32, extendedResultCode: Int32? = nil, message: String, sql: String? = nil) {
         self.resultCode = resultCode & 0xFF
@@ -30,11 +34,23 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
             message = String(cString: sqlite3_errstr(code))
         }
         self.init(resultCode: code & 0xFF, extendedResultCode: code, message: message, sql: sql)
+        if code & 0xFF == SQLITE_IOERR || code & 0xFF == SQLITE_FULL || code & 0xFF == SQLITE_CANTOPEN, let connection {
+            systemErrno = sqlite3_system_errno(connection)
+        }
     }
 
     /// SQLITE_BUSY (including BUSY_SNAPSHOT, BUSY_RECOVERY, BUSY_TIMEOUT): the database was locked
     /// for longer than the busy timeout. Usually worth retrying later (HTTP: 503 + Retry-After).
     public var isBusy: Bool { resultCode == SQLITE_BUSY }
+
+    /// The filesystem holding the database (its `-wal`, `-shm` or journal, or a backup being
+    /// written) has no room left: SQLITE_FULL, or an I/O error whose system call failed with
+    /// `ENOSPC` or `EDQUOT`. The write did not commit; it may succeed once space is freed
+    /// (HTTP: 507 Insufficient Storage + Retry-After).
+    public var isDiskFull: Bool {
+        resultCode == SQLITE_FULL
+            || ((resultCode == SQLITE_IOERR || resultCode == SQLITE_CANTOPEN) && (systemErrno == ENOSPC || systemErrno == EDQUOT))
+    }
 
     /// SQLITE_CONSTRAINT: UNIQUE, NOT NULL, CHECK, FOREIGN KEY, PRIMARY KEY…
     public var isConstraintViolation: Bool { resultCode == SQLITE_CONSTRAINT }
@@ -42,6 +58,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     /// `SQLite error 19 (2067): UNIQUE constraint failed: users.email — while executing `INSERT …``
     public var description: String {
         var text = "SQLite error \(resultCode) (\(extendedResultCode)): \(message)"
+        if systemErrno != 0 { text += " (errno \(systemErrno): \(String(cString: strerror(systemErrno))))" }
         if let sql { text += " — while executing `\(sql)`" }
         return text
     }

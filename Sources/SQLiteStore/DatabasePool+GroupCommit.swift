@@ -112,6 +112,7 @@ extension DatabasePool {
             for job in jobs { job.error = DatabaseError.closed(path) }
             return
         }
+        writer.rollbackLeftoverTransaction()
         let started = DispatchTime.now().uptimeNanoseconds
         var committed = 0
         if jobs.count == 1, let job = jobs.first {
@@ -124,6 +125,8 @@ extension DatabasePool {
         } else {
             committed = commitTogether(jobs, on: writer)
         }
+        if committed > 0 { storage.noteCommit() }
+        for job in jobs { if let error = job.error { storage.noteFailure(error) } }
         if committed > 0, let observer = groupCommit.observer.withLock({ $0 }) {
             observer.call(CommitReport(writes: committed, transactionNanoseconds: DispatchTime.now().uptimeNanoseconds &- started,
                                   commitNanoseconds: writer.lastCommitNanoseconds))
@@ -186,7 +189,10 @@ extension DatabasePool {
                 job.scope.participant?.didRollBack()
                 if !writer.isInTransaction {
                     open = false
-                    abandon(DatabaseError(resultCode: SQLITE_BUSY,
+                    // A full disk fails the writes that shared the transaction the same way: they
+                    // were rolled back because there is no room, and retrying at once will not help.
+                    let full = (error as? DatabaseError)?.isDiskFull == true
+                    abandon(DatabaseError(resultCode: full ? SQLITE_FULL : SQLITE_BUSY,
                                           message: "rolled back with another write of its group commit (\(error)); retry"))
                 }
             }

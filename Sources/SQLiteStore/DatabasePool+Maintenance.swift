@@ -52,7 +52,11 @@ extension DatabasePool {
                 let stepCode = sqlite3_backup_step(backup, -1)  // every page, in one read transaction
                 let finishCode = sqlite3_backup_finish(backup)
                 let code = stepCode == SQLITE_DONE ? finishCode : stepCode
-                if code != SQLITE_OK { failure = DatabaseError(code: code, connection: destination, sql: nil) }
+                if code != SQLITE_OK {
+                    var error = DatabaseError(code: code, connection: destination, sql: nil)
+                    error.message = "writing the backup at \(destinationPath) failed: \(error.message)"
+                    failure = error
+                }
             } else {
                 failure = DatabaseError(code: sqlite3_extended_errcode(destination), connection: destination, sql: nil)
             }
@@ -61,6 +65,7 @@ extension DatabasePool {
                 failure = DatabaseError(resultCode: closeCode, message: "closing the backup at \(destinationPath) failed")
             }
             if let failure {
+                storage.noteFailure(failure)
                 for suffix in ["", "-journal", "-wal", "-shm"] {
                     try? FileManager.default.removeItem(atPath: destinationPath + suffix)
                 }

@@ -33,6 +33,8 @@ public final class DatabasePool: @unchecked Sendable {
     let beforeCommitHook = BeforeCommitHook()
     /// Writes waiting for the writer queue (group commit).
     let groupCommit = GroupCommitQueue()
+    /// Whether the database's filesystem had room for the last writes (see `StorageStatus`).
+    public let storage: StorageStatus
 
     /// Opens (creating if needed) the database at `path`: the writer first (which sets WAL), then
     /// `configuration.readerCount` read-only connections.
@@ -40,6 +42,7 @@ public final class DatabasePool: @unchecked Sendable {
         precondition(configuration.readerCount >= 1, "DatabaseConfiguration.readerCount must be at least 1")
         self.path = path
         self.configuration = configuration
+        storage = StorageStatus(path: path)
         let writer = try SQLiteConnection.open(path: path, role: .writer, configuration: configuration)
         var readerConnections: [SQLiteConnection] = []
         for _ in 0..<configuration.readerCount {
@@ -118,7 +121,13 @@ public final class DatabasePool: @unchecked Sendable {
             let tracker = self.checkpointer.tracker
             tracker.inBookkeeping = bookkeeping
             let result = Result<T, any Error> {
-                try self.beforeCommitHook.transaction(try self.openWriter(), scope: .detached, body)
+                let writer = try self.openWriter()
+                writer.rollbackLeftoverTransaction()
+                return try self.beforeCommitHook.transaction(writer, scope: .detached, body)
+            }
+            switch result {
+            case .success: if !bookkeeping { self.storage.noteCommit() }
+            case .failure(let error): self.storage.noteFailure(error)
             }
             tracker.inBookkeeping = false
             tracker.settle()
@@ -138,7 +147,12 @@ public final class DatabasePool: @unchecked Sendable {
                 checkpointer.tracker.didChangeAnything()
                 checkpointer.tracker.settle()
             }
-            return try body(try openWriter())
+            do {
+                return try body(try openWriter())
+            } catch {
+                storage.noteFailure(error)
+                throw error
+            }
         }
     }
 

@@ -49,6 +49,14 @@ extension SQLiteConnection {
         _ = try? run("ROLLBACK TRANSACTION")
     }
 
+    /// Before a writer's transaction starts: rolls back a transaction an earlier one left open
+    /// (should a ROLLBACK after a failed COMMIT itself have failed, e.g. on a full disk), so one
+    /// failure never poisons the writes after it with "cannot start a transaction within a transaction".
+    func rollbackLeftoverTransaction() {
+        guard isInTransaction else { return }
+        _ = try? run("ROLLBACK TRANSACTION")
+    }
+
     /// Runs `body` in a savepoint: a nested atomic section. If `body` throws, its changes are
     /// rolled back (the enclosing transaction goes on) and the original error is rethrown.
     /// Outside a transaction, the savepoint is itself a (deferred) transaction.

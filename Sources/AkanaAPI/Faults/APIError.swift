@@ -30,6 +30,18 @@ public struct APIError: Error, Sendable {
     public static func unsupportedMediaType(_ contentType: String, accepted: String) -> APIError {
         APIError(.unsupportedMediaType, "Content-Type '\(contentType)' is not supported by this operation; use \(accepted).")
     }
+    /// Seconds a client waits before retrying a write refused for a full disk (`Retry-After`).
+    public static let diskFullRetryAfterSeconds = 5
+
+    /// 507: the database's filesystem is full, so the change was not saved (nothing saved before
+    /// it is lost, and reads go on); it can be sent again once space is freed.
+    public static func insufficientStorage() -> APIError {
+        APIError(.insufficientStorage,
+                 "The emulator's database disk is full; this change was not saved. Free space on the filesystem "
+                     + "holding the database (GET /_emulator/health names it) and send the request again.",
+                 headers: ["Retry-After": "\(diskFullRetryAfterSeconds)"])
+    }
+
     public static func internalError() -> APIError { APIError(.internalServerError, "An error occurred processing the call.") }
 
     /// Maps a domain failure to its status.

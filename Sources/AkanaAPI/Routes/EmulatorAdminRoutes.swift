@@ -24,8 +24,10 @@ enum EmulatorAdminRoutes {
                                      ("action", .string(IntegrityStatus.advice))])
             }
             let damaged = if case .damaged = environment.integrity.current { true } else { false }
-            let body: JSONValue = .object([
-                ("status", .string(damaged ? "damaged" : "ok")),
+            // A full disk: writes are refused (507) until one commits again; reads go on.
+            let diskFull = environment.database.storage.diskFull
+            var members: [(String, JSONValue)] = [
+                ("status", .string(damaged ? "damaged" : diskFull != nil ? "disk-full" : "ok")),
                 ("version", .string(EmulatorVersion.current)),
                 ("schemaVersion", applied.map(JSONValue.string) ?? .null),
                 ("uptimeSeconds", .number((uptime * 1000).rounded() / 1000)),
@@ -34,8 +36,17 @@ enum EmulatorAdminRoutes {
                 ("journalDroppedEntries", .integer(Int64(environment.journal.droppedEntries))),
                 // PRAGMA quick_check: skipped after a clean shutdown, run in the background after an unclean one.
                 ("integrityCheck", integrity),
-            ])
-            return Responses.representation(body, root: "health", choice: choice)
+            ]
+            if let diskFull {
+                members.append(("diskFull", .object([
+                    ("path", .string(diskFull.path)),
+                    ("since", .string(Timestamp.iso8601(diskFull.since))),
+                    ("failedWrites", .integer(Int64(diskFull.failures))),
+                    ("error", .string(diskFull.detail)),
+                    ("action", .string("Free space on the filesystem holding \(diskFull.path); writes are answered 507 until then and succeed again without a restart.")),
+                ])))
+            }
+            return Responses.representation(.object(members), root: "health", choice: choice)
         }
     
 

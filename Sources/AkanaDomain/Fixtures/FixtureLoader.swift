@@ -125,6 +125,8 @@ public enum FixtureLoader {
                 throw DomainError.badRequest(error.message)
             } catch let error as DomainError {
                 throw DomainError.badRequest("\(source): \(path): \(error.message)")
+            } catch let error as DatabaseError where error.isDiskFull || error.isBusy || error.isInterrupted {
+                throw error  // not the element's fault: 507 or 503, as for any other write
             } catch {
                 throw DomainError.badRequest("\(source): \(path): \(error)")
             }
