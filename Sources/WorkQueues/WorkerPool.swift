@@ -11,7 +11,8 @@ import Glibc
 ///   caller can refuse the work at once (e.g. a 503) instead of letting a queue grow without bound.
 /// - Items run in submission order, each on one of the `threadCount` threads, to completion.
 /// - `niceness` (Linux `setpriority` on each thread) lets CPU-heavy lanes, such as password
-///   hashing, yield to everything else: at +19 a busy lane gets about 1.5% of a contended core.
+///   hashing, yield part of a contended core to everything else (CFS weights: at +5 a busy lane
+///   gets about a quarter of a core shared with one normal thread), while still making progress.
 ///
 /// The threads live as long as the pool; `shutdown()` lets queued items finish and ends them.
 public final class WorkerPool: Sendable {
@@ -25,7 +26,7 @@ public final class WorkerPool: Sendable {
     /// - Parameters:
     ///   - threadCount: threads (at least 1).
     ///   - queueLimit: items allowed to wait while every thread is busy.
-    ///   - niceness: 0 (normal) … 19 (lowest, which on Linux also means the SCHED_IDLE policy); applied to each thread.
+    ///   - niceness: 0 (normal) … 19 (lowest); applied to each thread, under the normal scheduling policy.
     public init(name: String, threadCount: Int, queueLimit: Int, niceness: Int32 = 0) {
         self.name = name
         core = Core(threadCount: max(1, threadCount), queueLimit: max(0, queueLimit))
@@ -69,15 +70,11 @@ public final class WorkerPool: Sendable {
 
     private static func setNiceness(_ value: Int32) {
         #if os(Linux)
-        // On Linux the nice value is per thread, and `who` 0 names the calling thread.
+        // On Linux the nice value is per thread, and `who` 0 names the calling thread. The policy
+        // stays the normal one (SCHED_OTHER): a niced thread gets a smaller share of a contended
+        // core, never none (SCHED_IDLE would give it nothing while any other process is runnable,
+        // which starves it on a busy machine).
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, value)
-        if value >= 19 {
-            // The lowest: SCHED_IDLE (5, a Linux policy the Glibc module does not name) runs only
-            // when nothing else wants the core, and yields the moment something does.
-            var parameters = sched_param()
-            parameters.sched_priority = 0
-            _ = pthread_setschedparam(pthread_self(), 5, &parameters)
-        }
         #endif
     }
 

@@ -56,6 +56,27 @@ import Testing
         #expect(count.load(ordering: .relaxed) == 40)
     }
 
+    /// A niced lane stays under the normal policy (SCHED_OTHER): it gets a smaller share of a
+    /// contended core, never none. (Nice 19 used to switch to SCHED_IDLE, which the kernel runs
+    /// only when nothing else wants the core: beside three busy processes a login waited 30 s.)
+    @Test(arguments: [Int32(5), 19]) func nicedThreadsKeepTheNormalPolicy(niceness: Int32) {
+        let pool = WorkerPool(name: "niced", threadCount: 1, queueLimit: 1, niceness: niceness)
+        let seen = Mutex<(policy: Int32, nice: Int32)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        #expect(pool.submit {
+            errno = 0
+            let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+            let policy = sched_getscheduler(0)
+            seen.withLock { $0 = (policy, nice) }
+            done.signal()
+        })
+        done.wait()
+        pool.shutdown()
+        let observed = seen.withLock { $0 }
+        #expect(observed?.policy == 0, "SCHED_OTHER is 0; SCHED_IDLE is 5")  // SCHED_OTHER
+        #expect(observed?.nice == niceness)
+    }
+
     @Test func theRingKeepsOrderAcrossGrowthAndRemoval() {
         var ring = Ring<Int>(capacity: 2)
         for value in 0..<10 { ring.append(value) }

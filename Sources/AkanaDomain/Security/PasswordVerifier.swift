@@ -2,18 +2,26 @@ import Dispatch
 import Synchronization
 import WorkQueues
 
-/// Runs the deliberately slow password KDF on its own small pool of low-priority threads, so that
-/// password guessing can never take the threads that serve everything else: at most
-/// `threads` verifications run at once, at most `queueLimit` wait, and one more is refused
-/// at once with a 503 fault (`Retry-After`). The lane's threads run at the lowest CPU priority
-/// (nice 19): under load, other requests go first.
+/// Runs the deliberately slow password KDF on its own small pool of threads, so that password
+/// guessing can never take the threads that serve everything else: at most `threads`
+/// verifications run at once, at most `queueLimit` wait, and one more is refused at once with a
+/// 503 fault (`Retry-After`). The lane's threads run at the normal priority (nice 0, SCHED_OTHER),
+/// so a login makes progress on a busy machine: beside three busy processes on 2 cores a first
+/// login takes 0.4 s (`Benchmarks/busy_logins.py`); at nice 19 with SCHED_IDLE it got no CPU at
+/// all and waited 30 s for a 503. A login flood is held off by what does not depend on the
+/// scheduler: this bounded queue (at most `threads` cores busy hashing), the per-account and
+/// per-address failure locks checked before hashing, and the verified-credential cache; the
+/// bench's flood keeps GET throughput at 0.70 of a quiet run at this priority.
 public final class PasswordVerifier: Sendable {
     public let hasher: PasswordHasher
     private let lane: WorkerPool
 
+    /// The lane threads' nice value (see the type's comment; measured in Benchmarks/busy_logins.py).
+    public static let niceness: Int32 = 0
+
     public init(hasher: PasswordHasher, threads: Int = 1, queueLimit: Int = 4) {
         self.hasher = hasher
-        lane = WorkerPool(name: "akana-kdf", threadCount: threads, queueLimit: queueLimit, niceness: 19)
+        lane = WorkerPool(name: "akana-kdf", threadCount: threads, queueLimit: queueLimit, niceness: Self.niceness)
     }
 
     /// True when `password` matches `stored` (`PasswordHasher.verify`), computed on the lane.
