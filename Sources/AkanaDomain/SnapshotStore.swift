@@ -57,8 +57,9 @@ public struct SnapshotStore: Sendable {
     }
 
     /// Copies the database to a scratch file next to the snapshot's (online backup, one read
-    /// transaction), empties the undo log and its marks in the copy and compacts it (the file holds
-    /// the state, not the log that happened to exist: its size is the data's, however long the log),
+    /// transaction), empties the undo log, its marks and the request journal in the copy and
+    /// compacts it (the file holds the state, not the log that happened to exist, nor the journal a
+    /// restore never reads: its size is the data's, however long the log),
     /// then gives it the snapshot's name. Returns the log position, counters and rollback count the
     /// copy was read at.
     private func writeFile(_ name: String) throws -> (Int64, [(String, Int64)], Int64) {
@@ -69,7 +70,11 @@ public struct SnapshotStore: Sendable {
         }
         let copy = try DatabasePool(path: scratch, configuration: DatabaseConfiguration(readerCount: 1, synchronous: .off))
         do {
-            try copy.write { db in try UndoLog.clearForCopy(db) }
+            try copy.write { db in
+                try UndoLog.clearForCopy(db)
+                // A restore carries the current journal over the snapshot's: the copy's would never be read.
+                try db.execute("DELETE FROM \(RequestJournal.table)")
+            }
             try copy.writeWithoutTransaction { db in try db.execute("VACUUM") }
             try copy.close()
         } catch {

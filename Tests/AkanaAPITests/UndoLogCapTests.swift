@@ -94,6 +94,7 @@ import Testing
             #expect(try test.count("SELECT count(*) AS n FROM undo_mark_sequences", in: file) == 0)
             #expect(try test.count("SELECT recording AS n FROM undo_state WHERE id = 1", in: file) == 0)
             #expect(try test.count("SELECT count(*) AS n FROM apps", in: file) == apps)
+            #expect(try test.count("SELECT count(*) AS n FROM request_journal", in: file) == 0)  // a restore keeps the current one
             #expect(try file.read { try $0.queryFirst("SELECT freelist_count AS n FROM pragma_freelist_count")?.int("n") } == 0)
         }
         // The fast path still works: the live log leads back to the snapshot's mark.
