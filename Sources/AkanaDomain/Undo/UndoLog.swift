@@ -188,18 +188,13 @@ public enum UndoLog {
         return true
     }
 
-    /// Deletes the entries no mark needs (all of them, and recording stops, when no mark is left).
-    /// What a caller asked for (a mark removed): the cost is the entries freed, at most the cap.
+    /// After marks went: deletes the first batch of the entries no mark needs now (and turns
+    /// recording off when no mark is left); the commits that follow delete the rest, a batch each
+    /// (`maintain`), so removing the oldest of a long log never holds the writer for all of it.
+    /// A short log (a test's checkpoint) is empty at once.
     static func prune(_ db: SQLiteConnection) throws {
-        let counted = try settleCount(db)
-        if let oldest = try UndoLogRepository.oldestMarkSeq(db) {
-            let deleted = try UndoLogRepository.deleteEntries(db, upTo: oldest)
-            if deleted > 0 { try UndoLogRepository.setCounts(db, entries: counted.entries - Int64(deleted), countedThrough: counted.countedThrough) }
-        } else {
-            try UndoLogRepository.deleteAllEntries(db)
-            try UndoLogRepository.stopRecording(db)
-            try UndoLogRepository.setCounts(db, entries: 0, countedThrough: max(counted.countedThrough, try position(db)))
-        }
+        try settleCount(db)
+        try collectGarbage(db, policy: Policy())
     }
 
     // MARK: The bound

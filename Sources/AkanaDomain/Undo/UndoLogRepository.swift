@@ -184,18 +184,10 @@ enum UndoLogRepository {
     }
 
     /// Returns the entries deleted.
-    static func deleteEntries(_ db: SQLiteConnection, upTo seq: Int64) throws -> Int {
-        try db.run("DELETE FROM undo_log WHERE seq <= ?", seq)
-    }
-
-    /// Returns the entries deleted.
     static func deleteEntries(_ db: SQLiteConnection, after seq: Int64) throws -> Int {
         try db.run("DELETE FROM undo_log WHERE seq > ?", seq)
     }
 
-    static func deleteAllEntries(_ db: SQLiteConnection) throws {
-        try db.execute("DELETE FROM undo_log")
-    }
 
     /// Deletes the oldest entries at or before position `seq`, at most `limit` of them (a range of
     /// the rowid). Returns how many went.
