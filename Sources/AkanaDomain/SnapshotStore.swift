@@ -73,9 +73,9 @@ public struct SnapshotStore: Sendable {
             try copy.write { db in
                 try UndoLog.clearForCopy(db)
                 // A restore carries the current journal over the snapshot's: the copy's would never be read.
-                try db.execute("DELETE FROM \(RequestJournal.table)")
+                try RequestJournalRepository.deleteAll(db)
             }
-            try copy.writeWithoutTransaction { db in try db.execute("VACUUM") }
+            try copy.vacuum()
             try copy.close()
         } catch {
             try? copy.close()

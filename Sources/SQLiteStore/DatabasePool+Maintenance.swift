@@ -116,3 +116,11 @@ extension DatabasePool {
         }
     }
 }
+
+extension DatabasePool {
+    /// Rebuilds the database file without its free pages (`VACUUM`), on the writer, outside any
+    /// transaction: the file shrinks to what its rows take. Cost: the size of the data.
+    public func vacuum() throws {
+        try writeWithoutTransaction { db in try db.execute("VACUUM") }
+    }
+}
