@@ -68,18 +68,10 @@ public struct SnapshotStore: Sendable {
         let read = try database.backup(to: scratch) { db in
             (try UndoLog.position(db), try UndoLog.sequences(db), try UndoLog.rollbackCount(db))
         }
-        let copy = try DatabasePool(path: scratch, configuration: DatabaseConfiguration(readerCount: 1, synchronous: .off))
-        do {
-            try copy.write { db in
-                try UndoLog.clearForCopy(db)
-                // A restore carries the current journal over the snapshot's: the copy's would never be read.
-                try RequestJournalRepository.deleteAll(db)
-            }
-            try copy.vacuum()
-            try copy.close()
-        } catch {
-            try? copy.close()
-            throw error
+        try DatabasePool.rewrite(fileAt: scratch) { db in
+            try UndoLog.clearForCopy(db)
+            // A restore carries the current journal over the snapshot's: the copy's would never be read.
+            try RequestJournalRepository.deleteAll(db)
         }
         try FileManager.default.moveItem(atPath: scratch, toPath: path(name))
         return read
