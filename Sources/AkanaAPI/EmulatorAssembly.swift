@@ -16,6 +16,8 @@ public enum EmulatorAssembly {
         public var hasher: PasswordHasher
         public var sessionPolicy: SessionPolicy
         public var journalPolicy: RequestJournal.Policy
+        /// The undo log's bound (`undo.maxEntries`).
+        public var undoPolicy: UndoLog.Policy
         public var execution: HandlerExecution
         /// Required as `Authorization: Bearer …` on `/_emulator/` routes when set.
         public var adminToken: String?
@@ -25,7 +27,8 @@ public enum EmulatorAssembly {
         public init(tenants: TenantDirectory, seedUsers: [SeedUser], fixtures: FixtureCatalog = FixtureCatalog(),
                     ids: IDGenerator = IDGenerator(), hasher: PasswordHasher = .init(), sessionPolicy: SessionPolicy = SessionPolicy(),
                     journalPolicy: RequestJournal.Policy = .init(), execution: HandlerExecution = HandlerExecution(),
-                    adminToken: String? = nil, integrity: IntegrityStatus = IntegrityStatus()) {
+                    adminToken: String? = nil, integrity: IntegrityStatus = IntegrityStatus(), undoPolicy: UndoLog.Policy = .init()) {
+            self.undoPolicy = undoPolicy
             self.integrity = integrity
             self.tenants = tenants
             self.seedUsers = seedUsers
@@ -49,6 +52,8 @@ public enum EmulatorAssembly {
     }
 
     public static func assemble(database: DatabasePool, clock: EmulatorClock, settings: Settings, logger: Logger) throws -> Assembled {
+        // Every write from here on ends by keeping the undo log within its cap.
+        UndoLog.bound(database, policy: settings.undoPolicy)
         let bootstrap = try PlatformBootstrap.run(database: database, tenants: settings.tenants, users: settings.seedUsers,
                                                   now: clock.now(), hasher: settings.hasher, ids: settings.ids)
         let workflow = WorkflowEngine(database: database, clock: clock)

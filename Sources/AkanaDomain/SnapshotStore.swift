@@ -40,9 +40,7 @@ public struct SnapshotStore: Sendable {
         // restore can roll back to exactly the copy's state instead of rewriting the database.
         let created = Timestamp.iso8601(Date())
         try database.write(in: scope) { db in _ = try UndoLog.setMark(db, kind: .snapshot, name: name, created: created) }
-        let (position, sequences, rollbacks) = try database.backup(to: path(name)) { db in
-            (try UndoLog.position(db), try UndoLog.sequences(db), try UndoLog.rollbackCount(db))
-        }
+        let (position, sequences, rollbacks) = try writeFile(name)
         let stamp = fileStamp(name)
         try database.write { db in
             guard try UndoLog.mark(db, kind: .snapshot, name: name) != nil else { return }  // rolled back past it meanwhile
@@ -56,6 +54,27 @@ public struct SnapshotStore: Sendable {
         }
         guard let snapshot = try info(name) else { throw DomainError.notFound("Snapshot \(name) was not written.") }
         return snapshot
+    }
+
+    /// Copies the database to a scratch file next to the snapshot's (online backup, one read
+    /// transaction), empties the undo log, its marks and the request journal in the copy and
+    /// compacts it (the file holds the state, not the log that happened to exist, nor the journal a
+    /// restore never reads: its size is the data's, however long the log),
+    /// then gives it the snapshot's name. Returns the log position, counters and rollback count the
+    /// copy was read at.
+    private func writeFile(_ name: String) throws -> (Int64, [(String, Int64)], Int64) {
+        let scratch = directory + "/." + name + ".writing-" + UUID().uuidString
+        defer { for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
+        let read = try database.backup(to: scratch) { db in
+            (try UndoLog.position(db), try UndoLog.sequences(db), try UndoLog.rollbackCount(db))
+        }
+        try DatabasePool.rewrite(fileAt: scratch) { db in
+            try UndoLog.clearForCopy(db)
+            // A restore carries the current journal over the snapshot's: the copy's would never be read.
+            try RequestJournalRepository.deleteAll(db)
+        }
+        try FileManager.default.moveItem(atPath: scratch, toPath: path(name))
+        return read
     }
 
     /// Size and modification time of the snapshot file: a restore rolls back through the undo log

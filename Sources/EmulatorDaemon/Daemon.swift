@@ -69,7 +69,8 @@ public final class Daemon {
                 tenants: tenants, seedUsers: configuration.seedUsers(), fixtures: fixtures, ids: ids,
                 sessionPolicy: configuration.sessionPolicy(), journalPolicy: configuration.journalPolicy(),
                 execution: configuration.handlerExecution(),
-                adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken, integrity: integrity)
+                adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken, integrity: integrity,
+                undoPolicy: configuration.undoPolicy())
             let assembled = try EmulatorAssembly.assemble(database: pool, clock: clock, settings: settings, logger: logger)
             for email in assembled.createdUsers { logger.notice("seeded user \(email)") }
             if !fixtures.documents.isEmpty {

@@ -9,12 +9,17 @@ import Foundation
 final class BeforeCommitHook: @unchecked Sendable {
     typealias Hook = @Sendable (SQLiteConnection) throws -> Void
 
-    // `hook` is only read and written under `lock`.
+    // `hook` and `last` are only read and written under `lock`.
     private let lock = NSLock()
     private var hook: Hook?
+    private var last: Hook?
 
     func set(_ hook: Hook?) {
         lock.withLock { self.hook = hook }
+    }
+
+    func setLast(_ hook: Hook?) {
+        lock.withLock { self.last = hook }
     }
 
     /// Runs `body` in an IMMEDIATE transaction on `connection` joined by `scope`, with the
@@ -24,8 +29,17 @@ final class BeforeCommitHook: @unchecked Sendable {
         try connection.transaction(in: scope, beforeCommit: current, body)
     }
 
-    /// The installed hook, if any.
-    var current: Hook? { lock.withLock { self.hook } }
+    /// The installed hooks, if any, as one: the hook, then the last one.
+    var current: Hook? {
+        lock.withLock {
+            guard let first = hook else { return last }
+            guard let last else { return first }
+            return { db in
+                try first(db)
+                try last(db)
+            }
+        }
+    }
 }
 
 extension DatabasePool {
@@ -33,5 +47,13 @@ extension DatabasePool {
     /// before COMMIT, in that transaction. One hook per pool; a new one replaces the old.
     public func setBeforeCommit(_ hook: (@Sendable (SQLiteConnection) throws -> Void)?) {
         beforeCommitHook.set(hook)
+    }
+
+    /// Installs (or, with nil, removes) bookkeeping every `write`/`asyncWrite` transaction runs
+    /// last before COMMIT, after the hook of `setBeforeCommit`: it sees every row the transaction
+    /// wrote (e.g. to keep a log the writes feed within its bound). One per pool; a new one
+    /// replaces the old; `setBeforeCommit` does not touch it.
+    public func setLastBeforeCommit(_ hook: (@Sendable (SQLiteConnection) throws -> Void)?) {
+        beforeCommitHook.setLast(hook)
     }
 }

@@ -121,3 +121,24 @@ extension DatabasePool {
         }
     }
 }
+
+extension DatabasePool {
+    /// Rewrites another database file (e.g. a copy made by `backup(to:)`), not this pool's: opens
+    /// it on one connection of its own (small page cache, no readers, no checkpointer thread),
+    /// runs `body` in an IMMEDIATE transaction, then rebuilds the file without its free pages
+    /// (`VACUUM`: it shrinks to what its rows take) and closes it. Cost: the size of the data.
+    public static func rewrite(fileAt path: String, _ body: (SQLiteConnection) throws -> Void) throws {
+        var configuration = DatabaseConfiguration()
+        configuration.synchronous = .off  // a scratch file: renamed into place only once closed
+        configuration.writerCacheKiB = 256
+        let connection = try SQLiteConnection.open(path: path, role: .writer, configuration: configuration)
+        do {
+            try connection.inTransaction(.immediate) { try body(connection) }
+            try connection.execute("VACUUM")
+            try connection.close()
+        } catch {
+            try? connection.close()
+            throw error
+        }
+    }
+}

@@ -22,7 +22,7 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
          users: [SeedUser]? = nil, journal: RequestJournal.Policy = .init(),
          fixtures: [FixtureDocument] = [], deterministicSeed: String? = nil, sessionPolicy: SessionPolicy = SessionPolicy(),
          execution: HandlerExecution = HandlerExecution(), passwordIterations: Int = 1_000,
-         configuration: DatabaseConfiguration = .init()) throws {
+         configuration: DatabaseConfiguration = .init(), undo: UndoLog.Policy = .init()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path, configuration: configuration)
@@ -41,7 +41,7 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
             database: pool, clock: clock,
             settings: EmulatorAssembly.Settings(tenants: tenants, seedUsers: seeds, fixtures: FixtureCatalog(documents: fixtures, hasher: hasher),
                                                 ids: ids, hasher: hasher, sessionPolicy: sessionPolicy, journalPolicy: journal,
-                                                execution: execution),
+                                                execution: execution, undoPolicy: undo),
             logger: logger)
         environment = assembled.environment
         app = assembled.application

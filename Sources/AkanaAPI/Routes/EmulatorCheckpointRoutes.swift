@@ -7,7 +7,8 @@ import SQLiteStore
 /// `POST /_emulator/checkpoints/{id}/rollback` undoes exactly the changes made since (every table
 /// but the request journal), at a cost proportional to those changes. Marks live in the database
 /// (they survive a restart); a full reset or a snapshot restored by copying its file drops the
-/// marks the restored state does not know.
+/// marks the restored state does not know. The undo log is bounded (`undo.maxEntries`): past it the
+/// oldest marks are released, and a rollback to a released checkpoint is a 409 fault that says so.
 enum EmulatorCheckpointRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
         router.add(.post, "/_emulator/checkpoints", produces: [.json, .xml]) { request in
@@ -32,7 +33,11 @@ enum EmulatorCheckpointRoutes {
             let undone: Int?
             do {
                 undone = try environment.database.write(in: request.scope) { db -> Int? in
-                    guard let mark = try UndoLog.mark(db, kind: .checkpoint, name: id) else { return nil }
+                    guard let mark = try UndoLog.mark(db, kind: .checkpoint, name: id) else {
+                        // Released because the undo log went past undo.maxEntries: say so (409), not 404.
+                        if let release = try UndoLog.released(db, kind: .checkpoint, name: id) { throw UndoLog.releasedFault(release) }
+                        return nil
+                    }
                     let undone = try UndoLog.rollback(db, to: mark)
                     try environment.reloadGenerator(db)
                     return undone
@@ -48,7 +53,10 @@ enum EmulatorCheckpointRoutes {
         }
         router.add(.delete, "/_emulator/checkpoints/{id}") { request in
             let id = try request.parameter("id")
-            let removed = try environment.database.write(in: request.scope) { db in try UndoLog.removeMark(db, kind: .checkpoint, name: id) }
+            // A checkpoint released because the undo log went past its cap is gone already: 204 too.
+            let removed = try environment.database.write(in: request.scope) { db in
+                try UndoLog.removeMark(db, kind: .checkpoint, name: id) || UndoLog.forgetRelease(db, kind: .checkpoint, name: id)
+            }
             guard removed else { throw APIError.notFound("Checkpoint \(id) was not found.") }
             return HTTPResponse(status: .noContent)
         }

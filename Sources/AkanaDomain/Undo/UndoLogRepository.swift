@@ -183,16 +183,81 @@ enum UndoLogRepository {
         try db.forEachRow("SELECT * FROM undo_log WHERE seq > ? ORDER BY seq DESC", [seq], body)
     }
 
-    static func deleteEntries(_ db: SQLiteConnection, upTo seq: Int64) throws {
-        try db.run("DELETE FROM undo_log WHERE seq <= ?", seq)
-    }
-
-    static func deleteEntries(_ db: SQLiteConnection, after seq: Int64) throws {
+    /// Returns the entries deleted.
+    static func deleteEntries(_ db: SQLiteConnection, after seq: Int64) throws -> Int {
         try db.run("DELETE FROM undo_log WHERE seq > ?", seq)
     }
 
-    static func deleteAllEntries(_ db: SQLiteConnection) throws {
+
+    /// Deletes the oldest entries at or before position `seq`, at most `limit` of them (a range of
+    /// the rowid). Returns how many went.
+    static func deleteOldestEntries(_ db: SQLiteConnection, upTo seq: Int64, limit: Int) throws -> Int {
+        try db.run("DELETE FROM undo_log WHERE seq IN (SELECT seq FROM undo_log WHERE seq <= ? ORDER BY seq LIMIT ?)", seq, limit)
+    }
+
+    // MARK: Counting entries
+
+    /// What `undo_state` says: recording or not, the rows `undo_log` held at the last count, and
+    /// the newest seq that count took in.
+    static func counts(_ db: SQLiteConnection) throws -> (recording: Bool, entries: Int64, countedThrough: Int64) {
+        guard let row = try db.queryFirst("SELECT recording, entries, counted_through FROM undo_state WHERE id = 1") else { return (false, 0, 0) }
+        return ((try row.int64("recording") ?? 0) != 0, try row.int64("entries") ?? 0, try row.int64("counted_through") ?? 0)
+    }
+
+    /// The entries after position `seq` (a range of the rowid: what was logged since the last
+    /// count), and the newest of them.
+    static func entriesAfter(_ db: SQLiteConnection, _ seq: Int64) throws -> (count: Int64, newest: Int64?) {
+        guard let row = try db.queryFirst("SELECT count(*) AS n, max(seq) AS newest FROM undo_log WHERE seq > ?", seq) else { return (0, nil) }
+        return (try row.int64("n") ?? 0, try row.int64("newest"))
+    }
+
+    /// Every entry, counted (startup only: the cost is the log's length).
+    static func countAllEntries(_ db: SQLiteConnection) throws -> (count: Int64, newest: Int64?) {
+        guard let row = try db.queryFirst("SELECT count(*) AS n, max(seq) AS newest FROM undo_log") else { return (0, nil) }
+        return (try row.int64("n") ?? 0, try row.int64("newest"))
+    }
+
+    static func setCounts(_ db: SQLiteConnection, entries: Int64, countedThrough: Int64) throws {
+        try db.run("UPDATE undo_state SET entries = ?, counted_through = ? WHERE id = 1", max(0, entries), countedThrough)
+    }
+
+    // MARK: Released marks
+
+    /// The mark at the oldest position.
+    static func oldestMark(_ db: SQLiteConnection) throws -> UndoLog.Mark? {
+        guard let row = try db.queryFirst("SELECT kind, name, seq, created, file_stamp FROM undo_marks ORDER BY seq LIMIT 1"),
+              let kind = try row.string("kind").flatMap(UndoLog.Kind.init(rawValue:)), let seq = try row.int64("seq") else { return nil }
+        return UndoLog.Mark(kind: kind, name: try row.requiredString("name"), seq: seq, created: try row.requiredString("created"),
+                            fileStamp: try row.string("file_stamp"))
+    }
+
+    /// Remembers that `kind`/`name` was released (replacing an older record of it), keeping the
+    /// newest `keep` records.
+    static func recordRelease(_ db: SQLiteConnection, kind: UndoLog.Kind, name: String, released: String, maxEntries: Int, keep: Int) throws {
+        try db.run("DELETE FROM undo_released_marks WHERE kind = ? AND name = ?", kind.rawValue, name)
+        try db.run("INSERT INTO undo_released_marks (kind, name, released, max_entries) VALUES (?, ?, ?, ?)",
+                   kind.rawValue, name, released, maxEntries)
+        try db.run("DELETE FROM undo_released_marks WHERE id <= (SELECT max(id) FROM undo_released_marks) - ?", keep)
+    }
+
+    static func release(_ db: SQLiteConnection, kind: UndoLog.Kind, name: String) throws -> UndoLog.Release? {
+        guard let row = try db.queryFirst("SELECT released, max_entries FROM undo_released_marks WHERE kind = ? AND name = ?", kind.rawValue, name)
+        else { return nil }
+        return UndoLog.Release(kind: kind, name: name, released: try row.requiredString("released"), maxEntries: try row.int("max_entries") ?? 0)
+    }
+
+    /// Returns whether there was such a record.
+    static func forgetRelease(_ db: SQLiteConnection, kind: UndoLog.Kind, name: String) throws -> Bool {
+        try db.run("DELETE FROM undo_released_marks WHERE kind = ? AND name = ?", kind.rawValue, name) > 0
+    }
+
+    /// Empties the log and its bookkeeping (in a snapshot's copy: it holds the state, not the log).
+    static func clearEverything(_ db: SQLiteConnection) throws {
         try db.execute("DELETE FROM undo_log")
+        try db.execute("DELETE FROM undo_mark_sequences")
+        try db.execute("DELETE FROM undo_marks")
+        try db.execute("DELETE FROM undo_released_marks")
+        try db.run("UPDATE undo_state SET recording = 0, entries = 0, counted_through = ? WHERE id = 1", try position(db))
     }
 
     // MARK: Undoing rows

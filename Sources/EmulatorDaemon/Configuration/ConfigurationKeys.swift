@@ -73,6 +73,7 @@ public enum ConfigurationKeys {
         .integer("memory.responseCacheKilobytes", "Answers of repeatable reads (GET of one app, app version, API, API version, contract or user) kept per caller and answered on the event loop until the next commit; 0 turns the cache off.", \.responseCacheKilobytes, range: 0...1_048_576),
         .integer("journal.maxEntries", "Request journal (GET /_emulator/requests): entries kept, the newest; 0 turns the journal off.", \.journalMaxEntries, range: 0...100_000_000),
         .integer("journal.maxAgeHours", "Request journal: entries older than this many hours (emulator clock) are removed, from the oldest end.", \.journalMaxAgeHours, range: 1...87_600),
+        .integer("undo.maxEntries", "Undo log behind checkpoints and snapshot restores: rows kept (about 400 bytes each). Past it the oldest checkpoint or snapshot mark is released: a rollback to it is answered 409, a snapshot restore copies the file.", \.undoMaxEntries, range: 100...1_000_000_000),
     ]
 
     public static func named(_ key: String) -> ConfigurationKey? {

@@ -96,6 +96,10 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     /// Entries older than this (by the emulator clock) are removed.
     public var journalMaxAgeHours = 168
 
+    // The undo log behind checkpoints and snapshot restores.
+    /// Rows the undo log may hold; past it the oldest checkpoint or snapshot mark is released.
+    public var undoMaxEntries = UndoLog.Policy.defaultMaxEntries
+
     public init() {}
 
     /// The HTTP server's configuration derived from these settings.
@@ -153,6 +157,10 @@ public struct EmulatorConfiguration: Sendable, Equatable {
 
     public func journalPolicy() -> RequestJournal.Policy {
         RequestJournal.Policy(maxEntries: journalMaxEntries, maxAgeHours: journalMaxAgeHours)
+    }
+
+    public func undoPolicy() -> UndoLog.Policy {
+        UndoLog.Policy(maxEntries: undoMaxEntries)
     }
 
     public func databaseConfiguration() -> DatabaseConfiguration {
