@@ -282,7 +282,7 @@ public final class AkanaApplication: HTTPHandler {
                 if Self.isDiskFull(error) {
                     // Logged once when the disk fills (and when writes commit again), not per request.
                     if !(error is DatabaseError) { storage?.noteDiskFull(String(describing: error)) }
-                    return FaultRenderer.response(for: .insufficientStorage(), accept: request.headers["Accept"])
+                    return FaultRenderer.response(for: .insufficientStorage(file: Self.fileNotWritten(error)), accept: request.headers["Accept"])
                 }
                 if !context.isExpired {
                     logger.error("\(request.method.rawValue) \(LogEscaping.printable(request.path)) failed: \(String(reflecting: error)) id=\(request.id)")
@@ -309,6 +309,12 @@ public final class AkanaApplication: HTTPHandler {
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
            underlying.code == Int(ENOSPC) || underlying.code == Int(EDQUOT) { return true }
         return false
+    }
+
+    /// The file a disk-full error failed to write, when it is not the database (a snapshot's copy).
+    static func fileNotWritten(_ error: any Error) -> String? {
+        if let error = error as? DatabaseError { return error.filePath }
+        return (error as NSError).userInfo[NSFilePathErrorKey] as? String
     }
 
     /// A database that is busy beyond its timeout (or a write rolled back with its group) asks the

@@ -40,7 +40,16 @@ public struct SnapshotStore: Sendable {
         // restore can roll back to exactly the copy's state instead of rewriting the database.
         let created = Timestamp.iso8601(Date())
         try database.write(in: scope) { db in _ = try UndoLog.setMark(db, kind: .snapshot, name: name, created: created) }
-        let (position, sequences, rollbacks) = try writeFile(name)
+        let position: Int64, sequences: [(String, Int64)], rollbacks: Int64
+        do {
+            (position, sequences, rollbacks) = try writeFile(name)
+        } catch {
+            // No file (a full disk, say): the mark goes too, or the undo log would keep recording
+            // every change for a snapshot that does not exist. Best effort: should the disk refuse
+            // this write as well, the next start forgets marks whose file is missing.
+            _ = try? database.write { db in try UndoLog.removeMark(db, kind: .snapshot, name: name) }
+            throw error
+        }
         let stamp = fileStamp(name)
         try database.write { db in
             guard try UndoLog.mark(db, kind: .snapshot, name: name) != nil else { return }  // rolled back past it meanwhile

@@ -17,6 +17,8 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
     /// The `errno` of the operating-system call behind an I/O error (`sqlite3_system_errno`), 0 when none
     /// (e.g. `ENOSPC` behind an `SQLITE_IOERR_SHMSIZE` when the `-shm` file cannot grow).
     public var systemErrno: Int32 = 0
+    /// The file being written when it failed, when it is not the database itself (a backup's copy).
+    public var filePath: String?
 
     public init(resultCode: Int32, extendedResultCode: Int32? = nil, message: String, sql: String? = nil) {
         self.resultCode = resultCode & 0xFF

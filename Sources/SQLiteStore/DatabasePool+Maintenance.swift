@@ -55,6 +55,7 @@ extension DatabasePool {
                 if code != SQLITE_OK {
                     var error = DatabaseError(code: code, connection: destination, sql: nil)
                     error.message = "writing the backup at \(destinationPath) failed: \(error.message)"
+                    error.filePath = destinationPath
                     failure = error
                 }
             } else {
