@@ -137,6 +137,14 @@ def start_emulator(binary, workdir, env):
     sys.exit("emulator did not print 'listening on http://HOST:PORT' within 60 s")
 
 
+def fresh_session(base):
+    """A new session of the Site Admin: (Cookie header value, CSRF token)."""
+    c = Client(base)
+    status, _ = c.request("POST", "/api/login", {"email": EMAIL, "password": PASSWORD}, {"Accept": "application/json"})
+    assert status == 200, f"login answered {status}"
+    return "; ".join(f"{k}={v}" for k, v in c.cookies.items()), c.cookies.get(f"Csrf-Token_{TENANT}", "")
+
+
 def seed(base, n):
     c = Client(base)
     status, _ = c.request("POST", "/api/login", {"email": EMAIL, "password": PASSWORD}, {"Accept": "application/json"})
@@ -359,6 +367,10 @@ def main():
                   f"{'provoked':>8} {'p99 ms':>7} {'req/s':>7} {'cp p99 ms':>9} {'snapshot':>9} restore")
         print(header, flush=True)
         for minute in range(1, args.minutes + 1):
+            if minute > 1:
+                # A session expires sessions.lifetimeMinutes (30) after login unless renewed: wrk's
+                # cookie is renewed each minute, as a long-running client's would be.
+                wrk_env["COOKIE"], wrk_env["CSRF"] = fresh_session(base)
             wrk = subprocess.Popen(["wrk", "-t1", f"-c{args.connections}", "-d60s", "--latency", "-s", script, base],
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=wrk_env)
             snapshot_status, snapshot_ms = None, None
