@@ -137,14 +137,6 @@ def start_emulator(binary, workdir, env):
     sys.exit("emulator did not print 'listening on http://HOST:PORT' within 60 s")
 
 
-def fresh_session(base):
-    """A new session of the Site Admin: (Cookie header value, CSRF token)."""
-    c = Client(base)
-    status, _ = c.request("POST", "/api/login", {"email": EMAIL, "password": PASSWORD}, {"Accept": "application/json"})
-    assert status == 200, f"login answered {status}"
-    return "; ".join(f"{k}={v}" for k, v in c.cookies.items()), c.cookies.get(f"Csrf-Token_{TENANT}", "")
-
-
 def seed(base, n):
     c = Client(base)
     status, _ = c.request("POST", "/api/login", {"email": EMAIL, "password": PASSWORD}, {"Accept": "application/json"})
@@ -335,6 +327,10 @@ def main():
 
     workdir = tempfile.mkdtemp(prefix="akana-soak-")
     env = {"AKANA_EMULATOR_UNDO_MAX_ENTRIES": str(args.undo_max_entries)} if args.undo_max_entries else {}
+    # wrk's session is the seeding login's, and a session expires sessions.lifetimeMinutes (30)
+    # after login: it must outlast the run (at minute 30 every request was a 401 otherwise). Not a
+    # fresh login per minute: a checkpoint rollback or a snapshot restore undoes a login made after it.
+    env["AKANA_EMULATOR_SESSIONS_LIFETIME_MINUTES"] = str(args.minutes + 15)
     proc, base, db = start_emulator(args.binary, workdir, env)
     rows, summary = [], {}
     stop = threading.Event()
@@ -367,10 +363,6 @@ def main():
                   f"{'provoked':>8} {'p99 ms':>7} {'req/s':>7} {'cp p99 ms':>9} {'snapshot':>9} restore")
         print(header, flush=True)
         for minute in range(1, args.minutes + 1):
-            if minute > 1:
-                # A session expires sessions.lifetimeMinutes (30) after login unless renewed: wrk's
-                # cookie is renewed each minute, as a long-running client's would be.
-                wrk_env["COOKIE"], wrk_env["CSRF"] = fresh_session(base)
             wrk = subprocess.Popen(["wrk", "-t1", f"-c{args.connections}", "-d60s", "--latency", "-s", script, base],
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=wrk_env)
             snapshot_status, snapshot_ms = None, None
