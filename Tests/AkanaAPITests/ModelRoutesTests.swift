@@ -359,7 +359,7 @@ import Testing
             #expect(status == .badRequest, "\(path) \(body): \(status.code) \(message)")
             #expect(message.contains(fragment), "'\(fragment)' missing from: \(message)")
         }
-        #expect(try fault(.post, "/api/models", #"{"Name":"X","BusinessID":"tenantbusiness.globex"}"#).0 == .notFound)
+        #expect(try fault(.post, "/api/models", #"{"Name":"X","BusinessID":"tenantbusiness.globex"}"#).0 == .badRequest)
         #expect(try fault(.post, "/api/models", #"{"Name":"X",}"#).0 == .ok)
         #expect(try fault(.post, "/api/models", #"{"Name":"x"}"#).0 == .conflict)
         #expect(try app.send(.post, "/api/models", headers: TestApp.headers(designer, ["Content-Type": "text/plain"]), body: "Name").status == .unsupportedMediaType)
@@ -437,7 +437,7 @@ import Testing
         #expect(try app.send(.post, "/api/models/\(modelID)/versions", headers: json(designer),
                              body: #"{"SourceModelVersionID":"\#(otherVersion)","VersionName":"v9"}"#).status == .badRequest)
         #expect(try app.send(.post, "/api/models/\(modelID)/versions", headers: json(designer),
-                             body: #"{"SourceModelVersionID":"nope.acmepaymentscorp","VersionName":"v9"}"#).status == .notFound)
+                             body: #"{"SourceModelVersionID":"nope.acmepaymentscorp","VersionName":"v9"}"#).status == .badRequest)
         #expect(try app.send(.post, "/api/models/\(modelID)/versions", headers: json(designer), body: #"{"VersionName":"version 2"}"#).status == .conflict)
         #expect(try app.send(.put, "/api/models/versions/\(v2)", headers: json(designer), body: #"{"Name":"Version 3"}"#).status == .conflict)
     }
@@ -460,7 +460,7 @@ import Testing
         #expect(try app.send(.put, "/api/models/versions/\(customerVersion)", headers: json(designer),
                              body: #"{"ModelReferences":["\#(customerID)"]}"#).status == .badRequest)
         #expect(try app.send(.put, "/api/models/versions/\(customerVersion)", headers: json(designer),
-                             body: #"{"ModelReferences":["nope.acmepaymentscorp"]}"#).status == .notFound)
+                             body: #"{"ModelReferences":["nope.acmepaymentscorp"]}"#).status == .badRequest)
 
         // Address is referenced: refused, nothing changed.
         let refused = try app.send(.delete, "/api/models/\(addressID)", headers: TestApp.headers(designer, ["Accept": "text/plain"]))

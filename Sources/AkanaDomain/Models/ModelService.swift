@@ -141,7 +141,7 @@ public final class ModelService: Sendable {
             var source: ModelVersion?
             if let sourceID {
                 guard let found = try ModelRepository.version(db, id: sourceID), found.tenant == caller.tenant else {
-                    throw DomainError.notFound("\(context).SourceModelVersionID: model version \(sourceID) was not found.")
+                    throw DomainError.badRequest("\(context).SourceModelVersionID: model version \(sourceID) was not found.")
                 }
                 guard found.modelID == model.id else {
                     throw DomainError.badRequest("\(context).SourceModelVersionID \(sourceID) is a version of another model, not of \(model.id).")
@@ -338,7 +338,7 @@ public final class ModelService: Sendable {
             }
             if let id = versionID {
                 guard let version = try ModelRepository.version(db, id: id), version.tenant == tenant else {
-                    throw DomainError.notFound("\(input.field): model version \(id) was not found.")
+                    throw DomainError.badRequest("\(input.field): model version \(id) was not found.")
                 }
                 if let modelID, modelID != version.modelID {
                     throw DomainError.badRequest("\(input.field): model version \(id) is not a version of model \(modelID).")
@@ -346,7 +346,7 @@ public final class ModelService: Sendable {
                 modelID = version.modelID
             }
             guard let modelID, let model = try ModelRepository.model(db, id: modelID), model.tenant == tenant else {
-                throw DomainError.notFound("\(input.field): model \(input.modelID ?? input.anyID ?? "") was not found.")
+                throw DomainError.badRequest("\(input.field): model \(input.modelID ?? input.anyID ?? "") was not found.")
             }
             guard model.id != ownModelID else {
                 throw DomainError.badRequest("\(input.field): a model object cannot reference itself.")
@@ -361,7 +361,7 @@ public final class ModelService: Sendable {
     private func business(_ businessID: String?, caller: AuthenticatedSession, field: String) throws -> String {
         let tenantBusiness = "tenantbusiness.\(caller.tenant)"
         guard let businessID else { return tenantBusiness }
-        guard businessID == tenantBusiness else { throw DomainError.notFound("\(field): business \(businessID) was not found.") }
+        guard businessID == tenantBusiness else { throw DomainError.badRequest("\(field): business \(businessID) was not found.") }
         return businessID
     }
 
