@@ -69,7 +69,9 @@ import Glibc
         }
         #expect(!failures.values.isEmpty, "the disk never filled in \(rounds) rounds")
         #expect(failures.values.allSatisfy { $0 == "disk-full" }, "\(failures.values)")
-        #expect(pool.storage.diskFull?.path == mountPoint + "/test.sqlite")
+        // The first refusal was noted. (A write of the same round may still have committed after it,
+        // in room a rolled-back transaction left, which rightly clears the state again.)
+        #expect(transitions.values.first == true)
 
         // Not a byte left: a bookkeeping write fails too, and says why, without clearing anything.
         try Self.fillRemainingSpace(mountPoint + "/rest")
@@ -88,14 +90,16 @@ import Glibc
         let stored = try pool.read { db in try db.query("SELECT id FROM t").compactMap { $0.int64(0) } }
         #expect(Set(stored) == Set(committed.values))
         #expect(try pool.writeWithoutTransaction { $0.isInTransaction } == false)
-        #expect(pool.storage.diskFull != nil)
+        #expect(pool.storage.diskFull?.path == mountPoint + "/test.sqlite")
 
         // Space freed: the next write commits, and the state clears.
         try FileManager.default.removeItem(atPath: mountPoint + "/rest")
         try FileManager.default.removeItem(atPath: filler)
         try pool.write { db in try db.run("INSERT INTO t (payload) VALUES (?)", [UInt8](repeating: 9, count: 8 << 10)) }
         #expect(pool.storage.diskFull == nil)
-        #expect(transitions.values == [true, false])
+        // Full, then clear, as often as the rounds above crossed the line; it ends clear.
+        let seen = transitions.values
+        #expect(seen.count >= 2 && seen.count % 2 == 0 && seen.enumerated().allSatisfy { $0.element == ($0.offset % 2 == 0) }, "\(seen)")
         try pool.close()
         print("full disk, pool: \(committed.values.count) writes committed in \(rounds) rounds of 16, \(failures.values.count) refused as disk-full, all committed rows read back")
     }
