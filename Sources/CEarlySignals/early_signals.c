@@ -1,7 +1,7 @@
 // Blocks SIGTERM and SIGINT in the main thread as the executable starts, before the
 // Swift runtime, Foundation or any thread of ours exists: a process-directed signal that arrives
 // between exec and main would otherwise take the default action and end the daemon uncleanly
-// (with the shared Swift libraries of a debug build that window is about 25 ms). The daemon then
+// (up to ~60 ms in a debug build before; what remains is the kernel's exec and the dynamic loader). The daemon then
 // takes the signals only with sigwait (Sources/EmulatorDaemon/ShutdownSignals.swift).
 //
 // Linked into the akana-emulator executable alone, never into a library target, so no test

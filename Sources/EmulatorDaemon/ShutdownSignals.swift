@@ -4,9 +4,9 @@ import Foundation
 ///
 /// A process-directed signal is delivered to any thread that does not block it, and its default
 /// action ends the whole process. So the daemon blocks both in the main thread *before any other
-/// thread exists* (`main.swift` calls `block()` first thing: argument parsing, the log writer
-/// thread, Dispatch and the event loops all come later and inherit the mask), and takes them only
-/// with `sigwait`/`sigpending`. A signal that arrives while the daemon is still starting stays
+/// thread exists* (a `.preinit_array` entry in `Sources/CEarlySignals`, before the Swift runtime's
+/// own initialisers; argument parsing, the log writer thread, Dispatch and the event loops all come
+/// later and inherit the mask), and takes them only with `sigwait`/`sigpending`. A signal that arrives while the daemon is still starting stays
 /// pending: `Daemon.run` looks for it between the steps of startup and stops there, cleanly.
 ///
 /// The other commands (`check`, `migrate`, `snapshot`, `config`) keep the default disposition:

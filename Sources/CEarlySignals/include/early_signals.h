@@ -1,5 +1,5 @@
 #ifndef AKANA_EARLY_SIGNALS_H
 #define AKANA_EARLY_SIGNALS_H
-/// True when the load-time constructor of this target blocked SIGTERM and SIGINT (see early_signals.c).
+/// True when the .preinit_array entry of this target blocked SIGTERM and SIGINT (see early_signals.c).
 int akana_early_signals_blocked(void);
 #endif
