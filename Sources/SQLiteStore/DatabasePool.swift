@@ -66,7 +66,7 @@ public final class DatabasePool: @unchecked Sendable {
     ///
     /// Reads are not reentrant: calling `read` (or `close`) from inside a `read` body of the same
     /// pool traps, as waiting for a second reader could deadlock; use the connection you have.
-    public func read<T>(in scope: TransactionScope = .detached, _ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func read<T>(in scope: TransactionScope, _ body: (SQLiteConnection) throws -> T) throws -> T {
         preconditionNotOnWriterQueue("read")
         let connection = try readers.borrow()
         connection.transactionDeadline = scope.deadline
@@ -90,7 +90,7 @@ public final class DatabasePool: @unchecked Sendable {
     /// succeeded. The scope's participant joins the write (see `TransactionParticipant`); its
     /// deadline interrupts the body and may refuse the commit (see `TransactionDeadline`).
     @discardableResult
-    public func write<T>(in scope: TransactionScope = .detached, _ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func write<T>(in scope: TransactionScope, _ body: (SQLiteConnection) throws -> T) throws -> T {
         preconditionNotOnWriterQueue("write")
         if let deadline = scope.deadline, deadline.isExpired { throw DatabaseError.deadlineExceeded }
         return try withoutActuallyEscaping(body) { body in
@@ -123,7 +123,7 @@ public final class DatabasePool: @unchecked Sendable {
             let result = Result<T, any Error> {
                 let writer = try self.openWriter()
                 writer.rollbackLeftoverTransaction()
-                return try self.beforeCommitHook.transaction(writer, scope: .detached, body)
+                return try self.beforeCommitHook.transaction(writer, scope: .background, body)
             }
             switch result {
             case .success: if !bookkeeping { self.storage.noteCommit() }

@@ -141,10 +141,10 @@ import Testing
         let rows = try app.pool.read { try $0.query("SELECT id FROM emulator_faults").compactMap { try $0.string("id") } }
         #expect(rows == [kept])
         // A new injector over the same database (as after a restart) has the persisted one, with its hits.
-        let reloaded = try FaultInjector(database: app.pool)
+        let reloaded = try FaultInjector(database: app.pool, scope: .detached)
         var hits = 0
         for _ in 0..<50 where reloaded.all.first?.hits != 1 { usleep(10_000); hits += 1 }  // the hit count is written asynchronously
-        let again = try FaultInjector(database: app.pool)
+        let again = try FaultInjector(database: app.pool, scope: .detached)
         #expect(again.all.map(\.rule.id) == [kept])
         #expect(again.all.first?.hits == 1)
         #expect(again.fault(method: "GET", route: "/api/login/status", path: "/api/login/status", tenant: "acmepaymentscorp")?.id == kept)

@@ -43,11 +43,11 @@ enum EmulatorCheckpointRoutes {
                     return undone
                 }
             } catch {
-                try? environment.reloadAfterStateChange()  // the database is the truth, whatever failed
+                try? environment.reloadAfterStateChange(scope: request.scope)  // the database is the truth, whatever failed
                 throw error
             }
             guard let undone else { throw APIError.notFound("Checkpoint \(id) was not found.") }
-            try environment.reloadAfterStateChange()
+            try environment.reloadAfterStateChange(scope: request.scope)
             return Responses.representation(.object([("rolledBack", .string(id)), ("changesUndone", .integer(Int64(undone)))]),
                                             root: "Rollback", choice: choice)
         }
@@ -68,19 +68,13 @@ enum EmulatorCheckpointRoutes {
 }
 
 extension APIEnvironment {
-    /// Inside the transaction that put another state in place: the deterministic id generator takes
-    /// that state's position, so the before-commit hook keeps it instead of writing the old one back.
+    /// See `EmulatorAdmin.reloadGenerator`.
     func reloadGenerator(_ db: SQLiteConnection) throws {
-        if case .deterministic(let generator) = ids.source { try generator.reload(from: db) }
+        try admin.reloadGenerator(db)
     }
 
-    /// After the database was put back to another state (a snapshot restore, a rollback): the
-    /// in-memory views of it follow (virtual clock, workflow definitions, tenant settings, the
-    /// deterministic id sequence).
-    func reloadAfterStateChange() throws {
-        clock.mode = try ClockStore.load(database)
-        workflow.invalidateCache()
-        try tenants.reloadSettings(from: database)
-        if case .deterministic(let generator) = ids.source { try generator.reload(from: database) }
+    /// See `EmulatorAdmin.reloadAfterStateChange`.
+    func reloadAfterStateChange(scope: TransactionScope) throws {
+        try admin.reloadAfterStateChange(scope: scope)
     }
 }

@@ -26,8 +26,8 @@ extension TenantDirectory {
 
     /// Makes requests follow the CSRF switches the `settings` table holds now (after fixtures, a
     /// reset or a snapshot restore). Tenants without rows keep their configured switches.
-    public func reloadSettings(from database: DatabasePool) throws {
-        let rows = try database.read { db in
+    public func reloadSettings(from database: DatabasePool, scope: TransactionScope) throws {
+        let rows = try database.read(in: scope) { db in
             try TenantRepository.settings(db, named: [Self.readRequestCSRFSetting, Self.writeRequestCSRFSetting])
         }
         var values: [String: (read: Bool, write: Bool)] = [:]
