@@ -1,6 +1,7 @@
 import CSQLite
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A WAL-mode database file with one writer connection and a small pool of read-only connections.
 ///
@@ -14,7 +15,7 @@ import Foundation
 /// `@unchecked Sendable` is sound because every piece of mutable state has one owner:
 /// `writer` (the writer `SQLiteConnection`) is only read or written on `writerQueue`, which is
 /// serial; the reader connections are handed out one borrower at a time by `ReaderPool`, whose
-/// state is guarded by its lock; `closeLock` serialises `close()`; everything else is immutable.
+/// state is guarded by its mutex; `closed` serialises `close()`; everything else is immutable.
 public final class DatabasePool: @unchecked Sendable {
     /// The database file path.
     public let path: String
@@ -27,8 +28,8 @@ public final class DatabasePool: @unchecked Sendable {
     var writer: SQLiteConnection?
     private let readers: ReaderPool
     let checkpointer: BackgroundCheckpointer
-    private let closeLock = NSLock()
-    private var isClosed = false
+    /// Whether `close()` ran; held for the whole of `close()`, which it serialises.
+    private let closed = Mutex(false)
     /// Runs inside every `write`/`asyncWrite` transaction just before COMMIT (see `setBeforeCommit`).
     let beforeCommitHook = BeforeCommitHook()
     /// Writes waiting for the writer queue (group commit).
@@ -200,7 +201,7 @@ public final class DatabasePool: @unchecked Sendable {
     /// checkpoint error is thrown.
     public func close() throws {
         preconditionNotOnWriterQueue("close")
-        try closeLock.withLock {
+        try closed.withLock { isClosed in
             guard !isClosed else { return }
             isClosed = true
             let readerConnections = readers.drain()
