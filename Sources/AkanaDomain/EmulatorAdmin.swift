@@ -83,6 +83,57 @@ public final class EmulatorAdmin: Sendable {
         try ClockStore.apply(change, clock: clock, database: database, scope: scope)
     }
 
+    // MARK: - Checkpoints
+
+    /// Marks the current state (`POST /_emulator/checkpoints`) under a new random id.
+    public func createCheckpoint(scope: TransactionScope) throws -> UndoLog.Mark {
+        let id = "cp-" + (0..<2).map { _ in String(UInt64.random(in: 0...UInt64.max) | (1 << 63), radix: 16) }.joined()
+        let created = Timestamp.iso8601(clock.now())
+        return try database.write(in: scope) { db in
+            try UndoLog.setMark(db, kind: .checkpoint, name: id, created: created)
+        }
+    }
+
+    /// Every checkpoint with the number of changes made since, in one read.
+    public func checkpoints(scope: TransactionScope) throws -> [(mark: UndoLog.Mark, changesSince: Int)] {
+        try database.read(in: scope) { db in
+            try UndoLog.marks(db, kind: .checkpoint).map { ($0, try UndoLog.changes(since: $0, db)) }
+        }
+    }
+
+    /// Undoes the changes made since checkpoint `id`, in one write, and returns how many; nil when
+    /// there is no such checkpoint; 409 when it was released (the undo log went past its cap).
+    /// The in-memory views of the database follow the restored state, whatever failed.
+    public func rollback(toCheckpoint id: String, scope: TransactionScope) throws -> Int? {
+        let undone: Int?
+        do {
+            undone = try database.write(in: scope) { db -> Int? in
+                guard let mark = try UndoLog.mark(db, kind: .checkpoint, name: id) else {
+                    // Released because the undo log went past undo.maxEntries: say so (409), not 404.
+                    if let release = try UndoLog.released(db, kind: .checkpoint, name: id) { throw UndoLog.releasedFault(release) }
+                    return nil
+                }
+                let undone = try UndoLog.rollback(db, to: mark)
+                try self.reloadGenerator(db)
+                return undone
+            }
+        } catch {
+            try? reloadAfterStateChange(scope: scope)  // the database is the truth, whatever failed
+            throw error
+        }
+        guard let undone else { return nil }
+        try reloadAfterStateChange(scope: scope)
+        return undone
+    }
+
+    /// Forgets checkpoint `id`; false when there is none. A checkpoint released because the undo
+    /// log went past its cap is gone already: true too.
+    public func deleteCheckpoint(_ id: String, scope: TransactionScope) throws -> Bool {
+        try database.write(in: scope) { db in
+            try UndoLog.removeMark(db, kind: .checkpoint, name: id) || UndoLog.forgetRelease(db, kind: .checkpoint, name: id)
+        }
+    }
+
     // MARK: - Snapshots and resets
 
     /// Restores snapshot `name`, then brings the in-memory views of the database (clock, workflow
@@ -110,14 +161,14 @@ public final class EmulatorAdmin: Sendable {
 
     /// Inside the transaction that put another state in place: the deterministic id generator takes
     /// that state's position, so the before-commit hook keeps it instead of writing the old one back.
-    public func reloadGenerator(_ db: SQLiteConnection) throws {
+    func reloadGenerator(_ db: SQLiteConnection) throws {
         if case .deterministic(let generator) = ids.source { try generator.reload(from: db) }
     }
 
     /// After the database was put back to another state (a snapshot restore, a rollback): the
     /// in-memory views of it follow (virtual clock, workflow definitions, tenant settings, the
     /// deterministic id sequence).
-    public func reloadAfterStateChange(scope: TransactionScope) throws {
+    func reloadAfterStateChange(scope: TransactionScope) throws {
         clock.mode = try ClockStore.load(database, scope: scope)
         workflow.invalidateCache()
         try tenants.reloadSettings(from: database, scope: scope)
