@@ -118,11 +118,11 @@ public final class EmulatorAdmin: Sendable {
                 return undone
             }
         } catch {
-            try? reloadAfterStateChange(scope: scope)  // the database is the truth, whatever failed
+            try? reloadAfterStateChange()  // the database is the truth, whatever failed
             throw error
         }
         guard let undone else { return nil }
-        try reloadAfterStateChange(scope: scope)
+        try reloadAfterStateChange()
         return undone
     }
 
@@ -144,10 +144,10 @@ public final class EmulatorAdmin: Sendable {
         do {
             method = try snapshots.restore(name, scope: scope, restored: reloadGenerator)
         } catch {
-            try? reloadAfterStateChange(scope: scope)
+            try? reloadAfterStateChange()
             throw error
         }
-        try reloadAfterStateChange(scope: scope)
+        try reloadAfterStateChange()
         return method
     }
 
@@ -167,11 +167,12 @@ public final class EmulatorAdmin: Sendable {
 
     /// After the database was put back to another state (a snapshot restore, a rollback): the
     /// in-memory views of it follow (virtual clock, workflow definitions, tenant settings, the
-    /// deterministic id sequence).
-    func reloadAfterStateChange(scope: TransactionScope) throws {
-        clock.mode = try ClockStore.load(database, scope: scope)
+    /// deterministic id sequence). Outside the request's scope (`.background`): its deadline, past
+    /// or not, must not keep memory from following the database.
+    func reloadAfterStateChange() throws {
+        clock.mode = try ClockStore.load(database, scope: .background)
         workflow.invalidateCache()
-        try tenants.reloadSettings(from: database, scope: scope)
-        if case .deterministic(let generator) = ids.source { try generator.reload(from: database, scope: scope) }
+        try tenants.reloadSettings(from: database)
+        if case .deterministic(let generator) = ids.source { try generator.reload(from: database, scope: .background) }
     }
 }

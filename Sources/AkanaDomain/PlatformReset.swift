@@ -41,7 +41,7 @@ public enum PlatformReset {
         }
         try database.replaceDatabase(with: scratch, carrying: keptTables)
         workflow.invalidateCache()
-        try tenants.reloadSettings(from: database, scope: scope)
+        try tenants.reloadSettings(from: database)
         // One write on the new state: the before-commit hook stores what the id generator used
         // while building it, and the scope's participant (the request's journal entry) commits here.
         try database.write(in: scope) { _ in }

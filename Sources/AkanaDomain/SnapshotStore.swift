@@ -46,8 +46,9 @@ public struct SnapshotStore: Sendable {
         } catch {
             // No file (a full disk, say): the mark goes too, or the undo log would keep recording
             // every change for a snapshot that does not exist. Best effort: should the disk refuse
-            // this write as well, the next start forgets marks whose file is missing.
-            _ = try? database.write(in: scope) { db in try UndoLog.removeMark(db, kind: .snapshot, name: name) }
+            // this write as well, the next start forgets marks whose file is missing. Not in the
+            // request's scope: its deadline must not stop this clean-up.
+            _ = try? database.write(in: .background) { db in try UndoLog.removeMark(db, kind: .snapshot, name: name) }
             throw error
         }
         let stamp = fileStamp(name)

@@ -54,7 +54,7 @@ public enum FixtureLoader {
                              ids: IDGenerator, now: Date, hasher: PasswordHasher, knownHashes: [String: String] = [:],
                              onlyTenants: Set<String>? = nil, scope: TransactionScope) throws -> FixtureReport {
         guard documents.contains(where: { !$0.isEmpty }) else {
-            try tenants.reloadSettings(from: database, scope: scope)
+            try tenants.reloadSettings(from: database)
             return FixtureReport()
         }
         // Users first, outside the transaction: hashing is the slow part.
@@ -85,7 +85,7 @@ public enum FixtureLoader {
             for document in documents { try applier.apply(document) }
             return applier.report
         }
-        try tenants.reloadSettings(from: database, scope: scope)
+        try tenants.reloadSettings(from: database)
         return report
     }
 
