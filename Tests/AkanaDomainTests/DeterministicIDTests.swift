@@ -65,9 +65,9 @@ import Testing
     }
 
     @Test func aRestartContinuesTheSequenceExactly() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-deterministic-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let work = try TemporaryDirectory(prefix: "akana-deterministic")
+        defer { withExtendedLifetime(work) {} }  // removed when the test ends
+        let directory = work.url
         // One run of six apps, and another database where the daemon restarts after every two.
         let straight = try createApps(path: directory.appendingPathComponent("a.sqlite").path, seed: "suite-7", count: 6)
         var restarted: [[String]] = []
