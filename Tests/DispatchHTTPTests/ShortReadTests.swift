@@ -22,9 +22,7 @@ struct ShortReadTests {
     }
 
     private func waitForNoConnections(_ server: HTTPServer) -> Bool {
-        let deadline = Date().addingTimeInterval(5)
-        while server.connectionCount > 0 && Date() < deadline { usleep(5_000) }
-        return server.connectionCount == 0
+        waitUntil { server.connectionCount == 0 }
     }
 
     @Test func halfCloseRightAfterTheRequestIsSeen() throws {

@@ -61,10 +61,9 @@ import Testing
         // ... and the daemon starts at once and runs it in the background: health reports the damage.
         let serving = try start(directory)
         var health = ""
-        for _ in 0..<100 {
+        try waitUntil(timeout: 30, interval: 0.05) {  // the background check ends
             health = try RawHTTPClient.send(port: serving.port, "GET", "/_emulator/health").text
-            if !health.contains(#""state":"checking""#) { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            return !health.contains(#""state":"checking""#)
         }
         #expect(health.contains(#""status":"damaged""#))
         #expect(health.contains(#""integrityCheck":{"state":"damaged""#) && health.contains("akana-emulator check"))
@@ -79,10 +78,9 @@ import Testing
         #expect(try userVersion(directory.path("db.sqlite")) == 0)
         let restarted = try start(directory)
         var health = ""
-        for _ in 0..<100 {
+        try waitUntil(timeout: 30, interval: 0.05) {  // the background check ends
             health = try RawHTTPClient.send(port: restarted.port, "GET", "/_emulator/health").text
-            if !health.contains(#""state":"checking""#) { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            return !health.contains(#""state":"checking""#)
         }
         #expect(health.contains(#""status":"ok""#) && health.contains(#""integrityCheck":{"state":"ok"}"#))
         #expect(restarted.stop(signal: SIGTERM) == 0)
