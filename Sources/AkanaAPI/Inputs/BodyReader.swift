@@ -1,7 +1,9 @@
+import AkanaDomain
 import Foundation
 
 /// Reads and validates the members of a JSON (or XML-as-JSON) request body: the one way every
-/// resource turns a body into its typed input (`BodyInput`). Every problem is a 400 that names the
+/// route turns a body into the typed input its service takes (`ApplicationInput`, `ModelInput`,
+/// …; their decoders are beside this file). Every problem is a 400 that names the
 /// field as `<context>.<Field>`; absent and null members are nil (keep the stored value). Member
 /// names match without case, as the platform's JSON binding does.
 public struct BodyReader: Sendable {
@@ -69,8 +71,8 @@ public struct BodyReader: Sendable {
     }
 }
 
-/// A request body's typed, validated fields. Each resource's input is one of these, in a file
-/// named after it (`AppVersionInput`, `ModelFields`, …), built from a `BodyReader`.
+/// A request body's typed, validated fields, built from a `BodyReader` (the Action object's
+/// `WorkflowActionBody`; the services' inputs have `init(body:)` decoders in this folder).
 public protocol BodyInput {
     init(_ reader: BodyReader) throws
 }

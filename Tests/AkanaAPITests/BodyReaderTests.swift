@@ -1,7 +1,8 @@
+import AkanaDomain
 import Testing
-@testable import AkanaDomain
+@testable import AkanaAPI
 
-/// The one way request bodies become typed inputs.
+/// The one way request bodies become the typed inputs the services take.
 @Suite struct BodyReaderTests {
     struct Probe: BodyInput {
         var name: String?
@@ -31,11 +32,30 @@ import Testing
     }
 
     @Test func appVersionInputKeepsItsOwnRules() throws {
-        #expect(throws: DomainError.badRequest("ApplicationVersion must be a JSON object.")) { try AppVersionInput(.array([])) }
-        let input = try AppVersionInput(.object([("Visibility", .string("public")), ("InitialEnvironment", .string("sandbox")),
+        #expect(throws: DomainError.badRequest("ApplicationVersion must be a JSON object.")) { try AppVersionInput(body: .array([])) }
+        let input = try AppVersionInput(body: .object([("Visibility", .string("public")), ("InitialEnvironment", .string("sandbox")),
                                                  ("Tag", .array([.string("b"), .string("b")]))]))
         #expect(input.visibility == "Public")
         #expect(input.initialEnvironment == "Sandbox")
         #expect(input.tags == ["b", "b"])
+    }
+
+    @Test func aJSONSchemaObjectArrivesAsItsText() throws {
+        let input = try ModelVersionInput(body: .object([("Schema", .object([("type", .string("object"))]))]))
+        #expect(input.schema == #"{"type":"object"}"#)
+        #expect(throws: DomainError.badRequest("ModelVersion.Schema must be the schema text (a string) or a JSON schema object, not a number.")) {
+            try ModelVersionInput(body: .object([("Schema", .integer(3))]))
+        }
+    }
+
+    @Test func anAppsFirstVersionTravelsInsideTheApplication() throws {
+        let input = try ApplicationInput(creationBody: .object([("Name", .string("Crosfhocal")),
+                                                                ("ApplicationVersion", .object([("Visibility", .string("limited"))]))]))
+        #expect(input.name == "Crosfhocal")
+        #expect(input.version?.visibility == "Limited")
+        #expect(input.version?.name == nil)
+        #expect(throws: DomainError.badRequest("Application.ApplicationVersion must be a JSON object.")) {
+            try ApplicationInput(creationBody: .object([("Name", .string("x")), ("ApplicationVersion", .null)]))
+        }
     }
 }
