@@ -1,20 +1,29 @@
-/// The model's own fields (POST /api/models top level, PUT /api/models/{ModelID}).
-struct ModelFields: BodyInput {
-    var name: String?
-    var summary: String?
-    var description: String?
-    var category: String?
-    var visibility: String?
-    var businessID: String?
-    var tags: [String]?
+/// A Model request body (POST /api/models top level, PUT /api/models/{ModelID}), decoded at the
+/// edge. Absent (or null) fields are nil: PUT keeps the stored value, POST uses the default.
+public struct ModelInput: Sendable, Equatable {
+    /// Trimmed, not blank (checked where it is decoded).
+    public var name: String?
+    public var summary: String?
+    public var description: String?
+    public var category: String?
+    /// Normalised (`Visibility.normalize`).
+    public var visibility: String?
+    /// Nil when absent or "".
+    public var businessID: String?
+    public var tags: [String]?
+    /// POST /api/models: the first version (`VersionName`, `VersionDescription`, `Visibility`,
+    /// `Schema`, `ModelReferences` of the same object); nil on PUT.
+    public var firstVersion: ModelVersionInput?
 
-    init(_ reader: BodyReader) throws {
-        name = try reader.name("Name")
-        summary = try reader.string("Summary")
-        description = try reader.string("Description")
-        category = try reader.string("ModelCategory")
-        visibility = try reader.visibility()
-        businessID = try reader.string("BusinessID").flatMap { $0.isEmpty ? nil : $0 }
-        tags = try reader.tags()
+    public init(name: String? = nil, summary: String? = nil, description: String? = nil, category: String? = nil,
+                visibility: String? = nil, businessID: String? = nil, tags: [String]? = nil, firstVersion: ModelVersionInput? = nil) {
+        self.name = name
+        self.summary = summary
+        self.description = description
+        self.category = category
+        self.visibility = visibility
+        self.businessID = businessID
+        self.tags = tags
+        self.firstVersion = firstVersion
     }
 }

@@ -28,7 +28,7 @@ public final class ModelService: Sendable {
     private let workflow: WorkflowEngine?
     private let ids: IDGenerator
 
-    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine?, ids: IDGenerator = IDGenerator()) {
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine?, ids: IDGenerator) {
         self.ids = ids
         self.database = database
         self.clock = clock
@@ -40,14 +40,8 @@ public final class ModelService: Sendable {
     /// POST /api/models: the model and its first version (`VersionName`, `VersionDescription`,
     /// optional `Schema`), whose workflow starts (`@Create` → Draft) in the same transaction.
     /// The answer carries the first version as `ModelVersion`.
-    public func createModel(caller: AuthenticatedSession, body: JSONValue) throws -> ModelObject {
-        let reader = try BodyReader(body, context: "Model")
-        if reader.value("SchemaDocumentReference") != nil {
-            throw DomainError.badRequest(
-                "Model.SchemaDocumentReference is not supported: the emulator does not keep POST /api/models/readfiledetails uploads; send Name and the schema text as Schema instead.")
-        }
-        let fields = try ModelFields(reader)
-        let versionFields = try ModelVersionFields(request: reader)
+    public func createModel(caller: AuthenticatedSession, input fields: ModelInput) throws -> ModelObject {
+        let versionFields = fields.firstVersion ?? ModelVersionInput()
         guard let name = fields.name else { throw DomainError.badRequest("Model.Name is required.") }
         try requireEditor(caller, toDo: "create model objects")
         let businessID = try business(fields.businessID, caller: caller, field: "Model.BusinessID")
@@ -82,8 +76,7 @@ public final class ModelService: Sendable {
     /// PUT /api/models/{ModelID}: Name, Summary, Description, ModelCategory, Visibility, Tag (absent
     /// fields keep their values). The model's data is its latest version's: the edit needs `@modify`
     /// on that version.
-    public func updateModel(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelObject {
-        let fields = try ModelFields(body: body, context: "Model")
+    public func updateModel(_ id: String, caller: AuthenticatedSession, input fields: ModelInput) throws -> ModelObject {
         return try database.write(in: caller.scope) { db in
             var model = try self.modifiableModel(db, id: id, caller: caller)
             if let businessID = fields.businessID, businessID != model.businessID {
@@ -126,13 +119,10 @@ public final class ModelService: Sendable {
     /// `VersionDescription`, `Visibility`, `Tag`, `Schema`, `ModelReferences`; with
     /// `SourceModelVersionID` (a version of the same model) the fields not given are copied from it.
     /// The new version starts in the workflow (Draft) whatever its source's state.
-    public func addVersion(modelID: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelVersion {
+    public func addVersion(modelID: String, caller: AuthenticatedSession, input fields: ModelVersionInput) throws -> ModelVersion {
         let context = "AddModelVersionRequest"
-        let reader = try BodyReader(body, context: context)
-        var fields = try ModelVersionFields(request: reader)
-        fields.tags = try reader.tags()
-        let sourceID = try reader.string("SourceModelVersionID").flatMap { $0.isEmpty ? nil : $0 }
-        let businessID = try reader.string("BusinessID").flatMap { $0.isEmpty ? nil : $0 }
+        let sourceID = fields.sourceVersionID.flatMap { $0.isEmpty ? nil : $0 }
+        let businessID = fields.businessID.flatMap { $0.isEmpty ? nil : $0 }
         guard let name = fields.name else { throw DomainError.badRequest("\(context).VersionName is required.") }
         let now = stamp()
         return try database.write(in: caller.scope) { db in
@@ -187,8 +177,7 @@ public final class ModelService: Sendable {
 
     /// PUT /api/models/versions/{ModelVersionID} (the ModelVersion object): Name, Description,
     /// Visibility, Tag, Schema, ModelReferences; absent fields keep their values. Needs `@modify`.
-    public func updateVersion(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelVersion {
-        let fields = try ModelVersionFields(body: body, context: "ModelVersion")
+    public func updateVersion(_ id: String, caller: AuthenticatedSession, input fields: ModelVersionInput) throws -> ModelVersion {
         return try database.write(in: caller.scope) { db in
             var (version, model) = try self.modifiableVersion(db, id: id, caller: caller)
             try self.modify(db, version: version, caller: caller)

@@ -1,44 +1,33 @@
-/// A version's fields. Creating a model and adding a version name them `VersionName` and
-/// `VersionDescription` (`init(request:)`); the ModelVersion object itself (PUT) says `Name` and
-/// `Description` (`init(_:)`, the `BodyInput` reading).
-struct ModelVersionFields: BodyInput {
-    var name: String?
-    var description: String?
-    var visibility: String?
-    var schema: String?
-    var tags: [String]?
-    var references: [ModelReferenceInput]?
+/// A model version's fields, decoded at the edge: the ModelVersion object of PUT
+/// /api/models/versions/{ModelVersionID} (`Name`, `Description`, …), the AddModelVersionRequest of
+/// POST /api/models/{ModelID}/versions (`VersionName`, `VersionDescription`, …, with
+/// `SourceModelVersionID` and `BusinessID`), or a new model's first version. Absent (or null)
+/// fields are nil: PUT keeps the stored value; a new version takes its source's, or the default.
+public struct ModelVersionInput: Sendable, Equatable {
+    /// Trimmed, not blank (checked where it is decoded).
+    public var name: String?
+    public var description: String?
+    /// Normalised (`Visibility.normalize`).
+    public var visibility: String?
+    /// The schema text (a JSON schema sent as an object is its JSON text).
+    public var schema: String?
+    public var tags: [String]?
+    public var references: [ModelReferenceInput]?
+    /// POST …/versions: the version (of the same model) whose fields the new one copies where it gives none.
+    public var sourceVersionID: String?
+    /// POST …/versions: the business, checked but not stored (the model's stays).
+    public var businessID: String?
 
-    /// PUT /api/models/versions/{ModelVersionID}: the ModelVersion object. Read-only members
-    /// (ModelVersionID, ModelID, State, Created, Updated, Action, Links) are ignored.
-    init(_ reader: BodyReader) throws {
-        name = try reader.name("Name")
-        description = try reader.string("Description")
-        visibility = try reader.visibility()
-        schema = try reader.schema()
-        tags = try reader.tags()
-        references = try reader.references()
-    }
-
-    /// POST /api/models and POST /api/models/{ModelID}/versions (AddModelVersionRequest).
-    init(request reader: BodyReader) throws {
-        name = try reader.name("VersionName")
-        description = try reader.string("VersionDescription")
-        visibility = try reader.visibility()
-        schema = try reader.schema()
-        tags = nil
-        references = try reader.references()
-    }
-}
-
-extension BodyReader {
-    /// The schema text. A JSON schema sent as an object (or array) rather than a string is kept as its JSON text.
-    func schema(_ key: String = "Schema") throws -> String? {
-        guard let value = value(key) else { return nil }
-        switch value {
-        case .string(let text): return text
-        case .object, .array: return JSONWriter.string(value)
-        default: throw DomainError.badRequest("\(context).\(key) must be the schema text (a string) or a JSON schema object, not \(value.typeName).")
-        }
+    public init(name: String? = nil, description: String? = nil, visibility: String? = nil, schema: String? = nil,
+                tags: [String]? = nil, references: [ModelReferenceInput]? = nil, sourceVersionID: String? = nil,
+                businessID: String? = nil) {
+        self.name = name
+        self.description = description
+        self.visibility = visibility
+        self.schema = schema
+        self.tags = tags
+        self.references = references
+        self.sourceVersionID = sourceVersionID
+        self.businessID = businessID
     }
 }
