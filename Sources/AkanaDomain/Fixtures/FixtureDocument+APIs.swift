@@ -135,8 +135,8 @@ public struct APIFixtureSection: Sendable {
             }
             guard !result.contains(where: { $0.code == code }) else { throw item.error("the \(code) implementation is given twice") }
             let mechanism = (try item.string("CreateMechanism") ?? "PROXY").uppercased()
-            guard APIImplementationInput.mechanisms.contains(mechanism) else {
-                throw item.error("CreateMechanism must be one of \(APIImplementationInput.mechanisms.joined(separator: ", "))")
+            guard APIImplementation.mechanisms.contains(mechanism) else {
+                throw item.error("CreateMechanism must be one of \(APIImplementation.mechanisms.joined(separator: ", "))")
             }
             result.append(APIImplementation(code: code, description: try item.string("Description") ?? "", createMechanism: mechanism,
                                             endpointAccessAutoApproved: try flag(item, "EndpointAccessAutoApproved"),
