@@ -14,7 +14,7 @@ public final class ContractService: Sendable {
     private let workflow: WorkflowEngine
     private let ids: IDGenerator
 
-    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine, ids: IDGenerator = IDGenerator()) {
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine, ids: IDGenerator) {
         self.database = database
         self.clock = clock
         self.workflow = workflow
@@ -27,16 +27,15 @@ public final class ContractService: Sendable {
     /// Starts the contract workflow (`@Create`); where every license of the scope auto-approves the
     /// environment (or, without licenses, the implementation's EndpointAccessAutoApproved is set),
     /// the contract is approved and activated in the same transaction.
-    public func request(caller: AuthenticatedSession, body: JSONValue) throws -> Contract {
-        guard case .object = body else { throw DomainError.badRequest("The Contract must be a JSON object.") }
-        guard let apiVersionID = try APIVersionInfoInput.string(body, "APIVersionID", context: "Contract"), !apiVersionID.isEmpty else {
+    public func request(caller: AuthenticatedSession, input: ContractInput) throws -> Contract {
+        guard let apiVersionID = input.apiVersionID, !apiVersionID.isEmpty else {
             throw DomainError.badRequest("Contract.APIVersionID is required.")
         }
-        guard let runtimeID = try APIVersionInfoInput.string(body, "RuntimeID", context: "Contract"), !runtimeID.isEmpty else {
+        guard let runtimeID = input.runtimeID, !runtimeID.isEmpty else {
             throw DomainError.badRequest("Contract.RuntimeID (the AppVersionID) is required.")
         }
-        let environment = try Self.environment(try APIVersionInfoInput.string(body, "Environment", context: "Contract"), required: true)!
-        let scope = try Self.scope(body.member(caseInsensitive: "ContractScope"))
+        let environment = try Self.environment(input.environment, required: true)!
+        let scope = input.scope
         let now = Timestamp.iso8601(clock.now())
         let id = "\(ids.uuid()).\(caller.tenant)"
         return try database.write(in: caller.scope) { db in
@@ -71,21 +70,19 @@ public final class ContractService: Sendable {
 
     /// PUT /api/contracts/{ContractID}: replaces the ContractScope (licenses); other fields of the
     /// Contract are read-only here (a ContractID in the body must name this contract).
-    public func update(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> Contract {
-        guard case .object = body else { throw DomainError.badRequest("The Contract must be a JSON object.") }
-        if let named = try APIVersionInfoInput.string(body, "ContractID", context: "Contract"), named != id {
+    public func update(_ id: String, caller: AuthenticatedSession, input: ContractUpdateInput) throws -> Contract {
+        if let named = input.contractID, named != id {
             throw DomainError.badRequest("Contract.ContractID \(named) does not match the contract \(id) of the URL.")
         }
-        guard let scopeValue = body.member(caseInsensitive: "ContractScope") else {
+        guard let scope = input.scope else {
             throw DomainError.badRequest("Contract.ContractScope is required: it is what PUT changes.")
         }
-        let scope = try Self.scope(scopeValue)
         return try database.write(in: caller.scope) { db in
             let (contract, _) = try self.visibleContract(db, id: id, caller: caller)
-            if let named = try APIVersionInfoInput.string(body, "APIVersionID", context: "Contract"), named != contract.apiVersionID {
+            if let named = input.apiVersionID, named != contract.apiVersionID {
                 throw DomainError.badRequest("Contract.APIVersionID cannot change (it is \(contract.apiVersionID)).")
             }
-            if let named = try APIVersionInfoInput.string(body, "RuntimeID", context: "Contract"), named != contract.runtimeID {
+            if let named = input.runtimeID, named != contract.runtimeID {
                 throw DomainError.badRequest("Contract.RuntimeID cannot change (it is \(contract.runtimeID)).")
             }
             guard contract.state != Contract.cancelled else { throw DomainError.conflict("Contract \(id) is cancelled.") }
@@ -211,25 +208,6 @@ public final class ContractService: Sendable {
             }
             return license
         }
-    }
-
-    static let maxLicenses = 100
-
-    /// ContractScope: {"Restricted": bool, "LicenseID": [ids] | id}; absent means unrestricted.
-    static func scope(_ value: JSONValue?) throws -> (restricted: Bool?, licenseIDs: [String]) {
-        guard let value, value != .null else { return (nil, []) }
-        guard case .object = value else { throw DomainError.badRequest("Contract.ContractScope must be an object.") }
-        let restricted = try APIVersionInfoInput.bool(value, "Restricted", context: "ContractScope")
-        var ids: [String] = []
-        if let list = value.member(caseInsensitive: "LicenseID"), list != .null {
-            let items = list.arrayValue ?? [list]
-            guard items.allSatisfy({ $0.stringValue != nil }) else { throw DomainError.badRequest("ContractScope.LicenseID must be an array of strings.") }
-            guard items.count <= maxLicenses else { throw DomainError.badRequest("ContractScope.LicenseID has more than \(maxLicenses) licenses.") }
-            ids = try FieldLimits.check(items.compactMap(\.stringValue), field: "ContractScope.LicenseID")
-        }
-        var unique: [String] = []
-        for id in ids where !unique.contains(id) { unique.append(id) }
-        return (restricted, unique)
     }
 
     static func environment(_ text: String?, required: Bool) throws -> String? {
