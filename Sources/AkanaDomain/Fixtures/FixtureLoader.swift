@@ -228,10 +228,9 @@ public enum FixtureLoader {
 
         // MARK: Apps
 
+        /// Creates the app (when missing) and its versions through the apps service's own creation
+        /// code (`AppService.newApp`, `AppService.insertVersion`): the same rules and faults as POST /api/apps.
         mutating func app(_ app: FixtureDocument.App, tenant: String) throws {
-            if let businessID = app.businessID, !businessID.isEmpty, businessID != "tenantbusiness.\(tenant)" {
-                throw DomainError.badRequest("BusinessID \(businessID) is not tenantbusiness.\(tenant), the only business")
-            }
             var appID: String
             var isNew = false
             if let id = app.id {
@@ -244,11 +243,10 @@ public enum FixtureLoader {
                 appID = "\(ids.uuid()).\(tenant)"
                 isNew = true
             }
+            let input = ApplicationInput(name: app.name, summary: app.summary, description: app.description, businessID: app.businessID)
+            let record = try AppService.newApp(id: appID, tenant: tenant, input: input, now: stamp)
             if isNew {
-                let businessID = app.businessID.flatMap { $0.isEmpty ? nil : $0 }
-                try AppRepository.insertApp(db, Application(
-                    id: appID, tenant: tenant, name: app.name, summary: app.summary, description: app.description,
-                    businessID: businessID, created: stamp, updated: stamp, defaultVersion: nil))
+                try AppRepository.insertApp(db, record)
                 created("apps", appID)
             } else {
                 skipped("apps", appID)
@@ -265,8 +263,7 @@ public enum FixtureLoader {
             }
             var versions = app.versions ?? []
             if app.versions == nil, isNew {
-                versions = [FixtureDocument.AppVersionElement(path: "\(app.path).Versions[0]", id: nil,
-                                                              input: try AppVersionInput(.object([])), actions: [])]
+                versions = [FixtureDocument.AppVersionElement(path: "\(app.path).Versions[0]", id: nil, input: AppVersionInput(), actions: [])]
             }
             for version in versions {
                 try Self.element(source, version.path) { try self.appVersion(version, appID: appID, tenant: tenant) }
@@ -275,7 +272,7 @@ public enum FixtureLoader {
 
         mutating func appVersion(_ element: FixtureDocument.AppVersionElement, appID: String, tenant: String) throws {
             let input = element.input
-            let name = input.name ?? "1.0"
+            let name = input.name ?? AppVersionInput.defaultName
             let id: String
             if let explicit = element.id {
                 try checkID(explicit, field: "AppVersionID", tenant: tenant)
@@ -292,24 +289,9 @@ public enum FixtureLoader {
                 }
                 id = "\(ids.alphanumeric(40)).\(tenant)"
             }
-            let local = String(id.dropLast(tenant.count + 1))
-            var identity = "\(tenant)-\(local)"
-            var userDefined = false
-            if let chosen = input.identity, !chosen.isEmpty {
-                guard try !AppRepository.identityTaken(db, tenant: tenant, identity: chosen, except: id) else {
-                    throw DomainError.badRequest("the Identity '\(chosen)' is already used by another app version")
-                }
-                identity = chosen
-                userDefined = true
-            }
-            let secret = input.sharedSecret.flatMap { $0.isEmpty ? nil : $0 } ?? ids.hex(byteCount: 20)
-            let environment = input.initialEnvironment ?? "Sandbox"
-            try AppRepository.insertVersion(db, AppVersion(
-                id: id, appID: appID, tenant: tenant, name: name, description: input.description ?? "",
-                websiteAddress: input.websiteAddress ?? "", visibility: input.visibility ?? Visibility.public,
-                initialEnvironment: environment, currentEnvironment: environment, state: AppVersion.initialState,
-                identity: identity, identityUserDefined: userDefined, sharedSecret: secret, hasKeyInfo: false,
-                created: stamp, updated: stamp, tags: input.tags ?? [], securityMechanisms: [AppVersion.sharedSecretMechanism]))
+            // A fixture is the emulator's operator: it may choose an Identity, as a Site Admin may.
+            _ = try AppService.insertVersion(db, id: id, appID: appID, tenant: tenant, input: input, settings: .platformDefaults,
+                                             siteAdmin: true, ids: ids, now: stamp)
             var team = caller
             team.roles.insert("AppTeamMember")
             _ = try workflow.start(db, tenant: tenant, objectType: WorkflowEngine.appVersionObjectType, objectID: id, caller: team)
