@@ -301,74 +301,63 @@ public enum FixtureLoader {
 
         // MARK: Models
 
+        /// Creates the model (when missing) and its versions through the models service's own
+        /// creation code (`ModelService.newModel`, `requireUniqueName`, `insertVersion`).
         mutating func model(_ model: FixtureDocument.Model, tenant: String) throws {
-            let businessID = "tenantbusiness.\(tenant)"
-            if let given = model.businessID, !given.isEmpty, given != businessID {
-                throw DomainError.badRequest("BusinessID \(given) is not \(businessID), the only business")
-            }
             var modelID: String
             var isNew = false
-            let byName = try ModelRepository.modelID(db, tenant: tenant, named: model.name)
             if let id = model.id {
                 try checkID(id, field: "ModelID", tenant: tenant)
                 modelID = id
                 isNew = try !ModelRepository.modelExists(db, id: id)
-                if isNew, let byName {
-                    throw DomainError.badRequest("model \(byName) already has the Name '\(model.name)' (model names are unique in a tenant)")
-                }
-            } else if let byName {
+            } else if let byName = try ModelRepository.modelID(db, tenant: tenant, named: model.name) {
                 modelID = byName
             } else {
                 modelID = "\(ids.uuid()).\(tenant)"
                 isNew = true
             }
-            let visibility = model.visibility ?? Visibility.public
+            let createdBy = isNew ? try model.createdBy.map { try userID(email: $0, tenant: tenant, field: "CreatedBy") } : nil
+            let input = ModelInput(name: model.name, summary: model.summary, description: model.description, category: model.category,
+                                   visibility: model.visibility, businessID: model.businessID.flatMap { $0.isEmpty ? nil : $0 },
+                                   tags: model.tags)
+            let record = try ModelService.newModel(tenant: tenant, name: model.name, input: input, createdBy: createdBy, now: stamp) { modelID }
             if isNew {
-                let createdBy = try model.createdBy.map { try userID(email: $0, tenant: tenant, field: "CreatedBy") }
-                try ModelRepository.insertModel(db, ModelObject(
-                    id: modelID, tenant: tenant, name: model.name, summary: model.summary, description: model.description,
-                    category: model.category, visibility: visibility, businessID: businessID, createdBy: createdBy,
-                    created: stamp, updated: stamp, tags: model.tags, latestVersion: nil, embeddedVersion: nil, versions: nil))
+                try ModelService.requireUniqueName(db, model: record)
+                try ModelRepository.insertModel(db, record)
                 created("models", modelID)
             } else {
                 skipped("models", modelID)
             }
             let versions = model.versions ?? (isNew ? [FixtureDocument.ModelVersionElement(
                 path: "\(model.path).Versions[0]", id: nil, name: nil, description: "", visibility: nil, schema: "", tags: [], actions: [])] : [])
-            let modelVisibility = isNew ? visibility : (try ModelRepository.model(db, id: modelID)?.visibility ?? visibility)
+            let stored = isNew ? record : (try ModelRepository.model(db, id: modelID) ?? record)
             for version in versions {
-                try Self.element(source, version.path) {
-                    try self.modelVersion(version, modelID: modelID, modelVisibility: modelVisibility, tenant: tenant)
-                }
+                try Self.element(source, version.path) { try self.modelVersion(version, model: stored, tenant: tenant) }
             }
         }
 
-        mutating func modelVersion(_ element: FixtureDocument.ModelVersionElement, modelID: String, modelVisibility: String,
-                                   tenant: String) throws {
+        mutating func modelVersion(_ element: FixtureDocument.ModelVersionElement, model: ModelObject, tenant: String) throws {
             let name = element.name ?? ModelService.defaultVersionName
             let id: String
             if let explicit = element.id {
                 try checkID(explicit, field: "ModelVersionID", tenant: tenant)
                 if let owner = try ModelRepository.versionOwner(db, versionID: explicit) {
-                    guard owner == modelID else { throw DomainError.badRequest("ModelVersionID \(explicit) is already a version of model \(owner)") }
+                    guard owner == model.id else { throw DomainError.badRequest("ModelVersionID \(explicit) is already a version of model \(owner)") }
                     skipped("modelVersions", explicit)
                     return
                 }
                 id = explicit
             } else {
-                if let existing = try ModelRepository.liveVersionID(db, modelID: modelID, named: name) {
+                if let existing = try ModelRepository.liveVersionID(db, modelID: model.id, named: name) {
                     skipped("modelVersions", existing)
                     return
                 }
                 id = "\(ids.uuid()).\(tenant)"
             }
-            if try ModelRepository.versionNameTaken(db, modelID: modelID, name: name, except: id) {
-                throw DomainError.badRequest("model \(modelID) already has a version named '\(name)'")
-            }
-            try ModelRepository.insertVersion(db, ModelVersion(
-                id: id, modelID: modelID, tenant: tenant, name: name, description: element.description,
-                visibility: element.visibility ?? modelVisibility, state: ModelState.draft, schema: element.schema,
-                sourceVersionID: nil, created: stamp, updated: stamp, tags: element.tags, references: [], actions: nil))
+            try ModelService.insertVersion(db, ModelVersion(
+                id: id, modelID: model.id, tenant: tenant, name: name, description: element.description,
+                visibility: element.visibility ?? model.visibility, state: ModelState.draft, schema: element.schema,
+                sourceVersionID: nil, created: stamp, updated: stamp, tags: element.tags, references: [], actions: nil), of: model)
             _ = try workflow.start(db, tenant: tenant, objectType: ModelService.objectType, objectID: id, caller: caller)
             try perform(element.actions, objectID: id, tenant: tenant, caller: caller)
             created("modelVersions", id)

@@ -44,16 +44,13 @@ public final class ModelService: Sendable {
         let versionFields = fields.firstVersion ?? ModelVersionInput()
         guard let name = fields.name else { throw DomainError.badRequest("Model.Name is required.") }
         try requireEditor(caller, toDo: "create model objects")
-        let businessID = try business(fields.businessID, caller: caller, field: "Model.BusinessID")
         let now = stamp()
-        let visibility = fields.visibility ?? Visibility.public
-        let model = ModelObject(
-            id: "\(ids.uuid()).\(caller.tenant)", tenant: caller.tenant, name: name, summary: fields.summary ?? "",
-            description: fields.description ?? "", category: fields.category ?? "", visibility: visibility, businessID: businessID,
-            createdBy: caller.userID, created: now, updated: now, tags: fields.tags ?? [],
-            latestVersion: nil, embeddedVersion: nil, versions: nil)
+        let model = try Self.newModel(tenant: caller.tenant, name: name, input: fields, createdBy: caller.userID, now: now) {
+            "\(ids.uuid()).\(caller.tenant)"
+        }
+        let visibility = model.visibility
         return try database.write(in: caller.scope) { db in
-            try self.requireUniqueName(db, model: model)
+            try Self.requireUniqueName(db, model: model)
             try ModelRepository.insertModel(db, model)
             let references = try self.resolve(versionFields.references ?? [], db, ownModelID: model.id, tenant: caller.tenant)
             let version = try self.insertVersion(
@@ -93,7 +90,7 @@ public final class ModelService: Sendable {
             fields.visibility.merge(into: &model.visibility)
             fields.tags.merge(into: &model.tags)
             model.updated = self.stamp()
-            try self.requireUniqueName(db, model: model)
+            try Self.requireUniqueName(db, model: model)
             try ModelRepository.updateModel(db, model)
             return try self.render(db, try self.storedModel(db, id: id), caller: caller, includeVersions: false)
         }
@@ -252,14 +249,10 @@ public final class ModelService: Sendable {
                                schema: String, tags: [String], references: [ModelReference], source: String?,
                                caller: AuthenticatedSession, now: String) throws -> ModelVersion {
         let id = "\(ids.uuid()).\(model.tenant)"
-        if try ModelRepository.versionNameTaken(db, modelID: model.id, name: name, except: id) {
-            throw DomainError.conflict("Model '\(model.name)' already has a version named '\(name)'.")
-        }
-        let version = ModelVersion(
+        try Self.insertVersion(db, ModelVersion(
             id: id, modelID: model.id, tenant: model.tenant, name: name, description: description, visibility: visibility,
             state: ModelState.draft, schema: schema, sourceVersionID: source, created: now, updated: now, tags: tags,
-            references: references, actions: nil)
-        try ModelRepository.insertVersion(db, version)
+            references: references, actions: nil), of: model)
         _ = try workflow?.start(db, tenant: model.tenant, objectType: Self.objectType, objectID: id, caller: workflowCaller(caller))
         return try storedVersion(db, id: id)
     }
@@ -346,15 +339,39 @@ public final class ModelService: Sendable {
         return resolved
     }
 
-    /// The tenant business (`tenantbusiness.<tenant>`) is the only business the emulator has.
+    /// A new model (not stored yet) as every creation makes it (POST /api/models and fixtures):
+    /// the business (when named) the tenant's, the defaults for what `input` leaves out. `id`
+    /// mints its id once the checks pass.
+    static func newModel(tenant: String, name: String, input: ModelInput, createdBy: String?, now: String,
+                         id: () -> String) throws -> ModelObject {
+        let businessID = try business(input.businessID, tenant: tenant, field: "Model.BusinessID")
+        return ModelObject(
+            id: id(), tenant: tenant, name: name, summary: input.summary ?? "", description: input.description ?? "",
+            category: input.category ?? "", visibility: input.visibility ?? Visibility.public, businessID: businessID,
+            createdBy: createdBy, created: now, updated: now, tags: input.tags ?? [], latestVersion: nil, embeddedVersion: nil, versions: nil)
+    }
+
+    /// Stores a new version of `model` (not its workflow): refused when the model has a version of that name.
+    static func insertVersion(_ db: SQLiteConnection, _ version: ModelVersion, of model: ModelObject) throws {
+        if try ModelRepository.versionNameTaken(db, modelID: model.id, name: version.name, except: version.id) {
+            throw DomainError.conflict("Model '\(model.name)' already has a version named '\(version.name)'.")
+        }
+        try ModelRepository.insertVersion(db, version)
+    }
+
     private func business(_ businessID: String?, caller: AuthenticatedSession, field: String) throws -> String {
-        let tenantBusiness = "tenantbusiness.\(caller.tenant)"
+        try Self.business(businessID, tenant: caller.tenant, field: field)
+    }
+
+    /// The tenant business (`tenantbusiness.<tenant>`) is the only business the emulator has.
+    static func business(_ businessID: String?, tenant: String, field: String) throws -> String {
+        let tenantBusiness = "tenantbusiness.\(tenant)"
         guard let businessID else { return tenantBusiness }
         guard businessID == tenantBusiness else { throw DomainError.badRequest("\(field): business \(businessID) was not found.") }
         return businessID
     }
 
-    private func requireUniqueName(_ db: SQLiteConnection, model: ModelObject) throws {
+    static func requireUniqueName(_ db: SQLiteConnection, model: ModelObject) throws {
         if try ModelRepository.modelNameTaken(db, tenant: model.tenant, name: model.name, except: model.id) {
             throw DomainError.conflict("A model object named '\(model.name)' already exists.")
         }
