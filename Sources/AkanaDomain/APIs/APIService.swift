@@ -47,18 +47,13 @@ public final class APIService: Sendable {
                                                          endpointAccessAutoApproved: false, endpoints: [url])]
                 }
             }
-            guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw DomainError.badRequest("APIVersionInfo.Name is required.")
-            }
-            let visibility = info?.visibility ?? Visibility.public
-            let api = API(id: apiID, tenant: caller.tenant, name: name, description: info?.description ?? "", visibility: visibility,
-                          adminGroupID: adminGroupID, created: now, updated: now, latestVersionID: nil)
+            let api = try Self.newAPI(id: apiID, tenant: caller.tenant, name: name, description: info?.description,
+                                      visibility: info?.visibility, adminGroupID: adminGroupID, now: now)
             try APIRepository.insertAPI(db, api)
             try APIRepository.addAdmin(db, apiID: apiID, userID: caller.userID, now: now)
-            let version = APIVersion(
-                id: versionID, apiID: apiID, tenant: caller.tenant, name: "1.0", description: info?.description ?? "",
-                visibility: visibility, state: APIVersion.ungovernedState, descriptorFileID: descriptor?.fileID, created: now,
-                updated: now, tags: info?.tags ?? [], implementations: implementations)
+            let version = Self.newVersion(id: versionID, of: api, name: Self.firstVersionName, description: info?.description ?? "",
+                                          visibility: nil, tags: info?.tags ?? [], implementations: implementations,
+                                          descriptorFileID: descriptor?.fileID, now: now)
             try self.insertVersion(db, version, caller: caller, apiID: apiID)
             guard let stored = try APIRepository.api(db, id: apiID), let storedVersion = try APIRepository.version(db, id: versionID) else {
                 throw DomainError.notFound()
@@ -126,10 +121,8 @@ public final class APIService: Sendable {
                 }
                 if clone.implementations && implementations.isEmpty { implementations = source.implementations }
             }
-            let version = APIVersion(
-                id: versionID, apiID: api.id, tenant: api.tenant, name: name, description: description,
-                visibility: info.visibility ?? api.visibility, state: APIVersion.ungovernedState, descriptorFileID: descriptorFileID,
-                created: now, updated: now, tags: tags, implementations: implementations)
+            let version = Self.newVersion(id: versionID, of: api, name: name, description: description, visibility: info.visibility,
+                                          tags: tags, implementations: implementations, descriptorFileID: descriptorFileID, now: now)
             try self.insertVersion(db, version, caller: caller, apiID: api.id)
             try APIRepository.touchAPI(db, id: api.id, updated: now)
             guard let stored = try APIRepository.version(db, id: versionID) else { throw DomainError.notFound() }
@@ -270,6 +263,29 @@ public final class APIService: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The name of an API's first version.
+    public static let firstVersionName = "1.0"
+
+    /// A new API (not stored yet) as every creation makes it (POST /api/apis and fixtures): a Name
+    /// that is not blank; Public unless `visibility` says otherwise.
+    static func newAPI(id: String, tenant: String, name: String?, description: String?, visibility: String?, adminGroupID: String,
+                       now: String) throws -> API {
+        guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw DomainError.badRequest("APIVersionInfo.Name is required.")
+        }
+        return API(id: id, tenant: tenant, name: name, description: description ?? "", visibility: visibility ?? Visibility.public,
+                   adminGroupID: adminGroupID, created: now, updated: now, latestVersionID: nil)
+    }
+
+    /// A new version of `api` (not stored yet): the API's visibility unless `visibility` says
+    /// otherwise, the state of an ungoverned version (its workflow, when one starts, decides after).
+    static func newVersion(id: String, of api: API, name: String, description: String, visibility: String?, tags: [String],
+                           implementations: [APIImplementation], descriptorFileID: Int64?, now: String) -> APIVersion {
+        APIVersion(id: id, apiID: api.id, tenant: api.tenant, name: name, description: description, visibility: visibility ?? api.visibility,
+                   state: APIVersion.ungovernedState, descriptorFileID: descriptorFileID, created: now, updated: now, tags: tags,
+                   implementations: implementations)
+    }
 
     private func insertVersion(_ db: SQLiteConnection, _ version: APIVersion, caller: AuthenticatedSession, apiID: String) throws {
         try APIRepository.insertVersion(db, version)

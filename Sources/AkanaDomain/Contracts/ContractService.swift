@@ -45,13 +45,12 @@ public final class ContractService: Sendable {
                 throw DomainError.badRequest(
                     "API version \(apiVersionID) has no \(APIImplementation.code(forEnvironment: environment)) implementation, so it offers no \(environment) access.")
             }
-            let licenses = try self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
+            let licenses = try Self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
             if let existing = try ContractRepository.openContract(db, runtimeID: runtimeID, apiVersionID: apiVersionID, environment: environment) {
                 throw DomainError.conflict("App version \(runtimeID) already has contract \(existing) with API version \(apiVersionID) for \(environment).")
             }
-            let contract = Contract(id: id, tenant: caller.tenant, apiVersionID: apiVersionID, runtimeID: runtimeID,
-                                    environment: environment, restricted: scope.restricted ?? !scope.licenseIDs.isEmpty,
-                                    licenseIDs: scope.licenseIDs, state: "", status: "", created: now, updated: now)
+            let contract = Self.newContract(id: id, tenant: caller.tenant, apiVersionID: apiVersionID, runtimeID: runtimeID,
+                                            environment: environment, scope: scope, now: now)
             try ContractRepository.insert(db, contract, requestedBy: caller.userID)
             let roles = try self.roles(db, caller: caller, appID: app.appID, apiID: apiVersion.apiID)
             guard try self.workflow.start(db, tenant: caller.tenant, objectType: Contract.objectType, objectID: id,
@@ -86,7 +85,7 @@ public final class ContractService: Sendable {
                 throw DomainError.badRequest("Contract.RuntimeID cannot change (it is \(contract.runtimeID)).")
             }
             guard contract.state != Contract.cancelled else { throw DomainError.conflict("Contract \(id) is cancelled.") }
-            _ = try self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
+            _ = try Self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
             try ContractRepository.updateScope(db, contractID: id, restricted: scope.restricted ?? !scope.licenseIDs.isEmpty,
                                                licenseIDs: scope.licenseIDs, updated: Timestamp.iso8601(self.clock.now()))
             return try self.load(db, id: id)
@@ -201,7 +200,17 @@ public final class ContractService: Sendable {
         return version
     }
 
-    private func licenses(_ db: SQLiteConnection, ids: [String], tenant: String) throws -> [License] {
+    /// A new contract (not stored yet), as every request makes it (POST /api/contracts and
+    /// fixtures): restricted when the scope says so, else exactly when it names licenses.
+    static func newContract(id: String, tenant: String, apiVersionID: String, runtimeID: String, environment: String,
+                            scope: ContractScopeInput, now: String) -> Contract {
+        Contract(id: id, tenant: tenant, apiVersionID: apiVersionID, runtimeID: runtimeID, environment: environment,
+                 restricted: scope.restricted ?? !scope.licenseIDs.isEmpty, licenseIDs: scope.licenseIDs, state: "", status: "",
+                 created: now, updated: now)
+    }
+
+    /// The scope's licenses: each must be one of the tenant's.
+    static func licenses(_ db: SQLiteConnection, ids: [String], tenant: String) throws -> [License] {
         try ids.map { id in
             guard let license = try APIRepository.license(db, id: id), license.tenant == tenant else {
                 throw DomainError.badRequest("ContractScope.LicenseID \(id) is not a license of this tenant.")
