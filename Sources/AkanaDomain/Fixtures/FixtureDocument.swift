@@ -170,7 +170,7 @@ public struct FixtureDocument: Sendable {
         }
         for (index, element) in try top.array("users").enumerated() {
             let reader = try Reader(element, path: "users[\(index)]", source: source)
-            guard let email = try reader.string("email"), email.contains("@") else {
+            guard let email = try reader.string("email"), UserService.looksLikeEmail(email) else {
                 throw reader.error("email is required and must be an email address")
             }
             guard let password = try reader.string("password"), !password.isEmpty else { throw reader.error("password is required") }

@@ -151,7 +151,8 @@ public final class UserService: Sendable {
         return try FieldLimits.check(trimmed, field: "User.\(key)")
     }
 
-    private static func looksLikeEmail(_ text: String) -> Bool {
+    /// An address with one `@`, something on each side and no whitespace (users added by a Site Admin or a fixture).
+    static func looksLikeEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !text.contains(where: \.isWhitespace)
     }
