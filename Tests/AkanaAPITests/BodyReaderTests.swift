@@ -58,4 +58,13 @@ import Testing
             try ApplicationInput(creationBody: .object([("Name", .string("x")), ("ApplicationVersion", .null)]))
         }
     }
+
+    @Test func aContractScopeAbsentIsNotAScopeNull() throws {
+        // PUT needs the member (it is what PUT changes); null is an empty scope, as on POST.
+        #expect(try ContractUpdateInput(body: .object([("ContractID", .string("c1"))])).scope == nil)
+        #expect(try ContractUpdateInput(body: .object([("ContractScope", .null)])).scope == ContractScopeInput())
+        let scope = try ContractUpdateInput(body: .object([("ContractScope", .object([("LicenseID", .array([.string("l1"), .string("l1")]))]))])).scope
+        #expect(scope == ContractScopeInput(restricted: nil, licenseIDs: ["l1"]))
+        #expect(try ContractInput(body: .object([])).scope == ContractScopeInput())
+    }
 }
