@@ -40,7 +40,7 @@ public struct APIEnvironment: Sendable {
                 startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds, journal: RequestJournal? = nil,
                 fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(), faults: FaultInjector? = nil,
                 integrity: IntegrityStatus = IntegrityStatus(), users: UserService? = nil) {
-        self.users = users ?? UserService(database: database, clock: clock, ids: ids)
+        self.users = users ?? UserService(database: database, clock: clock, hasher: PasswordHasher(), ids: ids)
         self.integrity = integrity
         // A pool always has the table (migration 0008); a failed read here means no persisted faults yet.
         self.faults = faults ?? ((try? FaultInjector(database: database)) ?? FaultInjector(empty: database))
@@ -51,7 +51,7 @@ public struct APIEnvironment: Sendable {
         self.snapshots = SnapshotStore(database: database)
         self.apps = apps
         self.models = models ?? ModelService(database: database, clock: clock, workflow: workflow, ids: ids)
-        self.apis = apis ?? APIService(database: database, clock: clock, workflow: workflow, ids: ids)
+        self.apis = apis ?? APIService(database: database, clock: clock, workflow: workflow, contracts: ContractLifecycle(workflow: workflow), ids: ids)
         self.contracts = contracts ?? ContractService(database: database, clock: clock, workflow: workflow, ids: ids)
         self.workflow = workflow
         self.database = database

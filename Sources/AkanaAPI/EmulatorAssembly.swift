@@ -83,7 +83,7 @@ public enum EmulatorAssembly {
                                          apps: AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids,
                                                           deletionObserver: contractLifecycle),
                                          models: ModelService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
-                                         apis: APIService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
+                                         apis: APIService(database: database, clock: clock, workflow: workflow, contracts: contractLifecycle, ids: settings.ids),
                                          contracts: ContractService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
                                          workflow: workflow, seedUsers: settings.seedUsers, journal: journal,
                                          fixtures: settings.fixtures, ids: settings.ids, integrity: settings.integrity,

@@ -56,9 +56,9 @@ import Testing
         let caller = AuthenticatedSession(
             tokenID: "t", tenant: "acmepaymentscorp", userID: userID, userName: "Administrator", email: "administrator@acmepaymentscorp.com",
             roles: ["SiteAdmin"], csrfToken: "", startedAt: clock.now(), issuedAt: clock.now(), expiresAt: clock.now().addingTimeInterval(60))
-        let apps = AppService(database: pool, clock: clock, ids: ids)
+        let apps = AppService(database: pool, clock: clock, workflow: nil, ids: ids, deletionObserver: nil)
         return try (0..<count).map { index in
-            let app = try apps.createApp(caller: caller, body: .object([("Name", .string("App \(index)"))]))
+            let app = try apps.createApp(caller: caller, input: ApplicationInput(name: "App \(index)"))
             let version = try #require(app.defaultVersion)
             return [app.id, version.id, version.sharedSecret]
         }
