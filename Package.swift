@@ -100,15 +100,18 @@ let package = Package(
         .plugin(name: "EmbedMigrationsPlugin", capability: .buildTool(), dependencies: ["embed-migrations"],
                 path: "Sources/EmbedMigrationsPlugin"),
 
+        // What the test targets share: one raw-socket HTTP client, temporary directories and databases,
+        // tmpfs mounts. Generic (no Akana target), so the low-level test targets can use it too.
+        .target(name: "TestSupport", dependencies: ["SQLiteStore"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "WorkQueuesTests", dependencies: ["WorkQueues"], swiftSettings: swiftSettings),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "CSQLite", "CCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "CSQLite", "CCrypto", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ByteCodecsTests", dependencies: ["ByteCodecs"], swiftSettings: swiftSettings),
-        .testTarget(name: "DispatchHTTPTests", dependencies: ["DispatchHTTP", .product(name: "Logging", package: "swift-log")],
+        .testTarget(name: "DispatchHTTPTests", dependencies: ["DispatchHTTP", "TestSupport", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "SQLiteStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AkanaAPITests", dependencies: ["AkanaAPI", "AkanaDomain", "DispatchHTTP", "SQLiteStore"],
+        .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "SQLiteStore", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "AkanaAPITests", dependencies: ["AkanaAPI", "AkanaDomain", "DispatchHTTP", "SQLiteStore", "TestSupport"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "EmulatorDaemonTests", dependencies: ["EmulatorDaemon", "akana-emulator", "SQLiteStore", "AkanaDomain"],
+        .testTarget(name: "EmulatorDaemonTests", dependencies: ["EmulatorDaemon", "akana-emulator", "SQLiteStore", "AkanaDomain", "TestSupport"],
                     swiftSettings: swiftSettings),
     ] + fuzzTargets
 )

@@ -89,7 +89,7 @@ public enum EmulatorAssembly {
         let snapshots = SnapshotStore(database: database)
         let environment = APIEnvironment(
             database: database, clock: clock, tenants: settings.tenants, sessions: sessions, apps: apps, models: models,
-            apis: APIService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
+            apis: APIService(database: database, clock: clock, workflow: workflow, contracts: contractLifecycle, ids: settings.ids),
             contracts: ContractService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
             users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids),
             workflow: workflow,

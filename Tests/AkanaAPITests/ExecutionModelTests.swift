@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import SQLiteStore
 import Synchronization
+import TestSupport
 import Testing
 @testable import AkanaAPI
 
@@ -22,19 +23,13 @@ import Glibc
 
     /// A database with one table `t`, for routes that write.
     final class Scratch {
-        let directory: String
-        let pool: DatabasePool
+        let database: TemporaryDatabase
+        var pool: DatabasePool { database.pool }
 
         init() throws {
-            directory = NSTemporaryDirectory() + "akana-exec-\(UUID().uuidString)"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            pool = try DatabasePool(path: directory + "/x.sqlite")
-            try pool.writeWithoutTransaction { try $0.execute("CREATE TABLE t (v TEXT)") }
-        }
-
-        deinit {
-            try? pool.close()
-            try? FileManager.default.removeItem(atPath: directory)
+            database = try TemporaryDatabase(prefix: "akana-exec") { pool in
+                try pool.writeWithoutTransaction { try $0.execute("CREATE TABLE t (v TEXT)") }
+            }
         }
 
         var rows: Int { (try? pool.read { try $0.queryFirst("SELECT count(*) FROM t")?.int(0) }) ?? -1 }
@@ -60,9 +55,11 @@ import Glibc
     // MARK: - One slow request does not hold up its loop
 
     @Test func aSlowHandlerDoesNotHoldUpTheOtherConnectionsOfItsLoop() throws {
+        let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         var router = Router()
         router.add(.get, "/slow") { _ in
+            started.signal()
             _ = release.wait(timeout: .now() + 10)
             return Responses.text("slow")
         }
@@ -74,19 +71,19 @@ import Glibc
                                 handler: app, logger: Self.quietLogger)
         try server.start()
         defer { server.shutdown(gracePeriod: 0) }
-        let slow = try RawClient(port: server.port)
+        let slow = try RawHTTPClient(port: server.port, timeout: 15)
         try slow.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        usleep(50_000)
-        let fast = try RawClient(port: server.port)
+        #expect(started.wait(timeout: .now() + 10) == .success)  // /slow holds a handler thread
+        let fast = try RawHTTPClient(port: server.port, timeout: 15)
         let start = DispatchTime.now()
         for _ in 0..<20 {
             try fast.send("GET /fast HTTP/1.1\r\nHost: t\r\n\r\n")
-            #expect(try fast.readResponse().body == "fast")
+            #expect(try fast.readResponse().text == "fast")
         }
         // Generous: twenty answers while /slow still waits (it would wait 10 s if it held the loop).
         #expect(Self.seconds(since: start) < 5)
         release.signal()
-        #expect(try slow.readResponse().body == "slow")
+        #expect(try slow.readResponse().text == "slow")
     }
 
     // MARK: - Back-pressure
@@ -141,10 +138,12 @@ import Glibc
             }
             return Responses.text("committed")
         }
-        // Slow Swift code, then a write: the write is refused once the deadline answered.
+        // Swift code that outlasts the deadline (it goes on only once the deadline's answer has
+        // arrived), then a write: the write is refused once the deadline answered.
+        let answered = DispatchSemaphore(value: 0)
         let wrote = DispatchSemaphore(value: 0)
         router.add(.post, "/late") { request in
-            usleep(800_000)
+            _ = answered.wait(timeout: .now() + 10)
             defer { wrote.signal() }
             try pool.write(in: request.scope) { try $0.run("INSERT INTO t (v) VALUES ('late')") }
             return Responses.text("committed")
@@ -163,6 +162,7 @@ import Glibc
         let late = try Self.send(app, "/late", method: .post)
         #expect(late.status == .serviceUnavailable)
         #expect(Self.seconds(since: start) < 0.75)  // answered at the deadline, not when the handler ends
+        answered.signal()
         #expect(wrote.wait(timeout: .now() + 10) == .success)
         #expect(scratch.rows == 0)
     }
@@ -204,8 +204,7 @@ import Glibc
             slowest = max(slowest, Self.seconds(since: start))
         }
         // Keep flooding until the address is locked (20 failures at tens of ms each).
-        let deadline = DispatchTime.now() + 60
-        while !statuses.withLock({ $0.contains(429) }) && DispatchTime.now() < deadline { usleep(10_000) }
+        waitUntil(timeout: 60) { statuses.withLock { $0.contains(429) } }
         stop.store(true, ordering: .relaxed)
         flood.wait()
         #expect(slowest < 2)
@@ -247,67 +246,5 @@ import Glibc
             try $0.queryFirst("SELECT changed_ids FROM request_journal WHERE path = '/api/apps' AND method = 'POST'")?.string("changed_ids")
         }
         #expect(stored?.contains(appID) == true)
-    }
-}
-
-/// A blocking socket client for live-server tests (one request at a time, Content-Length bodies).
-final class RawClient {
-    let fd: Int32
-    private var buffer: [UInt8] = []
-
-    init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var timeout = timeval(tv_sec: 15, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
-    }
-
-    deinit { close(fd) }
-
-    func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
-        guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else { throw POSIXError(.EPIPE) }
-    }
-
-    struct Response {
-        var status: Int
-        var head: String
-        var body: String
-    }
-
-    func readResponse() throws -> Response {
-        while true {
-            if let end = find([13, 10, 13, 10]) {
-                let head = String(decoding: buffer[..<end], as: UTF8.self)
-                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
-                    .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
-                while buffer.count < end + 4 + length { try fill() }
-                let body = String(decoding: buffer[(end + 4)..<(end + 4 + length)], as: UTF8.self)
-                buffer.removeFirst(end + 4 + length)
-                let status = Int(head.split(separator: " ")[1]) ?? 0
-                return Response(status: status, head: head, body: body)
-            }
-            try fill()
-        }
-    }
-
-    private func find(_ pattern: [UInt8]) -> Int? {
-        guard buffer.count >= pattern.count else { return nil }
-        for start in 0...(buffer.count - pattern.count) where Array(buffer[start..<(start + pattern.count)]) == pattern { return start }
-        return nil
-    }
-
-    private func fill() throws {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        guard count > 0 else { throw POSIXError(.ECONNRESET) }
-        buffer += chunk[0..<count]
     }
 }

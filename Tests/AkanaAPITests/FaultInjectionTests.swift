@@ -4,6 +4,7 @@ import DispatchHTTP
 import Foundation
 import Logging
 import SQLiteStore
+import TestSupport
 import Testing
 @testable import AkanaAPI
 
@@ -99,7 +100,7 @@ import Testing
         let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1), handler: app.app, logger: logger)
         try server.start()
         defer { server.shutdown(gracePeriod: 0) }
-        let client = try RawClient(port: server.port)
+        let client = try RawHTTPClient(port: server.port, timeout: 15)
         try client.send("GET /api/login/status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         #expect(throws: (any Error).self) { try client.readResponse() }
         let entry = try journal(app, "?path=/api/login/status").first
@@ -141,9 +142,8 @@ import Testing
         let rows = try app.pool.read { try $0.query("SELECT id FROM emulator_faults").compactMap { try $0.string("id") } }
         #expect(rows == [kept])
         // A new injector over the same database (as after a restart) has the persisted one, with its hits.
-        let reloaded = try FaultInjector(database: app.pool, scope: .detached)
-        var hits = 0
-        for _ in 0..<50 where reloaded.all.first?.hits != 1 { usleep(10_000); hits += 1 }  // the hit count is written asynchronously
+        // The hit count is written asynchronously: wait until an injector loaded from the database sees it.
+        waitUntil { (try? FaultInjector(database: app.pool, scope: .detached))?.all.first?.hits == 1 }
         let again = try FaultInjector(database: app.pool, scope: .detached)
         #expect(again.all.map(\.rule.id) == [kept])
         #expect(again.all.first?.hits == 1)

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 @testable import AkanaAPI
 
-/// One field-limit rule (`FieldLimits`, README "Field limits"): characters, the same limit for a
+/// One field-limit rule (`FieldLimits`, docs/api-coverage.md "Field limits"): characters, the same limit for a
 /// field wherever it appears, the OpenAPI document's `maxLength`, and faults that name the field sent.
 @Suite struct FieldLimitTests {
     static let json: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json"]

@@ -168,7 +168,7 @@ import Testing
             (#"{"apps": [{"AppID": "ok-1.acmepaymentscorp", "Name": "Fine"}], "objects": [{"ObjectType": "discussion", "ObjectID": "d1.elsewhere"}]}"#,
              "request body: objects[0]: ObjectID 'd1.elsewhere' must end with .acmepaymentscorp"),
             (#"{"apps": [{"AppID": "ok-1.acmepaymentscorp", "Name": "Fine", "Versions": [{"Name": "1", "Visibility": "Secret"}]}]}"#,
-             "apps[0].Versions[0].Visibility must be Public, Limited"),
+             "request body: apps[0].Versions[0]: Visibility must be Public, Limited"),
             (#"{"apps": [{"AppID": "ok-1.acmepaymentscorp", "Name": "Fine"}], "models": [{"Name": "M", "Versions": [{"Actions": ["model.action.approve"]}]}]}"#,
              "request body: models[0].Versions[0]:"),
             (#"{"apps": [{"AppID": "ok-1.acmepaymentscorp", "Name": "Fine"}], "workflowAssignments": {"appversion": "nope"}}"#,

@@ -3,6 +3,7 @@ import DispatchHTTP
 import Foundation
 import Logging
 import SQLiteStore
+import TestSupport
 import Testing
 @testable import AkanaAPI
 
@@ -393,38 +394,8 @@ final class Bench {
 
     /// Sends `bytes` on a new connection; the status and body of the response (nil, [] when none came).
     func exchange(_ bytes: [UInt8]) throws -> (status: Int?, body: [UInt8]) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw APIError(.internalServerError, "socket: errno \(errno)") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(server.port).bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw APIError(.internalServerError, "connect: errno \(errno)") }
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard count > 0 else { break }  // the server may refuse before reading everything
-            offset += count
-        }
-        var response: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { break }
-            response += chunk[0..<count]
-        }
-        // "HTTP/1.1 400 Bad Request"
-        guard response.count >= 12, response.starts(with: Array("HTTP/1.1 ".utf8)) else { return (nil, []) }
-        let status = Int(String(decoding: response[9..<12], as: UTF8.self))
-        let separator = Array("\r\n\r\n".utf8)
-        let end = (0...(response.count - separator.count)).first { Array(response[$0..<$0 + separator.count]) == separator }
-        return (status, end.map { Array(response[($0 + separator.count)...]) } ?? [])
+        let raw = try RawHTTPClient.exchange(port: server.port, bytes: bytes)
+        guard let response = try? RawHTTPClient.parse(raw) else { return (nil, []) }
+        return (response.status, response.body)
     }
 }

@@ -5,11 +5,14 @@ import Foundation
 import Logging
 import SQLiteStore
 import Synchronization
+import TestSupport
 @testable import AkanaAPI
 
 /// The whole API in process, over a migrated temporary database, without sockets.
 final class TestApp: @unchecked Sendable {  // only immutable lets; the app and pool are thread-safe
-    let directory: URL
+    /// The database's directory, removed after the pool is closed (deinit).
+    private let temporary: TemporaryDirectory
+    var directory: URL { temporary.url }
     let pool: DatabasePool
     let clock = EmulatorClock(mode: .frozen(Date(timeIntervalSince1970: 1_800_000_000)))
     let environment: APIEnvironment
@@ -23,9 +26,8 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
          fixtures: [FixtureDocument] = [], deterministicSeed: String? = nil, sessionPolicy: SessionPolicy = SessionPolicy(),
          execution: HandlerExecution = HandlerExecution(), passwordIterations: Int = 1_000,
          configuration: DatabaseConfiguration = .init(), undo: UndoLog.Policy = .init()) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-api-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path, configuration: configuration)
+        temporary = try TemporaryDirectory(prefix: "akana-api")
+        pool = try DatabasePool(path: temporary.path("api.sqlite"), configuration: configuration)
         try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
         var ids = IDGenerator()
         if let deterministicSeed { ids = IDGenerator(source: .deterministic(try DeterministicRandom.attach(seed: deterministicSeed, database: pool))) }
@@ -51,7 +53,6 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
         app.shutdown()
         environment.journal.flush()
         try? pool.close()
-        try? FileManager.default.removeItem(at: directory)
     }
 
     func send(_ method: HTTPMethod, _ target: String, headers: HTTPHeaders = [:], body: String = "") throws -> HTTPResponse {

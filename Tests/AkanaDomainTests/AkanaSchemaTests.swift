@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteStore
+import TestSupport
 import Testing
 @testable import AkanaDomain
 
@@ -19,12 +20,7 @@ import Testing
 
     /// An empty database in its own temporary directory, for `body` to migrate as it needs.
     func withEmptyDatabase(_ body: (DatabasePool) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-schema-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let pool = try DatabasePool(path: directory.appendingPathComponent("db.sqlite").path)
-        defer { try? pool.close() }
-        try body(pool)
+        try withPool { pool, _ in try body(pool) }
     }
 
     @Test func createsThePlainlyNamedTables() throws {

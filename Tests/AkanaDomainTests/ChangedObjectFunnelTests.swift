@@ -1,5 +1,6 @@
 import Synchronization
 import SQLiteStore
+import TestSupport
 import Testing
 @testable import AkanaDomain
 

@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteStore
+import TestSupport
 import Testing
 @testable import AkanaDomain
 
@@ -55,18 +56,18 @@ import Testing
         let caller = AuthenticatedSession(
             tokenID: "t", tenant: "acmepaymentscorp", userID: userID, userName: "Administrator", email: "administrator@acmepaymentscorp.com",
             roles: ["SiteAdmin"], csrfToken: "", startedAt: clock.now(), issuedAt: clock.now(), expiresAt: clock.now().addingTimeInterval(60), scope: .detached)
-        let apps = AppService(database: pool, clock: clock, ids: ids)
+        let apps = AppService(database: pool, clock: clock, workflow: nil, ids: ids, deletionObserver: nil)
         return try (0..<count).map { index in
-            let app = try apps.createApp(caller: caller, body: .object([("Name", .string("App \(index)"))]))
+            let app = try apps.createApp(caller: caller, input: ApplicationInput(name: "App \(index)"))
             let version = try #require(app.defaultVersion)
             return [app.id, version.id, version.sharedSecret]
         }
     }
 
     @Test func aRestartContinuesTheSequenceExactly() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-deterministic-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let work = try TemporaryDirectory(prefix: "akana-deterministic")
+        defer { withExtendedLifetime(work) {} }  // removed when the test ends
+        let directory = work.url
         // One run of six apps, and another database where the daemon restarts after every two.
         let straight = try createApps(path: directory.appendingPathComponent("a.sqlite").path, seed: "suite-7", count: 6)
         var restarted: [[String]] = []

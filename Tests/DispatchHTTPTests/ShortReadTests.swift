@@ -1,5 +1,6 @@
 @testable import DispatchHTTP
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -21,15 +22,13 @@ struct ShortReadTests {
     }
 
     private func waitForNoConnections(_ server: HTTPServer) -> Bool {
-        let deadline = Date().addingTimeInterval(5)
-        while server.connectionCount > 0 && Date() < deadline { usleep(5_000) }
-        return server.connectionCount == 0
+        waitUntil { server.connectionCount == 0 }
     }
 
     @Test func halfCloseRightAfterTheRequestIsSeen() throws {
         try withServer(patientConfiguration()) { server in
             for round in 0..<40 {
-                let client = try TestClient(port: server.port)
+                let client = try RawHTTPClient(port: server.port)
                 // The FIN goes out right behind the request: often in the same epoll event.
                 try client.send("GET /fin\(round) HTTP/1.1\r\nHost: t\r\n\r\n")
                 client.shutdownWrite()
@@ -44,7 +43,7 @@ struct ShortReadTests {
     @Test func halfCloseAfterTheResponseIsSeen() throws {
         try withServer(patientConfiguration()) { server in
             for round in 0..<20 {
-                let client = try TestClient(port: server.port)
+                let client = try RawHTTPClient(port: server.port)
                 try client.send("GET /a\(round) HTTP/1.1\r\nHost: t\r\n\r\n")
                 #expect(try client.readResponse().text == "GET /a\(round)")
                 // The server has answered and skipped its EAGAIN read: the FIN arrives later.
@@ -57,7 +56,7 @@ struct ShortReadTests {
 
     @Test func bytesArrivingAfterAShortReadAreRead() throws {
         try withServer(patientConfiguration()) { server in
-            let client = try TestClient(port: server.port)
+            let client = try RawHTTPClient(port: server.port)
             for round in 0..<30 {
                 // A head in pieces, each a short read, with pauses between them; then a
                 // request pipelined behind a delayed answer.
@@ -84,7 +83,7 @@ struct ShortReadTests {
 
     @Test func bodiesLargerThanTheReadBufferArriveWhole() throws {
         try withServer(patientConfiguration()) { server in
-            let client = try TestClient(port: server.port)
+            let client = try RawHTTPClient(port: server.port)
             let body = [UInt8](repeating: UInt8(ascii: "b"), count: 300_000)
             try client.send(Array("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
             let response = try client.readResponse()

@@ -27,8 +27,14 @@ func withServer(
 
 /// Answers `<METHOD> <path>` plus the body; `?delay=<ms>` answers later from another thread;
 /// `?size=<n>` answers with n bytes; `?close` sets `Connection: close` on the response.
+/// `received` is signalled as each request reaches the handler, `lateAnswered` once each delayed
+/// answer has been handed to its responder: tests wait for those events instead of sleeping.
 struct EchoHandler: HTTPHandler {
+    var received: DispatchSemaphore? = nil
+    var lateAnswered: DispatchSemaphore? = nil
+
     func handle(_ request: HTTPRequest, responder: HTTPResponder) {
+        received?.signal()
         var response: HTTPResponse
         if let size = request.queryValue("size").flatMap(Int.init) {
             response = HTTPResponse(status: .ok, body: [UInt8](repeating: UInt8(ascii: "x"), count: size))
@@ -47,8 +53,10 @@ struct EchoHandler: HTTPHandler {
         if request.queryValue("close") != nil { response.headers.set("Connection", "close") }
         if let delay = request.queryValue("delay").flatMap(Int.init) {
             let finalResponse = response
+            let lateAnswered = lateAnswered
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) {
                 responder.respond(finalResponse)
+                lateAnswered?.signal()
             }
         } else {
             responder.respond(response)

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import SQLiteStore
+import TestSupport
 import Testing
 
 /// The real binary: startup, migrations, restart survival, refusals, graceful shutdown.
@@ -21,12 +22,12 @@ import Testing
         let emulator = try start(directory)
         let health = try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/health")
         #expect(health.status == 200)
-        #expect(health.header("Content-Type") == "application/json")
-        #expect(health.body.contains(#""status":"ok""#))
-        #expect(health.body.contains(#""schemaVersion":"\#(AkanaSchema.latestVersion)""#))
+        #expect(health.headers["Content-Type"] == "application/json")
+        #expect(health.text.contains(#""status":"ok""#))
+        #expect(health.text.contains(#""schemaVersion":"\#(AkanaSchema.latestVersion)""#))
         let missing = try RawHTTPClient.send(port: emulator.port, "GET", "/api/unknown")
         #expect(missing.status == 404)
-        #expect(missing.body.hasPrefix(#"{"faultcode":"Client","faultstring":"#))
+        #expect(missing.text.hasPrefix(#"{"faultcode":"Client","faultstring":"#))
         #expect(emulator.stop(signal: SIGTERM) == 0)
         // The WAL was checkpointed on the way out.
         let wal = try? FileManager.default.attributesOfItem(atPath: directory.path("db.sqlite-wal"))[.size] as? Int
@@ -39,7 +40,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let emulator = try start(directory)
         let login = try RawHTTPClient.send(port: emulator.port, "POST", "/api/login", headers: [("Content-Type", "application/json")], body: Self.login)
-        let cookies = login.headers("Set-Cookie").map { String($0.prefix { $0 != ";" }) }
+        let cookies = login.headers.values("Set-Cookie").map { String($0.prefix { $0 != ";" }) }
         let csrf = cookies.first { $0.hasPrefix("Csrf-Token_") }.map { String($0.drop { $0 != "=" }.dropFirst()) } ?? ""
         let acknowledged = Mutex<[String]>([])
         let stop = Mutex(false)
@@ -56,11 +57,12 @@ import Testing
                                   ("Content-Type", "application/json"), ("Accept", "text/plain")],
                         body: #"{"Name":"burst-\#(worker)-\#(count)"}"#)
                     else { continue }
-                    if response.status == 200 { acknowledged.withLock { $0.append(response.body) } }
+                    if response.status == 200 { acknowledged.withLock { $0.append(response.text) } }
                 }
             }
         }
-        Thread.sleep(forTimeInterval: 1.5)
+        // Mid-burst: once plenty of writes were acknowledged (the workers keep writing).
+        #expect(waitUntil(timeout: 60) { acknowledged.withLock { $0.count } >= 50 })
         kill(emulator.process.processIdentifier, SIGKILL)
         emulator.process.waitUntilExit()
         stop.withLock { $0 = true }
@@ -98,13 +100,13 @@ import Testing
         var emulator = try start(directory)
         let login = try RawHTTPClient.send(port: emulator.port, "POST", "/api/login", headers: [("Content-Type", "application/json")], body: Self.login)
         #expect(login.status == 200)
-        let cookies = login.headers("Set-Cookie").map { String($0.prefix { $0 != ";" }) }.joined(separator: "; ")
+        let cookies = login.headers.values("Set-Cookie").map { String($0.prefix { $0 != ";" }) }.joined(separator: "; ")
         #expect(emulator.stop() == 0)
 
         emulator = try start(directory)
         let status = try RawHTTPClient.send(port: emulator.port, "GET", "/api/login/status", headers: [("Cookie", cookies)])
         #expect(status.status == 200)
-        #expect(status.body.contains(#""userName":"Administrator""#))
+        #expect(status.text.contains(#""userName":"Administrator""#))
         #expect(emulator.stop() == 0)
     }
 
@@ -117,7 +119,7 @@ import Testing
         #expect(emulator.stop() == 0)
         emulator = try start(directory)
         let clock = try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/clock")
-        #expect(clock.body.contains(#""now":"2031-02-03T04:05:06Z""#))
+        #expect(clock.text.contains(#""now":"2031-02-03T04:05:06Z""#))
         #expect(emulator.stop() == 0)
     }
 

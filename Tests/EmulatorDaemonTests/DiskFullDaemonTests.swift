@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -15,9 +16,7 @@ import Glibc
 ///
 /// Needs root to mount the tmpfs (CI runs as root); skipped elsewhere.
 @Suite(.serialized) struct DiskFullDaemonTests {
-    static let isRoot = geteuid() == 0
-
-    @Test(.enabled(if: DiskFullDaemonTests.isRoot,
+    @Test(.enabled(if: TmpfsMount.canMount,
                    "mounting a tmpfs needs root (mount -t tmpfs): not root here, so the disk-full test is skipped; CI runs as root and runs it"))
     func aFullDiskIsA507FaultUntilSpaceIsFreedAndLosesNothingAcknowledged() throws {
         let work = try TemporaryDirectory()
@@ -47,9 +46,9 @@ import Glibc
 
         // Room for a handful of writes: what is freed first, and what is freed at the end.
         let freedFirst = disk.path + "/filler-freed-first"
-        try Self.writeFiller(freedFirst, bytes: 128 << 10)
+        try writeFiller(freedFirst, bytes: 128 << 10)
         let freedLast = disk.path + "/filler-freed-last"
-        try Self.writeFiller(freedLast, bytes: max(0, try Self.freeBytes(disk.path) - (1 << 20)))
+        try writeFiller(freedLast, bytes: max(0, try freeBytes(disk.path) - (1 << 20)))
 
         // Writes until the disk is full: each one 200 or, from the first failure on, 507.
         var acknowledged: [(id: String, name: String)] = []
@@ -58,28 +57,28 @@ import Glibc
             let name = "disk-full-\(index)"
             let created = try createApp(name)
             if created.status == 200 {
-                acknowledged.append((created.body, name))
+                acknowledged.append((created.text, name))
                 continue
             }
             refusal = created
             break
         }
         let full = try #require(refusal, "400 writes of 2 KB fitted in 1 MiB: the disk never filled")
-        #expect(full.status == 507, "a write that found the disk full was answered \(full.status): \(full.body)")
-        #expect(Int(full.header("Retry-After") ?? "") ?? 0 > 0)
-        #expect(full.body.contains("disk is full"))
+        #expect(full.status == 507, "a write that found the disk full was answered \(full.status): \(full.text)")
+        #expect(Int(full.headers["Retry-After"] ?? "") ?? 0 > 0)
+        #expect(full.text.contains("disk is full"))
         #expect(acknowledged.count >= 3)
 
         // Not a byte left: every write fails now, whatever its size.
         let rest = disk.path + "/filler-rest"
-        try Self.fillRemainingSpace(rest)
+        try fillRemainingSpace(rest)
         let fault = try createApp("refused", accept: "application/json")
         #expect(fault.status == 507)
-        #expect(fault.header("Retry-After") != nil)
-        #expect(fault.body.hasPrefix(#"{"faultcode":"Server","faultstring":"The emulator's database disk is full"#), "\(fault.body)")
+        #expect(fault.headers["Retry-After"] != nil)
+        #expect(fault.text.hasPrefix(#"{"faultcode":"Server","faultstring":"The emulator's database disk is full"#), "\(fault.text)")
         let xmlFault = try createApp("refused-xml", accept: "application/xml")
         #expect(xmlFault.status == 507)
-        #expect(xmlFault.body.contains("<faultcode>Server</faultcode>"))
+        #expect(xmlFault.text.contains("<faultcode>Server</faultcode>"))
         // Writes that arrive together share a group commit: each one is refused the same way.
         let burst = Mutex<[Int]>([])
         let port = emulator.port
@@ -91,27 +90,27 @@ import Glibc
         statuses += burst.withLock { $0 }
         #expect(burst.withLock { $0 } == Array(repeating: 507, count: 8))
         let checkpoint = try send("POST", "/_emulator/checkpoints")
-        #expect(checkpoint.status == 507, "\(checkpoint.body)")
-        #expect(checkpoint.header("Retry-After") != nil)
+        #expect(checkpoint.status == 507, "\(checkpoint.text)")
+        #expect(checkpoint.headers["Retry-After"] != nil)
 
         // Reads go on, and health says why writes are refused.
         let health = try send("GET", "/_emulator/health")
         #expect(health.status == 200)
-        #expect(health.body.contains(#""status":"disk-full""#), "\(health.body)")
-        #expect(health.body.contains(#""path":"\#(database)""#), "\(health.body)")
+        #expect(health.text.contains(#""status":"disk-full""#), "\(health.text)")
+        #expect(health.text.contains(#""path":"\#(database)""#), "\(health.text)")
         for app in acknowledged {
             let read = try send("GET", "/api/apps/\(app.id)", session)
-            #expect(read.status == 200 && read.body.contains(app.name), "acknowledged app \(app.name) while the disk is full: \(read.status) \(read.body)")
+            #expect(read.status == 200 && read.text.contains(app.name), "acknowledged app \(app.name) while the disk is full: \(read.status) \(read.text)")
         }
 
         // Some room again, but none for a snapshot file: the snapshot says so the same way.
         try FileManager.default.removeItem(atPath: rest)
         try FileManager.default.removeItem(atPath: freedFirst)
         let snapshot = try send("POST", "/_emulator/snapshots", session, body: #"{"name":"no-room"}"#)
-        #expect(snapshot.status == 507, "\(snapshot.body)")
-        #expect(snapshot.header("Retry-After") != nil)
-        #expect(snapshot.body.hasPrefix(#"{"faultcode":"Server""#))
-        #expect(snapshot.body.contains("no-room"), "the fault names the snapshot file: \(snapshot.body)")
+        #expect(snapshot.status == 507, "\(snapshot.text)")
+        #expect(snapshot.headers["Retry-After"] != nil)
+        #expect(snapshot.text.hasPrefix(#"{"faultcode":"Server""#))
+        #expect(snapshot.text.contains("no-room"), "the fault names the snapshot file: \(snapshot.text)")
         #expect((try? FileManager.default.contentsOfDirectory(atPath: snapshots.path)) ?? [] == [], "a partial snapshot file was left")
 
         // Space freed: writes succeed again, without a restart, and health is ok again.
@@ -119,8 +118,8 @@ import Glibc
         for index in 0..<3 {
             let name = "after-\(index)"
             let created = try createApp(name)
-            #expect(created.status == 200, "a write after space was freed: \(created.status) \(created.body)")
-            if created.status == 200 { acknowledged.append((created.body, name)) }
+            #expect(created.status == 200, "a write after space was freed: \(created.status) \(created.text)")
+            if created.status == 200 { acknowledged.append((created.text, name)) }
         }
         #expect(try send("POST", "/_emulator/checkpoints").status == 201)
         // The snapshot that could not be written left no mark behind (its mark would keep the undo
@@ -135,8 +134,8 @@ import Glibc
         let leftover = String(decoding: marksOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(leftover.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "undo mark of the failed snapshot: \(leftover)")
         let recovered = try send("GET", "/_emulator/health")
-        #expect(recovered.body.contains(#""status":"ok""#), "\(recovered.body)")
-        #expect(!recovered.body.contains("diskFull"))
+        #expect(recovered.text.contains(#""status":"ok""#), "\(recovered.text)")
+        #expect(!recovered.text.contains("diskFull"))
 
         // Nothing acknowledged was lost: not now, and not after a graceful restart.
         let acknowledgedBeforeRestart = acknowledged.count
@@ -147,7 +146,7 @@ import Glibc
         var lost = 0
         for app in acknowledged {
             let read = try send("GET", "/api/apps/\(app.id)", restarted)
-            if read.status != 200 || !read.body.contains(app.name) { lost += 1 }
+            if read.status != 200 || !read.text.contains(app.name) { lost += 1 }
         }
         #expect(lost == 0, "\(lost) of \(acknowledgedBeforeRestart) acknowledged writes were lost")
         #expect(emulator.stop(signal: SIGTERM) == 0)
@@ -180,72 +179,5 @@ import Glibc
     final class CollectedText: Sendable {
         let text = Mutex("")
         var value: String { text.withLock { $0 } }
-    }
-
-    static func freeBytes(_ path: String) throws -> Int {
-        var stats = statvfs()
-        guard statvfs(path, &stats) == 0 else { throw EmulatorProcess.Failure("statvfs \(path): errno \(errno)") }
-        return Int(stats.f_bavail) * Int(stats.f_frsize)
-    }
-
-    /// A file of `bytes` real (non-sparse) bytes.
-    static func writeFiller(_ path: String, bytes: Int) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(count: bytes)) else {
-            throw EmulatorProcess.Failure("could not write \(bytes) bytes to \(path)")
-        }
-    }
-
-    /// Appends to `path` until the filesystem refuses a single byte more.
-    static func fillRemainingSpace(_ path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw EmulatorProcess.Failure("open \(path): errno \(errno)") }
-        defer { close(fd) }
-        let chunk = [UInt8](repeating: 0, count: 4096)
-        var size = chunk.count
-        while size > 0 {
-            let written = chunk.withUnsafeBytes { write(fd, $0.baseAddress, size) }
-            if written < 0 {
-                guard errno == ENOSPC else { throw EmulatorProcess.Failure("write \(path): errno \(errno)") }
-                size /= 2
-            }
-        }
-    }
-}
-
-/// A tmpfs mounted for one test (`mount -t tmpfs -o size=SIZE tmpfs PATH`), unmounted by `unmount`.
-final class TmpfsMount {
-    let path: String
-    private var mounted = false
-
-    init(at path: String, size: String) throws {
-        self.path = path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let status = Self.run("mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path])
-        guard status == 0 else {
-            throw EmulatorProcess.Failure("mount -t tmpfs -o size=\(size) tmpfs \(path) failed with status \(status) (running as root?)")
-        }
-        mounted = true
-    }
-
-    /// Unmounts (lazily, should a file still be open) and removes the mount point. Idempotent.
-    func unmount() {
-        guard mounted else { return }
-        mounted = false
-        if Self.run("umount", [path]) != 0 { _ = Self.run("umount", ["-l", path]) }
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    deinit { unmount() }
-
-    private static func run(_ tool: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        let candidates = ["/usr/bin/\(tool)", "/bin/\(tool)", "/usr/sbin/\(tool)", "/sbin/\(tool)"]
-        process.executableURL = URL(fileURLWithPath: candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0])
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }

@@ -86,14 +86,3 @@ final class EmulatorProcess {
         init(_ description: String) { self.description = description }
     }
 }
-
-/// A temporary working directory, removed on deinit.
-final class TemporaryDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("akana-daemon-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    deinit { try? FileManager.default.removeItem(at: url) }
-}

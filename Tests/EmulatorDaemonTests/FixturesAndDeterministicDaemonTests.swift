@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real binary with fixtures (Config/fixtures in its working directory) and deterministic ids.
@@ -21,7 +22,7 @@ import Testing
     func logIn(_ port: Int) throws -> Session {
         let login = try RawHTTPClient.send(port: port, "POST", "/api/login", headers: [("Content-Type", "application/json")], body: Self.login)
         #expect(login.status == 200)
-        let cookies = login.headers("Set-Cookie").map { String($0.prefix { $0 != ";" }) }
+        let cookies = login.headers.values("Set-Cookie").map { String($0.prefix { $0 != ";" }) }
         let csrf = cookies.first { $0.hasPrefix("Csrf-Token_") }.map { String($0.drop { $0 != "=" }.dropFirst()) } ?? ""
         return Session(cookie: cookies.joined(separator: "; "), csrf: csrf)
     }
@@ -38,10 +39,10 @@ import Testing
             guard let range = body.range(of: "\"\(name)\":\"") else { return "" }
             return String(body[range.upperBound...].prefix { $0 != "\"" })
         }
-        let versionID = field("DefaultVersionID", created.body)
+        let versionID = field("DefaultVersionID", created.text)
         let secret = try RawHTTPClient.send(port: port, "GET", "/api/apps/versions/\(versionID)/secret",
                                             headers: [("Cookie", session.cookie), ("Accept", "text/plain")])
-        return [field("AppID", created.body), versionID, secret.body]
+        return [field("AppID", created.text), versionID, secret.text]
     }
 
     @Test func twoFreshDaemonsWithTheSameSeedAgreeAndASIGKILLedOneContinuesItsSequence() throws {
@@ -94,7 +95,7 @@ import Testing
         var session = try logIn(emulator.port)
         let read = try RawHTTPClient.send(port: emulator.port, "GET", "/api/apps/fixture-app.acmepaymentscorp", headers: [("Cookie", session.cookie)])
         #expect(read.status == 200)
-        #expect(read.body.contains("From a file"))
+        #expect(read.text.contains("From a file"))
         // Renamed through the API, then a restart: the fixture leaves the existing app as it is.
         let renamed = try RawHTTPClient.send(
             port: emulator.port, "PUT", "/api/apps/fixture-app.acmepaymentscorp",
@@ -104,11 +105,11 @@ import Testing
         #expect(emulator.stop() == 0)
         emulator = try start(directory)
         session = try logIn(emulator.port)
-        #expect(try RawHTTPClient.send(port: emulator.port, "GET", "/api/apps/fixture-app.acmepaymentscorp", headers: [("Cookie", session.cookie)]).body.contains("Renamed"))
+        #expect(try RawHTTPClient.send(port: emulator.port, "GET", "/api/apps/fixture-app.acmepaymentscorp", headers: [("Cookie", session.cookie)]).text.contains("Renamed"))
         // A reset puts the fixture's version back.
         #expect(try RawHTTPClient.send(port: emulator.port, "POST", "/_emulator/reset").status == 200)
         session = try logIn(emulator.port)
-        #expect(try RawHTTPClient.send(port: emulator.port, "GET", "/api/apps/fixture-app.acmepaymentscorp", headers: [("Cookie", session.cookie)]).body.contains("From a file"))
+        #expect(try RawHTTPClient.send(port: emulator.port, "GET", "/api/apps/fixture-app.acmepaymentscorp", headers: [("Cookie", session.cookie)]).text.contains("From a file"))
         #expect(emulator.stop() == 0)
 
         // A broken file: the daemon does not start, and says which element is wrong.

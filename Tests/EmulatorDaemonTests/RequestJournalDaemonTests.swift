@@ -1,6 +1,7 @@
 import AkanaDomain
 import Foundation
 import SQLiteStore
+import TestSupport
 import Testing
 
 /// The request journal in the real binary: buffered entries are written on SIGTERM and read back
@@ -36,10 +37,10 @@ import Testing
         emulator = try start(directory)
         let read = try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/requests?method=POST")
         #expect(read.status == 200)
-        let entries = try JSONParser.parse(Array(read.body.utf8))["Request"]?.arrayValue ?? []
+        let entries = try JSONParser.parse(Array(read.text.utf8))["Request"]?.arrayValue ?? []
         #expect(entries.map { $0["path"]?.stringValue ?? "" } == ["/api/apps", "/api/login"])
         // The new app and its first version.
-        #expect(entries.first?["changedIDs"]?.arrayValue?.first == .string(created.body))
+        #expect(entries.first?["changedIDs"]?.arrayValue?.first == .string(created.text))
         #expect(entries.first?["changedIDs"]?.arrayValue?.count == 2)
         #expect(entries.first?["user"]?.stringValue?.hasSuffix(".acmepaymentscorp") == true)
         #expect(entries.first?["requestID"]?.stringValue?.isEmpty == false)
@@ -51,7 +52,7 @@ import Testing
         let emulator = try start(directory, environment: ["AKANA_EMULATOR_JOURNAL_MAX_ENTRIES": "0"])
         #expect(try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/health").status == 200)
         let read = try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/requests")
-        #expect(read.body == #"{"Request":[]}"#)
+        #expect(read.text == #"{"Request":[]}"#)
         #expect(emulator.stop() == 0)
         #expect(try storedPaths(directory).isEmpty)
     }

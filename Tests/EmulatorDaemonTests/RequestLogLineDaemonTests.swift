@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The per-request info line as the daemon writes it to stderr (StandardErrorLogHandler plus

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 #endif
 import SQLiteStore
+import TestSupport
 import Testing
 @testable import EmulatorDaemon
 

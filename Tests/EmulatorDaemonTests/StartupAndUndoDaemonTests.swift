@@ -1,6 +1,7 @@
 import AkanaDomain
 import Foundation
 import SQLiteStore
+import TestSupport
 import Testing
 @testable import EmulatorDaemon
 
@@ -45,7 +46,7 @@ import Testing
         // health says the check was skipped; `check` finds it).
         try damage(path, marker: DatabaseBootstrap.cleanShutdownMarker)
         let unchecked = try start(directory)
-        #expect(try RawHTTPClient.send(port: unchecked.port, "GET", "/_emulator/health").body.contains(#""integrityCheck":{"state":"skipped""#))
+        #expect(try RawHTTPClient.send(port: unchecked.port, "GET", "/_emulator/health").text.contains(#""integrityCheck":{"state":"skipped""#))
         #expect(unchecked.stop(signal: SIGTERM) == 0)
         let check = try EmulatorProcess(arguments: ["check", "--database", path], directory: directory.url)
         #expect(check.waitForExit() == 1)
@@ -60,10 +61,9 @@ import Testing
         // ... and the daemon starts at once and runs it in the background: health reports the damage.
         let serving = try start(directory)
         var health = ""
-        for _ in 0..<100 {
-            health = try RawHTTPClient.send(port: serving.port, "GET", "/_emulator/health").body
-            if !health.contains(#""state":"checking""#) { break }
-            Thread.sleep(forTimeInterval: 0.05)
+        try waitUntil(timeout: 30, interval: 0.05) {  // the background check ends
+            health = try RawHTTPClient.send(port: serving.port, "GET", "/_emulator/health").text
+            return !health.contains(#""state":"checking""#)
         }
         #expect(health.contains(#""status":"damaged""#))
         #expect(health.contains(#""integrityCheck":{"state":"damaged""#) && health.contains("akana-emulator check"))
@@ -78,10 +78,9 @@ import Testing
         #expect(try userVersion(directory.path("db.sqlite")) == 0)
         let restarted = try start(directory)
         var health = ""
-        for _ in 0..<100 {
-            health = try RawHTTPClient.send(port: restarted.port, "GET", "/_emulator/health").body
-            if !health.contains(#""state":"checking""#) { break }
-            Thread.sleep(forTimeInterval: 0.05)
+        try waitUntil(timeout: 30, interval: 0.05) {  // the background check ends
+            health = try RawHTTPClient.send(port: restarted.port, "GET", "/_emulator/health").text
+            return !health.contains(#""state":"checking""#)
         }
         #expect(health.contains(#""status":"ok""#) && health.contains(#""integrityCheck":{"state":"ok"}"#))
         #expect(restarted.stop(signal: SIGTERM) == 0)
@@ -96,12 +95,12 @@ import Testing
                                                   headers: session + [("Content-Type", "application/json"), ("Accept", "text/plain")],
                                                   body: #"{"Name":"\#(name)"}"#)
             #expect(response.status == 200)
-            return response.body
+            return response.text
         }
         let kept = try createApp("kept")
         let created = try RawHTTPClient.send(port: emulator.port, "POST", "/_emulator/checkpoints")
         #expect(created.status == 201)
-        let id = try #require(try JSONParser.parse(Array(created.body.utf8))["id"]?.stringValue)
+        let id = try #require(try JSONParser.parse(Array(created.text.utf8))["id"]?.stringValue)
         let beforeRestart = try createApp("before restart")
         #expect(emulator.stop(signal: SIGTERM) == 0)
 
@@ -112,7 +111,7 @@ import Testing
 
         emulator = try start(directory)
         let listed = try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/checkpoints")
-        #expect(listed.body.contains(id))
+        #expect(listed.text.contains(id))
         let rolledBack = try RawHTTPClient.send(port: emulator.port, "POST", "/_emulator/checkpoints/\(id)/rollback")
         #expect(rolledBack.status == 200)
         for (app, status) in [(kept, 200), (beforeRestart, 404), (afterRestart, 404)] {

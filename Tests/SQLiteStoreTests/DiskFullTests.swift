@@ -1,6 +1,7 @@
 import CSQLite
 import Dispatch
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -28,16 +29,16 @@ import Glibc
         #expect(!DatabaseError(resultCode: SQLITE_BUSY, message: "database is locked").isDiskFull)
     }
 
-    @Test(.enabled(if: geteuid() == 0,
+    @Test(.enabled(if: TmpfsMount.canMount,
                    "mounting a tmpfs needs root (mount -t tmpfs): not root here, so the full-disk pool test is skipped; CI runs as root and runs it"))
     func concurrentWritesOnAFullDiskFailAsDiskFullAndTheNextCommitClearsIt() throws {
-        let mountPoint = try makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: mountPoint) }
-        guard Self.run("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint]) == 0 else {
-            Issue.record("mount -t tmpfs -o size=2m tmpfs \(mountPoint) failed although running as root")
-            return
+        let work = try TemporaryDirectory(prefix: "SQLiteStoreTests")
+        let disk = try TmpfsMount(at: work.path("disk"), size: "2m")
+        defer {
+            disk.unmount()
+            withExtendedLifetime(work) {}  // the mount point's parent outlives the mount
         }
-        defer { if Self.run("umount", [mountPoint]) != 0 { _ = Self.run("umount", ["-l", mountPoint]) } }
+        let mountPoint = disk.path
 
         let pool = try DatabasePool(path: mountPoint + "/test.sqlite")
         defer { try? pool.close() }
@@ -45,7 +46,7 @@ import Glibc
         let transitions = LockedArray<Bool>()
         pool.storage.setObserver { transitions.append($0 != nil) }
         let filler = mountPoint + "/filler"
-        #expect(FileManager.default.createFile(atPath: filler, contents: Data(count: max(0, try Self.freeBytes(mountPoint) - (384 << 10)))))
+        #expect(FileManager.default.createFile(atPath: filler, contents: Data(count: max(0, try freeBytes(mountPoint) - (384 << 10)))))
 
         // Rounds of 16 concurrent writes (so they share group commits) until the disk refuses some.
         let committed = LockedArray<Int64>()
@@ -74,7 +75,7 @@ import Glibc
         #expect(transitions.values.first == true)
 
         // Not a byte left: a bookkeeping write fails too, and says why, without clearing anything.
-        try Self.fillRemainingSpace(mountPoint + "/rest")
+        try fillRemainingSpace(mountPoint + "/rest")
         let drained = DispatchSemaphore(value: 0)
         let drainResult = LockedArray<Bool>()
         pool.asyncWrite(bookkeeping: true, { db in
@@ -102,39 +103,5 @@ import Glibc
         #expect(seen.count >= 2 && seen.count % 2 == 0 && seen.enumerated().allSatisfy { $0.element == ($0.offset % 2 == 0) }, "\(seen)")
         try pool.close()
         print("full disk, pool: \(committed.values.count) writes committed in \(rounds) rounds of 16, \(failures.values.count) refused as disk-full, all committed rows read back")
-    }
-
-    static func freeBytes(_ path: String) throws -> Int {
-        var stats = statvfs()
-        guard statvfs(path, &stats) == 0 else { throw TestFailure() }
-        return Int(stats.f_bavail) * Int(stats.f_frsize)
-    }
-
-    /// Appends to `path` until the filesystem refuses a single byte more.
-    static func fillRemainingSpace(_ path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw TestFailure() }
-        defer { close(fd) }
-        let chunk = [UInt8](repeating: 0, count: 4096)
-        var size = chunk.count
-        while size > 0 {
-            let written = chunk.withUnsafeBytes { write(fd, $0.baseAddress, size) }
-            if written < 0 {
-                guard errno == ENOSPC else { throw TestFailure() }
-                size /= 2
-            }
-        }
-    }
-
-    static func run(_ tool: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        let candidates = ["/usr/bin/\(tool)", "/bin/\(tool)", "/usr/sbin/\(tool)", "/sbin/\(tool)"]
-        process.executableURL = URL(fileURLWithPath: candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0])
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }

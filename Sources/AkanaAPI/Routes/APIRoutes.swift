@@ -16,8 +16,8 @@ enum APIRoutes {
         router.add(.post, "/api/apis", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let (api, version) = try apis.createAPI(caller: caller.session, body: try request.structuredBody())
-            return Responses.representation(api.json(defaultVersion: version), root: "API", choice: choice, headers: renew)
+            let (api, version) = try apis.createAPI(caller: caller.session, input: try APIInput(body: try request.structuredBody()))
+            return Responses.representation(APIRepresentation.api(api, defaultVersion: version), root: "API", choice: choice, headers: renew)
         }
 
         // GET /api/apis — the APIs the caller may see, as an RSS channel.
@@ -38,7 +38,7 @@ enum APIRoutes {
             let caller = try request.caller
             let include = try request.booleanQuery("includeDefaultVersion", default: false)
             let (api, version) = try apis.api(request.parameter("APIID"), caller: caller.session, includeDefaultVersion: include)
-            return Responses.representation(api.json(defaultVersion: version), root: "API", choice: choice)
+            return Responses.representation(APIRepresentation.api(api, defaultVersion: version), root: "API", choice: choice)
         }
 
         router.add(.delete, "/api/apis/{APIID}", produces: [.text], access: .session) { request in
@@ -53,9 +53,10 @@ enum APIRoutes {
         router.add(.post, "/api/apis/{APIID}/versions", produces: [.json, .xml, .text], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let version = try apis.addVersion(apiID: request.parameter("APIID"), caller: caller.session, body: try request.structuredBody())
+            let version = try apis.addVersion(apiID: request.parameter("APIID"), caller: caller.session,
+                                              input: try APIVersionInput(body: try request.structuredBody()))
             if choice.representation == .text { return Responses.text(version.id, headers: renew) }
-            return Responses.representation(version.json(), root: "APIVersion", choice: choice, headers: renew)
+            return Responses.representation(APIRepresentation.version(version), root: "APIVersion", choice: choice, headers: renew)
         }
 
         router.add(.get, "/api/apis/{APIID}/versions", produces: [.json, .xml], access: .session) { request in
@@ -76,19 +77,20 @@ enum APIRoutes {
         router.add(.get, "/api/apis/versions/{APIVersionID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
-            var options = APIVersion.RenderOptions()
+            var options = APIRepresentation.VersionOptions()
             options.includeEndpoints = try request.booleanQuery("IncludeEndpoints", default: true)
             _ = try request.booleanQuery("includeOperations", default: false)
             _ = try request.booleanQuery("includeSettings", default: false)
             let version = try apis.version(request.parameter("APIVersionID"), caller: caller.session)
-            return Responses.representation(version.json(options), root: "APIVersion", choice: choice)
+            return Responses.representation(APIRepresentation.version(version, options), root: "APIVersion", choice: choice)
         }
 
         router.add(.put, "/api/apis/versions/{APIVersionID}/info", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let version = try apis.updateInfo(request.parameter("APIVersionID"), caller: caller.session, body: try request.structuredBody())
-            return Responses.representation(version.json(), root: "APIVersion", choice: choice, headers: renew)
+            let version = try apis.updateInfo(request.parameter("APIVersionID"), caller: caller.session,
+                                              input: try APIVersionInfoInput(updateBody: try request.structuredBody()))
+            return Responses.representation(APIRepresentation.version(version), root: "APIVersion", choice: choice, headers: renew)
         }
 
         router.add(.delete, "/api/apis/versions/{APIVersionID}", produces: [.text], access: .session) { request in
@@ -101,7 +103,7 @@ enum APIRoutes {
         // POST /api/apis/versions/{APIVersionID}/action — text/plain: the new workflow status.
         router.add(.post, "/api/apis/versions/{APIVersionID}/action", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let action = try WorkflowActionInput(try request.structuredBody())
+            let action = try WorkflowActionInput(body: try request.structuredBody())
             return Responses.text(try apis.performAction(versionID: request.parameter("APIVersionID"), actionName: action.name,
                                                          comments: action.comments, caller: caller.session))
         }
@@ -135,7 +137,7 @@ enum APIRoutes {
                 throw APIError.badRequest("The multipart/form-data body has no file part.")
             }
             let stored = try apis.upload(caller: caller.session, fileName: file.filename ?? "", content: file.body)
-            return Responses.representation(stored.json, root: "DropboxFileDetails", choice: choice)
+            return Responses.representation(APIRepresentation.dropboxFile(stored), root: "DropboxFileDetails", choice: choice)
         }
     }
 

@@ -12,20 +12,21 @@ enum AppRoutes {
         router.add(.post, "/api/apps", produces: [.text, .json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let app = try apps.createApp(caller: caller.session, body: try request.jsonBody())
+            let app = try apps.createApp(caller: caller.session, input: try ApplicationInput(creationBody: try request.jsonBody()))
             if choice.representation == .text { return Responses.text(app.id, headers: renew) }
-            return Responses.representation(app.json, root: "Application", choice: choice, headers: renew)
+            return Responses.representation(AppRepresentation.application(app), root: "Application", choice: choice, headers: renew)
         }
 
         router.add(.get, "/api/apps/{AppID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
-            return Responses.representation(try apps.app(request.parameter("AppID"), caller: caller.session).json, root: "Application", choice: choice)
+            let app = try apps.app(request.parameter("AppID"), caller: caller.session)
+            return Responses.representation(AppRepresentation.application(app), root: "Application", choice: choice)
         }
 
         router.add(.put, "/api/apps/{AppID}", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let app = try apps.updateApp(request.parameter("AppID"), caller: caller.session, body: try request.jsonBody())
+            let app = try apps.updateApp(request.parameter("AppID"), caller: caller.session, input: try ApplicationInput(body: try request.jsonBody()))
             return Responses.text(app.id, headers: renew)
         }
 
@@ -40,10 +41,10 @@ enum AppRoutes {
         router.add(.post, "/api/apps/{AppID}/versions", produces: [.text, .json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let version = try apps.addVersion(appID: request.parameter("AppID"), caller: caller.session, body: try request.jsonBody())
+            let version = try apps.addVersion(appID: request.parameter("AppID"), caller: caller.session,
+                                              input: try AppVersionInput(body: try request.jsonBody()))
             if choice.representation == .text { return Responses.text(version.id, headers: renew) }
-            return Responses.representation(version.json(.init(), settings: apps.settings(tenant: version.tenant)),
-                                            root: "ApplicationVersion", choice: choice, headers: renew)
+            return Responses.representation(AppRepresentation.version(version), root: "ApplicationVersion", choice: choice, headers: renew)
         }
 
         // GET /api/apps/{AppID}/versions — an RSS-style channel.
@@ -58,7 +59,7 @@ enum AppRoutes {
         router.add(.get, "/api/apps/versions/{AppVersionID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
-            var options = AppVersion.RenderOptions()
+            var options = AppRepresentation.VersionOptions()
             options.includeSettings = try request.booleanQuery("IncludeSettings", default: false)
             options.includeTags = try request.booleanQuery("IncludeTags", default: true)
             options.includeSecurityMechanism = try request.booleanQuery("IncludeSecurityMechanism", default: true)
@@ -69,14 +70,15 @@ enum AppRoutes {
                 return HTTPResponse(status: .noContent)
             }
             let version = try apps.version(id, caller: caller.session)
-            return Responses.representation(version.json(options, settings: apps.settings(tenant: version.tenant)),
+            return Responses.representation(AppRepresentation.version(version, options, settings: .platformDefaults),
                                             root: "ApplicationVersion", choice: choice)
         }
 
         // PUT /api/apps/versions/{AppVersionID} — seed 001.
         router.add(.put, "/api/apps/versions/{AppVersionID}", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let version = try apps.updateVersion(request.parameter("AppVersionID"), caller: caller.session, body: try request.jsonBody())
+            let version = try apps.updateVersion(request.parameter("AppVersionID"), caller: caller.session,
+                                                input: try AppVersionInput(body: try request.jsonBody()))
             return Responses.text(version.id, headers: renew)
         }
 
@@ -92,7 +94,7 @@ enum AppRoutes {
         // POST /api/apps/versions/{AppVersionID}/action — seed 000.
         router.add(.post, "/api/apps/versions/{AppVersionID}/action", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let action = try WorkflowActionInput(try request.structuredBody())
+            let action = try WorkflowActionInput(body: try request.structuredBody())
             let id = try apps.performAction(versionID: request.parameter("AppVersionID"), actionName: action.name,
                                             comments: action.comments, caller: caller.session)
             return Responses.text(id)

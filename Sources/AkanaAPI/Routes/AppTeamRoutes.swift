@@ -22,7 +22,8 @@ enum AppTeamRoutes {
         // POST /api/apps/{AppID}/members — {"Message", "Email"}; text/plain, the member's UserID.
         router.add(.post, "/api/apps/{AppID}/members", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let userID = try apps.addTeamMember(appID: request.parameter("AppID"), caller: caller.session, body: try request.jsonBody())
+            let userID = try apps.addTeamMember(appID: request.parameter("AppID"), caller: caller.session,
+                                                input: try TeamInvitationInput(body: try request.jsonBody()))
             return Responses.text(userID, headers: AppRoutes.renew)
         }
 

@@ -12,30 +12,31 @@ enum ContractRoutes {
         router.add(.post, "/api/contracts", produces: [.json, .xml, .text], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let contract = try contracts.request(caller: caller.session, body: try request.structuredBody())
+            let contract = try contracts.request(caller: caller.session, input: try ContractInput(body: try request.structuredBody()))
             if choice.representation == .text { return Responses.text(contract.id) }
-            return Responses.representation(contract.json, root: "Contract", choice: choice)
+            return Responses.representation(ContractRepresentation.contract(contract), root: "Contract", choice: choice)
         }
 
         router.add(.get, "/api/contracts/{ContractID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
-            return Responses.representation(try contracts.contract(request.parameter("ContractID"), caller: caller.session).json,
-                                            root: "Contract", choice: choice)
+            let contract = try contracts.contract(request.parameter("ContractID"), caller: caller.session)
+            return Responses.representation(ContractRepresentation.contract(contract), root: "Contract", choice: choice)
         }
 
         // PUT /api/contracts/{ContractID} — the ContractScope (licenses) changes.
         router.add(.put, "/api/contracts/{ContractID}", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let contract = try contracts.update(request.parameter("ContractID"), caller: caller.session, body: try request.structuredBody())
-            return Responses.representation(contract.json, root: "Contract", choice: choice)
+            let contract = try contracts.update(request.parameter("ContractID"), caller: caller.session,
+                                               input: try ContractUpdateInput(body: try request.structuredBody()))
+            return Responses.representation(ContractRepresentation.contract(contract), root: "Contract", choice: choice)
         }
 
         // POST /api/contracts/{ContractID}/actions — text/plain: the new state.
         router.add(.post, "/api/contracts/{ContractID}/actions", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let action = try WorkflowActionInput(try request.structuredBody())
+            let action = try WorkflowActionInput(body: try request.structuredBody())
             return Responses.text(try contracts.perform(request.parameter("ContractID"), actionName: action.name,
                                                         comments: action.comments, caller: caller.session))
         }
@@ -53,6 +54,6 @@ enum ContractRoutes {
 
     /// A list of contracts: `{"Contract": [...]}` / `<Contracts><Contract>…</Contract></Contracts>`.
     static func list(_ contracts: [Contract], choice: ContentNegotiation.Choice) -> HTTPResponse {
-        Responses.representation(.object([("Contract", .array(contracts.map(\.json)))]), root: "Contracts", choice: choice)
+        Responses.representation(ContractRepresentation.list(contracts), root: "Contracts", choice: choice)
     }
 }

@@ -13,8 +13,8 @@ enum ModelRoutes {
         router.add(.post, "/api/models", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let model = try models.createModel(caller: caller.session, body: try request.jsonBody())
-            return Responses.representation(model.json, root: "Model", choice: choice)
+            let model = try models.createModel(caller: caller.session, input: try ModelInput(creationBody: try request.jsonBody()))
+            return Responses.representation(ModelRepresentation.model(model), root: "Model", choice: choice)
         }
 
         // GET /api/models/{ModelID}[?IncludeVersions=true]
@@ -23,15 +23,15 @@ enum ModelRoutes {
             let caller = try request.caller
             let includeVersions = try request.booleanQuery("IncludeVersions", default: false)
             let model = try models.model(request.parameter("ModelID"), caller: caller.session, includeVersions: includeVersions)
-            return Responses.representation(model.json, root: "Model", choice: choice)
+            return Responses.representation(ModelRepresentation.model(model), root: "Model", choice: choice)
         }
 
         // PUT /api/models/{ModelID} — the Model in the request and the response.
         router.add(.put, "/api/models/{ModelID}", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let model = try models.updateModel(request.parameter("ModelID"), caller: caller.session, body: try request.jsonBody())
-            return Responses.representation(model.json, root: "Model", choice: choice)
+            let model = try models.updateModel(request.parameter("ModelID"), caller: caller.session, input: try ModelInput(body: try request.jsonBody()))
+            return Responses.representation(ModelRepresentation.model(model), root: "Model", choice: choice)
         }
 
         // DELETE /api/models/{ModelID} — 200, no content (Accept must allow text/plain).
@@ -45,8 +45,9 @@ enum ModelRoutes {
         router.add(.post, "/api/models/{ModelID}/versions", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let version = try models.addVersion(modelID: request.parameter("ModelID"), caller: caller.session, body: try request.jsonBody())
-            return Responses.representation(version.json(), root: "ModelVersion", choice: choice)
+            let version = try models.addVersion(modelID: request.parameter("ModelID"), caller: caller.session,
+                                                input: try ModelVersionInput(additionBody: try request.jsonBody()))
+            return Responses.representation(ModelRepresentation.version(version), root: "ModelVersion", choice: choice)
         }
 
         // GET /api/models/{ModelID}/versions — an RSS channel, like the app versions list. The
@@ -63,7 +64,7 @@ enum ModelRoutes {
         router.add(.get, "/api/models/versions/{ModelVersionID}", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let options = ModelVersion.RenderOptions(
+            let options = ModelRepresentation.VersionOptions(
                 includeTags: try request.booleanQuery("IncludeTags", default: false),
                 includeSchema: true,
                 includeReferences: try request.booleanQuery("includeReferences", default: false))
@@ -71,15 +72,16 @@ enum ModelRoutes {
                 request.parameter("ModelVersionID"), caller: caller.session,
                 includeActions: try request.booleanQuery("IncludeActions", default: false),
                 includeReservedActions: try request.booleanQuery("IncludeReservedActions", default: false))
-            return Responses.representation(version.json(options), root: "ModelVersion", choice: choice)
+            return Responses.representation(ModelRepresentation.version(version, options), root: "ModelVersion", choice: choice)
         }
 
         // PUT /api/models/versions/{ModelVersionID} — the ModelVersion in the request and the response.
         router.add(.put, "/api/models/versions/{ModelVersionID}", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let version = try models.updateVersion(request.parameter("ModelVersionID"), caller: caller.session, body: try request.jsonBody())
-            return Responses.representation(version.json(.init(includeReferences: true)), root: "ModelVersion", choice: choice)
+            let version = try models.updateVersion(request.parameter("ModelVersionID"), caller: caller.session,
+                                                   input: try ModelVersionInput(body: try request.jsonBody()))
+            return Responses.representation(ModelRepresentation.version(version, .init(includeReferences: true)), root: "ModelVersion", choice: choice)
         }
 
         // DELETE /api/models/versions/{ModelVersionID} — 200, no content; the last version takes its model along.
@@ -93,7 +95,7 @@ enum ModelRoutes {
         // (Content-Type application/json only) → 200 text/plain with the new workflow status.
         router.add(.post, "/api/models/versions/{ModelVersionID}/action", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let action = try WorkflowActionInput(try request.jsonBody())
+            let action = try WorkflowActionInput(body: try request.jsonBody())
             let status = try models.performAction(versionID: request.parameter("ModelVersionID"), actionName: action.name,
                                                   comments: action.comments, caller: caller.session)
             return Responses.text(status)

@@ -9,15 +9,16 @@ enum UserRoutes {
         router.add(.post, "/api/users", produces: [.json, .xml], access: .siteAdmin(refusal: "Only Site Admins may add users.")) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let user = try users.addUser(caller: caller.session, body: try request.jsonBody())
-            return Responses.representation(user.json, root: "User", choice: choice)
+            let user = try users.addUser(caller: caller.session, input: try UserInput(body: try request.jsonBody()))
+            return Responses.representation(UserRepresentation.user(user), root: "User", choice: choice)
         }
 
         // GET /api/users/{UserID} — the user themself, or a Site Admin.
         router.add(.get, "/api/users/{UserID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
-            return Responses.representation(try users.user(request.parameter("UserID"), caller: caller.session).json, root: "User", choice: choice)
+            let user = try users.user(request.parameter("UserID"), caller: caller.session)
+            return Responses.representation(UserRepresentation.user(user), root: "User", choice: choice)
         }
 
         // DELETE /api/users/{UserID} — Site Admin only; text/plain, the deleted UserID.
@@ -32,7 +33,7 @@ enum UserRoutes {
         router.add(.put, "/api/users/{UserID}/password", produces: [.text], access: .session) { request in
             let caller = try request.caller
             let id = try request.parameter("UserID")
-            try users.changePassword(id, caller: caller.session, body: try request.jsonBody())
+            try users.changePassword(id, caller: caller.session, input: try PasswordChangeInput(body: try request.jsonBody()))
             return Responses.text(id)
         }
 

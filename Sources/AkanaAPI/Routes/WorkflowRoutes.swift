@@ -23,7 +23,7 @@ enum WorkflowRoutes {
         // POST /api/workflow/objects/{ObjectID}/actions — seed 002: 200 text/plain with the new status.
         router.add(.post, "/api/workflow/objects/{ObjectID}/actions", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let action = try WorkflowActionInput(try request.structuredBody())
+            let action = try WorkflowActionInput(body: try request.structuredBody())
             let objectID = try request.parameter("ObjectID")
             return Responses.text(try objects.perform(objectID: objectID, action: action, caller: caller.session))
         }

@@ -1,7 +1,10 @@
 import DispatchHTTP
 
-/// The handler of one operation. Runs on the connection's event-loop thread; database work inside
-/// it uses the pool's reader connections (in parallel) or the single writer (serialised).
+/// The handler of one operation. Runs on a handler thread, never on an event loop:
+/// `AkanaApplication` queues each request on one of its two bounded pools (GET and HEAD on the read
+/// pool, every other method on the write pool; see `HandlerExecution`), within the handler deadline.
+/// Database work inside it uses the pool's reader connections (in parallel) or the single writer
+/// (serialised).
 public typealias RouteHandler = @Sendable (RouteRequest) throws -> HTTPResponse
 
 /// An ordered route table, immutable once the application is built.

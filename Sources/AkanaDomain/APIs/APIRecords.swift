@@ -1,4 +1,4 @@
-/// An API (`apis`), with its admins and the version its JSON shows by default (the newest).
+/// An API (`apis`), with its admins and the version it shows by default (the newest).
 public struct API: Sendable, Equatable {
     public var id: String
     public var tenant: String
@@ -9,23 +9,6 @@ public struct API: Sendable, Equatable {
     public var created: String
     public var updated: String
     public var latestVersionID: String?
-
-    /// The platform's API object: APIID, Name, Description, Visibility, LatestVersionID,
-    /// AdminGroupID, [APIVersion], Created, Updated.
-    public func json(defaultVersion: APIVersion?, options: APIVersion.RenderOptions = .init()) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("APIID", .string(id)),
-            ("Name", .string(name)),
-            ("Description", .string(description)),
-            ("Visibility", .string(visibility)),
-        ]
-        if let latestVersionID { members.append(("LatestVersionID", .string(latestVersionID))) }
-        members.append(("AdminGroupID", .string(adminGroupID)))
-        if let defaultVersion { members.append(("APIVersion", defaultVersion.json(options))) }
-        members.append(("Created", .string(created)))
-        members.append(("Updated", .string(updated)))
-        return .object(members)
-    }
 }
 
 /// One implementation of an API version: `Sandbox` or `Live` (the contract environments Sandbox and
@@ -38,6 +21,14 @@ public struct APIImplementation: Sendable, Equatable {
     public var createMechanism: String
     public var endpointAccessAutoApproved: Bool
     public var endpoints: [String]
+
+    public init(code: String, description: String, createMechanism: String, endpointAccessAutoApproved: Bool, endpoints: [String]) {
+        self.code = code
+        self.description = description
+        self.createMechanism = createMechanism
+        self.endpointAccessAutoApproved = endpointAccessAutoApproved
+        self.endpoints = endpoints
+    }
 
     /// The contract environment this implementation serves.
     public var environment: String { code == "Live" ? "Production" : "Sandbox" }
@@ -63,48 +54,6 @@ public struct APIVersion: Sendable, Equatable {
 
     /// The state of a version no API-version workflow governs.
     public static let ungovernedState = "Active"
-
-    public struct RenderOptions: Sendable {
-        public var includeEndpoints = true
-        public init() {}
-    }
-
-    /// The APIVersion object: APIVersionID, APIID, Name, Description, Visibility, State, Tag,
-    /// [Endpoints{Endpoint[]}], ProductionEndpointAccessAutoApproved, SandboxEndpointAccessAutoApproved,
-    /// [DropboxFileId], Created, Updated.
-    public func json(_ options: RenderOptions = .init()) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("APIVersionID", .string(id)),
-            ("APIID", .string(apiID)),
-            ("Name", .string(name)),
-            ("Description", .string(description)),
-            ("Visibility", .string(visibility)),
-            ("State", .string(state)),
-            ("Tag", .array(tags.map(JSONValue.string))),
-        ]
-        if options.includeEndpoints {
-            var endpoints: [JSONValue] = []
-            for implementation in implementations {
-                for url in implementation.endpoints {
-                    endpoints.append(.object([
-                        ("Category", .string(implementation.environment)),
-                        ("ImplementationCode", .string(implementation.code)),
-                        ("Uri", .string(url)),
-                        ("CreateMechanism", .string(implementation.createMechanism)),
-                    ]))
-                }
-            }
-            members.append(("Endpoints", .object([("Endpoint", .array(endpoints))])))
-        }
-        members.append(("ProductionEndpointAccessAutoApproved",
-                        .bool(implementations.first { $0.code == "Live" }?.endpointAccessAutoApproved ?? false)))
-        members.append(("SandboxEndpointAccessAutoApproved",
-                        .bool(implementations.first { $0.code == "Sandbox" }?.endpointAccessAutoApproved ?? false)))
-        if let descriptorFileID { members.append(("DropboxFileId", .integer(descriptorFileID))) }
-        members.append(("Created", .string(created)))
-        members.append(("Updated", .string(updated)))
-        return .object(members)
-    }
 
     public func implementation(forEnvironment environment: String) -> APIImplementation? {
         implementations.first { $0.code == APIImplementation.code(forEnvironment: environment) }
@@ -132,20 +81,6 @@ public struct DropboxFile: Sendable, Equatable {
     public var fileName: String
     public var fileType: String
     public var content: [UInt8]
-
-    /// The `readfiledetails` answer: FileName, FileType, DropboxFileId, ServiceDescriptorDocument[].
-    public var json: JSONValue {
-        .object([
-            ("FileName", .string(fileName)),
-            ("FileType", .string(fileType)),
-            ("DropboxFileId", .integer(id)),
-            ("ServiceDescriptorDocument", .array([.object([
-                ("FileName", .string(fileName)),
-                ("DocumentType", .string(fileType)),
-                ("DropboxFileId", .integer(id)),
-            ])])),
-        ])
-    }
 
     /// The document type of an uploaded API description, from its content (then its name).
     public static func documentType(fileName: String, content: [UInt8]) -> String {

@@ -14,11 +14,12 @@ public final class APIService: Sendable {
     private let contracts: ContractLifecycle
     private let ids: IDGenerator
 
-    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine, ids: IDGenerator = IDGenerator()) {
+    /// `contracts` moves an API version's contracts on when it is deleted (built once, by `EmulatorAssembly`).
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine, contracts: ContractLifecycle, ids: IDGenerator) {
         self.database = database
         self.clock = clock
         self.workflow = workflow
-        self.contracts = ContractLifecycle(workflow: workflow)
+        self.contracts = contracts
         self.ids = ids
     }
 
@@ -27,15 +28,10 @@ public final class APIService: Sendable {
     /// POST /api/apis: `APIVersionInfo` (+ `AddAPIImplementationRequest`), or a `DLDescriptor`
     /// naming an uploaded description document. The API and its first version ("1.0") in one
     /// transaction; the caller becomes the API's admin.
-    public func createAPI(caller: AuthenticatedSession, body: JSONValue) throws -> (API, APIVersion) {
-        guard case .object = body else { throw DomainError.badRequest("The request must be a JSON object with APIVersionInfo.") }
-        let infoValue = body.member(caseInsensitive: "APIVersionInfo")
-        let descriptor = try Self.descriptor(body.member(caseInsensitive: "DLDescriptor"))
-        guard infoValue != nil || descriptor != nil else {
-            throw DomainError.badRequest("Creating an API needs APIVersionInfo (with Name) or a DLDescriptor naming an uploaded document.")
-        }
-        let info = try infoValue.map { try APIVersionInfoInput($0) }
-        var implementations = try APIImplementationInput.parse(body.member(caseInsensitive: "AddAPIImplementationRequest"))
+    public func createAPI(caller: AuthenticatedSession, input: APIInput) throws -> (API, APIVersion) {
+        let info = input.info
+        let descriptor = input.descriptor
+        var implementations = input.implementations
         let now = Timestamp.iso8601(clock.now())
         let apiID = "\(ids.uuid()).\(caller.tenant)"
         let adminGroupID = "\(ids.uuid()).\(caller.tenant)"
@@ -51,18 +47,13 @@ public final class APIService: Sendable {
                                                          endpointAccessAutoApproved: false, endpoints: [url])]
                 }
             }
-            guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw DomainError.badRequest("APIVersionInfo.Name is required.")
-            }
-            let visibility = info?.visibility ?? Visibility.public
-            let api = API(id: apiID, tenant: caller.tenant, name: name, description: info?.description ?? "", visibility: visibility,
-                          adminGroupID: adminGroupID, created: now, updated: now, latestVersionID: nil)
+            let api = try Self.newAPI(id: apiID, tenant: caller.tenant, name: name, description: info?.description,
+                                      visibility: info?.visibility, adminGroupID: adminGroupID, now: now)
             try APIRepository.insertAPI(db, api)
             try APIRepository.addAdmin(db, apiID: apiID, userID: caller.userID, now: now)
-            let version = APIVersion(
-                id: versionID, apiID: apiID, tenant: caller.tenant, name: "1.0", description: info?.description ?? "",
-                visibility: visibility, state: APIVersion.ungovernedState, descriptorFileID: descriptor?.fileID, created: now,
-                updated: now, tags: info?.tags ?? [], implementations: implementations)
+            let version = Self.newVersion(id: versionID, of: api, name: Self.firstVersionName, description: info?.description ?? "",
+                                          visibility: nil, tags: info?.tags ?? [], implementations: implementations,
+                                          descriptorFileID: descriptor?.fileID, now: now)
             try self.insertVersion(db, version, caller: caller, apiID: apiID)
             guard let stored = try APIRepository.api(db, id: apiID), let storedVersion = try APIRepository.version(db, id: versionID) else {
                 throw DomainError.notFound()
@@ -105,16 +96,12 @@ public final class APIService: Sendable {
 
     /// POST /api/apis/{APIID}/versions: `APIVersionInfo` (Name required) with an optional
     /// `AddAPIImplementationRequest`, `CloneAPIVersionRequest` or `DLDescriptor`.
-    public func addVersion(apiID: String, caller: AuthenticatedSession, body: JSONValue) throws -> APIVersion {
-        guard case .object = body else { throw DomainError.badRequest("The request must be a JSON object with APIVersionInfo.") }
-        guard let infoValue = body.member(caseInsensitive: "APIVersionInfo") else {
-            throw DomainError.badRequest("APIVersionInfo (with the new version's Name) is required.")
-        }
-        let info = try APIVersionInfoInput(infoValue)
+    public func addVersion(apiID: String, caller: AuthenticatedSession, input: APIVersionInput) throws -> APIVersion {
+        let info = input.info
         guard let name = info.name else { throw DomainError.badRequest("APIVersionInfo.Name is required.") }
-        var implementations = try APIImplementationInput.parse(body.member(caseInsensitive: "AddAPIImplementationRequest"))
-        let descriptor = try Self.descriptor(body.member(caseInsensitive: "DLDescriptor"))
-        let clone = try Self.clone(body.member(caseInsensitive: "CloneAPIVersionRequest"))
+        var implementations = input.implementations
+        let descriptor = input.descriptor
+        let clone = input.clone
         let now = Timestamp.iso8601(clock.now())
         let versionID = "\(ids.uuid()).\(caller.tenant)"
         return try database.write(in: caller.scope) { db in
@@ -134,10 +121,8 @@ public final class APIService: Sendable {
                 }
                 if clone.implementations && implementations.isEmpty { implementations = source.implementations }
             }
-            let version = APIVersion(
-                id: versionID, apiID: api.id, tenant: api.tenant, name: name, description: description,
-                visibility: info.visibility ?? api.visibility, state: APIVersion.ungovernedState, descriptorFileID: descriptorFileID,
-                created: now, updated: now, tags: tags, implementations: implementations)
+            let version = Self.newVersion(id: versionID, of: api, name: name, description: description, visibility: info.visibility,
+                                          tags: tags, implementations: implementations, descriptorFileID: descriptorFileID, now: now)
             try self.insertVersion(db, version, caller: caller, apiID: api.id)
             try APIRepository.touchAPI(db, id: api.id, updated: now)
             guard let stored = try APIRepository.version(db, id: versionID) else { throw DomainError.notFound() }
@@ -169,9 +154,7 @@ public final class APIService: Sendable {
     }
 
     /// PUT /api/apis/versions/{APIVersionID}/info: Name, Description, Visibility, Tag (absent fields keep their values).
-    public func updateInfo(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> APIVersion {
-        guard case .object = body else { throw DomainError.badRequest("The APIVersionInfo must be a JSON object.") }
-        let info = try APIVersionInfoInput(body.member(caseInsensitive: "APIVersionInfo") ?? body)
+    public func updateInfo(_ id: String, caller: AuthenticatedSession, input info: APIVersionInfoInput) throws -> APIVersion {
         return try database.write(in: caller.scope) { db in
             var version = try self.modifiableVersion(db, id: id, caller: caller)
             version.name = info.name ?? version.name
@@ -281,6 +264,29 @@ public final class APIService: Sendable {
 
     // MARK: - Helpers
 
+    /// The name of an API's first version.
+    public static let firstVersionName = "1.0"
+
+    /// A new API (not stored yet) as every creation makes it (POST /api/apis and fixtures): a Name
+    /// that is not blank; Public unless `visibility` says otherwise.
+    static func newAPI(id: String, tenant: String, name: String?, description: String?, visibility: String?, adminGroupID: String,
+                       now: String) throws -> API {
+        guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw DomainError.badRequest("APIVersionInfo.Name is required.")
+        }
+        return API(id: id, tenant: tenant, name: name, description: description ?? "", visibility: visibility ?? Visibility.public,
+                   adminGroupID: adminGroupID, created: now, updated: now, latestVersionID: nil)
+    }
+
+    /// A new version of `api` (not stored yet): the API's visibility unless `visibility` says
+    /// otherwise, the state of an ungoverned version (its workflow, when one starts, decides after).
+    static func newVersion(id: String, of api: API, name: String, description: String, visibility: String?, tags: [String],
+                           implementations: [APIImplementation], descriptorFileID: Int64?, now: String) -> APIVersion {
+        APIVersion(id: id, apiID: api.id, tenant: api.tenant, name: name, description: description, visibility: visibility ?? api.visibility,
+                   state: APIVersion.ungovernedState, descriptorFileID: descriptorFileID, created: now, updated: now, tags: tags,
+                   implementations: implementations)
+    }
+
     private func insertVersion(_ db: SQLiteConnection, _ version: APIVersion, caller: AuthenticatedSession, apiID: String) throws {
         try APIRepository.insertVersion(db, version)
         var roles = caller.roles
@@ -289,21 +295,7 @@ public final class APIService: Sendable {
                            caller: WorkflowCaller(userID: caller.userID, roles: roles))
     }
 
-    struct Descriptor { var fileID: Int64; var fileName: String?; var serviceName: String? }
-
-    /// `DLDescriptor`: {"DropboxFileId": 1150, "FileName": "…", "ServiceName": "…"}.
-    static func descriptor(_ value: JSONValue?) throws -> Descriptor? {
-        guard let value, value != .null else { return nil }
-        guard case .object = value else { throw DomainError.badRequest("DLDescriptor must be an object.") }
-        let idValue = value.member(caseInsensitive: "DropboxFileId")
-        guard let id = idValue?.intValue ?? idValue?.stringValue.flatMap({ Int64($0) }) else {
-            throw DomainError.badRequest("DLDescriptor.DropboxFileId (from POST /api/dropbox/readfiledetails) is required.")
-        }
-        return Descriptor(fileID: id, fileName: try APIVersionInfoInput.string(value, "FileName", context: "DLDescriptor"),
-                          serviceName: try APIVersionInfoInput.string(value, "ServiceName", context: "DLDescriptor"))
-    }
-
-    private func dropboxFile(_ db: SQLiteConnection, descriptor: Descriptor, caller: AuthenticatedSession) throws -> DropboxFile {
+    private func dropboxFile(_ db: SQLiteConnection, descriptor: DropboxDescriptorInput, caller: AuthenticatedSession) throws -> DropboxFile {
         guard let file = try APIRepository.dropboxFile(db, id: descriptor.fileID), file.tenant == caller.tenant else {
             throw DomainError.badRequest("DLDescriptor.DropboxFileId \(descriptor.fileID) is not an uploaded file.")
         }
@@ -327,18 +319,5 @@ public final class APIService: Sendable {
             return (title, "\(scheme)://\(host)\(base)")
         }
         return (title, nil)
-    }
-
-    struct Clone { var sourceID: String; var design: Bool; var implementations: Bool }
-
-    static func clone(_ value: JSONValue?) throws -> Clone? {
-        guard let value, value != .null else { return nil }
-        guard case .object = value else { throw DomainError.badRequest("CloneAPIVersionRequest must be an object.") }
-        guard let source = try APIVersionInfoInput.string(value, "SourceAPIVersionID", context: "CloneAPIVersionRequest"), !source.isEmpty else {
-            throw DomainError.badRequest("CloneAPIVersionRequest.SourceAPIVersionID is required.")
-        }
-        return Clone(sourceID: source,
-                     design: try APIVersionInfoInput.bool(value, "CloneDesign", context: "CloneAPIVersionRequest") ?? true,
-                     implementations: try APIVersionInfoInput.bool(value, "CloneImplementations", context: "CloneAPIVersionRequest") ?? true)
     }
 }

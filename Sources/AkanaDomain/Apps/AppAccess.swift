@@ -72,7 +72,7 @@ public struct AppAccessRule: Sendable, Equatable {
     public static let teamBusinessOrSiteAdmin = AppAccessRule(team: true, businessAdmin: true, siteAdmin: true, anyViewer: false)
     public static let teamOrBusinessAdmin = AppAccessRule(team: true, businessAdmin: true, siteAdmin: false, anyViewer: false)
 
-    /// Who the rule names, for faults and the README.
+    /// Who the rule names, for faults and the docs (docs/api-coverage.md).
     public var description: String {
         var names: [String] = []
         if team { names.append("app team members") }

@@ -43,15 +43,12 @@ extension AppService {
     /// POST /api/apps/{AppID}/members: `Email` (a user of the tenant) and `Message` (required since
     /// 2022.1.0). Returns the invitee's UserID; inviting a member again changes nothing, inviting
     /// an invitee again renews the invitation.
-    public func addTeamMember(appID: String, caller: AuthenticatedSession, body: JSONValue) throws -> String {
-        guard case .object = body else { throw DomainError.badRequest("The team invitation must be a JSON object with Email and Message.") }
-        guard let emailValue = body.member(caseInsensitive: "Email"), let email = emailValue.stringValue,
-              !email.trimmingCharacters(in: .whitespaces).isEmpty else {
+    public func addTeamMember(appID: String, caller: AuthenticatedSession, input: TeamInvitationInput) throws -> String {
+        guard let email = input.email, !email.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DomainError.badRequest("Email is required: the email address of the user to add to the team.")
         }
         _ = try FieldLimits.check(email, field: "Email")
-        guard let messageValue = body.member(caseInsensitive: "Message"), let message = messageValue.stringValue,
-              !message.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let message = input.message, !message.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DomainError.badRequest("Message is required: the invitation text sent to the new team member.")
         }
         try FieldLimits.check(message, field: "Message")

@@ -12,8 +12,8 @@ public final class AppService: Sendable {
     /// Told of app versions about to be deleted (their contracts move on in the same transaction).
     private let deletionObserver: (any AppVersionDeletionObserver)?
 
-    public init(database: DatabasePool, clock: EmulatorClock, workflow: (any AppVersionWorkflow)? = nil, ids: IDGenerator = IDGenerator(),
-                deletionObserver: (any AppVersionDeletionObserver)? = nil) {
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: (any AppVersionWorkflow)?, ids: IDGenerator,
+                deletionObserver: (any AppVersionDeletionObserver)?) {
         self.deletionObserver = deletionObserver
         self.ids = ids
         self.database = database
@@ -21,33 +21,18 @@ public final class AppService: Sendable {
         self.workflow = workflow
     }
 
-    /// The tenant's app settings (the platform defaults; a later issue makes them editable).
-    public func settings(tenant: String) -> AppVersionSettings { AppVersionSettings() }
+    /// The app settings the rules below follow: every tenant has the platform defaults (a later
+    /// issue makes them editable per tenant).
+    private var settings: AppVersionSettings { .platformDefaults }
 
     // MARK: - Apps
 
     /// POST /api/apps: the app and its first version in one transaction; the creator joins the team.
-    public func createApp(caller: AuthenticatedSession, body: JSONValue) throws -> Application {
-        let reader = try BodyReader(body, context: "Application", notAnObject: ApplicationInput.notAnObject)
-        let fields = try ApplicationInput(reader)
-        guard let name = fields.name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw DomainError.badRequest("Application.Name is required.")
-        }
-        let summary = fields.summary ?? ""
-        let description = fields.description ?? ""
-        let businessID = try reader.string("BusinessID").flatMap { $0.isEmpty ? nil : $0 }
-        if let businessID, businessID != "tenantbusiness.\(caller.tenant)" {
-            throw DomainError.notFound("Business \(businessID) was not found.")
-        }
-        var versionBody = body.member(caseInsensitive: "ApplicationVersion") ?? .object([("Name", .string("1.0"))])
-        if versionBody.member(caseInsensitive: "Name") == nil, case .object(var members) = versionBody {
-            members.append(("Name", .string("1.0")))
-            versionBody = .object(members)
-        }
-        let input = try AppVersionInput(versionBody, context: "Application.ApplicationVersion")
+    public func createApp(caller: AuthenticatedSession, input: ApplicationInput) throws -> Application {
         let now = Timestamp.iso8601(clock.now())
-        let app = Application(id: "\(ids.uuid()).\(caller.tenant)", tenant: caller.tenant, name: name, summary: summary,
-                              description: description, businessID: businessID, created: now, updated: now, defaultVersion: nil)
+        let app = try Self.newApp(id: "\(ids.uuid()).\(caller.tenant)", tenant: caller.tenant, input: input, now: now)
+        var version = input.version ?? AppVersionInput()
+        if version.name == nil { version.name = AppVersionInput.defaultName }
         return try database.write(in: caller.scope) { db in
             // The session was verified before this transaction; a reset, restore or DELETE /api/users
             // in between removes its user (and the team row would break its foreign key).
@@ -56,10 +41,24 @@ public final class AppService: Sendable {
             }
             try AppRepository.insertApp(db, app)
             try AppRepository.addTeamMember(db, appID: app.id, userID: caller.userID, role: "Admin")
-            _ = try self.insertVersion(db, app: app, input: input, caller: caller, now: now)
+            _ = try self.insertVersion(db, app: app, input: version, caller: caller, now: now)
             guard let stored = try AppRepository.app(db, id: app.id) else { throw DomainError.notFound() }
             return stored
         }
+    }
+
+    /// A new app (not stored yet) as every creation makes it (POST /api/apps and fixtures): Name
+    /// required, the business (when named) the tenant's.
+    static func newApp(id: String, tenant: String, input: ApplicationInput, now: String) throws -> Application {
+        guard let name = input.name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw DomainError.badRequest("Application.Name is required.")
+        }
+        let businessID = input.businessID.flatMap { $0.isEmpty ? nil : $0 }
+        if let businessID, businessID != "tenantbusiness.\(tenant)" {
+            throw DomainError.notFound("Business \(businessID) was not found.")
+        }
+        return Application(id: id, tenant: tenant, name: name, summary: input.summary ?? "", description: input.description ?? "",
+                           businessID: businessID, created: now, updated: now, defaultVersion: nil)
     }
 
     public func app(_ id: String, caller: AuthenticatedSession) throws -> Application {
@@ -69,8 +68,7 @@ public final class AppService: Sendable {
     }
 
     /// PUT /api/apps/{AppID}: Name (required), Summary, Description.
-    public func updateApp(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> Application {
-        let fields = try ApplicationInput(BodyReader(body, context: "Application", notAnObject: ApplicationInput.notAnObject))
+    public func updateApp(_ id: String, caller: AuthenticatedSession, input fields: ApplicationInput) throws -> Application {
         if let name = fields.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.badRequest("Application.Name must not be empty.") }
         return try database.write(in: caller.scope) { db in
             var app = try self.authorizedApp(db, id: id, caller: caller, for: .updateApp)
@@ -106,8 +104,7 @@ public final class AppService: Sendable {
     // MARK: - Versions
 
     /// POST /api/apps/{AppID}/versions (Name is the minimum).
-    public func addVersion(appID: String, caller: AuthenticatedSession, body: JSONValue) throws -> AppVersion {
-        let input = try AppVersionInput(body)
+    public func addVersion(appID: String, caller: AuthenticatedSession, input: AppVersionInput) throws -> AppVersion {
         guard input.name != nil else { throw DomainError.badRequest("ApplicationVersion.Name is required.") }
         let now = Timestamp.iso8601(clock.now())
         return try database.write(in: caller.scope) { db in
@@ -131,9 +128,8 @@ public final class AppService: Sendable {
     /// PUT /api/apps/versions/{AppVersionID}: fields absent from the body keep their values.
     /// Identity can be chosen once (where the tenant allows it); SharedSecret only where user-defined
     /// secrets are allowed. Governed by `@Modify` when an app-version workflow is assigned.
-    public func updateVersion(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> AppVersion {
-        let input = try AppVersionInput(body)
-        let settings = settings(tenant: caller.tenant)
+    public func updateVersion(_ id: String, caller: AuthenticatedSession, input: AppVersionInput) throws -> AppVersion {
+        let settings = self.settings
         return try database.write(in: caller.scope) { db in
             var version = try self.authorizedVersion(db, id: id, caller: caller, for: .updateVersion)
             try self.checkReservedAction(db, versionID: id, action: "@Modify", caller: caller)
@@ -253,16 +249,28 @@ public final class AppService: Sendable {
     }
 
     private func insertVersion(_ db: SQLiteConnection, app: Application, input: AppVersionInput, caller: AuthenticatedSession, now: String) throws -> AppVersion {
-        let local = ids.alphanumeric(40)
-        let id = "\(local).\(app.tenant)"
-        let settings = settings(tenant: app.tenant)
-        var identity = "\(app.tenant)-\(local)"
+        let id = "\(ids.alphanumeric(40)).\(app.tenant)"
+        let version = try Self.insertVersion(db, id: id, appID: app.id, tenant: app.tenant, input: input, settings: settings,
+                                             siteAdmin: caller.isSiteAdmin, ids: ids, now: now)
+        _ = try workflow?.start(db, tenant: app.tenant, objectID: id, caller: try workflowCaller(db, caller, appID: app.id))
+        return version
+    }
+
+    /// Checks and stores a new version `id` (`<local>.<tenant>`) of app `appID`, as every creation
+    /// does (POST /api/apps, POST /api/apps/{AppID}/versions and fixtures), without starting its
+    /// workflow: an Identity only where `settings` let the caller choose one, and not one another
+    /// version has; a SharedSecret only where user-defined secrets are allowed; the defaults
+    /// (Name 1.0, Sandbox, Public) for what `input` leaves out.
+    static func insertVersion(_ db: SQLiteConnection, id: String, appID: String, tenant: String, input: AppVersionInput,
+                              settings: AppVersionSettings, siteAdmin: Bool, ids: IDGenerator, now: String) throws -> AppVersion {
+        let local = id.hasSuffix(".\(tenant)") ? String(id.dropLast(tenant.count + 1)) : id
+        var identity = "\(tenant)-\(local)"
         var userDefined = false
         if let chosen = input.identity, !chosen.isEmpty {
-            guard settings.allows(settings.userDefinedIdentitySupport, siteAdmin: caller.isSiteAdmin) else {
+            guard settings.allows(settings.userDefinedIdentitySupport, siteAdmin: siteAdmin) else {
                 throw DomainError.forbidden("The tenant does not let you choose an app version's Identity (UserDefinedIdentitySupport is \(settings.userDefinedIdentitySupport)).")
             }
-            guard try !AppRepository.identityTaken(db, tenant: app.tenant, identity: chosen, except: id) else {
+            guard try !AppRepository.identityTaken(db, tenant: tenant, identity: chosen, except: id) else {
                 throw DomainError.conflict("The Identity '\(chosen)' is already used by another app version.")
             }
             identity = chosen
@@ -277,13 +285,12 @@ public final class AppService: Sendable {
         }
         let environment = input.initialEnvironment ?? "Sandbox"
         let version = AppVersion(
-            id: id, appID: app.id, tenant: app.tenant, name: input.name ?? "1.0", description: input.description ?? "",
+            id: id, appID: appID, tenant: tenant, name: input.name ?? AppVersionInput.defaultName, description: input.description ?? "",
             websiteAddress: input.websiteAddress ?? "", visibility: input.visibility ?? Visibility.public,
             initialEnvironment: environment, currentEnvironment: environment, state: AppVersion.initialState,
             identity: identity, identityUserDefined: userDefined, sharedSecret: secret, hasKeyInfo: false,
             created: now, updated: now, tags: input.tags ?? [], securityMechanisms: [AppVersion.sharedSecretMechanism])
         try AppRepository.insertVersion(db, version)
-        _ = try workflow?.start(db, tenant: app.tenant, objectID: id, caller: try workflowCaller(db, caller, appID: app.id))
         return version
     }
 

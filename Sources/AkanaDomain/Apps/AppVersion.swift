@@ -1,6 +1,3 @@
-import Foundation
-import SQLiteStore
-
 /// One version of an app, as stored in `app_versions` (+ its tags and security mechanisms).
 public struct AppVersion: Sendable, Equatable {
     public var id: String
@@ -25,43 +22,6 @@ public struct AppVersion: Sendable, Equatable {
     /// The state every new version starts in (the value all the platform's samples show).
     public static let initialState = "com.soa.app.state.initial"
     public static let sharedSecretMechanism = "com.soa.security.mechanism.sharedsecret"
-
-    /// Which optional parts of the ApplicationVersion to render (the GET operation's flags).
-    public struct RenderOptions: Sendable {
-        public var includeSettings = false
-        public var includeTags = true
-        public var includeSecurityMechanism = true
-        public var includeDeploymentState = true
-        public init() {}
-    }
-
-    /// The platform's ApplicationVersion object, fields in the documented order (seed 004).
-    public func json(_ options: RenderOptions, settings: AppVersionSettings) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("RuntimeID", .string(id)),
-            ("AppID", .string(appID)),
-            ("Name", .string(name)),
-            ("Description", .string(description)),
-            ("WebsiteAddress", .string(websiteAddress)),
-            ("Visibility", .string(visibility)),
-            ("InitialEnvironment", .string(initialEnvironment)),
-            ("CurrentEnvironment", .string(currentEnvironment)),
-        ]
-        if options.includeTags { members.append(("Tag", .array(tags.map(JSONValue.string)))) }
-        members.append(("HasKeyInfo", .bool(hasKeyInfo)))
-        members.append(("Created", .string(created)))
-        members.append(("Updated", .string(updated)))
-        if options.includeDeploymentState { members.append(("State", .string(state))) }
-        if options.includeSecurityMechanism {
-            members.append(("SecurityMechanisms", .array(securityMechanisms.map(JSONValue.string))))
-        }
-        members.append(("RatingSummary", .object([
-            ("Five", .integer(0)), ("Four", .integer(0)), ("Three", .integer(0)), ("Two", .integer(0)), ("One", .integer(0)),
-        ])))
-        members.append(("Identity", .string(identity)))
-        if options.includeSettings { members.append(("AppVersionSettings", settings.json)) }
-        return .object(members)
-    }
 
     /// An identity with a domain (`Ldapacmepaymentscorp1\myuserid`): the secret lives in that
     /// external identity domain, so the platform neither stores, regenerates nor returns it.

@@ -1,47 +1,40 @@
-import Foundation
+/// An ApplicationVersion request body (POST /api/apps/{AppID}/versions, PUT
+/// /api/apps/versions/{AppVersionID}, an app's first version, a fixture's version), decoded and
+/// checked for types and limits at its edge. Absent (or null) fields are nil: PUT keeps the stored
+/// value, a new version gets the default. `AppID` and the read-only fields are not part of it,
+/// since the URL names the version.
+public struct AppVersionInput: Sendable, Equatable {
+    public var name: String?
+    public var description: String?
+    public var websiteAddress: String?
+    /// Normalised (`Visibility.normalize`).
+    public var visibility: String?
+    /// One of `environments`.
+    public var initialEnvironment: String?
+    /// As given (unlike a model's tags: no single string, no de-duplication).
+    public var tags: [String]?
+    public var identity: String?
+    public var sharedSecret: String?
 
-/// The fields of an ApplicationVersion request body, validated. Absent fields are nil (keep the
-/// stored value); `AppID` and the read-only fields are ignored, since the URL names the version.
-struct AppVersionInput: BodyInput {
-    var name: String?
-    var description: String?
-    var websiteAddress: String?
-    var visibility: String?
-    var initialEnvironment: String?
-    var tags: [String]?
-    var identity: String?
-    var sharedSecret: String?
+    /// The values of `InitialEnvironment`.
+    public static let environments = ["Sandbox", "Production"]
+    /// The name of a version created without one (an app's first version).
+    public static let defaultName = "1.0"
 
-    static let environments = ["Sandbox", "Production"]
-
-    /// Reads `body` as the object `context` (`ApplicationVersion` when the body is the version itself).
-    init(_ body: JSONValue, context: String = "ApplicationVersion") throws {
-        try self.init(BodyReader(body, context: context, notAnObject: "\(context) must be a JSON object."))
+    public init(name: String? = nil, description: String? = nil, websiteAddress: String? = nil, visibility: String? = nil,
+                initialEnvironment: String? = nil, tags: [String]? = nil, identity: String? = nil, sharedSecret: String? = nil) {
+        self.name = name
+        self.description = description
+        self.websiteAddress = websiteAddress
+        self.visibility = visibility
+        self.initialEnvironment = initialEnvironment
+        self.tags = tags
+        self.identity = identity
+        self.sharedSecret = sharedSecret
     }
 
-    init(_ reader: BodyReader) throws {
-        let context = reader.context
-        name = try reader.string("Name")
-        description = try reader.string("Description")
-        websiteAddress = try reader.string("WebsiteAddress")
-        identity = try reader.string("Identity")
-        sharedSecret = try reader.string("SharedSecret")
-        visibility = try reader.visibility()
-        if let text = try reader.string("InitialEnvironment") {
-            guard let value = Self.environments.first(where: { $0.lowercased() == text.lowercased() }) else {
-                throw DomainError.badRequest("\(context).InitialEnvironment must be Sandbox or Production, not '\(text)'.")
-            }
-            initialEnvironment = value
-        }
-        // Unlike a model's tags, an app version's are a list as given (no single string, no de-duplication).
-        if let value = reader.value("Tag") {
-            guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
-                throw DomainError.badRequest("\(context).Tag must be an array of strings.")
-            }
-            tags = try FieldLimits.check(list.compactMap(\.stringValue), field: "\(context).Tag")
-        }
-        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw DomainError.badRequest("\(context).Name must not be empty.")
-        }
+    /// The environment `text` names (without case), or nil when it names none.
+    public static func environment(_ text: String) -> String? {
+        environments.first { $0.lowercased() == text.lowercased() }
     }
 }

@@ -16,16 +16,8 @@ public struct AppVersionSettings: Sendable, Equatable {
 
     public init() {}
 
-    var json: JSONValue {
-        .object([
-            ("AppBoardSupport", .string(appBoardSupport)),
-            ("AppRatingsSupport", .string(appRatingsSupport)),
-            ("AppReviewsSupport", .string(appReviewsSupport)),
-            ("UserDefinedIdentitySupport", .string(userDefinedIdentitySupport)),
-            ("SimultaneousSandboxProductAccessSupport", .string(simultaneousSandboxProductAccessSupport)),
-            ("ReturnPlainTextSharedSecret", .string(returnPlainTextSharedSecret)),
-        ])
-    }
+    /// The settings every tenant has: the platform defaults (a later issue makes them editable per tenant).
+    public static let platformDefaults = AppVersionSettings()
 
     func allows(_ value: String, siteAdmin: Bool) -> Bool {
         value == Self.enabled || (value == Self.enabledForSiteAdmins && siteAdmin)

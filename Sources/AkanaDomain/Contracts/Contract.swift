@@ -17,22 +17,4 @@ public struct Contract: Sendable, Equatable {
     public static let activated = "apicontract.status.activated"
     public static let cancelled = "apicontract.status.cancelled"
     public static let objectType = "apicontract"
-
-    /// The Contract object: ContractID, APIVersionID, RuntimeID, Environment, State, Status,
-    /// ContractScope{Restricted, LicenseID[]}, Created, Updated.
-    public var json: JSONValue {
-        var scope: [(String, JSONValue)] = [("Restricted", .bool(restricted))]
-        if !licenseIDs.isEmpty { scope.append(("LicenseID", .array(licenseIDs.map(JSONValue.string)))) }
-        return .object([
-            ("ContractID", .string(id)),
-            ("APIVersionID", .string(apiVersionID)),
-            ("RuntimeID", .string(runtimeID)),
-            ("Environment", .string(environment)),
-            ("State", .string(state)),
-            ("Status", .string(status)),
-            ("ContractScope", .object(scope)),
-            ("Created", .string(created)),
-            ("Updated", .string(updated)),
-        ])
-    }
 }

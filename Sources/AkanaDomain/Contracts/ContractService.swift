@@ -14,7 +14,7 @@ public final class ContractService: Sendable {
     private let workflow: WorkflowEngine
     private let ids: IDGenerator
 
-    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine, ids: IDGenerator = IDGenerator()) {
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine, ids: IDGenerator) {
         self.database = database
         self.clock = clock
         self.workflow = workflow
@@ -27,16 +27,15 @@ public final class ContractService: Sendable {
     /// Starts the contract workflow (`@Create`); where every license of the scope auto-approves the
     /// environment (or, without licenses, the implementation's EndpointAccessAutoApproved is set),
     /// the contract is approved and activated in the same transaction.
-    public func request(caller: AuthenticatedSession, body: JSONValue) throws -> Contract {
-        guard case .object = body else { throw DomainError.badRequest("The Contract must be a JSON object.") }
-        guard let apiVersionID = try APIVersionInfoInput.string(body, "APIVersionID", context: "Contract"), !apiVersionID.isEmpty else {
+    public func request(caller: AuthenticatedSession, input: ContractInput) throws -> Contract {
+        guard let apiVersionID = input.apiVersionID, !apiVersionID.isEmpty else {
             throw DomainError.badRequest("Contract.APIVersionID is required.")
         }
-        guard let runtimeID = try APIVersionInfoInput.string(body, "RuntimeID", context: "Contract"), !runtimeID.isEmpty else {
+        guard let runtimeID = input.runtimeID, !runtimeID.isEmpty else {
             throw DomainError.badRequest("Contract.RuntimeID (the AppVersionID) is required.")
         }
-        let environment = try Self.environment(try APIVersionInfoInput.string(body, "Environment", context: "Contract"), required: true)!
-        let scope = try Self.scope(body.member(caseInsensitive: "ContractScope"))
+        let environment = try Self.environment(input.environment, required: true)!
+        let scope = input.scope
         let now = Timestamp.iso8601(clock.now())
         let id = "\(ids.uuid()).\(caller.tenant)"
         return try database.write(in: caller.scope) { db in
@@ -46,13 +45,12 @@ public final class ContractService: Sendable {
                 throw DomainError.badRequest(
                     "API version \(apiVersionID) has no \(APIImplementation.code(forEnvironment: environment)) implementation, so it offers no \(environment) access.")
             }
-            let licenses = try self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
+            let licenses = try Self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
             if let existing = try ContractRepository.openContract(db, runtimeID: runtimeID, apiVersionID: apiVersionID, environment: environment) {
                 throw DomainError.conflict("App version \(runtimeID) already has contract \(existing) with API version \(apiVersionID) for \(environment).")
             }
-            let contract = Contract(id: id, tenant: caller.tenant, apiVersionID: apiVersionID, runtimeID: runtimeID,
-                                    environment: environment, restricted: scope.restricted ?? !scope.licenseIDs.isEmpty,
-                                    licenseIDs: scope.licenseIDs, state: "", status: "", created: now, updated: now)
+            let contract = Self.newContract(id: id, tenant: caller.tenant, apiVersionID: apiVersionID, runtimeID: runtimeID,
+                                            environment: environment, scope: scope, now: now)
             try ContractRepository.insert(db, contract, requestedBy: caller.userID)
             let roles = try self.roles(db, caller: caller, appID: app.appID, apiID: apiVersion.apiID)
             guard try self.workflow.start(db, tenant: caller.tenant, objectType: Contract.objectType, objectID: id,
@@ -71,25 +69,23 @@ public final class ContractService: Sendable {
 
     /// PUT /api/contracts/{ContractID}: replaces the ContractScope (licenses); other fields of the
     /// Contract are read-only here (a ContractID in the body must name this contract).
-    public func update(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> Contract {
-        guard case .object = body else { throw DomainError.badRequest("The Contract must be a JSON object.") }
-        if let named = try APIVersionInfoInput.string(body, "ContractID", context: "Contract"), named != id {
+    public func update(_ id: String, caller: AuthenticatedSession, input: ContractUpdateInput) throws -> Contract {
+        if let named = input.contractID, named != id {
             throw DomainError.badRequest("Contract.ContractID \(named) does not match the contract \(id) of the URL.")
         }
-        guard let scopeValue = body.member(caseInsensitive: "ContractScope") else {
+        guard let scope = input.scope else {
             throw DomainError.badRequest("Contract.ContractScope is required: it is what PUT changes.")
         }
-        let scope = try Self.scope(scopeValue)
         return try database.write(in: caller.scope) { db in
             let (contract, _) = try self.visibleContract(db, id: id, caller: caller)
-            if let named = try APIVersionInfoInput.string(body, "APIVersionID", context: "Contract"), named != contract.apiVersionID {
+            if let named = input.apiVersionID, named != contract.apiVersionID {
                 throw DomainError.badRequest("Contract.APIVersionID cannot change (it is \(contract.apiVersionID)).")
             }
-            if let named = try APIVersionInfoInput.string(body, "RuntimeID", context: "Contract"), named != contract.runtimeID {
+            if let named = input.runtimeID, named != contract.runtimeID {
                 throw DomainError.badRequest("Contract.RuntimeID cannot change (it is \(contract.runtimeID)).")
             }
             guard contract.state != Contract.cancelled else { throw DomainError.conflict("Contract \(id) is cancelled.") }
-            _ = try self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
+            _ = try Self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
             try ContractRepository.updateScope(db, contractID: id, restricted: scope.restricted ?? !scope.licenseIDs.isEmpty,
                                                licenseIDs: scope.licenseIDs, updated: Timestamp.iso8601(self.clock.now()))
             return try self.load(db, id: id)
@@ -204,32 +200,23 @@ public final class ContractService: Sendable {
         return version
     }
 
-    private func licenses(_ db: SQLiteConnection, ids: [String], tenant: String) throws -> [License] {
+    /// A new contract (not stored yet), as every request makes it (POST /api/contracts and
+    /// fixtures): restricted when the scope says so, else exactly when it names licenses.
+    static func newContract(id: String, tenant: String, apiVersionID: String, runtimeID: String, environment: String,
+                            scope: ContractScopeInput, now: String) -> Contract {
+        Contract(id: id, tenant: tenant, apiVersionID: apiVersionID, runtimeID: runtimeID, environment: environment,
+                 restricted: scope.restricted ?? !scope.licenseIDs.isEmpty, licenseIDs: scope.licenseIDs, state: "", status: "",
+                 created: now, updated: now)
+    }
+
+    /// The scope's licenses: each must be one of the tenant's.
+    static func licenses(_ db: SQLiteConnection, ids: [String], tenant: String) throws -> [License] {
         try ids.map { id in
             guard let license = try APIRepository.license(db, id: id), license.tenant == tenant else {
                 throw DomainError.badRequest("ContractScope.LicenseID \(id) is not a license of this tenant.")
             }
             return license
         }
-    }
-
-    static let maxLicenses = 100
-
-    /// ContractScope: {"Restricted": bool, "LicenseID": [ids] | id}; absent means unrestricted.
-    static func scope(_ value: JSONValue?) throws -> (restricted: Bool?, licenseIDs: [String]) {
-        guard let value, value != .null else { return (nil, []) }
-        guard case .object = value else { throw DomainError.badRequest("Contract.ContractScope must be an object.") }
-        let restricted = try APIVersionInfoInput.bool(value, "Restricted", context: "ContractScope")
-        var ids: [String] = []
-        if let list = value.member(caseInsensitive: "LicenseID"), list != .null {
-            let items = list.arrayValue ?? [list]
-            guard items.allSatisfy({ $0.stringValue != nil }) else { throw DomainError.badRequest("ContractScope.LicenseID must be an array of strings.") }
-            guard items.count <= maxLicenses else { throw DomainError.badRequest("ContractScope.LicenseID has more than \(maxLicenses) licenses.") }
-            ids = try FieldLimits.check(items.compactMap(\.stringValue), field: "ContractScope.LicenseID")
-        }
-        var unique: [String] = []
-        for id in ids where !unique.contains(id) { unique.append(id) }
-        return (restricted, unique)
     }
 
     static func environment(_ text: String?, required: Bool) throws -> String? {

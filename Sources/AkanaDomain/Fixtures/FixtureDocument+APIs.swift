@@ -135,8 +135,8 @@ public struct APIFixtureSection: Sendable {
             }
             guard !result.contains(where: { $0.code == code }) else { throw item.error("the \(code) implementation is given twice") }
             let mechanism = (try item.string("CreateMechanism") ?? "PROXY").uppercased()
-            guard APIImplementationInput.mechanisms.contains(mechanism) else {
-                throw item.error("CreateMechanism must be one of \(APIImplementationInput.mechanisms.joined(separator: ", "))")
+            guard APIImplementation.mechanisms.contains(mechanism) else {
+                throw item.error("CreateMechanism must be one of \(APIImplementation.mechanisms.joined(separator: ", "))")
             }
             result.append(APIImplementation(code: code, description: try item.string("Description") ?? "", createMechanism: mechanism,
                                             endpointAccessAutoApproved: try flag(item, "EndpointAccessAutoApproved"),
@@ -194,20 +194,24 @@ extension FixtureLoader.Applier {
             apiID = "\(ids.uuid()).\(tenant)"
             isNew = true
         }
-        let visibility = element.visibility ?? Visibility.public
+        var api: API
         if isNew {
-            try APIRepository.insertAPI(db, API(id: apiID, tenant: tenant, name: element.name, description: element.description,
-                                                visibility: visibility, adminGroupID: "\(ids.uuid()).\(tenant)", created: stamp,
-                                                updated: stamp, latestVersionID: nil))
+            api = try APIService.newAPI(id: apiID, tenant: tenant, name: element.name, description: element.description,
+                                        visibility: element.visibility, adminGroupID: "\(ids.uuid()).\(tenant)", now: stamp)
+            try APIRepository.insertAPI(db, api)
             created("apis", apiID)
         } else {
+            guard let stored = try APIRepository.api(db, id: apiID) else { throw DomainError.notFound("API \(apiID) was not found.") }
+            api = stored
+            // The document's visibility (or Public) for versions it adds, as before.
+            api.visibility = element.visibility ?? Visibility.public
             skipped("apis", apiID)
         }
         for (index, email) in element.admins.enumerated() {
             try APIRepository.addAdmin(db, apiID: apiID, userID: try userID(email: email, tenant: tenant, field: "Admins[\(index)]"), now: stamp)
         }
         let versions = element.versions ?? (isNew ? [APIFixtureSection.VersionElement(
-            path: "\(element.path).Versions[0]", id: nil, name: "1.0", description: nil, visibility: nil, tags: [], implementations: [],
+            path: "\(element.path).Versions[0]", id: nil, name: APIService.firstVersionName, description: nil, visibility: nil, tags: [], implementations: [],
             actions: [])] : [])
         for version in versions {
             let versionID: String
@@ -220,17 +224,17 @@ extension FixtureLoader.Applier {
                 }
                 versionID = id
             } else {
-                let name = version.name ?? "1.0"
+                let name = version.name ?? APIService.firstVersionName
                 if let found = try APIRepository.versionID(db, apiID: apiID, name: name) {
                     skipped("apiVersions", found)
                     continue
                 }
                 versionID = "\(ids.uuid()).\(tenant)"
             }
-            try APIRepository.insertVersion(db, APIVersion(
-                id: versionID, apiID: apiID, tenant: tenant, name: version.name ?? "1.0", description: version.description ?? element.description,
-                visibility: version.visibility ?? visibility, state: APIVersion.ungovernedState, descriptorFileID: nil, created: stamp,
-                updated: stamp, tags: version.tags, implementations: version.implementations))
+            try APIRepository.insertVersion(db, APIService.newVersion(
+                id: versionID, of: api, name: version.name ?? APIService.firstVersionName,
+                description: version.description ?? element.description, visibility: version.visibility, tags: version.tags,
+                implementations: version.implementations, descriptorFileID: nil, now: stamp))
             _ = try workflow.start(db, tenant: tenant, objectType: APIService.versionObjectType, objectID: versionID, caller: caller)
             try perform(version.actions, objectID: versionID, tenant: tenant, caller: caller)
             created("apiVersions", versionID)
@@ -244,11 +248,7 @@ extension FixtureLoader.Applier {
         guard let appVersion = try AppRepository.version(db, id: element.runtimeID), appVersion.tenant == tenant else {
             throw DomainError.badRequest("RuntimeID \(element.runtimeID) is not an app version of tenant \(tenant)")
         }
-        for license in element.licenseIDs {
-            guard let found = try APIRepository.license(db, id: license), found.tenant == tenant else {
-                throw DomainError.badRequest("LicenseID \(license) is not a license of tenant \(tenant)")
-            }
-        }
+        _ = try ContractService.licenses(db, ids: element.licenseIDs, tenant: tenant)
         let id: String
         if let given = element.id {
             try checkID(given, field: "ContractID", tenant: tenant)
@@ -264,10 +264,9 @@ extension FixtureLoader.Applier {
         } else {
             id = "\(ids.uuid()).\(tenant)"
         }
-        try ContractRepository.insert(db, Contract(
+        try ContractRepository.insert(db, ContractService.newContract(
             id: id, tenant: tenant, apiVersionID: apiVersion.id, runtimeID: appVersion.id, environment: element.environment,
-            restricted: !element.licenseIDs.isEmpty, licenseIDs: element.licenseIDs, state: "", status: "", created: stamp, updated: stamp),
-            requestedBy: nil)
+            scope: ContractScopeInput(licenseIDs: element.licenseIDs), now: stamp), requestedBy: nil)
         guard try workflow.start(db, tenant: tenant, objectType: Contract.objectType, objectID: id, caller: caller) != nil else {
             throw DomainError.badRequest("no workflow is assigned to object type apicontract in tenant \(tenant)")
         }

@@ -170,7 +170,7 @@ public struct FixtureDocument: Sendable {
         }
         for (index, element) in try top.array("users").enumerated() {
             let reader = try Reader(element, path: "users[\(index)]", source: source)
-            guard let email = try reader.string("email"), email.contains("@") else {
+            guard let email = try reader.string("email"), UserService.looksLikeEmail(email) else {
                 throw reader.error("email is required and must be an email address")
             }
             guard let password = try reader.string("password"), !password.isEmpty else { throw reader.error("password is required") }
@@ -235,12 +235,7 @@ public struct FixtureDocument: Sendable {
         if reader.value("Versions") != nil {
             versions = try reader.array("Versions").enumerated().map { index, element in
                 let versionReader = try Reader(element, path: "\(reader.path).Versions[\(index)]", source: reader.source)
-                let input: AppVersionInput
-                do {
-                    input = try AppVersionInput(element, context: versionReader.path)
-                } catch let error as DomainError {
-                    throw DomainError.badRequest("\(reader.source): \(error.message)")
-                }
+                let input = try appVersionInput(versionReader)
                 let version = AppVersionElement(path: versionReader.path, id: try versionReader.string("AppVersionID"), input: input,
                                                 actions: try versionReader.actions())
                 try versionReader.finish(["AppVersionID", "Name", "Description", "WebsiteAddress", "Visibility", "InitialEnvironment",
@@ -254,6 +249,22 @@ public struct FixtureDocument: Sendable {
             businessID: try reader.string("BusinessID"), team: team, versions: versions)
         try reader.finish(["AppID", "Name", "Summary", "Description", "BusinessID", "Team", "Versions", "tenant"])
         return app
+    }
+
+    /// A version element's fields as the apps service takes them (the types and values checked here).
+    private static func appVersionInput(_ reader: Reader) throws -> AppVersionInput {
+        var input = AppVersionInput(
+            name: try reader.string("Name"), description: try reader.string("Description"),
+            websiteAddress: try reader.string("WebsiteAddress"), visibility: try reader.visibility("Visibility"),
+            tags: try reader.strings("Tag"), identity: try reader.string("Identity"), sharedSecret: try reader.string("SharedSecret"))
+        if let name = input.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw reader.error("Name must not be empty") }
+        if let text = try reader.string("InitialEnvironment") {
+            guard let environment = AppVersionInput.environment(text) else {
+                throw reader.error("InitialEnvironment must be Sandbox or Production, not '\(text)'")
+            }
+            input.initialEnvironment = environment
+        }
+        return input
     }
 
     private static func model(_ reader: Reader) throws -> Model {

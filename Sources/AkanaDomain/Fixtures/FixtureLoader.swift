@@ -228,10 +228,9 @@ public enum FixtureLoader {
 
         // MARK: Apps
 
+        /// Creates the app (when missing) and its versions through the apps service's own creation
+        /// code (`AppService.newApp`, `AppService.insertVersion`): the same rules and faults as POST /api/apps.
         mutating func app(_ app: FixtureDocument.App, tenant: String) throws {
-            if let businessID = app.businessID, !businessID.isEmpty, businessID != "tenantbusiness.\(tenant)" {
-                throw DomainError.badRequest("BusinessID \(businessID) is not tenantbusiness.\(tenant), the only business")
-            }
             var appID: String
             var isNew = false
             if let id = app.id {
@@ -244,11 +243,10 @@ public enum FixtureLoader {
                 appID = "\(ids.uuid()).\(tenant)"
                 isNew = true
             }
+            let input = ApplicationInput(name: app.name, summary: app.summary, description: app.description, businessID: app.businessID)
+            let record = try AppService.newApp(id: appID, tenant: tenant, input: input, now: stamp)
             if isNew {
-                let businessID = app.businessID.flatMap { $0.isEmpty ? nil : $0 }
-                try AppRepository.insertApp(db, Application(
-                    id: appID, tenant: tenant, name: app.name, summary: app.summary, description: app.description,
-                    businessID: businessID, created: stamp, updated: stamp, defaultVersion: nil))
+                try AppRepository.insertApp(db, record)
                 created("apps", appID)
             } else {
                 skipped("apps", appID)
@@ -265,8 +263,7 @@ public enum FixtureLoader {
             }
             var versions = app.versions ?? []
             if app.versions == nil, isNew {
-                versions = [FixtureDocument.AppVersionElement(path: "\(app.path).Versions[0]", id: nil,
-                                                              input: try AppVersionInput(.object([])), actions: [])]
+                versions = [FixtureDocument.AppVersionElement(path: "\(app.path).Versions[0]", id: nil, input: AppVersionInput(), actions: [])]
             }
             for version in versions {
                 try Self.element(source, version.path) { try self.appVersion(version, appID: appID, tenant: tenant) }
@@ -275,7 +272,7 @@ public enum FixtureLoader {
 
         mutating func appVersion(_ element: FixtureDocument.AppVersionElement, appID: String, tenant: String) throws {
             let input = element.input
-            let name = input.name ?? "1.0"
+            let name = input.name ?? AppVersionInput.defaultName
             let id: String
             if let explicit = element.id {
                 try checkID(explicit, field: "AppVersionID", tenant: tenant)
@@ -292,24 +289,9 @@ public enum FixtureLoader {
                 }
                 id = "\(ids.alphanumeric(40)).\(tenant)"
             }
-            let local = String(id.dropLast(tenant.count + 1))
-            var identity = "\(tenant)-\(local)"
-            var userDefined = false
-            if let chosen = input.identity, !chosen.isEmpty {
-                guard try !AppRepository.identityTaken(db, tenant: tenant, identity: chosen, except: id) else {
-                    throw DomainError.badRequest("the Identity '\(chosen)' is already used by another app version")
-                }
-                identity = chosen
-                userDefined = true
-            }
-            let secret = input.sharedSecret.flatMap { $0.isEmpty ? nil : $0 } ?? ids.hex(byteCount: 20)
-            let environment = input.initialEnvironment ?? "Sandbox"
-            try AppRepository.insertVersion(db, AppVersion(
-                id: id, appID: appID, tenant: tenant, name: name, description: input.description ?? "",
-                websiteAddress: input.websiteAddress ?? "", visibility: input.visibility ?? Visibility.public,
-                initialEnvironment: environment, currentEnvironment: environment, state: AppVersion.initialState,
-                identity: identity, identityUserDefined: userDefined, sharedSecret: secret, hasKeyInfo: false,
-                created: stamp, updated: stamp, tags: input.tags ?? [], securityMechanisms: [AppVersion.sharedSecretMechanism]))
+            // A fixture is the emulator's operator: it may choose an Identity, as a Site Admin may.
+            _ = try AppService.insertVersion(db, id: id, appID: appID, tenant: tenant, input: input, settings: .platformDefaults,
+                                             siteAdmin: true, ids: ids, now: stamp)
             var team = caller
             team.roles.insert("AppTeamMember")
             _ = try workflow.start(db, tenant: tenant, objectType: WorkflowEngine.appVersionObjectType, objectID: id, caller: team)
@@ -319,74 +301,63 @@ public enum FixtureLoader {
 
         // MARK: Models
 
+        /// Creates the model (when missing) and its versions through the models service's own
+        /// creation code (`ModelService.newModel`, `requireUniqueName`, `insertVersion`).
         mutating func model(_ model: FixtureDocument.Model, tenant: String) throws {
-            let businessID = "tenantbusiness.\(tenant)"
-            if let given = model.businessID, !given.isEmpty, given != businessID {
-                throw DomainError.badRequest("BusinessID \(given) is not \(businessID), the only business")
-            }
             var modelID: String
             var isNew = false
-            let byName = try ModelRepository.modelID(db, tenant: tenant, named: model.name)
             if let id = model.id {
                 try checkID(id, field: "ModelID", tenant: tenant)
                 modelID = id
                 isNew = try !ModelRepository.modelExists(db, id: id)
-                if isNew, let byName {
-                    throw DomainError.badRequest("model \(byName) already has the Name '\(model.name)' (model names are unique in a tenant)")
-                }
-            } else if let byName {
+            } else if let byName = try ModelRepository.modelID(db, tenant: tenant, named: model.name) {
                 modelID = byName
             } else {
                 modelID = "\(ids.uuid()).\(tenant)"
                 isNew = true
             }
-            let visibility = model.visibility ?? Visibility.public
+            let createdBy = isNew ? try model.createdBy.map { try userID(email: $0, tenant: tenant, field: "CreatedBy") } : nil
+            let input = ModelInput(name: model.name, summary: model.summary, description: model.description, category: model.category,
+                                   visibility: model.visibility, businessID: model.businessID.flatMap { $0.isEmpty ? nil : $0 },
+                                   tags: model.tags)
+            let record = try ModelService.newModel(tenant: tenant, name: model.name, input: input, createdBy: createdBy, now: stamp) { modelID }
             if isNew {
-                let createdBy = try model.createdBy.map { try userID(email: $0, tenant: tenant, field: "CreatedBy") }
-                try ModelRepository.insertModel(db, ModelObject(
-                    id: modelID, tenant: tenant, name: model.name, summary: model.summary, description: model.description,
-                    category: model.category, visibility: visibility, businessID: businessID, createdBy: createdBy,
-                    created: stamp, updated: stamp, tags: model.tags, latestVersion: nil, embeddedVersion: nil, versions: nil))
+                try ModelService.requireUniqueName(db, model: record)
+                try ModelRepository.insertModel(db, record)
                 created("models", modelID)
             } else {
                 skipped("models", modelID)
             }
             let versions = model.versions ?? (isNew ? [FixtureDocument.ModelVersionElement(
                 path: "\(model.path).Versions[0]", id: nil, name: nil, description: "", visibility: nil, schema: "", tags: [], actions: [])] : [])
-            let modelVisibility = isNew ? visibility : (try ModelRepository.model(db, id: modelID)?.visibility ?? visibility)
+            let stored = isNew ? record : (try ModelRepository.model(db, id: modelID) ?? record)
             for version in versions {
-                try Self.element(source, version.path) {
-                    try self.modelVersion(version, modelID: modelID, modelVisibility: modelVisibility, tenant: tenant)
-                }
+                try Self.element(source, version.path) { try self.modelVersion(version, model: stored, tenant: tenant) }
             }
         }
 
-        mutating func modelVersion(_ element: FixtureDocument.ModelVersionElement, modelID: String, modelVisibility: String,
-                                   tenant: String) throws {
+        mutating func modelVersion(_ element: FixtureDocument.ModelVersionElement, model: ModelObject, tenant: String) throws {
             let name = element.name ?? ModelService.defaultVersionName
             let id: String
             if let explicit = element.id {
                 try checkID(explicit, field: "ModelVersionID", tenant: tenant)
                 if let owner = try ModelRepository.versionOwner(db, versionID: explicit) {
-                    guard owner == modelID else { throw DomainError.badRequest("ModelVersionID \(explicit) is already a version of model \(owner)") }
+                    guard owner == model.id else { throw DomainError.badRequest("ModelVersionID \(explicit) is already a version of model \(owner)") }
                     skipped("modelVersions", explicit)
                     return
                 }
                 id = explicit
             } else {
-                if let existing = try ModelRepository.liveVersionID(db, modelID: modelID, named: name) {
+                if let existing = try ModelRepository.liveVersionID(db, modelID: model.id, named: name) {
                     skipped("modelVersions", existing)
                     return
                 }
                 id = "\(ids.uuid()).\(tenant)"
             }
-            if try ModelRepository.versionNameTaken(db, modelID: modelID, name: name, except: id) {
-                throw DomainError.badRequest("model \(modelID) already has a version named '\(name)'")
-            }
-            try ModelRepository.insertVersion(db, ModelVersion(
-                id: id, modelID: modelID, tenant: tenant, name: name, description: element.description,
-                visibility: element.visibility ?? modelVisibility, state: ModelState.draft, schema: element.schema,
-                sourceVersionID: nil, created: stamp, updated: stamp, tags: element.tags, references: [], actions: nil))
+            try ModelService.insertVersion(db, ModelVersion(
+                id: id, modelID: model.id, tenant: tenant, name: name, description: element.description,
+                visibility: element.visibility ?? model.visibility, state: ModelState.draft, schema: element.schema,
+                sourceVersionID: nil, created: stamp, updated: stamp, tags: element.tags, references: [], actions: nil), of: model)
             _ = try workflow.start(db, tenant: tenant, objectType: ModelService.objectType, objectID: id, caller: caller)
             try perform(element.actions, objectID: id, tenant: tenant, caller: caller)
             created("modelVersions", id)

@@ -1,5 +1,5 @@
-/// The one length rule for every string a request stores (documented in the README, "Field
-/// limits"). A field's limit follows from its member name, whatever object carries it:
+/// The one length rule for every string a request stores (documented in docs/api-coverage.md,
+/// "Field limits"). A field's limit follows from its member name, whatever object carries it:
 ///
 /// | Member | Limit (characters) |
 /// |---|---|

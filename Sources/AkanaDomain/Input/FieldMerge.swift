@@ -1,5 +1,5 @@
 /// The update rule of every PUT (apps, app versions, models, model versions): a field the body
-/// leaves out (nil in its `BodyInput`) keeps the stored value; a field it gives replaces it.
+/// leaves out (nil in its `…Input`) keeps the stored value; a field it gives replaces it.
 extension Optional {
     /// Replaces `stored` with this value when there is one.
     func merge(into stored: inout Wrapped) {

@@ -1,4 +1,4 @@
-/// A business model object (`models`), with what its JSON needs from its versions.
+/// A business model object (`models`), with what its representation needs from its versions.
 public struct ModelObject: Sendable, Equatable {
     public var id: String
     public var tenant: String
@@ -18,27 +18,4 @@ public struct ModelObject: Sendable, Equatable {
     public var embeddedVersion: ModelVersion?
     /// Rendered as `ModelVersions` when set (`IncludeVersions=true`), oldest first.
     public var versions: [ModelVersion]?
-
-    /// The platform's Model object, fields in the documented order (akana-api.md §4.3).
-    public var json: JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("ModelID", .string(id)),
-            ("Name", .string(name)),
-            ("Description", .string(description)),
-            ("Summary", .string(summary)),
-            ("ModelCategory", .string(category)),
-        ]
-        if let latestVersion { members.append(("LatestVersionID", .string(latestVersion.id))) }
-        members.append(("Tag", .array(tags.map(JSONValue.string))))
-        members.append(("Visibility", .string(visibility)))
-        members.append(("Created", .string(created)))
-        members.append(("Updated", .string(updated)))
-        if let latestVersion { members.append(("State", .string(latestVersion.state))) }
-        if let businessID { members.append(("BusinessID", .string(businessID))) }
-        if let embeddedVersion { members.append(("ModelVersion", embeddedVersion.json())) }
-        if let versions {
-            members.append(("ModelVersions", .object([("ModelVersion", .array(versions.map { $0.json() }))])))
-        }
-        return .object(members)
-    }
 }

@@ -28,7 +28,7 @@ public final class ModelService: Sendable {
     private let workflow: WorkflowEngine?
     private let ids: IDGenerator
 
-    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine?, ids: IDGenerator = IDGenerator()) {
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine?, ids: IDGenerator) {
         self.ids = ids
         self.database = database
         self.clock = clock
@@ -40,26 +40,17 @@ public final class ModelService: Sendable {
     /// POST /api/models: the model and its first version (`VersionName`, `VersionDescription`,
     /// optional `Schema`), whose workflow starts (`@Create` → Draft) in the same transaction.
     /// The answer carries the first version as `ModelVersion`.
-    public func createModel(caller: AuthenticatedSession, body: JSONValue) throws -> ModelObject {
-        let reader = try BodyReader(body, context: "Model")
-        if reader.value("SchemaDocumentReference") != nil {
-            throw DomainError.badRequest(
-                "Model.SchemaDocumentReference is not supported: the emulator does not keep POST /api/models/readfiledetails uploads; send Name and the schema text as Schema instead.")
-        }
-        let fields = try ModelFields(reader)
-        let versionFields = try ModelVersionFields(request: reader)
+    public func createModel(caller: AuthenticatedSession, input fields: ModelInput) throws -> ModelObject {
+        let versionFields = fields.firstVersion ?? ModelVersionInput()
         guard let name = fields.name else { throw DomainError.badRequest("Model.Name is required.") }
         try requireEditor(caller, toDo: "create model objects")
-        let businessID = try business(fields.businessID, caller: caller, field: "Model.BusinessID")
         let now = stamp()
-        let visibility = fields.visibility ?? Visibility.public
-        let model = ModelObject(
-            id: "\(ids.uuid()).\(caller.tenant)", tenant: caller.tenant, name: name, summary: fields.summary ?? "",
-            description: fields.description ?? "", category: fields.category ?? "", visibility: visibility, businessID: businessID,
-            createdBy: caller.userID, created: now, updated: now, tags: fields.tags ?? [],
-            latestVersion: nil, embeddedVersion: nil, versions: nil)
+        let model = try Self.newModel(tenant: caller.tenant, name: name, input: fields, createdBy: caller.userID, now: now) {
+            "\(ids.uuid()).\(caller.tenant)"
+        }
+        let visibility = model.visibility
         return try database.write(in: caller.scope) { db in
-            try self.requireUniqueName(db, model: model)
+            try Self.requireUniqueName(db, model: model)
             try ModelRepository.insertModel(db, model)
             let references = try self.resolve(versionFields.references ?? [], db, ownModelID: model.id, tenant: caller.tenant)
             let version = try self.insertVersion(
@@ -82,8 +73,7 @@ public final class ModelService: Sendable {
     /// PUT /api/models/{ModelID}: Name, Summary, Description, ModelCategory, Visibility, Tag (absent
     /// fields keep their values). The model's data is its latest version's: the edit needs `@modify`
     /// on that version.
-    public func updateModel(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelObject {
-        let fields = try ModelFields(body: body, context: "Model")
+    public func updateModel(_ id: String, caller: AuthenticatedSession, input fields: ModelInput) throws -> ModelObject {
         return try database.write(in: caller.scope) { db in
             var model = try self.modifiableModel(db, id: id, caller: caller)
             if let businessID = fields.businessID, businessID != model.businessID {
@@ -100,7 +90,7 @@ public final class ModelService: Sendable {
             fields.visibility.merge(into: &model.visibility)
             fields.tags.merge(into: &model.tags)
             model.updated = self.stamp()
-            try self.requireUniqueName(db, model: model)
+            try Self.requireUniqueName(db, model: model)
             try ModelRepository.updateModel(db, model)
             return try self.render(db, try self.storedModel(db, id: id), caller: caller, includeVersions: false)
         }
@@ -126,13 +116,10 @@ public final class ModelService: Sendable {
     /// `VersionDescription`, `Visibility`, `Tag`, `Schema`, `ModelReferences`; with
     /// `SourceModelVersionID` (a version of the same model) the fields not given are copied from it.
     /// The new version starts in the workflow (Draft) whatever its source's state.
-    public func addVersion(modelID: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelVersion {
+    public func addVersion(modelID: String, caller: AuthenticatedSession, input fields: ModelVersionInput) throws -> ModelVersion {
         let context = "AddModelVersionRequest"
-        let reader = try BodyReader(body, context: context)
-        var fields = try ModelVersionFields(request: reader)
-        fields.tags = try reader.tags()
-        let sourceID = try reader.string("SourceModelVersionID").flatMap { $0.isEmpty ? nil : $0 }
-        let businessID = try reader.string("BusinessID").flatMap { $0.isEmpty ? nil : $0 }
+        let sourceID = fields.sourceVersionID.flatMap { $0.isEmpty ? nil : $0 }
+        let businessID = fields.businessID.flatMap { $0.isEmpty ? nil : $0 }
         guard let name = fields.name else { throw DomainError.badRequest("\(context).VersionName is required.") }
         let now = stamp()
         return try database.write(in: caller.scope) { db in
@@ -187,8 +174,7 @@ public final class ModelService: Sendable {
 
     /// PUT /api/models/versions/{ModelVersionID} (the ModelVersion object): Name, Description,
     /// Visibility, Tag, Schema, ModelReferences; absent fields keep their values. Needs `@modify`.
-    public func updateVersion(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws -> ModelVersion {
-        let fields = try ModelVersionFields(body: body, context: "ModelVersion")
+    public func updateVersion(_ id: String, caller: AuthenticatedSession, input fields: ModelVersionInput) throws -> ModelVersion {
         return try database.write(in: caller.scope) { db in
             var (version, model) = try self.modifiableVersion(db, id: id, caller: caller)
             try self.modify(db, version: version, caller: caller)
@@ -262,14 +248,10 @@ public final class ModelService: Sendable {
                                schema: String, tags: [String], references: [ModelReference], source: String?,
                                caller: AuthenticatedSession, now: String) throws -> ModelVersion {
         let id = "\(ids.uuid()).\(model.tenant)"
-        if try ModelRepository.versionNameTaken(db, modelID: model.id, name: name, except: id) {
-            throw DomainError.conflict("Model '\(model.name)' already has a version named '\(name)'.")
-        }
-        let version = ModelVersion(
+        try Self.insertVersion(db, ModelVersion(
             id: id, modelID: model.id, tenant: model.tenant, name: name, description: description, visibility: visibility,
             state: ModelState.draft, schema: schema, sourceVersionID: source, created: now, updated: now, tags: tags,
-            references: references, actions: nil)
-        try ModelRepository.insertVersion(db, version)
+            references: references, actions: nil), of: model)
         _ = try workflow?.start(db, tenant: model.tenant, objectType: Self.objectType, objectID: id, caller: workflowCaller(caller))
         return try storedVersion(db, id: id)
     }
@@ -356,15 +338,39 @@ public final class ModelService: Sendable {
         return resolved
     }
 
-    /// The tenant business (`tenantbusiness.<tenant>`) is the only business the emulator has.
+    /// A new model (not stored yet) as every creation makes it (POST /api/models and fixtures):
+    /// the business (when named) the tenant's, the defaults for what `input` leaves out. `id`
+    /// mints its id once the checks pass.
+    static func newModel(tenant: String, name: String, input: ModelInput, createdBy: String?, now: String,
+                         id: () -> String) throws -> ModelObject {
+        let businessID = try business(input.businessID, tenant: tenant, field: "Model.BusinessID")
+        return ModelObject(
+            id: id(), tenant: tenant, name: name, summary: input.summary ?? "", description: input.description ?? "",
+            category: input.category ?? "", visibility: input.visibility ?? Visibility.public, businessID: businessID,
+            createdBy: createdBy, created: now, updated: now, tags: input.tags ?? [], latestVersion: nil, embeddedVersion: nil, versions: nil)
+    }
+
+    /// Stores a new version of `model` (not its workflow): refused when the model has a version of that name.
+    static func insertVersion(_ db: SQLiteConnection, _ version: ModelVersion, of model: ModelObject) throws {
+        if try ModelRepository.versionNameTaken(db, modelID: model.id, name: version.name, except: version.id) {
+            throw DomainError.conflict("Model '\(model.name)' already has a version named '\(version.name)'.")
+        }
+        try ModelRepository.insertVersion(db, version)
+    }
+
     private func business(_ businessID: String?, caller: AuthenticatedSession, field: String) throws -> String {
-        let tenantBusiness = "tenantbusiness.\(caller.tenant)"
+        try Self.business(businessID, tenant: caller.tenant, field: field)
+    }
+
+    /// The tenant business (`tenantbusiness.<tenant>`) is the only business the emulator has.
+    static func business(_ businessID: String?, tenant: String, field: String) throws -> String {
+        let tenantBusiness = "tenantbusiness.\(tenant)"
         guard let businessID else { return tenantBusiness }
         guard businessID == tenantBusiness else { throw DomainError.badRequest("\(field): business \(businessID) was not found.") }
         return businessID
     }
 
-    private func requireUniqueName(_ db: SQLiteConnection, model: ModelObject) throws {
+    static func requireUniqueName(_ db: SQLiteConnection, model: ModelObject) throws {
         if try ModelRepository.modelNameTaken(db, tenant: model.tenant, name: model.name, except: model.id) {
             throw DomainError.conflict("A model object named '\(model.name)' already exists.")
         }

@@ -17,41 +17,6 @@ public struct ModelVersion: Sendable, Equatable {
     public var references: [ModelReference]
     /// The workflow actions the caller may take now; set only when asked for (`IncludeActions`).
     public var actions: [WorkflowActionChoice]?
-
-    /// Which optional parts of the ModelVersion to render.
-    public struct RenderOptions: Sendable {
-        public var includeTags = true
-        public var includeSchema = true
-        public var includeReferences = false
-        public init(includeTags: Bool = true, includeSchema: Bool = true, includeReferences: Bool = false) {
-            self.includeTags = includeTags
-            self.includeSchema = includeSchema
-            self.includeReferences = includeReferences
-        }
-    }
-
-    /// The platform's ModelVersion object, fields in the documented order (akana-api.md §4.4).
-    public func json(_ options: RenderOptions = RenderOptions()) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("ModelVersionID", .string(id)),
-            ("ModelID", .string(modelID)),
-            ("Name", .string(name)),
-            ("Description", .string(description)),
-        ]
-        if options.includeTags { members.append(("Tag", .array(tags.map(JSONValue.string)))) }
-        members.append(("Visibility", .string(visibility)))
-        members.append(("Created", .string(created)))
-        members.append(("Updated", .string(updated)))
-        members.append(("State", .string(state)))
-        if options.includeSchema { members.append(("Schema", .string(schema))) }
-        if options.includeReferences {
-            members.append(("ModelReferences", .object([("ModelReference", .array(references.map(\.json)))])))
-        }
-        if let actions {
-            members.append(("Action", .array(actions.map { .object([("Value", .string($0.value)), ("Label", .string($0.label))]) })))
-        }
-        return .object(members)
-    }
 }
 
 /// One entry of `ModelVersion.ModelReferences`: another model object (optionally one of its
@@ -66,12 +31,5 @@ public struct ModelReference: Sendable, Equatable {
         self.modelID = modelID
         self.versionID = versionID
         self.name = name
-    }
-
-    var json: JSONValue {
-        var members: [(String, JSONValue)] = [("ModelID", .string(modelID))]
-        if let versionID { members.append(("ModelVersionID", .string(versionID))) }
-        members.append(("Name", .string(name)))
-        return .object(members)
     }
 }

@@ -14,7 +14,8 @@ public struct SessionPolicy: Sendable, Equatable {
     /// Failed logins from one client address within `failureWindow` that lock that address, whatever
     /// the accounts (made-up emails included); 0 turns the per-address lock off.
     public var maxFailuresPerAddress = 20
-    /// Password verifications (PBKDF2) running at once, each on its own low-priority thread.
+    /// Password verifications (PBKDF2) running at once, each on a thread of its own at the normal
+    /// priority (`PasswordVerifier.niceness`).
     public var passwordHashThreads = 1
     /// Logins allowed to wait for a password-hash thread; one more is answered 503 with `Retry-After`.
     public var passwordHashQueueLimit = 4

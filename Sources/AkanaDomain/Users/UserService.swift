@@ -13,32 +13,6 @@ public struct PlatformUser: Sendable, Equatable {
     public var roles: [String]
     public var created: String
     public var updated: String
-
-    /// The platform's User object (m_users_getUser's local-user sample, its field order). Fields
-    /// the emulator keeps nothing for answer empty, as a fresh local user's do.
-    public var json: JSONValue {
-        .object([
-            ("UserID", .string(id)),
-            ("UserName", .string(displayName)),
-            ("FirstName", .string(firstName.isEmpty && lastName.isEmpty ? displayName : firstName)),
-            ("LastName", .string(lastName)),
-            ("AuthIdentifier", .string("")),
-            ("Visibility", .string("0")),
-            ("Email", .string(email)),
-            ("Title", .string("")),
-            ("Industry", .string("")),
-            ("Language", .array([])),
-            ("Technology", .array([])),
-            ("Favorites", .string("")),
-            ("HasPicture", .bool(false)),
-            ("State", .string("registered")),
-            ("Domain", .string(UserService.localDomainName)),
-            ("Disabled", .bool(false)),
-            ("ForcePasswordChangeOnLogin", .bool(forcePasswordChange)),
-            ("Created", .string(created)),
-            ("Updated", .string(updated)),
-        ])
-    }
 }
 
 /// The Users service: POST /api/users (Site Admin), GET and DELETE /api/users/{UserID}, and a
@@ -52,7 +26,7 @@ public final class UserService: Sendable {
     private let ids: IDGenerator
     private let hasher: PasswordHasher
 
-    public init(database: DatabasePool, clock: EmulatorClock, hasher: PasswordHasher = .init(), ids: IDGenerator = IDGenerator()) {
+    public init(database: DatabasePool, clock: EmulatorClock, hasher: PasswordHasher, ids: IDGenerator) {
         self.database = database
         self.clock = clock
         self.hasher = hasher
@@ -61,24 +35,17 @@ public final class UserService: Sendable {
 
     /// POST /api/users: FirstName, LastName, Email, Password (required), ForcePasswordChangeOnLogin
     /// ("true"/"false" or a boolean). Site Admin only. 409 when the email is taken in the tenant.
-    public func addUser(caller: AuthenticatedSession, body: JSONValue) throws -> PlatformUser {
+    public func addUser(caller: AuthenticatedSession, input: UserInput) throws -> PlatformUser {
         guard caller.isSiteAdmin else { throw DomainError.forbidden("Only Site Admins may add users.") }
-        guard case .object = body else { throw DomainError.badRequest("The User must be a JSON object.") }
-        let first = try Self.requiredString(body, "FirstName")
-        let last = try Self.requiredString(body, "LastName")
-        let email = try Self.requiredString(body, "Email")
+        let first = try Self.required(input.firstName, "FirstName")
+        let last = try Self.required(input.lastName, "LastName")
+        let email = try Self.required(input.email, "Email")
         guard Self.looksLikeEmail(email) else { throw DomainError.badRequest("User.Email '\(email)' is not an email address.") }
-        guard let passwordValue = body.member(caseInsensitive: "Password"), let password = passwordValue.stringValue, !password.isEmpty else {
+        guard let password = input.password, !password.isEmpty else {
             throw DomainError.badRequest("User.Password is required: the temporary password the Site Admin conveys to the user.")
         }
         try FieldLimits.check(password, field: "User.Password")
-        let force: Bool
-        switch body.member(caseInsensitive: "ForcePasswordChangeOnLogin") {
-        case nil, .null?: force = false
-        case .bool(let flag)?: force = flag
-        case .string(let text)? where ["true", "false"].contains(text.lowercased()): force = text.lowercased() == "true"
-        case let other?: throw DomainError.badRequest("User.ForcePasswordChangeOnLogin must be true or false, not \(other.typeName).")
-        }
+        let force = input.forcePasswordChangeOnLogin
         let tenant = caller.tenant
         // Refuse a taken email before the slow hash.
         try database.read(in: caller.scope) { db in try Self.checkEmailFree(db, tenant: tenant, email: email) }
@@ -132,20 +99,15 @@ public final class UserService: Sendable {
     /// PUT /api/users/{UserID}/password (m_users_modifyPassword): `OldPassword` and `NewPassword`.
     /// The user themself (who must give the old password) or a Site Admin (for any user; the old
     /// password is not asked of them for another user). Clears the change.password login task.
-    public func changePassword(_ id: String, caller: AuthenticatedSession, body: JSONValue) throws {
+    public func changePassword(_ id: String, caller: AuthenticatedSession, input: PasswordChangeInput) throws {
         guard id == caller.userID || caller.isSiteAdmin else {
             throw DomainError.forbidden("Only the user themself or a Site Admin may change the password of user \(id).")
         }
-        guard case .object = body else { throw DomainError.badRequest("The PasswordChange must be a JSON object with OldPassword and NewPassword.") }
-        guard let new = body.member(caseInsensitive: "NewPassword")?.stringValue, !new.isEmpty else {
+        guard let new = input.newPassword, !new.isEmpty else {
             throw DomainError.badRequest("PasswordChange.NewPassword is required.")
         }
         try FieldLimits.check(new, field: "PasswordChange.NewPassword")
-        let oldMember = body.member(caseInsensitive: "OldPassword")
-        let old = oldMember?.stringValue
-        if oldMember != nil && old == nil {
-            throw DomainError.badRequest("PasswordChange.OldPassword must be a string.")
-        }
+        let old = input.oldPassword
         if let old { try FieldLimits.check(old, field: "PasswordChange.OldPassword") }
         let stored = try database.read(in: caller.scope) { db in
             try UserRepository.passwordHash(db, id: id, tenant: caller.tenant)
@@ -181,15 +143,16 @@ public final class UserService: Sendable {
         }
     }
 
-    private static func requiredString(_ body: JSONValue, _ key: String) throws -> String {
-        guard let value = body.member(caseInsensitive: key), value != .null else { throw DomainError.badRequest("User.\(key) is required.") }
-        guard let text = value.stringValue else { throw DomainError.badRequest("User.\(key) must be a string, not \(value.typeName).") }
+    /// A required name or email: given, not blank, within its limit; trimmed.
+    private static func required(_ text: String?, _ key: String) throws -> String {
+        guard let text else { throw DomainError.badRequest("User.\(key) is required.") }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw DomainError.badRequest("User.\(key) must not be empty.") }
         return try FieldLimits.check(trimmed, field: "User.\(key)")
     }
 
-    private static func looksLikeEmail(_ text: String) -> Bool {
+    /// An address with one `@`, something on each side and no whitespace (users added by a Site Admin or a fixture).
+    static func looksLikeEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !text.contains(where: \.isWhitespace)
     }

@@ -2,8 +2,9 @@ import AkanaDomain
 import Logging
 import SQLiteStore
 
-/// The documented settings, in the order `akana-emulator config` prints them. `users` (a list of
-/// objects) is handled by `ConfigurationLoader` and and `tenants` (a list of objects) are handled by `ConfigurationLoader` and can be set only in the config file.
+/// The documented settings, in the order `akana-emulator config` prints them (docs/configuration.md
+/// lists the same keys, checked by `DocumentationTests`). `users` and `tenants` (lists of objects)
+/// are handled by `ConfigurationLoader` and can be set only in the config file.
 public enum ConfigurationKeys {
     public static let all: [ConfigurationKey] = [
         .string("host", "Address to listen on. Loopback by default; any other address needs every seeded password changed.", \.host,
@@ -54,7 +55,7 @@ public enum ConfigurationKeys {
         .seconds("login.failureWindowSeconds", "The window in which failed logins are counted.", \.loginFailureWindowSeconds, range: 1...86_400),
         .seconds("login.lockSeconds", "How long a locked account (or client address) refuses logins, from its last failure.", \.loginLockSeconds, range: 1...86_400),
         .integer("login.maxFailuresPerAddress", "Failed logins from one client address within login.failureWindowSeconds that lock that address, whatever the accounts (0 = never).", \.loginMaxFailuresPerAddress, range: 0...100_000),
-        .integer("login.passwordHashThreads", "Password verifications (PBKDF2) running at once, on their own lowest-priority threads.", \.loginPasswordHashThreads, range: 1...64),
+        .integer("login.passwordHashThreads", "Password verifications (PBKDF2) running at once, each on a thread of its own at the normal priority.", \.loginPasswordHashThreads, range: 1...64),
         .integer("login.passwordHashQueueLimit", "Logins allowed to wait for a password-hash thread; one more is answered 503 with Retry-After.", \.loginPasswordHashQueueLimit, range: 0...10_000),
         .integer("limits.maxHeaderBytes", "Request line plus headers; larger → 431 and close.", \.maxHeaderBytes, range: 1024...1_048_576),
         .integer("limits.maxHeaderCount", "Header fields per request; more → 431 and close.", \.maxHeaderCount, range: 8...10_000),

@@ -35,8 +35,10 @@ final class TransactionCounter: TransactionDeadline, Sendable {
     init() throws {
         fixture = try WorkflowFixture()
         actions = WorkflowObjectActions(database: fixture.pool, engine: fixture.engine,
-                                        apps: AppService(database: fixture.pool, clock: fixture.clock, workflow: fixture.engine),
-                                        models: ModelService(database: fixture.pool, clock: fixture.clock, workflow: fixture.engine))
+                                        apps: AppService(database: fixture.pool, clock: fixture.clock, workflow: fixture.engine,
+                                                         ids: IDGenerator(), deletionObserver: nil),
+                                        models: ModelService(database: fixture.pool, clock: fixture.clock, workflow: fixture.engine,
+                                                             ids: IDGenerator()))
         try fixture.start("discussion", discussion)
     }
 

@@ -236,14 +236,3 @@ import Testing
         #expect(try fixture.start("ticket", "t1") == "Open")
     }
 }
-
-@Suite struct WorkflowCommentsTests {
-    @Test func aStringOrAnArrayIsAccepted() throws {
-        #expect(try WorkflowComments.from(.string("Unpublishing while I edit.")) == ["Unpublishing while I edit."])
-        #expect(try WorkflowComments.from(.array([.string("a"), .string("b")])) == ["a", "b"])
-        #expect(try WorkflowComments.from(nil) == [])
-        #expect(try WorkflowComments.from(.null) == [])
-        expectDomainError(.badRequest, "Comments must be") { _ = try WorkflowComments.from(.integer(3)) }
-        expectDomainError(.badRequest, "Comments must be") { _ = try WorkflowComments.from(.array([.bool(true)])) }
-    }
-}

@@ -3,31 +3,6 @@ import Testing
 
 @testable import SQLiteStore
 
-/// A fresh directory under the system temp dir, removed when `body` returns or throws.
-func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
-    let directory = try makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    return try body(directory)
-}
-
-func makeTemporaryDirectory() throws -> String {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("SQLiteStoreTests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url.path
-}
-
-/// A pool on `<temp dir>/test.sqlite`, closed and deleted afterwards.
-func withPool<T>(
-    _ configuration: DatabaseConfiguration = .init(), _ body: (DatabasePool, String) throws -> T
-) throws -> T {
-    try withTemporaryDirectory { directory in
-        let pool = try DatabasePool(path: directory + "/test.sqlite", configuration: configuration)
-        defer { try? pool.close() }
-        return try body(pool, directory)
-    }
-}
-
 /// The size of the file at `path`, or `nil` if it does not exist.
 func fileSize(_ path: String) -> Int? {
     (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue

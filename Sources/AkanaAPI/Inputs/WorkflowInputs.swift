@@ -1,13 +1,11 @@
 import AkanaDomain
 
-/// The Action object of every execute-action operation: `ActionName` (required) and `Comments`
-/// (optional; a string or an array of strings), from a JSON or XML body.
-extension WorkflowActionInput: BodyInput {
-    init(_ body: JSONValue) throws {
-        try self.init(BodyReader(body, context: "Action", notAnObject: "The Action must be an object with ActionName."))
-    }
-
-    public init(_ reader: BodyReader) throws {
+/// The workflow's request bodies (JSON, or XML read as the same tree), decoded in the routes.
+extension WorkflowActionInput {
+    /// The Action object of every execute-action operation: `ActionName` (required) and `Comments`
+    /// (optional; a string or an array of strings).
+    init(body: JSONValue) throws {
+        let reader = try BodyReader(body, context: "Action", notAnObject: "The Action must be an object with ActionName.")
         guard let name = reader.body.member(caseInsensitive: "ActionName")?.stringValue, !name.isEmpty else {
             throw APIError.badRequest("The Action needs a non-empty ActionName.")
         }

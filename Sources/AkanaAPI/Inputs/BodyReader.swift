@@ -1,16 +1,18 @@
+import AkanaDomain
 import Foundation
 
 /// Reads and validates the members of a JSON (or XML-as-JSON) request body: the one way every
-/// resource turns a body into its typed input (`BodyInput`). Every problem is a 400 that names the
+/// route turns a body into the typed input its service takes (`ApplicationInput`, `ModelInput`,
+/// …; their decoders are beside this file). Every problem is a 400 that names the
 /// field as `<context>.<Field>`; absent and null members are nil (keep the stored value). Member
 /// names match without case, as the platform's JSON binding does.
-public struct BodyReader: Sendable {
-    public let body: JSONValue
+struct BodyReader: Sendable {
+    let body: JSONValue
     /// The object's name in messages (`Model`, `Application.ApplicationVersion`, …).
-    public let context: String
+    let context: String
 
     /// `notAnObject` replaces the message of a body that is not an object.
-    public init(_ body: JSONValue, context: String, notAnObject: String? = nil) throws {
+    init(_ body: JSONValue, context: String, notAnObject: String? = nil) throws {
         guard case .object = body else {
             throw DomainError.badRequest(notAnObject ?? "\(context) must be a JSON object, not \(body.typeName).")
         }
@@ -19,23 +21,23 @@ public struct BodyReader: Sendable {
     }
 
     /// `<context>.<key>`, for messages.
-    public func field(_ key: String) -> String { "\(context).\(key)" }
+    func field(_ key: String) -> String { "\(context).\(key)" }
 
     /// The member, nil when absent or null.
-    public func value(_ key: String) -> JSONValue? {
+    func value(_ key: String) -> JSONValue? {
         guard let value = body.member(caseInsensitive: key), value != .null else { return nil }
         return value
     }
 
     /// A string member within its `FieldLimits`.
-    public func string(_ key: String) throws -> String? {
+    func string(_ key: String) throws -> String? {
         guard let value = value(key) else { return nil }
         guard let text = value.stringValue else { throw DomainError.badRequest("\(context).\(key) must be a string, not \(value.typeName).") }
         return try FieldLimits.check(text, field: "\(context).\(key)")
     }
 
     /// A name: a string that is not blank, within the name limit (`FieldLimits`), trimmed.
-    public func name(_ key: String) throws -> String? {
+    func name(_ key: String) throws -> String? {
         guard let text = try string(key) else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw DomainError.badRequest("\(context).\(key) must not be empty.") }
@@ -43,7 +45,7 @@ public struct BodyReader: Sendable {
     }
 
     /// A visibility, normalised (`Visibility`).
-    public func visibility(_ key: String = "Visibility") throws -> String? {
+    func visibility(_ key: String = "Visibility") throws -> String? {
         guard let text = try string(key) else { return nil }
         guard let value = Visibility.normalize(text) else {
             throw DomainError.badRequest("\(context).\(key) must be Public, Limited or com.soa.visibility.registered.users, not '\(text)'.")
@@ -52,7 +54,7 @@ public struct BodyReader: Sendable {
     }
 
     /// Tags: a list of strings (a single string is a one-element list), empty ones and repeats dropped.
-    public func tags(_ key: String = "Tag") throws -> [String]? {
+    func tags(_ key: String = "Tag") throws -> [String]? {
         guard let value = value(key) else { return nil }
         if let text = value.stringValue { return text.isEmpty ? [] : [try FieldLimits.check(text, field: "\(context).\(key)")] }
         guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
@@ -63,21 +65,21 @@ public struct BodyReader: Sendable {
     }
 
     /// A nested object member, read with its own reader (`<context>.<key>`).
-    public func object(_ key: String) throws -> BodyReader? {
+    func object(_ key: String) throws -> BodyReader? {
         guard let value = value(key) else { return nil }
         return try BodyReader(value, context: "\(context).\(key)")
     }
 }
 
-/// A request body's typed, validated fields. Each resource's input is one of these, in a file
-/// named after it (`AppVersionInput`, `ModelFields`, …), built from a `BodyReader`.
-public protocol BodyInput {
+/// A request body's typed, validated fields, built from a `BodyReader` (the services' inputs
+/// have `init(body:)` decoders in this folder instead).
+protocol BodyInput {
     init(_ reader: BodyReader) throws
 }
 
 extension BodyInput {
     /// Reads `body` as the object `context` (400 when it is not an object).
-    public init(body: JSONValue, context: String) throws {
+    init(body: JSONValue, context: String) throws {
         try self.init(BodyReader(body, context: context))
     }
 }
