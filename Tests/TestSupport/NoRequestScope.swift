@@ -5,12 +5,12 @@ import SQLiteStore
 /// emulator's own code has no such shorthand: it passes the request's scope, or names why none
 /// exists (`.startup`, `.background`).
 extension DatabasePool {
-    func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         try read(in: .detached, body)
     }
 
     @discardableResult
-    func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         try write(in: .detached, body)
     }
 }
