@@ -2,6 +2,7 @@ import AkanaDomain
 import Dispatch
 import DispatchHTTP
 import Foundation
+import JSONCodec
 import Logging
 import SQLiteStore
 import WorkQueues

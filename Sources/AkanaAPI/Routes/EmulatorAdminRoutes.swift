@@ -1,6 +1,7 @@
 import AkanaDomain
 import Dispatch
 import DispatchHTTP
+import JSONCodec
 import SQLiteStore
 
 /// The emulator's own namespace, `/_emulator/…`, which never collides with Akana paths.

@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// Per-test undo: `POST /_emulator/checkpoints` marks the current state, and

@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 
 /// `APIVersionInfo` of the create and update operations: Name, Description, Visibility, Tag. Absent
 /// fields are nil (keep the stored value on update).

@@ -1,3 +1,4 @@
+import JSONCodec
 /// An API (`apis`), with its admins and the version its JSON shows by default (the newest).
 public struct API: Sendable, Equatable {
     public var id: String

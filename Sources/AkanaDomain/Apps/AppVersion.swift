@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// One version of an app, as stored in `app_versions` (+ its tags and security mechanisms).

@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 
 /// The fields of an ApplicationVersion request body, validated. Absent fields are nil (keep the
 /// stored value); `AppID` and the read-only fields are ignored, since the URL names the version.

@@ -1,3 +1,4 @@
+import JSONCodec
 /// An app (`apps`), with what its JSON needs from its default (newest) version.
 public struct Application: Sendable, Equatable {
     public var id: String

@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 
 /// A failure injected on purpose (`POST /_emulator/faults`): which requests it matches, what it
 /// does to them, and how often.

@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 
 /// Reads and validates the members of a JSON (or XML-as-JSON) request body: the one way every
 /// resource turns a body into its typed input (`BodyInput`). Every problem is a 400 that names the

@@ -1,3 +1,4 @@
+import JSONCodec
 /// A business model object (`models`), with what its JSON needs from its versions.
 public struct ModelObject: Sendable, Equatable {
     public var id: String

@@ -1,3 +1,4 @@
+import JSONCodec
 /// One requested model reference, resolved against the database by the service.
 struct ModelReferenceInput: Equatable {
     var modelID: String?

@@ -1,3 +1,4 @@
+import JSONCodec
 /// A version's fields. Creating a model and adding a version name them `VersionName` and
 /// `VersionDescription` (`init(request:)`); the ModelVersion object itself (PUT) says `Name` and
 /// `Description` (`init(_:)`, the `BodyInput` reading).

@@ -1,3 +1,4 @@
+import JSONCodec
 /// The `Comments` of an Action request body: documented as string[], sent as a plain string by
 /// every sample, so both are accepted.
 public enum WorkflowComments {
