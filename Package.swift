@@ -73,14 +73,16 @@ let package = Package(
         // The Akana domain: resources, repositories, the schema (Migrations/ embedded at build time).
         .target(name: "AkanaDomain", dependencies: ["ByteCodecs", "JSONCodec", "SQLiteStore", "CCrypto", "WorkQueues"], swiftSettings: swiftSettings,
                 plugins: ["EmbedMigrationsPlugin"]),
+        // The emulator's own machinery: request journal, undo log, checkpoints, snapshots, faults, clock, state browser, reset, fixtures.
+        .target(name: "EmulatorMachinery", dependencies: ["AkanaDomain", "JSONCodec", "SQLiteStore"], swiftSettings: swiftSettings),
         // The Akana REST API: routes, content negotiation, faults, auth.
-        .target(name: "AkanaAPI", dependencies: ["AkanaDomain", "JSONCodec", "DispatchHTTP", "SQLiteStore", "WorkQueues",
+        .target(name: "AkanaAPI", dependencies: ["AkanaDomain", "EmulatorMachinery", "JSONCodec", "DispatchHTTP", "SQLiteStore", "WorkQueues",
                                                  .product(name: "Logging", package: "swift-log"),
                                                  .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: swiftSettings),
         // Configuration, CLI commands and the daemon's lifecycle (signals, shutdown).
         .target(name: "EmulatorDaemon", dependencies: [
-            "AkanaAPI", "CMalloc", "AkanaDomain", "JSONCodec", "DispatchHTTP", "SQLiteStore",
+            "AkanaAPI", "CMalloc", "AkanaDomain", "EmulatorMachinery", "JSONCodec", "DispatchHTTP", "SQLiteStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -108,10 +110,10 @@ let package = Package(
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"], swiftSettings: swiftSettings),
         .testTarget(name: "DispatchHTTPTests", dependencies: ["DispatchHTTP", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "JSONCodec", "SQLiteStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AkanaAPITests", dependencies: ["AkanaAPI", "AkanaDomain", "JSONCodec", "DispatchHTTP", "SQLiteStore"],
+        .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "EmulatorMachinery", "JSONCodec", "SQLiteStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AkanaAPITests", dependencies: ["AkanaAPI", "AkanaDomain", "EmulatorMachinery", "JSONCodec", "DispatchHTTP", "SQLiteStore"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "EmulatorDaemonTests", dependencies: ["EmulatorDaemon", "akana-emulator", "SQLiteStore", "AkanaDomain", "JSONCodec"],
+        .testTarget(name: "EmulatorDaemonTests", dependencies: ["EmulatorDaemon", "akana-emulator", "SQLiteStore", "AkanaDomain", "EmulatorMachinery", "JSONCodec"],
                     swiftSettings: swiftSettings),
     ] + fuzzTargets
 )
