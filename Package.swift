@@ -71,12 +71,13 @@ let package = Package(
         .target(name: "DispatchHTTP", dependencies: ["ByteCodecs", "CEpoll", "WorkQueues", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
         // The Akana domain: resources, repositories, the schema (Migrations/ embedded at build time).
-        .target(name: "AkanaDomain", dependencies: ["ByteCodecs", "JSONCodec", "SQLiteStore", "CCrypto", "WorkQueues"], swiftSettings: swiftSettings,
-                plugins: ["EmbedMigrationsPlugin"]),
-        // The emulator's own machinery: request journal, undo log, checkpoints, snapshots, faults, clock, state browser, reset, fixtures.
+        .target(name: "AkanaDomain", dependencies: ["ByteCodecs", "JSONCodec", "SQLiteStore", "CCrypto", "WorkQueues"],
+                swiftSettings: swiftSettings, plugins: ["EmbedMigrationsPlugin"]),
+        // The emulator's own machinery: request journal, undo log and checkpoints, snapshots, faults, clock mode, state browser, reset.
         .target(name: "EmulatorMachinery", dependencies: ["AkanaDomain", "JSONCodec", "SQLiteStore"], swiftSettings: swiftSettings),
         // The Akana REST API: routes, content negotiation, faults, auth.
-        .target(name: "AkanaAPI", dependencies: ["AkanaDomain", "EmulatorMachinery", "JSONCodec", "DispatchHTTP", "SQLiteStore", "WorkQueues",
+        .target(name: "AkanaAPI", dependencies: ["AkanaDomain", "EmulatorMachinery", "JSONCodec", "DispatchHTTP", "SQLiteStore",
+                                                 "WorkQueues",
                                                  .product(name: "Logging", package: "swift-log"),
                                                  .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: swiftSettings),
@@ -110,10 +111,13 @@ let package = Package(
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"], swiftSettings: swiftSettings),
         .testTarget(name: "DispatchHTTPTests", dependencies: ["DispatchHTTP", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "EmulatorMachinery", "JSONCodec", "SQLiteStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AkanaAPITests", dependencies: ["AkanaAPI", "AkanaDomain", "EmulatorMachinery", "JSONCodec", "DispatchHTTP", "SQLiteStore"],
+        .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "EmulatorMachinery", "JSONCodec", "SQLiteStore"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "EmulatorDaemonTests", dependencies: ["EmulatorDaemon", "akana-emulator", "SQLiteStore", "AkanaDomain", "EmulatorMachinery", "JSONCodec"],
+        .testTarget(name: "AkanaAPITests", dependencies: ["AkanaAPI", "AkanaDomain", "EmulatorMachinery", "JSONCodec", "DispatchHTTP",
+                                                          "SQLiteStore"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "EmulatorDaemonTests", dependencies: ["EmulatorDaemon", "akana-emulator", "SQLiteStore", "AkanaDomain",
+                                                                "EmulatorMachinery", "JSONCodec"],
                     swiftSettings: swiftSettings),
     ] + fuzzTargets
 )
