@@ -1,5 +1,6 @@
 import AkanaDomain
 import Dispatch
+import EmulatorMachinery
 import SQLiteStore
 
 /// What the routes share: the database, the clock, the tenants and sessions. Built once at startup.

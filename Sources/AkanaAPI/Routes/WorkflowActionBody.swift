@@ -1,4 +1,5 @@
 import AkanaDomain
+import JSONCodec
 
 /// The Action object of every execute-action operation: `ActionName` (required) and `Comments`
 /// (optional; a string or an array of strings), from a JSON or XML body.

@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// The APIs service: APIs, API versions with their implementations, the API-version workflow

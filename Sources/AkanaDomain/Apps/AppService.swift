@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// The apps service: apps, versions, shared secrets and the app-version action, with the

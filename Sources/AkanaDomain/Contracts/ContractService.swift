@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// The contracts service: requesting, reading, revising the scope of and acting on contracts between

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import JSONCodec
 import SQLiteStore
 import Synchronization
 

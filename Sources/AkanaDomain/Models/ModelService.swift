@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// Business model objects and their versions (akana-api.md §4), governed by the tenant's model

@@ -1,7 +1,7 @@
 import SQLiteStore
 
 /// SQL for `tenants` and their `settings`.
-enum TenantRepository {
+package enum TenantRepository {
     static func ensureTenant(_ db: SQLiteConnection, _ fedmemberid: String, created: String) throws {
         try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?) ON CONFLICT DO NOTHING", fedmemberid, created)
     }
@@ -10,7 +10,7 @@ enum TenantRepository {
         try db.queryFirst("SELECT 1 FROM tenants WHERE fedmemberid = ?", fedmemberid) != nil
     }
 
-    static func deleteTenant(_ db: SQLiteConnection, _ fedmemberid: String) throws {
+    package static func deleteTenant(_ db: SQLiteConnection, _ fedmemberid: String) throws {
         try db.run("DELETE FROM tenants WHERE fedmemberid = ?", fedmemberid)
     }
 

@@ -50,7 +50,7 @@ public enum UserRepository {
     }
 
     /// Seeded users' password hashes by `key(tenant, email)`, optionally of some tenants only (a reset keeps them).
-    static func seededHashes(_ db: SQLiteConnection, tenants: Set<String>? = nil) throws -> [String: String] {
+    package static func seededHashes(_ db: SQLiteConnection, tenants: Set<String>? = nil) throws -> [String: String] {
         var hashes: [String: String] = [:]
         for row in try db.query("SELECT tenant, email, password_hash FROM users WHERE seeded = 1") {
             let tenant = try row.requiredString("tenant")

@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// A platform user as the Users service shows it (`users` with its roles).
