@@ -16,7 +16,7 @@ package enum TenantRepository {
 
     /// Sets a boolean tenant setting; returns the rows changed (0 when it already had the value).
     @discardableResult
-    static func setSetting(_ db: SQLiteConnection, tenant: String, name: String, value: Bool, updated: String) throws -> Int {
+    package static func setSetting(_ db: SQLiteConnection, tenant: String, name: String, value: Bool, updated: String) throws -> Int {
         try db.run(
             """
             INSERT INTO settings (tenant, name, value, updated) VALUES (?, ?, ?, ?)

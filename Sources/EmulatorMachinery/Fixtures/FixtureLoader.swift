@@ -1,4 +1,5 @@
 import Dispatch
+import AkanaDomain
 import Foundation
 import JSONCodec
 import SQLiteStore
