@@ -27,8 +27,8 @@ let swiftSettings: [SwiftSetting] = plainSwiftSettings + staticStdlib + (fuzzing
 /// `@testable import`.
 let fuzzHarnesses: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-http-decoder", ["DispatchHTTP"]),
-    ("fuzz-json", ["AkanaDomain"]),
-    ("fuzz-xml-body", ["AkanaAPI", "AkanaDomain"]),
+    ("fuzz-json", ["JSONCodec"]),
+    ("fuzz-xml-body", ["AkanaAPI", "AkanaDomain", "JSONCodec"]),
     ("fuzz-workflow-definition", ["AkanaDomain"]),
     ("fuzz-multipart", ["AkanaAPI"]),
     ("fuzz-cookies", ["AkanaAPI", "AkanaDomain", "DispatchHTTP"]),
@@ -61,24 +61,29 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // Generic work scheduling: a bounded worker pool and a deadline monitor (no HTTP, no SQL).
         .target(name: "WorkQueues", swiftSettings: swiftSettings),
-        // Hex digits and percent-decoding: the one implementation every target shares.
+        // Hex digits, percent-decoding and UTF-8 validation: the one implementation every target shares.
         .target(name: "ByteCodecs", swiftSettings: swiftSettings),
+        // JSON as an ordered tree: the parser (strict but forgiving) and the writer.
+        .target(name: "JSONCodec", dependencies: ["ByteCodecs"], swiftSettings: swiftSettings),
         // A generic SQLite layer: connections, cached statements, writer queue + reader pool, migrator.
         .target(name: "SQLiteStore", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         // A generic HTTP/1.1 server on non-blocking sockets and Dispatch-hosted epoll loops.
         .target(name: "DispatchHTTP", dependencies: ["ByteCodecs", "CEpoll", "WorkQueues", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swiftSettings),
         // The Akana domain: resources, repositories, the schema (Migrations/ embedded at build time).
-        .target(name: "AkanaDomain", dependencies: ["ByteCodecs", "SQLiteStore", "CCrypto", "WorkQueues"], swiftSettings: swiftSettings,
-                plugins: ["EmbedMigrationsPlugin"]),
+        .target(name: "AkanaDomain", dependencies: ["ByteCodecs", "JSONCodec", "SQLiteStore", "CCrypto", "WorkQueues"],
+                swiftSettings: swiftSettings, plugins: ["EmbedMigrationsPlugin"]),
+        // The emulator's own machinery: request journal, undo log and checkpoints, snapshots, faults, clock mode, state browser, reset.
+        .target(name: "EmulatorMachinery", dependencies: ["AkanaDomain", "JSONCodec", "SQLiteStore"], swiftSettings: swiftSettings),
         // The Akana REST API: routes, content negotiation, faults, auth.
-        .target(name: "AkanaAPI", dependencies: ["AkanaDomain", "DispatchHTTP", "SQLiteStore", "WorkQueues",
+        .target(name: "AkanaAPI", dependencies: ["AkanaDomain", "EmulatorMachinery", "JSONCodec", "DispatchHTTP", "SQLiteStore",
+                                                 "WorkQueues",
                                                  .product(name: "Logging", package: "swift-log"),
                                                  .product(name: "Prometheus", package: "swift-prometheus")],
                 swiftSettings: swiftSettings),
         // Configuration, CLI commands and the daemon's lifecycle (signals, shutdown).
         .target(name: "EmulatorDaemon", dependencies: [
-            "AkanaAPI", "CMalloc", "AkanaDomain", "DispatchHTTP", "SQLiteStore",
+            "AkanaAPI", "CMalloc", "AkanaDomain", "EmulatorMachinery", "JSONCodec", "DispatchHTTP", "SQLiteStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),
@@ -106,12 +111,16 @@ let package = Package(
         .testTarget(name: "WorkQueuesTests", dependencies: ["WorkQueues"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "CSQLite", "CCrypto", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ByteCodecsTests", dependencies: ["ByteCodecs"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"], swiftSettings: swiftSettings),
         .testTarget(name: "DispatchHTTPTests", dependencies: ["DispatchHTTP", "TestSupport", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "SQLiteStore", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "AkanaAPITests", dependencies: ["AkanaAPI", "AkanaDomain", "DispatchHTTP", "SQLiteStore", "TestSupport"],
+        .testTarget(name: "AkanaDomainTests", dependencies: ["AkanaDomain", "EmulatorMachinery", "JSONCodec", "SQLiteStore", "TestSupport"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "EmulatorDaemonTests", dependencies: ["EmulatorDaemon", "akana-emulator", "SQLiteStore", "AkanaDomain", "TestSupport"],
+        .testTarget(name: "AkanaAPITests", dependencies: ["AkanaAPI", "AkanaDomain", "EmulatorMachinery", "JSONCodec", "DispatchHTTP",
+                                                          "SQLiteStore", "TestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "EmulatorDaemonTests", dependencies: ["EmulatorDaemon", "akana-emulator", "SQLiteStore", "AkanaDomain",
+                                                                "EmulatorMachinery", "JSONCodec", "TestSupport"],
                     swiftSettings: swiftSettings),
     ] + fuzzTargets
 )

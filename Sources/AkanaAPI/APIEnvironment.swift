@@ -1,4 +1,5 @@
 import AkanaDomain
+import EmulatorMachinery
 import SQLiteStore
 
 /// What the routes share: the database, the clock, the tenants, sessions and services. Built once,

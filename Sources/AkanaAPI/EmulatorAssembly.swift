@@ -1,5 +1,6 @@
 import AkanaDomain
 import Dispatch
+import EmulatorMachinery
 import Logging
 import SQLiteStore
 

@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Foundation
+import JSONCodec
 
 /// The platform's list shape: an RSS 2.0 channel. JSON `{"channel":{"title":…,"item":[…]}}`,
 /// XML `<rss version="2.0"><channel><title>…</title><item>…</item></channel></rss>`.

@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import JSONCodec
 
 /// Builders for the response shapes the platform uses.
 public enum Responses {

@@ -16,12 +16,12 @@ public enum AkanaSchema {
     public static var latestVersion: String { migrations.last?.name ?? "none" }
 
     /// The attached database whose migrations `applied` lists (`source`: a snapshot being restored).
-    enum Attached: String {
+    package enum Attached: String {
         case main, source
     }
 
     /// `name checksum` of every migration applied to the `schema` database, in order.
-    static func applied(_ db: SQLiteConnection, schema: Attached) throws -> [String] {
+    package static func applied(_ db: SQLiteConnection, schema: Attached) throws -> [String] {
         try SchemaRepository.appliedMigrations(db, schema: schema.rawValue).map { "\($0.name) \($0.checksum ?? "")" }
     }
 

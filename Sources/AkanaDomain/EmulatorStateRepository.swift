@@ -1,8 +1,8 @@
 import SQLiteStore
 
 /// SQL for `emulator_state`, the emulator's own key-value rows (signing key, clock, id counter).
-enum EmulatorStateRepository {
-    static func value(_ db: SQLiteConnection, _ key: String) throws -> String? {
+package enum EmulatorStateRepository {
+    package static func value(_ db: SQLiteConnection, _ key: String) throws -> String? {
         try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", key)?.string("value")
     }
 
@@ -11,7 +11,7 @@ enum EmulatorStateRepository {
     }
 
     /// Sets `key` to `value` (no write at all when it already holds it).
-    static func set(_ db: SQLiteConnection, _ key: String, _ value: String) throws {
+    package static func set(_ db: SQLiteConnection, _ key: String, _ value: String) throws {
         try db.run(
             """
             INSERT INTO emulator_state (key, value) VALUES (?, ?)

@@ -3,8 +3,8 @@
 /// Iterative with one backtrack point, so linear in the text per star: no pattern can make it
 /// expensive. A wildcard element in the pattern is always a wildcard, even where the text holds
 /// the same element.
-enum Wildcard {
-    static func matches<Element: Equatable>(_ pattern: [Element], _ text: [Element], star: Element, one: Element? = nil) -> Bool {
+package enum Wildcard {
+    package static func matches<Element: Equatable>(_ pattern: [Element], _ text: [Element], star: Element, one: Element? = nil) -> Bool {
         var p = 0, t = 0
         var starP = -1, starT = 0
         while t < text.count {

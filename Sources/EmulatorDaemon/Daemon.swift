@@ -3,6 +3,7 @@ import AkanaDomain
 import CMalloc
 import Dispatch
 import DispatchHTTP
+import EmulatorMachinery
 import Foundation
 import Logging
 import SQLiteStore

@@ -1,4 +1,5 @@
 import AkanaDomain
+import EmulatorMachinery
 import Foundation
 import SQLiteStore
 

@@ -1,6 +1,7 @@
 import AkanaDomain
 import Dispatch
 import DispatchHTTP
+import EmulatorMachinery
 import Foundation
 import Logging
 import SQLiteStore

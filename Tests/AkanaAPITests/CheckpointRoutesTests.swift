@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import EmulatorMachinery
 import SQLiteStore
 import Testing
 @testable import AkanaAPI

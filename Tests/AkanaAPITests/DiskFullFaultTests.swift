@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Foundation
+import JSONCodec
 import SQLiteStore
 import Testing
 #if canImport(Glibc)

@@ -1,7 +1,9 @@
 import AkanaDomain
 import Dispatch
 import DispatchHTTP
+import EmulatorMachinery
 import Foundation
+import JSONCodec
 import Logging
 import SQLiteStore
 import TestSupport

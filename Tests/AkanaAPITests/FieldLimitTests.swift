@@ -1,6 +1,8 @@
 import AkanaDomain
 import DispatchHTTP
+import EmulatorMachinery
 import Foundation
+import JSONCodec
 import Testing
 @testable import AkanaAPI
 

@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Foundation
+import JSONCodec
 import Logging
 import SQLiteStore
 import TestSupport

@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import JSONCodec
 import SQLiteStore
 import Testing
 @testable import AkanaAPI

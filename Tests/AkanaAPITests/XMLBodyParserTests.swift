@@ -1,5 +1,6 @@
 import AkanaDomain
 import Foundation
+import JSONCodec
 import Testing
 @testable import AkanaAPI
 

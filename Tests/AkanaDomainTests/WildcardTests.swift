@@ -1,3 +1,4 @@
+@testable import EmulatorMachinery
 import Testing
 @testable import AkanaDomain
 

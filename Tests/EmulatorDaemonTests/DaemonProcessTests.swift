@@ -1,6 +1,7 @@
 import AkanaDomain
 import Dispatch
 import Foundation
+import JSONCodec
 import Synchronization
 import SQLiteStore
 import TestSupport

@@ -3,6 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import EmulatorDaemon
+import JSONCodec
 
 /// The README and the pages of docs/ against the code: the configuration table against
 /// `ConfigurationKeys`, every relative link against the files, the README's length.

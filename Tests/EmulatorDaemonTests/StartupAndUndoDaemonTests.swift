@@ -1,5 +1,6 @@
 import AkanaDomain
 import Foundation
+import JSONCodec
 import SQLiteStore
 import TestSupport
 import Testing

@@ -1,4 +1,4 @@
-@testable import AkanaDomain
+@testable import JSONCodec
 
 /// libFuzzer entry: any bytes through the JSON parser (strict and with comments); a parsed value
 /// must survive a write and re-parse unchanged.

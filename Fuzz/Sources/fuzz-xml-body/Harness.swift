@@ -1,5 +1,6 @@
 @testable import AkanaAPI
 import AkanaDomain
+import JSONCodec
 
 /// libFuzzer entry: any bytes as an XML request body (what `POST …/actions` with
 /// `Content-Type: application/xml` reads). Refused or read, it must neither crash nor hang.

@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import JSONCodec
 
 /// Renders an `APIError` as an Akana fault in the form the client accepts: JSON
 /// (`{"faultcode":"Client","faultstring":"…"}`), XML (`<fault><faultcode>…</faultcode><faultstring>…</faultstring></fault>`)

@@ -1,4 +1,5 @@
 import AkanaDomain
+import JSONCodec
 
 /// The APIs' request bodies (JSON, or XML read as the same tree), decoded in the routes.
 extension APIVersionInfoInput {

@@ -1,5 +1,6 @@
 import AkanaDomain
 import Foundation
+import JSONCodec
 
 /// The apps' request bodies, decoded in the routes: wire types and field limits are checked here
 /// (400 naming the field); what the values mean (a required Name, the business) is `AppService`'s.

@@ -1,5 +1,6 @@
 import AkanaDomain
 import Foundation
+import JSONCodec
 
 /// Reads and validates the members of a JSON (or XML-as-JSON) request body: the one way every
 /// route turns a body into the typed input its service takes (`ApplicationInput`, `ModelInput`,

@@ -1,4 +1,5 @@
 import AkanaDomain
+import JSONCodec
 
 /// The models' request bodies, decoded in the routes (wire types and limits; `ModelService`
 /// checks what the values mean).

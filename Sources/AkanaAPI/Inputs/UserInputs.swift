@@ -1,4 +1,5 @@
 import AkanaDomain
+import JSONCodec
 
 /// The users' request bodies, decoded in the routes.
 extension UserInput {

@@ -2,6 +2,7 @@ import AkanaDomain
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
+import JSONCodec
 #endif
 
 /// Reads an XML request body into the same tree a JSON body gives: the root element's children

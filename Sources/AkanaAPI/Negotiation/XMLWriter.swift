@@ -1,4 +1,5 @@
 import AkanaDomain
+import JSONCodec
 
 /// Renders the same ordered tree the JSON form uses as XML: the root element is the object's name,
 /// members become child elements in order, arrays become repeated elements named after their member,

@@ -1,4 +1,5 @@
 import AkanaDomain
+import JSONCodec
 
 /// The APIs' wire objects: API, APIVersion and the dropbox's DropboxFileDetails.
 enum APIRepresentation {

@@ -1,4 +1,5 @@
 import AkanaDomain
+import JSONCodec
 
 /// The apps' wire objects: Application, ApplicationVersion and AppVersionSettings, fields in the
 /// platform's documented order (seed 004). Every representation in this folder is an enum of

@@ -1,4 +1,5 @@
 import AkanaDomain
+import JSONCodec
 
 /// The contracts' wire objects.
 enum ContractRepresentation {

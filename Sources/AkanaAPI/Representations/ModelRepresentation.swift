@@ -1,4 +1,5 @@
 import AkanaDomain
+import JSONCodec
 
 /// The models' wire objects: Model and ModelVersion, fields in the documented order (akana-api.md §4.3, §4.4).
 enum ModelRepresentation {

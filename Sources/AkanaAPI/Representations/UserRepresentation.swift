@@ -1,4 +1,5 @@
 import AkanaDomain
+import JSONCodec
 
 /// The users' wire object.
 enum UserRepresentation {

@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import JSONCodec
 
 /// `/api/businesses/{BusinessID}/…`: the tenant business's settings.
 enum BusinessRoutes {

@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Foundation
+import JSONCodec
 
 /// `/api/login…`: log in, session status, renewal, logout (akana-api.md §1).
 enum LoginRoutes {

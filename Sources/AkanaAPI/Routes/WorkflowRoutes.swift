@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Foundation
+import JSONCodec
 
 /// `/api/workflow/…`: the actions valid on any workflow object and performing one (seed 002), and
 /// the tenant's workflow definitions (akana-api.md §3.2).

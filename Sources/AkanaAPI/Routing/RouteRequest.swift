@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import JSONCodec
 import SQLiteStore
 
 /// What a route handler gets: the request's context (the HTTP request, its journal notes and

@@ -69,6 +69,16 @@ public struct License: Sendable, Equatable {
     public var sandboxAccessAutoApproved: Bool
     public var productionAccessAutoApproved: Bool
 
+    package init(id: String, tenant: String, name: String, description: String, sandboxAccessAutoApproved: Bool,
+                 productionAccessAutoApproved: Bool) {
+        self.id = id
+        self.tenant = tenant
+        self.name = name
+        self.description = description
+        self.sandboxAccessAutoApproved = sandboxAccessAutoApproved
+        self.productionAccessAutoApproved = productionAccessAutoApproved
+    }
+
     public func autoApproves(environment: String) -> Bool {
         environment == "Production" ? productionAccessAutoApproved : sandboxAccessAutoApproved
     }

@@ -2,10 +2,10 @@ import SQLiteStore
 
 /// SQL for APIs, versions, implementations, endpoints, admins, licenses and dropbox files. Every
 /// function runs on a connection the caller holds; values are always bound.
-enum APIRepository {
+package enum APIRepository {
     // MARK: - APIs
 
-    static func api(_ db: SQLiteConnection, id: String) throws -> API? {
+    package static func api(_ db: SQLiteConnection, id: String) throws -> API? {
         guard let row = try db.queryFirst(
             "SELECT id, tenant, name, description, visibility, admin_group_id, created, updated FROM apis WHERE id = ?", id)
         else { return nil }
@@ -22,16 +22,16 @@ enum APIRepository {
     }
 
     /// The tenant's oldest API named `name` (fixtures find elements without an id by name).
-    static func apiID(_ db: SQLiteConnection, tenant: String, name: String) throws -> String? {
+    package static func apiID(_ db: SQLiteConnection, tenant: String, name: String) throws -> String? {
         try db.queryFirst("SELECT id FROM apis WHERE tenant = ? AND name = ? ORDER BY created, rowid LIMIT 1", tenant, name)?.string("id")
     }
 
     /// The API's version named `name`.
-    static func versionID(_ db: SQLiteConnection, apiID: String, name: String) throws -> String? {
+    package static func versionID(_ db: SQLiteConnection, apiID: String, name: String) throws -> String? {
         try db.queryFirst("SELECT id FROM api_versions WHERE api_id = ? AND name = ? ORDER BY created, rowid LIMIT 1", apiID, name)?.string("id")
     }
 
-    static func insertAPI(_ db: SQLiteConnection, _ api: API) throws {
+    package static func insertAPI(_ db: SQLiteConnection, _ api: API) throws {
         try db.change(api.id, 
             "INSERT INTO apis (id, tenant, name, description, visibility, admin_group_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             api.id, api.tenant, api.name, api.description, api.visibility, api.adminGroupID, api.created, api.updated)
@@ -51,7 +51,7 @@ enum APIRepository {
         try db.queryFirst("SELECT 1 AS admin FROM api_admins WHERE api_id = ? AND user_id = ?", apiID, userID) != nil
     }
 
-    static func addAdmin(_ db: SQLiteConnection, apiID: String, userID: String, now: String) throws {
+    package static func addAdmin(_ db: SQLiteConnection, apiID: String, userID: String, now: String) throws {
         try db.change(apiID, "INSERT INTO api_admins (api_id, user_id, added) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", apiID, userID, now)
     }
 
@@ -61,7 +61,7 @@ enum APIRepository {
 
     // MARK: - Versions
 
-    static func version(_ db: SQLiteConnection, id: String) throws -> APIVersion? {
+    package static func version(_ db: SQLiteConnection, id: String) throws -> APIVersion? {
         guard let row = try db.queryFirst(
             """
             SELECT v.id, v.api_id, v.tenant, v.name, v.description, v.visibility, v.state, v.descriptor_file_id, v.created, v.updated,
@@ -97,7 +97,7 @@ enum APIRepository {
         try db.query("SELECT id FROM api_versions WHERE tenant = ? ORDER BY created, rowid", tenant).compactMap { try $0.string("id") }
     }
 
-    static func insertVersion(_ db: SQLiteConnection, _ version: APIVersion) throws {
+    package static func insertVersion(_ db: SQLiteConnection, _ version: APIVersion) throws {
         try db.change(version.id, 
             """
             INSERT INTO api_versions (id, api_id, tenant, name, description, visibility, state, descriptor_file_id, created, updated)
@@ -143,7 +143,7 @@ enum APIRepository {
 
     // MARK: - Licenses
 
-    static func license(_ db: SQLiteConnection, id: String) throws -> License? {
+    package static func license(_ db: SQLiteConnection, id: String) throws -> License? {
         guard let row = try db.queryFirst(
             "SELECT id, tenant, name, description, sandbox_access_auto_approved, production_access_auto_approved FROM licenses WHERE id = ?", id)
         else { return nil }
@@ -153,7 +153,7 @@ enum APIRepository {
                        productionAccessAutoApproved: try row.requiredBool("production_access_auto_approved"))
     }
 
-    static func upsertLicense(_ db: SQLiteConnection, _ license: License, now: String) throws {
+    package static func upsertLicense(_ db: SQLiteConnection, _ license: License, now: String) throws {
         try db.change(license.id, 
             """
             INSERT INTO licenses (id, tenant, name, description, sandbox_access_auto_approved, production_access_auto_approved, created)

@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// The APIs service: APIs, API versions with their implementations, the API-version workflow
@@ -269,7 +270,7 @@ public final class APIService: Sendable {
 
     /// A new API (not stored yet) as every creation makes it (POST /api/apis and fixtures): a Name
     /// that is not blank; Public unless `visibility` says otherwise.
-    static func newAPI(id: String, tenant: String, name: String?, description: String?, visibility: String?, adminGroupID: String,
+    package static func newAPI(id: String, tenant: String, name: String?, description: String?, visibility: String?, adminGroupID: String,
                        now: String) throws -> API {
         guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DomainError.badRequest("APIVersionInfo.Name is required.")
@@ -280,7 +281,7 @@ public final class APIService: Sendable {
 
     /// A new version of `api` (not stored yet): the API's visibility unless `visibility` says
     /// otherwise, the state of an ungoverned version (its workflow, when one starts, decides after).
-    static func newVersion(id: String, of api: API, name: String, description: String, visibility: String?, tags: [String],
+    package static func newVersion(id: String, of api: API, name: String, description: String, visibility: String?, tags: [String],
                            implementations: [APIImplementation], descriptorFileID: Int64?, now: String) -> APIVersion {
         APIVersion(id: id, apiID: api.id, tenant: api.tenant, name: name, description: description, visibility: visibility ?? api.visibility,
                    state: APIVersion.ungovernedState, descriptorFileID: descriptorFileID, created: now, updated: now, tags: tags,

@@ -2,8 +2,8 @@ import SQLiteStore
 
 /// SQL for apps, versions, tags, mechanisms and teams. Every function runs on a connection the
 /// caller holds (a reader, or the writer inside its transaction); values are always bound.
-enum AppRepository {
-    static func version(_ db: SQLiteConnection, id: String) throws -> AppVersion? {
+package enum AppRepository {
+    package static func version(_ db: SQLiteConnection, id: String) throws -> AppVersion? {
         try versionAndTeamRole(db, id: id, userID: "")?.version
     }
 
@@ -54,26 +54,26 @@ enum AppRepository {
     }
 
     /// The app's id when it exists (its own id), for fixtures.
-    static func appOwner(_ db: SQLiteConnection, appID: String) throws -> String? {
+    package static func appOwner(_ db: SQLiteConnection, appID: String) throws -> String? {
         try db.queryFirst("SELECT id FROM apps WHERE id = ?", appID)?.requiredString("id")
     }
 
     /// The oldest app of `tenant` named `name`.
-    static func appID(_ db: SQLiteConnection, tenant: String, named name: String) throws -> String? {
+    package static func appID(_ db: SQLiteConnection, tenant: String, named name: String) throws -> String? {
         try db.queryFirst("SELECT id FROM apps WHERE tenant = ? AND name = ? ORDER BY created, rowid LIMIT 1", tenant, name)?.requiredString("id")
     }
 
     /// The app a version belongs to.
-    static func versionOwner(_ db: SQLiteConnection, versionID: String) throws -> String? {
+    package static func versionOwner(_ db: SQLiteConnection, versionID: String) throws -> String? {
         try db.queryFirst("SELECT app_id FROM app_versions WHERE id = ?", versionID)?.requiredString("app_id")
     }
 
     /// The oldest version of the app named `name`.
-    static func versionID(_ db: SQLiteConnection, appID: String, named name: String) throws -> String? {
+    package static func versionID(_ db: SQLiteConnection, appID: String, named name: String) throws -> String? {
         try db.queryFirst("SELECT id FROM app_versions WHERE app_id = ? AND name = ? ORDER BY created, rowid LIMIT 1", appID, name)?.requiredString("id")
     }
 
-    static func isTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
+    package static func isTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
         try db.queryFirst("SELECT 1 AS member FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) != nil
     }
 
@@ -177,7 +177,7 @@ enum AppRepository {
         try db.queryFirst("SELECT 1 AS taken FROM app_versions WHERE tenant = ? AND identity = ? AND id <> ?", tenant, identity, versionID) != nil
     }
 
-    static func insertApp(_ db: SQLiteConnection, _ app: Application) throws {
+    package static func insertApp(_ db: SQLiteConnection, _ app: Application) throws {
         try db.change(app.id, 
             "INSERT INTO apps (id, tenant, name, summary, description, business_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             app.id, app.tenant, app.name, app.summary, app.description, app.businessID, app.created, app.updated)
@@ -188,7 +188,7 @@ enum AppRepository {
                    app.name, app.summary, app.description, app.businessID, app.updated, app.id)
     }
 
-    static func addTeamMember(_ db: SQLiteConnection, appID: String, userID: String, role: String = "Member") throws {
+    package static func addTeamMember(_ db: SQLiteConnection, appID: String, userID: String, role: String = "Member") throws {
         try db.change(appID, "INSERT INTO app_team_members (app_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", appID, userID, role)
     }
 

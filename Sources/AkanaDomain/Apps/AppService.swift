@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// The apps service: apps, versions, shared secrets and the app-version action, with the
@@ -49,7 +50,7 @@ public final class AppService: Sendable {
 
     /// A new app (not stored yet) as every creation makes it (POST /api/apps and fixtures): Name
     /// required, the business (when named) the tenant's.
-    static func newApp(id: String, tenant: String, input: ApplicationInput, now: String) throws -> Application {
+    package static func newApp(id: String, tenant: String, input: ApplicationInput, now: String) throws -> Application {
         guard let name = input.name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DomainError.badRequest("Application.Name is required.")
         }
@@ -261,7 +262,7 @@ public final class AppService: Sendable {
     /// workflow: an Identity only where `settings` let the caller choose one, and not one another
     /// version has; a SharedSecret only where user-defined secrets are allowed; the defaults
     /// (Name 1.0, Sandbox, Public) for what `input` leaves out.
-    static func insertVersion(_ db: SQLiteConnection, id: String, appID: String, tenant: String, input: AppVersionInput,
+    package static func insertVersion(_ db: SQLiteConnection, id: String, appID: String, tenant: String, input: AppVersionInput,
                               settings: AppVersionSettings, siteAdmin: Bool, ids: IDGenerator, now: String) throws -> AppVersion {
         let local = id.hasSuffix(".\(tenant)") ? String(id.dropLast(tenant.count + 1)) : id
         var identity = "\(tenant)-\(local)"

@@ -2,8 +2,8 @@ import SQLiteStore
 
 /// SQL for contracts and their licenses; State comes from the contract's workflow object (the
 /// service fills Status, the step's name, through the engine's parsed-definition cache).
-enum ContractRepository {
-    static func contract(_ db: SQLiteConnection, id: String) throws -> Contract? {
+package enum ContractRepository {
+    package static func contract(_ db: SQLiteConnection, id: String) throws -> Contract? {
         guard let row = try db.queryFirst(
             """
             SELECT c.id, c.tenant, c.api_version_id, c.runtime_id, c.environment, c.restricted, c.created, c.updated,
@@ -30,7 +30,7 @@ enum ContractRepository {
     }
 
     /// A contract for the same app version, API version and environment that is not cancelled.
-    static func openContract(_ db: SQLiteConnection, runtimeID: String, apiVersionID: String, environment: String) throws -> String? {
+    package static func openContract(_ db: SQLiteConnection, runtimeID: String, apiVersionID: String, environment: String) throws -> String? {
         try db.queryFirst(
             """
             SELECT c.id FROM contracts c LEFT JOIN workflow_objects o ON o.object_id = c.id
@@ -39,7 +39,7 @@ enum ContractRepository {
             """, runtimeID, environment, apiVersionID, Contract.cancelled)?.string("id")
     }
 
-    static func insert(_ db: SQLiteConnection, _ contract: Contract, requestedBy: String?) throws {
+    package static func insert(_ db: SQLiteConnection, _ contract: Contract, requestedBy: String?) throws {
         try db.change(contract.id, 
             """
             INSERT INTO contracts (id, tenant, api_version_id, runtime_id, environment, restricted, requested_by, created, updated)

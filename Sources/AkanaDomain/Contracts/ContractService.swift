@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// The contracts service: requesting, reading, revising the scope of and acting on contracts between
@@ -202,7 +203,7 @@ public final class ContractService: Sendable {
 
     /// A new contract (not stored yet), as every request makes it (POST /api/contracts and
     /// fixtures): restricted when the scope says so, else exactly when it names licenses.
-    static func newContract(id: String, tenant: String, apiVersionID: String, runtimeID: String, environment: String,
+    package static func newContract(id: String, tenant: String, apiVersionID: String, runtimeID: String, environment: String,
                             scope: ContractScopeInput, now: String) -> Contract {
         Contract(id: id, tenant: tenant, apiVersionID: apiVersionID, runtimeID: runtimeID, environment: environment,
                  restricted: scope.restricted ?? !scope.licenseIDs.isEmpty, licenseIDs: scope.licenseIDs, state: "", status: "",
@@ -210,7 +211,7 @@ public final class ContractService: Sendable {
     }
 
     /// The scope's licenses: each must be one of the tenant's.
-    static func licenses(_ db: SQLiteConnection, ids: [String], tenant: String) throws -> [License] {
+    package static func licenses(_ db: SQLiteConnection, ids: [String], tenant: String) throws -> [License] {
         try ids.map { id in
             guard let license = try APIRepository.license(db, id: id), license.tenant == tenant else {
                 throw DomainError.badRequest("ContractScope.LicenseID \(id) is not a license of this tenant.")

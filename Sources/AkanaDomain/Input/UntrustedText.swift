@@ -1,3 +1,4 @@
+import ByteCodecs
 /// Checks every parser of request bytes runs before it looks at them: the text is valid UTF-8, and
 /// an XML document declares no entities (so no entity expansion can cost time or memory, and no
 /// entity silently becomes ""). Byte scans, linear in the input.
@@ -14,17 +15,7 @@ public enum UntrustedText {
 
     /// The byte offset of the first invalid UTF-8 sequence, or nil when `bytes` is valid.
     public static func firstInvalidUTF8Offset(_ bytes: some Collection<UInt8>) -> Int? {
-        if String(validating: bytes, as: UTF8.self) != nil { return nil }
-        var iterator = bytes.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        var offset = 0
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let scalar): offset += scalar.count
-            case .error: return offset
-            case .emptyInput: return nil
-            }
-        }
+        UTF8Validation.firstInvalidOffset(bytes)
     }
 
     /// Why an XML document is refused before parsing, or nil when it may be parsed.

@@ -4,12 +4,12 @@ import SQLiteStore
 /// the caller holds (a reader, or the writer inside its transaction); values are always bound.
 /// A version whose workflow reached `Deleted` (through the generic workflow endpoint) counts as
 /// gone: the `live` queries leave it out.
-enum ModelRepository {
+package enum ModelRepository {
     static let versionColumns = """
         id, model_id, tenant, name, description, visibility, state, schema_text, source_version_id, created, updated
         """
 
-    static func model(_ db: SQLiteConnection, id: String) throws -> ModelObject? {
+    package static func model(_ db: SQLiteConnection, id: String) throws -> ModelObject? {
         guard let row = try db.queryFirst(
             "SELECT id, tenant, name, summary, description, category, visibility, business_id, created_by, created, updated FROM models WHERE id = ?",
             id)
@@ -62,22 +62,22 @@ enum ModelRepository {
     }
 
     /// Another model of the tenant already has this name (names compare without case)?
-    static func modelExists(_ db: SQLiteConnection, id: String) throws -> Bool {
+    package static func modelExists(_ db: SQLiteConnection, id: String) throws -> Bool {
         try db.queryFirst("SELECT 1 FROM models WHERE id = ?", id) != nil
     }
 
     /// The model of `tenant` named `name` (names are unique in a tenant, without case).
-    static func modelID(_ db: SQLiteConnection, tenant: String, named name: String) throws -> String? {
+    package static func modelID(_ db: SQLiteConnection, tenant: String, named name: String) throws -> String? {
         try db.queryFirst("SELECT id FROM models WHERE tenant = ? AND name = ? COLLATE NOCASE", tenant, name)?.requiredString("id")
     }
 
     /// The model a version belongs to.
-    static func versionOwner(_ db: SQLiteConnection, versionID: String) throws -> String? {
+    package static func versionOwner(_ db: SQLiteConnection, versionID: String) throws -> String? {
         try db.queryFirst("SELECT model_id FROM model_versions WHERE id = ?", versionID)?.requiredString("model_id")
     }
 
     /// The model's version named `name` that is not deleted.
-    static func liveVersionID(_ db: SQLiteConnection, modelID: String, named name: String) throws -> String? {
+    package static func liveVersionID(_ db: SQLiteConnection, modelID: String, named name: String) throws -> String? {
         try db.queryFirst("SELECT id FROM model_versions WHERE model_id = ? AND name = ? COLLATE NOCASE AND state <> ? LIMIT 1",
                           modelID, name, ModelState.deleted)?.requiredString("id")
     }
@@ -110,7 +110,7 @@ enum ModelRepository {
 
     // MARK: - Writes
 
-    static func insertModel(_ db: SQLiteConnection, _ model: ModelObject) throws {
+    package static func insertModel(_ db: SQLiteConnection, _ model: ModelObject) throws {
         try db.change(model.id, 
             """
             INSERT INTO models (id, tenant, name, summary, description, category, visibility, business_id, created_by, created, updated)

@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// Business model objects and their versions (akana-api.md §4), governed by the tenant's model
@@ -341,7 +342,7 @@ public final class ModelService: Sendable {
     /// A new model (not stored yet) as every creation makes it (POST /api/models and fixtures):
     /// the business (when named) the tenant's, the defaults for what `input` leaves out. `id`
     /// mints its id once the checks pass.
-    static func newModel(tenant: String, name: String, input: ModelInput, createdBy: String?, now: String,
+    package static func newModel(tenant: String, name: String, input: ModelInput, createdBy: String?, now: String,
                          id: () -> String) throws -> ModelObject {
         let businessID = try business(input.businessID, tenant: tenant, field: "Model.BusinessID")
         return ModelObject(
@@ -351,7 +352,7 @@ public final class ModelService: Sendable {
     }
 
     /// Stores a new version of `model` (not its workflow): refused when the model has a version of that name.
-    static func insertVersion(_ db: SQLiteConnection, _ version: ModelVersion, of model: ModelObject) throws {
+    package static func insertVersion(_ db: SQLiteConnection, _ version: ModelVersion, of model: ModelObject) throws {
         if try ModelRepository.versionNameTaken(db, modelID: model.id, name: version.name, except: version.id) {
             throw DomainError.conflict("Model '\(model.name)' already has a version named '\(version.name)'.")
         }
@@ -370,7 +371,7 @@ public final class ModelService: Sendable {
         return businessID
     }
 
-    static func requireUniqueName(_ db: SQLiteConnection, model: ModelObject) throws {
+    package static func requireUniqueName(_ db: SQLiteConnection, model: ModelObject) throws {
         if try ModelRepository.modelNameTaken(db, tenant: model.tenant, name: model.name, except: model.id) {
             throw DomainError.conflict("A model object named '\(model.name)' already exists.")
         }

@@ -1,3 +1,4 @@
+import JSONCodec
 /// One version of a business model object, as stored in `model_versions` (+ its tags and references).
 /// Its id is the object id of its workflow (object type `model`).
 public struct ModelVersion: Sendable, Equatable {
@@ -17,6 +18,25 @@ public struct ModelVersion: Sendable, Equatable {
     public var references: [ModelReference]
     /// The workflow actions the caller may take now; set only when asked for (`IncludeActions`).
     public var actions: [WorkflowActionChoice]?
+
+    package init(id: String, modelID: String, tenant: String, name: String, description: String, visibility: String, state: String,
+                 schema: String, sourceVersionID: String?, created: String, updated: String, tags: [String], references: [ModelReference],
+                 actions: [WorkflowActionChoice]?) {
+        self.id = id
+        self.modelID = modelID
+        self.tenant = tenant
+        self.name = name
+        self.description = description
+        self.visibility = visibility
+        self.state = state
+        self.schema = schema
+        self.sourceVersionID = sourceVersionID
+        self.created = created
+        self.updated = updated
+        self.tags = tags
+        self.references = references
+        self.actions = actions
+    }
 }
 
 /// One entry of `ModelVersion.ModelReferences`: another model object (optionally one of its

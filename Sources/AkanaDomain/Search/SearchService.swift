@@ -1,3 +1,4 @@
+import JSONCodec
 import SQLiteStore
 
 /// Who is searching: login is optional (anonymous callers see public apps and models only).

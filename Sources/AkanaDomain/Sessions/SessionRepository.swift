@@ -82,7 +82,7 @@ public enum SessionRepository {
         try db.run("DELETE FROM login_failures WHERE tenant = ? AND email = ?", tenant, email)
     }
 
-    static func clearFailures(_ db: SQLiteConnection, tenant: String) throws {
+    package static func clearFailures(_ db: SQLiteConnection, tenant: String) throws {
         try db.run("DELETE FROM login_failures WHERE tenant = ?", tenant)
     }
 }

@@ -1,7 +1,7 @@
 import SQLiteStore
 
 /// SQL for `tenants` and their `settings`.
-enum TenantRepository {
+package enum TenantRepository {
     static func ensureTenant(_ db: SQLiteConnection, _ fedmemberid: String, created: String) throws {
         try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?) ON CONFLICT DO NOTHING", fedmemberid, created)
     }
@@ -10,13 +10,13 @@ enum TenantRepository {
         try db.queryFirst("SELECT 1 FROM tenants WHERE fedmemberid = ?", fedmemberid) != nil
     }
 
-    static func deleteTenant(_ db: SQLiteConnection, _ fedmemberid: String) throws {
+    package static func deleteTenant(_ db: SQLiteConnection, _ fedmemberid: String) throws {
         try db.run("DELETE FROM tenants WHERE fedmemberid = ?", fedmemberid)
     }
 
     /// Sets a boolean tenant setting; returns the rows changed (0 when it already had the value).
     @discardableResult
-    static func setSetting(_ db: SQLiteConnection, tenant: String, name: String, value: Bool, updated: String) throws -> Int {
+    package static func setSetting(_ db: SQLiteConnection, tenant: String, name: String, value: Bool, updated: String) throws -> Int {
         try db.run(
             """
             INSERT INTO settings (tenant, name, value, updated) VALUES (?, ?, ?, ?)

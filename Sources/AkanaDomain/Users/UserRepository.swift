@@ -12,14 +12,14 @@ public enum UserRepository {
     }
 
     /// `tenant\nemail` (email lowercased) of every user: how bootstrap, fixtures and resets tell who exists.
-    static func key(_ tenant: String, _ email: String) -> String { "\(tenant)\n\(email.lowercased())" }
+    package static func key(_ tenant: String, _ email: String) -> String { "\(tenant)\n\(email.lowercased())" }
 
-    static func keys(_ db: SQLiteConnection) throws -> Set<String> {
+    package static func keys(_ db: SQLiteConnection) throws -> Set<String> {
         Set(try db.query("SELECT tenant, email FROM users").map { key(try $0.requiredString("tenant"), try $0.requiredString("email")) })
     }
 
     /// Inserts a seeded user (configured or from a fixture) with its roles: the one way users are created.
-    static func insertSeeded(_ db: SQLiteConnection, id: String, tenant: String, email: String, name: String, passwordHash: String,
+    package static func insertSeeded(_ db: SQLiteConnection, id: String, tenant: String, email: String, name: String, passwordHash: String,
                              roles: [String], stamp: String) throws {
         try db.run(
             "INSERT INTO users (id, tenant, email, display_name, password_hash, seeded, created, updated) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
@@ -29,7 +29,7 @@ public enum UserRepository {
         }
     }
 
-    static func id(_ db: SQLiteConnection, tenant: String, email: String) throws -> String? {
+    package static func id(_ db: SQLiteConnection, tenant: String, email: String) throws -> String? {
         try db.queryFirst("SELECT id FROM users WHERE tenant = ? AND email = ?", tenant, email)?.requiredString("id")
     }
 
@@ -50,7 +50,7 @@ public enum UserRepository {
     }
 
     /// Seeded users' password hashes by `key(tenant, email)`, optionally of some tenants only (a reset keeps them).
-    static func seededHashes(_ db: SQLiteConnection, tenants: Set<String>? = nil) throws -> [String: String] {
+    package static func seededHashes(_ db: SQLiteConnection, tenants: Set<String>? = nil) throws -> [String: String] {
         var hashes: [String: String] = [:]
         for row in try db.query("SELECT tenant, email, password_hash FROM users WHERE seeded = 1") {
             let tenant = try row.requiredString("tenant")

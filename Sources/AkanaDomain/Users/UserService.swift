@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// A platform user as the Users service shows it (`users` with its roles).
@@ -152,7 +153,7 @@ public final class UserService: Sendable {
     }
 
     /// An address with one `@`, something on each side and no whitespace (users added by a Site Admin or a fixture).
-    static func looksLikeEmail(_ text: String) -> Bool {
+    package static func looksLikeEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !text.contains(where: \.isWhitespace)
     }

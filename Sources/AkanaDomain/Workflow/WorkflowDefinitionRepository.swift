@@ -2,7 +2,7 @@ import SQLiteStore
 
 /// SQL for `workflow_definitions` and `workflow_assignments`: stored definition versions and which
 /// one new objects of a type start under, per tenant. (Objects and history: `WorkflowObjectRepository`.)
-enum WorkflowDefinitionRepository {
+package enum WorkflowDefinitionRepository {
     /// Stores a new version of the definition's key (version 1 for a new key); an assignment to an
     /// older version of that key moves to it. Returns its row id.
     static func insert(_ db: SQLiteConnection, tenant: String, _ definition: WorkflowEngine.PreparedDefinition, now: String) throws -> Int64 {
@@ -29,7 +29,7 @@ enum WorkflowDefinitionRepository {
         return id
     }
 
-    static func setAssignment(_ db: SQLiteConnection, tenant: String, objectType: String, definitionID: Int64) throws {
+    package static func setAssignment(_ db: SQLiteConnection, tenant: String, objectType: String, definitionID: Int64) throws {
         try db.run(
             """
             INSERT INTO workflow_assignments (tenant, object_type, definition_id) VALUES (?, ?, ?)
@@ -38,7 +38,7 @@ enum WorkflowDefinitionRepository {
     }
 
     /// The latest version with this key, else with this name (which must then name one key).
-    static func resolve(_ db: SQLiteConnection, tenant: String, keyOrName: String) throws -> Int64 {
+    package static func resolve(_ db: SQLiteConnection, tenant: String, keyOrName: String) throws -> Int64 {
         if let id = try db.queryFirst(
             "SELECT id FROM workflow_definitions WHERE tenant = ? AND key = ? ORDER BY version DESC LIMIT 1", tenant, keyOrName)?.int64(0) {
             return id
@@ -85,7 +85,7 @@ enum WorkflowDefinitionRepository {
     }
 
     /// (key, version, object type) of a stored definition.
-    static func summary(_ db: SQLiteConnection, id: Int64) throws -> (key: String, version: Int, objectType: String)? {
+    package static func summary(_ db: SQLiteConnection, id: Int64) throws -> (key: String, version: Int, objectType: String)? {
         guard let row = try db.queryFirst("SELECT key, version, object_type FROM workflow_definitions WHERE id = ?", id) else { return nil }
         return (try row.requiredString("key"), try row.requiredInt("version"), try row.requiredString("object_type"))
     }
@@ -95,7 +95,7 @@ enum WorkflowDefinitionRepository {
     }
 
     /// The definition new objects of `objectType` start under.
-    static func assignedID(_ db: SQLiteConnection, tenant: String, objectType: String) throws -> Int64? {
+    package static func assignedID(_ db: SQLiteConnection, tenant: String, objectType: String) throws -> Int64? {
         try db.queryFirst("SELECT definition_id FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, objectType)?.int64(0)
     }
 
@@ -106,7 +106,7 @@ enum WorkflowDefinitionRepository {
     }
 
     /// Returns false when there was no assignment.
-    static func clearAssignment(_ db: SQLiteConnection, tenant: String, objectType: String) throws -> Bool {
+    package static func clearAssignment(_ db: SQLiteConnection, tenant: String, objectType: String) throws -> Bool {
         try db.run("DELETE FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, objectType) > 0
     }
 }

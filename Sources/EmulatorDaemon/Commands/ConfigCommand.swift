@@ -1,5 +1,6 @@
 import AkanaDomain
 import ArgumentParser
+import JSONCodec
 
 struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

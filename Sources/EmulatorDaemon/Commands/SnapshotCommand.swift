@@ -1,5 +1,6 @@
 import AkanaDomain
 import ArgumentParser
+import EmulatorMachinery
 import Foundation
 import SQLiteStore
 

@@ -1,4 +1,5 @@
 import AkanaDomain
+import JSONCodec
 import Logging
 import SQLiteStore
 

@@ -1,5 +1,6 @@
 import AkanaDomain
 import Foundation
+import JSONCodec
 
 /// Builds the effective configuration: built-in defaults < config file < `AKANA_EMULATOR_*`
 /// environment < flags. Unknown keys and bad values are errors that name the key.

@@ -1,6 +1,7 @@
 import AkanaAPI
 import AkanaDomain
 import DispatchHTTP
+import EmulatorMachinery
 import Foundation
 import Logging
 import SQLiteStore

@@ -1,3 +1,4 @@
+import EmulatorMachinery
 import Foundation
 import SQLiteStore
 import Synchronization

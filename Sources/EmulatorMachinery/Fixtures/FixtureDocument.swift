@@ -1,4 +1,6 @@
+import AkanaDomain
 import Foundation
+import JSONCodec
 
 /// One fixture document: a file of `Config/fixtures/` or the body of `POST /_emulator/fixtures`
 /// (the same format). JSON with `//` and `/* */` comments and trailing commas. Every section is

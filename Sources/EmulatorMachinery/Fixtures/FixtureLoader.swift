@@ -1,5 +1,7 @@
 import Dispatch
+import AkanaDomain
 import Foundation
+import JSONCodec
 import SQLiteStore
 import Synchronization
 

@@ -1,3 +1,4 @@
+import AkanaDomain
 import Foundation
 import SQLiteStore
 

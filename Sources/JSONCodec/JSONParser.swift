@@ -30,7 +30,7 @@ public struct JSONParser {
 
     public static func parse(_ bytes: [UInt8], options: Options = .init()) throws(ParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes, options: options)
-        if let offset = UntrustedText.firstInvalidUTF8Offset(bytes) {
+        if let offset = UTF8Validation.firstInvalidOffset(bytes) {
             parser.index = offset
             throw parser.error("Invalid UTF-8 (byte \(offset))")
         }

@@ -1,6 +1,8 @@
 import AkanaDomain
 import Dispatch
 import DispatchHTTP
+import EmulatorMachinery
+import JSONCodec
 import SQLiteStore
 
 /// The emulator's own namespace, `/_emulator/…`, which never collides with Akana paths.

@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import EmulatorMachinery
 import Foundation
 import SQLiteStore
 

@@ -1,5 +1,5 @@
 import Testing
-@testable import AkanaDomain
+@testable import JSONCodec
 
 @Suite struct JSONParserTests {
     @Test func parsesEveryValueKindKeepingMemberOrder() throws {

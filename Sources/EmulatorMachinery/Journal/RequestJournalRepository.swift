@@ -1,4 +1,6 @@
+import AkanaDomain
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// SQL for `request_journal` (`RequestJournal` keeps the buffering, draining and pruning policy).

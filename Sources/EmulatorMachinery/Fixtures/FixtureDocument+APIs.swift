@@ -1,3 +1,4 @@
+import AkanaDomain
 import Foundation
 
 /// The fixture sections of APIs and contracts:

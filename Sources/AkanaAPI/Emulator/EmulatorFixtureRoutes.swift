@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import EmulatorMachinery
 
 /// `POST /_emulator/fixtures`: applies one fixture document (the format of `Config/fixtures/*.json`,
 /// comments allowed) in one transaction and answers what it created and what it left as it was.

@@ -1,4 +1,6 @@
+import AkanaDomain
 import Foundation
+import JSONCodec
 
 /// A failure injected on purpose (`POST /_emulator/faults`): which requests it matches, what it
 /// does to them, and how often.

@@ -1,5 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
+import EmulatorMachinery
+import JSONCodec
 
 /// `/_emulator/faults`: failures injected on purpose, applied after routing and before the handler
 /// of any non-`/_emulator/` request (see `AkanaApplication.run`).

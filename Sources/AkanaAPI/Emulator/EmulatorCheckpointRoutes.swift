@@ -1,6 +1,8 @@
 import AkanaDomain
 import DispatchHTTP
+import EmulatorMachinery
 import Foundation
+import JSONCodec
 import SQLiteStore
 
 /// Per-test undo: `POST /_emulator/checkpoints` marks the current state, and

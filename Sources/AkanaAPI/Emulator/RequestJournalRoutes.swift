@@ -1,5 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
+import EmulatorMachinery
+import JSONCodec
 
 /// `/_emulator/requests`: the request journal (these two calls are not journaled themselves).
 enum RequestJournalRoutes {

@@ -1,3 +1,4 @@
+import AkanaDomain
 import Dispatch
 import Foundation
 import SQLiteStore
