@@ -1,9 +1,10 @@
 import AkanaDomain
-import Dispatch
 import EmulatorMachinery
 import SQLiteStore
 
-/// What the routes share: the database, the clock, the tenants and sessions. Built once at startup.
+/// What the routes share: the database, the clock, the tenants, sessions and services. Built once,
+/// by `EmulatorAssembly.assemble` (the one composition root): every dependency is passed in, none
+/// has a default, so a missing one is a compile error rather than a second instance built here.
 public struct APIEnvironment: Sendable {
     public let database: DatabasePool
     public let clock: EmulatorClock
@@ -18,6 +19,12 @@ public struct APIEnvironment: Sendable {
     /// The Users service (POST/GET/DELETE /api/users…).
     public let users: UserService
     public let workflow: WorkflowEngine
+    /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
+    public let workflowActions: WorkflowObjectActions
+    /// `GET /api/search`.
+    public let search: SearchService
+    /// The `/_emulator` operations that change the emulator's own state (objects, clock, snapshots, resets).
+    public let admin: EmulatorAdmin
     /// The configured users, for resets.
     public let seedUsers: [SeedUser]
     /// The configured fixtures (`Config/fixtures/`), applied again by resets.
@@ -25,40 +32,44 @@ public struct APIEnvironment: Sendable {
     /// Mints every id, token and secret (secure random, or the seeded `deterministicIds` generator).
     public let ids: IDGenerator
     public let snapshots: SnapshotStore
-    /// The request journal (`GET /_emulator/requests`); off when none is given.
+    /// The request journal (`GET /_emulator/requests`).
     public let journal: RequestJournal
     /// `DispatchTime` uptime nanoseconds when the daemon started (for `uptimeSeconds`).
     public let startedAt: UInt64
     /// Failures injected on purpose (`/_emulator/faults`).
     public let faults: FaultInjector
     /// `GET /_emulator/metrics`.
-    public let metrics = EmulatorMetrics()
+    public let metrics: EmulatorMetrics
     /// The database file's integrity as far as the daemon knows (`GET /_emulator/health`).
     public let integrity: IntegrityStatus
 
     public init(database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
-                apps: AppService, models: ModelService? = nil, apis: APIService? = nil, contracts: ContractService? = nil, workflow: WorkflowEngine, seedUsers: [SeedUser] = [],
-                startedAt: UInt64 = DispatchTime.now().uptimeNanoseconds, journal: RequestJournal? = nil,
-                fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(), faults: FaultInjector? = nil,
-                integrity: IntegrityStatus = IntegrityStatus(), users: UserService? = nil) {
-        self.users = users ?? UserService(database: database, clock: clock, hasher: PasswordHasher(), ids: ids)
-        self.integrity = integrity
-        // A pool always has the table (migration 0008); a failed read here means no persisted faults yet.
-        self.faults = faults ?? ((try? FaultInjector(database: database)) ?? FaultInjector(empty: database))
-        self.fixtures = fixtures
-        self.ids = ids
-        self.journal = journal ?? RequestJournal(database: database, clock: clock, policy: .init(maxEntries: 0))
-        self.seedUsers = seedUsers
-        self.snapshots = SnapshotStore(database: database)
-        self.apps = apps
-        self.models = models ?? ModelService(database: database, clock: clock, workflow: workflow, ids: ids)
-        self.apis = apis ?? APIService(database: database, clock: clock, workflow: workflow, contracts: ContractLifecycle(workflow: workflow), ids: ids)
-        self.contracts = contracts ?? ContractService(database: database, clock: clock, workflow: workflow, ids: ids)
-        self.workflow = workflow
+                apps: AppService, models: ModelService, apis: APIService, contracts: ContractService, users: UserService,
+                workflow: WorkflowEngine, workflowActions: WorkflowObjectActions, search: SearchService, admin: EmulatorAdmin,
+                seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator, snapshots: SnapshotStore,
+                journal: RequestJournal, startedAt: UInt64, faults: FaultInjector, metrics: EmulatorMetrics,
+                integrity: IntegrityStatus) {
         self.database = database
         self.clock = clock
         self.tenants = tenants
         self.sessions = sessions
+        self.apps = apps
+        self.models = models
+        self.apis = apis
+        self.contracts = contracts
+        self.users = users
+        self.workflow = workflow
+        self.workflowActions = workflowActions
+        self.search = search
+        self.admin = admin
+        self.seedUsers = seedUsers
+        self.fixtures = fixtures
+        self.ids = ids
+        self.snapshots = snapshots
+        self.journal = journal
         self.startedAt = startedAt
+        self.faults = faults
+        self.metrics = metrics
+        self.integrity = integrity
     }
 }

@@ -1,4 +1,5 @@
 import AkanaDomain
+import Dispatch
 import EmulatorMachinery
 import Logging
 import SQLiteStore
@@ -55,14 +56,18 @@ public enum EmulatorAssembly {
     public static func assemble(database: DatabasePool, clock: EmulatorClock, settings: Settings, logger: Logger) throws -> Assembled {
         // Every write from here on ends by keeping the undo log within its cap.
         UndoLog.bound(database, policy: settings.undoPolicy)
+        // Nothing here runs for a request: every transaction is the daemon starting (`.startup`).
         let bootstrap = try PlatformBootstrap.run(database: database, tenants: settings.tenants, users: settings.seedUsers,
-                                                  now: clock.now(), hasher: settings.hasher, ids: settings.ids)
+                                                  now: clock.now(), hasher: settings.hasher, ids: settings.ids, scope: .startup)
         let workflow = WorkflowEngine(database: database, clock: clock)
         let contractLifecycle = ContractLifecycle(workflow: workflow)
         AppService.registerWorkflowFunctions(on: workflow, deletionObserver: contractLifecycle)
-        for tenant in settings.tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid) }
+        for tenant in settings.tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup) }
         let fixtureReport = try FixtureLoader.apply(settings.fixtures.documents, database: database, tenants: settings.tenants,
-                                                    workflow: workflow, ids: settings.ids, now: clock.now(), hasher: settings.fixtures.hasher)
+                                                    workflow: workflow, ids: settings.ids, now: clock.now(), hasher: settings.fixtures.hasher,
+                                                    scope: .startup)
+        // Persisted fault rules: a table that cannot be read stops the start (it is not taken for "no faults").
+        let faults = try FaultInjector(database: database, scope: .startup)
         let sessions = SessionService(database: database, clock: clock, policy: settings.sessionPolicy, signingKey: bootstrap.signingKey,
                                       hasher: settings.hasher, ids: settings.ids)
         let journalLogger = logger
@@ -80,15 +85,21 @@ public enum EmulatorAssembly {
                 storageLogger.notice("a write committed again on \(database.path): the disk has room, writes are accepted")
             }
         }
-        let environment = APIEnvironment(database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
-                                         apps: AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids,
-                                                          deletionObserver: contractLifecycle),
-                                         models: ModelService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
-                                         apis: APIService(database: database, clock: clock, workflow: workflow, contracts: contractLifecycle, ids: settings.ids),
-                                         contracts: ContractService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
-                                         workflow: workflow, seedUsers: settings.seedUsers, journal: journal,
-                                         fixtures: settings.fixtures, ids: settings.ids, integrity: settings.integrity,
-                                         users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids))
+        let apps = AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids, deletionObserver: contractLifecycle)
+        let models = ModelService(database: database, clock: clock, workflow: workflow, ids: settings.ids)
+        let snapshots = SnapshotStore(database: database)
+        let environment = APIEnvironment(
+            database: database, clock: clock, tenants: settings.tenants, sessions: sessions, apps: apps, models: models,
+            apis: APIService(database: database, clock: clock, workflow: workflow, contracts: contractLifecycle, ids: settings.ids),
+            contracts: ContractService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
+            users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids),
+            workflow: workflow,
+            workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models),
+            search: SearchService(database: database),
+            admin: EmulatorAdmin(database: database, clock: clock, tenants: settings.tenants, workflow: workflow, snapshots: snapshots,
+                                 seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids),
+            seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, snapshots: snapshots, journal: journal,
+            startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity)
         environment.metrics.observe(database)
         let application = AkanaRoutes.makeApplication(environment: environment, logger: logger, adminToken: settings.adminToken,
                                                       execution: settings.execution)

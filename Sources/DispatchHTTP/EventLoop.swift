@@ -11,7 +11,7 @@ import Glibc
 ///
 /// Threading: everything below "Loop-thread state" is touched only by the loop's thread (inside
 /// `run()`); other threads talk to the loop only through `execute(_:)`, which appends to the
-/// lock-protected mailbox and writes the eventfd. Registration is edge-triggered: every reader
+/// `Mutex`-protected mailbox and writes the eventfd. Registration is edge-triggered: every reader
 /// drains to EAGAIN, and EPOLLOUT is requested only while output is pending.
 final class EventLoop: @unchecked Sendable {
     // @unchecked: see the threading note above; `mailbox` is the only cross-thread state.
@@ -29,7 +29,7 @@ final class EventLoop: @unchecked Sendable {
     private static let acceptBackoff: UInt64 = 100_000_000
 
     private static let queueKey = DispatchSpecificKey<UInt64>()
-    private static let loopIDs = Locked<UInt64>(0)
+    private static let loopIDs = Mutex<UInt64>(0)
 
     let index: Int
     /// Unique in the process; prefixes request ids.
@@ -45,7 +45,7 @@ final class EventLoop: @unchecked Sendable {
         var closed = false
     }
 
-    private let mailbox = Locked(Mailbox())
+    private let mailbox = Mutex(Mailbox())
     /// How many times `epoll_wait` returned (lets tests check that an idle loop really sleeps).
     let wakeUps = Atomic<UInt64>(0)
 

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Delivers the one response to one request. Call `respond(_:)` exactly once, synchronously
 /// inside `HTTPHandler.handle` or later from any thread; further calls are ignored (and logged).
 /// A responder whose connection has gone away silently drops the response. If a responder is
@@ -36,7 +38,7 @@ final class ResponderBox: Sendable {
     }
 
     let sink: Sink
-    private let responded = Locked(false)
+    private let responded = Mutex(false)
 
     init(sink: Sink) {
         self.sink = sink

@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -28,12 +29,26 @@ public final class HTTPServer: Sendable {
         var shutdownFinished = DispatchGroup()
     }
 
+    /// The lifecycle state, in a class of its own: a shutdown begun on an event loop finishes in the
+    /// background and must not retain the server (it may run from `deinit`).
+    private final class SharedState: Sendable {
+        private let mutex: Mutex<State>
+
+        init(_ state: State) {
+            mutex = Mutex(state)
+        }
+
+        func withLock<Result, E: Error>(_ body: (inout sending State) throws(E) -> sending Result) throws(E) -> sending Result {
+            try mutex.withLock(body)
+        }
+    }
+
     private let context: ServerContext
-    private let state: Locked<State>
+    private let state: SharedState
 
     public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger) {
         context = ServerContext(configuration: configuration, handler: handler, logger: logger)
-        state = Locked(State(boundHost: configuration.host, boundPort: configuration.port))
+        state = SharedState(State(boundHost: configuration.host, boundPort: configuration.port))
     }
 
     deinit {
@@ -55,7 +70,7 @@ public final class HTTPServer: Sendable {
     /// The state of every open connection, collected on each loop (for test diagnostics).
     func debugConnections() -> [String] {
         let loops = state.withLock { $0.loops }
-        let result = Locked<[String]>([])
+        let result = Mutex<[String]>([])
         let group = DispatchGroup()
         for loop in loops {
             group.enter()
@@ -165,7 +180,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// Static so that it never retains the server (it may run from `deinit`).
-    private static func performShutdown(context: ServerContext, state: Locked<State>, loops: [EventLoop],
+    private static func performShutdown(context: ServerContext, state: SharedState, loops: [EventLoop],
                                         gracePeriod: Double, loopsFinished: DispatchGroup,
                                         shutdownFinished: DispatchGroup)
     {

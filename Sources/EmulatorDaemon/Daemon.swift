@@ -44,7 +44,7 @@ public final class Daemon {
             let applied: [String]
             (pool, applied, needsCheck) = try DatabaseBootstrap.openForServing(configuration, now: clock.now())
             for name in applied { logger.notice("applied migration \(name) to \(configuration.database)") }
-            clock.mode = try ClockStore.load(pool)
+            clock.mode = try ClockStore.load(pool, scope: .startup)
             do {
                 ids = try Self.makeIDGenerator(configuration, database: pool)
                 fixtures = try Self.fixtureCatalog(configuration)

@@ -46,8 +46,8 @@ public enum DatabaseBootstrap {
             throw Failure(description: "cannot open database \(path): \(error). Is it an SQLite file? Point --database at a new path to start fresh.")
         }
         do {
-            let marker = try pool.read { db in try SchemaRepository.userVersion(db) }
-            let isNew = try pool.read { db in try SchemaRepository.isEmpty(db) }
+            let marker = try pool.read(in: .startup) { db in try SchemaRepository.userVersion(db) }
+            let isNew = try pool.read(in: .startup) { db in try SchemaRepository.isEmpty(db) }
             let needsCheck = marker != Int64(cleanShutdownMarker) && !isNew
             if needsCheck, checkNow {
                 let problems: [String]
@@ -60,7 +60,7 @@ public enum DatabaseBootstrap {
             try pool.writeWithoutTransaction { db in try SchemaRepository.setUserVersion(db, 0) }
             let applied = try AkanaSchema.migrator().migrate(pool, now: Timestamp.iso8601(now))
             try UndoLog.install(pool, schemaChanged: !applied.isEmpty)
-            try SnapshotStore(database: pool).forgetMissingSnapshots()
+            try SnapshotStore(database: pool).forgetMissingSnapshots(scope: .startup)
             return (pool, applied, needsCheck && !checkNow)
         } catch let failure as Failure {
             throw failure

@@ -7,17 +7,40 @@ import SQLiteStore
 public enum ClockStore {
     static let key = "clock"
 
+    /// A change of the clock's mode (`POST /_emulator/clock`).
+    public enum Change: Sendable, Equatable {
+        /// Moves the clock by this many seconds (from a frozen time, or on top of the offset).
+        case advance(seconds: Double)
+        case freeze(at: Date)
+        case realtime
+
+        func applied(to mode: EmulatorClock.Mode) -> EmulatorClock.Mode {
+            switch self {
+            case .advance(let seconds):
+                switch mode {
+                case .realtime: return .offset(seconds)
+                case .offset(let current): return .offset(current + seconds)
+                case .frozen(let date): return .frozen(date.addingTimeInterval(seconds))
+                }
+            case .freeze(let date): return .frozen(date)
+            case .realtime: return .realtime
+            }
+        }
+    }
+
     /// The stored mode (realtime when none or unreadable).
-    public static func load(_ database: DatabasePool) throws -> EmulatorClock.Mode {
-        let text = try database.read { db in
+    public static func load(_ database: DatabasePool, scope: TransactionScope) throws -> EmulatorClock.Mode {
+        let text = try database.read(in: scope) { db in
             try EmulatorStateRepository.value(db, key)
         }
         return text.flatMap(decode) ?? .realtime
     }
 
-    /// Sets the clock and stores its mode in one step.
-    public static func save(_ mode: EmulatorClock.Mode, clock: EmulatorClock, database: DatabasePool, scope: TransactionScope = .detached) throws {
+    /// Applies `change` to the clock's current mode and stores the result, in one write: changes
+    /// are serialised on the writer, so none is computed from a mode another one is replacing.
+    public static func apply(_ change: Change, clock: EmulatorClock, database: DatabasePool, scope: TransactionScope) throws {
         try database.write(in: scope) { db in
+            let mode = change.applied(to: clock.mode)
             try EmulatorStateRepository.set(db, key, encode(mode))
             clock.mode = mode
         }

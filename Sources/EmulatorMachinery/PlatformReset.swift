@@ -21,21 +21,23 @@ public enum PlatformReset {
     static func resetEverything(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
                                 clock: EmulatorClock, hasher: PasswordHasher, fixtures: FixtureCatalog, ids: IDGenerator,
                                 scope: TransactionScope) throws -> FixtureReport {
-        let kept = try database.read { db in try UserRepository.seededHashes(db) }
+        let kept = try database.read(in: scope) { db in try UserRepository.seededHashes(db) }
         let scratch = database.path + ".reset-" + UUID().uuidString
         defer { for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
         let report: FixtureReport
         do {
+            // A private scratch database, not the request's: setting it up is `.startup` work.
             let base = try DatabasePool(path: scratch, configuration: DatabaseConfiguration(readerCount: 1, synchronous: .off))
             defer { try? base.close() }
             try AkanaSchema.migrator().migrate(base, now: Timestamp.iso8601(clock.now()))
             try UndoLog.install(base)
-            try PlatformBootstrap.run(database: base, tenants: tenants, users: users, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids)
+            try PlatformBootstrap.run(database: base, tenants: tenants, users: users, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids,
+                                      scope: .startup)
             let baseWorkflow = WorkflowEngine(database: base, clock: clock)
             AppService.registerWorkflowFunctions(on: baseWorkflow)
-            for tenant in tenants.all { _ = try baseWorkflow.installShippedDefinitions(tenant: tenant.fedmemberid) }
+            for tenant in tenants.all { _ = try baseWorkflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup) }
             report = try FixtureLoader.apply(fixtures.documents, database: base, tenants: tenants, workflow: baseWorkflow, ids: ids,
-                                             now: clock.now(), hasher: fixtures.hasher, knownHashes: kept)
+                                             now: clock.now(), hasher: fixtures.hasher, knownHashes: kept, scope: .startup)
             try base.close()
         }
         try database.replaceDatabase(with: scratch, carrying: keptTables)
@@ -52,7 +54,7 @@ public enum PlatformReset {
     public static func reset(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
                              clock: EmulatorClock, only: String? = nil, hasher: PasswordHasher = .init(),
                              fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(),
-                             scope: TransactionScope = .detached) throws -> FixtureReport {
+                             scope: TransactionScope) throws -> FixtureReport {
         let affected = tenants.all.filter { only == nil || $0.fedmemberid == only }
         guard !affected.isEmpty else { throw DomainError.notFound("Tenant \(only ?? "") is not configured.") }
         let names = Set(affected.map(\.fedmemberid))

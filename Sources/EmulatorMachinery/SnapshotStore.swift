@@ -30,7 +30,7 @@ public struct SnapshotStore: Sendable {
 
     private func path(_ name: String) -> String { directory + "/" + name + ".sqlite" }
 
-    public func create(_ name: String, scope: TransactionScope = .detached) throws -> Snapshot {
+    public func create(_ name: String, scope: TransactionScope) throws -> Snapshot {
         try Self.validate(name)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         guard !FileManager.default.fileExists(atPath: path(name)) else {
@@ -43,16 +43,17 @@ public struct SnapshotStore: Sendable {
         try database.write(in: scope) { db in _ = try UndoLog.setMark(db, kind: .snapshot, name: name, created: created) }
         let position: Int64, sequences: [(String, Int64)], rollbacks: Int64
         do {
-            (position, sequences, rollbacks) = try writeFile(name)
+            (position, sequences, rollbacks) = try writeFile(name, scope: scope)
         } catch {
             // No file (a full disk, say): the mark goes too, or the undo log would keep recording
             // every change for a snapshot that does not exist. Best effort: should the disk refuse
-            // this write as well, the next start forgets marks whose file is missing.
-            _ = try? database.write { db in try UndoLog.removeMark(db, kind: .snapshot, name: name) }
+            // this write as well, the next start forgets marks whose file is missing. Not in the
+            // request's scope: its deadline must not stop this clean-up.
+            _ = try? database.write(in: .background) { db in try UndoLog.removeMark(db, kind: .snapshot, name: name) }
             throw error
         }
         let stamp = fileStamp(name)
-        try database.write { db in
+        try database.write(in: scope) { db in
             guard try UndoLog.mark(db, kind: .snapshot, name: name) != nil else { return }  // rolled back past it meanwhile
             // A rollback after the copy was read may have removed log entries the copy holds: then
             // the log cannot lead back to the copy, and a restore copies the file.
@@ -72,10 +73,10 @@ public struct SnapshotStore: Sendable {
     /// restore never reads: its size is the data's, however long the log),
     /// then gives it the snapshot's name. Returns the log position, counters and rollback count the
     /// copy was read at.
-    private func writeFile(_ name: String) throws -> (Int64, [(String, Int64)], Int64) {
+    private func writeFile(_ name: String, scope: TransactionScope) throws -> (Int64, [(String, Int64)], Int64) {
         let scratch = directory + "/." + name + ".writing-" + UUID().uuidString
         defer { for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
-        let read = try database.backup(to: scratch) { db in
+        let read = try database.backup(to: scratch, in: scope) { db in
             (try UndoLog.position(db), try UndoLog.sequences(db), try UndoLog.rollbackCount(db))
         }
         try DatabasePool.rewrite(fileAt: scratch) { db in
@@ -125,7 +126,7 @@ public struct SnapshotStore: Sendable {
     /// transaction that ends the restore, on the restored state (e.g. to reload a generator whose
     /// before-commit hook would otherwise store its old position over the restored one).
     @discardableResult
-    public func restore(_ name: String, scope: TransactionScope = .detached,
+    public func restore(_ name: String, scope: TransactionScope,
                         restored: (SQLiteConnection) throws -> Void = { _ in }) throws -> RestoreMethod {
         try Self.validate(name)
         guard FileManager.default.fileExists(atPath: path(name)) else { throw DomainError.notFound("Snapshot \(name) was not found.") }
@@ -160,14 +161,14 @@ public struct SnapshotStore: Sendable {
 
     /// Forgets the marks of snapshots whose file is gone (deleted by hand): they would keep the
     /// undo log recording for nothing. Runs at startup; costs one `stat` per snapshot mark.
-    public func forgetMissingSnapshots() throws {
-        let marked = try database.read { db in try UndoLog.marks(db, kind: .snapshot).map(\.name) }
+    public func forgetMissingSnapshots(scope: TransactionScope) throws {
+        let marked = try database.read(in: scope) { db in try UndoLog.marks(db, kind: .snapshot).map(\.name) }
         let missing = marked.filter { !FileManager.default.fileExists(atPath: path($0)) }
         guard !missing.isEmpty else { return }
-        try database.write { db in for name in missing { try UndoLog.removeMark(db, kind: .snapshot, name: name) } }
+        try database.write(in: scope) { db in for name in missing { try UndoLog.removeMark(db, kind: .snapshot, name: name) } }
     }
 
-    public func delete(_ name: String, scope: TransactionScope = .detached) throws {
+    public func delete(_ name: String, scope: TransactionScope) throws {
         try Self.validate(name)
         guard FileManager.default.fileExists(atPath: path(name)) else { throw DomainError.notFound("Snapshot \(name) was not found.") }
         try FileManager.default.removeItem(atPath: path(name))

@@ -1,6 +1,7 @@
 import CSQLite
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Moves WAL checkpoints off the writer's commit path.
 ///
@@ -16,16 +17,20 @@ import Foundation
 /// the WAL still reach `8 × threshold` pages under unbroken write load, the writer checkpoints
 /// inline as SQLite itself would, which bounds the WAL's size.
 ///
-/// `@unchecked Sendable`: `connection` is used only on `queue`; `pending` is guarded by `lock`.
+/// `@unchecked Sendable`: `connection` is used only on `queue`; `pending` and `closed` are in a `Mutex`.
 final class BackgroundCheckpointer: @unchecked Sendable {
     let threshold: Int32
     /// Told by the same WAL hook about every commit of the writer (see `DatabasePool.changeCounter(watching:)`).
     let tracker = CommitTracker()
     private let connection: SQLiteConnection
     private let queue: DispatchQueue
-    private let lock = NSLock()
-    private var pending = false
-    private var closed = false
+    private struct State {
+        /// A checkpoint is scheduled and has not started.
+        var pending = false
+        var closed = false
+    }
+
+    private let state = Mutex(State())
 
     init(path: String, configuration: DatabaseConfiguration, threshold: Int32 = 1000) throws {
         self.threshold = threshold
@@ -59,15 +64,15 @@ final class BackgroundCheckpointer: @unchecked Sendable {
 
     /// Schedules one PASSIVE checkpoint unless one is already waiting.
     func request(after delay: Double = 0) {
-        let schedule = lock.withLock { () -> Bool in
-            guard !pending, !closed else { return false }
-            pending = true
+        let schedule = state.withLock { state -> Bool in
+            guard !state.pending, !state.closed else { return false }
+            state.pending = true
             return true
         }
         guard schedule else { return }
         queue.asyncAfter(deadline: .now() + delay) { [self] in
-            lock.withLock { pending = false }
-            guard !lock.withLock({ closed }) else { return }
+            state.withLock { $0.pending = false }
+            guard !state.withLock({ $0.closed }) else { return }
             var logFrames: Int32 = 0
             var copiedFrames: Int32 = 0
             let code = sqlite3_wal_checkpoint_v2(connection.checkedHandle(), nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copiedFrames)
@@ -84,7 +89,7 @@ final class BackgroundCheckpointer: @unchecked Sendable {
 
     /// Waits for a running checkpoint and closes the connection.
     func close() throws {
-        lock.withLock { closed = true }
+        state.withLock { $0.closed = true }
         try queue.sync { try connection.close() }
     }
 }

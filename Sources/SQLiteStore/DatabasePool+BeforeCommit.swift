@@ -1,4 +1,4 @@
-import Foundation
+import Synchronization
 
 /// Work that must commit with every write: e.g. a generator's state that the write's rows were
 /// derived from. The hook runs on the writer connection inside the transaction of every `write`
@@ -6,20 +6,23 @@ import Foundation
 /// and the write fails with that error. It must use only the connection it is given.
 /// `writeWithoutTransaction` (migrations, restores) does not run it. A bound
 /// `TransactionParticipant` runs just before it.
-final class BeforeCommitHook: @unchecked Sendable {
+final class BeforeCommitHook: Sendable {
     typealias Hook = @Sendable (SQLiteConnection) throws -> Void
 
-    // `hook` and `last` are only read and written under `lock`.
-    private let lock = NSLock()
-    private var hook: Hook?
-    private var last: Hook?
+    /// In a struct, not as bare closures in the `Mutex` (see `GroupCommitQueue.Observer`).
+    private struct Hooks: Sendable {
+        var hook: Hook?
+        var last: Hook?
+    }
+
+    private let hooks = Mutex(Hooks())
 
     func set(_ hook: Hook?) {
-        lock.withLock { self.hook = hook }
+        hooks.withLock { $0.hook = hook }
     }
 
     func setLast(_ hook: Hook?) {
-        lock.withLock { self.last = hook }
+        hooks.withLock { $0.last = hook }
     }
 
     /// Runs `body` in an IMMEDIATE transaction on `connection` joined by `scope`, with the
@@ -31,13 +34,12 @@ final class BeforeCommitHook: @unchecked Sendable {
 
     /// The installed hooks, if any, as one: the hook, then the last one.
     var current: Hook? {
-        lock.withLock {
-            guard let first = hook else { return last }
-            guard let last else { return first }
-            return { db in
-                try first(db)
-                try last(db)
-            }
+        let (first, last) = hooks.withLock { ($0.hook, $0.last) }
+        guard let first else { return last }
+        guard let last else { return first }
+        return { db in
+            try first(db)
+            try last(db)
         }
     }
 }

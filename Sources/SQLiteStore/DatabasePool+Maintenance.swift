@@ -12,9 +12,10 @@ extension DatabasePool {
     }
 
     /// `PRAGMA quick_check` (quick) or `PRAGMA integrity_check`, on a reader. Returns the
-    /// problems found, or `[]` when SQLite answers "ok".
+    /// problems found, or `[]` when SQLite answers "ok". Never run for a request (startup, the
+    /// background check after an unclean shutdown, the `check` command).
     public func integrityCheck(quick: Bool) throws -> [String] {
-        let lines = try read { db in
+        let lines = try read(in: .background) { db in
             try db.query(quick ? "PRAGMA quick_check" : "PRAGMA integrity_check").map { $0.string(0) ?? "\($0[0])" }
         }
         return lines == ["ok"] ? [] : lines
@@ -24,20 +25,20 @@ extension DatabasePool {
     /// backup API, reading from a reader connection: writers and other readers go on meanwhile,
     /// and the copy is the snapshot the backup's read transaction saw. A partial file is removed
     /// when the backup fails.
-    public func backup(to destinationPath: String) throws {
-        try backup(to: destinationPath) { _ in }
+    public func backup(to destinationPath: String, in scope: TransactionScope) throws {
+        try backup(to: destinationPath, in: scope) { _ in }
     }
 
     /// `backup(to:)`, with `reading` run first in the backup's own read transaction: what it reads
     /// describes exactly the state the copy holds (e.g. a position in a log kept in the database).
     @discardableResult
-    public func backup<T>(to destinationPath: String, reading: (SQLiteConnection) throws -> T) throws -> T {
+    public func backup<T>(to destinationPath: String, in scope: TransactionScope, reading: (SQLiteConnection) throws -> T) throws -> T {
         guard !FileManager.default.fileExists(atPath: destinationPath) else {
             throw DatabaseError(
                 resultCode: SQLITE_CANTOPEN,
                 message: "backup destination \(destinationPath) already exists; choose a new path")
         }
-        return try read { source in
+        return try read(in: scope) { source in
             let result = try reading(source)
             var destination: OpaquePointer?
             let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
@@ -85,7 +86,7 @@ extension DatabasePool {
     /// versions). Foreign keys are checked at commit. Table names come from the schema itself, never
     /// from callers. The scope's participant (e.g. the request's journal entry) joins the transaction. Tables named in `keeping` keep their current rows (e.g. a log of what happened,
     /// which a restore should not rewind); they must not be referenced by foreign keys of replaced tables.
-    public func replaceContents(from sourcePath: String, keeping: Set<String> = [], in scope: TransactionScope = .detached,
+    public func replaceContents(from sourcePath: String, keeping: Set<String> = [], in scope: TransactionScope,
                                 verify: (SQLiteConnection) throws -> Void = { _ in }) throws {
         guard FileManager.default.fileExists(atPath: sourcePath) else {
             throw DatabaseError(resultCode: SQLITE_CANTOPEN, message: "\(sourcePath) does not exist")

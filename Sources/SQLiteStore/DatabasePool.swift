@@ -1,6 +1,7 @@
 import CSQLite
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A WAL-mode database file with one writer connection and a small pool of read-only connections.
 ///
@@ -14,7 +15,7 @@ import Foundation
 /// `@unchecked Sendable` is sound because every piece of mutable state has one owner:
 /// `writer` (the writer `SQLiteConnection`) is only read or written on `writerQueue`, which is
 /// serial; the reader connections are handed out one borrower at a time by `ReaderPool`, whose
-/// state is guarded by its lock; `closeLock` serialises `close()`; everything else is immutable.
+/// state is guarded by its mutex; `closed` serialises `close()`; everything else is immutable.
 public final class DatabasePool: @unchecked Sendable {
     /// The database file path.
     public let path: String
@@ -27,8 +28,8 @@ public final class DatabasePool: @unchecked Sendable {
     var writer: SQLiteConnection?
     private let readers: ReaderPool
     let checkpointer: BackgroundCheckpointer
-    private let closeLock = NSLock()
-    private var isClosed = false
+    /// Whether `close()` ran; held for the whole of `close()`, which it serialises.
+    private let closed = Mutex(false)
     /// Runs inside every `write`/`asyncWrite` transaction just before COMMIT (see `setBeforeCommit`).
     let beforeCommitHook = BeforeCommitHook()
     /// Writes waiting for the writer queue (group commit).
@@ -66,7 +67,7 @@ public final class DatabasePool: @unchecked Sendable {
     ///
     /// Reads are not reentrant: calling `read` (or `close`) from inside a `read` body of the same
     /// pool traps, as waiting for a second reader could deadlock; use the connection you have.
-    public func read<T>(in scope: TransactionScope = .detached, _ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func read<T>(in scope: TransactionScope, _ body: (SQLiteConnection) throws -> T) throws -> T {
         preconditionNotOnWriterQueue("read")
         let connection = try readers.borrow()
         connection.transactionDeadline = scope.deadline
@@ -90,7 +91,7 @@ public final class DatabasePool: @unchecked Sendable {
     /// succeeded. The scope's participant joins the write (see `TransactionParticipant`); its
     /// deadline interrupts the body and may refuse the commit (see `TransactionDeadline`).
     @discardableResult
-    public func write<T>(in scope: TransactionScope = .detached, _ body: (SQLiteConnection) throws -> T) throws -> T {
+    public func write<T>(in scope: TransactionScope, _ body: (SQLiteConnection) throws -> T) throws -> T {
         preconditionNotOnWriterQueue("write")
         if let deadline = scope.deadline, deadline.isExpired { throw DatabaseError.deadlineExceeded }
         return try withoutActuallyEscaping(body) { body in
@@ -123,7 +124,7 @@ public final class DatabasePool: @unchecked Sendable {
             let result = Result<T, any Error> {
                 let writer = try self.openWriter()
                 writer.rollbackLeftoverTransaction()
-                return try self.beforeCommitHook.transaction(writer, scope: .detached, body)
+                return try self.beforeCommitHook.transaction(writer, scope: .background, body)
             }
             switch result {
             case .success: if !bookkeeping { self.storage.noteCommit() }
@@ -200,7 +201,7 @@ public final class DatabasePool: @unchecked Sendable {
     /// checkpoint error is thrown.
     public func close() throws {
         preconditionNotOnWriterQueue("close")
-        try closeLock.withLock {
+        try closed.withLock { isClosed in
             guard !isClosed else { return }
             isClosed = true
             let readerConnections = readers.drain()

@@ -46,7 +46,7 @@ public struct Migrator: Sendable {
     /// Every known migration with its state (applied or pending), after validating the recorded
     /// state (throws like `migrate`). Reads only: works on a database never migrated.
     public func status(_ pool: DatabasePool) throws -> [MigrationRecord] {
-        let appliedAt = try pool.read { db -> [String: (checksum: String, appliedAt: String)] in
+        let appliedAt = try pool.read(in: .startup) { db -> [String: (checksum: String, appliedAt: String)] in
             let exists = try db.queryFirst(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") != nil
             guard exists else { return [:] }

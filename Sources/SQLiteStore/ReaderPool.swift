@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -7,25 +8,35 @@ import Glibc
 import Darwin
 #endif
 
-/// A fixed set of read-only connections: a counting semaphore for the free slots and a free list
-/// under a lock. Connections are lent to exactly one `read` body (one thread) at a time.
+/// A fixed set of read-only connections: a counting semaphore for the free slots (the only
+/// waiting here) and a free list in a `Mutex`. Connections are lent to exactly one `read` body
+/// (one thread) at a time.
 ///
-/// `@unchecked Sendable`: `free`, `borrowers` and `isClosed` are only touched under `lock`; a
-/// connection taken from `free` is used by a single thread (the borrower) until it is given back.
+/// `@unchecked Sendable`: the connections are not `Sendable`; a connection taken from `free` is
+/// used by a single thread (the borrower) until it is given back.
 final class ReaderPool: @unchecked Sendable {
+    /// A connection in the free list. `@unchecked Sendable`: while it is there nobody uses it, and
+    /// once borrowed only its borrower does.
+    private struct Idle: @unchecked Sendable {
+        let connection: SQLiteConnection
+    }
+
+    private struct State: Sendable {
+        var free: [Idle]
+        /// The threads currently holding a connection (at most `count`).
+        var borrowers: [pthread_t] = []
+        var isClosed = false
+    }
+
     private let semaphore: DispatchSemaphore
-    private let lock = NSLock()
-    private var free: [SQLiteConnection]
-    /// The threads currently holding a connection (at most `count`).
-    private var borrowers: [pthread_t] = []
-    private var isClosed = false
+    private let state: Mutex<State>
     let count: Int
     private let path: String
 
     init(connections: [SQLiteConnection], path: String) {
         precondition(!connections.isEmpty, "a reader pool needs at least one connection")
         for connection in connections { connection.isBorrowed = false }
-        self.free = connections
+        self.state = Mutex(State(free: connections.map(Idle.init)))
         self.count = connections.count
         self.semaphore = DispatchSemaphore(value: connections.count)
         self.path = path
@@ -34,7 +45,7 @@ final class ReaderPool: @unchecked Sendable {
     /// Whether the calling thread holds a connection of this pool right now.
     private func callerIsBorrower() -> Bool {
         let current = pthread_self()
-        return lock.withLock { borrowers.contains { pthread_equal($0, current) != 0 } }
+        return state.withLock { $0.borrowers.contains { pthread_equal($0, current) != 0 } }
     }
 
     /// Waits for a free connection (only if all are lent out) and marks it borrowed.
@@ -45,13 +56,13 @@ final class ReaderPool: @unchecked Sendable {
             "DatabasePool.read was called from inside a read body of the same pool (\(path)): reads are not "
                 + "reentrant and this could deadlock once every reader is borrowed. Use the SQLiteConnection "
                 + "passed to the body instead.")
-        if lock.withLock({ isClosed }) { throw DatabaseError.closed(path) }
+        if state.withLock({ $0.isClosed }) { throw DatabaseError.closed(path) }
         semaphore.wait()
-        let connection: SQLiteConnection? = lock.withLock {
-            guard !isClosed else { return nil }
-            let connection = free.removeLast()
+        let connection: SQLiteConnection? = state.withLock { state in
+            guard !state.isClosed else { return nil }
+            let connection = state.free.removeLast().connection
             connection.isBorrowed = true
-            borrowers.append(pthread_self())
+            state.borrowers.append(pthread_self())
             return connection
         }
         guard let connection else {
@@ -64,11 +75,11 @@ final class ReaderPool: @unchecked Sendable {
     /// Returns a connection borrowed by the calling thread to the free list.
     func giveBack(_ connection: SQLiteConnection) {
         let current = pthread_self()
-        lock.withLock {
+        state.withLock { state in
             connection.isBorrowed = false
-            free.append(connection)
-            if let index = borrowers.firstIndex(where: { pthread_equal($0, current) != 0 }) {
-                borrowers.remove(at: index)
+            state.free.append(Idle(connection: connection))
+            if let index = state.borrowers.firstIndex(where: { pthread_equal($0, current) != 0 }) {
+                state.borrowers.remove(at: index)
             }
         }
         semaphore.signal()
@@ -81,15 +92,15 @@ final class ReaderPool: @unchecked Sendable {
             !callerIsBorrower(),
             "DatabasePool.close was called from inside a read body of the same pool (\(path)); it would wait "
                 + "for that read forever")
-        let wasClosed = lock.withLock {
-            defer { isClosed = true }
-            return isClosed
+        let wasClosed = state.withLock { state in
+            defer { state.isClosed = true }
+            return state.isClosed
         }
         if wasClosed { return [] }
         for _ in 0..<count { semaphore.wait() }
-        let connections = lock.withLock {
-            defer { free.removeAll() }
-            return free
+        let connections = state.withLock { state in
+            defer { state.free.removeAll() }
+            return state.free.map(\.connection)
         }
         // Wake anyone still blocked in `borrow`: they will find the pool closed.
         for _ in 0..<count { semaphore.signal() }

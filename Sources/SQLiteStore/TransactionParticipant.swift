@@ -42,8 +42,19 @@ public struct TransactionScope: Sendable {
         self.deadline = deadline
     }
 
-    /// No participant, no deadline: maintenance, bootstrap, tests.
+    /// No participant, no deadline. Code that runs for a request passes that request's scope (every
+    /// `read`/`write` takes one, without a default); code for which no request exists names why with
+    /// `.startup` or `.background` instead of using this directly.
     public static let detached = TransactionScope()
+
+    /// No request exists here: a database is being set up — the daemon starting (migrations,
+    /// bootstrap, shipped workflows and fixtures at start), one of its commands (`snapshot`,
+    /// `checkpoint`…), or the private scratch database a reset builds before copying it in.
+    public static var startup: TransactionScope { detached }
+
+    /// No request exists here: work the emulator does on its own, on no client's behalf (journal
+    /// drains, checkpoints, trimming, the database's own bookkeeping).
+    public static var background: TransactionScope { detached }
 }
 
 extension SQLiteConnection {

@@ -17,7 +17,7 @@ import Testing
         #expect(try advanced.json()["mode"] == .string("offset"))
         #expect(try app.send(.get, "/api/login/status", headers: ["Cookie": session.cookieHeader]).status == .unauthorized)
         // Persisted, so a restart would read it back.
-        #expect(try ClockStore.load(app.pool) == .offset(1860))
+        #expect(try ClockStore.load(app.pool, scope: .detached) == .offset(1860))
     }
 
     @Test func freezeAndReturnToRealtime() throws {
@@ -33,7 +33,7 @@ import Testing
         #expect(try created.json()["Created"] == .string("2030-05-01T12:01:00Z"))
         let back = try app.send(.post, "/_emulator/clock", headers: ["Content-Type": "application/json"], body: #"{"realtime": true}"#)
         #expect(try back.json()["mode"] == .string("realtime"))
-        #expect(try ClockStore.load(app.pool) == .realtime)
+        #expect(try ClockStore.load(app.pool, scope: .detached) == .realtime)
     }
 
     // Two instructions at once are refused too (schemathesis found the second one accepted, the advance done and the rest ignored).

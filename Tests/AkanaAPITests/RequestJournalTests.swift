@@ -417,7 +417,7 @@ import Testing
         let read = Mutex<[String]?>(nil)
         let reader = DispatchGroup()
         DispatchQueue.global().async(group: reader) {
-            let paths = (try? journal.entries(matching: RequestJournalFilter()))?.map(\.path)
+            let paths = (try? journal.entries(matching: RequestJournalFilter(), scope: .detached))?.map(\.path)
             read.withLock { $0 = paths }
         }
         #expect(reader.wait(timeout: .now() + 0.3) == .timedOut)  // waiting for the commit

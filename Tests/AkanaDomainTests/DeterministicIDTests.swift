@@ -51,11 +51,11 @@ import Testing
             database: pool, tenants: tenants,
             users: [SeedUser(tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "password",
                              name: "Administrator", roles: ["SiteAdmin"])],
-            now: clock.now(), hasher: .fast, ids: ids)
+            now: clock.now(), hasher: .fast, ids: ids, scope: .detached)
         let userID = try #require(try pool.read { db in try db.queryFirst("SELECT id FROM users")?.string("id") })
         let caller = AuthenticatedSession(
             tokenID: "t", tenant: "acmepaymentscorp", userID: userID, userName: "Administrator", email: "administrator@acmepaymentscorp.com",
-            roles: ["SiteAdmin"], csrfToken: "", startedAt: clock.now(), issuedAt: clock.now(), expiresAt: clock.now().addingTimeInterval(60))
+            roles: ["SiteAdmin"], csrfToken: "", startedAt: clock.now(), issuedAt: clock.now(), expiresAt: clock.now().addingTimeInterval(60), scope: .detached)
         let apps = AppService(database: pool, clock: clock, workflow: nil, ids: ids, deletionObserver: nil)
         return try (0..<count).map { index in
             let app = try apps.createApp(caller: caller, input: ApplicationInput(name: "App \(index)"))

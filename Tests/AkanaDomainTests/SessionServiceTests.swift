@@ -21,7 +21,7 @@ import Testing
                 SeedUser(tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "password", name: "Administrator", roles: ["SiteAdmin"]),
                 SeedUser(tenant: "globex", email: "hank@globex.com", password: "s3cret", name: "Hank", roles: []),
             ],
-            now: clock.now(), hasher: .fast)
+            now: clock.now(), hasher: .fast, scope: .detached)
         #expect(created.count == 2)
         var policy = SessionPolicy()
         policy.lifetime = 30 * 60
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func loginIssuesACookieOfTheDocumentedShape() throws {
-        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password")
+        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
         #expect(login.session.userID.hasSuffix(".acmepaymentscorp"))
         #expect(login.session.roles == ["SiteAdmin"])
         #expect(login.session.expiresAt == clock.now().addingTimeInterval(1800))
@@ -39,14 +39,14 @@ import Testing
         #expect(decoded.hasPrefix("TokenID=\(login.session.tokenID),claimed_id=urn:atmosphere:user:acmepaymentscorp:\(uuid),issueTime=1800000000000,expirationTime=1800001800000,UserName=Administrator,UserFDN=\(uuid)%2Eacmepaymentscorp,AttributesIncluded=false,sig="))
         #expect(login.authCookie.contains("%252Eacmepaymentscorp"))
         #expect(PercentEncoding.decode(login.session.csrfToken)?.hasPrefix("TokenID=\(login.session.tokenID),expirationTime=") == true)
-        let session = try service.authenticate(tenant: acme, cookieValue: login.authCookie)
+        let session = try service.authenticate(tenant: acme, cookieValue: login.authCookie, scope: .detached)
         #expect(session == login.session)
     }
 
     @Test func wrongPasswordAndUnknownUserGetTheSameFault() throws {
         var faults: [DomainError] = []
         for (email, password) in [("administrator@acmepaymentscorp.com", "nope"), ("nobody@acmepaymentscorp.com", "password")] {
-            #expect { try service.login(tenant: acme, email: email, password: password) } throws: { error in
+            #expect { try service.login(tenant: acme, email: email, password: password, scope: .detached) } throws: { error in
                 faults.append(error as! DomainError)
                 return true
             }
@@ -57,88 +57,88 @@ import Testing
     }
 
     @Test func emailIsCaseInsensitive() throws {
-        _ = try service.login(tenant: acme, email: "Administrator@AcmePaymentsCorp.com", password: "password")
+        _ = try service.login(tenant: acme, email: "Administrator@AcmePaymentsCorp.com", password: "password", scope: .detached)
     }
 
     @Test func editedOrForgedCookiesAreRefused() throws {
-        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password")
+        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
         let decoded = try #require(PercentEncoding.decode(login.authCookie))
         let edited = decoded.replacingOccurrences(of: "expirationTime=1800001800000", with: "expirationTime=1900001800000")
         #expect(throws: DomainError.unauthorized("The AtmoAuthToken_acmepaymentscorp cookie is not valid. Log in again.")) {
-            try service.authenticate(tenant: acme, cookieValue: PercentEncoding.encode(edited))
+            try service.authenticate(tenant: acme, cookieValue: PercentEncoding.encode(edited), scope: .detached)
         }
         let otherKey = SessionCookie(tokenID: login.session.tokenID, tenant: "acmepaymentscorp", userUUID: "x", issueTime: 0, expirationTime: 0, userName: "x")
             .cookieValue(key: Array(repeating: 7, count: 32))
-        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: otherKey) }
-        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: "garbage") }
-        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: nil) }
+        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: otherKey, scope: .detached) }
+        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: "garbage", scope: .detached) }
+        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: nil, scope: .detached) }
         // The decoded (not percent-encoded) form of a genuine cookie is accepted.
-        _ = try service.authenticate(tenant: acme, cookieValue: decoded)
+        _ = try service.authenticate(tenant: acme, cookieValue: decoded, scope: .detached)
     }
 
     @Test func sessionsExpireWithTheClock() throws {
-        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password")
+        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
         clock.advance(by: 29 * 60)
-        _ = try service.authenticate(tenant: acme, cookieValue: login.authCookie)
+        _ = try service.authenticate(tenant: acme, cookieValue: login.authCookie, scope: .detached)
         clock.advance(by: 60)
-        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: login.authCookie) }
+        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: login.authCookie, scope: .detached) }
     }
 
     @Test func renewalExtendsButNeverPastTheCap() throws {
-        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password")
+        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
         let start = clock.now()
         clock.advance(by: 20 * 60)
-        let renewed = try service.renew(try service.authenticate(tenant: acme, cookieValue: login.authCookie))
+        let renewed = try service.renew(try service.authenticate(tenant: acme, cookieValue: login.authCookie, scope: .detached))
         #expect(renewed.session.expiresAt == start.addingTimeInterval(50 * 60))
         #expect(renewed.authCookie != login.authCookie)
         // Renew at 45, 70 and 95 minutes: the last one reaches the two-hour cap.
         var cookie = renewed.authCookie
         for _ in 0..<3 {
             clock.advance(by: 25 * 60)
-            cookie = try service.renew(try service.authenticate(tenant: acme, cookieValue: cookie)).authCookie
+            cookie = try service.renew(try service.authenticate(tenant: acme, cookieValue: cookie, scope: .detached)).authCookie
         }
-        let capped = try service.authenticate(tenant: acme, cookieValue: cookie)
+        let capped = try service.authenticate(tenant: acme, cookieValue: cookie, scope: .detached)
         #expect(capped.expiresAt == start.addingTimeInterval(2 * 3600))
         // Renewing a minute before the cap does not extend it.
         clock.advance(by: 24 * 60)
         #expect(try service.renew(capped).session.expiresAt == start.addingTimeInterval(2 * 3600))
         clock.advance(by: 60)
-        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: cookie) }
+        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: cookie, scope: .detached) }
     }
 
     @Test func logoutEndsEveryCopyOfTheCookie() throws {
-        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password")
-        try service.logout(try service.authenticate(tenant: acme, cookieValue: login.authCookie))
-        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: login.authCookie) }
+        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
+        try service.logout(try service.authenticate(tenant: acme, cookieValue: login.authCookie, scope: .detached))
+        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: login.authCookie, scope: .detached) }
         let rows = try database.pool.read { try $0.query("SELECT * FROM sessions") }
         #expect(rows.isEmpty)
     }
 
     @Test func repeatedFailuresLockTheAccountForAWhile() throws {
         for _ in 0..<5 {
-            #expect(throws: DomainError.self) { try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "guess") }
+            #expect(throws: DomainError.self) { try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "guess", scope: .detached) }
         }
         // Locked: even the right password is refused, with a fault that says why.
-        #expect { try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password") } throws: { error in
+        #expect { try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached) } throws: { error in
             (error as? DomainError)?.kind == .tooManyRequests && "\(error)".contains("locked")
         }
         clock.advance(by: 301)
-        _ = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password")
+        _ = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
         let failures = try database.pool.read { try $0.query("SELECT * FROM login_failures") }
         #expect(failures.isEmpty)
     }
 
     @Test func aSessionOfOneTenantIsWorthlessOnAnother() throws {
         let globex = try #require(tenants.tenant(named: "globex"))
-        let login = try service.login(tenant: globex, email: "hank@globex.com", password: "s3cret")
+        let login = try service.login(tenant: globex, email: "hank@globex.com", password: "s3cret", scope: .detached)
         #expect(login.session.userID.hasSuffix(".globex"))
-        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: login.authCookie) }
-        #expect(throws: DomainError.self) { try service.login(tenant: acme, email: "hank@globex.com", password: "s3cret") }
-        _ = try service.authenticate(tenant: globex, cookieValue: login.authCookie)
+        #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: login.authCookie, scope: .detached) }
+        #expect(throws: DomainError.self) { try service.login(tenant: acme, email: "hank@globex.com", password: "s3cret", scope: .detached) }
+        _ = try service.authenticate(tenant: globex, cookieValue: login.authCookie, scope: .detached)
     }
 
     @Test func csrfTokenIsAcceptedEncodedOrDecodedOnly() throws {
-        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password")
+        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
         #expect(login.session.acceptsCSRF(login.session.csrfToken))
         #expect(login.session.acceptsCSRF(try #require(PercentEncoding.decode(login.session.csrfToken))))
         #expect(!login.session.acceptsCSRF(login.session.csrfToken + "x"))
@@ -146,14 +146,14 @@ import Testing
     }
 
     @Test func bootstrapLeavesExistingUsersAloneAndKeepsTheKey() throws {
-        let first = try PlatformBootstrap.run(database: database.pool, tenants: tenants, users: [], now: clock.now(), hasher: .fast)
+        let first = try PlatformBootstrap.run(database: database.pool, tenants: tenants, users: [], now: clock.now(), hasher: .fast, scope: .detached)
         let again = try PlatformBootstrap.run(
             database: database.pool, tenants: tenants,
             users: [SeedUser(tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "changed", name: "X", roles: [])],
-            now: clock.now(), hasher: .fast)
+            now: clock.now(), hasher: .fast, scope: .detached)
         #expect(again.createdUsers.isEmpty)
         #expect(first.signingKey == again.signingKey)
-        _ = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password")
+        _ = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
         let stored = try database.pool.read { try $0.query("SELECT password_hash FROM users") }
         #expect(try stored.allSatisfy { try $0.string("password_hash")?.hasPrefix("pbkdf2-sha256$1000$") == true })
         #expect(try PlatformBootstrap.accountsWithDefaultPassword(database: database.pool, hasher: .fast) == ["administrator@acmepaymentscorp.com"])

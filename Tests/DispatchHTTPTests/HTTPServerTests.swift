@@ -1,5 +1,6 @@
 @testable import DispatchHTTP
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -327,7 +328,7 @@ struct HTTPServerTests {
     }
 
     @Test func requestMetadataReachesTheHandler() throws {
-        let seen = Locked<[HTTPRequest]>([])
+        let seen = Mutex<[HTTPRequest]>([])
         try withServer(handler: ClosureHTTPHandler { request, responder in
             seen.withLock { $0.append(request) }
             responder.respond(HTTPResponse(status: .noContent))

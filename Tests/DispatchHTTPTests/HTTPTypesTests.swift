@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import DispatchHTTP
@@ -131,7 +132,7 @@ struct HTTPTypesTests {
     }
 
     @Test func callbackResponderDeliversOnce() {
-        let received = Locked<[Int]>([])
+        let received = Mutex<[Int]>([])
         let responder = HTTPResponder { response in received.withLock { $0.append(response.status.code) } }
         #expect(!responder.hasResponded)
         responder.respond(HTTPResponse(status: .created))

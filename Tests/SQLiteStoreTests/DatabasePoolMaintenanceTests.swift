@@ -38,7 +38,7 @@ import Testing
             // Writes keep going while the backup runs.
             let done = DispatchSemaphore(value: 0)
             pool.asyncWrite({ db in try db.run("INSERT INTO t (v) VALUES (?)", "concurrent") }, completion: { _ in done.signal() })
-            try pool.backup(to: copyPath)
+            try pool.backup(to: copyPath, in: .detached)
             done.waitOrFail()
 
             let copy = try DatabasePool(path: copyPath, configuration: DatabaseConfiguration(readerCount: 1))
@@ -47,7 +47,7 @@ import Testing
             #expect(count == 100 || count == 101)
             #expect(try copy.integrityCheck(quick: false) == [])
 
-            let error = try #require(throws: DatabaseError.self) { try pool.backup(to: copyPath) }
+            let error = try #require(throws: DatabaseError.self) { try pool.backup(to: copyPath, in: .detached) }
             #expect(error.message.contains("already exists"))
         }
     }
@@ -55,7 +55,7 @@ import Testing
     @Test func backupToAnUnwritablePathFailsCleanly() throws {
         try withPool { pool, directory in
             try fill(pool, rows: 1)
-            #expect(throws: DatabaseError.self) { try pool.backup(to: directory + "/no/such/dir/copy.sqlite") }
+            #expect(throws: DatabaseError.self) { try pool.backup(to: directory + "/no/such/dir/copy.sqlite", in: .detached) }
             // The reader used by the failed backup is still usable.
             #expect(try pool.integrityCheck(quick: true) == [])
         }

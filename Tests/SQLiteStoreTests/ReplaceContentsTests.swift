@@ -12,12 +12,12 @@ import Testing
                 try db.run("INSERT INTO parent (id) VALUES (1)")
                 try db.run("INSERT INTO child (id, parent) VALUES (10, 1)")
             }
-            try pool.backup(to: directory + "/copy.sqlite")
+            try pool.backup(to: directory + "/copy.sqlite", in: .detached)
             try pool.write { db in
                 try db.run("DELETE FROM parent")
                 try db.run("INSERT INTO parent (id) VALUES (2)")
             }
-            try pool.replaceContents(from: directory + "/copy.sqlite")
+            try pool.replaceContents(from: directory + "/copy.sqlite", in: .detached)
             let rows = try pool.read { db in
                 (try db.query("SELECT id FROM parent").compactMap { try $0.int("id") }, try db.query("SELECT id FROM child").compactMap { try $0.int("id") })
             }
@@ -26,7 +26,7 @@ import Testing
             // A failing verification leaves everything as it was.
             try pool.write { try $0.run("INSERT INTO parent (id) VALUES (3)") }
             #expect(throws: TestFailure.self) {
-                try pool.replaceContents(from: directory + "/copy.sqlite") { _ in throw TestFailure() }
+                try pool.replaceContents(from: directory + "/copy.sqlite", in: .detached) { _ in throw TestFailure() }
             }
             #expect(try pool.read { try $0.query("SELECT id FROM parent ORDER BY id").compactMap { try $0.int("id") } } == [1, 3])
         }
@@ -46,12 +46,12 @@ import Testing
                 try db.run("INSERT INTO state (value) VALUES ('snapshotted')")
                 try db.run("INSERT INTO log (line) VALUES ('before the snapshot')")
             }
-            try pool.backup(to: directory + "/copy.sqlite")
+            try pool.backup(to: directory + "/copy.sqlite", in: .detached)
             try pool.write { db in
                 try db.run("INSERT INTO state (value) VALUES ('later')")
                 try db.run("INSERT INTO log (line) VALUES ('after the snapshot')")
             }
-            try pool.replaceContents(from: directory + "/copy.sqlite", keeping: ["log"])
+            try pool.replaceContents(from: directory + "/copy.sqlite", keeping: ["log"], in: .detached)
             try pool.write { db in
                 try db.run("INSERT INTO state (value) VALUES ('after the restore')")
                 try db.run("INSERT INTO log (line) VALUES ('after the restore')")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import SQLiteStore
@@ -22,12 +23,11 @@ extension DispatchSemaphore {
 }
 
 /// A thread-safe array, for collecting results from other threads.
-final class LockedArray<Element: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Element] = []
+final class LockedArray<Element: Sendable>: Sendable {
+    private let storage = Mutex<[Element]>([])
 
-    func append(_ element: Element) { lock.withLock { storage.append(element) } }
-    var values: [Element] { lock.withLock { storage } }
+    func append(_ element: Element) { storage.withLock { $0.append(element) } }
+    var values: [Element] { storage.withLock { $0 } }
 }
 
 import CCrypto

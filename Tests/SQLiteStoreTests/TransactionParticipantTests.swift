@@ -98,7 +98,7 @@ import Testing
         try withPool { pool, directory in
             try prepare(pool)
             try pool.write { try $0.run("INSERT INTO log (what) VALUES ('snapshotted')") }
-            try pool.backup(to: directory + "/copy.sqlite")
+            try pool.backup(to: directory + "/copy.sqlite", in: .detached)
             try pool.write { try $0.run("INSERT INTO log (what) VALUES ('later')") }
             let hookRuns = Mutex(0)
             pool.setBeforeCommit { _ in hookRuns.withLock { $0 += 1 } }

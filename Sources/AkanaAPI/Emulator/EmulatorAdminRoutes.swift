@@ -12,9 +12,7 @@ enum EmulatorAdminRoutes {
         // reader connection so a wedged database shows up here.
         router.add(.get, "/_emulator/health", produces: [.json, .xml]) { request in
             let choice = try request.choice
-            let applied = try environment.database.read { db in
-                try AkanaSchema.latestApplied(db)
-            }
+            let applied = try environment.admin.schemaVersion(scope: request.scope)
             let uptime = Double(DispatchTime.now().uptimeNanoseconds &- environment.startedAt) / 1e9
             let integrity: JSONValue
             switch environment.integrity.current {
@@ -93,18 +91,11 @@ enum EmulatorAdminRoutes {
                 guard let text = given.stringValue else { throw APIError.badRequest("InitialAction must be a string, not \(given.typeName).") }
                 initialAction = try FieldLimits.check(text, field: "InitialAction")
             }
-            if objectID.isEmpty {
-                objectID = "\(objectType)\(environment.ids.number(in: 10_000...99_999_999)).\(tenant.fedmemberid)"
-            } else if !objectID.hasSuffix(".\(tenant.fedmemberid)") {
-                throw APIError.badRequest("ObjectID must end with .\(tenant.fedmemberid).")
-            }
-            if try environment.workflow.state(objectID: objectID, scope: request.scope) != nil {
-                throw APIError(.conflict, "Workflow object \(objectID) already exists.")
-            }
-            guard let status = try environment.workflow.start(tenant: tenant.fedmemberid, objectType: objectType, objectID: objectID,
-                                                              caller: .emulator(scope: request.scope), initialAction: initialAction)
-            else { throw APIError.badRequest("No workflow is assigned to object type \(objectType); assign one with PUT /_emulator/workflows/\(objectType).") }
-            return Responses.representation(.object([("ObjectID", .string(objectID)), ("ObjectType", .string(objectType)), ("Status", .string(status))]),
+            let created = try environment.admin.createObject(tenant: tenant.fedmemberid, objectType: objectType,
+                                                             objectID: objectID.isEmpty ? nil : objectID, initialAction: initialAction,
+                                                             scope: request.scope)
+            return Responses.representation(.object([("ObjectID", .string(created.objectID)), ("ObjectType", .string(created.objectType)),
+                                                     ("Status", .string(created.status))]),
                                             root: "WorkflowObject", choice: choice, status: .created)
         }
 
@@ -112,10 +103,8 @@ enum EmulatorAdminRoutes {
         router.add(.get, "/_emulator/objects/{ObjectID}/history", produces: [.json, .xml]) { request in
             let choice = try request.choice
             let objectID = try request.parameter("ObjectID")
-            guard let state = try environment.workflow.state(objectID: objectID) else {
-                throw APIError.notFound("Workflow object \(objectID) was not found.")
-            }
-            let entries = try environment.workflow.history(objectID: objectID).map { entry -> JSONValue in
+            let (state, history) = try environment.admin.history(objectID: objectID, scope: request.scope)
+            let entries = history.map { entry -> JSONValue in
                 .object([
                     ("ActionName", .string(entry.actionName)),
                     ("OldStatus", entry.oldStatus.map(JSONValue.string) ?? .null),
@@ -142,8 +131,7 @@ enum EmulatorAdminRoutes {
         router.add(.post, "/_emulator/clock", produces: [.json, .xml]) { request in
             let choice = try request.choice
             let body = try request.jsonObject()
-            let clock = environment.clock
-            let mode: EmulatorClock.Mode
+            let change: ClockStore.Change
             // Exactly one instruction: a body that names two would otherwise do one and ignore the other.
             let given = ["advanceSeconds", "frozenAt", "realtime"].filter { body.member(caseInsensitive: $0) != nil }
             guard given.count <= 1 else {
@@ -153,23 +141,19 @@ enum EmulatorAdminRoutes {
                 guard let seconds = advance.doubleValue, seconds.isFinite, abs(seconds) <= 3.2e9 else {
                     throw APIError.badRequest("advanceSeconds must be a number of seconds.")
                 }
-                switch clock.mode {
-                case .realtime: mode = .offset(seconds)
-                case .offset(let current): mode = .offset(current + seconds)
-                case .frozen(let date): mode = .frozen(date.addingTimeInterval(seconds))
-                }
+                change = .advance(seconds: seconds)
             } else if let frozen = body.member(caseInsensitive: "frozenAt") {
                 guard let text = frozen.stringValue, let date = Timestamp.parse(text) else {
                     throw APIError.badRequest("frozenAt must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z.")
                 }
-                mode = .frozen(date)
+                change = .freeze(at: date)
             } else if body.member(caseInsensitive: "realtime") == .bool(true) {
-                mode = .realtime
+                change = .realtime
             } else {
                 throw APIError.badRequest("Send {\"advanceSeconds\": N}, {\"frozenAt\": \"2026-01-01T00:00:00Z\"} or {\"realtime\": true}.")
             }
-            try ClockStore.save(mode, clock: clock, database: environment.database, scope: request.scope)
-            return Responses.representation(clockJSON(clock), root: "Clock", choice: choice)
+            try environment.admin.changeClock(change, scope: request.scope)
+            return Responses.representation(clockJSON(environment.clock), root: "Clock", choice: choice)
         }
 
         // Snapshots: consistent copies of the whole state, restorable while traffic goes on.
@@ -188,14 +172,7 @@ enum EmulatorAdminRoutes {
         router.add(.post, "/_emulator/snapshots/{name}/restore", produces: [.json, .xml]) { request in
             let choice = try request.choice
             let name = try request.parameter("name")
-            let method: SnapshotStore.RestoreMethod
-            do {
-                method = try environment.snapshots.restore(name, scope: request.scope, restored: environment.reloadGenerator)
-            } catch {
-                try? environment.reloadAfterStateChange()  // the database is the truth, whatever failed
-                throw error
-            }
-            try environment.reloadAfterStateChange()
+            let method = try environment.admin.restoreSnapshot(name, scope: request.scope)
             return Responses.representation(.object([("restored", .string(name)), ("method", .string(method.rawValue))]), root: "Restore", choice: choice)
         }
         router.add(.delete, "/_emulator/snapshots/{name}") { request in
@@ -206,18 +183,14 @@ enum EmulatorAdminRoutes {
         // Resets: every tenant, or one, back to the configured users, settings and workflows.
         router.add(.post, "/_emulator/reset", produces: [.json, .xml]) { request in
             let choice = try request.choice
-            try PlatformReset.reset(database: environment.database, tenants: environment.tenants, users: environment.seedUsers,
-                                    workflow: environment.workflow, clock: environment.clock,
-                                    fixtures: environment.fixtures, ids: environment.ids, scope: request.scope)
-            return Responses.representation(.object([("reset", .array(environment.tenants.all.map { .string($0.fedmemberid) }))]), root: "Reset", choice: choice)
+            let reset = try environment.admin.reset(only: nil, scope: request.scope)
+            return Responses.representation(.object([("reset", .array(reset.map(JSONValue.string)))]), root: "Reset", choice: choice)
         }
         router.add(.post, "/_emulator/tenants/{fedmemberid}/reset", produces: [.json, .xml]) { request in
             let choice = try request.choice
             let tenant = try request.parameter("fedmemberid")
-            try PlatformReset.reset(database: environment.database, tenants: environment.tenants, users: environment.seedUsers,
-                                    workflow: environment.workflow, clock: environment.clock, only: tenant,
-                                    fixtures: environment.fixtures, ids: environment.ids, scope: request.scope)
-            return Responses.representation(.object([("reset", .array([.string(tenant)]))]), root: "Reset", choice: choice)
+            let reset = try environment.admin.reset(only: tenant, scope: request.scope)
+            return Responses.representation(.object([("reset", .array(reset.map(JSONValue.string)))]), root: "Reset", choice: choice)
         }
     }
 

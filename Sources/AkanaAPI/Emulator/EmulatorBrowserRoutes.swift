@@ -89,7 +89,7 @@ enum EmulatorBrowserRoutes {
                 ["at": entry.at, "action": entry.actionName, "from": entry.oldStatus ?? "", "to": entry.newStatus,
                  "user": entry.userID ?? "", "comments": entry.comments.joined(separator: " / ")]
             }
-            let actions = try environment.workflow.availableActions(objectID: id, caller: .emulator(scope: request.scope), includeReserved: true)
+            let actions = try environment.workflow.availableActions(objectID: id, caller: .emulator(), includeReserved: true, scope: request.scope)
                 .map { ["action": $0.value, "label": $0.label] }
             var page = Page(title: "Workflow object \(id)")
             page.section("Object", fields(object, ["object_id", "object_type", "status", "definition_key", "definition_version", "tenant", "updated"]))
@@ -113,7 +113,7 @@ enum EmulatorBrowserRoutes {
 
         router.add(.get, "/_emulator/ui/requests") { request in
             let filter = try RequestJournalRoutes.filter(request.http)
-            let entries = try environment.journal.entries(matching: filter)
+            let entries = try environment.journal.entries(matching: filter, scope: request.scope)
             var page = Page(title: "Request journal")
             let value = { (name: String) in escape(request.http.queryValue(name) ?? "") }
             page.section("Filter", """

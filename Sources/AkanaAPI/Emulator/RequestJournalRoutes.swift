@@ -11,7 +11,7 @@ enum RequestJournalRoutes {
         router.add(.get, "/_emulator/requests", produces: [.json, .xml]) { request in
             let choice = try request.choice
             let filter = try filter(request.http)
-            let entries = try environment.journal.entries(matching: filter)
+            let entries = try environment.journal.entries(matching: filter, scope: request.scope)
             return Responses.representation(.object([("Request", .array(entries.map(RequestJournaling.json)))]),
                                             root: "Requests", choice: choice)
         }
@@ -20,7 +20,7 @@ enum RequestJournalRoutes {
         // "called exactly once" assertions; body= keeps requests whose body contains that text.
         router.add(.get, "/_emulator/requests/count", produces: [.json, .xml]) { request in
             let choice = try request.choice
-            let count = try environment.journal.count(matching: try filter(request.http))
+            let count = try environment.journal.count(matching: try filter(request.http), scope: request.scope)
             return Responses.representation(.object([("count", .integer(Int64(count)))]), root: "Count", choice: choice)
         }
 
@@ -31,7 +31,7 @@ enum RequestJournalRoutes {
             var filter = try filter(request.http)
             filter.unmatchedOnly = true
             let table = routes.table
-            let entries = try environment.journal.entries(matching: filter).map { entry -> JSONValue in
+            let entries = try environment.journal.entries(matching: filter, scope: request.scope).map { entry -> JSONValue in
                 guard case .object(var members) = RequestJournaling.json(entry) else { return .null }
                 if let nearest = NearestRoute.find(method: entry.method, path: entry.path, in: table) {
                     members.append(("nearestRoute", .object([
@@ -45,8 +45,8 @@ enum RequestJournalRoutes {
         }
 
         // DELETE /_emulator/requests — empties the journal (buffered entries included).
-        router.add(.delete, "/_emulator/requests") { _ in
-            try environment.journal.clear()
+        router.add(.delete, "/_emulator/requests") { request in
+            try environment.journal.clear(scope: request.scope)
             return HTTPResponse(status: .noContent)
         }
     }

@@ -72,8 +72,8 @@ struct BodyReader: Sendable {
     }
 }
 
-/// A request body's typed, validated fields, built from a `BodyReader` (the Action object's
-/// `WorkflowActionBody`; the services' inputs have `init(body:)` decoders in this folder).
+/// A request body's typed, validated fields, built from a `BodyReader` (the services' inputs
+/// have `init(body:)` decoders in this folder instead).
 protocol BodyInput {
     init(_ reader: BodyReader) throws
 }

@@ -103,7 +103,7 @@ enum APIRoutes {
         // POST /api/apis/versions/{APIVersionID}/action — text/plain: the new workflow status.
         router.add(.post, "/api/apis/versions/{APIVersionID}/action", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let action = try WorkflowActionBody(try request.structuredBody())
+            let action = try WorkflowActionInput(body: try request.structuredBody())
             return Responses.text(try apis.performAction(versionID: request.parameter("APIVersionID"), actionName: action.name,
                                                          comments: action.comments, caller: caller.session))
         }

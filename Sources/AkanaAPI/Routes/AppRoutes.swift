@@ -94,7 +94,7 @@ enum AppRoutes {
         // POST /api/apps/versions/{AppVersionID}/action — seed 000.
         router.add(.post, "/api/apps/versions/{AppVersionID}/action", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let action = try WorkflowActionBody(try request.structuredBody())
+            let action = try WorkflowActionInput(body: try request.structuredBody())
             let id = try apps.performAction(versionID: request.parameter("AppVersionID"), actionName: action.name,
                                             comments: action.comments, caller: caller.session)
             return Responses.text(id)

@@ -36,7 +36,7 @@ enum ContractRoutes {
         // POST /api/contracts/{ContractID}/actions — text/plain: the new state.
         router.add(.post, "/api/contracts/{ContractID}/actions", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let action = try WorkflowActionBody(try request.structuredBody())
+            let action = try WorkflowActionInput(body: try request.structuredBody())
             return Responses.text(try contracts.perform(request.parameter("ContractID"), actionName: action.name,
                                                         comments: action.comments, caller: caller.session))
         }

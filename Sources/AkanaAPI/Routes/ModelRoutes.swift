@@ -95,7 +95,7 @@ enum ModelRoutes {
         // (Content-Type application/json only) → 200 text/plain with the new workflow status.
         router.add(.post, "/api/models/versions/{ModelVersionID}/action", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let action = try WorkflowActionBody(try request.jsonBody())
+            let action = try WorkflowActionInput(body: try request.jsonBody())
             let status = try models.performAction(versionID: request.parameter("ModelVersionID"), actionName: action.name,
                                                   comments: action.comments, caller: caller.session)
             return Responses.text(status)

@@ -12,7 +12,7 @@ enum SearchRoutes {
     ]
 
     static func register(into router: inout Router, environment: APIEnvironment) {
-        let search = SearchService(database: environment.database)
+        let search = environment.search
 
         // GET /api/search?q=…&sort=asc|desc&sortBy=…&start=…&count=…&Federation=… — login optional.
         router.add(.get, "/api/search", produces: [.json, .xml]) { request in

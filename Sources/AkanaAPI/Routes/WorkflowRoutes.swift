@@ -8,33 +8,25 @@ import JSONCodec
 enum WorkflowRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
         let engine = environment.workflow
-        let models = environment.models
+        let objects = environment.workflowActions
 
         // GET /api/workflow/objects/{ObjectID}/actions[?IncludeReservedActions]
         router.add(.get, "/api/workflow/objects/{ObjectID}/actions", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
             let objectID = try request.parameter("ObjectID")
-            let workflowCaller = try self.caller(for: objectID, caller, environment: environment, models: models)
-            let includeReserved = try request.booleanQuery("IncludeReservedActions", default: false)
-            let actions = try engine.availableActions(objectID: objectID, caller: workflowCaller, includeReserved: includeReserved,
-                                                      tenant: caller.tenant.fedmemberid)
+            let actions = try objects.availableActions(objectID: objectID,
+                                                       includeReserved: try request.booleanQuery("IncludeReservedActions", default: false),
+                                                       caller: caller.session)
             return Responses.representation(actionList(actions), root: "Actions", choice: choice)
         }
 
         // POST /api/workflow/objects/{ObjectID}/actions — seed 002: 200 text/plain with the new status.
         router.add(.post, "/api/workflow/objects/{ObjectID}/actions", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let action = try WorkflowActionBody(try request.structuredBody())
+            let action = try WorkflowActionInput(body: try request.structuredBody())
             let objectID = try request.parameter("ObjectID")
-            // An app team is a group: its membership actions (accept, decline, resend an invitation).
-            if action.name.hasPrefix(AppService.membershipActionPrefix) {
-                return Responses.text(try environment.apps.membershipAction(appID: objectID, actionName: action.name, caller: caller.session))
-            }
-            let workflowCaller = try self.caller(for: objectID, caller, environment: environment, models: models)
-            let transition = try engine.perform(objectID: objectID, actionName: action.name, comments: action.comments,
-                                                caller: workflowCaller, tenant: caller.tenant.fedmemberid)
-            return Responses.text(transition.status)
+            return Responses.text(try objects.perform(objectID: objectID, action: action, caller: caller.session))
         }
 
         // GET /api/workflow/definitions[?ObjectType=] — an RSS channel (Business and Site Admins).
@@ -42,7 +34,8 @@ enum WorkflowRoutes {
                    access: .businessOrSiteAdmin(refusal: "Only Business Admins and Site Admins can see workflow definitions.")) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let definitions = try engine.definitions(tenant: caller.tenant.fedmemberid, objectType: request.http.queryValue(caseInsensitive: "ObjectType"))
+            let definitions = try engine.definitions(tenant: caller.tenant.fedmemberid, objectType: request.http.queryValue(caseInsensitive: "ObjectType"),
+                                                  scope: request.scope)
             let items = definitions.map { definition in
                 RSSChannel.Item(title: definition.name, description: definition.description, guid: definition.key,
                                 categories: [("uddi:soa.com:workflow:objecttype", definition.objectType),
@@ -96,24 +89,6 @@ enum WorkflowRoutes {
                                                       scope: request.scope)
             return Responses.representation(definitionJSON(stored, tenant: caller.tenant), root: "WorkflowDefinition", choice: choice)
         }
-    }
-
-    /// The caller as the engine sees them: their roles, plus the roles the object gives them (team
-    /// membership of an app version). 404 when the object is not one they can see (another
-    /// tenant's, an app version or a model version hidden from them).
-    static func caller(for objectID: String, _ caller: CallerContext, environment: APIEnvironment,
-                       models: ModelService) throws -> WorkflowCaller {
-        guard let state = try environment.workflow.state(objectID: objectID, scope: caller.session.scope), state.tenant == caller.tenant.fedmemberid else {
-            throw APIError.notFound("Workflow object \(objectID) was not found.")
-        }
-        if state.objectType == WorkflowEngine.appVersionObjectType {
-            return WorkflowCaller(userID: caller.session.userID, roles: try environment.apps.workflowRoles(versionID: objectID, caller: caller.session), scope: caller.session.scope)
-        }
-        if state.objectType == ModelService.objectType,
-           let modelCaller = try models.workflowCaller(objectID: objectID, caller: caller.session) {
-            return modelCaller
-        }
-        return WorkflowCaller(userID: caller.session.userID, roles: caller.session.roles, scope: caller.session.scope)
     }
 
     static func actionList(_ actions: [WorkflowActionChoice]) -> JSONValue {

@@ -184,12 +184,11 @@ public final class AppService: Sendable {
 
     /// The roles a caller has on an app version for its workflow (their platform roles, plus
     /// AppTeamMember on their team's apps). 404 when they cannot see the version.
-    public func workflowRoles(versionID: String, caller: AuthenticatedSession) throws -> Set<String> {
-        try database.read(in: caller.scope) { db in
-            let version = try self.visibleVersion(db, id: versionID, caller: caller)
-            let member = try AppRepository.isTeamMember(db, appID: version.appID, userID: caller.userID)
-            return member ? caller.roles.union(["AppTeamMember"]) : caller.roles
-        }
+    /// Inside the caller's transaction (the check and the action it guards commit together).
+    public func workflowRoles(_ db: SQLiteConnection, versionID: String, caller: AuthenticatedSession) throws -> Set<String> {
+        let version = try visibleVersion(db, id: versionID, caller: caller)
+        let member = try AppRepository.isTeamMember(db, appID: version.appID, userID: caller.userID)
+        return member ? caller.roles.union(["AppTeamMember"]) : caller.roles
     }
 
     // MARK: - Actions and secrets

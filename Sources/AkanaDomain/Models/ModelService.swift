@@ -230,12 +230,11 @@ public final class ModelService: Sendable {
     /// generic `/api/workflow/objects/{ObjectID}/actions`): 404 when they cannot see that version,
     /// as on every other model route; nil when no model version has that id (a workflow object of
     /// type `model` made with `POST /_emulator/objects`).
-    public func workflowCaller(objectID: String, caller: AuthenticatedSession) throws -> WorkflowCaller? {
-        try database.read(in: caller.scope) { db in
-            guard try ModelRepository.version(db, id: objectID) != nil else { return nil }
-            _ = try self.visibleVersion(db, id: objectID, caller: caller)
-            return self.workflowCaller(caller)
-        }
+    /// Inside the caller's transaction (the check and the action it guards commit together).
+    public func workflowCaller(_ db: SQLiteConnection, objectID: String, caller: AuthenticatedSession) throws -> WorkflowCaller? {
+        guard try ModelRepository.version(db, id: objectID) != nil else { return nil }
+        _ = try visibleVersion(db, id: objectID, caller: caller)
+        return workflowCaller(caller)
     }
 
     // MARK: - Helpers
@@ -243,7 +242,7 @@ public final class ModelService: Sendable {
     private func stamp() -> String { Timestamp.iso8601(clock.now()) }
 
     private func workflowCaller(_ session: AuthenticatedSession) -> WorkflowCaller {
-        WorkflowCaller(userID: session.userID, roles: session.roles, scope: session.scope)
+        WorkflowCaller(userID: session.userID, roles: session.roles)
     }
 
     private func insertVersion(_ db: SQLiteConnection, model: ModelObject, name: String, description: String, visibility: String,

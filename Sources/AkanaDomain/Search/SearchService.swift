@@ -86,7 +86,7 @@ public final class SearchService: Sendable {
     public static let defaultSources: [any SearchSource] = [AppSearchSource(), UserSearchSource(), ModelSearchSource(), APISearchSource()]
 
     public func search(_ query: SearchQuery, order: SearchOrder, start: Int, count: Int, viewer: SearchViewer,
-                       scope: TransactionScope = .detached) throws -> [SearchHit] {
+                       scope: TransactionScope) throws -> [SearchHit] {
         guard (0...Self.maxStart).contains(start) else { throw DomainError.badRequest("start must be between 0 and \(Self.maxStart).") }
         guard (1...Self.maxCount).contains(count) else { throw DomainError.badRequest("count must be between 1 and \(Self.maxCount).") }
         let wanted = query.types

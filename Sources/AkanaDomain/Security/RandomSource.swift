@@ -79,14 +79,14 @@ public final class DeterministicRandom: Sendable {
     /// A generator that continues the sequence stored in `database`, kept there by every write
     /// transaction from now on (see the type's documentation).
     public static func attach(seed: String, database: DatabasePool) throws -> DeterministicRandom {
-        let generator = DeterministicRandom(seed: seed, counter: try storedCounter(database))
+        let generator = DeterministicRandom(seed: seed, counter: try storedCounter(database, scope: .startup))
         database.setBeforeCommit { db in try generator.persist(db) }
         return generator
     }
 
     /// Takes the counter the database holds now (after a snapshot restore).
-    public func reload(from database: DatabasePool) throws {
-        let stored = try Self.storedCounter(database)
+    public func reload(from database: DatabasePool, scope: TransactionScope) throws {
+        let stored = try Self.storedCounter(database, scope: scope)
         counter.withLock { $0 = stored }
     }
 
@@ -103,8 +103,8 @@ public final class DeterministicRandom: Sendable {
         try EmulatorStateRepository.set(db, Self.counterStateKey, String(position))
     }
 
-    static func storedCounter(_ database: DatabasePool) throws -> UInt64 {
-        let text = try database.read { db in
+    static func storedCounter(_ database: DatabasePool, scope: TransactionScope) throws -> UInt64 {
+        let text = try database.read(in: scope) { db in
             try EmulatorStateRepository.value(db, counterStateKey)
         }
         guard let text else { return 0 }

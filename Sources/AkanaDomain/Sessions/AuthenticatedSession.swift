@@ -17,8 +17,8 @@ public struct AuthenticatedSession: Sendable, Equatable {
     public var expiresAt: Date
     /// The request this session acts for: every service call made with the session passes it to
     /// the database, so the request's journal entry joins its writes and its deadline interrupts
-    /// them. `.detached` outside a request (bootstrap, tests). Not part of equality.
-    public var scope: TransactionScope = .detached
+    /// them. Not part of equality.
+    public var scope: TransactionScope
 
     public static func == (lhs: AuthenticatedSession, rhs: AuthenticatedSession) -> Bool {
         lhs.tokenID == rhs.tokenID && lhs.tenant == rhs.tenant && lhs.userID == rhs.userID && lhs.userName == rhs.userName

@@ -49,7 +49,7 @@ public final class SessionService: Sendable {
     /// failures is locked for a while, before any password is hashed. The password KDF runs on its
     /// own bounded lane (`PasswordVerifier`): when that is full the login is refused with a 503.
     public func login(tenant: TenantSettings, email: String, password: String, address: String? = nil,
-                      scope: TransactionScope = .detached) throws -> Login {
+                      scope: TransactionScope) throws -> Login {
         let now = clock.now()
         let windowStart = Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration)))
         let byAddress = address.flatMap { $0.isEmpty || policy.maxFailuresPerAddress <= 0 ? nil : $0 }
@@ -112,13 +112,14 @@ public final class SessionService: Sendable {
         }
         let session = AuthenticatedSession(
             tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: userID, userName: userName,
-            email: user.email, roles: roles, csrfToken: csrf, startedAt: issued, issuedAt: issued, expiresAt: expires)
+            email: user.email, roles: roles, csrfToken: csrf, startedAt: issued, issuedAt: issued, expiresAt: expires,
+            scope: scope)
         return Login(session: session, authCookie: cookie.cookieValue(key: signingKey))
     }
 
     /// The session an `AtmoAuthToken_<tenant>` cookie value stands for. Missing, forged, edited,
     /// logged-out, expired and other-tenant cookies are all refused with a 401 fault.
-    public func authenticate(tenant: TenantSettings, cookieValue: String?, scope: TransactionScope = .detached) throws -> AuthenticatedSession {
+    public func authenticate(tenant: TenantSettings, cookieValue: String?, scope: TransactionScope) throws -> AuthenticatedSession {
         guard let cookieValue, !cookieValue.isEmpty else {
             throw DomainError.unauthorized("Login required: the \(SessionCookie.authCookieName(tenant: tenant.fedmemberid)) cookie is missing. Log in with POST /api/login.")
         }
@@ -139,7 +140,7 @@ public final class SessionService: Sendable {
         return AuthenticatedSession(
             tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: stored.userID, userName: stored.displayName,
             email: stored.email, roles: stored.roles, csrfToken: stored.csrfToken,
-            startedAt: stored.startedAt, issuedAt: stored.issuedAt, expiresAt: stored.expiresAt)
+            startedAt: stored.startedAt, issuedAt: stored.issuedAt, expiresAt: stored.expiresAt, scope: scope)
     }
 
     /// A session row as `authenticate` needs it, parsed once.

@@ -25,9 +25,10 @@ extension TenantDirectory {
     public static let writeRequestCSRFSetting = "WriteRequestCSRFSupport"
 
     /// Makes requests follow the CSRF switches the `settings` table holds now (after fixtures, a
-    /// reset or a snapshot restore). Tenants without rows keep their configured switches.
+    /// reset or a snapshot restore). Tenants without rows keep their configured switches. Not in
+    /// the request's scope: its deadline must not keep memory from following the database.
     public func reloadSettings(from database: DatabasePool) throws {
-        let rows = try database.read { db in
+        let rows = try database.read(in: .background) { db in
             try TenantRepository.settings(db, named: [Self.readRequestCSRFSetting, Self.writeRequestCSRFSetting])
         }
         var values: [String: (read: Bool, write: Bool)] = [:]

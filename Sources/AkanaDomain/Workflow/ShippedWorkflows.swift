@@ -40,7 +40,7 @@ extension WorkflowEngine {
     /// an assignment (or its absence, after `clearAssignment`) for a type whose key was present.
     /// Returns the versions installed now.
     @discardableResult
-    public func installShippedDefinitions(tenant: String, scope: TransactionScope = .detached) throws -> [StoredWorkflowDefinition] {
+    public func installShippedDefinitions(tenant: String, scope: TransactionScope) throws -> [StoredWorkflowDefinition] {
         let shipped = try ShippedWorkflow.all()
         let prepared = try shipped.map { workflow in
             (workflow, try Self.prepare(key: workflow.key, name: nil, description: nil, objectType: workflow.objectType, xml: workflow.xml))

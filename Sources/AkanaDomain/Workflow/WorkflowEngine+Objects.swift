@@ -140,8 +140,8 @@ extension WorkflowEngine {
 
     @discardableResult
     public func start(tenant: String, objectType: String, objectID: String, caller: WorkflowCaller,
-                      initialAction: String? = nil, comments: [String] = []) throws -> String? {
-        try database.write(in: caller.scope) { db in
+                      initialAction: String? = nil, comments: [String] = [], scope: TransactionScope) throws -> String? {
+        try database.write(in: scope) { db in
             try self.start(db, tenant: tenant, objectType: objectType, objectID: objectID, caller: caller,
                            initialAction: initialAction, comments: comments)
         }
@@ -149,24 +149,24 @@ extension WorkflowEngine {
 
     @discardableResult
     public func perform(objectID: String, actionName: String, comments: [String] = [], caller: WorkflowCaller,
-                        tenant: String? = nil) throws -> WorkflowTransition {
-        try database.write(in: caller.scope) { db in
+                        tenant: String? = nil, scope: TransactionScope) throws -> WorkflowTransition {
+        try database.write(in: scope) { db in
             try self.perform(db, objectID: objectID, actionName: actionName, comments: comments, caller: caller, tenant: tenant)
         }
     }
 
     public func availableActions(objectID: String, caller: WorkflowCaller, includeReserved: Bool = false,
-                                 tenant: String? = nil) throws -> [WorkflowActionChoice] {
-        try database.read(in: caller.scope) { db in
+                                 tenant: String? = nil, scope: TransactionScope) throws -> [WorkflowActionChoice] {
+        try database.read(in: scope) { db in
             try self.availableActions(db, objectID: objectID, caller: caller, includeReserved: includeReserved, tenant: tenant)
         }
     }
 
-    public func state(objectID: String, scope: TransactionScope = .detached) throws -> WorkflowObjectState? {
+    public func state(objectID: String, scope: TransactionScope) throws -> WorkflowObjectState? {
         try database.read(in: scope) { db in try self.state(db, objectID: objectID) }
     }
 
-    public func history(objectID: String, scope: TransactionScope = .detached) throws -> [WorkflowHistoryEntry] {
+    public func history(objectID: String, scope: TransactionScope) throws -> [WorkflowHistoryEntry] {
         try database.read(in: scope) { db in try self.history(db, objectID: objectID) }
     }
 

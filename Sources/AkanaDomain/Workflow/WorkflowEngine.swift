@@ -67,44 +67,45 @@ public final class WorkflowEngine: Sendable {
     /// afterwards start under it, objects already running keep theirs.
     @discardableResult
     public func installDefinition(tenant: String, key: String, name: String? = nil, description: String? = nil,
-                                  objectType: String? = nil, xml: String, scope: TransactionScope = .detached) throws -> StoredWorkflowDefinition {
+                                  objectType: String? = nil, xml: String, scope: TransactionScope) throws -> StoredWorkflowDefinition {
         try FieldLimits.check(key, field: "WorkflowDefinition.Key")
         if let name { try FieldLimits.check(name, field: "WorkflowDefinition.Name") }
         if let description { try FieldLimits.check(description, field: "WorkflowDefinition.Description") }
         if let objectType { try FieldLimits.check(objectType, field: "WorkflowDefinition.ObjectType") }
         let prepared = try Self.prepare(key: key, name: name, description: description, objectType: objectType, xml: xml)
         let stamp = now
-        let id = try database.write(in: scope) { db in try WorkflowDefinitionRepository.insert(db, tenant: tenant, prepared, now: stamp) }
-        return try database.read(in: scope) { db in try self.stored(db, id: id)! }
+        return try database.write(in: scope) { db in
+            let id = try WorkflowDefinitionRepository.insert(db, tenant: tenant, prepared, now: stamp)
+            return try self.stored(db, id: id)!
+        }
     }
 
     /// Makes the latest version of the definition with this key (or, failing that, this name) the
     /// one new objects of `objectType` start under in `tenant`.
     @discardableResult
-    public func assign(tenant: String, objectType: String, definitionKey: String, scope: TransactionScope = .detached) throws -> StoredWorkflowDefinition {
-        let id = try database.write(in: scope) { db -> Int64 in
+    public func assign(tenant: String, objectType: String, definitionKey: String, scope: TransactionScope) throws -> StoredWorkflowDefinition {
+        try database.write(in: scope) { db in
             let id = try WorkflowDefinitionRepository.resolve(db, tenant: tenant, keyOrName: definitionKey)
             let definitionType = try WorkflowDefinitionRepository.objectType(db, id: id) ?? ""
             guard definitionType == objectType else {
                 throw DomainError.badRequest("Workflow definition '\(definitionKey)' is for object type '\(definitionType)', not '\(objectType)'.")
             }
             try WorkflowDefinitionRepository.setAssignment(db, tenant: tenant, objectType: objectType, definitionID: id)
-            return id
+            return try self.stored(db, id: id)!
         }
-        return try database.read(in: scope) { db in try self.stored(db, id: id)! }
     }
 
     /// New objects of `objectType` start without a workflow. Returns false when none was assigned.
     @discardableResult
-    public func clearAssignment(tenant: String, objectType: String, scope: TransactionScope = .detached) throws -> Bool {
+    public func clearAssignment(tenant: String, objectType: String, scope: TransactionScope) throws -> Bool {
         try database.write(in: scope) { db in
             try WorkflowDefinitionRepository.clearAssignment(db, tenant: tenant, objectType: objectType)
         }
     }
 
     /// The definition new objects of `objectType` start under, if any.
-    public func activeDefinition(tenant: String, objectType: String) throws -> StoredWorkflowDefinition? {
-        try database.read { db in
+    public func activeDefinition(tenant: String, objectType: String, scope: TransactionScope) throws -> StoredWorkflowDefinition? {
+        try database.read(in: scope) { db in
             guard let id = try WorkflowDefinitionRepository.assignedID(db, tenant: tenant, objectType: objectType) else { return nil }
             return try self.stored(db, id: id)
         }
@@ -112,15 +113,16 @@ public final class WorkflowEngine: Sendable {
 
     /// The tenant's definitions, optionally of one object type: the latest version of each key, or
     /// every version with `allVersions`. Ordered by object type, key and version.
-    public func definitions(tenant: String, objectType: String? = nil, allVersions: Bool = false) throws -> [StoredWorkflowDefinition] {
-        try database.read { db in
+    public func definitions(tenant: String, objectType: String? = nil, allVersions: Bool = false,
+                            scope: TransactionScope) throws -> [StoredWorkflowDefinition] {
+        try database.read(in: scope) { db in
             try WorkflowDefinitionRepository.storedRows(db, tenant: tenant, objectType: objectType, allVersions: allVersions).map(self.stored)
         }
     }
 
     /// One stored version by row id, with its parsed form.
-    public func definition(id: Int64) throws -> (stored: StoredWorkflowDefinition, definition: WorkflowDefinition)? {
-        try database.read { db in
+    public func definition(id: Int64, scope: TransactionScope) throws -> (stored: StoredWorkflowDefinition, definition: WorkflowDefinition)? {
+        try database.read(in: scope) { db in
             guard let row = try WorkflowDefinitionRepository.storedRow(db, id: id) else { return nil }
             return (try self.stored(row), try self.parsed(id: id, xml: row.requiredString("xml")))
         }

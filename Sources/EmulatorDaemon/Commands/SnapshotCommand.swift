@@ -17,7 +17,7 @@ struct SnapshotCommand: ParsableCommand {
         @Argument(help: "Snapshot name: letters, digits, '.', '_' or '-'.") var name: String
         func run() throws {
             try SnapshotCommand.withStore(options) { store in
-                let snapshot = try store.create(name)
+                let snapshot = try store.create(name, scope: .startup)
                 print("created \(snapshot.name) (\(snapshot.sizeBytes) bytes)")
             }
         }
@@ -39,7 +39,7 @@ struct SnapshotCommand: ParsableCommand {
         @Argument var name: String
         func run() throws {
             try SnapshotCommand.withStore(options) { store in
-                try store.restore(name)
+                try store.restore(name, scope: .startup)
                 print("restored \(name)")
             }
         }
@@ -51,7 +51,7 @@ struct SnapshotCommand: ParsableCommand {
         @Argument var name: String
         func run() throws {
             try SnapshotCommand.withStore(options) { store in
-                try store.delete(name)
+                try store.delete(name, scope: .startup)
                 print("deleted \(name)")
             }
         }

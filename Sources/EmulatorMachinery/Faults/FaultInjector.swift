@@ -33,9 +33,9 @@ public final class FaultInjector: Sendable {
     /// True while no rule exists: the request path then costs one atomic load.
     private let empty = Atomic<Bool>(true)
 
-    public init(database: DatabasePool) throws {
+    public init(database: DatabasePool, scope: TransactionScope) throws {
         self.database = database
-        let rows = try database.read { db in try FaultRepository.all(db) }
+        let rows = try database.read(in: scope) { db in try FaultRepository.all(db) }
         var loaded: [Listed] = []
         for row in rows {
             guard let id = row.id, let text = row.rule,
@@ -47,12 +47,7 @@ public final class FaultInjector: Sendable {
         empty.store(loaded.isEmpty, ordering: .releasing)
     }
 
-    /// An injector with no rules that loads nothing (for an environment built without the table).
-    public init(empty database: DatabasePool) {
-        self.database = database
-    }
-
-    public func add(_ rule: FaultRule, created: String, scope: TransactionScope = .detached) throws {
+    public func add(_ rule: FaultRule, created: String, scope: TransactionScope) throws {
         if rule.persist {
             try database.write(in: scope) { db in
                 try FaultRepository.insert(db, id: rule.id, created: created, rule: JSONWriter.string(rule.source))
@@ -66,7 +61,7 @@ public final class FaultInjector: Sendable {
 
     /// Removes one rule (true when it existed) or, with nil, all of them.
     @discardableResult
-    public func remove(_ id: String?, scope: TransactionScope = .detached) throws -> Bool {
+    public func remove(_ id: String?, scope: TransactionScope) throws -> Bool {
         let removed = state.withLock { state -> [Listed] in
             let gone = state.rules.filter { id == nil || $0.rule.id == id }
             state.rules.removeAll { id == nil || $0.rule.id == id }

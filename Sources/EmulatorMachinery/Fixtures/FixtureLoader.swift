@@ -54,7 +54,7 @@ public enum FixtureLoader {
     @discardableResult
     public static func apply(_ documents: [FixtureDocument], database: DatabasePool, tenants: TenantDirectory, workflow: WorkflowEngine,
                              ids: IDGenerator, now: Date, hasher: PasswordHasher, knownHashes: [String: String] = [:],
-                             onlyTenants: Set<String>? = nil, scope: TransactionScope = .detached) throws -> FixtureReport {
+                             onlyTenants: Set<String>? = nil, scope: TransactionScope) throws -> FixtureReport {
         guard documents.contains(where: { !$0.isEmpty }) else {
             try tenants.reloadSettings(from: database)
             return FixtureReport()

@@ -292,25 +292,25 @@ public final class RequestJournal: Sendable {
 
     /// The entries matching `filter`, newest first, after writing the buffer (so a client reads back
     /// its own earlier requests).
-    public func entries(matching filter: RequestJournalFilter) throws -> [RequestJournalEntry] {
+    public func entries(matching filter: RequestJournalFilter, scope: TransactionScope) throws -> [RequestJournalEntry] {
         flush()
         let limit = max(0, min(filter.limit, RequestJournalFilter.maxLimit))
-        return try database.read { db in
+        return try database.read(in: scope) { db in
             try RequestJournalRepository.entries(db, matching: filter, limit: limit)
         }
     }
 
     /// How many entries match `filter` (its limit aside), after writing the buffer.
-    public func count(matching filter: RequestJournalFilter) throws -> Int {
+    public func count(matching filter: RequestJournalFilter, scope: TransactionScope) throws -> Int {
         flush()
-        return try database.read { db in
+        return try database.read(in: scope) { db in
             try RequestJournalRepository.count(db, matching: filter)
         }
     }
 
     /// Removes every entry, buffered or written.
-    public func clear() throws {
-        try database.write { db in
+    public func clear(scope: TransactionScope) throws {
+        try database.write(in: scope) { db in
             state.withLock { state in
                 state.buffer.removeAll(keepingCapacity: true)
             }

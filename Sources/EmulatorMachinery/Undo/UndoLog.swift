@@ -81,7 +81,7 @@ public enum UndoLog {
     /// length, bounded by the cap).
     @discardableResult
     public static func install(_ database: DatabasePool, schemaChanged: Bool = false) throws -> Bool {
-        try database.write { db in
+        try database.write(in: .startup) { db in
             let changed = try install(db, schemaChanged: schemaChanged)
             let counted = try UndoLogRepository.countAllEntries(db)
             try UndoLogRepository.setCounts(db, entries: counted.count, countedThrough: max(counted.newest ?? 0, try position(db)))

@@ -18,7 +18,7 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         return AuthenticatedSession(tokenID: UUID().uuidString, tenant: WorkflowFixture.tenant, userID: "\(user).\(WorkflowFixture.tenant)",
                                     userName: user, email: "\(user)@acmepaymentscorp.com", roles: roles, csrfToken: "csrf",
-                                    startedAt: now, issuedAt: now, expiresAt: now.addingTimeInterval(1800))
+                                    startedAt: now, issuedAt: now, expiresAt: now.addingTimeInterval(1800), scope: .detached)
     }
 
     let designer = ModelServiceTests.session("dana", [Role.schemaDesigner])
@@ -47,8 +47,8 @@ import Testing
         #expect(model.latestVersion?.id == version.id)
         #expect(version.state == ModelState.draft)
         #expect(try fixture.status(version.id) == "Draft")
-        #expect(try fixture.engine.state(objectID: version.id)?.objectType == "model")
-        #expect(try fixture.engine.history(objectID: version.id).map(\.userID) == [designer.userID])
+        #expect(try fixture.engine.state(objectID: version.id, scope: .detached)?.objectType == "model")
+        #expect(try fixture.engine.history(objectID: version.id, scope: .detached).map(\.userID) == [designer.userID])
         // Callers without a model role cannot create, and nothing is written.
         expectDomainError(.forbidden, "Schema Designers") { _ = try create("Other", as: approver) }
         expectDomainError(.conflict, "already exists") { _ = try create("PET") }
@@ -60,8 +60,8 @@ import Testing
         let strict = miniWorkflow(objectType: "model", initialRestriction: """
             <restrict-to><conditions type="AND"><condition type="authorizeByAtmosphereRole"><arg name="role">SiteAdmin</arg></condition></conditions></restrict-to>
             """)
-        try fixture.engine.installDefinition(tenant: WorkflowFixture.tenant, key: "strict-model", xml: strict)
-        try fixture.engine.assign(tenant: WorkflowFixture.tenant, objectType: "model", definitionKey: "strict-model")
+        try fixture.engine.installDefinition(tenant: WorkflowFixture.tenant, key: "strict-model", xml: strict, scope: .detached)
+        try fixture.engine.assign(tenant: WorkflowFixture.tenant, objectType: "model", definitionKey: "strict-model", scope: .detached)
         expectDomainError(.forbidden, "@Create") { _ = try create("Pet") }
         #expect(try count("SELECT COUNT(*) FROM models") == 0)
         #expect(try count("SELECT COUNT(*) FROM model_versions") == 0)
@@ -109,10 +109,10 @@ import Testing
     }
 
     @Test func withoutAModelWorkflowEverythingIsEditable() throws {
-        try fixture.engine.clearAssignment(tenant: WorkflowFixture.tenant, objectType: "model")
+        try fixture.engine.clearAssignment(tenant: WorkflowFixture.tenant, objectType: "model", scope: .detached)
         let version = try #require(try create("Pet").latestVersion)
         #expect(version.state == ModelState.draft)
-        #expect(try fixture.engine.state(objectID: version.id) == nil)
+        #expect(try fixture.engine.state(objectID: version.id, scope: .detached) == nil)
         #expect(try service.version(version.id, caller: designer, includeActions: true).actions == [])
         expectDomainError(.badRequest, "No model workflow") {
             _ = try service.performAction(versionID: version.id, actionName: "model.action.submit.approval", comments: [], caller: designer)

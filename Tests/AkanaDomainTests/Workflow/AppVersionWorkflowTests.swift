@@ -11,7 +11,7 @@ import Testing
 
     init() throws {
         fixture = try WorkflowFixture()
-        try fixture.engine.assign(tenant: WorkflowFixture.tenant, objectType: "appversion", definitionKey: "appversion")
+        try fixture.engine.assign(tenant: WorkflowFixture.tenant, objectType: "appversion", definitionKey: "appversion", scope: .detached)
         #expect(try fixture.start("appversion", version, as: Callers.teamMember) == "Active")
     }
 
@@ -30,7 +30,7 @@ import Testing
         fixture.engine.registerFunction("deleteAppVersion") { _, context in
             deleted.withLock { $0.append(context.objectID) }
         }
-        let marked = try fixture.engine.perform(objectID: version, actionName: "@Delete", caller: Callers.teamMember)
+        let marked = try fixture.engine.perform(objectID: version, actionName: "@Delete", caller: Callers.teamMember, scope: .detached)
         #expect(marked.status == "Marked For Delete")
         #expect(marked.functions.isEmpty)
         // Read-only while marked: no @Modify.
@@ -40,14 +40,14 @@ import Testing
         }
         #expect(try fixture.perform(version, "appversion.action.reject.delete", as: Callers.businessAdmin) == "Active")
         try fixture.perform(version, "@Delete", as: Callers.teamMember)
-        let approved = try fixture.engine.perform(objectID: version, actionName: "appversion.action.approve.delete", caller: Callers.businessAdmin)
+        let approved = try fixture.engine.perform(objectID: version, actionName: "appversion.action.approve.delete", caller: Callers.businessAdmin, scope: .detached)
         #expect(approved.status == "Deleted")
         #expect(approved.functions == [WorkflowFunctionCall(type: "deleteAppVersion", args: [:], handled: true)])
         #expect(deleted.withLock { $0 } == [version])
     }
 
     @Test func aBusinessAdminsDeleteIsImmediate() throws {
-        let transition = try fixture.engine.perform(objectID: version, actionName: "@Delete", caller: Callers.businessAdmin)
+        let transition = try fixture.engine.perform(objectID: version, actionName: "@Delete", caller: Callers.businessAdmin, scope: .detached)
         #expect(transition.status == "Deleted")
         #expect(transition.functions == [WorkflowFunctionCall(type: "deleteAppVersion", args: [:], handled: false)])
     }
@@ -61,8 +61,8 @@ import Testing
         }
         #expect(throws: Refused.self) { try fixture.perform(version, "@Delete", as: Callers.businessAdmin) }
         #expect(try fixture.status(version) == "Active")
-        #expect(try fixture.engine.state(objectID: version)?.updated == "2027-01-15T08:00:00Z")
-        #expect(try fixture.engine.history(objectID: version).count == 1)
+        #expect(try fixture.engine.state(objectID: version, scope: .detached)?.updated == "2027-01-15T08:00:00Z")
+        #expect(try fixture.engine.history(objectID: version, scope: .detached).count == 1)
     }
 
     @Test func theAppsServiceProtocolIsServed() throws {

@@ -15,10 +15,10 @@ import Testing
         #expect(try fixture.start("discussion", discussion) == "Published")
         let transition = try fixture.engine.perform(
             objectID: discussion, actionName: "discussion.action.unpublish", comments: ["Unpublishing while I edit."],
-            caller: Callers.siteAdmin)
+            caller: Callers.siteAdmin, scope: .detached)
         #expect(transition.status == "Pending")
         #expect(transition.previousStatus == "Published")
-        let last = try #require(try fixture.engine.history(objectID: discussion).last)
+        let last = try #require(try fixture.engine.history(objectID: discussion, scope: .detached).last)
         #expect(last.actionName == "discussion.action.unpublish")
         #expect(last.oldStatus == "Published")
         #expect(last.newStatus == "Pending")
@@ -80,9 +80,9 @@ import Testing
         }
         // Another tenant's caller does not see the object.
         expectDomainError(.notFound) {
-            try fixture.engine.perform(objectID: discussion, actionName: "@read", caller: Callers.nobody, tenant: "globex")
+            try fixture.engine.perform(objectID: discussion, actionName: "@read", caller: Callers.nobody, tenant: "globex", scope: .detached)
         }
         #expect(try fixture.engine.availableActions(objectID: discussion, caller: Callers.nobody, includeReserved: true,
-                                                    tenant: WorkflowFixture.tenant) == [WorkflowActionChoice(value: "@read", label: "Read", actionID: 102)])
+                                                    tenant: WorkflowFixture.tenant, scope: .detached) == [WorkflowActionChoice(value: "@read", label: "Read", actionID: 102)])
     }
 }

@@ -16,7 +16,7 @@ import Testing
     @Test func seed003SubmitThenApprove() throws {
         let transition = try fixture.engine.perform(
             objectID: model, actionName: "model.action.submit.approval",
-            comments: ["Requesting approval. This one is ready to go."], caller: Callers.designer)
+            comments: ["Requesting approval. This one is ready to go."], caller: Callers.designer, scope: .detached)
         #expect(transition.status == "Pending Approval")
         #expect(transition.previousStatus == "Draft")
         #expect(transition.stepName == "Pending Approval")
@@ -37,7 +37,7 @@ import Testing
         // Re-submitting straight from Rejected is allowed too.
         #expect(try fixture.perform(model, "model.action.submit.approval", as: Callers.designer) == "Pending Approval")
         #expect(try fixture.perform(model, "model.action.approve", as: Callers.siteAdmin) == "Active")
-        let history = try fixture.engine.history(objectID: model)
+        let history = try fixture.engine.history(objectID: model, scope: .detached)
         #expect(history.map(\.actionName) == [
             "@Create", "model.action.submit.approval", "model.action.reject", "@modify", "model.action.submit.approval",
             "model.action.reject", "model.action.submit.approval", "model.action.approve",
@@ -75,7 +75,7 @@ import Testing
         expectDomainError(.forbidden, "'@Create'") {
             try fixture.start("model", "m2.acmepaymentscorp", as: Callers.approver)
         }
-        #expect(try fixture.engine.state(objectID: "m2.acmepaymentscorp") == nil)
+        #expect(try fixture.engine.state(objectID: "m2.acmepaymentscorp", scope: .detached) == nil)
     }
 
     @Test func deleteEndsTheWorkflow() throws {
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func labelsAreOffered() throws {
-        let choices = try fixture.engine.availableActions(objectID: model, caller: Callers.designer, includeReserved: true)
+        let choices = try fixture.engine.availableActions(objectID: model, caller: Callers.designer, includeReserved: true, scope: .detached)
         #expect(choices == [
             WorkflowActionChoice(value: "model.action.submit.approval", label: "Submit for Approval", actionID: 101),
             WorkflowActionChoice(value: "@modify", label: "Modify", actionID: 102),

@@ -43,7 +43,7 @@ import Testing
         #expect(try fixture.perform(contract, "apicontract.action.resume", as: Callers.apiAdmin) == "apicontract.status.activated")
         #expect(try fixture.perform(contract, "apicontract.action.cancel", as: Callers.teamMember) == "apicontract.status.cancelled")
         #expect(try fixture.actions(contract, as: .emulator(), reserved: true).isEmpty)
-        #expect(try fixture.engine.history(objectID: contract).count == 9)
+        #expect(try fixture.engine.history(objectID: contract, scope: .detached).count == 9)
     }
 
     @Test func everyDocumentedContractStatusIsReachable() throws {

@@ -14,13 +14,13 @@ import Testing
         let fixture = try WorkflowFixture()
         let model = "m1.acmepaymentscorp"
         try fixture.start("model", model, as: Callers.designer)
-        let before = try fixture.engine.state(objectID: model)
+        let before = try fixture.engine.state(objectID: model, scope: .detached)
         let historyBefore = try fixture.historyCount()
         fixture.clock.advance(by: 60)
         expectDomainError(.conflict) { try fixture.perform(model, "model.action.approve", as: Callers.approver) }
         expectDomainError(.forbidden) { try fixture.perform(model, "model.action.submit.approval", as: Callers.approver) }
         expectDomainError(.badRequest) { try fixture.perform(model, "model.action.publish", as: Callers.siteAdmin) }
-        #expect(try fixture.engine.state(objectID: model) == before)
+        #expect(try fixture.engine.state(objectID: model, scope: .detached) == before)
         #expect(try fixture.historyCount() == historyBefore)
     }
 
@@ -30,7 +30,7 @@ import Testing
         try fixture.start("model", model, as: Callers.designer)
         fixture.clock.advance(by: 90)
         try fixture.perform(model, "model.action.submit.approval", as: Callers.designer, comments: ["one", "two"])
-        let history = try fixture.engine.history(objectID: model)
+        let history = try fixture.engine.history(objectID: model, scope: .detached)
         #expect(history.count == 2)
         let created = history[0]
         #expect(created.actionID == 1 && created.actionName == "@Create")
@@ -43,9 +43,9 @@ import Testing
         // Stored readably for sqlite3 users.
         let raw = try fixture.pool.read { db in try db.queryFirst("SELECT comments FROM workflow_history WHERE id = ?", submitted.id)?.string(0) }
         #expect(raw == #"["one","two"]"#)
-        let state = try #require(try fixture.engine.state(objectID: model))
+        let state = try #require(try fixture.engine.state(objectID: model, scope: .detached))
         #expect(state.stepName == "Pending Approval" && state.definitionKey == "model" && state.updated == "2027-01-15T08:01:30Z")
-        expectDomainError(.notFound) { _ = try fixture.engine.history(objectID: "nothing") }
+        expectDomainError(.notFound) { _ = try fixture.engine.history(objectID: "nothing", scope: .detached) }
     }
 
     @Test func startAndPerformJoinTheCallersTransaction() throws {
@@ -59,7 +59,7 @@ import Testing
                 throw Later()
             }
         }
-        #expect(try fixture.engine.state(objectID: "m1") == nil)
+        #expect(try fixture.engine.state(objectID: "m1", scope: .detached) == nil)
         #expect(try fixture.historyCount() == 0)
         // A failed action inside a transaction that goes on leaves that transaction's own work intact.
         try fixture.start("model", "m2", as: Callers.designer)
@@ -84,7 +84,7 @@ import Testing
                 let caller = WorkflowCaller(userID: "designer\(index)", roles: ["SchemaDesigner"])
                 let outcome: Result<String, DomainError>
                 do {
-                    outcome = .success(try engine.perform(objectID: model, actionName: "model.action.submit.approval", caller: caller).status)
+                    outcome = .success(try engine.perform(objectID: model, actionName: "model.action.submit.approval", caller: caller, scope: .detached).status)
                 } catch let error as DomainError {
                     outcome = .failure(error)
                 } catch {
@@ -102,7 +102,7 @@ import Testing
             #expect(failures.count == 1)
             #expect(failures.first?.kind == .conflict)
             #expect(failures.first?.message.contains("state 'Pending Approval'") == true)
-            #expect(try fixture.engine.history(objectID: model).map(\.actionName) == ["@Create", "model.action.submit.approval"])
+            #expect(try fixture.engine.history(objectID: model, scope: .detached).map(\.actionName) == ["@Create", "model.action.submit.approval"])
         }
     }
 
@@ -158,15 +158,15 @@ import Testing
               </steps>
             </workflow>
             """
-        try fixture.engine.installDefinition(tenant: tenant, key: "comments", xml: xml)
-        try fixture.engine.assign(tenant: tenant, objectType: "comment", definitionKey: "comments")
+        try fixture.engine.installDefinition(tenant: tenant, key: "comments", xml: xml, scope: .detached)
+        try fixture.engine.assign(tenant: tenant, objectType: "comment", definitionKey: "comments", scope: .detached)
 
         let byAdmin = try #require(try fixture.pool.write { db in
             try fixture.engine.startTransition(db, tenant: tenant, objectType: "comment", objectID: "c1", caller: Callers.businessAdmin)
         })
         #expect(byAdmin.status == "Published")
         #expect(byAdmin.automaticActions == ["Auto Approve Admin Add"])
-        #expect(try fixture.engine.history(objectID: "c1").map(\.newStatus) == ["Routing", "Published"])
+        #expect(try fixture.engine.history(objectID: "c1", scope: .detached).map(\.newStatus) == ["Routing", "Published"])
 
         #expect(try fixture.start("comment", "c2", as: Callers.nobody) == "Pending")
         // Automatic actions are never offered; global ones are offered everywhere.
@@ -175,7 +175,7 @@ import Testing
 
         try fixture.start("comment", "c3", as: Callers.nobody)
         #expect(try fixture.perform("c3", "comment.action.flag", as: Callers.nobody) == "Flagged")
-        #expect(try fixture.engine.state(objectID: "c3")?.stepName == "Pending")
+        #expect(try fixture.engine.state(objectID: "c3", scope: .detached)?.stepName == "Pending")
         #expect(try fixture.perform("c3", "comment.action.approve", as: Callers.nobody) == "Published (was flagged)")
     }
 
@@ -197,10 +197,10 @@ import Testing
               </steps>
             </workflow>
             """
-        try fixture.engine.installDefinition(tenant: tenant, key: "loop", xml: xml)
-        try fixture.engine.assign(tenant: tenant, objectType: "loop", definitionKey: "loop")
+        try fixture.engine.installDefinition(tenant: tenant, key: "loop", xml: xml, scope: .detached)
+        try fixture.engine.assign(tenant: tenant, objectType: "loop", definitionKey: "loop", scope: .detached)
         expectDomainError(.conflict, "the definition loops") { try fixture.start("loop", "l1") }
-        #expect(try fixture.engine.state(objectID: "l1") == nil)
+        #expect(try fixture.engine.state(objectID: "l1", scope: .detached) == nil)
         #expect(try fixture.historyCount() == 0)
     }
 
@@ -214,9 +214,9 @@ import Testing
                   <results><unconditional-result old-status="Finished" status="Secret" step="200"/></results>
                 </action>
             """)
-        let stored = try fixture.engine.installDefinition(tenant: tenant, key: "widgets", xml: xml)
+        let stored = try fixture.engine.installDefinition(tenant: tenant, key: "widgets", xml: xml, scope: .detached)
         #expect(stored.warnings.count == 1)
-        try fixture.engine.assign(tenant: tenant, objectType: "widget", definitionKey: "widgets")
+        try fixture.engine.assign(tenant: tenant, objectType: "widget", definitionKey: "widgets", scope: .detached)
         try fixture.start("widget", "w1")
         #expect(try fixture.actions("w1", as: .emulator()) == ["widget.action.close"])
         expectDomainError(.forbidden, "checkSubscription", "not evaluable") {
@@ -231,7 +231,7 @@ import Testing
         try fixture.perform("t1", "ticket.action.close", as: Callers.nobody)
         #expect(try fixture.pool.write { db in try fixture.engine.removeObject(db, objectID: "t1") })
         #expect(try fixture.historyCount() == 0)
-        #expect(try fixture.engine.state(objectID: "t1") == nil)
+        #expect(try fixture.engine.state(objectID: "t1", scope: .detached) == nil)
         // A new object may then reuse the id.
         #expect(try fixture.start("ticket", "t1") == "Open")
     }

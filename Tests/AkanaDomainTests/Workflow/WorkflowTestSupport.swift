@@ -20,26 +20,26 @@ struct WorkflowFixture {
             try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?)", Self.tenant, "2026-01-01T00:00:00Z")
         }
         engine = WorkflowEngine(database: database.pool, clock: clock)
-        if shipped { try engine.installShippedDefinitions(tenant: Self.tenant) }
+        if shipped { try engine.installShippedDefinitions(tenant: Self.tenant, scope: .detached) }
     }
 
     /// Starts `objectID` under the tenant's active definition for `objectType`.
     @discardableResult
     func start(_ objectType: String, _ objectID: String, as caller: WorkflowCaller = .emulator(),
                initialAction: String? = nil) throws -> String? {
-        try engine.start(tenant: Self.tenant, objectType: objectType, objectID: objectID, caller: caller, initialAction: initialAction)
+        try engine.start(tenant: Self.tenant, objectType: objectType, objectID: objectID, caller: caller, initialAction: initialAction, scope: .detached)
     }
 
     /// Performs an action and returns the new status.
     @discardableResult
     func perform(_ objectID: String, _ action: String, as caller: WorkflowCaller, comments: [String] = []) throws -> String {
-        try engine.perform(objectID: objectID, actionName: action, comments: comments, caller: caller).status
+        try engine.perform(objectID: objectID, actionName: action, comments: comments, caller: caller, scope: .detached).status
     }
 
-    func status(_ objectID: String) throws -> String? { try engine.state(objectID: objectID)?.status }
+    func status(_ objectID: String) throws -> String? { try engine.state(objectID: objectID, scope: .detached)?.status }
 
     func actions(_ objectID: String, as caller: WorkflowCaller, reserved: Bool = false) throws -> [String] {
-        try engine.availableActions(objectID: objectID, caller: caller, includeReserved: reserved).map(\.value)
+        try engine.availableActions(objectID: objectID, caller: caller, includeReserved: reserved, scope: .detached).map(\.value)
     }
 
     func historyCount() throws -> Int {

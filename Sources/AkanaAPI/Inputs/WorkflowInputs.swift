@@ -1,21 +1,16 @@
 import AkanaDomain
 import JSONCodec
 
-/// The Action object of every execute-action operation: `ActionName` (required) and `Comments`
-/// (optional; a string or an array of strings), from a JSON or XML body.
-struct WorkflowActionBody: BodyInput {
-    var name: String
-    var comments: [String]
-
-    init(_ body: JSONValue) throws {
-        try self.init(BodyReader(body, context: "Action", notAnObject: "The Action must be an object with ActionName."))
-    }
-
-    init(_ reader: BodyReader) throws {
+/// The workflow's request bodies (JSON, or XML read as the same tree), decoded in the routes.
+extension WorkflowActionInput {
+    /// The Action object of every execute-action operation: `ActionName` (required) and `Comments`
+    /// (optional; a string or an array of strings).
+    init(body: JSONValue) throws {
+        let reader = try BodyReader(body, context: "Action", notAnObject: "The Action must be an object with ActionName.")
         guard let name = reader.body.member(caseInsensitive: "ActionName")?.stringValue, !name.isEmpty else {
             throw APIError.badRequest("The Action needs a non-empty ActionName.")
         }
-        self.name = try FieldLimits.check(name, field: "Action.ActionName")
+        let checkedName = try FieldLimits.check(name, field: "Action.ActionName")
         let comments: [String]
         switch reader.body.member(caseInsensitive: "Comments") {
         case nil, .null?: comments = []
@@ -23,6 +18,6 @@ struct WorkflowActionBody: BodyInput {
         case .array(let list)? where list.allSatisfy({ $0.stringValue != nil }): comments = list.compactMap(\.stringValue)
         case let other?: throw APIError.badRequest("Action.Comments must be a string or an array of strings, not \(other.typeName).")
         }
-        self.comments = try FieldLimits.check(comments, field: "Action.Comments")
+        self.init(name: checkedName, comments: try FieldLimits.check(comments, field: "Action.Comments"))
     }
 }

@@ -1,0 +1,29 @@
+import AkanaDomain
+import Foundation
+import Logging
+import SQLiteStore
+import Testing
+@testable import AkanaAPI
+
+/// `EmulatorAssembly.assemble` builds everything once and swallows nothing.
+@Suite struct CompositionRootTests {
+    // A faults table that cannot be read used to give an empty injector (the persisted rules silently
+    // gone); now the start fails and says why.
+    @Test func anUnreadableFaultsTableStopsTheAssembly() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("akana-api-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pool = try DatabasePool(path: directory.appendingPathComponent("api.sqlite").path)
+        defer { try? pool.close() }
+        try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
+        try pool.write { db in try db.run("DROP TABLE emulator_faults") }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let settings = EmulatorAssembly.Settings(tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
+                                                 seedUsers: [], hasher: PasswordHasher(iterations: 1_000))
+        let error = #expect(throws: DatabaseError.self) {
+            _ = try EmulatorAssembly.assemble(database: pool, clock: EmulatorClock(), settings: settings, logger: logger)
+        }
+        #expect(error.map { "\($0)".contains("emulator_faults") } == true, "\(String(describing: error))")
+    }
+}
