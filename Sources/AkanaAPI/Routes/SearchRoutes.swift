@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Foundation
+import JSONCodec
 
 /// `GET /api/search` (m_search_search, Ref_UsingSearchOnThePlatform) and
 /// `GET /api/apps/versions?Identity=…` (the app version owning a gateway client id).
@@ -50,7 +51,7 @@ enum SearchRoutes {
                                          viewer: SearchViewer(tenant: tenant.fedmemberid, session: caller?.session), scope: request.scope)
             let items = hits.map { hit in
                 RSSChannel.Item(title: hit.title, description: hit.description, guid: hit.id, categories: hit.categories,
-                                pubDate: Timestamp.parse(hit.updated) ?? Date(timeIntervalSince1970: 0), fields: hit.fields)
+                                pubDate: Timestamp.parse(hit.updated) ?? Date(timeIntervalSince1970: 0), fields: hit.fields.map { name, value in (name, Self.json(value)) })
             }
             return RSSChannel(title: "Search Results", items: items).response(choice: choice)
         }
@@ -77,5 +78,13 @@ enum SearchRoutes {
         guard let text = request.http.queryValue(caseInsensitive: name), !text.isEmpty else { return value }
         guard text.count <= 9, let number = Int(text) else { throw APIError.badRequest("\(name) must be a whole number, not '\(text.prefix(20))'.") }
         return number
+    }
+
+    /// A search hit's per-type field as the RSS item shows it.
+    static func json(_ field: SearchHit.Field) -> JSONValue {
+        switch field {
+        case .integer(let value): .integer(value)
+        case .string(let value): .string(value)
+        }
     }
 }

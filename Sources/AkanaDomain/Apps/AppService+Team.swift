@@ -1,4 +1,3 @@
-import JSONCodec
 import SQLiteStore
 
 /// One member of an app team (`app_team_members` with the user's name and email).

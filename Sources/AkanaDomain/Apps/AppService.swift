@@ -1,5 +1,4 @@
 import Foundation
-import JSONCodec
 import SQLiteStore
 
 /// The apps service: apps, versions, shared secrets and the app-version action, with the

@@ -1,4 +1,3 @@
-import JSONCodec
 /// The `AppVersionSettings` block: the tenant's app features as the platform spells them.
 public struct AppVersionSettings: Sendable, Equatable {
     public static let enabled = "com.soa.feature.enabled"

@@ -1,4 +1,3 @@
-import JSONCodec
 /// A contract between an app version (RuntimeID) and an API version for one environment. Its State
 /// is the contract workflow's status (`apicontract.status.*`); Status is the workflow step's name.
 public struct Contract: Sendable, Equatable {

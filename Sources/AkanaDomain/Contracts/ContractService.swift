@@ -1,5 +1,4 @@
 import Foundation
-import JSONCodec
 import SQLiteStore
 
 /// The contracts service: requesting, reading, revising the scope of and acting on contracts between

@@ -1,5 +1,4 @@
 import Foundation
-import JSONCodec
 import SQLiteStore
 
 /// Business model objects and their versions (akana-api.md §4), governed by the tenant's model

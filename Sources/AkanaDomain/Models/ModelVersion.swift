@@ -1,4 +1,3 @@
-import JSONCodec
 /// One version of a business model object, as stored in `model_versions` (+ its tags and references).
 /// Its id is the object id of its workflow (object type `model`).
 public struct ModelVersion: Sendable, Equatable {

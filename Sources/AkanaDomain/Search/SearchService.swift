@@ -1,4 +1,3 @@
-import JSONCodec
 import SQLiteStore
 
 /// Who is searching: login is optional (anonymous callers see public apps and models only).
@@ -27,8 +26,15 @@ public struct SearchHit: Sendable {
     /// The `updated` timestamp (ISO 8601), the item's pubDate.
     public var updated: String
     public var categories: [(domain: String, value: String)]
-    /// The per-type fields after the RSS ones (apps: Connections, Followers, Rating; users: Email…).
-    public var fields: [(String, JSONValue)]
+    /// The per-type fields after the RSS ones (apps: Connections, Followers, Rating; users: Email…),
+    /// in the order the item shows them.
+    public var fields: [(String, Field)]
+
+    /// A per-type field's value (the representation writes it as a JSON number or string).
+    public enum Field: Sendable, Equatable {
+        case integer(Int64)
+        case string(String)
+    }
     /// The texts free words are matched against.
     public var searchable: [String]
     /// Whether the viewer may see it (the source decides, by the object's visibility and the viewer's roles).

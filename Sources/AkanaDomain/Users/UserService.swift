@@ -1,5 +1,4 @@
 import Foundation
-import JSONCodec
 import SQLiteStore
 
 /// A platform user as the Users service shows it (`users` with its roles).
