@@ -43,12 +43,14 @@ public struct APIEnvironment: Sendable {
     /// The database file's integrity as far as the daemon knows (`GET /_emulator/health`).
     public let integrity: IntegrityStatus
 
-    public init(database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
-                apps: AppService, models: ModelService, apis: APIService, contracts: ContractService, users: UserService,
-                workflow: WorkflowEngine, workflowActions: WorkflowObjectActions, search: SearchService, admin: EmulatorAdmin,
-                seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator, snapshots: SnapshotStore,
-                journal: RequestJournal, startedAt: UInt64, faults: FaultInjector, metrics: EmulatorMetrics,
-                integrity: IntegrityStatus) {
+    public init(
+        database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
+        apps: AppService, models: ModelService, apis: APIService, contracts: ContractService, users: UserService,
+        workflow: WorkflowEngine, workflowActions: WorkflowObjectActions, search: SearchService, admin: EmulatorAdmin,
+        seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator, snapshots: SnapshotStore,
+        journal: RequestJournal, startedAt: UInt64, faults: FaultInjector, metrics: EmulatorMetrics,
+        integrity: IntegrityStatus
+    ) {
         self.database = database
         self.clock = clock
         self.tenants = tenants

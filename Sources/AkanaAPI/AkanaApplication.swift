@@ -27,8 +27,10 @@ public struct HandlerExecution: Sendable {
     /// Bytes the answers of cached reads may take (`ResponseCache`); 0 turns the cache off.
     public var responseCacheBytes: Int
 
-    public init(threads: Int = 8, readThreads: Int = 0, queueLimit: Int = 256, timeoutSeconds: Double = 30,
-                responseCacheBytes: Int = 4 << 20) {
+    public init(
+        threads: Int = 8, readThreads: Int = 0, queueLimit: Int = 256, timeoutSeconds: Double = 30,
+        responseCacheBytes: Int = 4 << 20
+    ) {
         self.threads = threads
         self.readThreads = readThreads
         self.queueLimit = queueLimit
@@ -67,8 +69,10 @@ public final class AkanaApplication: HTTPHandler {
     /// The database's disk-full state, told of full disks found outside SQLite (a snapshot file).
     private let storage: StorageStatus?
 
-    public init(router: Router, logger: Logger, adminToken: String? = nil, environment: APIEnvironment? = nil,
-                execution: HandlerExecution = HandlerExecution()) {
+    public init(
+        router: Router, logger: Logger, adminToken: String? = nil, environment: APIEnvironment? = nil,
+        execution: HandlerExecution = HandlerExecution()
+    ) {
         self.router = router
         self.logger = logger
         self.journalHook = environment.flatMap(RequestJournalHook.init)
@@ -93,9 +97,12 @@ public final class AkanaApplication: HTTPHandler {
             metrics.responseCache.withLock { $0 = EmulatorMetrics.ResponseCacheSource { (cache.hits, cache.misses, cache.bytes) } }
         }
         if let metrics {
-            let reads = readHandlers, writes = writeHandlers
+            let reads = readHandlers
+            let writes = writeHandlers
             metrics.queues.withLock {
-                $0 = EmulatorMetrics.QueueDepthSource { [("read", reads.queuedCount, reads.runningCount), ("write", writes.queuedCount, writes.runningCount)] }
+                $0 = EmulatorMetrics.QueueDepthSource {
+                    [("read", reads.queuedCount, reads.runningCount), ("write", writes.queuedCount, writes.runningCount)]
+                }
             }
         }
     }
@@ -113,10 +120,12 @@ public final class AkanaApplication: HTTPHandler {
     /// On the event loop: answer the request from the response cache, or queue it (or refuse it at
     /// once) and return.
     public func handle(_ request: HTTPRequest, responder: HTTPResponder) {
-        let context = RequestContext(http: request, journaling: journalHook?.begin(request), timeout: timeout,
-                                     responder: responder, onExpire: { [weak self] context in self?.expired(context) })
+        let context = RequestContext(
+            http: request, journaling: journalHook?.begin(request), timeout: timeout,
+            responder: responder, onExpire: { [weak self] context in self?.expired(context) })
         if request.method == .get, let cache = responseCache, !cache.isEmpty, mayUseCache(request),
-           let entry = cache.lookup(target: request.target, caller: ResponseCache.Caller(request), now: clock?.now() ?? Date()) {
+            let entry = cache.lookup(target: request.target, caller: ResponseCache.Caller(request), now: clock?.now() ?? Date())
+        {
             context.notes.noteRoute(entry.route)
             if let user = entry.userID { context.notes.noteUser(user, sessionExpiresAt: entry.sessionExpiresAt) }
             answer(context, entry.response)
@@ -144,26 +153,33 @@ public final class AkanaApplication: HTTPHandler {
         context.notes.noteRoute(template)
         // Faults never apply to the emulator's own routes, so they can always be listed and removed.
         if let faults, request.pathSegments.first != "_emulator",
-           let fault = faults.fault(method: request.method.rawValue, route: template.isEmpty ? nil : template, path: request.path,
-                                    tenant: tenants?.tenant(forHost: request.headers["Host"]).fedmemberid ?? "") {
+            let fault = faults.fault(
+                method: request.method.rawValue, route: template.isEmpty ? nil : template, path: request.path,
+                tenant: tenants?.tenant(forHost: request.headers["Host"]).fedmemberid ?? "")
+        {
             context.notes.noteFault(fault.id)
             switch fault.action {
             case .respond(let status, let body, let headers):
-                answer(context, Self.injectedResponse(fault.id, status: status, body: body, headers: headers, accept: request.headers["Accept"]))
+                answer(
+                    context,
+                    Self.injectedResponse(fault.id, status: status, body: body, headers: headers, accept: request.headers["Accept"]))
             case .closeConnection:
                 guard context.claimAnswer(expiring: false) else { return }
-                context.journaling?.record(HTTPResponse(status: HTTPStatus(code: 0, reasonPhrase: "connection closed")),
-                                           micros: (MonotonicTime.now() &- context.arrived) / 1000)
+                context.journaling?.record(
+                    HTTPResponse(status: HTTPStatus(code: 0, reasonPhrase: "connection closed")),
+                    micros: (MonotonicTime.now() &- context.arrived) / 1000)
                 context.responder.closeConnection()
             case .delay(let milliseconds):
                 // No thread waits: the request goes back to its pool when the delay is over.
                 let pool = request.method == .get || request.method == .head ? readHandlers : writeHandlers
                 DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [self] in
                     guard !context.isAnswered else { return }
-                    guard pool.submit({ [self] in
-                        guard !context.isAnswered else { return }
-                        answer(context, execute(context, resolution))
-                    }) else {
+                    guard
+                        pool.submit({ [self] in
+                            guard !context.isAnswered else { return }
+                            answer(context, execute(context, resolution))
+                        })
+                    else {
                         answer(context, busy(context))
                         return
                     }
@@ -177,9 +193,11 @@ public final class AkanaApplication: HTTPHandler {
             let response = execute(context, resolution)
             if response.status.code == 200 {
                 let notes = context.notes.snapshot
-                cache.store(ResponseCache.Entry(response: response, route: template, userID: notes.userID,
-                                                sessionExpiresAt: notes.sessionExpiresAt),
-                            target: request.target, caller: ResponseCache.Caller(request), stamp: stamp)
+                cache.store(
+                    ResponseCache.Entry(
+                        response: response, route: template, userID: notes.userID,
+                        sessionExpiresAt: notes.sessionExpiresAt),
+                    target: request.target, caller: ResponseCache.Caller(request), stamp: stamp)
             }
             answer(context, response)
             return
@@ -200,15 +218,17 @@ public final class AkanaApplication: HTTPHandler {
 
     /// The 503 of a full handler queue.
     private func busy(_ context: RequestContext) -> HTTPResponse {
-        let error = APIError(.serviceUnavailable,
-                             "The emulator is busy: \(execution.queueLimit) requests are already waiting for a handler. Retry shortly.",
-                             headers: ["Retry-After": "1"])
+        let error = APIError(
+            .serviceUnavailable,
+            "The emulator is busy: \(execution.queueLimit) requests are already waiting for a handler. Retry shortly.",
+            headers: ["Retry-After": "1"])
         return FaultRenderer.response(for: error, accept: context.http.headers["Accept"])
     }
 
     /// What an injected fault answers: its body as given (JSON as JSON, a string as text) or an
     /// Akana fault in the negotiated form.
-    static func injectedResponse(_ id: String, status: Int, body: JSONValue?, headers: [(String, String)], accept: String?) -> HTTPResponse {
+    static func injectedResponse(_ id: String, status: Int, body: JSONValue?, headers: [(String, String)], accept: String?) -> HTTPResponse
+    {
         let code = HTTPStatus(code: status)
         var response: HTTPResponse
         switch body {
@@ -226,10 +246,12 @@ public final class AkanaApplication: HTTPHandler {
     /// The deadline monitor's call for a request still running.
     private func expired(_ context: RequestContext) {
         let seconds = execution.timeoutSeconds
-        let error = APIError(.serviceUnavailable,
-                             "The request did not finish within the handler deadline (\(seconds) s); nothing it did was committed. Retry shortly.",
-                             headers: ["Retry-After": "1"])
-        logger.warning("\(context.http.method.rawValue) \(LogEscaping.printable(context.http.path)) passed the handler deadline id=\(context.http.id)")
+        let error = APIError(
+            .serviceUnavailable,
+            "The request did not finish within the handler deadline (\(seconds) s); nothing it did was committed. Retry shortly.",
+            headers: ["Retry-After": "1"])
+        logger.warning(
+            "\(context.http.method.rawValue) \(LogEscaping.printable(context.http.path)) passed the handler deadline id=\(context.http.id)")
         deliver(context, FaultRenderer.response(for: error, accept: context.http.headers["Accept"]))
     }
 
@@ -244,8 +266,9 @@ public final class AkanaApplication: HTTPHandler {
         let micros = nanoseconds / 1000
         metrics?.record(route: context.notes.route, method: context.http.method, status: response.status.code, nanoseconds: nanoseconds)
         if logger.logLevel <= .info {
-            let line = LogEscaping.requestLine(method: context.http.method.rawValue, path: context.http.path,
-                                               status: response.status.code, micros: micros, id: context.http.id)
+            let line = LogEscaping.requestLine(
+                method: context.http.method.rawValue, path: context.http.path,
+                status: response.status.code, micros: micros, id: context.http.id)
             logger.info(Logger.Message(stringLiteral: line))
         }
         context.journaling?.record(response, micros: micros)  // before responding: a client reads back its own request
@@ -255,10 +278,12 @@ public final class AkanaApplication: HTTPHandler {
     /// The refusal of an `/_emulator/` request without the admin token, when one is required.
     private func adminRefusal(_ request: HTTPRequest) -> HTTPResponse? {
         guard let adminToken, request.pathSegments.first == "_emulator",
-              !Crypto.constantTimeEquals(Array((request.headers["Authorization"] ?? "").utf8), adminToken) else { return nil }
+            !Crypto.constantTimeEquals(Array((request.headers["Authorization"] ?? "").utf8), adminToken)
+        else { return nil }
         return FaultRenderer.response(
-            for: APIError(.unauthorized, "The /_emulator/ routes need the header 'Authorization: Bearer <adminToken>' on a non-loopback address.",
-                          headers: ["WWW-Authenticate": "Bearer"]),
+            for: APIError(
+                .unauthorized, "The /_emulator/ routes need the header 'Authorization: Bearer <adminToken>' on a non-loopback address.",
+                headers: ["WWW-Authenticate": "Bearer"]),
             accept: request.headers["Accept"])
     }
 
@@ -284,20 +309,25 @@ public final class AkanaApplication: HTTPHandler {
                 if Self.isDiskFull(error) {
                     // Logged once when the disk fills (and when writes commit again), not per request.
                     if !(error is DatabaseError) { storage?.noteDiskFull(String(describing: error)) }
-                    return FaultRenderer.response(for: .insufficientStorage(file: Self.fileNotWritten(error)), accept: request.headers["Accept"])
+                    return FaultRenderer.response(
+                        for: .insufficientStorage(file: Self.fileNotWritten(error)), accept: request.headers["Accept"])
                 }
                 if !context.isExpired {
-                    logger.error("\(request.method.rawValue) \(LogEscaping.printable(request.path)) failed: \(String(reflecting: error)) id=\(request.id)")
+                    logger.error(
+                        "\(request.method.rawValue) \(LogEscaping.printable(request.path)) failed: \(String(reflecting: error)) id=\(request.id)"
+                    )
                 }
                 return FaultRenderer.response(for: Self.serverError(error), accept: request.headers["Accept"])
             }
         case .methodNotAllowed(let allowed):
             let error = APIError(
-                .methodNotAllowed, "Method \(request.method.rawValue) is not allowed on \(request.path); allowed: \(allowed.map(\.rawValue).joined(separator: ", ")).",
+                .methodNotAllowed,
+                "Method \(request.method.rawValue) is not allowed on \(request.path); allowed: \(allowed.map(\.rawValue).joined(separator: ", ")).",
                 headers: ["Allow": allowed.map(\.rawValue).joined(separator: ", ")])
             return FaultRenderer.response(for: error, accept: request.headers["Accept"])
         case .notFound:
-            return FaultRenderer.response(for: .notFound("The resource could not be found: \(request.path)"), accept: request.headers["Accept"])
+            return FaultRenderer.response(
+                for: .notFound("The resource could not be found: \(request.path)"), accept: request.headers["Accept"])
         }
     }
 
@@ -309,7 +339,10 @@ public final class AkanaApplication: HTTPHandler {
         let nsError = error as NSError
         if nsError.domain == NSPOSIXErrorDomain, nsError.code == Int(ENOSPC) || nsError.code == Int(EDQUOT) { return true }
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           underlying.code == Int(ENOSPC) || underlying.code == Int(EDQUOT) { return true }
+            underlying.code == Int(ENOSPC) || underlying.code == Int(EDQUOT)
+        {
+            return true
+        }
         return false
     }
 
@@ -323,8 +356,9 @@ public final class AkanaApplication: HTTPHandler {
     /// client to retry, as does work interrupted by its deadline; anything else is a 500.
     private static func serverError(_ error: any Error) -> APIError {
         if let error = error as? DatabaseError, error.isBusy || error.isInterrupted {
-            return APIError(.serviceUnavailable, error.isBusy ? "The database is busy; retry shortly." : "The request ran out of time; retry shortly.",
-                            headers: ["Retry-After": "1"])
+            return APIError(
+                .serviceUnavailable, error.isBusy ? "The database is busy; retry shortly." : "The request ran out of time; retry shortly.",
+                headers: ["Retry-After": "1"])
         }
         return .internalError()
     }

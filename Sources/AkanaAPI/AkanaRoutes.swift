@@ -2,10 +2,13 @@ import Logging
 
 /// Builds the complete route table of the emulator.
 public enum AkanaRoutes {
-    public static func makeApplication(environment: APIEnvironment, logger: Logger, adminToken: String? = nil,
-                                       execution: HandlerExecution = HandlerExecution()) -> AkanaApplication {
-        AkanaApplication(router: makeRouter(environment: environment), logger: logger, adminToken: adminToken, environment: environment,
-                         execution: execution)
+    public static func makeApplication(
+        environment: APIEnvironment, logger: Logger, adminToken: String? = nil,
+        execution: HandlerExecution = HandlerExecution()
+    ) -> AkanaApplication {
+        AkanaApplication(
+            router: makeRouter(environment: environment), logger: logger, adminToken: adminToken, environment: environment,
+            execution: execution)
     }
 
     /// Every route: the one list of registrations (a routes file registers only its own routes).

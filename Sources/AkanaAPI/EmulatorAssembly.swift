@@ -26,10 +26,12 @@ public enum EmulatorAssembly {
         /// What the daemon knows of the database file's integrity (`GET /_emulator/health`).
         public var integrity: IntegrityStatus
 
-        public init(tenants: TenantDirectory, seedUsers: [SeedUser], fixtures: FixtureCatalog = FixtureCatalog(),
-                    ids: IDGenerator = IDGenerator(), hasher: PasswordHasher = .init(), sessionPolicy: SessionPolicy = SessionPolicy(),
-                    journalPolicy: RequestJournal.Policy = .init(), execution: HandlerExecution = HandlerExecution(),
-                    adminToken: String? = nil, integrity: IntegrityStatus = IntegrityStatus(), undoPolicy: UndoLog.Policy = .init()) {
+        public init(
+            tenants: TenantDirectory, seedUsers: [SeedUser], fixtures: FixtureCatalog = FixtureCatalog(),
+            ids: IDGenerator = IDGenerator(), hasher: PasswordHasher = .init(), sessionPolicy: SessionPolicy = SessionPolicy(),
+            journalPolicy: RequestJournal.Policy = .init(), execution: HandlerExecution = HandlerExecution(),
+            adminToken: String? = nil, integrity: IntegrityStatus = IntegrityStatus(), undoPolicy: UndoLog.Policy = .init()
+        ) {
             self.undoPolicy = undoPolicy
             self.integrity = integrity
             self.tenants = tenants
@@ -57,30 +59,36 @@ public enum EmulatorAssembly {
         // Every write from here on ends by keeping the undo log within its cap.
         UndoLog.bound(database, policy: settings.undoPolicy)
         // Nothing here runs for a request: every transaction is the daemon starting (`.startup`).
-        let bootstrap = try PlatformBootstrap.run(database: database, tenants: settings.tenants, users: settings.seedUsers,
-                                                  now: clock.now(), hasher: settings.hasher, ids: settings.ids, scope: .startup)
+        let bootstrap = try PlatformBootstrap.run(
+            database: database, tenants: settings.tenants, users: settings.seedUsers,
+            now: clock.now(), hasher: settings.hasher, ids: settings.ids, scope: .startup)
         let workflow = WorkflowEngine(database: database, clock: clock)
         let contractLifecycle = ContractLifecycle(workflow: workflow)
         AppService.registerWorkflowFunctions(on: workflow, deletionObserver: contractLifecycle)
         for tenant in settings.tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup) }
-        let fixtureReport = try FixtureLoader.apply(settings.fixtures.documents, database: database, tenants: settings.tenants,
-                                                    workflow: workflow, ids: settings.ids, now: clock.now(), hasher: settings.fixtures.hasher,
-                                                    scope: .startup)
+        let fixtureReport = try FixtureLoader.apply(
+            settings.fixtures.documents, database: database, tenants: settings.tenants,
+            workflow: workflow, ids: settings.ids, now: clock.now(), hasher: settings.fixtures.hasher,
+            scope: .startup)
         // Persisted fault rules: a table that cannot be read stops the start (it is not taken for "no faults").
         let faults = try FaultInjector(database: database, scope: .startup)
-        let sessions = SessionService(database: database, clock: clock, policy: settings.sessionPolicy, signingKey: bootstrap.signingKey,
-                                      hasher: settings.hasher, ids: settings.ids)
+        let sessions = SessionService(
+            database: database, clock: clock, policy: settings.sessionPolicy, signingKey: bootstrap.signingKey,
+            hasher: settings.hasher, ids: settings.ids)
         let journalLogger = logger
-        let journal = RequestJournal(database: database, clock: clock, policy: settings.journalPolicy, onError: { error in
-            // A full disk is logged once by the pool's storage observer below, not per batch
-            // (health's journalDroppedEntries counts what it cost).
-            guard (error as? DatabaseError)?.isDiskFull != true else { return }
-            journalLogger.warning("request journal: a batch could not be written: \(error)")
-        })
+        let journal = RequestJournal(
+            database: database, clock: clock, policy: settings.journalPolicy,
+            onError: { error in
+                // A full disk is logged once by the pool's storage observer below, not per batch
+                // (health's journalDroppedEntries counts what it cost).
+                guard (error as? DatabaseError)?.isDiskFull != true else { return }
+                journalLogger.warning("request journal: a batch could not be written: \(error)")
+            })
         let storageLogger = logger
         database.storage.setObserver { state in
             if let state {
-                storageLogger.error("the disk holding \(state.path) is full: writes are answered 507 until space is freed (\(state.detail))")
+                storageLogger.error(
+                    "the disk holding \(state.path) is full: writes are answered 507 until space is freed (\(state.detail))")
             } else {
                 storageLogger.notice("a write committed again on \(database.path): the disk has room, writes are accepted")
             }
@@ -96,14 +104,17 @@ public enum EmulatorAssembly {
             workflow: workflow,
             workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models),
             search: SearchService(database: database),
-            admin: EmulatorAdmin(database: database, clock: clock, tenants: settings.tenants, workflow: workflow, snapshots: snapshots,
-                                 seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids),
+            admin: EmulatorAdmin(
+                database: database, clock: clock, tenants: settings.tenants, workflow: workflow, snapshots: snapshots,
+                seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids),
             seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, snapshots: snapshots, journal: journal,
             startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity)
         environment.metrics.observe(database)
-        let application = AkanaRoutes.makeApplication(environment: environment, logger: logger, adminToken: settings.adminToken,
-                                                      execution: settings.execution)
-        return Assembled(environment: environment, application: application, createdUsers: bootstrap.createdUsers,
-                         fixtureReport: fixtureReport)
+        let application = AkanaRoutes.makeApplication(
+            environment: environment, logger: logger, adminToken: settings.adminToken,
+            execution: settings.execution)
+        return Assembled(
+            environment: environment, application: application, createdUsers: bootstrap.createdUsers,
+            fixtureReport: fixtureReport)
     }
 }

@@ -22,7 +22,10 @@ public enum LogEscaping {
         var output = ""
         output.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {
-            guard needsEscape(scalar) else { output.unicodeScalars.append(scalar); continue }
+            guard needsEscape(scalar) else {
+                output.unicodeScalars.append(scalar)
+                continue
+            }
             if scalar == "\\" {
                 output += "\\\\"
             } else if scalar.value < 0x100 {

@@ -15,8 +15,10 @@ struct RSSChannel {
         /// Per-type members after the RSS ones (search: apps' Connections, users' Email…); scalars.
         var fields: [(String, JSONValue)] = []
 
-        init(title: String, description: String, guid: String, categories: [(domain: String, value: String)], pubDate: Date,
-             fields: [(String, JSONValue)] = []) {
+        init(
+            title: String, description: String, guid: String, categories: [(domain: String, value: String)], pubDate: Date,
+            fields: [(String, JSONValue)] = []
+        ) {
             self.title = title
             self.description = description
             self.guid = guid
@@ -27,22 +29,28 @@ struct RSSChannel {
 
         /// An item dated by a stored timestamp (the epoch when it cannot be read).
         init(title: String, description: String, guid: String, categories: [(domain: String, value: String)], created: String) {
-            self.init(title: title, description: description, guid: guid, categories: categories,
-                      pubDate: Timestamp.parse(created) ?? Date(timeIntervalSince1970: 0))
+            self.init(
+                title: title, description: description, guid: guid, categories: categories,
+                pubDate: Timestamp.parse(created) ?? Date(timeIntervalSince1970: 0))
         }
 
         /// A version in a versions channel (app versions, model versions): visibility and state as categories.
         init(versionNamed name: String, description: String, id: String, visibility: String, state: String, created: String) {
-            self.init(title: name, description: description, guid: id,
-                      categories: [("uddi:soa.com:visibility", visibility), ("uddi:soa.com:state", state)], created: created)
+            self.init(
+                title: name, description: description, guid: id,
+                categories: [("uddi:soa.com:visibility", visibility), ("uddi:soa.com:state", state)], created: created)
         }
     }
 
     /// `Versions of <name>`: the channel of `GET /api/apps/{AppID}/versions` and `GET /api/models/{ModelID}/versions`.
     static func versions(of name: String, _ versions: [some ChannelVersion]) -> RSSChannel {
-        RSSChannel(title: "Versions of \(name)", items: versions.map {
-            Item(versionNamed: $0.name, description: $0.description, id: $0.id, visibility: $0.visibility, state: $0.state, created: $0.created)
-        })
+        RSSChannel(
+            title: "Versions of \(name)",
+            items: versions.map {
+                Item(
+                    versionNamed: $0.name, description: $0.description, id: $0.id, visibility: $0.visibility, state: $0.state,
+                    created: $0.created)
+            })
     }
 
     var title: String
@@ -58,18 +66,34 @@ struct RSSChannel {
     }
 
     func json() -> JSONValue {
-        .object([("channel", .object([
-            ("title", .string(title)),
-            ("item", .array(items.map { item in
+        .object([
+            (
+                "channel",
                 .object([
-                    ("title", .string(item.title)),
-                    ("description", .string(item.description)),
-                    ("guid", .object([("value", .string(item.guid))])),
-                    ("category", .array(item.categories.map { .object([("domain", .string($0.domain)), ("value", .string($0.value))]) })),
-                    ("pubDate", .string(Timestamp.rfc1123(item.pubDate))),
-                ] + item.fields)
-            })),
-        ]))])
+                    ("title", .string(title)),
+                    (
+                        "item",
+                        .array(
+                            items.map { item in
+                                .object(
+                                    [
+                                        ("title", .string(item.title)),
+                                        ("description", .string(item.description)),
+                                        ("guid", .object([("value", .string(item.guid))])),
+                                        (
+                                            "category",
+                                            .array(
+                                                item.categories.map {
+                                                    .object([("domain", .string($0.domain)), ("value", .string($0.value))])
+                                                })
+                                        ),
+                                        ("pubDate", .string(Timestamp.rfc1123(item.pubDate)))
+                                    ] + item.fields)
+                            })
+                    )
+                ])
+            )
+        ])
     }
 
     func xml() -> [UInt8] {

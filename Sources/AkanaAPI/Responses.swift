@@ -5,8 +5,10 @@ import JSONCodec
 /// Builders for the response shapes the platform uses.
 public enum Responses {
     /// A resource in the negotiated form (JSON or XML, `root` naming the XML element).
-    public static func representation(_ value: JSONValue, root: String, choice: ContentNegotiation.Choice,
-                                      status: HTTPStatus = .ok, headers: HTTPHeaders = [:]) -> HTTPResponse {
+    public static func representation(
+        _ value: JSONValue, root: String, choice: ContentNegotiation.Choice,
+        status: HTTPStatus = .ok, headers: HTTPHeaders = [:]
+    ) -> HTTPResponse {
         var headers = headers
         headers.set("Content-Type", choice.contentType)
         let body: [UInt8]

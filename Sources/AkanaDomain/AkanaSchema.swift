@@ -4,7 +4,9 @@ import SQLiteStore
 /// the binary at build time by the `EmbedMigrationsPlugin` build tool.
 public enum AkanaSchema {
     /// Every migration this binary knows, in order.
-    public static let migrations: [Migration] = EmbeddedMigrations.files.map { Migration(name: $0.name, sql: $0.text, checksum: Crypto.sha256Hex) }
+    public static let migrations: [Migration] = EmbeddedMigrations.files.map {
+        Migration(name: $0.name, sql: $0.text, checksum: Crypto.sha256Hex)
+    }
 
     /// A migrator over `migrations`.
     public static func migrator() throws -> Migrator {

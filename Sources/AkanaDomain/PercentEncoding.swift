@@ -1,4 +1,5 @@
 import ByteCodecs
+
 /// Percent-encoding as the platform's cookies use it.
 public enum PercentEncoding {
     /// Encodes every byte except RFC 3986 unreserved characters (`A–Z a–z 0–9 - _ . ~`), and
@@ -9,7 +10,7 @@ public enum PercentEncoding {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 output.append(byte)
             case UInt8(ascii: ".") where !encodeDot:
                 output.append(byte)
@@ -39,7 +40,8 @@ public enum PercentEncoding {
         for piece in text.split(separator: "&", omittingEmptySubsequences: true) {
             let pair = piece.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = decode(String(pair[0]), plusAsSpace: true),
-                  let value = decode(pair.count > 1 ? String(pair[1]) : "", plusAsSpace: true) else { return nil }
+                let value = decode(pair.count > 1 ? String(pair[1]) : "", plusAsSpace: true)
+            else { return nil }
             pairs.append((name, value))
         }
         return pairs

@@ -1,8 +1,8 @@
 import ByteCodecs
 import Dispatch
 import Foundation
-import Synchronization
 import SQLiteStore
+import Synchronization
 
 /// Startup work on a migrated database: the configured tenants and their settings, the
 /// session-signing key (generated once per database), and the seeded users.
@@ -13,9 +13,11 @@ public enum PlatformBootstrap {
     /// Returns the signing key and the emails of the users created now.
     @discardableResult
     /// `knownHashes` (by `tenant\nemail`) are reused instead of hashing again (a reset keeps them).
-    public static func run(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], now: Date,
-                           hasher: PasswordHasher = .init(), knownHashes: [String: String] = [:],
-                           ids: IDGenerator = IDGenerator(), scope: TransactionScope) throws -> (signingKey: [UInt8], createdUsers: [String]) {
+    public static func run(
+        database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], now: Date,
+        hasher: PasswordHasher = .init(), knownHashes: [String: String] = [:],
+        ids: IDGenerator = IDGenerator(), scope: TransactionScope
+    ) throws -> (signingKey: [UInt8], createdUsers: [String]) {
         let existing = try database.read(in: scope) { db in
             try UserRepository.keys(db)
         }
@@ -31,7 +33,9 @@ public enum PlatformBootstrap {
         return try database.write(in: scope) { db in
             for tenant in tenants.all {
                 try TenantRepository.ensureTenant(db, tenant.fedmemberid, created: stamp)
-                for (name, value) in [("ReadRequestCSRFSupport", tenant.readRequestCSRF), ("WriteRequestCSRFSupport", tenant.writeRequestCSRF)] {
+                for (name, value) in [
+                    ("ReadRequestCSRFSupport", tenant.readRequestCSRF), ("WriteRequestCSRFSupport", tenant.writeRequestCSRF)
+                ] {
                     try TenantRepository.setSetting(db, tenant: tenant.fedmemberid, name: name, value: value, updated: stamp)
                 }
             }
@@ -41,13 +45,14 @@ public enum PlatformBootstrap {
                     throw DomainError.badRequest("Seeded user \(user.email) names tenant \(user.tenant), which is not configured.")
                 }
                 let id = "\(ids.uuid()).\(user.tenant)"
-                try UserRepository.insertSeeded(db, id: id, tenant: user.tenant, email: user.email, name: user.name, passwordHash: hash,
-                                                roles: user.roles, stamp: stamp)
+                try UserRepository.insertSeeded(
+                    db, id: id, tenant: user.tenant, email: user.email, name: user.name, passwordHash: hash,
+                    roles: user.roles, stamp: stamp)
                 created.append(user.email)
             }
             try EmulatorStateRepository.insertIfAbsent(db, signingKeyName, Crypto.hex(ids.signingKey()))
             guard let hex = try EmulatorStateRepository.value(db, signingKeyName),
-                  let key = bytes(fromHex: hex), key.count >= 16
+                let key = bytes(fromHex: hex), key.count >= 16
             else { throw DomainError.conflict("emulator_state.\(signingKeyName) is damaged; delete that row to generate a new key.") }
             return (key, created)
         }

@@ -26,8 +26,9 @@ public enum Timestamp {
         let year = Int(parts.tm_year) + 1900
         guard (0...9999).contains(year) else {  // a clock moved past year 9999: as many digits as it takes
             let fraction = milliseconds.map { ms in "." + String(1000 + ms).dropFirst() } ?? ""
-            return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", year, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                          Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec)) + fraction + "Z"
+            return String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d", year, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec)) + fraction + "Z"
         }
         var bytes = [UInt8](repeating: 0, count: milliseconds == nil ? 20 : 24)
         func put(_ value: Int, at offset: Int, digits: Int) {
@@ -69,10 +70,10 @@ public enum Timestamp {
             return value
         }
         guard bytes.count >= 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84 || bytes[10] == 116,
-              bytes[13] == 58, bytes[16] == 58,
-              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            bytes[13] == 58, bytes[16] == 58,
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         // No day past the month's end: timegm would roll 2018-02-31 over to 3 March.
         guard day <= daysInMonth(month, year: year) else { return nil }

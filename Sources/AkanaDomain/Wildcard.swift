@@ -5,8 +5,10 @@
 /// the same element.
 package enum Wildcard {
     package static func matches<Element: Equatable>(_ pattern: [Element], _ text: [Element], star: Element, one: Element? = nil) -> Bool {
-        var p = 0, t = 0
-        var starP = -1, starT = 0
+        var p = 0
+        var t = 0
+        var starP = -1
+        var starT = 0
         while t < text.count {
             if p < pattern.count, pattern[p] != star, pattern[p] == one || pattern[p] == text[t] {
                 p += 1

@@ -63,7 +63,9 @@ public enum PercentDecoding {
         while index < input.endIndex {
             let byte = input[index]
             if byte == UInt8(ascii: "%") {
-                guard index + 2 < input.endIndex, let high = Hex.value(input[index + 1]), let low = Hex.value(input[index + 2]) else { return nil }
+                guard index + 2 < input.endIndex, let high = Hex.value(input[index + 1]), let low = Hex.value(input[index + 2]) else {
+                    return nil
+                }
                 output.append(high << 4 | low)
                 index += 3
             } else {

@@ -157,9 +157,12 @@ final class Connection {
                 flush()
                 continue
             case .error(let error):
-                logger.debug("rejecting malformed request",
-                             metadata: ["remote": "\(remoteAddress)", "status": "\(error.status.code)",
-                                        "reason": "\(error.message)"])
+                logger.debug(
+                    "rejecting malformed request",
+                    metadata: [
+                        "remote": "\(remoteAddress)", "status": "\(error.status.code)",
+                        "reason": "\(error.message)"
+                    ])
                 sendError(error.status, error.message)
                 return
             case .needMoreData:
@@ -206,13 +209,18 @@ final class Connection {
         var request = decoded
         requestSerial += 1
         let token = requestSerial
-        pending = PendingRequest(token: token, isHead: request.method == .head, version: request.version,
-                                 keepAlive: request.keepAlive)
+        pending = PendingRequest(
+            token: token, isHead: request.method == .head, version: request.version,
+            keepAlive: request.keepAlive)
         requestStartedAt = nil
         request.remoteAddress = remoteAddress
         request.id = loop.nextRequestID()
-        logger.trace("request", metadata: ["http.request.id": "\(request.id)", "method": "\(request.method)",
-                                           "target": "\(request.target)", "remote": "\(remoteAddress)"])
+        logger.trace(
+            "request",
+            metadata: [
+                "http.request.id": "\(request.id)", "method": "\(request.method)",
+                "target": "\(request.target)", "remote": "\(remoteAddress)"
+            ])
         inHandler = true
         loop.context.handler.handle(request, responder: HTTPResponder(loop: loop, connectionID: id, token: token))
         inHandler = false
@@ -226,9 +234,11 @@ final class Connection {
         lastActivity = MonotonicClock.now()
         let close = !request.keepAlive || peerClosed || loop.draining || HTTPResponseEncoder.requestsClose(response)
         let connectionHeader: HTTPResponseEncoder.ConnectionHeader =
-            close ? .close : (request.version == .http1_0 ? .keepAlive : .none)
-        enqueue(HTTPResponseEncoder.encode(response, headOnly: request.isHead, connection: connectionHeader,
-                                           date: loop.currentDate()))
+            close ? .close : (request.version == .http10 ? .keepAlive : .none)
+        enqueue(
+            HTTPResponseEncoder.encode(
+                response, headOnly: request.isHead, connection: connectionHeader,
+                date: loop.currentDate()))
         if close { closeAfterWrite = true }
         flush()
         // A response from outside the handler call: go on with any request already buffered.

@@ -1,8 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 import CEpoll
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `epoll(7)`, `eventfd(2)` and `accept4(2)` through the `CEpoll` system-library module (Swift's
 /// Glibc module does not export them), with Swift names and option sets. `struct epoll_event` is
@@ -44,9 +44,10 @@ enum Epoll {
     }
 
     /// `accept4(listener, address, length, SOCK_NONBLOCK | SOCK_CLOEXEC)`.
-    static func accept(_ listener: Int32, _ address: UnsafeMutablePointer<sockaddr>,
-                       _ length: UnsafeMutablePointer<socklen_t>) -> Int32
-    {
+    static func accept(
+        _ listener: Int32, _ address: UnsafeMutablePointer<sockaddr>,
+        _ length: UnsafeMutablePointer<socklen_t>
+    ) -> Int32 {
         accept4(listener, address, length, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
     }
 

@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One epoll instance plus an eventfd for wake-ups, whose `epoll_wait` loop runs as a single
@@ -155,8 +155,9 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - The loop
 
     private func run() {
-        let events = UnsafeMutableRawPointer.allocate(byteCount: Int(Self.eventCapacity) * Epoll.eventSize,
-                                                      alignment: 8)
+        let events = UnsafeMutableRawPointer.allocate(
+            byteCount: Int(Self.eventCapacity) * Epoll.eventSize,
+            alignment: 8)
         defer { events.deallocate() }
         while running {
             let count = Epoll.wait(epollFD, events, capacity: Self.eventCapacity, timeout: waitTimeout())
@@ -164,8 +165,9 @@ final class EventLoop: @unchecked Sendable {
             wakeUps.wrappingAdd(1, ordering: .relaxed)
             if count < 0 {
                 if error != EINTR {  // EINTR: no events this time
-                    context.logger.critical("epoll_wait failed; event loop \(index) stops",
-                                            metadata: ["error": "\(SocketError(operation: "epoll_wait", errno: error))"])
+                    context.logger.critical(
+                        "epoll_wait failed; event loop \(index) stops",
+                        metadata: ["error": "\(SocketError(operation: "epoll_wait", errno: error))"])
                     break
                 }
             }
@@ -274,8 +276,9 @@ final class EventLoop: @unchecked Sendable {
         listenerFD = fd
         self.peers = peers
         guard Epoll.control(epollFD, .add, fd, events: [.input, .edgeTriggered], data: Self.listenerToken) == 0 else {
-            context.logger.critical("cannot watch the listening socket",
-                                    metadata: ["error": "\(SocketError.last("epoll_ctl(listener)"))"])
+            context.logger.critical(
+                "cannot watch the listening socket",
+                metadata: ["error": "\(SocketError.last("epoll_ctl(listener)"))"])
             closeListener()
             return
         }
@@ -298,8 +301,9 @@ final class EventLoop: @unchecked Sendable {
             case .retry:
                 continue
             case .exhausted(let error), .failed(let error):
-                context.logger.warning("accept failed; retrying shortly",
-                                       metadata: ["error": "\(SocketError(operation: "accept", errno: error))"])
+                context.logger.warning(
+                    "accept failed; retrying shortly",
+                    metadata: ["error": "\(SocketError(operation: "accept", errno: error))"])
                 let retry = MonotonicClock.now() + Self.acceptBackoff
                 acceptRetryAt = retry
                 schedule(deadline: retry)
@@ -327,9 +331,12 @@ final class EventLoop: @unchecked Sendable {
         rejectedSinceLog += 1
         let now = MonotonicClock.now()
         if lastRejectLog == 0 || now - lastRejectLog >= Self.rejectLogInterval {
-            context.logger.warning("connection limit reached; answering 503",
-                                   metadata: ["limit": "\(context.configuration.maxConnections)",
-                                              "refused": "\(rejectedSinceLog)", "lastRemote": "\(remote)"])
+            context.logger.warning(
+                "connection limit reached; answering 503",
+                metadata: [
+                    "limit": "\(context.configuration.maxConnections)",
+                    "refused": "\(rejectedSinceLog)", "lastRemote": "\(remote)"
+                ])
             lastRejectLog = now
             rejectedSinceLog = 0
         }

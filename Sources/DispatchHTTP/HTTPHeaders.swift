@@ -158,7 +158,8 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         while index <= count {
             var end = index
             while end < count && bytes[end] != UInt8(ascii: ",") { end += 1 }
-            var lower = index, upper = end
+            var lower = index
+            var upper = end
             while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
             while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
             if body(lower, upper) { return true }
@@ -180,10 +181,11 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     private static func appendTokens(_ bytes: UnsafeBufferPointer<UInt8>, to result: inout [String]) {
         _ = forEachListElement(bytes) { lower, upper in
             if upper > lower {
-                result.append(String(unsafeUninitializedCapacity: upper - lower) { output in
-                    for offset in 0..<(upper - lower) { output[offset] = asciiLower(bytes[lower + offset]) }
-                    return upper - lower
-                })
+                result.append(
+                    String(unsafeUninitializedCapacity: upper - lower) { output in
+                        for offset in 0..<(upper - lower) { output[offset] = asciiLower(bytes[lower + offset]) }
+                        return upper - lower
+                    })
             }
             return false
         }
@@ -206,14 +208,16 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     /// strings, and most names looked up differ in length), then the bytes in place.
     static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
         guard lhs.utf8.count == rhs.utf8.count else { return false }
-        var left = lhs, right = rhs
+        var left = lhs
+        var right = rhs
         return left.withUTF8 { a in right.withUTF8 { b in bytesEqualIgnoringCase(a, b) } }
     }
 
     @inline(__always)
     private static func bytesEqualIgnoringCase(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         for index in 0..<a.count {
-            let x = a[index], y = b[index]
+            let x = a[index]
+            let y = b[index]
             if x != y && asciiLower(x) != asciiLower(y) { return false }
         }
         return true

@@ -25,18 +25,21 @@ public struct HTTPRequest: Sendable {
     /// - Throws: `HTTPDecodingError` (status 400) when `target` is not an origin-form or
     ///   absolute-form target (or `*`), contains characters outside visible ASCII, or has bad
     ///   percent-encoding (`%` not followed by two hex digits, or bytes that are not UTF-8).
-    public init(method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,
-                headers: HTTPHeaders = [:], body: [UInt8] = [], remoteAddress: String = "",
-                id: String = "") throws(HTTPDecodingError)
-    {
+    public init(
+        method: HTTPMethod, target: String, version: HTTPVersion = .http11,
+        headers: HTTPHeaders = [:], body: [UInt8] = [], remoteAddress: String = "",
+        id: String = ""
+    ) throws(HTTPDecodingError) {
         let parsed = try HTTPRequestTarget.parse(Array(target.utf8), method: method)
-        self.init(method: method, target: target, parsedTarget: parsed, version: version,
-                  headers: headers, body: body, remoteAddress: remoteAddress, id: id)
+        self.init(
+            method: method, target: target, parsedTarget: parsed, version: version,
+            headers: headers, body: body, remoteAddress: remoteAddress, id: id)
     }
 
-    init(method: HTTPMethod, target: String, parsedTarget: HTTPRequestTarget, version: HTTPVersion,
-         headers: HTTPHeaders, body: [UInt8], remoteAddress: String, id: String)
-    {
+    init(
+        method: HTTPMethod, target: String, parsedTarget: HTTPRequestTarget, version: HTTPVersion,
+        headers: HTTPHeaders, body: [UInt8], remoteAddress: String, id: String
+    ) {
         self.method = method
         self.target = target
         self.path = parsedTarget.path

@@ -1,6 +1,7 @@
 import ByteCodecs
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A socket-free HTTP/1.1 request decoder: feed it bytes in any split with `append(_:)`, then call
@@ -293,7 +294,9 @@ public struct HTTPRequestDecoder: Sendable {
         }
         var headers = HTTPHeaders(reservingCapacity: fieldCount)
         var hostCount = 0
-        var hasContentLength = false, hasTransferEncoding = false, hasExpect = false
+        var hasContentLength = false
+        var hasTransferEncoding = false
+        var hasExpect = false
         for _ in 0..<fieldCount {
             let line = nextLine()
             let (nameEnd, valueStart, valueEnd) = try parseFieldLine(base, line.start, line.end)
@@ -306,18 +309,21 @@ public struct HTTPRequestDecoder: Sendable {
             case 17 where asciiEqualsLowercase(namePointer, nameLength, "transfer-encoding"): hasTransferEncoding = true
             default: break
             }
-            let name = knownName(namePointer, nameLength)
+            let name =
+                knownName(namePointer, nameLength)
                 ?? String(decoding: UnsafeBufferPointer(start: namePointer, count: nameLength), as: UTF8.self)
-            let value = knownValue(base + valueStart, valueEnd - valueStart)
+            let value =
+                knownValue(base + valueStart, valueEnd - valueStart)
                 ?? String(decoding: UnsafeBufferPointer(start: base + valueStart, count: valueEnd - valueStart), as: UTF8.self)
             headers.add(name, value)
         }
         let targetBytes = UnsafeBufferPointer(rebasing: head[targetStart..<targetEnd])
         let target = String(decoding: targetBytes, as: UTF8.self)
         let parsedTarget = try HTTPRequestTarget.parse(targetBytes, method: method, text: target)
-        return Head(method: method, target: target, parsedTarget: parsedTarget, version: version, headers: headers,
-                    hostCount: hostCount, hasContentLength: hasContentLength, hasTransferEncoding: hasTransferEncoding,
-                    hasExpect: hasExpect)
+        return Head(
+            method: method, target: target, parsedTarget: parsedTarget, version: version, headers: headers,
+            hostCount: hostCount, hasContentLength: hasContentLength, hasTransferEncoding: hasTransferEncoding,
+            hasExpect: hasExpect)
     }
 
     /// `METHOD SP target SP version`: the method, the target's bounds and the version.
@@ -340,13 +346,15 @@ public struct HTTPRequestDecoder: Sendable {
         if end - versionStart == 8 && same(base + versionStart, "HTTP/1.")
             && (base[versionStart + 7] == UInt8(ascii: "1") || base[versionStart + 7] == UInt8(ascii: "0"))
         {
-            version = base[versionStart + 7] == UInt8(ascii: "1") ? .http1_1 : .http1_0
+            version = base[versionStart + 7] == UInt8(ascii: "1") ? .http11 : .http10
         } else {
             version = try parseVersion(Array(UnsafeBufferPointer(start: base + versionStart, count: end - versionStart))[...])
         }
-        return (knownMethod(base + start, methodEnd - start)
-                    ?? HTTPMethod(rawValue: String(decoding: UnsafeBufferPointer(start: base + start, count: methodEnd - start), as: UTF8.self)),
-                targetStart, targetEnd, version)
+        return (
+            knownMethod(base + start, methodEnd - start)
+                ?? HTTPMethod(rawValue: String(decoding: UnsafeBufferPointer(start: base + start, count: methodEnd - start), as: UTF8.self)),
+            targetStart, targetEnd, version
+        )
     }
 
     /// The standard methods as their static values (no String made per request); nil for others.
@@ -461,7 +469,8 @@ public struct HTTPRequestDecoder: Sendable {
         var index = valueStart
         while index + 8 <= valueEnd {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            let low: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+            let low: UInt64 = 0x0101_0101_0101_0101
+            let high: UInt64 = 0x8080_8080_8080_8080
             let below20 = (word &- low &* 0x20) & ~word & high
             let flipped = word ^ (low &* 0x7F)
             let is7F = (flipped &- low) & ~flipped & high
@@ -500,7 +509,7 @@ public struct HTTPRequestDecoder: Sendable {
 
     private func framing(of head: Head) throws(HTTPDecodingError) -> State {
         let headers = head.headers
-        if head.version == .http1_1 {
+        if head.version == .http11 {
             if head.hostCount == 0 { throw .badRequest("missing Host header") }
             if head.hostCount > 1 { throw .badRequest("more than one Host header") }
         }
@@ -561,8 +570,8 @@ public struct HTTPRequestDecoder: Sendable {
     }
 
     private func shouldOfferContinue() -> Bool {
-        guard !continueOffered, let head, head.version == .http1_1, start == buffer.count,
-              head.hasExpect
+        guard !continueOffered, let head, head.version == .http11, start == buffer.count,
+            head.hasExpect
         else { return false }
         switch state {
         case .fixedBody(let remaining): return remaining > 0
@@ -639,9 +648,10 @@ public struct HTTPRequestDecoder: Sendable {
 
     private mutating func complete() -> Event {
         guard let head else { return fail(.badRequest("internal decoder state")) }
-        let request = HTTPRequest(method: head.method, target: head.target, parsedTarget: head.parsedTarget,
-                                  version: head.version, headers: head.headers, body: body,
-                                  remoteAddress: "", id: "")
+        let request = HTTPRequest(
+            method: head.method, target: head.target, parsedTarget: head.parsedTarget,
+            version: head.version, headers: head.headers, body: body,
+            remoteAddress: "", id: "")
         self.head = nil
         body = []
         continueOffered = false
@@ -687,11 +697,11 @@ extension UInt8 {
     var isTokenCharacter: Bool {
         switch self {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-             UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
             true
         default:
             false

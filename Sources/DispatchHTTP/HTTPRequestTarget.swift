@@ -1,6 +1,7 @@
 import ByteCodecs
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The parsed form of a request-target: decoded path, decoded segments and query items.
@@ -24,9 +25,10 @@ struct HTTPRequestTarget: Sendable, Equatable {
     ///
     /// Works on indices into `target` (no slices, no copies): the generic `ArraySlice` version
     /// this replaced cost about ten thousand instructions for a 60-byte target.
-    static func parse(_ target: UnsafeBufferPointer<UInt8>, method: HTTPMethod,
-                      text: String?) throws(HTTPDecodingError) -> HTTPRequestTarget
-    {
+    static func parse(
+        _ target: UnsafeBufferPointer<UInt8>, method: HTTPMethod,
+        text: String?
+    ) throws(HTTPDecodingError) -> HTTPRequestTarget {
         guard !target.isEmpty else { throw .badRequest("empty request target") }
         var slashes = 0
         for byte in target {
@@ -92,7 +94,7 @@ struct HTTPRequestTarget: Sendable, Equatable {
 
     private static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Int? {
         guard lower < upper, let base = bytes.baseAddress,
-              let found = memchr(base + lower, Int32(byte), upper - lower)
+            let found = memchr(base + lower, Int32(byte), upper - lower)
         else { return nil }
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }

@@ -12,9 +12,10 @@ public struct HTTPResponse: Sendable {
     }
 
     /// A response whose body is `text` in UTF-8; sets `Content-Type` unless `headers` has one.
-    public init(status: HTTPStatus, headers: HTTPHeaders = [:], text: String,
-                contentType: String = "text/plain; charset=utf-8")
-    {
+    public init(
+        status: HTTPStatus, headers: HTTPHeaders = [:], text: String,
+        contentType: String = "text/plain; charset=utf-8"
+    ) {
         var headers = headers
         if !headers.contains("Content-Type") { headers.add("Content-Type", contentType) }
         self.init(status: status, headers: headers, body: Array(text.utf8))

@@ -19,9 +19,10 @@ enum HTTPResponseEncoder {
     ///   - headOnly: a response to HEAD: `Content-Length` of the body, but no body bytes.
     ///   - connection: `.close` when the server closes after this response, `.keepAlive` for an
     ///     HTTP/1.0 persistent connection.
-    static func encode(_ response: HTTPResponse, headOnly: Bool, connection: ConnectionHeader,
-                       date: [UInt8]) -> [[UInt8]]
-    {
+    static func encode(
+        _ response: HTTPResponse, headOnly: Bool, connection: ConnectionHeader,
+        date: [UInt8]
+    ) -> [[UInt8]] {
         let status = response.status
         let bodyCount = response.body.count
         let sendsBody = !status.forbidsBody && !headOnly && bodyCount > 0
@@ -80,9 +81,12 @@ enum HTTPResponseEncoder {
             buffer.append(contentsOf: String(value).utf8)
             return
         }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { scratch in
             var position = scratch.count
             var rest = value

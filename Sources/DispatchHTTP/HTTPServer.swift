@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A generic HTTP/1.1 server on non-blocking sockets: `eventLoopCount` epoll loops, each hosted
@@ -126,9 +126,12 @@ public final class HTTPServer: Sendable {
             state.loops = loops
             state.phase = .running
             state.shutdownFinished.enter()
-            context.logger.info("HTTP server listening",
-                                metadata: ["address": "\(SocketAddress.formatted(host: state.boundHost, port: state.boundPort))",
-                                           "eventLoops": "\(loops.count)"])
+            context.logger.info(
+                "HTTP server listening",
+                metadata: [
+                    "address": "\(SocketAddress.formatted(host: state.boundHost, port: state.boundPort))",
+                    "eventLoops": "\(loops.count)"
+                ])
         }
     }
 
@@ -169,21 +172,24 @@ public final class HTTPServer: Sendable {
                 let context = context
                 let state = state
                 DispatchQueue.global().async {
-                    Self.performShutdown(context: context, state: state, loops: loops, gracePeriod: gracePeriod,
-                                         loopsFinished: loopsFinished, shutdownFinished: shutdownFinished)
+                    Self.performShutdown(
+                        context: context, state: state, loops: loops, gracePeriod: gracePeriod,
+                        loopsFinished: loopsFinished, shutdownFinished: shutdownFinished)
                 }
             } else {
-                Self.performShutdown(context: context, state: state, loops: loops, gracePeriod: gracePeriod,
-                                     loopsFinished: loopsFinished, shutdownFinished: shutdownFinished)
+                Self.performShutdown(
+                    context: context, state: state, loops: loops, gracePeriod: gracePeriod,
+                    loopsFinished: loopsFinished, shutdownFinished: shutdownFinished)
             }
         }
     }
 
     /// Static so that it never retains the server (it may run from `deinit`).
-    private static func performShutdown(context: ServerContext, state: SharedState, loops: [EventLoop],
-                                        gracePeriod: Double, loopsFinished: DispatchGroup,
-                                        shutdownFinished: DispatchGroup)
-    {
+    private static func performShutdown(
+        context: ServerContext, state: SharedState, loops: [EventLoop],
+        gracePeriod: Double, loopsFinished: DispatchGroup,
+        shutdownFinished: DispatchGroup
+    ) {
         let started = MonotonicClock.now()
         context.logger.info("HTTP server shutting down", metadata: ["gracePeriod": "\(gracePeriod)"])
         // 1. Stop accepting. Hand-offs already posted to other loops stay ahead of step 2 in

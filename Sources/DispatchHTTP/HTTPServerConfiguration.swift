@@ -56,12 +56,14 @@ public struct HTTPServerConfiguration: Sendable {
 
     /// The default error rendering: `text/plain`, body `"<code> <reason>: <message>\n"`.
     public static let plainTextErrorResponse: @Sendable (HTTPStatus, String) -> HTTPResponse = { status, message in
-        HTTPResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"],
-                     body: Array("\(status.description): \(message)\n".utf8))
+        HTTPResponse(
+            status: status, headers: ["Content-Type": "text/plain; charset=utf-8"],
+            body: Array("\(status.description): \(message)\n".utf8))
     }
 
     var decoderLimits: HTTPRequestDecoder.Limits {
-        HTTPRequestDecoder.Limits(maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount,
-                                  maxBodyBytes: maxBodyBytes)
+        HTTPRequestDecoder.Limits(
+            maxHeaderBytes: maxHeaderBytes, maxHeaderCount: maxHeaderCount,
+            maxBodyBytes: maxBodyBytes)
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Thin wrappers over the socket system calls, each classifying `errno` right after the call.
@@ -80,7 +80,7 @@ enum Socket {
         switch error {
         case EAGAIN, EWOULDBLOCK: return .wouldBlock
         case EINTR, ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH,
-             EOPNOTSUPP, ENETUNREACH:
+            EOPNOTSUPP, ENETUNREACH:
             return .retry
         case EMFILE, ENFILE, ENOBUFS, ENOMEM: return .exhausted(error)
         default: return .failed(error)

@@ -13,7 +13,7 @@ struct EmbedMigrationsPlugin: BuildToolPlugin {
         return [
             ("Migrations", "sql", "EmbeddedMigrations"),
             ("Config/workflows", "xml", "EmbeddedWorkflows"),
-            ("Config/openapi", "json", "EmbeddedOpenAPI"),
+            ("Config/openapi", "json", "EmbeddedOpenAPI")
         ].map { folder, fileExtension, enumName in
             let directory = context.package.directoryURL.appending(path: folder)
             let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []

@@ -11,9 +11,12 @@ extension Daemon {
     static func makeIDGenerator(_ configuration: EmulatorConfiguration, database: DatabasePool) throws -> IDGenerator {
         guard configuration.deterministicIds else { return IDGenerator() }
         guard isLoopback(configuration.host) else {
-            throw ConfigurationError("deterministicIds makes session tokens, cookie signatures and secrets reproducible from deterministicSeed; it is allowed only on a loopback host, not \(configuration.host)")
+            throw ConfigurationError(
+                "deterministicIds makes session tokens, cookie signatures and secrets reproducible from deterministicSeed; it is allowed only on a loopback host, not \(configuration.host)"
+            )
         }
-        return IDGenerator(source: .deterministic(try DeterministicRandom.attach(seed: configuration.deterministicSeed, database: database)))
+        return IDGenerator(
+            source: .deterministic(try DeterministicRandom.attach(seed: configuration.deterministicSeed, database: database)))
     }
 
     /// The configured fixture documents: every `*.json` of the `fixtures` directory. The default

@@ -76,18 +76,24 @@ public final class Daemon {
             for email in assembled.createdUsers { logger.notice("seeded user \(email)") }
             if !fixtures.documents.isEmpty {
                 let sources = fixtures.documents.map(\.source).joined(separator: ", ")
-                logger.notice("fixtures \(sources): \(assembled.fixtureReport.createdCount) created, \(assembled.fixtureReport.skippedCount) already there")
+                logger.notice(
+                    "fixtures \(sources): \(assembled.fixtureReport.createdCount) created, \(assembled.fixtureReport.skippedCount) already there"
+                )
             }
             application = assembled.application
             environment = assembled.environment
             journal = assembled.environment.journal
             if !Self.isLoopback(configuration.host) {
                 guard configuration.adminToken.count >= 16 else {
-                    throw ConfigurationError("refusing to listen on \(configuration.host) without an admin token: set adminToken (AKANA_EMULATOR_ADMIN_TOKEN) to a secret of 16 or more characters; the /_emulator/ routes then require 'Authorization: Bearer <token>'.")
+                    throw ConfigurationError(
+                        "refusing to listen on \(configuration.host) without an admin token: set adminToken (AKANA_EMULATOR_ADMIN_TOKEN) to a secret of 16 or more characters; the /_emulator/ routes then require 'Authorization: Bearer <token>'."
+                    )
                 }
                 let exposed = try PlatformBootstrap.accountsWithDefaultPassword(database: pool)
                 guard exposed.isEmpty else {
-                    throw ConfigurationError("refusing to listen on \(configuration.host): seeded or fixture account(s) \(exposed.joined(separator: ", ")) still have the default password. Give each user in the config file's \"users\" list (and each fixture user) a strong password and start with a new database (existing users keep their password), or listen on 127.0.0.1.")
+                    throw ConfigurationError(
+                        "refusing to listen on \(configuration.host): seeded or fixture account(s) \(exposed.joined(separator: ", ")) still have the default password. Give each user in the config file's \"users\" list (and each fixture user) a strong password and start with a new database (existing users keep their password), or listen on 127.0.0.1."
+                    )
                 }
             }
         } catch {
@@ -118,11 +124,15 @@ public final class Daemon {
             // time proportional to its size).
             let checkLogger = logger
             let path = configuration.database
-            checkLogger.notice("database \(path) was not closed cleanly; running PRAGMA quick_check in the background (GET /_emulator/health shows the outcome)")
+            checkLogger.notice(
+                "database \(path) was not closed cleanly; running PRAGMA quick_check in the background (GET /_emulator/health shows the outcome)"
+            )
             integrity.checkInBackground(pool) { outcome in
                 switch outcome {
                 case .damaged(let problems):
-                    checkLogger.error("database \(path) is damaged (PRAGMA quick_check: \(problems.prefix(5).joined(separator: "; "))). \(IntegrityStatus.advice)")
+                    checkLogger.error(
+                        "database \(path) is damaged (PRAGMA quick_check: \(problems.prefix(5).joined(separator: "; "))). \(IntegrityStatus.advice)"
+                    )
                 default:
                     checkLogger.notice("database \(path): PRAGMA quick_check ok")
                 }
@@ -142,9 +152,12 @@ public final class Daemon {
         notifier.notify("READY=1\nSTATUS=listening on http://\(host):\(server.port)\nMAINPID=\(getpid())")
 
         let received = ShutdownSignals.wait()
-        logger.notice("received signal \(received); shutting down (grace \(configuration.shutdownGraceSeconds)s; a second signal stops at once)")
+        logger.notice(
+            "received signal \(received); shutting down (grace \(configuration.shutdownGraceSeconds)s; a second signal stops at once)")
         ShutdownSignals.exitOnSecondSignal { [logger] second in
-            logger.warning("received signal \(second) again during the graceful stop; exiting now (acknowledged writes are in the WAL; the next start runs PRAGMA quick_check)")
+            logger.warning(
+                "received signal \(second) again during the graceful stop; exiting now (acknowledged writes are in the WAL; the next start runs PRAGMA quick_check)"
+            )
         }
         notifier.notify("STOPPING=1\nSTATUS=shutting down")
         server.shutdown(gracePeriod: configuration.shutdownGraceSeconds)

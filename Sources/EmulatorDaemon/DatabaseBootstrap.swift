@@ -33,7 +33,9 @@ public enum DatabaseBootstrap {
     /// Like `open`, for the daemon: a quick check owed after an unclean stop is not run here
     /// (startup takes the same time on a database of any size); `needsCheck` says to run it in the
     /// background (`IntegrityStatus.checkInBackground`).
-    public static func openForServing(_ configuration: EmulatorConfiguration, now: Date) throws -> (pool: DatabasePool, applied: [String], needsCheck: Bool) {
+    public static func openForServing(_ configuration: EmulatorConfiguration, now: Date) throws -> (
+        pool: DatabasePool, applied: [String], needsCheck: Bool
+    ) {
         try open(configuration, now: now, checkNow: false)
     }
 
@@ -43,7 +45,8 @@ public enum DatabaseBootstrap {
         do {
             pool = try DatabasePool(path: path, configuration: configuration.databaseConfiguration())
         } catch {
-            throw Failure(description: "cannot open database \(path): \(error). Is it an SQLite file? Point --database at a new path to start fresh.")
+            throw Failure(
+                description: "cannot open database \(path): \(error). Is it an SQLite file? Point --database at a new path to start fresh.")
         }
         do {
             let marker = try pool.read(in: .startup) { db in try SchemaRepository.userVersion(db) }
@@ -54,7 +57,10 @@ public enum DatabaseBootstrap {
                 do { problems = try pool.integrityCheck(quick: true) } catch { problems = ["\(error)"] }
                 guard problems.isEmpty else {
                     try? pool.close()
-                    throw Failure(description: "database \(path) is damaged (PRAGMA quick_check: \(problems.prefix(5).joined(separator: "; "))). It was not closed cleanly last time. \(IntegrityStatus.advice)")
+                    throw Failure(
+                        description:
+                            "database \(path) is damaged (PRAGMA quick_check: \(problems.prefix(5).joined(separator: "; "))). It was not closed cleanly last time. \(IntegrityStatus.advice)"
+                    )
                 }
             }
             try pool.writeWithoutTransaction { db in try SchemaRepository.setUserVersion(db, 0) }

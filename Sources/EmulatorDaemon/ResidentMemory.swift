@@ -34,16 +34,23 @@ enum ResidentMemory {
         var mappings: [Mapping] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             if let first = line.first, first.isHexDigit, let dash = line.firstIndex(of: "-"),
-               let space = line.firstIndex(of: " "), dash < space,
-               let start = UInt(line[line.startIndex..<dash], radix: 16),
-               let end = UInt(line[line.index(after: dash)..<space], radix: 16) {
+                let space = line.firstIndex(of: " "), dash < space,
+                let start = UInt(line[line.startIndex..<dash], radix: 16),
+                let end = UInt(line[line.index(after: dash)..<space], radix: 16)
+            {
                 let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
                 let path = fields.count > 5 ? String(fields[5]).trimmingCharacters(in: .whitespaces) : ""
-                mappings.append(Mapping(start: start, end: end, permissions: fields.count > 1 ? String(fields[1]) : "",
-                                        path: path, anonymousKiB: -1, residentKiB: 0))
+                mappings.append(
+                    Mapping(
+                        start: start, end: end, permissions: fields.count > 1 ? String(fields[1]) : "",
+                        path: path, anonymousKiB: -1, residentKiB: 0))
             } else if !mappings.isEmpty, line.hasPrefix("Anonymous:") || line.hasPrefix("Rss:") {
                 let value = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) } ?? -1
-                if line.hasPrefix("Rss:") { mappings[mappings.count - 1].residentKiB = value } else { mappings[mappings.count - 1].anonymousKiB = value }
+                if line.hasPrefix("Rss:") {
+                    mappings[mappings.count - 1].residentKiB = value
+                } else {
+                    mappings[mappings.count - 1].anonymousKiB = value
+                }
             }
         }
         return mappings
@@ -55,17 +62,17 @@ enum ResidentMemory {
     @discardableResult
     static func releaseStartupPages() -> Int {
         #if os(Linux)
-        guard let text = readProcFile("/proc/self/smaps") else { return 0 }
-        var released = 0
-        for mapping in parseSmaps(text) where mapping.isReleasable && mapping.residentKiB > 0 {
-            guard let address = UnsafeMutableRawPointer(bitPattern: mapping.start) else { continue }
-            if madvise(address, Int(mapping.end - mapping.start), MADV_DONTNEED) == 0 {
-                released += mapping.residentKiB
+            guard let text = readProcFile("/proc/self/smaps") else { return 0 }
+            var released = 0
+            for mapping in parseSmaps(text) where mapping.isReleasable && mapping.residentKiB > 0 {
+                guard let address = UnsafeMutableRawPointer(bitPattern: mapping.start) else { continue }
+                if madvise(address, Int(mapping.end - mapping.start), MADV_DONTNEED) == 0 {
+                    released += mapping.residentKiB
+                }
             }
-        }
-        return released
+            return released
         #else
-        return 0
+            return 0
         #endif
     }
 
@@ -92,7 +99,7 @@ enum ResidentMemory {
     /// Returns the free memory of every malloc arena to the kernel (`malloc_trim`).
     static func trimHeap() {
         #if os(Linux)
-        _ = malloc_trim(0)
+            _ = malloc_trim(0)
         #endif
     }
 }

@@ -24,7 +24,9 @@ struct StandardErrorLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let level = event.level, message = event.message, explicit = event.metadata
+        let level = event.level
+        let message = event.message
+        let explicit = event.metadata
         let second = Int(time(nil))
         let stamp = Self.clock.withLock { cached -> String in
             if cached.second != second {

@@ -17,8 +17,10 @@ public final class EmulatorAdmin: Sendable {
     let fixtures: FixtureCatalog
     let ids: IDGenerator
 
-    public init(database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, workflow: WorkflowEngine,
-                snapshots: SnapshotStore, seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator) {
+    public init(
+        database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, workflow: WorkflowEngine,
+        snapshots: SnapshotStore, seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator
+    ) {
         self.database = database
         self.clock = clock
         self.tenants = tenants
@@ -47,8 +49,10 @@ public final class EmulatorAdmin: Sendable {
     /// (the first one, or the one named). `objectID` nil: one is minted. In one write transaction:
     /// the id is free when the object starts. 400 when the id is not the tenant's or no workflow is
     /// assigned to the type, 409 when the object exists.
-    public func createObject(tenant: String, objectType: String, objectID: String?, initialAction: String?,
-                             scope: TransactionScope) throws -> CreatedObject {
+    public func createObject(
+        tenant: String, objectType: String, objectID: String?, initialAction: String?,
+        scope: TransactionScope
+    ) throws -> CreatedObject {
         if let objectID, !objectID.hasSuffix(".\(tenant)") {
             throw DomainError.badRequest("ObjectID must end with .\(tenant).")
         }
@@ -57,10 +61,13 @@ public final class EmulatorAdmin: Sendable {
             if try self.workflow.state(db, objectID: id) != nil {
                 throw DomainError.conflict("Workflow object \(id) already exists.")
             }
-            guard let status = try self.workflow.start(db, tenant: tenant, objectType: objectType, objectID: id,
-                                                       caller: .emulator(), initialAction: initialAction)
+            guard
+                let status = try self.workflow.start(
+                    db, tenant: tenant, objectType: objectType, objectID: id,
+                    caller: .emulator(), initialAction: initialAction)
             else {
-                throw DomainError.badRequest("No workflow is assigned to object type \(objectType); assign one with PUT /_emulator/workflows/\(objectType).")
+                throw DomainError.badRequest(
+                    "No workflow is assigned to object type \(objectType); assign one with PUT /_emulator/workflows/\(objectType).")
             }
             return CreatedObject(objectID: id, objectType: objectType, status: status)
         }
@@ -155,8 +162,9 @@ public final class EmulatorAdmin: Sendable {
     /// Puts every tenant (`only` nil) or one back to the configured users, settings, workflows and
     /// fixtures; returns the tenants reset.
     public func reset(only tenant: String?, scope: TransactionScope) throws -> [String] {
-        try PlatformReset.reset(database: database, tenants: tenants, users: seedUsers, workflow: workflow, clock: clock,
-                                only: tenant, fixtures: fixtures, ids: ids, scope: scope)
+        try PlatformReset.reset(
+            database: database, tenants: tenants, users: seedUsers, workflow: workflow, clock: clock,
+            only: tenant, fixtures: fixtures, ids: ids, scope: scope)
         return tenant.map { [$0] } ?? tenants.all.map(\.fedmemberid)
     }
 

@@ -26,7 +26,8 @@ public final class IntegrityStatus: Sendable {
     public func set(_ new: State) { state.withLock { $0 = new } }
 
     /// What an operator does about a damaged database.
-    public static let advice = "Stop the emulator, then restore a snapshot (akana-emulator snapshot restore NAME) or a backup, or move the file away to start fresh; akana-emulator check runs the full PRAGMA integrity_check."
+    public static let advice =
+        "Stop the emulator, then restore a snapshot (akana-emulator snapshot restore NAME) or a backup, or move the file away to start fresh; akana-emulator check runs the full PRAGMA integrity_check."
 
     /// Runs `PRAGMA quick_check` on a reader of `pool` on a background queue, recording the
     /// outcome and calling `report` with it.

@@ -18,9 +18,11 @@ public enum PlatformReset {
     /// migration records.
     public static let keptTables = [RequestJournal.table, "emulator_state", "schema_migrations"]
 
-    static func resetEverything(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
-                                clock: EmulatorClock, hasher: PasswordHasher, fixtures: FixtureCatalog, ids: IDGenerator,
-                                scope: TransactionScope) throws -> FixtureReport {
+    static func resetEverything(
+        database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
+        clock: EmulatorClock, hasher: PasswordHasher, fixtures: FixtureCatalog, ids: IDGenerator,
+        scope: TransactionScope
+    ) throws -> FixtureReport {
         let kept = try database.read(in: scope) { db in try UserRepository.seededHashes(db) }
         let scratch = database.path + ".reset-" + UUID().uuidString
         defer { for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
@@ -31,13 +33,15 @@ public enum PlatformReset {
             defer { try? base.close() }
             try AkanaSchema.migrator().migrate(base, now: Timestamp.iso8601(clock.now()))
             try UndoLog.install(base)
-            try PlatformBootstrap.run(database: base, tenants: tenants, users: users, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids,
-                                      scope: .startup)
+            try PlatformBootstrap.run(
+                database: base, tenants: tenants, users: users, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids,
+                scope: .startup)
             let baseWorkflow = WorkflowEngine(database: base, clock: clock)
             AppService.registerWorkflowFunctions(on: baseWorkflow)
             for tenant in tenants.all { _ = try baseWorkflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup) }
-            report = try FixtureLoader.apply(fixtures.documents, database: base, tenants: tenants, workflow: baseWorkflow, ids: ids,
-                                             now: clock.now(), hasher: fixtures.hasher, knownHashes: kept, scope: .startup)
+            report = try FixtureLoader.apply(
+                fixtures.documents, database: base, tenants: tenants, workflow: baseWorkflow, ids: ids,
+                now: clock.now(), hasher: fixtures.hasher, knownHashes: kept, scope: .startup)
             try base.close()
         }
         try database.replaceDatabase(with: scratch, carrying: keptTables)
@@ -51,16 +55,19 @@ public enum PlatformReset {
 
     /// Resets `only` one tenant, or every configured tenant when nil.
     @discardableResult
-    public static func reset(database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
-                             clock: EmulatorClock, only: String? = nil, hasher: PasswordHasher = .init(),
-                             fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(),
-                             scope: TransactionScope) throws -> FixtureReport {
+    public static func reset(
+        database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
+        clock: EmulatorClock, only: String? = nil, hasher: PasswordHasher = .init(),
+        fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(),
+        scope: TransactionScope
+    ) throws -> FixtureReport {
         let affected = tenants.all.filter { only == nil || $0.fedmemberid == only }
         guard !affected.isEmpty else { throw DomainError.notFound("Tenant \(only ?? "") is not configured.") }
         let names = Set(affected.map(\.fedmemberid))
         if names.count == Set(tenants.all.map(\.fedmemberid)).count {
-            return try resetEverything(database: database, tenants: tenants, users: users, workflow: workflow, clock: clock,
-                                       hasher: hasher, fixtures: fixtures, ids: ids, scope: scope)
+            return try resetEverything(
+                database: database, tenants: tenants, users: users, workflow: workflow, clock: clock,
+                hasher: hasher, fixtures: fixtures, ids: ids, scope: scope)
         }
         let kept = try database.write(in: scope) { db -> [String: String] in
             let hashes = try UserRepository.seededHashes(db, tenants: Set(names))
@@ -73,10 +80,13 @@ public enum PlatformReset {
         let seeds = users.filter { names.contains($0.tenant) }
         // Only the reset tenants' settings go back to the configuration (others keep their fixtures').
         let reseeded = TenantDirectory(defaultTenant: affected[0], others: Array(affected.dropFirst()))
-        try PlatformBootstrap.run(database: database, tenants: reseeded, users: seeds, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids, scope: scope)
+        try PlatformBootstrap.run(
+            database: database, tenants: reseeded, users: seeds, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids, scope: scope
+        )
         for tenant in names { _ = try workflow.installShippedDefinitions(tenant: tenant, scope: scope) }
         workflow.invalidateCache()
-        return try FixtureLoader.apply(fixtures.documents, database: database, tenants: tenants, workflow: workflow, ids: ids,
-                                       now: clock.now(), hasher: fixtures.hasher, knownHashes: kept, onlyTenants: names, scope: scope)
+        return try FixtureLoader.apply(
+            fixtures.documents, database: database, tenants: tenants, workflow: workflow, ids: ids,
+            now: clock.now(), hasher: fixtures.hasher, knownHashes: kept, onlyTenants: names, scope: scope)
     }
 }

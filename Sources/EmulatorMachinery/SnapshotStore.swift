@@ -24,8 +24,11 @@ public struct SnapshotStore: Sendable {
     /// Names are file names, so they are kept to letters, digits, `.`, `_` and `-`.
     public static func validate(_ name: String) throws {
         guard (1...64).contains(name.count), name.first != ".",
-              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") })
-        else { throw DomainError.badRequest("A snapshot name is 1 to 64 letters, digits, '.', '_' or '-' (not starting with '.'), not '\(name)'.") }
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") })
+        else {
+            throw DomainError.badRequest(
+                "A snapshot name is 1 to 64 letters, digits, '.', '_' or '-' (not starting with '.'), not '\(name)'.")
+        }
     }
 
     private func path(_ name: String) -> String { directory + "/" + name + ".sqlite" }
@@ -41,7 +44,9 @@ public struct SnapshotStore: Sendable {
         // restore can roll back to exactly the copy's state instead of rewriting the database.
         let created = Timestamp.iso8601(Date())
         try database.write(in: scope) { db in _ = try UndoLog.setMark(db, kind: .snapshot, name: name, created: created) }
-        let position: Int64, sequences: [(String, Int64)], rollbacks: Int64
+        let position: Int64
+        let sequences: [(String, Int64)]
+        let rollbacks: Int64
         do {
             (position, sequences, rollbacks) = try writeFile(name, scope: scope)
         } catch {
@@ -61,7 +66,8 @@ public struct SnapshotStore: Sendable {
                 try UndoLog.removeMark(db, kind: .snapshot, name: name)
                 return
             }
-            try UndoLog.storeMark(db, UndoLog.Mark(kind: .snapshot, name: name, seq: position, created: created, fileStamp: stamp), sequences: sequences)
+            try UndoLog.storeMark(
+                db, UndoLog.Mark(kind: .snapshot, name: name, seq: position, created: created, fileStamp: stamp), sequences: sequences)
         }
         guard let snapshot = try info(name) else { throw DomainError.notFound("Snapshot \(name) was not written.") }
         return snapshot
@@ -92,7 +98,8 @@ public struct SnapshotStore: Sendable {
     /// only while the file is the one the mark was made with.
     func fileStamp(_ name: String) -> String? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path(name)),
-              let size = attributes[.size] as? Int, let date = attributes[.modificationDate] as? Date else { return nil }
+            let size = attributes[.size] as? Int, let date = attributes[.modificationDate] as? Date
+        else { return nil }
         return "\(size) \(date.timeIntervalSince1970)"
     }
 
@@ -126,8 +133,10 @@ public struct SnapshotStore: Sendable {
     /// transaction that ends the restore, on the restored state (e.g. to reload a generator whose
     /// before-commit hook would otherwise store its old position over the restored one).
     @discardableResult
-    public func restore(_ name: String, scope: TransactionScope,
-                        restored: (SQLiteConnection) throws -> Void = { _ in }) throws -> RestoreMethod {
+    public func restore(
+        _ name: String, scope: TransactionScope,
+        restored: (SQLiteConnection) throws -> Void = { _ in }
+    ) throws -> RestoreMethod {
         try Self.validate(name)
         guard FileManager.default.fileExists(atPath: path(name)) else { throw DomainError.notFound("Snapshot \(name) was not found.") }
         let stamp = fileStamp(name)
@@ -145,14 +154,19 @@ public struct SnapshotStore: Sendable {
             let current = try AkanaSchema.applied(db, schema: .main)
             let snapshot = try AkanaSchema.applied(db, schema: .source)
             guard current == snapshot else {
-                throw DomainError.conflict("Snapshot \(name) was taken at schema \(snapshot.last ?? "none"), this database is at \(current.last ?? "none"); it cannot be restored here.")
+                throw DomainError.conflict(
+                    "Snapshot \(name) was taken at schema \(snapshot.last ?? "none"), this database is at \(current.last ?? "none"); it cannot be restored here."
+                )
             }
         }
         // The state is the snapshot's now: its mark goes here, so the next restore rolls back.
         // This write also commits the scope's participant (the request's journal entry).
         try database.write(in: scope) { db in
-            try UndoLog.storeMark(db, UndoLog.Mark(kind: .snapshot, name: name, seq: try UndoLog.position(db), created: Timestamp.iso8601(Date()), fileStamp: stamp),
-                                  sequences: try UndoLog.sequences(db))
+            try UndoLog.storeMark(
+                db,
+                UndoLog.Mark(
+                    kind: .snapshot, name: name, seq: try UndoLog.position(db), created: Timestamp.iso8601(Date()), fileStamp: stamp),
+                sequences: try UndoLog.sequences(db))
             try UndoLog.startRecording(db)
             try restored(db)
         }

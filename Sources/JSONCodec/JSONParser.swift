@@ -1,4 +1,5 @@
 import ByteCodecs
+
 /// A strict-but-forgiving JSON parser over UTF-8 bytes.
 ///
 /// Forgiving where clients are known to be sloppy: the platform's own documentation prints a sample
@@ -58,7 +59,12 @@ public struct JSONParser {
         var line = 1
         var column = 1
         for byte in bytes[0..<min(index, bytes.count)] {
-            if byte == 10 { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+            if byte == 10 {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
         }
         return ParseError(message: message, line: line, column: column)
     }
@@ -85,9 +91,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw error("Unexpected character '\(Character(Unicode.Scalar(bytes[index])))', expected a value")
         }
@@ -127,7 +139,9 @@ public struct JSONParser {
             guard index < bytes.count else { throw error("Unexpected end of JSON inside an object") }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(members)
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(members)
             default: throw error("Expected ',' or '}' in an object")
             }
         }
@@ -153,7 +167,9 @@ public struct JSONParser {
             guard index < bytes.count else { throw error("Unexpected end of JSON inside an array") }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return .array(elements)
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(elements)
             default: throw error("Expected ',' or ']' in an array")
             }
         }

@@ -1,4 +1,5 @@
 import ByteCodecs
+
 /// Serialises a `JSONValue` to UTF-8 bytes, keeping member order.
 public enum JSONWriter {
     public static func bytes(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {

@@ -43,18 +43,20 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     func attach(to writer: SQLiteConnection) {
         tracker.attach(to: writer)
         let context = Unmanaged.passUnretained(self).toOpaque()
-        sqlite3_wal_hook(writer.checkedHandle(), { context, database, _, pages in
-            guard let context else { return SQLITE_OK }
-            let checkpointer = Unmanaged<BackgroundCheckpointer>.fromOpaque(context).takeUnretainedValue()
-            // SQLite calls the hook once the commit is in the WAL and visible to new read transactions.
-            checkpointer.tracker.didCommit()
-            if pages >= checkpointer.threshold * 8, let database {
-                _ = sqlite3_wal_checkpoint_v2(database, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
-            } else if pages >= checkpointer.threshold {
-                checkpointer.request()
-            }
-            return SQLITE_OK
-        }, context)
+        sqlite3_wal_hook(
+            writer.checkedHandle(),
+            { context, database, _, pages in
+                guard let context else { return SQLITE_OK }
+                let checkpointer = Unmanaged<BackgroundCheckpointer>.fromOpaque(context).takeUnretainedValue()
+                // SQLite calls the hook once the commit is in the WAL and visible to new read transactions.
+                checkpointer.tracker.didCommit()
+                if pages >= checkpointer.threshold * 8, let database {
+                    _ = sqlite3_wal_checkpoint_v2(database, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                } else if pages >= checkpointer.threshold {
+                    checkpointer.request()
+                }
+                return SQLITE_OK
+            }, context)
     }
 
     func detach(from writer: SQLiteConnection) {

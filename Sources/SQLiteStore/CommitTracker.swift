@@ -76,23 +76,29 @@ final class CommitTracker: @unchecked Sendable {
     /// Installs the update and rollback hooks on `writer` (its WAL hook calls `didCommit`).
     func attach(to writer: SQLiteConnection) {
         let context = Unmanaged.passUnretained(self).toOpaque()
-        _ = sqlite3_commit_hook(writer.checkedHandle(), { context in
-            guard let context else { return 0 }
-            Unmanaged<CommitTracker>.fromOpaque(context).takeUnretainedValue().willCommit()
-            return 0
-        }, context)
-        sqlite3_update_hook(writer.checkedHandle(), { context, _, _, table, _ in
-            guard let context, let table else { return }
-            let tracker = Unmanaged<CommitTracker>.fromOpaque(context).takeUnretainedValue()
-            for counter in tracker.counters where !counter.pending.load(ordering: .relaxed) && counter.matches(table) {
-                counter.pending.store(true, ordering: .relaxed)
-            }
-        }, context)
-        _ = sqlite3_rollback_hook(writer.checkedHandle(), { context in
-            guard let context else { return }
-            let tracker = Unmanaged<CommitTracker>.fromOpaque(context).takeUnretainedValue()
-            for counter in tracker.counters { counter.pending.store(false, ordering: .relaxed) }
-        }, context)
+        _ = sqlite3_commit_hook(
+            writer.checkedHandle(),
+            { context in
+                guard let context else { return 0 }
+                Unmanaged<CommitTracker>.fromOpaque(context).takeUnretainedValue().willCommit()
+                return 0
+            }, context)
+        sqlite3_update_hook(
+            writer.checkedHandle(),
+            { context, _, _, table, _ in
+                guard let context, let table else { return }
+                let tracker = Unmanaged<CommitTracker>.fromOpaque(context).takeUnretainedValue()
+                for counter in tracker.counters where !counter.pending.load(ordering: .relaxed) && counter.matches(table) {
+                    counter.pending.store(true, ordering: .relaxed)
+                }
+            }, context)
+        _ = sqlite3_rollback_hook(
+            writer.checkedHandle(),
+            { context in
+                guard let context else { return }
+                let tracker = Unmanaged<CommitTracker>.fromOpaque(context).takeUnretainedValue()
+                for counter in tracker.counters { counter.pending.store(false, ordering: .relaxed) }
+            }, context)
     }
 
     func detach(from writer: SQLiteConnection) {

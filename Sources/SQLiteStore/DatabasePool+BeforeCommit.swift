@@ -27,8 +27,10 @@ final class BeforeCommitHook: Sendable {
 
     /// Runs `body` in an IMMEDIATE transaction on `connection` joined by `scope`, with the
     /// hook just before COMMIT (see `SQLiteConnection.transaction(in:beforeCommit:_:)`).
-    func transaction<T>(_ connection: SQLiteConnection, scope: TransactionScope,
-                        _ body: (SQLiteConnection) throws -> T) throws -> T {
+    func transaction<T>(
+        _ connection: SQLiteConnection, scope: TransactionScope,
+        _ body: (SQLiteConnection) throws -> T
+    ) throws -> T {
         try connection.transaction(in: scope, beforeCommit: current, body)
     }
 

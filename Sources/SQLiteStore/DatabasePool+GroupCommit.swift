@@ -128,8 +128,10 @@ extension DatabasePool {
         if committed > 0 { storage.noteCommit() }
         for job in jobs { if let error = job.error { storage.noteFailure(error) } }
         if committed > 0, let observer = groupCommit.observer.withLock({ $0 }) {
-            observer.call(CommitReport(writes: committed, transactionNanoseconds: DispatchTime.now().uptimeNanoseconds &- started,
-                                  commitNanoseconds: writer.lastCommitNanoseconds))
+            observer.call(
+                CommitReport(
+                    writes: committed, transactionNanoseconds: DispatchTime.now().uptimeNanoseconds &- started,
+                    commitNanoseconds: writer.lastCommitNanoseconds))
         }
     }
 
@@ -174,8 +176,9 @@ extension DatabasePool {
             do {
                 try writer.run("SAVEPOINT group_commit")
                 try job.body(writer)
-                precondition(writer.isInTransaction,
-                             "a DatabasePool.write body ended its transaction itself (COMMIT/ROLLBACK); use inSavepoint instead")
+                precondition(
+                    writer.isInTransaction,
+                    "a DatabasePool.write body ended its transaction itself (COMMIT/ROLLBACK); use inSavepoint instead")
                 try job.scope.participant?.willCommit(writer)
                 if let deadline = job.scope.deadline, !deadline.sealForCommit() { throw DatabaseError.deadlineExceeded }
                 try writer.run("RELEASE SAVEPOINT group_commit")
@@ -192,8 +195,10 @@ extension DatabasePool {
                     // A full disk fails the writes that shared the transaction the same way: they
                     // were rolled back because there is no room, and retrying at once will not help.
                     let full = (error as? DatabaseError)?.isDiskFull == true
-                    abandon(DatabaseError(resultCode: full ? SQLITE_FULL : SQLITE_BUSY,
-                                          message: "rolled back with another write of its group commit (\(error)); retry"))
+                    abandon(
+                        DatabaseError(
+                            resultCode: full ? SQLITE_FULL : SQLITE_BUSY,
+                            message: "rolled back with another write of its group commit (\(error)); retry"))
                 }
             }
             writer.participant = nil

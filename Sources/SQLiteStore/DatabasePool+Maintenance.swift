@@ -86,8 +86,10 @@ extension DatabasePool {
     /// versions). Foreign keys are checked at commit. Table names come from the schema itself, never
     /// from callers. The scope's participant (e.g. the request's journal entry) joins the transaction. Tables named in `keeping` keep their current rows (e.g. a log of what happened,
     /// which a restore should not rewind); they must not be referenced by foreign keys of replaced tables.
-    public func replaceContents(from sourcePath: String, keeping: Set<String> = [], in scope: TransactionScope,
-                                verify: (SQLiteConnection) throws -> Void = { _ in }) throws {
+    public func replaceContents(
+        from sourcePath: String, keeping: Set<String> = [], in scope: TransactionScope,
+        verify: (SQLiteConnection) throws -> Void = { _ in }
+    ) throws {
         guard FileManager.default.fileExists(atPath: sourcePath) else {
             throw DatabaseError(resultCode: SQLITE_CANTOPEN, message: "\(sourcePath) does not exist")
         }
@@ -99,12 +101,16 @@ extension DatabasePool {
             try db.transaction(in: scope, beforeCommit: nil) { db in
                 try db.run("PRAGMA defer_foreign_keys = ON")
                 try verify(db)
-                let tables = try db.query("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-                    .compactMap { try $0.string("name") }
-                    .filter { !keeping.contains($0) }
-                let sourceTables = Set(try db.query("SELECT name FROM source.sqlite_master WHERE type = 'table'").compactMap { try $0.string("name") })
+                let tables = try db.query(
+                    "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+                .compactMap { try $0.string("name") }
+                .filter { !keeping.contains($0) }
+                let sourceTables = Set(
+                    try db.query("SELECT name FROM source.sqlite_master WHERE type = 'table'").compactMap { try $0.string("name") })
                 if let missing = tables.first(where: { !sourceTables.contains($0) }) {
-                    throw DatabaseError(resultCode: SQLITE_SCHEMA, message: "\(sourcePath) has no table \(missing); it was made with another schema")
+                    throw DatabaseError(
+                        resultCode: SQLITE_SCHEMA, message: "\(sourcePath) has no table \(missing); it was made with another schema")
                 }
                 // Empty everything first, then copy: a cascading delete must never remove rows already copied.
                 let all = tables.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
@@ -113,7 +119,9 @@ extension DatabasePool {
                 // bookkeeping (a child copied before its parent would then fail at COMMIT).
                 for quoted in all { try db.execute("INSERT INTO main.\(quoted) SELECT * FROM source.\(quoted) WHERE true") }
                 // AUTOINCREMENT counters follow their tables: replaced ones from the source, kept ones as they are.
-                if sourceTables.contains("sqlite_sequence"), try db.queryFirst("SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_sequence'") != nil {
+                if sourceTables.contains("sqlite_sequence"),
+                    try db.queryFirst("SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_sequence'") != nil
+                {
                     for table in tables {
                         try db.run("DELETE FROM main.sqlite_sequence WHERE name = ?", table)
                         try db.run("INSERT INTO main.sqlite_sequence SELECT * FROM source.sqlite_sequence WHERE name = ?", table)

@@ -13,8 +13,10 @@ extension DatabasePool {
     /// first, inside that transaction, with the source attached as schema `source`. Any failure
     /// leaves the current database untouched. A bound `TransactionParticipant` does not join (the
     /// copy is not a transaction of this connection): run a `write` afterwards for it.
-    public func replaceDatabase(with sourcePath: String, carrying: [String] = [],
-                                verify: (SQLiteConnection) throws -> Void = { _ in }) throws {
+    public func replaceDatabase(
+        with sourcePath: String, carrying: [String] = [],
+        verify: (SQLiteConnection) throws -> Void = { _ in }
+    ) throws {
         guard FileManager.default.fileExists(atPath: sourcePath) else {
             throw DatabaseError(resultCode: SQLITE_CANTOPEN, message: "\(sourcePath) does not exist")
         }
@@ -25,11 +27,13 @@ extension DatabasePool {
                 try db.execute("PRAGMA source.synchronous = OFF")
                 try db.inTransaction(.immediate) {
                     try verify(db)
-                    let hasSequences = try db.queryFirst("SELECT 1 FROM source.sqlite_master WHERE name = 'sqlite_sequence'") != nil
+                    let hasSequences =
+                        try db.queryFirst("SELECT 1 FROM source.sqlite_master WHERE name = 'sqlite_sequence'") != nil
                         && db.queryFirst("SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_sequence'") != nil
                     for table in carrying {
                         guard try db.queryFirst("SELECT 1 FROM source.sqlite_master WHERE type = 'table' AND name = ?", table) != nil else {
-                            throw DatabaseError(resultCode: SQLITE_SCHEMA, message: "\(sourcePath) has no table \(table); it was made with another schema")
+                            throw DatabaseError(
+                                resultCode: SQLITE_SCHEMA, message: "\(sourcePath) has no table \(table); it was made with another schema")
                         }
                         let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                         try db.execute("DELETE FROM source.\(quoted)")

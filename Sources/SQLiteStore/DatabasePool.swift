@@ -49,7 +49,8 @@ public final class DatabasePool: @unchecked Sendable {
         for _ in 0..<configuration.readerCount {
             readerConnections.append(try SQLiteConnection.open(path: path, role: .reader, configuration: configuration))
         }
-        checkpointer = try BackgroundCheckpointer(path: path, configuration: configuration, threshold: max(1, configuration.checkpointPages))
+        checkpointer = try BackgroundCheckpointer(
+            path: path, configuration: configuration, threshold: max(1, configuration.checkpointPages))
         checkpointer.attach(to: writer)
         writerQueue = DispatchQueue(label: "SQLiteStore.writer(\(path))")
         writerQueue.setSpecific(key: writerQueueKey, value: true)

@@ -47,8 +47,9 @@ public struct Migrator: Sendable {
     /// state (throws like `migrate`). Reads only: works on a database never migrated.
     public func status(_ pool: DatabasePool) throws -> [MigrationRecord] {
         let appliedAt = try pool.read(in: .startup) { db -> [String: (checksum: String, appliedAt: String)] in
-            let exists = try db.queryFirst(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") != nil
+            let exists =
+                try db.queryFirst(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'") != nil
             guard exists else { return [:] }
             var rows: [String: (checksum: String, appliedAt: String)] = [:]
             try db.forEachRow("SELECT name, checksum, applied_at FROM schema_migrations", []) { row in

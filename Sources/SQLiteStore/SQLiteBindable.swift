@@ -45,7 +45,8 @@ extension SQLiteValue: SQLiteBindable {
         if text.isEmpty { return sqlite3_bind_text(statement, index, "", 0, csqlite_transient()) }
         func bind(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
             bytes.withMemoryRebound(to: CChar.self) { chars in
-                sqlite3_bind_text64(statement, index, chars.baseAddress, sqlite3_uint64(chars.count), csqlite_transient(), UInt8(SQLITE_UTF8))
+                sqlite3_bind_text64(
+                    statement, index, chars.baseAddress, sqlite3_uint64(chars.count), csqlite_transient(), UInt8(SQLITE_UTF8))
             }
         }
         if let code = text.utf8.withContiguousStorageIfAvailable(bind) { return code }

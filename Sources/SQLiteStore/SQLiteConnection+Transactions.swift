@@ -1,4 +1,5 @@
 import Dispatch
+
 extension SQLiteConnection {
     /// How a transaction takes its locks.
     enum TransactionKind: String {

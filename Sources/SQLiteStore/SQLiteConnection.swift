@@ -56,10 +56,11 @@ public final class SQLiteConnection {
     /// If the open fails, the handle SQLite allocated anyway is closed before throwing; if a later
     /// step fails, the connection is closed before throwing.
     static func open(path: String, role: Role, configuration: DatabaseConfiguration) throws -> SQLiteConnection {
-        let flags: Int32 = switch role {
-        case .writer: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        case .reader: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
-        }
+        let flags: Int32 =
+            switch role {
+            case .writer: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+            case .reader: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+            }
         SQLiteLibrary.configure()
         var handle: OpaquePointer?
         let code = sqlite3_open_v2(path, &handle, flags, nil)
@@ -89,11 +90,13 @@ public final class SQLiteConnection {
         let cacheKiB = role == .writer ? configuration.writerCacheKiB : configuration.readerCacheKiB
         try execute("PRAGMA cache_size = -\(max(1, cacheKiB))")  // negative: KiB, not pages
         // Interrupts the statements of work whose deadline passed (returns non-zero → SQLITE_INTERRUPT).
-        sqlite3_progress_handler(handle, Self.progressInterval, { context in
-            guard let context else { return 0 }
-            let connection = Unmanaged<SQLiteConnection>.fromOpaque(context).takeUnretainedValue()
-            return connection.transactionDeadline?.isExpired == true ? 1 : 0
-        }, Unmanaged.passUnretained(self).toOpaque())
+        sqlite3_progress_handler(
+            handle, Self.progressInterval,
+            { context in
+                guard let context else { return 0 }
+                let connection = Unmanaged<SQLiteConnection>.fromOpaque(context).takeUnretainedValue()
+                return connection.transactionDeadline?.isExpired == true ? 1 : 0
+            }, Unmanaged.passUnretained(self).toOpaque())
         switch role {
         case .writer:
             let mode = try queryFirst("PRAGMA journal_mode = WAL")?.string(0) ?? "unknown"

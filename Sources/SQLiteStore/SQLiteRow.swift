@@ -58,7 +58,9 @@ public struct SQLiteRow: Sendable {
     // MARK: Required accessors, for NOT NULL columns: NULL, another type or a column not selected throws
 
     public func requiredString(_ column: String) throws(SQLiteRowError) -> String { try required(column, Self.string) }
-    public func requiredInt(_ column: String) throws(SQLiteRowError) -> Int { try required(column) { Self.int64($0).flatMap { Int(exactly: $0) } } }
+    public func requiredInt(_ column: String) throws(SQLiteRowError) -> Int {
+        try required(column) { Self.int64($0).flatMap { Int(exactly: $0) } }
+    }
     public func requiredInt64(_ column: String) throws(SQLiteRowError) -> Int64 { try required(column, Self.int64) }
     public func requiredDouble(_ column: String) throws(SQLiteRowError) -> Double { try required(column, Self.double) }
     public func requiredBool(_ column: String) throws(SQLiteRowError) -> Bool { try required(column, Self.bool) }

@@ -104,12 +104,14 @@ final class Statement {
     /// was a measurable share of a read.
     func columnNames() -> [String] {
         let count = Int(sqlite3_column_count(handle))
-        if cachedColumnNames.count == count, cachedColumnNames.indices.allSatisfy({ index in
-            guard let name = sqlite3_column_name(handle, Int32(index)) else { return false }
-            return cachedColumnNames[index].utf8.withContiguousStorageIfAvailable { cached in
-                strlen(name) == cached.count && (cached.isEmpty || memcmp(name, cached.baseAddress!, cached.count) == 0)
-            } ?? false
-        }) {
+        if cachedColumnNames.count == count,
+            cachedColumnNames.indices.allSatisfy({ index in
+                guard let name = sqlite3_column_name(handle, Int32(index)) else { return false }
+                return cachedColumnNames[index].utf8.withContiguousStorageIfAvailable { cached in
+                    strlen(name) == cached.count && (cached.isEmpty || memcmp(name, cached.baseAddress!, cached.count) == 0)
+                } ?? false
+            })
+        {
             return cachedColumnNames
         }
         cachedColumnNames = (0..<count).map { index in

@@ -63,8 +63,10 @@ extension SQLiteConnection {
     /// `beforeCommit`, and it hears how the transaction ended; its guard interrupts the statements
     /// and may refuse the commit. A body that ends the transaction itself is not joined (the
     /// participant hears `didRollBack`).
-    func transaction<T>(in scope: TransactionScope, beforeCommit: ((SQLiteConnection) throws -> Void)?,
-                        _ body: (SQLiteConnection) throws -> T) throws -> T {
+    func transaction<T>(
+        in scope: TransactionScope, beforeCommit: ((SQLiteConnection) throws -> Void)?,
+        _ body: (SQLiteConnection) throws -> T
+    ) throws -> T {
         let participant = scope.participant
         self.participant = participant
         self.transactionDeadline = scope.deadline

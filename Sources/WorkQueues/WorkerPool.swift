@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A fixed set of threads taking work from one bounded FIFO queue.
@@ -70,11 +70,11 @@ public final class WorkerPool: Sendable {
 
     private static func setNiceness(_ value: Int32) {
         #if os(Linux)
-        // On Linux the nice value is per thread, and `who` 0 names the calling thread. The policy
-        // stays the normal one (SCHED_OTHER): a niced thread gets a smaller share of a contended
-        // core, never none (SCHED_IDLE would give it nothing while any other process is runnable,
-        // which starves it on a busy machine).
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, value)
+            // On Linux the nice value is per thread, and `who` 0 names the calling thread. The policy
+            // stays the normal one (SCHED_OTHER): a niced thread gets a smaller share of a contended
+            // core, never none (SCHED_IDLE would give it nothing while any other process is runnable,
+            // which starves it on a busy machine).
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, value)
         #endif
     }
 

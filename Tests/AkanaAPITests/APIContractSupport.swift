@@ -7,6 +7,7 @@ import Logging
 import SQLiteStore
 import Synchronization
 import Testing
+
 @testable import AkanaAPI
 
 /// An emulator with a Site Admin, a Business Admin and two plain users, and helpers to make APIs,
@@ -15,8 +16,9 @@ struct APIWorld {
     static let users = [
         SeedUser(tenant: "acmepaymentscorp", email: TestApp.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
         SeedUser(tenant: "acmepaymentscorp", email: TestApp.jane, password: "password", name: "Jane", roles: []),
-        SeedUser(tenant: "acmepaymentscorp", email: "bob@acmepaymentscorp.com", password: "password", name: "Bob", roles: ["BusinessAdmin"]),
-        SeedUser(tenant: "acmepaymentscorp", email: "kim@acmepaymentscorp.com", password: "password", name: "Kim", roles: []),
+        SeedUser(
+            tenant: "acmepaymentscorp", email: "bob@acmepaymentscorp.com", password: "password", name: "Bob", roles: ["BusinessAdmin"]),
+        SeedUser(tenant: "acmepaymentscorp", email: "kim@acmepaymentscorp.com", password: "password", name: "Kim", roles: [])
     ]
 
     let app: TestApp
@@ -44,8 +46,10 @@ struct APIWorld {
         """
     }
 
-    func post(_ path: String, as session: TestApp.Session, body: String, accept: String = "application/json",
-              contentType: String = "application/json") throws -> HTTPResponse {
+    func post(
+        _ path: String, as session: TestApp.Session, body: String, accept: String = "application/json",
+        contentType: String = "application/json"
+    ) throws -> HTTPResponse {
         try app.send(.post, path, headers: TestApp.headers(session, ["Content-Type": contentType, "Accept": accept]), body: body)
     }
 
@@ -54,9 +58,12 @@ struct APIWorld {
     }
 
     /// Creates an API as `session`; returns (APIID, APIVersionID).
-    func createAPI(as session: TestApp.Session? = nil, name: String = "ACME Payments", visibility: String = "Public",
-                   sandboxAuto: Bool = false) throws -> (String, String) {
-        let response = try post("/api/apis", as: session ?? jane, body: Self.createBody(name: name, visibility: visibility, sandboxAuto: sandboxAuto))
+    func createAPI(
+        as session: TestApp.Session? = nil, name: String = "ACME Payments", visibility: String = "Public",
+        sandboxAuto: Bool = false
+    ) throws -> (String, String) {
+        let response = try post(
+            "/api/apis", as: session ?? jane, body: Self.createBody(name: name, visibility: visibility, sandboxAuto: sandboxAuto))
         try #require(response.status == .ok, "\(response.text)")
         let json = try response.json()
         return (try #require(json["APIID"]?.stringValue), try #require(json["LatestVersionID"]?.stringValue))
@@ -64,22 +71,27 @@ struct APIWorld {
 
     /// Creates an app as `session`; returns its default AppVersionID.
     func createApp(as session: TestApp.Session, name: String = "Crosfhocal", visibility: String = "Public") throws -> String {
-        let response = try post("/api/apps", as: session,
-                                body: #"{"Name":"\#(name)","ApplicationVersion":{"Name":"1.0","Visibility":"\#(visibility)"}}"#)
+        let response = try post(
+            "/api/apps", as: session,
+            body: #"{"Name":"\#(name)","ApplicationVersion":{"Name":"1.0","Visibility":"\#(visibility)"}}"#)
         try #require(response.status == .ok, "\(response.text)")
         return try #require(try response.json()["DefaultVersionID"]?.stringValue)
     }
 
-    func requestContract(as session: TestApp.Session, apiVersionID: String, appVersionID: String, environment: String = "Sandbox",
-                         scope: String = "") throws -> HTTPResponse {
+    func requestContract(
+        as session: TestApp.Session, apiVersionID: String, appVersionID: String, environment: String = "Sandbox",
+        scope: String = ""
+    ) throws -> HTTPResponse {
         let scopePart = scope.isEmpty ? "" : #","ContractScope":\#(scope)"#
-        return try post("/api/contracts", as: session,
-                        body: #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(appVersionID)","Environment":"\#(environment)"\#(scopePart)}"#)
+        return try post(
+            "/api/contracts", as: session,
+            body: #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(appVersionID)","Environment":"\#(environment)"\#(scopePart)}"#)
     }
 
     func act(_ contractID: String, _ action: String, as session: TestApp.Session, comments: String = "") throws -> HTTPResponse {
-        try post("/api/contracts/\(contractID)/actions", as: session, body: #"{"ActionName":"\#(action)","Comments":"\#(comments)"}"#,
-                 accept: "text/plain")
+        try post(
+            "/api/contracts/\(contractID)/actions", as: session, body: #"{"ActionName":"\#(action)","Comments":"\#(comments)"}"#,
+            accept: "text/plain")
     }
 
     func count(_ table: String) throws -> Int {
@@ -88,8 +100,10 @@ struct APIWorld {
 
     /// Row counts of every table this feature writes (a refusal must leave them all alone).
     func counts() throws -> [Int] {
-        try ["apis", "api_versions", "api_admins", "api_implementations", "api_endpoints", "contracts", "contract_licenses",
-             "workflow_objects", "workflow_history", "dropbox_files"].map(count)
+        try [
+            "apis", "api_versions", "api_admins", "api_implementations", "api_endpoints", "contracts", "contract_licenses",
+            "workflow_objects", "workflow_history", "dropbox_files"
+        ].map(count)
     }
 
     /// The emulator as it starts again: a second pool over the same file and a new assembly (the
@@ -110,9 +124,11 @@ final class RestartedEmulator: @unchecked Sendable {  // immutable lets; the app
         let hasher = PasswordHasher(iterations: 1_000)
         application = try EmulatorAssembly.assemble(
             database: pool, clock: EmulatorClock(mode: .frozen(Date(timeIntervalSince1970: 1_800_000_100))),
-            settings: EmulatorAssembly.Settings(tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
-                                                seedUsers: APIWorld.users, hasher: hasher),
-            logger: logger).application
+            settings: EmulatorAssembly.Settings(
+                tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
+                seedUsers: APIWorld.users, hasher: hasher),
+            logger: logger
+        ).application
     }
 
     deinit {
@@ -121,14 +137,17 @@ final class RestartedEmulator: @unchecked Sendable {  // immutable lets; the app
     }
 
     func get(_ target: String, session: TestApp.Session, accept: String = "application/json") throws -> HTTPResponse {
-        let request = try HTTPRequest(method: .get, target: target,
-                                      headers: ["Host": "127.0.0.1:8080", "Cookie": session.cookieHeader, "Accept": accept], body: [])
+        let request = try HTTPRequest(
+            method: .get, target: target,
+            headers: ["Host": "127.0.0.1:8080", "Cookie": session.cookieHeader, "Accept": accept], body: [])
         let answer = Mutex<HTTPResponse?>(nil)
         let done = DispatchSemaphore(value: 0)
-        application.handle(request, responder: HTTPResponder { response in
-            answer.withLock { $0 = response }
-            done.signal()
-        })
+        application.handle(
+            request,
+            responder: HTTPResponder { response in
+                answer.withLock { $0 = response }
+                done.signal()
+            })
         done.wait()
         return answer.withLock { $0 } ?? HTTPResponse(status: .internalServerError)
     }

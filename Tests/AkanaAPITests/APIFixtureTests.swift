@@ -2,25 +2,26 @@ import AkanaDomain
 import DispatchHTTP
 import EmulatorMachinery
 import Testing
+
 @testable import AkanaAPI
 
 /// Fixtures for APIs, licenses and contracts, and how resets, checkpoints and snapshots treat the
 /// new tables.
 @Suite struct APIFixtureTests {
     static let document = """
-    {
-      "licenses": [{"LicenseID": "gold.acmepaymentscorp", "Name": "Gold", "SandboxAccessAutoApproved": true}],
-      "apis": [{"APIID": "payments.acmepaymentscorp", "Name": "Payments", "Admins": ["jane@acmepaymentscorp.com"],
-                "Versions": [{"APIVersionID": "payments-v1.acmepaymentscorp", "Name": "1.0",
-                              "Implementations": [{"ImplementationCode": "Sandbox", "TargetEndpointURL": ["http://sbox.example.com"]},
-                                                  {"ImplementationCode": "Live", "TargetEndpointURL": ["http://live.example.com"]}]}]}],
-      "apps": [{"AppID": "puzzle.acmepaymentscorp", "Name": "Puzzle", "Team": ["kim@acmepaymentscorp.com"],
-                "Versions": [{"AppVersionID": "puzzle-v1.acmepaymentscorp", "Name": "1.0"}]}],
-      "contracts": [{"ContractID": "c1.acmepaymentscorp", "APIVersionID": "payments-v1.acmepaymentscorp",
-                     "RuntimeID": "puzzle-v1.acmepaymentscorp", "Environment": "Sandbox", "LicenseID": ["gold.acmepaymentscorp"],
-                     "Actions": ["apicontract.action.approve", "apicontract.action.activate"]}]
-    }
-    """
+        {
+          "licenses": [{"LicenseID": "gold.acmepaymentscorp", "Name": "Gold", "SandboxAccessAutoApproved": true}],
+          "apis": [{"APIID": "payments.acmepaymentscorp", "Name": "Payments", "Admins": ["jane@acmepaymentscorp.com"],
+                    "Versions": [{"APIVersionID": "payments-v1.acmepaymentscorp", "Name": "1.0",
+                                  "Implementations": [{"ImplementationCode": "Sandbox", "TargetEndpointURL": ["http://sbox.example.com"]},
+                                                      {"ImplementationCode": "Live", "TargetEndpointURL": ["http://live.example.com"]}]}]}],
+          "apps": [{"AppID": "puzzle.acmepaymentscorp", "Name": "Puzzle", "Team": ["kim@acmepaymentscorp.com"],
+                    "Versions": [{"AppVersionID": "puzzle-v1.acmepaymentscorp", "Name": "1.0"}]}],
+          "contracts": [{"ContractID": "c1.acmepaymentscorp", "APIVersionID": "payments-v1.acmepaymentscorp",
+                         "RuntimeID": "puzzle-v1.acmepaymentscorp", "Environment": "Sandbox", "LicenseID": ["gold.acmepaymentscorp"],
+                         "Actions": ["apicontract.action.approve", "apicontract.action.activate"]}]
+        }
+        """
 
     @Test func fixturesMakeAPIsLicensesAndContractsInAGivenState() throws {
         let fixture = try FixtureDocument.parse(Array(Self.document.utf8), source: "test")
@@ -66,17 +67,26 @@ import Testing
 
     /// Tenants see none of each other's APIs and contracts, and a tenant's reset removes only its own.
     @Test func tenantsAreIsolated() throws {
-        let tenants = TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp"),
-                                      others: [TenantSettings(fedmemberid: "globex", hosts: ["globex.localhost"])])
-        let app = try TestApp(tenants: tenants, users: APIWorld.users + [
-            SeedUser(tenant: "globex", email: "hank@globex.com", password: "password", name: "Hank", roles: ["SiteAdmin"]),
-        ])
+        let tenants = TenantDirectory(
+            defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp"),
+            others: [TenantSettings(fedmemberid: "globex", hosts: ["globex.localhost"])])
+        let app = try TestApp(
+            tenants: tenants,
+            users: APIWorld.users + [
+                SeedUser(tenant: "globex", email: "hank@globex.com", password: "password", name: "Hank", roles: ["SiteAdmin"])
+            ])
         let acme = try app.login()
         let hank = try app.login("hank@globex.com", host: "globex.localhost:8080")
-        func send(_ method: HTTPMethod, _ target: String, _ session: TestApp.Session, host: String, _ body: String = "") throws -> HTTPResponse {
+        func send(_ method: HTTPMethod, _ target: String, _ session: TestApp.Session, host: String, _ body: String = "") throws
+            -> HTTPResponse
+        {
             let tenant = host.hasPrefix("globex") ? "globex" : "acmepaymentscorp"
-            return try app.send(method, target, headers: ["Host": host, "Content-Type": "application/json", "Accept": "application/json",
-                                                          "Cookie": session.cookieHeader, "X-Csrf-Token_\(tenant)": session.csrf], body: body)
+            return try app.send(
+                method, target,
+                headers: [
+                    "Host": host, "Content-Type": "application/json", "Accept": "application/json",
+                    "Cookie": session.cookieHeader, "X-Csrf-Token_\(tenant)": session.csrf
+                ], body: body)
         }
         let created = try send(.post, "/api/apis", hank, host: "globex.localhost:8080", APIWorld.createBody(name: "Globex API"))
         #expect(created.status == .ok, "\(created.text)")
@@ -84,12 +94,16 @@ import Testing
         let globexAPIID = try #require(globexAPI["APIID"]?.stringValue)
         let globexVersion = try #require(globexAPI["LatestVersionID"]?.stringValue)
         #expect(globexAPIID.hasSuffix(".globex"))
-        let acmeAPIID = try #require(try send(.post, "/api/apis", acme, host: "127.0.0.1:8080", APIWorld.createBody()).json()["APIID"]?.stringValue)
+        let acmeAPIID = try #require(
+            try send(.post, "/api/apis", acme, host: "127.0.0.1:8080", APIWorld.createBody()).json()["APIID"]?.stringValue)
         // Acme's Site Admin neither sees Globex's API nor may contract for it.
         #expect(try send(.get, "/api/apis/\(globexAPIID)", acme, host: "127.0.0.1:8080").status == .notFound)
-        let acmeApp = try send(.post, "/api/apps", acme, host: "127.0.0.1:8080", #"{"Name":"Acme app"}"#).json()["DefaultVersionID"]?.stringValue ?? ""
-        let crossTenant = try send(.post, "/api/contracts", acme, host: "127.0.0.1:8080",
-                                   #"{"APIVersionID":"\#(globexVersion)","RuntimeID":"\#(acmeApp)","Environment":"Sandbox"}"#)
+        let acmeApp =
+            try send(.post, "/api/apps", acme, host: "127.0.0.1:8080", #"{"Name":"Acme app"}"#).json()["DefaultVersionID"]?.stringValue
+            ?? ""
+        let crossTenant = try send(
+            .post, "/api/contracts", acme, host: "127.0.0.1:8080",
+            #"{"APIVersionID":"\#(globexVersion)","RuntimeID":"\#(acmeApp)","Environment":"Sandbox"}"#)
         #expect(crossTenant.status == .notFound)
         #expect(try send(.get, "/api/apis", hank, host: "globex.localhost:8080").json()["channel"]?["item"]?.arrayValue?.count == 1)
         // Globex's reset removes Globex's API only.
@@ -101,10 +115,12 @@ import Testing
     @Test func badFixturesAreRefusedWhole() throws {
         let world = try APIWorld()
         let before = try world.counts()
-        for body in [#"{"licenses":[{"Name":"x"}]}"#, #"{"licenses":[{"LicenseID":"x.othertenant"}]}"#,
-                     #"{"apis":[{"Name":"A","Versions":[{"Implementations":[{"ImplementationCode":"Beta"}]}]}]}"#,
-                     #"{"apis":[{"Name":"A","Admins":["nobody@acmepaymentscorp.com"]}]}"#,
-                     #"{"contracts":[{"APIVersionID":"a.acmepaymentscorp","RuntimeID":"b.acmepaymentscorp"}]}"#] {
+        for body in [
+            #"{"licenses":[{"Name":"x"}]}"#, #"{"licenses":[{"LicenseID":"x.othertenant"}]}"#,
+            #"{"apis":[{"Name":"A","Versions":[{"Implementations":[{"ImplementationCode":"Beta"}]}]}]}"#,
+            #"{"apis":[{"Name":"A","Admins":["nobody@acmepaymentscorp.com"]}]}"#,
+            #"{"contracts":[{"APIVersionID":"a.acmepaymentscorp","RuntimeID":"b.acmepaymentscorp"}]}"#
+        ] {
             let response = try world.app.send(.post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"], body: body)
             #expect(response.status == .badRequest, "\(body): \(response.text)")
         }

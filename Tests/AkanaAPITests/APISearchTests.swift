@@ -2,6 +2,7 @@ import AkanaDomain
 import DispatchHTTP
 import JSONCodec
 import Testing
+
 @testable import AkanaAPI
 
 /// `type:api` in GET /api/search, and an app's Connections (its contracts) in the app results.

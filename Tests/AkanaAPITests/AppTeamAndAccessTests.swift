@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Testing
+
 @testable import AkanaAPI
 
 /// Every app route refuses the caller just outside the roles its page names, and app teams
@@ -8,9 +9,9 @@ import Testing
 @Suite struct AppTeamAndAccessTests {
     let app: TestApp
     let admin: TestApp.Session  // Site Admin, not on Jane's teams
-    let jane: TestApp.Session   // creates the apps: team Admin
-    let bob: TestApp.Session    // Business Admin
-    let kim: TestApp.Session    // a user outside the team
+    let jane: TestApp.Session  // creates the apps: team Admin
+    let bob: TestApp.Session  // Business Admin
+    let kim: TestApp.Session  // a user outside the team
 
     static let kimEmail = "kim@acmepaymentscorp.com"
     static let leeEmail = "lee@acmepaymentscorp.com"
@@ -19,9 +20,10 @@ import Testing
         app = try TestApp(users: [
             SeedUser(tenant: "acmepaymentscorp", email: TestApp.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
             SeedUser(tenant: "acmepaymentscorp", email: TestApp.jane, password: "password", name: "Jane", roles: []),
-            SeedUser(tenant: "acmepaymentscorp", email: "bob@acmepaymentscorp.com", password: "password", name: "Bob", roles: ["BusinessAdmin"]),
+            SeedUser(
+                tenant: "acmepaymentscorp", email: "bob@acmepaymentscorp.com", password: "password", name: "Bob", roles: ["BusinessAdmin"]),
             SeedUser(tenant: "acmepaymentscorp", email: Self.kimEmail, password: "password", name: "Kim", roles: []),
-            SeedUser(tenant: "acmepaymentscorp", email: Self.leeEmail, password: "password", name: "Lee", roles: []),
+            SeedUser(tenant: "acmepaymentscorp", email: Self.leeEmail, password: "password", name: "Lee", roles: [])
         ])
         admin = try app.login()
         jane = try app.login(TestApp.jane)
@@ -31,26 +33,31 @@ import Testing
 
     func createApp(as session: TestApp.Session, visibility: String = "Public") throws -> (String, String) {
         let body = AppRoutesTests.createBody.replacingOccurrences(of: #""Visibility":"Public""#, with: #""Visibility":"\#(visibility)""#)
-        let created = try app.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]), body: body)
+        let created = try app.send(
+            .post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]), body: body)
         try #require(created.status == .ok)
         let read = try app.send(.get, "/api/apps/\(created.text)", headers: ["Cookie": session.cookieHeader])
         return (created.text, try #require(try read.json()["DefaultVersionID"]?.stringValue))
     }
 
-    func send(_ method: HTTPMethod, _ path: String, as session: TestApp.Session, body: String = "", accept: String = "*/*") throws -> HTTPResponse {
+    func send(_ method: HTTPMethod, _ path: String, as session: TestApp.Session, body: String = "", accept: String = "*/*") throws
+        -> HTTPResponse
+    {
         var extra: HTTPHeaders = ["Accept": accept]
         if !body.isEmpty { extra.add("Content-Type", "application/json") }
         return try app.send(method, path, headers: TestApp.headers(session, extra), body: body)
     }
 
     func invite(_ email: String, to appID: String, as session: TestApp.Session) throws -> HTTPResponse {
-        try send(.post, "/api/apps/\(appID)/members", as: session,
-                 body: #"{"Message":"Hi. Inviting you to the Puzzle app team as discussed.","Email":"\#(email)"}"#, accept: "text/plain")
+        try send(
+            .post, "/api/apps/\(appID)/members", as: session,
+            body: #"{"Message":"Hi. Inviting you to the Puzzle app team as discussed.","Email":"\#(email)"}"#, accept: "text/plain")
     }
 
     func accept(_ appID: String, as session: TestApp.Session, action: String = "accept") throws -> HTTPResponse {
-        try send(.post, "/api/workflow/objects/\(appID)/actions", as: session,
-                 body: #"{"ActionName":"group.membership.action.\#(action)"}"#, accept: "text/plain")
+        try send(
+            .post, "/api/workflow/objects/\(appID)/actions", as: session,
+            body: #"{"ActionName":"group.membership.action.\#(action)"}"#, accept: "text/plain")
     }
 
     func userID(_ session: TestApp.Session) throws -> String {
@@ -77,7 +84,7 @@ import Testing
             (.put, "/api/apps/versions/\(versionID)/secret", admin, "", "text/plain", .forbidden),
             (.get, "/api/apps/\(appID)/members", kim, "", "application/json", .forbidden),
             (.post, "/api/apps/\(appID)/members", kim, #"{"Message":"m","Email":"\#(Self.leeEmail)"}"#, "text/plain", .forbidden),
-            (.delete, "/api/apps/\(appID)/members/\(try userID(jane))", kim, "", "text/plain", .forbidden),
+            (.delete, "/api/apps/\(appID)/members/\(try userID(jane))", kim, "", "text/plain", .forbidden)
         ]
         for (method, path, session, body, accept, expected) in cases {
             let response = try send(method, path, as: session, body: body, accept: accept)
@@ -86,13 +93,18 @@ import Testing
         // Nothing changed: the version and the team are as Jane left them.
         let version = try send(.get, "/api/apps/versions/\(versionID)", as: jane, accept: "application/json")
         #expect(try version.json()["Description"]?.stringValue == "Initial version")
-        #expect(try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?.count == 1)
+        #expect(
+            try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?.count
+                == 1)
         // The roles the pages do name get through.
         #expect(try send(.get, "/api/apps/versions/\(versionID)", as: admin, accept: "application/json").status == .ok)
         #expect(try send(.put, "/api/apps/versions/\(versionID)", as: bob, body: edit, accept: "text/plain").status == .ok)
         #expect(try send(.get, "/api/apps/\(appID)/versions", as: kim, accept: "application/json").status == .ok)
         // Creating an app needs a login.
-        #expect(try app.send(.post, "/api/apps", headers: ["Content-Type": "application/json", "Accept": "text/plain"], body: AppRoutesTests.createBody).status == .unauthorized)
+        #expect(
+            try app.send(
+                .post, "/api/apps", headers: ["Content-Type": "application/json", "Accept": "text/plain"], body: AppRoutesTests.createBody
+            ).status == .unauthorized)
     }
 
     @Test func joiningTheTeamLetsAMemberReadAndModifyAndLeavingTakesItAway() throws {
@@ -106,11 +118,16 @@ import Testing
         #expect(added.text == kimID)
         #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)  // again: the invitation is renewed
         // Invited is not a member yet: the team lists Kim as Invited, and the app stays closed to her.
-        let pending = try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue ?? []
-        #expect(pending.first { $0["guid"]?["value"]?.stringValue == kimID }?["category"]?.arrayValue?.first?["value"] == .string("Invited"))
+        let pending =
+            try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue ?? []
+        #expect(
+            pending.first { $0["guid"]?["value"]?.stringValue == kimID }?["category"]?.arrayValue?.first?["value"] == .string("Invited"))
         #expect(try send(.get, "/api/apps/versions/\(versionID)", as: kim, accept: "application/json").status == .forbidden)
-        #expect(try send(.post, "/api/workflow/objects/\(appID)/actions", as: jane, body: #"{"ActionName":"group.membership.action.resend"}"#,
-                         accept: "text/plain").text == "Invited")
+        #expect(
+            try send(
+                .post, "/api/workflow/objects/\(appID)/actions", as: jane, body: #"{"ActionName":"group.membership.action.resend"}"#,
+                accept: "text/plain"
+            ).text == "Invited")
         // Only the invitee answers the invitation.
         #expect(try accept(appID, as: jane).status == .conflict)
         let accepted = try accept(appID, as: kim)
@@ -128,13 +145,16 @@ import Testing
 
         // Now Kim reads and modifies the app.
         #expect(try send(.get, "/api/apps/versions/\(versionID)", as: kim, accept: "application/json").status == .ok)
-        #expect(try send(.put, "/api/apps/versions/\(versionID)", as: kim, body: #"{"Description":"by Kim"}"#, accept: "text/plain").status == .ok)
+        #expect(
+            try send(.put, "/api/apps/versions/\(versionID)", as: kim, body: #"{"Description":"by Kim"}"#, accept: "text/plain").status
+                == .ok)
         // A Member may invite, but not remove someone else; a team Admin may.
         #expect(try invite(Self.leeEmail, to: appID, as: kim).status == .ok)
         let lee = try app.login(Self.leeEmail)
         #expect(try accept(appID, as: lee).text == "Accepted")
-        let leeID = try #require(try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?
-            .compactMap { $0["guid"]?["value"]?.stringValue }.first { $0 != kimID && $0 != (try? userID(jane)) })
+        let leeID = try #require(
+            try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?
+                .compactMap { $0["guid"]?["value"]?.stringValue }.first { $0 != kimID && $0 != (try? userID(jane)) })
         #expect(try send(.delete, "/api/apps/\(appID)/members/\(leeID)", as: kim, accept: "text/plain").status == .forbidden)
         #expect(try send(.delete, "/api/apps/\(appID)/members/\(leeID)", as: jane, accept: "text/plain").status == .ok)
         // The last Admin cannot be removed, even by a Site Admin.
@@ -149,14 +169,19 @@ import Testing
 
     @Test func invitationsAreCheckedBeforeAnythingChanges() throws {
         let (appID, _) = try createApp(as: jane)
-        #expect(try send(.post, "/api/apps/\(appID)/members", as: jane, body: #"{"Email":"\#(Self.kimEmail)"}"#, accept: "text/plain").status == .badRequest)
-        #expect(try send(.post, "/api/apps/\(appID)/members", as: jane, body: #"{"Message":"hi"}"#, accept: "text/plain").status == .badRequest)
+        #expect(
+            try send(.post, "/api/apps/\(appID)/members", as: jane, body: #"{"Email":"\#(Self.kimEmail)"}"#, accept: "text/plain").status
+                == .badRequest)
+        #expect(
+            try send(.post, "/api/apps/\(appID)/members", as: jane, body: #"{"Message":"hi"}"#, accept: "text/plain").status == .badRequest)
         #expect(try send(.post, "/api/apps/\(appID)/members", as: jane, body: #"["x"]"#, accept: "text/plain").status == .badRequest)
         let stranger = try invite("nobody@example.com", to: appID, as: jane)
         #expect(stranger.status == .badRequest)
         #expect(stranger.text.contains("InviteUnregisteredUsers"))
         #expect(try invite(Self.kimEmail, to: "missing.acmepaymentscorp", as: jane).status == .notFound)
-        #expect(try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?.count == 1)
+        #expect(
+            try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?.count
+                == 1)
         // XML form of the team.
         let xml = try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/xml")
         #expect(xml.status == .ok)
@@ -168,7 +193,9 @@ import Testing
         #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)
         let declined = try accept(appID, as: kim, action: "decline")
         #expect(declined.text == "Declined")
-        #expect(try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?.count == 1)
+        #expect(
+            try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?.count
+                == 1)
         #expect(try send(.get, "/api/apps/versions/\(versionID)", as: kim, accept: "application/json").status == .forbidden)
         // A withdrawn invitation cannot be accepted; an unknown membership action is a 400.
         #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)
@@ -186,11 +213,17 @@ import Testing
     /// Pending invitations take part in checkpoints and snapshots like the team itself.
     @Test func invitationsFollowCheckpointsAndSnapshots() throws {
         let (appID, _) = try createApp(as: jane)
-        func pending() throws -> Int { try app.pool.read { try $0.queryFirst("SELECT COUNT(*) AS n FROM app_team_invitations WHERE app_id = ?", appID)?.int("n") ?? -1 } }
+        func pending() throws -> Int {
+            try app.pool.read {
+                try $0.queryFirst("SELECT COUNT(*) AS n FROM app_team_invitations WHERE app_id = ?", appID)?.int("n") ?? -1
+            }
+        }
         let checkpoint = try #require(try app.send(.post, "/_emulator/checkpoints").json()["id"]?.stringValue)
         #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)
         #expect(try pending() == 1)
-        #expect(try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"invited"}"#).status == .created)
+        #expect(
+            try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"invited"}"#).status
+                == .created)
         #expect(try app.send(.post, "/_emulator/checkpoints/\(checkpoint)/rollback").status == .ok)
         #expect(try pending() == 0)
         #expect(try app.send(.post, "/_emulator/snapshots/invited/restore").status == .ok)

@@ -3,6 +3,7 @@ import DispatchHTTP
 import EmulatorMachinery
 import SQLiteStore
 import Testing
+
 @testable import AkanaAPI
 
 @Suite struct CheckpointRoutesTests {
@@ -42,29 +43,40 @@ import Testing
             for table in tables {
                 result[table] = try db.query("SELECT rowid AS _rowid, * FROM \"\(table)\" ORDER BY rowid").map(\.values)
             }
-            result["sqlite_sequence"] = try db.query("SELECT name, seq FROM sqlite_sequence WHERE name NOT IN ('undo_log', 'request_journal') ORDER BY name").map(\.values)
+            result["sqlite_sequence"] = try db.query(
+                "SELECT name, seq FROM sqlite_sequence WHERE name NOT IN ('undo_log', 'request_journal') ORDER BY name"
+            ).map(\.values)
             return result
         }
     }
 
     /// The tables in which two dumps differ (for failure messages).
     func differences(_ a: [String: [[SQLiteValue]]], _ b: [String: [[SQLiteValue]]]) -> [String] {
-        Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }.map { "\($0): \(a[$0]?.count ?? 0) vs \(b[$0]?.count ?? 0) rows \(Set(a[$0] ?? []).symmetricDifference(Set(b[$0] ?? [])).prefix(3))" }
+        Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }.map {
+            "\($0): \(a[$0]?.count ?? 0) vs \(b[$0]?.count ?? 0) rows \(Set(a[$0] ?? []).symmetricDifference(Set(b[$0] ?? [])).prefix(3))"
+        }
     }
 
     @Test func rollbackUndoesExactlyTheChangesSinceTheCheckpoint() throws {
         let kept = try createApp("Kept")
-        #expect(try app.send(.post, "/_emulator/clock", headers: ["Content-Type": "application/json"], body: #"{"frozenAt": "2027-01-15T08:00:00Z"}"#).status == .ok)
+        #expect(
+            try app.send(
+                .post, "/_emulator/clock", headers: ["Content-Type": "application/json"], body: #"{"frozenAt": "2027-01-15T08:00:00Z"}"#
+            ).status == .ok)
         let before = try dump()
         let id = try checkpoint()
         // Inserts, updates, deletes, cascades, a login (a session row), a workflow action, the clock.
         let extra = try createApp("Extra", identity: "chosen-identity")
-        let versionID = try app.send(.get, "/api/apps/\(kept)", headers: TestApp.headers(admin, ["Accept": "application/json"])).json()["DefaultVersionID"]?.stringValue ?? ""
+        let versionID =
+            try app.send(.get, "/api/apps/\(kept)", headers: TestApp.headers(admin, ["Accept": "application/json"])).json()[
+                "DefaultVersionID"]?.stringValue ?? ""
         #expect(try write(.put, "/api/apps/versions/\(versionID)", #"{"Name":"2.0","Identity":"renamed"}"#, accept: "*/*").status == .ok)
         #expect(try write(.post, "/api/apps/versions/\(versionID)/action", #"{"ActionName":"@RegeneratedSecret"}"#).status == .ok)
         #expect(try write(.delete, "/api/apps/\(kept)").status == .ok)
         let jane = try app.login(TestApp.jane)
-        #expect(try app.send(.post, "/_emulator/clock", headers: ["Content-Type": "application/json"], body: #"{"advanceSeconds": 60}"#).status == .ok)
+        #expect(
+            try app.send(.post, "/_emulator/clock", headers: ["Content-Type": "application/json"], body: #"{"advanceSeconds": 60}"#).status
+                == .ok)
         #expect(try dump() != before)
         let listed = try app.send(.get, "/_emulator/checkpoints").json()["Checkpoint"]?.arrayValue ?? []
         #expect(listed.map { $0["id"]?.stringValue } == [id])
@@ -122,7 +134,8 @@ import Testing
     }
 
     @Test func unknownCheckpointsAreFaults() throws {
-        for (method, target) in [(HTTPMethod.post, "/_emulator/checkpoints/cp-nope/rollback"), (.delete, "/_emulator/checkpoints/cp-nope")] {
+        for (method, target) in [(HTTPMethod.post, "/_emulator/checkpoints/cp-nope/rollback"), (.delete, "/_emulator/checkpoints/cp-nope")]
+        {
             let response = try app.send(method, target, headers: ["Accept": "application/json"])
             #expect(response.status == .notFound)
             let fault = try response.json()
@@ -136,7 +149,9 @@ import Testing
 
     @Test func snapshotRestoreRollsBackWhileItCanAndCopiesOtherwise() throws {
         _ = try createApp("Before")
-        #expect(try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"s"}"#).status == .created)
+        #expect(
+            try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"s"}"#).status
+                == .created)
         let atSnapshot = try dump()
         _ = try createApp("After")
         let fast = try app.send(.post, "/_emulator/snapshots/s/restore")
@@ -169,7 +184,9 @@ import Testing
         #expect(try app.pool.read { try $0.queryFirst("SELECT count(*) AS n FROM sessions")?.int("n") } == 0)
         #expect(try app.pool.read { try $0.queryFirst("SELECT count(*) AS n FROM request_journal")?.int("n") } ?? 0 > journalBefore)
         let after = try app.pool.read { try $0.query("SELECT key, value FROM emulator_state ORDER BY key").map(\.values) }
-        #expect(after.filter { $0.first != .text(DeterministicRandom.counterStateKey) } == state.filter { $0.first != .text(DeterministicRandom.counterStateKey) })
+        #expect(
+            after.filter { $0.first != .text(DeterministicRandom.counterStateKey) }
+                == state.filter { $0.first != .text(DeterministicRandom.counterStateKey) })
         #expect(try app.login().csrf.isEmpty == false)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SQLiteStore
 import Testing
+
 @testable import AkanaAPI
 
 /// `EmulatorAssembly.assemble` builds everything once and swallows nothing.
@@ -19,8 +20,9 @@ import Testing
         try pool.write { db in try db.run("DROP TABLE emulator_faults") }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let settings = EmulatorAssembly.Settings(tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
-                                                 seedUsers: [], hasher: PasswordHasher(iterations: 1_000))
+        let settings = EmulatorAssembly.Settings(
+            tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
+            seedUsers: [], hasher: PasswordHasher(iterations: 1_000))
         let error = #expect(throws: DatabaseError.self) {
             _ = try EmulatorAssembly.assemble(database: pool, clock: EmulatorClock(), settings: settings, logger: logger)
         }

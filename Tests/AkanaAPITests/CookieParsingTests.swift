@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Testing
+
 @testable import AkanaAPI
 @testable import AkanaDomain
 
@@ -32,7 +33,8 @@ import Testing
     }
 
     @Test func sessionFieldsNeedEveryPartOfTheClaim() throws {
-        let good = "TokenID=t1,claimed_id=urn:atmosphere:user:acme:u1,issueTime=1,expirationTime=2,UserName=jane%40x,UserFDN=u1%2Eacme,AttributesIncluded=false"
+        let good =
+            "TokenID=t1,claimed_id=urn:atmosphere:user:acme:u1,issueTime=1,expirationTime=2,UserName=jane%40x,UserFDN=u1%2Eacme,AttributesIncluded=false"
         let cookie = try #require(SessionCookie.fields(Array(good.utf8)))
         #expect(cookie == SessionCookie(tokenID: "t1", tenant: "acme", userUUID: "u1", issueTime: 1, expirationTime: 2, userName: "jane@x"))
         for bad in [
@@ -40,7 +42,7 @@ import Testing
             good.replacingOccurrences(of: "issueTime=1", with: "issueTime=x"),
             good.replacingOccurrences(of: "UserName=jane%40x", with: "UserName=%FF"),
             good.replacingOccurrences(of: "TokenID=t1,", with: ""),
-            good + ",stray",
+            good + ",stray"
         ] {
             #expect(SessionCookie.fields(Array(bad.utf8)) == nil, "\(bad)")
         }

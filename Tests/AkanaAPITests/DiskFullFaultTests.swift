@@ -4,10 +4,12 @@ import Foundation
 import JSONCodec
 import SQLiteStore
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
+
 @testable import AkanaAPI
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Which failures are a full disk (507 + Retry-After, an Akana Server fault) and how it is rendered.
 /// The real thing, on a full tmpfs, is `DiskFullDaemonTests`.
@@ -19,8 +21,11 @@ import Glibc
         #expect(AkanaApplication.isDiskFull(shm))
         #expect(AkanaApplication.isDiskFull(CocoaError(.fileWriteOutOfSpace)))
         #expect(AkanaApplication.isDiskFull(NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))))
-        #expect(AkanaApplication.isDiskFull(NSError(domain: NSCocoaErrorDomain, code: 512,
-                                                    userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(EDQUOT))])))
+        #expect(
+            AkanaApplication.isDiskFull(
+                NSError(
+                    domain: NSCocoaErrorDomain, code: 512,
+                    userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(EDQUOT))])))
         #expect(!AkanaApplication.isDiskFull(DatabaseError(resultCode: 5, message: "database is locked")))
         #expect(!AkanaApplication.isDiskFull(DatabaseError(resultCode: 10, extendedResultCode: 10 | (1 << 8), message: "disk I/O error")))
         #expect(!AkanaApplication.isDiskFull(CocoaError(.fileWriteNoPermission)))

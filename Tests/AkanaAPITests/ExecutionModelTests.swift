@@ -7,10 +7,11 @@ import SQLiteStore
 import Synchronization
 import TestSupport
 import Testing
+
 @testable import AkanaAPI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue 11: handlers run off the event loops, on a bounded pool, within a deadline.
@@ -36,14 +37,18 @@ import Glibc
     }
 
     /// Handles `request` through `handle` (as the server calls it) and waits for the answer.
-    static func send(_ app: AkanaApplication, _ target: String, method: HTTPMethod = .get,
-                     headers: HTTPHeaders = ["Accept": "application/json"]) throws -> HTTPResponse {
+    static func send(
+        _ app: AkanaApplication, _ target: String, method: HTTPMethod = .get,
+        headers: HTTPHeaders = ["Accept": "application/json"]
+    ) throws -> HTTPResponse {
         let done = DispatchSemaphore(value: 0)
         let answer = Mutex<HTTPResponse?>(nil)
-        app.handle(try HTTPRequest(method: method, target: target, headers: headers), responder: HTTPResponder { response in
-            answer.withLock { $0 = response }
-            done.signal()
-        })
+        app.handle(
+            try HTTPRequest(method: method, target: target, headers: headers),
+            responder: HTTPResponder { response in
+                answer.withLock { $0 = response }
+                done.signal()
+            })
         done.wait()
         return try #require(answer.withLock { $0 })
     }
@@ -67,8 +72,9 @@ import Glibc
         let app = AkanaApplication(router: router, logger: Self.quietLogger, execution: HandlerExecution(threads: 2))
         defer { app.shutdown() }
         // One event loop: both connections share it.
-        let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1),
-                                handler: app, logger: Self.quietLogger)
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1),
+            handler: app, logger: Self.quietLogger)
         try server.start()
         defer { server.shutdown(gracePeriod: 0) }
         let slow = try RawHTTPClient(port: server.port, timeout: 15)
@@ -97,20 +103,23 @@ import Glibc
             _ = release.wait(timeout: .now() + 10)
             return Responses.text("done")
         }
-        let app = AkanaApplication(router: router, logger: Self.quietLogger, execution: HandlerExecution(threads: 1, readThreads: 1, queueLimit: 1))
+        let app = AkanaApplication(
+            router: router, logger: Self.quietLogger, execution: HandlerExecution(threads: 1, readThreads: 1, queueLimit: 1))
         defer { app.shutdown() }
         let answers = Mutex<[HTTPResponse]>([])
         let all = DispatchGroup()
         func submit() throws {
             all.enter()
-            app.handle(try HTTPRequest(method: .get, target: "/block", headers: ["Accept": "application/json"]), responder: HTTPResponder { response in
-                answers.withLock { $0.append(response) }
-                all.leave()
-            })
+            app.handle(
+                try HTTPRequest(method: .get, target: "/block", headers: ["Accept": "application/json"]),
+                responder: HTTPResponder { response in
+                    answers.withLock { $0.append(response) }
+                    all.leave()
+                })
         }
         try submit()
         started.wait()  // the only handler thread is busy
-        try submit()    // waits in the queue
+        try submit()  // waits in the queue
         #expect(app.queuedRequests == 1)
         let start = DispatchTime.now()
         let refused = try Self.send(app, "/block")  // over the limit
@@ -134,7 +143,8 @@ import Glibc
         // A statement that only the deadline can stop.
         router.add(.post, "/runaway") { request in
             try pool.write(in: request.scope) { db in
-                try db.run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 4000000000) INSERT INTO t (v) SELECT x FROM c")
+                try db.run(
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 4000000000) INSERT INTO t (v) SELECT x FROM c")
             }
             return Responses.text("committed")
         }
@@ -185,11 +195,12 @@ import Glibc
                 var attempt = 0
                 while !stop.load(ordering: .relaxed) {
                     attempt += 1
-                    guard let request = try? HTTPRequest(
-                        method: .post, target: "/api/login",
-                        headers: ["Host": "127.0.0.1:8080", "Content-Type": "application/json", "Accept": "application/json"],
-                        body: Array(#"{"email":"nobody-\#(flooder)-\#(attempt)@example.com","password":"wrong"}"#.utf8),
-                        remoteAddress: "192.0.2.7:\(40_000 + flooder)")
+                    guard
+                        let request = try? HTTPRequest(
+                            method: .post, target: "/api/login",
+                            headers: ["Host": "127.0.0.1:8080", "Content-Type": "application/json", "Accept": "application/json"],
+                            body: Array(#"{"email":"nobody-\#(flooder)-\#(attempt)@example.com","password":"wrong"}"#.utf8),
+                            remoteAddress: "192.0.2.7:\(40_000 + flooder)")
                     else { break }
                     let status = app.handle(request).status.code
                     statuses.withLock { $0.append(status) }
@@ -222,9 +233,11 @@ import Glibc
     @Test func unknownUserAndWrongPasswordGetTheSameAnswer() throws {
         let app = try TestApp()
         func attempt(_ email: String) throws -> HTTPResponse {
-            app.handle(try HTTPRequest(method: .post, target: "/api/login",
-                                       headers: ["Host": "127.0.0.1:8080", "Content-Type": "application/json", "Accept": "application/json"],
-                                       body: Array(#"{"email":"\#(email)","password":"wrong"}"#.utf8), remoteAddress: "192.0.2.8:1"))
+            app.handle(
+                try HTTPRequest(
+                    method: .post, target: "/api/login",
+                    headers: ["Host": "127.0.0.1:8080", "Content-Type": "application/json", "Accept": "application/json"],
+                    body: Array(#"{"email":"\#(email)","password":"wrong"}"#.utf8), remoteAddress: "192.0.2.8:1"))
         }
         let unknown = try attempt("nobody@example.com")
         let wrong = try attempt(TestApp.jane)
@@ -237,8 +250,9 @@ import Glibc
     @Test func aChangeMadeOnAHandlerThreadCommitsItsJournalEntryWithIt() throws {
         let app = try TestApp()
         let session = try app.login()
-        let created = try app.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                   body: #"{"Name":"journaled"}"#)
+        let created = try app.send(
+            .post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: #"{"Name":"journaled"}"#)
         #expect(created.status == .ok)
         let appID = created.text
         // The entry was written by the app's own transaction, before the response existed.

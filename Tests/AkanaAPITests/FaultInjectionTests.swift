@@ -8,6 +8,7 @@ import Logging
 import SQLiteStore
 import TestSupport
 import Testing
+
 @testable import AkanaAPI
 
 /// Issue 18: faults injected on purpose, and assertions on what a client sent.
@@ -15,11 +16,13 @@ import Testing
     static let json: HTTPHeaders = ["Content-Type": "application/json", "Accept": "application/json"]
 
     func createVersion(_ app: TestApp, _ session: TestApp.Session, name: String = "faulted") throws -> String {
-        let created = try app.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                   body: #"{"Name":"\#(name)","ApplicationVersion":{"Name":"1.0"}}"#)
+        let created = try app.send(
+            .post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: #"{"Name":"\#(name)","ApplicationVersion":{"Name":"1.0"}}"#)
         #expect(created.status == .ok)
-        return try #require(try app.send(.get, "/api/apps/\(created.text)", headers: ["Cookie": session.cookieHeader, "Accept": "application/json"])
-            .json()["DefaultVersionID"]?.stringValue)
+        return try #require(
+            try app.send(.get, "/api/apps/\(created.text)", headers: ["Cookie": session.cookieHeader, "Accept": "application/json"])
+                .json()["DefaultVersionID"]?.stringValue)
     }
 
     func addFault(_ app: TestApp, _ body: String) throws -> String {
@@ -41,13 +44,16 @@ import Testing
         let app = try TestApp()
         let session = try app.login()
         let version = try createVersion(app, session)
-        let id = try addFault(app, #"{"match": {"method": "POST", "path": "/api/apps/versions/{AppVersionID}/action"}, "respond": {"status": 500}, "times": 2}"#)
+        let id = try addFault(
+            app,
+            #"{"match": {"method": "POST", "path": "/api/apps/versions/{AppVersionID}/action"}, "respond": {"status": 500}, "times": 2}"#)
         let before = try secret(app, session, version)
         var statuses: [Int] = []
         for _ in 0..<3 {
-            let response = try app.send(.post, "/api/apps/versions/\(version)/action",
-                                        headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                        body: #"{"ActionName":"@RegeneratedSecret"}"#)
+            let response = try app.send(
+                .post, "/api/apps/versions/\(version)/action",
+                headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                body: #"{"ActionName":"@RegeneratedSecret"}"#)
             statuses.append(response.status.code)
             if response.status.code == 500 {
                 #expect(response.text.contains(id))  // the Akana fault in its text form
@@ -69,8 +75,12 @@ import Testing
     @Test func globsTenantsEveryNthBodiesAndHeaders() throws {
         let app = try TestApp()
         let session = try app.login()
-        _ = try addFault(app, #"{"match": {"path": "/api/login/*"}, "respond": {"status": 418, "body": {"teapot": true}, "headers": {"X-Injected": "yes"}}, "everyNth": 2}"#)
-        _ = try addFault(app, #"{"match": {"path": "/api/login/status", "tenant": "globex"}, "respond": {"status": 503}}"#)  // another tenant: never
+        _ = try addFault(
+            app,
+            #"{"match": {"path": "/api/login/*"}, "respond": {"status": 418, "body": {"teapot": true}, "headers": {"X-Injected": "yes"}}, "everyNth": 2}"#
+        )
+        // Another tenant: never matches.
+        _ = try addFault(app, #"{"match": {"path": "/api/login/status", "tenant": "globex"}, "respond": {"status": 503}}"#)
         var statuses: [Int] = []
         for _ in 0..<4 {
             let response = try app.send(.get, "/api/login/status", headers: ["Cookie": session.cookieHeader, "Accept": "application/json"])
@@ -88,8 +98,9 @@ import Testing
         _ = try addFault(app, #"{"match": {"method": "GET", "path": "/api/businesses/*"}, "respond": {"delayMs": 300}, "times": 1}"#)
         let session = try app.login()
         let start = DispatchTime.now()
-        let response = try app.send(.get, "/api/businesses/tenantbusiness.acmepaymentscorp/settings",
-                                    headers: ["Cookie": session.cookieHeader, "Accept": "application/json"])
+        let response = try app.send(
+            .get, "/api/businesses/tenantbusiness.acmepaymentscorp/settings",
+            headers: ["Cookie": session.cookieHeader, "Accept": "application/json"])
         #expect(response.status == .ok)
         #expect(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 >= 0.29)
     }
@@ -99,7 +110,8 @@ import Testing
         _ = try addFault(app, #"{"match": {"path": "/api/login/status"}, "respond": {"closeConnection": true}}"#)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1), handler: app.app, logger: logger)
+        let server = HTTPServer(
+            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1), handler: app.app, logger: logger)
         try server.start()
         defer { server.shutdown(gracePeriod: 0) }
         let client = try RawHTTPClient(port: server.port, timeout: 15)
@@ -124,11 +136,13 @@ import Testing
 
     @Test func badFaultsAre400AndAddNothing() throws {
         let app = try TestApp()
-        for body in [#"{}"#, #"{"respond": {"status": 99}}"#, #"{"respond": {"delayMs": -1}}"#, #"{"respond": {"closeConnection": false}}"#,
-                     #"{"respond": {"status": 500}, "times": 0}"#, #"{"respond": {"status": 500}, "times": 1, "everyNth": 2}"#,
-                     #"{"respond": {"status": 500}, "probability": 2}"#, #"{"match": {"path": "api"}, "respond": {"status": 500}}"#,
-                     #"{"respond": {"status": 500, "headers": {"Bad Name": "x"}}}"#, #"{"respond": {"status": 500, "headers": {"X": "a\nb"}}}"#,
-                     #"{"respond": {"status": 500}, "persist": "yes"}"#, #"[1]"#] {
+        for body in [
+            #"{}"#, #"{"respond": {"status": 99}}"#, #"{"respond": {"delayMs": -1}}"#, #"{"respond": {"closeConnection": false}}"#,
+            #"{"respond": {"status": 500}, "times": 0}"#, #"{"respond": {"status": 500}, "times": 1, "everyNth": 2}"#,
+            #"{"respond": {"status": 500}, "probability": 2}"#, #"{"match": {"path": "api"}, "respond": {"status": 500}}"#,
+            #"{"respond": {"status": 500, "headers": {"Bad Name": "x"}}}"#, #"{"respond": {"status": 500, "headers": {"X": "a\nb"}}}"#,
+            #"{"respond": {"status": 500}, "persist": "yes"}"#, #"[1]"#
+        ] {
             let response = try app.send(.post, "/_emulator/faults", headers: Self.json, body: body)
             #expect(response.status == .badRequest, "\(body) → \(response.status)")
             #expect(try response.json()["faultcode"] == .string("Client"))
@@ -156,8 +170,9 @@ import Testing
         let app = try TestApp()
         let session = try app.login()
         for name in ["marker-one", "marker-one again", "other"] {
-            _ = try app.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                             body: #"{"Name":"\#(name)"}"#)
+            _ = try app.send(
+                .post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                body: #"{"Name":"\#(name)"}"#)
         }
         func count(_ query: String) throws -> JSONValue? {
             try app.send(.get, "/_emulator/requests/count" + query, headers: ["Accept": "application/json"]).json()["count"]
@@ -176,7 +191,8 @@ import Testing
         #expect(try app.send(.get, "/api/app/versions/abc.acmepaymentscorp").status == .notFound)  // "app" for "apps"
         #expect(try app.send(.delete, "/api/login").status == .methodNotAllowed)
         #expect(try app.send(.get, "/api/apps/versions/missing.acmepaymentscorp").status == .unauthorized)  // matched: not listed
-        let listed = try app.send(.get, "/_emulator/requests/unmatched", headers: ["Accept": "application/json"]).json()["Request"]?.arrayValue ?? []
+        let listed =
+            try app.send(.get, "/_emulator/requests/unmatched", headers: ["Accept": "application/json"]).json()["Request"]?.arrayValue ?? []
         #expect(listed.count == 2)
         #expect(listed.first?["path"] == .string("/api/login"))
         #expect(listed.first?["nearestRoute"]?["template"] == .string("/api/login"))

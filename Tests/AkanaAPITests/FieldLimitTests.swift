@@ -4,6 +4,7 @@ import EmulatorMachinery
 import Foundation
 import JSONCodec
 import Testing
+
 @testable import AkanaAPI
 
 /// One field-limit rule (`FieldLimits`, docs/api-coverage.md "Field limits"): characters, the same limit for a
@@ -24,12 +25,14 @@ import Testing
         let created = try app.send(.post, "/api/apps", headers: TestApp.headers(admin, Self.json), body: #"{"Name":"Team app"}"#)
         try #require(created.status == .ok, "\(created.text)")
         let appID = try #require(try created.json()["AppID"]?.stringValue)
-        let over = try app.send(.post, "/api/apps/\(appID)/members", headers: TestApp.headers(admin, Self.jsonIn),
-                                body: #"{"Email":"\#(TestApp.jane)","Message":"\#(String(repeating: "é", count: 8_193))"}"#)
+        let over = try app.send(
+            .post, "/api/apps/\(appID)/members", headers: TestApp.headers(admin, Self.jsonIn),
+            body: #"{"Email":"\#(TestApp.jane)","Message":"\#(String(repeating: "é", count: 8_193))"}"#)
         #expect(over.status == .badRequest)
         #expect(faultstring(over) == "Message is longer than 8192 characters.")
-        let accepted = try app.send(.post, "/api/apps/\(appID)/members", headers: TestApp.headers(admin, Self.jsonIn),
-                                    body: #"{"Email":"\#(TestApp.jane)","Message":"\#(String(repeating: "é", count: 4_097))"}"#)
+        let accepted = try app.send(
+            .post, "/api/apps/\(appID)/members", headers: TestApp.headers(admin, Self.jsonIn),
+            body: #"{"Email":"\#(TestApp.jane)","Message":"\#(String(repeating: "é", count: 4_097))"}"#)
         #expect(accepted.status == .ok, "\(accepted.text)")
     }
 
@@ -41,16 +44,18 @@ import Testing
         let email = "long.password@acmepaymentscorp.com"
         let password = String(repeating: "pw-é", count: 250)
         #expect(password.count == 1_000)
-        let created = try app.send(.post, "/api/users", headers: TestApp.headers(admin, Self.json),
-                                   body: #"{"FirstName":"Long","LastName":"Password","Email":"\#(email)","Password":"\#(password)"}"#)
+        let created = try app.send(
+            .post, "/api/users", headers: TestApp.headers(admin, Self.json),
+            body: #"{"FirstName":"Long","LastName":"Password","Email":"\#(email)","Password":"\#(password)"}"#)
         try #require(created.status == .ok, "\(created.text)")
 
         let login = try app.send(.post, "/api/login", headers: Self.json, body: #"{"email":"\#(email)","password":"\#(password)"}"#)
         #expect(login.status == .ok, "\(login.text)")
         func sso(_ secret: String) throws -> HTTPResponse {
             let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
-            return try app.send(.post, "/api/login/ssoLogin", headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
-                                body: "domain=siteusers&identity_username=\(encode(email))&secret_password=\(encode(secret))")
+            return try app.send(
+                .post, "/api/login/ssoLogin", headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
+                body: "domain=siteusers&identity_username=\(encode(email))&secret_password=\(encode(secret))")
         }
         let viaSSO = try sso(password)
         #expect(viaSSO.status == .ok, "\(viaSSO.text)")
@@ -71,18 +76,21 @@ import Testing
         let login = try app.send(.post, "/api/login", headers: Self.json, body: #"{"email":"\#(TestApp.admin)","password":"password"}"#)
         let userID = try #require(try login.json()["userFDN"]?.stringValue)
         let huge = String(repeating: "n", count: 100_000)
-        let new = try app.send(.put, "/api/users/\(userID)/password", headers: TestApp.headers(admin, Self.jsonIn),
-                               body: #"{"OldPassword":"password","NewPassword":"\#(huge)"}"#)
+        let new = try app.send(
+            .put, "/api/users/\(userID)/password", headers: TestApp.headers(admin, Self.jsonIn),
+            body: #"{"OldPassword":"password","NewPassword":"\#(huge)"}"#)
         #expect(new.status == .badRequest)
         #expect(faultstring(new) == "PasswordChange.NewPassword is longer than 1024 characters.")
-        let old = try app.send(.put, "/api/users/\(userID)/password", headers: TestApp.headers(admin, Self.jsonIn),
-                               body: #"{"OldPassword":"\#(huge)","NewPassword":"another"}"#)
+        let old = try app.send(
+            .put, "/api/users/\(userID)/password", headers: TestApp.headers(admin, Self.jsonIn),
+            body: #"{"OldPassword":"\#(huge)","NewPassword":"another"}"#)
         #expect(old.status == .badRequest)
         #expect(faultstring(old) == "PasswordChange.OldPassword is longer than 1024 characters.")
         // Exactly at the limit, in characters: taken.
         let atLimit = String(repeating: "é", count: FieldLimits.password)
-        let changed = try app.send(.put, "/api/users/\(userID)/password", headers: TestApp.headers(admin, Self.jsonIn),
-                                   body: #"{"OldPassword":"password","NewPassword":"\#(atLimit)"}"#)
+        let changed = try app.send(
+            .put, "/api/users/\(userID)/password", headers: TestApp.headers(admin, Self.jsonIn),
+            body: #"{"OldPassword":"password","NewPassword":"\#(atLimit)"}"#)
         #expect(changed.status == .ok, "\(changed.text)")
     }
 
@@ -96,7 +104,7 @@ import Testing
         "FaultRule.match.method": nil,  // the pattern: 1 to 16 letters
         "FaultRule.match.path": FaultRule.maxMatchLength,
         "FaultRule.match.tenant": FaultRule.maxMatchLength,
-        "WorkflowDefinitionUpload.file": nil,  // a document: bounded by the body size
+        "WorkflowDefinitionUpload.file": nil  // a document: bounded by the body size
     ]
 
     struct DocumentedField: CustomStringConvertible {
@@ -148,9 +156,10 @@ import Testing
         let fields = try Self.requestBodyStrings(document)
         #expect(fields.count >= 100)
         for field in fields {
-            let expected: Int? = if let rule = Self.otherRules[field.path] { rule } else {
-                FieldLimits.limit(for: field.member) == Int.max ? nil : FieldLimits.limit(for: field.member)
-            }
+            let expected: Int? =
+                if let rule = Self.otherRules[field.path] { rule } else {
+                    FieldLimits.limit(for: field.member) == Int.max ? nil : FieldLimits.limit(for: field.member)
+                }
             #expect(field.maxLength == expected, "\(field): the code's limit is \(expected.map(String.init) ?? "none")")
         }
         // Every exception names a field the document still has.
@@ -165,7 +174,8 @@ import Testing
             #expect(FieldLimits.limit(for: member) == FieldLimits.password, "\(member)")
         }
         // Query parameters with a limit.
-        let search = try #require(document["paths"]?["/api/search"]?["get"]?["parameters"]?.arrayValue?.first { $0["name"] == .string("q") })
+        let search = try #require(
+            document["paths"]?["/api/search"]?["get"]?["parameters"]?.arrayValue?.first { $0["name"] == .string("q") })
         #expect(search["schema"]?["maxLength"]?.intValue == Int64(SearchQuery.maxLength))
         for parameter in document["paths"]?["/api/apps/versions"]?["get"]?["parameters"]?.arrayValue ?? [] {
             guard let limit = parameter["schema"]?["maxLength"]?.intValue, let name = parameter["name"]?.stringValue else { continue }
@@ -178,10 +188,12 @@ import Testing
         #expect(throws: Never.self) { try SearchQuery.parse(String(repeating: "é", count: SearchQuery.maxWordLength)) }
         #expect(throws: DomainError.self) { try SearchQuery.parse(String(repeating: "é", count: SearchQuery.maxWordLength + 1)) }
         let path = "/" + String(repeating: "é", count: FaultRule.maxMatchLength - 1)
-        let rule = try FaultRule.parse(.object([("match", .object([("path", .string(path))])), ("respond", .object([("status", .integer(503))]))]), id: "f")
+        let rule = try FaultRule.parse(
+            .object([("match", .object([("path", .string(path))])), ("respond", .object([("status", .integer(503))]))]), id: "f")
         #expect(rule.match.path == path)
         #expect(throws: DomainError.self) {
-            try FaultRule.parse(.object([("match", .object([("path", .string(path + "éé"))])), ("respond", .object([("status", .integer(503))]))]), id: "f")
+            try FaultRule.parse(
+                .object([("match", .object([("path", .string(path + "éé"))])), ("respond", .object([("status", .integer(503))]))]), id: "f")
         }
     }
 }

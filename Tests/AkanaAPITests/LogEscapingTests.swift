@@ -1,8 +1,9 @@
 import Dispatch
+import DispatchHTTP
 import Logging
 import Synchronization
-import DispatchHTTP
 import Testing
+
 @testable import AkanaAPI
 
 @Suite struct LogEscapingTests {
@@ -28,12 +29,15 @@ import Testing
     }
 
     @Test func requestLineShape() {
-        #expect(LogEscaping.requestLine(method: "GET", path: "/api/apps", status: 200, micros: 1234, id: "0-17")
-            == "GET /api/apps 200 1.234ms id=0-17")
-        #expect(LogEscaping.requestLine(method: "POST", path: "/x\n", status: 503, micros: 0, id: "")
-            == "POST /x\\x0A 503 0.000ms id=")
-        #expect(LogEscaping.requestLine(method: "GET", path: "/", status: 404, micros: 12_345_067, id: "1-2")
-            == "GET / 404 12345.067ms id=1-2")
+        #expect(
+            LogEscaping.requestLine(method: "GET", path: "/api/apps", status: 200, micros: 1234, id: "0-17")
+                == "GET /api/apps 200 1.234ms id=0-17")
+        #expect(
+            LogEscaping.requestLine(method: "POST", path: "/x\n", status: 503, micros: 0, id: "")
+                == "POST /x\\x0A 503 0.000ms id=")
+        #expect(
+            LogEscaping.requestLine(method: "GET", path: "/", status: 404, micros: 12_345_067, id: "1-2")
+                == "GET / 404 12345.067ms id=1-2")
         #expect(LogEscaping.requestLine(method: "GET", path: "/", status: 200, micros: 10_900, id: "1") == "GET / 200 10.900ms id=1")
         #expect(LogEscaping.requestLine(method: "GET", path: "/", status: 200, micros: 99, id: "1") == "GET / 200 0.099ms id=1")
     }
@@ -73,7 +77,9 @@ import Testing
         let app = AkanaApplication(router: Router(), logger: logger)
         defer { app.shutdown() }
         let done = DispatchSemaphore(value: 0)
-        app.handle(try HTTPRequest(method: .get, target: "/x%0A2026-01-01T00:00:00Z%20error%20forged"), responder: HTTPResponder { _ in done.signal() })
+        app.handle(
+            try HTTPRequest(method: .get, target: "/x%0A2026-01-01T00:00:00Z%20error%20forged"),
+            responder: HTTPResponder { _ in done.signal() })
         done.wait()
         let lines = capture.lines.withLock { $0 }
         #expect(lines.count == 1)

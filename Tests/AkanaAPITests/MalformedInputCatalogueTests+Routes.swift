@@ -2,18 +2,22 @@ import AkanaDomain
 import DispatchHTTP
 import Foundation
 import Testing
+
 @testable import AkanaAPI
 
 /// The catalogue over every other mutation route, and the check that no mutation route is left
 /// without a case: each case's request line is resolved through the real route table.
 extension MalformedInputCatalogueTests {
     /// Every group of cases in the catalogue (the coverage check builds them all).
-    static var groups: [(name: String, build: (Bench) throws -> [Case])] { [
-        ("framing", framingCases), ("login", loginCases), ("apps", appCases), ("models", modelCases),
-        ("workflow", workflowCases), ("emulator", emulatorCases), ("apis", apiCases), ("contracts", contractCases),
-        ("users", userCases), ("members", memberCases), ("search", searchCases), ("sessions", sessionCases),
-        ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases), ("encodings", encodingCases),
-    ] }
+    static var groups: [(name: String, build: (Bench) throws -> [Case])] {
+        [
+            ("framing", framingCases), ("login", loginCases), ("apps", appCases), ("models", modelCases),
+            ("workflow", workflowCases), ("emulator", emulatorCases), ("apis", apiCases), ("contracts", contractCases),
+            ("users", userCases), ("members", memberCases), ("search", searchCases), ("sessions", sessionCases),
+            ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases),
+            ("encodings", encodingCases)
+        ]
+    }
 
     @Test func everyMutationRouteHasACase() throws {
         let bench = try Bench()
@@ -26,7 +30,8 @@ extension MalformedInputCatalogueTests {
                 if let route = Self.route(of: entry, in: router) { covered.insert(route) }
             }
         }
-        #expect(mutations.subtracting(covered).sorted() == [], "mutation routes without a malformed-input case in MalformedInputCatalogueTests")
+        #expect(
+            mutations.subtracting(covered).sorted() == [], "mutation routes without a malformed-input case in MalformedInputCatalogueTests")
     }
 
     /// "METHOD template" of the route a case's request line reaches, if any.
@@ -36,20 +41,51 @@ extension MalformedInputCatalogueTests {
         guard parts.count == 3 else { return nil }
         let method = HTTPMethod(rawValue: String(parts[0]))
         guard let request = try? HTTPRequest(method: method, target: String(parts[1])),
-              case .matched(_, _, let template) = router.resolve(method: method, segments: request.pathSegments) else { return nil }
+            case .matched(_, _, let template) = router.resolve(method: method, segments: request.pathSegments)
+        else { return nil }
         return "\(method.rawValue) \(template)"
     }
 
-    @Test func apisVersionsAndUploads() throws { let bench = try Bench(); try bench.run(try Self.apiCases(bench)) }
-    @Test func contracts() throws { let bench = try Bench(); try bench.run(try Self.contractCases(bench)) }
-    @Test func usersAndPasswords() throws { let bench = try Bench(); try bench.run(try Self.userCases(bench)) }
-    @Test func appMembers() throws { let bench = try Bench(); try bench.run(try Self.memberCases(bench)) }
-    @Test func searchParameters() throws { let bench = try Bench(); try bench.run(Self.searchCases(bench)) }
-    @Test func sessions() throws { let bench = try Bench(); try bench.run(Self.sessionCases(bench)) }
-    @Test func faults() throws { let bench = try Bench(); try bench.run(try Self.faultCases(bench)) }
-    @Test func checkpointsSnapshotsAndResets() throws { let bench = try Bench(); try bench.run(try Self.stateCases(bench)) }
-    @Test func encodings() throws { let bench = try Bench(); try bench.run(try Self.encodingCases(bench)) }
-    @Test func fixturesClockAndAssignments() throws { let bench = try Bench(); try bench.run(Self.fixtureAndClockCases(bench)) }
+    @Test func apisVersionsAndUploads() throws {
+        let bench = try Bench()
+        try bench.run(try Self.apiCases(bench))
+    }
+    @Test func contracts() throws {
+        let bench = try Bench()
+        try bench.run(try Self.contractCases(bench))
+    }
+    @Test func usersAndPasswords() throws {
+        let bench = try Bench()
+        try bench.run(try Self.userCases(bench))
+    }
+    @Test func appMembers() throws {
+        let bench = try Bench()
+        try bench.run(try Self.memberCases(bench))
+    }
+    @Test func searchParameters() throws {
+        let bench = try Bench()
+        try bench.run(Self.searchCases(bench))
+    }
+    @Test func sessions() throws {
+        let bench = try Bench()
+        try bench.run(Self.sessionCases(bench))
+    }
+    @Test func faults() throws {
+        let bench = try Bench()
+        try bench.run(try Self.faultCases(bench))
+    }
+    @Test func checkpointsSnapshotsAndResets() throws {
+        let bench = try Bench()
+        try bench.run(try Self.stateCases(bench))
+    }
+    @Test func encodings() throws {
+        let bench = try Bench()
+        try bench.run(try Self.encodingCases(bench))
+    }
+    @Test func fixturesClockAndAssignments() throws {
+        let bench = try Bench()
+        try bench.run(Self.fixtureAndClockCases(bench))
+    }
 
     // MARK: - Groups
 
@@ -60,47 +96,77 @@ extension MalformedInputCatalogueTests {
         func upload(_ name: String, _ parts: String, contentType: String = "multipart/form-data; boundary=\(boundary)") -> Case {
             bench.post(name, "/api/dropbox/readfiledetails", body: parts, contentType: contentType)
         }
-        let filePart = "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"api.json\"\r\nContent-Type: application/json\r\n\r\n{}\r\n"
+        let filePart =
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"api.json\"\r\nContent-Type: application/json\r\n\r\n{}\r\n"
         return [
             bench.post("apis: truncated JSON", "/api/apis", json: #"{"APIVersionInfo":{"Name":"A""#),
             bench.post("apis: a JSON array", "/api/apis", json: #"[{"APIVersionInfo":{"Name":"A"}}]"#),
             bench.post("apis: no APIVersionInfo", "/api/apis", json: #"{"AddAPIImplementationRequest":[]}"#),
             bench.post("apis: a Name that is a number", "/api/apis", json: #"{"APIVersionInfo":{"Name":7}}"#),
-            bench.post("apis: Name over the limit", "/api/apis", json: #"{"APIVersionInfo":{"Name":"\#(String(repeating: "é", count: 256))"}}"#),
-            bench.post("apis: invalid UTF-8 in the Description", "/api/apis", json: #"{"APIVersionInfo":{"Name":"A","Description":"d"#,
-                       invalid: [0xC3, 0x28], tail: #""}}"#),
-            bench.post("apis: 101 tags", "/api/apis", json: #"{"APIVersionInfo":{"Name":"A","Tag":[\#((0..<101).map { "\"t\($0)\"" }.joined(separator: ","))]}}"#),
-            bench.post("apis: an internal DTD subset in XML", "/api/apis",
-                       body: "<!DOCTYPE x [<!ENTITY e \"A\">]><APIVersionInfo><Name>&e;</Name></APIVersionInfo>", contentType: "application/xml"),
+            bench.post(
+                "apis: Name over the limit", "/api/apis", json: #"{"APIVersionInfo":{"Name":"\#(String(repeating: "é", count: 256))"}}"#),
+            bench.post(
+                "apis: invalid UTF-8 in the Description", "/api/apis", json: #"{"APIVersionInfo":{"Name":"A","Description":"d"#,
+                invalid: [0xC3, 0x28], tail: #""}}"#),
+            bench.post(
+                "apis: 101 tags", "/api/apis",
+                json: #"{"APIVersionInfo":{"Name":"A","Tag":[\#((0..<101).map { "\"t\($0)\"" }.joined(separator: ","))]}}"#),
+            bench.post(
+                "apis: an internal DTD subset in XML", "/api/apis",
+                body: "<!DOCTYPE x [<!ENTITY e \"A\">]><APIVersionInfo><Name>&e;</Name></APIVersionInfo>", contentType: "application/xml"),
             bench.post("apis: text/plain", "/api/apis", body: "APIVersionInfo", contentType: "text/plain", status: 415),
-            bench.request("apis: DELETE an API that does not exist", "DELETE", "/api/apis/\(other)", body: [], contentType: nil, status: 404),
-            bench.request("apis: DELETE another tenant's API", "DELETE", "/api/apis/\(api.replacingOccurrences(of: ".acmepaymentscorp", with: ".globex"))",
-                          body: [], contentType: nil, status: 404),
-            bench.request("apis: DELETE without the CSRF header", "DELETE", "/api/apis/\(api)", body: [], contentType: nil, csrf: false, status: 401),
-            bench.post("api versions: Name over the limit", "/api/apis/\(api)/versions", json: #"{"APIVersionInfo":{"Name":"\#(String(repeating: "v", count: 300))"}}"#),
-            bench.post("api versions: invalid UTF-8", "/api/apis/\(api)/versions", json: #"{"APIVersionInfo":{"Name":"v"#, invalid: [0xFF], tail: #""}}"#),
-            bench.post("api versions: an API that does not exist", "/api/apis/\(other)/versions", json: #"{"APIVersionInfo":{"Name":"2"}}"#, status: 404),
+            bench.request(
+                "apis: DELETE an API that does not exist", "DELETE", "/api/apis/\(other)", body: [], contentType: nil, status: 404),
+            bench.request(
+                "apis: DELETE another tenant's API", "DELETE",
+                "/api/apis/\(api.replacingOccurrences(of: ".acmepaymentscorp", with: ".globex"))",
+                body: [], contentType: nil, status: 404),
+            bench.request(
+                "apis: DELETE without the CSRF header", "DELETE", "/api/apis/\(api)", body: [], contentType: nil, csrf: false, status: 401),
+            bench.post(
+                "api versions: Name over the limit", "/api/apis/\(api)/versions",
+                json: #"{"APIVersionInfo":{"Name":"\#(String(repeating: "v", count: 300))"}}"#),
+            bench.post(
+                "api versions: invalid UTF-8", "/api/apis/\(api)/versions", json: #"{"APIVersionInfo":{"Name":"v"#, invalid: [0xFF],
+                tail: #""}}"#),
+            bench.post(
+                "api versions: an API that does not exist", "/api/apis/\(other)/versions", json: #"{"APIVersionInfo":{"Name":"2"}}"#,
+                status: 404),
             bench.post("api versions: a body that is a string", "/api/apis/\(api)/versions", json: #""2.0""#),
-            bench.put("api versions: info Description over the limit", "/api/apis/versions/\(version)/info",
-                      json: #"{"Description":"\#(String(repeating: "d", count: 8_193))"}"#),
+            bench.put(
+                "api versions: info Description over the limit", "/api/apis/versions/\(version)/info",
+                json: #"{"Description":"\#(String(repeating: "d", count: 8_193))"}"#),
             bench.put("api versions: info with a Tag object", "/api/apis/versions/\(version)/info", json: #"{"Tag":[{"x":1}]}"#),
-            bench.put("api versions: info with invalid UTF-8", "/api/apis/versions/\(version)/info", json: #"{"Summary":""#, invalid: [0xE2, 0x82]),
-            bench.put("api versions: info nested 65 deep", "/api/apis/versions/\(version)/info",
-                      json: String(repeating: #"{"a":"#, count: 65) + "1" + String(repeating: "}", count: 65)),
-            bench.request("api versions: DELETE a version that does not exist", "DELETE", "/api/apis/versions/\(other)", body: [], contentType: nil, status: 404),
+            bench.put(
+                "api versions: info with invalid UTF-8", "/api/apis/versions/\(version)/info", json: #"{"Summary":""#, invalid: [0xE2, 0x82]
+            ),
+            bench.put(
+                "api versions: info nested 65 deep", "/api/apis/versions/\(version)/info",
+                json: String(repeating: #"{"a":"#, count: 65) + "1" + String(repeating: "}", count: 65)),
+            bench.request(
+                "api versions: DELETE a version that does not exist", "DELETE", "/api/apis/versions/\(other)", body: [], contentType: nil,
+                status: 404),
             bench.post("api versions: action without ActionName", "/api/apis/versions/\(version)/action", json: #"{"Comments":"c"}"#),
             bench.post("api versions: action name that is a number", "/api/apis/versions/\(version)/action", json: #"{"ActionName":1}"#),
-            bench.post("api versions: truncated XML action", "/api/apis/versions/\(version)/action",
-                       body: "<Action><ActionName>x</ActionName>", contentType: "application/xml"),
-            bench.post("api versions: action comment over the limit", "/api/apis/versions/\(version)/action",
-                       json: #"{"ActionName":"api.action.submit","Comments":"\#(String(repeating: "c", count: 8_193))"}"#),
+            bench.post(
+                "api versions: truncated XML action", "/api/apis/versions/\(version)/action",
+                body: "<Action><ActionName>x</ActionName>", contentType: "application/xml"),
+            bench.post(
+                "api versions: action comment over the limit", "/api/apis/versions/\(version)/action",
+                json: #"{"ActionName":"api.action.submit","Comments":"\#(String(repeating: "c", count: 8_193))"}"#),
             upload("dropbox: not multipart", "{}", contentType: "application/json"),
             upload("dropbox: no boundary", filePart, contentType: "multipart/form-data"),
-            upload("dropbox: no file part", "--\(boundary)\r\nContent-Disposition: form-data; name=\"wrapInHTML\"\r\n\r\nfalse\r\n--\(boundary)--\r\n"),
-            upload("dropbox: wrapInHTML neither true nor false", filePart + "--\(boundary)\r\nContent-Disposition: form-data; name=\"wrapInHTML\"\r\n\r\nmaybe\r\n--\(boundary)--\r\n"),
+            upload(
+                "dropbox: no file part",
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"wrapInHTML\"\r\n\r\nfalse\r\n--\(boundary)--\r\n"),
+            upload(
+                "dropbox: wrapInHTML neither true nor false",
+                filePart + "--\(boundary)\r\nContent-Disposition: form-data; name=\"wrapInHTML\"\r\n\r\nmaybe\r\n--\(boundary)--\r\n"),
             upload("dropbox: body never closed", filePart),
-            upload("dropbox: file name over the limit",
-                   "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(String(repeating: "f", count: 300)).json\"\r\n\r\n{}\r\n--\(boundary)--\r\n"),
+            upload(
+                "dropbox: file name over the limit",
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(String(repeating: "f", count: 300)).json\"\r\n\r\n{}\r\n--\(boundary)--\r\n"
+            )
         ]
     }
 
@@ -109,25 +175,43 @@ extension MalformedInputCatalogueTests {
         let contract = try bench.createContract(apiVersionID: apiVersion)
         let other = "nosuch.acmepaymentscorp"
         return [
-            bench.post("contracts: no APIVersionID", "/api/contracts", json: #"{"RuntimeID":"\#(bench.versionID)","Environment":"Sandbox"}"#),
-            bench.post("contracts: an APIVersionID that is a number", "/api/contracts", json: #"{"APIVersionID":5,"RuntimeID":"\#(bench.versionID)"}"#),
-            bench.post("contracts: an app version that does not exist", "/api/contracts",
-                       json: #"{"APIVersionID":"\#(apiVersion)","RuntimeID":"\#(other)","Environment":"Sandbox"}"#, status: 404),
-            bench.post("contracts: Environment over the limit", "/api/contracts",
-                       json: #"{"APIVersionID":"\#(apiVersion)","RuntimeID":"\#(bench.versionID)","Environment":"\#(String(repeating: "e", count: 256))"}"#),
+            bench.post(
+                "contracts: no APIVersionID", "/api/contracts", json: #"{"RuntimeID":"\#(bench.versionID)","Environment":"Sandbox"}"#),
+            bench.post(
+                "contracts: an APIVersionID that is a number", "/api/contracts",
+                json: #"{"APIVersionID":5,"RuntimeID":"\#(bench.versionID)"}"#),
+            bench.post(
+                "contracts: an app version that does not exist", "/api/contracts",
+                json: #"{"APIVersionID":"\#(apiVersion)","RuntimeID":"\#(other)","Environment":"Sandbox"}"#, status: 404),
+            bench.post(
+                "contracts: Environment over the limit", "/api/contracts",
+                json:
+                    #"{"APIVersionID":"\#(apiVersion)","RuntimeID":"\#(bench.versionID)","Environment":"\#(String(repeating: "e", count: 256))"}"#
+            ),
             bench.post("contracts: invalid UTF-8", "/api/contracts", json: #"{"APIVersionID":""#, invalid: [0xF0, 0x28, 0x8C, 0x28]),
-            bench.post("contracts: ContractScope a string", "/api/contracts",
-                       json: #"{"APIVersionID":"\#(apiVersion)","RuntimeID":"\#(bench.versionID)","Environment":"Live","ContractScope":"all"}"#),
-            bench.post("contracts: an entity in XML", "/api/contracts",
-                       body: "<!DOCTYPE Contract [<!ENTITY x \"y\">]><Contract><APIVersionID>&x;</APIVersionID></Contract>", contentType: "application/xml"),
+            bench.post(
+                "contracts: ContractScope a string", "/api/contracts",
+                json: #"{"APIVersionID":"\#(apiVersion)","RuntimeID":"\#(bench.versionID)","Environment":"Live","ContractScope":"all"}"#),
+            bench.post(
+                "contracts: an entity in XML", "/api/contracts",
+                body: "<!DOCTYPE Contract [<!ENTITY x \"y\">]><Contract><APIVersionID>&x;</APIVersionID></Contract>",
+                contentType: "application/xml"),
             bench.put("contracts: PUT truncated JSON", "/api/contracts/\(contract)", json: #"{"ContractScope":"#),
-            bench.put("contracts: PUT a LicenseID that is an object", "/api/contracts/\(contract)", json: #"{"ContractScope":{"LicenseID":[{"a":1}]}}"#),
-            bench.put("contracts: PUT a contract that does not exist", "/api/contracts/\(other)", json: #"{"ContractScope":{"LicenseID":[]}}"#, status: 404),
+            bench.put(
+                "contracts: PUT a LicenseID that is an object", "/api/contracts/\(contract)",
+                json: #"{"ContractScope":{"LicenseID":[{"a":1}]}}"#),
+            bench.put(
+                "contracts: PUT a contract that does not exist", "/api/contracts/\(other)", json: #"{"ContractScope":{"LicenseID":[]}}"#,
+                status: 404),
             bench.post("contracts: action without ActionName", "/api/contracts/\(contract)/actions", json: #"{"Comments":["c"]}"#),
-            bench.post("contracts: an unknown action", "/api/contracts/\(contract)/actions", json: #"{"ActionName":"contract.action.nosuch"}"#),
-            bench.post("contracts: action on a contract that does not exist", "/api/contracts/\(other)/actions", json: #"{"ActionName":"contract.action.cancel"}"#, status: 404),
-            bench.post("contracts: 101 comments", "/api/contracts/\(contract)/actions",
-                       json: #"{"ActionName":"contract.action.cancel","Comments":[\#((0..<101).map { "\"c\($0)\"" }.joined(separator: ","))]}"#),
+            bench.post(
+                "contracts: an unknown action", "/api/contracts/\(contract)/actions", json: #"{"ActionName":"contract.action.nosuch"}"#),
+            bench.post(
+                "contracts: action on a contract that does not exist", "/api/contracts/\(other)/actions",
+                json: #"{"ActionName":"contract.action.cancel"}"#, status: 404),
+            bench.post(
+                "contracts: 101 comments", "/api/contracts/\(contract)/actions",
+                json: #"{"ActionName":"contract.action.cancel","Comments":[\#((0..<101).map { "\"c\($0)\"" }.joined(separator: ","))]}"#)
         ]
     }
 
@@ -137,25 +221,48 @@ extension MalformedInputCatalogueTests {
         let valid = #""FirstName":"New","LastName":"User","Email":"new.user@acmepaymentscorp.com""#
         return [
             bench.post("users: no Password", "/api/users", json: "{\(valid)}"),
-            bench.post("users: an Email that is not one", "/api/users", json: #"{"FirstName":"N","LastName":"U","Email":"not-an-email","Password":"p"}"#),
-            bench.post("users: a FirstName that is a number", "/api/users", json: #"{"FirstName":1,"LastName":"U","Email":"n@acmepaymentscorp.com","Password":"p"}"#),
-            bench.post("users: LastName over the limit", "/api/users",
-                       json: #"{"FirstName":"N","LastName":"\#(String(repeating: "l", count: 256))","Email":"n@acmepaymentscorp.com","Password":"p"}"#),
-            bench.post("users: Password over the limit", "/api/users", json: #"{\#(valid),"Password":"\#(String(repeating: "é", count: 1_025))"}"#),
-            bench.post("users: ForcePasswordChangeOnLogin maybe", "/api/users", json: #"{\#(valid),"Password":"p","ForcePasswordChangeOnLogin":"maybe"}"#),
+            bench.post(
+                "users: an Email that is not one", "/api/users",
+                json: #"{"FirstName":"N","LastName":"U","Email":"not-an-email","Password":"p"}"#),
+            bench.post(
+                "users: a FirstName that is a number", "/api/users",
+                json: #"{"FirstName":1,"LastName":"U","Email":"n@acmepaymentscorp.com","Password":"p"}"#),
+            bench.post(
+                "users: LastName over the limit", "/api/users",
+                json:
+                    #"{"FirstName":"N","LastName":"\#(String(repeating: "l", count: 256))","Email":"n@acmepaymentscorp.com","Password":"p"}"#
+            ),
+            bench.post(
+                "users: Password over the limit", "/api/users", json: #"{\#(valid),"Password":"\#(String(repeating: "é", count: 1_025))"}"#),
+            bench.post(
+                "users: ForcePasswordChangeOnLogin maybe", "/api/users",
+                json: #"{\#(valid),"Password":"p","ForcePasswordChangeOnLogin":"maybe"}"#),
             bench.post("users: invalid UTF-8 in the Password", "/api/users", json: #"{\#(valid),"Password":"p"#, invalid: [0xC0, 0x80]),
-            bench.post("users: an email that is taken", "/api/users", json: #"{"FirstName":"J","LastName":"D","Email":"\#(TestApp.jane)","Password":"p"}"#, status: 409),
-            bench.post("users: form-encoded", "/api/users", body: "FirstName=N&LastName=U", contentType: "application/x-www-form-urlencoded", status: 415),
-            bench.request("users: DELETE a user that does not exist", "DELETE", "/api/users/nosuch.acmepaymentscorp", body: [], contentType: nil, status: 404),
-            bench.request("users: DELETE without a session", "DELETE", "/api/users/\(jane)", body: [], contentType: nil, auth: false, status: 401),
-            bench.put("password: NewPassword over the limit", "/api/users/\(jane)/password",
-                      json: #"{"NewPassword":"\#(String(repeating: "n", count: 100_000))"}"#),
+            bench.post(
+                "users: an email that is taken", "/api/users",
+                json: #"{"FirstName":"J","LastName":"D","Email":"\#(TestApp.jane)","Password":"p"}"#, status: 409),
+            bench.post(
+                "users: form-encoded", "/api/users", body: "FirstName=N&LastName=U", contentType: "application/x-www-form-urlencoded",
+                status: 415),
+            bench.request(
+                "users: DELETE a user that does not exist", "DELETE", "/api/users/nosuch.acmepaymentscorp", body: [], contentType: nil,
+                status: 404),
+            bench.request(
+                "users: DELETE without a session", "DELETE", "/api/users/\(jane)", body: [], contentType: nil, auth: false, status: 401),
+            bench.put(
+                "password: NewPassword over the limit", "/api/users/\(jane)/password",
+                json: #"{"NewPassword":"\#(String(repeating: "n", count: 100_000))"}"#),
             bench.put("password: no NewPassword", "/api/users/\(jane)/password", json: #"{"OldPassword":"password"}"#),
             bench.put("password: NewPassword a number", "/api/users/\(jane)/password", json: #"{"NewPassword":12345678}"#),
-            bench.put("password: OldPassword an array", "/api/users/\(admin)/password", json: #"{"OldPassword":["password"],"NewPassword":"n"}"#),
-            bench.put("password: the wrong OldPassword", "/api/users/\(admin)/password", json: #"{"OldPassword":"wrong","NewPassword":"n"}"#, status: 403),
-            bench.put("password: a user that does not exist", "/api/users/nosuch.acmepaymentscorp/password", json: #"{"NewPassword":"n"}"#, status: 404),
-            bench.put("password: invalid UTF-8", "/api/users/\(jane)/password", json: #"{"NewPassword":"n"#, invalid: [0xED, 0xA0, 0x80]),
+            bench.put(
+                "password: OldPassword an array", "/api/users/\(admin)/password", json: #"{"OldPassword":["password"],"NewPassword":"n"}"#),
+            bench.put(
+                "password: the wrong OldPassword", "/api/users/\(admin)/password", json: #"{"OldPassword":"wrong","NewPassword":"n"}"#,
+                status: 403),
+            bench.put(
+                "password: a user that does not exist", "/api/users/nosuch.acmepaymentscorp/password", json: #"{"NewPassword":"n"}"#,
+                status: 404),
+            bench.put("password: invalid UTF-8", "/api/users/\(jane)/password", json: #"{"NewPassword":"n"#, invalid: [0xED, 0xA0, 0x80])
         ]
     }
 
@@ -165,17 +272,25 @@ extension MalformedInputCatalogueTests {
         return [
             bench.post("members: no Message", "/api/apps/\(app)/members", json: #"{"Email":"\#(TestApp.jane)"}"#),
             bench.post("members: no Email", "/api/apps/\(app)/members", json: #"{"Message":"join"}"#),
-            bench.post("members: an Email that is no user", "/api/apps/\(app)/members", json: #"{"Email":"nobody@acmepaymentscorp.com","Message":"join"}"#),
+            bench.post(
+                "members: an Email that is no user", "/api/apps/\(app)/members",
+                json: #"{"Email":"nobody@acmepaymentscorp.com","Message":"join"}"#),
             bench.post("members: Email a number", "/api/apps/\(app)/members", json: #"{"Email":42,"Message":"join"}"#),
-            bench.post("members: Message over the limit", "/api/apps/\(app)/members",
-                       json: #"{"Email":"\#(TestApp.jane)","Message":"\#(String(repeating: "é", count: 8_193))"}"#),
-            bench.post("members: invalid UTF-8 in the Message", "/api/apps/\(app)/members", json: #"{"Email":"\#(TestApp.jane)","Message":"m"#, invalid: [0xFE]),
-            bench.post("members: an app that does not exist", "/api/apps/nosuch.acmepaymentscorp/members",
-                       json: #"{"Email":"\#(TestApp.jane)","Message":"join"}"#, status: 404),
+            bench.post(
+                "members: Message over the limit", "/api/apps/\(app)/members",
+                json: #"{"Email":"\#(TestApp.jane)","Message":"\#(String(repeating: "é", count: 8_193))"}"#),
+            bench.post(
+                "members: invalid UTF-8 in the Message", "/api/apps/\(app)/members", json: #"{"Email":"\#(TestApp.jane)","Message":"m"#,
+                invalid: [0xFE]),
+            bench.post(
+                "members: an app that does not exist", "/api/apps/nosuch.acmepaymentscorp/members",
+                json: #"{"Email":"\#(TestApp.jane)","Message":"join"}"#, status: 404),
             bench.post("members: a JSON string", "/api/apps/\(app)/members", json: #""jane""#),
-            bench.request("members: DELETE someone who is not a member", "DELETE", "/api/apps/\(app)/members/\(jane)", body: [], contentType: nil),
-            bench.request("members: DELETE from an app that does not exist", "DELETE", "/api/apps/nosuch.acmepaymentscorp/members/\(jane)",
-                          body: [], contentType: nil, status: 404),
+            bench.request(
+                "members: DELETE someone who is not a member", "DELETE", "/api/apps/\(app)/members/\(jane)", body: [], contentType: nil),
+            bench.request(
+                "members: DELETE from an app that does not exist", "DELETE", "/api/apps/nosuch.acmepaymentscorp/members/\(jane)",
+                body: [], contentType: nil, status: 404)
         ]
     }
 
@@ -196,31 +311,43 @@ extension MalformedInputCatalogueTests {
             get("search: Federation maybe", "/api/search?q=a&Federation=maybe"),
             get("search: q not UTF-8", "/api/search?q=%C3%28"),
             get("app versions: no Identity", "/api/apps/versions"),
-            get("app versions: Identity over the limit", "/api/apps/versions?Identity=" + String(repeating: "i", count: 256)),
+            get("app versions: Identity over the limit", "/api/apps/versions?Identity=" + String(repeating: "i", count: 256))
         ]
     }
 
     /// Routes without a body: wrong sessions, unacceptable representations.
     static func sessionCases(_ bench: Bench) -> [Case] {
         func header(_ name: String, _ method: String, _ path: String, _ headers: String, status: Int) -> Case {
-            Case(name: name, bytes: Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\(headers)\r\n".utf8),
-                 status: status)
+            Case(
+                name: name,
+                bytes: Array(
+                    "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\(headers)\r\n".utf8),
+                status: status)
         }
         return [
             header("renewToken: no session", "POST", "/api/login/renewToken", "Accept: */*\r\n", status: 401),
-            header("renewToken: a forged session cookie", "POST", "/api/login/renewToken",
-                   "Accept: */*\r\nCookie: AtmoAuthToken_acmepaymentscorp=TokenID%3Dforged%2Cexpires%3D0\r\n", status: 401),
+            header(
+                "renewToken: a forged session cookie", "POST", "/api/login/renewToken",
+                "Accept: */*\r\nCookie: AtmoAuthToken_acmepaymentscorp=TokenID%3Dforged%2Cexpires%3D0\r\n", status: 401),
             header("logout: no session", "POST", "/api/login/logout", "Accept: */*\r\n", status: 401),
             header("logout: a cookie header of garbage", "POST", "/api/login/logout", "Accept: */*\r\nCookie: ;;;=\u{7F}\r\n", status: 400),
-            bench.post("ssoLogin: JSON", "/api/login/ssoLogin", body: #"{"domain":"siteusers"}"#, contentType: "application/json", auth: false, status: 415),
-            bench.post("ssoLogin: secret_password over the limit", "/api/login/ssoLogin",
-                       body: "domain=siteusers&identity_username=jane%40acmepaymentscorp.com&secret_password=" + String(repeating: "%C3%A9", count: 1_025),
-                       contentType: "application/x-www-form-urlencoded", auth: false),
-            bench.post("ssoLogin: an unknown domain", "/api/login/ssoLogin", body: "domain=ldap&identity_username=j&secret_password=p",
-                       contentType: "application/x-www-form-urlencoded", auth: false),
-            bench.post("ssoLogin: a bad escape", "/api/login/ssoLogin", body: "domain=%zz", contentType: "application/x-www-form-urlencoded", auth: false),
-            bench.post("ssoLogin: invalid UTF-8", "/api/login/ssoLogin", bytes: Array("domain=siteusers&identity_username=".utf8) + [0xFF],
-                       contentType: "application/x-www-form-urlencoded", auth: false),
+            bench.post(
+                "ssoLogin: JSON", "/api/login/ssoLogin", body: #"{"domain":"siteusers"}"#, contentType: "application/json", auth: false,
+                status: 415),
+            bench.post(
+                "ssoLogin: secret_password over the limit", "/api/login/ssoLogin",
+                body: "domain=siteusers&identity_username=jane%40acmepaymentscorp.com&secret_password="
+                    + String(repeating: "%C3%A9", count: 1_025),
+                contentType: "application/x-www-form-urlencoded", auth: false),
+            bench.post(
+                "ssoLogin: an unknown domain", "/api/login/ssoLogin", body: "domain=ldap&identity_username=j&secret_password=p",
+                contentType: "application/x-www-form-urlencoded", auth: false),
+            bench.post(
+                "ssoLogin: a bad escape", "/api/login/ssoLogin", body: "domain=%zz", contentType: "application/x-www-form-urlencoded",
+                auth: false),
+            bench.post(
+                "ssoLogin: invalid UTF-8", "/api/login/ssoLogin", bytes: Array("domain=siteusers&identity_username=".utf8) + [0xFF],
+                contentType: "application/x-www-form-urlencoded", auth: false)
         ]
     }
 
@@ -229,28 +356,42 @@ extension MalformedInputCatalogueTests {
             bench.post("faults: not an object", "/_emulator/faults", json: "[1]"),
             bench.post("faults: a status of 700", "/_emulator/faults", json: #"{"match":{"path":"/api/*"},"respond":{"status":700}}"#),
             bench.post("faults: a method with a space", "/_emulator/faults", json: #"{"match":{"method":"G T"},"respond":{"status":503}}"#),
-            bench.post("faults: a path over the limit", "/_emulator/faults",
-                       json: #"{"match":{"path":"/\#(String(repeating: "é", count: 1_024))"},"respond":{"status":503}}"#),
+            bench.post(
+                "faults: a path over the limit", "/_emulator/faults",
+                json: #"{"match":{"path":"/\#(String(repeating: "é", count: 1_024))"},"respond":{"status":503}}"#),
             bench.post("faults: two triggers", "/_emulator/faults", json: #"{"respond":{"status":503},"times":1,"everyNth":2}"#),
             bench.post("faults: probability 2", "/_emulator/faults", json: #"{"respond":{"status":503},"probability":2}"#),
-            bench.post("faults: a header name that is not a token", "/_emulator/faults", json: #"{"respond":{"status":503,"headers":{"X Y":"z"}}}"#),
+            bench.post(
+                "faults: a header name that is not a token", "/_emulator/faults", json: #"{"respond":{"status":503,"headers":{"X Y":"z"}}}"#
+            ),
             bench.post("faults: invalid UTF-8", "/_emulator/faults", json: #"{"match":{"tenant":""#, invalid: [0xC3], tail: #""}}"#),
             bench.post("faults: no respond", "/_emulator/faults", json: #"{"match":{"path":"/api/*"}}"#),
-            bench.request("faults: DELETE one that does not exist", "DELETE", "/_emulator/faults/fault-nosuch", body: [], contentType: nil, status: 404),
-            Case(name: "faults: DELETE all with a broken chunked body",
-                 bytes: Array("DELETE /_emulator/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".utf8), status: 400),
+            bench.request(
+                "faults: DELETE one that does not exist", "DELETE", "/_emulator/faults/fault-nosuch", body: [], contentType: nil,
+                status: 404),
+            Case(
+                name: "faults: DELETE all with a broken chunked body",
+                bytes: Array(
+                    "DELETE /_emulator/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
+                        .utf8), status: 400)
         ]
     }
 
     static func stateCases(_ bench: Bench) throws -> [Case] {
         func bare(_ name: String, _ method: String, _ path: String, accept: String = "*/*", status: Int) -> Case {
-            Case(name: name, bytes: Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept: \(accept)\r\nContent-Length: 0\r\n\r\n".utf8),
-                 status: status)
+            Case(
+                name: name,
+                bytes: Array(
+                    "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept: \(accept)\r\nContent-Length: 0\r\n\r\n"
+                        .utf8),
+                status: status)
         }
         return [
             bare("checkpoints: an unacceptable Accept", "POST", "/_emulator/checkpoints", accept: "image/png", status: 406),
             bare("checkpoints: roll back one that does not exist", "POST", "/_emulator/checkpoints/cp-nosuch/rollback", status: 404),
-            bare("checkpoints: roll back a 300-character id", "POST", "/_emulator/checkpoints/\(String(repeating: "c", count: 300))/rollback", status: 404),
+            bare(
+                "checkpoints: roll back a 300-character id", "POST",
+                "/_emulator/checkpoints/\(String(repeating: "c", count: 300))/rollback", status: 404),
             bare("checkpoints: DELETE one that does not exist", "DELETE", "/_emulator/checkpoints/cp-nosuch", status: 404),
             bare("snapshots: restore one that does not exist", "POST", "/_emulator/snapshots/nosuch/restore", status: 404),
             bare("snapshots: restore a name with a slash", "POST", "/_emulator/snapshots/..%2Fapi/restore", status: 400),
@@ -259,15 +400,27 @@ extension MalformedInputCatalogueTests {
             bench.post("snapshots: a name with a slash", "/_emulator/snapshots", json: #"{"name":"../x"}"#),
             bare("reset: an unacceptable Accept", "POST", "/_emulator/reset", accept: "image/png", status: 406),
             bare("tenant reset: a tenant that does not exist", "POST", "/_emulator/tenants/globex/reset", status: 404),
-            bare("tenant reset: an unacceptable Accept", "POST", "/_emulator/tenants/acmepaymentscorp/reset", accept: "image/png", status: 406),
-            Case(name: "requests: DELETE with a broken chunked body",
-                 bytes: Array("DELETE /_emulator/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcdeXY0\r\n\r\n".utf8),
-                 status: 400),
-            bench.request("apps: DELETE an app that does not exist", "DELETE", "/api/apps/nosuch.acmepaymentscorp", body: [], contentType: nil, status: 404),
-            bench.request("apps: DELETE a version that does not exist", "DELETE", "/api/apps/versions/nosuch.acmepaymentscorp", body: [], contentType: nil, status: 404),
-            bench.request("models: DELETE a model that does not exist", "DELETE", "/api/models/nosuch.acmepaymentscorp", body: [], contentType: nil, status: 404),
-            bench.request("models: DELETE a version that does not exist", "DELETE", "/api/models/versions/nosuch.acmepaymentscorp",
-                          body: [], contentType: nil, status: 404),
+            bare(
+                "tenant reset: an unacceptable Accept", "POST", "/_emulator/tenants/acmepaymentscorp/reset", accept: "image/png",
+                status: 406),
+            Case(
+                name: "requests: DELETE with a broken chunked body",
+                bytes: Array(
+                    "DELETE /_emulator/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcdeXY0\r\n\r\n"
+                        .utf8),
+                status: 400),
+            bench.request(
+                "apps: DELETE an app that does not exist", "DELETE", "/api/apps/nosuch.acmepaymentscorp", body: [], contentType: nil,
+                status: 404),
+            bench.request(
+                "apps: DELETE a version that does not exist", "DELETE", "/api/apps/versions/nosuch.acmepaymentscorp", body: [],
+                contentType: nil, status: 404),
+            bench.request(
+                "models: DELETE a model that does not exist", "DELETE", "/api/models/nosuch.acmepaymentscorp", body: [], contentType: nil,
+                status: 404),
+            bench.request(
+                "models: DELETE a version that does not exist", "DELETE", "/api/models/versions/nosuch.acmepaymentscorp",
+                body: [], contentType: nil, status: 404)
         ]
     }
 
@@ -278,20 +431,27 @@ extension MalformedInputCatalogueTests {
             bench.post("apps: a lone high surrogate escape", "/api/apps", json: #"{"Name":"a\uD800b"}"#),
             bench.post("apps: a lone low surrogate escape", "/api/apps", json: #"{"Name":"\uDC00"}"#),
             bench.post("apps: a bad escape", "/api/apps", json: #"{"Name":"\x41"}"#),
-            bench.post("apps: Latin-1 bytes declared as such", "/api/apps", bytes: Array(#"{"Name":"caf"#.utf8) + [0xE9] + Array(#""}"#.utf8),
-                       contentType: "application/json; charset=iso-8859-1", status: nil),
-            bench.post("apps: a UTF-16 body", "/api/apps", bytes: [0xFF, 0xFE] + Array(#"{"Name":"A"}"#.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
-                       contentType: "application/json", status: nil),
-            bench.post("models: a control character in a string", "/api/models", bytes: Array(#"{"Name":"M"#.utf8) + [0x01] + Array(#"","VersionName":"v"}"#.utf8)),
+            bench.post(
+                "apps: Latin-1 bytes declared as such", "/api/apps", bytes: Array(#"{"Name":"caf"#.utf8) + [0xE9] + Array(#""}"#.utf8),
+                contentType: "application/json; charset=iso-8859-1", status: nil),
+            bench.post(
+                "apps: a UTF-16 body", "/api/apps",
+                bytes: [0xFF, 0xFE] + Array(#"{"Name":"A"}"#.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
+                contentType: "application/json", status: nil),
+            bench.post(
+                "models: a control character in a string", "/api/models",
+                bytes: Array(#"{"Name":"M"#.utf8) + [0x01] + Array(#"","VersionName":"v"}"#.utf8)),
             bench.post("clock: advanceSeconds 1e400", "/_emulator/clock", json: #"{"advanceSeconds":1e400}"#),
             bench.post("clock: advanceSeconds -0x10", "/_emulator/clock", json: #"{"advanceSeconds":-0x10}"#),
-            bench.post("api versions: a vendor type, truncated", "/api/apis/\(api)/versions",
-                       bytes: Array(#"{"APIVersionInfo":{"Name":"#.utf8), contentType: "application/vnd.soa.v81+json"),
-            bench.request("api versions: XML info with an entity", "PUT", "/api/apis/versions/\(version)/info",
-                          body: Array("<!DOCTYPE a [<!ENTITY e \"x\">]><APIVersionInfo><Name>&e;</Name></APIVersionInfo>".utf8),
-                          contentType: "application/xml", status: 400),
+            bench.post(
+                "api versions: a vendor type, truncated", "/api/apis/\(api)/versions",
+                bytes: Array(#"{"APIVersionInfo":{"Name":"#.utf8), contentType: "application/vnd.soa.v81+json"),
+            bench.request(
+                "api versions: XML info with an entity", "PUT", "/api/apis/versions/\(version)/info",
+                body: Array("<!DOCTYPE a [<!ENTITY e \"x\">]><APIVersionInfo><Name>&e;</Name></APIVersionInfo>".utf8),
+                contentType: "application/xml", status: 400),
             bench.post("contracts: XML nested 10^5 deep", "/api/contracts", body: deepXML(100_000), contentType: "application/xml"),
-            bench.post("users: a BOM then JSON", "/api/users", bytes: [0xEF, 0xBB, 0xBF] + Array(#"{"FirstName":1}"#.utf8), status: nil),
+            bench.post("users: a BOM then JSON", "/api/users", bytes: [0xEF, 0xBB, 0xBF] + Array(#"{"FirstName":1}"#.utf8), status: nil)
         ]
     }
 
@@ -299,12 +459,17 @@ extension MalformedInputCatalogueTests {
         [
             bench.post("fixtures: text/plain", "/_emulator/fixtures", body: "{}", contentType: "text/plain", status: 415),
             bench.post("fixtures: an unknown member", "/_emulator/fixtures", json: #"{"galaxies":[]}"#),
-            bench.post("fixtures: a user password over the limit", "/_emulator/fixtures",
-                       json: #"{"users":[{"email":"f@acmepaymentscorp.com","password":"\#(String(repeating: "p", count: 1_025))"}]}"#),
-            bench.post("fixtures: a Team entry over the limit", "/_emulator/fixtures",
-                       json: #"{"apps":[{"Name":"F","Team":["\#(String(repeating: "t", count: 256))"]}]}"#),
-            bench.post("fixtures: a single comment over the limit", "/_emulator/fixtures",
-                       json: #"{"objects":[{"ObjectType":"discussion","ObjectID":"d9.acmepaymentscorp","Actions":[{"ActionName":"a","Comments":"\#(String(repeating: "c", count: 8_193))"}]}]}"#),
+            bench.post(
+                "fixtures: a user password over the limit", "/_emulator/fixtures",
+                json: #"{"users":[{"email":"f@acmepaymentscorp.com","password":"\#(String(repeating: "p", count: 1_025))"}]}"#),
+            bench.post(
+                "fixtures: a Team entry over the limit", "/_emulator/fixtures",
+                json: #"{"apps":[{"Name":"F","Team":["\#(String(repeating: "t", count: 256))"]}]}"#),
+            bench.post(
+                "fixtures: a single comment over the limit", "/_emulator/fixtures",
+                json:
+                    #"{"objects":[{"ObjectType":"discussion","ObjectID":"d9.acmepaymentscorp","Actions":[{"ActionName":"a","Comments":"\#(String(repeating: "c", count: 8_193))"}]}]}"#
+            ),
             bench.post("fixtures: an app with a numeric Name", "/_emulator/fixtures", json: #"{"apps":[{"Name":1}]}"#),
             bench.post("fixtures: truncated", "/_emulator/fixtures", json: #"{"apps":[{"Name":"#),
             bench.post("clock: two instructions", "/_emulator/clock", json: #"{"advanceSeconds":1,"realtime":true}"#),
@@ -312,16 +477,21 @@ extension MalformedInputCatalogueTests {
             bench.post("clock: realtime false", "/_emulator/clock", json: #"{"realtime":false}"#),
             bench.post("clock: an empty object", "/_emulator/clock", json: "{}"),
             bench.post("clock: not JSON", "/_emulator/clock", json: "now"),
-            bench.request("workflows: a Definition that is a number", "PUT", "/_emulator/workflows/discussion",
-                          body: Array(#"{"Definition":5}"#.utf8), contentType: "application/json", status: 400),
-            bench.request("workflows: a Definition over the limit", "PUT", "/_emulator/workflows/discussion",
-                          body: Array(#"{"Definition":"\#(String(repeating: "d", count: 256))"}"#.utf8), contentType: "application/json", status: 400),
-            bench.request("workflows: a Definition that does not exist", "PUT", "/_emulator/workflows/discussion",
-                          body: Array(#"{"Definition":"nosuch"}"#.utf8), contentType: "application/json"),
-            bench.request("workflows: a body that is an array", "PUT", "/_emulator/workflows/discussion",
-                          body: Array("[]".utf8), contentType: "application/json", status: 400),
-            bench.request("workflows: invalid UTF-8", "PUT", "/_emulator/workflows/discussion",
-                          body: Array(#"{"Definition":""#.utf8) + [0xC3, 0x22, 0x7D], contentType: "application/json", status: 400),
+            bench.request(
+                "workflows: a Definition that is a number", "PUT", "/_emulator/workflows/discussion",
+                body: Array(#"{"Definition":5}"#.utf8), contentType: "application/json", status: 400),
+            bench.request(
+                "workflows: a Definition over the limit", "PUT", "/_emulator/workflows/discussion",
+                body: Array(#"{"Definition":"\#(String(repeating: "d", count: 256))"}"#.utf8), contentType: "application/json", status: 400),
+            bench.request(
+                "workflows: a Definition that does not exist", "PUT", "/_emulator/workflows/discussion",
+                body: Array(#"{"Definition":"nosuch"}"#.utf8), contentType: "application/json"),
+            bench.request(
+                "workflows: a body that is an array", "PUT", "/_emulator/workflows/discussion",
+                body: Array("[]".utf8), contentType: "application/json", status: 400),
+            bench.request(
+                "workflows: invalid UTF-8", "PUT", "/_emulator/workflows/discussion",
+                body: Array(#"{"Definition":""#.utf8) + [0xC3, 0x22, 0x7D], contentType: "application/json", status: 400)
         ]
     }
 }
@@ -329,8 +499,9 @@ extension MalformedInputCatalogueTests {
 extension Bench {
     /// Creates an API as the Site Admin: (APIID, APIVersionID).
     func createAPI() throws -> (String, String) {
-        let response = try app.send(.post, "/api/apis", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "application/json"]),
-                                    body: APIWorld.createBody(name: "Catalogue API \(UUID().uuidString.prefix(8))"))
+        let response = try app.send(
+            .post, "/api/apis", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "application/json"]),
+            body: APIWorld.createBody(name: "Catalogue API \(UUID().uuidString.prefix(8))"))
         try #require(response.status == .ok, "\(response.text)")
         let json = try response.json()
         return (try #require(json["APIID"]?.stringValue), try #require(json["LatestVersionID"]?.stringValue))
@@ -338,15 +509,17 @@ extension Bench {
 
     /// Requests a Sandbox contract between the bench's app version and `apiVersionID`: its ContractID.
     func createContract(apiVersionID: String) throws -> String {
-        let response = try app.send(.post, "/api/contracts", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "application/json"]),
-                                    body: #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(versionID)","Environment":"Sandbox"}"#)
+        let response = try app.send(
+            .post, "/api/contracts", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "application/json"]),
+            body: #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(versionID)","Environment":"Sandbox"}"#)
         try #require(response.status == .ok, "\(response.text)")
         return try #require(try response.json()["ContractID"]?.stringValue)
     }
 
     func userID(_ email: String) throws -> String {
-        let response = try app.send(.post, "/api/login", headers: ["Content-Type": "application/json", "Accept": "application/json"],
-                                    body: #"{"email":"\#(email)","password":"password"}"#)
+        let response = try app.send(
+            .post, "/api/login", headers: ["Content-Type": "application/json", "Accept": "application/json"],
+            body: #"{"email":"\#(email)","password":"password"}"#)
         return try #require(try response.json()["userFDN"]?.stringValue, "\(response.text)")
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import AkanaAPI
 
 /// `MediaRange`: `Accept` and `Content-Type` elements read byte by byte.
@@ -10,9 +11,10 @@ import Testing
     @Test func typesAreLoweredTrimmedAndWeighted() {
         #expect(describe("application/json") == ["application/json q=1.0 #0"])
         #expect(describe(" Application/JSON ; charset=UTF-8") == ["application/json q=1.0 #0"])
-        #expect(describe("text/xml;q=0.5, application/vnd.soa.v81+JSON;Q=0.9 ,*/*;q=0.1")
+        #expect(
+            describe("text/xml;q=0.5, application/vnd.soa.v81+JSON;Q=0.9 ,*/*;q=0.1")
                 == ["text/xml q=0.5 #0", "application/vnd.soa.v81+json q=0.9 #1", "*/* q=0.1 #2"])
-        #expect(describe("text/plain; q=2") == ["text/plain q=1.0 #0"])    // clamped
+        #expect(describe("text/plain; q=2") == ["text/plain q=1.0 #0"])  // clamped
         #expect(describe("text/plain; q=abc") == ["text/plain q=1.0 #0"])  // unreadable: the default
         #expect(describe("text/plain;;format=flowed;q=0") == ["text/plain q=0.0 #0"])
         #expect(describe("\ttext/plain\t") == ["text/plain q=1.0 #0"])

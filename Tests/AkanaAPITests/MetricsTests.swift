@@ -1,9 +1,10 @@
-import Dispatch
 import AkanaDomain
+import Dispatch
 import DispatchHTTP
 import Foundation
 import Synchronization
 import Testing
+
 @testable import AkanaAPI
 
 /// Issue 18: `GET /_emulator/metrics` in the Prometheus text format.
@@ -19,11 +20,15 @@ import Testing
     @Test func requestsCommitsSessionsAndFailedLoginsAreCounted() throws {
         let app = try TestApp()
         let session = try app.login()
-        for _ in 0..<3 { _ = try app.send(.get, "/api/login/status", headers: ["Cookie": session.cookieHeader, "Accept": "application/json"]) }
+        for _ in 0..<3 {
+            _ = try app.send(.get, "/api/login/status", headers: ["Cookie": session.cookieHeader, "Accept": "application/json"])
+        }
         _ = try app.send(.get, "/api/nothing/here")
-        _ = try app.send(.post, "/api/login", headers: ["Content-Type": "application/json"], body: #"{"email":"nobody@example.com","password":"x"}"#)
-        _ = try app.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                         body: #"{"Name":"metered"}"#)
+        _ = try app.send(
+            .post, "/api/login", headers: ["Content-Type": "application/json"], body: #"{"email":"nobody@example.com","password":"x"}"#)
+        _ = try app.send(
+            .post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: #"{"Name":"metered"}"#)
         let response = try app.send(.get, "/_emulator/metrics")
         #expect(response.status == .ok)
         #expect(response.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8")
@@ -44,9 +49,13 @@ import Testing
     @Test func responseCacheHitsAndMissesAreCounted() throws {
         let app = try TestApp()
         let session = try app.login()
-        let id = try app.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                              body: #"{"Name":"metered"}"#).text
-        for _ in 0..<3 { _ = try app.send(.get, "/api/apps/\(id)", headers: ["Cookie": session.cookieHeader, "Accept": "application/json"]) }
+        let id = try app.send(
+            .post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: #"{"Name":"metered"}"#
+        ).text
+        for _ in 0..<3 {
+            _ = try app.send(.get, "/api/apps/\(id)", headers: ["Cookie": session.cookieHeader, "Accept": "application/json"])
+        }
         var text = try app.send(.get, "/_emulator/metrics").text
         #expect(sample(text, "akana_response_cache_hits_total") == 2)
         #expect(sample(text, "akana_response_cache_misses_total") == 1)
@@ -61,7 +70,8 @@ import Testing
         // cache's counts before the other recorded what it reported.
         let metrics = EmulatorMetrics()
         let calls = Atomic<Int>(0)
-        let firstHasRead = DispatchSemaphore(value: 0), releaseFirst = DispatchSemaphore(value: 0)
+        let firstHasRead = DispatchSemaphore(value: 0)
+        let releaseFirst = DispatchSemaphore(value: 0)
         metrics.responseCache.withLock {
             $0 = EmulatorMetrics.ResponseCacheSource {
                 if calls.add(1, ordering: .relaxed).newValue == 1 {

@@ -3,12 +3,15 @@ import DispatchHTTP
 import Foundation
 import JSONCodec
 import Testing
+
 @testable import AkanaAPI
 
 /// The OpenAPI document (Config/openapi/openapi.json) against the route table: it cannot drift.
 @Suite struct OpenAPIDocumentTests {
-    static let methods: [String: HTTPMethod] = ["get": .get, "put": .put, "post": .post, "delete": .delete, "patch": .patch,
-                                                "head": .head, "options": .options]
+    static let methods: [String: HTTPMethod] = [
+        "get": .get, "put": .put, "post": .post, "delete": .delete, "patch": .patch,
+        "head": .head, "options": .options
+    ]
 
     let app: TestApp
     let document: JSONValue
@@ -51,17 +54,19 @@ import Testing
     @Test func everyOperationIsComplete() throws {
         var operationIDs = Set<String>()
         for (path, item) in try #require(document["paths"]?.objectMembers) {
-            let pathNames = Set(RoutePattern(path).segments.compactMap { segment -> String? in
-                if case .parameter(let name) = segment { return name }
-                return nil
-            })
+            let pathNames = Set(
+                RoutePattern(path).segments.compactMap { segment -> String? in
+                    if case .parameter(let name) = segment { return name }
+                    return nil
+                })
             for (method, operation) in try #require(item.objectMembers) where Self.methods[method] != nil {
                 let label = "\(method.uppercased()) \(path)"
                 let id = try #require(operation["operationId"]?.stringValue, "\(label) has no operationId")
                 #expect(operationIDs.insert(id).inserted, "\(label): operationId \(id) is used twice")
-                let declared = Set((operation["parameters"]?.arrayValue ?? []).compactMap { parameter -> String? in
-                    parameter["in"] == .string("path") ? parameter["name"]?.stringValue : nil
-                })
+                let declared = Set(
+                    (operation["parameters"]?.arrayValue ?? []).compactMap { parameter -> String? in
+                        parameter["in"] == .string("path") ? parameter["name"]?.stringValue : nil
+                    })
                 #expect(declared == pathNames, "\(label): path parameters \(declared.sorted()) ≠ \(pathNames.sorted())")
                 let responses = try #require(operation["responses"]?.objectMembers, "\(label) has no responses")
                 #expect(responses.contains { $0.0.hasPrefix("2") || $0.0.hasPrefix("3") }, "\(label) has no 2xx (or redirect) response")

@@ -4,6 +4,7 @@ import Foundation
 import SQLiteStore
 import Synchronization
 import Testing
+
 @testable import AkanaAPI
 
 /// Every statement the request paths prepare, run through `EXPLAIN QUERY PLAN`: none may scan a
@@ -22,7 +23,7 @@ import Testing
         "undo_mark_sequences": "a few rows per mark",
         "workflow_definitions": "the shipped definitions plus those posted by hand, per tenant",
         "workflow_assignments": "one row per object type and tenant",
-        "request_journal": "bounded by journal.maxEntries; its filters scan in id order and stop at the limit (see 0004)",
+        "request_journal": "bounded by journal.maxEntries; its filters scan in id order and stop at the limit (see 0004)"
     ]
 
     /// The number of parameters of `sql`: bare `?` are numbered one past the largest so far, `?N` are N.
@@ -50,7 +51,10 @@ import Testing
         for (index, word) in words.enumerated() where ["FROM", "JOIN"].contains(word.uppercased()) && index + 2 < words.count {
             var alias = words[index + 2]
             if alias.uppercased() == "AS", index + 3 < words.count { alias = words[index + 3] }
-            if alias.allSatisfy({ $0.isLetter || $0 == "_" }), !["WHERE", "JOIN", "ON", "ORDER", "GROUP", "LIMIT", "LEFT", "INNER", "CROSS", "USING", "SET", "VALUES"].contains(alias.uppercased()) {
+            if alias.allSatisfy({ $0.isLetter || $0 == "_" }),
+                !["WHERE", "JOIN", "ON", "ORDER", "GROUP", "LIMIT", "LEFT", "INNER", "CROSS", "USING", "SET", "VALUES"].contains(
+                    alias.uppercased())
+            {
                 result[alias] = words[index + 1]
             }
         }
@@ -70,38 +74,56 @@ import Testing
         let recorder = Recorder()
         var configuration = DatabaseConfiguration()
         configuration.statementObserver = { recorder.note($0) }
-        let app = try TestApp(users: [
-            SeedUser(tenant: "acmepaymentscorp", email: TestApp.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
-            SeedUser(tenant: "acmepaymentscorp", email: TestApp.jane, password: "password", name: "Jane", roles: []),
-            SeedUser(tenant: "acmepaymentscorp", email: "dana@acmepaymentscorp.com", password: "password", name: "Dana", roles: ["SchemaDesigner"]),
-            SeedUser(tenant: "acmepaymentscorp", email: "april@acmepaymentscorp.com", password: "password", name: "April", roles: ["SchemaApprover"]),
-        ], configuration: configuration)
+        let app = try TestApp(
+            users: [
+                SeedUser(
+                    tenant: "acmepaymentscorp", email: TestApp.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
+                SeedUser(tenant: "acmepaymentscorp", email: TestApp.jane, password: "password", name: "Jane", roles: []),
+                SeedUser(
+                    tenant: "acmepaymentscorp", email: "dana@acmepaymentscorp.com", password: "password", name: "Dana",
+                    roles: ["SchemaDesigner"]),
+                SeedUser(
+                    tenant: "acmepaymentscorp", email: "april@acmepaymentscorp.com", password: "password", name: "April",
+                    roles: ["SchemaApprover"])
+            ], configuration: configuration)
         recorder.recording.store(true, ordering: .relaxed)
 
         let admin = try app.login()
         let designer = try app.login("dana@acmepaymentscorp.com")
         let approver = try app.login("april@acmepaymentscorp.com")
-        func send(_ method: HTTPMethod, _ target: String, _ session: TestApp.Session? = nil, _ body: String = "", accept: String = "*/*") throws -> HTTPResponse {
+        func send(_ method: HTTPMethod, _ target: String, _ session: TestApp.Session? = nil, _ body: String = "", accept: String = "*/*")
+            throws -> HTTPResponse
+        {
             var headers: HTTPHeaders = ["Content-Type": "application/json", "Accept": accept]
             if let session { headers = TestApp.headers(session, headers) }
             return try app.send(method, target, headers: headers, body: body)
         }
         // Login and sessions.
         #expect(try send(.get, "/api/login/status", admin).status == .ok)
-        #expect(try app.send(.post, "/api/login", headers: ["Content-Type": "application/json"], body: #"{"email":"jane@acmepaymentscorp.com","password":"wrong"}"#).status != .ok)
+        #expect(
+            try app.send(
+                .post, "/api/login", headers: ["Content-Type": "application/json"],
+                body: #"{"email":"jane@acmepaymentscorp.com","password":"wrong"}"#
+            ).status != .ok)
         // Apps, versions, actions, secrets.
         let checkpoint = try send(.post, "/_emulator/checkpoints").json()["id"]?.stringValue ?? ""
-        _ = try send(.post, "/api/apps", admin, #"{"Name":"Plan 2","ApplicationVersion":{"Name":"1.0","Visibility":"Public","Identity":"plan-identity"}}"#, accept: "text/plain")
+        _ = try send(
+            .post, "/api/apps", admin,
+            #"{"Name":"Plan 2","ApplicationVersion":{"Name":"1.0","Visibility":"Public","Identity":"plan-identity"}}"#, accept: "text/plain"
+        )
         let appID = try send(.post, "/api/apps", admin, #"{"Name":"Plan"}"#, accept: "text/plain").text
         #expect(try send(.get, "/api/apps/\(appID)", admin).status == .ok)
         #expect(try send(.put, "/api/apps/\(appID)", admin, #"{"Name":"Plan renamed"}"#).status == .ok)
-        let versionID = try send(.get, "/api/apps/\(appID)", admin, accept: "application/json").json()["DefaultVersionID"]?.stringValue ?? ""
+        let versionID =
+            try send(.get, "/api/apps/\(appID)", admin, accept: "application/json").json()["DefaultVersionID"]?.stringValue ?? ""
         #expect(try send(.get, "/api/apps/versions/\(versionID)", admin).status == .ok)
         let put = try send(.put, "/api/apps/versions/\(versionID)", admin, #"{"Name":"1.1","Identity":"plan-identity-2"}"#, accept: "*/*")
         #expect(put.status == .ok, "\(put.text)")
         #expect(try send(.post, "/api/apps/versions/\(versionID)/action", admin, #"{"ActionName":"@RegeneratedSecret"}"#).status == .ok)
         #expect(try send(.get, "/api/apps/versions/\(versionID)/secret", admin).status == .ok)
-        #expect(try send(.put, "/api/apps/versions/\(versionID)/secret", admin, #"{"SharedSecret":"abcdefghijklmnop1234"}"#).status != .internalServerError)
+        #expect(
+            try send(.put, "/api/apps/versions/\(versionID)/secret", admin, #"{"SharedSecret":"abcdefghijklmnop1234"}"#).status
+                != .internalServerError)
         let second = try send(.post, "/api/apps/\(appID)/versions", admin, #"{"Name":"2.0","Visibility":"Public"}"#)
         #expect(second.status != .internalServerError)
         #expect(try send(.get, "/api/apps/\(appID)/versions", admin).status == .ok)
@@ -119,21 +141,36 @@ import Testing
         #expect(try send(.get, "/api/models/versions/\(modelVersionID)", designer).status == .ok)
         #expect(try send(.put, "/api/models/versions/\(modelVersionID)", designer, #"{"Name":"v1b"}"#).status != .internalServerError)
         #expect(try send(.post, "/api/models/\(modelID)/versions", designer, #"{"Name":"v2"}"#).status != .internalServerError)
-        #expect(try send(.post, "/api/models/versions/\(modelVersionID)/action", designer, ModelRoutesTests.seed003Body).status != .internalServerError)
-        #expect(try send(.post, "/api/models/versions/\(modelVersionID)/action", approver, #"{"ActionName":"model.action.approve"}"#).status != .internalServerError)
+        #expect(
+            try send(.post, "/api/models/versions/\(modelVersionID)/action", designer, ModelRoutesTests.seed003Body).status
+                != .internalServerError)
+        #expect(
+            try send(.post, "/api/models/versions/\(modelVersionID)/action", approver, #"{"ActionName":"model.action.approve"}"#).status
+                != .internalServerError)
         #expect(try send(.delete, "/api/models/\(modelID)", designer).status != .internalServerError)
         // Teams, users, search (issue 16).
         let teamApp = try send(.post, "/api/apps", admin, #"{"Name":"Team plan"}"#, accept: "text/plain").text
-        let newUser = try send(.post, "/api/users", admin, #"{"FirstName":"Pat","LastName":"Plan","Email":"pat@acmepaymentscorp.com","Password":"p4ss"}"#, accept: "application/json")
+        let newUser = try send(
+            .post, "/api/users", admin, #"{"FirstName":"Pat","LastName":"Plan","Email":"pat@acmepaymentscorp.com","Password":"p4ss"}"#,
+            accept: "application/json")
         let newUserID = try newUser.json()["UserID"]?.stringValue ?? ""
-        #expect(try send(.post, "/api/apps/\(teamApp)/members", admin, #"{"Message":"m","Email":"pat@acmepaymentscorp.com"}"#, accept: "text/plain").status == .ok)
+        #expect(
+            try send(
+                .post, "/api/apps/\(teamApp)/members", admin, #"{"Message":"m","Email":"pat@acmepaymentscorp.com"}"#, accept: "text/plain"
+            ).status == .ok)
         #expect(try send(.get, "/api/apps/\(teamApp)/members", admin).status == .ok)
         #expect(try send(.get, "/api/users/\(newUserID)", admin).status == .ok)
         #expect(try send(.get, "/api/users/\(newUserID)/apps", admin).status == .ok)
-        #expect(try app.send(.post, "/api/login/ssoLogin", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                             body: "domain=siteusers&identity_username=pat%40acmepaymentscorp.com&secret_password=p4ss").status == .ok)
-        for query in ["q=type:app&sortBy=com.soa.sort.order.alphabetical&count=20&start=0", "q=type:user&sort=desc&sortBy=com.soa.sort.order.title_sort",
-                      "q=type:model%20OR%20plan*&sortBy=updated", "q=type:app&sortBy=updated&sort=asc&count=1&start=1", "q=\(teamApp)"] {
+        #expect(
+            try app.send(
+                .post, "/api/login/ssoLogin", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                body: "domain=siteusers&identity_username=pat%40acmepaymentscorp.com&secret_password=p4ss"
+            ).status == .ok)
+        for query in [
+            "q=type:app&sortBy=com.soa.sort.order.alphabetical&count=20&start=0",
+            "q=type:user&sort=desc&sortBy=com.soa.sort.order.title_sort",
+            "q=type:model%20OR%20plan*&sortBy=updated", "q=type:app&sortBy=updated&sort=asc&count=1&start=1", "q=\(teamApp)"
+        ] {
             #expect(try send(.get, "/api/search?\(query)", admin).status == .ok)
             #expect(try app.send(.get, "/api/search?\(query)", headers: [:]).status == .ok)
         }
@@ -143,7 +180,9 @@ import Testing
         #expect(try send(.delete, "/api/users/\(newUserID)", admin).status == .ok)
         // Workflow objects and definitions.
         #expect(try send(.get, "/api/workflow/definitions", admin).status == .ok)
-        #expect(try send(.post, "/_emulator/objects", nil, #"{"ObjectType":"discussion","ObjectID":"discussion1.acmepaymentscorp"}"#).status != .internalServerError)
+        #expect(
+            try send(.post, "/_emulator/objects", nil, #"{"ObjectType":"discussion","ObjectID":"discussion1.acmepaymentscorp"}"#).status
+                != .internalServerError)
         #expect(try send(.get, "/api/workflow/objects/discussion1.acmepaymentscorp/actions", admin).status != .internalServerError)
         #expect(try send(.get, "/_emulator/objects/discussion1.acmepaymentscorp/history").status != .internalServerError)
         // APIs, API versions, contracts, the dropbox.
@@ -156,24 +195,36 @@ import Testing
         #expect(try send(.get, "/api/apis/versions", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)", admin).status == .ok)
         #expect(try send(.put, "/api/apis/versions/\(apiVersionID)/info", admin, #"{"Name":"1.1"}"#).status == .ok)
-        let clone = try send(.post, "/api/apis/\(apiID)/versions", admin,
-                             #"{"APIVersionInfo":{"Name":"2"},"CloneAPIVersionRequest":{"SourceAPIVersionID":"\#(apiVersionID)"}}"#, accept: "text/plain")
+        let clone = try send(
+            .post, "/api/apis/\(apiID)/versions", admin,
+            #"{"APIVersionInfo":{"Name":"2"},"CloneAPIVersionRequest":{"SourceAPIVersionID":"\#(apiVersionID)"}}"#, accept: "text/plain")
         #expect(clone.status == .ok, "\(clone.text)")
         #expect(try send(.post, "/api/apis/versions/\(apiVersionID)/action", admin, #"{"ActionName":"x"}"#).status == .badRequest)
-        let planApp = try send(.post, "/api/apps", admin, #"{"Name":"Contract plan"}"#, accept: "application/json").json()["DefaultVersionID"]?.stringValue ?? ""
-        let contract = try send(.post, "/api/contracts", admin, #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(planApp)","Environment":"Sandbox"}"#,
-                                accept: "application/json").json()
+        let planApp =
+            try send(.post, "/api/apps", admin, #"{"Name":"Contract plan"}"#, accept: "application/json").json()["DefaultVersionID"]?
+            .stringValue ?? ""
+        let contract = try send(
+            .post, "/api/contracts", admin, #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(planApp)","Environment":"Sandbox"}"#,
+            accept: "application/json"
+        ).json()
         let contractID = contract["ContractID"]?.stringValue ?? ""
         #expect(try send(.get, "/api/contracts/\(contractID)", admin).status == .ok)
         #expect(try send(.put, "/api/contracts/\(contractID)", admin, #"{"ContractScope":{"Restricted":false}}"#).status == .ok)
-        #expect(try send(.post, "/api/contracts/\(contractID)/actions", admin, #"{"ActionName":"apicontract.action.suspend"}"#).status == .ok)
+        #expect(
+            try send(.post, "/api/contracts/\(contractID)/actions", admin, #"{"ActionName":"apicontract.action.suspend"}"#).status == .ok)
         #expect(try send(.get, "/api/apps/versions/\(planApp)/contracts?ActivatedOnly=true", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/contracts?Environment=Sandbox", admin).status == .ok)
-        var upload = try HTTPRequest(method: .post, target: "/api/dropbox/readfiledetails", headers: TestApp.headers(admin, [
-            "Host": "127.0.0.1:8080", "Content-Type": "multipart/form-data; boundary=b", "Accept": "application/json"]),
+        var upload = try HTTPRequest(
+            method: .post, target: "/api/dropbox/readfiledetails",
+            headers: TestApp.headers(
+                admin,
+                [
+                    "Host": "127.0.0.1:8080", "Content-Type": "multipart/form-data; boundary=b", "Accept": "application/json"
+                ]),
             body: Array("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.json\"\r\n\r\n{}\r\n--b--\r\n".utf8))
         #expect(app.handle(upload).status == .ok)
-        upload = try HTTPRequest(method: .get, target: "/api/apis/versions/\(apiVersionID)", headers: ["Host": "127.0.0.1:8080", "Cookie": admin.cookieHeader])
+        upload = try HTTPRequest(
+            method: .get, target: "/api/apis/versions/\(apiVersionID)", headers: ["Host": "127.0.0.1:8080", "Cookie": admin.cookieHeader])
         #expect(app.handle(upload).status == .ok)
         #expect(try send(.delete, "/api/apps/versions/\(planApp)", admin).status == .ok)
         #expect(try send(.delete, "/api/apis/versions/\(apiVersionID)", admin).status == .ok)
@@ -221,10 +272,14 @@ import Testing
                 for row in plan {
                     let detail = try row.string("detail") ?? ""
                     guard detail.hasPrefix("SCAN ") else { continue }
-                        var table = detail.dropFirst(5).split(separator: " ").first.map(String.init) ?? ""
+                    var table = detail.dropFirst(5).split(separator: " ").first.map(String.init) ?? ""
                     if table.hasPrefix("main.") { table.removeFirst(5) }
                     table = Self.aliases(sql)[table] ?? table
-                    if Self.scannable[table] != nil || table.hasPrefix("(") || table == "CONSTANT" || table.hasPrefix("json_each") || table.hasPrefix("pragma_") { continue }
+                    if Self.scannable[table] != nil || table.hasPrefix("(") || table == "CONSTANT" || table.hasPrefix("json_each")
+                        || table.hasPrefix("pragma_")
+                    {
+                        continue
+                    }
                     scans.append("\(detail)  <-  \(sql)")
                 }
             }

@@ -6,6 +6,7 @@ import JSONCodec
 import SQLiteStore
 import Synchronization
 import Testing
+
 @testable import AkanaAPI
 
 /// The request journal: `GET`/`DELETE /_emulator/requests` and what every other request leaves in it.
@@ -39,7 +40,8 @@ import Testing
     @Test func successFaultAndNotFoundAreRecordedWithTheirDetails() throws {
         let app = try TestApp(journal: Self.manualFlush)
         let session = try app.login()
-        let userID = try #require(try app.send(.get, "/api/login/status?a=1&b=x%20y", headers: ["Cookie": session.cookieHeader]).json()["userFDN"]?.stringValue)
+        let userID = try #require(
+            try app.send(.get, "/api/login/status?a=1&b=x%20y", headers: ["Cookie": session.cookieHeader]).json()["userFDN"]?.stringValue)
         let unauthorized = try app.send(.post, "/api/apps", headers: ["Content-Type": "application/json"], body: #"{"Name":"x"}"#)
         #expect(unauthorized.status == .unauthorized)
         let missing = try app.send(.get, "/api/nowhere/%7Bx%7D")
@@ -49,7 +51,10 @@ import Testing
         let entries = try journal(app)
         #expect(entries.count == 5)
         // Newest first.
-        #expect(entries.map { $0["path"]?.stringValue ?? "" } == ["/_emulator/health", "/api/nowhere/{x}", "/api/apps", "/api/login/status", "/api/login"])
+        #expect(
+            entries.map { $0["path"]?.stringValue ?? "" } == [
+                "/_emulator/health", "/api/nowhere/{x}", "/api/apps", "/api/login/status", "/api/login"
+            ])
         #expect(entries.map { $0["status"]?.intValue ?? 0 } == [200, 404, 401, 200, 200])
         #expect(entries.map { $0["method"]?.stringValue ?? "" } == ["GET", "GET", "POST", "GET", "POST"])
 
@@ -66,7 +71,8 @@ import Testing
 
         let login = entries[4]
         #expect(login["user"] == .null)  // no session cookie yet
-        #expect(login["requestBytes"] == .integer(Int64(#"{"email":"administrator@acmepaymentscorp.com","password":"password"}"#.utf8.count)))
+        #expect(
+            login["requestBytes"] == .integer(Int64(#"{"email":"administrator@acmepaymentscorp.com","password":"password"}"#.utf8.count)))
         #expect(entries[2]["user"] == .null)
         #expect(entries[2]["changedIDs"] == .array([]))  // a refused mutation changed nothing
         #expect(entries[1]["responseBytes"] == .integer(Int64(missing.body.count)))
@@ -75,12 +81,18 @@ import Testing
     }
 
     @Test func theRequestIDAndTenantComeFromTheRequest() throws {
-        let app = try TestApp(tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp"),
-                                                       others: [TenantSettings(fedmemberid: "globex", hosts: ["globex.localhost"])]),
-                              users: [SeedUser(tenant: "acmepaymentscorp", email: TestApp.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
-                                      SeedUser(tenant: "globex", email: "hank@globex.com", password: "password", name: "Hank", roles: [])])
+        let app = try TestApp(
+            tenants: TenantDirectory(
+                defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp"),
+                others: [TenantSettings(fedmemberid: "globex", hosts: ["globex.localhost"])]),
+            users: [
+                SeedUser(
+                    tenant: "acmepaymentscorp", email: TestApp.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
+                SeedUser(tenant: "globex", email: "hank@globex.com", password: "password", name: "Hank", roles: [])
+            ])
         let hank = try app.login("hank@globex.com", host: "globex.localhost:8080")
-        let hankID = try app.send(.get, "/api/login/status", headers: ["Cookie": hank.cookieHeader, "Host": "globex.localhost"]).json()["userFDN"]?.stringValue
+        let hankID = try app.send(.get, "/api/login/status", headers: ["Cookie": hank.cookieHeader, "Host": "globex.localhost"]).json()[
+            "userFDN"]?.stringValue
         #expect(hankID?.hasSuffix(".globex") == true)
         let request = try HTTPRequest(method: .get, target: "/_emulator/clock", headers: ["Host": "127.0.0.1"], id: "7-42")
         _ = app.handle(request)
@@ -101,12 +113,18 @@ import Testing
         let appID = try app.send(.post, "/api/apps", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"Journal"}"#).text
         #expect(appID.hasSuffix(".acmepaymentscorp"))
         // POST /api/apps/{AppID}/versions, text/plain: the AppID of the path and the new AppVersionID.
-        let versionID = try app.send(.post, "/api/apps/\(appID)/versions", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"2.0"}"#).text
-        let firstVersionID = try #require(try app.pool.read {
-            try $0.queryFirst("SELECT id FROM app_versions WHERE app_id = ? AND id <> ?", appID, versionID)?.string("id")
-        })
+        let versionID = try app.send(
+            .post, "/api/apps/\(appID)/versions", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"2.0"}"#
+        ).text
+        let firstVersionID = try #require(
+            try app.pool.read {
+                try $0.queryFirst("SELECT id FROM app_versions WHERE app_id = ? AND id <> ?", appID, versionID)?.string("id")
+            })
         // PUT /api/apps/versions/{AppVersionID}: that id.
-        #expect(try app.send(.put, "/api/apps/versions/\(versionID)", headers: headers(admin, accept: "text/plain"), body: #"{"Description":"d"}"#).status == .ok)
+        #expect(
+            try app.send(
+                .put, "/api/apps/versions/\(versionID)", headers: headers(admin, accept: "text/plain"), body: #"{"Description":"d"}"#
+            ).status == .ok)
         // POST /api/apps as JSON: the AppID member.
         let jsonApp = try app.send(.post, "/api/apps", headers: headers(admin), body: #"{"Name":"As JSON"}"#).json()
         // POST /api/models: the ModelID and the first version's ModelVersionID.
@@ -115,34 +133,40 @@ import Testing
         let modelID = try model.json()["ModelID"]?.stringValue ?? ""
         let modelVersionID = try model.json()["ModelVersion"]?["ModelVersionID"]?.stringValue ?? ""
         // A workflow action answering a status (not an id): only the path's id.
-        let submitted = try app.send(.post, "/api/models/versions/\(modelVersionID)/action", headers: headers(admin, accept: "text/plain"),
-                                     body: #"{"ActionName":"model.action.submit.approval"}"#)
+        let submitted = try app.send(
+            .post, "/api/models/versions/\(modelVersionID)/action", headers: headers(admin, accept: "text/plain"),
+            body: #"{"ActionName":"model.action.submit.approval"}"#)
         try #require(submitted.status == .ok, "\(submitted.text)")
         // Reads and failures change nothing.
         #expect(try app.send(.get, "/api/apps/\(appID)", headers: headers(admin, json: false)).status == .ok)
-        #expect(try app.send(.delete, "/api/apps/unknown.acmepaymentscorp", headers: headers(admin, accept: "text/plain")).status == .notFound)
+        #expect(
+            try app.send(.delete, "/api/apps/unknown.acmepaymentscorp", headers: headers(admin, accept: "text/plain")).status == .notFound)
         #expect(try app.send(.delete, "/api/apps/\(appID)", headers: headers(admin, accept: "text/plain")).status == .ok)
 
         let changed = try journal(app, "limit=9").reversed().map { entry in
             "\(entry["method"]?.stringValue ?? "") \(entry["status"]?.intValue ?? 0) \(entry["changedIDs"]?.arrayValue?.compactMap(\.stringValue) ?? ["?"])"
         }
         let jsonAppID = jsonApp["AppID"]?.stringValue ?? ""
-        let jsonVersionID = try app.pool.read { try $0.queryFirst("SELECT id FROM app_versions WHERE app_id = ?", jsonAppID)?.string("id") } ?? ""
+        let jsonVersionID =
+            try app.pool.read { try $0.queryFirst("SELECT id FROM app_versions WHERE app_id = ?", jsonAppID)?.string("id") } ?? ""
         // Each object its writes created, changed or deleted (the app's first version, a model's
         // first version, an app's versions deleted with it), the path's ids first.
-        #expect(changed == [
-            "POST 200 [\"\(appID)\", \"\(firstVersionID)\"]",
-            "POST 200 [\"\(appID)\", \"\(versionID)\"]",
-            "PUT 200 [\"\(versionID)\"]",
-            "POST 200 [\"\(jsonAppID)\", \"\(jsonVersionID)\"]",
-            "POST 200 [\"\(modelID)\", \"\(modelVersionID)\"]",
-            "POST 200 [\"\(modelVersionID)\"]",
-            "GET 200 []",
-            "DELETE 404 []",
-            "DELETE 200 [\"\(appID)\", \"\(firstVersionID)\", \"\(versionID)\"]",
-        ])
+        #expect(
+            changed == [
+                "POST 200 [\"\(appID)\", \"\(firstVersionID)\"]",
+                "POST 200 [\"\(appID)\", \"\(versionID)\"]",
+                "PUT 200 [\"\(versionID)\"]",
+                "POST 200 [\"\(jsonAppID)\", \"\(jsonVersionID)\"]",
+                "POST 200 [\"\(modelID)\", \"\(modelVersionID)\"]",
+                "POST 200 [\"\(modelVersionID)\"]",
+                "GET 200 []",
+                "DELETE 404 []",
+                "DELETE 200 [\"\(appID)\", \"\(firstVersionID)\", \"\(versionID)\"]"
+            ])
         // Stored as a JSON array text in the table ('' when none).
-        let stored = try app.pool.read { try $0.query("SELECT changed_ids FROM request_journal ORDER BY id").compactMap { try $0.string("changed_ids") } }
+        let stored = try app.pool.read {
+            try $0.query("SELECT changed_ids FROM request_journal ORDER BY id").compactMap { try $0.string("changed_ids") }
+        }
         #expect(stored.contains("[\"\(versionID)\"]"))
         #expect(stored.contains(""))
     }
@@ -154,8 +178,14 @@ import Testing
         notes.noteChanged("v.acme")
         notes.noteChanged("extra.acme")
         let contents = notes.snapshot
-        #expect(RequestJournaling.changedIDs(isMutation: true, parameters: contents.parameters, noted: contents.changedIDs) == ["v.acme", "extra.acme"])
-        #expect(RequestJournaling.changedIDs(isMutation: false, parameters: contents.parameters, noted: contents.changedIDs) == ["extra.acme", "v.acme"])
+        #expect(
+            RequestJournaling.changedIDs(isMutation: true, parameters: contents.parameters, noted: contents.changedIDs) == [
+                "v.acme", "extra.acme"
+            ])
+        #expect(
+            RequestJournaling.changedIDs(isMutation: false, parameters: contents.parameters, noted: contents.changedIDs) == [
+                "extra.acme", "v.acme"
+            ])
         for index in 0..<500 { notes.noteChanged("bulk-\(index)") }
         #expect(notes.snapshot.changedIDs.count == RequestNotes.maxChangedIDs)
     }
@@ -168,7 +198,8 @@ import Testing
         _ = try app.send(.get, "/_emulator/health")  // buffered, so it is taken along by the next change
         let created = try app.send(.post, "/api/apps", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"Committed"}"#)
         #expect(created.status == .ok)
-        let versionID = try #require(try app.pool.read { try $0.queryFirst("SELECT id FROM app_versions WHERE app_id = ?", created.text)?.string("id") })
+        let versionID = try #require(
+            try app.pool.read { try $0.queryFirst("SELECT id FROM app_versions WHERE app_id = ?", created.text)?.string("id") })
 
         // Nothing has been drained (a batch of 100,000, an hour's delay), yet the rows are there.
         let rows = try app.pool.read { db in
@@ -177,13 +208,14 @@ import Testing
                     + "\(try row.int("response_bytes") == nil ? "NULL" : "bytes") \(try row.string("changed_ids") ?? "")"
             }
         }
-        #expect(rows == [
-            // The login's entry committed with its session row; its response half was buffered and
-            // then taken along (like the health check) by the app's transaction.
-            "/api/login 200 ms bytes ",
-            "/_emulator/health 200 ms bytes ",
-            "/api/apps NULL NULL NULL [\"\(created.text)\",\"\(versionID)\"]",
-        ])
+        #expect(
+            rows == [
+                // The login's entry committed with its session row; its response half was buffered and
+                // then taken along (like the health check) by the app's transaction.
+                "/api/login 200 ms bytes ",
+                "/_emulator/health 200 ms bytes ",
+                "/api/apps NULL NULL NULL [\"\(created.text)\",\"\(versionID)\"]"
+            ])
 
         // A read drains the buffer: the completions fill in the response halves.
         let entries = try journal(app)
@@ -198,10 +230,14 @@ import Testing
     /// A snapshot restore changes everything in one transaction: its entry is written by it too.
     @Test func aRestoresEntryCommitsWithTheRestore() throws {
         let app = try TestApp(journal: Self.manualFlush)
-        #expect(try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"s"}"#).status == .created)
+        #expect(
+            try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"s"}"#).status
+                == .created)
         #expect(try app.send(.post, "/_emulator/snapshots/s/restore").status == .ok)
         let paths = try app.pool.read { db in
-            try db.query("SELECT path, status FROM request_journal ORDER BY id").map { "\(try $0.string("path") ?? "") \(try $0.int("status").map(String.init) ?? "NULL")" }
+            try db.query("SELECT path, status FROM request_journal ORDER BY id").map {
+                "\(try $0.string("path") ?? "") \(try $0.int("status").map(String.init) ?? "NULL")"
+            }
         }
         #expect(paths == ["/_emulator/snapshots 201", "/_emulator/snapshots/s/restore NULL"])
     }
@@ -211,7 +247,8 @@ import Testing
     @Test func anEntryWithoutItsResponseHalfReadsBackWithNulls() throws {
         let app = try TestApp(journal: Self.manualFlush)
         try app.pool.write { db in
-            try db.run("""
+            try db.run(
+                """
                 INSERT INTO request_journal (at, method, path, query, tenant, request_bytes, request_id, changed_ids)
                 VALUES ('2027-01-15T08:00:00.000Z', 'POST', '/api/apps', '', 'acmepaymentscorp', 17, '1-9', '["a.acmepaymentscorp"]')
                 """)
@@ -239,18 +276,30 @@ import Testing
         #expect(try paths("method=POST") == ["/api/apps", "/api/apps", "/api/login"])
         #expect(try paths("method=post&path=/api/apps") == ["/api/apps", "/api/apps"])
         #expect(try paths("path=/api/apps/*") == ["/api/apps/missing.acmepaymentscorp", "/api/apps/\(appID)"])
-        #expect(try paths("path=/api/apps*") == ["/api/apps*", "/api/apps/missing.acmepaymentscorp", "/api/apps/\(appID)", "/api/apps", "/api/apps"])
-        #expect(try paths("path=/api/apps%2A") == ["/api/apps*", "/api/apps/missing.acmepaymentscorp", "/api/apps/\(appID)", "/api/apps", "/api/apps"])
+        #expect(
+            try paths("path=/api/apps*") == [
+                "/api/apps*", "/api/apps/missing.acmepaymentscorp", "/api/apps/\(appID)", "/api/apps", "/api/apps"
+            ])
+        #expect(
+            try paths("path=/api/apps%2A") == [
+                "/api/apps*", "/api/apps/missing.acmepaymentscorp", "/api/apps/\(appID)", "/api/apps", "/api/apps"
+            ])
         #expect(try paths("status=404") == ["/api/apps*", "/api/nothing", "/api/apps/missing.acmepaymentscorp"])
         #expect(try paths("status=4xx&limit=2") == ["/api/apps*", "/api/nothing"])
-        #expect(try paths("since=2027-01-15T08:01:00Z") == ["/api/apps*", "/api/nothing", "/api/apps/missing.acmepaymentscorp", "/api/apps/\(appID)", "/api/apps"])
+        #expect(
+            try paths("since=2027-01-15T08:01:00Z") == [
+                "/api/apps*", "/api/nothing", "/api/apps/missing.acmepaymentscorp", "/api/apps/\(appID)", "/api/apps"
+            ])
         #expect(try paths("since=2027-01-15T08:02:00.000Z&status=404&method=GET") == ["/api/apps*", "/api/nothing"])
         #expect(try paths("limit=1") == ["/api/apps*"])
         #expect(try paths("path=/api/none") == [])
         // Reading the journal left no trace in it.
         #expect(try paths("").count == 7)
 
-        for bad in ["limit=0", "limit=10001", "limit=ten", "status=abc", "status=600", "status=6xx", "since=yesterday", "method=G%20T", "path=api/apps"] {
+        for bad in [
+            "limit=0", "limit=10001", "limit=ten", "status=abc", "status=600", "status=6xx", "since=yesterday", "method=G%20T",
+            "path=api/apps"
+        ] {
             let response = try app.send(.get, "/_emulator/requests?\(bad)")
             #expect(response.status == .badRequest, "\(bad)")
             #expect(try response.json()["faultcode"] == .string("Client"), "\(bad)")
@@ -263,7 +312,9 @@ import Testing
         _ = try app.send(.get, "/_emulator/health")
         let response = try app.send(.get, "/_emulator/requests", headers: ["Accept": "application/xml"])
         #expect(response.status == .ok)
-        #expect(response.text.contains("<Requests><Request><time>2027-01-15T08:00:00.000Z</time><method>GET</method><path>/_emulator/health</path>"))
+        #expect(
+            response.text.contains(
+                "<Requests><Request><time>2027-01-15T08:00:00.000Z</time><method>GET</method><path>/_emulator/health</path>"))
     }
 
     @Test func aReadFlushesTheBufferFirst() throws {
@@ -341,8 +392,9 @@ import Testing
         try app.pool.write { try $0.run("DROP TABLE request_journal") }
         let errors = Mutex(0)
         let journal = RequestJournal(database: app.pool, clock: app.clock, onError: { _ in errors.withLock { $0 += 1 } })
-        let entry = RequestJournalEntry(time: app.clock.now(), method: "GET", path: "/x", query: "", status: 200, durationMs: 0.5,
-                                        tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0, requestID: "")
+        let entry = RequestJournalEntry(
+            time: app.clock.now(), method: "GET", path: "/x", query: "", status: 200, durationMs: 0.5,
+            tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0, requestID: "")
         for _ in 0..<3 { journal.record(entry) }
         journal.flush()
         #expect(journal.droppedEntries == 3)
@@ -359,14 +411,21 @@ import Testing
         let app = try TestApp()
         let journal = RequestJournal(database: app.pool, clock: app.clock, policy: Self.manualFlush)
         for path in ["/buffered-1", "/buffered-2"] {
-            journal.record(RequestJournalEntry(time: app.clock.now(), method: "GET", path: path, query: "", status: 200, durationMs: 0.5,
-                                               tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0, requestID: ""))
+            journal.record(
+                RequestJournalEntry(
+                    time: app.clock.now(), method: "GET", path: path, query: "", status: 200, durationMs: 0.5,
+                    tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0, requestID: ""))
         }
         // The request's participant joins (taking the buffer along), then the transaction fails
         // after it: the first before-commit hook call throws.
         let failures = Mutex(1)
         app.pool.setBeforeCommit { _ in
-            if failures.withLock({ count in defer { count -= 1 }; return count > 0 }) { throw TestFailure() }
+            if failures.withLock({ count in
+                defer { count -= 1 }
+                return count > 0
+            }) {
+                throw TestFailure()
+            }
         }
         let request = try HTTPRequest(method: .post, target: "/joined", id: "1-1")
         let participant = JournaledRequest(journal: journal, request: request, tenant: "acmepaymentscorp", arrived: app.clock.now())
@@ -384,7 +443,9 @@ import Testing
         // The response is then recorded whole (nothing of it committed).
         participant.record(Responses.text("x"), micros: 1500)
         journal.flush()
-        #expect(try app.pool.read { try $0.queryFirst("SELECT status, duration_ms FROM request_journal WHERE path = '/joined'")?.int("status") } == 200)
+        #expect(
+            try app.pool.read { try $0.queryFirst("SELECT status, duration_ms FROM request_journal WHERE path = '/joined'")?.int("status") }
+                == 200)
         app.pool.setBeforeCommit(nil)
     }
 
@@ -393,9 +454,11 @@ import Testing
     @Test func aReadWaitsForAJoinedTransactionStillRunning() throws {
         let app = try TestApp()
         let journal = RequestJournal(database: app.pool, clock: app.clock, policy: Self.manualFlush)
-        journal.record(RequestJournalEntry(time: app.clock.now(), method: "GET", path: "/answered-earlier", query: "", status: 200,
-                                           durationMs: 0.5, tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0,
-                                           requestID: ""))
+        journal.record(
+            RequestJournalEntry(
+                time: app.clock.now(), method: "GET", path: "/answered-earlier", query: "", status: 200,
+                durationMs: 0.5, tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0,
+                requestID: ""))
         // The before-commit hook runs after the participant took the buffer: hold the commit there.
         let joined = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
@@ -442,7 +505,9 @@ import Testing
         }
         try app.pool.write(in: scope) { _ in participant.recordChanged("committed.acme") }
         try app.pool.write(in: scope) { _ in participant.recordChanged("later.acme") }
-        let stored = try app.pool.read { try $0.queryFirst("SELECT changed_ids FROM request_journal WHERE request_id = '1-7'")?.string("changed_ids") }
+        let stored = try app.pool.read {
+            try $0.queryFirst("SELECT changed_ids FROM request_journal WHERE request_id = '1-7'")?.string("changed_ids")
+        }
         #expect(stored == #"["committed.acme","later.acme"]"#)
     }
 
@@ -457,8 +522,9 @@ import Testing
         let errors = Mutex(0)
         let journal = RequestJournal(database: pool, clock: app.clock, policy: policy, onError: { _ in errors.withLock { $0 += 1 } })
         func entry(_ path: String) -> RequestJournalEntry {
-            RequestJournalEntry(time: app.clock.now(), method: "GET", path: path, query: "", status: 200, durationMs: 0.5,
-                                tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0, requestID: "")
+            RequestJournalEntry(
+                time: app.clock.now(), method: "GET", path: path, query: "", status: 200, durationMs: 0.5,
+                tenant: "acmepaymentscorp", user: nil, requestBytes: 0, responseBytes: 0, requestID: "")
         }
         try app.pool.writeWithoutTransaction { try $0.execute("BEGIN IMMEDIATE") }  // held by another connection
         journal.record(entry("/while-locked-1"))

@@ -4,6 +4,7 @@ import DispatchHTTP
 import Foundation
 import Synchronization
 import Testing
+
 @testable import AkanaAPI
 
 /// Issue 11: repeatable reads answered from memory on the event loop (`ResponseCache`), never stale.
@@ -19,11 +20,13 @@ import Testing
     var cache: ResponseCache { app.app.responseCache! }
 
     func createVersion() throws -> String {
-        let created = try app.send(.post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                   body: #"{"Name":"cached","ApplicationVersion":{"Name":"1.0","Description":"first"}}"#)
+        let created = try app.send(
+            .post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: #"{"Name":"cached","ApplicationVersion":{"Name":"1.0","Description":"first"}}"#)
         #expect(created.status == .ok)
-        return try #require(try app.send(.get, "/api/apps/\(created.text)", headers: ["Cookie": admin.cookieHeader, "Accept": "application/json"])
-            .json()["DefaultVersionID"]?.stringValue)
+        return try #require(
+            try app.send(.get, "/api/apps/\(created.text)", headers: ["Cookie": admin.cookieHeader, "Accept": "application/json"])
+                .json()["DefaultVersionID"]?.stringValue)
     }
 
     func get(_ version: String, _ session: TestApp.Session? = nil, accept: String = "application/json") throws -> HTTPResponse {
@@ -36,10 +39,12 @@ import Testing
         headers.add("Host", "127.0.0.1:8080")
         let answer = Mutex<HTTPResponse?>(nil)
         let done = DispatchSemaphore(value: 0)
-        app.app.handle(try HTTPRequest(method: .get, target: target, headers: headers), responder: HTTPResponder { response in
-            answer.withLock { $0 = response }
-            done.signal()
-        })
+        app.app.handle(
+            try HTTPRequest(method: .get, target: target, headers: headers),
+            responder: HTTPResponder { response in
+                answer.withLock { $0 = response }
+                done.signal()
+            })
         let inline = answer.withLock { $0 } != nil
         done.wait()
         return (inline, try #require(answer.withLock { $0 }))
@@ -66,7 +71,8 @@ import Testing
         let hits = cache.hits
         _ = try get(version)
         #expect(cache.hits == hits + 1)
-        let entries = try app.send(.get, "/_emulator/requests?path=/api/apps/versions/\(version)", headers: ["Accept": "application/json"])
+        let entries =
+            try app.send(.get, "/_emulator/requests?path=/api/apps/versions/\(version)", headers: ["Accept": "application/json"])
             .json()["Request"]?.arrayValue ?? []
         #expect(entries.count == 2)
         for entry in entries {
@@ -81,8 +87,9 @@ import Testing
         #expect(try get(version).json()["Description"] == .string("first"))
         _ = try get(version)
         #expect(cache.bytes > 0)
-        let put = try app.send(.put, "/api/apps/versions/\(version)", headers: TestApp.headers(admin, ["Content-Type": "application/json"]),
-                               body: #"{"Description":"second"}"#)
+        let put = try app.send(
+            .put, "/api/apps/versions/\(version)", headers: TestApp.headers(admin, ["Content-Type": "application/json"]),
+            body: #"{"Description":"second"}"#)
         #expect(put.status == .ok)
         #expect(cache.bytes == 0)  // the write's handler let the stale answers go
         let hits = cache.hits
@@ -109,15 +116,18 @@ import Testing
         #expect(xml.body != json.body)
         let anonymous = try app.send(.get, "/api/apps/versions/\(version)", headers: ["Accept": "application/json"])
         #expect(anonymous.status == .unauthorized)
-        let forged = try app.send(.get, "/api/apps/versions/\(version)",
-                                  headers: ["Cookie": "AtmoAuthToken_acmepaymentscorp=\(admin.authCookie)x", "Accept": "application/json"])
+        let forged = try app.send(
+            .get, "/api/apps/versions/\(version)",
+            headers: ["Cookie": "AtmoAuthToken_acmepaymentscorp=\(admin.authCookie)x", "Accept": "application/json"])
         #expect(forged.status == .unauthorized)
         // A second Cookie field is part of the caller too.
-        let doubled = try app.send(.get, "/api/apps/versions/\(version)",
-                                   headers: ["Cookie": admin.cookieHeader, "cookie": "AtmoAuthToken_acmepaymentscorp=forged", "Accept": "application/json"])
+        let doubled = try app.send(
+            .get, "/api/apps/versions/\(version)",
+            headers: ["Cookie": admin.cookieHeader, "cookie": "AtmoAuthToken_acmepaymentscorp=forged", "Accept": "application/json"])
         #expect(doubled.status != .ok || doubled.body == json.body)
-        let trimmed = try app.send(.get, "/api/apps/versions/\(version)?IncludeTags=false",
-                                   headers: ["Cookie": admin.cookieHeader, "Accept": "application/json"])
+        let trimmed = try app.send(
+            .get, "/api/apps/versions/\(version)?IncludeTags=false",
+            headers: ["Cookie": admin.cookieHeader, "Accept": "application/json"])
         #expect(try trimmed.json()["Tag"] == nil)
         #expect(cache.hits == hits)
     }
@@ -147,21 +157,25 @@ import Testing
         let version = try createVersion()
         _ = try get(version)
         _ = try get(version)
-        let fault = try app.send(.post, "/_emulator/faults", headers: ["Content-Type": "application/json", "Accept": "application/json"],
-                                 body: #"{"match": {"method": "GET", "path": "/api/apps/versions/{AppVersionID}"}, "respond": {"status": 503}}"#)
+        let fault = try app.send(
+            .post, "/_emulator/faults", headers: ["Content-Type": "application/json", "Accept": "application/json"],
+            body: #"{"match": {"method": "GET", "path": "/api/apps/versions/{AppVersionID}"}, "respond": {"status": 503}}"#)
         #expect(fault.status == .created)
         #expect(try get(version).status == .serviceUnavailable)
     }
 
     @Test func aTenantWantingCSRFOnReadsIsNeverAnsweredFromTheCache() throws {
-        let strict = try TestApp(tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp", readRequestCSRF: true)))
+        let strict = try TestApp(
+            tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp", readRequestCSRF: true)))
         let session = try strict.login()
-        let created = try strict.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                      body: #"{"Name":"strict"}"#)
+        let created = try strict.send(
+            .post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: #"{"Name":"strict"}"#)
         let target = "/api/apps/\(created.text)"
         #expect(try strict.send(.get, target, headers: TestApp.headers(session, ["Accept": "application/json"])).status == .ok)
         #expect(try strict.send(.get, target, headers: TestApp.headers(session, ["Accept": "application/json"])).status == .ok)
-        #expect(try strict.send(.get, target, headers: ["Cookie": session.cookieHeader, "Accept": "application/json"]).status == .unauthorized)
+        #expect(
+            try strict.send(.get, target, headers: ["Cookie": session.cookieHeader, "Accept": "application/json"]).status == .unauthorized)
         #expect(strict.app.responseCache!.hits == 0)
     }
 
@@ -170,8 +184,9 @@ import Testing
         let session = try small.login()
         var targets: [String] = []
         for n in 0..<6 {
-            let created = try small.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                         body: #"{"Name":"small-\#(n)"}"#)
+            let created = try small.send(
+                .post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                body: #"{"Name":"small-\#(n)"}"#)
             targets.append("/api/apps/\(created.text)")
         }
         let cache = try #require(small.app.responseCache)
@@ -190,10 +205,14 @@ import Testing
         // An answer bigger than the whole cache is never kept (its caller's bytes count too).
         let tiny = try TestApp(execution: HandlerExecution(responseCacheBytes: 600))
         let tinySession = try tiny.login()
-        let tinyApp = try tiny.send(.post, "/api/apps", headers: TestApp.headers(tinySession, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                    body: #"{"Name":"tiny"}"#).text
+        let tinyApp = try tiny.send(
+            .post, "/api/apps", headers: TestApp.headers(tinySession, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: #"{"Name":"tiny"}"#
+        ).text
         for _ in 0..<2 {
-            #expect(try tiny.send(.get, "/api/apps/\(tinyApp)", headers: ["Cookie": tinySession.cookieHeader, "Accept": "application/json"]).status == .ok)
+            #expect(
+                try tiny.send(.get, "/api/apps/\(tinyApp)", headers: ["Cookie": tinySession.cookieHeader, "Accept": "application/json"])
+                    .status == .ok)
             #expect(tiny.app.responseCache!.bytes <= 600)
         }
         #expect(tiny.app.responseCache!.hits == 0)

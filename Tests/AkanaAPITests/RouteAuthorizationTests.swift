@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Testing
+
 @testable import AkanaAPI
 
 /// The nearest outsider of every /api route taken from the route table itself: a caller without a
@@ -23,7 +24,8 @@ import Testing
         let router = AkanaRoutes.makeRouter(environment: app.environment)
         var checked = 0
         for (method, template) in router.table where template.hasPrefix("/api/") && !Self.anonymous.contains("\(method) \(template)") {
-            let response = try app.send(method, Self.target(template), headers: ["Accept": "*/*", "Content-Type": "application/json"], body: "{}")
+            let response = try app.send(
+                method, Self.target(template), headers: ["Accept": "*/*", "Content-Type": "application/json"], body: "{}")
             #expect(response.status == .unauthorized, "\(method) \(template): \(response.status.code) \(response.text)")
             checked += 1
         }
@@ -42,7 +44,9 @@ import Testing
             case .siteAdmin?, .businessOrSiteAdmin?: break
             default: continue
             }
-            let response = try app.send(method, Self.target(template), headers: TestApp.headers(jane, ["Accept": "*/*", "Content-Type": "application/json"]), body: "{}")
+            let response = try app.send(
+                method, Self.target(template), headers: TestApp.headers(jane, ["Accept": "*/*", "Content-Type": "application/json"]),
+                body: "{}")
             #expect(response.status == .forbidden, "\(method) \(template): \(response.status.code) \(response.text)")
             checked.append("\(method) \(template)")
         }

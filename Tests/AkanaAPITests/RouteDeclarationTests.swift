@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Testing
+
 @testable import AkanaAPI
 
 /// The shared preamble of declared routes: negotiation, session, role — in that order — and the
@@ -23,7 +24,8 @@ import Testing
         let app = try TestApp()
         let application = probe(app) { router in
             router.add(.get, "/probe/admin", produces: [.json], access: .businessOrSiteAdmin(refusal: "Admins only, probe.")) { request in
-                Responses.representation(.object([("user", .string(try request.caller.session.userID))]), root: "Probe", choice: try request.choice)
+                Responses.representation(
+                    .object([("user", .string(try request.caller.session.userID))]), root: "Probe", choice: try request.choice)
             }
         }
         defer { application.shutdown() }
@@ -50,9 +52,12 @@ import Testing
     @Test func theRealTableDeclaresItsAdminRoutes() throws {
         let app = try TestApp()
         let router = AkanaRoutes.makeRouter(environment: app.environment)
-        #expect(router.declaration(.get, "/api/workflow/definitions")?.access
-            == .businessOrSiteAdmin(refusal: "Only Business Admins and Site Admins can see workflow definitions."))
-        #expect(router.declaration(.post, "/api/workflow/definitions")?.access == .siteAdmin(refusal: "Only a Site Admin can upload workflow definitions."))
+        #expect(
+            router.declaration(.get, "/api/workflow/definitions")?.access
+                == .businessOrSiteAdmin(refusal: "Only Business Admins and Site Admins can see workflow definitions."))
+        #expect(
+            router.declaration(.post, "/api/workflow/definitions")?.access
+                == .siteAdmin(refusal: "Only a Site Admin can upload workflow definitions."))
         #expect(router.declaration(.get, "/api/apps/versions/{AppVersionID}")?.access == .session)
         #expect(router.declaration(.get, "/api/apps/versions/{AppVersionID}")?.produces == [.json, .xml])
         #expect(router.declaration(.post, "/api/login")?.access == .anyone)

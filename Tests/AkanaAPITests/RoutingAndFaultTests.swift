@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Testing
+
 @testable import AkanaAPI
 
 @Suite struct RoutingAndFaultTests {

@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Testing
+
 @testable import AkanaAPI
 
 /// POST /api/login/ssoLogin: the local login domain, with POST /api/login's cookies, throttling and faults.
@@ -29,7 +30,9 @@ import Testing
 
     @Test func faultsAndThrottlingAreThoseOfTheLogin() throws {
         let wrong = try sso("domain=siteusers.acmepaymentscorp&identity_username=jane%40acmepaymentscorp.com&secret_password=x")
-        let viaLogin = try app.send(.post, "/api/login", headers: ["Content-Type": "application/json"], body: #"{"email":"jane@acmepaymentscorp.com","password":"x"}"#)
+        let viaLogin = try app.send(
+            .post, "/api/login", headers: ["Content-Type": "application/json"],
+            body: #"{"email":"jane@acmepaymentscorp.com","password":"x"}"#)
         #expect(wrong.status == .unauthorized)
         #expect(wrong.body == viaLogin.body)
         #expect(try sso("domain=ldap.example&identity_username=jane%40acmepaymentscorp.com&secret_password=password").status == .badRequest)
@@ -40,6 +43,7 @@ import Testing
         #expect(try sso(#"{"domain":"siteusers"}"#, contentType: "application/json").status == .unsupportedMediaType)
         // Failures through either operation count towards one lock.
         for _ in 0..<3 { _ = try sso("domain=siteusers&identity_username=jane%40acmepaymentscorp.com&secret_password=guess") }
-        #expect(try sso("domain=siteusers&identity_username=jane%40acmepaymentscorp.com&secret_password=password").status == .tooManyRequests)
+        #expect(
+            try sso("domain=siteusers&identity_username=jane%40acmepaymentscorp.com&secret_password=password").status == .tooManyRequests)
     }
 }

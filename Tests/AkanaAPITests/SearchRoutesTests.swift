@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Testing
+
 @testable import AkanaAPI
 
 /// GET /api/search and GET /api/apps/versions?Identity=….
@@ -14,7 +15,7 @@ import Testing
         app = try TestApp(users: [
             SeedUser(tenant: "acmepaymentscorp", email: TestApp.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
             SeedUser(tenant: "acmepaymentscorp", email: TestApp.jane, password: "password", name: "Jane", roles: []),
-            SeedUser(tenant: "acmepaymentscorp", email: "kim@acmepaymentscorp.com", password: "password", name: "Kim", roles: []),
+            SeedUser(tenant: "acmepaymentscorp", email: "kim@acmepaymentscorp.com", password: "password", name: "Kim", roles: [])
         ])
         admin = try app.login()
         jane = try app.login(TestApp.jane)
@@ -22,12 +23,15 @@ import Testing
     }
 
     @discardableResult
-    func createApp(_ name: String, visibility: String = "Public", summary: String = "Crossword puzzle app", as session: TestApp.Session) throws -> String {
+    func createApp(_ name: String, visibility: String = "Public", summary: String = "Crossword puzzle app", as session: TestApp.Session)
+        throws -> String
+    {
         let body = AppRoutesTests.createBody.replacingOccurrences(of: "Crosfhocal", with: name)
             .replacingOccurrences(of: #""Visibility":"Public""#, with: #""Visibility":"\#(visibility)""#)
             .replacingOccurrences(of: "Crossword puzzle app for Android phones and iPhones", with: summary)
             .replacingOccurrences(of: "Crossword puzzle app\"", with: "\(summary)\"")
-        let created = try app.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]), body: body)
+        let created = try app.send(
+            .post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]), body: body)
         try #require(created.status == .ok)
         return created.text
     }
@@ -58,13 +62,21 @@ import Testing
         #expect(try titles(rwctl, as: admin).count == 4)
         // The item as rwctl reads it.
         let item = try #require(try search(rwctl, as: jane).json()["channel"]?["item"]?.arrayValue?[1])
-        #expect(item.objectMembers?.map(\.0) == ["title", "description", "guid", "category", "pubDate", "Connections", "Followers", "Rating"])
+        #expect(
+            item.objectMembers?.map(\.0) == ["title", "description", "guid", "category", "pubDate", "Connections", "Followers", "Rating"])
         #expect(item["guid"]?["value"]?.stringValue == crosfhocal)
-        #expect(item["category"]?.arrayValue?.contains { $0["domain"] == .string("uddi:soa.com:visibility") && $0["value"] == .string("Public") } == true)
+        #expect(
+            item["category"]?.arrayValue?.contains {
+                $0["domain"] == .string("uddi:soa.com:visibility") && $0["value"] == .string("Public")
+            } == true)
         #expect(item["Connections"] == .integer(0))
         // Descending, and paging is stable: two pages of two are the list of four.
-        #expect(try titles("q=type:app&sort=desc&sortBy=com.soa.sort.order.title_sort", as: jane) == ["Secret Sudoku", "Members Only", "Crosfhocal", "anagrams"])
-        let first = try titles("q=type:app&count=2&start=0", as: jane), second = try titles("q=type:app&count=2&start=2", as: jane)
+        #expect(
+            try titles("q=type:app&sort=desc&sortBy=com.soa.sort.order.title_sort", as: jane) == [
+                "Secret Sudoku", "Members Only", "Crosfhocal", "anagrams"
+            ])
+        let first = try titles("q=type:app&count=2&start=0", as: jane)
+        let second = try titles("q=type:app&count=2&start=2", as: jane)
         #expect(first + second == ["anagrams", "Crosfhocal", "Members Only", "Secret Sudoku"])
         #expect(try titles("q=type:app&count=2&start=4", as: jane).isEmpty)
     }
@@ -100,38 +112,52 @@ import Testing
         #expect(try titles("q=type:api", as: jane).isEmpty)
         #expect(try titles("q=type:app%20type:user", as: jane).isEmpty)
         // Models come from the models service.
-        #expect(try app.send(.post, "/api/models", headers: TestApp.headers(admin, ["Accept": "application/json", "Content-Type": "application/json"]),
-                             body: ModelRoutesTests.documentedBody).status == .ok)
+        #expect(
+            try app.send(
+                .post, "/api/models", headers: TestApp.headers(admin, ["Accept": "application/json", "Content-Type": "application/json"]),
+                body: ModelRoutesTests.documentedBody
+            ).status == .ok)
         #expect(try titles("q=type:model", as: jane).count == 1)
         // An updated-first order.
         #expect(try titles("q=type:app&sortBy=updated", as: jane).count == 3)
     }
 
     @Test func hostileSearchesAre400Faults() throws {
-        for query in ["q=\(String(repeating: "a", count: 1_100))", "q=" + Array(repeating: "w", count: 40).joined(separator: "%20"),
-                      "q=type:widget", "q=(a%20OR%20b)", "q=a&sort=sideways", "q=a&sortBy=com.soa.sort.order.random", "q=a&count=0",
-                      "q=a&count=100000", "q=a&start=-1", "q=a&start=x", "q=a&Federation=maybe", "q=a&Federation=", "q=" + String(repeating: "*a", count: 20)] {
+        for query in [
+            "q=\(String(repeating: "a", count: 1_100))", "q=" + Array(repeating: "w", count: 40).joined(separator: "%20"),
+            "q=type:widget", "q=(a%20OR%20b)", "q=a&sort=sideways", "q=a&sortBy=com.soa.sort.order.random", "q=a&count=0",
+            "q=a&count=100000", "q=a&start=-1", "q=a&start=x", "q=a&Federation=maybe", "q=a&Federation=",
+            "q=" + String(repeating: "*a", count: 20)
+        ] {
             let response = try search(query, as: jane)
             #expect(response.status == .badRequest, "\(query.prefix(60))")
             #expect(try response.json()["faultcode"] == .string("Client"))
         }
-        #expect(try app.send(.get, "/api/search?q=type:app", headers: ["Cookie": "AtmoAuthToken_acmepaymentscorp=forged"]).status == .unauthorized)
+        #expect(
+            try app.send(.get, "/api/search?q=type:app", headers: ["Cookie": "AtmoAuthToken_acmepaymentscorp=forged"]).status
+                == .unauthorized)
     }
 
     @Test func identityFindsTheOwningVersionForThoseWhoMayListIt() throws {
         let appID = try createApp("Crosfhocal", as: jane)
-        let version = try #require(try app.send(.get, "/api/apps/\(appID)", headers: ["Cookie": jane.cookieHeader]).json()["DefaultVersionID"]?.stringValue)
+        let version = try #require(
+            try app.send(.get, "/api/apps/\(appID)", headers: ["Cookie": jane.cookieHeader]).json()["DefaultVersionID"]?.stringValue)
         let identity = "acmepaymentscorp-" + version.split(separator: ".")[0]
         let found = try app.send(.get, "/api/apps/versions?Identity=\(identity)", headers: ["Cookie": jane.cookieHeader])
         #expect(found.status == .ok)
         #expect(try found.json()["channel"]?["item"]?.arrayValue?.first?["guid"]?["value"]?.stringValue == version)
-        #expect(try app.send(.get, "/api/apps/versions?Identity=nobody", headers: ["Cookie": jane.cookieHeader]).json()["channel"]?["item"]?.arrayValue?.isEmpty == true)
+        #expect(
+            try app.send(.get, "/api/apps/versions?Identity=nobody", headers: ["Cookie": jane.cookieHeader]).json()["channel"]?["item"]?
+                .arrayValue?.isEmpty == true)
         #expect(try app.send(.get, "/api/apps/versions", headers: ["Cookie": jane.cookieHeader]).status == .badRequest)
         #expect(try app.send(.get, "/api/apps/versions?Identity=\(identity)", headers: [:]).status == .unauthorized)
         // A Limited app's version is not found by an outsider.
         let hidden = try createApp("Hidden", visibility: "Limited", as: jane)
-        let hiddenVersion = try #require(try app.send(.get, "/api/apps/\(hidden)", headers: ["Cookie": jane.cookieHeader]).json()["DefaultVersionID"]?.stringValue)
+        let hiddenVersion = try #require(
+            try app.send(.get, "/api/apps/\(hidden)", headers: ["Cookie": jane.cookieHeader]).json()["DefaultVersionID"]?.stringValue)
         let hiddenIdentity = "acmepaymentscorp-" + hiddenVersion.split(separator: ".")[0]
-        #expect(try app.send(.get, "/api/apps/versions?Identity=\(hiddenIdentity)", headers: ["Cookie": kim.cookieHeader]).json()["channel"]?["item"]?.arrayValue?.isEmpty == true)
+        #expect(
+            try app.send(.get, "/api/apps/versions?Identity=\(hiddenIdentity)", headers: ["Cookie": kim.cookieHeader]).json()["channel"]?[
+                "item"]?.arrayValue?.isEmpty == true)
     }
 }

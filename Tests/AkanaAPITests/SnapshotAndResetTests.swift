@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Testing
+
 @testable import AkanaAPI
 
 @Suite struct SnapshotAndResetTests {
@@ -12,8 +13,13 @@ import Testing
     }
 
     func createApp(_ name: String) throws -> String {
-        try app.send(.post, "/api/apps", headers: ["Cookie": admin.cookieHeader, "X-Csrf-Token_acmepaymentscorp": admin.csrf,
-                                                    "Content-Type": "application/json", "Accept": "text/plain"], body: #"{"Name":"\#(name)"}"#).text
+        try app.send(
+            .post, "/api/apps",
+            headers: [
+                "Cookie": admin.cookieHeader, "X-Csrf-Token_acmepaymentscorp": admin.csrf,
+                "Content-Type": "application/json", "Accept": "text/plain"
+            ], body: #"{"Name":"\#(name)"}"#
+        ).text
     }
 
     func appCount() throws -> Int {
@@ -22,11 +28,14 @@ import Testing
 
     @Test func snapshotChangeRestoreSeesTheOldState() throws {
         let kept = try createApp("Kept")
-        let taken = try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"before-test"}"#)
+        let taken = try app.send(
+            .post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"before-test"}"#)
         #expect(taken.status == .created)
         #expect(try taken.json()["sizeBytes"]?.intValue ?? 0 > 0)
         let extra = try createApp("Extra")
-        #expect(try app.send(.delete, "/api/apps/\(kept)", headers: ["Cookie": admin.cookieHeader, "X-Csrf-Token_acmepaymentscorp": admin.csrf]).status == .ok)
+        #expect(
+            try app.send(.delete, "/api/apps/\(kept)", headers: ["Cookie": admin.cookieHeader, "X-Csrf-Token_acmepaymentscorp": admin.csrf])
+                .status == .ok)
         #expect(try appCount() == 1)
 
         let restored = try app.send(.post, "/_emulator/snapshots/before-test/restore")
@@ -37,10 +46,11 @@ import Testing
         // The request journal is not rewound: the requests made after the snapshot are still there,
         // with the restore itself.
         let journal = try app.send(.get, "/_emulator/requests?limit=5").json()["Request"]?.arrayValue ?? []
-        #expect(journal.prefix(5).map { "\($0["method"]?.stringValue ?? "") \($0["path"]?.stringValue ?? "")" } == [
-            "GET /api/apps/\(extra)", "GET /api/apps/\(kept)", "POST /_emulator/snapshots/before-test/restore",
-            "DELETE /api/apps/\(kept)", "POST /api/apps",
-        ])
+        #expect(
+            journal.prefix(5).map { "\($0["method"]?.stringValue ?? "") \($0["path"]?.stringValue ?? "")" } == [
+                "GET /api/apps/\(extra)", "GET /api/apps/\(kept)", "POST /_emulator/snapshots/before-test/restore",
+                "DELETE /api/apps/\(kept)", "POST /api/apps"
+            ])
         // The session taken before the snapshot still works; the list shows the snapshot.
         let list = try app.send(.get, "/_emulator/snapshots").json()
         #expect(list["Snapshot"]?.arrayValue?.first?["name"] == .string("before-test"))
@@ -58,10 +68,15 @@ import Testing
     }
 
     @Test func badSnapshotRequests() throws {
-        #expect(try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"../escape"}"#).status == .badRequest)
-        #expect(try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{}"#).status == .badRequest)
+        #expect(
+            try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"../escape"}"#)
+                .status == .badRequest)
+        #expect(
+            try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{}"#).status == .badRequest)
         _ = try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"twice"}"#)
-        #expect(try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"twice"}"#).status == .conflict)
+        #expect(
+            try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"twice"}"#).status
+                == .conflict)
     }
 
     @Test func resetGoesBackToTheConfiguredUsers() throws {
@@ -76,7 +91,9 @@ import Testing
         _ = try app.login()
         _ = try app.login(TestApp.jane)
         // The shipped workflows are back.
-        #expect(try app.send(.post, "/_emulator/objects", headers: ["Content-Type": "application/json"], body: #"{"ObjectType":"discussion"}"#).status == .created)
+        #expect(
+            try app.send(.post, "/_emulator/objects", headers: ["Content-Type": "application/json"], body: #"{"ObjectType":"discussion"}"#)
+                .status == .created)
         #expect(try app.send(.post, "/_emulator/tenants/nowhere/reset").status == .notFound)
         #expect(try app.send(.post, "/_emulator/tenants/acmepaymentscorp/reset").status == .ok)
     }

@@ -2,6 +2,7 @@ import AkanaDomain
 import DispatchHTTP
 import Foundation
 import Testing
+
 @testable import AkanaAPI
 
 /// Issue 18: the read-only state browser at `/_emulator/ui`.
@@ -10,12 +11,14 @@ import Testing
         let app = try TestApp()
         let session = try app.login()
         let hostile = #"<script>alert("x")</script> & co"#
-        let created = try app.send(.post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                   body: #"{"Name":"\#(hostile.replacingOccurrences(of: "\"", with: "\\\""))","ApplicationVersion":{"Name":"1.0"}}"#)
+        let created = try app.send(
+            .post, "/api/apps", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: #"{"Name":"\#(hostile.replacingOccurrences(of: "\"", with: "\\\""))","ApplicationVersion":{"Name":"1.0"}}"#)
         #expect(created.status == .ok)
         let appID = created.text
-        let object = try app.send(.post, "/_emulator/objects", headers: ["Content-Type": "application/json", "Accept": "application/json"],
-                                  body: #"{"ObjectType":"discussion","ObjectID":"discussion4242.acmepaymentscorp"}"#)
+        let object = try app.send(
+            .post, "/_emulator/objects", headers: ["Content-Type": "application/json", "Accept": "application/json"],
+            body: #"{"ObjectType":"discussion","ObjectID":"discussion4242.acmepaymentscorp"}"#)
         #expect(object.status == .created)
 
         let apps = try app.send(.get, "/_emulator/ui/apps")

@@ -8,6 +8,7 @@ import Logging
 import SQLiteStore
 import Synchronization
 import TestSupport
+
 @testable import AkanaAPI
 
 /// The whole API in process, over a migrated temporary database, without sockets.
@@ -23,29 +24,35 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
     static let admin = "administrator@acmepaymentscorp.com"
     static let jane = "jane@acmepaymentscorp.com"
 
-    init(tenants: TenantDirectory = TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
-         users: [SeedUser]? = nil, journal: RequestJournal.Policy = .init(),
-         fixtures: [FixtureDocument] = [], deterministicSeed: String? = nil, sessionPolicy: SessionPolicy = SessionPolicy(),
-         execution: HandlerExecution = HandlerExecution(), passwordIterations: Int = 1_000,
-         configuration: DatabaseConfiguration = .init(), undo: UndoLog.Policy = .init()) throws {
+    init(
+        tenants: TenantDirectory = TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
+        users: [SeedUser]? = nil, journal: RequestJournal.Policy = .init(),
+        fixtures: [FixtureDocument] = [], deterministicSeed: String? = nil, sessionPolicy: SessionPolicy = SessionPolicy(),
+        execution: HandlerExecution = HandlerExecution(), passwordIterations: Int = 1_000,
+        configuration: DatabaseConfiguration = .init(), undo: UndoLog.Policy = .init()
+    ) throws {
         temporary = try TemporaryDirectory(prefix: "akana-api")
         pool = try DatabasePool(path: temporary.path("api.sqlite"), configuration: configuration)
         try AkanaSchema.migrator().migrate(pool, now: "2026-01-01T00:00:00Z")
         var ids = IDGenerator()
-        if let deterministicSeed { ids = IDGenerator(source: .deterministic(try DeterministicRandom.attach(seed: deterministicSeed, database: pool))) }
+        if let deterministicSeed {
+            ids = IDGenerator(source: .deterministic(try DeterministicRandom.attach(seed: deterministicSeed, database: pool)))
+        }
         let hasher = PasswordHasher(iterations: passwordIterations)
-        let seeds = users ?? [
-            SeedUser(tenant: "acmepaymentscorp", email: Self.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
-            SeedUser(tenant: "acmepaymentscorp", email: Self.jane, password: "password", name: "Jane", roles: []),
-        ]
+        let seeds =
+            users ?? [
+                SeedUser(tenant: "acmepaymentscorp", email: Self.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
+                SeedUser(tenant: "acmepaymentscorp", email: Self.jane, password: "password", name: "Jane", roles: [])
+            ]
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         // The daemon's composition root, so the tests run exactly what the daemon runs.
         let assembled = try EmulatorAssembly.assemble(
             database: pool, clock: clock,
-            settings: EmulatorAssembly.Settings(tenants: tenants, seedUsers: seeds, fixtures: FixtureCatalog(documents: fixtures, hasher: hasher),
-                                                ids: ids, hasher: hasher, sessionPolicy: sessionPolicy, journalPolicy: journal,
-                                                execution: execution, undoPolicy: undo),
+            settings: EmulatorAssembly.Settings(
+                tenants: tenants, seedUsers: seeds, fixtures: FixtureCatalog(documents: fixtures, hasher: hasher),
+                ids: ids, hasher: hasher, sessionPolicy: sessionPolicy, journalPolicy: journal,
+                execution: execution, undoPolicy: undo),
             logger: logger)
         environment = assembled.environment
         app = assembled.application
@@ -68,10 +75,12 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let answer = Mutex<HTTPResponse?>(nil)
         let done = DispatchSemaphore(value: 0)
-        app.handle(request, responder: HTTPResponder { response in
-            answer.withLock { $0 = response }
-            done.signal()
-        })
+        app.handle(
+            request,
+            responder: HTTPResponder { response in
+                answer.withLock { $0 = response }
+                done.signal()
+            })
         done.wait()
         return answer.withLock { $0 } ?? HTTPResponse(status: .internalServerError)
     }
@@ -92,8 +101,9 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
 
     /// Logs in and returns what a cookie jar would send back.
     func login(_ email: String = TestApp.admin, password: String = "password", host: String = "127.0.0.1:8080") throws -> Session {
-        let response = try send(.post, "/api/login", headers: ["Content-Type": "application/json", "Host": host],
-                                body: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        let response = try send(
+            .post, "/api/login", headers: ["Content-Type": "application/json", "Host": host],
+            body: #"{"email":"\#(email)","password":"\#(password)"}"#)
         guard response.status == .ok else { throw APIError(response.status, String(decoding: response.body, as: UTF8.self)) }
         var cookies: [String: String] = [:]
         for header in response.headers.values("Set-Cookie") {
@@ -103,8 +113,9 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
         }
         let authName = cookies.keys.first { $0.hasPrefix("AtmoAuthToken_") } ?? ""
         let csrfName = cookies.keys.first { $0.hasPrefix("Csrf-Token_") }
-        return Session(cookieHeader: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "),
-                       csrf: csrfName.flatMap { cookies[$0] } ?? "", authCookie: cookies[authName] ?? "")
+        return Session(
+            cookieHeader: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "),
+            csrf: csrfName.flatMap { cookies[$0] } ?? "", authCookie: cookies[authName] ?? "")
     }
 }
 

@@ -4,6 +4,7 @@ import EmulatorMachinery
 import Foundation
 import SQLiteStore
 import Testing
+
 @testable import AkanaAPI
 
 /// Long runs stay flat: snapshot files hold the state, not the undo log, and the undo log is
@@ -19,64 +20,68 @@ import Testing
             admin = try app.login()
         }
 
-    func createApp(_ name: String) throws -> String {
-        let response = try app.send(.post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                    body: #"{"Name":"\#(name)"}"#)
-        #expect(response.status == .ok, "\(response.text)")
-        return response.text
-    }
-
-    func checkpoint() throws -> String {
-        let response = try app.send(.post, "/_emulator/checkpoints")
-        #expect(response.status == .created)
-        return try response.json()["id"]?.stringValue ?? ""
-    }
-
-    func snapshot(_ name: String) throws {
-        let response = try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"\#(name)"}"#)
-        #expect(response.status == .created, "\(response.text)")
-    }
-
-    func restore(_ name: String) throws -> String? {
-        let response = try app.send(.post, "/_emulator/snapshots/\(name)/restore")
-        #expect(response.status == .ok, "\(response.text)")
-        return try response.json()["method"]?.stringValue
-    }
-
-    func count(_ sql: String, in pool: DatabasePool? = nil) throws -> Int {
-        try (pool ?? app.pool).read { try $0.queryFirst(sql)?.int("n") } ?? -1
-    }
-
-    /// The rows `undo_log` holds, and the count `undo_state` keeps of them.
-    func logRows() throws -> (rows: Int, counted: Int) {
-        try app.pool.read { db in
-            (try db.queryFirst("SELECT count(*) AS n FROM undo_log")?.int("n") ?? -1,
-             try db.queryFirst("SELECT entries AS n FROM undo_state WHERE id = 1")?.int("n") ?? -1)
+        func createApp(_ name: String) throws -> String {
+            let response = try app.send(
+                .post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                body: #"{"Name":"\#(name)"}"#)
+            #expect(response.status == .ok, "\(response.text)")
+            return response.text
         }
-    }
 
-    /// Every row of the tables a rollback or a restore puts back (not the journal, the undo
-    /// bookkeeping or the emulator's own state): equal dumps are equal states.
-    func dump() throws -> [String: [[SQLiteValue]]] {
-        try app.pool.read { db in
-            var result: [String: [[SQLiteValue]]] = [:]
-            let tables = try db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-                .compactMap { try $0.string("name") }.filter { !UndoLog.untracked.contains($0) && $0 != "emulator_state" }
-            for table in tables {
-                result[table] = try db.query("SELECT rowid AS _rowid, * FROM \"\(table)\" ORDER BY rowid").map(\.values)
+        func checkpoint() throws -> String {
+            let response = try app.send(.post, "/_emulator/checkpoints")
+            #expect(response.status == .created)
+            return try response.json()["id"]?.stringValue ?? ""
+        }
+
+        func snapshot(_ name: String) throws {
+            let response = try app.send(
+                .post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"\#(name)"}"#)
+            #expect(response.status == .created, "\(response.text)")
+        }
+
+        func restore(_ name: String) throws -> String? {
+            let response = try app.send(.post, "/_emulator/snapshots/\(name)/restore")
+            #expect(response.status == .ok, "\(response.text)")
+            return try response.json()["method"]?.stringValue
+        }
+
+        func count(_ sql: String, in pool: DatabasePool? = nil) throws -> Int {
+            try (pool ?? app.pool).read { try $0.queryFirst(sql)?.int("n") } ?? -1
+        }
+
+        /// The rows `undo_log` holds, and the count `undo_state` keeps of them.
+        func logRows() throws -> (rows: Int, counted: Int) {
+            try app.pool.read { db in
+                (
+                    try db.queryFirst("SELECT count(*) AS n FROM undo_log")?.int("n") ?? -1,
+                    try db.queryFirst("SELECT entries AS n FROM undo_state WHERE id = 1")?.int("n") ?? -1
+                )
             }
-            return result
         }
-    }
 
-    /// Opens a copy of the snapshot file (opening the file itself would change its stamp).
-    func withSnapshotFile<T>(_ name: String, _ body: (DatabasePool) throws -> T) throws -> T {
-        let copy = app.directory.appendingPathComponent("inspect-\(UUID().uuidString).sqlite").path
-        try FileManager.default.copyItem(atPath: app.pool.path + ".snapshots/\(name).sqlite", toPath: copy)
-        let pool = try DatabasePool(path: copy, configuration: DatabaseConfiguration(readerCount: 1))
-        defer { try? pool.close() }
-        return try body(pool)
-    }
+        /// Every row of the tables a rollback or a restore puts back (not the journal, the undo
+        /// bookkeeping or the emulator's own state): equal dumps are equal states.
+        func dump() throws -> [String: [[SQLiteValue]]] {
+            try app.pool.read { db in
+                var result: [String: [[SQLiteValue]]] = [:]
+                let tables = try db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                    .compactMap { try $0.string("name") }.filter { !UndoLog.untracked.contains($0) && $0 != "emulator_state" }
+                for table in tables {
+                    result[table] = try db.query("SELECT rowid AS _rowid, * FROM \"\(table)\" ORDER BY rowid").map(\.values)
+                }
+                return result
+            }
+        }
+
+        /// Opens a copy of the snapshot file (opening the file itself would change its stamp).
+        func withSnapshotFile<T>(_ name: String, _ body: (DatabasePool) throws -> T) throws -> T {
+            let copy = app.directory.appendingPathComponent("inspect-\(UUID().uuidString).sqlite").path
+            try FileManager.default.copyItem(atPath: app.pool.path + ".snapshots/\(name).sqlite", toPath: copy)
+            let pool = try DatabasePool(path: copy, configuration: DatabaseConfiguration(readerCount: 1))
+            defer { try? pool.close() }
+            return try body(pool)
+        }
 
     }
 
@@ -132,7 +137,8 @@ import Testing
         #expect(written > 4 * cap)  // about 5 rows per app created
         #expect(largest <= 2 * cap, "the log held \(largest) rows with a cap of \(cap)")
         // The oldest checkpoints were released; the newest still rolls back exactly.
-        let remaining = try test.app.send(.get, "/_emulator/checkpoints").json()["Checkpoint"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        let remaining =
+            try test.app.send(.get, "/_emulator/checkpoints").json()["Checkpoint"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
         #expect(!remaining.contains(checkpoints[0].id))
         #expect(remaining.contains(checkpoints.last!.id))
         let newest = checkpoints.last!

@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import Testing
+
 @testable import AkanaAPI
 
 /// POST /api/users, GET and DELETE /api/users/{UserID}, GET /api/users/{UserID}/apps.
@@ -10,14 +11,14 @@ import Testing
 
     /// m_users_addUser, sample request body #1, verbatim.
     static let documentedBody = """
-    {
-      "FirstName":"Jonathan",
-      "LastName":"Swift",
-      "Email":"jswift@acmepaymentscorp.com",
-      "Password":"Jonathan23",
-      "ForcePasswordChangeOnLogin":"false"
-    }
-    """
+        {
+          "FirstName":"Jonathan",
+          "LastName":"Swift",
+          "Email":"jswift@acmepaymentscorp.com",
+          "Password":"Jonathan23",
+          "ForcePasswordChangeOnLogin":"false"
+        }
+        """
 
     init() throws {
         app = try TestApp()
@@ -25,7 +26,9 @@ import Testing
     }
 
     func addUser(_ body: String = UserRoutesTests.documentedBody, as session: TestApp.Session? = nil) throws -> HTTPResponse {
-        try app.send(.post, "/api/users", headers: TestApp.headers(session ?? admin, ["Content-Type": "application/json", "Accept": "application/json"]), body: body)
+        try app.send(
+            .post, "/api/users",
+            headers: TestApp.headers(session ?? admin, ["Content-Type": "application/json", "Accept": "application/json"]), body: body)
     }
 
     func userID(_ session: TestApp.Session) throws -> String {
@@ -36,7 +39,10 @@ import Testing
         let added = try addUser()
         #expect(added.status == .ok)
         let user = try added.json()
-        #expect(user.objectMembers?.prefix(7).map(\.0) == ["UserID", "UserName", "FirstName", "LastName", "AuthIdentifier", "Visibility", "Email"])
+        #expect(
+            user.objectMembers?.prefix(7).map(\.0) == [
+                "UserID", "UserName", "FirstName", "LastName", "AuthIdentifier", "Visibility", "Email"
+            ])
         let id = try #require(user["UserID"]?.stringValue)
         #expect(id.hasSuffix(".acmepaymentscorp"))
         #expect(user["FirstName"] == .string("Jonathan"))
@@ -50,19 +56,25 @@ import Testing
         let own = try app.send(.get, "/api/users/\(id)", headers: ["Cookie": jonathan.cookieHeader, "Accept": "application/json"])
         #expect(own.status == .ok)
         #expect(try own.json()["UserName"] == .string("Jonathan Swift"))
-        #expect(try app.send(.get, "/api/users/\(id)", headers: ["Cookie": admin.cookieHeader, "Accept": "application/xml"]).text.contains("<UserID>\(id)</UserID>"))
+        #expect(
+            try app.send(.get, "/api/users/\(id)", headers: ["Cookie": admin.cookieHeader, "Accept": "application/xml"]).text.contains(
+                "<UserID>\(id)</UserID>"))
         // The same email again: 409, nothing added.
         #expect(try addUser().status == .conflict)
     }
 
     @Test func badUserBodiesAre400AndChangeNothing() throws {
-        for body in [#"{"LastName":"S","Email":"a@b.c","Password":"p"}"#, #"{"FirstName":"J","LastName":"S","Email":"not-an-email","Password":"p"}"#,
-                     #"{"FirstName":"J","LastName":"S","Email":"a@b.c"}"#, #"{"FirstName":7,"LastName":"S","Email":"a@b.c","Password":"p"}"#,
-                     #"{"FirstName":"J","LastName":"S","Email":"a@b.c","Password":"p","ForcePasswordChangeOnLogin":"maybe"}"#, "[]",
-                     #"{"FirstName":"\#(String(repeating: "x", count: 300))","LastName":"S","Email":"a@b.c","Password":"p"}"#] {
+        for body in [
+            #"{"LastName":"S","Email":"a@b.c","Password":"p"}"#, #"{"FirstName":"J","LastName":"S","Email":"not-an-email","Password":"p"}"#,
+            #"{"FirstName":"J","LastName":"S","Email":"a@b.c"}"#, #"{"FirstName":7,"LastName":"S","Email":"a@b.c","Password":"p"}"#,
+            #"{"FirstName":"J","LastName":"S","Email":"a@b.c","Password":"p","ForcePasswordChangeOnLogin":"maybe"}"#, "[]",
+            #"{"FirstName":"\#(String(repeating: "x", count: 300))","LastName":"S","Email":"a@b.c","Password":"p"}"#
+        ] {
             #expect(try addUser(body).status == .badRequest, "\(body.prefix(80))")
         }
-        #expect(try app.send(.post, "/api/users", headers: TestApp.headers(admin, ["Content-Type": "text/plain"]), body: "x").status == .unsupportedMediaType)
+        #expect(
+            try app.send(.post, "/api/users", headers: TestApp.headers(admin, ["Content-Type": "text/plain"]), body: "x").status
+                == .unsupportedMediaType)
         #expect(throws: (any Error).self) { try app.login("a@b.c", password: "p") }
     }
 
@@ -87,14 +99,24 @@ import Testing
         let jane = try app.login(TestApp.jane)
         let janeID = try userID(jane)
         // Jane is on the team of an app she created, and of the admin's app.
-        let created = try app.send(.post, "/api/apps", headers: TestApp.headers(jane, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                   body: AppRoutesTests.createBody)
-        let adminApp = try app.send(.post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                    body: AppRoutesTests.createBody.replacingOccurrences(of: "Crosfhocal", with: "Anagrams"))
-        #expect(try app.send(.post, "/api/apps/\(adminApp.text)/members", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                             body: #"{"Message":"Join us","Email":"jane@acmepaymentscorp.com"}"#).status == .ok)
-        #expect(try app.send(.post, "/api/workflow/objects/\(adminApp.text)/actions", headers: TestApp.headers(jane, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                             body: #"{"ActionName":"group.membership.action.accept"}"#).text == "Accepted")
+        let created = try app.send(
+            .post, "/api/apps", headers: TestApp.headers(jane, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: AppRoutesTests.createBody)
+        let adminApp = try app.send(
+            .post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: AppRoutesTests.createBody.replacingOccurrences(of: "Crosfhocal", with: "Anagrams"))
+        #expect(
+            try app.send(
+                .post, "/api/apps/\(adminApp.text)/members",
+                headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                body: #"{"Message":"Join us","Email":"jane@acmepaymentscorp.com"}"#
+            ).status == .ok)
+        #expect(
+            try app.send(
+                .post, "/api/workflow/objects/\(adminApp.text)/actions",
+                headers: TestApp.headers(jane, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                body: #"{"ActionName":"group.membership.action.accept"}"#
+            ).text == "Accepted")
         let apps = try app.send(.get, "/api/users/\(janeID)/apps", headers: ["Cookie": jane.cookieHeader]).json()
         #expect(apps["channel"]?["item"]?.arrayValue?.compactMap { $0["title"]?.stringValue } == ["Anagrams", "Crosfhocal"])
         #expect(apps["channel"]?["item"]?.arrayValue?.first?["guid"]?["value"]?.stringValue == adminApp.text)
@@ -104,7 +126,9 @@ import Testing
         #expect(deleted.text == janeID)
         // Her cookie is refused at once; her memberships went; she cannot log in.
         #expect(try app.send(.get, "/api/login/status", headers: ["Cookie": jane.cookieHeader]).status == .unauthorized)
-        #expect(try app.send(.get, "/api/apps/\(adminApp.text)/members", headers: ["Cookie": admin.cookieHeader]).json()["channel"]?["item"]?.arrayValue?.count == 1)
+        #expect(
+            try app.send(.get, "/api/apps/\(adminApp.text)/members", headers: ["Cookie": admin.cookieHeader]).json()["channel"]?["item"]?
+                .arrayValue?.count == 1)
         #expect(throws: (any Error).self) { try app.login(TestApp.jane) }
         #expect(try app.send(.get, "/api/users/\(janeID)", headers: ["Cookie": admin.cookieHeader]).status == .notFound)
         #expect(try app.send(.delete, "/api/users/\(janeID)", headers: TestApp.headers(admin)).status == .notFound)
@@ -118,23 +142,38 @@ import Testing
     @Test func addedUsersAndMembershipsFollowCheckpointsSnapshotsAndResets() throws {
         let checkpoint = try #require(try app.send(.post, "/_emulator/checkpoints").json()["id"]?.stringValue)
         let userID = try #require(try addUser().json()["UserID"]?.stringValue)
-        let appID = try app.send(.post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                                 body: AppRoutesTests.createBody).text
-        #expect(try app.send(.post, "/api/apps/\(appID)/members", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                             body: #"{"Message":"Join us","Email":"jswift@acmepaymentscorp.com"}"#).status == .ok)
+        let appID = try app.send(
+            .post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: AppRoutesTests.createBody
+        ).text
+        #expect(
+            try app.send(
+                .post, "/api/apps/\(appID)/members",
+                headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                body: #"{"Message":"Join us","Email":"jswift@acmepaymentscorp.com"}"#
+            ).status == .ok)
         let jonathan = try app.login("jswift@acmepaymentscorp.com", password: "Jonathan23")
-        #expect(try app.send(.post, "/api/workflow/objects/\(appID)/actions", headers: TestApp.headers(jonathan, ["Content-Type": "application/json", "Accept": "text/plain"]),
-                             body: #"{"ActionName":"group.membership.action.accept"}"#).text == "Accepted")
+        #expect(
+            try app.send(
+                .post, "/api/workflow/objects/\(appID)/actions",
+                headers: TestApp.headers(jonathan, ["Content-Type": "application/json", "Accept": "text/plain"]),
+                body: #"{"ActionName":"group.membership.action.accept"}"#
+            ).text == "Accepted")
         func exists() throws -> Bool { try app.send(.get, "/api/users/\(userID)", headers: ["Cookie": admin.cookieHeader]).status == .ok }
-        func members() throws -> Int { try app.pool.read { try $0.queryFirst("SELECT COUNT(*) AS n FROM app_team_members WHERE user_id = ?", userID)?.int("n") ?? -1 } }
+        func members() throws -> Int {
+            try app.pool.read { try $0.queryFirst("SELECT COUNT(*) AS n FROM app_team_members WHERE user_id = ?", userID)?.int("n") ?? -1 }
+        }
         #expect(try exists() && members() == 1)
-        #expect(try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"with-jonathan"}"#).status == .created)
+        #expect(
+            try app.send(.post, "/_emulator/snapshots", headers: ["Content-Type": "application/json"], body: #"{"name":"with-jonathan"}"#)
+                .status == .created)
         #expect(try app.send(.post, "/_emulator/checkpoints/\(checkpoint)/rollback").status == .ok)
         #expect(try !exists())
         #expect(try members() == 0)
         #expect(try app.send(.post, "/_emulator/snapshots/with-jonathan/restore").status == .ok)
         #expect(try exists() && members() == 1)
-        let first = try #require(try app.pool.read { try $0.queryFirst("SELECT first_name FROM users WHERE id = ?", userID)?.string("first_name") })
+        let first = try #require(
+            try app.pool.read { try $0.queryFirst("SELECT first_name FROM users WHERE id = ?", userID)?.string("first_name") })
         #expect(first == "Jonathan")
         // A reset puts the configured users back: the added one goes.
         #expect(try app.send(.post, "/_emulator/reset").status == .ok)
@@ -145,15 +184,21 @@ import Testing
     /// ForcePasswordChangeOnLogin: the login answers the change.password pending task until
     /// PUT /api/users/{UserID}/password (m_users_modifyPassword) changes it.
     @Test func aForcedPasswordChangeIsAPendingLoginTaskUntilDone() throws {
-        let body = Self.documentedBody.replacingOccurrences(of: #""ForcePasswordChangeOnLogin":"false""#, with: #""ForcePasswordChangeOnLogin":"true""#)
+        let body = Self.documentedBody.replacingOccurrences(
+            of: #""ForcePasswordChangeOnLogin":"false""#, with: #""ForcePasswordChangeOnLogin":"true""#)
         let id = try #require(try addUser(body).json()["UserID"]?.stringValue)
-        let login = try app.send(.post, "/api/login", headers: ["Content-Type": "application/json", "Accept": "application/json"],
-                                 body: #"{"email":"jswift@acmepaymentscorp.com","password":"Jonathan23"}"#)
+        let login = try app.send(
+            .post, "/api/login", headers: ["Content-Type": "application/json", "Accept": "application/json"],
+            body: #"{"email":"jswift@acmepaymentscorp.com","password":"Jonathan23"}"#)
         #expect(try login.json()["pendingTasks"] == .array([.string("change.password")]))
         let jonathan = try app.login("jswift@acmepaymentscorp.com", password: "Jonathan23")
-        #expect(try app.send(.get, "/api/login/status", headers: ["Cookie": jonathan.cookieHeader]).json()["pendingTasks"]?.arrayValue?.count == 1)
+        #expect(
+            try app.send(.get, "/api/login/status", headers: ["Cookie": jonathan.cookieHeader]).json()["pendingTasks"]?.arrayValue?.count
+                == 1)
         func change(_ body: String, as session: TestApp.Session, user: String? = nil) throws -> HTTPResponse {
-            try app.send(.put, "/api/users/\(user ?? id)/password", headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]), body: body)
+            try app.send(
+                .put, "/api/users/\(user ?? id)/password",
+                headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"]), body: body)
         }
         // Refused: a wrong old password, none, another user's, a bad body; nothing changes.
         #expect(try change(#"{"OldPassword":"nope","NewPassword":"Swift2026"}"#, as: jonathan).status == .forbidden)

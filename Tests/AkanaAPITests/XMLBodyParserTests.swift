@@ -2,6 +2,7 @@ import AkanaDomain
 import Foundation
 import JSONCodec
 import Testing
+
 @testable import AkanaAPI
 
 /// `XMLBodyParser` from raw bytes: what it reads, and everything it must refuse.
@@ -9,11 +10,16 @@ import Testing
     func parse(_ text: String) throws(XMLBodyParser.Failure) -> JSONValue { try XMLBodyParser.parse(Array(text.utf8)) }
 
     func refusal(_ bytes: [UInt8]) -> String? {
-        do { _ = try XMLBodyParser.parse(bytes); return nil } catch { return error.message }
+        do {
+            _ = try XMLBodyParser.parse(bytes)
+            return nil
+        } catch { return error.message }
     }
 
     @Test func readsMembersArraysAndNamespacedNames() throws {
-        let value = try parse("<?xml version=\"1.0\"?><ns:Action xmlns:ns=\"urn:x\"><ns:ActionName> Approve </ns:ActionName><Comments>a</Comments><Comments>b</Comments><Comments>c</Comments></ns:Action>")
+        let value = try parse(
+            "<?xml version=\"1.0\"?><ns:Action xmlns:ns=\"urn:x\"><ns:ActionName> Approve </ns:ActionName><Comments>a</Comments><Comments>b</Comments><Comments>c</Comments></ns:Action>"
+        )
         #expect(value == .object([("ActionName", .string("Approve")), ("Comments", .array([.string("a"), .string("b"), .string("c")]))]))
     }
 
@@ -29,12 +35,12 @@ import Testing
     }
 
     @Test(arguments: [
-        ("<Action><ActionName>x</ActionName>", ""),                             // truncated
-        ("<Action><ActionName>x</ActionName></Action><Action/>", "root"),       // a second root
-        ("<Action><ActionName>x</ActionName></Action>junk", ""),                // text after the root
-        ("<Action><ActionName>x</Action>", ""),                                 // mismatched end tag
-        ("<Action>&undeclared;</Action>", ""),                                  // undeclared entity
-        ("", ""),                                                               // empty body
+        ("<Action><ActionName>x</ActionName>", ""),  // truncated
+        ("<Action><ActionName>x</ActionName></Action><Action/>", "root"),  // a second root
+        ("<Action><ActionName>x</ActionName></Action>junk", ""),  // text after the root
+        ("<Action><ActionName>x</Action>", ""),  // mismatched end tag
+        ("<Action>&undeclared;</Action>", ""),  // undeclared entity
+        ("", ""),  // empty body
         ("<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>", "<!DOCTYPE"),
         ("<!doctype a SYSTEM \"http://example.com/a.dtd\"><a/>", "<!DOCTYPE"),
         ("<a><!ENTITY x \"y\"></a>", "<!ENTITY"),
@@ -42,7 +48,7 @@ import Testing
         ("<Action><?x?><ActionName>a</ActionName></Action>", "processing instructions"),
         ("<?xf?><Action/>", "processing instructions"),
         ("<Action><?php echo 1; ?></Action>", "processing instructions"),
-        ("\n<?xml version=\"1.0\"?><Action/>", "processing instructions"),
+        ("\n<?xml version=\"1.0\"?><Action/>", "processing instructions")
     ])
     func refusesMalformedDocuments(text: String, expected: String) {
         let message = refusal(Array(text.utf8))
@@ -53,7 +59,9 @@ import Testing
     @Test func refusesEntityExpansionBeforeParsing() {
         // A billion-laughs body: refused by the byte scan, in far less time than expanding it takes.
         var text = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
-        for level in 1...9 { text += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1 == 0 ? "" : String(level - 1));", count: 10) + "\">" }
+        for level in 1...9 {
+            text += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1 == 0 ? "" : String(level - 1));", count: 10) + "\">"
+        }
         text += "]><lolz>&lol9;</lolz>"
         let start = Date()
         #expect(refusal(Array(text.utf8))?.contains("<!DOCTYPE") == true)

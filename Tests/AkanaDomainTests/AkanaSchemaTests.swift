@@ -2,6 +2,7 @@ import Foundation
 import SQLiteStore
 import TestSupport
 import Testing
+
 @testable import AkanaDomain
 
 @Suite struct AkanaSchemaTests {
@@ -29,8 +30,10 @@ import Testing
             let tables = try pool.read { db in
                 try db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").compactMap { try $0.string("name") }
             }
-            for table in ["users", "sessions", "apps", "app_versions", "models", "model_versions", "workflow_definitions",
-                          "workflow_objects", "workflow_history", "settings", "schema_migrations"] {
+            for table in [
+                "users", "sessions", "apps", "app_versions", "models", "model_versions", "workflow_definitions",
+                "workflow_objects", "workflow_history", "settings", "schema_migrations"
+            ] {
                 #expect(tables.contains(table), "missing table \(table)")
             }
             #expect(try pool.integrityCheck(quick: false).isEmpty)
@@ -45,7 +48,8 @@ import Testing
             try Migrator(migrations: upTo0004).migrate(pool, now: "2026-01-01T00:00:00Z")
             try pool.write { db in
                 for (index, path) in ["/api/login", "/api/apps", "/api/apps/x.acme"].enumerated() {
-                    try db.run("""
+                    try db.run(
+                        """
                         INSERT INTO request_journal (at, method, path, query, status, duration_ms, tenant, user_id, request_bytes,
                             response_bytes, request_id, changed_ids)
                         VALUES (?, 'POST', ?, 'a=1', 200, 1.5, 'acme', NULL, 10, 20, ?, '["x.acme"]')
@@ -54,21 +58,29 @@ import Testing
                 try db.run("DELETE FROM request_journal WHERE path = '/api/login'")
             }
             let upTo0005 = AkanaSchema.migrations.filter { $0.name < "0006" }
-            #expect(try Migrator(migrations: upTo0005).migrate(pool, now: "2026-01-02T00:00:00Z") == ["0005_request_journal_pending_responses.sql"])
+            #expect(
+                try Migrator(migrations: upTo0005).migrate(pool, now: "2026-01-02T00:00:00Z") == [
+                    "0005_request_journal_pending_responses.sql"
+                ])
             let rows = try pool.read { db in
-                try db.query("SELECT id, at, path, query, status, duration_ms, request_bytes, response_bytes, request_id, changed_ids FROM request_journal ORDER BY id")
-                    .map { row in
-                        "\(try row.int("id") ?? 0) \(try row.string("at") ?? "") \(try row.string("path") ?? "") \(try row.string("query") ?? "") \(try row.int("status") ?? 0) "
-                            + "\(try row.double("duration_ms") ?? 0) \(try row.int("request_bytes") ?? 0) \(try row.int("response_bytes") ?? 0) "
-                            + "\(try row.string("request_id") ?? "") \(try row.string("changed_ids") ?? "")"
-                    }
+                try db.query(
+                    "SELECT id, at, path, query, status, duration_ms, request_bytes, response_bytes, request_id, changed_ids FROM request_journal ORDER BY id"
+                )
+                .map { row in
+                    "\(try row.int("id") ?? 0) \(try row.string("at") ?? "") \(try row.string("path") ?? "") \(try row.string("query") ?? "") \(try row.int("status") ?? 0) "
+                        + "\(try row.double("duration_ms") ?? 0) \(try row.int("request_bytes") ?? 0) \(try row.int("response_bytes") ?? 0) "
+                        + "\(try row.string("request_id") ?? "") \(try row.string("changed_ids") ?? "")"
+                }
             }
-            #expect(rows == [
-                "2 2026-01-01T00:00:01.000Z /api/apps a=1 200 1.5 10 20 0-1 [\"x.acme\"]",
-                "3 2026-01-01T00:00:02.000Z /api/apps/x.acme a=1 200 1.5 10 20 0-2 [\"x.acme\"]",
-            ])
+            #expect(
+                rows == [
+                    "2 2026-01-01T00:00:01.000Z /api/apps a=1 200 1.5 10 20 0-1 [\"x.acme\"]",
+                    "3 2026-01-01T00:00:02.000Z /api/apps/x.acme a=1 200 1.5 10 20 0-2 [\"x.acme\"]"
+                ])
             try pool.write { db in
-                try db.run("INSERT INTO request_journal (at, method, path, tenant, request_bytes) VALUES ('2026-01-02T00:00:00.000Z', 'PUT', '/p', 'acme', 0)")
+                try db.run(
+                    "INSERT INTO request_journal (at, method, path, tenant, request_bytes) VALUES ('2026-01-02T00:00:00.000Z', 'PUT', '/p', 'acme', 0)"
+                )
             }
             #expect(try pool.read { try $0.queryFirst("SELECT id, status FROM request_journal ORDER BY id DESC")?.int("status") } == nil)
             #expect(try pool.integrityCheck(quick: false).isEmpty)

@@ -1,7 +1,8 @@
-import Synchronization
 import SQLiteStore
+import Synchronization
 import TestSupport
 import Testing
+
 @testable import AkanaDomain
 
 /// Every repository write goes through `SQLiteConnection.change`, which tells the transaction's

@@ -2,6 +2,7 @@ import Foundation
 import SQLiteStore
 import TestSupport
 import Testing
+
 @testable import AkanaDomain
 
 @Suite struct DeterministicIDTests {
@@ -49,13 +50,18 @@ import Testing
         let ids = IDGenerator(source: .deterministic(try DeterministicRandom.attach(seed: seed, database: pool)))
         try PlatformBootstrap.run(
             database: pool, tenants: tenants,
-            users: [SeedUser(tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "password",
-                             name: "Administrator", roles: ["SiteAdmin"])],
+            users: [
+                SeedUser(
+                    tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "password",
+                    name: "Administrator", roles: ["SiteAdmin"])
+            ],
             now: clock.now(), hasher: .fast, ids: ids, scope: .detached)
         let userID = try #require(try pool.read { db in try db.queryFirst("SELECT id FROM users")?.string("id") })
         let caller = AuthenticatedSession(
-            tokenID: "t", tenant: "acmepaymentscorp", userID: userID, userName: "Administrator", email: "administrator@acmepaymentscorp.com",
-            roles: ["SiteAdmin"], csrfToken: "", startedAt: clock.now(), issuedAt: clock.now(), expiresAt: clock.now().addingTimeInterval(60), scope: .detached)
+            tokenID: "t", tenant: "acmepaymentscorp", userID: userID, userName: "Administrator",
+            email: "administrator@acmepaymentscorp.com",
+            roles: ["SiteAdmin"], csrfToken: "", startedAt: clock.now(), issuedAt: clock.now(),
+            expiresAt: clock.now().addingTimeInterval(60), scope: .detached)
         let apps = AppService(database: pool, clock: clock, workflow: nil, ids: ids, deletionObserver: nil)
         return try (0..<count).map { index in
             let app = try apps.createApp(caller: caller, input: ApplicationInput(name: "App \(index)"))
@@ -94,9 +100,16 @@ import Testing
         let generator = try DeterministicRandom.attach(seed: "x", database: database.pool)
         _ = generator.bytes(16)
         struct Boom: Error {}
-        #expect(throws: Boom.self) { try database.pool.write { db in try db.run("DELETE FROM login_failures"); throw Boom() } }
+        #expect(throws: Boom.self) {
+            try database.pool.write { db in
+                try db.run("DELETE FROM login_failures")
+                throw Boom()
+            }
+        }
         func stored() throws -> String? {
-            try database.pool.read { db in try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", DeterministicRandom.counterStateKey)?.string("value") }
+            try database.pool.read { db in
+                try db.queryFirst("SELECT value FROM emulator_state WHERE key = ?", DeterministicRandom.counterStateKey)?.string("value")
+            }
         }
         #expect(try stored() == nil)
         try database.pool.write { db in _ = try db.run("DELETE FROM login_failures") }

@@ -161,7 +161,8 @@ struct LiteralScanner {
                     if index < bytes.count { advance() }
                 }
             } else if byte == Self.quote, (0..<terminator).allSatisfy({ at($0) == Self.quote }),
-                      (0..<hashes).allSatisfy({ at(terminator + $0) == Self.hash }) {
+                (0..<hashes).allSatisfy({ at(terminator + $0) == Self.hash })
+            {
                 content = content ?? Array(bytes[contentStart..<index])
                 index += terminator + hashes
                 break

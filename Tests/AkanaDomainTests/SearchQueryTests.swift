@@ -1,11 +1,13 @@
 import Testing
+
 @testable import AkanaDomain
 
 /// The bounded parser of GET /api/search's `q`, and how a parsed query matches a hit.
 @Suite struct SearchQueryTests {
     func hit(_ type: String, _ title: String, id: String = "x1.acmepaymentscorp", more: [String] = []) -> SearchHit {
-        SearchHit(type: type, id: id, title: title, description: "", updated: "", categories: [], fields: [],
-                  searchable: [title] + more, visible: true)
+        SearchHit(
+            type: type, id: id, title: title, description: "", updated: "", categories: [], fields: [],
+            searchable: [title] + more, visible: true)
     }
 
     @Test func clausesTermsAndTypes() throws {

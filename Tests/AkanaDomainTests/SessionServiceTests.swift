@@ -2,6 +2,7 @@ import Foundation
 import SQLiteStore
 import TestSupport
 import Testing
+
 @testable import AkanaDomain
 
 @Suite struct SessionServiceTests {
@@ -18,8 +19,10 @@ import Testing
         let (key, created) = try PlatformBootstrap.run(
             database: database.pool, tenants: tenants,
             users: [
-                SeedUser(tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "password", name: "Administrator", roles: ["SiteAdmin"]),
-                SeedUser(tenant: "globex", email: "hank@globex.com", password: "s3cret", name: "Hank", roles: []),
+                SeedUser(
+                    tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "password", name: "Administrator",
+                    roles: ["SiteAdmin"]),
+                SeedUser(tenant: "globex", email: "hank@globex.com", password: "s3cret", name: "Hank", roles: [])
             ],
             now: clock.now(), hasher: .fast, scope: .detached)
         #expect(created.count == 2)
@@ -36,7 +39,10 @@ import Testing
         #expect(login.session.expiresAt == clock.now().addingTimeInterval(1800))
         let decoded = try #require(PercentEncoding.decode(login.authCookie))
         let uuid = String(login.session.userID.prefix { $0 != "." })
-        #expect(decoded.hasPrefix("TokenID=\(login.session.tokenID),claimed_id=urn:atmosphere:user:acmepaymentscorp:\(uuid),issueTime=1800000000000,expirationTime=1800001800000,UserName=Administrator,UserFDN=\(uuid)%2Eacmepaymentscorp,AttributesIncluded=false,sig="))
+        #expect(
+            decoded.hasPrefix(
+                "TokenID=\(login.session.tokenID),claimed_id=urn:atmosphere:user:acmepaymentscorp:\(uuid),issueTime=1800000000000,expirationTime=1800001800000,UserName=Administrator,UserFDN=\(uuid)%2Eacmepaymentscorp,AttributesIncluded=false,sig="
+            ))
         #expect(login.authCookie.contains("%252Eacmepaymentscorp"))
         #expect(PercentEncoding.decode(login.session.csrfToken)?.hasPrefix("TokenID=\(login.session.tokenID),expirationTime=") == true)
         let session = try service.authenticate(tenant: acme, cookieValue: login.authCookie, scope: .detached)
@@ -67,8 +73,10 @@ import Testing
         #expect(throws: DomainError.unauthorized("The AtmoAuthToken_acmepaymentscorp cookie is not valid. Log in again.")) {
             try service.authenticate(tenant: acme, cookieValue: PercentEncoding.encode(edited), scope: .detached)
         }
-        let otherKey = SessionCookie(tokenID: login.session.tokenID, tenant: "acmepaymentscorp", userUUID: "x", issueTime: 0, expirationTime: 0, userName: "x")
-            .cookieValue(key: Array(repeating: 7, count: 32))
+        let otherKey = SessionCookie(
+            tokenID: login.session.tokenID, tenant: "acmepaymentscorp", userUUID: "x", issueTime: 0, expirationTime: 0, userName: "x"
+        )
+        .cookieValue(key: Array(repeating: 7, count: 32))
         #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: otherKey, scope: .detached) }
         #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: "garbage", scope: .detached) }
         #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: nil, scope: .detached) }
@@ -116,10 +124,14 @@ import Testing
 
     @Test func repeatedFailuresLockTheAccountForAWhile() throws {
         for _ in 0..<5 {
-            #expect(throws: DomainError.self) { try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "guess", scope: .detached) }
+            #expect(throws: DomainError.self) {
+                try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "guess", scope: .detached)
+            }
         }
         // Locked: even the right password is refused, with a fault that says why.
-        #expect { try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached) } throws: { error in
+        #expect {
+            try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
+        } throws: { error in
             (error as? DomainError)?.kind == .tooManyRequests && "\(error)".contains("locked")
         }
         clock.advance(by: 301)
@@ -133,7 +145,9 @@ import Testing
         let login = try service.login(tenant: globex, email: "hank@globex.com", password: "s3cret", scope: .detached)
         #expect(login.session.userID.hasSuffix(".globex"))
         #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: login.authCookie, scope: .detached) }
-        #expect(throws: DomainError.self) { try service.login(tenant: acme, email: "hank@globex.com", password: "s3cret", scope: .detached) }
+        #expect(throws: DomainError.self) {
+            try service.login(tenant: acme, email: "hank@globex.com", password: "s3cret", scope: .detached)
+        }
         _ = try service.authenticate(tenant: globex, cookieValue: login.authCookie, scope: .detached)
     }
 
@@ -146,17 +160,23 @@ import Testing
     }
 
     @Test func bootstrapLeavesExistingUsersAloneAndKeepsTheKey() throws {
-        let first = try PlatformBootstrap.run(database: database.pool, tenants: tenants, users: [], now: clock.now(), hasher: .fast, scope: .detached)
+        let first = try PlatformBootstrap.run(
+            database: database.pool, tenants: tenants, users: [], now: clock.now(), hasher: .fast, scope: .detached)
         let again = try PlatformBootstrap.run(
             database: database.pool, tenants: tenants,
-            users: [SeedUser(tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "changed", name: "X", roles: [])],
+            users: [
+                SeedUser(tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "changed", name: "X", roles: [])
+            ],
             now: clock.now(), hasher: .fast, scope: .detached)
         #expect(again.createdUsers.isEmpty)
         #expect(first.signingKey == again.signingKey)
         _ = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
         let stored = try database.pool.read { try $0.query("SELECT password_hash FROM users") }
         #expect(try stored.allSatisfy { try $0.string("password_hash")?.hasPrefix("pbkdf2-sha256$1000$") == true })
-        #expect(try PlatformBootstrap.accountsWithDefaultPassword(database: database.pool, hasher: .fast) == ["administrator@acmepaymentscorp.com"])
+        #expect(
+            try PlatformBootstrap.accountsWithDefaultPassword(database: database.pool, hasher: .fast) == [
+                "administrator@acmepaymentscorp.com"
+            ])
     }
 }
 
@@ -175,7 +195,10 @@ import Testing
     @Test func pbkdf2MatchesRFC7914Vector() {
         // RFC 7914 §11: PBKDF2-HMAC-SHA256, P="passwd", S="salt", c=1, dkLen=64.
         let derived = Crypto.pbkdf2SHA256(password: Array("passwd".utf8), salt: Array("salt".utf8), iterations: 1, length: 64)
-        #expect(Crypto.hex(derived) == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783")
+        #expect(
+            Crypto.hex(derived)
+                == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783"
+        )
     }
 
     @Test func hmacMatchesRFC4231Vector() {

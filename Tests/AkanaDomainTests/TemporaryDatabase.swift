@@ -1,6 +1,7 @@
 import Foundation
 import SQLiteStore
 import TestSupport
+
 @testable import AkanaDomain
 
 extension TemporaryDatabase {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AkanaDomain
 
 @Suite struct TimestampTests {
@@ -22,7 +23,10 @@ import Testing
         #expect(Timestamp.parse("2018-03-27T19:40:01+00:00") == Date(timeIntervalSince1970: 1_522_179_601))
     }
 
-    @Test(arguments: ["", "2018-03-27", "2018-13-27T19:40:01Z", "2018-03-27T19:40:01", "2018-03-27T19:40:01+02:00", "2018-03-27 19:40:01Z", "2018-03-27T19:40:01.Z"])
+    @Test(arguments: [
+        "", "2018-03-27", "2018-13-27T19:40:01Z", "2018-03-27T19:40:01", "2018-03-27T19:40:01+02:00", "2018-03-27 19:40:01Z",
+        "2018-03-27T19:40:01.Z"
+    ])
     func rejectsOtherShapes(_ text: String) {
         #expect(Timestamp.parse(text) == nil)
     }

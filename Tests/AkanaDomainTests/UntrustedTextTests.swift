@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AkanaDomain
 
 @Suite struct UntrustedTextTests {
@@ -11,7 +12,9 @@ import Testing
     }
 
     @Test func xmlScanAllowsOnlyAnExternalDoctypeWhereAsked() {
-        let external = Array("<?xml version=\"1.0\"?>\n<!DOCTYPE workflow PUBLIC \"-//OpenSymphony Group//DTD OSWorkflow 2.8//EN\" \"http://www.opensymphony.com/osworkflow/workflow_2_8.dtd\">\n<workflow/>".utf8)
+        let external = Array(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE workflow PUBLIC \"-//OpenSymphony Group//DTD OSWorkflow 2.8//EN\" \"http://www.opensymphony.com/osworkflow/workflow_2_8.dtd\">\n<workflow/>"
+                .utf8)
         #expect(UntrustedText.xmlRefusal(external, allowExternalDoctype: true) == nil)
         #expect(UntrustedText.xmlRefusal(external, allowExternalDoctype: false) != nil)
         let quotedBracket = Array("<!DOCTYPE w SYSTEM \"http://x/[a].dtd\"><w/>".utf8)
@@ -56,14 +59,16 @@ import Testing
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
         ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("héllo 🌍\n", /* sha256sum */ "c09dd1b334d7ab6eaf1f0e978022e758990bd7e8c8ea2b9d01e8113f60f0c185"),
+        ("héllo 🌍\n", "c09dd1b334d7ab6eaf1f0e978022e758990bd7e8c8ea2b9d01e8113f60f0c185")
     ])
     func standardVectors(message: String, digest: String) {
         #expect(Crypto.sha256Hex(Array(message.utf8)) == digest)
     }
 
     @Test func oneMillionA() {
-        #expect(Crypto.sha256Hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(
+            Crypto.sha256Hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     @Test func migrationsAreChecksummedWithIt() {

@@ -1,6 +1,7 @@
-@testable import EmulatorMachinery
 import Testing
+
 @testable import AkanaDomain
+@testable import EmulatorMachinery
 
 /// The one wildcard matcher behind fault-rule paths and search words.
 @Suite struct WildcardTests {

@@ -1,5 +1,5 @@
-import Testing
 import ByteCodecs
+import Testing
 
 @Suite struct HexTests {
     @Test func encodesAndDecodes() {

@@ -1,15 +1,17 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
+
 @testable import DispatchHTTP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The epoll bindings against the kernel: an eventfd registered with a token comes back readable
 /// with that token, through the imported `epoll_event` layout (packed on x86-64).
 @Suite struct EpollTests {
     @Test func anEventFDComesBackWithItsToken() throws {
         #if arch(x86_64)
-        #expect(Epoll.eventSize == 12)
+            #expect(Epoll.eventSize == 12)
         #endif
         let epollFD = Epoll.create()
         let wakeFD = Epoll.makeEventFD()

@@ -4,8 +4,9 @@ import Testing
 
 /// What the decoder produced, in a form that is easy to compare.
 enum Decoded: Equatable, CustomStringConvertible {
-    case request(method: String, target: String, path: String, segments: [String], query: [HTTPQueryItem],
-                 version: String, headers: [String], body: [UInt8])
+    case request(
+        method: String, target: String, path: String, segments: [String], query: [HTTPQueryItem],
+        version: String, headers: [String], body: [UInt8])
     case needMore
     case sendContinue
     case error(Int)
@@ -13,10 +14,11 @@ enum Decoded: Equatable, CustomStringConvertible {
     init(_ event: HTTPRequestDecoder.Event) {
         switch event {
         case .request(let request):
-            self = .request(method: request.method.rawValue, target: request.target, path: request.path,
-                            segments: request.pathSegments, query: request.query,
-                            version: request.version.description,
-                            headers: request.headers.map { "\($0.name): \($0.value)" }, body: request.body)
+            self = .request(
+                method: request.method.rawValue, target: request.target, path: request.path,
+                segments: request.pathSegments, query: request.query,
+                version: request.version.description,
+                headers: request.headers.map { "\($0.name): \($0.value)" }, body: request.body)
         case .needMoreData: self = .needMore
         case .sendContinue: self = .sendContinue
         case .error(let error): self = .error(error.status.code)
@@ -34,8 +36,9 @@ enum Decoded: Equatable, CustomStringConvertible {
 
     var request: HTTPRequestSummary? {
         if case .request(let method, let target, let path, let segments, let query, _, _, let body) = self {
-            return HTTPRequestSummary(method: method, target: target, path: path, segments: segments, query: query,
-                                      body: body)
+            return HTTPRequestSummary(
+                method: method, target: target, path: path, segments: segments, query: query,
+                body: body)
         }
         return nil
     }
@@ -85,7 +88,7 @@ struct HTTPRequestDecoderTests {
         "GET /hello?name=world HTTP/1.1\r\nHost: example\r\nAccept: */*\r\n\r\n",
         "POST /items HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world",
         "PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n",
-        "\r\nDELETE /x/%2F/y HTTP/1.0\r\n\r\n",
+        "\r\nDELETE /x/%2F/y HTTP/1.0\r\n\r\n"
     ]
 
     @Test func simpleGet() throws {
@@ -117,7 +120,8 @@ struct HTTPRequestDecoderTests {
     }
 
     @Test func pipelinedRequestsInOneBuffer() {
-        let text = "GET /a HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
+        let text =
+            "GET /a HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"
             + "GET /c HTTP/1.1\r\nHost: h\r\n\r\n"
         let events = decode(text)
         #expect(events.compactMap(\.request).map(\.path) == ["/a", "/b", "/c"])
@@ -139,14 +143,17 @@ struct HTTPRequestDecoderTests {
         let events = decode("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n12345")
         #expect(events.first?.request?.body == Array("12345".utf8))
         // Identical duplicates are accepted, in separate fields or as a list.
-        #expect(decode("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab")
-            .first?.request?.body == Array("ab".utf8))
-        #expect(decode("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 2, 2\r\n\r\nab").first?.request?.body
-            == Array("ab".utf8))
+        #expect(
+            decode("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab")
+                .first?.request?.body == Array("ab".utf8))
+        #expect(
+            decode("POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 2, 2\r\n\r\nab").first?.request?.body
+                == Array("ab".utf8))
     }
 
     @Test func chunkedBodyWithExtensionsAndTrailers() {
-        let text = "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let text =
+            "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "4;name=value\r\nWiki\r\n" + "5 ; other\r\npedia\r\n" + "E\r\n in\r\n\r\nchunks.\r\n"
             + "0;last\r\nExpires: never\r\nX-Other: 1\r\n\r\n"
             + "GET /next HTTP/1.1\r\nHost: h\r\n\r\n"
@@ -166,13 +173,14 @@ struct HTTPRequestDecoderTests {
         let request = try #require(events.first?.request)
         #expect(request.path == "/files/a/b/café+x/")
         #expect(request.segments == ["files", "a/b", "café+x"])
-        #expect(request.query == [
-            HTTPQueryItem(name: "q", value: "hello world"),
-            HTTPQueryItem(name: "name", value: "Jürgen"),
-            HTTPQueryItem(name: "flag", value: ""),
-            HTTPQueryItem(name: "empty", value: ""),
-            HTTPQueryItem(name: "a", value: "1=2"),
-        ])
+        #expect(
+            request.query == [
+                HTTPQueryItem(name: "q", value: "hello world"),
+                HTTPQueryItem(name: "name", value: "Jürgen"),
+                HTTPQueryItem(name: "flag", value: ""),
+                HTTPQueryItem(name: "empty", value: ""),
+                HTTPQueryItem(name: "a", value: "1=2")
+            ])
     }
 
     @Test func absoluteFormAndAsterisk() throws {
@@ -200,13 +208,16 @@ struct HTTPRequestDecoderTests {
         #expect(Decoded(decoder.next()).request?.body == Array("data".utf8))
 
         // Body already there: no 100 Continue.
-        #expect(decode("POST /u HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\ndata")
-            .map(\.description) == ["request(POST /u, 4 bytes)"])
+        #expect(
+            decode("POST /u HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\ndata")
+                .map(\.description) == ["request(POST /u, 4 bytes)"])
         // No body at all: no 100 Continue.
         #expect(decode("GET /u HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n").first?.request != nil)
         // Too large: 413 instead of 100.
-        #expect(decode("POST /u HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n",
-                       limits: .init(maxBodyBytes: 10)) == [.error(413)])
+        #expect(
+            decode(
+                "POST /u HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n",
+                limits: .init(maxBodyBytes: 10)) == [.error(413)])
         // Other expectations: 417.
         #expect(rejection("POST /u HTTP/1.1\r\nHost: h\r\nExpect: something\r\nContent-Length: 1\r\n\r\nx") == 417)
     }
@@ -243,7 +254,7 @@ struct HTTPRequestDecoderTests {
         ("bad percent in path", "GET /a%zzb HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         ("truncated percent", "GET /a%4 HTTP/1.1\r\nHost: h\r\n\r\n", 400),
         ("bad percent in query", "GET /a?x=%G1 HTTP/1.1\r\nHost: h\r\n\r\n", 400),
-        ("percent not UTF-8", "GET /%FF HTTP/1.1\r\nHost: h\r\n\r\n", 400),
+        ("percent not UTF-8", "GET /%FF HTTP/1.1\r\nHost: h\r\n\r\n", 400)
     ]
 
     @Test(arguments: rejections)
@@ -273,13 +284,18 @@ struct HTTPRequestDecoderTests {
         let limits = HTTPRequestDecoder.Limits(maxBodyBytes: 10)
         // Decided from the Content-Length alone, before any body byte.
         #expect(decode("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n", limits: limits) == [.error(413)])
-        #expect(decode("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999999\r\n\r\n",
-                       limits: limits) == [.error(413)])
+        #expect(
+            decode(
+                "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+                limits: limits) == [.error(413)])
         // Chunked: as soon as a chunk size would pass the limit.
-        #expect(decode("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n5\r\n",
-                       limits: limits) == [.error(413)])
-        #expect(decode("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789", limits: limits)
-            .first?.request?.body.count == 10)
+        #expect(
+            decode(
+                "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n5\r\n",
+                limits: limits) == [.error(413)])
+        #expect(
+            decode("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789", limits: limits)
+                .first?.request?.body.count == 10)
     }
 
     @Test func failedDecoderStaysFailed() {

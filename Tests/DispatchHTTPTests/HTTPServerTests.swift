@@ -1,11 +1,12 @@
-@testable import DispatchHTTP
 import Foundation
 import Synchronization
 import TestSupport
 import Testing
 
+@testable import DispatchHTTP
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("HTTPServer (live sockets)")
@@ -46,10 +47,11 @@ struct HTTPServerTests {
         try withServer { server in
             let client = try RawHTTPClient(port: server.port)
             // The first answer comes last in time; the order on the wire must not change.
-            try client.send("GET /slow?delay=300 HTTP/1.1\r\nHost: t\r\n\r\n"
-                + "GET /quick?delay=10 HTTP/1.1\r\nHost: t\r\n\r\n"
-                + "GET /sync HTTP/1.1\r\nHost: t\r\n\r\n"
-                + "GET /mid?delay=100 HTTP/1.1\r\nHost: t\r\n\r\n")
+            try client.send(
+                "GET /slow?delay=300 HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /quick?delay=10 HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /sync HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /mid?delay=100 HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try client.readResponse().text == "GET /slow")
             #expect(try client.readResponse().text == "GET /quick")
             #expect(try client.readResponse().text == "GET /sync")
@@ -155,8 +157,9 @@ struct HTTPServerTests {
     @Test func malformedRequestGets400AndClose() throws {
         let configuration = testConfiguration {
             $0.errorResponse = { status, message in
-                HTTPResponse(status: status, headers: ["Content-Type": "application/json"],
-                             body: Array("{\"fault\":\(status.code)}".utf8))
+                HTTPResponse(
+                    status: status, headers: ["Content-Type": "application/json"],
+                    body: Array("{\"fault\":\(status.code)}".utf8))
             }
         }
         try withServer(configuration) { server in
@@ -229,11 +232,12 @@ struct HTTPServerTests {
             #expect(try client.readResponse().status == 200)
             // The loops have finished with the exchange once their wake-up count stops moving.
             var settled = UInt64.max
-            #expect(waitUntil(interval: 0.05) {
-                let now = server.eventLoopWakeUps
-                defer { settled = now }
-                return now == settled
-            })
+            #expect(
+                waitUntil(interval: 0.05) {
+                    let now = server.eventLoopWakeUps
+                    defer { settled = now }
+                    return now == settled
+                })
             let before = server.eventLoopWakeUps
             usleep(600_000)  // the window measured: an open keep-alive connection, nothing happening
             #expect(server.eventLoopWakeUps - before <= 2)
@@ -279,10 +283,12 @@ struct HTTPServerTests {
     @Test func shutdownGracePeriodIsBounded() throws {
         let received = DispatchSemaphore(value: 0)
         // A handler that answers after 3 s, well past the grace period (the delay is the thing tested).
-        let server = HTTPServer(configuration: testConfiguration(), handler: ClosureHTTPHandler { _, responder in
-            received.signal()
-            DispatchQueue.global().asyncAfter(deadline: .now() + 3) { responder.respond(HTTPResponse(status: .ok)) }
-        }, logger: quietLogger)
+        let server = HTTPServer(
+            configuration: testConfiguration(),
+            handler: ClosureHTTPHandler { _, responder in
+                received.signal()
+                DispatchQueue.global().asyncAfter(deadline: .now() + 3) { responder.respond(HTTPResponse(status: .ok)) }
+            }, logger: quietLogger)
         try server.start()
         let client = try RawHTTPClient(port: server.port)
         try client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -329,10 +335,12 @@ struct HTTPServerTests {
 
     @Test func requestMetadataReachesTheHandler() throws {
         let seen = Mutex<[HTTPRequest]>([])
-        try withServer(handler: ClosureHTTPHandler { request, responder in
-            seen.withLock { $0.append(request) }
-            responder.respond(HTTPResponse(status: .noContent))
-        }) { server in
+        try withServer(
+            handler: ClosureHTTPHandler { request, responder in
+                seen.withLock { $0.append(request) }
+                responder.respond(HTTPResponse(status: .noContent))
+            }
+        ) { server in
             let client = try RawHTTPClient(port: server.port)
             try client.send("DELETE /items/a%2Fb?force=yes+please HTTP/1.1\r\nHost: t\r\nX-Custom: v\r\n\r\n")
             let response = try client.readResponse()
@@ -359,8 +367,9 @@ struct HTTPServerTests {
 
     @Test func startErrorsAreClear() throws {
         try withServer { server in
-            let clash = HTTPServer(configuration: testConfiguration { $0.port = server.port }, handler: EchoHandler(),
-                                   logger: quietLogger)
+            let clash = HTTPServer(
+                configuration: testConfiguration { $0.port = server.port }, handler: EchoHandler(),
+                logger: quietLogger)
             do {
                 try clash.start()
                 Issue.record("binding a used port should fail")
@@ -372,8 +381,9 @@ struct HTTPServerTests {
             clash.shutdown(gracePeriod: 0)
             #expect(throws: HTTPServerError.alreadyStarted) { try server.start() }
         }
-        let invalid = HTTPServer(configuration: testConfiguration { $0.host = "not-an-address" }, handler: EchoHandler(),
-                                 logger: quietLogger)
+        let invalid = HTTPServer(
+            configuration: testConfiguration { $0.host = "not-an-address" }, handler: EchoHandler(),
+            logger: quietLogger)
         #expect(throws: HTTPServerError.self) { try invalid.start() }
     }
 }

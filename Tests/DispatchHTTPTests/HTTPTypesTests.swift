@@ -52,7 +52,7 @@ struct HTTPTypesTests {
         #expect(request.queryValue("y") == "&")
         #expect(request.queryValue("X") == nil)
         #expect(request.queryValue(caseInsensitive: "X") == "1 2")
-        #expect(request.version == .http1_1)
+        #expect(request.version == .http11)
         #expect(throws: HTTPDecodingError.self) { try HTTPRequest(method: .get, target: "/bad%") }
         #expect(throws: HTTPDecodingError.self) { try HTTPRequest(method: .get, target: "no-slash") }
         #expect(throws: HTTPDecodingError.self) { try HTTPRequest(method: .get, target: "/sp ace") }
@@ -79,12 +79,12 @@ struct HTTPTypesTests {
             if let connection { headers.add("Connection", connection) }
             return try HTTPRequest(method: .get, target: "/", version: version, headers: headers)
         }
-        #expect(try request(.http1_1, nil).keepAlive)
-        #expect(try !request(.http1_1, "close").keepAlive)
-        #expect(try !request(.http1_1, "Keep-Alive, Close").keepAlive)
-        #expect(try !request(.http1_0, nil).keepAlive)
-        #expect(try request(.http1_0, "keep-alive").keepAlive)
-        #expect(try request(.http1_0, "Keep-Alive").keepAlive)
+        #expect(try request(.http11, nil).keepAlive)
+        #expect(try !request(.http11, "close").keepAlive)
+        #expect(try !request(.http11, "Keep-Alive, Close").keepAlive)
+        #expect(try !request(.http10, nil).keepAlive)
+        #expect(try request(.http10, "keep-alive").keepAlive)
+        #expect(try request(.http10, "Keep-Alive").keepAlive)
     }
 
     @Test func statusPhrasesAndEquality() {
@@ -108,21 +108,33 @@ struct HTTPTypesTests {
 
     @Test func encoderOwnsFramingHeaders() {
         let date = Array("Sun, 06 Nov 1994 08:49:37 GMT".utf8)
-        var response = HTTPResponse(status: .ok, headers: ["Content-Length": "1", "X-A": "b\r\nInjected: yes",
-                                                           "connection": "keep-alive", "Date": "x"],
-                                    body: Array("hello".utf8))
-        var text = String(decoding: HTTPResponseEncoder.encode(response, headOnly: false, connection: .close,
-                                                               date: date).joined(), as: UTF8.self)
-        #expect(text == "HTTP/1.1 200 OK\r\nX-A: b  Injected: yes\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
-            + "Content-Length: 5\r\nConnection: close\r\n\r\nhello")
+        var response = HTTPResponse(
+            status: .ok,
+            headers: [
+                "Content-Length": "1", "X-A": "b\r\nInjected: yes",
+                "connection": "keep-alive", "Date": "x"
+            ],
+            body: Array("hello".utf8))
+        var text = String(
+            decoding: HTTPResponseEncoder.encode(
+                response, headOnly: false, connection: .close,
+                date: date
+            ).joined(), as: UTF8.self)
+        #expect(
+            text == "HTTP/1.1 200 OK\r\nX-A: b  Injected: yes\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+                + "Content-Length: 5\r\nConnection: close\r\n\r\nhello")
 
-        text = String(decoding: HTTPResponseEncoder.encode(response, headOnly: true, connection: .none, date: date)
-            .joined(), as: UTF8.self)
+        text = String(
+            decoding: HTTPResponseEncoder.encode(response, headOnly: true, connection: .none, date: date)
+                .joined(), as: UTF8.self)
         #expect(text.hasSuffix("Content-Length: 5\r\n\r\n"))
 
         response = HTTPResponse(status: .noContent, body: Array("ignored".utf8))
-        text = String(decoding: HTTPResponseEncoder.encode(response, headOnly: false, connection: .keepAlive,
-                                                           date: date).joined(), as: UTF8.self)
+        text = String(
+            decoding: HTTPResponseEncoder.encode(
+                response, headOnly: false, connection: .keepAlive,
+                date: date
+            ).joined(), as: UTF8.self)
         #expect(text == "HTTP/1.1 204 No Content\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nConnection: keep-alive\r\n\r\n")
 
         let big = HTTPResponse(status: .ok, body: [UInt8](repeating: 1, count: 100_000))

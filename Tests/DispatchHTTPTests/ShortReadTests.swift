@@ -1,10 +1,11 @@
-@testable import DispatchHTTP
 import Foundation
 import TestSupport
 import Testing
 
+@testable import DispatchHTTP
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The connection skips the read that would return EAGAIN after a short read (see

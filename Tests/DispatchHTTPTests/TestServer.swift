@@ -44,8 +44,9 @@ struct EchoHandler: HTTPHandler {
                 body.append(UInt8(ascii: "\n"))
                 body.append(contentsOf: request.body)
             }
-            response = HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain", "X-Request-ID": request.id],
-                                    body: body)
+            response = HTTPResponse(
+                status: .ok, headers: ["Content-Type": "text/plain", "X-Request-ID": request.id],
+                body: body)
         }
         // The server replaces these.
         response.headers.add("Content-Length", "999")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EmulatorDaemon
 
 @Suite struct ConfigurationLoaderTests {
@@ -24,7 +25,8 @@ import Testing
         #expect(EmulatorConfiguration.defaultEventLoops(cores: 2) == 1)
         #expect(EmulatorConfiguration.defaultEventLoops(cores: 8) == 7)
         var configuration = EmulatorConfiguration()
-        #expect(configuration.httpServerConfiguration().eventLoopCount
+        #expect(
+            configuration.httpServerConfiguration().eventLoopCount
                 == max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
         configuration.eventLoops = 3
         #expect(configuration.httpServerConfiguration().eventLoopCount == 3)
@@ -43,22 +45,25 @@ import Testing
         let environment = ["AKANA_EMULATOR_PORT": "9100", "AKANA_EMULATOR_DATABASE": "env.sqlite", "PATH": "/bin"]
         let (configuration, file) = try ConfigurationLoader(environment: environment, flags: ["port": "9200"], configPath: path).load()
         #expect(file == path)
-        #expect(configuration.port == 9200)               // flag
-        #expect(configuration.database == "env.sqlite")   // environment over file
-        #expect(configuration.logLevel == .debug)         // file
-        #expect(configuration.maxBodyBytes == 2048)       // nested file key
-        #expect(configuration.maxHeaderBytes == 65_536)   // default
+        #expect(configuration.port == 9200)  // flag
+        #expect(configuration.database == "env.sqlite")  // environment over file
+        #expect(configuration.logLevel == .debug)  // file
+        #expect(configuration.maxBodyBytes == 2048)  // nested file key
+        #expect(configuration.maxHeaderBytes == 65_536)  // default
     }
 
     @Test func memorySettingsReachTheDatabaseAndTheDaemon() throws {
-        let path = try writeConfig(#"{"databaseReaderCacheKilobytes": 256, "databaseWriterCacheKilobytes": 4096, "memory": {"releaseStartupPages": false}}"#)
+        let path = try writeConfig(
+            #"{"databaseReaderCacheKilobytes": 256, "databaseWriterCacheKilobytes": 4096, "memory": {"releaseStartupPages": false}}"#)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let (configuration, _) = try ConfigurationLoader(environment: [:], configPath: path).load()
         #expect(configuration.releaseStartupPages == false)
         let database = configuration.databaseConfiguration()
         #expect(database.readerCacheKiB == 256)
         #expect(database.writerCacheKiB == 4096)
-        #expect(ConfigurationKeys.named("databaseReaderCacheKilobytes")?.environmentVariable == "AKANA_EMULATOR_DATABASE_READER_CACHE_KILOBYTES")
+        #expect(
+            ConfigurationKeys.named("databaseReaderCacheKilobytes")?.environmentVariable == "AKANA_EMULATOR_DATABASE_READER_CACHE_KILOBYTES"
+        )
         #expect(ConfigurationKeys.named("memory.releaseStartupPages")?.environmentVariable == "AKANA_EMULATOR_MEMORY_RELEASE_STARTUP_PAGES")
         let defaults = EmulatorConfiguration()
         #expect(defaults.releaseStartupPages)
@@ -90,7 +95,7 @@ import Testing
         (#"{"users": [{"email": "x@y.z", "password": "p", "roles": ["King"]}]}"#, "unknown role \"King\""),
         (#"{"tenants": [{"fedmemberid": "globex"}]}"#, "tenants[0].hosts is required"),
         (#"{"tenant": "bad tenant"}"#, "tenant: must be letters"),
-        ("{ not json", "is not valid JSON"),
+        ("{ not json", "is not valid JSON")
     ])
     func badFilesNameTheKey(text: String, message: String) throws {
         let path = try writeConfig(text)
@@ -101,23 +106,28 @@ import Testing
     }
 
     @Test func badEnvironmentNamesTheVariable() {
-        #expect { try ConfigurationLoader(environment: ["AKANA_EMULATOR_PORTT": "1"]).load() } throws: { "\($0)".contains("AKANA_EMULATOR_PORTT") }
+        #expect { try ConfigurationLoader(environment: ["AKANA_EMULATOR_PORTT": "1"]).load() } throws: {
+            "\($0)".contains("AKANA_EMULATOR_PORTT")
+        }
         #expect { try ConfigurationLoader(environment: ["AKANA_EMULATOR_PORT": "eighty"]).load() } throws: {
             "\($0)".contains("AKANA_EMULATOR_PORT") && "\($0)".contains("'eighty'")
         }
-        #expect { try ConfigurationLoader(environment: [:], configPath: "/nonexistent/config.json").load() } throws: { "\($0)".contains("does not exist") }
+        #expect { try ConfigurationLoader(environment: [:], configPath: "/nonexistent/config.json").load() } throws: {
+            "\($0)".contains("does not exist")
+        }
     }
 
     @Test func usersAndTenantsFromTheFile() throws {
-        let path = try writeConfig("""
-        {
-          // a second tenant
-          "tenants": [{"fedmemberid": "globex", "hosts": ["globex.localhost"], "csrf": {"readRequests": true}}],
-          "users": [
-            {"email": "boss@globex.com", "password": "pw", "roles": ["BusinessAdmin"], "tenant": "globex"},
-          ],
-        }
-        """)
+        let path = try writeConfig(
+            """
+            {
+              // a second tenant
+              "tenants": [{"fedmemberid": "globex", "hosts": ["globex.localhost"], "csrf": {"readRequests": true}}],
+              "users": [
+                {"email": "boss@globex.com", "password": "pw", "roles": ["BusinessAdmin"], "tenant": "globex"},
+              ],
+            }
+            """)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let (configuration, _) = try ConfigurationLoader(environment: [:], configPath: path).load()
         #expect(configuration.users.count == 1)

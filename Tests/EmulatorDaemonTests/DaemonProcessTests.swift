@@ -2,8 +2,8 @@ import AkanaDomain
 import Dispatch
 import Foundation
 import JSONCodec
-import Synchronization
 import SQLiteStore
+import Synchronization
 import TestSupport
 import Testing
 
@@ -12,8 +12,9 @@ import Testing
     static let login = #"{"email":"administrator@acmepaymentscorp.com","password":"password"}"#
 
     func start(_ directory: TemporaryDirectory, _ extra: [String] = [], database: String = "db.sqlite") throws -> EmulatorProcess {
-        let emulator = try EmulatorProcess(arguments: ["serve", "--port", "0", "--database", directory.path(database), "--log-level", "warning"] + extra,
-                                           directory: directory.url)
+        let emulator = try EmulatorProcess(
+            arguments: ["serve", "--port", "0", "--database", directory.path(database), "--log-level", "warning"] + extra,
+            directory: directory.url)
         try emulator.waitUntilListening()
         return emulator
     }
@@ -40,7 +41,8 @@ import Testing
     @Test func sigkillDuringAWriteBurstLosesNoAcknowledgedWrite() throws {
         let directory = try TemporaryDirectory()
         let emulator = try start(directory)
-        let login = try RawHTTPClient.send(port: emulator.port, "POST", "/api/login", headers: [("Content-Type", "application/json")], body: Self.login)
+        let login = try RawHTTPClient.send(
+            port: emulator.port, "POST", "/api/login", headers: [("Content-Type", "application/json")], body: Self.login)
         let cookies = login.headers.values("Set-Cookie").map { String($0.prefix { $0 != ";" }) }
         let csrf = cookies.first { $0.hasPrefix("Csrf-Token_") }.map { String($0.drop { $0 != "=" }.dropFirst()) } ?? ""
         let acknowledged = Mutex<[String]>([])
@@ -52,11 +54,14 @@ import Testing
                 var count = 0
                 while !stop.withLock({ $0 }) {
                     count += 1
-                    guard let response = try? RawHTTPClient.send(
-                        port: port, "POST", "/api/apps",
-                        headers: [("Cookie", cookies.joined(separator: "; ")), ("X-Csrf-Token_acmepaymentscorp", csrf),
-                                  ("Content-Type", "application/json"), ("Accept", "text/plain")],
-                        body: #"{"Name":"burst-\#(worker)-\#(count)"}"#)
+                    guard
+                        let response = try? RawHTTPClient.send(
+                            port: port, "POST", "/api/apps",
+                            headers: [
+                                ("Cookie", cookies.joined(separator: "; ")), ("X-Csrf-Token_acmepaymentscorp", csrf),
+                                ("Content-Type", "application/json"), ("Accept", "text/plain")
+                            ],
+                            body: #"{"Name":"burst-\#(worker)-\#(count)"}"#)
                     else { continue }
                     if response.status == 200 { acknowledged.withLock { $0.append(response.text) } }
                 }
@@ -77,11 +82,12 @@ import Testing
         let pool = try DatabasePool(path: directory.path("db.sqlite"))
         let stored = Set(try pool.read { try $0.query("SELECT id FROM apps").compactMap { try $0.string("id") } })
         // Each acknowledged write's journal entry committed with it (its response half may be missing).
-        let journaled = Set(try pool.read { db in
-            try db.query("SELECT changed_ids FROM request_journal WHERE method = 'POST' AND path = '/api/apps'").flatMap { row in
-                (try? JSONParser.parse(Array((row.string("changed_ids") ?? "").utf8)))?.arrayValue?.compactMap(\.stringValue) ?? []
-            }
-        })
+        let journaled = Set(
+            try pool.read { db in
+                try db.query("SELECT changed_ids FROM request_journal WHERE method = 'POST' AND path = '/api/apps'").flatMap { row in
+                    (try? JSONParser.parse(Array((row.string("changed_ids") ?? "").utf8)))?.arrayValue?.compactMap(\.stringValue) ?? []
+                }
+            })
         try pool.close()
         let lost = acknowledgedIDs.filter { !stored.contains($0) }
         #expect(lost.count == 0, "acknowledged but lost: \(lost.prefix(5))")
@@ -99,7 +105,8 @@ import Testing
     @Test func sessionsWrittenBeforeSIGTERMSurviveARestart() throws {
         let directory = try TemporaryDirectory()
         var emulator = try start(directory)
-        let login = try RawHTTPClient.send(port: emulator.port, "POST", "/api/login", headers: [("Content-Type", "application/json")], body: Self.login)
+        let login = try RawHTTPClient.send(
+            port: emulator.port, "POST", "/api/login", headers: [("Content-Type", "application/json")], body: Self.login)
         #expect(login.status == 200)
         let cookies = login.headers.values("Set-Cookie").map { String($0.prefix { $0 != ";" }) }.joined(separator: "; ")
         #expect(emulator.stop() == 0)
@@ -114,8 +121,9 @@ import Testing
     @Test func theVirtualClockSurvivesARestart() throws {
         let directory = try TemporaryDirectory()
         var emulator = try start(directory)
-        let frozen = try RawHTTPClient.send(port: emulator.port, "POST", "/_emulator/clock", headers: [("Content-Type", "application/json")],
-                                            body: #"{"frozenAt":"2031-02-03T04:05:06Z"}"#)
+        let frozen = try RawHTTPClient.send(
+            port: emulator.port, "POST", "/_emulator/clock", headers: [("Content-Type", "application/json")],
+            body: #"{"frozenAt":"2031-02-03T04:05:06Z"}"#)
         #expect(frozen.status == 200)
         #expect(emulator.stop() == 0)
         emulator = try start(directory)
@@ -146,7 +154,9 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = try migratedDatabase(directory)
         let pool = try DatabasePool(path: path)
-        try pool.write { try $0.run("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES ('9999_future.sql', 'x', '2030-01-01T00:00:00Z')") }
+        try pool.write {
+            try $0.run("INSERT INTO schema_migrations (name, checksum, applied_at) VALUES ('9999_future.sql', 'x', '2030-01-01T00:00:00Z')")
+        }
         try pool.close()
         let emulator = try EmulatorProcess(arguments: ["--port", "0", "--database", path], directory: directory.url)
         #expect(emulator.waitForExit() != 0)
@@ -210,17 +220,20 @@ import Testing
 
     @Test func configurationErrorsExitWithStatus2AndNameTheKey() throws {
         let directory = try TemporaryDirectory()
-        let badPort = try EmulatorProcess(arguments: ["--port", "eighty", "--database", directory.path("db.sqlite")], directory: directory.url)
+        let badPort = try EmulatorProcess(
+            arguments: ["--port", "eighty", "--database", directory.path("db.sqlite")], directory: directory.url)
         #expect(badPort.waitForExit() == 2)
         #expect(badPort.readStderr().contains("port"))
-        let badEnv = try EmulatorProcess(arguments: ["--port", "0"], directory: directory.url, environment: ["AKANA_EMULATOR_LIMITS_MAX_BODY_BYTES": "-1"])
+        let badEnv = try EmulatorProcess(
+            arguments: ["--port", "0"], directory: directory.url, environment: ["AKANA_EMULATOR_LIMITS_MAX_BODY_BYTES": "-1"])
         #expect(badEnv.waitForExit() == 2)
         #expect(badEnv.readStderr().contains("AKANA_EMULATOR_LIMITS_MAX_BODY_BYTES"))
     }
 
     @Test func nonLoopbackIsRefusedWhileDefaultPasswordsRemain() throws {
         let directory = try TemporaryDirectory()
-        let exposed = try EmulatorProcess(arguments: ["--host", "0.0.0.0", "--port", "0", "--database", directory.path("db.sqlite")], directory: directory.url)
+        let exposed = try EmulatorProcess(
+            arguments: ["--host", "0.0.0.0", "--port", "0", "--database", directory.path("db.sqlite")], directory: directory.url)
         #expect(exposed.waitForExit() == 1)
         #expect(exposed.readStderr().contains("administrator@acmepaymentscorp.com"))
 
@@ -228,18 +241,26 @@ import Testing
         try #"{"users": [{"email": "ops@acmepaymentscorp.com", "password": "correct horse battery staple", "roles": ["SiteAdmin"]}]}"#
             .write(toFile: config, atomically: true, encoding: .utf8)
         // Strong passwords but no admin token: still refused.
-        let noToken = try EmulatorProcess(arguments: ["--host", "0.0.0.0", "--port", "0", "--config", config, "--database", directory.path("strong.sqlite")],
-                                          directory: directory.url)
+        let noToken = try EmulatorProcess(
+            arguments: ["--host", "0.0.0.0", "--port", "0", "--config", config, "--database", directory.path("strong.sqlite")],
+            directory: directory.url)
         #expect(noToken.waitForExit() == 1)
         #expect(noToken.readStderr().contains("adminToken"))
         let token = "s3cret-admin-token-for-tests"
-        let strong = try EmulatorProcess(arguments: ["--host", "0.0.0.0", "--port", "0", "--config", config, "--database", directory.path("strong.sqlite"),
-                                                     "--log-level", "warning"],
-                                         directory: directory.url, environment: ["AKANA_EMULATOR_ADMIN_TOKEN": token])
+        let strong = try EmulatorProcess(
+            arguments: [
+                "--host", "0.0.0.0", "--port", "0", "--config", config, "--database", directory.path("strong.sqlite"),
+                "--log-level", "warning"
+            ],
+            directory: directory.url, environment: ["AKANA_EMULATOR_ADMIN_TOKEN": token])
         try strong.waitUntilListening()
         #expect(try RawHTTPClient.send(port: strong.port, "GET", "/_emulator/health").status == 401)
-        #expect(try RawHTTPClient.send(port: strong.port, "GET", "/_emulator/health", headers: [("Authorization", "Bearer wrong")]).status == 401)
-        #expect(try RawHTTPClient.send(port: strong.port, "GET", "/_emulator/health", headers: [("Authorization", "Bearer \(token)")]).status == 200)
+        #expect(
+            try RawHTTPClient.send(port: strong.port, "GET", "/_emulator/health", headers: [("Authorization", "Bearer wrong")]).status
+                == 401)
+        #expect(
+            try RawHTTPClient.send(port: strong.port, "GET", "/_emulator/health", headers: [("Authorization", "Bearer \(token)")]).status
+                == 200)
         #expect(strong.stop() == 0)
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 import Synchronization
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A full disk, for real: the real binary with its database on a 4 MiB tmpfs that the test fills
@@ -16,8 +17,10 @@ import Glibc
 ///
 /// Needs root to mount the tmpfs (CI runs as root); skipped elsewhere.
 @Suite(.serialized) struct DiskFullDaemonTests {
-    @Test(.enabled(if: TmpfsMount.canMount,
-                   "mounting a tmpfs needs root (mount -t tmpfs): not root here, so the disk-full test is skipped; CI runs as root and runs it"))
+    @Test(
+        .enabled(
+            if: TmpfsMount.canMount,
+            "mounting a tmpfs needs root (mount -t tmpfs): not root here, so the disk-full test is skipped; CI runs as root and runs it"))
     func aFullDiskIsA507FaultUntilSpaceIsFreedAndLosesNothingAcknowledged() throws {
         let work = try TemporaryDirectory()
         let disk = try TmpfsMount(at: work.path("disk"), size: "4m")
@@ -32,8 +35,10 @@ import Glibc
         let stderr = Self.collectStderr(of: emulator)
         var statuses: [Int] = []
         /// Every answer, so that no 500 can go unnoticed.
-        func send(_ method: String, _ path: String, _ headers: [(String, String)] = [], body: String = "",
-                  accept: String = "application/json") throws -> RawHTTPClient.Response {
+        func send(
+            _ method: String, _ path: String, _ headers: [(String, String)] = [], body: String = "",
+            accept: String = "application/json"
+        ) throws -> RawHTTPClient.Response {
             let response = try RawHTTPClient.send(port: emulator.port, method, path, headers: headers + [("Accept", accept)], body: body)
             statuses.append(response.status)
             return response
@@ -83,8 +88,11 @@ import Glibc
         let burst = Mutex<[Int]>([])
         let port = emulator.port
         DispatchQueue.concurrentPerform(iterations: 8) { index in
-            let status = (try? RawHTTPClient.send(port: port, "POST", "/api/apps", headers: session + [("Accept", "text/plain")],
-                                                  body: #"{"Name":"burst-\#(index)"}"#).status) ?? -1
+            let status =
+                (try? RawHTTPClient.send(
+                    port: port, "POST", "/api/apps", headers: session + [("Accept", "text/plain")],
+                    body: #"{"Name":"burst-\#(index)"}"#
+                ).status) ?? -1
             burst.withLock { $0.append(status) }
         }
         statuses += burst.withLock { $0 }
@@ -100,7 +108,9 @@ import Glibc
         #expect(health.text.contains(#""path":"\#(database)""#), "\(health.text)")
         for app in acknowledged {
             let read = try send("GET", "/api/apps/\(app.id)", session)
-            #expect(read.status == 200 && read.text.contains(app.name), "acknowledged app \(app.name) while the disk is full: \(read.status) \(read.text)")
+            #expect(
+                read.status == 200 && read.text.contains(app.name),
+                "acknowledged app \(app.name) while the disk is full: \(read.status) \(read.text)")
         }
 
         // Some room again, but none for a snapshot file: the snapshot says so the same way.
@@ -155,13 +165,15 @@ import Glibc
         let log = stderr.value
         #expect(log.contains("is full: writes are answered 507"), "\(log)")
         #expect(!log.contains(" failed: SQLite error"), "a full disk was logged as a failed request: \(log)")
-        print("disk-full: \(acknowledgedBeforeRestart) writes acknowledged, \(lost) lost, \(statuses.filter { $0 == 507 }.count) answered 507, "
-              + "\(statuses.filter { $0 == 500 }.count) answered 500, writes resumed without a restart")
+        print(
+            "disk-full: \(acknowledgedBeforeRestart) writes acknowledged, \(lost) lost, \(statuses.filter { $0 == 507 }.count) answered 507, "
+                + "\(statuses.filter { $0 == 500 }.count) answered 500, writes resumed without a restart")
     }
 
     static func start(database: String, in work: TemporaryDirectory) throws -> EmulatorProcess {
-        let emulator = try EmulatorProcess(arguments: ["serve", "--port", "0", "--database", database, "--log-level", "warning"],
-                                           directory: work.url)
+        let emulator = try EmulatorProcess(
+            arguments: ["serve", "--port", "0", "--database", database, "--log-level", "warning"],
+            directory: work.url)
         try emulator.waitUntilListening()
         return emulator
     }

@@ -1,9 +1,10 @@
 import AkanaDomain
 import Foundation
+import JSONCodec
 import TestSupport
 import Testing
+
 @testable import EmulatorDaemon
-import JSONCodec
 
 /// The README and the pages of docs/ against the code: the configuration table against
 /// `ConfigurationKeys`, every relative link against the files, the README's length.
@@ -24,12 +25,15 @@ import JSONCodec
         for row in rows {
             let key = try #require(row.first.flatMap(MarkdownPage.code), "a row without a key: \(row)")
             #expect(documented[key] == nil, "\(key) is listed twice")
-            documented[key] = (row.count > 1 ? MarkdownPage.code(row[1]) ?? row[1] : "", row.count > 2 ? MarkdownPage.code(row[2]) ?? row[2] : "")
+            documented[key] = (
+                row.count > 1 ? MarkdownPage.code(row[1]) ?? row[1] : "", row.count > 2 ? MarkdownPage.code(row[2]) ?? row[2] : ""
+            )
         }
         let keys = Set(ConfigurationKeys.all.map(\.key))
         #expect(keys.subtracting(documented.keys).sorted() == [], "keys missing from docs/configuration.md")
-        #expect(Set(documented.keys).subtracting(keys).subtracting(Self.loaderOnlyKeys).sorted() == [],
-                "docs/configuration.md lists settings that are not in ConfigurationKeys.all")
+        #expect(
+            Set(documented.keys).subtracting(keys).subtracting(Self.loaderOnlyKeys).sorted() == [],
+            "docs/configuration.md lists settings that are not in ConfigurationKeys.all")
         #expect(Self.loaderOnlyKeys.subtracting(documented.keys).sorted() == [], "settings missing from docs/configuration.md")
         let defaults = EmulatorConfiguration()
         for key in ConfigurationKeys.all {
@@ -63,8 +67,9 @@ import JSONCodec
                 let exists = FileManager.default.fileExists(atPath: target.path)
                 #expect(exists && target.path.hasPrefix(rootPath), "\(path): the link \(link) names no file of the repository")
                 if exists, parts.count == 2, target.pathExtension == "md" {
-                    #expect(try anchorsOf(String(target.path.dropFirst(rootPath.count))).contains(parts[1]),
-                            "\(path): the link \(link) names no heading of \(target.lastPathComponent)")
+                    #expect(
+                        try anchorsOf(String(target.path.dropFirst(rootPath.count))).contains(parts[1]),
+                        "\(path): the link \(link) names no heading of \(target.lastPathComponent)")
                 }
             }
         }

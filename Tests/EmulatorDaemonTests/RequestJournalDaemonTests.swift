@@ -9,8 +9,9 @@ import Testing
 /// after a restart; `journal.maxEntries = 0` turns it off.
 @Suite(.serialized) struct RequestJournalDaemonTests {
     func start(_ directory: TemporaryDirectory, environment: [String: String] = [:]) throws -> EmulatorProcess {
-        let emulator = try EmulatorProcess(arguments: ["serve", "--port", "0", "--database", directory.path("db.sqlite"), "--log-level", "warning"],
-                                           directory: directory.url, environment: environment)
+        let emulator = try EmulatorProcess(
+            arguments: ["serve", "--port", "0", "--database", directory.path("db.sqlite"), "--log-level", "warning"],
+            directory: directory.url, environment: environment)
         try emulator.waitUntilListening()
         return emulator
     }
@@ -24,10 +25,11 @@ import Testing
     @Test func entriesBufferedAtSIGTERMSurviveARestart() throws {
         let directory = try TemporaryDirectory()
         var emulator = try start(directory)
-        let created = try RawHTTPClient.send(port: emulator.port, "POST", "/api/apps",
-                                             headers: try RawHTTPClient.logIn(port: emulator.port)
-                                                 + [("Content-Type", "application/json"), ("Accept", "text/plain")],
-                                             body: #"{"Name":"journaled"}"#)
+        let created = try RawHTTPClient.send(
+            port: emulator.port, "POST", "/api/apps",
+            headers: try RawHTTPClient.logIn(port: emulator.port)
+                + [("Content-Type", "application/json"), ("Accept", "text/plain")],
+            body: #"{"Name":"journaled"}"#)
         #expect(created.status == 200)
         #expect(try RawHTTPClient.send(port: emulator.port, "GET", "/api/missing").status == 404)
         // Stopped at once: these entries are most likely still in the buffer (flushed 200 ms after

@@ -8,8 +8,11 @@ import Testing
 @Suite(.serialized) struct RequestLogLineDaemonTests {
     @Test func eachRequestLogsOneLineOfAFixedShape() throws {
         let directory = try TemporaryDirectory()
-        let emulator = try EmulatorProcess(arguments: ["serve", "--port", "0", "--database", directory.path("db.sqlite"),
-                                                       "--log-level", "info"], directory: directory.url)
+        let emulator = try EmulatorProcess(
+            arguments: [
+                "serve", "--port", "0", "--database", directory.path("db.sqlite"),
+                "--log-level", "info"
+            ], directory: directory.url)
         try emulator.waitUntilListening()
         #expect(try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/health").status == 200)
         #expect(try RawHTTPClient.send(port: emulator.port, "GET", "/api/unknown%0Aforged\\x").status == 404)

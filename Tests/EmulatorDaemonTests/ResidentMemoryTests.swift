@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EmulatorDaemon
 
 @Suite struct ResidentMemoryTests {
@@ -28,8 +29,11 @@ import Testing
     @Test func onlyReadOnlyFileMappingsWithoutPrivateChangesAreReleasable() {
         let mappings = ResidentMemory.parseSmaps(Self.sample)
         #expect(mappings.count == 6)
-        #expect(mappings[0] == ResidentMemory.Mapping(start: 0x55d0c0a00000, end: 0x55d0c1000000, permissions: "r-xp",
-                                                      path: "/opt/akana-emulator", anonymousKiB: 0, residentKiB: 4096))
+        #expect(
+            mappings[0]
+                == ResidentMemory.Mapping(
+                    start: 0x55d0_c0a0_0000, end: 0x55d0_c100_0000, permissions: "r-xp",
+                    path: "/opt/akana-emulator", anonymousKiB: 0, residentKiB: 4096))
         #expect(mappings[3].path == "/usr/lib/x86_64-linux-gnu/libcrypto.so.3")
         // Code and the libraries' read-only data: yes. Relocated read-only data (copy-on-write pages),
         // anything writable, anonymous memory and the vDSO: never.
@@ -45,7 +49,8 @@ import Testing
     @Test func releasingDropsCleanFilePagesAndKeepsPrivatelyChangedOnes() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("resident-\(UUID().uuidString)").path
         defer { unlink(path) }
-        let pages = 64, size = pages * 4096
+        let pages = 64
+        let size = pages * 4096
         FileManager.default.createFile(atPath: path, contents: Data((0..<size).map { UInt8(truncatingIfNeeded: $0 / 4096 + 1) }))
         let descriptor = open(path, O_RDONLY)
         try #require(descriptor >= 0)
@@ -54,7 +59,10 @@ import Testing
         // before it became read-only (as the dynamic loader leaves relocated data).
         let clean = try #require(mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0))
         let changed = try #require(mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, descriptor, 0))
-        defer { munmap(clean, size); munmap(changed, size) }
+        defer {
+            munmap(clean, size)
+            munmap(changed, size)
+        }
         var sum = 0
         for page in 0..<pages { sum += Int(clean.load(fromByteOffset: page * 4096, as: UInt8.self)) }
         #expect(sum == (1...pages).reduce(0, +))

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// systemd's notify protocol: the real binary tells `$NOTIFY_SOCKET` when it is ready and when it stops.
@@ -44,8 +44,9 @@ import Glibc
         let directory = try TemporaryDirectory()
         // sun_path is short (108 bytes): a short name in /tmp.
         let socket = try NotifySocket(path: "/tmp/akana-notify-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock")
-        let daemon = try EmulatorProcess(arguments: ["serve", "--port", "0", "--database", directory.path("n.sqlite")],
-                                         directory: directory.url, environment: ["NOTIFY_SOCKET": socket.path])
+        let daemon = try EmulatorProcess(
+            arguments: ["serve", "--port", "0", "--database", directory.path("n.sqlite")],
+            directory: directory.url, environment: ["NOTIFY_SOCKET": socket.path])
         let port = try daemon.waitUntilListening()
         let ready = try #require(socket.receive())
         #expect(ready.split(separator: "\n").contains("READY=1"))

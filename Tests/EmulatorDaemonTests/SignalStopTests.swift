@@ -1,12 +1,14 @@
 import AkanaDomain
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import SQLiteStore
 import TestSupport
 import Testing
+
 @testable import EmulatorDaemon
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Every SIGTERM/SIGINT is a graceful stop, whenever it comes: before the database is opened,
 /// while migrations run, just before or just after `listening on`. Test fixtures that start and
@@ -15,8 +17,8 @@ import Testing
     /// A signal-mask line of /proc/PID/status (`SigBlk`, `SigCgt`) as a bit set.
     static func signalMask(_ pid: Int32, _ field: String) -> UInt64 {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-              let mask = UInt64(line.split(separator: "\t").last ?? "", radix: 16)
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+            let mask = UInt64(line.split(separator: "\t").last ?? "", radix: 16)
         else { return 0 }
         return mask
     }
@@ -72,7 +74,10 @@ import Testing
             var child: pid_t = 0
             let result = posix_spawn(&child, EmulatorProcess.binary.path, &actions, &attributes, argv, environ)
             close(pipe[1])
-            guard result == 0 else { close(pipe[0]); throw EmulatorProcess.Failure("posix_spawn: \(result)") }
+            guard result == 0 else {
+                close(pipe[0])
+                throw EmulatorProcess.Failure("posix_spawn: \(result)")
+            }
             pid = child
             stdout = FileHandle(fileDescriptor: pipe[0], closeOnDealloc: true)
         }
@@ -101,7 +106,9 @@ import Testing
     }
 
     /// One start → signal cycle; returns a description of what went wrong, or nil.
-    static func cycle(_ directory: TemporaryDirectory, index: Int, beforeListening: Bool, delayMicroseconds: UInt32, signal: Int32) throws -> String? {
+    static func cycle(_ directory: TemporaryDirectory, index: Int, beforeListening: Bool, delayMicroseconds: UInt32, signal: Int32) throws
+        -> String?
+    {
         let path = directory.path("db.sqlite")
         let daemon = try Spawned(["serve", "--port", "0", "--database", path, "--log-level", "info"], directory: directory)
         if beforeListening {
@@ -121,7 +128,8 @@ import Testing
             problems.append("no clean-shutdown marker (user_version \(marker))")
         }
         if stderr.contains("was not closed cleanly") { problems.append("quick_check ran at this start") }
-        return problems.isEmpty ? nil
+        return problems.isEmpty
+            ? nil
             : "cycle \(index) (\(beforeListening ? "before" : "after") listening, +\(delayMicroseconds) µs): \(problems.joined(separator: ", ")); stderr: \(stderr.suffix(400))"
     }
 
@@ -140,8 +148,10 @@ import Testing
             }
             let before = index % 4 == 0
             let delay = UInt32.random(in: 0...(before ? 30_000 : 50_000), using: &generator)
-            if let failure = try Self.cycle(directory, index: index, beforeListening: before, delayMicroseconds: delay,
-                                            signal: index % 5 == 4 ? SIGINT : SIGTERM) {
+            if let failure = try Self.cycle(
+                directory, index: index, beforeListening: before, delayMicroseconds: delay,
+                signal: index % 5 == 4 ? SIGINT : SIGTERM)
+            {
                 failures.append(failure)
             }
         }

@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
 import Testing
+
 @testable import EmulatorDaemon
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The log output: info lines buffered and written by their own thread (an event loop that logs a
@@ -29,7 +30,10 @@ import Glibc
 
     @Test func bufferedAndImmediateLinesKeepTheirOrder() {
         let (r, w) = pipe()
-        defer { close(r); close(w) }
+        defer {
+            close(r)
+            close(w)
+        }
         let sink = StandardErrorSink(fd: w)
         for n in 0..<100 { sink.enqueue(Array("info \(n)\n".utf8)) }
         sink.writeNow(Array("notice last\n".utf8))
@@ -39,7 +43,10 @@ import Glibc
 
     @Test func aStderrNobodyReadsNeverBlocksTheLoggerAndDropsAreCounted() {
         let (r, w) = pipe()
-        defer { close(r); close(w) }
+        defer {
+            close(r)
+            close(w)
+        }
         let sink = StandardErrorSink(fd: w)
         let line = Array((String(repeating: "x", count: 1023) + "\n").utf8)
         let start = DispatchTime.now()

@@ -4,13 +4,15 @@ import JSONCodec
 import SQLiteStore
 import TestSupport
 import Testing
+
 @testable import EmulatorDaemon
 
 /// The real binary: what startup checks when, and checkpoints across restarts and a SIGKILL.
 @Suite(.serialized) struct StartupAndUndoDaemonTests {
     func start(_ directory: TemporaryDirectory) throws -> EmulatorProcess {
-        let emulator = try EmulatorProcess(arguments: ["serve", "--port", "0", "--database", directory.path("db.sqlite"), "--log-level", "warning"],
-                                           directory: directory.url)
+        let emulator = try EmulatorProcess(
+            arguments: ["serve", "--port", "0", "--database", directory.path("db.sqlite"), "--log-level", "warning"],
+            directory: directory.url)
         try emulator.waitUntilListening()
         return emulator
     }
@@ -24,7 +26,9 @@ import Testing
     /// Overwrites the start of the root page of a table nothing reads at startup, and sets the marker.
     func damage(_ path: String, marker: Int32) throws {
         let pool = try DatabasePool(path: path, configuration: DatabaseConfiguration(readerCount: 1))
-        let root = try pool.read { try $0.queryFirst("SELECT rootpage FROM sqlite_master WHERE name = 'model_version_references'")?.int("rootpage") ?? 0 }
+        let root = try pool.read {
+            try $0.queryFirst("SELECT rootpage FROM sqlite_master WHERE name = 'model_version_references'")?.int("rootpage") ?? 0
+        }
         let pageSize = try pool.read { try $0.queryFirst("PRAGMA page_size")?.int(0) ?? 0 }
         try pool.writeWithoutTransaction { try $0.execute("PRAGMA user_version = \(marker)") }
         try pool.close()
@@ -47,7 +51,8 @@ import Testing
         // health says the check was skipped; `check` finds it).
         try damage(path, marker: DatabaseBootstrap.cleanShutdownMarker)
         let unchecked = try start(directory)
-        #expect(try RawHTTPClient.send(port: unchecked.port, "GET", "/_emulator/health").text.contains(#""integrityCheck":{"state":"skipped""#))
+        #expect(
+            try RawHTTPClient.send(port: unchecked.port, "GET", "/_emulator/health").text.contains(#""integrityCheck":{"state":"skipped""#))
         #expect(unchecked.stop(signal: SIGTERM) == 0)
         let check = try EmulatorProcess(arguments: ["check", "--database", path], directory: directory.url)
         #expect(check.waitForExit() == 1)
@@ -92,9 +97,10 @@ import Testing
         var emulator = try start(directory)
         let session = try RawHTTPClient.logIn(port: emulator.port)
         func createApp(_ name: String) throws -> String {
-            let response = try RawHTTPClient.send(port: emulator.port, "POST", "/api/apps",
-                                                  headers: session + [("Content-Type", "application/json"), ("Accept", "text/plain")],
-                                                  body: #"{"Name":"\#(name)"}"#)
+            let response = try RawHTTPClient.send(
+                port: emulator.port, "POST", "/api/apps",
+                headers: session + [("Content-Type", "application/json"), ("Accept", "text/plain")],
+                body: #"{"Name":"\#(name)"}"#)
             #expect(response.status == 200)
             return response.text
         }

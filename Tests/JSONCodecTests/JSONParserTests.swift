@@ -1,4 +1,5 @@
 import Testing
+
 @testable import JSONCodec
 
 @Suite struct JSONParserTests {
@@ -14,12 +15,12 @@ import Testing
     @Test func acceptsTrailingCommasAsTheSeedPrintsThem() throws {
         // Seed 001, sample request #1, ends its object with a comma before the closing brace.
         let body = """
-        {
-          "Name": "v1",
-          "Tag": ["puzzle", "game",],
-          "Visibility": "Public",
-        }
-        """
+            {
+              "Name": "v1",
+              "Tag": ["puzzle", "game",],
+              "Visibility": "Public",
+            }
+            """
         let value = try JSONParser.parse(body)
         #expect(value["Visibility"] == .string("Public"))
         #expect(value["Tag"] == .array([.string("puzzle"), .string("game")]))
@@ -32,7 +33,7 @@ import Testing
 
     @Test(arguments: [
         "", "{", "[1,]x", "{\"a\" 1}", "{,}", "[,]", "tru", "01", "1.", "-", "\"abc", "\"\\x\"", "{\"a\":1}}", "\"\u{01}\"",
-        "\"\\ud800\"", "[1 2]",
+        "\"\\ud800\"", "[1 2]"
     ])
     func rejectsMalformedInputWithAPosition(_ text: String) {
         #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse(text) }
@@ -62,14 +63,15 @@ import Testing
 
 /// Invalid UTF-8 is refused, never replaced with U+FFFD and stored.
 @Suite struct JSONParserUTF8Tests {
-    @Test(arguments: [
-        [0xC3, 0x28],              // a lead byte without its continuation
-        [0x80],                    // a lone continuation byte
-        [0xC0, 0xAF],              // an overlong '/'
-        [0xED, 0xA0, 0x80],        // a UTF-16 surrogate
-        [0xF4, 0x90, 0x80, 0x80],  // past U+10FFFF
-        [0xFF],
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0xC3, 0x28],  // a lead byte without its continuation
+            [0x80],  // a lone continuation byte
+            [0xC0, 0xAF],  // an overlong '/'
+            [0xED, 0xA0, 0x80],  // a UTF-16 surrogate
+            [0xF4, 0x90, 0x80, 0x80],  // past U+10FFFF
+            [0xFF]
+        ] as [[UInt8]])
     func refusesInvalidUTF8InsideStrings(bad: [UInt8]) {
         let bytes = Array(#"{"Name":"ab"#.utf8) + bad + Array(#"cd"}"#.utf8)
         #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse(bytes) }

@@ -1,13 +1,16 @@
 import Testing
+
 @testable import JSONCodec
 
 @Suite struct JSONWriterTests {
     @Test func writesCompactJSONInMemberOrder() {
         let value: JSONValue = .object([
             ("RuntimeID", .string("x.acme")), ("HasKeyInfo", .bool(false)), ("Tag", .array([])),
-            ("RatingSummary", .object([("Five", .integer(0))])), ("Identity", .null), ("Ratio", .number(1.5)),
+            ("RatingSummary", .object([("Five", .integer(0))])), ("Identity", .null), ("Ratio", .number(1.5))
         ])
-        #expect(JSONWriter.string(value) == #"{"RuntimeID":"x.acme","HasKeyInfo":false,"Tag":[],"RatingSummary":{"Five":0},"Identity":null,"Ratio":1.5}"#)
+        #expect(
+            JSONWriter.string(value)
+                == #"{"RuntimeID":"x.acme","HasKeyInfo":false,"Tag":[],"RatingSummary":{"Five":0},"Identity":null,"Ratio":1.5}"#)
     }
 
     @Test func escapesStringsSoTheyRoundTrip() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import SQLiteStore
 
 @Suite struct BackgroundCheckpointerTests {

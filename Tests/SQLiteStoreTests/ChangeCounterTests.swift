@@ -11,7 +11,8 @@ import Testing
 @Suite struct ChangeCounterTests {
     private func schema(_ pool: DatabasePool) throws {
         try pool.write { db in
-            try db.execute("""
+            try db.execute(
+                """
                 CREATE TABLE parents (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
                 CREATE TABLE children (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES parents(id) ON DELETE CASCADE);
                 CREATE TABLE other (id INTEGER PRIMARY KEY, v TEXT);
@@ -75,7 +76,8 @@ import Testing
             #expect(every.value == 2)
             // Bookkeeping writes commit without moving it; other async writes move it.
             let done = DispatchSemaphore(value: 0)
-            pool.asyncWrite(bookkeeping: true, { db in try db.run("INSERT INTO other (v) VALUES ('log')") }, completion: { _ in done.signal() })
+            pool.asyncWrite(
+                bookkeeping: true, { db in try db.run("INSERT INTO other (v) VALUES ('log')") }, completion: { _ in done.signal() })
             done.wait()
             #expect(every.value == 2)
             #expect(try pool.read { db in try db.queryFirst("SELECT count(*) FROM other")?.int(0) } == 1)

@@ -53,7 +53,8 @@ import Testing
     @Test func foreignKeysAreEnforced() throws {
         try withPool { pool, _ in
             try pool.write { db in
-                try db.execute("""
+                try db.execute(
+                    """
                     CREATE TABLE parent (id INTEGER PRIMARY KEY);
                     CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent(id));
                     INSERT INTO parent (id) VALUES (1);
@@ -135,12 +136,13 @@ import Testing
             let inserted = DispatchSemaphore(value: 0)
             let release = DispatchSemaphore(value: 0)
             let committed = DispatchSemaphore(value: 0)
-            pool.asyncWrite({ db in
-                try db.run("INSERT INTO t (v) VALUES (?)", "new")
-                inserted.signal()
-                _ = release.wait(timeout: .now() + 10)
-                return 1
-            }, completion: { _ in committed.signal() })
+            pool.asyncWrite(
+                { db in
+                    try db.run("INSERT INTO t (v) VALUES (?)", "new")
+                    inserted.signal()
+                    _ = release.wait(timeout: .now() + 10)
+                    return 1
+                }, completion: { _ in committed.signal() })
             inserted.waitOrFail()
             // The writer's transaction is open: readers are not blocked and see the committed state.
             #expect(try count(pool) == 0)
@@ -176,11 +178,12 @@ import Testing
             let results = LockedArray<Bool>()
             for _ in 0..<2 {
                 DispatchQueue.global().async {
-                    let sawOther = (try? pool.read { db -> Bool in
-                        _ = try db.queryFirst("SELECT 1")
-                        bothInside.leave()
-                        return bothInside.wait(timeout: .now() + 10) == .success
-                    }) ?? false
+                    let sawOther =
+                        (try? pool.read { db -> Bool in
+                            _ = try db.queryFirst("SELECT 1")
+                            bothInside.leave()
+                            return bothInside.wait(timeout: .now() + 10) == .success
+                        }) ?? false
                     results.append(sawOther)
                     finished.signal()
                 }
@@ -198,20 +201,22 @@ import Testing
             let done = DispatchSemaphore(value: 0)
             let total = 20
             for index in 0..<total {
-                pool.asyncWrite({ db -> Int64 in
-                    if index == 7 {
-                        try db.run("INSERT INTO t (v) VALUES (?)", "dropped")
-                        throw TestFailure(id: index)
-                    }
-                    try db.run("INSERT INTO t (v) VALUES (?)", String(index))
-                    return db.lastInsertRowID
-                }, completion: { result in
-                    switch result {
-                    case .success: order.append(index)
-                    case .failure(let error): order.append(-((error as? TestFailure)?.id ?? 1000))
-                    }
-                    done.signal()
-                })
+                pool.asyncWrite(
+                    { db -> Int64 in
+                        if index == 7 {
+                            try db.run("INSERT INTO t (v) VALUES (?)", "dropped")
+                            throw TestFailure(id: index)
+                        }
+                        try db.run("INSERT INTO t (v) VALUES (?)", String(index))
+                        return db.lastInsertRowID
+                    },
+                    completion: { result in
+                        switch result {
+                        case .success: order.append(index)
+                        case .failure(let error): order.append(-((error as? TestFailure)?.id ?? 1000))
+                        }
+                        done.signal()
+                    })
             }
             for _ in 0..<total { done.waitOrFail() }
             #expect(order.values == (0..<total).map { $0 == 7 ? -7 : $0 })
@@ -241,10 +246,12 @@ import Testing
             #expect(throws: DatabaseError.self) { try pool.write { _ in } }
             let done = DispatchSemaphore(value: 0)
             let failed = LockedArray<Bool>()
-            pool.asyncWrite({ _ in 1 }, completion: { result in
-                if case .failure = result { failed.append(true) }
-                done.signal()
-            })
+            pool.asyncWrite(
+                { _ in 1 },
+                completion: { result in
+                    if case .failure = result { failed.append(true) }
+                    done.signal()
+                })
             done.waitOrFail()
             #expect(failed.values == [true])
 
@@ -260,10 +267,11 @@ import Testing
             try makeTable(pool)
             let results = LockedArray<Bool>()
             for index in 0..<10 {
-                pool.asyncWrite({ db in
-                    usleep(2000)
-                    return try db.run("INSERT INTO t (v) VALUES (?)", index)
-                }, completion: { result in results.append((try? result.get()) == 1) })
+                pool.asyncWrite(
+                    { db in
+                        usleep(2000)
+                        return try db.run("INSERT INTO t (v) VALUES (?)", index)
+                    }, completion: { result in results.append((try? result.get()) == 1) })
             }
             try pool.close()
             #expect(results.values == Array(repeating: true, count: 10))

@@ -3,11 +3,12 @@ import Dispatch
 import Foundation
 import TestSupport
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @testable import SQLiteStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What the pool does when its filesystem fills: the classification of SQLite's errors, and (with
 /// root, on a real tmpfs) concurrent writes sharing group commits on a full disk.
@@ -29,8 +30,11 @@ import Glibc
         #expect(!DatabaseError(resultCode: SQLITE_BUSY, message: "database is locked").isDiskFull)
     }
 
-    @Test(.enabled(if: TmpfsMount.canMount,
-                   "mounting a tmpfs needs root (mount -t tmpfs): not root here, so the full-disk pool test is skipped; CI runs as root and runs it"))
+    @Test(
+        .enabled(
+            if: TmpfsMount.canMount,
+            "mounting a tmpfs needs root (mount -t tmpfs): not root here, so the full-disk pool test is skipped; CI runs as root and runs it"
+        ))
     func concurrentWritesOnAFullDiskFailAsDiskFullAndTheNextCommitClearsIt() throws {
         let work = try TemporaryDirectory(prefix: "SQLiteStoreTests")
         let disk = try TmpfsMount(at: work.path("disk"), size: "2m")
@@ -78,12 +82,19 @@ import Glibc
         try fillRemainingSpace(mountPoint + "/rest")
         let drained = DispatchSemaphore(value: 0)
         let drainResult = LockedArray<Bool>()
-        pool.asyncWrite(bookkeeping: true, { db in
-            try db.run("INSERT INTO t (payload) VALUES (?)", [UInt8](repeating: 8, count: 64 << 10))
-        }, completion: { result in
-            if case .failure(let error as DatabaseError) = result { drainResult.append(error.isDiskFull) } else { drainResult.append(false) }
-            drained.signal()
-        })
+        pool.asyncWrite(
+            bookkeeping: true,
+            { db in
+                try db.run("INSERT INTO t (payload) VALUES (?)", [UInt8](repeating: 8, count: 64 << 10))
+            },
+            completion: { result in
+                if case .failure(let error as DatabaseError) = result {
+                    drainResult.append(error.isDiskFull)
+                } else {
+                    drainResult.append(false)
+                }
+                drained.signal()
+            })
         drained.waitOrFail()
         #expect(drainResult.values == [true])
 
@@ -102,6 +113,8 @@ import Glibc
         let seen = transitions.values
         #expect(seen.count >= 2 && seen.count % 2 == 0 && seen.enumerated().allSatisfy { $0.element == ($0.offset % 2 == 0) }, "\(seen)")
         try pool.close()
-        print("full disk, pool: \(committed.values.count) writes committed in \(rounds) rounds of 16, \(failures.values.count) refused as disk-full, all committed rows read back")
+        print(
+            "full disk, pool: \(committed.values.count) writes committed in \(rounds) rounds of 16, \(failures.values.count) refused as disk-full, all committed rows read back"
+        )
     }
 }

@@ -51,10 +51,11 @@ import Testing
     func holdWriter(_ pool: DatabasePool) -> DispatchSemaphore {
         let held = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        pool.asyncWrite({ _ in
-            held.signal()
-            release.wait()
-        }, completion: { _ in })
+        pool.asyncWrite(
+            { _ in
+                held.signal()
+                release.wait()
+            }, completion: { _ in })
         held.wait()
         return release
     }
@@ -133,7 +134,9 @@ import Testing
             #expect {
                 try pool.write(in: TransactionScope(deadline: deadline)) { db in
                     // Billions of rows: only the deadline can stop it.
-                    try db.run("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 4000000000) INSERT INTO t (v) SELECT x FROM c")
+                    try db.run(
+                        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 4000000000) INSERT INTO t (v) SELECT x FROM c"
+                    )
                 }
             } throws: { ($0 as? DatabaseError)?.isInterrupted == true }
             #expect(Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 < 10)
@@ -152,7 +155,8 @@ import Testing
             after(0.2) { deadline.expired.store(true, ordering: .relaxed) }
             #expect {
                 try pool.read(in: TransactionScope(deadline: deadline)) { db in
-                    try db.queryFirst("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 4000000000) SELECT count(*) FROM c")
+                    try db.queryFirst(
+                        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 4000000000) SELECT count(*) FROM c")
                 }
             } throws: { ($0 as? DatabaseError)?.isInterrupted == true }
             #expect(try pool.read { try $0.queryFirst("SELECT count(*) FROM t")?.int(0) } == 0)
@@ -194,7 +198,8 @@ import Testing
             let seen = depths.values
             #expect(commits.load(ordering: .relaxed) == 3000)
             #expect(seen.count == 2)
-            let first = try #require(seen.first), last = try #require(seen.last)
+            let first = try #require(seen.first)
+            let last = try #require(seen.last)
             #expect(first > 0)
             // With the thunks piling up, the last call was two frames deeper per commit before it.
             #expect(abs(last - first) < 50, "observer stack depth grew from \(first) to \(last) frames")

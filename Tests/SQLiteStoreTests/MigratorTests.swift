@@ -5,13 +5,17 @@ import Testing
 @testable import SQLiteStore
 
 @Suite struct MigratorTests {
-    static let users = Migration(name: "0001_users", sql: """
-        CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);
-        INSERT INTO users (email) VALUES ('admin@example.com');
-        """)
-    static let posts = Migration(name: "0002_posts", sql: """
-        CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), title TEXT);
-        """)
+    static let users = Migration(
+        name: "0001_users",
+        sql: """
+            CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);
+            INSERT INTO users (email) VALUES ('admin@example.com');
+            """)
+    static let posts = Migration(
+        name: "0002_posts",
+        sql: """
+            CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), title TEXT);
+            """)
     static let tags = Migration(name: "0003_tags", sql: "CREATE TABLE tags (name TEXT PRIMARY KEY);")
 
     private func tables(_ pool: DatabasePool) throws -> [String] {
@@ -98,11 +102,13 @@ import Testing
     @Test func failingMigrationRollsBack() throws {
         try withPool { pool, _ in
             try Migrator(migrations: [Self.users]).migrate(pool, now: "t1")
-            let broken = Migration(name: "0002_broken", sql: """
-                CREATE TABLE half (x);
-                INSERT INTO users (email) VALUES ('second@example.com');
-                INSERT INTO no_such_table VALUES (1);
-                """)
+            let broken = Migration(
+                name: "0002_broken",
+                sql: """
+                    CREATE TABLE half (x);
+                    INSERT INTO users (email) VALUES ('second@example.com');
+                    INSERT INTO no_such_table VALUES (1);
+                    """)
             let migrator = try Migrator(migrations: [Self.users, broken, Self.tags])
             let error = try #require(throws: MigrationError.self) { try migrator.migrate(pool, now: "t2") }
             guard case .migrationFailed(let name, let underlying) = error else {
@@ -142,12 +148,14 @@ import Testing
             try Migrator(migrations: [Self.users, Self.posts]).migrate(pool, now: "t1")
             try pool.write { db in try db.run("INSERT INTO posts (user_id, title) VALUES (?, ?)", 1, "hello") }
             // sqlite.org's 12-step ALTER: drop and rebuild a parent table that rows refer to.
-            let rebuild = Migration(name: "0003_rebuild_users", sql: """
-                CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT);
-                INSERT INTO users_new (id, email) SELECT id, email FROM users;
-                DROP TABLE users;
-                ALTER TABLE users_new RENAME TO users;
-                """)
+            let rebuild = Migration(
+                name: "0003_rebuild_users",
+                sql: """
+                    CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT);
+                    INSERT INTO users_new (id, email) SELECT id, email FROM users;
+                    DROP TABLE users;
+                    ALTER TABLE users_new RENAME TO users;
+                    """)
             #expect(try Migrator(migrations: [Self.users, Self.posts, rebuild]).migrate(pool, now: "t2") == ["0003_rebuild_users"])
             #expect(try pool.read { db in try db.queryFirst("SELECT count(*) FROM posts")?.int(0) } == 1)
         }

@@ -1,5 +1,6 @@
 import TestSupport
 import Testing
+
 @testable import SQLiteStore
 
 @Suite struct ReplaceContentsTests {
@@ -7,7 +8,11 @@ import Testing
         try withTemporaryDirectory { directory in
             let pool = try DatabasePool(path: directory + "/main.sqlite")
             defer { try? pool.close() }
-            try pool.writeWithoutTransaction { try $0.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES parent(id) ON DELETE CASCADE);") }
+            try pool.writeWithoutTransaction {
+                try $0.execute(
+                    "CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES parent(id) ON DELETE CASCADE);"
+                )
+            }
             try pool.write { db in
                 try db.run("INSERT INTO parent (id) VALUES (1)")
                 try db.run("INSERT INTO child (id, parent) VALUES (10, 1)")
@@ -19,7 +24,10 @@ import Testing
             }
             try pool.replaceContents(from: directory + "/copy.sqlite", in: .detached)
             let rows = try pool.read { db in
-                (try db.query("SELECT id FROM parent").compactMap { try $0.int("id") }, try db.query("SELECT id FROM child").compactMap { try $0.int("id") })
+                (
+                    try db.query("SELECT id FROM parent").compactMap { try $0.int("id") },
+                    try db.query("SELECT id FROM child").compactMap { try $0.int("id") }
+                )
             }
             #expect(rows.0 == [1])
             #expect(rows.1 == [10])
@@ -37,7 +45,8 @@ import Testing
             let pool = try DatabasePool(path: directory + "/main.sqlite")
             defer { try? pool.close() }
             try pool.writeWithoutTransaction {
-                try $0.execute("""
+                try $0.execute(
+                    """
                     CREATE TABLE state (id INTEGER PRIMARY KEY AUTOINCREMENT, value TEXT);
                     CREATE TABLE log (id INTEGER PRIMARY KEY AUTOINCREMENT, line TEXT);
                     """)
@@ -57,8 +66,12 @@ import Testing
                 try db.run("INSERT INTO log (line) VALUES ('after the restore')")
             }
             let (state, log) = try pool.read { db in
-                (try db.query("SELECT id, value FROM state ORDER BY id").map { "\(try $0.int("id") ?? 0) \(try $0.string("value") ?? "")" },
-                 try db.query("SELECT id, line FROM log ORDER BY id").map { "\(try $0.int("id") ?? 0) \(try $0.string("line") ?? "")" })
+                (
+                    try db.query("SELECT id, value FROM state ORDER BY id").map {
+                        "\(try $0.int("id") ?? 0) \(try $0.string("value") ?? "")"
+                    },
+                    try db.query("SELECT id, line FROM log ORDER BY id").map { "\(try $0.int("id") ?? 0) \(try $0.string("line") ?? "")" }
+                )
             }
             // The replaced table's counter came back with it (id 2 is handed out again); the kept one's did not.
             #expect(state == ["1 snapshotted", "2 after the restore"])

@@ -7,7 +7,8 @@ import Testing
 @Suite struct SQLiteConnectionTests {
     private func makeUsers(_ pool: DatabasePool) throws {
         try pool.write { db in
-            try db.execute("""
+            try db.execute(
+                """
                 CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT);
                 CREATE TABLE audit (line TEXT);
                 """)
@@ -131,7 +132,8 @@ import Testing
             var seen = 0
             #expect(throws: TestFailure.self) {
                 try pool.read { db in
-                    try db.forEachRow("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100) SELECT x FROM c", []) { _ in
+                    try db.forEachRow("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100) SELECT x FROM c", []) {
+                        _ in
                         seen += 1
                         if seen == 3 { throw TestFailure() }
                     }

@@ -1,3 +1,4 @@
+import CCrypto
 import Foundation
 import Synchronization
 import Testing
@@ -29,8 +30,6 @@ final class LockedArray<Element: Sendable>: Sendable {
     func append(_ element: Element) { storage.withLock { $0.append(element) } }
     var values: [Element] { storage.withLock { $0 } }
 }
-
-import CCrypto
 
 extension Migration {
     /// A migration checksummed as the emulator does it (OpenSSL's SHA-256, lowercase hex).

@@ -12,7 +12,7 @@ import Testing
             .real(3.25), .real(-1e308), .real(Double.leastNonzeroMagnitude), .real(.infinity),
             .text(""), .text("plain"), .text("héllo wörld 🌍 日本語 עברית"), .text("nul\u{0}inside"),
             .text("'); DROP TABLE t; --"),
-            .blob([]), .blob([0, 1, 2, 255]), .blob(longBlob),
+            .blob([]), .blob([0, 1, 2, 255]), .blob(longBlob)
         ]
         try withPool { pool, _ in
             // No declared type: no affinity, so each value keeps its storage class.
@@ -31,11 +31,11 @@ import Testing
         let some: Int? = 5
         let bytes: [UInt8] = [9, 8]
         let arguments: [any SQLiteBindable] = [
-            "text", substring, 42, Int64(-7), Int32(123), 1.5, true, false, bytes, none, some, SQLiteValue.integer(3),
+            "text", substring, 42, Int64(-7), Int32(123), 1.5, true, false, bytes, none, some, SQLiteValue.integer(3)
         ]
         let expected: [SQLiteValue] = [
             .text("text"), .text("sub"), .integer(42), .integer(-7), .integer(123), .real(1.5),
-            .integer(1), .integer(0), .blob([9, 8]), .null, .integer(5), .integer(3),
+            .integer(1), .integer(0), .blob([9, 8]), .null, .integer(5), .integer(3)
         ]
         #expect(arguments.map(\.sqliteValue) == expected)
         try withPool { pool, _ in
@@ -70,7 +70,9 @@ import Testing
             #expect(row["missing"] == .null)
             // Issue 13: a column the query did not select is an error, no longer a silent nil.
             #expect(throws: SQLiteRowError(.missingColumn, column: "missing", columns: row.columnNames)) { try row.int("missing") }
-            #expect(throws: SQLiteRowError(.missingColumn, column: "missing", columns: row.columnNames)) { try row.requiredString("missing") }
+            #expect(throws: SQLiteRowError(.missingColumn, column: "missing", columns: row.columnNames)) {
+                try row.requiredString("missing")
+            }
             #expect(throws: SQLiteRowError(.null, column: "empty", columns: row.columnNames)) { try row.requiredString("empty") }
             #expect(throws: SQLiteRowError(.wrongType, column: "count", columns: row.columnNames)) { try row.requiredString("count") }
             #expect(try row.requiredString("name") == "ann")

@@ -30,7 +30,10 @@ public struct MarkdownPage {
             if !fence, line.hasPrefix("#") {
                 let lineLevel = line.prefix { $0 == "#" }.count
                 if inside && lineLevel <= level { break }
-                if line == heading { inside = true; continue }
+                if line == heading {
+                    inside = true
+                    continue
+                }
             }
             if inside { lines.append(line) }
         }
@@ -45,7 +48,10 @@ public struct MarkdownPage {
             let cells = line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
                 .map { $0.trimmingCharacters(in: .whitespaces) }
             if cells.allSatisfy({ $0.allSatisfy { $0 == "-" || $0 == ":" } }) { continue }
-            if !sawHeader { sawHeader = true; continue }
+            if !sawHeader {
+                sawHeader = true
+                continue
+            }
             rows.append(cells)
         }
         return rows
@@ -64,13 +70,19 @@ public struct MarkdownPage {
         var targets: [String] = []
         var fence = false
         for line in text.components(separatedBy: "\n") {
-            if line.hasPrefix("```") { fence.toggle(); continue }
+            if line.hasPrefix("```") {
+                fence.toggle()
+                continue
+            }
             if fence { continue }
             // Inline code spans are not links.
             var outside = ""
             var inCode = false
             for character in line {
-                if character == "`" { inCode.toggle(); continue }
+                if character == "`" {
+                    inCode.toggle()
+                    continue
+                }
                 if !inCode { outside.append(character) }
             }
             var rest = outside[...]
@@ -89,7 +101,10 @@ public struct MarkdownPage {
         var anchors: Set<String> = []
         var fence = false
         for line in text.components(separatedBy: "\n") {
-            if line.hasPrefix("```") { fence.toggle(); continue }
+            if line.hasPrefix("```") {
+                fence.toggle()
+                continue
+            }
             guard !fence, line.hasPrefix("#") else { continue }
             let title = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces).lowercased()
             var anchor = ""

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one raw-socket HTTP/1.1 client of the test targets: the bytes a test writes are the bytes
@@ -130,8 +130,10 @@ public final class RawHTTPClient {
 
     /// Sends one `Connection: close` request to `127.0.0.1:port` and parses the answer (its body is
     /// everything the server wrote after the head).
-    public static func send(port: Int, _ method: String, _ path: String, headers: [(String, String)] = [],
-                            body: String = "") throws -> Response {
+    public static func send(
+        port: Int, _ method: String, _ path: String, headers: [(String, String)] = [],
+        body: String = ""
+    ) throws -> Response {
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" || method == "PUT" { request += "Content-Length: \(body.utf8.count)\r\n" }

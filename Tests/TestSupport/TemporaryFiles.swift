@@ -37,8 +37,10 @@ public final class TemporaryDatabase: @unchecked Sendable {  // immutable; the p
     public let pool: DatabasePool
     public var path: String { directory.path("test.sqlite") }
 
-    public init(prefix: String = "akana-test", configuration: DatabaseConfiguration = .init(),
-                prepare: (DatabasePool) throws -> Void) throws {
+    public init(
+        prefix: String = "akana-test", configuration: DatabaseConfiguration = .init(),
+        prepare: (DatabasePool) throws -> Void
+    ) throws {
         directory = try TemporaryDirectory(prefix: prefix)
         pool = try DatabasePool(path: directory.path("test.sqlite"), configuration: configuration)
         try prepare(pool)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A tmpfs mounted for one test (`mount -t tmpfs -o size=SIZE tmpfs PATH`), unmounted by

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import Testing
+
 @testable import WorkQueues
 
 @Suite struct WorkerPoolTests {
@@ -11,10 +12,11 @@ import Testing
         let done = DispatchGroup()
         for index in 0..<50 {
             done.enter()
-            #expect(pool.submit {
-                seen.withLock { $0.append(index) }
-                done.leave()
-            })
+            #expect(
+                pool.submit {
+                    seen.withLock { $0.append(index) }
+                    done.leave()
+                })
         }
         done.wait()
         #expect(seen.withLock { $0 } == Array(0..<50))
@@ -27,11 +29,12 @@ import Testing
         let release = DispatchSemaphore(value: 0)
         let finished = DispatchGroup()
         finished.enter()
-        #expect(pool.submit {
-            started.signal()
-            release.wait()
-            finished.leave()
-        })
+        #expect(
+            pool.submit {
+                started.signal()
+                release.wait()
+                finished.leave()
+            })
         started.wait()  // the only thread is busy
         for _ in 0..<2 {
             finished.enter()
@@ -51,7 +54,12 @@ import Testing
     @Test func shutdownLetsQueuedItemsFinish() {
         let pool = WorkerPool(name: "test", threadCount: 2, queueLimit: 100)
         let count = Atomic<Int>(0)
-        for _ in 0..<40 { pool.submit { usleep(1000); count.add(1, ordering: .relaxed) } }
+        for _ in 0..<40 {
+            pool.submit {
+                usleep(1000)
+                count.add(1, ordering: .relaxed)
+            }
+        }
         pool.shutdown()
         #expect(count.load(ordering: .relaxed) == 40)
     }
@@ -63,13 +71,14 @@ import Testing
         let pool = WorkerPool(name: "niced", threadCount: 1, queueLimit: 1, niceness: niceness)
         let seen = Mutex<(policy: Int32, nice: Int32)?>(nil)
         let done = DispatchSemaphore(value: 0)
-        #expect(pool.submit {
-            errno = 0
-            let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-            let policy = sched_getscheduler(0)
-            seen.withLock { $0 = (policy, nice) }
-            done.signal()
-        })
+        #expect(
+            pool.submit {
+                errno = 0
+                let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+                let policy = sched_getscheduler(0)
+                seen.withLock { $0 = (policy, nice) }
+                done.signal()
+            })
         done.wait()
         pool.shutdown()
         let observed = seen.withLock { $0 }
@@ -113,7 +122,9 @@ import Testing
         done.finished.store(true, ordering: .releasing)
         // Conditions, not fixed sleeps: a loaded machine may run the monitor late, never early.
         let deadline = Date().addingTimeInterval(20)
-        while (late.expired.load(ordering: .relaxed) == 0 || last.expired.load(ordering: .relaxed) == 0) && Date() < deadline { usleep(10_000) }
+        while (late.expired.load(ordering: .relaxed) == 0 || last.expired.load(ordering: .relaxed) == 0) && Date() < deadline {
+            usleep(10_000)
+        }
         #expect(late.expired.load(ordering: .relaxed) == 1)
         #expect(last.expired.load(ordering: .relaxed) == 1)
         #expect(done.expired.load(ordering: .relaxed) == 0)

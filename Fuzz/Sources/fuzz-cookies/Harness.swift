@@ -1,6 +1,7 @@
+import DispatchHTTP
+
 @testable import AkanaAPI
 @testable import AkanaDomain
-import DispatchHTTP
 
 private let key = Array("fuzzing signing key, 32 bytes..!".utf8)
 
@@ -18,7 +19,8 @@ public func fuzzCookies(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     _ = SessionCookie.verify(header, key: key)
     if let cookie = SessionCookie.fields(bytes), !cookie.tokenID.contains(","), !cookie.tenant.contains(","),
-       !cookie.userUUID.contains(","), !cookie.userUUID.contains(":"), !cookie.tenant.contains(":"), !cookie.tokenID.contains("=") {
+        !cookie.userUUID.contains(","), !cookie.userUUID.contains(":"), !cookie.tenant.contains(":"), !cookie.tokenID.contains("=")
+    {
         guard SessionCookie.verify(cookie.cookieValue(key: key), key: key) == cookie else {
             fatalError("a signed cookie did not verify to its own fields")
         }
@@ -35,7 +37,10 @@ public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutableP
 }
 
 /// libFuzzer's driver (compiler-rt's FuzzerInterface.h).
+// swift-format-ignore: AlwaysUseLowerCamelCase
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt

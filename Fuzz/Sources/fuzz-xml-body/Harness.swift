@@ -1,6 +1,7 @@
-@testable import AkanaAPI
 import AkanaDomain
 import JSONCodec
+
+@testable import AkanaAPI
 
 /// libFuzzer entry: any bytes as an XML request body (what `POST …/actions` with
 /// `Content-Type: application/xml` reads). Refused or read, it must neither crash nor hang.
@@ -22,7 +23,10 @@ public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutableP
 }
 
 /// libFuzzer's driver (compiler-rt's FuzzerInterface.h).
+// swift-format-ignore: AlwaysUseLowerCamelCase
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt

@@ -20,8 +20,10 @@ enum EmulatorAdminRoutes {
             case .checking: integrity = .object([("state", .string("checking"))])
             case .ok: integrity = .object([("state", .string("ok"))])
             case .damaged(let problems):
-                integrity = .object([("state", .string("damaged")), ("problems", .array(problems.map(JSONValue.string))),
-                                     ("action", .string(IntegrityStatus.advice))])
+                integrity = .object([
+                    ("state", .string("damaged")), ("problems", .array(problems.map(JSONValue.string))),
+                    ("action", .string(IntegrityStatus.advice))
+                ])
             }
             let damaged = if case .damaged = environment.integrity.current { true } else { false }
             // A full disk: writes are refused (507) until one commits again; reads go on.
@@ -35,20 +37,28 @@ enum EmulatorAdminRoutes {
                 // Request journal writes lost since start (a batch whose transaction failed).
                 ("journalDroppedEntries", .integer(Int64(environment.journal.droppedEntries))),
                 // PRAGMA quick_check: skipped after a clean shutdown, run in the background after an unclean one.
-                ("integrityCheck", integrity),
+                ("integrityCheck", integrity)
             ]
             if let diskFull {
-                members.append(("diskFull", .object([
-                    ("path", .string(diskFull.path)),
-                    ("since", .string(Timestamp.iso8601(diskFull.since))),
-                    ("failedWrites", .integer(Int64(diskFull.failures))),
-                    ("error", .string(diskFull.detail)),
-                    ("action", .string("Free space on the filesystem holding \(diskFull.path); writes are answered 507 until then and succeed again without a restart.")),
-                ])))
+                members.append(
+                    (
+                        "diskFull",
+                        .object([
+                            ("path", .string(diskFull.path)),
+                            ("since", .string(Timestamp.iso8601(diskFull.since))),
+                            ("failedWrites", .integer(Int64(diskFull.failures))),
+                            ("error", .string(diskFull.detail)),
+                            (
+                                "action",
+                                .string(
+                                    "Free space on the filesystem holding \(diskFull.path); writes are answered 507 until then and succeed again without a restart."
+                                )
+                            )
+                        ])
+                    ))
             }
             return Responses.representation(.object(members), root: "health", choice: choice)
         }
-    
 
         // PUT /_emulator/workflows/{ObjectType} {"Definition": "<Key or Name>"} — the definition new
         // objects of that type start under, for the request's tenant; {"Definition": null} clears it.
@@ -60,11 +70,14 @@ enum EmulatorAdminRoutes {
             switch body.member(caseInsensitive: "Definition") {
             case .string(let key)?:
                 try FieldLimits.check(key, field: "Definition")
-                let stored = try environment.workflow.assign(tenant: tenant.fedmemberid, objectType: objectType, definitionKey: key, scope: request.scope)
-                return Responses.representation(WorkflowRoutes.definitionJSON(stored, tenant: tenant), root: "WorkflowDefinition", choice: choice)
+                let stored = try environment.workflow.assign(
+                    tenant: tenant.fedmemberid, objectType: objectType, definitionKey: key, scope: request.scope)
+                return Responses.representation(
+                    WorkflowRoutes.definitionJSON(stored, tenant: tenant), root: "WorkflowDefinition", choice: choice)
             case .null?:
                 _ = try environment.workflow.clearAssignment(tenant: tenant.fedmemberid, objectType: objectType, scope: request.scope)
-                return Responses.representation(.object([("ObjectType", .string(objectType)), ("Definition", .null)]), root: "WorkflowAssignment", choice: choice)
+                return Responses.representation(
+                    .object([("ObjectType", .string(objectType)), ("Definition", .null)]), root: "WorkflowAssignment", choice: choice)
             default:
                 throw APIError.badRequest("The body must be {\"Definition\": \"<Key or Name>\"} or {\"Definition\": null}.")
             }
@@ -88,15 +101,21 @@ enum EmulatorAdminRoutes {
             }
             var initialAction: String?
             if let given = body.member(caseInsensitive: "InitialAction"), given != .null {
-                guard let text = given.stringValue else { throw APIError.badRequest("InitialAction must be a string, not \(given.typeName).") }
+                guard let text = given.stringValue else {
+                    throw APIError.badRequest("InitialAction must be a string, not \(given.typeName).")
+                }
                 initialAction = try FieldLimits.check(text, field: "InitialAction")
             }
-            let created = try environment.admin.createObject(tenant: tenant.fedmemberid, objectType: objectType,
-                                                             objectID: objectID.isEmpty ? nil : objectID, initialAction: initialAction,
-                                                             scope: request.scope)
-            return Responses.representation(.object([("ObjectID", .string(created.objectID)), ("ObjectType", .string(created.objectType)),
-                                                     ("Status", .string(created.status))]),
-                                            root: "WorkflowObject", choice: choice, status: .created)
+            let created = try environment.admin.createObject(
+                tenant: tenant.fedmemberid, objectType: objectType,
+                objectID: objectID.isEmpty ? nil : objectID, initialAction: initialAction,
+                scope: request.scope)
+            return Responses.representation(
+                .object([
+                    ("ObjectID", .string(created.objectID)), ("ObjectType", .string(created.objectType)),
+                    ("Status", .string(created.status))
+                ]),
+                root: "WorkflowObject", choice: choice, status: .created)
         }
 
         // GET /_emulator/objects/{ObjectID}/history — every workflow action taken on the object.
@@ -111,15 +130,15 @@ enum EmulatorAdminRoutes {
                     ("NewStatus", .string(entry.newStatus)),
                     ("UserID", entry.userID.map(JSONValue.string) ?? .null),
                     ("Comments", .array(entry.comments.map(JSONValue.string))),
-                    ("Time", .string(entry.at)),
+                    ("Time", .string(entry.at))
                 ])
             }
-            return Responses.representation(.object([
-                ("ObjectID", .string(objectID)), ("ObjectType", .string(state.objectType)), ("Status", .string(state.status)),
-                ("Workflow", .string("\(state.definitionKey) v\(state.definitionVersion)")), ("Entry", .array(entries)),
-            ]), root: "WorkflowHistory", choice: choice)
+            return Responses.representation(
+                .object([
+                    ("ObjectID", .string(objectID)), ("ObjectType", .string(state.objectType)), ("Status", .string(state.status)),
+                    ("Workflow", .string("\(state.definitionKey) v\(state.definitionVersion)")), ("Entry", .array(entries))
+                ]), root: "WorkflowHistory", choice: choice)
         }
-    
 
         // GET /_emulator/clock — the virtual clock every time-based rule reads.
         router.add(.get, "/_emulator/clock", produces: [.json, .xml]) { request in
@@ -162,18 +181,22 @@ enum EmulatorAdminRoutes {
             guard let name = try request.jsonObject().member(caseInsensitive: "name")?.stringValue else {
                 throw APIError.badRequest("The body must be {\"name\": \"<snapshot name>\"}.")
             }
-            return Responses.representation(snapshotJSON(try environment.snapshots.create(name, scope: request.scope)), root: "Snapshot", choice: choice, status: .created)
+            return Responses.representation(
+                snapshotJSON(try environment.snapshots.create(name, scope: request.scope)), root: "Snapshot", choice: choice,
+                status: .created)
         }
         router.add(.get, "/_emulator/snapshots", produces: [.json, .xml]) { request in
             let choice = try request.choice
-            return Responses.representation(.object([("Snapshot", .array(try environment.snapshots.list().map(snapshotJSON)))]),
-                                            root: "Snapshots", choice: choice)
+            return Responses.representation(
+                .object([("Snapshot", .array(try environment.snapshots.list().map(snapshotJSON)))]),
+                root: "Snapshots", choice: choice)
         }
         router.add(.post, "/_emulator/snapshots/{name}/restore", produces: [.json, .xml]) { request in
             let choice = try request.choice
             let name = try request.parameter("name")
             let method = try environment.admin.restoreSnapshot(name, scope: request.scope)
-            return Responses.representation(.object([("restored", .string(name)), ("method", .string(method.rawValue))]), root: "Restore", choice: choice)
+            return Responses.representation(
+                .object([("restored", .string(name)), ("method", .string(method.rawValue))]), root: "Restore", choice: choice)
         }
         router.add(.delete, "/_emulator/snapshots/{name}") { request in
             try environment.snapshots.delete(request.parameter("name"), scope: request.scope)
@@ -195,7 +218,9 @@ enum EmulatorAdminRoutes {
     }
 
     static func snapshotJSON(_ snapshot: SnapshotStore.Snapshot) -> JSONValue {
-        .object([("name", .string(snapshot.name)), ("created", .string(snapshot.created)), ("sizeBytes", .integer(Int64(snapshot.sizeBytes)))])
+        .object([
+            ("name", .string(snapshot.name)), ("created", .string(snapshot.created)), ("sizeBytes", .integer(Int64(snapshot.sizeBytes)))
+        ])
     }
 
     static func clockJSON(_ clock: EmulatorClock) -> JSONValue {

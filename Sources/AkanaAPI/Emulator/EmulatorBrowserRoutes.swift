@@ -23,32 +23,53 @@ enum EmulatorBrowserRoutes {
             let now = Timestamp.iso8601(environment.clock.now())
             let users = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.users(db, now: now) }
             var page = Page(title: "Users")
-            page.section("Users, their roles and live sessions", table(users, ["tenant", "email", "display_name", "roles", "live_sessions", "seeded", "id"]))
+            page.section(
+                "Users, their roles and live sessions",
+                table(users, ["tenant", "email", "display_name", "roles", "live_sessions", "seeded", "id"]))
             return page.response
         }
 
         router.add(.get, "/_emulator/ui/apps") { request in
             let apps = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.apps(db) }
             var page = Page(title: "Apps")
-            page.section("Apps", table(apps, ["name", "tenant", "versions", "members", "updated", "id"], links: ["name": { "/_emulator/ui/apps/\(path($0["id"] ?? ""))" }]))
+            page.section(
+                "Apps",
+                table(
+                    apps, ["name", "tenant", "versions", "members", "updated", "id"],
+                    links: ["name": { "/_emulator/ui/apps/\(path($0["id"] ?? ""))" }]))
             return page.response
         }
 
         router.add(.get, "/_emulator/ui/apps/{AppID}") { request in
             let id = try request.parameter("AppID")
-            let found = try environment.database.read(in: request.scope) { db -> (StateBrowserRepository.Row, [StateBrowserRepository.Row], [StateBrowserRepository.Row], [StateBrowserRepository.Row])? in
+            let found = try environment.database.read(in: request.scope) {
+                db -> (
+                    StateBrowserRepository.Row, [StateBrowserRepository.Row], [StateBrowserRepository.Row], [StateBrowserRepository.Row]
+                )? in
                 guard let app = try StateBrowserRepository.app(db, id: id) else { return nil }
-                return (app, try StateBrowserRepository.appVersions(db, appID: id), try StateBrowserRepository.team(db, appID: id),
-                        try StateBrowserRepository.contracts(db, appID: id))
+                return (
+                    app, try StateBrowserRepository.appVersions(db, appID: id), try StateBrowserRepository.team(db, appID: id),
+                    try StateBrowserRepository.contracts(db, appID: id)
+                )
             }
             guard let (app, versions, team, contracts) = found else { throw Page.notFound("App \(id)") }
             var page = Page(title: "App \(app["name"] ?? "")")
             page.section("App", fields(app, ["id", "tenant", "name", "summary", "description", "business_id", "created", "updated"]))
-            page.section("Versions", table(versions, ["name", "id", "visibility", "state", "workflow_status", "identity", "current_environment"],
-                                           links: ["workflow_status": { $0["workflow_status"]?.isEmpty == false ? "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" : nil }]))
+            page.section(
+                "Versions",
+                table(
+                    versions, ["name", "id", "visibility", "state", "workflow_status", "identity", "current_environment"],
+                    links: [
+                        "workflow_status": {
+                            $0["workflow_status"]?.isEmpty == false ? "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" : nil
+                        }
+                    ]))
             page.section("Team", table(team, ["email", "role", "user_id"]))
-            page.section("Contracts", table(contracts, ["id", "runtime_id", "api", "api_version", "environment", "state", "updated"],
-                                            links: ["id": { "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" }]))
+            page.section(
+                "Contracts",
+                table(
+                    contracts, ["id", "runtime_id", "api", "api_version", "environment", "state", "updated"],
+                    links: ["id": { "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" }]))
             return page.response
         }
 
@@ -58,41 +79,62 @@ enum EmulatorBrowserRoutes {
             }
             var page = Page(title: "APIs and contracts")
             page.section("APIs", table(apis, ["name", "tenant", "visibility", "versions", "admins", "updated", "id"]))
-            page.section("Contracts", table(contracts, ["id", "tenant", "runtime_id", "api", "api_version", "environment", "state", "updated"],
-                                            links: ["id": { "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" }]))
+            page.section(
+                "Contracts",
+                table(
+                    contracts, ["id", "tenant", "runtime_id", "api", "api_version", "environment", "state", "updated"],
+                    links: ["id": { "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" }]))
             return page.response
         }
 
         router.add(.get, "/_emulator/ui/models") { request in
             let models = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.models(db) }
             var page = Page(title: "Models")
-            page.section("Models and their versions", table(models, ["model_name", "tenant", "visibility", "version_name", "state", "workflow_status", "version_id"],
-                                                            links: ["workflow_status": { $0["workflow_status"]?.isEmpty == false ? "/_emulator/ui/workflow/\(path($0["version_id"] ?? ""))" : nil }]))
+            page.section(
+                "Models and their versions",
+                table(
+                    models, ["model_name", "tenant", "visibility", "version_name", "state", "workflow_status", "version_id"],
+                    links: [
+                        "workflow_status": {
+                            $0["workflow_status"]?.isEmpty == false ? "/_emulator/ui/workflow/\(path($0["version_id"] ?? ""))" : nil
+                        }
+                    ]))
             return page.response
         }
 
         router.add(.get, "/_emulator/ui/workflow") { request in
             let objects = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.workflowObjects(db) }
             var page = Page(title: "Workflow objects")
-            page.section("Workflow objects, most recently changed first",
-                         table(objects, ["object_id", "object_type", "status", "definition_key", "definition_version", "tenant", "updated"],
-                               links: ["object_id": { "/_emulator/ui/workflow/\(path($0["object_id"] ?? ""))" }]))
+            page.section(
+                "Workflow objects, most recently changed first",
+                table(
+                    objects, ["object_id", "object_type", "status", "definition_key", "definition_version", "tenant", "updated"],
+                    links: ["object_id": { "/_emulator/ui/workflow/\(path($0["object_id"] ?? ""))" }]))
             return page.response
         }
 
         router.add(.get, "/_emulator/ui/workflow/{ObjectID}") { request in
             let id = try request.parameter("ObjectID")
-            guard let object = try environment.database.read(in: request.scope, { db in try StateBrowserRepository.workflowObject(db, id: id) }) else {
+            guard
+                let object = try environment.database.read(
+                    in: request.scope, { db in try StateBrowserRepository.workflowObject(db, id: id) })
+            else {
                 throw Page.notFound("Workflow object \(id)")
             }
             let history = try environment.workflow.history(objectID: id, scope: request.scope).map { entry -> StateBrowserRepository.Row in
-                ["at": entry.at, "action": entry.actionName, "from": entry.oldStatus ?? "", "to": entry.newStatus,
-                 "user": entry.userID ?? "", "comments": entry.comments.joined(separator: " / ")]
+                [
+                    "at": entry.at, "action": entry.actionName, "from": entry.oldStatus ?? "", "to": entry.newStatus,
+                    "user": entry.userID ?? "", "comments": entry.comments.joined(separator: " / ")
+                ]
             }
-            let actions = try environment.workflow.availableActions(objectID: id, caller: .emulator(), includeReserved: true, scope: request.scope)
-                .map { ["action": $0.value, "label": $0.label] }
+            let actions = try environment.workflow.availableActions(
+                objectID: id, caller: .emulator(), includeReserved: true, scope: request.scope
+            )
+            .map { ["action": $0.value, "label": $0.label] }
             var page = Page(title: "Workflow object \(id)")
-            page.section("Object", fields(object, ["object_id", "object_type", "status", "definition_key", "definition_version", "tenant", "updated"]))
+            page.section(
+                "Object",
+                fields(object, ["object_id", "object_type", "status", "definition_key", "definition_version", "tenant", "updated"]))
             page.section("Actions valid now (for a caller with every role)", table(actions, ["action", "label"]))
             page.section("History", table(history, ["at", "action", "from", "to", "user", "comments"]))
             return page.response
@@ -103,7 +145,9 @@ enum EmulatorBrowserRoutes {
                 ["name": snapshot.name, "created": snapshot.created, "size": "\(snapshot.sizeBytes)"]
             }
             let checkpoints = try environment.database.read(in: request.scope) { db in
-                try UndoLog.marks(db, kind: .checkpoint).map { ["id": $0.name, "created": $0.created, "changes_since": "\(try UndoLog.changes(since: $0, db))"] }
+                try UndoLog.marks(db, kind: .checkpoint).map {
+                    ["id": $0.name, "created": $0.created, "changes_since": "\(try UndoLog.changes(since: $0, db))"]
+                }
             }
             var page = Page(title: "Snapshots and checkpoints")
             page.section("Snapshots", table(snapshots, ["name", "created", "size"]))
@@ -116,7 +160,9 @@ enum EmulatorBrowserRoutes {
             let entries = try environment.journal.entries(matching: filter, scope: request.scope)
             var page = Page(title: "Request journal")
             let value = { (name: String) in escape(request.http.queryValue(name) ?? "") }
-            page.section("Filter", """
+            page.section(
+                "Filter",
+                """
                 <form method="get" action="/_emulator/ui/requests">
                 <label>method <input name="method" value="\(value("method"))" size="6"></label>
                 <label>path <input name="path" value="\(value("path"))" size="40" placeholder="/api/apps/*"></label>
@@ -124,10 +170,13 @@ enum EmulatorBrowserRoutes {
                 <label>body contains <input name="body" value="\(value("body"))" size="16"></label>
                 <button type="submit">Show</button></form>
                 """)
-            var rows = "<table><thead><tr><th>time</th><th>method</th><th>path</th><th>status</th><th>ms</th><th>user</th><th>route</th><th>fault</th><th>changed</th><th>request id</th></tr></thead><tbody>"
+            var rows =
+                "<table><thead><tr><th>time</th><th>method</th><th>path</th><th>status</th><th>ms</th><th>user</th><th>route</th><th>fault</th><th>changed</th><th>request id</th></tr></thead><tbody>"
             for entry in entries {
-                let changed = entry.changedIDs.map { "<a href=\"/_emulator/ui/objects/\(escape(path($0)))\">\(escape($0))</a>" }.joined(separator: "<br>")
-                rows += "<tr class=\"entry\"><td>\(escape(Timestamp.iso8601Milliseconds(entry.time)))</td><td>\(escape(entry.method))</td>"
+                let changed = entry.changedIDs.map { "<a href=\"/_emulator/ui/objects/\(escape(path($0)))\">\(escape($0))</a>" }.joined(
+                    separator: "<br>")
+                rows +=
+                    "<tr class=\"entry\"><td>\(escape(Timestamp.iso8601Milliseconds(entry.time)))</td><td>\(escape(entry.method))</td>"
                     + "<td>\(escape(entry.path + (entry.query.isEmpty ? "" : "?" + entry.query)))</td><td>\(entry.status.map(String.init) ?? "—")</td>"
                     + "<td>\(entry.durationMs.map { String(format: "%.3f", $0) } ?? "—")</td><td>\(escape(entry.user ?? ""))</td>"
                     + "<td>\(escape(entry.route ?? ""))</td><td>\(escape(entry.faultID ?? ""))</td><td>\(changed)</td><td>\(escape(entry.requestID))</td></tr>"
@@ -167,8 +216,10 @@ enum EmulatorBrowserRoutes {
         segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? segment
     }
 
-    static func table(_ rows: [StateBrowserRepository.Row], _ columns: [String],
-                      links: [String: (StateBrowserRepository.Row) -> String?] = [:]) -> String {
+    static func table(
+        _ rows: [StateBrowserRepository.Row], _ columns: [String],
+        links: [String: (StateBrowserRepository.Row) -> String?] = [:]
+    ) -> String {
         guard !rows.isEmpty else { return "<p class=\"empty\">None.</p>" }
         var html = "<table><thead><tr>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows {
@@ -198,9 +249,11 @@ enum EmulatorBrowserRoutes {
             body += "<section><h2>\(EmulatorBrowserRoutes.escape(heading))</h2>\n\(html)\n</section>\n"
         }
 
-        static let navigation = [("Overview", "/_emulator/ui"), ("Users", "/_emulator/ui/users"), ("Apps", "/_emulator/ui/apps"),
-                                 ("APIs", "/_emulator/ui/apis"), ("Models", "/_emulator/ui/models"), ("Workflow", "/_emulator/ui/workflow"),
-                                 ("Snapshots", "/_emulator/ui/snapshots"), ("Requests", "/_emulator/ui/requests")]
+        static let navigation = [
+            ("Overview", "/_emulator/ui"), ("Users", "/_emulator/ui/users"), ("Apps", "/_emulator/ui/apps"),
+            ("APIs", "/_emulator/ui/apis"), ("Models", "/_emulator/ui/models"), ("Workflow", "/_emulator/ui/workflow"),
+            ("Snapshots", "/_emulator/ui/snapshots"), ("Requests", "/_emulator/ui/requests")
+        ]
 
         var response: HTTPResponse {
             let nav = Self.navigation.map { "<a href=\"\($0.1)\">\($0.0)</a>" }.joined(separator: " · ")

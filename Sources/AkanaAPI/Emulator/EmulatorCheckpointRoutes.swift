@@ -30,8 +30,9 @@ enum EmulatorCheckpointRoutes {
             guard let undone = try admin.rollback(toCheckpoint: id, scope: request.scope) else {
                 throw APIError.notFound("Checkpoint \(id) was not found.")
             }
-            return Responses.representation(.object([("rolledBack", .string(id)), ("changesUndone", .integer(Int64(undone)))]),
-                                            root: "Rollback", choice: choice)
+            return Responses.representation(
+                .object([("rolledBack", .string(id)), ("changesUndone", .integer(Int64(undone)))]),
+                root: "Rollback", choice: choice)
         }
         router.add(.delete, "/_emulator/checkpoints/{id}") { request in
             let id = try request.parameter("id")

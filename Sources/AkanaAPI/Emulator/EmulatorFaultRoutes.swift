@@ -43,8 +43,10 @@ enum EmulatorFaultRoutes {
         if case .object(let given) = listed.rule.source {
             members += given.filter { !["id", "matched", "hits", "created"].contains($0.0) }
         }
-        members += [("created", .string(listed.created)), ("matched", .integer(Int64(listed.matched))),
-                    ("hits", .integer(Int64(listed.hits)))]
+        members += [
+            ("created", .string(listed.created)), ("matched", .integer(Int64(listed.matched))),
+            ("hits", .integer(Int64(listed.hits)))
+        ]
         return .object(members)
     }
 }

@@ -12,8 +12,9 @@ enum RequestJournalRoutes {
             let choice = try request.choice
             let filter = try filter(request.http)
             let entries = try environment.journal.entries(matching: filter, scope: request.scope)
-            return Responses.representation(.object([("Request", .array(entries.map(RequestJournaling.json)))]),
-                                            root: "Requests", choice: choice)
+            return Responses.representation(
+                .object([("Request", .array(entries.map(RequestJournaling.json)))]),
+                root: "Requests", choice: choice)
         }
 
         // GET /_emulator/requests/count?method=&path=&status=&since=&body= — {"count": N}, for
@@ -34,10 +35,14 @@ enum RequestJournalRoutes {
             let entries = try environment.journal.entries(matching: filter, scope: request.scope).map { entry -> JSONValue in
                 guard case .object(var members) = RequestJournaling.json(entry) else { return .null }
                 if let nearest = NearestRoute.find(method: entry.method, path: entry.path, in: table) {
-                    members.append(("nearestRoute", .object([
-                        ("template", .string(nearest.template)),
-                        ("methods", .array(nearest.methods.map { .string($0.rawValue) })),
-                    ])))
+                    members.append(
+                        (
+                            "nearestRoute",
+                            .object([
+                                ("template", .string(nearest.template)),
+                                ("methods", .array(nearest.methods.map { .string($0.rawValue) }))
+                            ])
+                        ))
                 }
                 return .object(members)
             }
@@ -66,7 +71,9 @@ enum RequestJournalRoutes {
                 filter.pathIsPrefix = true
             }
             guard path.hasPrefix("/") || (filter.pathIsPrefix && path.isEmpty) else {
-                throw APIError.badRequest("path must be an absolute path such as /api/apps, or a prefix ending with * such as /api/apps/*, not '\(request.queryValue("path") ?? "")'.")
+                throw APIError.badRequest(
+                    "path must be an absolute path such as /api/apps, or a prefix ending with * such as /api/apps/*, not '\(request.queryValue("path") ?? "")'."
+                )
             }
             filter.path = path
         }
@@ -81,12 +88,15 @@ enum RequestJournalRoutes {
         }
         if let since = request.queryValue("since"), !since.isEmpty {
             guard let date = Timestamp.parse(since) else {
-                throw APIError.badRequest("since must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z or 2026-01-01T00:00:00.250Z, not '\(since)'.")
+                throw APIError.badRequest(
+                    "since must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z or 2026-01-01T00:00:00.250Z, not '\(since)'.")
             }
             filter.since = date
         }
         if let body = request.queryValue("body"), !body.isEmpty {
-            guard FieldLimits.fits(body, 4096) else { throw APIError.badRequest("body must be at most 4096 characters of text to look for.") }
+            guard FieldLimits.fits(body, 4096) else {
+                throw APIError.badRequest("body must be at most 4096 characters of text to look for.")
+            }
             filter.bodyContains = body
         }
         if let limit = request.queryValue("limit"), !limit.isEmpty {
@@ -114,12 +124,15 @@ final class RouteTableReference: @unchecked Sendable {
 /// edit distance between the path and each template, its parameters filled with the path's own
 /// segments where the lengths agree; a template with the request's method wins a tie.
 enum NearestRoute {
-    static func find(method: String, path: String, in table: [(method: HTTPMethod, template: String)]) -> (template: String, methods: [HTTPMethod])? {
+    static func find(method: String, path: String, in table: [(method: HTTPMethod, template: String)]) -> (
+        template: String, methods: [HTTPMethod]
+    )? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         var best: (distance: Int, sameMethod: Bool, template: String)?
         for (routeMethod, template) in table {
             let pattern = template.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-            let filled = pattern.count == segments.count
+            let filled =
+                pattern.count == segments.count
                 ? zip(pattern, segments).map { $0.hasPrefix("{") && $0.hasSuffix("}") ? $1 : $0 }.joined(separator: "/")
                 : template
             let distance = editDistance(Array(path.utf8.prefix(512)), Array(filled.utf8.prefix(512)))

@@ -19,8 +19,10 @@ enum RequestJournaling {
 
     /// The entry for `request`: the response half is nil when `response` is (an entry written by
     /// the transaction of the request's change, before the response exists).
-    static func entry(request: HTTPRequest, response: HTTPResponse?, micros: UInt64, notes: RequestNotes.Contents,
-                      changedIDs: [String], time: Date, tenant: String) -> RequestJournalEntry {
+    static func entry(
+        request: HTTPRequest, response: HTTPResponse?, micros: UInt64, notes: RequestNotes.Contents,
+        changedIDs: [String], time: Date, tenant: String
+    ) -> RequestJournalEntry {
         var query = ""
         if let mark = request.target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             let rest = request.target[request.target.utf8.index(after: mark)...]
@@ -71,7 +73,7 @@ enum RequestJournaling {
             ("requestID", .string(entry.requestID)),
             ("changedIDs", .array(entry.changedIDs.map(JSONValue.string))),
             ("route", entry.route.map(JSONValue.string) ?? .null),
-            ("faultID", entry.faultID.map(JSONValue.string) ?? .null),
+            ("faultID", entry.faultID.map(JSONValue.string) ?? .null)
         ])
     }
 }
@@ -92,8 +94,9 @@ final class RequestJournalHook: Sendable {
     /// The request's journaling state, or nil for the journal's own routes.
     func begin(_ request: HTTPRequest) -> JournaledRequest? {
         guard !RequestJournaling.isJournalRoute(request) else { return nil }
-        return JournaledRequest(journal: journal, request: request, tenant: tenants.tenant(forHost: request.headers["Host"]).fedmemberid,
-                                arrived: journal.clock.now())
+        return JournaledRequest(
+            journal: journal, request: request, tenant: tenants.tenant(forHost: request.headers["Host"]).fedmemberid,
+            arrived: journal.clock.now())
     }
 }
 
@@ -148,8 +151,9 @@ final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
             written.withLock { $0.pendingIDCount = ids.count }
             return
         }
-        let entry = RequestJournaling.entry(request: request, response: nil, micros: 0, notes: contents, changedIDs: ids,
-                                            time: arrived, tenant: tenant)
+        let entry = RequestJournaling.entry(
+            request: request, response: nil, micros: 0, notes: contents, changedIDs: ids,
+            time: arrived, tenant: tenant)
         let joined = try journal.insert(entry, joining: connection)
         written.withLock {
             $0.pending = joined
@@ -184,16 +188,21 @@ final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
     /// Buffers what the journal still lacks of this request, now that `response` exists.
     func record(_ response: HTTPResponse, micros: UInt64) {
         if let rowID = written.withLock({ $0.rowID }) {
-            journal.complete(RequestJournal.Completion(rowID: rowID, requestID: request.id, status: response.status.code,
-                                                       durationMs: Double(micros) / 1000, responseBytes: response.body.count))
+            journal.complete(
+                RequestJournal.Completion(
+                    rowID: rowID, requestID: request.id, status: response.status.code,
+                    durationMs: Double(micros) / 1000, responseBytes: response.body.count))
             return
         }
         let contents = notes.snapshot
         // Nothing committed: a 2xx mutation (one that needed no write) still names its path's ids.
-        let ids = isMutation && (200..<300).contains(response.status.code)
+        let ids =
+            isMutation && (200..<300).contains(response.status.code)
             ? RequestJournaling.changedIDs(isMutation: true, parameters: contents.parameters, noted: contents.changedIDs)
             : []
-        journal.record(RequestJournaling.entry(request: request, response: response, micros: micros, notes: contents,
-                                               changedIDs: ids, time: arrived, tenant: tenant))
+        journal.record(
+            RequestJournaling.entry(
+                request: request, response: response, micros: micros, notes: contents,
+                changedIDs: ids, time: arrived, tenant: tenant))
     }
 }

@@ -38,12 +38,13 @@ public struct APIError: Error, Sendable {
     /// A write that found no room. `file`: what could not be written when it is not the database
     /// itself (a snapshot's copy), so the fault names the filesystem to free.
     public static func insufficientStorage(file: String? = nil) -> APIError {
-        let message = if let file {
-            "No room left on the filesystem holding \(file); it was not written. Free space there and send the request again."
-        } else {
-            "The emulator's database disk is full; this change was not saved. Free space on the filesystem "
-                + "holding the database (GET /_emulator/health names it) and send the request again."
-        }
+        let message =
+            if let file {
+                "No room left on the filesystem holding \(file); it was not written. Free space there and send the request again."
+            } else {
+                "The emulator's database disk is full; this change was not saved. Free space on the filesystem "
+                    + "holding the database (GET /_emulator/health names it) and send the request again."
+            }
         return APIError(.insufficientStorage, message, headers: ["Retry-After": "\(diskFullRetryAfterSeconds)"])
     }
 

@@ -7,7 +7,8 @@ import JSONCodec
 /// or plain text (the fault string). JSON when the client accepts none of them.
 public enum FaultRenderer {
     public static func response(for error: APIError, accept: String?) -> HTTPResponse {
-        let choice = ContentNegotiation.choose(accept: accept, offers: [.json, .xml, .text])
+        let choice =
+            ContentNegotiation.choose(accept: accept, offers: [.json, .xml, .text])
             ?? ContentNegotiation.Choice(representation: .json, contentType: "application/json")
         var headers = error.headers
         headers.set("Content-Type", choice.contentType)
@@ -16,9 +17,11 @@ public enum FaultRenderer {
         case .json:
             body = JSONWriter.bytes(.object([("faultcode", .string(error.faultCode)), ("faultstring", .string(error.message))]))
         case .xml:
-            body = XMLWriter.document(root: "fault", value: .object([
-                ("faultcode", .string(error.faultCode)), ("faultstring", .string(error.message)),
-            ]))
+            body = XMLWriter.document(
+                root: "fault",
+                value: .object([
+                    ("faultcode", .string(error.faultCode)), ("faultstring", .string(error.message))
+                ]))
         case .text:
             body = Array(error.message.utf8)
         }

@@ -6,8 +6,9 @@ extension APIVersionInfoInput {
     /// `APIVersionInfo`: Name, Description, Visibility, Tag.
     init(body: JSONValue) throws {
         let reader = try BodyReader(body, context: "APIVersionInfo")
-        self.init(name: try reader.name("Name"), description: try reader.string("Description"), visibility: try reader.visibility(),
-                  tags: try reader.tags())
+        self.init(
+            name: try reader.name("Name"), description: try reader.string("Description"), visibility: try reader.visibility(),
+            tags: try reader.tags())
     }
 
     /// PUT /api/apis/versions/{APIVersionID}/info: the APIVersionInfo, alone or wrapped in `{"APIVersionInfo": …}`.
@@ -27,8 +28,9 @@ extension APIInput {
             throw DomainError.badRequest("Creating an API needs APIVersionInfo (with Name) or a DLDescriptor naming an uploaded document.")
         }
         let info = try infoValue.map { try APIVersionInfoInput(body: $0) }
-        self.init(info: info, descriptor: descriptor,
-                  implementations: try APIImplementation.decode(body.member(caseInsensitive: "AddAPIImplementationRequest")))
+        self.init(
+            info: info, descriptor: descriptor,
+            implementations: try APIImplementation.decode(body.member(caseInsensitive: "AddAPIImplementationRequest")))
     }
 }
 
@@ -72,8 +74,9 @@ extension CloneAPIVersionInput {
         guard let source = try reader.string("SourceAPIVersionID"), !source.isEmpty else {
             throw DomainError.badRequest("CloneAPIVersionRequest.SourceAPIVersionID is required.")
         }
-        self.init(sourceID: source, design: try reader.bool("CloneDesign") ?? true,
-                  implementations: try reader.bool("CloneImplementations") ?? true)
+        self.init(
+            sourceID: source, design: try reader.bool("CloneDesign") ?? true,
+            implementations: try reader.bool("CloneImplementations") ?? true)
     }
 }
 
@@ -98,7 +101,8 @@ extension APIImplementation {
             }
             let mechanismText = try reader.string("CreateMechanism") ?? "PROXY"
             guard let mechanism = mechanisms.first(where: { $0 == mechanismText.uppercased() }) else {
-                throw DomainError.badRequest("\(context).CreateMechanism must be one of \(mechanisms.joined(separator: ", ")), not '\(mechanismText)'.")
+                throw DomainError.badRequest(
+                    "\(context).CreateMechanism must be one of \(mechanisms.joined(separator: ", ")), not '\(mechanismText)'.")
             }
             var endpoints: [String] = []
             if let proxy = item.member(caseInsensitive: "ProxyImplementationRequest"), proxy != .null {
@@ -109,20 +113,23 @@ extension APIImplementation {
                         throw DomainError.badRequest("\(context).ProxyImplementationRequest.TargetEndpointURL must be an array of strings.")
                     }
                     guard list.count <= maxEndpoints else {
-                        throw DomainError.badRequest("\(context).ProxyImplementationRequest.TargetEndpointURL has more than \(maxEndpoints) URLs.")
+                        throw DomainError.badRequest(
+                            "\(context).ProxyImplementationRequest.TargetEndpointURL has more than \(maxEndpoints) URLs.")
                     }
                     endpoints = try FieldLimits.check(list.compactMap(\.stringValue), field: "\(context).TargetEndpointURL")
                     for url in endpoints where !(url.lowercased().hasPrefix("http://") || url.lowercased().hasPrefix("https://")) {
-                        throw DomainError.badRequest("\(context).ProxyImplementationRequest.TargetEndpointURL '\(url)' is not an http or https URL.")
+                        throw DomainError.badRequest(
+                            "\(context).ProxyImplementationRequest.TargetEndpointURL '\(url)' is not an http or https URL.")
                     }
                 }
             }
             if mechanism == "PROXY" && endpoints.isEmpty {
                 throw DomainError.badRequest("\(context): a PROXY implementation needs ProxyImplementationRequest.TargetEndpointURL.")
             }
-            result.append(APIImplementation(
-                code: code, description: try reader.string("Description") ?? "", createMechanism: mechanism,
-                endpointAccessAutoApproved: try reader.bool("EndpointAccessAutoApproved") ?? false, endpoints: endpoints))
+            result.append(
+                APIImplementation(
+                    code: code, description: try reader.string("Description") ?? "", createMechanism: mechanism,
+                    endpointAccessAutoApproved: try reader.bool("EndpointAccessAutoApproved") ?? false, endpoints: endpoints))
         }
         return result
     }

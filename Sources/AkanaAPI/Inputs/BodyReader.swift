@@ -33,7 +33,9 @@ struct BodyReader: Sendable {
     /// A string member within its `FieldLimits`.
     func string(_ key: String) throws -> String? {
         guard let value = value(key) else { return nil }
-        guard let text = value.stringValue else { throw DomainError.badRequest("\(context).\(key) must be a string, not \(value.typeName).") }
+        guard let text = value.stringValue else {
+            throw DomainError.badRequest("\(context).\(key) must be a string, not \(value.typeName).")
+        }
         return try FieldLimits.check(text, field: "\(context).\(key)")
     }
 
@@ -62,7 +64,8 @@ struct BodyReader: Sendable {
             throw DomainError.badRequest("\(context).\(key) must be an array of strings, not \(value.typeName).")
         }
         var seen = Set<String>()
-        return try FieldLimits.check(list.compactMap(\.stringValue).filter { !$0.isEmpty && seen.insert($0).inserted }, field: "\(context).\(key)")
+        return try FieldLimits.check(
+            list.compactMap(\.stringValue).filter { !$0.isEmpty && seen.insert($0).inserted }, field: "\(context).\(key)")
     }
 
     /// A nested object member, read with its own reader (`<context>.<key>`).

@@ -6,9 +6,10 @@ extension ContractInput {
     /// POST /api/contracts: APIVersionID, RuntimeID (the AppVersionID), Environment, ContractScope.
     init(body: JSONValue) throws {
         let reader = try BodyReader(body, context: "Contract", notAnObject: "The Contract must be a JSON object.")
-        self.init(apiVersionID: try reader.string("APIVersionID"), runtimeID: try reader.string("RuntimeID"),
-                  environment: try reader.string("Environment"),
-                  scope: try ContractScopeInput(body.member(caseInsensitive: "ContractScope")) ?? ContractScopeInput())
+        self.init(
+            apiVersionID: try reader.string("APIVersionID"), runtimeID: try reader.string("RuntimeID"),
+            environment: try reader.string("Environment"),
+            scope: try ContractScopeInput(body.member(caseInsensitive: "ContractScope")) ?? ContractScopeInput())
     }
 }
 
@@ -21,8 +22,9 @@ extension ContractUpdateInput {
         if let value = body.member(caseInsensitive: "ContractScope") {
             scope = try ContractScopeInput(value) ?? ContractScopeInput()
         }
-        self.init(contractID: contractID, apiVersionID: try reader.string("APIVersionID"), runtimeID: try reader.string("RuntimeID"),
-                  scope: scope)
+        self.init(
+            contractID: contractID, apiVersionID: try reader.string("APIVersionID"), runtimeID: try reader.string("RuntimeID"),
+            scope: scope)
     }
 }
 
@@ -35,7 +37,9 @@ extension ContractScopeInput {
         var ids: [String] = []
         if let list = value.member(caseInsensitive: "LicenseID"), list != .null {
             let items = list.arrayValue ?? [list]
-            guard items.allSatisfy({ $0.stringValue != nil }) else { throw DomainError.badRequest("ContractScope.LicenseID must be an array of strings.") }
+            guard items.allSatisfy({ $0.stringValue != nil }) else {
+                throw DomainError.badRequest("ContractScope.LicenseID must be an array of strings.")
+            }
             guard items.count <= Self.maxLicenses else {
                 throw DomainError.badRequest("ContractScope.LicenseID has more than \(Self.maxLicenses) licenses.")
             }

@@ -15,16 +15,18 @@ extension ModelInput {
         let reader = try BodyReader(body, context: "Model")
         if reader.value("SchemaDocumentReference") != nil {
             throw DomainError.badRequest(
-                "Model.SchemaDocumentReference is not supported: the emulator does not keep POST /api/models/readfiledetails uploads; send Name and the schema text as Schema instead.")
+                "Model.SchemaDocumentReference is not supported: the emulator does not keep POST /api/models/readfiledetails uploads; send Name and the schema text as Schema instead."
+            )
         }
         try self.init(reader)
         firstVersion = try ModelVersionInput(request: reader)
     }
 
     private init(_ reader: BodyReader) throws {
-        self.init(name: try reader.name("Name"), summary: try reader.string("Summary"), description: try reader.string("Description"),
-                  category: try reader.string("ModelCategory"), visibility: try reader.visibility(),
-                  businessID: try reader.string("BusinessID").flatMap { $0.isEmpty ? nil : $0 }, tags: try reader.tags())
+        self.init(
+            name: try reader.name("Name"), summary: try reader.string("Summary"), description: try reader.string("Description"),
+            category: try reader.string("ModelCategory"), visibility: try reader.visibility(),
+            businessID: try reader.string("BusinessID").flatMap { $0.isEmpty ? nil : $0 }, tags: try reader.tags())
     }
 }
 
@@ -33,8 +35,9 @@ extension ModelVersionInput {
     /// (ModelVersionID, ModelID, State, Created, Updated, Action, Links) are ignored.
     init(body: JSONValue) throws {
         let reader = try BodyReader(body, context: "ModelVersion")
-        self.init(name: try reader.name("Name"), description: try reader.string("Description"), visibility: try reader.visibility(),
-                  schema: try reader.schema(), tags: try reader.tags(), references: try reader.references())
+        self.init(
+            name: try reader.name("Name"), description: try reader.string("Description"), visibility: try reader.visibility(),
+            schema: try reader.schema(), tags: try reader.tags(), references: try reader.references())
     }
 
     /// POST /api/models/{ModelID}/versions: the AddModelVersionRequest.
@@ -48,8 +51,9 @@ extension ModelVersionInput {
 
     /// The version fields of a create or add request (`VersionName`, `VersionDescription`; no tags).
     fileprivate init(request reader: BodyReader) throws {
-        self.init(name: try reader.name("VersionName"), description: try reader.string("VersionDescription"),
-                  visibility: try reader.visibility(), schema: try reader.schema(), tags: nil, references: try reader.references())
+        self.init(
+            name: try reader.name("VersionName"), description: try reader.string("VersionDescription"),
+            visibility: try reader.visibility(), schema: try reader.schema(), tags: nil, references: try reader.references())
     }
 }
 
@@ -60,7 +64,9 @@ extension BodyReader {
         switch value {
         case .string(let text): return text
         case .object, .array: return JSONWriter.string(value)
-        default: throw DomainError.badRequest("\(context).\(key) must be the schema text (a string) or a JSON schema object, not \(value.typeName).")
+        default:
+            throw DomainError.badRequest(
+                "\(context).\(key) must be the schema text (a string) or a JSON schema object, not \(value.typeName).")
         }
     }
 
@@ -95,7 +101,8 @@ extension BodyReader {
                 }
                 return ModelReferenceInput(modelID: modelID, versionID: versionID, anyID: nil, field: "\(field)[\(index)]")
             default:
-                throw DomainError.badRequest("\(field)[\(index)] must be a ModelID, a ModelVersionID or an object naming one, not \(item.typeName).")
+                throw DomainError.badRequest(
+                    "\(field)[\(index)] must be a ModelID, a ModelVersionID or an object naming one, not \(item.typeName).")
             }
         }
     }

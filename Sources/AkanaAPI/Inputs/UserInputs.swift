@@ -21,15 +21,18 @@ extension UserInput {
         case .string(let text)? where ["true", "false"].contains(text.lowercased()): force = text.lowercased() == "true"
         case let other?: throw DomainError.badRequest("User.ForcePasswordChangeOnLogin must be true or false, not \(other.typeName).")
         }
-        self.init(firstName: first, lastName: last, email: email, password: body.member(caseInsensitive: "Password")?.stringValue,
-                  forcePasswordChangeOnLogin: force)
+        self.init(
+            firstName: first, lastName: last, email: email, password: body.member(caseInsensitive: "Password")?.stringValue,
+            forcePasswordChangeOnLogin: force)
     }
 }
 
 extension PasswordChangeInput {
     /// PUT /api/users/{UserID}/password: `{"OldPassword", "NewPassword"}` (a NewPassword that is not a string counts as absent).
     init(body: JSONValue) throws {
-        guard case .object = body else { throw DomainError.badRequest("The PasswordChange must be a JSON object with OldPassword and NewPassword.") }
+        guard case .object = body else {
+            throw DomainError.badRequest("The PasswordChange must be a JSON object with OldPassword and NewPassword.")
+        }
         let oldMember = body.member(caseInsensitive: "OldPassword")
         let old = oldMember?.stringValue
         if oldMember != nil && old == nil {

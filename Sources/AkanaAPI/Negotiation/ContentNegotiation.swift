@@ -18,7 +18,8 @@ public enum ContentNegotiation {
         }
         // The usual header names one media range without parameters: no list to order, nothing excluded.
         if !accept.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") }),
-           let range = MediaRange.parse(Substring(accept)) {
+            let range = MediaRange.parse(Substring(accept))
+        {
             return range.quality > 0 ? match(range, offers: offers) : nil
         }
         let ranges = MediaRange.parseList(accept)

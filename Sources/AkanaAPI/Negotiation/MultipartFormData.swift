@@ -25,9 +25,9 @@ struct MultipartFormData {
     /// Parses `body` with the boundary from `contentType`; nil when it is not well-formed multipart.
     init?(contentType: String, body: [UInt8]) {
         guard let semicolon = Self.firstUnquoted(UInt8(ascii: ";"), in: Substring(contentType)),
-              let boundary = Self.parameters(contentType[contentType.index(after: semicolon)...])
+            let boundary = Self.parameters(contentType[contentType.index(after: semicolon)...])
                 .first(where: { $0.0 == "boundary" })?.1,
-              !boundary.isEmpty, boundary.utf8.count <= Self.maxBoundaryLength
+            !boundary.isEmpty, boundary.utf8.count <= Self.maxBoundaryLength
         else { return nil }
         let delimiter = Array("--\(boundary)".utf8)
         var parts: [Part] = []
@@ -40,7 +40,7 @@ struct MultipartFormData {
             let partStart = lineEnd + 2
             // Every part has a Content-Disposition header, so its head is never empty.
             guard let headEnd = Self.find([13, 10, 13, 10], in: body, from: partStart),
-                  let headText = UntrustedText.string(body[partStart..<headEnd])
+                let headText = UntrustedText.string(body[partStart..<headEnd])
             else { return nil }
             let contentStart = headEnd + 4
             guard let next = Self.find([13, 10] + delimiter, in: body, from: headEnd + 2) else { return nil }
@@ -53,7 +53,8 @@ struct MultipartFormData {
                 let value = line[line.index(after: colon)...]
                 if field == "content-disposition" {
                     guard let semicolon = Self.firstUnquoted(UInt8(ascii: ";"), in: value),
-                          MediaRange.trimmed(value[..<semicolon]).lowercased() == "form-data" else { return nil }
+                        MediaRange.trimmed(value[..<semicolon]).lowercased() == "form-data"
+                    else { return nil }
                     let parameters = Self.parameters(value[value.index(after: semicolon)...])
                     name = parameters.first { $0.0 == "name" }?.1
                     filename = parameters.first { $0.0 == "filename" }?.1
@@ -96,7 +97,11 @@ struct MultipartFormData {
         var closed = false
         for character in text.dropFirst() {
             if closed { return nil }  // something after the closing quote
-            if escaped { output.append(character); escaped = false; continue }
+            if escaped {
+                output.append(character)
+                escaped = false
+                continue
+            }
             switch character {
             case "\\": escaped = true
             case "\"": closed = true

@@ -1,8 +1,9 @@
 import AkanaDomain
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
-import JSONCodec
+    import FoundationXML
+    import JSONCodec
 #endif
 
 /// Reads an XML request body into the same tree a JSON body gives: the root element's children
@@ -47,10 +48,11 @@ enum XMLBodyParser {
                     if groups[name] == nil { order.append(name) }
                     groups[name, default: []].append(child.value)
                 }
-                return .object(order.map { name in
-                    let values = groups[name] ?? []
-                    return (name, values.count == 1 ? values[0] : .array(values))
-                })
+                return .object(
+                    order.map { name in
+                        let values = groups[name] ?? []
+                        return (name, values.count == 1 ? values[0] : .array(values))
+                    })
             }
         }
 
@@ -60,7 +62,10 @@ enum XMLBodyParser {
         private(set) var closedRoot = false
         var root: JSONValue? { top?.value }
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             guard failure == nil else { return }
             guard stack.count < UntrustedText.maxXMLDepth else {
                 failure = "line \(parser.lineNumber): elements are nested deeper than \(UntrustedText.maxXMLDepth) levels"
@@ -88,9 +93,9 @@ enum XMLBodyParser {
             stack.last?.text += string
         }
 
-        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        func parser(_ parser: XMLParser, foundCDATA cdataBlock: Data) {
             guard let node = stack.last else { return }
-            guard let text = UntrustedText.string(CDATABlock) else {
+            guard let text = UntrustedText.string(cdataBlock) else {
                 failure = "line \(parser.lineNumber): a CDATA section is not valid UTF-8"
                 parser.abortParsing()
                 return
@@ -100,13 +105,15 @@ enum XMLBodyParser {
 
         func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
             if failure == nil {
-                failure = "line \(parser.lineNumber), column \(parser.columnNumber): \(XMLErrorText.describe(code: (parseError as NSError).code))"
+                failure =
+                    "line \(parser.lineNumber), column \(parser.columnNumber): \(XMLErrorText.describe(code: (parseError as NSError).code))"
             }
         }
 
         func parser(_ parser: XMLParser, validationErrorOccurred validationError: any Error) {
             if failure == nil {
-                failure = "line \(parser.lineNumber), column \(parser.columnNumber): \(XMLErrorText.describe(code: (validationError as NSError).code))"
+                failure =
+                    "line \(parser.lineNumber), column \(parser.columnNumber): \(XMLErrorText.describe(code: (validationError as NSError).code))"
             }
         }
     }

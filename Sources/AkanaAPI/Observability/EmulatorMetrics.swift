@@ -36,7 +36,7 @@ public final class EmulatorMetrics: Sendable {
     private static let durationBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
         .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
-        .seconds(2.5), .seconds(5), .seconds(10),
+        .seconds(2.5), .seconds(5), .seconds(10)
     ]
     private let transactions: Counter
     private let writes: Counter
@@ -70,13 +70,17 @@ public final class EmulatorMetrics: Sendable {
     private let reportedCache = Mutex<(hits: Int, misses: Int)>((0, 0))
 
     public init() {
-        transactions = registry.makeCounter(descriptor: Self.descriptor("akana_db_write_transactions_total", "Committed write transactions (a group commit counts once)."))
-        writes = registry.makeCounter(descriptor: Self.descriptor("akana_db_writes_total", "Committed writes (DatabasePool.write calls), over all group commits."))
+        transactions = registry.makeCounter(
+            descriptor: Self.descriptor("akana_db_write_transactions_total", "Committed write transactions (a group commit counts once)."))
+        writes = registry.makeCounter(
+            descriptor: Self.descriptor("akana_db_writes_total", "Committed writes (DatabasePool.write calls), over all group commits."))
         transactionSeconds = registry.makeDurationHistogram(
-            descriptor: Self.descriptor("akana_db_write_transaction_seconds", "Time from BEGIN to the end of COMMIT of each committed write transaction."),
+            descriptor: Self.descriptor(
+                "akana_db_write_transaction_seconds", "Time from BEGIN to the end of COMMIT of each committed write transaction."),
             buckets: Self.durationBuckets)
-        commitSeconds = registry.makeDurationHistogram(descriptor: Self.descriptor("akana_db_commit_seconds", "Time the COMMIT statement itself took."),
-                                                       buckets: Self.durationBuckets)
+        commitSeconds = registry.makeDurationHistogram(
+            descriptor: Self.descriptor("akana_db_commit_seconds", "Time the COMMIT statement itself took."),
+            buckets: Self.durationBuckets)
         loginWrongCredentials = registry.makeCounter(descriptor: Self.loginFailures, labels: [("reason", "credentials")])
         loginLocked = registry.makeCounter(descriptor: Self.loginFailures, labels: [("reason", "locked")])
         loginBusy = registry.makeCounter(descriptor: Self.loginFailures, labels: [("reason", "busy")])
@@ -87,13 +91,18 @@ public final class EmulatorMetrics: Sendable {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
-    private static var loginFailures: MetricNameDescriptor { descriptor(
-        "akana_login_failures_total",
-        "Refused logins: wrong email or password (401), locked account or address (429), password hashing busy (503).") }
+    private static var loginFailures: MetricNameDescriptor {
+        descriptor(
+            "akana_login_failures_total",
+            "Refused logins: wrong email or password (401), locked account or address (429), password hashing busy (503).")
+    }
 
     /// Starts hearing about the pool's commits.
     func observe(_ database: DatabasePool) {
-        let transactions = transactions, writes = writes, transactionSeconds = transactionSeconds, commitSeconds = commitSeconds
+        let transactions = transactions
+        let writes = writes
+        let transactionSeconds = transactionSeconds
+        let commitSeconds = commitSeconds
         database.setCommitObserver { report in
             transactions.increment()
             writes.increment(by: Int64(report.writes))
@@ -113,12 +122,16 @@ public final class EmulatorMetrics: Sendable {
         let (counter, histogram) = instruments.withLock { instruments -> (Counter, DurationHistogram) in
             if let found = instruments.byKey[key] { return found }
             let labels = [("route", key.route), ("method", key.method)]
-            let counter = registry.makeCounter(descriptor: Self.descriptor("akana_http_requests_total", "Answered requests by route template, method and status."),
-                                               labels: labels + [("status", String(status))])
+            let counter = registry.makeCounter(
+                descriptor: Self.descriptor("akana_http_requests_total", "Answered requests by route template, method and status."),
+                labels: labels + [("status", String(status))])
             let timing = Key(route: key.route, method: key.method, status: 0)
-            let histogram = instruments.durations[timing] ?? registry.makeDurationHistogram(
-                descriptor: Self.descriptor("akana_http_request_duration_seconds", "Time from a request's arrival to its answer, by route template and method."),
-                labels: labels, buckets: Self.durationBuckets)
+            let histogram =
+                instruments.durations[timing]
+                ?? registry.makeDurationHistogram(
+                    descriptor: Self.descriptor(
+                        "akana_http_request_duration_seconds", "Time from a request's arrival to its answer, by route template and method."),
+                    labels: labels, buckets: Self.durationBuckets)
             instruments.durations[timing] = histogram
             instruments.byKey[key] = (counter, histogram)
             return (counter, histogram)
@@ -138,13 +151,18 @@ public final class EmulatorMetrics: Sendable {
     /// The exposition, with the gauges read now.
     func render(liveSessions: Int, journalDropped: Int) -> [UInt8] {
         for (pool, queued, running) in queues.withLock({ $0 })?.call() ?? [] {
-            registry.makeGauge(descriptor: Self.descriptor("akana_handler_queue_depth", "Requests waiting for a handler thread."), labels: [("pool", pool)])
-                .set(Int64(queued))
-            registry.makeGauge(descriptor: Self.descriptor("akana_handler_running", "Requests running on a handler thread."), labels: [("pool", pool)])
-                .set(Int64(running))
+            registry.makeGauge(
+                descriptor: Self.descriptor("akana_handler_queue_depth", "Requests waiting for a handler thread."), labels: [("pool", pool)]
+            )
+            .set(Int64(queued))
+            registry.makeGauge(
+                descriptor: Self.descriptor("akana_handler_running", "Requests running on a handler thread."), labels: [("pool", pool)]
+            )
+            .set(Int64(running))
         }
         if let count = connectionCount.withLock({ $0 }) {
-            registry.makeGauge(descriptor: Self.descriptor("akana_http_open_connections", "Open HTTP connections.")).set(Int64(count.call()))
+            registry.makeGauge(descriptor: Self.descriptor("akana_http_open_connections", "Open HTTP connections.")).set(
+                Int64(count.call()))
         }
         if let source = responseCache.withLock({ $0 }) {
             // Read and compared under one lock, so that overlapping scrapes never add a negative
@@ -154,16 +172,26 @@ public final class EmulatorMetrics: Sendable {
                 defer { reported = (cache.hits, cache.misses) }
                 return (max(0, cache.hits - reported.hits), max(0, cache.misses - reported.misses), cache)
             }
-            registry.makeCounter(descriptor: Self.descriptor("akana_response_cache_hits_total", "Reads answered from the response cache on the event loop."))
-                .increment(by: Int64(newHits))
-            registry.makeCounter(descriptor: Self.descriptor("akana_response_cache_misses_total", "Reads of cached routes that went to their handler."))
-                .increment(by: Int64(newMisses))
-            registry.makeGauge(descriptor: Self.descriptor("akana_response_cache_bytes", "What the kept answers are counted at (memory.responseCacheKilobytes bounds it)."))
-                .set(Int64(cache.bytes))
+            registry.makeCounter(
+                descriptor: Self.descriptor("akana_response_cache_hits_total", "Reads answered from the response cache on the event loop.")
+            )
+            .increment(by: Int64(newHits))
+            registry.makeCounter(
+                descriptor: Self.descriptor("akana_response_cache_misses_total", "Reads of cached routes that went to their handler.")
+            )
+            .increment(by: Int64(newMisses))
+            registry.makeGauge(
+                descriptor: Self.descriptor(
+                    "akana_response_cache_bytes", "What the kept answers are counted at (memory.responseCacheKilobytes bounds it).")
+            )
+            .set(Int64(cache.bytes))
         }
-        registry.makeGauge(descriptor: Self.descriptor("akana_sessions_live", "Login sessions not yet expired (emulator clock).")).set(Int64(liveSessions))
-        registry.makeGauge(descriptor: Self.descriptor("akana_journal_dropped_entries", "Request journal entries lost to failed batch writes since start."))
-            .set(Int64(journalDropped))
+        registry.makeGauge(descriptor: Self.descriptor("akana_sessions_live", "Login sessions not yet expired (emulator clock).")).set(
+            Int64(liveSessions))
+        registry.makeGauge(
+            descriptor: Self.descriptor("akana_journal_dropped_entries", "Request journal entries lost to failed batch writes since start.")
+        )
+        .set(Int64(journalDropped))
         return registry.emitToBuffer()
     }
 }

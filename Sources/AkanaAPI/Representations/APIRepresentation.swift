@@ -14,7 +14,7 @@ enum APIRepresentation {
             ("APIID", .string(api.id)),
             ("Name", .string(api.name)),
             ("Description", .string(api.description)),
-            ("Visibility", .string(api.visibility)),
+            ("Visibility", .string(api.visibility))
         ]
         if let latestVersionID = api.latestVersionID { members.append(("LatestVersionID", .string(latestVersionID))) }
         members.append(("AdminGroupID", .string(api.adminGroupID)))
@@ -35,26 +35,33 @@ enum APIRepresentation {
             ("Description", .string(version.description)),
             ("Visibility", .string(version.visibility)),
             ("State", .string(version.state)),
-            ("Tag", .array(version.tags.map(JSONValue.string))),
+            ("Tag", .array(version.tags.map(JSONValue.string)))
         ]
         if options.includeEndpoints {
             var endpoints: [JSONValue] = []
             for implementation in version.implementations {
                 for url in implementation.endpoints {
-                    endpoints.append(.object([
-                        ("Category", .string(implementation.environment)),
-                        ("ImplementationCode", .string(implementation.code)),
-                        ("Uri", .string(url)),
-                        ("CreateMechanism", .string(implementation.createMechanism)),
-                    ]))
+                    endpoints.append(
+                        .object([
+                            ("Category", .string(implementation.environment)),
+                            ("ImplementationCode", .string(implementation.code)),
+                            ("Uri", .string(url)),
+                            ("CreateMechanism", .string(implementation.createMechanism))
+                        ]))
                 }
             }
             members.append(("Endpoints", .object([("Endpoint", .array(endpoints))])))
         }
-        members.append(("ProductionEndpointAccessAutoApproved",
-                        .bool(version.implementations.first { $0.code == "Live" }?.endpointAccessAutoApproved ?? false)))
-        members.append(("SandboxEndpointAccessAutoApproved",
-                        .bool(version.implementations.first { $0.code == "Sandbox" }?.endpointAccessAutoApproved ?? false)))
+        members.append(
+            (
+                "ProductionEndpointAccessAutoApproved",
+                .bool(version.implementations.first { $0.code == "Live" }?.endpointAccessAutoApproved ?? false)
+            ))
+        members.append(
+            (
+                "SandboxEndpointAccessAutoApproved",
+                .bool(version.implementations.first { $0.code == "Sandbox" }?.endpointAccessAutoApproved ?? false)
+            ))
         if let descriptorFileID = version.descriptorFileID { members.append(("DropboxFileId", .integer(descriptorFileID))) }
         members.append(("Created", .string(version.created)))
         members.append(("Updated", .string(version.updated)))
@@ -67,11 +74,16 @@ enum APIRepresentation {
             ("FileName", .string(file.fileName)),
             ("FileType", .string(file.fileType)),
             ("DropboxFileId", .integer(file.id)),
-            ("ServiceDescriptorDocument", .array([.object([
-                ("FileName", .string(file.fileName)),
-                ("DocumentType", .string(file.fileType)),
-                ("DropboxFileId", .integer(file.id)),
-            ])])),
+            (
+                "ServiceDescriptorDocument",
+                .array([
+                    .object([
+                        ("FileName", .string(file.fileName)),
+                        ("DocumentType", .string(file.fileType)),
+                        ("DropboxFileId", .integer(file.id))
+                    ])
+                ])
+            )
         ])
     }
 }

@@ -19,7 +19,7 @@ enum AppRepresentation {
             ("AppID", .string(app.id)),
             ("Name", .string(app.name)),
             ("Description", .string(app.description)),
-            ("Summary", .string(app.summary)),
+            ("Summary", .string(app.summary))
         ]
         if let version = app.defaultVersion {
             members.append(("Visibility", .string(version.visibility)))
@@ -37,8 +37,10 @@ enum AppRepresentation {
     }
 
     /// The platform's ApplicationVersion object, fields in the documented order (seed 004).
-    static func version(_ version: AppVersion, _ options: VersionOptions = VersionOptions(),
-                        settings: AppVersionSettings = .platformDefaults) -> JSONValue {
+    static func version(
+        _ version: AppVersion, _ options: VersionOptions = VersionOptions(),
+        settings: AppVersionSettings = .platformDefaults
+    ) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("RuntimeID", .string(version.id)),
             ("AppID", .string(version.appID)),
@@ -47,7 +49,7 @@ enum AppRepresentation {
             ("WebsiteAddress", .string(version.websiteAddress)),
             ("Visibility", .string(version.visibility)),
             ("InitialEnvironment", .string(version.initialEnvironment)),
-            ("CurrentEnvironment", .string(version.currentEnvironment)),
+            ("CurrentEnvironment", .string(version.currentEnvironment))
         ]
         if options.includeTags { members.append(("Tag", .array(version.tags.map(JSONValue.string)))) }
         members.append(("HasKeyInfo", .bool(version.hasKeyInfo)))
@@ -71,12 +73,12 @@ enum AppRepresentation {
             ("AppReviewsSupport", .string(settings.appReviewsSupport)),
             ("UserDefinedIdentitySupport", .string(settings.userDefinedIdentitySupport)),
             ("SimultaneousSandboxProductAccessSupport", .string(settings.simultaneousSandboxProductAccessSupport)),
-            ("ReturnPlainTextSharedSecret", .string(settings.returnPlainTextSharedSecret)),
+            ("ReturnPlainTextSharedSecret", .string(settings.returnPlainTextSharedSecret))
         ])
     }
 
     /// No ratings are kept: every count is 0.
     private static let ratingSummary: JSONValue = .object([
-        ("Five", .integer(0)), ("Four", .integer(0)), ("Three", .integer(0)), ("Two", .integer(0)), ("One", .integer(0)),
+        ("Five", .integer(0)), ("Four", .integer(0)), ("Three", .integer(0)), ("Two", .integer(0)), ("One", .integer(0))
     ])
 }

@@ -17,7 +17,7 @@ enum ContractRepresentation {
             ("Status", .string(contract.status)),
             ("ContractScope", .object(scope)),
             ("Created", .string(contract.created)),
-            ("Updated", .string(contract.updated)),
+            ("Updated", .string(contract.updated))
         ])
     }
 

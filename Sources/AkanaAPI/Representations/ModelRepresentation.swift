@@ -17,7 +17,7 @@ enum ModelRepresentation {
             ("Name", .string(model.name)),
             ("Description", .string(model.description)),
             ("Summary", .string(model.summary)),
-            ("ModelCategory", .string(model.category)),
+            ("ModelCategory", .string(model.category))
         ]
         if let latestVersion = model.latestVersion { members.append(("LatestVersionID", .string(latestVersion.id))) }
         members.append(("Tag", .array(model.tags.map(JSONValue.string))))
@@ -39,7 +39,7 @@ enum ModelRepresentation {
             ("ModelVersionID", .string(version.id)),
             ("ModelID", .string(version.modelID)),
             ("Name", .string(version.name)),
-            ("Description", .string(version.description)),
+            ("Description", .string(version.description))
         ]
         if options.includeTags { members.append(("Tag", .array(version.tags.map(JSONValue.string)))) }
         members.append(("Visibility", .string(version.visibility)))

@@ -25,7 +25,7 @@ enum UserRepresentation {
             ("Disabled", .bool(false)),
             ("ForcePasswordChangeOnLogin", .bool(user.forcePasswordChange)),
             ("Created", .string(user.created)),
-            ("Updated", .string(user.updated)),
+            ("Updated", .string(user.updated))
         ])
     }
 }

@@ -17,7 +17,8 @@ enum APIRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let (api, version) = try apis.createAPI(caller: caller.session, input: try APIInput(body: try request.structuredBody()))
-            return Responses.representation(APIRepresentation.api(api, defaultVersion: version), root: "API", choice: choice, headers: renew)
+            return Responses.representation(
+                APIRepresentation.api(api, defaultVersion: version), root: "API", choice: choice, headers: renew)
         }
 
         // GET /api/apis — the APIs the caller may see, as an RSS channel.
@@ -25,9 +26,10 @@ enum APIRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let items = try apis.apis(caller: caller.session).map { api in
-                RSSChannel.Item(title: api.name, description: api.description, guid: api.id,
-                                categories: [("uddi:soa.com:visibility", api.visibility), ("uddi:soa.com:resourcetype", "api")],
-                                pubDate: Timestamp.parse(api.created) ?? Date(timeIntervalSince1970: 0))
+                RSSChannel.Item(
+                    title: api.name, description: api.description, guid: api.id,
+                    categories: [("uddi:soa.com:visibility", api.visibility), ("uddi:soa.com:resourcetype", "api")],
+                    pubDate: Timestamp.parse(api.created) ?? Date(timeIntervalSince1970: 0))
             }
             return RSSChannel(title: "APIs", items: items).response(choice: choice)
         }
@@ -53,8 +55,9 @@ enum APIRoutes {
         router.add(.post, "/api/apis/{APIID}/versions", produces: [.json, .xml, .text], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let version = try apis.addVersion(apiID: request.parameter("APIID"), caller: caller.session,
-                                              input: try APIVersionInput(body: try request.structuredBody()))
+            let version = try apis.addVersion(
+                apiID: request.parameter("APIID"), caller: caller.session,
+                input: try APIVersionInput(body: try request.structuredBody()))
             if choice.representation == .text { return Responses.text(version.id, headers: renew) }
             return Responses.representation(APIRepresentation.version(version), root: "APIVersion", choice: choice, headers: renew)
         }
@@ -88,8 +91,9 @@ enum APIRoutes {
         router.add(.put, "/api/apis/versions/{APIVersionID}/info", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let version = try apis.updateInfo(request.parameter("APIVersionID"), caller: caller.session,
-                                              input: try APIVersionInfoInput(updateBody: try request.structuredBody()))
+            let version = try apis.updateInfo(
+                request.parameter("APIVersionID"), caller: caller.session,
+                input: try APIVersionInfoInput(updateBody: try request.structuredBody()))
             return Responses.representation(APIRepresentation.version(version), root: "APIVersion", choice: choice, headers: renew)
         }
 
@@ -104,17 +108,20 @@ enum APIRoutes {
         router.add(.post, "/api/apis/versions/{APIVersionID}/action", produces: [.text], access: .session) { request in
             let caller = try request.caller
             let action = try WorkflowActionInput(body: try request.structuredBody())
-            return Responses.text(try apis.performAction(versionID: request.parameter("APIVersionID"), actionName: action.name,
-                                                         comments: action.comments, caller: caller.session))
+            return Responses.text(
+                try apis.performAction(
+                    versionID: request.parameter("APIVersionID"), actionName: action.name,
+                    comments: action.comments, caller: caller.session))
         }
 
         // GET /api/apis/versions/{APIVersionID}/contracts[?Environment=…&ActivatedOnly=true]
         router.add(.get, "/api/apis/versions/{APIVersionID}/contracts", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let list = try contracts.contracts(apiVersionID: request.parameter("APIVersionID"),
-                                               environment: request.http.queryValue(caseInsensitive: "Environment"),
-                                               activatedOnly: try request.booleanQuery("ActivatedOnly", default: false), caller: caller.session)
+            let list = try contracts.contracts(
+                apiVersionID: request.parameter("APIVersionID"),
+                environment: request.http.queryValue(caseInsensitive: "Environment"),
+                activatedOnly: try request.booleanQuery("ActivatedOnly", default: false), caller: caller.session)
             return ContractRoutes.list(list, choice: choice)
         }
 
@@ -131,7 +138,8 @@ enum APIRoutes {
             }
             if let wrap = form.part("wrapInHTML").map({ String(decoding: $0.body, as: UTF8.self).lowercased() }), wrap != "false" {
                 guard wrap == "true" else { throw APIError.badRequest("wrapInHTML must be true or false, not '\(wrap)'.") }
-                throw APIError.badRequest("wrapInHTML=true (an HTML-wrapped answer for browser iframes) is not supported; send wrapInHTML=false.")
+                throw APIError.badRequest(
+                    "wrapInHTML=true (an HTML-wrapped answer for browser iframes) is not supported; send wrapInHTML=false.")
             }
             guard let file = form.parts.first(where: { $0.filename != nil }) else {
                 throw APIError.badRequest("The multipart/form-data body has no file part.")
@@ -142,10 +150,13 @@ enum APIRoutes {
     }
 
     static func item(_ version: APIVersion) -> RSSChannel.Item {
-        RSSChannel.Item(title: version.name, description: version.description, guid: version.id,
-                        categories: [("uddi:soa.com:visibility", version.visibility), ("uddi:soa.com:state", version.state),
-                                     ("uddi:soa.com:apiid", version.apiID)],
-                        pubDate: Timestamp.parse(version.created) ?? Date(timeIntervalSince1970: 0))
+        RSSChannel.Item(
+            title: version.name, description: version.description, guid: version.id,
+            categories: [
+                ("uddi:soa.com:visibility", version.visibility), ("uddi:soa.com:state", version.state),
+                ("uddi:soa.com:apiid", version.apiID)
+            ],
+            pubDate: Timestamp.parse(version.created) ?? Date(timeIntervalSince1970: 0))
     }
 }
 

@@ -26,7 +26,8 @@ enum AppRoutes {
 
         router.add(.put, "/api/apps/{AppID}", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let app = try apps.updateApp(request.parameter("AppID"), caller: caller.session, input: try ApplicationInput(body: try request.jsonBody()))
+            let app = try apps.updateApp(
+                request.parameter("AppID"), caller: caller.session, input: try ApplicationInput(body: try request.jsonBody()))
             return Responses.text(app.id, headers: renew)
         }
 
@@ -41,8 +42,9 @@ enum AppRoutes {
         router.add(.post, "/api/apps/{AppID}/versions", produces: [.text, .json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let version = try apps.addVersion(appID: request.parameter("AppID"), caller: caller.session,
-                                              input: try AppVersionInput(body: try request.jsonBody()))
+            let version = try apps.addVersion(
+                appID: request.parameter("AppID"), caller: caller.session,
+                input: try AppVersionInput(body: try request.jsonBody()))
             if choice.representation == .text { return Responses.text(version.id, headers: renew) }
             return Responses.representation(AppRepresentation.version(version), root: "ApplicationVersion", choice: choice, headers: renew)
         }
@@ -70,15 +72,17 @@ enum AppRoutes {
                 return HTTPResponse(status: .noContent)
             }
             let version = try apps.version(id, caller: caller.session)
-            return Responses.representation(AppRepresentation.version(version, options, settings: .platformDefaults),
-                                            root: "ApplicationVersion", choice: choice)
+            return Responses.representation(
+                AppRepresentation.version(version, options, settings: .platformDefaults),
+                root: "ApplicationVersion", choice: choice)
         }
 
         // PUT /api/apps/versions/{AppVersionID} — seed 001.
         router.add(.put, "/api/apps/versions/{AppVersionID}", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let version = try apps.updateVersion(request.parameter("AppVersionID"), caller: caller.session,
-                                                input: try AppVersionInput(body: try request.jsonBody()))
+            let version = try apps.updateVersion(
+                request.parameter("AppVersionID"), caller: caller.session,
+                input: try AppVersionInput(body: try request.jsonBody()))
             return Responses.text(version.id, headers: renew)
         }
 
@@ -95,8 +99,9 @@ enum AppRoutes {
         router.add(.post, "/api/apps/versions/{AppVersionID}/action", produces: [.text], access: .session) { request in
             let caller = try request.caller
             let action = try WorkflowActionInput(body: try request.structuredBody())
-            let id = try apps.performAction(versionID: request.parameter("AppVersionID"), actionName: action.name,
-                                            comments: action.comments, caller: caller.session)
+            let id = try apps.performAction(
+                versionID: request.parameter("AppVersionID"), actionName: action.name,
+                comments: action.comments, caller: caller.session)
             return Responses.text(id)
         }
 

@@ -12,9 +12,10 @@ enum AppTeamRoutes {
             let caller = try request.caller
             let (app, members) = try apps.teamMembers(appID: request.parameter("AppID"), caller: caller.session)
             let items = members.map { member in
-                RSSChannel.Item(title: member.name, description: member.email, guid: member.userID,
-                                categories: [("uddi:soa.com:team.role", member.role)],
-                                pubDate: Timestamp.parse(member.userCreated) ?? Date(timeIntervalSince1970: 0))
+                RSSChannel.Item(
+                    title: member.name, description: member.email, guid: member.userID,
+                    categories: [("uddi:soa.com:team.role", member.role)],
+                    pubDate: Timestamp.parse(member.userCreated) ?? Date(timeIntervalSince1970: 0))
             }
             return RSSChannel(title: "Team of \(app.name)", items: items).response(choice: choice)
         }
@@ -22,8 +23,9 @@ enum AppTeamRoutes {
         // POST /api/apps/{AppID}/members — {"Message", "Email"}; text/plain, the member's UserID.
         router.add(.post, "/api/apps/{AppID}/members", produces: [.text], access: .session) { request in
             let caller = try request.caller
-            let userID = try apps.addTeamMember(appID: request.parameter("AppID"), caller: caller.session,
-                                                input: try TeamInvitationInput(body: try request.jsonBody()))
+            let userID = try apps.addTeamMember(
+                appID: request.parameter("AppID"), caller: caller.session,
+                input: try TeamInvitationInput(body: try request.jsonBody()))
             return Responses.text(userID, headers: AppRoutes.renew)
         }
 

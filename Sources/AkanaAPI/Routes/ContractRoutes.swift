@@ -28,8 +28,9 @@ enum ContractRoutes {
         router.add(.put, "/api/contracts/{ContractID}", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let contract = try contracts.update(request.parameter("ContractID"), caller: caller.session,
-                                               input: try ContractUpdateInput(body: try request.structuredBody()))
+            let contract = try contracts.update(
+                request.parameter("ContractID"), caller: caller.session,
+                input: try ContractUpdateInput(body: try request.structuredBody()))
             return Responses.representation(ContractRepresentation.contract(contract), root: "Contract", choice: choice)
         }
 
@@ -37,17 +38,20 @@ enum ContractRoutes {
         router.add(.post, "/api/contracts/{ContractID}/actions", produces: [.text], access: .session) { request in
             let caller = try request.caller
             let action = try WorkflowActionInput(body: try request.structuredBody())
-            return Responses.text(try contracts.perform(request.parameter("ContractID"), actionName: action.name,
-                                                        comments: action.comments, caller: caller.session))
+            return Responses.text(
+                try contracts.perform(
+                    request.parameter("ContractID"), actionName: action.name,
+                    comments: action.comments, caller: caller.session))
         }
 
         // GET /api/apps/versions/{AppVersionID}/contracts[?Environment=…&ActivatedOnly=true]
         router.add(.get, "/api/apps/versions/{AppVersionID}/contracts", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let list = try contracts.contracts(appVersionID: request.parameter("AppVersionID"),
-                                               environment: request.http.queryValue(caseInsensitive: "Environment"),
-                                               activatedOnly: try request.booleanQuery("ActivatedOnly", default: false), caller: caller.session)
+            let list = try contracts.contracts(
+                appVersionID: request.parameter("AppVersionID"),
+                environment: request.http.queryValue(caseInsensitive: "Environment"),
+                activatedOnly: try request.booleanQuery("ActivatedOnly", default: false), caller: caller.session)
             return Self.list(list, choice: choice)
         }
     }

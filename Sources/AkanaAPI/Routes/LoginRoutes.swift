@@ -20,7 +20,9 @@ enum LoginRoutes {
         router.add(.get, "/api/login/status", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            return Responses.representation(loginResponse(caller.session, tenant: caller.tenant, pendingTasks: try environment.users.pendingTasks(caller.session)), root: "LoginResponse", choice: choice)
+            return Responses.representation(
+                loginResponse(caller.session, tenant: caller.tenant, pendingTasks: try environment.users.pendingTasks(caller.session)),
+                root: "LoginResponse", choice: choice)
         }
 
         // POST /api/login/renewToken — a new cookie; expiry extended by the inactive timeout, capped.
@@ -28,9 +30,13 @@ enum LoginRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let renewed = try environment.sessions.renew(caller.session)
-            let headers: HTTPHeaders = ["Set-Cookie": Cookies.setCookie(
-                name: SessionCookie.authCookieName(tenant: caller.tenant.fedmemberid), value: renewed.authCookie, httpOnly: true)]
-            return Responses.representation(loginResponse(renewed.session, tenant: caller.tenant, pendingTasks: try environment.users.pendingTasks(renewed.session)), root: "LoginResponse", choice: choice, headers: headers)
+            let headers: HTTPHeaders = [
+                "Set-Cookie": Cookies.setCookie(
+                    name: SessionCookie.authCookieName(tenant: caller.tenant.fedmemberid), value: renewed.authCookie, httpOnly: true)
+            ]
+            return Responses.representation(
+                loginResponse(renewed.session, tenant: caller.tenant, pendingTasks: try environment.users.pendingTasks(renewed.session)),
+                root: "LoginResponse", choice: choice, headers: headers)
         }
 
         // POST /api/login/logout — deletes the session; 200 with no body and expired cookies.
@@ -49,24 +55,35 @@ enum LoginRoutes {
             let headers = expiredCookies(caller.tenant)
             guard let choice else { return HTTPResponse(status: .ok, headers: headers) }
             // A local (non-federated) login has no identity-provider or relying-party logout steps.
-            return Responses.representation(.object([("IDPLogoutInfo", .array([])), ("RPLogoutInfo", .array([]))]),
-                                            root: "LogoutResponse", choice: choice, headers: headers)
+            return Responses.representation(
+                .object([("IDPLogoutInfo", .array([])), ("RPLogoutInfo", .array([]))]),
+                root: "LogoutResponse", choice: choice, headers: headers)
         }
     }
 
     /// Verifies the credentials (with the login throttling) and answers with the session cookies
     /// and the LoginResponse: the one code path of every login operation.
-    static func logIn(_ request: RouteRequest, email: String, password: String, choice: ContentNegotiation.Choice,
-                      environment: APIEnvironment) throws -> HTTPResponse {
+    static func logIn(
+        _ request: RouteRequest, email: String, password: String, choice: ContentNegotiation.Choice,
+        environment: APIEnvironment
+    ) throws -> HTTPResponse {
         let tenant = environment.tenant(of: request.http)
-        let login = try environment.sessions.login(tenant: tenant, email: email, password: password,
-                                                   address: clientAddress(request.http.remoteAddress), scope: request.scope)
+        let login = try environment.sessions.login(
+            tenant: tenant, email: email, password: password,
+            address: clientAddress(request.http.remoteAddress), scope: request.scope)
         var headers: HTTPHeaders = [:]
-        headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.authCookieName(tenant: tenant.fedmemberid), value: login.authCookie, httpOnly: true))
+        headers.add(
+            "Set-Cookie",
+            Cookies.setCookie(name: SessionCookie.authCookieName(tenant: tenant.fedmemberid), value: login.authCookie, httpOnly: true))
         if tenant.readRequestCSRF || tenant.writeRequestCSRF {
-            headers.add("Set-Cookie", Cookies.setCookie(name: SessionCookie.csrfCookieName(tenant: tenant.fedmemberid), value: login.session.csrfToken, httpOnly: false))
+            headers.add(
+                "Set-Cookie",
+                Cookies.setCookie(
+                    name: SessionCookie.csrfCookieName(tenant: tenant.fedmemberid), value: login.session.csrfToken, httpOnly: false))
         }
-        return Responses.representation(loginResponse(login.session, tenant: tenant, pendingTasks: try environment.users.pendingTasks(login.session)), root: "LoginResponse", choice: choice, headers: headers)
+        return Responses.representation(
+            loginResponse(login.session, tenant: tenant, pendingTasks: try environment.users.pendingTasks(login.session)),
+            root: "LoginResponse", choice: choice, headers: headers)
     }
 
     /// The client's IP address without its port (`[::1]:5000` → `::1`, `127.0.0.1:5000` → `127.0.0.1`);
@@ -128,7 +145,7 @@ enum LoginRoutes {
             ("Status", .string("Success")),
             ("pendingNotifications", .integer(0)),
             ("pendingTasks", .array(pendingTasks.map(JSONValue.string))),
-            ("authTokenValidUntil", .string(Timestamp.iso8601(session.expiresAt))),
+            ("authTokenValidUntil", .string(Timestamp.iso8601(session.expiresAt)))
         ])
     }
 }

@@ -30,7 +30,8 @@ enum ModelRoutes {
         router.add(.put, "/api/models/{ModelID}", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let model = try models.updateModel(request.parameter("ModelID"), caller: caller.session, input: try ModelInput(body: try request.jsonBody()))
+            let model = try models.updateModel(
+                request.parameter("ModelID"), caller: caller.session, input: try ModelInput(body: try request.jsonBody()))
             return Responses.representation(ModelRepresentation.model(model), root: "Model", choice: choice)
         }
 
@@ -45,8 +46,9 @@ enum ModelRoutes {
         router.add(.post, "/api/models/{ModelID}/versions", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let version = try models.addVersion(modelID: request.parameter("ModelID"), caller: caller.session,
-                                                input: try ModelVersionInput(additionBody: try request.jsonBody()))
+            let version = try models.addVersion(
+                modelID: request.parameter("ModelID"), caller: caller.session,
+                input: try ModelVersionInput(additionBody: try request.jsonBody()))
             return Responses.representation(ModelRepresentation.version(version), root: "ModelVersion", choice: choice)
         }
 
@@ -55,7 +57,9 @@ enum ModelRoutes {
         router.add(.get, "/api/models/{ModelID}/versions", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            for flag in ["includeSchema", "includeReferences", "includeTargetResources"] { _ = try request.booleanQuery(flag, default: false) }
+            for flag in ["includeSchema", "includeReferences", "includeTargetResources"] {
+                _ = try request.booleanQuery(flag, default: false)
+            }
             let (model, versions) = try models.versions(modelID: request.parameter("ModelID"), caller: caller.session)
             return RSSChannel.versions(of: model.name, versions).response(choice: choice)
         }
@@ -79,9 +83,11 @@ enum ModelRoutes {
         router.add(.put, "/api/models/versions/{ModelVersionID}", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let version = try models.updateVersion(request.parameter("ModelVersionID"), caller: caller.session,
-                                                   input: try ModelVersionInput(body: try request.jsonBody()))
-            return Responses.representation(ModelRepresentation.version(version, .init(includeReferences: true)), root: "ModelVersion", choice: choice)
+            let version = try models.updateVersion(
+                request.parameter("ModelVersionID"), caller: caller.session,
+                input: try ModelVersionInput(body: try request.jsonBody()))
+            return Responses.representation(
+                ModelRepresentation.version(version, .init(includeReferences: true)), root: "ModelVersion", choice: choice)
         }
 
         // DELETE /api/models/versions/{ModelVersionID} — 200, no content; the last version takes its model along.
@@ -96,8 +102,9 @@ enum ModelRoutes {
         router.add(.post, "/api/models/versions/{ModelVersionID}/action", produces: [.text], access: .session) { request in
             let caller = try request.caller
             let action = try WorkflowActionInput(body: try request.jsonBody())
-            let status = try models.performAction(versionID: request.parameter("ModelVersionID"), actionName: action.name,
-                                                  comments: action.comments, caller: caller.session)
+            let status = try models.performAction(
+                versionID: request.parameter("ModelVersionID"), actionName: action.name,
+                comments: action.comments, caller: caller.session)
             return Responses.text(status)
         }
     }

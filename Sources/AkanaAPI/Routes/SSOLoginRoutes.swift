@@ -13,12 +13,17 @@ enum SSOLoginRoutes {
             let choice = try request.choice
             let tenant = environment.tenant(of: request.http)
             let form = try fields(request)
-            guard let domain = form.domain, !domain.isEmpty else { throw APIError.badRequest("The ssoLogin request needs \"domain\" (the login domain).") }
+            guard let domain = form.domain, !domain.isEmpty else {
+                throw APIError.badRequest("The ssoLogin request needs \"domain\" (the login domain).")
+            }
             try FieldLimits.check(domain, field: "domain")
             guard domain == tenant.loginDomainID || domain == "siteusers" else {
-                throw APIError.badRequest("Login domain '\(domain)' is not configured; this platform's login domain is \(tenant.loginDomainID).")
+                throw APIError.badRequest(
+                    "Login domain '\(domain)' is not configured; this platform's login domain is \(tenant.loginDomainID).")
             }
-            guard let email = form.username, !email.isEmpty else { throw APIError.badRequest("The ssoLogin request needs \"identity_username\".") }
+            guard let email = form.username, !email.isEmpty else {
+                throw APIError.badRequest("The ssoLogin request needs \"identity_username\".")
+            }
             guard let password = form.password else { throw APIError.badRequest("The ssoLogin request needs \"secret_password\".") }
             try FieldLimits.check(email, field: "identity_username")
             try FieldLimits.check(password, field: "secret_password")
@@ -32,7 +37,9 @@ enum SSOLoginRoutes {
         guard ContentNegotiation.isFormEncoded(contentType) else {
             throw APIError.unsupportedMediaType(contentType.isEmpty ? "(none)" : contentType, accepted: "application/x-www-form-urlencoded")
         }
-        guard let text = UntrustedText.string(request.http.body) else { throw APIError.badRequest("The form-encoded ssoLogin body is not valid UTF-8.") }
+        guard let text = UntrustedText.string(request.http.body) else {
+            throw APIError.badRequest("The form-encoded ssoLogin body is not valid UTF-8.")
+        }
         guard let pairs = PercentEncoding.decodeForm(text) else {
             throw APIError.badRequest("The form-encoded ssoLogin body is malformed (a bad %-escape, or escapes that are not UTF-8).")
         }

@@ -9,7 +9,7 @@ enum SearchRoutes {
     static let sortOrders: [String: SearchOrder.Key] = [
         "com.soa.sort.order.alphabetical": .title, "com.soa.sort.order.title_sort": .title,
         "com.soa.sort.order.relevance": .title, "relevance": .title,
-        "com.soa.sort.order.updated": .updated, "updated": .updated,
+        "com.soa.sort.order.updated": .updated, "updated": .updated
     ]
 
     static func register(into router: inout Router, environment: APIEnvironment) {
@@ -20,7 +20,9 @@ enum SearchRoutes {
             let choice = try request.choice
             let http = request.http
             // Login is optional: no cookie searches anonymously; a cookie that does not verify is a 401.
-            let hasCookie = Cookies.value(named: SessionCookie.authCookieName(tenant: environment.tenant(of: http).fedmemberid), in: http.headers) != nil
+            let hasCookie =
+                Cookies.value(named: SessionCookie.authCookieName(tenant: environment.tenant(of: http).fedmemberid), in: http.headers)
+                != nil
             let caller = hasCookie ? try environment.authenticate(request) : nil
             let tenant = caller?.tenant ?? environment.tenant(of: http)
             let query = try SearchQuery.parse(http.queryValue(caseInsensitive: "q"))
@@ -28,7 +30,8 @@ enum SearchRoutes {
             let key: SearchOrder.Key
             if let sortByText, !sortByText.isEmpty {
                 guard let known = sortOrders[sortByText] else {
-                    throw APIError.badRequest("sortBy '\(sortByText)' is not supported; use one of \(sortOrders.keys.sorted().joined(separator: ", ")).")
+                    throw APIError.badRequest(
+                        "sortBy '\(sortByText)' is not supported; use one of \(sortOrders.keys.sorted().joined(separator: ", ")).")
                 }
                 key = known
             } else {
@@ -47,11 +50,14 @@ enum SearchRoutes {
             if let federation = http.queryValue(caseInsensitive: "Federation"), !["true", "false"].contains(federation.lowercased()) {
                 throw APIError.badRequest("Federation must be true or false, not '\(federation.prefix(20))'.")
             }
-            let hits = try search.search(query, order: SearchOrder(key: key, descending: descending), start: start, count: count,
-                                         viewer: SearchViewer(tenant: tenant.fedmemberid, session: caller?.session), scope: request.scope)
+            let hits = try search.search(
+                query, order: SearchOrder(key: key, descending: descending), start: start, count: count,
+                viewer: SearchViewer(tenant: tenant.fedmemberid, session: caller?.session), scope: request.scope)
             let items = hits.map { hit in
-                RSSChannel.Item(title: hit.title, description: hit.description, guid: hit.id, categories: hit.categories,
-                                pubDate: Timestamp.parse(hit.updated) ?? Date(timeIntervalSince1970: 0), fields: hit.fields.map { name, value in (name, Self.json(value)) })
+                RSSChannel.Item(
+                    title: hit.title, description: hit.description, guid: hit.id, categories: hit.categories,
+                    pubDate: Timestamp.parse(hit.updated) ?? Date(timeIntervalSince1970: 0),
+                    fields: hit.fields.map { name, value in (name, Self.json(value)) })
             }
             return RSSChannel(title: "Search Results", items: items).response(choice: choice)
         }
@@ -66,9 +72,10 @@ enum SearchRoutes {
             try FieldLimits.check(identity, field: "Identity")
             let versions = try environment.apps.versions(identity: identity, caller: caller.session)
             let items = versions.map { version in
-                RSSChannel.Item(title: version.name, description: version.description, guid: version.id,
-                                categories: [("uddi:soa.com:visibility", version.visibility), ("uddi:soa.com:state", version.state)],
-                                pubDate: Timestamp.parse(version.created) ?? Date(timeIntervalSince1970: 0))
+                RSSChannel.Item(
+                    title: version.name, description: version.description, guid: version.id,
+                    categories: [("uddi:soa.com:visibility", version.visibility), ("uddi:soa.com:state", version.state)],
+                    pubDate: Timestamp.parse(version.created) ?? Date(timeIntervalSince1970: 0))
             }
             return RSSChannel(title: "Versions with Identity \(identity)", items: items).response(choice: choice)
         }
@@ -76,7 +83,9 @@ enum SearchRoutes {
 
     static func integer(_ request: RouteRequest, _ name: String, default value: Int) throws -> Int {
         guard let text = request.http.queryValue(caseInsensitive: name), !text.isEmpty else { return value }
-        guard text.count <= 9, let number = Int(text) else { throw APIError.badRequest("\(name) must be a whole number, not '\(text.prefix(20))'.") }
+        guard text.count <= 9, let number = Int(text) else {
+            throw APIError.badRequest("\(name) must be a whole number, not '\(text.prefix(20))'.")
+        }
         return number
     }
 

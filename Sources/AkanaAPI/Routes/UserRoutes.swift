@@ -6,7 +6,8 @@ import Foundation
 enum UserRoutes {
     static func register(into router: inout Router, environment: APIEnvironment, users: UserService) {
         // POST /api/users — Site Admin only; answers the new User.
-        router.add(.post, "/api/users", produces: [.json, .xml], access: .siteAdmin(refusal: "Only Site Admins may add users.")) { request in
+        router.add(.post, "/api/users", produces: [.json, .xml], access: .siteAdmin(refusal: "Only Site Admins may add users.")) {
+            request in
             let choice = try request.choice
             let caller = try request.caller
             let user = try users.addUser(caller: caller.session, input: try UserInput(body: try request.jsonBody()))
@@ -22,7 +23,8 @@ enum UserRoutes {
         }
 
         // DELETE /api/users/{UserID} — Site Admin only; text/plain, the deleted UserID.
-        router.add(.delete, "/api/users/{UserID}", produces: [.text], access: .siteAdmin(refusal: "Only Site Admins may delete users.")) { request in
+        router.add(.delete, "/api/users/{UserID}", produces: [.text], access: .siteAdmin(refusal: "Only Site Admins may delete users.")) {
+            request in
             let caller = try request.caller
             let id = try request.parameter("UserID")
             try users.deleteUser(id, caller: caller.session)
@@ -54,7 +56,8 @@ enum UserRoutes {
             categories.append(("uddi:soa.com:visibility", version.visibility))
             categories.append(("uddi:soa.com:state", version.state))
         }
-        return RSSChannel.Item(title: app.name, description: app.summary, guid: app.id, categories: categories,
-                               pubDate: Timestamp.parse(app.updated) ?? Date(timeIntervalSince1970: 0))
+        return RSSChannel.Item(
+            title: app.name, description: app.summary, guid: app.id, categories: categories,
+            pubDate: Timestamp.parse(app.updated) ?? Date(timeIntervalSince1970: 0))
     }
 }

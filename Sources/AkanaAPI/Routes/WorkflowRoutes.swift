@@ -15,9 +15,10 @@ enum WorkflowRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let objectID = try request.parameter("ObjectID")
-            let actions = try objects.availableActions(objectID: objectID,
-                                                       includeReserved: try request.booleanQuery("IncludeReservedActions", default: false),
-                                                       caller: caller.session)
+            let actions = try objects.availableActions(
+                objectID: objectID,
+                includeReserved: try request.booleanQuery("IncludeReservedActions", default: false),
+                caller: caller.session)
             return Responses.representation(actionList(actions), root: "Actions", choice: choice)
         }
 
@@ -30,25 +31,33 @@ enum WorkflowRoutes {
         }
 
         // GET /api/workflow/definitions[?ObjectType=] — an RSS channel (Business and Site Admins).
-        router.add(.get, "/api/workflow/definitions", produces: [.json, .xml],
-                   access: .businessOrSiteAdmin(refusal: "Only Business Admins and Site Admins can see workflow definitions.")) { request in
+        router.add(
+            .get, "/api/workflow/definitions", produces: [.json, .xml],
+            access: .businessOrSiteAdmin(refusal: "Only Business Admins and Site Admins can see workflow definitions.")
+        ) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let definitions = try engine.definitions(tenant: caller.tenant.fedmemberid, objectType: request.http.queryValue(caseInsensitive: "ObjectType"),
-                                                  scope: request.scope)
+            let definitions = try engine.definitions(
+                tenant: caller.tenant.fedmemberid, objectType: request.http.queryValue(caseInsensitive: "ObjectType"),
+                scope: request.scope)
             let items = definitions.map { definition in
-                RSSChannel.Item(title: definition.name, description: definition.description, guid: definition.key,
-                                categories: [("uddi:soa.com:workflow:objecttype", definition.objectType),
-                                             ("uddi:soa.com:workflow:state", definition.isActive ? "Active" : "Inactive")],
-                                created: definition.created)
+                RSSChannel.Item(
+                    title: definition.name, description: definition.description, guid: definition.key,
+                    categories: [
+                        ("uddi:soa.com:workflow:objecttype", definition.objectType),
+                        ("uddi:soa.com:workflow:state", definition.isActive ? "Active" : "Inactive")
+                    ],
+                    created: definition.created)
             }
             return RSSChannel(title: "Workflow definitions", items: items).response(choice: choice)
         }
 
         // POST /api/workflow/definitions — multipart/form-data: the XML file plus Name, Description,
         // ObjectType (Site Admin). A raw XML body with those as query parameters works too.
-        router.add(.post, "/api/workflow/definitions", produces: [.json, .xml],
-                   access: .siteAdmin(refusal: "Only a Site Admin can upload workflow definitions.")) { request in
+        router.add(
+            .post, "/api/workflow/definitions", produces: [.json, .xml],
+            access: .siteAdmin(refusal: "Only a Site Admin can upload workflow definitions.")
+        ) { request in
             let choice = try request.choice
             let caller = try request.caller
             let contentType = request.http.headers["Content-Type"] ?? ""
@@ -67,7 +76,9 @@ enum WorkflowRoutes {
                 xml = text
                 for key in ["Name", "Description", "ObjectType", "Key"] {
                     guard let part = form.part(key) else { continue }
-                    guard let value = UntrustedText.string(part.body) else { throw APIError.badRequest("The \(key) part is not valid UTF-8.") }
+                    guard let value = UntrustedText.string(part.body) else {
+                        throw APIError.badRequest("The \(key) part is not valid UTF-8.")
+                    }
                     fields[key] = value
                 }
                 if fields["Key"] == nil, let filename = file.filename {
@@ -80,13 +91,15 @@ enum WorkflowRoutes {
                 xml = text
                 for key in ["Name", "Description", "ObjectType", "Key"] { fields[key] = request.http.queryValue(caseInsensitive: key) }
             } else {
-                throw APIError.unsupportedMediaType(contentType.isEmpty ? "(none)" : contentType, accepted: "multipart/form-data or application/xml")
+                throw APIError.unsupportedMediaType(
+                    contentType.isEmpty ? "(none)" : contentType, accepted: "multipart/form-data or application/xml")
             }
             guard let name = fields["Name"].flatMap({ $0.isEmpty ? nil : $0 }) else { throw APIError.badRequest("Name is required.") }
             let key = fields["Key"].flatMap { $0.isEmpty ? nil : $0 } ?? name
-            let stored = try engine.installDefinition(tenant: caller.tenant.fedmemberid, key: key, name: name,
-                                                      description: fields["Description"], objectType: fields["ObjectType"], xml: xml,
-                                                      scope: request.scope)
+            let stored = try engine.installDefinition(
+                tenant: caller.tenant.fedmemberid, key: key, name: name,
+                description: fields["Description"], objectType: fields["ObjectType"], xml: xml,
+                scope: request.scope)
             return Responses.representation(definitionJSON(stored, tenant: caller.tenant), root: "WorkflowDefinition", choice: choice)
         }
     }
@@ -107,7 +120,7 @@ enum WorkflowRoutes {
             ("ObjectReferenceCount", .integer(Int64(definition.objectReferenceCount))),
             ("BusinessID", .string(tenant.tenantBusinessID)),
             ("Updated", .string(definition.created)),
-            ("Warnings", .array(definition.warnings.map(JSONValue.string))),
+            ("Warnings", .array(definition.warnings.map(JSONValue.string)))
         ])
     }
 }

@@ -1,6 +1,7 @@
 import DispatchHTTP
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reading the `Cookie` request header and writing `Set-Cookie`.
@@ -31,7 +32,7 @@ public enum Cookies {
             var equals = start
             while equals < pairEnd && bytes[equals] != UInt8(ascii: "=") { equals += 1 }
             guard equals < pairEnd, equals - start == wanted.count,
-                  wanted.isEmpty || memcmp(bytes.baseAddress! + start, wanted.baseAddress!, wanted.count) == 0
+                wanted.isEmpty || memcmp(bytes.baseAddress! + start, wanted.baseAddress!, wanted.count) == 0
             else { continue }
             var end = pairEnd
             while end > equals + 1, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }

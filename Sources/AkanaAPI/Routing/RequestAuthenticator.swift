@@ -28,7 +28,9 @@ extension APIEnvironment {
         if !csrfExempt, tenant.requiresCSRF(isRead: isRead) {
             let headerName = SessionCookie.csrfHeaderName(tenant: tenant.fedmemberid)
             guard let header = request.headers[headerName], !header.isEmpty else {
-                throw APIError.unauthorized("The \(headerName) header is required: copy the value of the \(SessionCookie.csrfCookieName(tenant: tenant.fedmemberid)) cookie set at login.")
+                throw APIError.unauthorized(
+                    "The \(headerName) header is required: copy the value of the \(SessionCookie.csrfCookieName(tenant: tenant.fedmemberid)) cookie set at login."
+                )
             }
             guard session.acceptsCSRF(header) else {
                 throw APIError.unauthorized("The \(headerName) header does not match this session's CSRF token.")

@@ -35,8 +35,10 @@ public final class RequestContext: Sendable {
     private let onExpire: @Sendable (RequestContext) -> Void
     private let phase = Atomic<UInt8>(Phase.running.rawValue)
 
-    init(http: HTTPRequest, journaling: JournaledRequest?, timeout: UInt64, responder: HTTPResponder,
-         onExpire: @escaping @Sendable (RequestContext) -> Void) {
+    init(
+        http: HTTPRequest, journaling: JournaledRequest?, timeout: UInt64, responder: HTTPResponder,
+        onExpire: @escaping @Sendable (RequestContext) -> Void
+    ) {
         self.onExpire = onExpire
         self.http = http
         self.journaling = journaling
@@ -57,7 +59,9 @@ public final class RequestContext: Sendable {
     /// Claims the right to answer: true once, for whoever gets here first (the handler or the deadline).
     func claimAnswer(expiring: Bool) -> Bool {
         if expiring {
-            return phase.compareExchange(expected: Phase.running.rawValue, desired: Phase.expired.rawValue, ordering: .acquiringAndReleasing).exchanged
+            return phase.compareExchange(
+                expected: Phase.running.rawValue, desired: Phase.expired.rawValue, ordering: .acquiringAndReleasing
+            ).exchanged
         }
         let previous = phase.exchange(Phase.finished.rawValue, ordering: .acquiringAndReleasing)
         return previous == Phase.running.rawValue || previous == Phase.sealed.rawValue
@@ -73,8 +77,9 @@ extension RequestContext: TransactionDeadline {
     public var isExpired: Bool { phase.load(ordering: .acquiring) == Phase.expired.rawValue }
 
     public func sealForCommit() -> Bool {
-        let (exchanged, original) = phase.compareExchange(expected: Phase.running.rawValue, desired: Phase.sealed.rawValue,
-                                                          ordering: .acquiringAndReleasing)
+        let (exchanged, original) = phase.compareExchange(
+            expected: Phase.running.rawValue, desired: Phase.sealed.rawValue,
+            ordering: .acquiringAndReleasing)
         return exchanged || original == Phase.sealed.rawValue || original == Phase.finished.rawValue
     }
 }

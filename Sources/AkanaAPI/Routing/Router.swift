@@ -46,15 +46,21 @@ public struct Router: Sendable {
     /// Adds an operation that declares what it produces and who may call it: the shared preamble
     /// (`RoutePreamble`) runs before `handler`, which reads `request.choice` and `request.caller`.
     /// `cached`: see `RouteDeclaration.cached` (GET routes only).
-    public mutating func add(_ method: HTTPMethod, _ path: String, produces: [Representation] = [], access: RouteAccess = .anyone,
-                             cached: Bool = false, _ handler: @escaping RouteHandler) {
+    public mutating func add(
+        _ method: HTTPMethod, _ path: String, produces: [Representation] = [], access: RouteAccess = .anyone,
+        cached: Bool = false, _ handler: @escaping RouteHandler
+    ) {
         add(method, path, declaring: RouteDeclaration(produces: produces, access: access, cached: cached), handler)
     }
 
-    public mutating func add(_ method: HTTPMethod, _ path: String, declaring declaration: RouteDeclaration, _ handler: @escaping RouteHandler) {
+    public mutating func add(
+        _ method: HTTPMethod, _ path: String, declaring declaration: RouteDeclaration, _ handler: @escaping RouteHandler
+    ) {
         let pattern = RoutePattern(path)
         precondition(!routes.contains { $0.method == method && $0.pattern.description == path }, "Route \(method) \(path) registered twice")
-        precondition(declaration.access == .anyone || environment != nil, "Route \(method) \(path) declares access on a Router without an environment")
+        precondition(
+            declaration.access == .anyone || environment != nil,
+            "Route \(method) \(path) declares access on a Router without an environment")
         precondition(!declaration.cached || method == .get, "Route \(method) \(path): only GET routes may be cached")
         if declaration.cached { cachedTemplates.insert(path) }
         let run: RouteHandler

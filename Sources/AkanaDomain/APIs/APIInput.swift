@@ -39,8 +39,10 @@ public struct APIVersionInput: Sendable, Equatable {
     public var descriptor: DropboxDescriptorInput?
     public var clone: CloneAPIVersionInput?
 
-    public init(info: APIVersionInfoInput, implementations: [APIImplementation], descriptor: DropboxDescriptorInput?,
-                clone: CloneAPIVersionInput?) {
+    public init(
+        info: APIVersionInfoInput, implementations: [APIImplementation], descriptor: DropboxDescriptorInput?,
+        clone: CloneAPIVersionInput?
+    ) {
         self.info = info
         self.implementations = implementations
         self.descriptor = descriptor

@@ -69,8 +69,10 @@ public struct License: Sendable, Equatable {
     public var sandboxAccessAutoApproved: Bool
     public var productionAccessAutoApproved: Bool
 
-    package init(id: String, tenant: String, name: String, description: String, sandboxAccessAutoApproved: Bool,
-                 productionAccessAutoApproved: Bool) {
+    package init(
+        id: String, tenant: String, name: String, description: String, sandboxAccessAutoApproved: Bool,
+        productionAccessAutoApproved: Bool
+    ) {
         self.id = id
         self.tenant = tenant
         self.name = name

@@ -6,15 +6,17 @@ package enum APIRepository {
     // MARK: - APIs
 
     package static func api(_ db: SQLiteConnection, id: String) throws -> API? {
-        guard let row = try db.queryFirst(
-            "SELECT id, tenant, name, description, visibility, admin_group_id, created, updated FROM apis WHERE id = ?", id)
+        guard
+            let row = try db.queryFirst(
+                "SELECT id, tenant, name, description, visibility, admin_group_id, created, updated FROM apis WHERE id = ?", id)
         else { return nil }
         let latest = try db.queryFirst(
             "SELECT id FROM api_versions WHERE api_id = ? ORDER BY created DESC, rowid DESC LIMIT 1", id)?.string("id")
-        return API(id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
-                   description: try row.requiredString("description"), visibility: try row.requiredString("visibility"),
-                   adminGroupID: try row.requiredString("admin_group_id"), created: try row.requiredString("created"),
-                   updated: try row.requiredString("updated"), latestVersionID: latest)
+        return API(
+            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
+            description: try row.requiredString("description"), visibility: try row.requiredString("visibility"),
+            adminGroupID: try row.requiredString("admin_group_id"), created: try row.requiredString("created"),
+            updated: try row.requiredString("updated"), latestVersionID: latest)
     }
 
     static func apiIDs(_ db: SQLiteConnection, tenant: String) throws -> [String] {
@@ -28,11 +30,13 @@ package enum APIRepository {
 
     /// The API's version named `name`.
     package static func versionID(_ db: SQLiteConnection, apiID: String, name: String) throws -> String? {
-        try db.queryFirst("SELECT id FROM api_versions WHERE api_id = ? AND name = ? ORDER BY created, rowid LIMIT 1", apiID, name)?.string("id")
+        try db.queryFirst("SELECT id FROM api_versions WHERE api_id = ? AND name = ? ORDER BY created, rowid LIMIT 1", apiID, name)?.string(
+            "id")
     }
 
     package static func insertAPI(_ db: SQLiteConnection, _ api: API) throws {
-        try db.change(api.id, 
+        try db.change(
+            api.id,
             "INSERT INTO apis (id, tenant, name, description, visibility, admin_group_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             api.id, api.tenant, api.name, api.description, api.visibility, api.adminGroupID, api.created, api.updated)
     }
@@ -62,31 +66,40 @@ package enum APIRepository {
     // MARK: - Versions
 
     package static func version(_ db: SQLiteConnection, id: String) throws -> APIVersion? {
-        guard let row = try db.queryFirst(
-            """
-            SELECT v.id, v.api_id, v.tenant, v.name, v.description, v.visibility, v.state, v.descriptor_file_id, v.created, v.updated,
-                   o.status AS workflow_status
-              FROM api_versions v LEFT JOIN workflow_objects o ON o.object_id = v.id
-             WHERE v.id = ?
-            """, id)
+        guard
+            let row = try db.queryFirst(
+                """
+                SELECT v.id, v.api_id, v.tenant, v.name, v.description, v.visibility, v.state, v.descriptor_file_id, v.created, v.updated,
+                       o.status AS workflow_status
+                  FROM api_versions v LEFT JOIN workflow_objects o ON o.object_id = v.id
+                 WHERE v.id = ?
+                """, id)
         else { return nil }
-        let tags = try db.query("SELECT tag FROM api_version_tags WHERE api_version_id = ? ORDER BY position", id).compactMap { try $0.string("tag") }
+        let tags = try db.query("SELECT tag FROM api_version_tags WHERE api_version_id = ? ORDER BY position", id).compactMap {
+            try $0.string("tag")
+        }
         var implementations: [APIImplementation] = []
         for implementation in try db.query(
-            "SELECT code, description, create_mechanism, endpoint_access_auto_approved FROM api_implementations WHERE api_version_id = ? ORDER BY code DESC", id) {
+            "SELECT code, description, create_mechanism, endpoint_access_auto_approved FROM api_implementations WHERE api_version_id = ? ORDER BY code DESC",
+            id)
+        {
             let code = try implementation.requiredString("code")
             let urls = try db.query(
-                "SELECT url FROM api_endpoints WHERE api_version_id = ? AND code = ? ORDER BY position", id, code).compactMap { try $0.string("url") }
-            implementations.append(APIImplementation(
-                code: code, description: try implementation.requiredString("description"),
-                createMechanism: try implementation.requiredString("create_mechanism"),
-                endpointAccessAutoApproved: try implementation.requiredBool("endpoint_access_auto_approved"), endpoints: urls))
+                "SELECT url FROM api_endpoints WHERE api_version_id = ? AND code = ? ORDER BY position", id, code
+            ).compactMap { try $0.string("url") }
+            implementations.append(
+                APIImplementation(
+                    code: code, description: try implementation.requiredString("description"),
+                    createMechanism: try implementation.requiredString("create_mechanism"),
+                    endpointAccessAutoApproved: try implementation.requiredBool("endpoint_access_auto_approved"), endpoints: urls))
         }
         return APIVersion(
             id: try row.requiredString("id"), apiID: try row.requiredString("api_id"), tenant: try row.requiredString("tenant"),
-            name: try row.requiredString("name"), description: try row.requiredString("description"), visibility: try row.requiredString("visibility"),
+            name: try row.requiredString("name"), description: try row.requiredString("description"),
+            visibility: try row.requiredString("visibility"),
             state: try row.string("workflow_status") ?? row.requiredString("state"), descriptorFileID: try row.int64("descriptor_file_id"),
-            created: try row.requiredString("created"), updated: try row.requiredString("updated"), tags: tags, implementations: implementations)
+            created: try row.requiredString("created"), updated: try row.requiredString("updated"), tags: tags,
+            implementations: implementations)
     }
 
     static func versionIDs(_ db: SQLiteConnection, apiID: String) throws -> [String] {
@@ -98,7 +111,8 @@ package enum APIRepository {
     }
 
     package static func insertVersion(_ db: SQLiteConnection, _ version: APIVersion) throws {
-        try db.change(version.id, 
+        try db.change(
+            version.id,
             """
             INSERT INTO api_versions (id, api_id, tenant, name, description, visibility, state, descriptor_file_id, created, updated)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -112,28 +126,32 @@ package enum APIRepository {
     }
 
     static func insertImplementation(_ db: SQLiteConnection, versionID: String, _ implementation: APIImplementation) throws {
-        try db.change(versionID,
+        try db.change(
+            versionID,
             """
             INSERT INTO api_implementations (api_version_id, code, description, create_mechanism, endpoint_access_auto_approved)
             VALUES (?, ?, ?, ?, ?)
             """, versionID, implementation.code, implementation.description, implementation.createMechanism,
             implementation.endpointAccessAutoApproved)
         for (position, url) in implementation.endpoints.enumerated() {
-            try db.change(versionID, "INSERT INTO api_endpoints (api_version_id, code, position, url) VALUES (?, ?, ?, ?)",
-                       versionID, implementation.code, position, url)
+            try db.change(
+                versionID, "INSERT INTO api_endpoints (api_version_id, code, position, url) VALUES (?, ?, ?, ?)",
+                versionID, implementation.code, position, url)
         }
     }
 
     static func updateVersionInfo(_ db: SQLiteConnection, _ version: APIVersion) throws {
-        try db.change(version.id, "UPDATE api_versions SET name = ?, description = ?, visibility = ?, updated = ? WHERE id = ?",
-                   version.name, version.description, version.visibility, version.updated, version.id)
+        try db.change(
+            version.id, "UPDATE api_versions SET name = ?, description = ?, visibility = ?, updated = ? WHERE id = ?",
+            version.name, version.description, version.visibility, version.updated, version.id)
         try replaceTags(db, versionID: version.id, tags: version.tags)
     }
 
     static func replaceTags(_ db: SQLiteConnection, versionID: String, tags: [String]) throws {
         try db.change(versionID, "DELETE FROM api_version_tags WHERE api_version_id = ?", versionID)
         for (position, tag) in tags.enumerated() {
-            try db.change(versionID, "INSERT INTO api_version_tags (api_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
+            try db.change(
+                versionID, "INSERT INTO api_version_tags (api_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
         }
     }
 
@@ -144,17 +162,21 @@ package enum APIRepository {
     // MARK: - Licenses
 
     package static func license(_ db: SQLiteConnection, id: String) throws -> License? {
-        guard let row = try db.queryFirst(
-            "SELECT id, tenant, name, description, sandbox_access_auto_approved, production_access_auto_approved FROM licenses WHERE id = ?", id)
+        guard
+            let row = try db.queryFirst(
+                "SELECT id, tenant, name, description, sandbox_access_auto_approved, production_access_auto_approved FROM licenses WHERE id = ?",
+                id)
         else { return nil }
-        return License(id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
-                       description: try row.requiredString("description"),
-                       sandboxAccessAutoApproved: try row.requiredBool("sandbox_access_auto_approved"),
-                       productionAccessAutoApproved: try row.requiredBool("production_access_auto_approved"))
+        return License(
+            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
+            description: try row.requiredString("description"),
+            sandboxAccessAutoApproved: try row.requiredBool("sandbox_access_auto_approved"),
+            productionAccessAutoApproved: try row.requiredBool("production_access_auto_approved"))
     }
 
     package static func upsertLicense(_ db: SQLiteConnection, _ license: License, now: String) throws {
-        try db.change(license.id, 
+        try db.change(
+            license.id,
             """
             INSERT INTO licenses (id, tenant, name, description, sandbox_access_auto_approved, production_access_auto_approved, created)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -167,20 +189,27 @@ package enum APIRepository {
 
     // MARK: - Dropbox
 
-    static func insertDropboxFile(_ db: SQLiteConnection, tenant: String, userID: String, fileName: String, fileType: String,
-                                  content: [UInt8], now: String) throws -> Int64 {
+    static func insertDropboxFile(
+        _ db: SQLiteConnection, tenant: String, userID: String, fileName: String, fileType: String,
+        content: [UInt8], now: String
+    ) throws -> Int64 {
         // The id is known before the insert, so the change funnel can name it (AUTOINCREMENT never reuses one).
         let last = try db.queryFirst("SELECT seq FROM sqlite_sequence WHERE name = 'dropbox_files'")?.int64("seq") ?? 0
         let highest = try db.queryFirst("SELECT max(id) AS id FROM dropbox_files")?.int64("id") ?? 0
         let id = max(last, highest) + 1
-        try db.change(String(id), "INSERT INTO dropbox_files (id, tenant, user_id, file_name, file_type, content, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      id, tenant, userID, fileName, fileType, content, now)
+        try db.change(
+            String(id),
+            "INSERT INTO dropbox_files (id, tenant, user_id, file_name, file_type, content, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            id, tenant, userID, fileName, fileType, content, now)
         return id
     }
 
     static func dropboxFile(_ db: SQLiteConnection, id: Int64) throws -> DropboxFile? {
-        guard let row = try db.queryFirst("SELECT id, tenant, file_name, file_type, content FROM dropbox_files WHERE id = ?", id) else { return nil }
-        return DropboxFile(id: try row.requiredInt64("id"), tenant: try row.requiredString("tenant"), fileName: try row.requiredString("file_name"),
-                           fileType: try row.requiredString("file_type"), content: try row.requiredBlob("content"))
+        guard let row = try db.queryFirst("SELECT id, tenant, file_name, file_type, content FROM dropbox_files WHERE id = ?", id) else {
+            return nil
+        }
+        return DropboxFile(
+            id: try row.requiredInt64("id"), tenant: try row.requiredString("tenant"), fileName: try row.requiredString("file_name"),
+            fileType: try row.requiredString("file_type"), content: try row.requiredBlob("content"))
     }
 }

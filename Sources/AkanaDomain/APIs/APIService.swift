@@ -44,17 +44,22 @@ public final class APIService: Sendable {
                 let document = Self.describe(file)
                 name = name ?? descriptor.serviceName ?? document.title ?? file.fileName
                 if implementations.isEmpty, let url = document.serverURL {
-                    implementations = [APIImplementation(code: "Live", description: "", createMechanism: "PROXY",
-                                                         endpointAccessAutoApproved: false, endpoints: [url])]
+                    implementations = [
+                        APIImplementation(
+                            code: "Live", description: "", createMechanism: "PROXY",
+                            endpointAccessAutoApproved: false, endpoints: [url])
+                    ]
                 }
             }
-            let api = try Self.newAPI(id: apiID, tenant: caller.tenant, name: name, description: info?.description,
-                                      visibility: info?.visibility, adminGroupID: adminGroupID, now: now)
+            let api = try Self.newAPI(
+                id: apiID, tenant: caller.tenant, name: name, description: info?.description,
+                visibility: info?.visibility, adminGroupID: adminGroupID, now: now)
             try APIRepository.insertAPI(db, api)
             try APIRepository.addAdmin(db, apiID: apiID, userID: caller.userID, now: now)
-            let version = Self.newVersion(id: versionID, of: api, name: Self.firstVersionName, description: info?.description ?? "",
-                                          visibility: nil, tags: info?.tags ?? [], implementations: implementations,
-                                          descriptorFileID: descriptor?.fileID, now: now)
+            let version = Self.newVersion(
+                id: versionID, of: api, name: Self.firstVersionName, description: info?.description ?? "",
+                visibility: nil, tags: info?.tags ?? [], implementations: implementations,
+                descriptorFileID: descriptor?.fileID, now: now)
             try self.insertVersion(db, version, caller: caller, apiID: apiID)
             guard let stored = try APIRepository.api(db, id: apiID), let storedVersion = try APIRepository.version(db, id: versionID) else {
                 throw DomainError.notFound()
@@ -77,7 +82,8 @@ public final class APIService: Sendable {
         try database.read(in: caller.scope) { db in
             try APIRepository.apiIDs(db, tenant: caller.tenant).compactMap { id in
                 guard let api = try APIRepository.api(db, id: id),
-                      try Self.canRead(db, apiID: id, visibility: api.visibility, caller: caller) else { return nil }
+                    try Self.canRead(db, apiID: id, visibility: api.visibility, caller: caller)
+                else { return nil }
                 return api
             }
         }
@@ -113,7 +119,8 @@ public final class APIService: Sendable {
             if let descriptor { _ = try self.dropboxFile(db, descriptor: descriptor, caller: caller) }
             if let clone {
                 guard let source = try APIRepository.version(db, id: clone.sourceID), source.apiID == api.id else {
-                    throw DomainError.badRequest("CloneAPIVersionRequest.SourceAPIVersionID \(clone.sourceID) is not a version of API \(apiID).")
+                    throw DomainError.badRequest(
+                        "CloneAPIVersionRequest.SourceAPIVersionID \(clone.sourceID) is not a version of API \(apiID).")
                 }
                 if clone.design {
                     if info.description == nil { description = source.description }
@@ -122,8 +129,9 @@ public final class APIService: Sendable {
                 }
                 if clone.implementations && implementations.isEmpty { implementations = source.implementations }
             }
-            let version = Self.newVersion(id: versionID, of: api, name: name, description: description, visibility: info.visibility,
-                                          tags: tags, implementations: implementations, descriptorFileID: descriptorFileID, now: now)
+            let version = Self.newVersion(
+                id: versionID, of: api, name: name, description: description, visibility: info.visibility,
+                tags: tags, implementations: implementations, descriptorFileID: descriptorFileID, now: now)
             try self.insertVersion(db, version, caller: caller, apiID: api.id)
             try APIRepository.touchAPI(db, id: api.id, updated: now)
             guard let stored = try APIRepository.version(db, id: versionID) else { throw DomainError.notFound() }
@@ -144,7 +152,8 @@ public final class APIService: Sendable {
         try database.read(in: caller.scope) { db in
             try APIRepository.versionIDs(db, tenant: caller.tenant).compactMap { id in
                 guard let version = try APIRepository.version(db, id: id),
-                      try Self.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller) else { return nil }
+                    try Self.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
+                else { return nil }
                 return version
             }
         }
@@ -191,12 +200,14 @@ public final class APIService: Sendable {
             let (version, _) = try self.visibleVersion(db, id: versionID, caller: caller)
             guard try self.workflow.isGoverned(db, objectID: versionID) else {
                 throw DomainError.badRequest(
-                    "No API version workflow governs \(versionID), so '\(actionName)' is not an action (assign one with PUT /_emulator/workflows/apiversion).")
+                    "No API version workflow governs \(versionID), so '\(actionName)' is not an action (assign one with PUT /_emulator/workflows/apiversion)."
+                )
             }
             var roles = caller.roles
             if try APIRepository.isAdmin(db, apiID: version.apiID, userID: caller.userID) { roles.insert("ApiAdmin") }
-            let transition = try self.workflow.perform(db, objectID: versionID, actionName: actionName, comments: comments,
-                                                       caller: WorkflowCaller(userID: caller.userID, roles: roles), tenant: caller.tenant)
+            let transition = try self.workflow.perform(
+                db, objectID: versionID, actionName: actionName, comments: comments,
+                caller: WorkflowCaller(userID: caller.userID, roles: roles), tenant: caller.tenant)
             return transition.status
         }
     }
@@ -216,8 +227,9 @@ public final class APIService: Sendable {
         let type = DropboxFile.documentType(fileName: fileName, content: content)
         let now = Timestamp.iso8601(clock.now())
         return try database.write(in: caller.scope) { db in
-            let id = try APIRepository.insertDropboxFile(db, tenant: caller.tenant, userID: caller.userID, fileName: fileName,
-                                                         fileType: type, content: content, now: now)
+            let id = try APIRepository.insertDropboxFile(
+                db, tenant: caller.tenant, userID: caller.userID, fileName: fileName,
+                fileType: type, content: content, now: now)
             return DropboxFile(id: id, tenant: caller.tenant, fileName: fileName, fileType: type, content: content)
         }
     }
@@ -237,7 +249,7 @@ public final class APIService: Sendable {
 
     private func visibleAPI(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> API {
         guard let api = try APIRepository.api(db, id: id), api.tenant == caller.tenant,
-              try Self.canRead(db, apiID: id, visibility: api.visibility, caller: caller)
+            try Self.canRead(db, apiID: id, visibility: api.visibility, caller: caller)
         else { throw DomainError.notFound("API \(id) was not found.") }
         return api
     }
@@ -250,16 +262,20 @@ public final class APIService: Sendable {
         return api
     }
 
-    private func visibleVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> (version: APIVersion, canModify: Bool) {
+    private func visibleVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> (
+        version: APIVersion, canModify: Bool
+    ) {
         guard let version = try APIRepository.version(db, id: id), version.tenant == caller.tenant,
-              try Self.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
+            try Self.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
         else { throw DomainError.notFound("API version \(id) was not found.") }
         return (version, try canModify(db, apiID: version.apiID, caller: caller))
     }
 
     private func modifiableVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> APIVersion {
         let (version, canModify) = try visibleVersion(db, id: id, caller: caller)
-        guard canModify else { throw DomainError.forbidden("Only the API's admins, Business Admins and Site Admins can change API version \(id).") }
+        guard canModify else {
+            throw DomainError.forbidden("Only the API's admins, Business Admins and Site Admins can change API version \(id).")
+        }
         return version
     }
 
@@ -270,38 +286,47 @@ public final class APIService: Sendable {
 
     /// A new API (not stored yet) as every creation makes it (POST /api/apis and fixtures): a Name
     /// that is not blank; Public unless `visibility` says otherwise.
-    package static func newAPI(id: String, tenant: String, name: String?, description: String?, visibility: String?, adminGroupID: String,
-                       now: String) throws -> API {
+    package static func newAPI(
+        id: String, tenant: String, name: String?, description: String?, visibility: String?, adminGroupID: String,
+        now: String
+    ) throws -> API {
         guard let name, !name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DomainError.badRequest("APIVersionInfo.Name is required.")
         }
-        return API(id: id, tenant: tenant, name: name, description: description ?? "", visibility: visibility ?? Visibility.public,
-                   adminGroupID: adminGroupID, created: now, updated: now, latestVersionID: nil)
+        return API(
+            id: id, tenant: tenant, name: name, description: description ?? "", visibility: visibility ?? Visibility.public,
+            adminGroupID: adminGroupID, created: now, updated: now, latestVersionID: nil)
     }
 
     /// A new version of `api` (not stored yet): the API's visibility unless `visibility` says
     /// otherwise, the state of an ungoverned version (its workflow, when one starts, decides after).
-    package static func newVersion(id: String, of api: API, name: String, description: String, visibility: String?, tags: [String],
-                           implementations: [APIImplementation], descriptorFileID: Int64?, now: String) -> APIVersion {
-        APIVersion(id: id, apiID: api.id, tenant: api.tenant, name: name, description: description, visibility: visibility ?? api.visibility,
-                   state: APIVersion.ungovernedState, descriptorFileID: descriptorFileID, created: now, updated: now, tags: tags,
-                   implementations: implementations)
+    package static func newVersion(
+        id: String, of api: API, name: String, description: String, visibility: String?, tags: [String],
+        implementations: [APIImplementation], descriptorFileID: Int64?, now: String
+    ) -> APIVersion {
+        APIVersion(
+            id: id, apiID: api.id, tenant: api.tenant, name: name, description: description, visibility: visibility ?? api.visibility,
+            state: APIVersion.ungovernedState, descriptorFileID: descriptorFileID, created: now, updated: now, tags: tags,
+            implementations: implementations)
     }
 
     private func insertVersion(_ db: SQLiteConnection, _ version: APIVersion, caller: AuthenticatedSession, apiID: String) throws {
         try APIRepository.insertVersion(db, version)
         var roles = caller.roles
         roles.insert("ApiAdmin")
-        try workflow.start(db, tenant: version.tenant, objectType: Self.versionObjectType, objectID: version.id,
-                           caller: WorkflowCaller(userID: caller.userID, roles: roles))
+        try workflow.start(
+            db, tenant: version.tenant, objectType: Self.versionObjectType, objectID: version.id,
+            caller: WorkflowCaller(userID: caller.userID, roles: roles))
     }
 
-    private func dropboxFile(_ db: SQLiteConnection, descriptor: DropboxDescriptorInput, caller: AuthenticatedSession) throws -> DropboxFile {
+    private func dropboxFile(_ db: SQLiteConnection, descriptor: DropboxDescriptorInput, caller: AuthenticatedSession) throws -> DropboxFile
+    {
         guard let file = try APIRepository.dropboxFile(db, id: descriptor.fileID), file.tenant == caller.tenant else {
             throw DomainError.badRequest("DLDescriptor.DropboxFileId \(descriptor.fileID) is not an uploaded file.")
         }
         if let name = descriptor.fileName, !name.isEmpty, name != file.fileName {
-            throw DomainError.badRequest("DLDescriptor.FileName '\(name)' is not the name of dropbox file \(descriptor.fileID) ('\(file.fileName)').")
+            throw DomainError.badRequest(
+                "DLDescriptor.FileName '\(name)' is not the name of dropbox file \(descriptor.fileID) ('\(file.fileName)').")
         }
         return file
     }
@@ -311,7 +336,8 @@ public final class APIService: Sendable {
         guard let document = try? JSONParser.parse(file.content), case .object = document else { return (nil, nil) }
         let title = document.member(caseInsensitive: "info")?.member(caseInsensitive: "title")?.stringValue
         if let url = document.member(caseInsensitive: "servers")?.arrayValue?.first?.member(caseInsensitive: "url")?.stringValue,
-           url.hasPrefix("http://") || url.hasPrefix("https://") {
+            url.hasPrefix("http://") || url.hasPrefix("https://")
+        {
             return (title, url)
         }
         if let host = document.member(caseInsensitive: "host")?.stringValue {

@@ -11,16 +11,19 @@ package enum AppRepository {
     /// (Folding the lists into the statement as `json_group_array` subqueries cost more than their
     /// two cached statements.)
     static func versionAndTeamRole(_ db: SQLiteConnection, id: String, userID: String) throws -> (version: AppVersion, teamRole: String?)? {
-        guard let row = try db.queryFirst(
-            """
-            SELECT v.id, v.app_id, v.tenant, v.name, v.description, v.website_address, v.visibility, v.initial_environment,
-                   v.current_environment, v.state, v.identity, v.identity_user_defined, v.shared_secret, v.has_key_info,
-                   v.created, v.updated,
-                   (SELECT role FROM app_team_members WHERE app_id = v.app_id AND user_id = ?) AS team_role
-            FROM app_versions v WHERE v.id = ?
-            """, userID, id)
+        guard
+            let row = try db.queryFirst(
+                """
+                SELECT v.id, v.app_id, v.tenant, v.name, v.description, v.website_address, v.visibility, v.initial_environment,
+                       v.current_environment, v.state, v.identity, v.identity_user_defined, v.shared_secret, v.has_key_info,
+                       v.created, v.updated,
+                       (SELECT role FROM app_team_members WHERE app_id = v.app_id AND user_id = ?) AS team_role
+                FROM app_versions v WHERE v.id = ?
+                """, userID, id)
         else { return nil }
-        let tags = try db.query("SELECT tag FROM app_version_tags WHERE app_version_id = ? ORDER BY position", id).compactMap { try $0.string("tag") }
+        let tags = try db.query("SELECT tag FROM app_version_tags WHERE app_version_id = ? ORDER BY position", id).compactMap {
+            try $0.string("tag")
+        }
         let mechanisms = try db.query(
             "SELECT mechanism FROM app_version_security_mechanisms WHERE app_version_id = ? ORDER BY mechanism", id
         ).compactMap { try $0.string("mechanism") }
@@ -28,23 +31,27 @@ package enum AppRepository {
             id: try row.requiredString("id"), appID: try row.requiredString("app_id"), tenant: try row.requiredString("tenant"),
             name: try row.requiredString("name"), description: try row.requiredString("description"),
             websiteAddress: try row.requiredString("website_address"), visibility: try row.requiredString("visibility"),
-            initialEnvironment: try row.requiredString("initial_environment"), currentEnvironment: try row.requiredString("current_environment"),
+            initialEnvironment: try row.requiredString("initial_environment"),
+            currentEnvironment: try row.requiredString("current_environment"),
             state: try row.requiredString("state"), identity: try row.requiredString("identity"),
             identityUserDefined: try row.requiredBool("identity_user_defined"), sharedSecret: try row.requiredString("shared_secret"),
-            hasKeyInfo: try row.requiredBool("has_key_info"), created: try row.requiredString("created"), updated: try row.requiredString("updated"),
+            hasKeyInfo: try row.requiredBool("has_key_info"), created: try row.requiredString("created"),
+            updated: try row.requiredString("updated"),
             tags: tags, securityMechanisms: mechanisms)
         return (version, try row.string("team_role"))
     }
 
     static func app(_ db: SQLiteConnection, id: String) throws -> Application? {
-        guard let row = try db.queryFirst(
-            "SELECT id, tenant, name, summary, description, business_id, created, updated FROM apps WHERE id = ?", id)
+        guard
+            let row = try db.queryFirst(
+                "SELECT id, tenant, name, summary, description, business_id, created, updated FROM apps WHERE id = ?", id)
         else { return nil }
         let defaultID = try db.queryFirst(
             "SELECT id FROM app_versions WHERE app_id = ? ORDER BY created DESC, rowid DESC LIMIT 1", id)?.string("id")
         return Application(
             id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
-            summary: try row.requiredString("summary"), description: try row.requiredString("description"), businessID: try row.string("business_id"),
+            summary: try row.requiredString("summary"), description: try row.requiredString("description"),
+            businessID: try row.string("business_id"),
             created: try row.requiredString("created"), updated: try row.requiredString("updated"),
             defaultVersion: try defaultID.flatMap { try version(db, id: $0) })
     }
@@ -60,7 +67,8 @@ package enum AppRepository {
 
     /// The oldest app of `tenant` named `name`.
     package static func appID(_ db: SQLiteConnection, tenant: String, named name: String) throws -> String? {
-        try db.queryFirst("SELECT id FROM apps WHERE tenant = ? AND name = ? ORDER BY created, rowid LIMIT 1", tenant, name)?.requiredString("id")
+        try db.queryFirst("SELECT id FROM apps WHERE tenant = ? AND name = ? ORDER BY created, rowid LIMIT 1", tenant, name)?
+            .requiredString("id")
     }
 
     /// The app a version belongs to.
@@ -70,7 +78,8 @@ package enum AppRepository {
 
     /// The oldest version of the app named `name`.
     package static func versionID(_ db: SQLiteConnection, appID: String, named name: String) throws -> String? {
-        try db.queryFirst("SELECT id FROM app_versions WHERE app_id = ? AND name = ? ORDER BY created, rowid LIMIT 1", appID, name)?.requiredString("id")
+        try db.queryFirst("SELECT id FROM app_versions WHERE app_id = ? AND name = ? ORDER BY created, rowid LIMIT 1", appID, name)?
+            .requiredString("id")
     }
 
     package static func isTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
@@ -81,16 +90,18 @@ package enum AppRepository {
     /// What deciding on an operation on a version needs, without the version's other columns,
     /// tags or mechanisms: one indexed lookup, for writes that change only a column or two.
     static func versionAccess(_ db: SQLiteConnection, id: String, userID: String) throws -> AppVersionAccess? {
-        guard let row = try db.queryFirst(
-            """
-            SELECT v.app_id, v.tenant, v.visibility, v.identity,
-                   (SELECT role FROM app_team_members WHERE app_id = v.app_id AND user_id = ?) AS team_role
-            FROM app_versions v WHERE v.id = ?
-            """, userID, id)
+        guard
+            let row = try db.queryFirst(
+                """
+                SELECT v.app_id, v.tenant, v.visibility, v.identity,
+                       (SELECT role FROM app_team_members WHERE app_id = v.app_id AND user_id = ?) AS team_role
+                FROM app_versions v WHERE v.id = ?
+                """, userID, id)
         else { return nil }
-        return AppVersionAccess(id: id, appID: try row.requiredString("app_id"), tenant: try row.requiredString("tenant"),
-                                visibility: try row.requiredString("visibility"), identity: try row.requiredString("identity"),
-                                teamRole: try row.string("team_role"))
+        return AppVersionAccess(
+            id: id, appID: try row.requiredString("app_id"), tenant: try row.requiredString("tenant"),
+            visibility: try row.requiredString("visibility"), identity: try row.requiredString("identity"),
+            teamRole: try row.string("team_role"))
     }
 
     static func teamRole(_ db: SQLiteConnection, appID: String, userID: String) throws -> String? {
@@ -105,18 +116,22 @@ package enum AppRepository {
             JOIN users u ON u.id = m.user_id WHERE m.app_id = ? ORDER BY m.user_id
             """, appID
         ).map { row in
-            AppTeamMember(userID: try row.requiredString("user_id"), role: try row.requiredString("role"), name: try row.requiredString("display_name"),
-                          email: try row.requiredString("email"), userCreated: try row.requiredString("created"))
+            AppTeamMember(
+                userID: try row.requiredString("user_id"), role: try row.requiredString("role"),
+                name: try row.requiredString("display_name"),
+                email: try row.requiredString("email"), userCreated: try row.requiredString("created"))
         }
     }
 
     static func teamAdminCount(_ db: SQLiteConnection, appID: String) throws -> Int {
-        Int(try db.queryFirst("SELECT count(*) AS admins FROM app_team_members WHERE app_id = ? AND role = 'Admin'", appID)?.int("admins") ?? 0)
+        Int(
+            try db.queryFirst("SELECT count(*) AS admins FROM app_team_members WHERE app_id = ? AND role = 'Admin'", appID)?.int("admins")
+                ?? 0)
     }
 
     /// Returns false when the user was not on the team.
     static func removeTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
-                return try db.change(appID, "DELETE FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) == 1
+        return try db.change(appID, "DELETE FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) == 1
     }
 
     /// The pending invitation's message, nil when the user has none to the app's team.
@@ -126,7 +141,8 @@ package enum AppRepository {
 
     /// Records (or renews) an invitation.
     static func invite(_ db: SQLiteConnection, appID: String, userID: String, message: String, invitedBy: String, now: String) throws {
-        try db.change(appID, 
+        try db.change(
+            appID,
             """
             INSERT INTO app_team_invitations (app_id, user_id, message, invited_by, created) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (app_id, user_id) DO UPDATE SET message = excluded.message, invited_by = excluded.invited_by, created = excluded.created
@@ -135,7 +151,7 @@ package enum AppRepository {
 
     /// Returns false when there was no invitation.
     static func removeInvitation(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
-                return try db.change(appID, "DELETE FROM app_team_invitations WHERE app_id = ? AND user_id = ?", appID, userID) == 1
+        return try db.change(appID, "DELETE FROM app_team_invitations WHERE app_id = ? AND user_id = ?", appID, userID) == 1
     }
 
     /// The users invited to the app's team who have not answered yet.
@@ -146,15 +162,17 @@ package enum AppRepository {
             JOIN users u ON u.id = i.user_id WHERE i.app_id = ? ORDER BY i.user_id
             """, appID
         ).map { row in
-            AppTeamMember(userID: try row.requiredString("user_id"), role: AppService.teamInvited, name: try row.requiredString("display_name"),
-                          email: try row.requiredString("email"), userCreated: try row.requiredString("created"))
+            AppTeamMember(
+                userID: try row.requiredString("user_id"), role: AppService.teamInvited, name: try row.requiredString("display_name"),
+                email: try row.requiredString("email"), userCreated: try row.requiredString("created"))
         }
     }
 
     /// The apps whose team `userID` is on, by name.
     static func appIDs(_ db: SQLiteConnection, teamMember userID: String) throws -> [String] {
         try db.query(
-            "SELECT a.id FROM app_team_members m JOIN apps a ON a.id = m.app_id WHERE m.user_id = ? ORDER BY a.name COLLATE NOCASE, a.id", userID
+            "SELECT a.id FROM app_team_members m JOIN apps a ON a.id = m.app_id WHERE m.user_id = ? ORDER BY a.name COLLATE NOCASE, a.id",
+            userID
         ).map { try $0.requiredString("id") }
     }
 
@@ -174,26 +192,31 @@ package enum AppRepository {
     }
 
     static func identityTaken(_ db: SQLiteConnection, tenant: String, identity: String, except versionID: String) throws -> Bool {
-        try db.queryFirst("SELECT 1 AS taken FROM app_versions WHERE tenant = ? AND identity = ? AND id <> ?", tenant, identity, versionID) != nil
+        try db.queryFirst("SELECT 1 AS taken FROM app_versions WHERE tenant = ? AND identity = ? AND id <> ?", tenant, identity, versionID)
+            != nil
     }
 
     package static func insertApp(_ db: SQLiteConnection, _ app: Application) throws {
-        try db.change(app.id, 
+        try db.change(
+            app.id,
             "INSERT INTO apps (id, tenant, name, summary, description, business_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             app.id, app.tenant, app.name, app.summary, app.description, app.businessID, app.created, app.updated)
     }
 
     static func updateApp(_ db: SQLiteConnection, _ app: Application) throws {
-        try db.change(app.id, "UPDATE apps SET name = ?, summary = ?, description = ?, business_id = ?, updated = ? WHERE id = ?",
-                   app.name, app.summary, app.description, app.businessID, app.updated, app.id)
+        try db.change(
+            app.id, "UPDATE apps SET name = ?, summary = ?, description = ?, business_id = ?, updated = ? WHERE id = ?",
+            app.name, app.summary, app.description, app.businessID, app.updated, app.id)
     }
 
     package static func addTeamMember(_ db: SQLiteConnection, appID: String, userID: String, role: String = "Member") throws {
-        try db.change(appID, "INSERT INTO app_team_members (app_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", appID, userID, role)
+        try db.change(
+            appID, "INSERT INTO app_team_members (app_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", appID, userID, role)
     }
 
     static func insertVersion(_ db: SQLiteConnection, _ version: AppVersion) throws {
-        try db.change(version.id, 
+        try db.change(
+            version.id,
             """
             INSERT INTO app_versions (id, app_id, tenant, name, description, website_address, visibility, initial_environment,
                 current_environment, state, identity, identity_user_defined, shared_secret, has_key_info, created, updated)
@@ -204,12 +227,14 @@ package enum AppRepository {
             version.sharedSecret, version.hasKeyInfo, version.created, version.updated)
         try replaceTags(db, versionID: version.id, tags: version.tags)
         for mechanism in version.securityMechanisms {
-            try db.change(version.id, "INSERT INTO app_version_security_mechanisms (app_version_id, mechanism) VALUES (?, ?)", version.id, mechanism)
+            try db.change(
+                version.id, "INSERT INTO app_version_security_mechanisms (app_version_id, mechanism) VALUES (?, ?)", version.id, mechanism)
         }
     }
 
     static func updateVersion(_ db: SQLiteConnection, _ version: AppVersion) throws {
-        try db.change(version.id, 
+        try db.change(
+            version.id,
             """
             UPDATE app_versions SET name = ?, description = ?, website_address = ?, visibility = ?, initial_environment = ?,
                 identity = ?, identity_user_defined = ?, shared_secret = ?, updated = ? WHERE id = ?
@@ -222,13 +247,15 @@ package enum AppRepository {
     static func replaceTags(_ db: SQLiteConnection, versionID: String, tags: [String]) throws {
         try db.change(versionID, "DELETE FROM app_version_tags WHERE app_version_id = ?", versionID)
         for (position, tag) in tags.enumerated() {
-            try db.change(versionID, "INSERT INTO app_version_tags (app_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
+            try db.change(
+                versionID, "INSERT INTO app_version_tags (app_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
         }
     }
 
     /// Replaces the shared secret; returns false when the version does not exist.
     static func setSharedSecret(_ db: SQLiteConnection, versionID: String, secret: String, updated: String) throws -> Bool {
-        return try db.change(versionID, "UPDATE app_versions SET shared_secret = ?, updated = ? WHERE id = ?", secret, updated, versionID) == 1
+        return try db.change(versionID, "UPDATE app_versions SET shared_secret = ?, updated = ? WHERE id = ?", secret, updated, versionID)
+            == 1
     }
 
     static func deleteVersion(_ db: SQLiteConnection, id: String) throws {

@@ -56,7 +56,8 @@ extension AppService {
             let app = try self.authorizedApp(db, id: appID, caller: caller, for: .addMember)
             guard let userID = try UserRepository.id(db, tenant: app.tenant, email: email) else {
                 throw DomainError.badRequest(
-                    "\(email) is not a user of the platform, and the tenant does not invite unregistered users (InviteUnregisteredUsers is off).")
+                    "\(email) is not a user of the platform, and the tenant does not invite unregistered users (InviteUnregisteredUsers is off)."
+                )
             }
             guard try AppRepository.teamRole(db, appID: app.id, userID: userID) == nil else { return userID }
             let autoAccept = try AppRepository.settingIsOn(db, tenant: app.tenant, name: Self.autoAcceptTeamInvitationsSetting)
@@ -64,8 +65,9 @@ extension AppService {
                 _ = try AppRepository.removeInvitation(db, appID: app.id, userID: userID)
                 try AppRepository.addTeamMember(db, appID: app.id, userID: userID, role: Self.teamMember)
             } else {
-                try AppRepository.invite(db, appID: app.id, userID: userID, message: message, invitedBy: caller.userID,
-                                         now: Timestamp.iso8601(self.clock.now()))
+                try AppRepository.invite(
+                    db, appID: app.id, userID: userID, message: message, invitedBy: caller.userID,
+                    now: Timestamp.iso8601(self.clock.now()))
             }
             return userID
         }
@@ -79,8 +81,10 @@ extension AppService {
             let invited = role == nil ? try AppRepository.invitation(db, appID: app.id, userID: userID) != nil : false
             guard role != nil || invited else { throw DomainError.notFound("User \(userID) is not a member of the team of app \(appID).") }
             if userID != caller.userID, !caller.isSiteAdmin, !caller.isBusinessAdmin,
-               try AppRepository.teamRole(db, appID: app.id, userID: caller.userID) != Self.teamAdmin {
-                throw DomainError.forbidden("Only a team Admin, a Business Admin or a Site Admin may remove another member from the team of app \(appID).")
+                try AppRepository.teamRole(db, appID: app.id, userID: caller.userID) != Self.teamAdmin
+            {
+                throw DomainError.forbidden(
+                    "Only a team Admin, a Business Admin or a Site Admin may remove another member from the team of app \(appID).")
             }
             guard let role else {
                 // A pending invitation is withdrawn the same way.
@@ -103,7 +107,7 @@ extension AppService {
             let ids = try AppRepository.versionIDs(db, tenant: caller.tenant, identity: identity)
             return try ids.compactMap { id -> AppVersion? in
                 guard let version = try AppRepository.version(db, id: id),
-                      try self.standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller)
+                    try self.standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller)
                         .allows(AppOperation.listVersions.rule)
                 else { return nil }
                 return version
@@ -142,7 +146,8 @@ extension AppService {
                 return "Invited"
             default:
                 throw DomainError.badRequest(
-                    "'\(actionName)' is not a group membership action here; the actions are group.membership.action.accept, .decline and .resend.")
+                    "'\(actionName)' is not a group membership action here; the actions are group.membership.action.accept, .decline and .resend."
+                )
             }
         }
     }

@@ -12,8 +12,10 @@ public final class AppService: Sendable {
     /// Told of app versions about to be deleted (their contracts move on in the same transaction).
     private let deletionObserver: (any AppVersionDeletionObserver)?
 
-    public init(database: DatabasePool, clock: EmulatorClock, workflow: (any AppVersionWorkflow)?, ids: IDGenerator,
-                deletionObserver: (any AppVersionDeletionObserver)?) {
+    public init(
+        database: DatabasePool, clock: EmulatorClock, workflow: (any AppVersionWorkflow)?, ids: IDGenerator,
+        deletionObserver: (any AppVersionDeletionObserver)?
+    ) {
         self.deletionObserver = deletionObserver
         self.ids = ids
         self.database = database
@@ -57,8 +59,9 @@ public final class AppService: Sendable {
         if let businessID, businessID != "tenantbusiness.\(tenant)" {
             throw DomainError.notFound("Business \(businessID) was not found.")
         }
-        return Application(id: id, tenant: tenant, name: name, summary: input.summary ?? "", description: input.description ?? "",
-                           businessID: businessID, created: now, updated: now, defaultVersion: nil)
+        return Application(
+            id: id, tenant: tenant, name: name, summary: input.summary ?? "", description: input.description ?? "",
+            businessID: businessID, created: now, updated: now, defaultVersion: nil)
     }
 
     public func app(_ id: String, caller: AuthenticatedSession) throws -> Application {
@@ -69,7 +72,9 @@ public final class AppService: Sendable {
 
     /// PUT /api/apps/{AppID}: Name (required), Summary, Description.
     public func updateApp(_ id: String, caller: AuthenticatedSession, input fields: ApplicationInput) throws -> Application {
-        if let name = fields.name, name.trimmingCharacters(in: .whitespaces).isEmpty { throw DomainError.badRequest("Application.Name must not be empty.") }
+        if let name = fields.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw DomainError.badRequest("Application.Name must not be empty.")
+        }
         return try database.write(in: caller.scope) { db in
             var app = try self.authorizedApp(db, id: id, caller: caller, for: .updateApp)
             fields.name.merge(into: &app.name)
@@ -141,10 +146,13 @@ public final class AppService: Sendable {
             input.tags.merge(into: &version.tags)
             if let identity = input.identity, !identity.isEmpty, identity != version.identity {
                 guard settings.allows(settings.userDefinedIdentitySupport, siteAdmin: caller.isSiteAdmin) else {
-                    throw DomainError.forbidden("The tenant does not let you choose an app version's Identity (UserDefinedIdentitySupport is \(settings.userDefinedIdentitySupport)).")
+                    throw DomainError.forbidden(
+                        "The tenant does not let you choose an app version's Identity (UserDefinedIdentitySupport is \(settings.userDefinedIdentitySupport))."
+                    )
                 }
                 guard !version.identityUserDefined else {
-                    throw DomainError.conflict("App version \(id) already has the Identity '\(version.identity)'; an assigned Identity cannot be changed.")
+                    throw DomainError.conflict(
+                        "App version \(id) already has the Identity '\(version.identity)'; an assigned Identity cannot be changed.")
                 }
                 guard try !AppRepository.identityTaken(db, tenant: version.tenant, identity: identity, except: id) else {
                     throw DomainError.conflict("The Identity '\(identity)' is already used by another app version.")
@@ -201,11 +209,13 @@ public final class AppService: Sendable {
             let now = Timestamp.iso8601(self.clock.now())
             let governed = try self.workflow?.isGoverned(db, objectID: versionID) ?? false
             if governed, let workflow = self.workflow {
-                _ = try workflow.perform(db, objectID: versionID, actionName: actionName, comments: comments,
-                                         caller: try self.workflowCaller(db, caller, appID: version.appID))
+                _ = try workflow.perform(
+                    db, objectID: versionID, actionName: actionName, comments: comments,
+                    caller: try self.workflowCaller(db, caller, appID: version.appID))
             } else if !Self.reservedActions.contains(actionName) {
                 throw DomainError.badRequest(
-                    "No app version workflow governs \(versionID), so '\(actionName)' is not an action; the reserved actions are \(Self.reservedActions.sorted().joined(separator: ", ")).")
+                    "No app version workflow governs \(versionID), so '\(actionName)' is not an action; the reserved actions are \(Self.reservedActions.sorted().joined(separator: ", "))."
+                )
             }
             if actionName == "@RegeneratedSecret" {
                 try self.rotateSecret(db, versionID: versionID, identity: version.identity, now: now)
@@ -219,7 +229,8 @@ public final class AppService: Sendable {
         try database.read(in: caller.scope) { db in
             let version = try self.authorizedVersion(db, id: versionID, caller: caller, for: .readSecret)
             guard !version.identityHasDomain else {
-                throw DomainError.conflict("The shared secret of \(versionID) is managed by the external identity domain of '\(version.identity)'.")
+                throw DomainError.conflict(
+                    "The shared secret of \(versionID) is managed by the external identity domain of '\(version.identity)'.")
             }
             return version.sharedSecret
         }
@@ -241,17 +252,22 @@ public final class AppService: Sendable {
 
     private func rotateSecret(_ db: SQLiteConnection, versionID: String, identity: String, now: String) throws {
         guard !AppVersion.identityHasDomain(identity) else {
-            throw DomainError.conflict("The shared secret of \(versionID) is managed by the external identity domain of '\(identity)'; it cannot be regenerated here.")
+            throw DomainError.conflict(
+                "The shared secret of \(versionID) is managed by the external identity domain of '\(identity)'; it cannot be regenerated here."
+            )
         }
         guard try AppRepository.setSharedSecret(db, versionID: versionID, secret: ids.hex(byteCount: 20), updated: now) else {
             throw DomainError.notFound()
         }
     }
 
-    private func insertVersion(_ db: SQLiteConnection, app: Application, input: AppVersionInput, caller: AuthenticatedSession, now: String) throws -> AppVersion {
+    private func insertVersion(_ db: SQLiteConnection, app: Application, input: AppVersionInput, caller: AuthenticatedSession, now: String)
+        throws -> AppVersion
+    {
         let id = "\(ids.alphanumeric(40)).\(app.tenant)"
-        let version = try Self.insertVersion(db, id: id, appID: app.id, tenant: app.tenant, input: input, settings: settings,
-                                             siteAdmin: caller.isSiteAdmin, ids: ids, now: now)
+        let version = try Self.insertVersion(
+            db, id: id, appID: app.id, tenant: app.tenant, input: input, settings: settings,
+            siteAdmin: caller.isSiteAdmin, ids: ids, now: now)
         _ = try workflow?.start(db, tenant: app.tenant, objectID: id, caller: try workflowCaller(db, caller, appID: app.id))
         return version
     }
@@ -261,14 +277,18 @@ public final class AppService: Sendable {
     /// workflow: an Identity only where `settings` let the caller choose one, and not one another
     /// version has; a SharedSecret only where user-defined secrets are allowed; the defaults
     /// (Name 1.0, Sandbox, Public) for what `input` leaves out.
-    package static func insertVersion(_ db: SQLiteConnection, id: String, appID: String, tenant: String, input: AppVersionInput,
-                              settings: AppVersionSettings, siteAdmin: Bool, ids: IDGenerator, now: String) throws -> AppVersion {
+    package static func insertVersion(
+        _ db: SQLiteConnection, id: String, appID: String, tenant: String, input: AppVersionInput,
+        settings: AppVersionSettings, siteAdmin: Bool, ids: IDGenerator, now: String
+    ) throws -> AppVersion {
         let local = id.hasSuffix(".\(tenant)") ? String(id.dropLast(tenant.count + 1)) : id
         var identity = "\(tenant)-\(local)"
         var userDefined = false
         if let chosen = input.identity, !chosen.isEmpty {
             guard settings.allows(settings.userDefinedIdentitySupport, siteAdmin: siteAdmin) else {
-                throw DomainError.forbidden("The tenant does not let you choose an app version's Identity (UserDefinedIdentitySupport is \(settings.userDefinedIdentitySupport)).")
+                throw DomainError.forbidden(
+                    "The tenant does not let you choose an app version's Identity (UserDefinedIdentitySupport is \(settings.userDefinedIdentitySupport))."
+                )
             }
             guard try !AppRepository.identityTaken(db, tenant: tenant, identity: chosen, except: id) else {
                 throw DomainError.conflict("The Identity '\(chosen)' is already used by another app version.")
@@ -299,8 +319,9 @@ public final class AppService: Sendable {
     private func deleteAction(_ db: SQLiteConnection, versionID: String, caller: AuthenticatedSession) throws -> Bool {
         guard let workflow, try workflow.isGoverned(db, objectID: versionID) else { return true }
         guard let version = try AppRepository.version(db, id: versionID) else { return false }
-        let result = try workflow.perform(db, objectID: versionID, actionName: "@Delete", comments: [],
-                                          caller: try workflowCaller(db, caller, appID: version.appID))
+        let result = try workflow.perform(
+            db, objectID: versionID, actionName: "@Delete", comments: [],
+            caller: try workflowCaller(db, caller, appID: version.appID))
         guard result.functions.contains("deleteAppVersion") else { return false }
         // The engine's registered `deleteAppVersion` handler may already have deleted it.
         return try AppRepository.version(db, id: versionID) != nil
@@ -325,20 +346,26 @@ public final class AppService: Sendable {
     /// a workflow governs it; without one every reserved action is allowed.
     private func checkReservedAction(_ db: SQLiteConnection, versionID: String, action: String, caller: AuthenticatedSession) throws {
         guard let workflow, try workflow.isGoverned(db, objectID: versionID),
-              let version = try AppRepository.version(db, id: versionID) else { return }
-        _ = try workflow.perform(db, objectID: versionID, actionName: action, comments: [],
-                                 caller: try workflowCaller(db, caller, appID: version.appID))
+            let version = try AppRepository.version(db, id: versionID)
+        else { return }
+        _ = try workflow.perform(
+            db, objectID: versionID, actionName: action, comments: [],
+            caller: try workflowCaller(db, caller, appID: version.appID))
     }
 
     /// The caller as the app-version workflow sees them: platform roles, plus AppTeamMember on
     /// their own team's apps.
-    private func workflowCaller(_ db: SQLiteConnection, _ session: AuthenticatedSession, appID: String) throws -> (userID: String, roles: Set<String>) {
+    private func workflowCaller(_ db: SQLiteConnection, _ session: AuthenticatedSession, appID: String) throws -> (
+        userID: String, roles: Set<String>
+    ) {
         let member = try AppRepository.isTeamMember(db, appID: appID, userID: session.userID)
         return (session.userID, member ? session.roles.union(["AppTeamMember"]) : session.roles)
     }
 
     /// Where the caller stands towards app `appID` (tenant, platform roles, team role, visibility).
-    func standing(_ db: SQLiteConnection, appID: String, tenant: String, visibility: String?, caller: AuthenticatedSession) throws -> AppStanding {
+    func standing(_ db: SQLiteConnection, appID: String, tenant: String, visibility: String?, caller: AuthenticatedSession) throws
+        -> AppStanding
+    {
         let role = tenant == caller.tenant ? try AppRepository.teamRole(db, appID: appID, userID: caller.userID) : nil
         return standing(tenant: tenant, visibility: visibility, teamRole: role, caller: caller)
     }
@@ -346,14 +373,16 @@ public final class AppService: Sendable {
     /// The same, with the caller's team role already read (by user id: it counts only in the same tenant).
     func standing(tenant: String, visibility: String?, teamRole: String?, caller: AuthenticatedSession) -> AppStanding {
         let sameTenant = tenant == caller.tenant
-        return AppStanding(sameTenant: sameTenant, siteAdmin: caller.isSiteAdmin, businessAdmin: caller.isBusinessAdmin,
-                           teamRole: sameTenant ? teamRole : nil,
-                           visibleToAll: visibility == Visibility.public || visibility == Visibility.registeredUsers)
+        return AppStanding(
+            sameTenant: sameTenant, siteAdmin: caller.isSiteAdmin, businessAdmin: caller.isBusinessAdmin,
+            teamRole: sameTenant ? teamRole : nil,
+            visibleToAll: visibility == Visibility.public || visibility == Visibility.registeredUsers)
     }
 
     /// The app, when `caller` may perform `operation` on it (404 when they cannot see it, 403 when
     /// its page does not name any of their roles).
-    func authorizedApp(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession, for operation: AppOperation) throws -> Application {
+    func authorizedApp(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession, for operation: AppOperation) throws -> Application
+    {
         guard let app = try AppRepository.app(db, id: id) else { throw DomainError.notFound("App \(id) was not found.") }
         try standing(db, appID: app.id, tenant: app.tenant, visibility: app.defaultVersion?.visibility, caller: caller)
             .check(operation, objectID: id, kind: "App")
@@ -361,7 +390,9 @@ public final class AppService: Sendable {
     }
 
     /// The version, when `caller` may perform `operation` on it.
-    private func authorizedVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession, for operation: AppOperation) throws -> AppVersion {
+    private func authorizedVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession, for operation: AppOperation) throws
+        -> AppVersion
+    {
         guard let (version, teamRole) = try AppRepository.versionAndTeamRole(db, id: id, userID: caller.userID) else {
             throw DomainError.notFound("App version \(id) was not found.")
         }
@@ -372,8 +403,10 @@ public final class AppService: Sendable {
 
     /// `authorizedVersion` reading only the columns that decide (one query): for writes that
     /// change a column or two and answer without the version.
-    private func authorizedVersionAccess(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession,
-                                         for operation: AppOperation) throws -> AppVersionAccess {
+    private func authorizedVersionAccess(
+        _ db: SQLiteConnection, id: String, caller: AuthenticatedSession,
+        for operation: AppOperation
+    ) throws -> AppVersionAccess {
         guard let version = try AppRepository.versionAccess(db, id: id, userID: caller.userID) else {
             throw DomainError.notFound("App version \(id) was not found.")
         }
@@ -385,7 +418,7 @@ public final class AppService: Sendable {
     /// The version when the caller can see it (its visibility, or their roles); 404 otherwise.
     private func visibleVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> AppVersion {
         guard let version = try AppRepository.version(db, id: id),
-              try standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller).canSee
+            try standing(db, appID: version.appID, tenant: version.tenant, visibility: version.visibility, caller: caller).canSee
         else { throw DomainError.notFound("App version \(id) was not found.") }
         return version
     }

@@ -21,8 +21,10 @@ public struct AppVersionInput: Sendable, Equatable {
     /// The name of a version created without one (an app's first version).
     public static let defaultName = "1.0"
 
-    public init(name: String? = nil, description: String? = nil, websiteAddress: String? = nil, visibility: String? = nil,
-                initialEnvironment: String? = nil, tags: [String]? = nil, identity: String? = nil, sharedSecret: String? = nil) {
+    public init(
+        name: String? = nil, description: String? = nil, websiteAddress: String? = nil, visibility: String? = nil,
+        initialEnvironment: String? = nil, tags: [String]? = nil, identity: String? = nil, sharedSecret: String? = nil
+    ) {
         self.name = name
         self.description = description
         self.websiteAddress = websiteAddress

@@ -9,6 +9,8 @@ public protocol AppVersionWorkflow: Sendable {
     func isGoverned(_ db: SQLiteConnection, objectID: String) throws -> Bool
     /// Performs an action valid in the object's state (4xx `DomainError` otherwise); returns the new
     /// status and the function types the transition names (e.g. `deleteAppVersion`).
-    func perform(_ db: SQLiteConnection, objectID: String, actionName: String, comments: [String],
-                 caller: (userID: String, roles: Set<String>)) throws -> (status: String, functions: [String])
+    func perform(
+        _ db: SQLiteConnection, objectID: String, actionName: String, comments: [String],
+        caller: (userID: String, roles: Set<String>)
+    ) throws -> (status: String, functions: [String])
 }

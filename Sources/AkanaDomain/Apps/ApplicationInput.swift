@@ -11,8 +11,10 @@ public struct ApplicationInput: Sendable, Equatable {
     /// version is then named "1.0", as it is when the given one has no Name).
     public var version: AppVersionInput?
 
-    public init(name: String? = nil, summary: String? = nil, description: String? = nil, businessID: String? = nil,
-                version: AppVersionInput? = nil) {
+    public init(
+        name: String? = nil, summary: String? = nil, description: String? = nil, businessID: String? = nil,
+        version: AppVersionInput? = nil
+    ) {
         self.name = name
         self.summary = summary
         self.description = description

@@ -11,11 +11,15 @@ public struct ContractLifecycle: AppVersionDeletionObserver {
     public init(workflow: WorkflowEngine) { self.workflow = workflow }
 
     public func appVersionsDeleting(_ db: SQLiteConnection, ids: [String], userID: String) throws {
-        for id in ids { try moveOn(db, contractIDs: try ContractRepository.ids(db, runtimeID: id), action: Self.appDeleted, userID: userID) }
+        for id in ids {
+            try moveOn(db, contractIDs: try ContractRepository.ids(db, runtimeID: id), action: Self.appDeleted, userID: userID)
+        }
     }
 
     public func apiVersionsDeleting(_ db: SQLiteConnection, ids: [String], userID: String) throws {
-        for id in ids { try moveOn(db, contractIDs: try ContractRepository.ids(db, apiVersionID: id), action: Self.apiDeleted, userID: userID) }
+        for id in ids {
+            try moveOn(db, contractIDs: try ContractRepository.ids(db, apiVersionID: id), action: Self.apiDeleted, userID: userID)
+        }
     }
 
     /// Performs `action` on every governed contract not cancelled yet. A definition that lacks the

@@ -4,18 +4,20 @@ import SQLiteStore
 /// service fills Status, the step's name, through the engine's parsed-definition cache).
 package enum ContractRepository {
     package static func contract(_ db: SQLiteConnection, id: String) throws -> Contract? {
-        guard let row = try db.queryFirst(
-            """
-            SELECT c.id, c.tenant, c.api_version_id, c.runtime_id, c.environment, c.restricted, c.created, c.updated,
-                   o.status
-              FROM contracts c LEFT JOIN workflow_objects o ON o.object_id = c.id
-             WHERE c.id = ?
-            """, id)
+        guard
+            let row = try db.queryFirst(
+                """
+                SELECT c.id, c.tenant, c.api_version_id, c.runtime_id, c.environment, c.restricted, c.created, c.updated,
+                       o.status
+                  FROM contracts c LEFT JOIN workflow_objects o ON o.object_id = c.id
+                 WHERE c.id = ?
+                """, id)
         else { return nil }
         let licenses = try db.query("SELECT license_id FROM contract_licenses WHERE contract_id = ? ORDER BY license_id", id)
             .compactMap { try $0.string("license_id") }
         return Contract(
-            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), apiVersionID: try row.requiredString("api_version_id"),
+            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"),
+            apiVersionID: try row.requiredString("api_version_id"),
             runtimeID: try row.requiredString("runtime_id"), environment: try row.requiredString("environment"),
             restricted: try row.requiredBool("restricted"), licenseIDs: licenses, state: try row.string("status") ?? "",
             status: "", created: try row.requiredString("created"), updated: try row.requiredString("updated"))
@@ -26,11 +28,14 @@ package enum ContractRepository {
     }
 
     static func ids(_ db: SQLiteConnection, apiVersionID: String) throws -> [String] {
-        try db.query("SELECT id FROM contracts WHERE api_version_id = ? ORDER BY created, rowid", apiVersionID).compactMap { try $0.string("id") }
+        try db.query("SELECT id FROM contracts WHERE api_version_id = ? ORDER BY created, rowid", apiVersionID).compactMap {
+            try $0.string("id")
+        }
     }
 
     /// A contract for the same app version, API version and environment that is not cancelled.
-    package static func openContract(_ db: SQLiteConnection, runtimeID: String, apiVersionID: String, environment: String) throws -> String? {
+    package static func openContract(_ db: SQLiteConnection, runtimeID: String, apiVersionID: String, environment: String) throws -> String?
+    {
         try db.queryFirst(
             """
             SELECT c.id FROM contracts c LEFT JOIN workflow_objects o ON o.object_id = c.id
@@ -40,7 +45,8 @@ package enum ContractRepository {
     }
 
     package static func insert(_ db: SQLiteConnection, _ contract: Contract, requestedBy: String?) throws {
-        try db.change(contract.id, 
+        try db.change(
+            contract.id,
             """
             INSERT INTO contracts (id, tenant, api_version_id, runtime_id, environment, restricted, requested_by, created, updated)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -61,7 +67,9 @@ package enum ContractRepository {
     static func replaceLicenses(_ db: SQLiteConnection, contractID: String, licenseIDs: [String]) throws {
         try db.change(contractID, "DELETE FROM contract_licenses WHERE contract_id = ?", contractID)
         for license in licenseIDs {
-            try db.change(contractID, "INSERT INTO contract_licenses (contract_id, license_id) VALUES (?, ?) ON CONFLICT DO NOTHING", contractID, license)
+            try db.change(
+                contractID, "INSERT INTO contract_licenses (contract_id, license_id) VALUES (?, ?) ON CONFLICT DO NOTHING", contractID,
+                license)
         }
     }
 }

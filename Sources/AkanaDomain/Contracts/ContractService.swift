@@ -43,21 +43,32 @@ public final class ContractService: Sendable {
             let apiVersion = try self.visibleAPIVersion(db, id: apiVersionID, caller: caller)
             guard let implementation = apiVersion.implementation(forEnvironment: environment) else {
                 throw DomainError.badRequest(
-                    "API version \(apiVersionID) has no \(APIImplementation.code(forEnvironment: environment)) implementation, so it offers no \(environment) access.")
+                    "API version \(apiVersionID) has no \(APIImplementation.code(forEnvironment: environment)) implementation, so it offers no \(environment) access."
+                )
             }
             let licenses = try Self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
-            if let existing = try ContractRepository.openContract(db, runtimeID: runtimeID, apiVersionID: apiVersionID, environment: environment) {
-                throw DomainError.conflict("App version \(runtimeID) already has contract \(existing) with API version \(apiVersionID) for \(environment).")
+            if let existing = try ContractRepository.openContract(
+                db, runtimeID: runtimeID, apiVersionID: apiVersionID, environment: environment)
+            {
+                throw DomainError.conflict(
+                    "App version \(runtimeID) already has contract \(existing) with API version \(apiVersionID) for \(environment).")
             }
-            let contract = Self.newContract(id: id, tenant: caller.tenant, apiVersionID: apiVersionID, runtimeID: runtimeID,
-                                            environment: environment, scope: scope, now: now)
+            let contract = Self.newContract(
+                id: id, tenant: caller.tenant, apiVersionID: apiVersionID, runtimeID: runtimeID,
+                environment: environment, scope: scope, now: now)
             try ContractRepository.insert(db, contract, requestedBy: caller.userID)
             let roles = try self.roles(db, caller: caller, appID: app.appID, apiID: apiVersion.apiID)
-            guard try self.workflow.start(db, tenant: caller.tenant, objectType: Contract.objectType, objectID: id,
-                                          caller: WorkflowCaller(userID: caller.userID, roles: roles)) != nil else {
-                throw DomainError.conflict("No contract workflow is assigned in tenant \(caller.tenant) (PUT /_emulator/workflows/apicontract).")
+            guard
+                try self.workflow.start(
+                    db, tenant: caller.tenant, objectType: Contract.objectType, objectID: id,
+                    caller: WorkflowCaller(userID: caller.userID, roles: roles)) != nil
+            else {
+                throw DomainError.conflict(
+                    "No contract workflow is assigned in tenant \(caller.tenant) (PUT /_emulator/workflows/apicontract).")
             }
-            let autoApproved = licenses.isEmpty ? implementation.endpointAccessAutoApproved : licenses.allSatisfy { $0.autoApproves(environment: environment) }
+            let autoApproved =
+                licenses.isEmpty
+                ? implementation.endpointAccessAutoApproved : licenses.allSatisfy { $0.autoApproves(environment: environment) }
             if autoApproved { try self.autoApprove(db, contractID: id, userID: caller.userID) }
             return try self.load(db, id: id)
         }
@@ -86,8 +97,9 @@ public final class ContractService: Sendable {
             }
             guard contract.state != Contract.cancelled else { throw DomainError.conflict("Contract \(id) is cancelled.") }
             _ = try Self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
-            try ContractRepository.updateScope(db, contractID: id, restricted: scope.restricted ?? !scope.licenseIDs.isEmpty,
-                                               licenseIDs: scope.licenseIDs, updated: Timestamp.iso8601(self.clock.now()))
+            try ContractRepository.updateScope(
+                db, contractID: id, restricted: scope.restricted ?? !scope.licenseIDs.isEmpty,
+                licenseIDs: scope.licenseIDs, updated: Timestamp.iso8601(self.clock.now()))
             return try self.load(db, id: id)
         }
     }
@@ -99,37 +111,46 @@ public final class ContractService: Sendable {
             guard !actionName.hasPrefix("@") else {
                 throw DomainError.badRequest("'\(actionName)' is a reserved action the platform performs itself.")
             }
-            let transition = try self.workflow.perform(db, objectID: id, actionName: actionName, comments: comments,
-                                                       caller: WorkflowCaller(userID: caller.userID, roles: roles), tenant: caller.tenant)
+            let transition = try self.workflow.perform(
+                db, objectID: id, actionName: actionName, comments: comments,
+                caller: WorkflowCaller(userID: caller.userID, roles: roles), tenant: caller.tenant)
             try ContractRepository.touch(db, contractID: id, updated: Timestamp.iso8601(self.clock.now()))
             return transition.status
         }
     }
 
     /// GET /api/apps/versions/{AppVersionID}/contracts[?Environment=…&ActivatedOnly=true].
-    public func contracts(appVersionID: String, environment: String?, activatedOnly: Bool, caller: AuthenticatedSession) throws -> [Contract] {
+    public func contracts(appVersionID: String, environment: String?, activatedOnly: Bool, caller: AuthenticatedSession) throws
+        -> [Contract]
+    {
         let environment = try Self.environment(environment, required: false)
         return try database.read(in: caller.scope) { db in
             guard let version = try AppRepository.version(db, id: appVersionID), version.tenant == caller.tenant,
-                  try self.canReadApp(db, appID: version.appID, visibility: version.visibility, caller: caller)
+                try self.canReadApp(db, appID: version.appID, visibility: version.visibility, caller: caller)
             else { throw DomainError.notFound("App version \(appVersionID) was not found.") }
-            return try self.filtered(db, ids: try ContractRepository.ids(db, runtimeID: appVersionID), environment: environment, activatedOnly: activatedOnly)
+            return try self.filtered(
+                db, ids: try ContractRepository.ids(db, runtimeID: appVersionID), environment: environment, activatedOnly: activatedOnly)
         }
     }
 
     /// GET /api/apis/versions/{APIVersionID}/contracts[?Environment=…&ActivatedOnly=true].
-    public func contracts(apiVersionID: String, environment: String?, activatedOnly: Bool, caller: AuthenticatedSession) throws -> [Contract] {
+    public func contracts(apiVersionID: String, environment: String?, activatedOnly: Bool, caller: AuthenticatedSession) throws
+        -> [Contract]
+    {
         let environment = try Self.environment(environment, required: false)
         return try database.read(in: caller.scope) { db in
             _ = try self.visibleAPIVersion(db, id: apiVersionID, caller: caller)
-            return try self.filtered(db, ids: try ContractRepository.ids(db, apiVersionID: apiVersionID), environment: environment, activatedOnly: activatedOnly)
+            return try self.filtered(
+                db, ids: try ContractRepository.ids(db, apiVersionID: apiVersionID), environment: environment, activatedOnly: activatedOnly)
         }
     }
 
     // MARK: - Helpers
 
     func load(_ db: SQLiteConnection, id: String) throws -> Contract {
-        guard var contract = try ContractRepository.contract(db, id: id) else { throw DomainError.notFound("Contract \(id) was not found.") }
+        guard var contract = try ContractRepository.contract(db, id: id) else {
+            throw DomainError.notFound("Contract \(id) was not found.")
+        }
         if let state = try workflow.state(db, objectID: id) {
             contract.state = state.status
             contract.status = state.stepName
@@ -147,7 +168,8 @@ public final class ContractService: Sendable {
         let system = WorkflowCaller(userID: userID, roles: ["ApiAdmin"])
         for action in ["apicontract.action.approve", "apicontract.action.activate"] {
             do {
-                try workflow.perform(db, objectID: contractID, actionName: action, comments: ["Auto-approved by the API's access settings."], caller: system)
+                try workflow.perform(
+                    db, objectID: contractID, actionName: action, comments: ["Auto-approved by the API's access settings."], caller: system)
             } catch let error as DomainError where error.kind == .badRequest || error.kind == .conflict {
                 return  // a custom workflow without these steps keeps the contract where @Create left it
             }
@@ -163,7 +185,9 @@ public final class ContractService: Sendable {
         return roles
     }
 
-    private func visibleContract(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> (contract: Contract, roles: Set<String>) {
+    private func visibleContract(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> (
+        contract: Contract, roles: Set<String>
+    ) {
         guard let contract = try ContractRepository.contract(db, id: id), contract.tenant == caller.tenant else {
             throw DomainError.notFound("Contract \(id) was not found.")
         }
@@ -185,9 +209,12 @@ public final class ContractService: Sendable {
     /// The app version of RuntimeID, when the caller is on its team (or a Business or Site Admin).
     private func teamAppVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> AppVersion {
         guard let version = try AppRepository.version(db, id: id), version.tenant == caller.tenant,
-              try canReadApp(db, appID: version.appID, visibility: version.visibility, caller: caller)
+            try canReadApp(db, appID: version.appID, visibility: version.visibility, caller: caller)
         else { throw DomainError.notFound("App version \(id) (RuntimeID) was not found.") }
-        guard try caller.isSiteAdmin || caller.isBusinessAdmin || (AppRepository.isTeamMember(db, appID: version.appID, userID: caller.userID)) else {
+        guard
+            try caller.isSiteAdmin || caller.isBusinessAdmin
+                || (AppRepository.isTeamMember(db, appID: version.appID, userID: caller.userID))
+        else {
             throw DomainError.forbidden("Only the team of the app of \(id) can request contracts for it.")
         }
         return version
@@ -195,18 +222,21 @@ public final class ContractService: Sendable {
 
     private func visibleAPIVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> APIVersion {
         guard let version = try APIRepository.version(db, id: id), version.tenant == caller.tenant,
-              try APIService.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
+            try APIService.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
         else { throw DomainError.notFound("API version \(id) was not found.") }
         return version
     }
 
     /// A new contract (not stored yet), as every request makes it (POST /api/contracts and
     /// fixtures): restricted when the scope says so, else exactly when it names licenses.
-    package static func newContract(id: String, tenant: String, apiVersionID: String, runtimeID: String, environment: String,
-                            scope: ContractScopeInput, now: String) -> Contract {
-        Contract(id: id, tenant: tenant, apiVersionID: apiVersionID, runtimeID: runtimeID, environment: environment,
-                 restricted: scope.restricted ?? !scope.licenseIDs.isEmpty, licenseIDs: scope.licenseIDs, state: "", status: "",
-                 created: now, updated: now)
+    package static func newContract(
+        id: String, tenant: String, apiVersionID: String, runtimeID: String, environment: String,
+        scope: ContractScopeInput, now: String
+    ) -> Contract {
+        Contract(
+            id: id, tenant: tenant, apiVersionID: apiVersionID, runtimeID: runtimeID, environment: environment,
+            restricted: scope.restricted ?? !scope.licenseIDs.isEmpty, licenseIDs: scope.licenseIDs, state: "", status: "",
+            created: now, updated: now)
     }
 
     /// The scope's licenses: each must be one of the tenant's.

@@ -1,4 +1,5 @@
 import ByteCodecs
+
 /// Checks every parser of request bytes runs before it looks at them: the text is valid UTF-8, and
 /// an XML document declares no entities (so no entity expansion can cost time or memory, and no
 /// entity silently becomes ""). Byte scans, linear in the input.
@@ -34,7 +35,10 @@ public enum UntrustedText {
         let documentStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var index = 0
         while index + 1 < count {
-            guard bytes[index] == UInt8(ascii: "<") else { index += 1; continue }
+            guard bytes[index] == UInt8(ascii: "<") else {
+                index += 1
+                continue
+            }
             if bytes[index + 1] == UInt8(ascii: "?") {
                 // Only the XML declaration, and only where it belongs. FoundationXML on Linux
                 // dereferences a null pointer for a processing instruction without data (`<?x?>`),
@@ -45,7 +49,10 @@ public enum UntrustedText {
                 index += 5
                 continue
             }
-            guard bytes[index + 1] == UInt8(ascii: "!") else { index += 1; continue }
+            guard bytes[index + 1] == UInt8(ascii: "!") else {
+                index += 1
+                continue
+            }
             if matches(entity, in: bytes, at: index) {
                 return "entity declarations (<!ENTITY) are not accepted"
             }

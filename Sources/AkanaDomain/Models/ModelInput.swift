@@ -15,8 +15,10 @@ public struct ModelInput: Sendable, Equatable {
     /// `Schema`, `ModelReferences` of the same object); nil on PUT.
     public var firstVersion: ModelVersionInput?
 
-    public init(name: String? = nil, summary: String? = nil, description: String? = nil, category: String? = nil,
-                visibility: String? = nil, businessID: String? = nil, tags: [String]? = nil, firstVersion: ModelVersionInput? = nil) {
+    public init(
+        name: String? = nil, summary: String? = nil, description: String? = nil, category: String? = nil,
+        visibility: String? = nil, businessID: String? = nil, tags: [String]? = nil, firstVersion: ModelVersionInput? = nil
+    ) {
         self.name = name
         self.summary = summary
         self.description = description

@@ -10,9 +10,10 @@ package enum ModelRepository {
         """
 
     package static func model(_ db: SQLiteConnection, id: String) throws -> ModelObject? {
-        guard let row = try db.queryFirst(
-            "SELECT id, tenant, name, summary, description, category, visibility, business_id, created_by, created, updated FROM models WHERE id = ?",
-            id)
+        guard
+            let row = try db.queryFirst(
+                "SELECT id, tenant, name, summary, description, category, visibility, business_id, created_by, created, updated FROM models WHERE id = ?",
+                id)
         else { return nil }
         let tags = try db.query("SELECT tag FROM model_tags WHERE model_id = ? ORDER BY position", id).compactMap { try $0.string("tag") }
         return ModelObject(
@@ -26,15 +27,18 @@ package enum ModelRepository {
 
     /// A live version (nil when unknown or deleted).
     static func version(_ db: SQLiteConnection, id: String) throws -> ModelVersion? {
-        guard let row = try db.queryFirst("SELECT \(versionColumns) FROM model_versions WHERE id = ? AND state <> ?", id, ModelState.deleted)
+        guard
+            let row = try db.queryFirst("SELECT \(versionColumns) FROM model_versions WHERE id = ? AND state <> ?", id, ModelState.deleted)
         else { return nil }
         return try version(db, row: row)
     }
 
     /// The model's live versions, oldest first.
     static func versions(_ db: SQLiteConnection, modelID: String) throws -> [ModelVersion] {
-        try db.query("SELECT \(versionColumns) FROM model_versions WHERE model_id = ? AND state <> ? ORDER BY created, rowid",
-                     modelID, ModelState.deleted).map { try version(db, row: $0) }
+        try db.query(
+            "SELECT \(versionColumns) FROM model_versions WHERE model_id = ? AND state <> ? ORDER BY created, rowid",
+            modelID, ModelState.deleted
+        ).map { try version(db, row: $0) }
     }
 
     /// Every version id of the model, deleted ones included (for removing their workflow objects).
@@ -52,13 +56,19 @@ package enum ModelRepository {
               FROM model_version_references r LEFT JOIN models m ON m.id = r.referenced_model_id
              WHERE r.model_version_id = ? ORDER BY r.position
             """, id
-        ).map { ModelReference(modelID: try $0.requiredString("referenced_model_id"), versionID: try $0.string("referenced_version_id"),
-                               name: try $0.requiredString("name")) }
+        ).map {
+            ModelReference(
+                modelID: try $0.requiredString("referenced_model_id"), versionID: try $0.string("referenced_version_id"),
+                name: try $0.requiredString("name"))
+        }
         return ModelVersion(
-            id: id, modelID: try row.requiredString("model_id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
+            id: id, modelID: try row.requiredString("model_id"), tenant: try row.requiredString("tenant"),
+            name: try row.requiredString("name"),
             description: try row.requiredString("description"), visibility: try row.string("visibility") ?? Visibility.public,
-            state: try row.requiredString("state"), schema: try row.requiredString("schema_text"), sourceVersionID: try row.string("source_version_id"),
-            created: try row.requiredString("created"), updated: try row.requiredString("updated"), tags: tags, references: references, actions: nil)
+            state: try row.requiredString("state"), schema: try row.requiredString("schema_text"),
+            sourceVersionID: try row.string("source_version_id"),
+            created: try row.requiredString("created"), updated: try row.requiredString("updated"), tags: tags, references: references,
+            actions: nil)
     }
 
     /// Another model of the tenant already has this name (names compare without case)?
@@ -78,8 +88,9 @@ package enum ModelRepository {
 
     /// The model's version named `name` that is not deleted.
     package static func liveVersionID(_ db: SQLiteConnection, modelID: String, named name: String) throws -> String? {
-        try db.queryFirst("SELECT id FROM model_versions WHERE model_id = ? AND name = ? COLLATE NOCASE AND state <> ? LIMIT 1",
-                          modelID, name, ModelState.deleted)?.requiredString("id")
+        try db.queryFirst(
+            "SELECT id FROM model_versions WHERE model_id = ? AND name = ? COLLATE NOCASE AND state <> ? LIMIT 1",
+            modelID, name, ModelState.deleted)?.requiredString("id")
     }
 
     static func modelNameTaken(_ db: SQLiteConnection, tenant: String, name: String, except id: String) throws -> Bool {
@@ -88,13 +99,16 @@ package enum ModelRepository {
 
     /// Another live version of the model already has this name?
     static func versionNameTaken(_ db: SQLiteConnection, modelID: String, name: String, except id: String) throws -> Bool {
-        try db.queryFirst("SELECT 1 FROM model_versions WHERE model_id = ? AND name = ? COLLATE NOCASE AND id <> ? AND state <> ?",
-                          modelID, name, id, ModelState.deleted) != nil
+        try db.queryFirst(
+            "SELECT 1 FROM model_versions WHERE model_id = ? AND name = ? COLLATE NOCASE AND id <> ? AND state <> ?",
+            modelID, name, id, ModelState.deleted) != nil
     }
 
     /// The models (other than `modelID` itself) with a live version that references the model, or
     /// only `versionID` of it when given: (referencing model name, referencing version id).
-    static func referencingModels(_ db: SQLiteConnection, modelID: String, versionID: String? = nil) throws -> [(name: String, versionID: String)] {
+    static func referencingModels(_ db: SQLiteConnection, modelID: String, versionID: String? = nil) throws -> [(
+        name: String, versionID: String
+    )] {
         try db.query(
             """
             SELECT m.name, v.id
@@ -111,7 +125,8 @@ package enum ModelRepository {
     // MARK: - Writes
 
     package static func insertModel(_ db: SQLiteConnection, _ model: ModelObject) throws {
-        try db.change(model.id, 
+        try db.change(
+            model.id,
             """
             INSERT INTO models (id, tenant, name, summary, description, category, visibility, business_id, created_by, created, updated)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -122,7 +137,8 @@ package enum ModelRepository {
     }
 
     static func updateModel(_ db: SQLiteConnection, _ model: ModelObject) throws {
-        try db.change(model.id, 
+        try db.change(
+            model.id,
             "UPDATE models SET name = ?, summary = ?, description = ?, category = ?, visibility = ?, business_id = ?, updated = ? WHERE id = ?",
             model.name, model.summary, model.description, model.category, model.visibility, model.businessID, model.updated, model.id)
         try replaceModelTags(db, modelID: model.id, tags: model.tags)
@@ -133,7 +149,8 @@ package enum ModelRepository {
     }
 
     static func insertVersion(_ db: SQLiteConnection, _ version: ModelVersion) throws {
-        try db.change(version.id, 
+        try db.change(
+            version.id,
             """
             INSERT INTO model_versions (id, model_id, tenant, name, description, schema_text, state, visibility, source_version_id, created, updated)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -146,7 +163,8 @@ package enum ModelRepository {
 
     /// Writes the editable fields; `state` belongs to the workflow (see ModelState).
     static func updateVersion(_ db: SQLiteConnection, _ version: ModelVersion) throws {
-        try db.change(version.id, 
+        try db.change(
+            version.id,
             "UPDATE model_versions SET name = ?, description = ?, schema_text = ?, visibility = ?, updated = ? WHERE id = ?",
             version.name, version.description, version.schema, version.visibility, version.updated, version.id)
         try replaceVersionTags(db, versionID: version.id, tags: version.tags)
@@ -163,14 +181,16 @@ package enum ModelRepository {
     static func replaceVersionTags(_ db: SQLiteConnection, versionID: String, tags: [String]) throws {
         try db.change(versionID, "DELETE FROM model_version_tags WHERE model_version_id = ?", versionID)
         for (position, tag) in tags.enumerated() {
-            try db.change(versionID, "INSERT INTO model_version_tags (model_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
+            try db.change(
+                versionID, "INSERT INTO model_version_tags (model_version_id, position, tag) VALUES (?, ?, ?)", versionID, position, tag)
         }
     }
 
     static func replaceReferences(_ db: SQLiteConnection, versionID: String, references: [ModelReference]) throws {
         try db.change(versionID, "DELETE FROM model_version_references WHERE model_version_id = ?", versionID)
         for (position, reference) in references.enumerated() {
-            try db.change(versionID, 
+            try db.change(
+                versionID,
                 "INSERT INTO model_version_references (model_version_id, position, referenced_model_id, referenced_version_id) VALUES (?, ?, ?, ?)",
                 versionID, position, reference.modelID, reference.versionID)
         }

@@ -131,11 +131,13 @@ public final class ModelService: Sendable {
                     throw DomainError.badRequest("\(context).SourceModelVersionID: model version \(sourceID) was not found.")
                 }
                 guard found.modelID == model.id else {
-                    throw DomainError.badRequest("\(context).SourceModelVersionID \(sourceID) is a version of another model, not of \(model.id).")
+                    throw DomainError.badRequest(
+                        "\(context).SourceModelVersionID \(sourceID) is a version of another model, not of \(model.id).")
                 }
                 source = found
             }
-            let references = try fields.references.map { try self.resolve($0, db, ownModelID: model.id, tenant: caller.tenant) }
+            let references =
+                try fields.references.map { try self.resolve($0, db, ownModelID: model.id, tenant: caller.tenant) }
                 ?? source?.references ?? []
             let version = try self.insertVersion(
                 db, model: model, name: name, description: fields.description ?? source?.description ?? "",
@@ -156,14 +158,17 @@ public final class ModelService: Sendable {
 
     /// GET /api/models/versions/{ModelVersionID}; with `includeActions`, `Action` lists the workflow
     /// actions the caller may take now (reserved `@` ones only with `includeReservedActions`).
-    public func version(_ id: String, caller: AuthenticatedSession, includeActions: Bool = false,
-                        includeReservedActions: Bool = false) throws -> ModelVersion {
+    public func version(
+        _ id: String, caller: AuthenticatedSession, includeActions: Bool = false,
+        includeReservedActions: Bool = false
+    ) throws -> ModelVersion {
         try database.read(in: caller.scope) { db in
             var (version, _) = try self.visibleVersion(db, id: id, caller: caller)
             if includeActions {
                 if let workflow = self.workflow, try workflow.isGoverned(db, objectID: id) {
-                    version.actions = try workflow.availableActions(db, objectID: id, caller: self.workflowCaller(caller),
-                                                                    includeReserved: includeReservedActions, tenant: caller.tenant)
+                    version.actions = try workflow.availableActions(
+                        db, objectID: id, caller: self.workflowCaller(caller),
+                        includeReserved: includeReservedActions, tenant: caller.tenant)
                 } else {
                     version.actions = []
                 }
@@ -220,8 +225,10 @@ public final class ModelService: Sendable {
             if actionName.lowercased() == "@delete" {
                 return try self.delete(db, version: version, caller: caller, removeRows: true).status
             }
-            return try workflow.perform(db, objectID: versionID, actionName: actionName, comments: comments,
-                                        caller: self.workflowCaller(caller), tenant: caller.tenant).status
+            return try workflow.perform(
+                db, objectID: versionID, actionName: actionName, comments: comments,
+                caller: self.workflowCaller(caller), tenant: caller.tenant
+            ).status
         }
     }
 
@@ -244,14 +251,18 @@ public final class ModelService: Sendable {
         WorkflowCaller(userID: session.userID, roles: session.roles)
     }
 
-    private func insertVersion(_ db: SQLiteConnection, model: ModelObject, name: String, description: String, visibility: String,
-                               schema: String, tags: [String], references: [ModelReference], source: String?,
-                               caller: AuthenticatedSession, now: String) throws -> ModelVersion {
+    private func insertVersion(
+        _ db: SQLiteConnection, model: ModelObject, name: String, description: String, visibility: String,
+        schema: String, tags: [String], references: [ModelReference], source: String?,
+        caller: AuthenticatedSession, now: String
+    ) throws -> ModelVersion {
         let id = "\(ids.uuid()).\(model.tenant)"
-        try Self.insertVersion(db, ModelVersion(
-            id: id, modelID: model.id, tenant: model.tenant, name: name, description: description, visibility: visibility,
-            state: ModelState.draft, schema: schema, sourceVersionID: source, created: now, updated: now, tags: tags,
-            references: references, actions: nil), of: model)
+        try Self.insertVersion(
+            db,
+            ModelVersion(
+                id: id, modelID: model.id, tenant: model.tenant, name: name, description: description, visibility: visibility,
+                state: ModelState.draft, schema: schema, sourceVersionID: source, created: now, updated: now, tags: tags,
+                references: references, actions: nil), of: model)
         _ = try workflow?.start(db, tenant: model.tenant, objectType: Self.objectType, objectID: id, caller: workflowCaller(caller))
         return try storedVersion(db, id: id)
     }
@@ -260,25 +271,32 @@ public final class ModelService: Sendable {
     private func modify(_ db: SQLiteConnection, version: ModelVersion, caller: AuthenticatedSession) throws {
         guard let workflow, let state = try workflow.state(db, objectID: version.id) else { return }
         do {
-            _ = try workflow.perform(db, objectID: version.id, actionName: "@modify", caller: workflowCaller(caller), tenant: version.tenant)
+            _ = try workflow.perform(
+                db, objectID: version.id, actionName: "@modify", caller: workflowCaller(caller), tenant: version.tenant)
         } catch let error as DomainError where error.kind == .conflict || error.kind == .badRequest {
             throw DomainError.conflict(
-                "Model version '\(version.name)' (\(version.id)) is \(state.status): its workflow does not allow @modify now, so it cannot be edited (the default model workflow allows edits in Draft and Rejected; add a new version to revise it).")
+                "Model version '\(version.name)' (\(version.id)) is \(state.status): its workflow does not allow @modify now, so it cannot be edited (the default model workflow allows edits in Draft and Rejected; add a new version to revise it)."
+            )
         }
     }
 
     /// `@delete` on a governed version, then (with `removeRows`) the version goes, or the whole
     /// model with its last version. Refused while another model references what would go.
-    private func delete(_ db: SQLiteConnection, version: ModelVersion, caller: AuthenticatedSession,
-                        removeRows: Bool = false) throws -> (status: String, modelDeleted: Bool) {
+    private func delete(
+        _ db: SQLiteConnection, version: ModelVersion, caller: AuthenticatedSession,
+        removeRows: Bool = false
+    ) throws -> (status: String, modelDeleted: Bool) {
         var status = "Deleted"
         if let workflow, let state = try workflow.state(db, objectID: version.id) {
             do {
-                status = try workflow.perform(db, objectID: version.id, actionName: "@delete", caller: workflowCaller(caller),
-                                              tenant: version.tenant).status
+                status = try workflow.perform(
+                    db, objectID: version.id, actionName: "@delete", caller: workflowCaller(caller),
+                    tenant: version.tenant
+                ).status
             } catch let error as DomainError where error.kind == .conflict || error.kind == .badRequest {
                 throw DomainError.conflict(
-                    "Model version '\(version.name)' (\(version.id)) is \(state.status): its workflow does not allow @delete now, so it cannot be deleted.")
+                    "Model version '\(version.name)' (\(version.id)) is \(state.status): its workflow does not allow @delete now, so it cannot be deleted."
+                )
             }
         }
         guard removeRows else { return (status, false) }
@@ -305,7 +323,9 @@ public final class ModelService: Sendable {
 
     /// Turns requested references into stored ones: each must name a model (or a live version) of
     /// the tenant other than `ownModelID`. Duplicates collapse.
-    private func resolve(_ inputs: [ModelReferenceInput], _ db: SQLiteConnection, ownModelID: String, tenant: String) throws -> [ModelReference] {
+    private func resolve(_ inputs: [ModelReferenceInput], _ db: SQLiteConnection, ownModelID: String, tenant: String) throws
+        -> [ModelReference]
+    {
         var resolved: [ModelReference] = []
         for input in inputs {
             var modelID = input.modelID
@@ -341,13 +361,16 @@ public final class ModelService: Sendable {
     /// A new model (not stored yet) as every creation makes it (POST /api/models and fixtures):
     /// the business (when named) the tenant's, the defaults for what `input` leaves out. `id`
     /// mints its id once the checks pass.
-    package static func newModel(tenant: String, name: String, input: ModelInput, createdBy: String?, now: String,
-                         id: () -> String) throws -> ModelObject {
+    package static func newModel(
+        tenant: String, name: String, input: ModelInput, createdBy: String?, now: String,
+        id: () -> String
+    ) throws -> ModelObject {
         let businessID = try business(input.businessID, tenant: tenant, field: "Model.BusinessID")
         return ModelObject(
             id: id(), tenant: tenant, name: name, summary: input.summary ?? "", description: input.description ?? "",
             category: input.category ?? "", visibility: input.visibility ?? Visibility.public, businessID: businessID,
-            createdBy: createdBy, created: now, updated: now, tags: input.tags ?? [], latestVersion: nil, embeddedVersion: nil, versions: nil)
+            createdBy: createdBy, created: now, updated: now, tags: input.tags ?? [], latestVersion: nil, embeddedVersion: nil,
+            versions: nil)
     }
 
     /// Stores a new version of `model` (not its workflow): refused when the model has a version of that name.
@@ -383,7 +406,9 @@ public final class ModelService: Sendable {
     }
 
     /// The model with what the caller sees of its versions.
-    private func render(_ db: SQLiteConnection, _ model: ModelObject, caller: AuthenticatedSession, includeVersions: Bool) throws -> ModelObject {
+    private func render(_ db: SQLiteConnection, _ model: ModelObject, caller: AuthenticatedSession, includeVersions: Bool) throws
+        -> ModelObject
+    {
         var model = model
         let versions = try ModelRepository.versions(db, modelID: model.id).filter { canRead($0, of: model, caller) }
         model.latestVersion = versions.last
@@ -397,7 +422,9 @@ public final class ModelService: Sendable {
     }
 
     private func storedVersion(_ db: SQLiteConnection, id: String) throws -> ModelVersion {
-        guard let version = try ModelRepository.version(db, id: id) else { throw DomainError.notFound("Model version \(id) was not found.") }
+        guard let version = try ModelRepository.version(db, id: id) else {
+            throw DomainError.notFound("Model version \(id) was not found.")
+        }
         return version
     }
 
@@ -432,7 +459,7 @@ public final class ModelService: Sendable {
 
     private func visibleVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> (ModelVersion, ModelObject) {
         guard let version = try ModelRepository.version(db, id: id), let model = try ModelRepository.model(db, id: version.modelID),
-              canRead(version, of: model, caller)
+            canRead(version, of: model, caller)
         else { throw DomainError.notFound("Model version \(id) was not found.") }
         return (version, model)
     }

@@ -18,9 +18,11 @@ public struct ModelVersion: Sendable, Equatable {
     /// The workflow actions the caller may take now; set only when asked for (`IncludeActions`).
     public var actions: [WorkflowActionChoice]?
 
-    package init(id: String, modelID: String, tenant: String, name: String, description: String, visibility: String, state: String,
-                 schema: String, sourceVersionID: String?, created: String, updated: String, tags: [String], references: [ModelReference],
-                 actions: [WorkflowActionChoice]?) {
+    package init(
+        id: String, modelID: String, tenant: String, name: String, description: String, visibility: String, state: String,
+        schema: String, sourceVersionID: String?, created: String, updated: String, tags: [String], references: [ModelReference],
+        actions: [WorkflowActionChoice]?
+    ) {
         self.id = id
         self.modelID = modelID
         self.tenant = tenant

@@ -18,9 +18,11 @@ public struct ModelVersionInput: Sendable, Equatable {
     /// POST …/versions: the business, checked but not stored (the model's stays).
     public var businessID: String?
 
-    public init(name: String? = nil, description: String? = nil, visibility: String? = nil, schema: String? = nil,
-                tags: [String]? = nil, references: [ModelReferenceInput]? = nil, sourceVersionID: String? = nil,
-                businessID: String? = nil) {
+    public init(
+        name: String? = nil, description: String? = nil, visibility: String? = nil, schema: String? = nil,
+        tags: [String]? = nil, references: [ModelReferenceInput]? = nil, sourceVersionID: String? = nil,
+        businessID: String? = nil
+    ) {
         self.name = name
         self.description = description
         self.visibility = visibility

@@ -65,7 +65,8 @@ public struct SearchQuery: Sendable, Equatable {
             if token.lowercased().hasPrefix("type:") {
                 let name = String(token.dropFirst(5)).lowercased()
                 guard name == "*" || knownTypes.contains(name) else {
-                    throw DomainError.badRequest("Unknown search type '\(name)'; the types are \(knownTypes.joined(separator: ", ")) and *.")
+                    throw DomainError.badRequest(
+                        "Unknown search type '\(name)'; the types are \(knownTypes.joined(separator: ", ")) and *.")
                 }
                 kind = .type(name)
             } else {
@@ -99,7 +100,8 @@ public struct SearchQuery: Sendable, Equatable {
     /// When the query is one id-like word and nothing else (`q=<uuid>.<tenant>`): that id.
     public var singleID: String? {
         guard clauses.count == 1, clauses[0].count == 1, !clauses[0][0].negated,
-              case .word(_, let exact) = clauses[0][0].kind, !exact.contains("*"), exact.contains(".") else { return nil }
+            case .word(_, let exact) = clauses[0][0].kind, !exact.contains("*"), exact.contains(".")
+        else { return nil }
         return exact
     }
 
@@ -120,7 +122,9 @@ extension SearchQuery.Term {
             for field in hit.searchable {
                 let folded = SearchText.fold(field)
                 if hasWildcard ? SearchText.glob(pattern, folded) : pattern == folded { return true }
-                for token in SearchText.tokens(folded) where hasWildcard ? SearchText.glob(pattern, token) : pattern == token { return true }
+                for token in SearchText.tokens(folded) where hasWildcard ? SearchText.glob(pattern, token) : pattern == token {
+                    return true
+                }
             }
             return false
         }

@@ -67,7 +67,9 @@ public protocol SearchSource: Sendable {
     /// The `type:` name (`app`, `user`, `model`…).
     var type: String { get }
     /// Up to `limit` rows after `cursor`, in `order`, each with its sort key.
-    func batch(_ db: SQLiteConnection, viewer: SearchViewer, order: SearchOrder, after cursor: SearchCursor?, limit: Int) throws -> [(SearchCursor, SearchHit)]
+    func batch(_ db: SQLiteConnection, viewer: SearchViewer, order: SearchOrder, after cursor: SearchCursor?, limit: Int) throws -> [(
+        SearchCursor, SearchHit
+    )]
     /// The object with this id, when it is of this type and the tenant's.
     func lookup(_ db: SQLiteConnection, viewer: SearchViewer, id: String) throws -> SearchHit?
 }
@@ -91,8 +93,10 @@ public final class SearchService: Sendable {
     /// groups): it matches nothing.
     public static let defaultSources: [any SearchSource] = [AppSearchSource(), UserSearchSource(), ModelSearchSource(), APISearchSource()]
 
-    public func search(_ query: SearchQuery, order: SearchOrder, start: Int, count: Int, viewer: SearchViewer,
-                       scope: TransactionScope) throws -> [SearchHit] {
+    public func search(
+        _ query: SearchQuery, order: SearchOrder, start: Int, count: Int, viewer: SearchViewer,
+        scope: TransactionScope
+    ) throws -> [SearchHit] {
         guard (0...Self.maxStart).contains(start) else { throw DomainError.badRequest("start must be between 0 and \(Self.maxStart).") }
         guard (1...Self.maxCount).contains(count) else { throw DomainError.badRequest("count must be between 1 and \(Self.maxCount).") }
         let wanted = query.types
@@ -123,8 +127,10 @@ public final class SearchService: Sendable {
 
     /// Whether `lhs` sorts before `rhs`: the key as SQLite's NOCASE orders it (ASCII letters folded), then the id.
     static func precedes(_ lhs: SearchCursor, _ rhs: SearchCursor, order: SearchOrder) -> Bool {
-        let left = nocase(lhs.key), right = nocase(rhs.key)
-        let ascending = left != right ? left.lexicographicallyPrecedes(right) : Array(lhs.id.utf8).lexicographicallyPrecedes(Array(rhs.id.utf8))
+        let left = nocase(lhs.key)
+        let right = nocase(rhs.key)
+        let ascending =
+            left != right ? left.lexicographicallyPrecedes(right) : Array(lhs.id.utf8).lexicographicallyPrecedes(Array(rhs.id.utf8))
         return order.descending ? !ascending && (left != right || lhs.id != rhs.id) : ascending
     }
 

@@ -19,8 +19,9 @@ public enum Crypto {
         let result = key.withUnsafeBufferPointer { keyBuffer in
             message.withUnsafeBufferPointer { messageBuffer in
                 output.withUnsafeMutableBufferPointer { outputBuffer in
-                    HMAC(EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count),
-                         messageBuffer.baseAddress, messageBuffer.count, outputBuffer.baseAddress, &length)
+                    HMAC(
+                        EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count),
+                        messageBuffer.baseAddress, messageBuffer.count, outputBuffer.baseAddress, &length)
                 }
             }
         }
@@ -35,9 +36,10 @@ public enum Crypto {
             salt.withUnsafeBufferPointer { saltBuffer in
                 output.withUnsafeMutableBufferPointer { outputBuffer in
                     passwordBuffer.withMemoryRebound(to: CChar.self) { passwordChars in
-                        PKCS5_PBKDF2_HMAC(passwordChars.baseAddress, Int32(passwordChars.count),
-                                          saltBuffer.baseAddress, Int32(saltBuffer.count), Int32(iterations),
-                                          EVP_sha256(), Int32(length), outputBuffer.baseAddress)
+                        PKCS5_PBKDF2_HMAC(
+                            passwordChars.baseAddress, Int32(passwordChars.count),
+                            saltBuffer.baseAddress, Int32(saltBuffer.count), Int32(iterations),
+                            EVP_sha256(), Int32(length), outputBuffer.baseAddress)
                     }
                 }
             }
@@ -102,7 +104,10 @@ public enum Crypto {
         var symbols = 0
         var padding = 0
         for symbol in text {
-            if symbol == UInt8(ascii: "=") { padding += 1; continue }
+            if symbol == UInt8(ascii: "=") {
+                padding += 1
+                continue
+            }
             guard padding == 0 else { return nil }  // data after padding
             let value = base64URLValues[Int(symbol)]
             guard value != 0xFF else { return nil }

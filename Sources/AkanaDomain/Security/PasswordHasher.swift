@@ -21,8 +21,8 @@ public struct PasswordHasher: Sendable {
     public func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]), rounds > 0,
-              let salt = Crypto.fromBase64URL(String(parts[2])), let expected = Crypto.fromBase64URL(String(parts[3])),
-              !expected.isEmpty
+            let salt = Crypto.fromBase64URL(String(parts[2])), let expected = Crypto.fromBase64URL(String(parts[3])),
+            !expected.isEmpty
         else { return false }
         let derived = Crypto.pbkdf2SHA256(password: Array(password.utf8), salt: salt, iterations: rounds, length: expected.count)
         return Crypto.constantTimeEquals(derived, expected)

@@ -109,7 +109,8 @@ public final class DeterministicRandom: Sendable {
         }
         guard let text else { return 0 }
         guard let value = UInt64(text) else {
-            throw DomainError.conflict("emulator_state.\(counterStateKey) is '\(text)', not a number; delete that row to restart the sequence at 0.")
+            throw DomainError.conflict(
+                "emulator_state.\(counterStateKey) is '\(text)', not a number; delete that row to restart the sequence at 0.")
         }
         return value
     }

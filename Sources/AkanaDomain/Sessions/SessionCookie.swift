@@ -31,7 +31,8 @@ public struct SessionCookie: Sendable, Equatable {
 
     /// The signed, comma-separated payload (not yet percent-encoded for the cookie).
     public func signedPayload(key: [UInt8]) -> String {
-        let payload = "TokenID=\(tokenID),claimed_id=urn:atmosphere:user:\(tenant):\(userUUID),issueTime=\(issueTime),"
+        let payload =
+            "TokenID=\(tokenID),claimed_id=urn:atmosphere:user:\(tenant):\(userUUID),issueTime=\(issueTime),"
             + "expirationTime=\(expirationTime),UserName=\(PercentEncoding.encode(userName)),"
             + "UserFDN=\(PercentEncoding.encode(userFDN, encodeDot: true)),AttributesIncluded=false"
         return payload + ",sig=" + Self.signature(payload, key: key)
@@ -71,7 +72,11 @@ public struct SessionCookie: Sendable, Equatable {
     /// The fields of a payload whose signature was checked (`TokenID=…,claimed_id=…,…`); nil when
     /// one is missing or malformed.
     static func fields(_ payload: [UInt8]) -> SessionCookie? {
-        var tokenID: String?, claimed: [Substring] = [], issue: Int64?, expiration: Int64?, userName: String?
+        var tokenID: String?
+        var claimed: [Substring] = []
+        var issue: Int64?
+        var expiration: Int64?
+        var userName: String?
         for field in payload.split(separator: UInt8(ascii: ",")) {
             guard let equals = field.firstIndex(of: UInt8(ascii: "=")) else { return nil }
             let name = field[field.startIndex..<equals]
@@ -86,10 +91,11 @@ public struct SessionCookie: Sendable, Equatable {
             }
         }
         guard let tokenID, let issue, let expiration, let userName,
-              claimed.count == 5, claimed[0] == "urn", claimed[1] == "atmosphere", claimed[2] == "user"
+            claimed.count == 5, claimed[0] == "urn", claimed[1] == "atmosphere", claimed[2] == "user"
         else { return nil }
-        return SessionCookie(tokenID: tokenID, tenant: String(claimed[3]), userUUID: String(claimed[4]),
-                             issueTime: issue, expirationTime: expiration, userName: userName)
+        return SessionCookie(
+            tokenID: tokenID, tenant: String(claimed[3]), userUUID: String(claimed[4]),
+            issueTime: issue, expirationTime: expiration, userName: userName)
     }
 
     private static func lastIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {

@@ -16,21 +16,25 @@ public enum SessionRepository {
     }
 
     static func find(_ db: SQLiteConnection, tokenID: String, tenant: String) throws -> Stored? {
-        guard let row = try db.queryFirst(
-            """
-            SELECT s.user_id, s.csrf_token, s.started_at, s.issued_at, s.expires_at, u.display_name, u.email,
-                   (SELECT group_concat(role) FROM user_roles WHERE user_id = s.user_id) AS roles
-            FROM sessions s JOIN users u ON u.id = s.user_id
-            WHERE s.token_id = ? AND s.tenant = ?
-            """, tokenID, tenant)
+        guard
+            let row = try db.queryFirst(
+                """
+                SELECT s.user_id, s.csrf_token, s.started_at, s.issued_at, s.expires_at, u.display_name, u.email,
+                       (SELECT group_concat(role) FROM user_roles WHERE user_id = s.user_id) AS roles
+                FROM sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.token_id = ? AND s.tenant = ?
+                """, tokenID, tenant)
         else { return nil }
-        return Stored(userID: try row.string("user_id"), csrfToken: try row.requiredString("csrf_token"),
-                      startedAt: try row.string("started_at"), issuedAt: try row.string("issued_at"), expiresAt: try row.string("expires_at"),
-                      displayName: try row.requiredString("display_name"), email: try row.requiredString("email"), roles: try row.string("roles"))
+        return Stored(
+            userID: try row.string("user_id"), csrfToken: try row.requiredString("csrf_token"),
+            startedAt: try row.string("started_at"), issuedAt: try row.string("issued_at"), expiresAt: try row.string("expires_at"),
+            displayName: try row.requiredString("display_name"), email: try row.requiredString("email"), roles: try row.string("roles"))
     }
 
-    static func insert(_ db: SQLiteConnection, tokenID: String, tenant: String, userID: String, csrfToken: String,
-                       startedAt: String, issuedAt: String, expiresAt: String) throws {
+    static func insert(
+        _ db: SQLiteConnection, tokenID: String, tenant: String, userID: String, csrfToken: String,
+        startedAt: String, issuedAt: String, expiresAt: String
+    ) throws {
         try db.run(
             "INSERT INTO sessions (token_id, tenant, user_id, csrf_token, started_at, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             tokenID, tenant, userID, csrfToken, startedAt, issuedAt, expiresAt)

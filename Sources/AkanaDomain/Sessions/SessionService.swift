@@ -31,8 +31,10 @@ public final class SessionService: Sendable {
     private let sessionChanges: TableChangeCounter
     private static let storedSessionLimit = 4096
 
-    public init(database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher = .init(),
-                ids: IDGenerator = IDGenerator()) {
+    public init(
+        database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher = .init(),
+        ids: IDGenerator = IDGenerator()
+    ) {
         self.ids = ids
         self.database = database
         self.sessionChanges = database.changeCounter(watching: ["sessions", "users", "user_roles", "tenants"])
@@ -48,33 +50,39 @@ public final class SessionService: Sendable {
     /// fault (and take the same time); an account, or a client `address`, with too many recent
     /// failures is locked for a while, before any password is hashed. The password KDF runs on its
     /// own bounded lane (`PasswordVerifier`): when that is full the login is refused with a 503.
-    public func login(tenant: TenantSettings, email: String, password: String, address: String? = nil,
-                      scope: TransactionScope) throws -> Login {
+    public func login(
+        tenant: TenantSettings, email: String, password: String, address: String? = nil,
+        scope: TransactionScope
+    ) throws -> Login {
         let now = clock.now()
         let windowStart = Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration)))
         let byAddress = address.flatMap { $0.isEmpty || policy.maxFailuresPerAddress <= 0 ? nil : $0 }
         let (user, failures, addressFailures) = try database.read(in: scope) { db in
             let user = try UserRepository.credentials(db, tenant: tenant.fedmemberid, email: email)
-            let failures = try SessionRepository.failures(db, tenant: tenant.fedmemberid, email: email, since: windowStart,
-                                                          limit: max(1, policy.maxFailures))
+            let failures = try SessionRepository.failures(
+                db, tenant: tenant.fedmemberid, email: email, since: windowStart,
+                limit: max(1, policy.maxFailures))
             var addressFailures: [Date] = []
             if let byAddress {
-                addressFailures = try SessionRepository.failures(db, tenant: tenant.fedmemberid, address: byAddress, since: windowStart,
-                                                                 limit: policy.maxFailuresPerAddress)
+                addressFailures = try SessionRepository.failures(
+                    db, tenant: tenant.fedmemberid, address: byAddress, since: windowStart,
+                    limit: policy.maxFailuresPerAddress)
             }
             return (user, failures, addressFailures)
         }
         if let lockedUntil = lockedUntil(failures: failures, limit: policy.maxFailures, now: now) {
             let seconds = Int(lockedUntil.timeIntervalSince(now).rounded(.up))
-            throw DomainError(.tooManyRequests,
-                              "Too many failed logins for this account: it is locked for \(seconds) more second(s). Try again later.",
-                              retryAfterSeconds: seconds)
+            throw DomainError(
+                .tooManyRequests,
+                "Too many failed logins for this account: it is locked for \(seconds) more second(s). Try again later.",
+                retryAfterSeconds: seconds)
         }
         if let lockedUntil = lockedUntil(failures: addressFailures, limit: policy.maxFailuresPerAddress, now: now) {
             let seconds = Int(lockedUntil.timeIntervalSince(now).rounded(.up))
-            throw DomainError(.tooManyRequests,
-                              "Too many failed logins from this client address: logins from it are refused for \(seconds) more second(s). Try again later.",
-                              retryAfterSeconds: seconds)
+            throw DomainError(
+                .tooManyRequests,
+                "Too many failed logins from this client address: logins from it are refused for \(seconds) more second(s). Try again later.",
+                retryAfterSeconds: seconds)
         }
         guard let user, let stored = user.passwordHash else {
             try passwords.simulateVerification()
@@ -100,14 +108,16 @@ public final class SessionService: Sendable {
             // The user was read before the (slow) password check; a reset meanwhile replaces users,
             // and a session of the old row would fail its foreign key: ask the client to try again.
             guard try UserRepository.exists(db, id: userID) else {
-                throw DomainError(.unavailable, "The account changed while this login was checked (an emulator reset?); log in again.",
-                                  retryAfterSeconds: 1)
+                throw DomainError(
+                    .unavailable, "The account changed while this login was checked (an emulator reset?); log in again.",
+                    retryAfterSeconds: 1)
             }
             try SessionRepository.clearFailures(db, tenant: tenant.fedmemberid, email: email)
             try SessionRepository.deleteExpired(db, userID: userID, asOf: Timestamp.iso8601(issued))
-            try SessionRepository.insert(db, tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: userID, csrfToken: csrf,
-                                         startedAt: Timestamp.iso8601(issued), issuedAt: Timestamp.iso8601(issued),
-                                         expiresAt: Timestamp.iso8601(expires))
+            try SessionRepository.insert(
+                db, tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: userID, csrfToken: csrf,
+                startedAt: Timestamp.iso8601(issued), issuedAt: Timestamp.iso8601(issued),
+                expiresAt: Timestamp.iso8601(expires))
             return try UserRepository.roles(db, userID: userID)
         }
         let session = AuthenticatedSession(
@@ -121,16 +131,19 @@ public final class SessionService: Sendable {
     /// logged-out, expired and other-tenant cookies are all refused with a 401 fault.
     public func authenticate(tenant: TenantSettings, cookieValue: String?, scope: TransactionScope) throws -> AuthenticatedSession {
         guard let cookieValue, !cookieValue.isEmpty else {
-            throw DomainError.unauthorized("Login required: the \(SessionCookie.authCookieName(tenant: tenant.fedmemberid)) cookie is missing. Log in with POST /api/login.")
+            throw DomainError.unauthorized(
+                "Login required: the \(SessionCookie.authCookieName(tenant: tenant.fedmemberid)) cookie is missing. Log in with POST /api/login."
+            )
         }
         guard let cookie = verifiedCookie(cookieValue) else {
-            throw DomainError.unauthorized("The \(SessionCookie.authCookieName(tenant: tenant.fedmemberid)) cookie is not valid. Log in again.")
+            throw DomainError.unauthorized(
+                "The \(SessionCookie.authCookieName(tenant: tenant.fedmemberid)) cookie is not valid. Log in again.")
         }
         guard cookie.tenant == tenant.fedmemberid else {
             throw DomainError.unauthorized("The session belongs to another tenant. Log in to \(tenant.fedmemberid).")
         }
         guard let stored = try storedSession(tokenID: cookie.tokenID, tenant: tenant.fedmemberid, scope: scope),
-              stored.userID == cookie.userFDN
+            stored.userID == cookie.userFDN
         else {
             throw DomainError.unauthorized("The session has ended (logged out or unknown). Log in again.")
         }
@@ -169,9 +182,9 @@ public final class SessionService: Sendable {
             try SessionRepository.find(db, tokenID: tokenID, tenant: tenant)
         }
         guard let row, let userID = row.userID,
-              let started = row.startedAt.flatMap(Timestamp.parse),
-              let issued = row.issuedAt.flatMap(Timestamp.parse),
-              let expires = row.expiresAt.flatMap(Timestamp.parse)
+            let started = row.startedAt.flatMap(Timestamp.parse),
+            let issued = row.issuedAt.flatMap(Timestamp.parse),
+            let expires = row.expiresAt.flatMap(Timestamp.parse)
         else { return nil }
         let stored = StoredSession(
             tenant: tenant, userID: userID, csrfToken: row.csrfToken, startedAt: started, issuedAt: issued, expiresAt: expires,
@@ -194,7 +207,8 @@ public final class SessionService: Sendable {
             throw DomainError.unauthorized("The session reached its maximum length and cannot be renewed. Log in again.")
         }
         let changed = try database.write(in: session.scope) { db in
-            try SessionRepository.renew(db, tokenID: session.tokenID, issuedAt: Timestamp.iso8601(now), expiresAt: Timestamp.iso8601(expires))
+            try SessionRepository.renew(
+                db, tokenID: session.tokenID, issuedAt: Timestamp.iso8601(now), expiresAt: Timestamp.iso8601(expires))
         }
         guard changed == 1 else { throw DomainError.unauthorized("The session has ended. Log in again.") }
         var renewed = session
@@ -226,7 +240,8 @@ public final class SessionService: Sendable {
     private func recordFailure(tenant: String, email: String, address: String?, now: Date, scope: TransactionScope) throws {
         try database.write(in: scope) { db in
             try SessionRepository.recordFailure(db, tenant: tenant, email: email, address: address, at: Timestamp.iso8601(now))
-            try SessionRepository.pruneFailures(db, before: Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration) - 60)))
+            try SessionRepository.pruneFailures(
+                db, before: Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration) - 60)))
         }
     }
 

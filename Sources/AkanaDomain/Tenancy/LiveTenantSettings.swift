@@ -33,7 +33,8 @@ extension TenantDirectory {
         }
         var values: [String: (read: Bool, write: Bool)] = [:]
         for configured in all {
-            var read = configured.readRequestCSRF, write = configured.writeRequestCSRF
+            var read = configured.readRequestCSRF
+            var write = configured.writeRequestCSRF
             for row in rows where row.tenant == configured.fedmemberid {
                 let on = row.value == "true"
                 if row.name == Self.readRequestCSRFSetting { read = on } else { write = on }

@@ -28,7 +28,8 @@ package enum TenantRepository {
     /// (tenant, name, value) of the settings named `names`.
     static func settings(_ db: SQLiteConnection, named names: [String]) throws -> [(tenant: String, name: String, value: String)] {
         let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
-        return try db.query("SELECT tenant, name, value FROM settings WHERE name IN (\(marks))", names.map { $0 as any SQLiteBindable }).map {
+        return try db.query("SELECT tenant, name, value FROM settings WHERE name IN (\(marks))", names.map { $0 as any SQLiteBindable }).map
+        {
             (try $0.requiredString("tenant"), try $0.requiredString("name"), try $0.requiredString("value"))
         }
     }

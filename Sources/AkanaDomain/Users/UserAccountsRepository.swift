@@ -3,12 +3,13 @@ import SQLiteStore
 /// The Users service's statements (POST/GET/DELETE /api/users, passwords): users it adds, reads and deletes.
 extension UserRepository {
     static func find(_ db: SQLiteConnection, id: String, tenant: String) throws -> PlatformUser? {
-        guard let row = try db.queryFirst(
-            """
-            SELECT id, tenant, email, display_name, first_name, last_name, force_password_change, created, updated,
-                   (SELECT group_concat(role) FROM user_roles WHERE user_id = users.id) AS roles
-            FROM users WHERE id = ? AND tenant = ?
-            """, id, tenant)
+        guard
+            let row = try db.queryFirst(
+                """
+                SELECT id, tenant, email, display_name, first_name, last_name, force_password_change, created, updated,
+                       (SELECT group_concat(role) FROM user_roles WHERE user_id = users.id) AS roles
+                FROM users WHERE id = ? AND tenant = ?
+                """, id, tenant)
         else { return nil }
         return PlatformUser(
             id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), email: try row.requiredString("email"),
@@ -19,7 +20,8 @@ extension UserRepository {
     }
 
     static func insert(_ db: SQLiteConnection, _ user: PlatformUser, passwordHash: String) throws {
-        try db.change(user.id,
+        try db.change(
+            user.id,
             """
             INSERT INTO users (id, tenant, email, display_name, password_hash, seeded, created, updated, first_name, last_name, force_password_change)
             VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
@@ -47,7 +49,8 @@ extension UserRepository {
     /// Sets a new password (and clears the change.password task) if the stored hash is still
     /// `replacing`; false when it changed meanwhile.
     static func replacePassword(_ db: SQLiteConnection, id: String, hash: String, replacing: String, updated: String) throws -> Bool {
-        try db.change(id, "UPDATE users SET password_hash = ?, force_password_change = 0, updated = ? WHERE id = ? AND password_hash = ?",
-                      hash, updated, id, replacing) == 1
+        try db.change(
+            id, "UPDATE users SET password_hash = ?, force_password_change = 0, updated = ? WHERE id = ? AND password_hash = ?",
+            hash, updated, id, replacing) == 1
     }
 }

@@ -19,8 +19,10 @@ public enum UserRepository {
     }
 
     /// Inserts a seeded user (configured or from a fixture) with its roles: the one way users are created.
-    package static func insertSeeded(_ db: SQLiteConnection, id: String, tenant: String, email: String, name: String, passwordHash: String,
-                             roles: [String], stamp: String) throws {
+    package static func insertSeeded(
+        _ db: SQLiteConnection, id: String, tenant: String, email: String, name: String, passwordHash: String,
+        roles: [String], stamp: String
+    ) throws {
         try db.run(
             "INSERT INTO users (id, tenant, email, display_name, password_hash, seeded, created, updated) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
             id, tenant, email, name, passwordHash, stamp, stamp)
@@ -38,11 +40,13 @@ public enum UserRepository {
     }
 
     static func credentials(_ db: SQLiteConnection, tenant: String, email: String) throws -> Credentials? {
-        guard let row = try db.queryFirst(
-            "SELECT id, display_name, email, password_hash FROM users WHERE tenant = ? AND email = ?", tenant, email)
+        guard
+            let row = try db.queryFirst(
+                "SELECT id, display_name, email, password_hash FROM users WHERE tenant = ? AND email = ?", tenant, email)
         else { return nil }
-        return Credentials(id: try row.requiredString("id"), displayName: try row.requiredString("display_name"),
-                           email: try row.requiredString("email"), passwordHash: try row.string("password_hash"))
+        return Credentials(
+            id: try row.requiredString("id"), displayName: try row.requiredString("display_name"),
+            email: try row.requiredString("email"), passwordHash: try row.string("password_hash"))
     }
 
     static func roles(_ db: SQLiteConnection, userID: String) throws -> Set<String> {

@@ -51,8 +51,9 @@ public final class UserService: Sendable {
         try database.read(in: caller.scope) { db in try Self.checkEmailFree(db, tenant: tenant, email: email) }
         let hash = hasher.hash(password)
         let stamp = Timestamp.iso8601(clock.now())
-        let user = PlatformUser(id: "\(ids.uuid()).\(tenant)", tenant: tenant, email: email, displayName: "\(first) \(last)",
-                                firstName: first, lastName: last, forcePasswordChange: force, roles: [], created: stamp, updated: stamp)
+        let user = PlatformUser(
+            id: "\(ids.uuid()).\(tenant)", tenant: tenant, email: email, displayName: "\(first) \(last)",
+            firstName: first, lastName: last, forcePasswordChange: force, roles: [], created: stamp, updated: stamp)
         return try database.write(in: caller.scope) { db in
             try Self.checkEmailFree(db, tenant: tenant, email: email)
             try UserRepository.insert(db, user, passwordHash: hash)
@@ -70,8 +71,12 @@ public final class UserService: Sendable {
     public func deleteUser(_ id: String, caller: AuthenticatedSession) throws {
         try database.write(in: caller.scope) { db in
             guard caller.isSiteAdmin else { throw DomainError.forbidden("Only Site Admins may delete users.") }
-            guard try UserRepository.find(db, id: id, tenant: caller.tenant) != nil else { throw DomainError.notFound("User \(id) was not found.") }
-            guard id != caller.userID else { throw DomainError.conflict("A Site Admin cannot delete their own account while logged in to it.") }
+            guard try UserRepository.find(db, id: id, tenant: caller.tenant) != nil else {
+                throw DomainError.notFound("User \(id) was not found.")
+            }
+            guard id != caller.userID else {
+                throw DomainError.conflict("A Site Admin cannot delete their own account while logged in to it.")
+            }
             try UserRepository.delete(db, id: id)
         }
     }
@@ -114,8 +119,12 @@ public final class UserService: Sendable {
         }
         guard let stored else { throw DomainError.notFound("User \(id) was not found.") }
         if id == caller.userID {
-            guard let old, !old.isEmpty else { throw DomainError.badRequest("PasswordChange.OldPassword is required to change your own password.") }
-            guard hasher.verify(old, against: stored) else { throw DomainError.forbidden("PasswordChange.OldPassword is not your current password.") }
+            guard let old, !old.isEmpty else {
+                throw DomainError.badRequest("PasswordChange.OldPassword is required to change your own password.")
+            }
+            guard hasher.verify(old, against: stored) else {
+                throw DomainError.forbidden("PasswordChange.OldPassword is not your current password.")
+            }
         }
         let hash = hasher.hash(new)
         let stamp = Timestamp.iso8601(clock.now())
@@ -133,7 +142,9 @@ public final class UserService: Sendable {
             // Whether another user exists is not the caller's business either.
             throw DomainError.forbidden("Only the user themself or a Site Admin may read user \(id).")
         }
-        guard let user = try UserRepository.find(db, id: id, tenant: caller.tenant) else { throw DomainError.notFound("User \(id) was not found.") }
+        guard let user = try UserRepository.find(db, id: id, tenant: caller.tenant) else {
+            throw DomainError.notFound("User \(id) was not found.")
+        }
         return user
     }
 

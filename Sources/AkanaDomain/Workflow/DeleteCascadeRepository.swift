@@ -6,7 +6,12 @@ import SQLiteStore
 enum DeleteCascadeRepository {
     /// The tables whose rows own workflow objects, or own versions that do.
     enum Table: String {
-        case apps, appVersions = "app_versions", models, modelVersions = "model_versions", apis, apiVersions = "api_versions"
+        case apps
+        case appVersions = "app_versions"
+        case models
+        case modelVersions = "model_versions"
+        case apis
+        case apiVersions = "api_versions"
     }
 
     /// Deletes the row `id` of `table` and the workflow objects of `versionIDs` (the row's

@@ -52,7 +52,8 @@ extension WorkflowEngine {
                 guard try !WorkflowDefinitionRepository.keyExists(db, tenant: tenant, key: workflow.key) else { continue }
                 let id = try WorkflowDefinitionRepository.insert(db, tenant: tenant, definition, now: stamp)
                 if workflow.activeByDefault {
-                    try WorkflowDefinitionRepository.assignIfUnassigned(db, tenant: tenant, objectType: workflow.objectType, definitionID: id)
+                    try WorkflowDefinitionRepository.assignIfUnassigned(
+                        db, tenant: tenant, objectType: workflow.objectType, definitionID: id)
                 }
                 ids.append(id)
             }

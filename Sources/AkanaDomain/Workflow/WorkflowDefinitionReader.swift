@@ -23,7 +23,8 @@ struct WorkflowDefinitionReader {
         var common: [WorkflowAction] = []
         var global: [WorkflowAction] = []
         var stepElements: [WorkflowXMLElement] = []
-        var sawInitial = false, sawSteps = false
+        var sawInitial = false
+        var sawSteps = false
         // global-conditions first: they apply to actions wherever they are declared.
         for element in root.children(named: "global-conditions") {
             var parts: [WorkflowCondition] = []
@@ -72,17 +73,21 @@ struct WorkflowDefinitionReader {
         try checkTargets(common + global + steps.flatMap(\.actions), stepIDs: stepIDs, initial: false)
         for (index, action) in initial.enumerated() {
             if let other = initial[..<index].first(where: { $0.name.caseInsensitiveCompare(action.name) == .orderedSame }) {
-                throw WorkflowDefinitionError(line: action.line, "two initial actions are named '\(action.name)' (the other is on line \(other.line))")
+                throw WorkflowDefinitionError(
+                    line: action.line, "two initial actions are named '\(action.name)' (the other is on line \(other.line))")
             }
         }
-        return WorkflowDefinition(meta: meta, initialActions: initial, steps: steps, commonActions: common,
-                                  globalActions: global, warnings: warnings)
+        return WorkflowDefinition(
+            meta: meta, initialActions: initial, steps: steps, commonActions: common,
+            globalActions: global, warnings: warnings)
     }
 
     // MARK: Steps
 
-    private mutating func step(_ element: WorkflowXMLElement, common: [WorkflowAction], global: [WorkflowAction],
-                               earlier: [WorkflowStep]) throws(WorkflowDefinitionError) -> WorkflowStep {
+    private mutating func step(
+        _ element: WorkflowXMLElement, common: [WorkflowAction], global: [WorkflowAction],
+        earlier: [WorkflowStep]
+    ) throws(WorkflowDefinitionError) -> WorkflowStep {
         let id = try integer("id", of: element)
         if let other = earlier.first(where: { $0.id == id }) {
             throw WorkflowDefinitionError(line: element.line, "step id \(id) is used twice (also on line \(other.line))")
@@ -90,7 +95,8 @@ struct WorkflowDefinitionReader {
         let name = element.attribute("name") ?? "Step \(id)"
         if element.attribute("name") == nil { warn(element, "step \(id) has no name") }
         var actions: [WorkflowAction] = []
-        var pre: [WorkflowFunction] = [], post: [WorkflowFunction] = []
+        var pre: [WorkflowFunction] = []
+        var post: [WorkflowFunction] = []
         for child in element.children {
             switch child.name {
             case "actions":
@@ -101,7 +107,8 @@ struct WorkflowDefinitionReader {
                     case "common-action":
                         let ref = try integer("id", of: entry)
                         guard let shared = common.first(where: { $0.id == ref }) else {
-                            throw WorkflowDefinitionError(line: entry.line, "<common-action id=\"\(ref)\"/> in step '\(name)' names no action of <common-actions>")
+                            throw WorkflowDefinitionError(
+                                line: entry.line, "<common-action id=\"\(ref)\"/> in step '\(name)' names no action of <common-actions>")
                         }
                         actions.append(shared)
                     default:
@@ -118,7 +125,8 @@ struct WorkflowDefinitionReader {
         // A name must pick one action: the step's own and its common actions may not clash.
         for (index, action) in actions.enumerated() {
             if let other = actions[..<index].first(where: { $0.name.caseInsensitiveCompare(action.name) == .orderedSame }) {
-                throw WorkflowDefinitionError(line: action.line, "step '\(name)' has two actions named '\(action.name)' (the other is on line \(other.line))")
+                throw WorkflowDefinitionError(
+                    line: action.line, "step '\(name)' has two actions named '\(action.name)' (the other is on line \(other.line))")
             }
         }
         for action in global where actions.contains(where: { $0.name.caseInsensitiveCompare(action.name) == .orderedSame }) {
@@ -133,10 +141,14 @@ struct WorkflowDefinitionReader {
             for result in action.conditionalResults + [action.unconditionalResult] {
                 if result.step == WorkflowResult.stayInCurrentStep {
                     if initial {
-                        throw WorkflowDefinitionError(line: result.line, "initial action '\(action.name)' must lead to a step; step=\"-1\" (stay) has no step to stay in")
+                        throw WorkflowDefinitionError(
+                            line: result.line,
+                            "initial action '\(action.name)' must lead to a step; step=\"-1\" (stay) has no step to stay in")
                     }
                 } else if !stepIDs.contains(result.step) {
-                    throw WorkflowDefinitionError(line: result.line, "the result of action '\(action.name)' leads to step \(result.step), which is not declared in <steps>")
+                    throw WorkflowDefinitionError(
+                        line: result.line,
+                        "the result of action '\(action.name)' leads to step \(result.step), which is not declared in <steps>")
                 }
             }
         }
@@ -144,7 +156,9 @@ struct WorkflowDefinitionReader {
 
     // MARK: Actions
 
-    private mutating func actionList(_ element: WorkflowXMLElement, allowed: Set<String>) throws(WorkflowDefinitionError) -> [WorkflowAction] {
+    private mutating func actionList(_ element: WorkflowXMLElement, allowed: Set<String>) throws(WorkflowDefinitionError)
+        -> [WorkflowAction]
+    {
         var actions: [WorkflowAction] = []
         for child in element.children {
             if allowed.contains(child.name) {
@@ -159,13 +173,16 @@ struct WorkflowDefinitionReader {
     private mutating func action(_ element: WorkflowXMLElement) throws(WorkflowDefinitionError) -> WorkflowAction {
         let id = try integer("id", of: element)
         if let other = actionIDs[id] {
-            throw WorkflowDefinitionError(line: element.line, "action id \(id) is used twice (also on line \(other)); action ids must be unique in the whole definition")
+            throw WorkflowDefinitionError(
+                line: element.line,
+                "action id \(id) is used twice (also on line \(other)); action ids must be unique in the whole definition")
         }
         actionIDs[id] = element.line
         guard let name = element.attribute("name") else { throw missing("name", on: element) }
         var label = element.attribute("view")
         var restriction: WorkflowCondition?
-        var pre: [WorkflowFunction] = [], post: [WorkflowFunction] = []
+        var pre: [WorkflowFunction] = []
+        var post: [WorkflowFunction] = []
         var conditional: [WorkflowResult] = []
         var unconditional: WorkflowResult?
         for child in element.children {
@@ -191,7 +208,8 @@ struct WorkflowDefinitionReader {
                     switch entry.name {
                     case "result":
                         guard unconditional == nil else {
-                            throw WorkflowDefinitionError(line: entry.line, "in action '\(name)', <result> must come before <unconditional-result>")
+                            throw WorkflowDefinitionError(
+                                line: entry.line, "in action '\(name)', <result> must come before <unconditional-result>")
                         }
                         conditional.append(try result(entry, action: name, conditional: true))
                     case "unconditional-result":
@@ -220,21 +238,33 @@ struct WorkflowDefinitionReader {
             unconditionalResult: unconditional, line: element.line)
     }
 
-    private mutating func result(_ element: WorkflowXMLElement, action: String, conditional: Bool) throws(WorkflowDefinitionError) -> WorkflowResult {
+    private mutating func result(_ element: WorkflowXMLElement, action: String, conditional: Bool) throws(WorkflowDefinitionError)
+        -> WorkflowResult
+    {
         for attribute in ["split", "join"] where element.attribute(attribute) != nil {
-            throw WorkflowDefinitionError(line: element.line, "the result of action '\(action)' leads to a \(attribute); splits and joins are not supported by the emulator (lead to a step)")
+            throw WorkflowDefinitionError(
+                line: element.line,
+                "the result of action '\(action)' leads to a \(attribute); splits and joins are not supported by the emulator (lead to a step)"
+            )
         }
         guard element.attribute("step") != nil else { throw missing("step", on: element) }
         let step = try integer("step", of: element)
         let status = element.attribute("status")
         if status == nil, step != WorkflowResult.stayInCurrentStep { throw missing("status", on: element) }
-        if element.attribute("old-status") == nil { warn(element, "<\(element.name)> of action '\(action)' has no old-status (OSWorkflow requires one)") }
+        if element.attribute("old-status") == nil {
+            warn(element, "<\(element.name)> of action '\(action)' has no old-status (OSWorkflow requires one)")
+        }
         var conditions: [WorkflowCondition] = []
-        var pre: [WorkflowFunction] = [], post: [WorkflowFunction] = []
+        var pre: [WorkflowFunction] = []
+        var post: [WorkflowFunction] = []
         for child in element.children {
             switch child.name {
             case "conditions", "condition":
-                if conditional { conditions.append(try condition(child)) } else { warn(child, "conditions on an <unconditional-result> are ignored") }
+                if conditional {
+                    conditions.append(try condition(child))
+                } else {
+                    warn(child, "conditions on an <unconditional-result> are ignored")
+                }
             case "pre-functions": pre += try functions(child)
             case "post-functions": post += try functions(child)
             case "validators": warn(child, "the validators of a result of action '\(action)' are not run by the emulator")
@@ -264,7 +294,8 @@ struct WorkflowDefinitionReader {
         case "conditions":
             let kind = (element.attribute("type") ?? "AND").uppercased()
             guard kind == "AND" || kind == "OR" else {
-                throw WorkflowDefinitionError(line: element.line, "<conditions type=\"\(element.attributes["type"] ?? "")\"> must be AND or OR")
+                throw WorkflowDefinitionError(
+                    line: element.line, "<conditions type=\"\(element.attributes["type"] ?? "")\"> must be AND or OR")
             }
             var parts: [WorkflowCondition] = []
             for child in element.children {
@@ -294,10 +325,14 @@ struct WorkflowDefinitionReader {
         case WorkflowVocabulary.roleCondition:
             let roles = WorkflowVocabulary.roles(of: test)
             guard !roles.isEmpty else {
-                throw WorkflowDefinitionError(line: element.line, "<condition type=\"\(type)\"> needs <arg name=\"role\">, e.g. BusinessAdmin")
+                throw WorkflowDefinitionError(
+                    line: element.line, "<condition type=\"\(type)\"> needs <arg name=\"role\">, e.g. BusinessAdmin")
             }
             for role in roles where !WorkflowVocabulary.normalizedKnownRoles.contains(WorkflowVocabulary.normalizedRole(role)) {
-                warn(element, "role '\(role)' is not one the emulator gives callers (\(WorkflowVocabulary.roles.joined(separator: ", "))); the condition grants only callers passed that role")
+                warn(
+                    element,
+                    "role '\(role)' is not one the emulator gives callers (\(WorkflowVocabulary.roles.joined(separator: ", "))); the condition grants only callers passed that role"
+                )
             }
         case "class" where args["class.name"] == WorkflowVocabulary.statusConditionClass:
             guard args["status"] != nil else {
@@ -321,7 +356,10 @@ struct WorkflowDefinitionReader {
             let args = try arguments(child)
             if !WorkflowVocabulary.functions.contains(type) {
                 let what = type == "class" ? "class \(args["class.name"] ?? "(no class.name)")" : "type '\(type)'"
-                warn(child, "function \(what) is not one the platform documents; it is reported in transitions but nothing runs it unless a handler is registered")
+                warn(
+                    child,
+                    "function \(what) is not one the platform documents; it is reported in transitions but nothing runs it unless a handler is registered"
+                )
             }
             functions.append(WorkflowFunction(type: type, args: args, line: child.line))
         }

@@ -5,7 +5,8 @@ import SQLiteStore
 package enum WorkflowDefinitionRepository {
     /// Stores a new version of the definition's key (version 1 for a new key); an assignment to an
     /// older version of that key moves to it. Returns its row id.
-    static func insert(_ db: SQLiteConnection, tenant: String, _ definition: WorkflowEngine.PreparedDefinition, now: String) throws -> Int64 {
+    static func insert(_ db: SQLiteConnection, tenant: String, _ definition: WorkflowEngine.PreparedDefinition, now: String) throws -> Int64
+    {
         guard try TenantRepository.exists(db, tenant) else {
             throw DomainError.notFound("Tenant '\(tenant)' is not configured.")
         }
@@ -13,7 +14,9 @@ package enum WorkflowDefinitionRepository {
             "SELECT MAX(version) AS version, MIN(object_type) AS type FROM workflow_definitions WHERE tenant = ? AND key = ?",
             tenant, definition.key)
         if let type = try previous?.string("type"), type != definition.objectType {
-            throw DomainError.conflict("Workflow definition key '\(definition.key)' is for object type '\(type)'; a new version cannot be for '\(definition.objectType)'.")
+            throw DomainError.conflict(
+                "Workflow definition key '\(definition.key)' is for object type '\(type)'; a new version cannot be for '\(definition.objectType)'."
+            )
         }
         let version = (try previous?.int("version") ?? 0) + 1
         try db.run(
@@ -40,11 +43,13 @@ package enum WorkflowDefinitionRepository {
     /// The latest version with this key, else with this name (which must then name one key).
     package static func resolve(_ db: SQLiteConnection, tenant: String, keyOrName: String) throws -> Int64 {
         if let id = try db.queryFirst(
-            "SELECT id FROM workflow_definitions WHERE tenant = ? AND key = ? ORDER BY version DESC LIMIT 1", tenant, keyOrName)?.int64(0) {
+            "SELECT id FROM workflow_definitions WHERE tenant = ? AND key = ? ORDER BY version DESC LIMIT 1", tenant, keyOrName)?.int64(0)
+        {
             return id
         }
         let keys = try db.query(
-            "SELECT key, MAX(id) AS id FROM workflow_definitions WHERE tenant = ? AND name = ? GROUP BY key ORDER BY key", tenant, keyOrName)
+            "SELECT key, MAX(id) AS id FROM workflow_definitions WHERE tenant = ? AND name = ? GROUP BY key ORDER BY key", tenant, keyOrName
+        )
         switch keys.count {
         case 0:
             throw DomainError.notFound("No workflow definition has the key or name '\(keyOrName)'.")
@@ -73,10 +78,10 @@ package enum WorkflowDefinitionRepository {
     static func storedRows(_ db: SQLiteConnection, tenant: String, objectType: String?, allVersions: Bool) throws -> [SQLiteRow] {
         try db.query(
             selectStored + """
-             WHERE d.tenant = ? AND (?2 IS NULL OR d.object_type = ?2)
-               AND (?3 OR d.version = (SELECT MAX(version) FROM workflow_definitions m WHERE m.tenant = d.tenant AND m.key = d.key))
-             ORDER BY d.object_type, d.key, d.version
-            """, tenant, objectType, allVersions)
+                 WHERE d.tenant = ? AND (?2 IS NULL OR d.object_type = ?2)
+                   AND (?3 OR d.version = (SELECT MAX(version) FROM workflow_definitions m WHERE m.tenant = d.tenant AND m.key = d.key))
+                 ORDER BY d.object_type, d.key, d.version
+                """, tenant, objectType, allVersions)
     }
 
     /// The object type a stored definition is for.
@@ -96,13 +101,15 @@ package enum WorkflowDefinitionRepository {
 
     /// The definition new objects of `objectType` start under.
     package static func assignedID(_ db: SQLiteConnection, tenant: String, objectType: String) throws -> Int64? {
-        try db.queryFirst("SELECT definition_id FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, objectType)?.int64(0)
+        try db.queryFirst("SELECT definition_id FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, objectType)?.int64(
+            0)
     }
 
     /// Assigns `definitionID` unless the type already has a definition.
     static func assignIfUnassigned(_ db: SQLiteConnection, tenant: String, objectType: String, definitionID: Int64) throws {
-        try db.run("INSERT INTO workflow_assignments (tenant, object_type, definition_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                   tenant, objectType, definitionID)
+        try db.run(
+            "INSERT INTO workflow_assignments (tenant, object_type, definition_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            tenant, objectType, definitionID)
     }
 
     /// Returns false when there was no assignment.

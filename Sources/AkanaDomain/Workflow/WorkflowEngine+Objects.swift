@@ -26,15 +26,20 @@ extension WorkflowEngine {
     /// Runs the initial action of the tenant's active definition for `objectType` (the first one,
     /// or the one named) and returns the new status; nil when no workflow is assigned to the type.
     @discardableResult
-    public func start(_ db: SQLiteConnection, tenant: String, objectType: String, objectID: String, caller: WorkflowCaller,
-                      initialAction: String? = nil, comments: [String] = []) throws -> String? {
-        try startTransition(db, tenant: tenant, objectType: objectType, objectID: objectID, caller: caller,
-                            initialAction: initialAction, comments: comments)?.status
+    public func start(
+        _ db: SQLiteConnection, tenant: String, objectType: String, objectID: String, caller: WorkflowCaller,
+        initialAction: String? = nil, comments: [String] = []
+    ) throws -> String? {
+        try startTransition(
+            db, tenant: tenant, objectType: objectType, objectID: objectID, caller: caller,
+            initialAction: initialAction, comments: comments)?.status
     }
 
     /// `start`, returning the whole transition (functions met, automatic actions run).
-    public func startTransition(_ db: SQLiteConnection, tenant: String, objectType: String, objectID: String, caller: WorkflowCaller,
-                                initialAction: String? = nil, comments: [String] = []) throws -> WorkflowTransition? {
+    public func startTransition(
+        _ db: SQLiteConnection, tenant: String, objectType: String, objectID: String, caller: WorkflowCaller,
+        initialAction: String? = nil, comments: [String] = []
+    ) throws -> WorkflowTransition? {
         guard let row = try WorkflowObjectRepository.assignedDefinition(db, tenant: tenant, objectType: objectType),
             let definitionID = try row.int64("id")
         else { return nil }
@@ -49,7 +54,9 @@ extension WorkflowEngine {
         let action: WorkflowAction
         if let initialAction {
             guard let found = WorkflowDefinition.find(initialAction, in: definition.initialActions) else {
-                throw DomainError.badRequest("'\(initialAction)' is not an initial action of workflow '\(object.definitionKey)'; its initial actions are \(definition.initialActions.map(\.name).joined(separator: ", ")).")
+                throw DomainError.badRequest(
+                    "'\(initialAction)' is not an initial action of workflow '\(object.definitionKey)'; its initial actions are \(definition.initialActions.map(\.name).joined(separator: ", "))."
+                )
             }
             action = found
         } else {
@@ -67,8 +74,10 @@ extension WorkflowEngine {
     /// valid in the current step → `.conflict`; a caller the action's conditions do not grant →
     /// `.forbidden`. Nothing is written unless the whole transition succeeds.
     @discardableResult
-    public func perform(_ db: SQLiteConnection, objectID: String, actionName: String, comments: [String] = [],
-                        caller: WorkflowCaller, tenant: String? = nil) throws -> WorkflowTransition {
+    public func perform(
+        _ db: SQLiteConnection, objectID: String, actionName: String, comments: [String] = [],
+        caller: WorkflowCaller, tenant: String? = nil
+    ) throws -> WorkflowTransition {
         let object = try governedObject(db, objectID: objectID, tenant: tenant)
         guard let step = object.step else { throw DomainError.conflict("\(objectID) is in no step of its workflow.") }
         let actions = object.definition.actions(in: step)
@@ -77,9 +86,12 @@ extension WorkflowEngine {
             let validText = valid.isEmpty ? "none" : valid.joined(separator: ", ")
             let status = object.status ?? step.name
             if object.definition.allActionNames.contains(actionName.lowercased()) {
-                throw DomainError.conflict("The action '\(actionName)' is not valid for \(objectID) in state '\(status)'; valid actions: \(validText).")
+                throw DomainError.conflict(
+                    "The action '\(actionName)' is not valid for \(objectID) in state '\(status)'; valid actions: \(validText).")
             }
-            throw DomainError.badRequest("'\(actionName)' is not an action of workflow '\(object.definitionKey)'; valid actions for \(objectID) in state '\(status)': \(validText).")
+            throw DomainError.badRequest(
+                "'\(actionName)' is not an action of workflow '\(object.definitionKey)'; valid actions for \(objectID) in state '\(status)': \(validText)."
+            )
         }
         try authorize(action, on: object, caller: caller)
         return try db.inSavepoint {
@@ -89,8 +101,10 @@ extension WorkflowEngine {
 
     /// The actions the caller may perform now (`Value` = name, `Label` = label), in definition
     /// order. Reserved `@` actions only with `includeReserved`; automatic actions never.
-    public func availableActions(_ db: SQLiteConnection, objectID: String, caller: WorkflowCaller, includeReserved: Bool = false,
-                                 tenant: String? = nil) throws -> [WorkflowActionChoice] {
+    public func availableActions(
+        _ db: SQLiteConnection, objectID: String, caller: WorkflowCaller, includeReserved: Bool = false,
+        tenant: String? = nil
+    ) throws -> [WorkflowActionChoice] {
         try choices(governedObject(db, objectID: objectID, tenant: tenant), caller: caller, includeReserved: includeReserved)
     }
 
@@ -119,8 +133,10 @@ extension WorkflowEngine {
         return try WorkflowObjectRepository.history(db, objectID: objectID).map { row in
             WorkflowHistoryEntry(
                 id: try row.requiredInt64("id"), objectID: try row.requiredString("object_id"), actionID: try row.requiredInt("action_id"),
-                actionName: try row.requiredString("action_name"), oldStatus: try row.string("old_status"), newStatus: try row.requiredString("new_status"),
-                stepID: try row.requiredInt("step_id"), userID: try row.string("user_id"), comments: Self.decodeComments(try row.requiredString("comments")),
+                actionName: try row.requiredString("action_name"), oldStatus: try row.string("old_status"),
+                newStatus: try row.requiredString("new_status"),
+                stepID: try row.requiredInt("step_id"), userID: try row.string("user_id"),
+                comments: Self.decodeComments(try row.requiredString("comments")),
                 at: try row.requiredString("at"))
         }
     }
@@ -139,24 +155,31 @@ extension WorkflowEngine {
     // MARK: - In their own transaction
 
     @discardableResult
-    public func start(tenant: String, objectType: String, objectID: String, caller: WorkflowCaller,
-                      initialAction: String? = nil, comments: [String] = [], scope: TransactionScope) throws -> String? {
+    public func start(
+        tenant: String, objectType: String, objectID: String, caller: WorkflowCaller,
+        initialAction: String? = nil, comments: [String] = [], scope: TransactionScope
+    ) throws -> String? {
         try database.write(in: scope) { db in
-            try self.start(db, tenant: tenant, objectType: objectType, objectID: objectID, caller: caller,
-                           initialAction: initialAction, comments: comments)
+            try self.start(
+                db, tenant: tenant, objectType: objectType, objectID: objectID, caller: caller,
+                initialAction: initialAction, comments: comments)
         }
     }
 
     @discardableResult
-    public func perform(objectID: String, actionName: String, comments: [String] = [], caller: WorkflowCaller,
-                        tenant: String? = nil, scope: TransactionScope) throws -> WorkflowTransition {
+    public func perform(
+        objectID: String, actionName: String, comments: [String] = [], caller: WorkflowCaller,
+        tenant: String? = nil, scope: TransactionScope
+    ) throws -> WorkflowTransition {
         try database.write(in: scope) { db in
             try self.perform(db, objectID: objectID, actionName: actionName, comments: comments, caller: caller, tenant: tenant)
         }
     }
 
-    public func availableActions(objectID: String, caller: WorkflowCaller, includeReserved: Bool = false,
-                                 tenant: String? = nil, scope: TransactionScope) throws -> [WorkflowActionChoice] {
+    public func availableActions(
+        objectID: String, caller: WorkflowCaller, includeReserved: Bool = false,
+        tenant: String? = nil, scope: TransactionScope
+    ) throws -> [WorkflowActionChoice] {
         try database.read(in: scope) { db in
             try self.availableActions(db, objectID: objectID, caller: caller, includeReserved: includeReserved, tenant: tenant)
         }
@@ -198,17 +221,20 @@ extension WorkflowEngine {
 
     func authorize(_ action: WorkflowAction, on object: GovernedObject, caller: WorkflowCaller) throws {
         guard let restriction = action.restriction,
-              !WorkflowConditionEvaluator(caller: caller, status: object.status).grants(restriction)
+            !WorkflowConditionEvaluator(caller: caller, status: object.status).grants(restriction)
         else { return }
         let state = object.status.map { " in state '\($0)'" } ?? ""
         throw DomainError.forbidden(
-            "You are not allowed to perform '\(action.name)' on \(object.objectID)\(state): it requires \(WorkflowConditionEvaluator.describe(restriction)).")
+            "You are not allowed to perform '\(action.name)' on \(object.objectID)\(state): it requires \(WorkflowConditionEvaluator.describe(restriction))."
+        )
     }
 
     /// Takes `action` (already authorized) and any automatic actions that follow, writing the state
     /// and one history row per action. Must run inside a savepoint or transaction.
-    func execute(_ db: SQLiteConnection, object: GovernedObject, action: WorkflowAction, caller: WorkflowCaller,
-                 comments: [String], at stamp: String) throws -> WorkflowTransition {
+    func execute(
+        _ db: SQLiteConnection, object: GovernedObject, action: WorkflowAction, caller: WorkflowCaller,
+        comments: [String], at stamp: String
+    ) throws -> WorkflowTransition {
         var object = object
         var current = action
         var currentComments = comments
@@ -216,14 +242,18 @@ extension WorkflowEngine {
         var functions: [WorkflowFunctionCall] = []
         var automatic: [String] = []
         while true {
-            let taken = try transition(db, object: &object, action: current, caller: caller, comments: currentComments,
-                                       at: stamp, functions: &functions)
+            let taken = try transition(
+                db, object: &object, action: current, caller: caller, comments: currentComments,
+                at: stamp, functions: &functions)
             if first == nil { first = taken } else { automatic.append(current.name) }
             let evaluator = WorkflowConditionEvaluator(caller: caller, status: object.status)
-            guard let next = object.definition.actions(in: object.step!).first(where: { $0.isAutomatic && evaluator.grants($0.restriction) })
+            guard
+                let next = object.definition.actions(in: object.step!).first(where: { $0.isAutomatic && evaluator.grants($0.restriction) })
             else { break }
             guard automatic.count < Self.automaticActionLimit else {
-                throw DomainError.conflict("Workflow '\(object.definitionKey)' ran more than \(Self.automaticActionLimit) automatic actions in a row on \(object.objectID) (last: '\(next.name)'); the definition loops.")
+                throw DomainError.conflict(
+                    "Workflow '\(object.definitionKey)' ran more than \(Self.automaticActionLimit) automatic actions in a row on \(object.objectID) (last: '\(next.name)'); the definition loops."
+                )
             }
             current = next
             currentComments = []
@@ -239,8 +269,10 @@ extension WorkflowEngine {
 
     /// One action: result chosen, functions run in OSWorkflow's order (action pre, result pre, the
     /// left step's post, the entered step's pre, result post, action post), state and history written.
-    private func transition(_ db: SQLiteConnection, object: inout GovernedObject, action: WorkflowAction, caller: WorkflowCaller,
-                            comments: [String], at stamp: String, functions: inout [WorkflowFunctionCall]) throws -> WorkflowTransition {
+    private func transition(
+        _ db: SQLiteConnection, object: inout GovernedObject, action: WorkflowAction, caller: WorkflowCaller,
+        comments: [String], at stamp: String, functions: inout [WorkflowFunctionCall]
+    ) throws -> WorkflowTransition {
         let evaluator = WorkflowConditionEvaluator(caller: caller, status: object.status)
         let result = action.conditionalResults.first { evaluator.grants($0.conditions) } ?? action.unconditionalResult
         let previousStep = object.step
@@ -256,9 +288,11 @@ extension WorkflowEngine {
             for function in list {
                 var handled = false
                 if let handler = handler(for: function.type) {
-                    try handler(db, WorkflowFunctionContext(
-                        tenant: object.tenant, objectType: object.objectType, objectID: object.objectID, actionName: action.name,
-                        function: function, caller: caller, status: status ?? ""))
+                    try handler(
+                        db,
+                        WorkflowFunctionContext(
+                            tenant: object.tenant, objectType: object.objectType, objectID: object.objectID, actionName: action.name,
+                            function: function, caller: caller, status: status ?? ""))
                     handled = true
                 }
                 functions.append(WorkflowFunctionCall(type: function.type, args: function.args, handled: handled))
@@ -268,14 +302,16 @@ extension WorkflowEngine {
         try run(action.preFunctions + result.preFunctions, status: previousStatus)
         if changesStep, let previousStep { try run(previousStep.postFunctions, status: previousStatus) }
         if previousStep == nil {
-            try WorkflowObjectRepository.insert(db, objectID: object.objectID, tenant: object.tenant, objectType: object.objectType,
-                                                definitionID: object.definitionID, stepID: target.id, status: newStatus, updated: stamp)
+            try WorkflowObjectRepository.insert(
+                db, objectID: object.objectID, tenant: object.tenant, objectType: object.objectType,
+                definitionID: object.definitionID, stepID: target.id, status: newStatus, updated: stamp)
         } else {
             try WorkflowObjectRepository.move(db, objectID: object.objectID, stepID: target.id, status: newStatus, updated: stamp)
         }
-        try WorkflowObjectRepository.appendHistory(db, objectID: object.objectID, actionID: action.id, actionName: action.name,
-                                                   oldStatus: previousStatus, newStatus: newStatus, stepID: target.id, userID: caller.userID,
-                                                   comments: Self.encodeComments(comments), at: stamp)
+        try WorkflowObjectRepository.appendHistory(
+            db, objectID: object.objectID, actionID: action.id, actionName: action.name,
+            oldStatus: previousStatus, newStatus: newStatus, stepID: target.id, userID: caller.userID,
+            comments: Self.encodeComments(comments), at: stamp)
         object.step = target
         object.status = newStatus
         object.updated = stamp

@@ -50,7 +50,8 @@ public final class WorkflowEngine: Sendable {
             definition = try WorkflowDefinition.parse(xml)
         } catch {
             // Only parsed definitions are ever stored, so this is a database edited by hand.
-            throw DomainError.conflict("Stored workflow definition #\(id) no longer parses (\(error.description)); install a corrected version.")
+            throw DomainError.conflict(
+                "Stored workflow definition #\(id) no longer parses (\(error.description)); install a corrected version.")
         }
         cache.withLock { $0[id] = (xml, definition) }
         return definition
@@ -66,8 +67,10 @@ public final class WorkflowEngine: Sendable {
     /// of the key is the active one for its object type, the new version takes over: objects created
     /// afterwards start under it, objects already running keep theirs.
     @discardableResult
-    public func installDefinition(tenant: String, key: String, name: String? = nil, description: String? = nil,
-                                  objectType: String? = nil, xml: String, scope: TransactionScope) throws -> StoredWorkflowDefinition {
+    public func installDefinition(
+        tenant: String, key: String, name: String? = nil, description: String? = nil,
+        objectType: String? = nil, xml: String, scope: TransactionScope
+    ) throws -> StoredWorkflowDefinition {
         try FieldLimits.check(key, field: "WorkflowDefinition.Key")
         if let name { try FieldLimits.check(name, field: "WorkflowDefinition.Name") }
         if let description { try FieldLimits.check(description, field: "WorkflowDefinition.Description") }
@@ -83,12 +86,15 @@ public final class WorkflowEngine: Sendable {
     /// Makes the latest version of the definition with this key (or, failing that, this name) the
     /// one new objects of `objectType` start under in `tenant`.
     @discardableResult
-    public func assign(tenant: String, objectType: String, definitionKey: String, scope: TransactionScope) throws -> StoredWorkflowDefinition {
+    public func assign(tenant: String, objectType: String, definitionKey: String, scope: TransactionScope) throws
+        -> StoredWorkflowDefinition
+    {
         try database.write(in: scope) { db in
             let id = try WorkflowDefinitionRepository.resolve(db, tenant: tenant, keyOrName: definitionKey)
             let definitionType = try WorkflowDefinitionRepository.objectType(db, id: id) ?? ""
             guard definitionType == objectType else {
-                throw DomainError.badRequest("Workflow definition '\(definitionKey)' is for object type '\(definitionType)', not '\(objectType)'.")
+                throw DomainError.badRequest(
+                    "Workflow definition '\(definitionKey)' is for object type '\(definitionType)', not '\(objectType)'.")
             }
             try WorkflowDefinitionRepository.setAssignment(db, tenant: tenant, objectType: objectType, definitionID: id)
             return try self.stored(db, id: id)!
@@ -113,15 +119,19 @@ public final class WorkflowEngine: Sendable {
 
     /// The tenant's definitions, optionally of one object type: the latest version of each key, or
     /// every version with `allVersions`. Ordered by object type, key and version.
-    public func definitions(tenant: String, objectType: String? = nil, allVersions: Bool = false,
-                            scope: TransactionScope) throws -> [StoredWorkflowDefinition] {
+    public func definitions(
+        tenant: String, objectType: String? = nil, allVersions: Bool = false,
+        scope: TransactionScope
+    ) throws -> [StoredWorkflowDefinition] {
         try database.read(in: scope) { db in
-            try WorkflowDefinitionRepository.storedRows(db, tenant: tenant, objectType: objectType, allVersions: allVersions).map(self.stored)
+            try WorkflowDefinitionRepository.storedRows(db, tenant: tenant, objectType: objectType, allVersions: allVersions).map(
+                self.stored)
         }
     }
 
     /// One stored version by row id, with its parsed form.
-    public func definition(id: Int64, scope: TransactionScope) throws -> (stored: StoredWorkflowDefinition, definition: WorkflowDefinition)? {
+    public func definition(id: Int64, scope: TransactionScope) throws -> (stored: StoredWorkflowDefinition, definition: WorkflowDefinition)?
+    {
         try database.read(in: scope) { db in
             guard let row = try WorkflowDefinitionRepository.storedRow(db, id: id) else { return nil }
             return (try self.stored(row), try self.parsed(id: id, xml: row.requiredString("xml")))
@@ -154,11 +164,14 @@ public final class WorkflowEngine: Sendable {
             throw DomainError.badRequest("ObjectType is required (e.g. model, discussion, appversion, ticket, apicontract).")
         }
         if let declared, declared != objectType {
-            throw DomainError.badRequest("The definition declares <meta name=\"objectType\">\(declared)</meta> but ObjectType '\(objectType)' was given.")
+            throw DomainError.badRequest(
+                "The definition declares <meta name=\"objectType\">\(declared)</meta> but ObjectType '\(objectType)' was given.")
         }
-        let name = [name, parsed.meta["name"]].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty } ?? key
-        return PreparedDefinition(key: key, name: name, description: description ?? parsed.meta["description"] ?? "",
-                                  objectType: objectType, xml: xml)
+        let name =
+            [name, parsed.meta["name"]].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.first { !$0.isEmpty } ?? key
+        return PreparedDefinition(
+            key: key, name: name, description: description ?? parsed.meta["description"] ?? "",
+            objectType: objectType, xml: xml)
     }
 
     func stored(_ db: SQLiteConnection, id: Int64) throws -> StoredWorkflowDefinition? {

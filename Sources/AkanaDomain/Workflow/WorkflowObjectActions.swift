@@ -19,12 +19,15 @@ public final class WorkflowObjectActions: Sendable {
 
     /// The actions `caller` may perform on the object now, in one read transaction. `includeReserved`
     /// is evaluated after the object was found (an unknown object is a 404 whatever the query says).
-    public func availableActions(objectID: String, includeReserved: @autoclosure () throws -> Bool,
-                                 caller: AuthenticatedSession) throws -> [WorkflowActionChoice] {
+    public func availableActions(
+        objectID: String, includeReserved: @autoclosure () throws -> Bool,
+        caller: AuthenticatedSession
+    ) throws -> [WorkflowActionChoice] {
         try database.read(in: caller.scope) { db in
             let workflowCaller = try self.workflowCaller(db, objectID: objectID, session: caller)
-            return try self.engine.availableActions(db, objectID: objectID, caller: workflowCaller, includeReserved: try includeReserved(),
-                                                    tenant: caller.tenant)
+            return try self.engine.availableActions(
+                db, objectID: objectID, caller: workflowCaller, includeReserved: try includeReserved(),
+                tenant: caller.tenant)
         }
     }
 
@@ -36,8 +39,10 @@ public final class WorkflowObjectActions: Sendable {
         }
         return try database.write(in: caller.scope) { db in
             let workflowCaller = try self.workflowCaller(db, objectID: objectID, session: caller)
-            return try self.engine.perform(db, objectID: objectID, actionName: action.name, comments: action.comments,
-                                           caller: workflowCaller, tenant: caller.tenant).status
+            return try self.engine.perform(
+                db, objectID: objectID, actionName: action.name, comments: action.comments,
+                caller: workflowCaller, tenant: caller.tenant
+            ).status
         }
     }
 
@@ -51,7 +56,8 @@ public final class WorkflowObjectActions: Sendable {
         if state.objectType == WorkflowEngine.appVersionObjectType {
             return WorkflowCaller(userID: session.userID, roles: try apps.workflowRoles(db, versionID: objectID, caller: session))
         }
-        if state.objectType == ModelService.objectType, let modelCaller = try models.workflowCaller(db, objectID: objectID, caller: session) {
+        if state.objectType == ModelService.objectType, let modelCaller = try models.workflowCaller(db, objectID: objectID, caller: session)
+        {
             return modelCaller
         }
         return WorkflowCaller(userID: session.userID, roles: session.roles)

@@ -38,21 +38,28 @@ enum WorkflowObjectRepository {
             objectID)
     }
 
-    static func insert(_ db: SQLiteConnection, objectID: String, tenant: String, objectType: String, definitionID: Int64,
-                       stepID: Int, status: String, updated: String) throws {
-        try db.change(objectID,
+    static func insert(
+        _ db: SQLiteConnection, objectID: String, tenant: String, objectType: String, definitionID: Int64,
+        stepID: Int, status: String, updated: String
+    ) throws {
+        try db.change(
+            objectID,
             "INSERT INTO workflow_objects (object_id, tenant, object_type, definition_id, step_id, status, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
             objectID, tenant, objectType, definitionID, stepID, status, updated)
     }
 
     static func move(_ db: SQLiteConnection, objectID: String, stepID: Int, status: String, updated: String) throws {
-        try db.change(objectID, "UPDATE workflow_objects SET step_id = ?, status = ?, updated = ? WHERE object_id = ?",
-                      stepID, status, updated, objectID)
+        try db.change(
+            objectID, "UPDATE workflow_objects SET step_id = ?, status = ?, updated = ? WHERE object_id = ?",
+            stepID, status, updated, objectID)
     }
 
-    static func appendHistory(_ db: SQLiteConnection, objectID: String, actionID: Int, actionName: String, oldStatus: String?,
-                              newStatus: String, stepID: Int, userID: String?, comments: String, at: String) throws {
-        try db.change(objectID,
+    static func appendHistory(
+        _ db: SQLiteConnection, objectID: String, actionID: Int, actionName: String, oldStatus: String?,
+        newStatus: String, stepID: Int, userID: String?, comments: String, at: String
+    ) throws {
+        try db.change(
+            objectID,
             """
             INSERT INTO workflow_history (object_id, action_id, action_name, old_status, new_status, step_id, user_id, comments, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

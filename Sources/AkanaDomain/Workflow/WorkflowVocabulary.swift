@@ -6,7 +6,7 @@ public enum WorkflowVocabulary {
     /// Platform roles a caller can be given. A role condition naming another role still works
     /// (it grants callers passed that role) but is reported, as it is most likely a typo.
     public static let roles: [String] = [
-        Role.siteAdmin, Role.businessAdmin, "ApiAdmin", "AppTeamMember", Role.schemaDesigner, Role.schemaApprover,
+        Role.siteAdmin, Role.businessAdmin, "ApiAdmin", "AppTeamMember", Role.schemaDesigner, Role.schemaApprover
     ]
 
     /// Akana's registered condition granting callers who hold `<arg name="role">` (one role, or
@@ -22,7 +22,7 @@ public enum WorkflowVocabulary {
     public static let functions: Set<String> = [
         "deleteAppVersion", "MarkPublished", "exportAPIVersion", "exportAPIAllVersions",
         "setAuthTokenProperty", "removeAuthTokenProperty", "markLoginComplete", "setArgumentValue",
-        "setCookie", "removeCookie",
+        "setCookie", "removeCookie"
     ]
 
     /// Role names compare without case, spaces, hyphens or underscores ("Business Admin" is

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// A parsed XML element with the line it was found on. The definition reader works on this small
@@ -46,10 +47,12 @@ struct WorkflowXMLElement: Sendable {
             throw WorkflowDefinitionError(line: tooDeep, "elements are nested deeper than \(UntrustedText.maxXMLDepth) levels")
         }
         if let failure = builder.failure {
-            throw WorkflowDefinitionError(line: failure.line, "the XML is not well-formed: \(XMLErrorText.describe(code: failure.code)) (column \(failure.column))")
+            throw WorkflowDefinitionError(
+                line: failure.line, "the XML is not well-formed: \(XMLErrorText.describe(code: failure.code)) (column \(failure.column))")
         }
         if !succeeded, let error = parser.parserError {
-            throw WorkflowDefinitionError(line: parser.lineNumber, "the XML is not well-formed: \(XMLErrorText.describe(code: (error as NSError).code))")
+            throw WorkflowDefinitionError(
+                line: parser.lineNumber, "the XML is not well-formed: \(XMLErrorText.describe(code: (error as NSError).code))")
         }
         guard let root = builder.root else {
             throw WorkflowDefinitionError(line: nil, "the document is empty; expected a <workflow> element")
@@ -66,8 +69,10 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     var tooDeep: Int?
     private var stack: [WorkflowXMLElement] = []
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         guard tooDeep == nil else { return }
         guard stack.count < UntrustedText.maxXMLDepth else {
             tooDeep = parser.lineNumber
@@ -91,9 +96,9 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         stack[stack.count - 1].text += string
     }
 
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+    func parser(_ parser: XMLParser, foundCDATA cdataBlock: Data) {
         guard !stack.isEmpty else { return }
-        stack[stack.count - 1].text += String(decoding: CDATABlock, as: UTF8.self)
+        stack[stack.count - 1].text += String(decoding: cdataBlock, as: UTF8.self)
     }
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {

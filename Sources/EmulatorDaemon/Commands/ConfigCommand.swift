@@ -15,6 +15,8 @@ struct ConfigCommand: ParsableCommand {
         for key in ConfigurationKeys.all {
             print("\(key.key) = \(JSONWriter.string(key.read(configuration)))\n    env \(key.environmentVariable)\n    \(key.help)")
         }
-        print("users = \(configuration.users.map { "\($0.email) [\($0.roles.joined(separator: ","))]" }.joined(separator: ", "))\n    config file only")
+        print(
+            "users = \(configuration.users.map { "\($0.email) [\($0.roles.joined(separator: ","))]" }.joined(separator: ", "))\n    config file only"
+        )
     }
 }

@@ -14,7 +14,9 @@ public struct ConfigurationLoader: Sendable {
     /// `--config`, when given.
     public var configPath: String?
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, flags: [String: String] = [:], configPath: String? = nil) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment, flags: [String: String] = [:], configPath: String? = nil
+    ) {
         self.environment = environment
         self.flags = flags
         self.configPath = configPath
@@ -43,7 +45,8 @@ public struct ConfigurationLoader: Sendable {
         }
         let known = Set([configuration.tenant] + configuration.extraTenants.map(\.fedmemberid))
         if let user = configuration.users.first(where: { $0.tenant.map { !known.contains($0) } ?? false }) {
-            throw ConfigurationError("users: \(user.email) names tenant \(user.tenant ?? ""), which is neither the tenant setting nor in tenants")
+            throw ConfigurationError(
+                "users: \(user.email) names tenant \(user.tenant ?? ""), which is neither the tenant setting nor in tenants")
         }
         return (configuration, file)
     }
@@ -82,7 +85,9 @@ public struct ConfigurationLoader: Sendable {
         try apply(members: members, prefix: "", to: &configuration)
     }
 
-    private static func apply(members: [(String, JSONValue)], prefix: String, to configuration: inout EmulatorConfiguration) throws(ConfigurationError) {
+    private static func apply(members: [(String, JSONValue)], prefix: String, to configuration: inout EmulatorConfiguration)
+        throws(ConfigurationError)
+    {
         for (name, value) in members {
             let key = prefix + name
             if key == "users" {
@@ -94,7 +99,8 @@ public struct ConfigurationLoader: Sendable {
             } else if case .object(let nested) = value, ConfigurationKeys.all.contains(where: { $0.key.hasPrefix(key + ".") }) {
                 try apply(members: nested, prefix: key + ".", to: &configuration)
             } else {
-                throw ConfigurationError("unknown key \"\(key)\" (known keys: \(ConfigurationKeys.all.map(\.key).joined(separator: ", ")), users, tenants)")
+                throw ConfigurationError(
+                    "unknown key \"\(key)\" (known keys: \(ConfigurationKeys.all.map(\.key).joined(separator: ", ")), users, tenants)")
             }
         }
     }
@@ -104,7 +110,10 @@ public struct ConfigurationLoader: Sendable {
         var users: [EmulatorConfiguration.SeedUser] = []
         for (position, element) in elements.enumerated() {
             guard let members = element.objectMembers else { throw ConfigurationError("users[\(position)] must be an object") }
-            var email: String?, password: String?, name: String?, tenant: String?
+            var email: String?
+            var password: String?
+            var name: String?
+            var tenant: String?
             var roles: [String] = []
             for (field, fieldValue) in members {
                 switch field {
@@ -124,15 +133,19 @@ public struct ConfigurationLoader: Sendable {
                     }
                     roles = list.compactMap(\.stringValue)
                     if let unknown = roles.first(where: { !knownRoles.contains($0) }) {
-                        throw ConfigurationError("users[\(position)].roles: unknown role \"\(unknown)\" (known: \(knownRoles.joined(separator: ", ")))")
+                        throw ConfigurationError(
+                            "users[\(position)].roles: unknown role \"\(unknown)\" (known: \(knownRoles.joined(separator: ", ")))")
                     }
                 default:
                     throw ConfigurationError("users[\(position)]: unknown key \"\(field)\" (known: email, password, name, roles, tenant)")
                 }
             }
-            guard let email, email.contains("@") else { throw ConfigurationError("users[\(position)].email is required and must be an email address") }
+            guard let email, email.contains("@") else {
+                throw ConfigurationError("users[\(position)].email is required and must be an email address")
+            }
             guard let password else { throw ConfigurationError("users[\(position)].password is required") }
-            users.append(.init(email: email, password: password, name: name ?? String(email.prefix { $0 != "@" }), roles: roles, tenant: tenant))
+            users.append(
+                .init(email: email, password: password, name: name ?? String(email.prefix { $0 != "@" }), roles: roles, tenant: tenant))
         }
         return users
     }
@@ -151,22 +164,31 @@ public struct ConfigurationLoader: Sendable {
                     do {
                         try ConfigurationKeys.named("tenant")!.apply(&probe, fieldValue)
                     } catch {
-                        throw ConfigurationError("tenants[\(position)].fedmemberid: " + error.message.replacingOccurrences(of: "tenant: ", with: ""))
+                        throw ConfigurationError(
+                            "tenants[\(position)].fedmemberid: " + error.message.replacingOccurrences(of: "tenant: ", with: ""))
                     }
                     tenant.fedmemberid = probe.tenant
                 case "hosts":
-                    guard let hosts = fieldValue.arrayValue?.compactMap(\.stringValue), hosts.count == fieldValue.arrayValue?.count, !hosts.isEmpty else {
+                    guard let hosts = fieldValue.arrayValue?.compactMap(\.stringValue), hosts.count == fieldValue.arrayValue?.count,
+                        !hosts.isEmpty
+                    else {
                         throw ConfigurationError("tenants[\(position)].hosts must be a non-empty array of host names")
                     }
                     tenant.hosts = hosts
                 case "csrf":
-                    guard let flags = fieldValue.objectMembers else { throw ConfigurationError("tenants[\(position)].csrf must be an object") }
+                    guard let flags = fieldValue.objectMembers else {
+                        throw ConfigurationError("tenants[\(position)].csrf must be an object")
+                    }
                     for (flag, flagValue) in flags {
-                        guard let on = flagValue.boolValue else { throw ConfigurationError("tenants[\(position)].csrf.\(flag) must be true or false") }
+                        guard let on = flagValue.boolValue else {
+                            throw ConfigurationError("tenants[\(position)].csrf.\(flag) must be true or false")
+                        }
                         switch flag {
                         case "readRequests": tenant.readRequestCSRF = on
                         case "writeRequests": tenant.writeRequestCSRF = on
-                        default: throw ConfigurationError("tenants[\(position)].csrf: unknown key \"\(flag)\" (known: readRequests, writeRequests)")
+                        default:
+                            throw ConfigurationError(
+                                "tenants[\(position)].csrf: unknown key \"\(flag)\" (known: readRequests, writeRequests)")
                         }
                     }
                 default:
@@ -174,7 +196,9 @@ public struct ConfigurationLoader: Sendable {
                 }
             }
             guard !tenant.fedmemberid.isEmpty else { throw ConfigurationError("tenants[\(position)].fedmemberid is required") }
-            guard !tenant.hosts.isEmpty else { throw ConfigurationError("tenants[\(position)].hosts is required: the Host names that select this tenant") }
+            guard !tenant.hosts.isEmpty else {
+                throw ConfigurationError("tenants[\(position)].hosts is required: the Host names that select this tenant")
+            }
             tenants.append(tenant)
         }
         return tenants

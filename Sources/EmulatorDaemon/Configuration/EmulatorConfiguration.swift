@@ -56,7 +56,7 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     public var loginPasswordHashQueueLimit = 4
     public var users: [SeedUser] = [
         SeedUser(email: "administrator@acmepaymentscorp.com", password: "password", name: "Administrator", roles: ["SiteAdmin"]),
-        SeedUser(email: "jane@acmepaymentscorp.com", password: "password", name: "Jane", roles: []),
+        SeedUser(email: "jane@acmepaymentscorp.com", password: "password", name: "Jane", roles: [])
     ]
     /// Directory of fixture documents (`*.json`) applied at startup (what is missing) and by every
     /// reset; a missing default directory means none, "" turns fixtures off.
@@ -148,12 +148,15 @@ public struct EmulatorConfiguration: Sendable, Equatable {
 
     /// The seeded users, each with its tenant resolved (the default tenant when none is named).
     public func seedUsers() -> [AkanaDomain.SeedUser] {
-        users.map { AkanaDomain.SeedUser(tenant: $0.tenant ?? tenant, email: $0.email, password: $0.password, name: $0.name, roles: $0.roles) }
+        users.map {
+            AkanaDomain.SeedUser(tenant: $0.tenant ?? tenant, email: $0.email, password: $0.password, name: $0.name, roles: $0.roles)
+        }
     }
 
     public func handlerExecution() -> HandlerExecution {
-        HandlerExecution(threads: handlerThreads, readThreads: readHandlerThreads, queueLimit: handlerQueueLimit,
-                         timeoutSeconds: handlerTimeoutSeconds, responseCacheBytes: responseCacheKilobytes * 1024)
+        HandlerExecution(
+            threads: handlerThreads, readThreads: readHandlerThreads, queueLimit: handlerQueueLimit,
+            timeoutSeconds: handlerTimeoutSeconds, responseCacheBytes: responseCacheKilobytes * 1024)
     }
 
     public func journalPolicy() -> RequestJournal.Policy {

@@ -3,7 +3,9 @@ import SQLiteStore
 /// The state browser's queries for APIs and contracts.
 extension StateBrowserRepository {
     public static func apis(_ db: SQLiteConnection) throws -> [Row] {
-        try rows(db, """
+        try rows(
+            db,
+            """
             SELECT a.id, a.tenant, a.name, a.visibility, a.updated,
                    (SELECT count(*) FROM api_versions v WHERE v.api_id = a.id) AS versions,
                    (SELECT count(*) FROM api_admins m WHERE m.api_id = a.id) AS admins
@@ -22,8 +24,9 @@ extension StateBrowserRepository {
             LEFT JOIN apis a ON a.id = av.api_id
             """
         if let appID {
-            return try rows(db, select + " JOIN app_versions v ON v.id = c.runtime_id WHERE v.app_id = ? ORDER BY c.updated DESC, c.id LIMIT ?",
-                            [appID, limit])
+            return try rows(
+                db, select + " JOIN app_versions v ON v.id = c.runtime_id WHERE v.app_id = ? ORDER BY c.updated DESC, c.id LIMIT ?",
+                [appID, limit])
         }
         return try rows(db, select + " ORDER BY c.tenant, c.updated DESC, c.id LIMIT ?", [limit])
     }

@@ -32,7 +32,9 @@ public enum StateBrowserRepository {
     }
 
     public static func users(_ db: SQLiteConnection, now: String) throws -> [Row] {
-        try rows(db, """
+        try rows(
+            db,
+            """
             SELECT u.id, u.tenant, u.email, u.display_name, u.seeded,
                    coalesce((SELECT group_concat(role, ', ') FROM user_roles r WHERE r.user_id = u.id), '') AS roles,
                    (SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > ?) AS live_sessions
@@ -41,7 +43,9 @@ public enum StateBrowserRepository {
     }
 
     public static func apps(_ db: SQLiteConnection) throws -> [Row] {
-        try rows(db, """
+        try rows(
+            db,
+            """
             SELECT a.id, a.tenant, a.name, a.summary, a.updated,
                    (SELECT count(*) FROM app_versions v WHERE v.app_id = a.id) AS versions,
                    (SELECT count(*) FROM app_team_members m WHERE m.app_id = a.id) AS members
@@ -54,7 +58,9 @@ public enum StateBrowserRepository {
     }
 
     public static func appVersions(_ db: SQLiteConnection, appID: String) throws -> [Row] {
-        try rows(db, """
+        try rows(
+            db,
+            """
             SELECT v.id, v.name, v.visibility, v.state, v.identity, v.current_environment,
                    coalesce(o.status, '') AS workflow_status
             FROM app_versions v LEFT JOIN workflow_objects o ON o.object_id = v.id
@@ -63,7 +69,9 @@ public enum StateBrowserRepository {
     }
 
     public static func team(_ db: SQLiteConnection, appID: String) throws -> [Row] {
-        try rows(db, """
+        try rows(
+            db,
+            """
             SELECT m.user_id, m.role, coalesce(u.email, '') AS email FROM app_team_members m LEFT JOIN users u ON u.id = m.user_id
             WHERE m.app_id = ? ORDER BY m.role, u.email LIMIT ?
             """, [appID, limit])
@@ -75,7 +83,9 @@ public enum StateBrowserRepository {
     }
 
     public static func models(_ db: SQLiteConnection) throws -> [Row] {
-        try rows(db, """
+        try rows(
+            db,
+            """
             SELECT m.id AS model_id, m.tenant, m.name AS model_name, m.visibility,
                    coalesce(v.id, '') AS version_id, coalesce(v.name, '') AS version_name, coalesce(v.state, '') AS state,
                    coalesce(o.status, '') AS workflow_status
@@ -85,7 +95,9 @@ public enum StateBrowserRepository {
     }
 
     public static func workflowObjects(_ db: SQLiteConnection) throws -> [Row] {
-        try rows(db, """
+        try rows(
+            db,
+            """
             SELECT o.object_id, o.tenant, o.object_type, o.status, o.updated, d.key AS definition_key, d.version AS definition_version
             FROM workflow_objects o JOIN workflow_definitions d ON d.id = o.definition_id
             ORDER BY o.updated DESC, o.object_id LIMIT ?
@@ -93,9 +105,12 @@ public enum StateBrowserRepository {
     }
 
     public static func workflowObject(_ db: SQLiteConnection, id: String) throws -> Row? {
-        try rows(db, """
+        try rows(
+            db,
+            """
             SELECT o.object_id, o.tenant, o.object_type, o.status, o.updated, d.key AS definition_key, d.version AS definition_version
             FROM workflow_objects o JOIN workflow_definitions d ON d.id = o.definition_id WHERE o.object_id = ?
-            """, [id]).first
+            """, [id]
+        ).first
     }
 }

@@ -39,7 +39,7 @@ public final class FaultInjector: Sendable {
         var loaded: [Listed] = []
         for row in rows {
             guard let id = row.id, let text = row.rule,
-                  let source = try? JSONParser.parse(Array(text.utf8)), let rule = try? FaultRule.parse(source, id: id)
+                let source = try? JSONParser.parse(Array(text.utf8)), let rule = try? FaultRule.parse(source, id: id)
             else { continue }
             loaded.append(Listed(rule: rule, created: row.created, matched: 0, hits: row.hits))
         }
@@ -102,8 +102,9 @@ public final class FaultInjector: Sendable {
         }
         if let fired, fired.persist {
             let id = fired.id
-            database.asyncWrite({ db in try FaultRepository.countHit(db, id: id) },
-                                completion: { _ in })
+            database.asyncWrite(
+                { db in try FaultRepository.countHit(db, id: id) },
+                completion: { _ in })
         }
         return fired
     }

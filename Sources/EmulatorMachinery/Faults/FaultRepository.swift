@@ -11,7 +11,9 @@ enum FaultRepository {
 
     static func all(_ db: SQLiteConnection) throws -> [Stored] {
         try db.query("SELECT id, created, rule, hits FROM emulator_faults ORDER BY created, id").map {
-            Stored(id: try $0.string("id"), created: try $0.requiredString("created"), rule: try $0.string("rule"), hits: try $0.requiredInt("hits"))
+            Stored(
+                id: try $0.string("id"), created: try $0.requiredString("created"), rule: try $0.string("rule"),
+                hits: try $0.requiredInt("hits"))
         }
     }
 

@@ -27,9 +27,9 @@ public struct FaultRule: Sendable, Equatable {
 
         public static func == (lhs: Action, rhs: Action) -> Bool {
             switch (lhs, rhs) {
-            case let (.respond(a, b, c), .respond(x, y, z)):
+            case (.respond(let a, let b, let c), .respond(let x, let y, let z)):
                 return a == x && b == y && c.map { $0.0 + "\n" + $0.1 } == z.map { $0.0 + "\n" + $0.1 }
-            case let (.delay(a), .delay(b)): return a == b
+            case (.delay(let a), .delay(let b)): return a == b
             case (.closeConnection, .closeConnection): return true
             default: return false
             }
@@ -75,7 +75,8 @@ public struct FaultRule: Sendable, Equatable {
             match.tenant = try optionalString(value, "tenant", in: "match")
         }
         guard let respond = body.member(caseInsensitive: "respond"), case .object = respond else {
-            throw DomainError.badRequest("respond is required: {\"status\", \"body\", \"headers\"}, {\"delayMs\"} or {\"closeConnection\": true}.")
+            throw DomainError.badRequest(
+                "respond is required: {\"status\", \"body\", \"headers\"}, {\"delayMs\"} or {\"closeConnection\": true}.")
         }
         let action: Action
         if let delay = respond.member(caseInsensitive: "delayMs") {
@@ -92,10 +93,15 @@ public struct FaultRule: Sendable, Equatable {
             }
             var headers: [(String, String)] = []
             if let given = respond.member(caseInsensitive: "headers") {
-                guard case .object(let members) = given else { throw DomainError.badRequest("respond.headers must be an object of header names and string values.") }
+                guard case .object(let members) = given else {
+                    throw DomainError.badRequest("respond.headers must be an object of header names and string values.")
+                }
                 for (name, value) in members {
-                    guard let text = value.stringValue, Self.isToken(name), !text.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F }) else {
-                        throw DomainError.badRequest("respond.headers: '\(name)' must be a header name with a string value without control characters.")
+                    guard let text = value.stringValue, Self.isToken(name),
+                        !text.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F })
+                    else {
+                        throw DomainError.badRequest(
+                            "respond.headers: '\(name)' must be a header name with a string value without control characters.")
                     }
                     guard !["content-length", "transfer-encoding", "connection"].contains(name.lowercased()) else {
                         throw DomainError.badRequest("respond.headers: \(name) is set by the server.")
@@ -112,11 +118,15 @@ public struct FaultRule: Sendable, Equatable {
             triggers.append(.times(Int(count)))
         }
         if let value = body.member(caseInsensitive: "probability") {
-            guard let chance = value.doubleValue, (0...1).contains(chance) else { throw DomainError.badRequest("probability must be a number from 0 to 1.") }
+            guard let chance = value.doubleValue, (0...1).contains(chance) else {
+                throw DomainError.badRequest("probability must be a number from 0 to 1.")
+            }
             triggers.append(.probability(chance))
         }
         if let value = body.member(caseInsensitive: "everyNth") {
-            guard let count = value.intValue, count >= 1 else { throw DomainError.badRequest("everyNth must be a whole number of 1 or more.") }
+            guard let count = value.intValue, count >= 1 else {
+                throw DomainError.badRequest("everyNth must be a whole number of 1 or more.")
+            }
             triggers.append(.everyNth(Int(count)))
         }
         guard triggers.count <= 1 else { throw DomainError.badRequest("Give at most one of times, probability and everyNth.") }
@@ -156,8 +166,10 @@ public struct FaultRule: Sendable, Equatable {
     }
 
     private static func isToken(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 128 && name.utf8.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
+        !name.isEmpty && name.utf8.count <= 128
+            && name.utf8.allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
     }
 }

@@ -74,20 +74,24 @@ public struct APIFixtureSection: Sendable {
         for (index, element) in try top.array("licenses").enumerated() {
             let reader = try FixtureDocument.Reader(element, path: "licenses[\(index)]", source: top.source)
             guard let id = try reader.string("LicenseID"), !id.isEmpty else { throw reader.error("LicenseID is required") }
-            section.licenses.append(License(
-                path: reader.path, tenant: try reader.tenant("tenant"), id: id, name: try reader.string("Name") ?? id,
-                description: try reader.string("Description") ?? "",
-                sandboxAutoApproved: try flag(reader, "SandboxAccessAutoApproved"),
-                productionAutoApproved: try flag(reader, "ProductionAccessAutoApproved")))
+            section.licenses.append(
+                License(
+                    path: reader.path, tenant: try reader.tenant("tenant"), id: id, name: try reader.string("Name") ?? id,
+                    description: try reader.string("Description") ?? "",
+                    sandboxAutoApproved: try flag(reader, "SandboxAccessAutoApproved"),
+                    productionAutoApproved: try flag(reader, "ProductionAccessAutoApproved")))
             try reader.finish(["LicenseID", "Name", "Description", "SandboxAccessAutoApproved", "ProductionAccessAutoApproved", "tenant"])
         }
         for (index, element) in try top.array("apis").enumerated() {
             let reader = try FixtureDocument.Reader(element, path: "apis[\(index)]", source: top.source)
-            guard let name = try reader.string("Name"), !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw reader.error("Name is required") }
+            guard let name = try reader.string("Name"), !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw reader.error("Name is required")
+            }
             var versions: [VersionElement]?
             if reader.value("Versions") != nil {
                 versions = try reader.array("Versions").enumerated().map { versionIndex, value in
-                    let versionReader = try FixtureDocument.Reader(value, path: "\(reader.path).Versions[\(versionIndex)]", source: top.source)
+                    let versionReader = try FixtureDocument.Reader(
+                        value, path: "\(reader.path).Versions[\(versionIndex)]", source: top.source)
                     let version = VersionElement(
                         path: versionReader.path, id: try versionReader.string("APIVersionID"), name: try versionReader.string("Name"),
                         description: try versionReader.string("Description"), visibility: try versionReader.visibility("Visibility"),
@@ -97,24 +101,30 @@ public struct APIFixtureSection: Sendable {
                     return version
                 }
             }
-            section.apis.append(APIElement(
-                path: reader.path, tenant: try reader.tenant("tenant"), id: try reader.string("APIID"), name: name,
-                description: try reader.string("Description") ?? "", visibility: try reader.visibility("Visibility"),
-                admins: try reader.strings("Admins") ?? [], versions: versions))
+            section.apis.append(
+                APIElement(
+                    path: reader.path, tenant: try reader.tenant("tenant"), id: try reader.string("APIID"), name: name,
+                    description: try reader.string("Description") ?? "", visibility: try reader.visibility("Visibility"),
+                    admins: try reader.strings("Admins") ?? [], versions: versions))
             try reader.finish(["APIID", "Name", "Description", "Visibility", "Admins", "Versions", "tenant"])
         }
         for (index, element) in try top.array("contracts").enumerated() {
             let reader = try FixtureDocument.Reader(element, path: "contracts[\(index)]", source: top.source)
-            guard let apiVersionID = try reader.string("APIVersionID"), !apiVersionID.isEmpty else { throw reader.error("APIVersionID is required") }
-            guard let runtimeID = try reader.string("RuntimeID"), !runtimeID.isEmpty else { throw reader.error("RuntimeID (an AppVersionID) is required") }
+            guard let apiVersionID = try reader.string("APIVersionID"), !apiVersionID.isEmpty else {
+                throw reader.error("APIVersionID is required")
+            }
+            guard let runtimeID = try reader.string("RuntimeID"), !runtimeID.isEmpty else {
+                throw reader.error("RuntimeID (an AppVersionID) is required")
+            }
             let environmentText = try reader.string("Environment") ?? "Sandbox"
             guard let environment = Contract.environments.first(where: { $0.lowercased() == environmentText.lowercased() }) else {
                 throw reader.error("Environment must be Sandbox or Production, not '\(environmentText)'")
             }
-            section.contracts.append(ContractElement(
-                path: reader.path, tenant: try reader.tenant("tenant"), id: try reader.string("ContractID"), apiVersionID: apiVersionID,
-                runtimeID: runtimeID, environment: environment, licenseIDs: try reader.strings("LicenseID") ?? [],
-                actions: try reader.actions()))
+            section.contracts.append(
+                ContractElement(
+                    path: reader.path, tenant: try reader.tenant("tenant"), id: try reader.string("ContractID"), apiVersionID: apiVersionID,
+                    runtimeID: runtimeID, environment: environment, licenseIDs: try reader.strings("LicenseID") ?? [],
+                    actions: try reader.actions()))
             try reader.finish(["ContractID", "APIVersionID", "RuntimeID", "Environment", "LicenseID", "Actions", "tenant"])
         }
         return section
@@ -139,9 +149,11 @@ public struct APIFixtureSection: Sendable {
             guard APIImplementation.mechanisms.contains(mechanism) else {
                 throw item.error("CreateMechanism must be one of \(APIImplementation.mechanisms.joined(separator: ", "))")
             }
-            result.append(APIImplementation(code: code, description: try item.string("Description") ?? "", createMechanism: mechanism,
-                                            endpointAccessAutoApproved: try flag(item, "EndpointAccessAutoApproved"),
-                                            endpoints: try item.strings("TargetEndpointURL") ?? []))
+            result.append(
+                APIImplementation(
+                    code: code, description: try item.string("Description") ?? "", createMechanism: mechanism,
+                    endpointAccessAutoApproved: try flag(item, "EndpointAccessAutoApproved"),
+                    endpoints: try item.strings("TargetEndpointURL") ?? []))
             try item.finish(["ImplementationCode", "Description", "CreateMechanism", "TargetEndpointURL", "EndpointAccessAutoApproved"])
         }
         return result
@@ -171,13 +183,18 @@ extension FixtureLoader.Applier {
     private mutating func license(_ license: APIFixtureSection.License, tenant: String) throws {
         try checkID(license.id, field: "LicenseID", tenant: tenant)
         if let existing = try APIRepository.license(db, id: license.id) {
-            guard existing.tenant == tenant else { throw DomainError.badRequest("LicenseID \(license.id) belongs to tenant \(existing.tenant)") }
+            guard existing.tenant == tenant else {
+                throw DomainError.badRequest("LicenseID \(license.id) belongs to tenant \(existing.tenant)")
+            }
             skipped("licenses", license.id)
             return
         }
-        try APIRepository.upsertLicense(db, License(
-            id: license.id, tenant: tenant, name: license.name, description: license.description,
-            sandboxAccessAutoApproved: license.sandboxAutoApproved, productionAccessAutoApproved: license.productionAutoApproved), now: stamp)
+        try APIRepository.upsertLicense(
+            db,
+            License(
+                id: license.id, tenant: tenant, name: license.name, description: license.description,
+                sandboxAccessAutoApproved: license.sandboxAutoApproved, productionAccessAutoApproved: license.productionAutoApproved),
+            now: stamp)
         created("licenses", license.id)
     }
 
@@ -197,8 +214,9 @@ extension FixtureLoader.Applier {
         }
         var api: API
         if isNew {
-            api = try APIService.newAPI(id: apiID, tenant: tenant, name: element.name, description: element.description,
-                                        visibility: element.visibility, adminGroupID: "\(ids.uuid()).\(tenant)", now: stamp)
+            api = try APIService.newAPI(
+                id: apiID, tenant: tenant, name: element.name, description: element.description,
+                visibility: element.visibility, adminGroupID: "\(ids.uuid()).\(tenant)", now: stamp)
             try APIRepository.insertAPI(db, api)
             created("apis", apiID)
         } else {
@@ -209,17 +227,26 @@ extension FixtureLoader.Applier {
             skipped("apis", apiID)
         }
         for (index, email) in element.admins.enumerated() {
-            try APIRepository.addAdmin(db, apiID: apiID, userID: try userID(email: email, tenant: tenant, field: "Admins[\(index)]"), now: stamp)
+            try APIRepository.addAdmin(
+                db, apiID: apiID, userID: try userID(email: email, tenant: tenant, field: "Admins[\(index)]"), now: stamp)
         }
-        let versions = element.versions ?? (isNew ? [APIFixtureSection.VersionElement(
-            path: "\(element.path).Versions[0]", id: nil, name: APIService.firstVersionName, description: nil, visibility: nil, tags: [], implementations: [],
-            actions: [])] : [])
+        let versions =
+            element.versions
+            ?? (isNew
+                ? [
+                    APIFixtureSection.VersionElement(
+                        path: "\(element.path).Versions[0]", id: nil, name: APIService.firstVersionName, description: nil, visibility: nil,
+                        tags: [], implementations: [],
+                        actions: [])
+                ] : [])
         for version in versions {
             let versionID: String
             if let id = version.id {
                 try checkID(id, field: "APIVersionID", tenant: tenant)
                 if let owner = try APIRepository.version(db, id: id)?.apiID {
-                    guard owner == apiID else { throw DomainError.badRequest("\(version.path): APIVersionID \(id) belongs to API \(owner)") }
+                    guard owner == apiID else {
+                        throw DomainError.badRequest("\(version.path): APIVersionID \(id) belongs to API \(owner)")
+                    }
                     skipped("apiVersions", id)
                     continue
                 }
@@ -232,10 +259,12 @@ extension FixtureLoader.Applier {
                 }
                 versionID = "\(ids.uuid()).\(tenant)"
             }
-            try APIRepository.insertVersion(db, APIService.newVersion(
-                id: versionID, of: api, name: version.name ?? APIService.firstVersionName,
-                description: version.description ?? element.description, visibility: version.visibility, tags: version.tags,
-                implementations: version.implementations, descriptorFileID: nil, now: stamp))
+            try APIRepository.insertVersion(
+                db,
+                APIService.newVersion(
+                    id: versionID, of: api, name: version.name ?? APIService.firstVersionName,
+                    description: version.description ?? element.description, visibility: version.visibility, tags: version.tags,
+                    implementations: version.implementations, descriptorFileID: nil, now: stamp))
             _ = try workflow.start(db, tenant: tenant, objectType: APIService.versionObjectType, objectID: versionID, caller: caller)
             try perform(version.actions, objectID: versionID, tenant: tenant, caller: caller)
             created("apiVersions", versionID)
@@ -258,16 +287,20 @@ extension FixtureLoader.Applier {
                 return
             }
             id = given
-        } else if let open = try ContractRepository.openContract(db, runtimeID: appVersion.id, apiVersionID: apiVersion.id,
-                                                                 environment: element.environment) {
+        } else if let open = try ContractRepository.openContract(
+            db, runtimeID: appVersion.id, apiVersionID: apiVersion.id,
+            environment: element.environment)
+        {
             skipped("contracts", open)
             return
         } else {
             id = "\(ids.uuid()).\(tenant)"
         }
-        try ContractRepository.insert(db, ContractService.newContract(
-            id: id, tenant: tenant, apiVersionID: apiVersion.id, runtimeID: appVersion.id, environment: element.environment,
-            scope: ContractScopeInput(licenseIDs: element.licenseIDs), now: stamp), requestedBy: nil)
+        try ContractRepository.insert(
+            db,
+            ContractService.newContract(
+                id: id, tenant: tenant, apiVersionID: apiVersion.id, runtimeID: appVersion.id, environment: element.environment,
+                scope: ContractScopeInput(licenseIDs: element.licenseIDs), now: stamp), requestedBy: nil)
         guard try workflow.start(db, tenant: tenant, objectType: Contract.objectType, objectID: id, caller: caller) != nil else {
             throw DomainError.badRequest("no workflow is assigned to object type apicontract in tenant \(tenant)")
         }

@@ -122,7 +122,8 @@ public struct FixtureDocument: Sendable {
     }
 
     public var isEmpty: Bool {
-        settings.isEmpty && users.isEmpty && workflowAssignments.isEmpty && apps.isEmpty && models.isEmpty && objects.isEmpty && apiSection.isEmpty
+        settings.isEmpty && users.isEmpty && workflowAssignments.isEmpty && apps.isEmpty && models.isEmpty && objects.isEmpty
+            && apiSection.isEmpty
     }
 
     // MARK: - Reading
@@ -161,7 +162,10 @@ public struct FixtureDocument: Sendable {
         if let settings = top.value("settings") {
             let reader = try Reader(settings, path: "settings", source: source)
             for (name, flag) in reader.members {
-                let known = [TenantDirectory.readRequestCSRFSetting, TenantDirectory.writeRequestCSRFSetting, AppService.autoAcceptTeamInvitationsSetting]
+                let known = [
+                    TenantDirectory.readRequestCSRFSetting, TenantDirectory.writeRequestCSRFSetting,
+                    AppService.autoAcceptTeamInvitationsSetting
+                ]
                 let canonical = known.first { $0.lowercased() == name.lowercased() }
                 guard let canonical else {
                     throw reader.error("unknown setting \"\(name)\" (known: \(known.joined(separator: ", ")))")
@@ -180,16 +184,18 @@ public struct FixtureDocument: Sendable {
             if let unknown = roles.first(where: { !Role.all.contains($0) }) {
                 throw reader.error("unknown role \"\(unknown)\" (known: \(Role.all.joined(separator: ", ")))")
             }
-            document.users.append(User(
-                path: reader.path, tenant: try reader.tenant("tenant"), email: email, password: password,
-                name: try reader.string("name") ?? String(email.prefix { $0 != "@" }), roles: roles))
+            document.users.append(
+                User(
+                    path: reader.path, tenant: try reader.tenant("tenant"), email: email, password: password,
+                    name: try reader.string("name") ?? String(email.prefix { $0 != "@" }), roles: roles))
             try reader.finish(["email", "password", "name", "roles", "tenant"])
         }
         if let assignments = top.value("workflowAssignments") {
             let reader = try Reader(assignments, path: "workflowAssignments", source: source)
             for (objectType, definition) in reader.members {
                 switch definition {
-                case .string(let key) where !key.isEmpty: document.workflowAssignments.append(Assignment(objectType: objectType, definition: key))
+                case .string(let key) where !key.isEmpty:
+                    document.workflowAssignments.append(Assignment(objectType: objectType, definition: key))
                 case .null: document.workflowAssignments.append(Assignment(objectType: objectType, definition: nil))
                 default: throw reader.error("\(objectType) must be a definition key or name, or null, not \(definition.typeName)")
                 }
@@ -203,11 +209,14 @@ public struct FixtureDocument: Sendable {
         }
         for (index, element) in try top.array("objects").enumerated() {
             let reader = try Reader(element, path: "objects[\(index)]", source: source)
-            guard let type = try reader.string("ObjectType"), !type.isEmpty else { throw reader.error("ObjectType is required (e.g. \"discussion\")") }
+            guard let type = try reader.string("ObjectType"), !type.isEmpty else {
+                throw reader.error("ObjectType is required (e.g. \"discussion\")")
+            }
             guard let id = try reader.string("ObjectID"), !id.isEmpty else { throw reader.error("ObjectID is required") }
-            document.objects.append(WorkflowObject(
-                path: reader.path, tenant: try reader.tenant("tenant"), objectType: type, objectID: id,
-                initialAction: try reader.string("InitialAction"), actions: try reader.actions()))
+            document.objects.append(
+                WorkflowObject(
+                    path: reader.path, tenant: try reader.tenant("tenant"), objectType: type, objectID: id,
+                    initialAction: try reader.string("InitialAction"), actions: try reader.actions()))
             try reader.finish(["ObjectType", "ObjectID", "InitialAction", "Actions", "tenant"])
         }
         document.apiSection = try APIFixtureSection.parse(top)
@@ -238,10 +247,13 @@ public struct FixtureDocument: Sendable {
             versions = try reader.array("Versions").enumerated().map { index, element in
                 let versionReader = try Reader(element, path: "\(reader.path).Versions[\(index)]", source: reader.source)
                 let input = try appVersionInput(versionReader)
-                let version = AppVersionElement(path: versionReader.path, id: try versionReader.string("AppVersionID"), input: input,
-                                                actions: try versionReader.actions())
-                try versionReader.finish(["AppVersionID", "Name", "Description", "WebsiteAddress", "Visibility", "InitialEnvironment",
-                                          "Tag", "Identity", "SharedSecret", "Actions"])
+                let version = AppVersionElement(
+                    path: versionReader.path, id: try versionReader.string("AppVersionID"), input: input,
+                    actions: try versionReader.actions())
+                try versionReader.finish([
+                    "AppVersionID", "Name", "Description", "WebsiteAddress", "Visibility", "InitialEnvironment",
+                    "Tag", "Identity", "SharedSecret", "Actions"
+                ])
                 return version
             }
         }
@@ -292,8 +304,10 @@ public struct FixtureDocument: Sendable {
             category: try reader.string("ModelCategory") ?? "", visibility: try reader.visibility("Visibility"),
             businessID: try reader.string("BusinessID"), createdBy: try reader.string("CreatedBy"),
             tags: try reader.strings("Tag") ?? [], versions: versions)
-        try reader.finish(["ModelID", "Name", "Summary", "Description", "ModelCategory", "Visibility", "BusinessID", "CreatedBy",
-                           "Tag", "Versions", "tenant"])
+        try reader.finish([
+            "ModelID", "Name", "Summary", "Description", "ModelCategory", "Visibility", "BusinessID", "CreatedBy",
+            "Tag", "Versions", "tenant"
+        ])
         return model
     }
 
@@ -339,7 +353,9 @@ public struct FixtureDocument: Sendable {
             let items = list.compactMap(\.stringValue)
             guard items.count <= FieldLimits.maxListItems else { throw error("\(key) has more than \(FieldLimits.maxListItems) entries") }
             let limit = FieldLimits.limit(for: key)
-            if items.contains(where: { !FieldLimits.fits($0, limit) }) { throw error("an entry of \(key) is longer than \(limit) characters") }
+            if items.contains(where: { !FieldLimits.fits($0, limit) }) {
+                throw error("an entry of \(key) is longer than \(limit) characters")
+            }
             return items
         }
 
@@ -381,7 +397,9 @@ public struct FixtureDocument: Sendable {
                             throw reader.error("Comments is longer than \(FieldLimits.limit(for: "Comments")) characters")
                         }
                         comments = [text]
-                    } else { comments = try reader.strings("Comments") ?? [] }
+                    } else {
+                        comments = try reader.strings("Comments") ?? []
+                    }
                 }
                 try reader.finish(["ActionName", "Comments"])
                 return Action(name: name, comments: comments)

@@ -1,5 +1,5 @@
-import Dispatch
 import AkanaDomain
+import Dispatch
 import Foundation
 import JSONCodec
 import SQLiteStore
@@ -20,9 +20,11 @@ public struct FixtureCatalog: Sendable {
 /// What applying fixtures did: per kind of element, what was created (or set) and what was
 /// already there (or already so) and left as it is.
 public struct FixtureReport: Sendable, Equatable {
-    public static let kinds = ["settings", "users", "workflowAssignments", "apps", "appVersions", "teamMembers",
-                               "models", "modelVersions", "objects",
-                               "licenses", "apis", "apiVersions", "contracts"]
+    public static let kinds = [
+        "settings", "users", "workflowAssignments", "apps", "appVersions", "teamMembers",
+        "models", "modelVersions", "objects",
+        "licenses", "apis", "apiVersions", "contracts"
+    ]
     public var created: [String: [String]] = [:]
     public var skipped: [String: [String]] = [:]
 
@@ -52,9 +54,11 @@ public enum FixtureLoader {
     public static let workflowUserID = "fixtures"
 
     @discardableResult
-    public static func apply(_ documents: [FixtureDocument], database: DatabasePool, tenants: TenantDirectory, workflow: WorkflowEngine,
-                             ids: IDGenerator, now: Date, hasher: PasswordHasher, knownHashes: [String: String] = [:],
-                             onlyTenants: Set<String>? = nil, scope: TransactionScope) throws -> FixtureReport {
+    public static func apply(
+        _ documents: [FixtureDocument], database: DatabasePool, tenants: TenantDirectory, workflow: WorkflowEngine,
+        ids: IDGenerator, now: Date, hasher: PasswordHasher, knownHashes: [String: String] = [:],
+        onlyTenants: Set<String>? = nil, scope: TransactionScope
+    ) throws -> FixtureReport {
         guard documents.contains(where: { !$0.isEmpty }) else {
             try tenants.reloadSettings(from: database)
             return FixtureReport()
@@ -82,8 +86,9 @@ public enum FixtureLoader {
         let hashed = hashes.withLock { $0 }
         let stamp = Timestamp.iso8601(now)
         let report = try database.write(in: scope) { db -> FixtureReport in
-            var applier = Applier(db: db, tenants: tenants, workflow: workflow, ids: ids, stamp: stamp, hasher: hasher,
-                                  hashes: hashed, onlyTenants: onlyTenants)
+            var applier = Applier(
+                db: db, tenants: tenants, workflow: workflow, ids: ids, stamp: stamp, hasher: hasher,
+                hashes: hashed, onlyTenants: onlyTenants)
             for document in documents { try applier.apply(document) }
             return applier.report
         }
@@ -151,7 +156,8 @@ public enum FixtureLoader {
             if !document.settings.isEmpty, let tenant = try tenant(nil, document, "settings") {
                 try Self.element(source, "settings") {
                     for setting in document.settings {
-                        let changed = try TenantRepository.setSetting(db, tenant: tenant, name: setting.name, value: setting.value, updated: stamp)
+                        let changed = try TenantRepository.setSetting(
+                            db, tenant: tenant, name: setting.name, value: setting.value, updated: stamp)
                         let what = "\(tenant) \(setting.name)=\(setting.value)"
                         if changed > 0 { created("settings", what) } else { skipped("settings", what) }
                     }
@@ -163,7 +169,9 @@ public enum FixtureLoader {
             }
             if !document.workflowAssignments.isEmpty, let tenant = try tenant(nil, document, "workflowAssignments") {
                 for assignment in document.workflowAssignments {
-                    try Self.element(source, "workflowAssignments.\(assignment.objectType)") { try self.assignment(assignment, tenant: tenant) }
+                    try Self.element(source, "workflowAssignments.\(assignment.objectType)") {
+                        try self.assignment(assignment, tenant: tenant)
+                    }
                 }
             }
             for app in document.apps {
@@ -190,14 +198,16 @@ public enum FixtureLoader {
             }
             let hash = hashes[FixtureLoader.userKey(tenant, user.email)] ?? hasher.hash(user.password)
             let id = "\(ids.uuid()).\(tenant)"
-            try UserRepository.insertSeeded(db, id: id, tenant: tenant, email: user.email, name: user.name, passwordHash: hash,
-                                            roles: user.roles, stamp: stamp)
+            try UserRepository.insertSeeded(
+                db, id: id, tenant: tenant, email: user.email, name: user.name, passwordHash: hash,
+                roles: user.roles, stamp: stamp)
             created("users", user.email)
         }
 
         func userID(email: String, tenant: String, field: String) throws -> String {
             guard let id = try UserRepository.id(db, tenant: tenant, email: email) else {
-                throw DomainError.badRequest("\(field): no user \(email) in tenant \(tenant) (list it under \"users\" or in the configuration)")
+                throw DomainError.badRequest(
+                    "\(field): no user \(email) in tenant \(tenant) (list it under \"users\" or in the configuration)")
             }
             return id
         }
@@ -217,7 +227,8 @@ public enum FixtureLoader {
             let row = try WorkflowDefinitionRepository.summary(db, id: id)
             let definitionType = row?.objectType ?? ""
             guard definitionType == assignment.objectType else {
-                throw DomainError.badRequest("workflow definition '\(key)' is for object type '\(definitionType)', not '\(assignment.objectType)'")
+                throw DomainError.badRequest(
+                    "workflow definition '\(key)' is for object type '\(definitionType)', not '\(assignment.objectType)'")
             }
             let what = "\(assignment.objectType) → \(row?.key ?? key) v\(row?.version ?? 0)"
             if current == id {
@@ -265,7 +276,9 @@ public enum FixtureLoader {
             }
             var versions = app.versions ?? []
             if app.versions == nil, isNew {
-                versions = [FixtureDocument.AppVersionElement(path: "\(app.path).Versions[0]", id: nil, input: AppVersionInput(), actions: [])]
+                versions = [
+                    FixtureDocument.AppVersionElement(path: "\(app.path).Versions[0]", id: nil, input: AppVersionInput(), actions: [])
+                ]
             }
             for version in versions {
                 try Self.element(source, version.path) { try self.appVersion(version, appID: appID, tenant: tenant) }
@@ -279,7 +292,9 @@ public enum FixtureLoader {
             if let explicit = element.id {
                 try checkID(explicit, field: "AppVersionID", tenant: tenant)
                 if let owner = try AppRepository.versionOwner(db, versionID: explicit) {
-                    guard owner == appID else { throw DomainError.badRequest("AppVersionID \(explicit) is already a version of app \(owner)") }
+                    guard owner == appID else {
+                        throw DomainError.badRequest("AppVersionID \(explicit) is already a version of app \(owner)")
+                    }
                     skipped("appVersions", explicit)
                     return
                 }
@@ -292,8 +307,9 @@ public enum FixtureLoader {
                 id = "\(ids.alphanumeric(40)).\(tenant)"
             }
             // A fixture is the emulator's operator: it may choose an Identity, as a Site Admin may.
-            _ = try AppService.insertVersion(db, id: id, appID: appID, tenant: tenant, input: input, settings: .platformDefaults,
-                                             siteAdmin: true, ids: ids, now: stamp)
+            _ = try AppService.insertVersion(
+                db, id: id, appID: appID, tenant: tenant, input: input, settings: .platformDefaults,
+                siteAdmin: true, ids: ids, now: stamp)
             var team = caller
             team.roles.insert("AppTeamMember")
             _ = try workflow.start(db, tenant: tenant, objectType: WorkflowEngine.appVersionObjectType, objectID: id, caller: team)
@@ -319,10 +335,13 @@ public enum FixtureLoader {
                 isNew = true
             }
             let createdBy = isNew ? try model.createdBy.map { try userID(email: $0, tenant: tenant, field: "CreatedBy") } : nil
-            let input = ModelInput(name: model.name, summary: model.summary, description: model.description, category: model.category,
-                                   visibility: model.visibility, businessID: model.businessID.flatMap { $0.isEmpty ? nil : $0 },
-                                   tags: model.tags)
-            let record = try ModelService.newModel(tenant: tenant, name: model.name, input: input, createdBy: createdBy, now: stamp) { modelID }
+            let input = ModelInput(
+                name: model.name, summary: model.summary, description: model.description, category: model.category,
+                visibility: model.visibility, businessID: model.businessID.flatMap { $0.isEmpty ? nil : $0 },
+                tags: model.tags)
+            let record = try ModelService.newModel(tenant: tenant, name: model.name, input: input, createdBy: createdBy, now: stamp) {
+                modelID
+            }
             if isNew {
                 try ModelService.requireUniqueName(db, model: record)
                 try ModelRepository.insertModel(db, record)
@@ -330,8 +349,14 @@ public enum FixtureLoader {
             } else {
                 skipped("models", modelID)
             }
-            let versions = model.versions ?? (isNew ? [FixtureDocument.ModelVersionElement(
-                path: "\(model.path).Versions[0]", id: nil, name: nil, description: "", visibility: nil, schema: "", tags: [], actions: [])] : [])
+            let versions =
+                model.versions
+                ?? (isNew
+                    ? [
+                        FixtureDocument.ModelVersionElement(
+                            path: "\(model.path).Versions[0]", id: nil, name: nil, description: "", visibility: nil, schema: "", tags: [],
+                            actions: [])
+                    ] : [])
             let stored = isNew ? record : (try ModelRepository.model(db, id: modelID) ?? record)
             for version in versions {
                 try Self.element(source, version.path) { try self.modelVersion(version, model: stored, tenant: tenant) }
@@ -344,7 +369,9 @@ public enum FixtureLoader {
             if let explicit = element.id {
                 try checkID(explicit, field: "ModelVersionID", tenant: tenant)
                 if let owner = try ModelRepository.versionOwner(db, versionID: explicit) {
-                    guard owner == model.id else { throw DomainError.badRequest("ModelVersionID \(explicit) is already a version of model \(owner)") }
+                    guard owner == model.id else {
+                        throw DomainError.badRequest("ModelVersionID \(explicit) is already a version of model \(owner)")
+                    }
                     skipped("modelVersions", explicit)
                     return
                 }
@@ -356,10 +383,12 @@ public enum FixtureLoader {
                 }
                 id = "\(ids.uuid()).\(tenant)"
             }
-            try ModelService.insertVersion(db, ModelVersion(
-                id: id, modelID: model.id, tenant: tenant, name: name, description: element.description,
-                visibility: element.visibility ?? model.visibility, state: ModelState.draft, schema: element.schema,
-                sourceVersionID: nil, created: stamp, updated: stamp, tags: element.tags, references: [], actions: nil), of: model)
+            try ModelService.insertVersion(
+                db,
+                ModelVersion(
+                    id: id, modelID: model.id, tenant: tenant, name: name, description: element.description,
+                    visibility: element.visibility ?? model.visibility, state: ModelState.draft, schema: element.schema,
+                    sourceVersionID: nil, created: stamp, updated: stamp, tags: element.tags, references: [], actions: nil), of: model)
             _ = try workflow.start(db, tenant: tenant, objectType: ModelService.objectType, objectID: id, caller: caller)
             try perform(element.actions, objectID: id, tenant: tenant, caller: caller)
             created("modelVersions", id)
@@ -373,10 +402,14 @@ public enum FixtureLoader {
                 skipped("objects", object.objectID)
                 return
             }
-            guard try workflow.start(db, tenant: tenant, objectType: object.objectType, objectID: object.objectID, caller: caller,
-                                     initialAction: object.initialAction) != nil
+            guard
+                try workflow.start(
+                    db, tenant: tenant, objectType: object.objectType, objectID: object.objectID, caller: caller,
+                    initialAction: object.initialAction) != nil
             else {
-                throw DomainError.badRequest("no workflow is assigned to object type \(object.objectType) in tenant \(tenant) (assign one under \"workflowAssignments\")")
+                throw DomainError.badRequest(
+                    "no workflow is assigned to object type \(object.objectType) in tenant \(tenant) (assign one under \"workflowAssignments\")"
+                )
             }
             try perform(object.actions, objectID: object.objectID, tenant: tenant, caller: caller)
             created("objects", object.objectID)
@@ -388,7 +421,8 @@ public enum FixtureLoader {
                 throw DomainError.badRequest("Actions: no workflow governs \(objectID)")
             }
             for action in actions {
-                _ = try workflow.perform(db, objectID: objectID, actionName: action.name, comments: action.comments, caller: caller, tenant: tenant)
+                _ = try workflow.perform(
+                    db, objectID: objectID, actionName: action.name, comments: action.comments, caller: caller, tenant: tenant)
             }
         }
     }

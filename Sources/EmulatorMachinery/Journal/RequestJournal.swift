@@ -104,8 +104,10 @@ public final class RequestJournal: Sendable {
 
     /// `onError` hears about drains that could not be written (their entries are dropped); it runs
     /// on the writer queue and must not use the database.
-    public init(database: DatabasePool, clock: EmulatorClock, policy: Policy = Policy(),
-                onError: @escaping @Sendable (any Error) -> Void = { _ in }) {
+    public init(
+        database: DatabasePool, clock: EmulatorClock, policy: Policy = Policy(),
+        onError: @escaping @Sendable (any Error) -> Void = { _ in }
+    ) {
         self.database = database
         self.clock = clock
         self.policy = policy
@@ -225,33 +227,36 @@ public final class RequestJournal: Sendable {
         let clock = self.clock
         // Bookkeeping: a drain changes nothing a cached response shows (the journal's own routes
         // are never cached), so it does not invalidate them.
-        database.asyncWrite(bookkeeping: true, { [self] db in
-            var batch: [Pending] = []
-            batch.reserveCapacity(policy.batchSize)
-            let mustPrune = state.withLock { state -> Bool in
-                swap(&batch, &state.buffer)
-                state.drainQueued = false
-                state.taken = batch.count
-                return !batch.isEmpty || state.sincePrune > 0
-            }
-            try Self.write(batch, into: db)
-            if mustPrune {
-                try Self.prune(db, policy: policy, now: clock.now())
-                state.withLock { $0.sincePrune = 0 }
-            }
-        }, completion: { [self] result in
-            self.state.withLock { state in
-                if case .failure = result {
-                    state.dropped += state.taken  // 0 when the body never ran
-                    // When BEGIN failed (a lock held past the busy timeout), the body never cleared
-                    // this: without it no timer or full buffer would queue a drain again.
+        database.asyncWrite(
+            bookkeeping: true,
+            { [self] db in
+                var batch: [Pending] = []
+                batch.reserveCapacity(policy.batchSize)
+                let mustPrune = state.withLock { state -> Bool in
+                    swap(&batch, &state.buffer)
                     state.drainQueued = false
+                    state.taken = batch.count
+                    return !batch.isEmpty || state.sincePrune > 0
                 }
-                state.taken = 0
-            }
-            if case .failure(let error) = result { onError(error) }
-            completion?()
-        })
+                try Self.write(batch, into: db)
+                if mustPrune {
+                    try Self.prune(db, policy: policy, now: clock.now())
+                    state.withLock { $0.sincePrune = 0 }
+                }
+            },
+            completion: { [self] result in
+                self.state.withLock { state in
+                    if case .failure = result {
+                        state.dropped += state.taken  // 0 when the body never ran
+                        // When BEGIN failed (a lock held past the busy timeout), the body never cleared
+                        // this: without it no timer or full buffer would queue a drain again.
+                        state.drainQueued = false
+                    }
+                    state.taken = 0
+                }
+                if case .failure(let error) = result { onError(error) }
+                completion?()
+            })
     }
 
     // MARK: Storage
@@ -273,8 +278,9 @@ public final class RequestJournal: Sendable {
         }
         try RequestJournalRepository.insert(entries, into: db)
         for completion in completions {
-            try RequestJournalRepository.complete(db, rowID: completion.rowID, requestID: completion.requestID, status: completion.status,
-                                                  durationMs: completion.durationMs, responseBytes: completion.responseBytes)
+            try RequestJournalRepository.complete(
+                db, rowID: completion.rowID, requestID: completion.requestID, status: completion.status,
+                durationMs: completion.durationMs, responseBytes: completion.responseBytes)
         }
     }
 

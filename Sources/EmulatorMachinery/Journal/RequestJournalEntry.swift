@@ -37,9 +37,11 @@ public struct RequestJournalEntry: Sendable, Equatable {
     /// The most of a body the journal keeps.
     public static let maxStoredBody = 16 * 1024
 
-    public init(time: Date, method: String, path: String, query: String, status: Int?, durationMs: Double?, tenant: String,
-                user: String?, requestBytes: Int, responseBytes: Int?, requestID: String, changedIDs: [String] = [],
-                route: String? = nil, faultID: String? = nil, requestBody: String? = nil) {
+    public init(
+        time: Date, method: String, path: String, query: String, status: Int?, durationMs: Double?, tenant: String,
+        user: String?, requestBytes: Int, responseBytes: Int?, requestID: String, changedIDs: [String] = [],
+        route: String? = nil, faultID: String? = nil, requestBody: String? = nil
+    ) {
         self.route = route
         self.faultID = faultID
         self.requestBody = requestBody
@@ -78,8 +80,10 @@ public struct RequestJournalFilter: Sendable, Equatable {
     public var unmatchedOnly = false
     public var limit = RequestJournalFilter.defaultLimit
 
-    public init(method: String? = nil, path: String? = nil, pathIsPrefix: Bool = false, status: ClosedRange<Int>? = nil,
-                since: Date? = nil, limit: Int = RequestJournalFilter.defaultLimit) {
+    public init(
+        method: String? = nil, path: String? = nil, pathIsPrefix: Bool = false, status: ClosedRange<Int>? = nil,
+        since: Date? = nil, limit: Int = RequestJournalFilter.defaultLimit
+    ) {
         self.method = method
         self.path = path
         self.pathIsPrefix = pathIsPrefix

@@ -5,9 +5,11 @@ import SQLiteStore
 
 /// SQL for `request_journal` (`RequestJournal` keeps the buffering, draining and pruning policy).
 enum RequestJournalRepository {
-    static let columns = "at, method, path, query, status, duration_ms, tenant, user_id, request_bytes, response_bytes, request_id, changed_ids, route, fault_id, request_body"
+    static let columns =
+        "at, method, path, query, status, duration_ms, tenant, user_id, request_bytes, response_bytes, request_id, changed_ids, route, fault_id, request_body"
     static let rowsPerStatement = 16
-    static let multiRowInsert = "INSERT INTO request_journal (\(columns)) VALUES "
+    static let multiRowInsert =
+        "INSERT INTO request_journal (\(columns)) VALUES "
         + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rowsPerStatement).joined(separator: ", ")
     static let singleRowInsert = "INSERT INTO request_journal (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
@@ -21,7 +23,9 @@ enum RequestJournalRepository {
     }
 
     /// Writes the response half of the row `rowID`, if it is still `requestID`'s.
-    static func complete(_ db: SQLiteConnection, rowID: Int64, requestID: String, status: Int, durationMs: Double, responseBytes: Int) throws {
+    static func complete(_ db: SQLiteConnection, rowID: Int64, requestID: String, status: Int, durationMs: Double, responseBytes: Int)
+        throws
+    {
         try db.run(completionUpdate, status, durationMs, responseBytes, rowID, requestID)
     }
 
@@ -74,7 +78,8 @@ enum RequestJournalRepository {
 
     /// Removes rows from the oldest end (in id order) up to the first one at or after `cutoff`.
     static func pruneOlder(_ db: SQLiteConnection, than cutoff: Date) throws {
-        try db.run("""
+        try db.run(
+            """
             DELETE FROM request_journal WHERE id < coalesce(
                 (SELECT id FROM request_journal WHERE at >= ? ORDER BY id LIMIT 1), (SELECT MAX(id) + 1 FROM request_journal))
             """, Timestamp.iso8601Milliseconds(cutoff))
@@ -162,7 +167,8 @@ enum RequestJournalRepository {
             time: try row.string("at").flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0),
             method: try row.requiredString("method"), path: try row.requiredString("path"), query: try row.requiredString("query"),
             status: try row.int("status"), durationMs: try row.double("duration_ms"), tenant: try row.requiredString("tenant"),
-            user: try row.string("user_id"), requestBytes: try row.requiredInt("request_bytes"), responseBytes: try row.int("response_bytes"),
+            user: try row.string("user_id"), requestBytes: try row.requiredInt("request_bytes"),
+            responseBytes: try row.int("response_bytes"),
             requestID: try row.requiredString("request_id"), changedIDs: changedIDs, route: try row.string("route"),
             faultID: try row.string("fault_id"), requestBody: try row.string("request_body"))
     }

@@ -62,7 +62,10 @@ public enum UndoLog {
     }
 
     /// Tables whose rows a rollback never touches.
-    public static let untracked: Set<String> = ["schema_migrations", "request_journal", "emulator_faults", "undo_log", "undo_state", "undo_marks", "undo_mark_sequences", "undo_released_marks"]
+    public static let untracked: Set<String> = [
+        "schema_migrations", "request_journal", "emulator_faults", "undo_log", "undo_state", "undo_marks", "undo_mark_sequences",
+        "undo_released_marks"
+    ]
 
     enum Operation: Int64 {
         case inserted = 1
@@ -256,8 +259,9 @@ public enum UndoLog {
         try UndoLogRepository.deleteMarkSequences(db, kind: mark.kind, name: mark.name)
         _ = try UndoLogRepository.deleteMark(db, kind: mark.kind, name: mark.name)
         if mark.kind == .checkpoint {
-            try UndoLogRepository.recordRelease(db, kind: mark.kind, name: mark.name, released: Timestamp.iso8601(Date()),
-                                                maxEntries: policy.maxEntries, keep: policy.releasedKept)
+            try UndoLogRepository.recordRelease(
+                db, kind: mark.kind, name: mark.name, released: Timestamp.iso8601(Date()),
+                maxEntries: policy.maxEntries, keep: policy.releasedKept)
         }
     }
 
@@ -274,9 +278,10 @@ public enum UndoLog {
 
     /// The fault of a rollback to a released checkpoint.
     public static func releasedFault(_ release: Release) -> DomainError {
-        .conflict("Checkpoint \(release.name) was released at \(release.released): the undo log went past its cap of \(release.maxEntries) "
-                  + "entries (configuration key \(Policy.maxEntriesKey)), so the changes since it are no longer kept and it cannot be rolled back to. "
-                  + "Take checkpoints closer to their rollbacks, delete those no longer needed, or raise \(Policy.maxEntriesKey).")
+        .conflict(
+            "Checkpoint \(release.name) was released at \(release.released): the undo log went past its cap of \(release.maxEntries) "
+                + "entries (configuration key \(Policy.maxEntriesKey)), so the changes since it are no longer kept and it cannot be rolled back to. "
+                + "Take checkpoints closer to their rollbacks, delete those no longer needed, or raise \(Policy.maxEntriesKey).")
     }
 
     /// Empties the log and its marks in a copy of the database (a snapshot's file holds the state,
@@ -308,9 +313,12 @@ public enum UndoLog {
             try UndoLogRepository.forEachEntry(db, after: mark.seq) { entry in
                 undone += 1
                 guard let table = try entry.string("tbl"), let op = try entry.int64("op").flatMap(Operation.init(rawValue:)),
-                      let rid = try entry.int64("rid") else { return }
+                    let rid = try entry.int64("rid")
+                else { return }
                 let columns: [String]
-                if let known = columnsByTable[table] { columns = known } else {
+                if let known = columnsByTable[table] {
+                    columns = known
+                } else {
                     columns = try self.columns(db, table)
                     columnsByTable[table] = columns
                 }

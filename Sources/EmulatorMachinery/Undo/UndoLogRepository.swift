@@ -23,7 +23,9 @@ enum UndoLogRepository {
     /// Creates `undo_log` with `width` value columns `v0`….
     static func createLog(_ db: SQLiteConnection, width: Int) throws {
         let values = (0..<width).map { ", v\($0)" }.joined()
-        try db.execute("CREATE TABLE undo_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, op INTEGER NOT NULL, rid INTEGER NOT NULL\(values))")
+        try db.execute(
+            "CREATE TABLE undo_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, op INTEGER NOT NULL, rid INTEGER NOT NULL\(values))"
+        )
     }
 
     /// Adds the value column `v<index>` to `undo_log`.
@@ -57,13 +59,16 @@ enum UndoLogRepository {
         let when = "WHEN (SELECT recording FROM undo_state WHERE id = 1)"
         func trigger(_ event: String, _ op: UndoLog.Operation, _ rid: String, _ values: String, _ slots: String) -> (String, String) {
             let name = "undo_\(table)_\(event.lowercased())"
-            return (name, "CREATE TRIGGER \(quote(name)) AFTER \(event) ON \(quote(table)) \(when) BEGIN "
-                + "INSERT INTO undo_log (tbl, op, rid\(slots)) VALUES (\(literal), \(op.rawValue), \(rid)\(values)); END")
+            return (
+                name,
+                "CREATE TRIGGER \(quote(name)) AFTER \(event) ON \(quote(table)) \(when) BEGIN "
+                    + "INSERT INTO undo_log (tbl, op, rid\(slots)) VALUES (\(literal), \(op.rawValue), \(rid)\(values)); END"
+            )
         }
         return [
             trigger("INSERT", .inserted, "NEW.rowid", "", ""),
             trigger("DELETE", .deleted, "OLD.rowid", old, slots),
-            trigger("UPDATE", .updated, "NEW.rowid", old, slots),
+            trigger("UPDATE", .updated, "NEW.rowid", old, slots)
         ]
     }
 
@@ -114,21 +119,28 @@ enum UndoLogRepository {
             ON CONFLICT (kind, name) DO UPDATE SET seq = excluded.seq, created = excluded.created, file_stamp = excluded.file_stamp
             """, mark.kind.rawValue, mark.name, mark.seq, mark.created, mark.fileStamp)
         for (table, seq) in sequences {
-            try db.run("INSERT INTO undo_mark_sequences (kind, name, table_name, seq) VALUES (?, ?, ?, ?)", mark.kind.rawValue, mark.name, table, seq)
+            try db.run(
+                "INSERT INTO undo_mark_sequences (kind, name, table_name, seq) VALUES (?, ?, ?, ?)", mark.kind.rawValue, mark.name, table,
+                seq)
         }
     }
 
     static func mark(_ db: SQLiteConnection, kind: UndoLog.Kind, name: String) throws -> UndoLog.Mark? {
-        guard let row = try db.queryFirst("SELECT seq, created, file_stamp FROM undo_marks WHERE kind = ? AND name = ?", kind.rawValue, name),
-              let seq = try row.int64("seq") else { return nil }
-        return UndoLog.Mark(kind: kind, name: name, seq: seq, created: try row.requiredString("created"), fileStamp: try row.string("file_stamp"))
+        guard
+            let row = try db.queryFirst("SELECT seq, created, file_stamp FROM undo_marks WHERE kind = ? AND name = ?", kind.rawValue, name),
+            let seq = try row.int64("seq")
+        else { return nil }
+        return UndoLog.Mark(
+            kind: kind, name: name, seq: seq, created: try row.requiredString("created"), fileStamp: try row.string("file_stamp"))
     }
 
     static func marks(_ db: SQLiteConnection, kind: UndoLog.Kind) throws -> [UndoLog.Mark] {
-        try db.query("SELECT name, seq, created, file_stamp FROM undo_marks WHERE kind = ? ORDER BY seq, created, name", kind.rawValue).compactMap { row in
-            guard let name = try row.string("name"), let seq = try row.int64("seq") else { return nil }
-            return UndoLog.Mark(kind: kind, name: name, seq: seq, created: try row.requiredString("created"), fileStamp: try row.string("file_stamp"))
-        }
+        try db.query("SELECT name, seq, created, file_stamp FROM undo_marks WHERE kind = ? ORDER BY seq, created, name", kind.rawValue)
+            .compactMap { row in
+                guard let name = try row.string("name"), let seq = try row.int64("seq") else { return nil }
+                return UndoLog.Mark(
+                    kind: kind, name: name, seq: seq, created: try row.requiredString("created"), fileStamp: try row.string("file_stamp"))
+            }
     }
 
     /// The position of the oldest mark.
@@ -165,7 +177,9 @@ enum UndoLogRepository {
     /// The AUTOINCREMENT counters stored with `mark`: table → seq.
     static func markSequences(_ db: SQLiteConnection, _ mark: UndoLog.Mark) throws -> [String: Int64] {
         var wanted: [String: Int64] = [:]
-        for row in try db.query("SELECT table_name, seq FROM undo_mark_sequences WHERE kind = ? AND name = ?", mark.kind.rawValue, mark.name) {
+        for row in try db.query(
+            "SELECT table_name, seq FROM undo_mark_sequences WHERE kind = ? AND name = ?", mark.kind.rawValue, mark.name)
+        {
             if let table = try row.string("table_name"), let seq = try row.int64("seq") { wanted[table] = seq }
         }
         return wanted
@@ -188,7 +202,6 @@ enum UndoLogRepository {
         try db.run("DELETE FROM undo_log WHERE seq > ?", seq)
     }
 
-
     /// Deletes the oldest entries at or before position `seq`, at most `limit` of them (a range of
     /// the rowid). Returns how many went.
     static func deleteOldestEntries(_ db: SQLiteConnection, upTo seq: Int64, limit: Int) throws -> Int {
@@ -200,14 +213,18 @@ enum UndoLogRepository {
     /// What `undo_state` says: recording or not, the rows `undo_log` held at the last count, and
     /// the newest seq that count took in.
     static func counts(_ db: SQLiteConnection) throws -> (recording: Bool, entries: Int64, countedThrough: Int64) {
-        guard let row = try db.queryFirst("SELECT recording, entries, counted_through FROM undo_state WHERE id = 1") else { return (false, 0, 0) }
+        guard let row = try db.queryFirst("SELECT recording, entries, counted_through FROM undo_state WHERE id = 1") else {
+            return (false, 0, 0)
+        }
         return ((try row.int64("recording") ?? 0) != 0, try row.int64("entries") ?? 0, try row.int64("counted_through") ?? 0)
     }
 
     /// The entries after position `seq` (a range of the rowid: what was logged since the last
     /// count), and the newest of them.
     static func entriesAfter(_ db: SQLiteConnection, _ seq: Int64) throws -> (count: Int64, newest: Int64?) {
-        guard let row = try db.queryFirst("SELECT count(*) AS n, max(seq) AS newest FROM undo_log WHERE seq > ?", seq) else { return (0, nil) }
+        guard let row = try db.queryFirst("SELECT count(*) AS n, max(seq) AS newest FROM undo_log WHERE seq > ?", seq) else {
+            return (0, nil)
+        }
         return (try row.int64("n") ?? 0, try row.int64("newest"))
     }
 
@@ -226,24 +243,31 @@ enum UndoLogRepository {
     /// The mark at the oldest position.
     static func oldestMark(_ db: SQLiteConnection) throws -> UndoLog.Mark? {
         guard let row = try db.queryFirst("SELECT kind, name, seq, created, file_stamp FROM undo_marks ORDER BY seq LIMIT 1"),
-              let kind = try row.string("kind").flatMap(UndoLog.Kind.init(rawValue:)), let seq = try row.int64("seq") else { return nil }
-        return UndoLog.Mark(kind: kind, name: try row.requiredString("name"), seq: seq, created: try row.requiredString("created"),
-                            fileStamp: try row.string("file_stamp"))
+            let kind = try row.string("kind").flatMap(UndoLog.Kind.init(rawValue:)), let seq = try row.int64("seq")
+        else { return nil }
+        return UndoLog.Mark(
+            kind: kind, name: try row.requiredString("name"), seq: seq, created: try row.requiredString("created"),
+            fileStamp: try row.string("file_stamp"))
     }
 
     /// Remembers that `kind`/`name` was released (replacing an older record of it), keeping the
     /// newest `keep` records.
-    static func recordRelease(_ db: SQLiteConnection, kind: UndoLog.Kind, name: String, released: String, maxEntries: Int, keep: Int) throws {
+    static func recordRelease(_ db: SQLiteConnection, kind: UndoLog.Kind, name: String, released: String, maxEntries: Int, keep: Int) throws
+    {
         try db.run("DELETE FROM undo_released_marks WHERE kind = ? AND name = ?", kind.rawValue, name)
-        try db.run("INSERT INTO undo_released_marks (kind, name, released, max_entries) VALUES (?, ?, ?, ?)",
-                   kind.rawValue, name, released, maxEntries)
+        try db.run(
+            "INSERT INTO undo_released_marks (kind, name, released, max_entries) VALUES (?, ?, ?, ?)",
+            kind.rawValue, name, released, maxEntries)
         try db.run("DELETE FROM undo_released_marks WHERE id <= (SELECT max(id) FROM undo_released_marks) - ?", keep)
     }
 
     static func release(_ db: SQLiteConnection, kind: UndoLog.Kind, name: String) throws -> UndoLog.Release? {
-        guard let row = try db.queryFirst("SELECT released, max_entries FROM undo_released_marks WHERE kind = ? AND name = ?", kind.rawValue, name)
+        guard
+            let row = try db.queryFirst(
+                "SELECT released, max_entries FROM undo_released_marks WHERE kind = ? AND name = ?", kind.rawValue, name)
         else { return nil }
-        return UndoLog.Release(kind: kind, name: name, released: try row.requiredString("released"), maxEntries: try row.int("max_entries") ?? 0)
+        return UndoLog.Release(
+            kind: kind, name: name, released: try row.requiredString("released"), maxEntries: try row.int("max_entries") ?? 0)
     }
 
     /// Returns whether there was such a record.

@@ -1,6 +1,7 @@
 import Foundation
 import SQLiteStore
 import Testing
+
 @testable import AkanaDomain
 
 /// ModelService over a real database and the shipped model workflow: every change and its
@@ -16,9 +17,10 @@ import Testing
 
     static func session(_ user: String, _ roles: Set<String>) -> AuthenticatedSession {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        return AuthenticatedSession(tokenID: UUID().uuidString, tenant: WorkflowFixture.tenant, userID: "\(user).\(WorkflowFixture.tenant)",
-                                    userName: user, email: "\(user)@acmepaymentscorp.com", roles: roles, csrfToken: "csrf",
-                                    startedAt: now, issuedAt: now, expiresAt: now.addingTimeInterval(1800), scope: .detached)
+        return AuthenticatedSession(
+            tokenID: UUID().uuidString, tenant: WorkflowFixture.tenant, userID: "\(user).\(WorkflowFixture.tenant)",
+            userName: user, email: "\(user)@acmepaymentscorp.com", roles: roles, csrfToken: "csrf",
+            startedAt: now, issuedAt: now, expiresAt: now.addingTimeInterval(1800), scope: .detached)
     }
 
     let designer = ModelServiceTests.session("dana", [Role.schemaDesigner])
@@ -57,9 +59,11 @@ import Testing
     }
 
     @Test func aWorkflowThatRefusesTheCreatorLeavesNoModelBehind() throws {
-        let strict = miniWorkflow(objectType: "model", initialRestriction: """
-            <restrict-to><conditions type="AND"><condition type="authorizeByAtmosphereRole"><arg name="role">SiteAdmin</arg></condition></conditions></restrict-to>
-            """)
+        let strict = miniWorkflow(
+            objectType: "model",
+            initialRestriction: """
+                <restrict-to><conditions type="AND"><condition type="authorizeByAtmosphereRole"><arg name="role">SiteAdmin</arg></condition></conditions></restrict-to>
+                """)
         try fixture.engine.installDefinition(tenant: WorkflowFixture.tenant, key: "strict-model", xml: strict, scope: .detached)
         try fixture.engine.assign(tenant: WorkflowFixture.tenant, objectType: "model", definitionKey: "strict-model", scope: .detached)
         expectDomainError(.forbidden, "@Create") { _ = try create("Pet") }
@@ -100,7 +104,8 @@ import Testing
         let version = try #require(try create("Pet").latestVersion)
         try fixture.perform(version.id, "model.action.submit.approval", as: Callers.designer)
         try fixture.perform(version.id, "model.action.approve", as: Callers.approver)
-        let state = try fixture.pool.read { db in try db.queryFirst("SELECT state FROM model_versions WHERE id = ?", version.id)?.string(0) }
+        let state = try fixture.pool.read { db in try db.queryFirst("SELECT state FROM model_versions WHERE id = ?", version.id)?.string(0)
+        }
         #expect(state == ModelState.active)
         #expect(try service.model(version.modelID, caller: jane).latestVersion?.state == ModelState.active)
         #expect(try service.performAction(versionID: version.id, actionName: "@delete", comments: [], caller: designer) == "Deleted")

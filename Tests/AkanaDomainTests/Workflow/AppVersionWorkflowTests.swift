@@ -2,6 +2,7 @@ import Foundation
 import SQLiteStore
 import Synchronization
 import Testing
+
 @testable import AkanaDomain
 
 /// The shipped app version template (Config/workflows/appversion.xml).
@@ -17,7 +18,10 @@ import Testing
 
     @Test func reservedActionsKeepTheVersionActive() throws {
         #expect(try fixture.actions(version, as: Callers.teamMember).isEmpty)
-        #expect(try fixture.actions(version, as: Callers.teamMember, reserved: true) == ["@Modify", "@RegeneratedSecret", "@KeyInfoRemoved", "@Delete"])
+        #expect(
+            try fixture.actions(version, as: Callers.teamMember, reserved: true) == [
+                "@Modify", "@RegeneratedSecret", "@KeyInfoRemoved", "@Delete"
+            ])
         #expect(try fixture.perform(version, "@Modify", as: Callers.teamMember) == "Active")
         #expect(try fixture.perform(version, "@RegeneratedSecret", as: Callers.teamMember) == "Active")
         expectDomainError(.forbidden, "role AppTeamMember or BusinessAdmin or SiteAdmin") {
@@ -40,14 +44,16 @@ import Testing
         }
         #expect(try fixture.perform(version, "appversion.action.reject.delete", as: Callers.businessAdmin) == "Active")
         try fixture.perform(version, "@Delete", as: Callers.teamMember)
-        let approved = try fixture.engine.perform(objectID: version, actionName: "appversion.action.approve.delete", caller: Callers.businessAdmin, scope: .detached)
+        let approved = try fixture.engine.perform(
+            objectID: version, actionName: "appversion.action.approve.delete", caller: Callers.businessAdmin, scope: .detached)
         #expect(approved.status == "Deleted")
         #expect(approved.functions == [WorkflowFunctionCall(type: "deleteAppVersion", args: [:], handled: true)])
         #expect(deleted.withLock { $0 } == [version])
     }
 
     @Test func aBusinessAdminsDeleteIsImmediate() throws {
-        let transition = try fixture.engine.perform(objectID: version, actionName: "@Delete", caller: Callers.businessAdmin, scope: .detached)
+        let transition = try fixture.engine.perform(
+            objectID: version, actionName: "@Delete", caller: Callers.businessAdmin, scope: .detached)
         #expect(transition.status == "Deleted")
         #expect(transition.functions == [WorkflowFunctionCall(type: "deleteAppVersion", args: [:], handled: false)])
     }
@@ -72,10 +78,13 @@ import Testing
         }
         #expect(governed && !otherGoverned)
         let status = try fixture.pool.write { db -> String in
-            _ = try workflow.start(db, tenant: WorkflowFixture.tenant, objectID: "v2.acmepaymentscorp",
-                                   caller: (userID: "tim", roles: ["AppTeamMember"]))
-            return try workflow.perform(db, objectID: "v2.acmepaymentscorp", actionName: "@Delete", comments: [],
-                                        caller: (userID: "tim", roles: ["AppTeamMember"])).status
+            _ = try workflow.start(
+                db, tenant: WorkflowFixture.tenant, objectID: "v2.acmepaymentscorp",
+                caller: (userID: "tim", roles: ["AppTeamMember"]))
+            return try workflow.perform(
+                db, objectID: "v2.acmepaymentscorp", actionName: "@Delete", comments: [],
+                caller: (userID: "tim", roles: ["AppTeamMember"])
+            ).status
         }
         #expect(status == "Marked For Delete")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AkanaDomain
 
 /// The shipped discussion workflow (Config/workflows/discussion.xml) and seed 002.
@@ -27,10 +28,12 @@ import Testing
     }
 
     @Test func startingReportsMarkPublished() throws {
-        let transition = try #require(try fixture.pool.write { db in
-            try fixture.engine.startTransition(db, tenant: WorkflowFixture.tenant, objectType: "discussion", objectID: discussion,
-                                               caller: Callers.nobody)
-        })
+        let transition = try #require(
+            try fixture.pool.write { db in
+                try fixture.engine.startTransition(
+                    db, tenant: WorkflowFixture.tenant, objectType: "discussion", objectID: discussion,
+                    caller: Callers.nobody)
+            })
         #expect(transition.actionName == "@StartDiscussion")
         #expect(transition.previousStatus == nil)
         #expect(transition.functions == [WorkflowFunctionCall(type: "MarkPublished", args: [:], handled: false)])
@@ -58,8 +61,10 @@ import Testing
         #expect(try fixture.actions(discussion, as: Callers.nobody).isEmpty)
         try fixture.perform(discussion, "discussion.action.unpublish", as: Callers.siteAdmin)
         let (nobodyReads, adminReads) = try fixture.pool.read { db in
-            (try fixture.engine.isActionAvailable(db, objectID: discussion, actionName: "@read", caller: Callers.nobody),
-             try fixture.engine.isActionAvailable(db, objectID: discussion, actionName: "@read", caller: Callers.apiAdmin))
+            (
+                try fixture.engine.isActionAvailable(db, objectID: discussion, actionName: "@read", caller: Callers.nobody),
+                try fixture.engine.isActionAvailable(db, objectID: discussion, actionName: "@read", caller: Callers.apiAdmin)
+            )
         }
         #expect(!nobodyReads)
         #expect(adminReads)
@@ -80,9 +85,12 @@ import Testing
         }
         // Another tenant's caller does not see the object.
         expectDomainError(.notFound) {
-            try fixture.engine.perform(objectID: discussion, actionName: "@read", caller: Callers.nobody, tenant: "globex", scope: .detached)
+            try fixture.engine.perform(
+                objectID: discussion, actionName: "@read", caller: Callers.nobody, tenant: "globex", scope: .detached)
         }
-        #expect(try fixture.engine.availableActions(objectID: discussion, caller: Callers.nobody, includeReserved: true,
-                                                    tenant: WorkflowFixture.tenant, scope: .detached) == [WorkflowActionChoice(value: "@read", label: "Read", actionID: 102)])
+        #expect(
+            try fixture.engine.availableActions(
+                objectID: discussion, caller: Callers.nobody, includeReserved: true,
+                tenant: WorkflowFixture.tenant, scope: .detached) == [WorkflowActionChoice(value: "@read", label: "Read", actionID: 102)])
     }
 }

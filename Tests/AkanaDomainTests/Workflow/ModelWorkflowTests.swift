@@ -1,6 +1,7 @@
 import Foundation
 import SQLiteStore
 import Testing
+
 @testable import AkanaDomain
 
 /// The shipped model workflow (Config/workflows/model.xml) and seed 003.
@@ -38,19 +39,26 @@ import Testing
         #expect(try fixture.perform(model, "model.action.submit.approval", as: Callers.designer) == "Pending Approval")
         #expect(try fixture.perform(model, "model.action.approve", as: Callers.siteAdmin) == "Active")
         let history = try fixture.engine.history(objectID: model, scope: .detached)
-        #expect(history.map(\.actionName) == [
-            "@Create", "model.action.submit.approval", "model.action.reject", "@modify", "model.action.submit.approval",
-            "model.action.reject", "model.action.submit.approval", "model.action.approve",
-        ])
+        #expect(
+            history.map(\.actionName) == [
+                "@Create", "model.action.submit.approval", "model.action.reject", "@modify", "model.action.submit.approval",
+                "model.action.reject", "model.action.submit.approval", "model.action.approve"
+            ])
         #expect(history[2].comments == ["Fix the schema."])
         #expect(history[2].userID == Callers.businessAdmin.userID)
     }
 
     @Test func modifyIsValidOnlyInDraftAndRejected() throws {
         #expect(try fixture.perform(model, "@modify", as: Callers.designer) == "Draft")
-        #expect(try fixture.pool.read { db in try fixture.engine.isActionAvailable(db, objectID: model, actionName: "@modify", caller: Callers.designer) })
+        #expect(
+            try fixture.pool.read { db in
+                try fixture.engine.isActionAvailable(db, objectID: model, actionName: "@modify", caller: Callers.designer)
+            })
         try fixture.perform(model, "model.action.submit.approval", as: Callers.designer)
-        #expect(try !fixture.pool.read { db in try fixture.engine.isActionAvailable(db, objectID: model, actionName: "@modify", caller: Callers.designer) })
+        #expect(
+            try !fixture.pool.read { db in
+                try fixture.engine.isActionAvailable(db, objectID: model, actionName: "@modify", caller: Callers.designer)
+            })
         expectDomainError(.conflict, "state 'Pending Approval'", "model.action.approve, model.action.reject") {
             try fixture.perform(model, "@modify", as: Callers.siteAdmin)
         }
@@ -66,7 +74,9 @@ import Testing
         #expect(try fixture.actions(model, as: Callers.approver, reserved: true).isEmpty)
         #expect(try fixture.actions(model, as: Callers.designer) == ["model.action.submit.approval"])
         try fixture.perform(model, "model.action.submit.approval", as: Callers.designer)
-        expectDomainError(.forbidden, "'model.action.approve'", "state 'Pending Approval'", "role SiteAdmin or BusinessAdmin or SchemaApprover") {
+        expectDomainError(
+            .forbidden, "'model.action.approve'", "state 'Pending Approval'", "role SiteAdmin or BusinessAdmin or SchemaApprover"
+        ) {
             try fixture.perform(model, "model.action.approve", as: Callers.designer)
         }
         #expect(try fixture.actions(model, as: Callers.approver) == ["model.action.approve", "model.action.reject"])
@@ -82,15 +92,19 @@ import Testing
         expectDomainError(.forbidden) { try fixture.perform(model, "@delete", as: Callers.approver) }
         #expect(try fixture.perform(model, "@delete", as: Callers.designer) == "Deleted")
         #expect(try fixture.actions(model, as: .emulator(), reserved: true).isEmpty)
-        expectDomainError(.conflict, "valid actions: none") { try fixture.perform(model, "model.action.submit.approval", as: Callers.siteAdmin) }
+        expectDomainError(.conflict, "valid actions: none") {
+            try fixture.perform(model, "model.action.submit.approval", as: Callers.siteAdmin)
+        }
     }
 
     @Test func labelsAreOffered() throws {
-        let choices = try fixture.engine.availableActions(objectID: model, caller: Callers.designer, includeReserved: true, scope: .detached)
-        #expect(choices == [
-            WorkflowActionChoice(value: "model.action.submit.approval", label: "Submit for Approval", actionID: 101),
-            WorkflowActionChoice(value: "@modify", label: "Modify", actionID: 102),
-            WorkflowActionChoice(value: "@delete", label: "Delete", actionID: 900),
-        ])
+        let choices = try fixture.engine.availableActions(
+            objectID: model, caller: Callers.designer, includeReserved: true, scope: .detached)
+        #expect(
+            choices == [
+                WorkflowActionChoice(value: "model.action.submit.approval", label: "Submit for Approval", actionID: 101),
+                WorkflowActionChoice(value: "@modify", label: "Modify", actionID: 102),
+                WorkflowActionChoice(value: "@delete", label: "Delete", actionID: 900)
+            ])
     }
 }

@@ -3,10 +3,11 @@ import Foundation
 import SQLiteStore
 import Synchronization
 import Testing
+
 @testable import AkanaDomain
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Counts the transactions a piece of work starts on the calling thread: `read(in:)` and
@@ -35,25 +36,30 @@ final class TransactionCounter: TransactionDeadline, Sendable {
 
     init() throws {
         fixture = try WorkflowFixture()
-        actions = WorkflowObjectActions(database: fixture.pool, engine: fixture.engine,
-                                        apps: AppService(database: fixture.pool, clock: fixture.clock, workflow: fixture.engine,
-                                                         ids: IDGenerator(), deletionObserver: nil),
-                                        models: ModelService(database: fixture.pool, clock: fixture.clock, workflow: fixture.engine,
-                                                             ids: IDGenerator()))
+        actions = WorkflowObjectActions(
+            database: fixture.pool, engine: fixture.engine,
+            apps: AppService(
+                database: fixture.pool, clock: fixture.clock, workflow: fixture.engine,
+                ids: IDGenerator(), deletionObserver: nil),
+            models: ModelService(
+                database: fixture.pool, clock: fixture.clock, workflow: fixture.engine,
+                ids: IDGenerator()))
         try fixture.start("discussion", discussion)
     }
 
     func siteAdmin(_ counter: TransactionCounter) -> AuthenticatedSession {
-        AuthenticatedSession(tokenID: "t", tenant: WorkflowFixture.tenant, userID: Callers.siteAdmin.userID, userName: "Admin",
-                             email: "admin@acmepaymentscorp.com", roles: Callers.siteAdmin.roles, csrfToken: "",
-                             startedAt: fixture.clock.now(), issuedAt: fixture.clock.now(), expiresAt: fixture.clock.now(),
-                             scope: TransactionScope(deadline: counter))
+        AuthenticatedSession(
+            tokenID: "t", tenant: WorkflowFixture.tenant, userID: Callers.siteAdmin.userID, userName: "Admin",
+            email: "admin@acmepaymentscorp.com", roles: Callers.siteAdmin.roles, csrfToken: "",
+            startedAt: fixture.clock.now(), issuedAt: fixture.clock.now(), expiresAt: fixture.clock.now(),
+            scope: TransactionScope(deadline: counter))
     }
 
     @Test func performingAnActionIsOneWrite() throws {
         let counter = TransactionCounter()
-        let status = try actions.perform(objectID: discussion, action: WorkflowActionInput(name: "discussion.action.unpublish", comments: []),
-                                         caller: siteAdmin(counter))
+        let status = try actions.perform(
+            objectID: discussion, action: WorkflowActionInput(name: "discussion.action.unpublish", comments: []),
+            caller: siteAdmin(counter))
         #expect(status == "Pending")
         #expect(try fixture.status(discussion) == "Pending")
         #expect(counter.started == 1)  // the object's state, the caller's roles and the action: one transaction
@@ -74,25 +80,29 @@ final class TransactionCounter: TransactionDeadline, Sendable {
         let counter = TransactionCounter()
         struct BadQuery: Error {}
         expectDomainError(.notFound, "Workflow object nothing.acmepaymentscorp was not found.") {
-            _ = try actions.availableActions(objectID: "nothing.acmepaymentscorp", includeReserved: try { throw BadQuery() }(),
-                                             caller: siteAdmin(counter))
+            _ = try actions.availableActions(
+                objectID: "nothing.acmepaymentscorp", includeReserved: try { throw BadQuery() }(),
+                caller: siteAdmin(counter))
         }
     }
 
     @Test func creatingAnObjectMintsChecksAndStartsInOneWrite() throws {
-        let admin = EmulatorAdmin(database: fixture.pool, clock: fixture.clock,
-                                  tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: WorkflowFixture.tenant)),
-                                  workflow: fixture.engine, snapshots: SnapshotStore(database: fixture.pool), seedUsers: [],
-                                  fixtures: FixtureCatalog(), ids: IDGenerator())
+        let admin = EmulatorAdmin(
+            database: fixture.pool, clock: fixture.clock,
+            tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: WorkflowFixture.tenant)),
+            workflow: fixture.engine, snapshots: SnapshotStore(database: fixture.pool), seedUsers: [],
+            fixtures: FixtureCatalog(), ids: IDGenerator())
         let counter = TransactionCounter()
-        let created = try admin.createObject(tenant: WorkflowFixture.tenant, objectType: "discussion", objectID: nil, initialAction: nil,
-                                             scope: TransactionScope(deadline: counter))
+        let created = try admin.createObject(
+            tenant: WorkflowFixture.tenant, objectType: "discussion", objectID: nil, initialAction: nil,
+            scope: TransactionScope(deadline: counter))
         #expect(created.objectID.hasPrefix("discussion") && created.objectID.hasSuffix(".\(WorkflowFixture.tenant)"))
         #expect(created.status == "Published")
         #expect(counter.started == 1)
         expectDomainError(.conflict, "Workflow object \(discussion) already exists.") {
-            _ = try admin.createObject(tenant: WorkflowFixture.tenant, objectType: "discussion", objectID: discussion, initialAction: nil,
-                                       scope: .detached)
+            _ = try admin.createObject(
+                tenant: WorkflowFixture.tenant, objectType: "discussion", objectID: discussion, initialAction: nil,
+                scope: .detached)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import AkanaDomain
 
 /// The shipped ticket and API contract workflows.
@@ -13,7 +14,9 @@ import Testing
     @Test func ticketsMayBeReopenedButNotResolvedOnceClosed() throws {
         let ticket = "ticket1.acmepaymentscorp"
         #expect(try fixture.start("ticket", ticket) == "Open")
-        #expect(try fixture.perform(ticket, "ticket.action.resolve", as: Callers.apiAdmin, comments: ["Bug is fixed. Resolving this ticket."]) == "Resolved")
+        #expect(
+            try fixture.perform(ticket, "ticket.action.resolve", as: Callers.apiAdmin, comments: ["Bug is fixed. Resolving this ticket."])
+                == "Resolved")
         #expect(try fixture.perform(ticket, "ticket.action.close", as: Callers.nobody) == "Closed")
         expectDomainError(.conflict, "'ticket.action.resolve' is not valid", "state 'Closed'", "valid actions: ticket.action.reopen") {
             try fixture.perform(ticket, "ticket.action.resolve", as: Callers.apiAdmin)
@@ -49,9 +52,15 @@ import Testing
     @Test func everyDocumentedContractStatusIsReachable() throws {
         let definition = try #require(try ShippedWorkflow.all().first { $0.key == "apicontract" }).definition
         let statuses = Set((definition.initialActions + definition.steps.flatMap(\.actions)).compactMap(\.unconditionalResult.status))
-        #expect(statuses == Set(["pending_approval", "config_pending", "approved", "activated", "rejected", "resubmitted", "suspended", "cancelled"]
-            .map { "apicontract.status.\($0)" }))
+        #expect(
+            statuses
+                == Set(
+                    ["pending_approval", "config_pending", "approved", "activated", "rejected", "resubmitted", "suspended", "cancelled"]
+                        .map { "apicontract.status.\($0)" }))
         let actions = Set(definition.steps.flatMap(\.actions).map(\.name))
-        #expect(actions.isSuperset(of: ["apicontract.action.activate", "apicontract.action.suspend", "apicontract.action.resume", "apicontract.action.cancel"]))
+        #expect(
+            actions.isSuperset(of: [
+                "apicontract.action.activate", "apicontract.action.suspend", "apicontract.action.resume", "apicontract.action.cancel"
+            ]))
     }
 }

@@ -1,16 +1,21 @@
 import Foundation
 import Testing
+
 @testable import AkanaDomain
 
 @Suite struct WorkflowDefinitionParsingTests {
     @Test func everyShippedFileParsesWithoutWarnings() throws {
         let shipped = try ShippedWorkflow.all()
-        #expect(Set(shipped.map(\.fileName)) == ["apicontract.xml", "apiversion.xml", "appversion.xml", "discussion.xml", "model.xml", "ticket.xml"])
+        #expect(
+            Set(shipped.map(\.fileName)) == [
+                "apicontract.xml", "apiversion.xml", "appversion.xml", "discussion.xml", "model.xml", "ticket.xml"
+            ])
         for workflow in shipped {
             #expect(workflow.definition.warnings.isEmpty, "\(workflow.fileName): \(workflow.definition.warnings)")
             #expect(workflow.key == String(workflow.fileName.dropLast(4)), "key of \(workflow.fileName)")
             #expect(workflow.objectType == workflow.key, "object type of \(workflow.fileName)")
-            #expect(workflow.activeByDefault == !["appversion", "apiversion"].contains(workflow.key), "activeByDefault of \(workflow.fileName)")
+            #expect(
+                workflow.activeByDefault == !["appversion", "apiversion"].contains(workflow.key), "activeByDefault of \(workflow.fileName)")
             #expect(!workflow.definition.initialActions.isEmpty)
             #expect(workflow.definition.initialActions.allSatisfy { $0.isReserved })
         }
@@ -61,32 +66,46 @@ import Testing
 
     @Test func structuralMistakesNameTheLine() {
         expectRefused("<flow/>", line: 1, "root element is <flow>")
-        expectRefused(miniWorkflow().replacingOccurrences(of: "step=\"200\"", with: "step=\"300\""), line: 15, "step 300, which is not declared")
-        expectRefused(miniWorkflow().replacingOccurrences(of: "<action id=\"101\"", with: "<action id=\"1\""), line: 14, "action id 1 is used twice (also on line 6)")
-        expectRefused(miniWorkflow().replacingOccurrences(of: " name=\"widget.action.close\"", with: ""), line: 14, "<action> needs a non-empty name")
+        expectRefused(
+            miniWorkflow().replacingOccurrences(of: "step=\"200\"", with: "step=\"300\""), line: 15, "step 300, which is not declared")
+        expectRefused(
+            miniWorkflow().replacingOccurrences(of: "<action id=\"101\"", with: "<action id=\"1\""), line: 14,
+            "action id 1 is used twice (also on line 6)")
+        expectRefused(
+            miniWorkflow().replacingOccurrences(of: " name=\"widget.action.close\"", with: ""), line: 14, "<action> needs a non-empty name")
         expectRefused(miniWorkflow().replacingOccurrences(of: "step id=\"100\"", with: "step id=\"abc\""), line: 12, "must be an integer")
         expectRefused(miniWorkflow(extra: "<common-action id=\"77\"/>"), line: 17, "names no action of <common-actions>")
-        expectRefused(miniWorkflow(extra: """
-            <action id="102" name="widget.action.close">
-                  <results><unconditional-result old-status="Finished" status="Closed" step="200"/></results>
-                </action>
-            """), line: 17, "two actions named 'widget.action.close' (the other is on line 14)")
-        expectRefused(miniWorkflow(extra: """
-            <action id="102" name="widget.action.split">
-                  <results><unconditional-result old-status="Finished" split="1"/></results>
-                </action>
-            """), line: 18, "splits and joins are not supported")
-        expectRefused(miniWorkflow(extra: """
-            <action id="102" name="widget.action.nothing">
-                  <results/>
-                </action>
-            """), line: 17, "has no <results><unconditional-result")
-        expectRefused(miniWorkflow(initialRestriction: """
-            <restrict-to><conditions type="XOR"><condition type="authorizeByAtmosphereRole"><arg name="role">SiteAdmin</arg></condition></conditions></restrict-to>
-            """), line: 7, "must be AND or OR")
-        expectRefused(miniWorkflow(initialRestriction: """
-            <restrict-to><conditions type="OR"><condition type="authorizeByAtmosphereRole"/></conditions></restrict-to>
-            """), line: 7, "needs <arg name=\"role\">")
+        expectRefused(
+            miniWorkflow(
+                extra: """
+                    <action id="102" name="widget.action.close">
+                          <results><unconditional-result old-status="Finished" status="Closed" step="200"/></results>
+                        </action>
+                    """), line: 17, "two actions named 'widget.action.close' (the other is on line 14)")
+        expectRefused(
+            miniWorkflow(
+                extra: """
+                    <action id="102" name="widget.action.split">
+                          <results><unconditional-result old-status="Finished" split="1"/></results>
+                        </action>
+                    """), line: 18, "splits and joins are not supported")
+        expectRefused(
+            miniWorkflow(
+                extra: """
+                    <action id="102" name="widget.action.nothing">
+                          <results/>
+                        </action>
+                    """), line: 17, "has no <results><unconditional-result")
+        expectRefused(
+            miniWorkflow(
+                initialRestriction: """
+                    <restrict-to><conditions type="XOR"><condition type="authorizeByAtmosphereRole"><arg name="role">SiteAdmin</arg></condition></conditions></restrict-to>
+                    """), line: 7, "must be AND or OR")
+        expectRefused(
+            miniWorkflow(
+                initialRestriction: """
+                    <restrict-to><conditions type="OR"><condition type="authorizeByAtmosphereRole"/></conditions></restrict-to>
+                    """), line: 7, "needs <arg name=\"role\">")
         expectRefused(miniWorkflow().replacingOccurrences(of: "step=\"100\"", with: "step=\"-1\""), line: 8, "must lead to a step")
         expectRefused("<workflow><initial-actions/><steps/></workflow>", line: 1, "at least one <action>")
     }
@@ -103,23 +122,25 @@ import Testing
             #expect(!evaluator.grants(definition.initialActions[0].restriction))
         }
         // Inside an OR, a known condition that holds still grants; one that fails does not.
-        let mixed = miniWorkflow(initialRestriction: """
-            <restrict-to><conditions type="OR">\(unknown)<condition type="authorizeByAtmosphereRole"><arg name="role">BusinessAdmin</arg></condition></conditions></restrict-to>
-            """)
+        let mixed = miniWorkflow(
+            initialRestriction: """
+                <restrict-to><conditions type="OR">\(unknown)<condition type="authorizeByAtmosphereRole"><arg name="role">BusinessAdmin</arg></condition></conditions></restrict-to>
+                """)
         let restriction = try WorkflowDefinition.parse(mixed).initialActions[0].restriction
         #expect(WorkflowConditionEvaluator(caller: Callers.businessAdmin, status: nil).grants(restriction))
         #expect(!WorkflowConditionEvaluator(caller: Callers.designer, status: nil).grants(restriction))
     }
 
     @Test func unknownFunctionsRolesAndElementsAreKeptAndReported() throws {
-        let xml = miniWorkflow(extra: """
-            <action id="102" name="widget.action.ping">
-                  <restrict-to><conditions type="AND"><condition type="authorizeByAtmosphereRole"><arg name="role">ChiefWizard</arg></condition></conditions></restrict-to>
-                  <validators><validator type="beanshell"/></validators>
-                  <results><unconditional-result old-status="Finished" status="Open" step="100"/></results>
-                  <post-functions><function type="sendCarrierPigeon"><arg name="to">ops</arg></function></post-functions>
-                </action>
-            """)
+        let xml = miniWorkflow(
+            extra: """
+                <action id="102" name="widget.action.ping">
+                      <restrict-to><conditions type="AND"><condition type="authorizeByAtmosphereRole"><arg name="role">ChiefWizard</arg></condition></conditions></restrict-to>
+                      <validators><validator type="beanshell"/></validators>
+                      <results><unconditional-result old-status="Finished" status="Open" step="100"/></results>
+                      <post-functions><function type="sendCarrierPigeon"><arg name="to">ops</arg></function></post-functions>
+                    </action>
+                """)
         let definition = try WorkflowDefinition.parse(xml)
         let warnings = definition.warnings.joined(separator: "\n")
         #expect(warnings.contains("role 'ChiefWizard' is not one the emulator gives callers"))
@@ -128,30 +149,33 @@ import Testing
         let ping = try #require(definition.step(id: 100)?.actions.first { $0.name == "widget.action.ping" })
         #expect(ping.postFunctions == [WorkflowFunction(type: "sendCarrierPigeon", args: ["to": "ops"], line: 21)])
         // The role condition still works for a caller given that role.
-        #expect(WorkflowConditionEvaluator(caller: WorkflowCaller(userID: "w", roles: ["ChiefWizard"]), status: nil).grants(ping.restriction))
+        #expect(
+            WorkflowConditionEvaluator(caller: WorkflowCaller(userID: "w", roles: ["ChiefWizard"]), status: nil).grants(ping.restriction))
     }
 
     @Test func labelsComeFromMetaViewOrTheName() throws {
         #expect(WorkflowDefinitionReader.label(forActionName: "model.action.submit.approval") == "Submit Approval")
         #expect(WorkflowDefinitionReader.label(forActionName: "@RegeneratedSecret") == "Regenerated Secret")
         #expect(WorkflowDefinitionReader.label(forActionName: "@read") == "Read")
-        let xml = miniWorkflow(extra: """
-            <action id="102" name="widget.action.a" view="From View">
-                  <meta name="label">From Meta</meta>
-                  <results><unconditional-result old-status="Finished" status="Open" step="100"/></results>
-                </action>
-            <action id="103" name="widget.action.b" view="From View">
-                  <results><unconditional-result old-status="Finished" status="Open" step="100"/></results>
-                </action>
-            """)
+        let xml = miniWorkflow(
+            extra: """
+                <action id="102" name="widget.action.a" view="From View">
+                      <meta name="label">From Meta</meta>
+                      <results><unconditional-result old-status="Finished" status="Open" step="100"/></results>
+                    </action>
+                <action id="103" name="widget.action.b" view="From View">
+                      <results><unconditional-result old-status="Finished" status="Open" step="100"/></results>
+                    </action>
+                """)
         let labels = try #require(WorkflowDefinition.parse(xml).step(id: 100)).actions.map(\.label)
         #expect(labels == ["Close", "From Meta", "From View"])
     }
 
     @Test func roleNamesMatchWithoutCaseOrSpaces() throws {
-        let xml = miniWorkflow(initialRestriction: """
-            <restrict-to><conditions type="OR"><condition type="authorizeByAtmosphereRole"><arg name="role">Business Admin, SchemaApprover</arg></condition></conditions></restrict-to>
-            """)
+        let xml = miniWorkflow(
+            initialRestriction: """
+                <restrict-to><conditions type="OR"><condition type="authorizeByAtmosphereRole"><arg name="role">Business Admin, SchemaApprover</arg></condition></conditions></restrict-to>
+                """)
         let restriction = try WorkflowDefinition.parse(xml).initialActions[0].restriction
         #expect(WorkflowConditionEvaluator(caller: Callers.businessAdmin, status: nil).grants(restriction))
         #expect(WorkflowConditionEvaluator(caller: WorkflowCaller(userID: "x", roles: ["schemaapprover"]), status: nil).grants(restriction))
@@ -160,15 +184,16 @@ import Testing
 
     @Test func nestedConditionsEvaluateAsWritten() throws {
         // SiteAdmin OR (BusinessAdmin AND NOT ApiAdmin)
-        let xml = miniWorkflow(initialRestriction: """
-            <restrict-to><conditions type="OR">
-              <condition type="authorizeByAtmosphereRole"><arg name="role">SiteAdmin</arg></condition>
-              <conditions type="AND">
-                <condition type="authorizeByAtmosphereRole"><arg name="role">BusinessAdmin</arg></condition>
-                <condition type="authorizeByAtmosphereRole" negate="true"><arg name="role">ApiAdmin</arg></condition>
-              </conditions>
-            </conditions></restrict-to>
-            """)
+        let xml = miniWorkflow(
+            initialRestriction: """
+                <restrict-to><conditions type="OR">
+                  <condition type="authorizeByAtmosphereRole"><arg name="role">SiteAdmin</arg></condition>
+                  <conditions type="AND">
+                    <condition type="authorizeByAtmosphereRole"><arg name="role">BusinessAdmin</arg></condition>
+                    <condition type="authorizeByAtmosphereRole" negate="true"><arg name="role">ApiAdmin</arg></condition>
+                  </conditions>
+                </conditions></restrict-to>
+                """)
         let restriction = try WorkflowDefinition.parse(xml).initialActions[0].restriction
         func grants(_ roles: Set<String>) -> Bool {
             WorkflowConditionEvaluator(caller: WorkflowCaller(userID: "u", roles: roles), status: nil).grants(restriction)
@@ -178,6 +203,8 @@ import Testing
         #expect(!grants(["BusinessAdmin", "ApiAdmin"]))
         #expect(grants(["BusinessAdmin", "ApiAdmin", "SiteAdmin"]))
         #expect(!grants([]))
-        #expect(WorkflowConditionEvaluator.describe(try #require(restriction)) == "role SiteAdmin or (role BusinessAdmin and not role ApiAdmin)")
+        #expect(
+            WorkflowConditionEvaluator.describe(try #require(restriction)) == "role SiteAdmin or (role BusinessAdmin and not role ApiAdmin)"
+        )
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SQLiteStore
 import Testing
+
 @testable import AkanaDomain
 
 @Suite struct WorkflowDefinitionStoreTests {
@@ -35,14 +36,17 @@ import Testing
         #expect(!stored.isActive)
         #expect(stored.objectReferenceCount == 0)
         let named = try fixture.engine.installDefinition(
-            tenant: tenant, key: "other", name: "Widget Flow", description: "For widgets", objectType: "widget", xml: miniWorkflow(), scope: .detached)
+            tenant: tenant, key: "other", name: "Widget Flow", description: "For widgets", objectType: "widget", xml: miniWorkflow(),
+            scope: .detached)
         #expect(named.name == "Widget Flow")
         #expect(named.description == "For widgets")
         expectDomainError(.badRequest, "declares", "'gadget'") {
             try fixture.engine.installDefinition(tenant: tenant, key: "x", objectType: "gadget", xml: miniWorkflow(), scope: .detached)
         }
         expectDomainError(.badRequest, "ObjectType is required") {
-            try fixture.engine.installDefinition(tenant: tenant, key: "x", xml: miniWorkflow().replacingOccurrences(of: "<meta name=\"objectType\">widget</meta>", with: ""), scope: .detached)
+            try fixture.engine.installDefinition(
+                tenant: tenant, key: "x", xml: miniWorkflow().replacingOccurrences(of: "<meta name=\"objectType\">widget</meta>", with: ""),
+                scope: .detached)
         }
         expectDomainError(.notFound, "Tenant 'globex'") {
             try fixture.engine.installDefinition(tenant: "globex", key: "x", xml: miniWorkflow(), scope: .detached)
@@ -56,7 +60,9 @@ import Testing
             try fixture.engine.installDefinition(tenant: tenant, key: "broken", xml: broken, scope: .detached)
         }
         expectDomainError(.badRequest, "line 15:", "step 300") {
-            try fixture.engine.installDefinition(tenant: tenant, key: "broken", xml: miniWorkflow().replacingOccurrences(of: "step=\"200\"", with: "step=\"300\""), scope: .detached)
+            try fixture.engine.installDefinition(
+                tenant: tenant, key: "broken", xml: miniWorkflow().replacingOccurrences(of: "step=\"200\"", with: "step=\"300\""),
+                scope: .detached)
         }
         #expect(try fixture.engine.definitions(tenant: tenant, allVersions: true, scope: .detached).isEmpty)
     }
@@ -70,7 +76,8 @@ import Testing
 
         // Version 2 renames the closed status.
         let v2 = try fixture.engine.installDefinition(
-            tenant: tenant, key: "widgets", xml: miniWorkflow().replacingOccurrences(of: "status=\"Closed\"", with: "status=\"Shut\""), scope: .detached)
+            tenant: tenant, key: "widgets", xml: miniWorkflow().replacingOccurrences(of: "status=\"Closed\"", with: "status=\"Shut\""),
+            scope: .detached)
         #expect(v2.version == 2)
         #expect(v2.isActive)
         #expect(try fixture.engine.activeDefinition(tenant: tenant, objectType: "widget", scope: .detached)?.id == v2.id)
@@ -92,7 +99,8 @@ import Testing
     @Test func assignmentResolvesKeyOrNameAndChecksTheObjectType() throws {
         let fixture = try WorkflowFixture(shipped: false)
         try fixture.engine.installDefinition(tenant: tenant, key: "k1", name: "Strict Widgets", xml: miniWorkflow(), scope: .detached)
-        #expect(try fixture.engine.assign(tenant: tenant, objectType: "widget", definitionKey: "Strict Widgets", scope: .detached).key == "k1")
+        #expect(
+            try fixture.engine.assign(tenant: tenant, objectType: "widget", definitionKey: "Strict Widgets", scope: .detached).key == "k1")
         expectDomainError(.notFound, "'nope'") {
             try fixture.engine.assign(tenant: tenant, objectType: "widget", definitionKey: "nope", scope: .detached)
         }
@@ -104,8 +112,9 @@ import Testing
             try fixture.engine.assign(tenant: tenant, objectType: "widget", definitionKey: "Strict Widgets", scope: .detached)
         }
         expectDomainError(.conflict, "key 'k1' is for object type 'widget'") {
-            try fixture.engine.installDefinition(tenant: tenant, key: "k1", objectType: "gadget",
-                                                 xml: miniWorkflow(objectType: "gadget"), scope: .detached)
+            try fixture.engine.installDefinition(
+                tenant: tenant, key: "k1", objectType: "gadget",
+                xml: miniWorkflow(objectType: "gadget"), scope: .detached)
         }
         #expect(try fixture.engine.clearAssignment(tenant: tenant, objectType: "widget", scope: .detached))
         #expect(try fixture.start("widget", "w1") == nil)
@@ -118,8 +127,9 @@ import Testing
         #expect(try fixture.engine.definition(id: stored.id, scope: .detached)?.definition.step(id: 200)?.name == "Closed")
         // A restore or reset could put different XML under the same id.
         try fixture.pool.write { db in
-            try db.run("UPDATE workflow_definitions SET xml = ? WHERE id = ?",
-                       miniWorkflow().replacingOccurrences(of: "name=\"Closed\"", with: "name=\"Done\""), stored.id)
+            try db.run(
+                "UPDATE workflow_definitions SET xml = ? WHERE id = ?",
+                miniWorkflow().replacingOccurrences(of: "name=\"Closed\"", with: "name=\"Done\""), stored.id)
         }
         #expect(try fixture.engine.definition(id: stored.id, scope: .detached)?.definition.step(id: 200)?.name == "Done")
     }

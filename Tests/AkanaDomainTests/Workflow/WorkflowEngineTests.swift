@@ -3,6 +3,7 @@ import Foundation
 import SQLiteStore
 import Synchronization
 import Testing
+
 @testable import AkanaDomain
 
 /// Engine behaviour independent of any one shipped definition: atomicity, history, concurrency,
@@ -41,7 +42,9 @@ import Testing
         #expect(submitted.oldStatus == "Draft" && submitted.newStatus == "Pending Approval" && submitted.stepID == 200)
         #expect(submitted.comments == ["one", "two"] && submitted.at == "2027-01-15T08:01:30Z")
         // Stored readably for sqlite3 users.
-        let raw = try fixture.pool.read { db in try db.queryFirst("SELECT comments FROM workflow_history WHERE id = ?", submitted.id)?.string(0) }
+        let raw = try fixture.pool.read { db in
+            try db.queryFirst("SELECT comments FROM workflow_history WHERE id = ?", submitted.id)?.string(0)
+        }
         #expect(raw == #"["one","two"]"#)
         let state = try #require(try fixture.engine.state(objectID: model, scope: .detached))
         #expect(state.stepName == "Pending Approval" && state.definitionKey == "model" && state.updated == "2027-01-15T08:01:30Z")
@@ -54,7 +57,8 @@ import Testing
         // The domain service fails after starting the workflow: nothing of it may remain.
         #expect(throws: Later.self) {
             try fixture.pool.write { db in
-                try db.run("INSERT INTO models (id, tenant, name, visibility, created, updated) VALUES ('m1', ?, 'M', 'Public', 'x', 'x')", tenant)
+                try db.run(
+                    "INSERT INTO models (id, tenant, name, visibility, created, updated) VALUES ('m1', ?, 'M', 'Public', 'x', 'x')", tenant)
                 _ = try fixture.engine.start(db, tenant: tenant, objectType: "model", objectID: "m1", caller: Callers.designer)
                 throw Later()
             }
@@ -64,7 +68,8 @@ import Testing
         // A failed action inside a transaction that goes on leaves that transaction's own work intact.
         try fixture.start("model", "m2", as: Callers.designer)
         try fixture.pool.write { db in
-            try db.run("INSERT INTO models (id, tenant, name, visibility, created, updated) VALUES ('m2', ?, 'M', 'Public', 'x', 'x')", tenant)
+            try db.run(
+                "INSERT INTO models (id, tenant, name, visibility, created, updated) VALUES ('m2', ?, 'M', 'Public', 'x', 'x')", tenant)
             #expect(throws: DomainError.self) {
                 try fixture.engine.perform(db, objectID: "m2", actionName: "model.action.approve", caller: Callers.approver)
             }
@@ -84,7 +89,9 @@ import Testing
                 let caller = WorkflowCaller(userID: "designer\(index)", roles: ["SchemaDesigner"])
                 let outcome: Result<String, DomainError>
                 do {
-                    outcome = .success(try engine.perform(objectID: model, actionName: "model.action.submit.approval", caller: caller, scope: .detached).status)
+                    outcome = .success(
+                        try engine.perform(objectID: model, actionName: "model.action.submit.approval", caller: caller, scope: .detached)
+                            .status)
                 } catch let error as DomainError {
                     outcome = .failure(error)
                 } catch {
@@ -102,7 +109,10 @@ import Testing
             #expect(failures.count == 1)
             #expect(failures.first?.kind == .conflict)
             #expect(failures.first?.message.contains("state 'Pending Approval'") == true)
-            #expect(try fixture.engine.history(objectID: model, scope: .detached).map(\.actionName) == ["@Create", "model.action.submit.approval"])
+            #expect(
+                try fixture.engine.history(objectID: model, scope: .detached).map(\.actionName) == [
+                    "@Create", "model.action.submit.approval"
+                ])
         }
     }
 
@@ -161,9 +171,10 @@ import Testing
         try fixture.engine.installDefinition(tenant: tenant, key: "comments", xml: xml, scope: .detached)
         try fixture.engine.assign(tenant: tenant, objectType: "comment", definitionKey: "comments", scope: .detached)
 
-        let byAdmin = try #require(try fixture.pool.write { db in
-            try fixture.engine.startTransition(db, tenant: tenant, objectType: "comment", objectID: "c1", caller: Callers.businessAdmin)
-        })
+        let byAdmin = try #require(
+            try fixture.pool.write { db in
+                try fixture.engine.startTransition(db, tenant: tenant, objectType: "comment", objectID: "c1", caller: Callers.businessAdmin)
+            })
         #expect(byAdmin.status == "Published")
         #expect(byAdmin.automaticActions == ["Auto Approve Admin Add"])
         #expect(try fixture.engine.history(objectID: "c1", scope: .detached).map(\.newStatus) == ["Routing", "Published"])
@@ -206,14 +217,15 @@ import Testing
 
     @Test func anUnevaluableConditionDeniesAtRunTime() throws {
         let fixture = try WorkflowFixture(shipped: false)
-        let xml = miniWorkflow(extra: """
-            <action id="102" name="widget.action.secret">
-                  <restrict-to><conditions type="OR">
-                    <condition type="checkSubscription" negate="true"><arg name="plan">gold</arg></condition>
-                  </conditions></restrict-to>
-                  <results><unconditional-result old-status="Finished" status="Secret" step="200"/></results>
-                </action>
-            """)
+        let xml = miniWorkflow(
+            extra: """
+                <action id="102" name="widget.action.secret">
+                      <restrict-to><conditions type="OR">
+                        <condition type="checkSubscription" negate="true"><arg name="plan">gold</arg></condition>
+                      </conditions></restrict-to>
+                      <results><unconditional-result old-status="Finished" status="Secret" step="200"/></results>
+                    </action>
+                """)
         let stored = try fixture.engine.installDefinition(tenant: tenant, key: "widgets", xml: xml, scope: .detached)
         #expect(stored.warnings.count == 1)
         try fixture.engine.assign(tenant: tenant, objectType: "widget", definitionKey: "widgets", scope: .detached)

@@ -2,6 +2,7 @@ import Foundation
 import SQLiteStore
 import TestSupport
 import Testing
+
 @testable import AkanaDomain
 
 /// A migrated database with one tenant and a workflow engine over it (shipped definitions installed
@@ -25,9 +26,12 @@ struct WorkflowFixture {
 
     /// Starts `objectID` under the tenant's active definition for `objectType`.
     @discardableResult
-    func start(_ objectType: String, _ objectID: String, as caller: WorkflowCaller = .emulator(),
-               initialAction: String? = nil) throws -> String? {
-        try engine.start(tenant: Self.tenant, objectType: objectType, objectID: objectID, caller: caller, initialAction: initialAction, scope: .detached)
+    func start(
+        _ objectType: String, _ objectID: String, as caller: WorkflowCaller = .emulator(),
+        initialAction: String? = nil
+    ) throws -> String? {
+        try engine.start(
+            tenant: Self.tenant, objectType: objectType, objectID: objectID, caller: caller, initialAction: initialAction, scope: .detached)
     }
 
     /// Performs an action and returns the new status.
@@ -58,8 +62,10 @@ enum Callers {
 }
 
 /// Runs `body`, expecting a `DomainError` of `kind` whose message contains every fragment.
-func expectDomainError(_ kind: DomainError.Kind, _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation,
-                       _ body: () throws -> Void) {
+func expectDomainError(
+    _ kind: DomainError.Kind, _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws -> Void
+) {
     do {
         try body()
         Issue.record("expected a \(kind) DomainError, but nothing was thrown", sourceLocation: sourceLocation)
