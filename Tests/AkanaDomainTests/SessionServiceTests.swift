@@ -24,12 +24,12 @@ import Testing
                     roles: ["SiteAdmin"]),
                 SeedUser(tenant: "globex", email: "hank@globex.com", password: "s3cret", name: "Hank", roles: [])
             ],
-            now: clock.now(), hasher: .fast, scope: .detached)
+            now: clock.now(), hasher: .fast, knownHashes: [:], ids: IDGenerator(), scope: .detached)
         #expect(created.count == 2)
         var policy = SessionPolicy()
         policy.lifetime = 30 * 60
         policy.maxLifetime = 2 * 3600
-        service = SessionService(database: database.pool, clock: clock, policy: policy, signingKey: key, hasher: .fast)
+        service = SessionService(database: database.pool, clock: clock, policy: policy, signingKey: key, hasher: .fast, ids: IDGenerator())
     }
 
     @Test func loginIssuesACookieOfTheDocumentedShape() throws {
@@ -161,13 +161,14 @@ import Testing
 
     @Test func bootstrapLeavesExistingUsersAloneAndKeepsTheKey() throws {
         let first = try PlatformBootstrap.run(
-            database: database.pool, tenants: tenants, users: [], now: clock.now(), hasher: .fast, scope: .detached)
+            database: database.pool, tenants: tenants, users: [], now: clock.now(), hasher: .fast, knownHashes: [:], ids: IDGenerator(),
+            scope: .detached)
         let again = try PlatformBootstrap.run(
             database: database.pool, tenants: tenants,
             users: [
                 SeedUser(tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "changed", name: "X", roles: [])
             ],
-            now: clock.now(), hasher: .fast, scope: .detached)
+            now: clock.now(), hasher: .fast, knownHashes: [:], ids: IDGenerator(), scope: .detached)
         #expect(again.createdUsers.isEmpty)
         #expect(first.signingKey == again.signingKey)
         _ = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)

@@ -330,10 +330,10 @@ public final class AppService: Sendable {
     /// Lets workflow transitions that name `deleteAppVersion` (e.g. a Business Admin approving a
     /// version marked for delete through the generic workflow endpoint) delete the version, and the
     /// app with its last version, in the transition's transaction.
-    public static func registerWorkflowFunctions(on engine: WorkflowEngine, deletionObserver: (any AppVersionDeletionObserver)? = nil) {
+    public static func registerWorkflowFunctions(on engine: WorkflowEngine, deletionObserver: any AppVersionDeletionObserver) {
         engine.registerFunction("deleteAppVersion") { db, context in
             guard let version = try AppRepository.version(db, id: context.objectID) else { return }
-            try deletionObserver?.appVersionsDeleting(db, ids: [version.id], userID: context.caller.userID)
+            try deletionObserver.appVersionsDeleting(db, ids: [version.id], userID: context.caller.userID)
             if try AppRepository.versionIDs(db, appID: version.appID).count <= 1 {
                 try AppRepository.deleteApp(db, id: version.appID)
             } else {

@@ -84,7 +84,7 @@ public final class SearchService: Sendable {
     private let database: DatabasePool
     private let sources: [any SearchSource]
 
-    public init(database: DatabasePool, sources: [any SearchSource] = SearchService.defaultSources) {
+    public init(database: DatabasePool, sources: [any SearchSource]) {
         self.database = database
         self.sources = sources
     }

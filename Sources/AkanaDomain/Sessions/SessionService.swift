@@ -32,8 +32,8 @@ public final class SessionService: Sendable {
     private static let storedSessionLimit = 4096
 
     public init(
-        database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher = .init(),
-        ids: IDGenerator = IDGenerator()
+        database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher,
+        ids: IDGenerator
     ) {
         self.ids = ids
         self.database = database
