@@ -159,6 +159,19 @@ import Testing
         #expect(!login.session.acceptsCSRF(""))
     }
 
+    /// A login and a renewal carry the user's pending tasks, read in their own transaction.
+    @Test func loginAndRenewalCarryThePendingTasks() throws {
+        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
+        #expect(login.pendingTasks.isEmpty)
+        try database.pool.write {
+            try $0.run("UPDATE users SET force_password_change = 1 WHERE email = 'administrator@acmepaymentscorp.com'")
+        }
+        let forced = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
+        #expect(forced.pendingTasks == [UserService.changePasswordTask])
+        let session = try service.authenticate(tenant: acme, cookieValue: forced.authCookie, scope: .detached)
+        #expect(try service.renew(session).pendingTasks == [UserService.changePasswordTask])
+    }
+
     @Test func bootstrapLeavesExistingUsersAloneAndKeepsTheKey() throws {
         let first = try PlatformBootstrap.run(
             database: database.pool, tenants: tenants, users: [], now: clock.now(), hasher: .fast, knownHashes: [:], ids: IDGenerator(),
