@@ -126,8 +126,22 @@ public final class AppService: Sendable {
         }
     }
 
-    public func version(_ id: String, caller: AuthenticatedSession) throws -> AppVersion {
-        try database.read(in: caller.scope) { db in try self.authorizedVersion(db, id: id, caller: caller, for: .readVersion) }
+    /// An app version as GET /api/apps/versions/{AppVersionID} reads it: with the app settings of
+    /// its tenant (what `AppVersionSettings` a version shows is decided here, nowhere else).
+    public struct VersionReading: Sendable {
+        public var version: AppVersion
+        public var settings: AppVersionSettings
+    }
+
+    /// The app version `id`, or nil when `id` cannot be one of the caller's tenant's app versions
+    /// (not `<something>.<tenant>`): the platform answers such an id as "invalid" (204, seed 004),
+    /// not as a missing version.
+    public func version(_ id: String, caller: AuthenticatedSession) throws -> VersionReading? {
+        guard id.hasSuffix(".\(caller.tenant)"), id.utf8.count > caller.tenant.utf8.count + 1 else { return nil }
+        let settings = self.settings
+        return try database.read(in: caller.scope) { db in
+            VersionReading(version: try self.authorizedVersion(db, id: id, caller: caller, for: .readVersion), settings: settings)
+        }
     }
 
     /// PUT /api/apps/versions/{AppVersionID}: fields absent from the body keep their values.
