@@ -172,6 +172,17 @@ import Testing
         #expect(try service.renew(session).pendingTasks == [UserService.changePasswordTask])
     }
 
+    /// POST /api/login/ssoLogin: only the tenant's local login domain (by id or by name).
+    @Test func onlyTheLocalLoginDomainIsAccepted() throws {
+        try service.requireLoginDomain("siteusers.acmepaymentscorp", tenant: acme)
+        try service.requireLoginDomain("siteusers", tenant: acme)
+        for domain in ["siteusers.globex", "ldap", ""] {
+            #expect { try service.requireLoginDomain(domain, tenant: acme) } throws: { error in
+                (error as? DomainError)?.kind == .badRequest
+            }
+        }
+    }
+
     @Test func bootstrapLeavesExistingUsersAloneAndKeepsTheKey() throws {
         let first = try PlatformBootstrap.run(
             database: database.pool, tenants: tenants, users: [], now: clock.now(), hasher: .fast, knownHashes: [:], ids: IDGenerator(),

@@ -200,6 +200,15 @@ public final class SessionService: Sendable {
         return stored
     }
 
+    /// Refuses a login domain other than the tenant's local one (`siteusers.<fedmemberid>`, or its
+    /// name `siteusers`): other domains (LDAP, SAML…) are not emulated.
+    public func requireLoginDomain(_ domain: String, tenant: TenantSettings) throws {
+        guard domain == tenant.loginDomainID || domain == "siteusers" else {
+            throw DomainError.badRequest(
+                "Login domain '\(domain)' is not configured; this platform's login domain is \(tenant.loginDomainID).")
+        }
+    }
+
     /// Extends the session by the inactive timeout, never past the active-session cap, and returns
     /// the new cookie value (with the user's pending tasks, read in the same transaction).
     public func renew(_ session: AuthenticatedSession) throws -> Login {
@@ -212,6 +221,7 @@ public final class SessionService: Sendable {
         let (changed, pendingTasks) = try database.write(in: session.scope) { db -> (Int, [String]) in
             let changed = try SessionRepository.renew(
                 db, tokenID: session.tokenID, issuedAt: Timestamp.iso8601(now), expiresAt: Timestamp.iso8601(expires))
+            return (changed, changed == 1 ? try UserService.pendingTasks(db, userID: session.userID) : [])
         }
         guard changed == 1 else { throw DomainError.unauthorized("The session has ended. Log in again.") }
         var renewed = session
@@ -221,7 +231,6 @@ public final class SessionService: Sendable {
             tokenID: session.tokenID, tenant: session.tenant, userUUID: String(session.userID.prefix { $0 != "." }),
             issueTime: Timestamp.milliseconds(now), expirationTime: Timestamp.milliseconds(expires), userName: session.userName)
         return Login(session: renewed, authCookie: cookie.cookieValue(key: signingKey), pendingTasks: pendingTasks)
-            return (changed, changed == 1 ? try UserService.pendingTasks(db, userID: session.userID) : [])
     }
 
     /// Ends the session: its row is deleted, so every copy of its cookie stops working.
