@@ -71,15 +71,15 @@ public final class AppService: Sendable {
     }
 
     /// PUT /api/apps/{AppID}: Name (required), Summary, Description.
-    public func updateApp(_ id: String, caller: AuthenticatedSession, input fields: ApplicationInput) throws -> Application {
-        if let name = fields.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
+    public func updateApp(_ id: String, caller: AuthenticatedSession, input: ApplicationInput) throws -> Application {
+        if let name = input.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
             throw DomainError.badRequest("Application.Name must not be empty.")
         }
         return try database.write(in: caller.scope) { db in
             var app = try self.authorizedApp(db, id: id, caller: caller, for: .updateApp)
-            fields.name.merge(into: &app.name)
-            fields.summary.merge(into: &app.summary)
-            fields.description.merge(into: &app.description)
+            input.name.merge(into: &app.name)
+            input.summary.merge(into: &app.summary)
+            input.description.merge(into: &app.description)
             app.updated = Timestamp.iso8601(self.clock.now())
             try AppRepository.updateApp(db, app)
             guard let stored = try AppRepository.app(db, id: id) else { throw DomainError.notFound() }
