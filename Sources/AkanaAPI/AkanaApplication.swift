@@ -52,7 +52,7 @@ public final class AkanaApplication: HTTPHandler {
     /// When set, every `/_emulator/` route needs `Authorization: Bearer <adminToken>` (the daemon
     /// sets it when listening on a non-loopback address).
     private let adminToken: [UInt8]?
-    /// Records each request in the environment's journal; nothing is journaled without an environment.
+    /// Records each request in the environment's journal (nil only for `withoutEnvironment`).
     let journalHook: RequestJournalHook?
     public let execution: HandlerExecution
     private let writeHandlers: WorkerPool
@@ -63,15 +63,29 @@ public final class AkanaApplication: HTTPHandler {
     private let faults: FaultInjector?
     private let tenants: TenantDirectory?
     private let metrics: EmulatorMetrics?
-    /// The answers of cached reads, found again on the event loop; nil when off or without an environment.
+    /// The answers of cached reads, found again on the event loop; nil when off (or `withoutEnvironment`).
     let responseCache: ResponseCache?
     private let clock: EmulatorClock?
     /// The database's disk-full state, told of full disks found outside SQLite (a snapshot file).
     private let storage: StorageStatus?
 
-    public init(
-        router: Router, logger: Logger, adminToken: String? = nil, environment: APIEnvironment? = nil,
-        execution: HandlerExecution = HandlerExecution()
+    /// The emulator's application: requests are journaled, faults injected, metrics counted and
+    /// cached reads kept, all through `environment`.
+    public convenience init(
+        router: Router, logger: Logger, adminToken: String?, environment: APIEnvironment, execution: HandlerExecution
+    ) {
+        self.init(router: router, logger: logger, adminToken: adminToken, optionalEnvironment: environment, execution: execution)
+    }
+
+    /// An application over `router` alone, for exercising the routing and execution machinery in
+    /// isolation: no journal, no injected faults, no metrics, no response cache, no admin token.
+    public static func withoutEnvironment(router: Router, logger: Logger, execution: HandlerExecution) -> AkanaApplication {
+        AkanaApplication(router: router, logger: logger, adminToken: nil, optionalEnvironment: nil, execution: execution)
+    }
+
+    private init(
+        router: Router, logger: Logger, adminToken: String?, optionalEnvironment environment: APIEnvironment?,
+        execution: HandlerExecution
     ) {
         self.router = router
         self.logger = logger
@@ -123,8 +137,8 @@ public final class AkanaApplication: HTTPHandler {
         let context = RequestContext(
             http: request, journaling: journalHook?.begin(request), timeout: timeout,
             responder: responder, onExpire: { [weak self] context in self?.expired(context) })
-        if request.method == .get, let cache = responseCache, !cache.isEmpty, mayUseCache(request),
-            let entry = cache.lookup(target: request.target, caller: ResponseCache.Caller(request), now: clock?.now() ?? Date())
+        if request.method == .get, let cache = responseCache, let clock, !cache.isEmpty, mayUseCache(request),
+            let entry = cache.lookup(target: request.target, caller: ResponseCache.Caller(request), now: clock.now())
         {
             context.notes.noteRoute(entry.route)
             if let user = entry.userID { context.notes.noteUser(user, sessionExpiresAt: entry.sessionExpiresAt) }

@@ -3,8 +3,7 @@ import Logging
 /// Builds the complete route table of the emulator.
 public enum AkanaRoutes {
     public static func makeApplication(
-        environment: APIEnvironment, logger: Logger, adminToken: String? = nil,
-        execution: HandlerExecution = HandlerExecution()
+        environment: APIEnvironment, logger: Logger, adminToken: String?, execution: HandlerExecution
     ) -> AkanaApplication {
         AkanaApplication(
             router: makeRouter(environment: environment), logger: logger, adminToken: adminToken, environment: environment,

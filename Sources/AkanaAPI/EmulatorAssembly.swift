@@ -61,7 +61,7 @@ public enum EmulatorAssembly {
         // Nothing here runs for a request: every transaction is the daemon starting (`.startup`).
         let bootstrap = try PlatformBootstrap.run(
             database: database, tenants: settings.tenants, users: settings.seedUsers,
-            now: clock.now(), hasher: settings.hasher, ids: settings.ids, scope: .startup)
+            now: clock.now(), hasher: settings.hasher, knownHashes: [:], ids: settings.ids, scope: .startup)
         let workflow = WorkflowEngine(database: database, clock: clock)
         let contractLifecycle = ContractLifecycle(workflow: workflow)
         AppService.registerWorkflowFunctions(on: workflow, deletionObserver: contractLifecycle)
@@ -103,7 +103,7 @@ public enum EmulatorAssembly {
             users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids),
             workflow: workflow,
             workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models),
-            search: SearchService(database: database),
+            search: SearchService(database: database, sources: SearchService.defaultSources),
             admin: EmulatorAdmin(
                 database: database, clock: clock, tenants: settings.tenants, workflow: workflow, snapshots: snapshots,
                 seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids),

@@ -15,8 +15,8 @@ public enum PlatformBootstrap {
     /// `knownHashes` (by `tenant\nemail`) are reused instead of hashing again (a reset keeps them).
     public static func run(
         database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], now: Date,
-        hasher: PasswordHasher = .init(), knownHashes: [String: String] = [:],
-        ids: IDGenerator = IDGenerator(), scope: TransactionScope
+        hasher: PasswordHasher, knownHashes: [String: String],
+        ids: IDGenerator, scope: TransactionScope
     ) throws -> (signingKey: [UInt8], createdUsers: [String]) {
         let existing = try database.read(in: scope) { db in
             try UserRepository.keys(db)
@@ -59,7 +59,7 @@ public enum PlatformBootstrap {
     }
 
     /// Emails of seeded accounts whose password is still the shipped default.
-    public static func accountsWithDefaultPassword(database: DatabasePool, hasher: PasswordHasher = .init()) throws -> [String] {
+    public static func accountsWithDefaultPassword(database: DatabasePool, hasher: PasswordHasher) throws -> [String] {
         let rows = try database.read(in: .startup) { db in try UserRepository.seededPasswords(db) }
         return rows.compactMap { hasher.verify(SeedUser.defaultPassword, against: $0.hash) ? $0.email : nil }
     }

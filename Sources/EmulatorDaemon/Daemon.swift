@@ -89,7 +89,7 @@ public final class Daemon {
                         "refusing to listen on \(configuration.host) without an admin token: set adminToken (AKANA_EMULATOR_ADMIN_TOKEN) to a secret of 16 or more characters; the /_emulator/ routes then require 'Authorization: Bearer <token>'."
                     )
                 }
-                let exposed = try PlatformBootstrap.accountsWithDefaultPassword(database: pool)
+                let exposed = try PlatformBootstrap.accountsWithDefaultPassword(database: pool, hasher: settings.hasher)
                 guard exposed.isEmpty else {
                     throw ConfigurationError(
                         "refusing to listen on \(configuration.host): seeded or fixture account(s) \(exposed.joined(separator: ", ")) still have the default password. Give each user in the config file's \"users\" list (and each fixture user) a strong password and start with a new database (existing users keep their password), or listen on 127.0.0.1."

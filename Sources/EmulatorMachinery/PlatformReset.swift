@@ -37,7 +37,7 @@ public enum PlatformReset {
                 database: base, tenants: tenants, users: users, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids,
                 scope: .startup)
             let baseWorkflow = WorkflowEngine(database: base, clock: clock)
-            AppService.registerWorkflowFunctions(on: baseWorkflow)
+            AppService.registerWorkflowFunctions(on: baseWorkflow, deletionObserver: ContractLifecycle(workflow: baseWorkflow))
             for tenant in tenants.all { _ = try baseWorkflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup) }
             report = try FixtureLoader.apply(
                 fixtures.documents, database: base, tenants: tenants, workflow: baseWorkflow, ids: ids,

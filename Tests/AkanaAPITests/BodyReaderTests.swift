@@ -1,16 +1,21 @@
 import AkanaDomain
+import JSONCodec
 import Testing
 
 @testable import AkanaAPI
 
 /// The one way request bodies become the typed inputs the services take.
 @Suite struct BodyReaderTests {
-    struct Probe: BodyInput {
+    struct Probe {
         var name: String?
         var tags: [String]?
         init(_ reader: BodyReader) throws {
             name = try reader.name("Name")
             tags = try reader.tags()
+        }
+
+        init(body: JSONValue, context: String) throws {
+            try self.init(BodyReader(body, context: context))
         }
     }
 

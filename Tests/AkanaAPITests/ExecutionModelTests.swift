@@ -62,14 +62,14 @@ import Testing
     @Test func aSlowHandlerDoesNotHoldUpTheOtherConnectionsOfItsLoop() throws {
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        var router = Router()
+        var router = Router.withoutEnvironment()
         router.add(.get, "/slow") { _ in
             started.signal()
             _ = release.wait(timeout: .now() + 10)
             return Responses.text("slow")
         }
         router.add(.get, "/fast") { _ in Responses.text("fast") }
-        let app = AkanaApplication(router: router, logger: Self.quietLogger, execution: HandlerExecution(threads: 2))
+        let app = AkanaApplication.withoutEnvironment(router: router, logger: Self.quietLogger, execution: HandlerExecution(threads: 2))
         defer { app.shutdown() }
         // One event loop: both connections share it.
         let server = HTTPServer(
@@ -97,13 +97,13 @@ import Testing
     @Test func requestsBeyondTheQueueLimitAre503WithRetryAfterAtOnce() throws {
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        var router = Router()
+        var router = Router.withoutEnvironment()
         router.add(.get, "/block") { _ in
             started.signal()
             _ = release.wait(timeout: .now() + 10)
             return Responses.text("done")
         }
-        let app = AkanaApplication(
+        let app = AkanaApplication.withoutEnvironment(
             router: router, logger: Self.quietLogger, execution: HandlerExecution(threads: 1, readThreads: 1, queueLimit: 1))
         defer { app.shutdown() }
         let answers = Mutex<[HTTPResponse]>([])
@@ -139,7 +139,7 @@ import Testing
     @Test func aRequestPastTheDeadlineIs503AndItsWriteIsRolledBack() throws {
         let scratch = try Scratch()
         let pool = scratch.pool
-        var router = Router()
+        var router = Router.withoutEnvironment()
         // A statement that only the deadline can stop.
         router.add(.post, "/runaway") { request in
             try pool.write(in: request.scope) { db in
@@ -158,7 +158,8 @@ import Testing
             try pool.write(in: request.scope) { try $0.run("INSERT INTO t (v) VALUES ('late')") }
             return Responses.text("committed")
         }
-        let app = AkanaApplication(router: router, logger: Self.quietLogger, execution: HandlerExecution(timeoutSeconds: 0.3))
+        let app = AkanaApplication.withoutEnvironment(
+            router: router, logger: Self.quietLogger, execution: HandlerExecution(timeoutSeconds: 0.3))
         defer { app.shutdown() }
 
         var start = DispatchTime.now()

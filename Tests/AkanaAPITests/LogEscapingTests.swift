@@ -74,7 +74,7 @@ import Testing
     @Test func aForgedLineBreakInThePathIsEscaped() throws {
         let capture = Capture()
         let logger = Logger(label: "test") { _ in CapturingHandler(capture: capture) }
-        let app = AkanaApplication(router: Router(), logger: logger)
+        let app = AkanaApplication.withoutEnvironment(router: Router.withoutEnvironment(), logger: logger, execution: HandlerExecution())
         defer { app.shutdown() }
         let done = DispatchSemaphore(value: 0)
         app.handle(

@@ -11,7 +11,8 @@ import Testing
     func probe(_ app: TestApp, _ build: (inout Router) -> Void) -> AkanaApplication {
         var router = Router(environment: app.environment)
         build(&router)
-        return AkanaApplication(router: router, logger: .init(label: "probe"), environment: app.environment)
+        return AkanaApplication(
+            router: router, logger: .init(label: "probe"), adminToken: nil, environment: app.environment, execution: HandlerExecution())
     }
 
     func send(_ application: AkanaApplication, _ method: HTTPMethod, _ target: String, headers: HTTPHeaders = [:]) throws -> HTTPResponse {

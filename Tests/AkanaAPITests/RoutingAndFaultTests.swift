@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func literalSegmentsWinOverParameters() throws {
-        var router = Router()
+        var router = Router.withoutEnvironment()
         router.add(.get, "/api/apps/{AppID}") { _ in HTTPResponse(status: .ok, body: Array("app".utf8)) }
         router.add(.get, "/api/apps/versions") { _ in HTTPResponse(status: .ok, body: Array("versions".utf8)) }
         router.add(.put, "/api/apps/{AppID}") { _ in HTTPResponse(status: .ok) }

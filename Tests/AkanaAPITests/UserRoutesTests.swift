@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import JSONCodec
 import Testing
 
 @testable import AkanaAPI
@@ -195,6 +196,11 @@ import Testing
         #expect(
             try app.send(.get, "/api/login/status", headers: ["Cookie": jonathan.cookieHeader]).json()["pendingTasks"]?.arrayValue?.count
                 == 1)
+        func renewedTasks() throws -> JSONValue? {
+            try app.send(.post, "/api/login/renewToken", headers: TestApp.headers(jonathan, ["Accept": "application/json"])).json()[
+                "pendingTasks"]
+        }
+        #expect(try renewedTasks() == .array([.string("change.password")]))
         func change(_ body: String, as session: TestApp.Session, user: String? = nil) throws -> HTTPResponse {
             try app.send(
                 .put, "/api/users/\(user ?? id)/password",
@@ -212,6 +218,7 @@ import Testing
         #expect(changed.status == .ok)
         #expect(changed.text == id)
         #expect(try app.send(.get, "/api/login/status", headers: ["Cookie": jonathan.cookieHeader]).json()["pendingTasks"] == .array([]))
+        #expect(try renewedTasks() == .array([]))
         #expect(throws: (any Error).self) { try app.login("jswift@acmepaymentscorp.com", password: "Jonathan23") }
         _ = try app.login("jswift@acmepaymentscorp.com", password: "Swift2026")
         // A Site Admin sets anyone's password without the old one.

@@ -55,7 +55,7 @@ import Testing
                     tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "password",
                     name: "Administrator", roles: ["SiteAdmin"])
             ],
-            now: clock.now(), hasher: .fast, ids: ids, scope: .detached)
+            now: clock.now(), hasher: .fast, knownHashes: [:], ids: ids, scope: .detached)
         let userID = try #require(try pool.read { db in try db.queryFirst("SELECT id FROM users")?.string("id") })
         let caller = AuthenticatedSession(
             tokenID: "t", tenant: "acmepaymentscorp", userID: userID, userName: "Administrator",

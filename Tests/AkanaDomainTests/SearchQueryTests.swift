@@ -5,9 +5,15 @@ import Testing
 /// The bounded parser of GET /api/search's `q`, and how a parsed query matches a hit.
 @Suite struct SearchQueryTests {
     func hit(_ type: String, _ title: String, id: String = "x1.acmepaymentscorp", more: [String] = []) -> SearchHit {
-        SearchHit(
-            type: type, id: id, title: title, description: "", updated: "", categories: [], fields: [],
-            searchable: [title] + more, visible: true)
+        let details: SearchHit.Details =
+            switch type {
+            case "app": .app(visibility: "", state: "", connections: 0)
+            case "user": .user(email: "", domain: "")
+            case "model": .model(visibility: "")
+            default: .api(visibility: "", versions: 0)
+            }
+        return SearchHit(
+            id: id, title: title, description: "", updated: "", details: details, searchable: [title] + more, visible: true)
     }
 
     @Test func clausesTermsAndTypes() throws {

@@ -24,12 +24,12 @@ import Testing
                     roles: ["SiteAdmin"]),
                 SeedUser(tenant: "globex", email: "hank@globex.com", password: "s3cret", name: "Hank", roles: [])
             ],
-            now: clock.now(), hasher: .fast, scope: .detached)
+            now: clock.now(), hasher: .fast, knownHashes: [:], ids: IDGenerator(), scope: .detached)
         #expect(created.count == 2)
         var policy = SessionPolicy()
         policy.lifetime = 30 * 60
         policy.maxLifetime = 2 * 3600
-        service = SessionService(database: database.pool, clock: clock, policy: policy, signingKey: key, hasher: .fast)
+        service = SessionService(database: database.pool, clock: clock, policy: policy, signingKey: key, hasher: .fast, ids: IDGenerator())
     }
 
     @Test func loginIssuesACookieOfTheDocumentedShape() throws {
@@ -159,15 +159,40 @@ import Testing
         #expect(!login.session.acceptsCSRF(""))
     }
 
+    /// A login and a renewal carry the user's pending tasks, read in their own transaction.
+    @Test func loginAndRenewalCarryThePendingTasks() throws {
+        let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
+        #expect(login.pendingTasks.isEmpty)
+        try database.pool.write {
+            try $0.run("UPDATE users SET force_password_change = 1 WHERE email = 'administrator@acmepaymentscorp.com'")
+        }
+        let forced = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
+        #expect(forced.pendingTasks == [UserService.changePasswordTask])
+        let session = try service.authenticate(tenant: acme, cookieValue: forced.authCookie, scope: .detached)
+        #expect(try service.renew(session).pendingTasks == [UserService.changePasswordTask])
+    }
+
+    /// POST /api/login/ssoLogin: only the tenant's local login domain (by id or by name).
+    @Test func onlyTheLocalLoginDomainIsAccepted() throws {
+        try service.requireLoginDomain("siteusers.acmepaymentscorp", tenant: acme)
+        try service.requireLoginDomain("siteusers", tenant: acme)
+        for domain in ["siteusers.globex", "ldap", ""] {
+            #expect { try service.requireLoginDomain(domain, tenant: acme) } throws: { error in
+                (error as? DomainError)?.kind == .badRequest
+            }
+        }
+    }
+
     @Test func bootstrapLeavesExistingUsersAloneAndKeepsTheKey() throws {
         let first = try PlatformBootstrap.run(
-            database: database.pool, tenants: tenants, users: [], now: clock.now(), hasher: .fast, scope: .detached)
+            database: database.pool, tenants: tenants, users: [], now: clock.now(), hasher: .fast, knownHashes: [:], ids: IDGenerator(),
+            scope: .detached)
         let again = try PlatformBootstrap.run(
             database: database.pool, tenants: tenants,
             users: [
                 SeedUser(tenant: "acmepaymentscorp", email: "administrator@acmepaymentscorp.com", password: "changed", name: "X", roles: [])
             ],
-            now: clock.now(), hasher: .fast, scope: .detached)
+            now: clock.now(), hasher: .fast, knownHashes: [:], ids: IDGenerator(), scope: .detached)
         #expect(again.createdUsers.isEmpty)
         #expect(first.signingKey == again.signingKey)
         _ = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)

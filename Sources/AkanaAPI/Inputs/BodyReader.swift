@@ -74,16 +74,3 @@ struct BodyReader: Sendable {
         return try BodyReader(value, context: "\(context).\(key)")
     }
 }
-
-/// A request body's typed, validated fields, built from a `BodyReader` (the services' inputs
-/// have `init(body:)` decoders in this folder instead).
-protocol BodyInput {
-    init(_ reader: BodyReader) throws
-}
-
-extension BodyInput {
-    /// Reads `body` as the object `context` (400 when it is not an object).
-    init(body: JSONValue, context: String) throws {
-        try self.init(BodyReader(body, context: context))
-    }
-}

@@ -8,7 +8,7 @@ extension WorkflowActionInput {
     init(body: JSONValue) throws {
         let reader = try BodyReader(body, context: "Action", notAnObject: "The Action must be an object with ActionName.")
         guard let name = reader.body.member(caseInsensitive: "ActionName")?.stringValue, !name.isEmpty else {
-            throw APIError.badRequest("The Action needs a non-empty ActionName.")
+            throw DomainError.badRequest("The Action needs a non-empty ActionName.")
         }
         let checkedName = try FieldLimits.check(name, field: "Action.ActionName")
         let comments: [String]
@@ -16,7 +16,7 @@ extension WorkflowActionInput {
         case nil, .null?: comments = []
         case .string(let text)?: comments = text.isEmpty ? [] : [text]
         case .array(let list)? where list.allSatisfy({ $0.stringValue != nil }): comments = list.compactMap(\.stringValue)
-        case let other?: throw APIError.badRequest("Action.Comments must be a string or an array of strings, not \(other.typeName).")
+        case let other?: throw DomainError.badRequest("Action.Comments must be a string or an array of strings, not \(other.typeName).")
         }
         self.init(name: checkedName, comments: try FieldLimits.check(comments, field: "Action.Comments"))
     }

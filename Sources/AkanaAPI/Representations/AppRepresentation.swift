@@ -7,7 +7,9 @@ import JSONCodec
 enum AppRepresentation {
     /// Which optional parts of the ApplicationVersion to render (the GET operation's flags).
     struct VersionOptions: Sendable {
-        var includeSettings = false
+        /// The `AppVersionSettings` block to include (IncludeSettings=true): the settings the apps
+        /// service read with the version; nil leaves the block out.
+        var settings: AppVersionSettings?
         var includeTags = true
         var includeSecurityMechanism = true
         var includeDeploymentState = true
@@ -38,8 +40,7 @@ enum AppRepresentation {
 
     /// The platform's ApplicationVersion object, fields in the documented order (seed 004).
     static func version(
-        _ version: AppVersion, _ options: VersionOptions = VersionOptions(),
-        settings: AppVersionSettings = .platformDefaults
+        _ version: AppVersion, _ options: VersionOptions
     ) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("RuntimeID", .string(version.id)),
@@ -61,7 +62,7 @@ enum AppRepresentation {
         }
         members.append(("RatingSummary", ratingSummary))
         members.append(("Identity", .string(version.identity)))
-        if options.includeSettings { members.append(("AppVersionSettings", Self.settings(settings))) }
+        if let settings = options.settings { members.append(("AppVersionSettings", Self.settings(settings))) }
         return .object(members)
     }
 

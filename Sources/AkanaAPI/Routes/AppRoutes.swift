@@ -46,7 +46,9 @@ enum AppRoutes {
                 appID: request.parameter("AppID"), caller: caller.session,
                 input: try AppVersionInput(body: try request.jsonBody()))
             if choice.representation == .text { return Responses.text(version.id, headers: renew) }
-            return Responses.representation(AppRepresentation.version(version), root: "ApplicationVersion", choice: choice, headers: renew)
+            return Responses.representation(
+                AppRepresentation.version(version, AppRepresentation.VersionOptions()), root: "ApplicationVersion", choice: choice,
+                headers: renew)
         }
 
         // GET /api/apps/{AppID}/versions — an RSS-style channel.
@@ -62,18 +64,17 @@ enum AppRoutes {
             let choice = try request.choice
             let caller = try request.caller
             var options = AppRepresentation.VersionOptions()
-            options.includeSettings = try request.booleanQuery("IncludeSettings", default: false)
+            let includeSettings = try request.booleanQuery("IncludeSettings", default: false)
             options.includeTags = try request.booleanQuery("IncludeTags", default: true)
             options.includeSecurityMechanism = try request.booleanQuery("IncludeSecurityMechanism", default: true)
             options.includeDeploymentState = try request.booleanQuery("IdentityAppDeploymentState", default: true)
-            let id = try request.parameter("AppVersionID")
             // An id that cannot be one of this tenant's app versions is "invalid": 204, as seed 004 documents.
-            guard id.hasSuffix(".\(caller.tenant.fedmemberid)"), id.utf8.count > caller.tenant.fedmemberid.utf8.count + 1 else {
+            guard let reading = try apps.version(request.parameter("AppVersionID"), caller: caller.session) else {
                 return HTTPResponse(status: .noContent)
             }
-            let version = try apps.version(id, caller: caller.session)
+            if includeSettings { options.settings = reading.settings }
             return Responses.representation(
-                AppRepresentation.version(version, options, settings: .platformDefaults),
+                AppRepresentation.version(reading.version, options),
                 root: "ApplicationVersion", choice: choice)
         }
 

@@ -9,14 +9,11 @@ enum BusinessRoutes {
         router.add(.get, "/api/businesses/{BusinessID}/settings", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let businessID = try request.parameter("BusinessID")
-            guard businessID == caller.tenant.tenantBusinessID else {
-                throw APIError.notFound("Business \(businessID) was not found.")
-            }
-            var members: [(String, JSONValue)] = [("BusinessID", .string(businessID))]
+            let settings = try caller.tenant.businessSettings(request.parameter("BusinessID"))
+            var members: [(String, JSONValue)] = [("BusinessID", .string(settings.businessID))]
             if try request.booleanQuery("IncludeSecuritySettings", default: false) {
-                members.append(("ReadRequestCSRFSupport", .bool(caller.tenant.readRequestCSRF)))
-                members.append(("WriteRequestCSRFSupport", .bool(caller.tenant.writeRequestCSRF)))
+                members.append(("ReadRequestCSRFSupport", .bool(settings.readRequestCSRF)))
+                members.append(("WriteRequestCSRFSupport", .bool(settings.writeRequestCSRF)))
             }
             return Responses.representation(.object(members), root: "BusinessSettings", choice: choice)
         }

@@ -35,7 +35,7 @@ enum LoginRoutes {
                     name: SessionCookie.authCookieName(tenant: caller.tenant.fedmemberid), value: renewed.authCookie, httpOnly: true)
             ]
             return Responses.representation(
-                loginResponse(renewed.session, tenant: caller.tenant, pendingTasks: try environment.users.pendingTasks(renewed.session)),
+                loginResponse(renewed.session, tenant: caller.tenant, pendingTasks: renewed.pendingTasks),
                 root: "LoginResponse", choice: choice, headers: headers)
         }
 
@@ -82,7 +82,7 @@ enum LoginRoutes {
                     name: SessionCookie.csrfCookieName(tenant: tenant.fedmemberid), value: login.session.csrfToken, httpOnly: false))
         }
         return Responses.representation(
-            loginResponse(login.session, tenant: tenant, pendingTasks: try environment.users.pendingTasks(login.session)),
+            loginResponse(login.session, tenant: tenant, pendingTasks: login.pendingTasks),
             root: "LoginResponse", choice: choice, headers: headers)
     }
 
@@ -137,7 +137,7 @@ enum LoginRoutes {
     /// The platform's LoginResponse object.
     /// `pendingTasks` are the LoginResponse's (`change.password` for a user added with
     /// ForcePasswordChangeOnLogin, until PUT /api/users/{UserID}/password).
-    static func loginResponse(_ session: AuthenticatedSession, tenant: TenantSettings, pendingTasks: [String] = []) -> JSONValue {
+    static func loginResponse(_ session: AuthenticatedSession, tenant: TenantSettings, pendingTasks: [String]) -> JSONValue {
         .object([
             ("userName", .string(session.userName)),
             ("userFDN", .string(session.userID)),

@@ -17,10 +17,7 @@ enum SSOLoginRoutes {
                 throw APIError.badRequest("The ssoLogin request needs \"domain\" (the login domain).")
             }
             try FieldLimits.check(domain, field: "domain")
-            guard domain == tenant.loginDomainID || domain == "siteusers" else {
-                throw APIError.badRequest(
-                    "Login domain '\(domain)' is not configured; this platform's login domain is \(tenant.loginDomainID).")
-            }
+            try environment.sessions.requireLoginDomain(domain, tenant: tenant)
             guard let email = form.username, !email.isEmpty else {
                 throw APIError.badRequest("The ssoLogin request needs \"identity_username\".")
             }

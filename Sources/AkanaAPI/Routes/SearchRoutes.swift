@@ -53,13 +53,7 @@ enum SearchRoutes {
             let hits = try search.search(
                 query, order: SearchOrder(key: key, descending: descending), start: start, count: count,
                 viewer: SearchViewer(tenant: tenant.fedmemberid, session: caller?.session), scope: request.scope)
-            let items = hits.map { hit in
-                RSSChannel.Item(
-                    title: hit.title, description: hit.description, guid: hit.id, categories: hit.categories,
-                    pubDate: Timestamp.parse(hit.updated) ?? Date(timeIntervalSince1970: 0),
-                    fields: hit.fields.map { name, value in (name, Self.json(value)) })
-            }
-            return RSSChannel(title: "Search Results", items: items).response(choice: choice)
+            return RSSChannel(title: "Search Results", items: hits.map(SearchRepresentation.item)).response(choice: choice)
         }
 
         // GET /api/apps/versions?Identity=… — the versions (one per tenant) whose Identity it is.
@@ -87,13 +81,5 @@ enum SearchRoutes {
             throw APIError.badRequest("\(name) must be a whole number, not '\(text.prefix(20))'.")
         }
         return number
-    }
-
-    /// A search hit's per-type field as the RSS item shows it.
-    static func json(_ field: SearchHit.Field) -> JSONValue {
-        switch field {
-        case .integer(let value): .integer(value)
-        case .string(let value): .string(value)
-        }
     }
 }

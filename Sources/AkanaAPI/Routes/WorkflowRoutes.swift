@@ -94,10 +94,8 @@ enum WorkflowRoutes {
                 throw APIError.unsupportedMediaType(
                     contentType.isEmpty ? "(none)" : contentType, accepted: "multipart/form-data or application/xml")
             }
-            guard let name = fields["Name"].flatMap({ $0.isEmpty ? nil : $0 }) else { throw APIError.badRequest("Name is required.") }
-            let key = fields["Key"].flatMap { $0.isEmpty ? nil : $0 } ?? name
-            let stored = try engine.installDefinition(
-                tenant: caller.tenant.fedmemberid, key: key, name: name,
+            let stored = try engine.uploadDefinition(
+                tenant: caller.tenant.fedmemberid, name: fields["Name"], key: fields["Key"],
                 description: fields["Description"], objectType: fields["ObjectType"], xml: xml,
                 scope: request.scope)
             return Responses.representation(definitionJSON(stored, tenant: caller.tenant), root: "WorkflowDefinition", choice: choice)

@@ -31,12 +31,20 @@ public struct Router: Sendable {
     private var positionsBySegmentCount: [[Int]] = []
     /// The templates of the GET routes declared `cached`.
     private var cachedTemplates: Set<String> = []
-    /// What declared routes authenticate against; nil for tables of undeclared routes (tests).
+    /// What declared routes authenticate against; nil only for `withoutEnvironment` tables.
     private let environment: APIEnvironment?
 
-    public init(environment: APIEnvironment? = nil) {
+    public init(environment: APIEnvironment) {
         self.environment = environment
     }
+
+    private init(noEnvironment: Void) {
+        self.environment = nil
+    }
+
+    /// A table of undeclared routes only (no negotiation, no authentication), for exercising the
+    /// routing machinery in isolation: adding a route that declares access traps.
+    public static func withoutEnvironment() -> Router { Router(noEnvironment: ()) }
 
     /// Adds an operation whose handler does its own negotiation and authentication.
     public mutating func add(_ method: HTTPMethod, _ path: String, _ handler: @escaping RouteHandler) {

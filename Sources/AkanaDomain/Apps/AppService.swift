@@ -71,15 +71,15 @@ public final class AppService: Sendable {
     }
 
     /// PUT /api/apps/{AppID}: Name (required), Summary, Description.
-    public func updateApp(_ id: String, caller: AuthenticatedSession, input fields: ApplicationInput) throws -> Application {
-        if let name = fields.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
+    public func updateApp(_ id: String, caller: AuthenticatedSession, input: ApplicationInput) throws -> Application {
+        if let name = input.name, name.trimmingCharacters(in: .whitespaces).isEmpty {
             throw DomainError.badRequest("Application.Name must not be empty.")
         }
         return try database.write(in: caller.scope) { db in
             var app = try self.authorizedApp(db, id: id, caller: caller, for: .updateApp)
-            fields.name.merge(into: &app.name)
-            fields.summary.merge(into: &app.summary)
-            fields.description.merge(into: &app.description)
+            input.name.merge(into: &app.name)
+            input.summary.merge(into: &app.summary)
+            input.description.merge(into: &app.description)
             app.updated = Timestamp.iso8601(self.clock.now())
             try AppRepository.updateApp(db, app)
             guard let stored = try AppRepository.app(db, id: id) else { throw DomainError.notFound() }
@@ -126,8 +126,22 @@ public final class AppService: Sendable {
         }
     }
 
-    public func version(_ id: String, caller: AuthenticatedSession) throws -> AppVersion {
-        try database.read(in: caller.scope) { db in try self.authorizedVersion(db, id: id, caller: caller, for: .readVersion) }
+    /// An app version as GET /api/apps/versions/{AppVersionID} reads it: with the app settings of
+    /// its tenant (what `AppVersionSettings` a version shows is decided here, nowhere else).
+    public struct VersionReading: Sendable {
+        public var version: AppVersion
+        public var settings: AppVersionSettings
+    }
+
+    /// The app version `id`, or nil when `id` cannot be one of the caller's tenant's app versions
+    /// (not `<something>.<tenant>`): the platform answers such an id as "invalid" (204, seed 004),
+    /// not as a missing version.
+    public func version(_ id: String, caller: AuthenticatedSession) throws -> VersionReading? {
+        guard id.hasSuffix(".\(caller.tenant)"), id.utf8.count > caller.tenant.utf8.count + 1 else { return nil }
+        let settings = self.settings
+        return try database.read(in: caller.scope) { db in
+            VersionReading(version: try self.authorizedVersion(db, id: id, caller: caller, for: .readVersion), settings: settings)
+        }
     }
 
     /// PUT /api/apps/versions/{AppVersionID}: fields absent from the body keep their values.
@@ -330,10 +344,10 @@ public final class AppService: Sendable {
     /// Lets workflow transitions that name `deleteAppVersion` (e.g. a Business Admin approving a
     /// version marked for delete through the generic workflow endpoint) delete the version, and the
     /// app with its last version, in the transition's transaction.
-    public static func registerWorkflowFunctions(on engine: WorkflowEngine, deletionObserver: (any AppVersionDeletionObserver)? = nil) {
+    public static func registerWorkflowFunctions(on engine: WorkflowEngine, deletionObserver: any AppVersionDeletionObserver) {
         engine.registerFunction("deleteAppVersion") { db, context in
             guard let version = try AppRepository.version(db, id: context.objectID) else { return }
-            try deletionObserver?.appVersionsDeleting(db, ids: [version.id], userID: context.caller.userID)
+            try deletionObserver.appVersionsDeleting(db, ids: [version.id], userID: context.caller.userID)
             if try AppRepository.versionIDs(db, appID: version.appID).count <= 1 {
                 try AppRepository.deleteApp(db, id: version.appID)
             } else {

@@ -40,12 +40,12 @@ public final class ModelService: Sendable {
     /// POST /api/models: the model and its first version (`VersionName`, `VersionDescription`,
     /// optional `Schema`), whose workflow starts (`@Create` → Draft) in the same transaction.
     /// The answer carries the first version as `ModelVersion`.
-    public func createModel(caller: AuthenticatedSession, input fields: ModelInput) throws -> ModelObject {
-        let versionFields = fields.firstVersion ?? ModelVersionInput()
-        guard let name = fields.name else { throw DomainError.badRequest("Model.Name is required.") }
+    public func createModel(caller: AuthenticatedSession, input: ModelInput) throws -> ModelObject {
+        let versionFields = input.firstVersion ?? ModelVersionInput()
+        guard let name = input.name else { throw DomainError.badRequest("Model.Name is required.") }
         try requireEditor(caller, toDo: "create model objects")
         let now = stamp()
-        let model = try Self.newModel(tenant: caller.tenant, name: name, input: fields, createdBy: caller.userID, now: now) {
+        let model = try Self.newModel(tenant: caller.tenant, name: name, input: input, createdBy: caller.userID, now: now) {
             "\(ids.uuid()).\(caller.tenant)"
         }
         let visibility = model.visibility
@@ -73,22 +73,22 @@ public final class ModelService: Sendable {
     /// PUT /api/models/{ModelID}: Name, Summary, Description, ModelCategory, Visibility, Tag (absent
     /// fields keep their values). The model's data is its latest version's: the edit needs `@modify`
     /// on that version.
-    public func updateModel(_ id: String, caller: AuthenticatedSession, input fields: ModelInput) throws -> ModelObject {
+    public func updateModel(_ id: String, caller: AuthenticatedSession, input: ModelInput) throws -> ModelObject {
         return try database.write(in: caller.scope) { db in
             var model = try self.modifiableModel(db, id: id, caller: caller)
-            if let businessID = fields.businessID, businessID != model.businessID {
+            if let businessID = input.businessID, businessID != model.businessID {
                 _ = try self.business(businessID, caller: caller, field: "Model.BusinessID")
                 model.businessID = businessID
             }
             if let latest = try ModelRepository.versions(db, modelID: id).last {
                 try self.modify(db, version: latest, caller: caller)
             }
-            fields.name.merge(into: &model.name)
-            fields.summary.merge(into: &model.summary)
-            fields.description.merge(into: &model.description)
-            fields.category.merge(into: &model.category)
-            fields.visibility.merge(into: &model.visibility)
-            fields.tags.merge(into: &model.tags)
+            input.name.merge(into: &model.name)
+            input.summary.merge(into: &model.summary)
+            input.description.merge(into: &model.description)
+            input.category.merge(into: &model.category)
+            input.visibility.merge(into: &model.visibility)
+            input.tags.merge(into: &model.tags)
             model.updated = self.stamp()
             try Self.requireUniqueName(db, model: model)
             try ModelRepository.updateModel(db, model)
@@ -116,11 +116,11 @@ public final class ModelService: Sendable {
     /// `VersionDescription`, `Visibility`, `Tag`, `Schema`, `ModelReferences`; with
     /// `SourceModelVersionID` (a version of the same model) the fields not given are copied from it.
     /// The new version starts in the workflow (Draft) whatever its source's state.
-    public func addVersion(modelID: String, caller: AuthenticatedSession, input fields: ModelVersionInput) throws -> ModelVersion {
+    public func addVersion(modelID: String, caller: AuthenticatedSession, input: ModelVersionInput) throws -> ModelVersion {
         let context = "AddModelVersionRequest"
-        let sourceID = fields.sourceVersionID.flatMap { $0.isEmpty ? nil : $0 }
-        let businessID = fields.businessID.flatMap { $0.isEmpty ? nil : $0 }
-        guard let name = fields.name else { throw DomainError.badRequest("\(context).VersionName is required.") }
+        let sourceID = input.sourceVersionID.flatMap { $0.isEmpty ? nil : $0 }
+        let businessID = input.businessID.flatMap { $0.isEmpty ? nil : $0 }
+        guard let name = input.name else { throw DomainError.badRequest("\(context).VersionName is required.") }
         let now = stamp()
         return try database.write(in: caller.scope) { db in
             let model = try self.modifiableModel(db, id: modelID, caller: caller)
@@ -137,12 +137,12 @@ public final class ModelService: Sendable {
                 source = found
             }
             let references =
-                try fields.references.map { try self.resolve($0, db, ownModelID: model.id, tenant: caller.tenant) }
+                try input.references.map { try self.resolve($0, db, ownModelID: model.id, tenant: caller.tenant) }
                 ?? source?.references ?? []
             let version = try self.insertVersion(
-                db, model: model, name: name, description: fields.description ?? source?.description ?? "",
-                visibility: fields.visibility ?? source?.visibility ?? model.visibility, schema: fields.schema ?? source?.schema ?? "",
-                tags: fields.tags ?? source?.tags ?? [], references: references, source: source?.id, caller: caller, now: now)
+                db, model: model, name: name, description: input.description ?? source?.description ?? "",
+                visibility: input.visibility ?? source?.visibility ?? model.visibility, schema: input.schema ?? source?.schema ?? "",
+                tags: input.tags ?? source?.tags ?? [], references: references, source: source?.id, caller: caller, now: now)
             try ModelRepository.touchModel(db, id: model.id, updated: now)
             return version
         }
@@ -179,19 +179,19 @@ public final class ModelService: Sendable {
 
     /// PUT /api/models/versions/{ModelVersionID} (the ModelVersion object): Name, Description,
     /// Visibility, Tag, Schema, ModelReferences; absent fields keep their values. Needs `@modify`.
-    public func updateVersion(_ id: String, caller: AuthenticatedSession, input fields: ModelVersionInput) throws -> ModelVersion {
+    public func updateVersion(_ id: String, caller: AuthenticatedSession, input: ModelVersionInput) throws -> ModelVersion {
         return try database.write(in: caller.scope) { db in
             var (version, model) = try self.modifiableVersion(db, id: id, caller: caller)
             try self.modify(db, version: version, caller: caller)
-            if let name = fields.name, try ModelRepository.versionNameTaken(db, modelID: model.id, name: name, except: id) {
+            if let name = input.name, try ModelRepository.versionNameTaken(db, modelID: model.id, name: name, except: id) {
                 throw DomainError.conflict("Model '\(model.name)' already has a version named '\(name)'.")
             }
-            fields.name.merge(into: &version.name)
-            fields.description.merge(into: &version.description)
-            fields.visibility.merge(into: &version.visibility)
-            fields.schema.merge(into: &version.schema)
-            fields.tags.merge(into: &version.tags)
-            if let references = fields.references {
+            input.name.merge(into: &version.name)
+            input.description.merge(into: &version.description)
+            input.visibility.merge(into: &version.visibility)
+            input.schema.merge(into: &version.schema)
+            input.tags.merge(into: &version.tags)
+            if let references = input.references {
                 version.references = try self.resolve(references, db, ownModelID: model.id, tenant: caller.tenant)
             }
             version.updated = self.stamp()

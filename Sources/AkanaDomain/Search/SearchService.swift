@@ -17,28 +17,55 @@ public struct SearchViewer: Sendable {
     var isBusinessAdmin: Bool { roles.contains(Role.businessAdmin) }
 }
 
-/// One search result, with what the RSS item needs and what the query matches against.
+/// One search result: the object's common facts, what its type adds, and what the query matches
+/// against. How a hit is written (an RSS item, its categories and fields) is the API's business
+/// (`SearchRepresentation`).
 public struct SearchHit: Sendable {
-    public var type: String
     public var id: String
     public var title: String
     public var description: String
-    /// The `updated` timestamp (ISO 8601), the item's pubDate.
+    /// The `updated` timestamp (ISO 8601).
     public var updated: String
-    public var categories: [(domain: String, value: String)]
-    /// The per-type fields after the RSS ones (apps: Connections, Followers, Rating; users: Email…),
-    /// in the order the item shows them.
-    public var fields: [(String, Field)]
-
-    /// A per-type field's value (the representation writes it as a JSON number or string).
-    public enum Field: Sendable, Equatable {
-        case integer(Int64)
-        case string(String)
-    }
+    /// What the object's type adds.
+    public var details: Details
     /// The texts free words are matched against.
     public var searchable: [String]
     /// Whether the viewer may see it (the source decides, by the object's visibility and the viewer's roles).
     public var visible: Bool
+
+    /// The facts each type of hit carries besides the common ones.
+    public enum Details: Sendable, Equatable {
+        /// An app: its default (newest) version's visibility and workflow state, and its
+        /// connections (contracts with APIs that are not cancelled).
+        case app(visibility: String, state: String, connections: Int64)
+        /// A user: the email address and the login domain's name.
+        case user(email: String, domain: String)
+        case model(visibility: String)
+        /// An API: its visibility and how many versions it has.
+        case api(visibility: String, versions: Int64)
+    }
+
+    public init(
+        id: String, title: String, description: String, updated: String, details: Details, searchable: [String], visible: Bool
+    ) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.updated = updated
+        self.details = details
+        self.searchable = searchable
+        self.visible = visible
+    }
+
+    /// The `type:` name of the hit (`app`, `user`, `model`, `api`).
+    public var type: String {
+        switch details {
+        case .app: "app"
+        case .user: "user"
+        case .model: "model"
+        case .api: "api"
+        }
+    }
 }
 
 /// How results are ordered: by title (`com.soa.sort.order.alphabetical`, `…title_sort`, and
@@ -84,7 +111,7 @@ public final class SearchService: Sendable {
     private let database: DatabasePool
     private let sources: [any SearchSource]
 
-    public init(database: DatabasePool, sources: [any SearchSource] = SearchService.defaultSources) {
+    public init(database: DatabasePool, sources: [any SearchSource]) {
         self.database = database
         self.sources = sources
     }

@@ -1,7 +1,8 @@
 import SQLiteStore
 
 // The search sources are the search's repositories: each holds the SQL that walks one type's rows
-// (by index, in order, after a cursor) and maps a row to a SearchHit.
+// (by index, in order, after a cursor) and maps a row to a SearchHit (typed facts; the RSS shape
+// is SearchRepresentation's).
 
 /// The ordered, keyset-paged SELECT every source runs: `columns` of `table` for one tenant, after
 /// the cursor, in `order`, through the (tenant, name COLLATE NOCASE, id) index for title order.
@@ -73,14 +74,8 @@ public struct AppSearchSource: SearchSource {
         let name = try row.requiredString("name")
         let summary = try row.requiredString("summary")
         return SearchHit(
-            type: type, id: try row.requiredString("id"), title: name, description: summary, updated: try row.requiredString("updated"),
-            categories: [
-                ("uddi:soa.com:resourcetype", "app"), ("uddi:soa.com:visibility", visibility),
-                ("uddi:soa.com:state", try row.string("state") ?? "")
-            ],
-            // Connections: the app's contracts with APIs that are not cancelled. The emulator has no
-            // followers or ratings: every app has none.
-            fields: [("Connections", .integer(try row.int64("connections") ?? 0)), ("Followers", .integer(0)), ("Rating", .integer(0))],
+            id: try row.requiredString("id"), title: name, description: summary, updated: try row.requiredString("updated"),
+            details: .app(visibility: visibility, state: try row.string("state") ?? "", connections: try row.int64("connections") ?? 0),
             searchable: [name, summary, try row.requiredString("description")], visible: visible)
     }
 }
@@ -113,9 +108,8 @@ public struct UserSearchSource: SearchSource {
         let name = try row.requiredString("display_name")
         let email = try row.requiredString("email")
         return SearchHit(
-            type: type, id: try row.requiredString("id"), title: name, description: email, updated: try row.requiredString("updated"),
-            categories: [("uddi:soa.com:resourcetype", "user")],
-            fields: [("Email", .string(email)), ("UserName", .string(name)), ("Domain", .string(UserService.localDomainName))],
+            id: try row.requiredString("id"), title: name, description: email, updated: try row.requiredString("updated"),
+            details: .user(email: email, domain: UserService.localDomainName),
             searchable: [name, email], visible: viewer.isLoggedIn)
     }
 }
@@ -153,9 +147,8 @@ public struct ModelSearchSource: SearchSource {
         let name = try row.requiredString("name")
         let summary = try row.requiredString("summary")
         return SearchHit(
-            type: type, id: try row.requiredString("id"), title: name, description: summary, updated: try row.requiredString("updated"),
-            categories: [("uddi:soa.com:resourcetype", "model"), ("uddi:soa.com:visibility", visibility)],
-            fields: [], searchable: [name, summary, try row.requiredString("description")], visible: visible)
+            id: try row.requiredString("id"), title: name, description: summary, updated: try row.requiredString("updated"),
+            details: .model(visibility: visibility), searchable: [name, summary, try row.requiredString("description")], visible: visible)
     }
 }
 
@@ -196,9 +189,8 @@ public struct APISearchSource: SearchSource {
         let name = try row.requiredString("name")
         let description = try row.requiredString("description")
         return SearchHit(
-            type: type, id: try row.requiredString("id"), title: name, description: description, updated: try row.requiredString("updated"),
-            categories: [("uddi:soa.com:resourcetype", "api"), ("uddi:soa.com:visibility", visibility)],
-            fields: [("Versions", .integer(try row.int64("versions") ?? 0))],
+            id: try row.requiredString("id"), title: name, description: description, updated: try row.requiredString("updated"),
+            details: .api(visibility: visibility, versions: try row.int64("versions") ?? 0),
             searchable: [name, description], visible: visible)
     }
 }

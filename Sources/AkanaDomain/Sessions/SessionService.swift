@@ -9,6 +9,9 @@ public final class SessionService: Sendable {
         public var session: AuthenticatedSession
         /// The `AtmoAuthToken_<tenant>` cookie value.
         public var authCookie: String
+        /// The user's pending login tasks (`UserService.pendingTasks`), read in the login's (or
+        /// renewal's) own transaction.
+        public var pendingTasks: [String]
     }
 
     private let database: DatabasePool
@@ -32,8 +35,8 @@ public final class SessionService: Sendable {
     private static let storedSessionLimit = 4096
 
     public init(
-        database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher = .init(),
-        ids: IDGenerator = IDGenerator()
+        database: DatabasePool, clock: EmulatorClock, policy: SessionPolicy, signingKey: [UInt8], hasher: PasswordHasher,
+        ids: IDGenerator
     ) {
         self.ids = ids
         self.database = database
@@ -104,7 +107,7 @@ public final class SessionService: Sendable {
             tokenID: ids.uuid(), tenant: tenant.fedmemberid, userUUID: String(userID.prefix { $0 != "." }),
             issueTime: Timestamp.milliseconds(issued), expirationTime: Timestamp.milliseconds(expires), userName: userName)
         let csrf = cookie.csrfCookieValue(key: signingKey)
-        let roles = try database.write(in: scope) { db -> Set<String> in
+        let (roles, pendingTasks) = try database.write(in: scope) { db -> (Set<String>, [String]) in
             // The user was read before the (slow) password check; a reset meanwhile replaces users,
             // and a session of the old row would fail its foreign key: ask the client to try again.
             guard try UserRepository.exists(db, id: userID) else {
@@ -118,13 +121,13 @@ public final class SessionService: Sendable {
                 db, tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: userID, csrfToken: csrf,
                 startedAt: Timestamp.iso8601(issued), issuedAt: Timestamp.iso8601(issued),
                 expiresAt: Timestamp.iso8601(expires))
-            return try UserRepository.roles(db, userID: userID)
+            return (try UserRepository.roles(db, userID: userID), try UserService.pendingTasks(db, userID: userID))
         }
         let session = AuthenticatedSession(
             tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: userID, userName: userName,
             email: user.email, roles: roles, csrfToken: csrf, startedAt: issued, issuedAt: issued, expiresAt: expires,
             scope: scope)
-        return Login(session: session, authCookie: cookie.cookieValue(key: signingKey))
+        return Login(session: session, authCookie: cookie.cookieValue(key: signingKey), pendingTasks: pendingTasks)
     }
 
     /// The session an `AtmoAuthToken_<tenant>` cookie value stands for. Missing, forged, edited,
@@ -197,8 +200,17 @@ public final class SessionService: Sendable {
         return stored
     }
 
+    /// Refuses a login domain other than the tenant's local one (`siteusers.<fedmemberid>`, or its
+    /// name `siteusers`): other domains (LDAP, SAML…) are not emulated.
+    public func requireLoginDomain(_ domain: String, tenant: TenantSettings) throws {
+        guard domain == tenant.loginDomainID || domain == "siteusers" else {
+            throw DomainError.badRequest(
+                "Login domain '\(domain)' is not configured; this platform's login domain is \(tenant.loginDomainID).")
+        }
+    }
+
     /// Extends the session by the inactive timeout, never past the active-session cap, and returns
-    /// the new cookie value.
+    /// the new cookie value (with the user's pending tasks, read in the same transaction).
     public func renew(_ session: AuthenticatedSession) throws -> Login {
         let now = Self.wholeSeconds(clock.now())
         let cap = session.startedAt.addingTimeInterval(policy.maxLifetime)
@@ -206,9 +218,10 @@ public final class SessionService: Sendable {
         guard expires > now else {
             throw DomainError.unauthorized("The session reached its maximum length and cannot be renewed. Log in again.")
         }
-        let changed = try database.write(in: session.scope) { db in
-            try SessionRepository.renew(
+        let (changed, pendingTasks) = try database.write(in: session.scope) { db -> (Int, [String]) in
+            let changed = try SessionRepository.renew(
                 db, tokenID: session.tokenID, issuedAt: Timestamp.iso8601(now), expiresAt: Timestamp.iso8601(expires))
+            return (changed, changed == 1 ? try UserService.pendingTasks(db, userID: session.userID) : [])
         }
         guard changed == 1 else { throw DomainError.unauthorized("The session has ended. Log in again.") }
         var renewed = session
@@ -217,7 +230,7 @@ public final class SessionService: Sendable {
         let cookie = SessionCookie(
             tokenID: session.tokenID, tenant: session.tenant, userUUID: String(session.userID.prefix { $0 != "." }),
             issueTime: Timestamp.milliseconds(now), expirationTime: Timestamp.milliseconds(expires), userName: session.userName)
-        return Login(session: renewed, authCookie: cookie.cookieValue(key: signingKey))
+        return Login(session: renewed, authCookie: cookie.cookieValue(key: signingKey), pendingTasks: pendingTasks)
     }
 
     /// Ends the session: its row is deleted, so every copy of its cookie stops working.

@@ -93,10 +93,12 @@ public final class UserService: Sendable {
     /// The LoginResponse's pending login tasks of the session's user: `change.password` while the
     /// user was added with ForcePasswordChangeOnLogin and has not changed it.
     public func pendingTasks(_ session: AuthenticatedSession) throws -> [String] {
-        let force = try database.read(in: session.scope) { db in
-            try UserRepository.mustChangePassword(db, id: session.userID)
-        }
-        return force ? [Self.changePasswordTask] : []
+        try database.read(in: session.scope) { db in try Self.pendingTasks(db, userID: session.userID) }
+    }
+
+    /// The pending login tasks of `userID`, inside the caller's transaction (a login's, a renewal's).
+    static func pendingTasks(_ db: SQLiteConnection, userID: String) throws -> [String] {
+        try UserRepository.mustChangePassword(db, id: userID) ? [changePasswordTask] : []
     }
 
     public static let changePasswordTask = "change.password"

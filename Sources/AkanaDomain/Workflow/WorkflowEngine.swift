@@ -83,6 +83,18 @@ public final class WorkflowEngine: Sendable {
         }
     }
 
+    /// POST /api/workflow/definitions: an uploaded definition. `name` is required; an absent or
+    /// empty `key` is the name.
+    public func uploadDefinition(
+        tenant: String, name: String?, key: String?, description: String?, objectType: String?, xml: String,
+        scope: TransactionScope
+    ) throws -> StoredWorkflowDefinition {
+        guard let name = name.flatMap({ $0.isEmpty ? nil : $0 }) else { throw DomainError.badRequest("Name is required.") }
+        let key = key.flatMap { $0.isEmpty ? nil : $0 } ?? name
+        return try installDefinition(
+            tenant: tenant, key: key, name: name, description: description, objectType: objectType, xml: xml, scope: scope)
+    }
+
     /// Makes the latest version of the definition with this key (or, failing that, this name) the
     /// one new objects of `objectType` start under in `tenant`.
     @discardableResult

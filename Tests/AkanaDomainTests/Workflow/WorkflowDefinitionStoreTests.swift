@@ -53,6 +53,26 @@ import Testing
         }
     }
 
+    /// POST /api/workflow/definitions' rules: Name is required, an absent or empty Key is the Name.
+    @Test func anUploadNeedsANameAndItsKeyDefaultsToIt() throws {
+        let fixture = try WorkflowFixture(shipped: false)
+        for name in [nil, ""] {
+            expectDomainError(.badRequest, "Name is required.") {
+                try fixture.engine.uploadDefinition(
+                    tenant: tenant, name: name, key: "k", description: nil, objectType: nil, xml: miniWorkflow(), scope: .detached)
+            }
+        }
+        for key in [nil, ""] {
+            let stored = try fixture.engine.uploadDefinition(
+                tenant: tenant, name: "Widget Flow", key: key, description: nil, objectType: nil, xml: miniWorkflow(), scope: .detached)
+            #expect(stored.key == "Widget Flow")
+        }
+        let keyed = try fixture.engine.uploadDefinition(
+            tenant: tenant, name: "Widget Flow", key: "widgets", description: nil, objectType: nil, xml: miniWorkflow(), scope: .detached)
+        #expect(keyed.key == "widgets")
+        #expect(keyed.name == "Widget Flow")
+    }
+
     @Test func aBadDefinitionIsRefusedWithItsLineAndNothingIsStored() throws {
         let fixture = try WorkflowFixture(shipped: false)
         let broken = miniWorkflow().replacingOccurrences(of: "</steps>", with: "</step>")
