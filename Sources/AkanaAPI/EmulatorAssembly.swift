@@ -71,7 +71,7 @@ public enum EmulatorAssembly {
             workflow: workflow, ids: settings.ids, now: clock.now(), hasher: settings.fixtures.hasher,
             scope: .startup)
         // Persisted fault rules: a table that cannot be read stops the start (it is not taken for "no faults").
-        let faults = try FaultInjector(database: database, scope: .startup)
+        let faults = try FaultInjector(database: database, clock: clock, ids: settings.ids, scope: .startup)
         let sessions = SessionService(
             database: database, clock: clock, policy: settings.sessionPolicy, signingKey: bootstrap.signingKey,
             hasher: settings.hasher, ids: settings.ids)
