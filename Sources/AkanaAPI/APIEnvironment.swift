@@ -32,6 +32,8 @@ public struct APIEnvironment: Sendable {
     /// Mints every id, token and secret (secure random, or the seeded `deterministicIds` generator).
     public let ids: IDGenerator
     public let snapshots: SnapshotStore
+    /// The state browser's pages (`GET /_emulator/ui…`).
+    public let browser: StateBrowser
     /// The request journal (`GET /_emulator/requests`).
     public let journal: RequestJournal
     /// `DispatchTime` uptime nanoseconds when the daemon started (for `uptimeSeconds`).
@@ -48,7 +50,7 @@ public struct APIEnvironment: Sendable {
         apps: AppService, models: ModelService, apis: APIService, contracts: ContractService, users: UserService,
         workflow: WorkflowEngine, workflowActions: WorkflowObjectActions, search: SearchService, admin: EmulatorAdmin,
         seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator, snapshots: SnapshotStore,
-        journal: RequestJournal, startedAt: UInt64, faults: FaultInjector, metrics: EmulatorMetrics,
+        browser: StateBrowser, journal: RequestJournal, startedAt: UInt64, faults: FaultInjector, metrics: EmulatorMetrics,
         integrity: IntegrityStatus
     ) {
         self.database = database
@@ -68,6 +70,7 @@ public struct APIEnvironment: Sendable {
         self.fixtures = fixtures
         self.ids = ids
         self.snapshots = snapshots
+        self.browser = browser
         self.journal = journal
         self.startedAt = startedAt
         self.faults = faults

@@ -107,7 +107,8 @@ public enum EmulatorAssembly {
             admin: EmulatorAdmin(
                 database: database, clock: clock, tenants: settings.tenants, workflow: workflow, snapshots: snapshots,
                 seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids),
-            seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, snapshots: snapshots, journal: journal,
+            seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, snapshots: snapshots,
+            browser: StateBrowser(database: database, clock: clock, workflow: workflow, snapshots: snapshots), journal: journal,
             startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity)
         environment.metrics.observe(database)
         let application = AkanaRoutes.makeApplication(

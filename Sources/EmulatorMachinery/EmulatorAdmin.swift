@@ -104,9 +104,7 @@ public final class EmulatorAdmin: Sendable {
 
     /// Every checkpoint with the number of changes made since, in one read.
     public func checkpoints(scope: TransactionScope) throws -> [(mark: UndoLog.Mark, changesSince: Int)] {
-        try database.read(in: scope) { db in
-            try UndoLog.marks(db, kind: .checkpoint).map { ($0, try UndoLog.changes(since: $0, db)) }
-        }
+        try database.read(in: scope) { db in try UndoLog.checkpoints(db) }
     }
 
     /// Undoes the changes made since checkpoint `id`, in one write, and returns how many; nil when
