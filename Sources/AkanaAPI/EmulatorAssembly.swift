@@ -106,8 +106,7 @@ public enum EmulatorAssembly {
             search: SearchService(database: database),
             admin: EmulatorAdmin(
                 database: database, clock: clock, tenants: settings.tenants, workflow: workflow, snapshots: snapshots,
-                seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids),
-            seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, snapshots: snapshots,
+                seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, hasher: settings.hasher),
             browser: StateBrowser(database: database, clock: clock, workflow: workflow, snapshots: snapshots), journal: journal,
             startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity)
         environment.metrics.observe(database)
