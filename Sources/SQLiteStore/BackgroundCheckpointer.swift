@@ -89,6 +89,13 @@ final class BackgroundCheckpointer: @unchecked Sendable {
         }
     }
 
+    /// Whether no checkpoint is scheduled or running (a round that falls short schedules the next
+    /// before it ends, so a true answer means the last round finished its work).
+    var isIdle: Bool {
+        queue.sync {}
+        return !state.withLock { $0.pending }
+    }
+
     /// Waits for a running checkpoint and closes the connection.
     func close() throws {
         state.withLock { $0.closed = true }

@@ -5,6 +5,7 @@ import Foundation
 import JSONCodec
 import SQLiteStore
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import AkanaAPI
@@ -333,22 +334,13 @@ import Testing
         for _ in 0..<3 { _ = try batched.send(.get, "/_emulator/health") }
         #expect(try rowCount(batched) == 0)
         _ = try batched.send(.get, "/_emulator/health")
-        #expect(try waitFor { try rowCount(batched) == 4 })
+        #expect(try waitUntil { try rowCount(batched) == 4 })
 
         policy = RequestJournal.Policy()
         policy.flushDelay = 0.05
         let timed = try TestApp(journal: policy)
         _ = try timed.send(.get, "/_emulator/health")
-        #expect(try waitFor { try rowCount(timed) == 1 })
-    }
-
-    func waitFor(_ condition: () throws -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return false
+        #expect(try waitUntil { try rowCount(timed) == 1 })
     }
 
     @Test func prunedByCountAndByAge() throws {
@@ -436,7 +428,7 @@ import Testing
         }
         // Rolled back: neither the change nor its entry is there; the buffered entries are given
         // back, and the drain queued for them writes them.
-        #expect(try waitFor { try rowCount(app) == 2 })
+        #expect(try waitUntil { try rowCount(app) == 2 })
         let paths = try app.pool.read { try $0.query("SELECT path FROM request_journal ORDER BY id").compactMap { try $0.string("path") } }
         #expect(paths == ["/buffered-1", "/buffered-2"])
         #expect(try app.pool.read { try $0.queryFirst("SELECT value FROM emulator_state WHERE key = 'rolled-back'") } == nil)
@@ -471,7 +463,7 @@ import Testing
         let writer = DispatchGroup()
         let pool = app.pool
         DispatchQueue.global().async(group: writer) {
-            try? pool.write(in: TransactionScope(participant: participant)) {
+            _ = try? pool.write(in: TransactionScope(participant: participant)) {
                 try $0.run("INSERT INTO emulator_state (key, value) VALUES ('held', 'x')")
             }
         }
@@ -529,11 +521,11 @@ import Testing
         try app.pool.writeWithoutTransaction { try $0.execute("BEGIN IMMEDIATE") }  // held by another connection
         journal.record(entry("/while-locked-1"))
         journal.record(entry("/while-locked-2"))  // a full batch: its drain fails with SQLITE_BUSY
-        #expect(try waitFor { errors.withLock { $0 } == 1 })
+        #expect(waitUntil { errors.withLock { $0 } == 1 })
         try app.pool.writeWithoutTransaction { try $0.execute("COMMIT") }
         #expect(journal.droppedEntries == 0)  // BEGIN failed: nothing was taken
         journal.record(entry("/after-1"))  // the buffer is over a batch: a drain is queued, no read or timer needed
-        #expect(try waitFor { try rowCount(app) == 3 })
+        #expect(try waitUntil { try rowCount(app) == 3 })
     }
 
     struct TestFailure: Error {}

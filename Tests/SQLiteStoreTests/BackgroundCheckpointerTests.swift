@@ -18,8 +18,8 @@ import Testing
                 for _ in 0..<300 {
                     try pool.write { try $0.run("INSERT INTO t (payload) VALUES (?)", payload) }
                 }
-                // Idle moments let the background checkpoint finish, so the next write recycles the WAL.
-                Thread.sleep(forTimeInterval: 0.15)
+                // An idle moment lets the background checkpoint finish, so the next write recycles the WAL.
+                #expect(waitUntil { pool.checkpointer.isIdle }, "the background checkpoint never finished")
             }
             let walBytes = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
             // 3000 commits of at least one page each: a WAL never recycled would hold all of them (> 12 MB).
