@@ -6,6 +6,8 @@ import SQLiteStore
 /// by `EmulatorAssembly.assemble` (the one composition root): every dependency is passed in, none
 /// has a default, so a missing one is a compile error rather than a second instance built here.
 public struct APIEnvironment: Sendable {
+    /// For the application (its response cache and the storage state it answers 507 from); the
+    /// routes reach the database only through services.
     public let database: DatabasePool
     public let clock: EmulatorClock
     public let tenants: TenantDirectory
@@ -25,13 +27,8 @@ public struct APIEnvironment: Sendable {
     public let search: SearchService
     /// The `/_emulator` operations that change the emulator's own state (objects, clock, snapshots, resets).
     public let admin: EmulatorAdmin
-    /// The configured users, for resets.
-    public let seedUsers: [SeedUser]
-    /// The configured fixtures (`Config/fixtures/`), applied again by resets.
-    public let fixtures: FixtureCatalog
-    /// Mints every id, token and secret (secure random, or the seeded `deterministicIds` generator).
-    public let ids: IDGenerator
-    public let snapshots: SnapshotStore
+    /// The state browser's pages (`GET /_emulator/ui…`).
+    public let browser: StateBrowser
     /// The request journal (`GET /_emulator/requests`).
     public let journal: RequestJournal
     /// `DispatchTime` uptime nanoseconds when the daemon started (for `uptimeSeconds`).
@@ -47,8 +44,7 @@ public struct APIEnvironment: Sendable {
         database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
         apps: AppService, models: ModelService, apis: APIService, contracts: ContractService, users: UserService,
         workflow: WorkflowEngine, workflowActions: WorkflowObjectActions, search: SearchService, admin: EmulatorAdmin,
-        seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator, snapshots: SnapshotStore,
-        journal: RequestJournal, startedAt: UInt64, faults: FaultInjector, metrics: EmulatorMetrics,
+        browser: StateBrowser, journal: RequestJournal, startedAt: UInt64, faults: FaultInjector, metrics: EmulatorMetrics,
         integrity: IntegrityStatus
     ) {
         self.database = database
@@ -64,10 +60,7 @@ public struct APIEnvironment: Sendable {
         self.workflowActions = workflowActions
         self.search = search
         self.admin = admin
-        self.seedUsers = seedUsers
-        self.fixtures = fixtures
-        self.ids = ids
-        self.snapshots = snapshots
+        self.browser = browser
         self.journal = journal
         self.startedAt = startedAt
         self.faults = faults

@@ -71,7 +71,7 @@ public enum EmulatorAssembly {
             workflow: workflow, ids: settings.ids, now: clock.now(), hasher: settings.fixtures.hasher,
             scope: .startup)
         // Persisted fault rules: a table that cannot be read stops the start (it is not taken for "no faults").
-        let faults = try FaultInjector(database: database, scope: .startup)
+        let faults = try FaultInjector(database: database, clock: clock, ids: settings.ids, scope: .startup)
         let sessions = SessionService(
             database: database, clock: clock, policy: settings.sessionPolicy, signingKey: bootstrap.signingKey,
             hasher: settings.hasher, ids: settings.ids)
@@ -106,8 +106,8 @@ public enum EmulatorAssembly {
             search: SearchService(database: database, sources: SearchService.defaultSources),
             admin: EmulatorAdmin(
                 database: database, clock: clock, tenants: settings.tenants, workflow: workflow, snapshots: snapshots,
-                seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids),
-            seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, snapshots: snapshots, journal: journal,
+                seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, hasher: settings.hasher),
+            browser: StateBrowser(database: database, clock: clock, workflow: workflow, snapshots: snapshots), journal: journal,
             startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity)
         environment.metrics.observe(database)
         let application = AkanaRoutes.makeApplication(

@@ -38,11 +38,16 @@ public enum ClockStore {
 
     /// Applies `change` to the clock's current mode and stores the result, in one write: changes
     /// are serialised on the writer, so none is computed from a mode another one is replacing.
-    public static func apply(_ change: Change, clock: EmulatorClock, database: DatabasePool, scope: TransactionScope) throws {
+    /// Returns the mode stored.
+    @discardableResult
+    public static func apply(
+        _ change: Change, clock: EmulatorClock, database: DatabasePool, scope: TransactionScope
+    ) throws -> EmulatorClock.Mode {
         try database.write(in: scope) { db in
             let mode = change.applied(to: clock.mode)
             try EmulatorStateRepository.set(db, key, encode(mode))
             clock.mode = mode
+            return mode
         }
     }
 

@@ -16,10 +16,12 @@ public final class EmulatorAdmin: Sendable {
     let seedUsers: [SeedUser]
     let fixtures: FixtureCatalog
     let ids: IDGenerator
+    /// Hashes re-seeded users' passwords on a reset (the configured one, as at startup).
+    let hasher: PasswordHasher
 
     public init(
         database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, workflow: WorkflowEngine,
-        snapshots: SnapshotStore, seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator
+        snapshots: SnapshotStore, seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator, hasher: PasswordHasher
     ) {
         self.database = database
         self.clock = clock
@@ -29,12 +31,32 @@ public final class EmulatorAdmin: Sendable {
         self.seedUsers = seedUsers
         self.fixtures = fixtures
         self.ids = ids
+        self.hasher = hasher
     }
 
     /// The latest migration applied (`GET /_emulator/health`), read through a reader connection so
     /// a wedged database shows up there.
     public func schemaVersion(scope: TransactionScope) throws -> String? {
         try database.read(in: scope) { db in try AkanaSchema.latestApplied(db) }
+    }
+
+    /// Why writes are refused now (a full disk), or nil (`GET /_emulator/health`).
+    public var diskFull: StorageStatus.DiskFull? { database.storage.diskFull }
+
+    /// Sessions live now on the emulator clock (`GET /_emulator/metrics`), in one read.
+    public func liveSessionCount(scope: TransactionScope) throws -> Int {
+        let now = Timestamp.iso8601(clock.now())
+        return try database.read(in: scope) { db in try SessionRepository.liveCount(db, at: now) }
+    }
+
+    // MARK: - Fixtures
+
+    /// Applies one fixture document (`POST /_emulator/fixtures`) in one write transaction, with the
+    /// configured id generator and fixture password hasher, at the emulator clock's now.
+    public func applyFixture(_ document: FixtureDocument, scope: TransactionScope) throws -> FixtureReport {
+        try FixtureLoader.apply(
+            [document], database: database, tenants: tenants, workflow: workflow, ids: ids, now: clock.now(),
+            hasher: fixtures.hasher, scope: scope)
     }
 
     // MARK: - Workflow objects
@@ -86,27 +108,44 @@ public final class EmulatorAdmin: Sendable {
 
     // MARK: - Clock
 
+    /// The clock as a route shows it: its mode and the time it reads.
+    public struct ClockReading: Sendable, Equatable {
+        public var mode: EmulatorClock.Mode
+        public var now: Date
+    }
+
+    /// The virtual clock now (`GET /_emulator/clock`).
+    public var clockReading: ClockReading {
+        let mode = clock.mode
+        return ClockReading(mode: mode, now: EmulatorClock(mode: mode).now())
+    }
+
     /// Moves the virtual clock and stores its new mode, in one write: two advances never lose one.
-    public func changeClock(_ change: ClockStore.Change, scope: TransactionScope) throws {
-        try ClockStore.apply(change, clock: clock, database: database, scope: scope)
+    /// Returns the mode stored and the time it reads, as of that write.
+    public func changeClock(_ change: ClockStore.Change, scope: TransactionScope) throws -> ClockReading {
+        let mode = try ClockStore.apply(change, clock: clock, database: database, scope: scope)
+        // The time in the mode stored (a later change does not show in this answer).
+        return ClockReading(mode: mode, now: EmulatorClock(mode: mode).now())
     }
 
     // MARK: - Checkpoints
 
-    /// Marks the current state (`POST /_emulator/checkpoints`) under a new random id.
+    /// Marks the current state (`POST /_emulator/checkpoints`) under a new id (`cp-` and 32 hex
+    /// digits from the configured generator, so `deterministicIds` covers it).
     public func createCheckpoint(scope: TransactionScope) throws -> UndoLog.Mark {
-        let id = "cp-" + (0..<2).map { _ in String(UInt64.random(in: 0...UInt64.max) | (1 << 63), radix: 16) }.joined()
         let created = Timestamp.iso8601(clock.now())
         return try database.write(in: scope) { db in
-            try UndoLog.setMark(db, kind: .checkpoint, name: id, created: created)
+            let id = "cp-" + self.ids.hex(byteCount: 16)
+            // The id sequence as it is after this id, stored before the mark: a rollback to the
+            // checkpoint comes back to it (not to the position before the id was minted).
+            if case .deterministic(let generator) = self.ids.source { try generator.persist(db) }
+            return try UndoLog.setMark(db, kind: .checkpoint, name: id, created: created)
         }
     }
 
     /// Every checkpoint with the number of changes made since, in one read.
     public func checkpoints(scope: TransactionScope) throws -> [(mark: UndoLog.Mark, changesSince: Int)] {
-        try database.read(in: scope) { db in
-            try UndoLog.marks(db, kind: .checkpoint).map { ($0, try UndoLog.changes(since: $0, db)) }
-        }
+        try database.read(in: scope) { db in try UndoLog.checkpoints(db) }
     }
 
     /// Undoes the changes made since checkpoint `id`, in one write, and returns how many; nil when
@@ -144,6 +183,21 @@ public final class EmulatorAdmin: Sendable {
 
     // MARK: - Snapshots and resets
 
+    /// Writes snapshot `name` (`POST /_emulator/snapshots`).
+    public func createSnapshot(_ name: String, scope: TransactionScope) throws -> SnapshotStore.Snapshot {
+        try snapshots.create(name, scope: scope)
+    }
+
+    /// Every snapshot file, by name (`GET /_emulator/snapshots`).
+    public func listSnapshots() throws -> [SnapshotStore.Snapshot] {
+        try snapshots.list()
+    }
+
+    /// Deletes snapshot `name` (`DELETE /_emulator/snapshots/{name}`).
+    public func deleteSnapshot(_ name: String, scope: TransactionScope) throws {
+        try snapshots.delete(name, scope: scope)
+    }
+
     /// Restores snapshot `name`, then brings the in-memory views of the database (clock, workflow
     /// definitions, tenant settings, the deterministic id sequence) to the restored state, whatever
     /// failed: the database is the truth.
@@ -164,7 +218,7 @@ public final class EmulatorAdmin: Sendable {
     public func reset(only tenant: String?, scope: TransactionScope) throws -> [String] {
         try PlatformReset.reset(
             database: database, tenants: tenants, users: seedUsers, workflow: workflow, clock: clock,
-            only: tenant, fixtures: fixtures, ids: ids, scope: scope)
+            only: tenant, hasher: hasher, fixtures: fixtures, ids: ids, scope: scope)
         return tenant.map { [$0] } ?? tenants.all.map(\.fedmemberid)
     }
 

@@ -53,12 +53,13 @@ public enum PlatformReset {
         return report
     }
 
-    /// Resets `only` one tenant, or every configured tenant when nil.
+    /// Resets `only` one tenant, or every configured tenant when nil. `hasher` hashes seeded users
+    /// whose hash is not kept (the configured one, as at startup); `fixtures` and `ids` are the
+    /// configured ones too: nothing here has a default of its own.
     @discardableResult
     public static func reset(
         database: DatabasePool, tenants: TenantDirectory, users: [SeedUser], workflow: WorkflowEngine,
-        clock: EmulatorClock, only: String? = nil, hasher: PasswordHasher = .init(),
-        fixtures: FixtureCatalog = FixtureCatalog(), ids: IDGenerator = IDGenerator(),
+        clock: EmulatorClock, only: String?, hasher: PasswordHasher, fixtures: FixtureCatalog, ids: IDGenerator,
         scope: TransactionScope
     ) throws -> FixtureReport {
         let affected = tenants.all.filter { only == nil || $0.fedmemberid == only }

@@ -42,6 +42,8 @@ public struct SnapshotStore: Sendable {
         // A mark in the undo log first (recording from now on), then the copy, which reads the log
         // position it holds in its own read transaction; the mark then takes that position, so a
         // restore can roll back to exactly the copy's state instead of rewriting the database.
+        // The mark's time is bookkeeping, never shown (a snapshot lists its file's modification
+        // time, a file time): the system clock, as for the file, not the emulator clock.
         let created = Timestamp.iso8601(Date())
         try database.write(in: scope) { db in _ = try UndoLog.setMark(db, kind: .snapshot, name: name, created: created) }
         let position: Int64
@@ -160,6 +162,7 @@ public struct SnapshotStore: Sendable {
             }
         }
         // The state is the snapshot's now: its mark goes here, so the next restore rolls back.
+        // (Its time is bookkeeping, never shown: the system clock, as at creation.)
         // This write also commits the scope's participant (the request's journal entry).
         try database.write(in: scope) { db in
             try UndoLog.storeMark(

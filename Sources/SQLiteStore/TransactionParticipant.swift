@@ -52,8 +52,11 @@ public struct TransactionScope: Sendable {
     /// `checkpoint`…), or the private scratch database a reset builds before copying it in.
     public static var startup: TransactionScope { detached }
 
-    /// No request exists here: work the emulator does on its own, on no client's behalf (journal
-    /// drains, checkpoints, trimming, the database's own bookkeeping).
+    /// Outside any request's scope: work the emulator does on its own, on no client's behalf
+    /// (journal drains, checkpoints, trimming, the database's own bookkeeping); and a request's
+    /// follow-up that must finish even past the request's deadline and is not part of its
+    /// transaction — memory following the database after a reset, snapshot restore or rollback
+    /// (clock, tenant settings, the id sequence), the clean-up of a snapshot that failed.
     public static var background: TransactionScope { detached }
 }
 

@@ -63,8 +63,9 @@ import Testing
             try app.send(
                 .post, "/_emulator/clock", headers: ["Content-Type": "application/json"], body: #"{"frozenAt": "2027-01-15T08:00:00Z"}"#
             ).status == .ok)
-        let before = try dump()
         let id = try checkpoint()
+        // The state the checkpoint marks: after its id was minted (the deterministic id counter moved).
+        let before = try dump()
         // Inserts, updates, deletes, cascades, a login (a session row), a workflow action, the clock.
         let extra = try createApp("Extra", identity: "chosen-identity")
         let versionID =
@@ -188,5 +189,18 @@ import Testing
             after.filter { $0.first != .text(DeterministicRandom.counterStateKey) }
                 == state.filter { $0.first != .text(DeterministicRandom.counterStateKey) })
         #expect(try app.login().csrf.isEmpty == false)
+    }
+
+    // Checkpoint ids come from the configured generator: the same deterministicIds seed gives the
+    // same ids (they were UInt64.random).
+    @Test func checkpointIdsFollowTheDeterministicSeed() throws {
+        let other = try TestApp(deterministicSeed: "checkpoints")
+        _ = try other.login()
+        let mine = try checkpoint()
+        let response = try other.send(.post, "/_emulator/checkpoints")
+        #expect(response.status == .created)
+        let theirs = try response.json()["id"]?.stringValue
+        #expect(theirs == mine)
+        #expect(mine.hasPrefix("cp-") && mine.count == 35 && mine.dropFirst(3).allSatisfy(\.isHexDigit))
     }
 }

@@ -159,8 +159,8 @@ import Testing
         #expect(rows == [kept])
         // A new injector over the same database (as after a restart) has the persisted one, with its hits.
         // The hit count is written asynchronously: wait until an injector loaded from the database sees it.
-        waitUntil { (try? FaultInjector(database: app.pool, scope: .detached))?.all.first?.hits == 1 }
-        let again = try FaultInjector(database: app.pool, scope: .detached)
+        waitUntil { (try? FaultInjector(database: app.pool, clock: app.clock, ids: IDGenerator(), scope: .detached))?.all.first?.hits == 1 }
+        let again = try FaultInjector(database: app.pool, clock: app.clock, ids: IDGenerator(), scope: .detached)
         #expect(again.all.map(\.rule.id) == [kept])
         #expect(again.all.first?.hits == 1)
         #expect(again.fault(method: "GET", route: "/api/login/status", path: "/api/login/status", tenant: "acmepaymentscorp")?.id == kept)

@@ -189,11 +189,11 @@ import Testing
         #expect(throws: DomainError.self) { try SearchQuery.parse(String(repeating: "é", count: SearchQuery.maxWordLength + 1)) }
         let path = "/" + String(repeating: "é", count: FaultRule.maxMatchLength - 1)
         let rule = try FaultRule.parse(
-            .object([("match", .object([("path", .string(path))])), ("respond", .object([("status", .integer(503))]))]), id: "f")
+            .object([("match", .object([("path", .string(path))])), ("respond", .object([("status", .integer(503))]))]))
         #expect(rule.match.path == path)
         #expect(throws: DomainError.self) {
             try FaultRule.parse(
-                .object([("match", .object([("path", .string(path + "éé"))])), ("respond", .object([("status", .integer(503))]))]), id: "f")
+                .object([("match", .object([("path", .string(path + "éé"))])), ("respond", .object([("status", .integer(503))]))]))
         }
     }
 }

@@ -97,4 +97,16 @@ import Testing
         #expect(try app.send(.post, "/_emulator/tenants/nowhere/reset").status == .notFound)
         #expect(try app.send(.post, "/_emulator/tenants/acmepaymentscorp/reset").status == .ok)
     }
+
+    // A seeded user a reset creates again (its hash was not kept) is hashed with the configured
+    // hasher (1,000 iterations in the tests), not PlatformReset's old default of 600,000.
+    @Test func resetHashesReseededUsersWithTheConfiguredHasher() throws {
+        try app.pool.write { db in try db.run("DELETE FROM users WHERE email = ?", TestApp.jane) }
+        #expect(try app.send(.post, "/_emulator/reset").status == .ok)
+        let hash = try app.pool.read { db in
+            try db.queryFirst("SELECT password_hash FROM users WHERE email = ?", TestApp.jane)?.string("password_hash")
+        }
+        #expect(hash?.hasPrefix("pbkdf2-sha256$1000$") == true, "\(hash ?? "no user")")
+        _ = try app.login(TestApp.jane)
+    }
 }

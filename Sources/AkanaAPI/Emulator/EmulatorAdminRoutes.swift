@@ -27,7 +27,7 @@ enum EmulatorAdminRoutes {
             }
             let damaged = if case .damaged = environment.integrity.current { true } else { false }
             // A full disk: writes are refused (507) until one commits again; reads go on.
-            let diskFull = environment.database.storage.diskFull
+            let diskFull = environment.admin.diskFull
             var members: [(String, JSONValue)] = [
                 ("status", .string(damaged ? "damaged" : diskFull != nil ? "disk-full" : "ok")),
                 ("version", .string(EmulatorVersion.current)),
@@ -143,7 +143,7 @@ enum EmulatorAdminRoutes {
         // GET /_emulator/clock — the virtual clock every time-based rule reads.
         router.add(.get, "/_emulator/clock", produces: [.json, .xml]) { request in
             let choice = try request.choice
-            return Responses.representation(clockJSON(environment.clock), root: "Clock", choice: choice)
+            return Responses.representation(clockJSON(environment.admin.clockReading), root: "Clock", choice: choice)
         }
 
         // POST /_emulator/clock — {"advanceSeconds": N}, {"frozenAt": "ISO-8601"} or {"realtime": true}; persisted.
@@ -171,8 +171,8 @@ enum EmulatorAdminRoutes {
             } else {
                 throw APIError.badRequest("Send {\"advanceSeconds\": N}, {\"frozenAt\": \"2026-01-01T00:00:00Z\"} or {\"realtime\": true}.")
             }
-            try environment.admin.changeClock(change, scope: request.scope)
-            return Responses.representation(clockJSON(environment.clock), root: "Clock", choice: choice)
+            let reading = try environment.admin.changeClock(change, scope: request.scope)
+            return Responses.representation(clockJSON(reading), root: "Clock", choice: choice)
         }
 
         // Snapshots: consistent copies of the whole state, restorable while traffic goes on.
@@ -182,13 +182,13 @@ enum EmulatorAdminRoutes {
                 throw APIError.badRequest("The body must be {\"name\": \"<snapshot name>\"}.")
             }
             return Responses.representation(
-                snapshotJSON(try environment.snapshots.create(name, scope: request.scope)), root: "Snapshot", choice: choice,
+                snapshotJSON(try environment.admin.createSnapshot(name, scope: request.scope)), root: "Snapshot", choice: choice,
                 status: .created)
         }
         router.add(.get, "/_emulator/snapshots", produces: [.json, .xml]) { request in
             let choice = try request.choice
             return Responses.representation(
-                .object([("Snapshot", .array(try environment.snapshots.list().map(snapshotJSON)))]),
+                .object([("Snapshot", .array(try environment.admin.listSnapshots().map(snapshotJSON)))]),
                 root: "Snapshots", choice: choice)
         }
         router.add(.post, "/_emulator/snapshots/{name}/restore", produces: [.json, .xml]) { request in
@@ -199,7 +199,7 @@ enum EmulatorAdminRoutes {
                 .object([("restored", .string(name)), ("method", .string(method.rawValue))]), root: "Restore", choice: choice)
         }
         router.add(.delete, "/_emulator/snapshots/{name}") { request in
-            try environment.snapshots.delete(request.parameter("name"), scope: request.scope)
+            try environment.admin.deleteSnapshot(request.parameter("name"), scope: request.scope)
             return HTTPResponse(status: .noContent)
         }
 
@@ -223,9 +223,8 @@ enum EmulatorAdminRoutes {
         ])
     }
 
-    static func clockJSON(_ clock: EmulatorClock) -> JSONValue {
-        let now = clock.now()
-        var members: [(String, JSONValue)] = [("now", .string(Timestamp.iso8601(now)))]
+    static func clockJSON(_ clock: EmulatorAdmin.ClockReading) -> JSONValue {
+        var members: [(String, JSONValue)] = [("now", .string(Timestamp.iso8601(clock.now)))]
         switch clock.mode {
         case .realtime: members.append(("mode", .string("realtime")))
         case .offset(let seconds):

@@ -10,9 +10,7 @@ import SQLiteStore
 enum EmulatorBrowserRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
         router.add(.get, "/_emulator/ui") { request in
-            let (tenants, settings) = try environment.database.read(in: request.scope) { db in
-                (try StateBrowserRepository.tenants(db), try StateBrowserRepository.settings(db))
-            }
+            let (tenants, settings) = try environment.browser.overview(scope: request.scope)
             var page = Page(title: "Overview")
             page.section("Tenants", table(tenants, ["fedmemberid", "created"]))
             page.section("Tenant settings", table(settings, ["tenant", "name", "value", "updated"]))
@@ -20,8 +18,7 @@ enum EmulatorBrowserRoutes {
         }
 
         router.add(.get, "/_emulator/ui/users") { request in
-            let now = Timestamp.iso8601(environment.clock.now())
-            let users = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.users(db, now: now) }
+            let users = try environment.browser.users(scope: request.scope)
             var page = Page(title: "Users")
             page.section(
                 "Users, their roles and live sessions",
@@ -30,7 +27,7 @@ enum EmulatorBrowserRoutes {
         }
 
         router.add(.get, "/_emulator/ui/apps") { request in
-            let apps = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.apps(db) }
+            let apps = try environment.browser.apps(scope: request.scope)
             var page = Page(title: "Apps")
             page.section(
                 "Apps",
@@ -42,17 +39,8 @@ enum EmulatorBrowserRoutes {
 
         router.add(.get, "/_emulator/ui/apps/{AppID}") { request in
             let id = try request.parameter("AppID")
-            let found = try environment.database.read(in: request.scope) {
-                db -> (
-                    StateBrowserRepository.Row, [StateBrowserRepository.Row], [StateBrowserRepository.Row], [StateBrowserRepository.Row]
-                )? in
-                guard let app = try StateBrowserRepository.app(db, id: id) else { return nil }
-                return (
-                    app, try StateBrowserRepository.appVersions(db, appID: id), try StateBrowserRepository.team(db, appID: id),
-                    try StateBrowserRepository.contracts(db, appID: id)
-                )
-            }
-            guard let (app, versions, team, contracts) = found else { throw Page.notFound("App \(id)") }
+            guard let found = try environment.browser.app(id: id, scope: request.scope) else { throw Page.notFound("App \(id)") }
+            let (app, versions, team, contracts) = (found.app, found.versions, found.team, found.contracts)
             var page = Page(title: "App \(app["name"] ?? "")")
             page.section("App", fields(app, ["id", "tenant", "name", "summary", "description", "business_id", "created", "updated"]))
             page.section(
@@ -74,9 +62,7 @@ enum EmulatorBrowserRoutes {
         }
 
         router.add(.get, "/_emulator/ui/apis") { request in
-            let (apis, contracts) = try environment.database.read(in: request.scope) { db in
-                (try StateBrowserRepository.apis(db), try StateBrowserRepository.contracts(db))
-            }
+            let (apis, contracts) = try environment.browser.apis(scope: request.scope)
             var page = Page(title: "APIs and contracts")
             page.section("APIs", table(apis, ["name", "tenant", "visibility", "versions", "admins", "updated", "id"]))
             page.section(
@@ -88,7 +74,7 @@ enum EmulatorBrowserRoutes {
         }
 
         router.add(.get, "/_emulator/ui/models") { request in
-            let models = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.models(db) }
+            let models = try environment.browser.models(scope: request.scope)
             var page = Page(title: "Models")
             page.section(
                 "Models and their versions",
@@ -103,7 +89,7 @@ enum EmulatorBrowserRoutes {
         }
 
         router.add(.get, "/_emulator/ui/workflow") { request in
-            let objects = try environment.database.read(in: request.scope) { db in try StateBrowserRepository.workflowObjects(db) }
+            let objects = try environment.browser.workflowObjects(scope: request.scope)
             var page = Page(title: "Workflow objects")
             page.section(
                 "Workflow objects, most recently changed first",
@@ -115,22 +101,17 @@ enum EmulatorBrowserRoutes {
 
         router.add(.get, "/_emulator/ui/workflow/{ObjectID}") { request in
             let id = try request.parameter("ObjectID")
-            guard
-                let object = try environment.database.read(
-                    in: request.scope, { db in try StateBrowserRepository.workflowObject(db, id: id) })
-            else {
+            guard let found = try environment.browser.workflowObject(id: id, scope: request.scope) else {
                 throw Page.notFound("Workflow object \(id)")
             }
-            let history = try environment.workflow.history(objectID: id, scope: request.scope).map { entry -> StateBrowserRepository.Row in
+            let object = found.object
+            let history = found.history.map { entry -> StateBrowserRepository.Row in
                 [
                     "at": entry.at, "action": entry.actionName, "from": entry.oldStatus ?? "", "to": entry.newStatus,
                     "user": entry.userID ?? "", "comments": entry.comments.joined(separator: " / ")
                 ]
             }
-            let actions = try environment.workflow.availableActions(
-                objectID: id, caller: .emulator(), includeReserved: true, scope: request.scope
-            )
-            .map { ["action": $0.value, "label": $0.label] }
+            let actions = found.actions.map { ["action": $0.value, "label": $0.label] }
             var page = Page(title: "Workflow object \(id)")
             page.section(
                 "Object",
@@ -141,13 +122,12 @@ enum EmulatorBrowserRoutes {
         }
 
         router.add(.get, "/_emulator/ui/snapshots") { request in
-            let snapshots = try environment.snapshots.list().map { snapshot -> StateBrowserRepository.Row in
+            let found = try environment.browser.snapshotsAndCheckpoints(scope: request.scope)
+            let snapshots = found.snapshots.map { snapshot -> StateBrowserRepository.Row in
                 ["name": snapshot.name, "created": snapshot.created, "size": "\(snapshot.sizeBytes)"]
             }
-            let checkpoints = try environment.database.read(in: request.scope) { db in
-                try UndoLog.marks(db, kind: .checkpoint).map {
-                    ["id": $0.name, "created": $0.created, "changes_since": "\(try UndoLog.changes(since: $0, db))"]
-                }
+            let checkpoints = found.checkpoints.map { checkpoint -> StateBrowserRepository.Row in
+                ["id": checkpoint.mark.name, "created": checkpoint.mark.created, "changes_since": "\(checkpoint.changesSince)"]
             }
             var page = Page(title: "Snapshots and checkpoints")
             page.section("Snapshots", table(snapshots, ["name", "created", "size"]))
@@ -189,13 +169,12 @@ enum EmulatorBrowserRoutes {
         // An id from the journal: the page that shows that object.
         router.add(.get, "/_emulator/ui/objects/{ObjectID}") { request in
             let id = try request.parameter("ObjectID")
-            let target = try environment.database.read(in: request.scope) { db -> String? in
-                if try StateBrowserRepository.app(db, id: id) != nil { return "/_emulator/ui/apps/\(path(id))" }
-                if let app = try StateBrowserRepository.appOfVersion(db, versionID: id) { return "/_emulator/ui/apps/\(path(app))" }
-                if try StateBrowserRepository.workflowObject(db, id: id) != nil { return "/_emulator/ui/workflow/\(path(id))" }
-                return nil
+            let target: String
+            switch try environment.browser.page(forObject: id, scope: request.scope) {
+            case .app(let app): target = "/_emulator/ui/apps/\(path(app))"
+            case .workflowObject(let object): target = "/_emulator/ui/workflow/\(path(object))"
+            case nil: throw Page.notFound("Object \(id) (it may have been deleted since)")
             }
-            guard let target else { throw Page.notFound("Object \(id) (it may have been deleted since)") }
             return HTTPResponse(status: .seeOther, headers: ["Location": target])
         }
     }

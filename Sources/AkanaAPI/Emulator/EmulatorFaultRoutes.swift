@@ -10,10 +10,7 @@ enum EmulatorFaultRoutes {
         // POST /_emulator/faults {"match": {"method", "path", "tenant"}, "respond": {...}, "times"|"probability"|"everyNth", "persist"}
         router.add(.post, "/_emulator/faults", produces: [.json, .xml]) { request in
             let choice = try request.choice
-            let rule = try FaultRule.parse(try request.jsonObject(), id: "fault-\(environment.ids.uuid())")
-            let created = Timestamp.iso8601(environment.clock.now())
-            try environment.faults.add(rule, created: created, scope: request.scope)
-            let listed = FaultInjector.Listed(rule: rule, created: created, matched: 0, hits: 0)
+            let listed = try environment.faults.add(try FaultRule.parse(try request.jsonObject()), scope: request.scope)
             return Responses.representation(json(listed), root: "Fault", choice: choice, status: .created)
         }
 

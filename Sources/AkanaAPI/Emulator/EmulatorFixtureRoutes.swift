@@ -1,6 +1,7 @@
 import AkanaDomain
 import DispatchHTTP
 import EmulatorMachinery
+import JSONCodec
 
 /// `POST /_emulator/fixtures`: applies one fixture document (the format of `Config/fixtures/*.json`,
 /// comments allowed) in one transaction and answers what it created and what it left as it was.
@@ -14,10 +15,17 @@ enum EmulatorFixtureRoutes {
                 throw APIError.unsupportedMediaType(contentType.isEmpty ? "(none)" : contentType, accepted: "application/json")
             }
             let document = try FixtureDocument.parse(request.http.body, source: "request body")
-            let report = try FixtureLoader.apply(
-                [document], database: environment.database, tenants: environment.tenants, workflow: environment.workflow,
-                ids: environment.ids, now: environment.clock.now(), hasher: environment.fixtures.hasher, scope: request.scope)
-            return Responses.representation(report.json, root: "Fixtures", choice: choice)
+            let report = try environment.admin.applyFixture(document, scope: request.scope)
+            return Responses.representation(json(report), root: "Fixtures", choice: choice)
         }
+    }
+
+    /// What a fixture document created and what it left as it was, per kind of element (every kind
+    /// listed, in `FixtureReport.kinds` order).
+    static func json(_ report: FixtureReport) -> JSONValue {
+        func section(_ lists: [String: [String]]) -> JSONValue {
+            .object(FixtureReport.kinds.map { ($0, .array((lists[$0] ?? []).map(JSONValue.string))) })
+        }
+        return .object([("created", section(report.created)), ("skipped", section(report.skipped))])
     }
 }

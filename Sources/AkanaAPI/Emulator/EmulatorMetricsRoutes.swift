@@ -5,10 +5,7 @@ import DispatchHTTP
 enum EmulatorMetricsRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
         router.add(.get, "/_emulator/metrics") { request in
-            let now = Timestamp.iso8601(environment.clock.now())
-            let live = try environment.database.read(in: request.scope) { db in
-                try SessionRepository.liveCount(db, at: now)
-            }
+            let live = try environment.admin.liveSessionCount(scope: request.scope)
             let body = environment.metrics.render(liveSessions: live, journalDropped: environment.journal.droppedEntries)
             return HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: body)
         }

@@ -1,3 +1,4 @@
+import AkanaDomain
 import Foundation
 import JSONCodec
 import SQLiteStore
@@ -28,33 +29,62 @@ public final class FaultInjector: Sendable {
         var rules: [Listed] = []
     }
 
+    /// A row of `emulator_faults` that is not a fault rule: the start stops, naming the row, rather
+    /// than run without a fault the tests persisted.
+    public struct StoredRuleError: Error, CustomStringConvertible {
+        public var id: String
+        public var reason: String
+        public var description: String {
+            "The stored fault \(id) (a row of emulator_faults) is not a valid fault rule: \(reason). Delete the row or fix its rule."
+        }
+    }
+
     private let state = Mutex(State())
     private let database: DatabasePool
+    private let clock: EmulatorClock
+    /// Mints the rules' ids (`fault-<uuid>`), so `deterministicIds` covers them.
+    private let ids: IDGenerator
     /// True while no rule exists: the request path then costs one atomic load.
     private let empty = Atomic<Bool>(true)
 
-    public init(database: DatabasePool, scope: TransactionScope) throws {
+    /// Loads the persisted rules; a row that is not a valid rule throws `StoredRuleError` naming it.
+    public init(database: DatabasePool, clock: EmulatorClock, ids: IDGenerator, scope: TransactionScope) throws {
         self.database = database
+        self.clock = clock
+        self.ids = ids
         let rows = try database.read(in: scope) { db in try FaultRepository.all(db) }
         var loaded: [Listed] = []
         for row in rows {
-            guard let id = row.id, let text = row.rule,
-                let source = try? JSONParser.parse(Array(text.utf8)), let rule = try? FaultRule.parse(source, id: id)
-            else { continue }
+            let id = row.id ?? "(no id, created \(row.created))"
+            guard let text = row.rule, row.id != nil else { throw StoredRuleError(id: id, reason: "its id or rule is missing") }
+            var rule: FaultRule
+            do {
+                rule = try FaultRule.parse(try JSONParser.parse(Array(text.utf8)))
+            } catch {
+                throw StoredRuleError(id: id, reason: "\(error)")
+            }
+            rule.id = id
             loaded.append(Listed(rule: rule, created: row.created, matched: 0, hits: row.hits))
         }
         state.withLock { $0.rules = loaded }
         empty.store(loaded.isEmpty, ordering: .releasing)
     }
 
-    public func add(_ rule: FaultRule, created: String, scope: TransactionScope) throws {
+    /// Adds `rule` under a new id (`fault-<uuid>` from the configured generator), created now on the
+    /// emulator clock; stores it first when it persists. Returns it as listed.
+    public func add(_ rule: FaultRule, scope: TransactionScope) throws -> Listed {
+        var rule = rule
+        rule.id = "fault-\(ids.uuid())"
+        let created = Timestamp.iso8601(clock.now())
         if rule.persist {
             try database.write(in: scope) { db in
                 try FaultRepository.insert(db, id: rule.id, created: created, rule: JSONWriter.string(rule.source))
             }
         }
-        state.withLock { $0.rules.append(Listed(rule: rule, created: created, matched: 0, hits: 0)) }
+        let listed = Listed(rule: rule, created: created, matched: 0, hits: 0)
+        state.withLock { $0.rules.append(listed) }
         empty.store(false, ordering: .releasing)
+        return listed
     }
 
     public var all: [Listed] { state.withLock { $0.rules } }

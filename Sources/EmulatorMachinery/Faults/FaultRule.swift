@@ -47,6 +47,7 @@ public struct FaultRule: Sendable, Equatable {
         case everyNth(Int)
     }
 
+    /// Empty until `FaultInjector.add` gives the rule its id (or the stored row's, at load).
     public var id: String
     public var match: Match
     public var action: Action
@@ -59,7 +60,8 @@ public struct FaultRule: Sendable, Equatable {
     public static let maxMatchLength = 1_024
 
     /// Reads a rule from the body of `POST /_emulator/faults`; every problem is a 400 naming the field.
-    public static func parse(_ body: JSONValue, id: String) throws -> FaultRule {
+    /// The id is empty: `FaultInjector.add` mints it.
+    public static func parse(_ body: JSONValue) throws -> FaultRule {
         guard case .object = body else { throw DomainError.badRequest("The fault must be a JSON object.") }
         var match = Match()
         if let value = body.member(caseInsensitive: "match") {
@@ -135,7 +137,7 @@ public struct FaultRule: Sendable, Equatable {
             guard case .bool(let flag) = value else { throw DomainError.badRequest("persist must be true or false.") }
             persist = flag
         }
-        return FaultRule(id: id, match: match, action: action, trigger: triggers.first ?? .always, persist: persist, source: body)
+        return FaultRule(id: "", match: match, action: action, trigger: triggers.first ?? .always, persist: persist, source: body)
     }
 
     /// Whether the rule's match covers a request (its trigger is checked separately).

@@ -1,7 +1,6 @@
 import AkanaDomain
 import Dispatch
 import Foundation
-import JSONCodec
 import SQLiteStore
 import Synchronization
 
@@ -32,13 +31,6 @@ public struct FixtureReport: Sendable, Equatable {
 
     public var createdCount: Int { created.values.reduce(0) { $0 + $1.count } }
     public var skippedCount: Int { skipped.values.reduce(0) { $0 + $1.count } }
-
-    public var json: JSONValue {
-        func section(_ lists: [String: [String]]) -> JSONValue {
-            .object(Self.kinds.map { ($0, .array((lists[$0] ?? []).map(JSONValue.string))) })
-        }
-        return .object([("created", section(created)), ("skipped", section(skipped))])
-    }
 }
 
 /// Applies fixture documents: creates what is missing, leaves what exists (same id, or same email

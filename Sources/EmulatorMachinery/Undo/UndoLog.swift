@@ -177,6 +177,11 @@ public enum UndoLog {
         try UndoLogRepository.marks(db, kind: kind)
     }
 
+    /// Every checkpoint with the number of changes made since (what a rollback to it would undo).
+    public static func checkpoints(_ db: SQLiteConnection) throws -> [(mark: Mark, changesSince: Int)] {
+        try marks(db, kind: .checkpoint).map { ($0, try changes(since: $0, db)) }
+    }
+
     /// The number of log entries after `mark`: what a rollback to it would undo.
     public static func changes(since mark: Mark, _ db: SQLiteConnection) throws -> Int {
         try UndoLogRepository.entryCount(db, after: mark.seq)
