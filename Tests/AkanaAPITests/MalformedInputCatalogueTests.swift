@@ -43,11 +43,6 @@ import Testing
         #expect(try bench.fingerprint()["app_versions"] != after["app_versions"])
     }
 
-    @Test func httpFraming() throws {
-        let bench = try Bench()
-        try bench.run(Self.framingCases(bench))
-    }
-
     static func framingCases(_ bench: Bench) -> [Case] {
         let oversizedHead = "GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + String(repeating: "a", count: 9_000) + "\r\n\r\n"
         let manyHeaders = "GET / HTTP/1.1\r\nHost: h\r\n" + (0..<60).map { "X-\($0): v\r\n" }.joined() + "\r\n"
@@ -80,11 +75,6 @@ import Testing
         return cases
     }
 
-    @Test func loginBodies() throws {
-        let bench = try Bench()
-        try bench.run(Self.loginCases(bench))
-    }
-
     static func loginCases(_ bench: Bench) -> [Case] {
         let email = "administrator@acmepaymentscorp.com"
         let cases: [Case] = [
@@ -109,11 +99,6 @@ import Testing
             bench.post("login: XML content type", "/api/login", body: "<login/>", contentType: "application/xml", auth: false, status: 415)
         ]
         return cases
-    }
-
-    @Test func appsVersionsActionsAndSecrets() throws {
-        let bench = try Bench()
-        try bench.run(Self.appCases(bench))
     }
 
     static func appCases(_ bench: Bench) -> [Case] {
@@ -190,11 +175,6 @@ import Testing
         return cases
     }
 
-    @Test func modelsAndModelVersions() throws {
-        let bench = try Bench()
-        try bench.run(Self.modelCases(bench))
-    }
-
     static func modelCases(_ bench: Bench) -> [Case] {
         let model = bench.modelID
         let modelVersion = bench.modelVersionID
@@ -230,11 +210,6 @@ import Testing
                 json: #"{"ActionName":"model.action.submit.approval"#, invalid: [0xE0, 0x80, 0x80])
         ]
         return cases
-    }
-
-    @Test func workflowActionsAndDefinitions() throws {
-        let bench = try Bench()
-        try bench.run(Self.workflowCases(bench))
     }
 
     static func workflowCases(_ bench: Bench) -> [Case] {
@@ -287,11 +262,6 @@ import Testing
                 bytes: Array(miniDefinition.utf8) + [0xFF], contentType: "application/xml")
         ]
         return cases
-    }
-
-    @Test func emulatorRoutes() throws {
-        let bench = try Bench()
-        try bench.run(Self.emulatorCases(bench))
     }
 
     static func emulatorCases(_ bench: Bench) -> [Case] {
