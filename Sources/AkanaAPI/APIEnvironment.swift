@@ -3,8 +3,9 @@ import EmulatorMachinery
 import SQLiteStore
 
 /// What the routes share: the database, the clock, the tenants, sessions and services. Built once,
-/// by `EmulatorAssembly.assemble` (the one composition root): every dependency is passed in, none
-/// has a default, so a missing one is a compile error rather than a second instance built here.
+/// by `EmulatorAssembly.assemble` (the one composition root) through the memberwise initialiser:
+/// no member has a default, so a missing dependency is a compile error rather than a second
+/// instance built here. A new service is one member here and one argument there.
 public struct APIEnvironment: Sendable {
     /// For the application (its response cache and the storage state it answers 507 from); the
     /// routes reach the database only through services.
@@ -39,32 +40,4 @@ public struct APIEnvironment: Sendable {
     public let metrics: EmulatorMetrics
     /// The database file's integrity as far as the daemon knows (`GET /_emulator/health`).
     public let integrity: IntegrityStatus
-
-    public init(
-        database: DatabasePool, clock: EmulatorClock, tenants: TenantDirectory, sessions: SessionService,
-        apps: AppService, models: ModelService, apis: APIService, contracts: ContractService, users: UserService,
-        workflow: WorkflowEngine, workflowActions: WorkflowObjectActions, search: SearchService, admin: EmulatorAdmin,
-        browser: StateBrowser, journal: RequestJournal, startedAt: UInt64, faults: FaultInjector, metrics: EmulatorMetrics,
-        integrity: IntegrityStatus
-    ) {
-        self.database = database
-        self.clock = clock
-        self.tenants = tenants
-        self.sessions = sessions
-        self.apps = apps
-        self.models = models
-        self.apis = apis
-        self.contracts = contracts
-        self.users = users
-        self.workflow = workflow
-        self.workflowActions = workflowActions
-        self.search = search
-        self.admin = admin
-        self.browser = browser
-        self.journal = journal
-        self.startedAt = startedAt
-        self.faults = faults
-        self.metrics = metrics
-        self.integrity = integrity
-    }
 }

@@ -27,10 +27,9 @@ public enum EmulatorAssembly {
         public var integrity: IntegrityStatus
 
         public init(
-            tenants: TenantDirectory, seedUsers: [SeedUser], fixtures: FixtureCatalog = FixtureCatalog(),
-            ids: IDGenerator = IDGenerator(), hasher: PasswordHasher = .init(), sessionPolicy: SessionPolicy = SessionPolicy(),
-            journalPolicy: RequestJournal.Policy = .init(), execution: HandlerExecution = HandlerExecution(),
-            adminToken: String? = nil, integrity: IntegrityStatus = IntegrityStatus(), undoPolicy: UndoLog.Policy = .init()
+            tenants: TenantDirectory, seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator, hasher: PasswordHasher,
+            integrity: IntegrityStatus, sessionPolicy: SessionPolicy = SessionPolicy(), journalPolicy: RequestJournal.Policy = .init(),
+            execution: HandlerExecution = HandlerExecution(), adminToken: String? = nil, undoPolicy: UndoLog.Policy = .init()
         ) {
             self.undoPolicy = undoPolicy
             self.integrity = integrity

@@ -23,12 +23,16 @@ extension Daemon {
     /// directory may be missing; a directory set explicitly must exist.
     static func fixtureCatalog(_ configuration: EmulatorConfiguration) throws -> FixtureCatalog {
         let directory = configuration.fixtures
-        guard !directory.isEmpty else { return FixtureCatalog() }
+        guard !directory.isEmpty else { return FixtureCatalog(documents: [], hasher: passwordHasher) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            if directory == EmulatorConfiguration.defaultFixtures { return FixtureCatalog() }
+            if directory == EmulatorConfiguration.defaultFixtures { return FixtureCatalog(documents: [], hasher: passwordHasher) }
             throw ConfigurationError("fixtures: \(directory) is not a directory")
         }
-        return FixtureCatalog(documents: try FixtureDocument.loadDirectory(directory))
+        return FixtureCatalog(documents: try FixtureDocument.loadDirectory(directory), hasher: passwordHasher)
     }
+
+    /// Hashes seeded and fixture users' passwords: the platform's cost (`PasswordHasher.defaultIterations`;
+    /// no setting changes it).
+    static let passwordHasher = PasswordHasher(iterations: PasswordHasher.defaultIterations)
 }

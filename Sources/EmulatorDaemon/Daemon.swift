@@ -68,9 +68,9 @@ public final class Daemon {
         do {
             let settings = EmulatorAssembly.Settings(
                 tenants: tenants, seedUsers: configuration.seedUsers(), fixtures: fixtures, ids: ids,
-                sessionPolicy: configuration.sessionPolicy(), journalPolicy: configuration.journalPolicy(),
-                execution: configuration.handlerExecution(),
-                adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken, integrity: integrity,
+                hasher: Self.passwordHasher, integrity: integrity, sessionPolicy: configuration.sessionPolicy(),
+                journalPolicy: configuration.journalPolicy(), execution: configuration.handlerExecution(),
+                adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken,
                 undoPolicy: configuration.undoPolicy())
             let assembled = try EmulatorAssembly.assemble(database: pool, clock: clock, settings: settings, logger: logger)
             for email in assembled.createdUsers { logger.notice("seeded user \(email)") }

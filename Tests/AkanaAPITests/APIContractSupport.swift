@@ -126,7 +126,8 @@ final class RestartedEmulator: @unchecked Sendable {  // immutable lets; the app
             database: pool, clock: EmulatorClock(mode: .frozen(Date(timeIntervalSince1970: 1_800_000_100))),
             settings: EmulatorAssembly.Settings(
                 tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
-                seedUsers: APIWorld.users, hasher: hasher),
+                seedUsers: APIWorld.users, fixtures: FixtureCatalog(documents: [], hasher: hasher), ids: IDGenerator(), hasher: hasher,
+                integrity: IntegrityStatus()),
             logger: logger
         ).application
     }

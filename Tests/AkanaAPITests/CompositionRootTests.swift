@@ -23,7 +23,8 @@ import Testing
         logger.logLevel = .critical
         let settings = EmulatorAssembly.Settings(
             tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
-            seedUsers: [], hasher: PasswordHasher(iterations: 1_000))
+            seedUsers: [], fixtures: FixtureCatalog(documents: [], hasher: PasswordHasher(iterations: 1_000)), ids: IDGenerator(),
+            hasher: PasswordHasher(iterations: 1_000), integrity: IntegrityStatus())
         let error = #expect(throws: DatabaseError.self) {
             _ = try EmulatorAssembly.assemble(database: pool, clock: EmulatorClock(), settings: settings, logger: logger)
         }
@@ -48,7 +49,8 @@ import Testing
         logger.logLevel = .critical
         let settings = EmulatorAssembly.Settings(
             tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "acmepaymentscorp")),
-            seedUsers: [], hasher: PasswordHasher(iterations: 1_000))
+            seedUsers: [], fixtures: FixtureCatalog(documents: [], hasher: PasswordHasher(iterations: 1_000)), ids: IDGenerator(),
+            hasher: PasswordHasher(iterations: 1_000), integrity: IntegrityStatus())
         let error = #expect(throws: FaultInjector.StoredRuleError.self) {
             _ = try EmulatorAssembly.assemble(database: pool, clock: EmulatorClock(), settings: settings, logger: logger)
         }

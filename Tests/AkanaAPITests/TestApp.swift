@@ -51,7 +51,7 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
             database: pool, clock: clock,
             settings: EmulatorAssembly.Settings(
                 tenants: tenants, seedUsers: seeds, fixtures: FixtureCatalog(documents: fixtures, hasher: hasher),
-                ids: ids, hasher: hasher, sessionPolicy: sessionPolicy, journalPolicy: journal,
+                ids: ids, hasher: hasher, integrity: IntegrityStatus(), sessionPolicy: sessionPolicy, journalPolicy: journal,
                 execution: execution, undoPolicy: undo),
             logger: logger)
         environment = assembled.environment

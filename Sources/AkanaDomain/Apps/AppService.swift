@@ -25,7 +25,7 @@ public final class AppService: Sendable {
 
     /// The app settings the rules below follow: every tenant has the platform defaults (a later
     /// issue makes them editable per tenant).
-    private var settings: AppVersionSettings { .platformDefaults }
+    package static var settings: AppVersionSettings { .platformDefaults }
 
     // MARK: - Apps
 
@@ -138,7 +138,7 @@ public final class AppService: Sendable {
     /// not as a missing version.
     public func version(_ id: String, caller: AuthenticatedSession) throws -> VersionReading? {
         guard id.hasSuffix(".\(caller.tenant)"), id.utf8.count > caller.tenant.utf8.count + 1 else { return nil }
-        let settings = self.settings
+        let settings = Self.settings
         return try database.read(in: caller.scope) { db in
             VersionReading(version: try self.authorizedVersion(db, id: id, caller: caller, for: .readVersion), settings: settings)
         }
@@ -148,7 +148,7 @@ public final class AppService: Sendable {
     /// Identity can be chosen once (where the tenant allows it); SharedSecret only where user-defined
     /// secrets are allowed. Governed by `@Modify` when an app-version workflow is assigned.
     public func updateVersion(_ id: String, caller: AuthenticatedSession, input: AppVersionInput) throws -> AppVersion {
-        let settings = self.settings
+        let settings = Self.settings
         return try database.write(in: caller.scope) { db in
             var version = try self.authorizedVersion(db, id: id, caller: caller, for: .updateVersion)
             try self.checkReservedAction(db, versionID: id, action: "@Modify", caller: caller)
@@ -280,7 +280,7 @@ public final class AppService: Sendable {
     {
         let id = "\(ids.alphanumeric(40)).\(app.tenant)"
         let version = try Self.insertVersion(
-            db, id: id, appID: app.id, tenant: app.tenant, input: input, settings: settings,
+            db, id: id, appID: app.id, tenant: app.tenant, input: input, settings: Self.settings,
             siteAdmin: caller.isSiteAdmin, ids: ids, now: now)
         _ = try workflow?.start(db, tenant: app.tenant, objectID: id, caller: try workflowCaller(db, caller, appID: app.id))
         return version

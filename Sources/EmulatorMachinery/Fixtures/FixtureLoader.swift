@@ -10,7 +10,7 @@ public struct FixtureCatalog: Sendable {
     public var documents: [FixtureDocument]
     public var hasher: PasswordHasher
 
-    public init(documents: [FixtureDocument] = [], hasher: PasswordHasher = .init()) {
+    public init(documents: [FixtureDocument], hasher: PasswordHasher) {
         self.documents = documents
         self.hasher = hasher
     }
@@ -300,7 +300,7 @@ public enum FixtureLoader {
             }
             // A fixture is the emulator's operator: it may choose an Identity, as a Site Admin may.
             _ = try AppService.insertVersion(
-                db, id: id, appID: appID, tenant: tenant, input: input, settings: .platformDefaults,
+                db, id: id, appID: appID, tenant: tenant, input: input, settings: AppService.settings,
                 siteAdmin: true, ids: ids, now: stamp)
             var team = caller
             team.roles.insert("AppTeamMember")

@@ -91,7 +91,8 @@ final class TransactionCounter: TransactionDeadline, Sendable {
             database: fixture.pool, clock: fixture.clock,
             tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: WorkflowFixture.tenant)),
             workflow: fixture.engine, snapshots: SnapshotStore(database: fixture.pool), seedUsers: [],
-            fixtures: FixtureCatalog(), ids: IDGenerator(), hasher: PasswordHasher(iterations: 1_000))
+            fixtures: FixtureCatalog(documents: [], hasher: PasswordHasher(iterations: 1_000)), ids: IDGenerator(),
+            hasher: PasswordHasher(iterations: 1_000))
         let counter = TransactionCounter()
         let created = try admin.createObject(
             tenant: WorkflowFixture.tenant, objectType: "discussion", objectID: nil, initialAction: nil,
