@@ -12,7 +12,8 @@ struct RSSChannel {
         var guid: String
         var categories: [(domain: String, value: String)]
         var pubDate: Date
-        /// Per-type members after the RSS ones (search: apps' Connections, users' Email…); scalars.
+        /// Per-type members after the RSS ones (search: apps' Connections, users' Email…; API lists'
+        /// EntityReference, EntityReferences and Endpoints objects, written to XML by `XMLWriter`).
         var fields: [(String, JSONValue)] = []
 
         init(
@@ -117,6 +118,10 @@ struct RSSChannel {
             }
             output.append(contentsOf: "<pubDate>\(Timestamp.rfc1123(item.pubDate))</pubDate>".utf8)
             for (name, value) in item.fields {
+                if case .object = value {
+                    XMLWriter.element(name, value, into: &output)
+                    continue
+                }
                 output.append(contentsOf: "<\(name)>".utf8)
                 switch value {
                 case .string(let text): XMLWriter.escape(text, into: &output)

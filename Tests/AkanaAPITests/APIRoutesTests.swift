@@ -78,7 +78,6 @@ import Testing
             #"[]"#, #"{}"#, #"{"APIVersionInfo":{"Name":""}}"#, #"{"APIVersionInfo":{"Name":7}}"#,
             #"{"APIVersionInfo":{"Name":"A","Visibility":"Secret"}}"#,
             #"{"APIVersionInfo":{"Name":"A"},"AddAPIImplementationRequest":{"ImplementationCode":"Staging","CreateMechanism":"PROXY","ProxyImplementationRequest":{"TargetEndpointURL":["http://a"]}}}"#,
-            #"{"APIVersionInfo":{"Name":"A"},"AddAPIImplementationRequest":{"CreateMechanism":"PROXY"}}"#,
             #"{"APIVersionInfo":{"Name":"A"},"AddAPIImplementationRequest":{"CreateMechanism":"PROXY","ProxyImplementationRequest":{"TargetEndpointURL":["ftp://a"]}}}"#,
             #"{"DLDescriptor":{"DropboxFileId":999}}"#
         ] {

@@ -85,6 +85,39 @@ extension MalformedInputCatalogueTests {
                 "apis: an internal DTD subset in XML", "/api/apis",
                 body: "<!DOCTYPE x [<!ENTITY e \"A\">]><APIVersionInfo><Name>&e;</Name></APIVersionInfo>", contentType: "application/xml"),
             bench.post("apis: text/plain", "/api/apis", body: "APIVersionInfo", contentType: "text/plain", status: 415),
+            bench.post(
+                "apis: ServiceDescriptorReference an array", "/api/apis",
+                json: #"{"DLDescriptor":{"ServiceDescriptorReference":[{"DropboxFileId":1}]}}"#),
+            bench.post(
+                "apis: ServiceDescriptorReference without DropboxFileId", "/api/apis",
+                json: #"{"DLDescriptor":{"ServiceDescriptorReference":{"ServiceName":"Petstore","FileName":"Petstore.swagger"}}}"#),
+            bench.post(
+                "apis: ServiceDescriptorReference DropboxFileId not a number", "/api/apis",
+                json: #"{"DLDescriptor":{"ServiceDescriptorReference":{"DropboxFileId":"one"}}}"#),
+            bench.post(
+                "apis: ServiceDescriptorReference ServiceName an object", "/api/apis",
+                json: #"{"DLDescriptor":{"ServiceDescriptorReference":{"DropboxFileId":1,"ServiceName":{"a":1}}}}"#),
+            bench.post(
+                "apis: ServiceDescriptorReference FileName over the limit", "/api/apis",
+                json:
+                    #"{"DLDescriptor":{"ServiceDescriptorReference":{"DropboxFileId":1,"FileName":"\#(String(repeating: "f", count: 300))"}}}"#
+            ),
+            bench.post(
+                "apis: ServiceDescriptorReference beside a flat DropboxFileId", "/api/apis",
+                json: #"{"DLDescriptor":{"DropboxFileId":1,"ServiceDescriptorReference":{"DropboxFileId":1}}}"#),
+            bench.post(
+                "apis: ServiceDescriptorReference to a file never uploaded", "/api/apis",
+                json: #"{"DLDescriptor":{"ServiceDescriptorReference":{"ServiceName":"X","DropboxFileId":987654}}}"#),
+            bench.post(
+                "apis: ServiceDescriptorReference in XML with a DropboxFileId that is text", "/api/apis",
+                body:
+                    "<APIRequest><DLDescriptor><ServiceDescriptorReference><DropboxFileId>x</DropboxFileId></ServiceDescriptorReference></DLDescriptor></APIRequest>",
+                contentType: "application/xml"),
+            bench.post(
+                "apis: name-only create with ProxyImplementationRequest a string", "/api/apis",
+                json:
+                    #"{"APIVersionInfo":{"Name":"A"},"AddAPIImplementationRequest":{"CreateMechanism":"PROXY","ProxyImplementationRequest":"x"}}"#
+            ),
             bench.request(
                 "apis: DELETE an API that does not exist", "DELETE", "/api/apis/\(other)", body: [], contentType: nil, status: 404),
             bench.request(

@@ -51,15 +51,28 @@ extension APIVersionInput {
 }
 
 extension DropboxDescriptorInput {
-    /// `DLDescriptor`: {"DropboxFileId": 1150, "FileName": "…", "ServiceName": "…"}; nil when absent or null.
+    /// `DLDescriptor`: flat, {"DropboxFileId": 1150, "FileName": "…", "ServiceName": "…"}, or with
+    /// the reference wrapped, {"ServiceDescriptorReference": {"ServiceName", "FileName",
+    /// "DropboxFileId"}} (what rwctl and pipelines send; not both forms at once); nil when absent
+    /// or null. FileName is a label (the upload's name or e.g. `<service>.swagger`).
     init?(_ value: JSONValue?) throws {
         guard let value, value != .null else { return nil }
         guard case .object = value else { throw DomainError.badRequest("DLDescriptor must be an object.") }
-        let idValue = value.member(caseInsensitive: "DropboxFileId")
-        guard let id = idValue?.intValue ?? idValue?.stringValue.flatMap({ Int64($0) }) else {
-            throw DomainError.badRequest("DLDescriptor.DropboxFileId (from POST /api/dropbox/readfiledetails) is required.")
+        var fields = value
+        var context = "DLDescriptor"
+        if let reference = value.member(caseInsensitive: "ServiceDescriptorReference"), reference != .null {
+            context = "DLDescriptor.ServiceDescriptorReference"
+            guard case .object = reference else { throw DomainError.badRequest("\(context) must be an object.") }
+            for key in ["DropboxFileId", "FileName", "ServiceName"] where value.member(caseInsensitive: key) != nil {
+                throw DomainError.badRequest("DLDescriptor has both ServiceDescriptorReference and a flat \(key): send one form.")
+            }
+            fields = reference
         }
-        let reader = try BodyReader(value, context: "DLDescriptor")
+        let idValue = fields.member(caseInsensitive: "DropboxFileId")
+        guard let id = idValue?.intValue ?? idValue?.stringValue.flatMap({ Int64($0) }), id > 0 else {
+            throw DomainError.badRequest("\(context).DropboxFileId (from POST /api/dropbox/readfiledetails) is required.")
+        }
+        let reader = try BodyReader(fields, context: context)
         self.init(fileID: id, fileName: try reader.string("FileName"), serviceName: try reader.string("ServiceName"))
     }
 }
@@ -84,6 +97,8 @@ extension APIImplementation {
     /// `AddAPIImplementationRequest` (one object, or an array for both implementations):
     /// ImplementationCode (Sandbox or Live; Live by default), Description, CreateMechanism (PROXY,
     /// ORCHESTRATION or PHYSICAL), ProxyImplementationRequest.TargetEndpointURL[], EndpointAccessAutoApproved.
+    /// A PROXY implementation without ProxyImplementationRequest (`rwctl apis create NAME`) has no
+    /// endpoint yet.
     static func decode(_ value: JSONValue?) throws -> [APIImplementation] {
         guard let value, value != .null else { return [] }
         let items = value.arrayValue ?? [value]
@@ -122,9 +137,6 @@ extension APIImplementation {
                             "\(context).ProxyImplementationRequest.TargetEndpointURL '\(url)' is not an http or https URL.")
                     }
                 }
-            }
-            if mechanism == "PROXY" && endpoints.isEmpty {
-                throw DomainError.badRequest("\(context): a PROXY implementation needs ProxyImplementationRequest.TargetEndpointURL.")
             }
             result.append(
                 APIImplementation(

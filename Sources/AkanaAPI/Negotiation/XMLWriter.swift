@@ -11,7 +11,8 @@ public enum XMLWriter {
         return output
     }
 
-    private static func element(_ name: String, _ value: JSONValue, into output: inout [UInt8]) {
+    /// One member as elements: `<name>…</name>`, an array as repeated elements, null as `<name/>`.
+    static func element(_ name: String, _ value: JSONValue, into output: inout [UInt8]) {
         switch value {
         case .array(let elements):
             for element in elements { self.element(name, element, into: &output) }

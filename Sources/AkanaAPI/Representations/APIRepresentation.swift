@@ -37,21 +37,7 @@ enum APIRepresentation {
             ("State", .string(version.state)),
             ("Tag", .array(version.tags.map(JSONValue.string)))
         ]
-        if options.includeEndpoints {
-            var endpoints: [JSONValue] = []
-            for implementation in version.implementations {
-                for url in implementation.endpoints {
-                    endpoints.append(
-                        .object([
-                            ("Category", .string(implementation.environment)),
-                            ("ImplementationCode", .string(implementation.code)),
-                            ("Uri", .string(url)),
-                            ("CreateMechanism", .string(implementation.createMechanism))
-                        ]))
-                }
-            }
-            members.append(("Endpoints", .object([("Endpoint", .array(endpoints))])))
-        }
+        if options.includeEndpoints { members.append(("Endpoints", endpoints(version))) }
         members.append(
             (
                 "ProductionEndpointAccessAutoApproved",
@@ -68,7 +54,63 @@ enum APIRepresentation {
         return .object(members)
     }
 
-    /// The `readfiledetails` answer: FileName, FileType, DropboxFileId, ServiceDescriptorDocument[].
+    /// `Endpoints {Endpoint[]}`: each target URL of the version's implementations (Category,
+    /// ImplementationCode, Uri, CreateMechanism); an empty list when there is none.
+    static func endpoints(_ version: APIVersion) -> JSONValue {
+        var endpoints: [JSONValue] = []
+        for implementation in version.implementations {
+            for url in implementation.endpoints {
+                endpoints.append(
+                    .object([
+                        ("Category", .string(implementation.environment)),
+                        ("ImplementationCode", .string(implementation.code)),
+                        ("Uri", .string(url)),
+                        ("CreateMechanism", .string(implementation.createMechanism))
+                    ]))
+            }
+        }
+        return .object([("Endpoint", .array(endpoints))])
+    }
+
+    /// The members an item of `GET /api/apis` adds after the RSS ones: `EntityReference {Title:
+    /// "<API name> (<version name>)", Guid: <APIVersionID>}`, the API's default (newest) version.
+    static func apiItemFields(_ api: API, defaultVersion: APIVersion?) -> [(String, JSONValue)] {
+        guard let defaultVersion else { return [] }
+        return [
+            (
+                "EntityReference",
+                .object([("Title", .string("\(api.name) (\(defaultVersion.name))")), ("Guid", .string(defaultVersion.id))])
+            )
+        ]
+    }
+
+    /// The members an item of `GET /api/apis/versions` adds after the RSS ones: `EntityReferences
+    /// {EntityReference[] {Title, Guid, Category[]}}` (the version's API) and `Endpoints {Endpoint[]}`.
+    static func versionItemFields(_ version: APIVersion, apiName: String) -> [(String, JSONValue)] {
+        [
+            (
+                "EntityReferences",
+                .object([
+                    (
+                        "EntityReference",
+                        .array([
+                            .object([
+                                ("Title", .string(apiName)), ("Guid", .string(version.apiID)),
+                                (
+                                    "Category",
+                                    .array([.object([("domain", .string("uddi:soa.com:resourcetype")), ("value", .string("api"))])])
+                                )
+                            ])
+                        ])
+                    )
+                ])
+            ),
+            ("Endpoints", endpoints(version))
+        ]
+    }
+
+    /// The `readfiledetails` answer: FileName, FileType, DropboxFileId, ServiceDescriptorDocument[]
+    /// {FileName, DescriptorType, ServiceName[], DropboxFileId}.
     static func dropboxFile(_ file: DropboxFile) -> JSONValue {
         .object([
             ("FileName", .string(file.fileName)),
@@ -79,7 +121,8 @@ enum APIRepresentation {
                 .array([
                     .object([
                         ("FileName", .string(file.fileName)),
-                        ("DocumentType", .string(file.fileType)),
+                        ("DescriptorType", .string(file.fileType)),
+                        ("ServiceName", .array(file.serviceNames.map(JSONValue.string))),
                         ("DropboxFileId", .integer(file.id))
                     ])
                 ])

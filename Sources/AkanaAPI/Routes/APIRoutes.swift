@@ -21,15 +21,17 @@ enum APIRoutes {
                 APIRepresentation.api(api, defaultVersion: version), root: "API", choice: choice, headers: renew)
         }
 
-        // GET /api/apis — the APIs the caller may see, as an RSS channel.
+        // GET /api/apis — the APIs the caller may see, as an RSS channel; each item's EntityReference
+        // names its default (newest) version.
         router.add(.get, "/api/apis", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let items = try apis.apis(caller: caller.session).map { api in
+            let items = try apis.apis(caller: caller.session).map { api, defaultVersion in
                 RSSChannel.Item(
                     title: api.name, description: api.description, guid: api.id,
                     categories: [("uddi:soa.com:visibility", api.visibility), ("uddi:soa.com:resourcetype", "api")],
-                    pubDate: Timestamp.parse(api.created) ?? Date(timeIntervalSince1970: 0))
+                    pubDate: Timestamp.parse(api.created) ?? Date(timeIntervalSince1970: 0),
+                    fields: APIRepresentation.apiItemFields(api, defaultVersion: defaultVersion))
             }
             return RSSChannel(title: "APIs", items: items).response(choice: choice)
         }
@@ -69,10 +71,17 @@ enum APIRoutes {
             return RSSChannel.versions(of: api.name, versions).response(choice: choice)
         }
 
+        // GET /api/apis/versions — every version the caller may see, as an RSS channel; each item names
+        // its API (EntityReferences) and lists its Endpoints.
         router.add(.get, "/api/apis/versions", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            return RSSChannel(title: "API versions", items: try apis.allVersions(caller: caller.session).map(item)).response(choice: choice)
+            let items = try apis.allVersions(caller: caller.session).map { version, apiName in
+                var entry = Self.item(version)
+                entry.fields = APIRepresentation.versionItemFields(version, apiName: apiName)
+                return entry
+            }
+            return RSSChannel(title: "API versions", items: items).response(choice: choice)
         }
 
         // GET /api/apis/versions/{APIVersionID}[?IncludeEndpoints=false] — includeOperations and

@@ -93,6 +93,8 @@ public struct DropboxFile: Sendable, Equatable {
     public var fileName: String
     public var fileType: String
     public var content: [UInt8]
+    /// The service names the document declares (`DescriptorServiceNames`), set where it is uploaded.
+    public var serviceNames: [String] = []
 
     /// The document type of an uploaded API description, from its content (then its name).
     public static func documentType(fileName: String, content: [UInt8]) -> String {

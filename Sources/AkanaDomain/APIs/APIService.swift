@@ -77,14 +77,15 @@ public final class APIService: Sendable {
         }
     }
 
-    /// GET /api/apis: every API of the tenant the caller may see, by name.
-    public func apis(caller: AuthenticatedSession) throws -> [API] {
+    /// GET /api/apis: every API of the tenant the caller may see, by name, each with its default
+    /// (newest) version.
+    public func apis(caller: AuthenticatedSession) throws -> [(api: API, defaultVersion: APIVersion?)] {
         try database.read(in: caller.scope) { db in
             try APIRepository.apiIDs(db, tenant: caller.tenant).compactMap { id in
                 guard let api = try APIRepository.api(db, id: id),
                     try Self.canRead(db, apiID: id, visibility: api.visibility, caller: caller)
                 else { return nil }
-                return api
+                return (api, try api.latestVersionID.flatMap { try APIRepository.version(db, id: $0) })
             }
         }
     }
@@ -147,14 +148,16 @@ public final class APIService: Sendable {
         }
     }
 
-    /// GET /api/apis/versions: every API version of the tenant the caller may see.
-    public func allVersions(caller: AuthenticatedSession) throws -> [APIVersion] {
+    /// GET /api/apis/versions: every API version of the tenant the caller may see, each with its API's name.
+    public func allVersions(caller: AuthenticatedSession) throws -> [(version: APIVersion, apiName: String)] {
         try database.read(in: caller.scope) { db in
-            try APIRepository.versionIDs(db, tenant: caller.tenant).compactMap { id in
+            var apiNames: [String: String] = [:]
+            return try APIRepository.versionIDs(db, tenant: caller.tenant).compactMap { id in
                 guard let version = try APIRepository.version(db, id: id),
                     try Self.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
                 else { return nil }
-                return version
+                if apiNames[version.apiID] == nil { apiNames[version.apiID] = try APIRepository.api(db, id: version.apiID)?.name }
+                return (version, apiNames[version.apiID] ?? "")
             }
         }
     }
@@ -225,12 +228,14 @@ public final class APIService: Sendable {
             throw DomainError.badRequest("The uploaded file is larger than \(Self.maxDropboxFileBytes) bytes.")
         }
         let type = DropboxFile.documentType(fileName: fileName, content: content)
+        let serviceNames = DescriptorServiceNames.names(fileType: type, content: content)
         let now = Timestamp.iso8601(clock.now())
         return try database.write(in: caller.scope) { db in
             let id = try APIRepository.insertDropboxFile(
                 db, tenant: caller.tenant, userID: caller.userID, fileName: fileName,
                 fileType: type, content: content, now: now)
-            return DropboxFile(id: id, tenant: caller.tenant, fileName: fileName, fileType: type, content: content)
+            return DropboxFile(
+                id: id, tenant: caller.tenant, fileName: fileName, fileType: type, content: content, serviceNames: serviceNames)
         }
     }
 
@@ -324,10 +329,7 @@ public final class APIService: Sendable {
         guard let file = try APIRepository.dropboxFile(db, id: descriptor.fileID), file.tenant == caller.tenant else {
             throw DomainError.badRequest("DLDescriptor.DropboxFileId \(descriptor.fileID) is not an uploaded file.")
         }
-        if let name = descriptor.fileName, !name.isEmpty, name != file.fileName {
-            throw DomainError.badRequest(
-                "DLDescriptor.FileName '\(name)' is not the name of dropbox file \(descriptor.fileID) ('\(file.fileName)').")
-        }
+        // FileName is a label (clients send the upload's name, or `<service>.swagger`): not checked.
         return file
     }
 
