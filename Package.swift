@@ -33,7 +33,8 @@ let fuzzHarnesses: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-xml-body", ["AkanaAPI", "AkanaDomain", "JSONCodec"]),
     ("fuzz-workflow-definition", ["AkanaDomain"]),
     ("fuzz-multipart", ["AkanaAPI"]),
-    ("fuzz-cookies", ["AkanaAPI", "AkanaDomain", "DispatchHTTP"])
+    ("fuzz-cookies", ["AkanaAPI", "AkanaDomain", "DispatchHTTP"]),
+    ("fuzz-descriptor", ["AkanaDomain"])
 ]
 let fuzzTargets: [Target] =
     fuzzing

@@ -51,7 +51,7 @@ import Testing
         defer { unlink(path) }
         let pages = 64
         let size = pages * 4096
-        FileManager.default.createFile(atPath: path, contents: Data((0..<size).map { UInt8(truncatingIfNeeded: $0 / 4096 + 1) }))
+        _ = FileManager.default.createFile(atPath: path, contents: Data((0..<size).map { UInt8(truncatingIfNeeded: $0 / 4096 + 1) }))
         let descriptor = open(path, O_RDONLY)
         try #require(descriptor >= 0)
         defer { close(descriptor) }

@@ -152,7 +152,7 @@ public enum UndoLog {
     /// recording on. Runs in the caller's write transaction. Makes sure the triggers match the
     /// schema first (a database set up without `install` would otherwise record nothing).
     public static func setMark(_ db: SQLiteConnection, kind: Kind, name: String, created: String) throws -> Mark {
-        try install(db, schemaChanged: false)
+        _ = try install(db, schemaChanged: false)
         let seq = try position(db)
         _ = try UndoLogRepository.forgetRelease(db, kind: kind, name: name)
         try storeMark(db, Mark(kind: kind, name: name, seq: seq, created: created, fileStamp: nil), sequences: try sequences(db))

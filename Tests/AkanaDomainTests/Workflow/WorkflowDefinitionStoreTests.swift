@@ -58,7 +58,7 @@ import Testing
         let fixture = try WorkflowFixture(shipped: false)
         for name in [nil, ""] {
             expectDomainError(.badRequest, "Name is required.") {
-                try fixture.engine.uploadDefinition(
+                _ = try fixture.engine.uploadDefinition(
                     tenant: tenant, name: name, key: "k", description: nil, objectType: nil, xml: miniWorkflow(), scope: .detached)
             }
         }
