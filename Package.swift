@@ -38,12 +38,16 @@ let fuzzHarnesses: [(name: String, dependencies: [Target.Dependency])] = [
 ]
 let fuzzTargets: [Target] =
     fuzzing
-    ? fuzzHarnesses.map { harness in
-        .executableTarget(
-            name: harness.name, dependencies: harness.dependencies, path: "Fuzz/Sources/\(harness.name)",
-            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])],
-            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])])
-    } : []
+    ? [
+        // What the harnesses share: the hand-over to libFuzzer's driver.
+        .target(name: "FuzzSupport", path: "Fuzz/Sources/FuzzSupport", swiftSettings: swiftSettings)
+    ]
+        + fuzzHarnesses.map { harness in
+            .executableTarget(
+                name: harness.name, dependencies: harness.dependencies + ["FuzzSupport"], path: "Fuzz/Sources/\(harness.name)",
+                swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])],
+                linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])])
+        } : []
 
 let package = Package(
     name: "akana-emulator",

@@ -1,3 +1,5 @@
+import FuzzSupport
+
 @testable import DispatchHTTP
 
 /// libFuzzer entry: the bytes of one connection through the request decoder, whole and split at a
@@ -41,16 +43,5 @@ private func decode(_ pieces: [ArraySlice<UInt8>], limits: HTTPRequestDecoder.Li
 /// SwiftPM links an executable target's entry point as `fuzz_http_decoder_main`; it hands over to libFuzzer.
 @_cdecl("fuzz_http_decoder_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzHTTPDecoder)
+    runFuzzer(argc, argv, fuzzHTTPDecoder)
 }
-
-/// libFuzzer's driver (compiler-rt's FuzzerInterface.h).
-// swift-format-ignore: AlwaysUseLowerCamelCase
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt

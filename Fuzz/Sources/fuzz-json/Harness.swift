@@ -1,3 +1,5 @@
+import FuzzSupport
+
 @testable import JSONCodec
 
 /// libFuzzer entry: any bytes through the JSON parser (strict and with comments); a parsed value
@@ -30,16 +32,5 @@ extension JSONValue {
 /// SwiftPM links an executable target's entry point as `fuzz_json_main`; it hands over to libFuzzer.
 @_cdecl("fuzz_json_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzJSON)
+    runFuzzer(argc, argv, fuzzJSON)
 }
-
-/// libFuzzer's driver (compiler-rt's FuzzerInterface.h).
-// swift-format-ignore: AlwaysUseLowerCamelCase
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt

@@ -1,3 +1,5 @@
+import FuzzSupport
+
 @testable import AkanaAPI
 
 /// libFuzzer entry: the first line of the input is the Content-Type (boundary parameter and all),
@@ -19,16 +21,5 @@ public func fuzzMultipart(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 /// SwiftPM links an executable target's entry point as `fuzz_multipart_main`; it hands over to libFuzzer.
 @_cdecl("fuzz_multipart_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzMultipart)
+    runFuzzer(argc, argv, fuzzMultipart)
 }
-
-/// libFuzzer's driver (compiler-rt's FuzzerInterface.h).
-// swift-format-ignore: AlwaysUseLowerCamelCase
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt

@@ -1,3 +1,5 @@
+import FuzzSupport
+
 @testable import AkanaDomain
 
 /// libFuzzer entry: any bytes as an uploaded workflow definition: the UTF-8 check the route makes,
@@ -15,16 +17,5 @@ public func fuzzWorkflowDefinition(_ data: UnsafePointer<UInt8>?, _ size: Int) -
 /// SwiftPM links an executable target's entry point as `fuzz_workflow_definition_main`; it hands over to libFuzzer.
 @_cdecl("fuzz_workflow_definition_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzWorkflowDefinition)
+    runFuzzer(argc, argv, fuzzWorkflowDefinition)
 }
-
-/// libFuzzer's driver (compiler-rt's FuzzerInterface.h).
-// swift-format-ignore: AlwaysUseLowerCamelCase
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt

@@ -1,4 +1,5 @@
 import AkanaDomain
+import FuzzSupport
 import JSONCodec
 
 @testable import AkanaAPI
@@ -17,16 +18,5 @@ public func fuzzXMLBody(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 /// SwiftPM links an executable target's entry point as `fuzz_xml_body_main`; it hands over to libFuzzer.
 @_cdecl("fuzz_xml_body_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, fuzzXMLBody)
+    runFuzzer(argc, argv, fuzzXMLBody)
 }
-
-/// libFuzzer's driver (compiler-rt's FuzzerInterface.h).
-// swift-format-ignore: AlwaysUseLowerCamelCase
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
