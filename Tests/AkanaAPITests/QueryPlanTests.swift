@@ -214,6 +214,7 @@ import Testing
             try send(.post, "/api/contracts/\(contractID)/actions", admin, #"{"ActionName":"apicontract.action.suspend"}"#).status == .ok)
         #expect(try send(.get, "/api/apps/versions/\(planApp)/contracts?ActivatedOnly=true", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/contracts?Environment=Sandbox", admin).status == .ok)
+        #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/connectedapps?ActivatedOnly=true", admin).status == .ok)
         var upload = try HTTPRequest(
             method: .post, target: "/api/dropbox/readfiledetails",
             headers: TestApp.headers(

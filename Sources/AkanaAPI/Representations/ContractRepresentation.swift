@@ -26,3 +26,30 @@ enum ContractRepresentation {
         .object([("Contract", .array(contracts.map(contract)))])
     }
 }
+
+extension ContractRepresentation {
+    /// `GET /api/apis/versions/{APIVersionID}/connectedapps`: an RSS channel with an item per connected
+    /// app version (title, description, guid = AppVersionID; categories: its visibility, its state and
+    /// the environment of each of its contracts with the API version) whose `EntityReferences` names
+    /// its app: `{EntityReference: [{Title: <app name>, Guid: <AppID>, Category: [{domain:
+    /// "uddi:soa.com:resourcetype", value: "app"}]}]}` (the dashboards read the first category's value
+    /// and the Guid as the AppID).
+    static func connectedApps(_ apps: [ConnectedApp]) -> RSSChannel {
+        RSSChannel(
+            title: "Connected apps",
+            items: apps.map { connected in
+                let version = connected.version
+                let reference: JSONValue = .object([
+                    ("Title", .string(connected.appName)), ("Guid", .string(version.appID)),
+                    ("Category", .array([.object([("domain", .string("uddi:soa.com:resourcetype")), ("value", .string("app"))])]))
+                ])
+                var item = RSSChannel.Item(
+                    title: version.name, description: version.description, guid: version.id,
+                    categories: [("uddi:soa.com:visibility", version.visibility), ("uddi:soa.com:state", version.state)]
+                        + connected.contracts.map { ("uddi:soa.com:environment", $0.environment) },
+                    created: version.created)
+                item.fields = [("EntityReferences", .object([("EntityReference", .array([reference]))]))]
+                return item
+            })
+    }
+}

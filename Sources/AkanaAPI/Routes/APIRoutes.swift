@@ -134,6 +134,20 @@ enum APIRoutes {
             return ContractRoutes.list(list, choice: choice)
         }
 
+        // GET /api/apis/versions/{APIVersionID}/connectedapps[?ActivatedOnly=true&Environment=…&IncludeActions=…]
+        // — the apps with contracts, as an RSS channel. IncludeActions is read (a boolean) but adds
+        // nothing: the items' workflow actions are not emulated.
+        router.add(.get, "/api/apis/versions/{APIVersionID}/connectedapps", produces: [.json, .xml], access: .session) { request in
+            let choice = try request.choice
+            let caller = try request.caller
+            _ = try request.booleanQuery("IncludeActions", default: false)
+            let connected = try contracts.connectedApps(
+                apiVersionID: request.parameter("APIVersionID"),
+                environment: request.http.queryValue(caseInsensitive: "Environment"),
+                activatedOnly: try request.booleanQuery("ActivatedOnly", default: false), caller: caller.session)
+            return ContractRepresentation.connectedApps(connected).response(choice: choice)
+        }
+
         // POST /api/dropbox/readfiledetails — multipart/form-data with one file (and wrapInHTML=false).
         router.add(.post, "/api/dropbox/readfiledetails", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice

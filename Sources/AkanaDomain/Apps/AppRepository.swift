@@ -56,6 +56,10 @@ package enum AppRepository {
             defaultVersion: try defaultID.flatMap { try version(db, id: $0) })
     }
 
+    static func appName(_ db: SQLiteConnection, id: String) throws -> String? {
+        try db.queryFirst("SELECT name FROM apps WHERE id = ?", id)?.requiredString("name")
+    }
+
     static func versionIDs(_ db: SQLiteConnection, appID: String) throws -> [String] {
         try db.query("SELECT id FROM app_versions WHERE app_id = ? ORDER BY created, rowid", appID).map { try $0.requiredString("id") }
     }

@@ -145,6 +145,35 @@ public final class ContractService: Sendable {
         }
     }
 
+    /// GET /api/apis/versions/{APIVersionID}/connectedapps[?ActivatedOnly=true&Environment=…]: the app
+    /// versions with contracts with the API version (after the same filters as its contracts list),
+    /// in the order of their first such contract. Who may read: whoever may read the API version (the
+    /// page's "Read permission for the resource"); anyone else gets 404.
+    public func connectedApps(apiVersionID: String, environment: String?, activatedOnly: Bool, caller: AuthenticatedSession) throws
+        -> [ConnectedApp]
+    {
+        let environment = try Self.environment(environment, required: false)
+        return try database.read(in: caller.scope) { db in
+            _ = try self.visibleAPIVersion(db, id: apiVersionID, caller: caller)
+            let contracts = try self.filtered(
+                db, ids: try ContractRepository.ids(db, apiVersionID: apiVersionID), environment: environment, activatedOnly: activatedOnly)
+            var connected: [ConnectedApp] = []
+            var index: [String: Int] = [:]
+            for contract in contracts {
+                if let position = index[contract.runtimeID] {
+                    connected[position].contracts.append(contract)
+                    continue
+                }
+                guard let version = try AppRepository.version(db, id: contract.runtimeID),
+                    let appName = try AppRepository.appName(db, id: version.appID)
+                else { continue }  // the app version is gone (its contract was cancelled with it)
+                index[contract.runtimeID] = connected.count
+                connected.append(ConnectedApp(appName: appName, version: version, contracts: [contract]))
+            }
+            return connected
+        }
+    }
+
     // MARK: - Helpers
 
     func load(_ db: SQLiteConnection, id: String) throws -> Contract {
