@@ -159,6 +159,35 @@ package enum APIRepository {
         try DeleteCascadeRepository.delete(db, from: .apiVersions, id: id, versionIDs: [id])
     }
 
+    // MARK: - Operations
+
+    /// The version's operations in document order.
+    package static func operations(_ db: SQLiteConnection, apiVersionID: String) throws -> [APIOperation] {
+        try db.query(
+            "SELECT name, method, path, description FROM api_operations WHERE api_version_id = ? ORDER BY position", apiVersionID
+        ).map {
+            APIOperation(
+                name: try $0.requiredString("name"), method: try $0.requiredString("method"), path: try $0.requiredString("path"),
+                description: try $0.requiredString("description"))
+        }
+    }
+
+    /// Whether the version has an operation named `name`.
+    package static func hasOperation(_ db: SQLiteConnection, apiVersionID: String, name: String) throws -> Bool {
+        try db.queryFirst("SELECT 1 AS found FROM api_operations WHERE api_version_id = ? AND name = ?", apiVersionID, name) != nil
+    }
+
+    /// Replaces the version's operations (names must be unique: the caller makes them so).
+    package static func replaceOperations(_ db: SQLiteConnection, apiVersionID: String, _ operations: [APIOperation]) throws {
+        try db.change(apiVersionID, "DELETE FROM api_operations WHERE api_version_id = ?", apiVersionID)
+        for (position, operation) in operations.enumerated() {
+            try db.change(
+                apiVersionID,
+                "INSERT INTO api_operations (api_version_id, position, name, method, path, description) VALUES (?, ?, ?, ?, ?, ?)",
+                apiVersionID, position, operation.name, operation.method, operation.path, operation.description)
+        }
+    }
+
     // MARK: - Licenses
 
     package static func license(_ db: SQLiteConnection, id: String) throws -> License? {

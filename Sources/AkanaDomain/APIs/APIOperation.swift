@@ -1,0 +1,18 @@
+/// One operation of an API version (`api_operations`), as its description document declares it:
+/// an OpenAPI 3 / Swagger 2 path and method, or a WSDL operation.
+public struct APIOperation: Sendable, Equatable {
+    /// The operationId (or WSDL operation name), else "<METHOD> <path>"; unique within the version.
+    public var name: String
+    /// HTTP method in capitals; empty for a WSDL operation.
+    public var method: String
+    /// The path template as the document gives it; empty for a WSDL operation.
+    public var path: String
+    public var description: String
+
+    public init(name: String, method: String, path: String, description: String) {
+        self.name = name
+        self.method = method
+        self.path = path
+        self.description = description
+    }
+}
