@@ -21,6 +21,9 @@ public struct APIEnvironment: Sendable {
     public let contracts: ContractService
     /// The Users service (POST/GET/DELETE /api/users…).
     public let users: UserService
+    /// Licenses and scopes with the operations mapped to them (issue 26 parts 4, 5).
+    public let licenses: LicenseService
+    public let scopes: ScopeService
     public let workflow: WorkflowEngine
     /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
     public let workflowActions: WorkflowObjectActions

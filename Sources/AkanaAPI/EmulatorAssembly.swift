@@ -100,6 +100,8 @@ public enum EmulatorAssembly {
             apis: APIService(database: database, clock: clock, workflow: workflow, contracts: contractLifecycle, ids: settings.ids),
             contracts: ContractService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
             users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids),
+            licenses: LicenseService(database: database, clock: clock, ids: settings.ids),
+            scopes: ScopeService(database: database, clock: clock, ids: settings.ids),
             workflow: workflow,
             workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models),
             search: SearchService(database: database, sources: SearchService.defaultSources),
