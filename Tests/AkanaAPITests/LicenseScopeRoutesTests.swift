@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import EmulatorMachinery
 import JSONCodec
 import Testing
 
@@ -310,5 +311,57 @@ import Testing
                 == .notFound)
         #expect(try send(.get, "/api/apis/versions/nope.acmepaymentscorp/licenses", as: world.bob).status == .notFound)
         #expect(try counts() == before)
+    }
+}
+
+/// The `scopes` fixture key and the licenses fixture's new members (old license elements keep loading).
+@Suite struct LicenseScopeFixtureTests {
+    static let document = """
+        {
+          "scopes": [{"ResourceID": "bronze.acmepaymentscorp", "Name": "Bronze", "ShortDescription": "Bronze access"},
+                     {"ResourceID": "bronze-read.acmepaymentscorp", "Name": "Bronze read", "ParentResourceID": "bronze.acmepaymentscorp",
+                      "OAuthGrantDefaultResource": true}],
+          "licenses": [{"LicenseID": "gold.acmepaymentscorp", "Name": "Gold", "SandboxAccessAutoApproved": true},
+                       {"LicenseID": "bronze.acmepaymentscorp", "Name": "Bronze", "Environment": ["Sandbox"], "Visibility": "Limited",
+                        "LicenseParts": [{"Name": "reads", "ResourceID": ["bronze.acmepaymentscorp", "bronze-read.acmepaymentscorp"],
+                                          "PolicyKey": ["acmepaymentscorp-QoS"]}]}]
+        }
+        """
+
+    @Test func fixturesMakeScopesAndLicensesWithParts() throws {
+        let world = try APIWorld(fixtures: [try FixtureDocument.parse(Array(Self.document.utf8), source: "test")])
+        let scope = try world.get("/api/businesses/resources/bronze-read.acmepaymentscorp", as: world.jane).json()
+        #expect(scope["ParentResourceID"] == .string("bronze.acmepaymentscorp"))
+        #expect(scope["OAuthGrantDefaultResource"] == .bool(true))
+        let bronze = try world.get("/api/licenses/bronze.acmepaymentscorp", as: world.jane).json()
+        #expect(bronze["Environment"] == .array([.string("Sandbox")]))
+        #expect(bronze["Visibility"] == .string("Limited"))
+        let part = bronze["LicensePartsDetails"]?["LicensePart"]?.arrayValue?.first
+        #expect(part?["Name"] == .string("reads"))
+        #expect(part?["ResourceID"] == .array([.string("bronze.acmepaymentscorp"), .string("bronze-read.acmepaymentscorp")]))
+        #expect(part?["PolicyKey"] == .array([.string("acmepaymentscorp-QoS")]))
+        // An element of the old shape keeps its defaults.
+        let gold = try world.get("/api/licenses/gold.acmepaymentscorp", as: world.jane).json()
+        #expect(gold["SandboxAccessAutoApproved"] == .bool(true))
+        #expect(gold["Environment"] == .array([.string("Sandbox"), .string("Production")]))
+        #expect(gold["Active"] == .bool(true))
+        // Applying the document again finds everything there.
+        let again = try world.app.send(.post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"], body: Self.document)
+        #expect(again.status == .ok, "\(again.text)")
+        #expect(try again.json()["skipped"]?["scopes"]?.arrayValue?.count == 2)
+    }
+
+    @Test func aLicensePartNamingAnUnknownScopeIsRefused() throws {
+        let document = """
+            {"licenses": [{"LicenseID": "x.acmepaymentscorp", "LicenseParts": [{"ResourceID": ["nope.acmepaymentscorp"]}]}]}
+            """
+        let world = try APIWorld()
+        let response = try world.app.send(.post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"], body: document)
+        #expect(response.status == .badRequest)
+        #expect(try world.count("licenses") == 0)
+        let unknownKey = #"{"scopes": [{"ResourceID": "s.acmepaymentscorp", "Colour": "red"}]}"#
+        #expect(
+            try world.app.send(.post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"], body: unknownKey).status
+                == .badRequest)
     }
 }

@@ -120,7 +120,7 @@ public final class LicenseService: Sendable {
     }
 
     /// Every part's scopes exist in the tenant and its policy keys pass `checkPolicyKeys`.
-    static func checkParts(_ db: SQLiteConnection, _ parts: [LicensePart], tenant: String) throws {
+    package static func checkParts(_ db: SQLiteConnection, _ parts: [LicensePart], tenant: String) throws {
         guard parts.count <= FieldLimits.maxListItems else {
             throw DomainError.badRequest(
                 "License.LicenseParts.LicensePart has \(parts.count) entries; at most \(FieldLimits.maxListItems) are accepted.")
@@ -159,7 +159,7 @@ public final class LicenseService: Sendable {
     }
 
     /// Environment[]: each Sandbox or Production (without case), once each, in the order given.
-    static func environments(_ given: [String]?) throws -> [String]? {
+    package static func environments(_ given: [String]?) throws -> [String]? {
         guard let given else { return nil }
         var result: [String] = []
         for text in given {
