@@ -285,6 +285,24 @@ import Testing
         #expect(try world.count("operation_scopes") == 0)
     }
 
+    @Test func theJournalNamesWhatADeletedScopeTookWithItAndARollbackUndoesIt() throws {
+        let versionID = try apiVersion(operations: ["listPayments"])
+        let checkpoint = try #require(try world.app.send(.post, "/_emulator/checkpoints").json()["id"]?.stringValue)
+        let before = try counts()
+        let scope = try addScope()
+        let license = try addLicense(#"{"Name":"Bronze","LicenseParts":{"LicensePart":[{"ResourceID":["\#(scope)"]}]}}"#)
+        let body = #"{"OperationResource":[{"OperationName":"listPayments","ResourceID":["\#(scope)"]}]}"#
+        #expect(try send(.put, "/api/apis/versions/\(versionID)/resources", as: world.jane, body: body).status == .ok)
+        #expect(try send(.delete, "/api/businesses/resources/\(scope)", as: world.bob).status == .ok)
+        let entries = try world.app.send(.get, "/_emulator/requests").json()["Request"]?.arrayValue ?? []
+        let deletion = try #require(entries.first { $0["method"] == .string("DELETE") })
+        let changed = Set(deletion["changedIDs"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        #expect(changed.isSuperset(of: [scope, license, versionID]), "\(changed)")
+        // A rollback to the checkpoint undoes the scope, the license and the mapping.
+        #expect(try world.app.send(.post, "/_emulator/checkpoints/\(checkpoint)/rollback").status == .ok)
+        #expect(try counts() == before)
+    }
+
     @Test func badMappingsAre400AndChangeNothing() throws {
         let versionID = try apiVersion(operations: ["listPayments"])
         let scope = try addScope()
