@@ -188,6 +188,36 @@ import Testing
         #expect(try world.count("license_parts") == 0)
     }
 
+    @Test func licensesAndScopesTravelAsXMLAndVendorTypes() throws {
+        let scope = try addScope()
+        // The pipeline's client sends and accepts application/vnd.soa.v81+json.
+        let vendor = try world.app.send(
+            .post, "/api/licenses",
+            headers: TestApp.headers(world.bob, ["Content-Type": "application/vnd.soa.v81+json", "Accept": "application/vnd.soa.v81+json"]),
+            body: Self.documentedLicense(scopes: [scope]))
+        #expect(vendor.status == .ok, "\(vendor.text)")
+        #expect(vendor.headers["Content-Type"]?.hasPrefix("application/vnd.soa.v81+json") == true)
+        // An XML License whose lists hold one element each.
+        let xml = """
+            <License><Name>Silver</Name><Environment>Sandbox</Environment><SandboxAccessAutoApproved>true</SandboxAccessAutoApproved>
+            <LicenseParts><LicensePart><ResourceID>\(scope)</ResourceID><PolicyKey>acmepaymentscorp-QoS</PolicyKey></LicensePart></LicenseParts>
+            </License>
+            """
+        let added = try world.app.send(
+            .post, "/api/licenses", headers: TestApp.headers(world.bob, ["Content-Type": "application/xml", "Accept": "application/xml"]),
+            body: xml)
+        #expect(added.status == .ok, "\(added.text)")
+        #expect(added.text.contains("<Name>Silver</Name>"))
+        #expect(added.text.contains("<ResourceID>\(scope)</ResourceID>"))
+        #expect(added.text.contains("<Environment>Sandbox</Environment>"))
+        #expect(!added.text.contains("<Environment>Production</Environment>"))
+        let mapping = try world.app.send(
+            .post, Self.business, headers: TestApp.headers(world.bob, ["Content-Type": "application/xml", "Accept": "application/xml"]),
+            body: "<Resource><Name>Gold access</Name><OAuthGrantDefaultResource>true</OAuthGrantDefaultResource></Resource>")
+        #expect(mapping.status == .ok, "\(mapping.text)")
+        #expect(mapping.text.contains("<OAuthGrantDefaultResource>true</OAuthGrantDefaultResource>"))
+    }
+
     @Test func onlyBusinessAdminsChangeLicensesAndBadLicensesChangeNothing() throws {
         let scope = try addScope()
         let id = try addLicense(Self.documentedLicense(scopes: [scope]))

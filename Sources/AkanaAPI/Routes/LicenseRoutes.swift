@@ -13,7 +13,7 @@ enum LicenseRoutes {
         router.add(.post, "/api/licenses", produces: [.json, .xml], access: .businessOrSiteAdmin(refusal: refusal)) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let license = try licenses.addLicense(caller: caller.session, input: try LicenseInput(body: try request.jsonBody()))
+            let license = try licenses.addLicense(caller: caller.session, input: try LicenseInput(body: try request.structuredBody()))
             return Responses.representation(LicenseRepresentation.license(license), root: "License", choice: choice)
         }
 
@@ -31,7 +31,7 @@ enum LicenseRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let license = try licenses.updateLicense(
-                request.parameter("LicenseID"), caller: caller.session, input: try LicenseInput(body: try request.jsonBody()))
+                request.parameter("LicenseID"), caller: caller.session, input: try LicenseInput(body: try request.structuredBody()))
             return Responses.representation(LicenseRepresentation.license(license), root: "License", choice: choice)
         }
 

@@ -19,7 +19,8 @@ enum ScopeRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let scope = try scopes.addScope(
-                businessID: request.parameter("BusinessID"), caller: caller.session, input: try ScopeInput(body: try request.jsonBody()))
+                businessID: request.parameter("BusinessID"), caller: caller.session,
+                input: try ScopeInput(body: try request.structuredBody()))
             return Responses.representation(ScopeRepresentation.scope(scope), root: "Resource", choice: choice)
         }
 
@@ -46,7 +47,7 @@ enum ScopeRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let scope = try scopes.updateScope(
-                request.parameter("ResourceID"), caller: caller.session, input: try ScopeInput(body: try request.jsonBody()))
+                request.parameter("ResourceID"), caller: caller.session, input: try ScopeInput(body: try request.structuredBody()))
             return Responses.representation(ScopeRepresentation.scope(scope), root: "Resource", choice: choice)
         }
 
@@ -75,7 +76,7 @@ enum ScopeRoutes {
             let caller = try request.caller
             let mapping = try scopes.saveOperationScopes(
                 apiVersionID: request.parameter("APIVersionID"), caller: caller.session,
-                mapping: try OperationScopes.list(body: try request.jsonBody()))
+                mapping: try OperationScopes.list(body: try request.structuredBody()))
             return Responses.representation(ScopeRepresentation.operationScopes(mapping), root: "OperationResources", choice: choice)
         }
     }
