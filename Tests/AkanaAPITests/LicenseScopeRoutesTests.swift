@@ -333,6 +333,20 @@ import Testing
         #expect(try counts() == before)
     }
 
+    @Test func theStateBrowserShowsLicensesScopesAndMappings() throws {
+        let versionID = try apiVersion(operations: ["listPayments"])
+        let scope = try addScope()
+        _ = try addLicense(Self.documentedLicense(scopes: [scope], name: "Platinum <tier>"))
+        let body = #"{"OperationResource":[{"OperationName":"listPayments","ResourceID":["\#(scope)"]}]}"#
+        #expect(try send(.put, "/api/apis/versions/\(versionID)/resources", as: world.jane, body: body).status == .ok)
+        let page = try world.app.send(.get, "/_emulator/ui/licenses")
+        #expect(page.status == .ok)
+        #expect(page.text.contains("Platinum &lt;tier&gt;"))
+        #expect(page.text.contains("Bronze access"))
+        #expect(page.text.contains("listPayments"))
+        #expect(page.text.contains("href=\"/_emulator/ui/licenses\""))
+    }
+
     @Test func badMappingsAre400AndChangeNothing() throws {
         let versionID = try apiVersion(operations: ["listPayments"])
         let scope = try addScope()
