@@ -227,7 +227,8 @@ import Testing
         #expect(try send(.delete, "/api/licenses/\(id)", as: world.jane).status == .forbidden)
         for body in [
             Self.documentedLicense(scopes: ["nope.acmepaymentscorp"]), Self.documentedLicense(scopes: [scope], sandboxAuto: "\"perhaps\""),
-            #"{"Description":"no name"}"#, #"{"Name":"n","Environment":["Staging"]}"#, #"{"Name":"n","LicenseParts":"all"}"#,
+            #"{"Description":"no name"}"#, #"{"Name":"n","Environment":["Staging"]}"#, #"{"Name":"n","Environment":[]}"#,
+            #"{"Name":"n","Environment":[""]}"#, #"{"Name":"n","LicenseParts":"all"}"#,
             #"{"Name":"n","LicenseParts":{"LicensePart":[{"ResourceID":[7]}]}}"#,
             #"{"Name":"n","LicenseParts":{"LicensePart":[{"ResourceID":["\#(scope)"],"PolicyKey":["  "]}]}}"#,
             #"{"Name":"n","BusinessID":"tenantbusiness.other"}"#, #"{"Name":"n","Visibility":"Secret"}"#, "[]"

@@ -28,15 +28,15 @@ extension LicenseInput {
             licenseID: try reader.string("LicenseID"), name: try reader.name("Name"), description: try reader.string("Description"),
             visibility: try reader.visibility(), sandboxAccessAutoApproved: try reader.bool("SandboxAccessAutoApproved"),
             productionAccessAutoApproved: try reader.bool("ProductionAccessAutoApproved"), active: try reader.bool("Active"),
-            environments: try reader.stringItems("Environment"), agreements: agreements, parts: parts,
+            environments: try reader.stringItems("Environment", keepEmpty: true), agreements: agreements, parts: parts,
             businessID: try reader.string("BusinessID"))
     }
 }
 
 extension BodyReader {
     /// A list of strings (a single string is a list of one), each within its field's limit, at
-    /// most `FieldLimits.maxListItems`; empty strings dropped.
-    func stringItems(_ key: String) throws -> [String]? {
+    /// most `FieldLimits.maxListItems`; empty strings dropped unless `keepEmpty`.
+    func stringItems(_ key: String, keepEmpty: Bool = false) throws -> [String]? {
         guard let value = value(key) else { return nil }
         let items: [JSONValue] = value.arrayValue ?? [value]
         let texts = try items.map { item in
@@ -45,7 +45,7 @@ extension BodyReader {
             }
             return text
         }
-        return try FieldLimits.check(texts.filter { !$0.isEmpty }, field: field(key))
+        return try FieldLimits.check(keepEmpty ? texts : texts.filter { !$0.isEmpty }, field: field(key))
     }
 
     /// A wrapped list, `{"<key>": {"<item>": [ {…}, … ]}}` (or `"<key>": [ … ]`, or one object

@@ -158,9 +158,11 @@ public final class LicenseService: Sendable {
         return businessID
     }
 
-    /// Environment[]: each Sandbox or Production (without case), once each, in the order given.
+    /// Environment[]: each Sandbox or Production (without case), once each, in the order given; at
+    /// least one (a license applies somewhere).
     package static func environments(_ given: [String]?) throws -> [String]? {
         guard let given else { return nil }
+        guard !given.isEmpty else { throw DomainError.badRequest("License.Environment must name Sandbox, Production or both.") }
         var result: [String] = []
         for text in given {
             let value = try environment(text, field: "License.Environment")
