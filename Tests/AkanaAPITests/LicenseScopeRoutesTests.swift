@@ -348,6 +348,19 @@ import Testing
         #expect(page.text.contains("href=\"/_emulator/ui/licenses\""))
     }
 
+    @Test func aTenantResetTakesScopesLicensesAndMappings() throws {
+        let versionID = try apiVersion(operations: ["listPayments"])
+        let scope = try addScope()
+        _ = try addLicense(Self.documentedLicense(scopes: [scope]))
+        let body = #"{"OperationResource":[{"OperationName":"listPayments","ResourceID":["\#(scope)"]}]}"#
+        #expect(try send(.put, "/api/apis/versions/\(versionID)/resources", as: world.jane, body: body).status == .ok)
+        let reset = try world.app.send(.post, "/_emulator/tenants/acmepaymentscorp/reset")
+        #expect(reset.status == .ok, "\(reset.text)")
+        for table in ["scopes", "licenses", "license_parts", "license_part_scopes", "license_agreements", "operation_scopes"] {
+            #expect(try world.count(table) == 0, "\(table)")
+        }
+    }
+
     @Test func badMappingsAre400AndChangeNothing() throws {
         let versionID = try apiVersion(operations: ["listPayments"])
         let scope = try addScope()
