@@ -119,7 +119,13 @@ import Testing
 
     @Test func onlyAdminsChangeScopesAndBadScopesChangeNothing() throws {
         let id = try addScope()
+        let child = try addScope(#"{"Name":"Child","ParentResourceID":"\#(id)"}"#)
+        let grandchild = try addScope(#"{"Name":"Grandchild","ParentResourceID":"\#(child)"}"#)
         let before = try counts()
+        // A scope cannot become its own ancestor.
+        #expect(
+            try send(.put, "/api/businesses/resources/\(id)", as: world.bob, body: #"{"ParentResourceID":"\#(grandchild)"}"#).status
+                == .badRequest)
         #expect(try send(.post, Self.business, as: world.jane, body: Self.documentedScope).status == .forbidden)
         #expect(try send(.put, "/api/businesses/resources/\(id)", as: world.jane, body: #"{"Name":"x"}"#).status == .forbidden)
         #expect(try send(.delete, "/api/businesses/resources/\(id)", as: world.jane).status == .forbidden)

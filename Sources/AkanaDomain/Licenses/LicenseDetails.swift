@@ -38,12 +38,6 @@ public struct LicenseDetails: Sendable, Equatable {
         self.created = created
         self.updated = updated
     }
-
-    /// Every scope the license's parts name, in order, once.
-    public var scopeIDs: [String] {
-        var seen = Set<String>()
-        return parts.flatMap(\.scopeIDs).filter { seen.insert($0).inserted }
-    }
 }
 
 /// One term of a license (LicensePart): the scopes (ResourceID[]) it grants and the QoS policies

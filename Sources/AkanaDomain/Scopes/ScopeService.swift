@@ -168,11 +168,20 @@ public final class ScopeService: Sendable {
         return scope
     }
 
+    /// A parent that is a scope of the tenant and not the scope itself or one of its descendants
+    /// (the chain of parents ends).
     private static func checkParent(_ db: SQLiteConnection, _ parentID: String, of id: String, tenant: String) throws {
         guard !parentID.isEmpty else { return }
-        guard parentID != id else { throw DomainError.badRequest("Resource.ParentResourceID must not name the scope itself.") }
         guard let parent = try ScopeRepository.scope(db, id: parentID), parent.tenant == tenant else {
             throw DomainError.badRequest("Resource.ParentResourceID \(parentID) is not a scope of this tenant.")
+        }
+        var ancestor: Scope? = parent
+        var seen = Set<String>()
+        while let current = ancestor {
+            guard current.id != id, seen.insert(current.id).inserted else {
+                throw DomainError.badRequest("Resource.ParentResourceID \(parentID) would make the scope its own ancestor.")
+            }
+            ancestor = current.parentID.isEmpty ? nil : try ScopeRepository.scope(db, id: current.parentID)
         }
     }
 
