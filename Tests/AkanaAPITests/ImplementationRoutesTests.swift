@@ -170,4 +170,23 @@ import Testing
         #expect(try found("?ServiceKey=uddi:f1ebef06", as: world.jane) == [])
         #expect(try world.get("/api/apis/versions/implementations?ImplementationCode=Staging", as: world.jane).status == .badRequest)
     }
+
+    /// The columns 0014 adds to api_implementations are undone like the others: a checkpoint taken
+    /// before an added implementation and a changed pattern rolls both back.
+    @Test func aCheckpointRollbackUndoesAnAddedImplementationAndItsInfo() throws {
+        let (_, versionID) = try createLiveOnlyAPI()
+        let checkpoint = try world.app.send(.post, "/_emulator/checkpoints")
+        let id = try #require(try checkpoint.json()["id"]?.stringValue)
+        #expect(
+            try world.post("/api/apis/versions/\(versionID)/implementations", as: world.jane, body: Self.pipelineBody(versionID)).status
+                == .ok)
+        let info = "/api/apis/versions/\(versionID)/implementations/Live/info"
+        #expect(
+            try put(info, as: world.jane, body: #"{"Pattern":"com.akana.pattern.physical","AnonymousAccessAllowed":true}"#).status == .ok)
+        #expect(try world.app.send(.post, "/_emulator/checkpoints/\(id)/rollback").status == .ok)
+        #expect(try world.get("/api/apis/versions/\(versionID)/implementations/Sandbox", as: world.jane).status == .notFound)
+        let live = try world.get("/api/apis/versions/\(versionID)/implementations/Live", as: world.jane).json()
+        #expect(live["Pattern"] == .string("com.akana.pattern.proxy"))
+        #expect(live["AnonymousAccessAllowed"] == .bool(false))
+    }
 }
