@@ -186,4 +186,25 @@ import Testing
         #expect(try world.count("api_implementation_policies") == 0)
         #expect(try world.get(path, as: world.jane).json()["Policy"] == .array([]))
     }
+
+    /// XML bodies and answers: a single Policy element is a list of one, two are two.
+    @Test func policiesAttachAndReadAsXML() throws {
+        let versionID = try versionWithOperations()
+        let path = "/api/apis/versions/\(versionID)/implementations/Live/policies"
+        let one = try world.app.send(
+            .put, path, headers: TestApp.headers(world.jane, ["Content-Type": "application/xml", "Accept": "application/xml"]),
+            body: "<APIImplementationPolicies><Policy><PolicyKey>\(Self.security)</PolicyKey></Policy></APIImplementationPolicies>")
+        #expect(one.status == .ok, "\(one.text)")
+        #expect(one.text.contains("<APIImplementationPolicies><Policy><PolicyKey>\(Self.security)</PolicyKey>"), "\(one.text)")
+        let two = try world.app.send(
+            .put, path, headers: TestApp.headers(world.jane, ["Content-Type": "application/xml", "Accept": "application/json"]),
+            body:
+                "<APIImplementationPolicies><Policy><PolicyKey>\(Self.security)</PolicyKey></Policy><Policy><PolicyKey>\(Self.auditing)</PolicyKey></Policy>"
+                + "<ApiOperationPolicy><Operation><Name>deletePet</Name></Operation><Policy><PolicyKey>\(Self.auditing)</PolicyKey></Policy></ApiOperationPolicy>"
+                + "</APIImplementationPolicies>")
+        #expect(two.status == .ok, "\(two.text)")
+        let json = try two.json()
+        #expect(json["Policy"]?.arrayValue?.count == 2)
+        #expect(json["ApiOperationPolicy"]?.arrayValue?.first?["Operation"]?["Path"] == .string("/pet/{petId}"))
+    }
 }
