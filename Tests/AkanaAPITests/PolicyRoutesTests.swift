@@ -170,6 +170,25 @@ import Testing
         }
         #expect(try world.get(path, as: world.jane).json() == before)
         #expect(try put(path, as: world.kim, body: Self.attachBody()).status == .forbidden)
+        // A version the caller may not read: "limited (or empty) results", as for one that does not exist.
+        let (_, hidden) = try world.createAPI(as: world.jane, name: "Hidden", visibility: "Limited")
+        #expect(
+            try put("/api/apis/versions/\(hidden)/implementations/Live/policies", as: world.jane, body: Self.attachBody(operation: "x"))
+                .status == .badRequest)
+        #expect(
+            try put(
+                "/api/apis/versions/\(hidden)/implementations/Live/policies", as: world.jane,
+                body: #"{"Policy":[{"PolicyKey":"\#(Self.security)"}]}"#
+            ).status == .ok)
+        for target in [hidden, "nothing.acmepaymentscorp"] {
+            let empty = try world.get("/api/apis/versions/\(target)/implementations/Live/policies", as: world.kim)
+            #expect(empty.status == .ok)
+            #expect(try empty.json()["Policy"] == .array([]))
+        }
+        #expect(
+            try world.get("/api/apis/versions/\(hidden)/implementations/Live/policies", as: world.jane).json()["Policy"]?.arrayValue?.count
+                == 1)
+        #expect(try world.get("/api/apis/versions/\(versionID)/implementations/Staging/policies", as: world.kim).status == .notFound)
         #expect(try put("/api/apis/versions/\(versionID)/implementations/Staging/policies", as: world.jane, body: "{}").status == .notFound)
     }
 

@@ -110,10 +110,15 @@ public final class ImplementationService: Sendable {
         }
     }
 
-    /// GET …/implementations/{ImplementationCode}/policies: the implementation's policies and its operations'.
+    /// GET …/implementations/{ImplementationCode}/policies: the implementation's policies and its
+    /// operations'. The help page says a caller without permission to view the resources gets
+    /// "limited (or empty) results": a version the caller may not read (or that does not exist)
+    /// answers empty lists; an unknown implementation of a version they may read is a 404.
     public func policies(versionID: String, code: String, caller: AuthenticatedSession) throws -> ImplementationPolicies {
         try database.read(in: caller.scope) { db in
-            let (version, _) = try Self.visibleVersion(db, id: versionID, caller: caller)
+            guard let version = try APIRepository.version(db, id: versionID), version.tenant == caller.tenant,
+                try APIService.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
+            else { return ImplementationPolicies(policies: [], operationPolicies: []) }
             return try Self.attached(db, version: version, code: try Self.implementation(of: version, code: code).code)
         }
     }
