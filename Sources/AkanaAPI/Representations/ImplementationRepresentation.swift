@@ -14,7 +14,8 @@ enum ImplementationRepresentation {
         let implementation = details.implementation
         return .object([
             ("Environment", .string(implementation.environment)),
-            // The service the platform makes for an implementation is named after the API, its version and the code.
+            // "The name of the service": the help gives no example of the platform's form, so the
+            // emulator names it after the API, its version and the implementation code.
             ("Name", .string("\(details.apiName) (\(details.versionName)) \(implementation.code)")),
             ("ImplementationCode", .string(implementation.code)),
             ("Description", .string(implementation.description)),
