@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import EmulatorMachinery
 import JSONCodec
 import Testing
 
@@ -188,5 +189,22 @@ import Testing
         let live = try world.get("/api/apis/versions/\(versionID)/implementations/Live", as: world.jane).json()
         #expect(live["Pattern"] == .string("com.akana.pattern.proxy"))
         #expect(live["AnonymousAccessAllowed"] == .bool(false))
+    }
+
+    @Test func fixtureImplementationsCarryPatternAndAnonymousAccess() throws {
+        let document = try FixtureDocument.parse(
+            Array(
+                #"""
+                {"tenant": "acmepaymentscorp",
+                 "apis": [{"Name": "Fixture API", "Versions": [{"APIVersionID": "fixture-v1.acmepaymentscorp", "Name": "1.0",
+                   "Implementations": [{"ImplementationCode": "Live", "Pattern": "com.akana.pattern.orchestration",
+                                        "CreateMechanism": "ORCHESTRATION", "AnonymousAccessAllowed": true}]}]}]}
+                """#.utf8), source: "test")
+        let world = try APIWorld(fixtures: [document])
+        let live = try world.get("/api/apis/versions/fixture-v1.acmepaymentscorp/implementations/Live", as: world.admin).json()
+        #expect(live["Pattern"] == .string("com.akana.pattern.orchestration"))
+        #expect(live["AnonymousAccessAllowed"] == .bool(true))
+        let bad = #"{"apis": [{"Name": "X", "Versions": [{"Name": "1", "Implementations": [{"Pattern": "proxy"}]}]}]}"#
+        #expect(throws: DomainError.self) { try FixtureDocument.parse(Array(bad.utf8), source: "bad") }
     }
 }
