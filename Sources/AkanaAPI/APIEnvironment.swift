@@ -19,6 +19,10 @@ public struct APIEnvironment: Sendable {
     /// APIs, API versions and the dropbox; contracts (built once: several route files share them).
     public let apis: APIService
     public let contracts: ContractService
+    /// API implementations and the policies attached to them.
+    public let implementations: ImplementationService
+    /// The tenant's policy catalogue (`GET /api/policies…`).
+    public let policies: PolicyService
     /// The Users service (POST/GET/DELETE /api/users…).
     public let users: UserService
     /// Licenses and scopes with the operations mapped to them (issue 26 parts 4, 5).

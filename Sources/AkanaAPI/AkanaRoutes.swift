@@ -33,6 +33,8 @@ public enum AkanaRoutes {
         ModelRoutes.register(into: &router, environment: environment)
         APIRoutes.register(into: &router, environment: environment)
         ContractRoutes.register(into: &router, environment: environment)
+        ImplementationRoutes.register(into: &router, environment: environment)
+        PolicyRoutes.register(into: &router, environment: environment)
         LicenseRoutes.register(into: &router, environment: environment)
         ScopeRoutes.register(into: &router, environment: environment)
         table.set(router.table)

@@ -99,6 +99,8 @@ public enum EmulatorAssembly {
             database: database, clock: clock, tenants: settings.tenants, sessions: sessions, apps: apps, models: models,
             apis: APIService(database: database, clock: clock, workflow: workflow, contracts: contractLifecycle, ids: settings.ids),
             contracts: ContractService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
+            implementations: ImplementationService(database: database, clock: clock),
+            policies: PolicyService(database: database),
             users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids),
             licenses: LicenseService(database: database, clock: clock, ids: settings.ids),
             scopes: ScopeService(database: database, clock: clock, ids: settings.ids),

@@ -2,7 +2,7 @@ import Foundation
 import PackagePlugin
 
 /// Embeds the package's top-level `Migrations/*.sql`, `Config/workflows/*.xml` and
-/// `Config/openapi/*.json` into the target as Swift source, so the binary carries its schema, its
+/// `Config/openapi/*.json` and `Config/policies/*.json` into the target as Swift source, so the binary carries its schema, its
 /// shipped workflow definitions and its OpenAPI document: copied alone to an empty directory it still
 /// migrates a new database and serves `/_emulator/openapi.json`. The folders stay the single source of
 /// truth; the generated files are never committed.
@@ -13,7 +13,8 @@ struct EmbedMigrationsPlugin: BuildToolPlugin {
         return [
             ("Migrations", "sql", "EmbeddedMigrations"),
             ("Config/workflows", "xml", "EmbeddedWorkflows"),
-            ("Config/openapi", "json", "EmbeddedOpenAPI")
+            ("Config/openapi", "json", "EmbeddedOpenAPI"),
+            ("Config/policies", "json", "EmbeddedPolicies")
         ].map { folder, fileExtension, enumName in
             let directory = context.package.directoryURL.appending(path: folder)
             let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []

@@ -179,13 +179,16 @@ import Testing
         // PUT replaces the members given (the parts as a whole).
         let updated = try send(
             .put, "/api/licenses/\(id)", as: world.admin,
-            body: #"{"Name":"Gold","LicenseParts":{"LicensePart":{"ResourceID":"\#(gold)","PolicyKey":["acmepaymentscorp-QoS"]}}}"#)
+            body:
+                #"{"Name":"Gold","LicenseParts":{"LicensePart":{"ResourceID":"\#(gold)","PolicyKey":["acmepaymentscorp-ThroughputLimit"]}}}"#
+        )
         #expect(updated.status == .ok, "\(updated.text)")
         let after = try updated.json()
         #expect(after["Name"] == .string("Gold"))
         #expect(after["Description"] == .string("Top tier with unlimited throughput"))
         #expect(after["LicenseParts"]?["LicensePart"]?.arrayValue?.first?["ResourceID"] == .array([.string(gold)]))
-        #expect(after["LicenseParts"]?["LicensePart"]?.arrayValue?.first?["PolicyKey"] == .array([.string("acmepaymentscorp-QoS")]))
+        #expect(
+            after["LicenseParts"]?["LicensePart"]?.arrayValue?.first?["PolicyKey"] == .array([.string("acmepaymentscorp-ThroughputLimit")]))
         // DELETE answers the deleted License; it is gone.
         let deleted = try send(.delete, "/api/licenses/\(id)", as: world.bob)
         #expect(deleted.status == .ok)
@@ -206,7 +209,7 @@ import Testing
         // An XML License whose lists hold one element each.
         let xml = """
             <License><Name>Silver</Name><Environment>Sandbox</Environment><SandboxAccessAutoApproved>true</SandboxAccessAutoApproved>
-            <LicenseParts><LicensePart><ResourceID>\(scope)</ResourceID><PolicyKey>acmepaymentscorp-QoS</PolicyKey></LicensePart></LicenseParts>
+            <LicenseParts><LicensePart><ResourceID>\(scope)</ResourceID><PolicyKey>acmepaymentscorp-ThroughputLimit</PolicyKey></LicensePart></LicenseParts>
             </License>
             """
         let added = try world.app.send(
@@ -237,6 +240,7 @@ import Testing
             #"{"Name":"n","Environment":[""]}"#, #"{"Name":"n","LicenseParts":"all"}"#,
             #"{"Name":"n","LicenseParts":{"LicensePart":[{"ResourceID":[7]}]}}"#,
             #"{"Name":"n","LicenseParts":{"LicensePart":[{"ResourceID":["\#(scope)"],"PolicyKey":["  "]}]}}"#,
+            #"{"Name":"n","LicenseParts":{"LicensePart":[{"ResourceID":["\#(scope)"],"PolicyKey":["acmepaymentscorp-NotShipped"]}]}}"#,
             #"{"Name":"n","BusinessID":"tenantbusiness.other"}"#, #"{"Name":"n","Visibility":"Secret"}"#, "[]"
         ] {
             #expect(try send(.post, "/api/licenses", as: world.bob, body: body).status == .badRequest, "\(body)")
@@ -406,7 +410,7 @@ import Testing
           "licenses": [{"LicenseID": "gold.acmepaymentscorp", "Name": "Gold", "SandboxAccessAutoApproved": true},
                        {"LicenseID": "bronze.acmepaymentscorp", "Name": "Bronze", "Environment": ["Sandbox"], "Visibility": "Limited",
                         "LicenseParts": [{"Name": "reads", "ResourceID": ["bronze.acmepaymentscorp", "bronze-read.acmepaymentscorp"],
-                                          "PolicyKey": ["acmepaymentscorp-QoS"]}]}]
+                                          "PolicyKey": ["acmepaymentscorp-ThroughputLimit"]}]}]
         }
         """
 
@@ -421,7 +425,7 @@ import Testing
         let part = bronze["LicensePartsDetails"]?["LicensePart"]?.arrayValue?.first
         #expect(part?["Name"] == .string("reads"))
         #expect(part?["ResourceID"] == .array([.string("bronze.acmepaymentscorp"), .string("bronze-read.acmepaymentscorp")]))
-        #expect(part?["PolicyKey"] == .array([.string("acmepaymentscorp-QoS")]))
+        #expect(part?["PolicyKey"] == .array([.string("acmepaymentscorp-ThroughputLimit")]))
         // An element of the old shape keeps its defaults.
         let gold = try world.get("/api/licenses/gold.acmepaymentscorp", as: world.jane).json()
         #expect(gold["SandboxAccessAutoApproved"] == .bool(true))

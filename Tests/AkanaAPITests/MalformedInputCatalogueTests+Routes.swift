@@ -15,7 +15,7 @@ extension MalformedInputCatalogueTests {
             ("workflow", workflowCases), ("emulator", emulatorCases), ("apis", apiCases), ("contracts", contractCases),
             ("users", userCases), ("members", memberCases), ("search", searchCases), ("sessions", sessionCases),
             ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases),
-            ("encodings", encodingCases), ("licenses and scopes", licenseScopeCases)
+            ("encodings", encodingCases), ("implementations and policies", implementationCases), ("licenses and scopes", licenseScopeCases)
         ]
     }
 
@@ -218,6 +218,69 @@ extension MalformedInputCatalogueTests {
         ]
     }
 
+    static func implementationCases(_ bench: Bench) throws -> [Case] {
+        let (_, version) = try bench.createAPI()
+        let implementations = "/api/apis/versions/\(version)/implementations"
+        let info = "\(implementations)/Sandbox/info"
+        let policies = "\(implementations)/Live/policies"
+        let other = "nosuch.acmepaymentscorp"
+        let key = "acmepaymentscorp-DetailedAuditing"
+        return [
+            bench.post("implementations: truncated JSON", implementations, json: #"{"ImplementationCode":"Sand"#),
+            bench.post("implementations: a JSON array", implementations, json: #"[{"ImplementationCode":"Sandbox"}]"#),
+            bench.post("implementations: no ImplementationCode", implementations, json: #"{"CreateMechanism":"PROXY"}"#),
+            bench.post("implementations: ImplementationCode a number", implementations, json: #"{"ImplementationCode":1}"#),
+            bench.post("implementations: an unknown ImplementationCode", implementations, json: #"{"ImplementationCode":"Staging"}"#),
+            bench.post(
+                "implementations: an unknown CreateMechanism", implementations,
+                json: #"{"ImplementationCode":"Sandbox","CreateMechanism":"TELEPORT"}"#),
+            bench.post(
+                "implementations: a TargetEndpointURL that is not http", implementations,
+                json: #"{"ImplementationCode":"Sandbox","ProxyImplementationRequest":{"TargetEndpointURL":["file:///etc/passwd"]}}"#),
+            bench.post(
+                "implementations: ProxyImplementationRequest a string", implementations,
+                json: #"{"ImplementationCode":"Sandbox","ProxyImplementationRequest":"x"}"#),
+            bench.post(
+                "implementations: another APIVersionID in the body", implementations,
+                json: #"{"ImplementationCode":"Sandbox","APIVersionID":"\#(other)"}"#),
+            bench.post(
+                "implementations: a code the version has", implementations, json: #"{"ImplementationCode":"Live"}"#, status: 409),
+            bench.post(
+                "implementations: a version that does not exist", "/api/apis/versions/\(other)/implementations",
+                json: #"{"ImplementationCode":"Sandbox"}"#, status: 404),
+            bench.post(
+                "implementations: an entity in XML", implementations,
+                body:
+                    "<!DOCTYPE x [<!ENTITY e \"Sandbox\">]><AddAPIImplementationRequest><ImplementationCode>&e;</ImplementationCode></AddAPIImplementationRequest>",
+                contentType: "application/xml"),
+            bench.put("implementations: info truncated JSON", info, json: #"{"Description":"#),
+            bench.put("implementations: info a Pattern that is not one", info, json: #"{"Pattern":"proxy"}"#),
+            bench.put("implementations: info AnonymousAccessAllowed not a flag", info, json: #"{"AnonymousAccessAllowed":"maybe"}"#),
+            bench.put(
+                "implementations: info Description over the limit", info,
+                json: #"{"Description":"\#(String(repeating: "d", count: 8193))"}"#),
+            bench.put(
+                "implementations: info on an implementation that does not exist", "\(implementations)/Staging/info",
+                json: #"{"Description":"x"}"#, status: 404),
+            bench.put("policies: truncated JSON", policies, json: #"{"Policy":[{"PolicyKey":"#),
+            bench.put("policies: an unknown PolicyKey", policies, json: #"{"Policy":[{"PolicyKey":"acmepaymentscorp-NoSuchPolicy"}]}"#),
+            bench.put("policies: another tenant's key", policies, json: #"{"Policy":[{"PolicyKey":"othertenant-DetailedAuditing"}]}"#),
+            bench.put("policies: a PolicyKey that is a number", policies, json: #"{"Policy":[{"PolicyKey":7}]}"#),
+            bench.put("policies: a Policy without PolicyKey", policies, json: #"{"Policy":[{"Name":"DetailedAuditing"}]}"#),
+            bench.put("policies: Policy a string", policies, json: #"{"Policy":"\#(key)"}"#),
+            bench.put(
+                "policies: 101 policies", policies,
+                json: #"{"Policy":[\#((0..<101).map { _ in #"{"PolicyKey":"\#(key)"}"# }.joined(separator: ","))]}"#),
+            bench.put(
+                "policies: an operation the version does not have", policies,
+                json: #"{"ApiOperationPolicy":[{"Operation":{"Name":"findPets"},"Policy":[{"PolicyKey":"\#(key)"}]}]}"#),
+            bench.put("policies: an operation without Name", policies, json: #"{"ApiOperationPolicy":[{"Operation":{},"Policy":[]}]}"#),
+            bench.put(
+                "policies: an implementation that does not exist", "\(implementations)/Staging/policies", json: #"{"Policy":[]}"#,
+                status: 404)
+        ]
+    }
+
     // MARK: - Licenses and scopes (issue 26 parts 4, 5)
 
     static func licenseScopeCases(_ bench: Bench) throws -> [Case] {
@@ -253,6 +316,11 @@ extension MalformedInputCatalogueTests {
             bench.post(
                 "licenses: a blank PolicyKey", "/api/licenses",
                 json: #"{"Name":"n","LicenseParts":{"LicensePart":[{"ResourceID":["\#(scope)"],"PolicyKey":["  "]}]}}"#),
+            bench.post(
+                "licenses: a PolicyKey the catalogue does not have", "/api/licenses",
+                json:
+                    #"{"Name":"n","LicenseParts":{"LicensePart":[{"ResourceID":["\#(scope)"],"PolicyKey":["acmepaymentscorp-NotShipped"]}]}}"#
+            ),
             bench.post("licenses: an unknown Environment", "/api/licenses", json: #"{"Name":"n","Environment":["Staging"]}"#),
             bench.post("licenses: LicenseParts a string", "/api/licenses", json: #"{"Name":"n","LicenseParts":"all"}"#),
             bench.post(

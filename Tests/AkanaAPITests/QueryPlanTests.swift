@@ -215,6 +215,31 @@ import Testing
         #expect(try send(.get, "/api/apps/versions/\(planApp)/contracts?ActivatedOnly=true", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/contracts?Environment=Sandbox", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/connectedapps?ActivatedOnly=true", admin).status == .ok)
+        // Implementations and policies (issue 26 parts 2, 3).
+        let implementations = "/api/apis/versions/\(apiVersionID)/implementations"
+        #expect(try send(.put, "\(implementations)/Sandbox/info", admin, #"{"AnonymousAccessAllowed":true}"#).status == .ok)
+        #expect(try send(.get, "\(implementations)/live", admin).status == .ok)
+        for query in ["?APIID=\(apiID)", "?APIVersionID=\(apiVersionID)&ImplementationCode=Live", ""] {
+            #expect(try send(.get, "/api/apis/versions/implementations\(query)", admin).status == .ok)
+        }
+        let auditing = #"{"PolicyKey":"acmepaymentscorp-DetailedAuditing"}"#
+        #expect(
+            try send(
+                .put, "\(implementations)/Live/policies", admin,
+                #"{"ApiOperationPolicy":[{"Operation":{"Name":"x"},"Policy":[\#(auditing)]}]}"#
+            ).status == .badRequest)
+        #expect(try send(.put, "\(implementations)/Live/policies", admin, #"{"Policy":[\#(auditing)]}"#).status == .ok)
+        #expect(try send(.get, "\(implementations)/Live/policies", admin).status == .ok)
+        #expect(try send(.get, "/api/policies?Type=Operational%20Policy", admin).status == .ok)
+        #expect(try send(.get, "/api/policies/acmepaymentscorp-NotShipped", admin).status == .notFound)
+        let liveOnly =
+            try send(
+                .post, "/api/apis", admin,
+                #"{"APIVersionInfo":{"Name":"Live only"},"AddAPIImplementationRequest":{"CreateMechanism":"PROXY"}}"#,
+                accept: "application/json"
+            ).json()["LatestVersionID"]?.stringValue ?? ""
+        #expect(
+            try send(.post, "/api/apis/versions/\(liveOnly)/implementations", admin, #"{"ImplementationCode":"Sandbox"}"#).status == .ok)
         // Scopes, licenses and the operations mapped to scopes (issue 26 parts 4, 5).
         let business = "/api/businesses/tenantbusiness.acmepaymentscorp/resources"
         let scopeID =
@@ -225,7 +250,7 @@ import Testing
         #expect(try send(.get, "/api/businesses/resources/\(scopeID)", admin).status == .ok)
         #expect(try send(.put, "/api/businesses/resources/\(scopeID)", admin, #"{"ShortDescription":"s"}"#).status == .ok)
         let licenseBody =
-            #"{"Name":"Plan","SandboxAccessAutoApproved":true,"LicenseParts":{"LicensePart":[{"ResourceID":["\#(scopeID)"],"PolicyKey":["k"]}]},"AgreementDetails":{"AgreementDocument":[{"Name":"a"}]}}"#
+            #"{"Name":"Plan","SandboxAccessAutoApproved":true,"LicenseParts":{"LicensePart":[{"ResourceID":["\#(scopeID)"],"PolicyKey":["acmepaymentscorp-ThroughputLimit"]}]},"AgreementDetails":{"AgreementDocument":[{"Name":"a"}]}}"#
         let licenseID = try send(.post, "/api/licenses", admin, licenseBody).json()["LicenseID"]?.stringValue ?? ""
         #expect(try send(.get, "/api/licenses/\(licenseID)", admin).status == .ok)
         #expect(try send(.put, "/api/licenses/\(licenseID)", admin, licenseBody).status == .ok)

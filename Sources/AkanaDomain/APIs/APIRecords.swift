@@ -21,14 +21,27 @@ public struct APIImplementation: Sendable, Equatable {
     public var createMechanism: String
     public var endpointAccessAutoApproved: Bool
     public var endpoints: [String]
+    /// The implementation pattern (`com.akana.pattern.proxy` …); by default its create mechanism's.
+    public var pattern: String
+    /// AnonymousAccessAllowed (help `apis/m_apis_updateAPIImplementationInfo.htm`).
+    public var anonymousAccessAllowed: Bool
 
-    public init(code: String, description: String, createMechanism: String, endpointAccessAutoApproved: Bool, endpoints: [String]) {
+    public init(
+        code: String, description: String, createMechanism: String, endpointAccessAutoApproved: Bool, endpoints: [String],
+        pattern: String? = nil, anonymousAccessAllowed: Bool = false
+    ) {
         self.code = code
         self.description = description
         self.createMechanism = createMechanism
         self.endpointAccessAutoApproved = endpointAccessAutoApproved
         self.endpoints = endpoints
+        self.pattern = pattern ?? Self.pattern(forMechanism: createMechanism)
+        self.anonymousAccessAllowed = anonymousAccessAllowed
     }
+
+    /// The pattern an implementation created with `mechanism` follows: `com.akana.pattern.<mechanism>`
+    /// (help `obj/o_apis_APIImplementation.htm`: `com.akana.pattern.proxy`).
+    public static func pattern(forMechanism mechanism: String) -> String { "com.akana.pattern.\(mechanism.lowercased())" }
 
     /// The contract environment this implementation serves.
     public var environment: String { code == "Live" ? "Production" : "Sandbox" }

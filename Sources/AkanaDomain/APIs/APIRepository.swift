@@ -80,7 +80,10 @@ package enum APIRepository {
         }
         var implementations: [APIImplementation] = []
         for implementation in try db.query(
-            "SELECT code, description, create_mechanism, endpoint_access_auto_approved FROM api_implementations WHERE api_version_id = ? ORDER BY code DESC",
+            """
+            SELECT code, description, create_mechanism, endpoint_access_auto_approved, pattern, anonymous_access_allowed
+              FROM api_implementations WHERE api_version_id = ? ORDER BY code DESC
+            """,
             id)
         {
             let code = try implementation.requiredString("code")
@@ -91,7 +94,9 @@ package enum APIRepository {
                 APIImplementation(
                     code: code, description: try implementation.requiredString("description"),
                     createMechanism: try implementation.requiredString("create_mechanism"),
-                    endpointAccessAutoApproved: try implementation.requiredBool("endpoint_access_auto_approved"), endpoints: urls))
+                    endpointAccessAutoApproved: try implementation.requiredBool("endpoint_access_auto_approved"), endpoints: urls,
+                    pattern: try implementation.string("pattern").flatMap { $0.isEmpty ? nil : $0 },
+                    anonymousAccessAllowed: try implementation.requiredBool("anonymous_access_allowed")))
         }
         return APIVersion(
             id: try row.requiredString("id"), apiID: try row.requiredString("api_id"), tenant: try row.requiredString("tenant"),
@@ -129,10 +134,11 @@ package enum APIRepository {
         try db.change(
             versionID,
             """
-            INSERT INTO api_implementations (api_version_id, code, description, create_mechanism, endpoint_access_auto_approved)
-            VALUES (?, ?, ?, ?, ?)
+            INSERT INTO api_implementations (api_version_id, code, description, create_mechanism, endpoint_access_auto_approved,
+                                             pattern, anonymous_access_allowed)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """, versionID, implementation.code, implementation.description, implementation.createMechanism,
-            implementation.endpointAccessAutoApproved)
+            implementation.endpointAccessAutoApproved, implementation.pattern, implementation.anonymousAccessAllowed)
         for (position, url) in implementation.endpoints.enumerated() {
             try db.change(
                 versionID, "INSERT INTO api_endpoints (api_version_id, code, position, url) VALUES (?, ?, ?, ?)",

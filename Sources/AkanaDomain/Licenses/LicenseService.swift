@@ -4,7 +4,7 @@ import SQLiteStore
 /// The Licenses service (m_licenses_addLicense, …getLicense, …updateLicense, …deleteLicense) and
 /// the licenses that apply to an API version (m_apis_getAPILicenses). Business Admins (and Site
 /// Admins) add, change and delete licenses; every logged-in user of the tenant reads them. A
-/// license's parts name scopes of the tenant (ResourceID[]) and QoS policies (PolicyKey[]).
+/// license's parts name scopes of the tenant (ResourceID[]) and QoS policies of its catalogue (PolicyKey[]).
 /// Contracts keep honouring the SandboxAccessAutoApproved / ProductionAccessAutoApproved flags
 /// (`ContractService` reads the same rows). Deleting a license detaches it from the contracts that
 /// named it: the help page says nothing about them, and 0009 made `contract_licenses` cascade.
@@ -106,16 +106,17 @@ public final class LicenseService: Sendable {
 
     // MARK: - Checks
 
-    /// The QoS policies a license part names (PolicyKey[]). For now only checks each key is a
-    /// non-blank string within its limit: the tenant's policy catalogue is built on another branch
-    /// (issue 26 part 3); the lead wires this one function to its `PolicyRepository` at merge, so
-    /// an unknown key becomes a 400 here.
+    /// The QoS policies a license part names (PolicyKey[]): each a policy of the tenant's catalogue
+    /// (built-in or added, `PolicyRepository`); a blank or unknown key is a 400.
     static func checkPolicyKeys(_ db: SQLiteConnection, _ keys: [String], tenant: String) throws {
         for key in keys {
             guard !key.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw DomainError.badRequest("LicensePart.PolicyKey must not be blank.")
             }
             try FieldLimits.check(key, field: "LicensePart.PolicyKey")
+            guard try PolicyRepository.policyExists(db, tenant: tenant, key: key) else {
+                throw DomainError.badRequest("LicensePart.PolicyKey \(key) is not a policy of this tenant.")
+            }
         }
     }
 

@@ -12,7 +12,8 @@ import Foundation
 ///     "apis":      [{"APIID": …, "Name": …, "Description": …, "Visibility": …, "Admins": [email],
 ///                    "Versions": [{"APIVersionID": …, "Name": …, "Description": …, "Visibility": …, "Tag": […],
 ///                                  "Implementations": [{"ImplementationCode": "Sandbox" | "Live", "CreateMechanism": "PROXY",
-///                                                       "TargetEndpointURL": [url], "EndpointAccessAutoApproved": bool}],
+///                                                       "TargetEndpointURL": [url], "EndpointAccessAutoApproved": bool,
+///                                                       "Pattern": "com.akana.pattern.proxy", "AnonymousAccessAllowed": bool}],
 ///                                  "Actions": […]}]}],
 ///     "contracts": [{"ContractID": …, "APIVersionID": …, "RuntimeID": <AppVersionID>, "Environment": "Sandbox" | "Production",
 ///                    "LicenseID": […], "Actions": ["apicontract.action.approve", "apicontract.action.activate"]}]
@@ -237,12 +238,22 @@ public struct APIFixtureSection: Sendable {
             guard APIImplementation.mechanisms.contains(mechanism) else {
                 throw item.error("CreateMechanism must be one of \(APIImplementation.mechanisms.joined(separator: ", "))")
             }
+            let pattern = try item.string("Pattern")
+            if let pattern,
+                !(pattern.hasPrefix(ImplementationService.patternPrefix) && pattern.count > ImplementationService.patternPrefix.count)
+            {
+                throw item.error("Pattern must be an implementation pattern (\(ImplementationService.patternPrefix)…), not '\(pattern)'")
+            }
             result.append(
                 APIImplementation(
                     code: code, description: try item.string("Description") ?? "", createMechanism: mechanism,
                     endpointAccessAutoApproved: try flag(item, "EndpointAccessAutoApproved"),
-                    endpoints: try item.strings("TargetEndpointURL") ?? []))
-            try item.finish(["ImplementationCode", "Description", "CreateMechanism", "TargetEndpointURL", "EndpointAccessAutoApproved"])
+                    endpoints: try item.strings("TargetEndpointURL") ?? [], pattern: pattern,
+                    anonymousAccessAllowed: try flag(item, "AnonymousAccessAllowed")))
+            try item.finish([
+                "ImplementationCode", "Description", "CreateMechanism", "TargetEndpointURL", "EndpointAccessAutoApproved", "Pattern",
+                "AnonymousAccessAllowed"
+            ])
         }
         return result
     }

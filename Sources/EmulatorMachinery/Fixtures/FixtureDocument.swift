@@ -31,6 +31,7 @@ public struct FixtureDocument: Sendable {
     public var objects: [WorkflowObject] = []
     /// `licenses`, `apis`, `contracts` (FixtureDocument+APIs.swift).
     public var apiSection = APIFixtureSection()
+    public var policySection = PolicyFixtureSection()
 
     public struct Setting: Sendable {
         public var name: String
@@ -123,7 +124,7 @@ public struct FixtureDocument: Sendable {
 
     public var isEmpty: Bool {
         settings.isEmpty && users.isEmpty && workflowAssignments.isEmpty && apps.isEmpty && models.isEmpty && objects.isEmpty
-            && apiSection.isEmpty
+            && apiSection.isEmpty && policySection.isEmpty
     }
 
     // MARK: - Reading
@@ -220,7 +221,10 @@ public struct FixtureDocument: Sendable {
             try reader.finish(["ObjectType", "ObjectID", "InitialAction", "Actions", "tenant"])
         }
         document.apiSection = try APIFixtureSection.parse(top)
-        try top.finish(["tenant", "settings", "users", "workflowAssignments", "apps", "models", "objects"] + APIFixtureSection.keys)
+        document.policySection = try PolicyFixtureSection.parse(top)
+        try top.finish(
+            ["tenant", "settings", "users", "workflowAssignments", "apps", "models", "objects"] + APIFixtureSection.keys
+                + PolicyFixtureSection.keys)
         return document
     }
 

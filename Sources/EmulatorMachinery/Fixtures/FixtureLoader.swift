@@ -179,6 +179,7 @@ public enum FixtureLoader {
                 try Self.element(source, object.path) { try self.object(object, tenant: tenant) }
             }
             try applyAPIs(document)
+            try applyPolicies(document)
         }
 
         // MARK: Users and settings

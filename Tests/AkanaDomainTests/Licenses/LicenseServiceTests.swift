@@ -62,7 +62,7 @@ import Testing
             caller: bob,
             input: LicenseInput(
                 name: "Bronze", sandboxAccessAutoApproved: true, environments: ["sandbox"],
-                parts: [LicensePart(scopeIDs: [scope.id], policyKeys: ["acmepaymentscorp-QoS"])]))
+                parts: [LicensePart(scopeIDs: [scope.id], policyKeys: ["acmepaymentscorp-ThroughputLimit"])]))
         #expect(license.environments == ["Sandbox"])
         let seen = try fixture.pool.read { db in try APIRepository.license(db, id: license.id) }
         #expect(seen?.sandboxAccessAutoApproved == true)
@@ -71,6 +71,11 @@ import Testing
             _ = try licenses.updateLicense(
                 license.id, caller: bob, input: LicenseInput(parts: [LicensePart(scopeIDs: [scope.id], policyKeys: [" "])]))
         }
-        #expect(try licenses.license(license.id, caller: jane).parts.first?.policyKeys == ["acmepaymentscorp-QoS"])
+        expectDomainError(.badRequest, "not a policy of this tenant") {
+            _ = try licenses.updateLicense(
+                license.id, caller: bob,
+                input: LicenseInput(parts: [LicensePart(scopeIDs: [scope.id], policyKeys: ["\(Self.other)-ThroughputLimit"])]))
+        }
+        #expect(try licenses.license(license.id, caller: jane).parts.first?.policyKeys == ["acmepaymentscorp-ThroughputLimit"])
     }
 }
