@@ -25,6 +25,9 @@ public struct APIEnvironment: Sendable {
     public let policies: PolicyService
     /// The Users service (POST/GET/DELETE /api/users…).
     public let users: UserService
+    /// Licenses and scopes with the operations mapped to them (issue 26 parts 4, 5).
+    public let licenses: LicenseService
+    public let scopes: ScopeService
     public let workflow: WorkflowEngine
     /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
     public let workflowActions: WorkflowObjectActions

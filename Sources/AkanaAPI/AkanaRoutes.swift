@@ -35,6 +35,8 @@ public enum AkanaRoutes {
         ContractRoutes.register(into: &router, environment: environment)
         ImplementationRoutes.register(into: &router, environment: environment)
         PolicyRoutes.register(into: &router, environment: environment)
+        LicenseRoutes.register(into: &router, environment: environment)
+        ScopeRoutes.register(into: &router, environment: environment)
         table.set(router.table)
         return router
     }

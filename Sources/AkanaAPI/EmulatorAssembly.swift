@@ -102,6 +102,8 @@ public enum EmulatorAssembly {
             implementations: ImplementationService(database: database, clock: clock),
             policies: PolicyService(database: database),
             users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids),
+            licenses: LicenseService(database: database, clock: clock, ids: settings.ids),
+            scopes: ScopeService(database: database, clock: clock, ids: settings.ids),
             workflow: workflow,
             workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models),
             search: SearchService(database: database, sources: SearchService.defaultSources),

@@ -15,7 +15,7 @@ extension MalformedInputCatalogueTests {
             ("workflow", workflowCases), ("emulator", emulatorCases), ("apis", apiCases), ("contracts", contractCases),
             ("users", userCases), ("members", memberCases), ("search", searchCases), ("sessions", sessionCases),
             ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases),
-            ("encodings", encodingCases), ("implementations and policies", implementationCases)
+            ("encodings", encodingCases), ("implementations and policies", implementationCases), ("licenses and scopes", licenseScopeCases)
         ]
     }
 
@@ -277,6 +277,70 @@ extension MalformedInputCatalogueTests {
             bench.put("policies: an operation without Name", policies, json: #"{"ApiOperationPolicy":[{"Operation":{},"Policy":[]}]}"#),
             bench.put(
                 "policies: an implementation that does not exist", "\(implementations)/Staging/policies", json: #"{"Policy":[]}"#,
+                status: 404)
+        ]
+    }
+
+    // MARK: - Licenses and scopes (issue 26 parts 4, 5)
+
+    static func licenseScopeCases(_ bench: Bench) throws -> [Case] {
+        let (_, apiVersion) = try bench.createAPI()
+        try bench.app.pool.write { db in
+            try APIRepository.replaceOperations(
+                db, apiVersionID: apiVersion, [APIOperation(name: "listPayments", method: "GET", path: "/payments", description: "")])
+        }
+        let scope = try bench.created(
+            "/api/businesses/tenantbusiness.acmepaymentscorp/resources", #"{"Name":"Catalogue scope"}"#, id: "ResourceID")
+        let license = try bench.created(
+            "/api/licenses", #"{"Name":"Catalogue","LicenseParts":{"LicensePart":[{"ResourceID":["\#(scope)"]}]}}"#, id: "LicenseID")
+        let scopes = "/api/businesses/tenantbusiness.acmepaymentscorp/resources"
+        let other = "nosuch.acmepaymentscorp"
+        return [
+            bench.post("scopes: no Name", scopes, json: #"{"ShortDescription":"s"}"#),
+            bench.post("scopes: Name a number", scopes, json: #"{"Name":5}"#),
+            bench.post("scopes: an unknown Visibility", scopes, json: #"{"Name":"n","Visibility":"Secret"}"#),
+            bench.post("scopes: a flag that is no boolean", scopes, json: #"{"Name":"n","OAuthGrantDefaultResource":"maybe"}"#),
+            bench.post("scopes: a parent that does not exist", scopes, json: #"{"Name":"n","ParentResourceID":"\#(other)"}"#),
+            bench.post("scopes: truncated JSON", scopes, json: #"{"Name":"#),
+            bench.post("scopes: invalid UTF-8", scopes, json: #"{"Name":""#, invalid: [0xC3, 0x28]),
+            bench.post("scopes: another business", "/api/businesses/tenantbusiness.other/resources", json: #"{"Name":"n"}"#, status: 404),
+            bench.put("scopes: PUT a blank Name", "/api/businesses/resources/\(scope)", json: #"{"Name":" "}"#),
+            bench.put("scopes: PUT a scope that does not exist", "/api/businesses/resources/\(other)", json: #"{"Name":"n"}"#, status: 404),
+            bench.request(
+                "scopes: DELETE a scope that does not exist", "DELETE", "/api/businesses/resources/\(other)", body: [], contentType: nil,
+                status: 404),
+            bench.post("licenses: no Name", "/api/licenses", json: #"{"Description":"d"}"#),
+            bench.post(
+                "licenses: a scope that does not exist", "/api/licenses",
+                json: #"{"Name":"n","LicenseParts":{"LicensePart":[{"ResourceID":["\#(other)"]}]}}"#),
+            bench.post(
+                "licenses: a blank PolicyKey", "/api/licenses",
+                json: #"{"Name":"n","LicenseParts":{"LicensePart":[{"ResourceID":["\#(scope)"],"PolicyKey":["  "]}]}}"#),
+            bench.post(
+                "licenses: a PolicyKey the catalogue does not have", "/api/licenses",
+                json:
+                    #"{"Name":"n","LicenseParts":{"LicensePart":[{"ResourceID":["\#(scope)"],"PolicyKey":["acmepaymentscorp-NotShipped"]}]}}"#
+            ),
+            bench.post("licenses: an unknown Environment", "/api/licenses", json: #"{"Name":"n","Environment":["Staging"]}"#),
+            bench.post("licenses: LicenseParts a string", "/api/licenses", json: #"{"Name":"n","LicenseParts":"all"}"#),
+            bench.post(
+                "licenses: an entity in XML", "/api/licenses",
+                body: "<!DOCTYPE License [<!ENTITY x \"y\">]><License><Name>&x;</Name></License>", contentType: "application/xml"),
+            bench.put("licenses: PUT a flag that is a number", "/api/licenses/\(license)", json: #"{"SandboxAccessAutoApproved":1}"#),
+            bench.put("licenses: PUT a license that does not exist", "/api/licenses/\(other)", json: #"{"Name":"n"}"#, status: 404),
+            bench.request(
+                "licenses: DELETE a license that does not exist", "DELETE", "/api/licenses/\(other)", body: [], contentType: nil,
+                status: 404),
+            bench.put(
+                "operation scopes: an operation the version does not have", "/api/apis/versions/\(apiVersion)/resources",
+                json: #"{"OperationResource":[{"OperationName":"nosuch","ResourceID":["\#(scope)"]}]}"#),
+            bench.put(
+                "operation scopes: a scope that does not exist", "/api/apis/versions/\(apiVersion)/resources",
+                json: #"{"OperationResource":[{"OperationName":"listPayments","ResourceID":["\#(other)"]}]}"#),
+            bench.put("operation scopes: no OperationResource", "/api/apis/versions/\(apiVersion)/resources", json: #"{}"#),
+            bench.put(
+                "operation scopes: a version that does not exist", "/api/apis/versions/\(other)/resources",
+                json: #"{"OperationResource":[]}"#,
                 status: 404)
         ]
     }
@@ -587,6 +651,14 @@ extension Bench {
             .post, "/api/login", headers: ["Content-Type": "application/json", "Accept": "application/json"],
             body: #"{"email":"\#(email)","password":"password"}"#)
         return try #require(try response.json()["userFDN"]?.stringValue, "\(response.text)")
+    }
+
+    /// POSTs `json` as the Site Admin and answers the new object's `id` member.
+    func created(_ path: String, _ json: String, id: String) throws -> String {
+        let response = try app.send(
+            .post, path, headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "application/json"]), body: json)
+        try #require(response.status == .ok, "\(response.text)")
+        return try #require(try response.json()[id]?.stringValue)
     }
 
     func janeID() throws -> String { try userID(TestApp.jane) }

@@ -240,6 +240,37 @@ import Testing
             ).json()["LatestVersionID"]?.stringValue ?? ""
         #expect(
             try send(.post, "/api/apis/versions/\(liveOnly)/implementations", admin, #"{"ImplementationCode":"Sandbox"}"#).status == .ok)
+        // Scopes, licenses and the operations mapped to scopes (issue 26 parts 4, 5).
+        let business = "/api/businesses/tenantbusiness.acmepaymentscorp/resources"
+        let scopeID =
+            try send(.post, business, admin, #"{"Name":"Plan scope","Visibility":"Public"}"#).json()["ResourceID"]?.stringValue ?? ""
+        let child = try send(.post, business, admin, #"{"Name":"Plan child","ParentResourceID":"\#(scopeID)"}"#)
+        #expect(child.status == .ok, "\(child.text)")
+        #expect(try send(.get, business, admin).status == .ok)
+        #expect(try send(.get, "/api/businesses/resources/\(scopeID)", admin).status == .ok)
+        #expect(try send(.put, "/api/businesses/resources/\(scopeID)", admin, #"{"ShortDescription":"s"}"#).status == .ok)
+        let licenseBody =
+            #"{"Name":"Plan","SandboxAccessAutoApproved":true,"LicenseParts":{"LicensePart":[{"ResourceID":["\#(scopeID)"],"PolicyKey":["acmepaymentscorp-ThroughputLimit"]}]},"AgreementDetails":{"AgreementDocument":[{"Name":"a"}]}}"#
+        let licenseID = try send(.post, "/api/licenses", admin, licenseBody).json()["LicenseID"]?.stringValue ?? ""
+        #expect(try send(.get, "/api/licenses/\(licenseID)", admin).status == .ok)
+        #expect(try send(.put, "/api/licenses/\(licenseID)", admin, licenseBody).status == .ok)
+        try app.pool.write { db in
+            try APIRepository.replaceOperations(
+                db, apiVersionID: apiVersionID, [APIOperation(name: "getPlan", method: "GET", path: "/plan", description: "")])
+        }
+        let mapped = try send(
+            .put, "/api/apis/versions/\(apiVersionID)/resources", admin,
+            #"{"OperationResource":[{"OperationName":"getPlan","ResourceID":["\#(scopeID)"]}]}"#)
+        #expect(mapped.status == .ok, "\(mapped.text)")
+        #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/resources", admin).status == .ok)
+        #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/licenses?Environment=Sandbox", admin).status == .ok)
+        let licensed = try send(
+            .post, "/api/contracts", admin,
+            #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(planApp)","Environment":"Production","ContractScope":{"LicenseID":["\#(licenseID)"]}}"#
+        )
+        #expect(licensed.status != .internalServerError)
+        #expect(try send(.delete, "/api/businesses/resources/\(scopeID)", admin).status == .ok)
+        #expect(try send(.delete, "/api/licenses/\(licenseID)", admin).status == .ok)
         var upload = try HTTPRequest(
             method: .post, target: "/api/dropbox/readfiledetails",
             headers: TestApp.headers(

@@ -73,6 +73,26 @@ enum EmulatorBrowserRoutes {
             return page.response
         }
 
+        router.add(.get, "/_emulator/ui/licenses") { request in
+            let found = try environment.browser.licenses(scope: request.scope)
+            var page = Page(title: "Licenses and scopes")
+            page.section(
+                "Licenses",
+                table(
+                    found.licenses,
+                    [
+                        "name", "tenant", "visibility", "environments", "sandbox_auto_approved", "production_auto_approved", "active",
+                        "scopes",
+                        "contracts", "id"
+                    ]))
+            page.section(
+                "Scopes", table(found.scopes, ["name", "tenant", "visibility", "parent_id", "operations", "licenses", "updated", "id"]))
+            page.section(
+                "Operations mapped to scopes",
+                table(found.operationScopes, ["api", "api_version", "operation_name", "scope", "api_version_id", "scope_id"]))
+            return page.response
+        }
+
         router.add(.get, "/_emulator/ui/models") { request in
             let models = try environment.browser.models(scope: request.scope)
             var page = Page(title: "Models")
@@ -230,7 +250,8 @@ enum EmulatorBrowserRoutes {
 
         static let navigation = [
             ("Overview", "/_emulator/ui"), ("Users", "/_emulator/ui/users"), ("Apps", "/_emulator/ui/apps"),
-            ("APIs", "/_emulator/ui/apis"), ("Models", "/_emulator/ui/models"), ("Workflow", "/_emulator/ui/workflow"),
+            ("APIs", "/_emulator/ui/apis"), ("Licenses", "/_emulator/ui/licenses"), ("Models", "/_emulator/ui/models"),
+            ("Workflow", "/_emulator/ui/workflow"),
             ("Snapshots", "/_emulator/ui/snapshots"), ("Requests", "/_emulator/ui/requests")
         ]
 

@@ -73,7 +73,8 @@ public struct APIVersion: Sendable, Equatable {
     }
 }
 
-/// A license (tenant data, set through fixtures).
+/// A license's auto-approval flags, as contracts read them (the whole license, with its parts:
+/// `LicenseDetails`, Sources/AkanaDomain/Licenses; made through POST /api/licenses or fixtures).
 public struct License: Sendable, Equatable {
     public var id: String
     public var tenant: String

@@ -3,8 +3,12 @@ import Foundation
 
 /// The fixture sections of APIs and contracts:
 ///
+///     "scopes":    [{"ResourceID": "bronze.acmepaymentscorp", "Name": "Bronze", "ShortDescription": …, "LongDescription": …,
+///                    "Visibility": …, "ParentResourceID": …, "ResourcePath": …}],
 ///     "licenses":  [{"LicenseID": "gold.acmepaymentscorp", "Name": "Gold", "Description": …,
-///                    "SandboxAccessAutoApproved": true, "ProductionAccessAutoApproved": false}],
+///                    "SandboxAccessAutoApproved": true, "ProductionAccessAutoApproved": false,
+///                    "Visibility": …, "Active": true, "Environment": ["Sandbox", "Production"],
+///                    "LicenseParts": [{"Name": …, "ResourceID": [scope], "PolicyKey": [key]}]}],
 ///     "apis":      [{"APIID": …, "Name": …, "Description": …, "Visibility": …, "Admins": [email],
 ///                    "Versions": [{"APIVersionID": …, "Name": …, "Description": …, "Visibility": …, "Tag": […],
 ///                                  "Implementations": [{"ImplementationCode": "Sandbox" | "Live", "CreateMechanism": "PROXY",
@@ -14,7 +18,8 @@ import Foundation
 ///     "contracts": [{"ContractID": …, "APIVersionID": …, "RuntimeID": <AppVersionID>, "Environment": "Sandbox" | "Production",
 ///                    "LicenseID": […], "Actions": ["apicontract.action.approve", "apicontract.action.activate"]}]
 ///
-/// Licenses and contracts are tenant data: a license id exists once per tenant. A contract starts
+/// Scopes, licenses and contracts are tenant data: a license id exists once per tenant. A
+/// license's parts name scopes of the tenant (from this document's `scopes` or already there). A contract starts
 /// under the tenant's apicontract workflow and takes its Actions, so it can be put in any state.
 public struct APIFixtureSection: Sendable {
     public struct License: Sendable {
@@ -25,6 +30,27 @@ public struct APIFixtureSection: Sendable {
         public var description: String
         public var sandboxAutoApproved: Bool
         public var productionAutoApproved: Bool
+        public var visibility: String? = nil
+        public var active: Bool = true
+        public var environments: [String]? = nil
+        public var parts: [LicensePart] = []
+    }
+
+    /// A scope (the Resource object of POST /api/businesses/{BusinessID}/resources).
+    public struct ScopeElement: Sendable {
+        public var path: String
+        public var tenant: String?
+        public var id: String
+        public var name: String
+        public var shortDescription: String
+        public var longDescription: String
+        public var visibility: String?
+        public var parentID: String
+        public var resourcePath: String
+        public var sandboxAnonymousAccessAllowed: Bool
+        public var productionAnonymousAccessAllowed: Bool
+        public var oauthGrantDefaultResource: Bool
+        public var oauthGrantUserAuthorizationRequired: Bool
     }
 
     public struct APIElement: Sendable {
@@ -60,28 +86,65 @@ public struct APIFixtureSection: Sendable {
         public var actions: [FixtureDocument.Action]
     }
 
+    public var scopes: [ScopeElement] = []
     public var licenses: [License] = []
     public var apis: [APIElement] = []
     public var contracts: [ContractElement] = []
 
     public init() {}
 
-    public var isEmpty: Bool { licenses.isEmpty && apis.isEmpty && contracts.isEmpty }
+    public var isEmpty: Bool { scopes.isEmpty && licenses.isEmpty && apis.isEmpty && contracts.isEmpty }
 
-    static let keys = ["licenses", "apis", "contracts"]
+    static let keys = ["scopes", "licenses", "apis", "contracts"]
 
     static func parse(_ top: FixtureDocument.Reader) throws -> APIFixtureSection {
         var section = APIFixtureSection()
+        for (index, element) in try top.array("scopes").enumerated() {
+            let reader = try FixtureDocument.Reader(element, path: "scopes[\(index)]", source: top.source)
+            guard let id = try reader.string("ResourceID"), !id.isEmpty else { throw reader.error("ResourceID is required") }
+            section.scopes.append(
+                ScopeElement(
+                    path: reader.path, tenant: try reader.tenant("tenant"), id: id, name: try reader.string("Name") ?? id,
+                    shortDescription: try reader.string("ShortDescription") ?? "",
+                    longDescription: try reader.string("LongDescription") ?? "",
+                    visibility: try reader.visibility("Visibility"), parentID: try reader.string("ParentResourceID") ?? "",
+                    resourcePath: try reader.string("ResourcePath") ?? "",
+                    sandboxAnonymousAccessAllowed: try flag(reader, "SandboxAnonymousAccessAllowed"),
+                    productionAnonymousAccessAllowed: try flag(reader, "ProductionAnonymousAccessAllowed"),
+                    oauthGrantDefaultResource: try flag(reader, "OAuthGrantDefaultResource"),
+                    oauthGrantUserAuthorizationRequired: try flag(reader, "OAuthGrantUserAuthorizationRequired")))
+            try reader.finish([
+                "ResourceID", "Name", "ShortDescription", "LongDescription", "Visibility", "ParentResourceID", "ResourcePath",
+                "SandboxAnonymousAccessAllowed", "ProductionAnonymousAccessAllowed", "OAuthGrantDefaultResource",
+                "OAuthGrantUserAuthorizationRequired", "tenant"
+            ])
+        }
         for (index, element) in try top.array("licenses").enumerated() {
             let reader = try FixtureDocument.Reader(element, path: "licenses[\(index)]", source: top.source)
             guard let id = try reader.string("LicenseID"), !id.isEmpty else { throw reader.error("LicenseID is required") }
-            section.licenses.append(
-                License(
-                    path: reader.path, tenant: try reader.tenant("tenant"), id: id, name: try reader.string("Name") ?? id,
-                    description: try reader.string("Description") ?? "",
-                    sandboxAutoApproved: try flag(reader, "SandboxAccessAutoApproved"),
-                    productionAutoApproved: try flag(reader, "ProductionAccessAutoApproved")))
-            try reader.finish(["LicenseID", "Name", "Description", "SandboxAccessAutoApproved", "ProductionAccessAutoApproved", "tenant"])
+            var license = License(
+                path: reader.path, tenant: try reader.tenant("tenant"), id: id, name: try reader.string("Name") ?? id,
+                description: try reader.string("Description") ?? "",
+                sandboxAutoApproved: try flag(reader, "SandboxAccessAutoApproved"),
+                productionAutoApproved: try flag(reader, "ProductionAccessAutoApproved"))
+            license.visibility = try reader.visibility("Visibility")
+            if let value = reader.value("Active"), value != .null {
+                guard let active = value.boolValue else { throw reader.error("Active must be true or false, not \(value.typeName)") }
+                license.active = active
+            }
+            if let environments = try reader.strings("Environment") {
+                do {
+                    license.environments = try LicenseService.environments(environments)
+                } catch let error as DomainError {
+                    throw reader.error(error.message)
+                }
+            }
+            license.parts = try licenseParts(reader)
+            section.licenses.append(license)
+            try reader.finish([
+                "LicenseID", "Name", "Description", "SandboxAccessAutoApproved", "ProductionAccessAutoApproved", "Visibility", "Active",
+                "Environment", "LicenseParts", "tenant"
+            ])
         }
         for (index, element) in try top.array("apis").enumerated() {
             let reader = try FixtureDocument.Reader(element, path: "apis[\(index)]", source: top.source)
@@ -131,6 +194,31 @@ public struct APIFixtureSection: Sendable {
         return section
     }
 
+    /// `LicenseParts`: a list of `{"Name", "ResourceID": […], "PolicyKey": […]}`, or the API's
+    /// `{"LicensePart": […]}` wrapper around it.
+    private static func licenseParts(_ reader: FixtureDocument.Reader) throws -> [LicensePart] {
+        guard var value = reader.value("LicenseParts"), value != .null else { return [] }
+        if case .object = value {
+            let wrapper = try FixtureDocument.Reader(value, path: "\(reader.path).LicenseParts", source: reader.source)
+            value = wrapper.value("LicensePart") ?? .array([])
+            try wrapper.finish(["LicensePart"])
+        }
+        guard let list = value.arrayValue else {
+            throw reader.error("LicenseParts must be an array of license parts, not \(value.typeName)")
+        }
+        guard list.count <= FieldLimits.maxListItems else {
+            throw reader.error("LicenseParts has more than \(FieldLimits.maxListItems) entries")
+        }
+        return try list.enumerated().map { index, element in
+            let part = try FixtureDocument.Reader(element, path: "\(reader.path).LicenseParts[\(index)]", source: reader.source)
+            let result = LicensePart(
+                name: try part.string("Name") ?? "", scopeIDs: try part.strings("ResourceID") ?? [],
+                policyKeys: try part.strings("PolicyKey") ?? [])
+            try part.finish(["Name", "ResourceID", "PolicyKey"])
+            return result
+        }
+    }
+
     private static func flag(_ reader: FixtureDocument.Reader, _ key: String) throws -> Bool {
         guard let value = reader.value(key), value != .null else { return false }
         guard let flag = value.boolValue else { throw reader.error("\(key) must be true or false, not \(value.typeName)") }
@@ -177,6 +265,10 @@ extension FixtureLoader.Applier {
     /// one between the same versions and environment) is left as it is.
     mutating func applyAPIs(_ document: FixtureDocument) throws {
         let section = document.apiSection
+        for scope in section.scopes {
+            guard let tenant = try tenant(scope.tenant, document, scope.path) else { continue }
+            try Self.element(source, scope.path) { try self.scope(scope, tenant: tenant) }
+        }
         for license in section.licenses {
             guard let tenant = try tenant(license.tenant, document, license.path) else { continue }
             try Self.element(source, license.path) { try self.license(license, tenant: tenant) }
@@ -200,13 +292,43 @@ extension FixtureLoader.Applier {
             skipped("licenses", license.id)
             return
         }
-        try APIRepository.upsertLicense(
+        try LicenseService.checkParts(db, license.parts, tenant: tenant)
+        try LicenseRepository.save(
             db,
-            License(
-                id: license.id, tenant: tenant, name: license.name, description: license.description,
-                sandboxAccessAutoApproved: license.sandboxAutoApproved, productionAccessAutoApproved: license.productionAutoApproved),
-            now: stamp)
+            LicenseDetails(
+                id: license.id, tenant: tenant, businessID: "tenantbusiness.\(tenant)", name: license.name,
+                description: license.description, visibility: license.visibility ?? Visibility.public,
+                sandboxAccessAutoApproved: license.sandboxAutoApproved, productionAccessAutoApproved: license.productionAutoApproved,
+                active: license.active, environments: license.environments ?? LicenseService.environments, agreements: [],
+                parts: license.parts, created: stamp, updated: stamp))
         created("licenses", license.id)
+    }
+
+    private mutating func scope(_ scope: APIFixtureSection.ScopeElement, tenant: String) throws {
+        try checkID(scope.id, field: "ResourceID", tenant: tenant)
+        if let existing = try ScopeRepository.scope(db, id: scope.id) {
+            guard existing.tenant == tenant else {
+                throw DomainError.badRequest("ResourceID \(scope.id) belongs to tenant \(existing.tenant)")
+            }
+            skipped("scopes", scope.id)
+            return
+        }
+        if !scope.parentID.isEmpty {
+            guard let parent = try ScopeRepository.scope(db, id: scope.parentID), parent.tenant == tenant else {
+                throw DomainError.badRequest("ParentResourceID \(scope.parentID) is not a scope of tenant \(tenant)")
+            }
+        }
+        try ScopeRepository.insert(
+            db,
+            Scope(
+                id: scope.id, tenant: tenant, businessID: "tenantbusiness.\(tenant)", name: scope.name,
+                shortDescription: scope.shortDescription, longDescription: scope.longDescription,
+                visibility: scope.visibility ?? Visibility.public, parentID: scope.parentID,
+                sandboxAnonymousAccessAllowed: scope.sandboxAnonymousAccessAllowed,
+                productionAnonymousAccessAllowed: scope.productionAnonymousAccessAllowed, resourcePath: scope.resourcePath,
+                oauthGrantDefaultResource: scope.oauthGrantDefaultResource,
+                oauthGrantUserAuthorizationRequired: scope.oauthGrantUserAuthorizationRequired, created: stamp, updated: stamp))
+        created("scopes", scope.id)
     }
 
     private mutating func api(_ element: APIFixtureSection.APIElement, tenant: String) throws {

@@ -22,7 +22,7 @@ public struct FixtureReport: Sendable, Equatable {
     public static let kinds = [
         "settings", "users", "workflowAssignments", "apps", "appVersions", "teamMembers",
         "models", "modelVersions", "objects",
-        "licenses", "apis", "apiVersions", "contracts"
+        "scopes", "licenses", "apis", "apiVersions", "contracts"
     ]
     public var created: [String: [String]] = [:]
     public var skipped: [String: [String]] = [:]
