@@ -133,7 +133,8 @@ import Testing
         for hidden in [
             "openapi: 3.0.0\nx: !!seq &a [1]\ny: *a\n", "openapi: 3.0.0\nx: [1, &a 2]\ny: [*a]\n", "openapi: 3.0.0\nx: {\"k\":&a 1}\n",
             "openapi: 3.0.0\n- &a x\n", "openapi: 3.0.0\nd: |\n  text\ne: &a 1\n", "openapi: 3.0.0\nk: 'it''s'\nv: *a\n",
-            "openapi: 3.0.0\nk: \"multi\n  line\"\nv: &a x\n"
+            "openapi: 3.0.0\nk: \"multi\n  line\"\nv: &a x\n", "--- &a\nopenapi: 3.0.0\n", "\u{FEFF}&a x: 1\n",
+            "openapi: 3.0.0\n- a: |\n   text\n  c: &x 1\n", "openapi: 3.0.0\nx:\t*a\n"
         ] {
             #expect(refusal("OpenAPI", hidden)?.contains("anchors and aliases") == true, "\(hidden)")
         }

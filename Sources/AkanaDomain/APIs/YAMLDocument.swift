@@ -112,6 +112,7 @@ enum YAMLDocument {
         static let carriageReturn = UInt8(ascii: "\r")
 
         mutating func run() -> String? {
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }  // a byte order mark, which libyaml skips
             while index < bytes.count {
                 let end = bytes[index...].firstIndex(of: Self.newline) ?? bytes.count
                 if let refusal = scanLine(from: index, to: end) { return "line \(line): \(refusal)" }
@@ -160,6 +161,14 @@ enum YAMLDocument {
             var looseStart = false
             var dashes = 0
             var keyColumn = lineIndent
+            // A document marker (`---`, `...`) at the line's start: a node may follow it.
+            if cursor == lineBegin, end - cursor >= 3,
+                bytes[cursor..<cursor + 3].elementsEqual("---".utf8) || bytes[cursor..<cursor + 3].elementsEqual("...".utf8),
+                cursor + 3 == end || isBlank(bytes[cursor + 3])
+            {
+                cursor += 3
+                keyColumn = 3
+            }
             while cursor < end {
                 let byte = bytes[cursor]
                 if let open = quote {
