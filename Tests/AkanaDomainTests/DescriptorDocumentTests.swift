@@ -79,6 +79,12 @@ import Testing
         #expect(document.operations.map(\.description) == ["", "Create", "One order", ""])
     }
 
+    @Test func unquotedVersionsAreNumbersInYAML() throws {
+        #expect(try read("Swagger", "swagger: 2.0\ninfo: {title: T}\npaths: {/a: {get: {}}}\n").kind == .swagger2)
+        #expect(try read("OpenAPI", "openapi: 3.0\npaths: {}\n").kind == .openAPI3)
+        #expect(refusal("Swagger", "swagger: 1.2\n")?.contains("neither") == true)
+    }
+
     @Test func wsdlOperations() throws {
         let wsdl11 = """
             <?xml version="1.0"?>

@@ -76,9 +76,9 @@ public struct DescriptorDocument: Sendable, Equatable {
     static func readOpenAPI(_ content: [UInt8]) throws(Unreadable) -> DescriptorDocument {
         let document = try tree(content)
         let kind: Kind
-        if let version = document["openapi"]?.stringValue, version.hasPrefix("3.") {
+        if let version = versionText(document["openapi"]), version.hasPrefix("3.") {
             kind = .openAPI3
-        } else if document["swagger"]?.stringValue == "2.0" {
+        } else if versionText(document["swagger"]) == "2.0" {
             kind = .swagger2
         } else {
             throw Unreadable("the document is neither OpenAPI 3 (openapi: 3.x) nor Swagger 2.0 (swagger: \"2.0\")")
@@ -86,6 +86,16 @@ public struct DescriptorDocument: Sendable, Equatable {
         let title = document["info"]?["title"]?.stringValue
         return DescriptorDocument(
             kind: kind, title: title, serverURL: serverURL(document), operations: try operations(document), tree: document)
+    }
+
+    /// A version member as text; YAML reads an unquoted `swagger: 2.0` or `openapi: 3.0` as a number.
+    static func versionText(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let text): return text
+        case .number(let number) where number == 2 || number == 3 || number == 3.1: return String(number)
+        case .integer(let number) where number == 2 || number == 3: return "\(number).0"
+        default: return nil
+        }
     }
 
     /// The first absolute server URL: OpenAPI 3's `servers[0].url`, Swagger 2's
