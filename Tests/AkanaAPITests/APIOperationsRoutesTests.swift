@@ -214,6 +214,19 @@ import Testing
         #expect(try operations(versionID) == [])
     }
 
+    @Test func aRAMLDocumentMakesAVersionWithoutOperationsOrDefinitions() throws {
+        let (fileID, _) = try upload("pets.raml", "#%RAML 1.0\ntitle: Pets\n/pets:\n  get:\n")
+        let response = try create(fileID: fileID, serviceName: "Pets")
+        #expect(response.status == .ok, "\(response.text)")
+        let versionID = try #require(try response.json()["LatestVersionID"]?.stringValue)
+        #expect(try operations(versionID) == [])
+        for spec in ["swagger", "openapi"] {
+            let answer = try definition(versionID, spec)
+            #expect(answer.status == .badRequest)
+            #expect(try answer.json()["faultstring"]?.stringValue?.contains("RAML or WADL") == true)
+        }
+    }
+
     @Test func hostileDocumentsAreRefusedAndChangeNothing() throws {
         var laughs =
             "openapi: 3.0.0\ninfo: {title: Laughs}\nl0: &l0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"

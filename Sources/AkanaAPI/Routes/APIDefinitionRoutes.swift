@@ -41,6 +41,11 @@ enum APIDefinitionRoutes {
             switch specification {
             case "swagger", "openapi":
                 let wanted: DescriptorDocument.Kind = specification == "swagger" ? .swagger2 : .openAPI3
+                if kind == .unread {
+                    throw APIError.badRequest(
+                        "API version \(versionID) was made from a RAML or WADL document, which the emulator stores but neither answers nor converts."
+                    )
+                }
                 if let kind, kind != wanted {
                     throw APIError.badRequest(
                         "API version \(versionID) was made from \(describe(kind)); ask for definition/\(name(kind)) "
@@ -53,6 +58,11 @@ enum APIDefinitionRoutes {
                     : APIDefinitionRepresentation.openAPI(source, endpoints: endpoints)
                 return Responses.representation(document, root: "definition", choice: choice)
             default:
+                if kind == .unread {
+                    throw APIError.badRequest(
+                        "API version \(versionID) was made from a RAML or WADL document, which the emulator stores but neither answers nor converts."
+                    )
+                }
                 guard kind == .wsdl, let content = source.content else {
                     throw APIError.badRequest(
                         "API version \(versionID) "
@@ -82,7 +92,7 @@ enum APIDefinitionRoutes {
         case .openAPI3: return "an OpenAPI 3 document"
         case .swagger2: return "a Swagger 2.0 document"
         case .wsdl: return "a WSDL document"
-        case .unread: return "a RAML or WADL document, which the emulator does not answer"
+        case .unread: return "a RAML or WADL document"
         }
     }
 
