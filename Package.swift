@@ -34,7 +34,8 @@ let fuzzHarnesses: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-workflow-definition", ["AkanaDomain"]),
     ("fuzz-multipart", ["AkanaAPI"]),
     ("fuzz-cookies", ["AkanaAPI", "AkanaDomain", "DispatchHTTP"]),
-    ("fuzz-descriptor", ["AkanaDomain"])
+    ("fuzz-descriptor", ["AkanaDomain"]),
+    ("fuzz-operations", ["AkanaDomain"])
 ]
 let fuzzTargets: [Target] =
     fuzzing
@@ -58,7 +59,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),  // LogHandler.log(event:)
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1")  // GET /_emulator/metrics
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),  // GET /_emulator/metrics
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2")  // YAML API descriptors (OpenAPI/Swagger)
     ],
     targets: [
         // SQLite's C API, linked from the system (Debian: libsqlite3-dev).
@@ -83,7 +85,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         // The Akana domain: resources, repositories, the schema (Migrations/ embedded at build time).
         .target(
-            name: "AkanaDomain", dependencies: ["ByteCodecs", "JSONCodec", "SQLiteStore", "CCrypto", "WorkQueues"],
+            name: "AkanaDomain",
+            dependencies: ["ByteCodecs", "JSONCodec", "SQLiteStore", "CCrypto", "WorkQueues", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings, plugins: ["EmbedMigrationsPlugin"]),
         // The emulator's own machinery: request journal, undo log and checkpoints, snapshots, faults, clock mode, state browser, reset.
         .target(name: "EmulatorMachinery", dependencies: ["AkanaDomain", "JSONCodec", "SQLiteStore"], swiftSettings: swiftSettings),

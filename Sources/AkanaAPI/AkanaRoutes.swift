@@ -32,6 +32,7 @@ public enum AkanaRoutes {
         WorkflowRoutes.register(into: &router, environment: environment)
         ModelRoutes.register(into: &router, environment: environment)
         APIRoutes.register(into: &router, environment: environment)
+        APIDefinitionRoutes.register(into: &router, environment: environment)
         ContractRoutes.register(into: &router, environment: environment)
         ImplementationRoutes.register(into: &router, environment: environment)
         PolicyRoutes.register(into: &router, environment: environment)

@@ -68,7 +68,37 @@ extension MalformedInputCatalogueTests {
         }
         let filePart =
             "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"api.json\"\r\nContent-Type: application/json\r\n\r\n{}\r\n"
+        // Documents uploaded as they are (the dropbox stores anything); creating from them is refused.
+        func uploaded(_ fileName: String, _ document: String) throws -> Int64 {
+            let response = try bench.app.send(
+                .post, "/api/dropbox/readfiledetails",
+                headers: TestApp.headers(
+                    bench.session, ["Content-Type": "multipart/form-data; boundary=\(boundary)", "Accept": "application/json"]),
+                body:
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\n\r\n\(document)\r\n--\(boundary)--\r\n"
+            )
+            return try #require(try response.json()["DropboxFileId"]?.intValue, "\(response.text)")
+        }
+        var laughs = "openapi: 3.0.0\nl0: &l0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        for level in 1...9 {
+            laughs += "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 9).joined(separator: ",") + "]\n"
+        }
+        let aliasBomb = try uploaded("laughs.yaml", laughs + "? *l9\n: boom\n")
+        let tooMany = try uploaded(
+            "many.json",
+            #"{"openapi":"3.0.0","paths":{"#
+                + (0...DescriptorDocument.maxOperations).map { #""/p\#($0)":{"get":{}}"# }.joined(separator: ",")
+                + "}}")
+        let unknown = try uploaded("notes.txt", "just notes")
         return [
+            bench.post(
+                "apis: DLDescriptor naming a YAML alias bomb", "/api/apis", json: #"{"DLDescriptor":{"DropboxFileId":\#(aliasBomb)}}"#),
+            bench.post(
+                "apis: DLDescriptor naming a document with 2,001 operations", "/api/apis",
+                json: #"{"DLDescriptor":{"ServiceDescriptorReference":{"DropboxFileId":\#(tooMany)}}}"#),
+            bench.post(
+                "api versions: DLDescriptor naming a document no parser reads", "/api/apis/\(api)/versions",
+                json: #"{"APIVersionInfo":{"Name":"9"},"DLDescriptor":{"DropboxFileId":\#(unknown)}}"#),
             bench.post("apis: truncated JSON", "/api/apis", json: #"{"APIVersionInfo":{"Name":"A""#),
             bench.post("apis: a JSON array", "/api/apis", json: #"[{"APIVersionInfo":{"Name":"A"}}]"#),
             bench.post("apis: no APIVersionInfo", "/api/apis", json: #"{"AddAPIImplementationRequest":[]}"#),

@@ -271,6 +271,8 @@ import Testing
         #expect(licensed.status != .internalServerError)
         #expect(try send(.delete, "/api/businesses/resources/\(scopeID)", admin).status == .ok)
         #expect(try send(.delete, "/api/licenses/\(licenseID)", admin).status == .ok)
+        #expect(try send(.get, "/api/apis/versions/\(apiVersionID)?includeOperations=true", admin).status == .ok)
+        #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/definition/openapi?Environment=Sandbox", admin).status == .ok)
         var upload = try HTTPRequest(
             method: .post, target: "/api/dropbox/readfiledetails",
             headers: TestApp.headers(
@@ -283,6 +285,27 @@ import Testing
         upload = try HTTPRequest(
             method: .get, target: "/api/apis/versions/\(apiVersionID)", headers: ["Host": "127.0.0.1:8080", "Cookie": admin.cookieHeader])
         #expect(app.handle(upload).status == .ok)
+        // An API from a document with operations, its clone, its definition.
+        let swagger =
+            #"{"swagger":"2.0","info":{"title":"Plan","version":"1"},"host":"h.example.com","paths":{"/a":{"get":{"operationId":"a"}}}}"#
+        upload = try HTTPRequest(
+            method: .post, target: "/api/dropbox/readfiledetails",
+            headers: TestApp.headers(
+                admin, ["Host": "127.0.0.1:8080", "Content-Type": "multipart/form-data; boundary=b", "Accept": "application/json"]),
+            body: Array("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.json\"\r\n\r\n\(swagger)\r\n--b--\r\n".utf8))
+        let fileID = try app.handle(upload).json()["DropboxFileId"]?.intValue ?? 0
+        let fromDocument = try send(
+            .post, "/api/apis", admin, #"{"DLDescriptor":{"DropboxFileId":\#(fileID)}}"#, accept: "application/json")
+        #expect(fromDocument.status == .ok, "\(fromDocument.text)")
+        let documentAPI = try fromDocument.json()["APIID"]?.stringValue ?? ""
+        let documentVersion = try fromDocument.json()["LatestVersionID"]?.stringValue ?? ""
+        #expect(try send(.get, "/api/apis/versions/\(documentVersion)/definition/swagger", admin).status == .ok)
+        let designClone = try send(
+            .post, "/api/apis/\(documentAPI)/versions", admin,
+            #"{"APIVersionInfo":{"Name":"2"},"CloneAPIVersionRequest":{"SourceAPIVersionID":"\#(documentVersion)","CloneDesign":true}}"#,
+            accept: "text/plain")
+        #expect(designClone.status == .ok, "\(designClone.text)")
+        #expect(try send(.delete, "/api/apis/\(documentAPI)", admin).status == .ok)
         #expect(try send(.delete, "/api/apps/versions/\(planApp)", admin).status == .ok)
         #expect(try send(.delete, "/api/apis/versions/\(apiVersionID)", admin).status == .ok)
         #expect(try send(.delete, "/api/apis/\(apiID)", admin).status == .ok)

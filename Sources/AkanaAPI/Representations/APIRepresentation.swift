@@ -5,6 +5,8 @@ import JSONCodec
 enum APIRepresentation {
     struct VersionOptions: Sendable {
         var includeEndpoints = true
+        /// `includeOperations=true`: the version's operations, answered as `Operations {Operation[]}`.
+        var operations: [APIOperation]?
     }
 
     /// The platform's API object: APIID, Name, Description, Visibility, LatestVersionID,
@@ -26,7 +28,7 @@ enum APIRepresentation {
 
     /// The APIVersion object: APIVersionID, APIID, Name, Description, Visibility, State, Tag,
     /// [Endpoints{Endpoint[]}], ProductionEndpointAccessAutoApproved, SandboxEndpointAccessAutoApproved,
-    /// [DropboxFileId], Created, Updated.
+    /// [DropboxFileId], [Operations {Operation[]}], Created, Updated.
     static func version(_ version: APIVersion, _ options: VersionOptions = VersionOptions()) -> JSONValue {
         var members: [(String, JSONValue)] = [
             ("APIVersionID", .string(version.id)),
@@ -49,9 +51,35 @@ enum APIRepresentation {
                 .bool(version.implementations.first { $0.code == "Sandbox" }?.endpointAccessAutoApproved ?? false)
             ))
         if let descriptorFileID = version.descriptorFileID { members.append(("DropboxFileId", .integer(descriptorFileID))) }
+        if let operations = options.operations { members.append(("Operations", Self.operations(operations))) }
         members.append(("Created", .string(version.created)))
         members.append(("Updated", .string(version.updated)))
         return .object(members)
+    }
+
+    /// `Operations {Operation[]}` (help `obj/o_apis_Operations.htm`): each operation's Name, then
+    /// for a REST operation its Method and Path, for a WSDL one its WsdlOperationName (the members a
+    /// dashboard reads: `Name, Method, Path, …, WsdlOperationName`), then its Description when it
+    /// has one. The content types, `Input` and `InterfaceQName` the platform also keeps are not read
+    /// from documents, so they are left out rather than made up.
+    static func operations(_ operations: [APIOperation]) -> JSONValue {
+        .object([
+            (
+                "Operation",
+                .array(
+                    operations.map { operation in
+                        var members: [(String, JSONValue)] = [("Name", .string(operation.name))]
+                        if operation.method.isEmpty {
+                            members.append(("WsdlOperationName", .string(operation.name)))
+                        } else {
+                            members.append(("Method", .string(operation.method)))
+                            members.append(("Path", .string(operation.path)))
+                        }
+                        if !operation.description.isEmpty { members.append(("Description", .string(operation.description))) }
+                        return .object(members)
+                    })
+            )
+        ])
     }
 
     /// `Endpoints {Endpoint[]}`: each target URL of the version's implementations (Category,

@@ -84,16 +84,23 @@ enum APIRoutes {
             return RSSChannel(title: "API versions", items: items).response(choice: choice)
         }
 
-        // GET /api/apis/versions/{APIVersionID}[?IncludeEndpoints=false] — includeOperations and
-        // includeSettings are accepted (booleans) but add nothing: operations and settings are not emulated.
+        // GET /api/apis/versions/{APIVersionID}[?IncludeEndpoints=false&includeOperations=true] — with
+        // includeOperations, `Operations {Operation[]}` (the operations its description document
+        // declares). includeSettings is accepted (a boolean) but adds nothing: settings are not emulated.
         router.add(.get, "/api/apis/versions/{APIVersionID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
             var options = APIRepresentation.VersionOptions()
             options.includeEndpoints = try request.booleanQuery("IncludeEndpoints", default: true)
-            _ = try request.booleanQuery("includeOperations", default: false)
+            let includeOperations = try request.booleanQuery("includeOperations", default: false)
             _ = try request.booleanQuery("includeSettings", default: false)
-            let version = try apis.version(request.parameter("APIVersionID"), caller: caller.session)
+            let id = try request.parameter("APIVersionID")
+            let version: APIVersion
+            if includeOperations {
+                (version, options.operations) = try apis.versionWithOperations(id, caller: caller.session)
+            } else {
+                version = try apis.version(id, caller: caller.session)
+            }
             return Responses.representation(APIRepresentation.version(version, options), root: "APIVersion", choice: choice)
         }
 

@@ -16,3 +16,14 @@ public struct APIOperation: Sendable, Equatable {
         self.description = description
     }
 }
+
+/// What `GET /api/apis/versions/{APIVersionID}/definition/{Specification}` is made from.
+public struct APIDefinitionSource: Sendable {
+    public var version: APIVersion
+    public var apiName: String
+    /// The stored description document, read; nil for a version made without one.
+    public var document: DescriptorDocument?
+    /// The stored document's bytes, as uploaded.
+    public var content: [UInt8]?
+    public var operations: [APIOperation]
+}

@@ -39,9 +39,11 @@ public final class APIService: Sendable {
         let versionID = "\(ids.uuid()).\(caller.tenant)"
         return try database.write(in: caller.scope) { db in
             var name = info?.name
+            var operations: [APIOperation] = []
             if let descriptor {
                 let file = try self.dropboxFile(db, descriptor: descriptor, caller: caller)
-                let document = Self.describe(file)
+                let document = try Self.read(file)
+                operations = document.operations
                 name = name ?? descriptor.serviceName ?? document.title ?? file.fileName
                 if implementations.isEmpty, let url = document.serverURL {
                     implementations = [
@@ -61,6 +63,7 @@ public final class APIService: Sendable {
                 visibility: nil, tags: info?.tags ?? [], implementations: implementations,
                 descriptorFileID: descriptor?.fileID, now: now)
             try self.insertVersion(db, version, caller: caller, apiID: apiID)
+            try APIRepository.replaceOperations(db, apiVersionID: versionID, operations)
             guard let stored = try APIRepository.api(db, id: apiID), let storedVersion = try APIRepository.version(db, id: versionID) else {
                 throw DomainError.notFound()
             }
@@ -117,7 +120,8 @@ public final class APIService: Sendable {
             var description = info.description ?? ""
             var tags = info.tags ?? []
             var descriptorFileID = descriptor?.fileID
-            if let descriptor { _ = try self.dropboxFile(db, descriptor: descriptor, caller: caller) }
+            var operations: [APIOperation] = []
+            if let descriptor { operations = try Self.read(try self.dropboxFile(db, descriptor: descriptor, caller: caller)).operations }
             if let clone {
                 guard let source = try APIRepository.version(db, id: clone.sourceID), source.apiID == api.id else {
                     throw DomainError.badRequest(
@@ -126,7 +130,10 @@ public final class APIService: Sendable {
                 if clone.design {
                     if info.description == nil { description = source.description }
                     if info.tags == nil { tags = source.tags }
-                    if descriptorFileID == nil { descriptorFileID = source.descriptorFileID }
+                    if descriptorFileID == nil {
+                        descriptorFileID = source.descriptorFileID
+                        operations = try APIRepository.operations(db, apiVersionID: source.id)
+                    }
                 }
                 if clone.implementations && implementations.isEmpty { implementations = source.implementations }
             }
@@ -134,6 +141,7 @@ public final class APIService: Sendable {
                 id: versionID, of: api, name: name, description: description, visibility: info.visibility,
                 tags: tags, implementations: implementations, descriptorFileID: descriptorFileID, now: now)
             try self.insertVersion(db, version, caller: caller, apiID: api.id)
+            try APIRepository.replaceOperations(db, apiVersionID: versionID, operations)
             try APIRepository.touchAPI(db, id: api.id, updated: now)
             guard let stored = try APIRepository.version(db, id: versionID) else { throw DomainError.notFound() }
             return stored
@@ -164,6 +172,31 @@ public final class APIService: Sendable {
 
     public func version(_ id: String, caller: AuthenticatedSession) throws -> APIVersion {
         try database.read(in: caller.scope) { db in try self.visibleVersion(db, id: id, caller: caller).version }
+    }
+
+    /// GET /api/apis/versions/{APIVersionID}?includeOperations=true: the version and its operations
+    /// (those its description document declares, in document order).
+    public func versionWithOperations(_ id: String, caller: AuthenticatedSession) throws -> (APIVersion, [APIOperation]) {
+        try database.read(in: caller.scope) { db in
+            let version = try self.visibleVersion(db, id: id, caller: caller).version
+            return (version, try APIRepository.operations(db, apiVersionID: id))
+        }
+    }
+
+    /// GET /api/apis/versions/{APIVersionID}/definition/{Specification}: what the definition is made
+    /// from — the version, its API's name, its stored description document (read again: it was read
+    /// when the version was made) and its operations.
+    public func definitionSource(versionID: String, caller: AuthenticatedSession) throws -> APIDefinitionSource {
+        try database.read(in: caller.scope) { db in
+            let version = try self.visibleVersion(db, id: versionID, caller: caller).version
+            let apiName = try APIRepository.api(db, id: version.apiID)?.name ?? version.name
+            let operations = try APIRepository.operations(db, apiVersionID: versionID)
+            guard let fileID = version.descriptorFileID, let file = try APIRepository.dropboxFile(db, id: fileID) else {
+                return APIDefinitionSource(version: version, apiName: apiName, document: nil, content: nil, operations: operations)
+            }
+            return APIDefinitionSource(
+                version: version, apiName: apiName, document: try Self.read(file), content: file.content, operations: operations)
+        }
     }
 
     /// PUT /api/apis/versions/{APIVersionID}/info: Name, Description, Visibility, Tag (absent fields keep their values).
@@ -333,20 +366,13 @@ public final class APIService: Sendable {
         return file
     }
 
-    /// What a JSON OpenAPI/Swagger document says of itself: info.title and its first server URL.
-    static func describe(_ file: DropboxFile) -> (title: String?, serverURL: String?) {
-        guard let document = try? JSONParser.parse(file.content), case .object = document else { return (nil, nil) }
-        let title = document.member(caseInsensitive: "info")?.member(caseInsensitive: "title")?.stringValue
-        if let url = document.member(caseInsensitive: "servers")?.arrayValue?.first?.member(caseInsensitive: "url")?.stringValue,
-            url.hasPrefix("http://") || url.hasPrefix("https://")
-        {
-            return (title, url)
+    /// The uploaded document read (`DescriptorDocument`); one that cannot be read is a 400 with the
+    /// platform's wording ("The API definition could not be read: […]"), and nothing is stored.
+    static func read(_ file: DropboxFile) throws -> DescriptorDocument {
+        do {
+            return try DescriptorDocument.read(fileType: file.fileType, content: file.content)
+        } catch {
+            throw DomainError.badRequest(error.message)
         }
-        if let host = document.member(caseInsensitive: "host")?.stringValue {
-            let scheme = document.member(caseInsensitive: "schemes")?.arrayValue?.first?.stringValue ?? "https"
-            let base = document.member(caseInsensitive: "basePath")?.stringValue ?? ""
-            return (title, "\(scheme)://\(host)\(base)")
-        }
-        return (title, nil)
     }
 }
