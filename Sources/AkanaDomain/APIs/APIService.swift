@@ -37,19 +37,21 @@ public final class APIService: Sendable {
         let apiID = "\(ids.uuid()).\(caller.tenant)"
         let adminGroupID = "\(ids.uuid()).\(caller.tenant)"
         let versionID = "\(ids.uuid()).\(caller.tenant)"
+        let described = try descriptor.map { try self.readDescriptor($0, caller: caller) }
         return try database.write(in: caller.scope) { db in
             var name = info?.name
             var operations: [APIOperation] = []
-            if let descriptor {
-                let file = try self.dropboxFile(db, descriptor: descriptor, caller: caller)
-                let document = try Self.read(file)
+            if let descriptor, let (file, document) = described {
+                _ = try self.dropboxFile(db, descriptor: descriptor, caller: caller)
                 operations = document.operations
                 name = name ?? descriptor.serviceName ?? document.title ?? file.fileName
-                if implementations.isEmpty, let url = document.serverURL {
+                // An API made from a document has its Live implementation at once (pipelines attach
+                // policies to it next), at the document's server when it names one.
+                if implementations.isEmpty {
                     implementations = [
                         APIImplementation(
                             code: "Live", description: "", createMechanism: "PROXY",
-                            endpointAccessAutoApproved: false, endpoints: [url])
+                            endpointAccessAutoApproved: false, endpoints: document.serverURL.map { [$0] } ?? [])
                     ]
                 }
             }
@@ -115,13 +117,17 @@ public final class APIService: Sendable {
         let clone = input.clone
         let now = Timestamp.iso8601(clock.now())
         let versionID = "\(ids.uuid()).\(caller.tenant)"
+        let described = try descriptor.map { try self.readDescriptor($0, caller: caller) }
         return try database.write(in: caller.scope) { db in
             let api = try self.modifiableAPI(db, id: apiID, caller: caller)
             var description = info.description ?? ""
             var tags = info.tags ?? []
             var descriptorFileID = descriptor?.fileID
             var operations: [APIOperation] = []
-            if let descriptor { operations = try Self.read(try self.dropboxFile(db, descriptor: descriptor, caller: caller)).operations }
+            if let descriptor, let (_, document) = described {
+                _ = try self.dropboxFile(db, descriptor: descriptor, caller: caller)
+                operations = document.operations
+            }
             if let clone {
                 guard let source = try APIRepository.version(db, id: clone.sourceID), source.apiID == api.id else {
                     throw DomainError.badRequest(
@@ -368,6 +374,17 @@ public final class APIService: Sendable {
 
     /// The uploaded document read (`DescriptorDocument`); one that cannot be read is a 400 with the
     /// platform's wording ("The API definition could not be read: […]"), and nothing is stored.
+    /// The uploaded document a `DLDescriptor` names, read and parsed BEFORE the write transaction:
+    /// a 4 MiB YAML document takes a noticeable time to parse, which must not hold the database's
+    /// one writer. Uploaded files never change once stored, so the write only checks the file is
+    /// still there (a tenant reset may have removed it).
+    private func readDescriptor(_ descriptor: DropboxDescriptorInput, caller: AuthenticatedSession) throws -> (
+        DropboxFile, DescriptorDocument
+    ) {
+        let file = try database.read(in: caller.scope) { db in try self.dropboxFile(db, descriptor: descriptor, caller: caller) }
+        return (file, try Self.read(file))
+    }
+
     static func read(_ file: DropboxFile) throws -> DescriptorDocument {
         do {
             return try DescriptorDocument.read(fileType: file.fileType, content: file.content)
