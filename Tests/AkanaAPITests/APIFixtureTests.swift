@@ -59,6 +59,17 @@ import Testing
         #expect(page.text.contains("Payments"))
         #expect(page.text.contains("c1.acmepaymentscorp"))
         #expect(page.text.contains("apicontract.status.activated"))
+        #expect(page.text.contains("Implementations"))
+        // An implementation's attached policy shows on the page.
+        let versionID = try #require(
+            try world.get("/api/apis/versions", as: world.admin).json()["channel"]?["item"]?.arrayValue?.first?["guid"]?["value"]?
+                .stringValue)
+        let attach = try world.app.send(
+            .put, "/api/apis/versions/\(versionID)/implementations/Sandbox/policies",
+            headers: TestApp.headers(world.admin, ["Content-Type": "application/json", "Accept": "application/json"]),
+            body: #"{"Policy":[{"PolicyKey":"acmepaymentscorp-DetailedAuditing"}]}"#)
+        #expect(attach.status == .ok, "\(attach.text)")
+        #expect(try world.app.send(.get, "/_emulator/ui/apis").text.contains("acmepaymentscorp-DetailedAuditing"))
         let app = try world.app.send(.get, "/_emulator/ui/apps/puzzle.acmepaymentscorp")
         #expect(app.status == .ok)
         #expect(app.text.contains("c1.acmepaymentscorp"))

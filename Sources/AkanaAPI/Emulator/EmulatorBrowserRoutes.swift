@@ -62,9 +62,14 @@ enum EmulatorBrowserRoutes {
         }
 
         router.add(.get, "/_emulator/ui/apis") { request in
-            let (apis, contracts) = try environment.browser.apis(scope: request.scope)
+            let (apis, implementations, contracts) = try environment.browser.apis(scope: request.scope)
             var page = Page(title: "APIs and contracts")
             page.section("APIs", table(apis, ["name", "tenant", "visibility", "versions", "admins", "updated", "id"]))
+            page.section(
+                "Implementations",
+                table(
+                    implementations,
+                    ["api", "api_version", "code", "pattern", "endpoints", "policies", "operations", "tenant", "api_version_id"]))
             page.section(
                 "Contracts",
                 table(

@@ -13,6 +13,25 @@ extension StateBrowserRepository {
             """, [limit])
     }
 
+    /// Every API version's implementations: pattern, endpoints, the policies attached to it (and to
+    /// its operations, as `operation: key`) and the version's operation count.
+    public static func implementations(_ db: SQLiteConnection) throws -> [Row] {
+        try rows(
+            db,
+            """
+            SELECT a.name AS api, v.name AS api_version, i.code, i.pattern, v.tenant, i.api_version_id,
+                   (SELECT group_concat(e.url, ' ') FROM api_endpoints e
+                     WHERE e.api_version_id = i.api_version_id AND e.code = i.code) AS endpoints,
+                   (SELECT group_concat(CASE p.operation WHEN '' THEN p.policy_key ELSE p.operation || ': ' || p.policy_key END, ', ')
+                      FROM api_implementation_policies p WHERE p.api_version_id = i.api_version_id AND p.code = i.code) AS policies,
+                   (SELECT count(*) FROM api_operations o WHERE o.api_version_id = i.api_version_id) AS operations
+            FROM api_implementations i
+            JOIN api_versions v ON v.id = i.api_version_id
+            JOIN apis a ON a.id = v.api_id
+            ORDER BY v.tenant, a.name, v.created, i.code DESC LIMIT ?
+            """, [limit])
+    }
+
     /// Contracts with their API version and state, newest first: every contract, or an app's.
     public static func contracts(_ db: SQLiteConnection, appID: String? = nil) throws -> [Row] {
         let select = """

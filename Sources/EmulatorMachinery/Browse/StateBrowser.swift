@@ -54,8 +54,10 @@ public final class StateBrowser: Sendable {
     }
 
     /// `GET /_emulator/ui/apis`.
-    public func apis(scope: TransactionScope) throws -> (apis: [Row], contracts: [Row]) {
-        try database.read(in: scope) { db in (try StateBrowserRepository.apis(db), try StateBrowserRepository.contracts(db)) }
+    public func apis(scope: TransactionScope) throws -> (apis: [Row], implementations: [Row], contracts: [Row]) {
+        try database.read(in: scope) { db in
+            (try StateBrowserRepository.apis(db), try StateBrowserRepository.implementations(db), try StateBrowserRepository.contracts(db))
+        }
     }
 
     /// `GET /_emulator/ui/models`.
