@@ -226,4 +226,24 @@ import Testing
         #expect(json["Policy"]?.arrayValue?.count == 2)
         #expect(json["ApiOperationPolicy"]?.arrayValue?.first?["Operation"]?["Path"] == .string("/pet/{petId}"))
     }
+
+    /// A version cloned with its implementations carries their policies.
+    @Test func aCloneWithImplementationsCarriesTheirPolicies() throws {
+        let (apiID, versionID) = try world.createAPI()
+        let attach = try put(
+            "/api/apis/versions/\(versionID)/implementations/Sandbox/policies", as: world.jane,
+            body: #"{"Policy":[{"PolicyKey":"\#(Self.security)"},{"PolicyKey":"\#(Self.auditing)"}]}"#)
+        #expect(attach.status == .ok, "\(attach.text)")
+        let cloned = try world.post(
+            "/api/apis/\(apiID)/versions", as: world.jane,
+            body:
+                #"{"APIVersionInfo":{"Name":"2.0"},"CloneAPIVersionRequest":{"SourceAPIVersionID":"\#(versionID)","CloneDesign":true,"CloneImplementations":true}}"#
+        )
+        #expect(cloned.status == .ok, "\(cloned.text)")
+        let cloneID = try #require(try cloned.json()["APIVersionID"]?.stringValue)
+        let policies = try world.get("/api/apis/versions/\(cloneID)/implementations/Sandbox/policies", as: world.jane).json()
+        #expect(policies["Policy"]?.arrayValue?.compactMap { $0["PolicyKey"]?.stringValue } == [Self.security, Self.auditing])
+        let live = try world.get("/api/apis/versions/\(cloneID)/implementations/Live/policies", as: world.jane).json()
+        #expect(live["Policy"]?.arrayValue?.isEmpty != false)
+    }
 }

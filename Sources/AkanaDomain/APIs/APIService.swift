@@ -124,6 +124,7 @@ public final class APIService: Sendable {
             var tags = info.tags ?? []
             var descriptorFileID = descriptor?.fileID
             var operations: [APIOperation] = []
+            var policySource: String?
             if let descriptor, let (_, document) = described {
                 _ = try self.dropboxFile(db, descriptor: descriptor, caller: caller)
                 operations = document.operations
@@ -141,13 +142,19 @@ public final class APIService: Sendable {
                         operations = try APIRepository.operations(db, apiVersionID: source.id)
                     }
                 }
-                if clone.implementations && implementations.isEmpty { implementations = source.implementations }
+                if clone.implementations && implementations.isEmpty {
+                    implementations = source.implementations
+                    policySource = source.id
+                }
             }
             let version = Self.newVersion(
                 id: versionID, of: api, name: name, description: description, visibility: info.visibility,
                 tags: tags, implementations: implementations, descriptorFileID: descriptorFileID, now: now)
             try self.insertVersion(db, version, caller: caller, apiID: api.id)
             try APIRepository.replaceOperations(db, apiVersionID: versionID, operations)
+            if let policySource {
+                try Self.copyPolicies(db, from: policySource, to: versionID, codes: implementations.map(\.code), operations: operations)
+            }
             try APIRepository.touchAPI(db, id: api.id, updated: now)
             guard let stored = try APIRepository.version(db, id: versionID) else { throw DomainError.notFound() }
             return stored
@@ -374,6 +381,29 @@ public final class APIService: Sendable {
 
     /// The uploaded document read (`DescriptorDocument`); one that cannot be read is a 400 with the
     /// platform's wording ("The API definition could not be read: […]"), and nothing is stored.
+    /// A clone that copies its source's implementations copies the policies attached to them; an
+    /// operation's policies come along where the clone has that operation.
+    private static func copyPolicies(
+        _ db: SQLiteConnection, from sourceID: String, to versionID: String, codes: [String], operations: [APIOperation]
+    ) throws {
+        let names = Set(operations.map(\.name))
+        for code in codes {
+            let attached = try PolicyRepository.attachments(db, apiVersionID: sourceID, code: code)
+            guard !attached.isEmpty else { continue }
+            var perOperation: [(name: String, keys: [String])] = []
+            for (operation, key) in attached where !operation.isEmpty && names.contains(operation) {
+                if let index = perOperation.firstIndex(where: { $0.name == operation }) {
+                    perOperation[index].keys.append(key)
+                } else {
+                    perOperation.append((operation, [key]))
+                }
+            }
+            try PolicyRepository.replaceAttachments(
+                db, apiVersionID: versionID, code: code, keys: attached.filter { $0.operation.isEmpty }.map(\.key),
+                operations: perOperation)
+        }
+    }
+
     /// The uploaded document a `DLDescriptor` names, read and parsed BEFORE the write transaction:
     /// a 4 MiB YAML document takes a noticeable time to parse, which must not hold the database's
     /// one writer. Uploaded files never change once stored, so the write only checks the file is
