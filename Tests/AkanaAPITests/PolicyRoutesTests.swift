@@ -246,4 +246,26 @@ import Testing
         let live = try world.get("/api/apis/versions/\(cloneID)/implementations/Live/policies", as: world.jane).json()
         #expect(live["Policy"]?.arrayValue?.isEmpty != false)
     }
+
+    /// Fixtures attach policies to an implementation (a policy the same document adds, and a
+    /// built-in one); a key that is no policy of the tenant is refused with its element's path.
+    @Test func fixturesAttachPoliciesToImplementations() throws {
+        let text = #"""
+            {"tenant": "acmepaymentscorp",
+             "policies": [{"PolicyKey": "acmepaymentscorp-TravelportAppID", "Name": "Travelport AppID", "PolicyType": "Operational Policy"}],
+             "apis": [{"Name": "Fixture Offers", "Versions": [{"APIVersionID": "offers-v1.acmepaymentscorp", "Name": "1.0",
+                        "Implementations": [{"ImplementationCode": "Live", "TargetEndpointURL": ["http://live.example.com"],
+                                             "Policies": ["acmepaymentscorp-TravelportAppID", "acmepaymentscorp-DetailedAuditing"]}]}]}]}
+            """#
+        let world = try APIWorld(fixtures: [try FixtureDocument.parse(Array(text.utf8), source: "test")])
+        let attached = try world.get("/api/apis/versions/offers-v1.acmepaymentscorp/implementations/Live/policies", as: world.admin).json()
+        #expect(
+            attached["Policy"]?.arrayValue?.compactMap { $0["PolicyKey"]?.stringValue } == [
+                "acmepaymentscorp-TravelportAppID", Self.auditing
+            ])
+        let unknown = text.replacingOccurrences(of: "acmepaymentscorp-DetailedAuditing", with: "acmepaymentscorp-NoSuchPolicy")
+        #expect(throws: (any Error).self) {
+            _ = try APIWorld(fixtures: [try FixtureDocument.parse(Array(unknown.utf8), source: "test")])
+        }
+    }
 }

@@ -63,7 +63,7 @@ package enum PolicyRepository {
 
     /// Replaces what is attached to the implementation: `keys` on the implementation itself, and
     /// each operation's keys.
-    static func replaceAttachments(
+    package static func replaceAttachments(
         _ db: SQLiteConnection, apiVersionID: String, code: String, keys: [String], operations: [(name: String, keys: [String])]
     ) throws {
         try db.change(

@@ -13,7 +13,8 @@ import Foundation
 ///                    "Versions": [{"APIVersionID": …, "Name": …, "Description": …, "Visibility": …, "Tag": […],
 ///                                  "Implementations": [{"ImplementationCode": "Sandbox" | "Live", "CreateMechanism": "PROXY",
 ///                                                       "TargetEndpointURL": [url], "EndpointAccessAutoApproved": bool,
-///                                                       "Pattern": "com.akana.pattern.proxy", "AnonymousAccessAllowed": bool}],
+///                                                       "Pattern": "com.akana.pattern.proxy", "AnonymousAccessAllowed": bool,
+///                                                       "Policies": ["<PolicyKey>", …]}],
 ///                                  "Actions": […]}]}],
 ///     "contracts": [{"ContractID": …, "APIVersionID": …, "RuntimeID": <AppVersionID>, "Environment": "Sandbox" | "Production",
 ///                    "LicenseID": […], "Actions": ["apicontract.action.approve", "apicontract.action.activate"]}]
@@ -72,6 +73,8 @@ public struct APIFixtureSection: Sendable {
         public var visibility: String?
         public var tags: [String]
         public var implementations: [APIImplementation]
+        /// The policy keys attached to each implementation (by code), in order.
+        public var policies: [(code: String, keys: [String])]
         public var actions: [FixtureDocument.Action]
     }
 
@@ -156,10 +159,11 @@ public struct APIFixtureSection: Sendable {
                 versions = try reader.array("Versions").enumerated().map { versionIndex, value in
                     let versionReader = try FixtureDocument.Reader(
                         value, path: "\(reader.path).Versions[\(versionIndex)]", source: top.source)
+                    let (implementations, policies) = try implementations(versionReader)
                     let version = VersionElement(
                         path: versionReader.path, id: try versionReader.string("APIVersionID"), name: try versionReader.string("Name"),
                         description: try versionReader.string("Description"), visibility: try versionReader.visibility("Visibility"),
-                        tags: try versionReader.strings("Tag") ?? [], implementations: try implementations(versionReader),
+                        tags: try versionReader.strings("Tag") ?? [], implementations: implementations, policies: policies,
                         actions: try versionReader.actions())
                     try versionReader.finish(["APIVersionID", "Name", "Description", "Visibility", "Tag", "Implementations", "Actions"])
                     return version
@@ -225,8 +229,11 @@ public struct APIFixtureSection: Sendable {
         return flag
     }
 
-    private static func implementations(_ reader: FixtureDocument.Reader) throws -> [APIImplementation] {
+    private static func implementations(_ reader: FixtureDocument.Reader) throws -> (
+        [APIImplementation], [(code: String, keys: [String])]
+    ) {
         var result: [APIImplementation] = []
+        var policies: [(code: String, keys: [String])] = []
         for (index, element) in try reader.array("Implementations").enumerated() {
             let item = try FixtureDocument.Reader(element, path: "\(reader.path).Implementations[\(index)]", source: reader.source)
             let codeText = try item.string("ImplementationCode") ?? "Live"
@@ -250,12 +257,13 @@ public struct APIFixtureSection: Sendable {
                     endpointAccessAutoApproved: try flag(item, "EndpointAccessAutoApproved"),
                     endpoints: try item.strings("TargetEndpointURL") ?? [], pattern: pattern,
                     anonymousAccessAllowed: try flag(item, "AnonymousAccessAllowed")))
+            if let keys = try item.strings("Policies"), !keys.isEmpty { policies.append((code, keys)) }
             try item.finish([
                 "ImplementationCode", "Description", "CreateMechanism", "TargetEndpointURL", "EndpointAccessAutoApproved", "Pattern",
-                "AnonymousAccessAllowed"
+                "AnonymousAccessAllowed", "Policies"
             ])
         }
-        return result
+        return (result, policies)
     }
 }
 
@@ -369,7 +377,7 @@ extension FixtureLoader.Applier {
                 ? [
                     APIFixtureSection.VersionElement(
                         path: "\(element.path).Versions[0]", id: nil, name: APIService.firstVersionName, description: nil, visibility: nil,
-                        tags: [], implementations: [],
+                        tags: [], implementations: [], policies: [],
                         actions: [])
                 ] : [])
         for version in versions {
@@ -398,6 +406,12 @@ extension FixtureLoader.Applier {
                     id: versionID, of: api, name: version.name ?? APIService.firstVersionName,
                     description: version.description ?? element.description, visibility: version.visibility, tags: version.tags,
                     implementations: version.implementations, descriptorFileID: nil, now: stamp))
+            for (code, keys) in version.policies {
+                for key in keys where try !PolicyRepository.policyExists(db, tenant: tenant, key: key) {
+                    throw DomainError.badRequest("Policies: \(key) is not a policy of tenant \(tenant)")
+                }
+                try PolicyRepository.replaceAttachments(db, apiVersionID: versionID, code: code, keys: keys, operations: [])
+            }
             _ = try workflow.start(db, tenant: tenant, objectType: APIService.versionObjectType, objectID: versionID, caller: caller)
             try perform(version.actions, objectID: versionID, tenant: tenant, caller: caller)
             created("apiVersions", versionID)

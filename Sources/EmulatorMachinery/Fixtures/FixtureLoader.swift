@@ -178,8 +178,9 @@ public enum FixtureLoader {
                 guard let tenant = try tenant(object.tenant, document, object.path) else { continue }
                 try Self.element(source, object.path) { try self.object(object, tenant: tenant) }
             }
-            try applyAPIs(document)
+            // Policies first: the APIs' implementations may attach them.
             try applyPolicies(document)
+            try applyAPIs(document)
         }
 
         // MARK: Users and settings
