@@ -76,7 +76,7 @@ public final class APIService: Sendable {
     /// GET /api/apis/{APIID}; the newest version with `includeDefaultVersion`.
     public func api(_ id: String, caller: AuthenticatedSession, includeDefaultVersion: Bool) throws -> (API, APIVersion?) {
         try database.read(in: caller.scope) { db in
-            let api = try self.visibleAPI(db, id: id, caller: caller)
+            let api = try APIAccess.visibleAPI(db, id: id, caller: caller)
             let version = includeDefaultVersion ? try api.latestVersionID.flatMap { try APIRepository.version(db, id: $0) } : nil
             return (api, version)
         }
@@ -88,7 +88,7 @@ public final class APIService: Sendable {
         try database.read(in: caller.scope) { db in
             try APIRepository.apiIDs(db, tenant: caller.tenant).compactMap { id in
                 guard let api = try APIRepository.api(db, id: id),
-                    try Self.canRead(db, apiID: id, visibility: api.visibility, caller: caller)
+                    try APIAccess.canRead(db, apiID: id, visibility: api.visibility, caller: caller)
                 else { return nil }
                 return (api, try api.latestVersionID.flatMap { try APIRepository.version(db, id: $0) })
             }
@@ -98,7 +98,7 @@ public final class APIService: Sendable {
     /// DELETE /api/apis/{APIID}: the API and all its versions; their contracts move on with @ApiDeleted.
     public func deleteAPI(_ id: String, caller: AuthenticatedSession) throws {
         try database.write(in: caller.scope) { db in
-            let api = try self.modifiableAPI(db, id: id, caller: caller)
+            let api = try APIAccess.modifiableAPI(db, id: id, caller: caller)
             let versionIDs = try APIRepository.versionIDs(db, apiID: api.id)
             try self.contracts.apiVersionsDeleting(db, ids: versionIDs, userID: caller.userID)
             try APIRepository.deleteAPI(db, id: api.id)
@@ -119,7 +119,7 @@ public final class APIService: Sendable {
         let versionID = "\(ids.uuid()).\(caller.tenant)"
         let described = try descriptor.map { try self.readDescriptor($0, caller: caller) }
         return try database.write(in: caller.scope) { db in
-            let api = try self.modifiableAPI(db, id: apiID, caller: caller)
+            let api = try APIAccess.modifiableAPI(db, id: apiID, caller: caller)
             var description = info.description ?? ""
             var tags = info.tags ?? []
             var descriptorFileID = descriptor?.fileID
@@ -164,7 +164,7 @@ public final class APIService: Sendable {
     /// GET /api/apis/{APIID}/versions.
     public func versions(apiID: String, caller: AuthenticatedSession) throws -> (API, [APIVersion]) {
         try database.read(in: caller.scope) { db in
-            let api = try self.visibleAPI(db, id: apiID, caller: caller)
+            let api = try APIAccess.visibleAPI(db, id: apiID, caller: caller)
             return (api, try APIRepository.versionIDs(db, apiID: api.id).compactMap { try APIRepository.version(db, id: $0) })
         }
     }
@@ -175,7 +175,7 @@ public final class APIService: Sendable {
             var apiNames: [String: String] = [:]
             return try APIRepository.versionIDs(db, tenant: caller.tenant).compactMap { id in
                 guard let version = try APIRepository.version(db, id: id),
-                    try Self.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
+                    try APIAccess.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
                 else { return nil }
                 if apiNames[version.apiID] == nil { apiNames[version.apiID] = try APIRepository.api(db, id: version.apiID)?.name }
                 return (version, apiNames[version.apiID] ?? "")
@@ -184,14 +184,14 @@ public final class APIService: Sendable {
     }
 
     public func version(_ id: String, caller: AuthenticatedSession) throws -> APIVersion {
-        try database.read(in: caller.scope) { db in try self.visibleVersion(db, id: id, caller: caller).version }
+        try database.read(in: caller.scope) { db in try APIAccess.visibleVersion(db, id: id, caller: caller).version }
     }
 
     /// GET /api/apis/versions/{APIVersionID}?includeOperations=true: the version and its operations
     /// (those its description document declares, in document order).
     public func versionWithOperations(_ id: String, caller: AuthenticatedSession) throws -> (APIVersion, [APIOperation]) {
         try database.read(in: caller.scope) { db in
-            let version = try self.visibleVersion(db, id: id, caller: caller).version
+            let version = try APIAccess.visibleVersion(db, id: id, caller: caller).version
             return (version, try APIRepository.operations(db, apiVersionID: id))
         }
     }
@@ -201,7 +201,7 @@ public final class APIService: Sendable {
     /// when the version was made) and its operations.
     public func definitionSource(versionID: String, caller: AuthenticatedSession) throws -> APIDefinitionSource {
         try database.read(in: caller.scope) { db in
-            let version = try self.visibleVersion(db, id: versionID, caller: caller).version
+            let version = try APIAccess.visibleVersion(db, id: versionID, caller: caller).version
             let apiName = try APIRepository.api(db, id: version.apiID)?.name ?? version.name
             let operations = try APIRepository.operations(db, apiVersionID: versionID)
             guard let fileID = version.descriptorFileID, let file = try APIRepository.dropboxFile(db, id: fileID) else {
@@ -215,7 +215,7 @@ public final class APIService: Sendable {
     /// PUT /api/apis/versions/{APIVersionID}/info: Name, Description, Visibility, Tag (absent fields keep their values).
     public func updateInfo(_ id: String, caller: AuthenticatedSession, input info: APIVersionInfoInput) throws -> APIVersion {
         return try database.write(in: caller.scope) { db in
-            var version = try self.modifiableVersion(db, id: id, caller: caller)
+            var version = try APIAccess.modifiableVersion(db, id: id, caller: caller)
             version.name = info.name ?? version.name
             version.description = info.description ?? version.description
             version.visibility = info.visibility ?? version.visibility
@@ -232,7 +232,7 @@ public final class APIService: Sendable {
     @discardableResult
     public func deleteVersion(_ id: String, caller: AuthenticatedSession) throws -> Bool {
         try database.write(in: caller.scope) { db in
-            let version = try self.modifiableVersion(db, id: id, caller: caller)
+            let version = try APIAccess.modifiableVersion(db, id: id, caller: caller)
             try self.contracts.apiVersionsDeleting(db, ids: [id], userID: caller.userID)
             if try APIRepository.versionIDs(db, apiID: version.apiID).count <= 1 {
                 try APIRepository.deleteAPI(db, id: version.apiID)
@@ -246,7 +246,7 @@ public final class APIService: Sendable {
     /// POST /api/apis/versions/{APIVersionID}/action under the tenant's API-version workflow; the new status.
     public func performAction(versionID: String, actionName: String, comments: [String], caller: AuthenticatedSession) throws -> String {
         try database.write(in: caller.scope) { db in
-            let (version, _) = try self.visibleVersion(db, id: versionID, caller: caller)
+            let (version, _) = try APIAccess.visibleVersion(db, id: versionID, caller: caller)
             guard try self.workflow.isGoverned(db, objectID: versionID) else {
                 throw DomainError.badRequest(
                     "No API version workflow governs \(versionID), so '\(actionName)' is not an action (assign one with PUT /_emulator/workflows/apiversion)."
@@ -283,51 +283,6 @@ public final class APIService: Sendable {
             return DropboxFile(
                 id: id, tenant: caller.tenant, fileName: fileName, fileType: type, content: content, serviceNames: serviceNames)
         }
-    }
-
-    // MARK: - Access
-
-    /// Whether the caller may read an API (or one of its versions) of their own tenant.
-    static func canRead(_ db: SQLiteConnection, apiID: String, visibility: String, caller: AuthenticatedSession) throws -> Bool {
-        if caller.isSiteAdmin || caller.isBusinessAdmin { return true }
-        if try APIRepository.isAdmin(db, apiID: apiID, userID: caller.userID) { return true }
-        return visibility == Visibility.public || visibility == Visibility.registeredUsers
-    }
-
-    private func canModify(_ db: SQLiteConnection, apiID: String, caller: AuthenticatedSession) throws -> Bool {
-        try caller.isSiteAdmin || caller.isBusinessAdmin || APIRepository.isAdmin(db, apiID: apiID, userID: caller.userID)
-    }
-
-    private func visibleAPI(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> API {
-        guard let api = try APIRepository.api(db, id: id), api.tenant == caller.tenant,
-            try Self.canRead(db, apiID: id, visibility: api.visibility, caller: caller)
-        else { throw DomainError.notFound("API \(id) was not found.") }
-        return api
-    }
-
-    private func modifiableAPI(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> API {
-        let api = try visibleAPI(db, id: id, caller: caller)
-        guard try canModify(db, apiID: id, caller: caller) else {
-            throw DomainError.forbidden("Only the API's admins, Business Admins and Site Admins can change API \(id).")
-        }
-        return api
-    }
-
-    private func visibleVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> (
-        version: APIVersion, canModify: Bool
-    ) {
-        guard let version = try APIRepository.version(db, id: id), version.tenant == caller.tenant,
-            try Self.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
-        else { throw DomainError.notFound("API version \(id) was not found.") }
-        return (version, try canModify(db, apiID: version.apiID, caller: caller))
-    }
-
-    private func modifiableVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> APIVersion {
-        let (version, canModify) = try visibleVersion(db, id: id, caller: caller)
-        guard canModify else {
-            throw DomainError.forbidden("Only the API's admins, Business Admins and Site Admins can change API version \(id).")
-        }
-        return version
     }
 
     // MARK: - Helpers

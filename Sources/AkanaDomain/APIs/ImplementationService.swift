@@ -32,7 +32,7 @@ public final class ImplementationService: Sendable {
         }
         let now = Timestamp.iso8601(clock.now())
         return try database.write(in: caller.scope) { db in
-            let version = try Self.modifiableVersion(db, id: versionID, caller: caller)
+            let version = try APIAccess.modifiableVersion(db, id: versionID, caller: caller)
             let code = input.implementation.code
             guard !version.implementations.contains(where: { $0.code == code }) else {
                 throw DomainError.conflict("API version \(versionID) already has a \(code) implementation.")
@@ -46,7 +46,7 @@ public final class ImplementationService: Sendable {
     /// GET /api/apis/versions/{APIVersionID}/implementations/{ImplementationCode} (the code without case).
     public func implementation(versionID: String, code: String, caller: AuthenticatedSession) throws -> ImplementationDetails {
         try database.read(in: caller.scope) { db in
-            let (version, _) = try Self.visibleVersion(db, id: versionID, caller: caller)
+            let (version, _) = try APIAccess.visibleVersion(db, id: versionID, caller: caller)
             return try Self.details(db, versionID: versionID, code: try Self.implementation(of: version, code: code).code)
         }
     }
@@ -62,7 +62,7 @@ public final class ImplementationService: Sendable {
         }
         let now = Timestamp.iso8601(clock.now())
         return try database.write(in: caller.scope) { db in
-            let version = try Self.modifiableVersion(db, id: versionID, caller: caller)
+            let version = try APIAccess.modifiableVersion(db, id: versionID, caller: caller)
             var implementation = try Self.implementation(of: version, code: code)
             implementation.anonymousAccessAllowed = input.anonymousAccessAllowed ?? implementation.anonymousAccessAllowed
             implementation.endpointAccessAutoApproved = input.endpointAccessAutoApproved ?? implementation.endpointAccessAutoApproved
@@ -100,7 +100,7 @@ public final class ImplementationService: Sendable {
             for id in versionIDs {
                 guard let version = try APIRepository.version(db, id: id), version.tenant == caller.tenant,
                     filter.apiID == nil || version.apiID == filter.apiID,
-                    try APIService.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
+                    try APIAccess.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
                 else { continue }
                 for implementation in version.implementations where code == nil || implementation.code == code {
                     result.append(try Self.details(db, versionID: id, code: implementation.code))
@@ -117,7 +117,7 @@ public final class ImplementationService: Sendable {
     public func policies(versionID: String, code: String, caller: AuthenticatedSession) throws -> ImplementationPolicies {
         try database.read(in: caller.scope) { db in
             guard let version = try APIRepository.version(db, id: versionID), version.tenant == caller.tenant,
-                try APIService.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
+                try APIAccess.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
             else { return ImplementationPolicies(policies: [], operationPolicies: []) }
             return try Self.attached(db, version: version, code: try Self.implementation(of: version, code: code).code)
         }
@@ -131,7 +131,7 @@ public final class ImplementationService: Sendable {
     ) throws -> ImplementationPolicies {
         let now = Timestamp.iso8601(clock.now())
         return try database.write(in: caller.scope) { db in
-            let version = try Self.modifiableVersion(db, id: versionID, caller: caller)
+            let version = try APIAccess.modifiableVersion(db, id: versionID, caller: caller)
             let implementation = try Self.implementation(of: version, code: code)
             func checked(_ keys: [String], _ context: String) throws -> [String] {
                 var seen = Set<String>()
@@ -200,24 +200,5 @@ public final class ImplementationService: Sendable {
             throw DomainError.notFound("API version \(version.id) has no implementation '\(code)'.")
         }
         return implementation
-    }
-
-    private static func visibleVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> (
-        version: APIVersion, canModify: Bool
-    ) {
-        guard let version = try APIRepository.version(db, id: id), version.tenant == caller.tenant,
-            try APIService.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
-        else { throw DomainError.notFound("API version \(id) was not found.") }
-        let canModify =
-            try caller.isSiteAdmin || caller.isBusinessAdmin || APIRepository.isAdmin(db, apiID: version.apiID, userID: caller.userID)
-        return (version, canModify)
-    }
-
-    private static func modifiableVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> APIVersion {
-        let (version, canModify) = try visibleVersion(db, id: id, caller: caller)
-        guard canModify else {
-            throw DomainError.forbidden("Only the API's admins, Business Admins and Site Admins can change API version \(id).")
-        }
-        return version
     }
 }

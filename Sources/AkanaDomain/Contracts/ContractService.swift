@@ -251,7 +251,7 @@ public final class ContractService: Sendable {
 
     private func visibleAPIVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> APIVersion {
         guard let version = try APIRepository.version(db, id: id), version.tenant == caller.tenant,
-            try APIService.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
+            try APIAccess.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
         else { throw DomainError.notFound("API version \(id) was not found.") }
         return version
     }

@@ -24,7 +24,7 @@ public final class LicenseService: Sendable {
     /// POST /api/licenses: the new License with its LicenseID. Name is required; Environment
     /// defaults to both environments, Visibility to Public, Active to true.
     public func addLicense(caller: AuthenticatedSession, input: LicenseInput) throws -> LicenseDetails {
-        try Self.requireAdmin(caller, "add licenses")
+        try caller.requireBusinessAdmin(to: "add licenses")
         guard let name = input.name else { throw DomainError.badRequest("License.Name is required.") }
         let business = try Self.business(input.businessID, caller: caller)
         let stamp = Timestamp.iso8601(clock.now())
@@ -54,7 +54,7 @@ public final class LicenseService: Sendable {
         let environments = try Self.environments(input.environments)
         return try database.write(in: caller.scope) { db in
             var license = try Self.existing(db, id: id, caller: caller)
-            try Self.requireAdmin(caller, "change licenses")
+            try caller.requireBusinessAdmin(to: "change licenses")
             if let given = input.licenseID, !given.isEmpty, given != id {
                 throw DomainError.badRequest("License.LicenseID \(given) is not the license of the URL (\(id)).")
             }
@@ -81,7 +81,7 @@ public final class LicenseService: Sendable {
     public func deleteLicense(_ id: String, caller: AuthenticatedSession) throws -> LicenseDetails {
         try database.write(in: caller.scope) { db in
             let license = try Self.existing(db, id: id, caller: caller)
-            try Self.requireAdmin(caller, "delete licenses")
+            try caller.requireBusinessAdmin(to: "delete licenses")
             try LicenseRepository.delete(db, id: id)
             return license
         }
@@ -93,7 +93,7 @@ public final class LicenseService: Sendable {
     public func licenses(apiVersionID: String, environment: String?, caller: AuthenticatedSession) throws -> [LicenseDetails] {
         let environment = try environment.map { try Self.environment($0, field: "Environment") }
         return try database.read(in: caller.scope) { db in
-            _ = try ScopeService.readableVersion(db, id: apiVersionID, caller: caller)
+            _ = try APIAccess.visibleVersion(db, id: apiVersionID, caller: caller).version
             var licenseIDs = Set<String>()
             for scope in try ScopeRepository.mappedScopeIDs(db, apiVersionID: apiVersionID) {
                 licenseIDs.formUnion(try LicenseRepository.licenseIDs(db, scopeID: scope))
@@ -133,12 +133,6 @@ public final class LicenseService: Sendable {
                 }
             }
             try checkPolicyKeys(db, part.policyKeys, tenant: tenant)
-        }
-    }
-
-    static func requireAdmin(_ caller: AuthenticatedSession, _ what: String) throws {
-        guard caller.isSiteAdmin || caller.isBusinessAdmin else {
-            throw DomainError.forbidden("Only Business Admins and Site Admins may \(what).")
         }
     }
 

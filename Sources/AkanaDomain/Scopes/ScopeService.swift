@@ -23,7 +23,7 @@ public final class ScopeService: Sendable {
     /// POST /api/businesses/{BusinessID}/resources: a new scope of the business (Name required).
     public func addScope(businessID: String, caller: AuthenticatedSession, input: ScopeInput) throws -> Scope {
         let business = try Self.business(businessID, caller: caller)
-        try Self.requireAdmin(caller, "add scopes")
+        try caller.requireBusinessAdmin(to: "add scopes")
         if let given = input.businessID, !given.isEmpty, given != business {
             throw DomainError.badRequest("Resource.BusinessID \(given) is not the business of the URL (\(business)).")
         }
@@ -61,7 +61,7 @@ public final class ScopeService: Sendable {
         let stamp = Timestamp.iso8601(clock.now())
         return try database.write(in: caller.scope) { db in
             var scope = try Self.existingScope(db, id: id, caller: caller)
-            try Self.requireAdmin(caller, "change scopes")
+            try caller.requireBusinessAdmin(to: "change scopes")
             if let given = input.resourceID, !given.isEmpty, given != id {
                 throw DomainError.badRequest("Resource.ResourceID \(given) is not the scope of the URL (\(id)).")
             }
@@ -90,7 +90,7 @@ public final class ScopeService: Sendable {
     public func deleteScope(_ id: String, caller: AuthenticatedSession) throws -> Scope {
         try database.write(in: caller.scope) { db in
             let scope = try Self.existingScope(db, id: id, caller: caller)
-            try Self.requireAdmin(caller, "delete scopes")
+            try caller.requireBusinessAdmin(to: "delete scopes")
             try ScopeRepository.delete(db, id: id)
             return scope
         }
@@ -101,7 +101,7 @@ public final class ScopeService: Sendable {
     /// GET /api/apis/versions/{APIVersionID}/resources: the version's OperationResource[].
     public func operationScopes(apiVersionID: String, caller: AuthenticatedSession) throws -> [OperationScopes] {
         try database.read(in: caller.scope) { db in
-            _ = try Self.readableVersion(db, id: apiVersionID, caller: caller)
+            _ = try APIAccess.visibleVersion(db, id: apiVersionID, caller: caller).version
             return try ScopeRepository.operationScopes(db, apiVersionID: apiVersionID)
         }
     }
@@ -117,8 +117,8 @@ public final class ScopeService: Sendable {
                 "OperationResources.OperationResource has \(mapping.count) entries; at most \(FieldLimits.maxListItems) are accepted.")
         }
         return try database.write(in: caller.scope) { db in
-            let version = try Self.readableVersion(db, id: apiVersionID, caller: caller)
-            guard try Self.canModify(db, apiID: version.apiID, caller: caller) else {
+            let version = try APIAccess.visibleVersion(db, id: apiVersionID, caller: caller).version
+            guard try APIAccess.canModify(db, apiID: version.apiID, caller: caller) else {
                 throw DomainError.forbidden(
                     "Only the API's admins, Business Admins and Site Admins can change the scope mapping of API version \(apiVersionID).")
             }
@@ -155,12 +155,6 @@ public final class ScopeService: Sendable {
         return businessID
     }
 
-    static func requireAdmin(_ caller: AuthenticatedSession, _ what: String) throws {
-        guard caller.isSiteAdmin || caller.isBusinessAdmin else {
-            throw DomainError.forbidden("Only Business Admins and Site Admins may \(what).")
-        }
-    }
-
     static func existingScope(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> Scope {
         guard let scope = try ScopeRepository.scope(db, id: id), scope.tenant == caller.tenant else {
             throw DomainError.notFound("Scope \(id) was not found.")
@@ -183,17 +177,5 @@ public final class ScopeService: Sendable {
             }
             ancestor = current.parentID.isEmpty ? nil : try ScopeRepository.scope(db, id: current.parentID)
         }
-    }
-
-    /// The API version when the caller can read it (404 otherwise, as the APIs service answers).
-    static func readableVersion(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> APIVersion {
-        guard let version = try APIRepository.version(db, id: id), version.tenant == caller.tenant,
-            try APIService.canRead(db, apiID: version.apiID, visibility: version.visibility, caller: caller)
-        else { throw DomainError.notFound("API version \(id) was not found.") }
-        return version
-    }
-
-    static func canModify(_ db: SQLiteConnection, apiID: String, caller: AuthenticatedSession) throws -> Bool {
-        try caller.isSiteAdmin || caller.isBusinessAdmin || APIRepository.isAdmin(db, apiID: apiID, userID: caller.userID)
     }
 }

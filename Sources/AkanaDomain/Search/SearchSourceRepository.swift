@@ -152,7 +152,7 @@ public struct ModelSearchSource: SearchSource {
     }
 }
 
-/// `type:api`: the tenant's APIs, visible as GET /api/apis/{APIID} decides (`APIService.canRead`):
+/// `type:api`: the tenant's APIs, visible as GET /api/apis/{APIID} decides (`APIAccess.canRead`):
 /// Business and Site Admins and the API's admins always; others when it is Public or visible to
 /// registered users (anonymous callers: Public only, as for apps and models).
 public struct APISearchSource: SearchSource {
