@@ -274,6 +274,32 @@ import Testing
         #expect(try world.count("contracts") == 2)
     }
 
+    /// A contract may name only an active license offered for its environment (400, nothing made).
+    @Test func contractsNameOnlyActiveLicensesOfTheirEnvironment() throws {
+        let scope = try addScope()
+        let inactive = try addLicense(
+            Self.documentedLicense(scopes: [scope], name: "Retired").replacingOccurrences(of: #""Active":true"#, with: #""Active":false"#))
+        let sandboxOnly = try addLicense(
+            Self.documentedLicense(scopes: [scope], name: "Trial").replacingOccurrences(
+                of: #""Environment":[ "Sandbox", "Production" ]"#, with: #""Environment":[ "Sandbox" ]"#))
+        let (_, apiVersionID) = try world.createAPI()
+        let appVersionID = try world.createApp(as: world.kim)
+        let before = try world.counts()
+        let refused = try world.requestContract(
+            as: world.kim, apiVersionID: apiVersionID, appVersionID: appVersionID, scope: #"{"LicenseID":["\#(inactive)"]}"#)
+        #expect(refused.status == .badRequest)
+        #expect(refused.text.contains("not active"))
+        let production = try world.requestContract(
+            as: world.kim, apiVersionID: apiVersionID, appVersionID: appVersionID, environment: "Production",
+            scope: #"{"LicenseID":["\#(sandboxOnly)"]}"#)
+        #expect(production.status == .badRequest)
+        #expect(production.text.contains("offered for Sandbox, not Production"))
+        #expect(try world.counts() == before)
+        let sandbox = try world.requestContract(
+            as: world.kim, apiVersionID: apiVersionID, appVersionID: appVersionID, scope: #"{"LicenseID":["\#(sandboxOnly)"]}"#)
+        #expect(try sandbox.json()["State"] == .string("apicontract.status.activated"), "\(sandbox.text)")
+    }
+
     // MARK: - Operations mapped to scopes, and the licenses of a version
 
     @Test func operationsMapToScopesAndTheVersionListsTheLicensesOfThoseScopes() throws {

@@ -73,33 +73,6 @@ public struct APIVersion: Sendable, Equatable {
     }
 }
 
-/// A license's auto-approval flags, as contracts read them (the whole license, with its parts:
-/// `LicenseDetails`, Sources/AkanaDomain/Licenses; made through POST /api/licenses or fixtures).
-public struct License: Sendable, Equatable {
-    public var id: String
-    public var tenant: String
-    public var name: String
-    public var description: String
-    public var sandboxAccessAutoApproved: Bool
-    public var productionAccessAutoApproved: Bool
-
-    package init(
-        id: String, tenant: String, name: String, description: String, sandboxAccessAutoApproved: Bool,
-        productionAccessAutoApproved: Bool
-    ) {
-        self.id = id
-        self.tenant = tenant
-        self.name = name
-        self.description = description
-        self.sandboxAccessAutoApproved = sandboxAccessAutoApproved
-        self.productionAccessAutoApproved = productionAccessAutoApproved
-    }
-
-    public func autoApproves(environment: String) -> Bool {
-        environment == "Production" ? productionAccessAutoApproved : sandboxAccessAutoApproved
-    }
-}
-
 /// A file uploaded to the dropbox.
 public struct DropboxFile: Sendable, Equatable {
     public var id: Int64

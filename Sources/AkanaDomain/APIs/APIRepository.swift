@@ -194,34 +194,6 @@ package enum APIRepository {
         }
     }
 
-    // MARK: - Licenses
-
-    package static func license(_ db: SQLiteConnection, id: String) throws -> License? {
-        guard
-            let row = try db.queryFirst(
-                "SELECT id, tenant, name, description, sandbox_access_auto_approved, production_access_auto_approved FROM licenses WHERE id = ?",
-                id)
-        else { return nil }
-        return License(
-            id: try row.requiredString("id"), tenant: try row.requiredString("tenant"), name: try row.requiredString("name"),
-            description: try row.requiredString("description"),
-            sandboxAccessAutoApproved: try row.requiredBool("sandbox_access_auto_approved"),
-            productionAccessAutoApproved: try row.requiredBool("production_access_auto_approved"))
-    }
-
-    package static func upsertLicense(_ db: SQLiteConnection, _ license: License, now: String) throws {
-        try db.change(
-            license.id,
-            """
-            INSERT INTO licenses (id, tenant, name, description, sandbox_access_auto_approved, production_access_auto_approved, created)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-                sandbox_access_auto_approved = excluded.sandbox_access_auto_approved,
-                production_access_auto_approved = excluded.production_access_auto_approved
-            """, license.id, license.tenant, license.name, license.description, license.sandboxAccessAutoApproved,
-            license.productionAccessAutoApproved, now)
-    }
-
     // MARK: - Dropbox
 
     static func insertDropboxFile(

@@ -46,7 +46,7 @@ public final class ContractService: Sendable {
                     "API version \(apiVersionID) has no \(APIImplementation.code(forEnvironment: environment)) implementation, so it offers no \(environment) access."
                 )
             }
-            let licenses = try Self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
+            let licenses = try Self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant, environment: environment)
             if let existing = try ContractRepository.openContract(
                 db, runtimeID: runtimeID, apiVersionID: apiVersionID, environment: environment)
             {
@@ -96,7 +96,7 @@ public final class ContractService: Sendable {
                 throw DomainError.badRequest("Contract.RuntimeID cannot change (it is \(contract.runtimeID)).")
             }
             guard contract.state != Contract.cancelled else { throw DomainError.conflict("Contract \(id) is cancelled.") }
-            _ = try Self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant)
+            _ = try Self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant, environment: contract.environment)
             try ContractRepository.updateScope(
                 db, contractID: id, restricted: scope.restricted ?? !scope.licenseIDs.isEmpty,
                 licenseIDs: scope.licenseIDs, updated: Timestamp.iso8601(self.clock.now()))
@@ -268,11 +268,20 @@ public final class ContractService: Sendable {
             created: now, updated: now)
     }
 
-    /// The scope's licenses: each must be one of the tenant's.
-    package static func licenses(_ db: SQLiteConnection, ids: [String], tenant: String) throws -> [License] {
+    /// The scope's licenses: each must be one of the tenant's, active, and offered for the
+    /// contract's environment (its `Environment[]`).
+    package static func licenses(_ db: SQLiteConnection, ids: [String], tenant: String, environment: String) throws -> [LicenseDetails] {
         try ids.map { id in
-            guard let license = try APIRepository.license(db, id: id), license.tenant == tenant else {
+            guard let license = try LicenseRepository.details(db, id: id), license.tenant == tenant else {
                 throw DomainError.badRequest("ContractScope.LicenseID \(id) is not a license of this tenant.")
+            }
+            guard license.active else {
+                throw DomainError.badRequest("ContractScope.LicenseID \(id): license \(license.name) is not active.")
+            }
+            guard license.environments.contains(environment) else {
+                throw DomainError.badRequest(
+                    "ContractScope.LicenseID \(id): license \(license.name) is offered for \(license.environments.joined(separator: ", ")), not \(environment)."
+                )
             }
             return license
         }

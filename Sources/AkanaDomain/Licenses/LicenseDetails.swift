@@ -40,6 +40,14 @@ public struct LicenseDetails: Sendable, Equatable {
     }
 }
 
+extension LicenseDetails {
+    /// SandboxAccessAutoApproved / ProductionAccessAutoApproved: a contract whose licenses all
+    /// auto-approve its environment is approved and activated when requested.
+    public func autoApproves(environment: String) -> Bool {
+        environment == "Production" ? productionAccessAutoApproved : sandboxAccessAutoApproved
+    }
+}
+
 /// One term of a license (LicensePart): the scopes (ResourceID[]) it grants and the QoS policies
 /// (PolicyKey[]) that govern them.
 public struct LicensePart: Sendable, Equatable {

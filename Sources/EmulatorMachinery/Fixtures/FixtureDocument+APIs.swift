@@ -293,7 +293,7 @@ extension FixtureLoader.Applier {
 
     private mutating func license(_ license: APIFixtureSection.License, tenant: String) throws {
         try checkID(license.id, field: "LicenseID", tenant: tenant)
-        if let existing = try APIRepository.license(db, id: license.id) {
+        if let existing = try LicenseRepository.details(db, id: license.id) {
             guard existing.tenant == tenant else {
                 throw DomainError.badRequest("LicenseID \(license.id) belongs to tenant \(existing.tenant)")
             }
@@ -425,7 +425,7 @@ extension FixtureLoader.Applier {
         guard let appVersion = try AppRepository.version(db, id: element.runtimeID), appVersion.tenant == tenant else {
             throw DomainError.badRequest("RuntimeID \(element.runtimeID) is not an app version of tenant \(tenant)")
         }
-        _ = try ContractService.licenses(db, ids: element.licenseIDs, tenant: tenant)
+        _ = try ContractService.licenses(db, ids: element.licenseIDs, tenant: tenant, environment: element.environment)
         let id: String
         if let given = element.id {
             try checkID(given, field: "ContractID", tenant: tenant)

@@ -64,7 +64,7 @@ import Testing
                 name: "Bronze", sandboxAccessAutoApproved: true, environments: ["sandbox"],
                 parts: [LicensePart(scopeIDs: [scope.id], policyKeys: ["acmepaymentscorp-ThroughputLimit"])]))
         #expect(license.environments == ["Sandbox"])
-        let seen = try fixture.pool.read { db in try APIRepository.license(db, id: license.id) }
+        let seen = try fixture.pool.read { db in try LicenseRepository.details(db, id: license.id) }
         #expect(seen?.sandboxAccessAutoApproved == true)
         #expect(seen?.productionAccessAutoApproved == false)
         expectDomainError(.badRequest, "PolicyKey") {
