@@ -106,6 +106,11 @@ import Testing
         #expect(try world.act(revisionID, "apicontract.action.activate", as: world.jane).text == "apicontract.status.activated")
         #expect(try state(original) == "apicontract.status.cancelled")
         #expect(try history(original) == ["@Create", "apicontract.action.activate", "apicontract.action.cancel"])
+        // The journal names both contracts the activation changed (so an undo takes back both).
+        world.app.environment.journal.flush()
+        let journal = try world.app.send(.get, "/_emulator/requests?method=POST&path=/api/contracts/\(revisionID)/actions&limit=1").json()
+        let changed = journal["Request"]?.arrayValue?.first?["changedIDs"]?.arrayValue ?? []
+        #expect(changed.contains(.string(original)) && changed.contains(.string(revisionID)), "\(journal)")
         let active = try world.get("/api/apps/versions/\(appVersionID)/contracts?ActivatedOnly=true", as: world.kim).json()
         #expect(active["Contract"]?.arrayValue?.map { $0["ContractID"]?.stringValue ?? "" } == [revisionID])
 
@@ -125,6 +130,34 @@ import Testing
         let second = try request(apiVersionID, appVersionID)
         #expect(second.status == .ok, "\(second.text)")
         #expect(try second.json()["RevisionOf"] == .string(original))
+    }
+
+    /// `POST /api/workflow/objects/{ObjectID}/actions` on a contract: the API's admin (a role the
+    /// contract gives, not the session) activates a revision there too, which replaces its original;
+    /// the app team sees its own actions listed, a stranger gets 404.
+    @Test func theGenericWorkflowRouteActsOnContractsAsTheirTeamsDo() throws {
+        let (_, apiVersionID, appVersionID) = try setUp()
+        let original = try #require(try request(apiVersionID, appVersionID).json()["ContractID"]?.stringValue)
+        let generic = { (id: String, action: String, session: TestApp.Session) throws -> HTTPResponse in
+            try world.post(
+                "/api/workflow/objects/\(id)/actions", as: session, body: #"{"ActionName":"\#(action)"}"#, accept: "text/plain")
+        }
+        let listed = try world.get("/api/workflow/objects/\(original)/actions", as: world.kim)
+        #expect(listed.status == .ok, "\(listed.text)")
+        #expect(listed.text.contains("apicontract.action.cancel") && !listed.text.contains("apicontract.action.activate"))
+        #expect(try generic(original, "apicontract.action.activate", world.kim).status == .forbidden)
+        #expect(try generic(original, "apicontract.action.activate", world.jane).text == "apicontract.status.activated")
+        let revision = try #require(try request(apiVersionID, appVersionID).json()["ContractID"]?.stringValue)
+        #expect(try generic(revision, "apicontract.action.activate", world.jane).text == "apicontract.status.activated")
+        #expect(try state(original) == "apicontract.status.cancelled")
+
+        let response = try world.app.send(
+            .post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"],
+            body: #"{"users":[{"email":"sam@acmepaymentscorp.com","password":"password"}]}"#)
+        #expect(response.status == .ok, "\(response.text)")
+        let sam = try world.app.login("sam@acmepaymentscorp.com")
+        #expect(try generic(revision, "apicontract.action.cancel", sam).status == .notFound)
+        #expect(try world.get("/api/workflow/objects/\(revision)/actions", as: sam).status == .notFound)
     }
 
     @Test func aContractsAPIAndAppDetails() throws {

@@ -139,7 +139,9 @@ public final class ContractService: Sendable {
                 db, objectID: id, actionName: actionName, comments: comments,
                 caller: WorkflowCaller(userID: caller.userID, roles: roles), tenant: caller.tenant)
             try ContractRepository.touch(db, contractID: id, updated: Timestamp.iso8601(self.clock.now()))
-            if transition.status == Contract.activated { try self.replaceRevised(db, by: id, userID: caller.userID) }
+            if transition.status == Contract.activated {
+                try ContractLifecycle(workflow: self.workflow).revisionActivated(db, contractID: id, userID: caller.userID)
+            }
             return transition.status
         }
     }
@@ -225,7 +227,7 @@ public final class ContractService: Sendable {
                 let transition = try workflow.perform(
                     db, objectID: contractID, actionName: action, comments: ["Auto-approved by the API's access settings."], caller: system)
                 if transition.status == Contract.activated {
-                    try replaceRevised(db, by: contractID, userID: userID)
+                    try ContractLifecycle(workflow: workflow).revisionActivated(db, contractID: contractID, userID: userID)
                     return
                 }
             } catch let error as DomainError where error.kind == .badRequest || error.kind == .conflict {
@@ -279,28 +281,22 @@ public final class ContractService: Sendable {
         return try workflow.start(db, tenant: tenant, objectType: Contract.objectType, objectID: contractID, caller: caller) != nil
     }
 
-    /// When a revision is activated it replaces the contract it revises: that one is cancelled
-    /// (`apicontract.action.cancel`, performed by the platform, with a comment naming the revision),
-    /// so the app version keeps one active contract per API version and environment. A custom
-    /// workflow that cannot cancel it leaves it where it is.
-    private func replaceRevised(_ db: SQLiteConnection, by revisionID: String, userID: String) throws {
-        guard let original = try ContractRepository.contract(db, id: revisionID)?.revisionOf,
-            let state = try workflow.state(db, objectID: original), state.status != Contract.cancelled
-        else { return }
-        do {
-            try workflow.perform(
-                db, objectID: original, actionName: "apicontract.action.cancel",
-                comments: ["Replaced by its revision \(revisionID), activated."],
-                caller: WorkflowCaller(userID: userID, roles: ["ApiAdmin"]))
-        } catch let error as DomainError where error.kind == .badRequest || error.kind == .conflict {
-            return
-        }
-        try ContractRepository.touch(db, contractID: original, updated: Timestamp.iso8601(clock.now()))
-    }
-
     /// The caller's roles on a contract: platform roles, AppTeamMember on their app's contracts,
     /// ApiAdmin on their API's.
     private func roles(_ db: SQLiteConnection, caller: AuthenticatedSession, appID: String?, apiID: String?) throws -> Set<String> {
+        try Self.roles(db, caller: caller, appID: appID, apiID: apiID)
+    }
+
+    /// The caller's roles on the contract `id` (nil when there is no such contract), as `roles`;
+    /// the generic workflow route acts on contracts with them.
+    static func roles(_ db: SQLiteConnection, caller: AuthenticatedSession, contractID id: String) throws -> Set<String>? {
+        guard let contract = try ContractRepository.contract(db, id: id) else { return nil }
+        return try roles(
+            db, caller: caller, appID: try AppRepository.version(db, id: contract.runtimeID)?.appID,
+            apiID: try APIRepository.version(db, id: contract.apiVersionID)?.apiID)
+    }
+
+    static func roles(_ db: SQLiteConnection, caller: AuthenticatedSession, appID: String?, apiID: String?) throws -> Set<String> {
         var roles = caller.roles
         if let appID, try AppRepository.isTeamMember(db, appID: appID, userID: caller.userID) { roles.insert("AppTeamMember") }
         if let apiID, try APIRepository.isAdmin(db, apiID: apiID, userID: caller.userID) { roles.insert("ApiAdmin") }
