@@ -116,7 +116,8 @@ import Testing
         #expect(xml.headers["Content-Type"]?.hasPrefix("application/vnd.soa.v81+xml") == true)
         #expect(xml.text.contains("<Contract>"))
         #expect(xml.text.contains("<State>apicontract.status.pending_approval</State>"))
-        // A second open contract for the same app version, API version and environment: 409.
+        // A second request for the same app version, API version and environment while the first is
+        // still pending: 409 (only an active contract is revised: ContractDocumentedTests).
         let beforeDuplicate = try world.counts()
         #expect(try world.requestContract(as: world.kim, apiVersionID: apiVersionID, appVersionID: appVersionID).status == .conflict)
         #expect(try world.counts() == beforeDuplicate)

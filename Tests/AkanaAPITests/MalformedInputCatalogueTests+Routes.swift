@@ -242,6 +242,12 @@ extension MalformedInputCatalogueTests {
             bench.post(
                 "contracts: action on a contract that does not exist", "/api/contracts/\(other)/actions",
                 json: #"{"ActionName":"contract.action.cancel"}"#, status: 404),
+            // Issue 27: only an active contract is revised, and @Revise is the platform's initial action.
+            bench.post(
+                "contracts: a second request while the first is pending approval", "/api/contracts",
+                json: #"{"APIVersionID":"\#(apiVersion)","RuntimeID":"\#(bench.versionID)","Environment":"Sandbox"}"#, status: 409),
+            bench.post(
+                "contracts: @Revise performed as an action", "/api/contracts/\(contract)/actions", json: #"{"ActionName":"@Revise"}"#),
             bench.post(
                 "contracts: 101 comments", "/api/contracts/\(contract)/actions",
                 json: #"{"ActionName":"contract.action.cancel","Comments":[\#((0..<101).map { "\"c\($0)\"" }.joined(separator: ","))]}"#)

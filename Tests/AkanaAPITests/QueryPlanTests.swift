@@ -212,6 +212,16 @@ import Testing
         #expect(try send(.put, "/api/contracts/\(contractID)", admin, #"{"ContractScope":{"Restricted":false}}"#).status == .ok)
         #expect(
             try send(.post, "/api/contracts/\(contractID)/actions", admin, #"{"ActionName":"apicontract.action.suspend"}"#).status == .ok)
+        #expect(try send(.get, "/api/contracts/\(contractID)/apidetails", admin).status == .ok)
+        #expect(try send(.get, "/api/contracts/\(contractID)/appdetails", admin).status == .ok)
+        // A revision of the (suspended) contract, auto-approved as the original was: its activation
+        // cancels the original (issue 27).
+        let revision = try send(
+            .post, "/api/contracts", admin, #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(planApp)","Environment":"Sandbox"}"#,
+            accept: "application/json"
+        ).json()
+        #expect(revision["RevisionOf"] == .string(contractID), "\(revision)")
+        #expect(try send(.get, "/api/contracts/\(contractID)", admin).json()["State"] == .string(Contract.cancelled))
         #expect(try send(.get, "/api/apps/versions/\(planApp)/contracts?ActivatedOnly=true", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/contracts?Environment=Sandbox", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/connectedapps?ActivatedOnly=true", admin).status == .ok)

@@ -4,11 +4,14 @@ import JSONCodec
 /// The contracts' wire objects.
 enum ContractRepresentation {
     /// The Contract object: ContractID, APIVersionID, RuntimeID, Environment, State, Status,
-    /// ContractScope{Restricted, LicenseID[]}, Created, Updated.
+    /// ContractScope{Restricted, LicenseID[]}, Created, Updated, and on a revision RevisionOf (the
+    /// ContractID it revises). The Contract object page (`obj/o_contracts_Contract.htm`) names no
+    /// member for the revised contract, so the emulator adds this one, only on revisions, after the
+    /// documented members.
     static func contract(_ contract: Contract) -> JSONValue {
         var scope: [(String, JSONValue)] = [("Restricted", .bool(contract.restricted))]
         if !contract.licenseIDs.isEmpty { scope.append(("LicenseID", .array(contract.licenseIDs.map(JSONValue.string)))) }
-        return .object([
+        var members: [(String, JSONValue)] = [
             ("ContractID", .string(contract.id)),
             ("APIVersionID", .string(contract.apiVersionID)),
             ("RuntimeID", .string(contract.runtimeID)),
@@ -18,7 +21,27 @@ enum ContractRepresentation {
             ("ContractScope", .object(scope)),
             ("Created", .string(contract.created)),
             ("Updated", .string(contract.updated))
-        ])
+        ]
+        if let revisionOf = contract.revisionOf { members.append(("RevisionOf", .string(revisionOf))) }
+        return .object(members)
+    }
+
+    /// `GET /api/contracts/{ContractID}/apidetails`: "information about the API that's part of" the
+    /// contract. The stored help page shows no response sample, so the emulator answers the API
+    /// object (as `GET /api/apis/{APIID}`) whose APIVersion is the contract's API version.
+    static func apiDetails(_ details: ContractAPIDetails) -> JSONValue {
+        APIRepresentation.api(details.api, defaultVersion: details.version)
+    }
+
+    /// `GET /api/contracts/{ContractID}/appdetails`: "information about the app that's part of" the
+    /// contract. No response sample is shown either: the Application object (as `GET
+    /// /api/apps/{AppID}`) followed by `AppVersion`, the ApplicationVersion of the contract's RuntimeID.
+    static func appDetails(_ details: ContractAppDetails) -> JSONValue {
+        guard case .object(var members) = AppRepresentation.application(details.app) else {
+            return AppRepresentation.application(details.app)
+        }
+        members.append(("AppVersion", AppRepresentation.version(details.version, AppRepresentation.VersionOptions())))
+        return .object(members)
     }
 
     /// A list of contracts: `{"Contract": [...]}`.

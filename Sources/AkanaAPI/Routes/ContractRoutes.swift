@@ -24,6 +24,22 @@ enum ContractRoutes {
             return Responses.representation(ContractRepresentation.contract(contract), root: "Contract", choice: choice)
         }
 
+        // GET /api/contracts/{ContractID}/apidetails — the API object with the contract's API version.
+        router.add(.get, "/api/contracts/{ContractID}/apidetails", produces: [.json, .xml], access: .session, cached: true) { request in
+            let choice = try request.choice
+            let caller = try request.caller
+            let details = try contracts.apiDetails(request.parameter("ContractID"), caller: caller.session)
+            return Responses.representation(ContractRepresentation.apiDetails(details), root: "API", choice: choice)
+        }
+
+        // GET /api/contracts/{ContractID}/appdetails — the Application object with the contract's app version.
+        router.add(.get, "/api/contracts/{ContractID}/appdetails", produces: [.json, .xml], access: .session, cached: true) { request in
+            let choice = try request.choice
+            let caller = try request.caller
+            let details = try contracts.appDetails(request.parameter("ContractID"), caller: caller.session)
+            return Responses.representation(ContractRepresentation.appDetails(details), root: "Application", choice: choice)
+        }
+
         // PUT /api/contracts/{ContractID} — the ContractScope (licenses) changes.
         router.add(.put, "/api/contracts/{ContractID}", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice

@@ -1,6 +1,6 @@
 /// An app version connected to an API version (GET /api/apis/versions/{APIVersionID}/connectedapps):
-/// the version, its app's name, and its contracts with that API version (one per environment at
-/// most, oldest first) that passed the request's filters.
+/// the version, its app's name, and its contracts with that API version (per environment, a contract
+/// and its revision at most, oldest first) that passed the request's filters.
 public struct ConnectedApp: Sendable, Equatable {
     public var appName: String
     public var version: AppVersion

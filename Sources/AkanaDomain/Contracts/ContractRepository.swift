@@ -8,7 +8,7 @@ package enum ContractRepository {
             let row = try db.queryFirst(
                 """
                 SELECT c.id, c.tenant, c.api_version_id, c.runtime_id, c.environment, c.restricted, c.created, c.updated,
-                       o.status
+                       c.revision_of, o.status
                   FROM contracts c LEFT JOIN workflow_objects o ON o.object_id = c.id
                  WHERE c.id = ?
                 """, id)
@@ -20,7 +20,8 @@ package enum ContractRepository {
             apiVersionID: try row.requiredString("api_version_id"),
             runtimeID: try row.requiredString("runtime_id"), environment: try row.requiredString("environment"),
             restricted: try row.requiredBool("restricted"), licenseIDs: licenses, state: try row.string("status") ?? "",
-            status: "", created: try row.requiredString("created"), updated: try row.requiredString("updated"))
+            status: "", created: try row.requiredString("created"), updated: try row.requiredString("updated"),
+            revisionOf: try row.string("revision_of"))
     }
 
     static func ids(_ db: SQLiteConnection, runtimeID: String) throws -> [String] {
@@ -44,14 +45,29 @@ package enum ContractRepository {
             """, runtimeID, environment, apiVersionID, Contract.cancelled)?.string("id")
     }
 
+    /// The contracts for an app version, API version and environment that are not cancelled, oldest
+    /// first: their ids, workflow statuses and the contract each revises.
+    static func standing(_ db: SQLiteConnection, runtimeID: String, apiVersionID: String, environment: String) throws -> [(
+        id: String, status: String, revisionOf: String?
+    )] {
+        try db.query(
+            """
+            SELECT c.id, c.revision_of, o.status FROM contracts c LEFT JOIN workflow_objects o ON o.object_id = c.id
+             WHERE c.runtime_id = ? AND c.environment = ? AND c.api_version_id = ? AND coalesce(o.status, '') <> ?
+             ORDER BY c.created, c.rowid
+            """, runtimeID, environment, apiVersionID, Contract.cancelled
+        ).map { row in (try row.requiredString("id"), try row.string("status") ?? "", try row.string("revision_of")) }
+    }
+
     package static func insert(_ db: SQLiteConnection, _ contract: Contract, requestedBy: String?) throws {
         try db.change(
             contract.id,
             """
-            INSERT INTO contracts (id, tenant, api_version_id, runtime_id, environment, restricted, requested_by, created, updated)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO contracts (id, tenant, api_version_id, runtime_id, environment, restricted, requested_by, created, updated,
+                                   revision_of)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, contract.id, contract.tenant, contract.apiVersionID, contract.runtimeID, contract.environment, contract.restricted,
-            requestedBy, contract.created, contract.updated)
+            requestedBy, contract.created, contract.updated, contract.revisionOf)
         try replaceLicenses(db, contractID: contract.id, licenseIDs: contract.licenseIDs)
     }
 

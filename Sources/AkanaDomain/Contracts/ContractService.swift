@@ -24,7 +24,10 @@ public final class ContractService: Sendable {
     // MARK: - Operations
 
     /// POST /api/contracts: APIVersionID, RuntimeID (the AppVersionID), Environment, ContractScope.
-    /// Starts the contract workflow (`@Create`); where every license of the scope auto-approves the
+    /// Starts the contract workflow with `@Create`, or with `@Revise` when the app version already has
+    /// an active (or suspended) contract with the API version for the environment: the new contract
+    /// is a revision of that one, which stays in place until the revision is activated (see
+    /// `revisedContract`). Where every license of the scope auto-approves the
     /// environment (or, without licenses, the implementation's EndpointAccessAutoApproved is set),
     /// the contract is approved and activated in the same transaction.
     public func request(caller: AuthenticatedSession, input: ContractInput) throws -> Contract {
@@ -47,21 +50,17 @@ public final class ContractService: Sendable {
                 )
             }
             let licenses = try Self.licenses(db, ids: scope.licenseIDs, tenant: caller.tenant, environment: environment)
-            if let existing = try ContractRepository.openContract(
-                db, runtimeID: runtimeID, apiVersionID: apiVersionID, environment: environment)
-            {
-                throw DomainError.conflict(
-                    "App version \(runtimeID) already has contract \(existing) with API version \(apiVersionID) for \(environment).")
-            }
-            let contract = Self.newContract(
+            let revised = try Self.revisedContract(db, runtimeID: runtimeID, apiVersionID: apiVersionID, environment: environment)
+            var contract = Self.newContract(
                 id: id, tenant: caller.tenant, apiVersionID: apiVersionID, runtimeID: runtimeID,
                 environment: environment, scope: scope, now: now)
+            contract.revisionOf = revised
             try ContractRepository.insert(db, contract, requestedBy: caller.userID)
             let roles = try self.roles(db, caller: caller, appID: app.appID, apiID: apiVersion.apiID)
             guard
-                try self.workflow.start(
-                    db, tenant: caller.tenant, objectType: Contract.objectType, objectID: id,
-                    caller: WorkflowCaller(userID: caller.userID, roles: roles)) != nil
+                try self.startWorkflow(
+                    db, tenant: caller.tenant, contractID: id, revision: revised != nil,
+                    caller: WorkflowCaller(userID: caller.userID, roles: roles))
             else {
                 throw DomainError.conflict(
                     "No contract workflow is assigned in tenant \(caller.tenant) (PUT /_emulator/workflows/apicontract).")
@@ -76,6 +75,31 @@ public final class ContractService: Sendable {
 
     public func contract(_ id: String, caller: AuthenticatedSession) throws -> Contract {
         try database.read(in: caller.scope) { db in try self.visibleContract(db, id: id, caller: caller).contract }
+    }
+
+    /// GET /api/contracts/{ContractID}/apidetails: the API and API version of a contract, for whoever
+    /// may read the contract (the app team, the API's admins, Business and Site Admins; anyone else
+    /// gets 404). An API version deleted since (the contract was cancelled with @ApiDeleted) is a 404.
+    public func apiDetails(_ id: String, caller: AuthenticatedSession) throws -> ContractAPIDetails {
+        try database.read(in: caller.scope) { db in
+            let (contract, _) = try self.visibleContract(db, id: id, caller: caller)
+            guard let version = try APIRepository.version(db, id: contract.apiVersionID),
+                let api = try APIRepository.api(db, id: version.apiID)
+            else { throw DomainError.notFound("The API version \(contract.apiVersionID) of contract \(id) no longer exists.") }
+            return ContractAPIDetails(api: api, version: version)
+        }
+    }
+
+    /// GET /api/contracts/{ContractID}/appdetails: the app and app version (RuntimeID) of a contract,
+    /// read as `apiDetails`. An app version deleted since (@AppDeleted) is a 404.
+    public func appDetails(_ id: String, caller: AuthenticatedSession) throws -> ContractAppDetails {
+        try database.read(in: caller.scope) { db in
+            let (contract, _) = try self.visibleContract(db, id: id, caller: caller)
+            guard let version = try AppRepository.version(db, id: contract.runtimeID),
+                let app = try AppRepository.app(db, id: version.appID)
+            else { throw DomainError.notFound("The app version \(contract.runtimeID) of contract \(id) no longer exists.") }
+            return ContractAppDetails(app: app, version: version)
+        }
     }
 
     /// PUT /api/contracts/{ContractID}: replaces the ContractScope (licenses); other fields of the
@@ -115,6 +139,9 @@ public final class ContractService: Sendable {
                 db, objectID: id, actionName: actionName, comments: comments,
                 caller: WorkflowCaller(userID: caller.userID, roles: roles), tenant: caller.tenant)
             try ContractRepository.touch(db, contractID: id, updated: Timestamp.iso8601(self.clock.now()))
+            if transition.status == Contract.activated {
+                try ContractLifecycle(workflow: self.workflow).revisionActivated(db, contractID: id, userID: caller.userID)
+            }
             return transition.status
         }
     }
@@ -197,17 +224,79 @@ public final class ContractService: Sendable {
         let system = WorkflowCaller(userID: userID, roles: ["ApiAdmin"])
         for action in ["apicontract.action.approve", "apicontract.action.activate"] {
             do {
-                try workflow.perform(
+                let transition = try workflow.perform(
                     db, objectID: contractID, actionName: action, comments: ["Auto-approved by the API's access settings."], caller: system)
+                if transition.status == Contract.activated {
+                    try ContractLifecycle(workflow: workflow).revisionActivated(db, contractID: contractID, userID: userID)
+                    return
+                }
             } catch let error as DomainError where error.kind == .badRequest || error.kind == .conflict {
                 return  // a custom workflow without these steps keeps the contract where @Create left it
             }
         }
     }
 
+    /// The contract a new request for this app version, API version and environment revises (nil:
+    /// a new contract, `@Create`). The pages (`m_contracts_requestContract.htm`,
+    /// `cm/workflow/05_api_contract_wf.htm`): "Revising an existing, active contract creates a new
+    /// contract" started with `@Revise`, "the existing contract remains in place", and "when there
+    /// is a revised contract in place, any subsequent requests ... will fail, since only one revised
+    /// contract is allowed at one time" (409). A contract that was never activated (pending approval,
+    /// approved, rejected, …) is not revised: a second request while it stands is a 409 too (act on
+    /// it, or cancel it and request again). A suspended contract is still in place, so it may be revised.
+    static func revisedContract(_ db: SQLiteConnection, runtimeID: String, apiVersionID: String, environment: String) throws
+        -> String?
+    {
+        let standing = try ContractRepository.standing(db, runtimeID: runtimeID, apiVersionID: apiVersionID, environment: environment)
+        let ids = Set(standing.map(\.id))
+        if let revision = standing.first(where: { $0.revisionOf.map(ids.contains) ?? false }), let original = revision.revisionOf {
+            throw DomainError.conflict(
+                "Contract \(original) already has a revision in place (\(revision.id), \(revision.status)); only one revised contract is allowed at one time."
+            )
+        }
+        guard let current = standing.first else { return nil }
+        guard let active = standing.first(where: { $0.status == Contract.activated || $0.status == Contract.suspended }) else {
+            throw DomainError.conflict(
+                "App version \(runtimeID) already has contract \(current.id) (\(current.status)) with API version \(apiVersionID) for \(environment); only an active contract can be revised."
+            )
+        }
+        return active.id
+    }
+
+    /// Starts the contract's workflow: `@Revise` for a revision, `@Create` otherwise. A (custom)
+    /// definition without `@Revise` starts a revision with its first initial action. False when no
+    /// contract workflow is assigned.
+    private func startWorkflow(_ db: SQLiteConnection, tenant: String, contractID: String, revision: Bool, caller: WorkflowCaller)
+        throws -> Bool
+    {
+        if revision {
+            do {
+                return try workflow.start(
+                    db, tenant: tenant, objectType: Contract.objectType, objectID: contractID, caller: caller,
+                    initialAction: Contract.revise) != nil
+            } catch let error as DomainError where error.kind == .badRequest {
+                // Not an initial action of this definition: fall through to its first one.
+            }
+        }
+        return try workflow.start(db, tenant: tenant, objectType: Contract.objectType, objectID: contractID, caller: caller) != nil
+    }
+
     /// The caller's roles on a contract: platform roles, AppTeamMember on their app's contracts,
     /// ApiAdmin on their API's.
     private func roles(_ db: SQLiteConnection, caller: AuthenticatedSession, appID: String?, apiID: String?) throws -> Set<String> {
+        try Self.roles(db, caller: caller, appID: appID, apiID: apiID)
+    }
+
+    /// The caller's roles on the contract `id` (nil when there is no such contract), as `roles`;
+    /// the generic workflow route acts on contracts with them.
+    static func roles(_ db: SQLiteConnection, caller: AuthenticatedSession, contractID id: String) throws -> Set<String>? {
+        guard let contract = try ContractRepository.contract(db, id: id) else { return nil }
+        return try roles(
+            db, caller: caller, appID: try AppRepository.version(db, id: contract.runtimeID)?.appID,
+            apiID: try APIRepository.version(db, id: contract.apiVersionID)?.apiID)
+    }
+
+    static func roles(_ db: SQLiteConnection, caller: AuthenticatedSession, appID: String?, apiID: String?) throws -> Set<String> {
         var roles = caller.roles
         if let appID, try AppRepository.isTeamMember(db, appID: appID, userID: caller.userID) { roles.insert("AppTeamMember") }
         if let apiID, try APIRepository.isAdmin(db, apiID: apiID, userID: caller.userID) { roles.insert("ApiAdmin") }

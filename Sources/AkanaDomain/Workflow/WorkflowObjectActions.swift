@@ -39,10 +39,15 @@ public final class WorkflowObjectActions: Sendable {
         }
         return try database.write(in: caller.scope) { db in
             let workflowCaller = try self.workflowCaller(db, objectID: objectID, session: caller)
-            return try self.engine.perform(
+            let status = try self.engine.perform(
                 db, objectID: objectID, actionName: action.name, comments: action.comments,
                 caller: workflowCaller, tenant: caller.tenant
             ).status
+            // A contract revision activated here replaces its original, as through the contracts route.
+            if status == Contract.activated, try self.engine.state(db, objectID: objectID)?.objectType == Contract.objectType {
+                try ContractLifecycle(workflow: self.engine).revisionActivated(db, contractID: objectID, userID: caller.userID)
+            }
+            return status
         }
     }
 
@@ -55,6 +60,14 @@ public final class WorkflowObjectActions: Sendable {
         }
         if state.objectType == WorkflowEngine.appVersionObjectType {
             return WorkflowCaller(userID: session.userID, roles: try apps.workflowRoles(db, versionID: objectID, caller: session))
+        }
+        if state.objectType == Contract.objectType {
+            // Its app team and its API's admins, as on the contracts route; anyone else: 404 there too.
+            let roles = try ContractService.roles(db, caller: session, contractID: objectID) ?? session.roles
+            guard !roles.isDisjoint(with: ["AppTeamMember", "ApiAdmin", Role.siteAdmin, Role.businessAdmin]) else {
+                throw DomainError.notFound("Workflow object \(objectID) was not found.")
+            }
+            return WorkflowCaller(userID: session.userID, roles: roles)
         }
         if state.objectType == ModelService.objectType, let modelCaller = try models.workflowCaller(db, objectID: objectID, caller: session)
         {

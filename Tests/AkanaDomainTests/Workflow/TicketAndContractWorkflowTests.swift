@@ -49,6 +49,19 @@ import Testing
         #expect(try fixture.engine.history(objectID: contract, scope: .detached).count == 9)
     }
 
+    /// The actions page's sample approves a request with activate: pending (or resubmitted) →
+    /// activated, for API and Business Admins only. A revision starts with @Revise.
+    @Test func activateApprovesAPendingContractAndRevisionsStartPending() throws {
+        let contract = "contract2.acmepaymentscorp"
+        #expect(try fixture.start("apicontract", contract, as: Callers.teamMember) == "apicontract.status.pending_approval")
+        expectDomainError(.forbidden) { try fixture.perform(contract, "apicontract.action.activate", as: Callers.teamMember) }
+        #expect(try fixture.perform(contract, "apicontract.action.activate", as: Callers.apiAdmin) == "apicontract.status.activated")
+        let definition = try #require(try ShippedWorkflow.all().first { $0.key == "apicontract" }).definition
+        #expect(definition.initialActions.map(\.name) == ["@Create", "@Revise"])
+        let resubmitted = try #require(definition.steps.first { $0.name == "Resubmitted" })
+        #expect(resubmitted.actions.map(\.name).contains("apicontract.action.activate"))
+    }
+
     @Test func everyDocumentedContractStatusIsReachable() throws {
         let definition = try #require(try ShippedWorkflow.all().first { $0.key == "apicontract" }).definition
         let statuses = Set((definition.initialActions + definition.steps.flatMap(\.actions)).compactMap(\.unconditionalResult.status))
