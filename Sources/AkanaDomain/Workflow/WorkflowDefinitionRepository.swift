@@ -95,6 +95,12 @@ package enum WorkflowDefinitionRepository {
         return (try row.requiredString("key"), try row.requiredInt("version"), try row.requiredString("object_type"))
     }
 
+    /// The XML of the tenant's newest version of `key`.
+    static func newestXML(_ db: SQLiteConnection, tenant: String, key: String) throws -> String? {
+        try db.queryFirst(
+            "SELECT xml FROM workflow_definitions WHERE tenant = ? AND key = ? ORDER BY version DESC LIMIT 1", tenant, key)?.string("xml")
+    }
+
     static func keyExists(_ db: SQLiteConnection, tenant: String, key: String) throws -> Bool {
         try db.queryFirst("SELECT 1 FROM workflow_definitions WHERE tenant = ? AND key = ?", tenant, key) != nil
     }

@@ -153,4 +153,34 @@ import Testing
         }
         #expect(try fixture.engine.definition(id: stored.id, scope: .detached)?.definition.step(id: 200)?.name == "Done")
     }
+
+    /// An upgrade: where a tenant's newest version of a shipped key is a text an earlier release
+    /// shipped, the next start installs the current text as its next version and new objects run
+    /// under it; a text someone uploaded under the key is left alone.
+    @Test func aSupersededShippedTextIsUpgradedAndAnUploadedOneIsNot() throws {
+        let fixture = try WorkflowFixture(shipped: true)
+        let old = try #require(try fixture.engine.activeDefinition(tenant: tenant, objectType: "apicontract", scope: .detached))
+        // The tenant runs an "earlier release's" text: store one and name its digest as superseded.
+        let earlier = try #require(ShippedWorkflow.all().first { $0.key == "apicontract" }).xml
+            .replacingOccurrences(of: "<workflow>", with: "<workflow><!-- an earlier release -->")
+        _ = try fixture.engine.installDefinition(tenant: tenant, key: "apicontract", xml: earlier, scope: .detached)
+        let superseded = ["apicontract": Set([Crypto.sha256Hex(Array(earlier.utf8))])]
+        let started = try #require(try fixture.start("apicontract", "c1.acmepaymentscorp"))
+
+        let upgraded = try fixture.engine.installShippedDefinitions(tenant: tenant, superseded: superseded, scope: .detached)
+        #expect(upgraded.map(\.key) == ["apicontract"])
+        #expect(upgraded.first?.version == old.version + 2)
+        #expect(
+            try fixture.engine.activeDefinition(tenant: tenant, objectType: "apicontract", scope: .detached)?.version == old.version + 2)
+        // Once upgraded, nothing more to do; the object started before keeps its version.
+        #expect(try fixture.engine.installShippedDefinitions(tenant: tenant, superseded: superseded, scope: .detached).isEmpty)
+        _ = started
+
+        // Someone's own text under the key is never replaced.
+        let own = earlier.replacingOccurrences(of: "an earlier release", with: "our own flow")
+        let uploaded = try fixture.engine.installDefinition(tenant: tenant, key: "apicontract", xml: own, scope: .detached)
+        #expect(try fixture.engine.installShippedDefinitions(tenant: tenant, superseded: superseded, scope: .detached).isEmpty)
+        #expect(
+            try fixture.engine.activeDefinition(tenant: tenant, objectType: "apicontract", scope: .detached)?.version == uploaded.version)
+    }
 }
