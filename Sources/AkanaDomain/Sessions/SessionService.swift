@@ -102,7 +102,9 @@ public final class SessionService: Sendable {
         let userID = user.id
         let userName = user.displayName
         let issued = Self.wholeSeconds(now)
-        let expires = issued.addingTimeInterval(min(policy.lifetime, policy.maxLifetime))
+        // The tenant's login policy (`PUT /api/businesses/{BusinessID}/loginpolicy`), else the configured one.
+        let expires = issued.addingTimeInterval(
+            min(tenant.inactiveSessionTimeout ?? policy.lifetime, tenant.activeSessionTimeout ?? policy.maxLifetime))
         let cookie = SessionCookie(
             tokenID: ids.uuid(), tenant: tenant.fedmemberid, userUUID: String(userID.prefix { $0 != "." }),
             issueTime: Timestamp.milliseconds(issued), expirationTime: Timestamp.milliseconds(expires), userName: userName)
@@ -211,10 +213,11 @@ public final class SessionService: Sendable {
 
     /// Extends the session by the inactive timeout, never past the active-session cap, and returns
     /// the new cookie value (with the user's pending tasks, read in the same transaction).
-    public func renew(_ session: AuthenticatedSession) throws -> Login {
+    /// `tenant`: the caller's tenant, whose login policy's timeouts replace the configured ones.
+    public func renew(_ session: AuthenticatedSession, tenant: TenantSettings? = nil) throws -> Login {
         let now = Self.wholeSeconds(clock.now())
-        let cap = session.startedAt.addingTimeInterval(policy.maxLifetime)
-        let expires = min(now.addingTimeInterval(policy.lifetime), cap)
+        let cap = session.startedAt.addingTimeInterval(tenant?.activeSessionTimeout ?? policy.maxLifetime)
+        let expires = min(now.addingTimeInterval(tenant?.inactiveSessionTimeout ?? policy.lifetime), cap)
         guard expires > now else {
             throw DomainError.unauthorized("The session reached its maximum length and cannot be renewed. Log in again.")
         }

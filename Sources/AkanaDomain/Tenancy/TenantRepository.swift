@@ -33,4 +33,46 @@ package enum TenantRepository {
             (try $0.requiredString("tenant"), try $0.requiredString("name"), try $0.requiredString("value"))
         }
     }
+
+    /// Sets a tenant setting from the business settings routes (`object`: the business, for the journal).
+    static func setSetting(_ db: SQLiteConnection, tenant: String, object: String, name: String, value: String, updated: String) throws {
+        try db.change(
+            object,
+            """
+            INSERT INTO settings (tenant, name, value, updated) VALUES (?, ?, ?, ?)
+            ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value, updated = excluded.updated
+            WHERE settings.value <> excluded.value
+            """, tenant, name, value, updated)
+    }
+
+    /// name → value of the tenant's settings named `names` (through the primary key).
+    static func settings(_ db: SQLiteConnection, tenant: String, named names: [String]) throws -> [String: String] {
+        guard !names.isEmpty else { return [:] }
+        let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        var values: [String: String] = [:]
+        for row in try db.query(
+            "SELECT name, value FROM settings WHERE tenant = ? AND name IN (\(marks))",
+            [tenant as any SQLiteBindable] + names.map { $0 as any SQLiteBindable })
+        {
+            values[try row.requiredString("name")] = try row.requiredString("value")
+        }
+        return values
+    }
+
+    /// The definition new objects of `objectType` start under (the storage of the business
+    /// settings' workflow keys and of `PUT /_emulator/workflows/{ObjectType}`).
+    static func setAssignment(_ db: SQLiteConnection, tenant: String, object: String, objectType: String, definitionID: Int64) throws {
+        try db.change(
+            object,
+            """
+            INSERT INTO workflow_assignments (tenant, object_type, definition_id) VALUES (?, ?, ?)
+            ON CONFLICT (tenant, object_type) DO UPDATE SET definition_id = excluded.definition_id
+            """, tenant, objectType, definitionID)
+    }
+
+    /// False when there was no assignment.
+    @discardableResult
+    static func clearAssignment(_ db: SQLiteConnection, tenant: String, object: String, objectType: String) throws -> Bool {
+        try db.change(object, "DELETE FROM workflow_assignments WHERE tenant = ? AND object_type = ?", tenant, objectType) > 0
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A tenant (Akana "fedmemberid") and the settings the emulator honours for it.
 public struct TenantSettings: Sendable, Equatable {
     public var fedmemberid: String
@@ -7,6 +9,11 @@ public struct TenantSettings: Sendable, Equatable {
     public var readRequestCSRF: Bool
     /// `WriteRequestCSRFSupport`: every other method needs the CSRF header (login excepted).
     public var writeRequestCSRF: Bool
+    /// The login policy's `InactiveSessionTimeout` (set with `PUT /api/businesses/{BusinessID}/loginpolicy`);
+    /// nil: the configured `SessionPolicy.lifetime`.
+    public var inactiveSessionTimeout: TimeInterval?
+    /// The login policy's `ActiveSessionTimeout`; nil: the configured `SessionPolicy.maxLifetime`.
+    public var activeSessionTimeout: TimeInterval?
 
     public init(fedmemberid: String, hosts: [String] = [], readRequestCSRF: Bool = false, writeRequestCSRF: Bool = true) {
         self.fedmemberid = fedmemberid
