@@ -97,7 +97,8 @@ public enum EmulatorAssembly {
         let snapshots = SnapshotStore(database: database)
         let environment = APIEnvironment(
             database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
-            businessSettings: BusinessSettingsService(database: database, tenants: settings.tenants, clock: clock, workflow: workflow),
+            businessSettings: BusinessSettingsService(
+                database: database, tenants: settings.tenants, clock: clock, workflow: workflow, sessionPolicy: settings.sessionPolicy),
             apps: apps, models: models,
             apis: APIService(database: database, clock: clock, workflow: workflow, contracts: contractLifecycle, ids: settings.ids),
             contracts: ContractService(database: database, clock: clock, workflow: workflow, ids: settings.ids),

@@ -2,6 +2,7 @@ import AkanaDomain
 import DispatchHTTP
 import Foundation
 import JSONCodec
+import SQLiteStore
 import Testing
 
 @testable import AkanaAPI
@@ -117,6 +118,26 @@ import Testing
         #expect(try put("/loginpolicy", #"{"InactiveSessionTimeout":"soon"}"#).status == .badRequest)
     }
 
+    @Test func loginPolicyShowsTheConfiguredPolicyAndItsLockHoldsFromTheNextLogin() throws {
+        let read = try get("/loginpolicy").json()
+        #expect(read["InactiveSessionTimeout"] == .integer(30))
+        #expect(read["ActiveSessionTimeout"] == .integer(480))
+        #expect(read["MaxSequentialFailureAttemptsAllowed"] == .integer(5))
+        #expect(read["PersistentSession"] == nil)
+        #expect(try put("/loginpolicy", #"{"MaxSequentialFailureAttemptsAllowed":2,"SuspensionMinutes":"10"}"#).status == .ok)
+        for _ in 0..<2 {
+            let failed = try app.send(
+                .post, "/api/login", headers: ["Content-Type": "application/json"],
+                body: #"{"email":"jane@acmepaymentscorp.com","password":"guess"}"#)
+            #expect(failed.status == .unauthorized)
+        }
+        let locked = try app.send(
+            .post, "/api/login", headers: ["Content-Type": "application/json"],
+            body: #"{"email":"jane@acmepaymentscorp.com","password":"password"}"#)
+        #expect(locked.status == .tooManyRequests)
+        #expect(locked.headers["Retry-After"] == "600")
+    }
+
     @Test func workflowKeysAreTheTenantsAssignments() throws {
         #expect(try get("/apisettings").json()["ApiVersionWorkflowDefKey"] == .string(""))
         #expect(try get("/modelsettings").json()["ModelVersionWorkflowDefKey"] == .string("model"))
@@ -162,6 +183,18 @@ import Testing
         ] {
             #expect(try put("/connectionsettings", body).status == .badRequest, "\(body)")
         }
+    }
+
+    @Test func aSettingSurvivesARestartsBootstrap() throws {
+        #expect(try put("/securitysettings", #"{"ReadRequestCSRFSupport":"com.soa.feature.enabled"}"#).status == .ok)
+        // What the daemon runs at startup on an existing database: the configured switches are a
+        // new tenant's starting values, not a reset of the stored ones.
+        try PlatformBootstrap.run(
+            database: app.pool, tenants: app.environment.tenants, users: [], now: app.clock.now(),
+            hasher: PasswordHasher(iterations: 1_000),
+            knownHashes: [:], ids: IDGenerator(), scope: .startup)
+        try app.environment.tenants.reloadSettings(from: app.pool)
+        #expect(try app.send(.get, "/api/login/status", headers: ["Cookie": admin.cookieHeader]).status == .unauthorized)
     }
 
     @Test func aCheckpointRollbackRestoresASetting() throws {

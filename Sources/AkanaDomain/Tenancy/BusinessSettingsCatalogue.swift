@@ -42,7 +42,8 @@ public enum BusinessSettingsSection: String, Sendable, CaseIterable {
             ]
         case .loginPolicy:
             [
-                .integer("MaxSequentialFailureAttemptsAllowed"), .integer("AttemptsPeriod"), .integer("SuspensionMinutes"),
+                .integer("MaxSequentialFailureAttemptsAllowed", honoured: true), .integer("AttemptsPeriod", honoured: true),
+                .integer("SuspensionMinutes", honoured: true),
                 .integer("InactiveSessionTimeout", honoured: true), .integer("ActiveSessionTimeout", honoured: true),
                 .boolean("PersistentSession"), .boolean("ConcurrentLogin")
             ]

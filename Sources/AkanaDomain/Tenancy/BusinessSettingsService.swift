@@ -11,8 +11,13 @@ public final class BusinessSettingsService: Sendable {
     let tenants: TenantDirectory
     let clock: EmulatorClock
     let workflow: WorkflowEngine
+    /// The configured session policy: the login policy's values where a tenant has not set them.
+    let sessionPolicy: SessionPolicy
 
-    public init(database: DatabasePool, tenants: TenantDirectory, clock: EmulatorClock, workflow: WorkflowEngine) {
+    public init(
+        database: DatabasePool, tenants: TenantDirectory, clock: EmulatorClock, workflow: WorkflowEngine, sessionPolicy: SessionPolicy
+    ) {
+        self.sessionPolicy = sessionPolicy
         self.database = database
         self.tenants = tenants
         self.clock = clock
@@ -33,7 +38,7 @@ public final class BusinessSettingsService: Sendable {
         _ section: BusinessSettingsSection, caller: AuthenticatedSession, tenant: TenantSettings, businessID: String
     ) throws -> BusinessSettingsObject {
         try authorize(caller, tenant: tenant, businessID: businessID)
-        return try database.read(in: caller.scope) { db in try Self.read(db, section, tenant: tenant) }
+        return try database.read(in: caller.scope) { db in try Self.read(db, section, tenant: tenant, policy: self.sessionPolicy) }
     }
 
     /// Sets the members given (absent ones keep their value), in one transaction; any bad member
@@ -57,7 +62,7 @@ public final class BusinessSettingsService: Sendable {
                         db, tenant: tenant.fedmemberid, object: businessID, name: field.name, value: stored, updated: stamp)
                 }
             }
-            return try Self.read(db, section, tenant: tenant)
+            return try Self.read(db, section, tenant: tenant, policy: self.sessionPolicy)
         }
         try tenants.reloadSettings(from: database)
         return saved
@@ -101,8 +106,7 @@ public final class BusinessSettingsService: Sendable {
             case (.boolean, .text(let text)) where text == "true" || text == "false":
                 return (field, text)
             case (.text, .text(let text)), (.workflow, .text(let text)):
-                guard text.utf8.count <= 4096 else { throw DomainError.badRequest("\(what) is longer than 4096 bytes.") }
-                return (field, text)
+                return (field, try FieldLimits.check(text, field: what))
             default:
                 let expected =
                     switch field.kind {
@@ -118,7 +122,7 @@ public final class BusinessSettingsService: Sendable {
 
     /// The section's members: the stored value, else what the emulator does (honoured members),
     /// else left out (a member nobody set and the emulator does not act on has no value to show).
-    static func read(_ db: SQLiteConnection, _ section: BusinessSettingsSection, tenant: TenantSettings) throws
+    static func read(_ db: SQLiteConnection, _ section: BusinessSettingsSection, tenant: TenantSettings, policy: SessionPolicy) throws
         -> BusinessSettingsObject
     {
         let fields = section.fields
@@ -134,8 +138,19 @@ public final class BusinessSettingsService: Sendable {
                     ?? (field.name == TenantDirectory.readRequestCSRFSetting ? tenant.readRequestCSRF : tenant.writeRequestCSRF)
                 values.append((field.name, .text(on ? FeatureSetting.enabled : FeatureSetting.disabled)))
             case .integer where field.honoured:
-                // The session timeouts in minutes: stored, else the configured session policy's (not known here: left out).
-                if let text, let number = Int64(text) { values.append((field.name, .integer(number))) }
+                // The login policy: stored, else the configured session policy's (minutes; a count of failures).
+                let configured: Double =
+                    switch field.name {
+                    case TenantDirectory.inactiveSessionTimeoutSetting: policy.lifetime / 60
+                    case TenantDirectory.activeSessionTimeoutSetting: policy.maxLifetime / 60
+                    case TenantDirectory.failedLoginWindowSetting: policy.failureWindow / 60
+                    case TenantDirectory.lockDurationSetting: policy.lockDuration / 60
+                    default: Double(policy.maxFailures)
+                    }
+                let number = text.flatMap { Int64($0) }.flatMap {
+                    $0 > 0 || field.name == TenantDirectory.maxFailedLoginsSetting ? $0 : nil
+                }
+                values.append((field.name, .integer(number ?? Int64(configured.rounded()))))
             case .feature, .text:
                 if let text { values.append((field.name, .text(text))) }
             case .integer:
@@ -194,9 +209,7 @@ public final class BusinessSettingsService: Sendable {
             }
             for setting in settings {
                 if let comment = setting.connectionCommentWorkflowDefKey {
-                    guard comment.utf8.count <= 4096 else {
-                        throw DomainError.badRequest("WorkflowSetting.ConnectionCommentWorkflowDefKey is longer than 4096 bytes.")
-                    }
+                    try FieldLimits.check(comment, field: "WorkflowSetting.ConnectionCommentWorkflowDefKey")
                     try TenantRepository.setSetting(
                         db, tenant: tenant.fedmemberid, object: businessID,
                         name: Self.commentSetting(setting.environment), value: comment, updated: stamp)

@@ -22,6 +22,9 @@ extension TenantDirectory {
     public static let writeRequestCSRFSetting = "WriteRequestCSRFSupport"
     public static let inactiveSessionTimeoutSetting = "InactiveSessionTimeout"
     public static let activeSessionTimeoutSetting = "ActiveSessionTimeout"
+    public static let maxFailedLoginsSetting = "MaxSequentialFailureAttemptsAllowed"
+    public static let failedLoginWindowSetting = "AttemptsPeriod"
+    public static let lockDurationSetting = "SuspensionMinutes"
 
     /// Makes requests follow the settings the `settings` table holds now (after fixtures, a
     /// reset, a snapshot restore or a `PUT /api/businesses/{BusinessID}/…`). Tenants without rows
@@ -33,7 +36,8 @@ extension TenantDirectory {
                 db,
                 named: [
                     Self.readRequestCSRFSetting, Self.writeRequestCSRFSetting, Self.inactiveSessionTimeoutSetting,
-                    Self.activeSessionTimeoutSetting
+                    Self.activeSessionTimeoutSetting, Self.maxFailedLoginsSetting, Self.failedLoginWindowSetting,
+                    Self.lockDurationSetting
                 ])
         }
         var values: [String: TenantSettings] = [:]
@@ -45,7 +49,10 @@ extension TenantDirectory {
                 case Self.writeRequestCSRFSetting: current.writeRequestCSRF = row.value == "true"
                 // Minutes, as the login policy states them; 0 or unreadable: the configured policy.
                 case Self.inactiveSessionTimeoutSetting: current.inactiveSessionTimeout = Self.minutes(row.value)
-                default: current.activeSessionTimeout = Self.minutes(row.value)
+                case Self.activeSessionTimeoutSetting: current.activeSessionTimeout = Self.minutes(row.value)
+                case Self.maxFailedLoginsSetting: current.maxFailedLogins = Int(row.value)
+                case Self.failedLoginWindowSetting: current.failedLoginWindow = Self.minutes(row.value)
+                default: current.lockDuration = Self.minutes(row.value)
                 }
             }
             if current != configured { values[configured.fedmemberid] = current }

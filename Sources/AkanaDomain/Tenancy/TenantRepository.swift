@@ -2,8 +2,10 @@ import SQLiteStore
 
 /// SQL for `tenants` and their `settings`.
 package enum TenantRepository {
-    static func ensureTenant(_ db: SQLiteConnection, _ fedmemberid: String, created: String) throws {
-        try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?) ON CONFLICT DO NOTHING", fedmemberid, created)
+    /// True when the tenant is new (its row was inserted now).
+    @discardableResult
+    static func ensureTenant(_ db: SQLiteConnection, _ fedmemberid: String, created: String) throws -> Bool {
+        try db.run("INSERT INTO tenants (fedmemberid, created) VALUES (?, ?) ON CONFLICT DO NOTHING", fedmemberid, created) > 0
     }
 
     static func exists(_ db: SQLiteConnection, _ fedmemberid: String) throws -> Bool {

@@ -14,6 +14,12 @@ public struct TenantSettings: Sendable, Equatable {
     public var inactiveSessionTimeout: TimeInterval?
     /// The login policy's `ActiveSessionTimeout`; nil: the configured `SessionPolicy.maxLifetime`.
     public var activeSessionTimeout: TimeInterval?
+    /// The login policy's `MaxSequentialFailureAttemptsAllowed` (0: no lock); nil: `SessionPolicy.maxFailures`.
+    public var maxFailedLogins: Int?
+    /// The login policy's `AttemptsPeriod`; nil: `SessionPolicy.failureWindow`.
+    public var failedLoginWindow: TimeInterval?
+    /// The login policy's `SuspensionMinutes`; nil: `SessionPolicy.lockDuration`.
+    public var lockDuration: TimeInterval?
 
     public init(fedmemberid: String, hosts: [String] = [], readRequestCSRF: Bool = false, writeRequestCSRF: Bool = true) {
         self.fedmemberid = fedmemberid
