@@ -197,6 +197,22 @@ import Testing
         #expect(try app.send(.get, "/api/login/status", headers: ["Cookie": admin.cookieHeader]).status == .unauthorized)
     }
 
+    @Test func fixturesSetTheSameSettings() throws {
+        let applied = try app.send(
+            .post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"],
+            body:
+                #"{"settings": {"ReadRequestCSRFSupport": "com.soa.feature.enabled", "challengecount": 3, "InactiveSessionTimeout": "5"}}"#)
+        #expect(applied.status == .ok, "\(applied.text)")
+        #expect(try app.send(.get, "/api/login/status", headers: ["Cookie": admin.cookieHeader]).status == .unauthorized)
+        let security = try get("/securitysettings", csrf: true).json()
+        #expect(security["ChallengeCount"] == .integer(3))
+        #expect(try get("/loginpolicy", csrf: true).json()["InactiveSessionTimeout"] == .integer(5))
+        for body in [#"{"settings": {"ChallengeCount": "three"}}"#, #"{"settings": {"ApiVersionWorkflowDefKey": "apiversion"}}"#] {
+            let refused = try app.send(.post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"], body: body)
+            #expect(refused.status == .badRequest, "\(body): \(refused.text)")
+        }
+    }
+
     @Test func aCheckpointRollbackRestoresASetting() throws {
         let checkpoint = try app.send(.post, "/_emulator/checkpoints")
         let id = try #require(try checkpoint.json()["id"]?.stringValue)

@@ -22,6 +22,17 @@ public enum BusinessSettingsSection: String, Sendable, CaseIterable {
         }
     }
 
+    /// The section and field of a member stored in `settings` (every member but the workflow keys), by name without case.
+    public static func storedField(named name: String) -> (section: BusinessSettingsSection, field: BusinessSettingField)? {
+        for section in allCases {
+            for field in section.fields where field.name.lowercased() == name.lowercased() {
+                if case .workflow = field.kind { return nil }
+                return (section, field)
+            }
+        }
+        return nil
+    }
+
     public var fields: [BusinessSettingField] {
         switch self {
         case .security:

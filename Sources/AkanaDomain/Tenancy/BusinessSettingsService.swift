@@ -68,6 +68,19 @@ public final class BusinessSettingsService: Sendable {
         return saved
     }
 
+    /// A fixture's setting (`"settings": {"ChallengeCount": 3, "ReadRequestCSRFSupport": true}`):
+    /// a member of a business settings object, checked as its PUT checks it (a feature may be
+    /// given as a boolean too), as (its name, the text stored). Unknown or workflow members: nil.
+    public static func fixtureSetting(_ name: String, _ value: BusinessSettingValue) throws -> (name: String, stored: String)? {
+        guard let (section, field) = BusinessSettingsSection.storedField(named: name) else { return nil }
+        var value = value
+        if case .boolean(let on) = value, field.kind == .feature {
+            value = .text(on ? FeatureSetting.enabled : FeatureSetting.disabled)
+        }
+        let (checked, stored) = try validate(section, [(field.name, value)])[0]
+        return (checked.name, stored)
+    }
+
     /// Each member given, checked against the catalogue and turned into its stored text.
     static func validate(
         _ section: BusinessSettingsSection, _ values: [(name: String, value: BusinessSettingValue)]

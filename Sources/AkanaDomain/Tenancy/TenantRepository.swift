@@ -27,6 +27,17 @@ package enum TenantRepository {
             """, tenant, name, value ? "true" : "false", updated)
     }
 
+    /// Sets a tenant setting to a stored text (fixtures); returns the rows changed (0 when it already had the value).
+    @discardableResult
+    package static func setSetting(_ db: SQLiteConnection, tenant: String, name: String, text: String, updated: String) throws -> Int {
+        try db.run(
+            """
+            INSERT INTO settings (tenant, name, value, updated) VALUES (?, ?, ?, ?)
+            ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value, updated = excluded.updated
+            WHERE settings.value <> excluded.value
+            """, tenant, name, text, updated)
+    }
+
     /// (tenant, name, value) of the settings named `names`.
     static func settings(_ db: SQLiteConnection, named names: [String]) throws -> [(tenant: String, name: String, value: String)] {
         let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
