@@ -13,6 +13,8 @@ public struct APIEnvironment: Sendable {
     public let clock: EmulatorClock
     public let tenants: TenantDirectory
     public let sessions: SessionService
+    /// `/api/businesses/{BusinessID}/…settings`, `…/loginpolicy` and `PUT /_emulator/workflows/{ObjectType}`.
+    public let businessSettings: BusinessSettingsService
     public let apps: AppService
     /// Models and model versions (built once: the model routes and the workflow routes share it).
     public let models: ModelService

@@ -96,7 +96,10 @@ public enum EmulatorAssembly {
         let models = ModelService(database: database, clock: clock, workflow: workflow, ids: settings.ids)
         let snapshots = SnapshotStore(database: database)
         let environment = APIEnvironment(
-            database: database, clock: clock, tenants: settings.tenants, sessions: sessions, apps: apps, models: models,
+            database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
+            businessSettings: BusinessSettingsService(
+                database: database, tenants: settings.tenants, clock: clock, workflow: workflow, sessionPolicy: settings.sessionPolicy),
+            apps: apps, models: models,
             apis: APIService(database: database, clock: clock, workflow: workflow, contracts: contractLifecycle, ids: settings.ids),
             contracts: ContractService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
             implementations: ImplementationService(database: database, clock: clock),

@@ -32,7 +32,10 @@ public enum PlatformBootstrap {
         let stamp = Timestamp.iso8601(now)
         return try database.write(in: scope) { db in
             for tenant in tenants.all {
-                try TenantRepository.ensureTenant(db, tenant.fedmemberid, created: stamp)
+                // The configured CSRF switches are a new (or reset) tenant's starting values; a
+                // tenant that exists keeps what `PUT /api/businesses/{BusinessID}/securitysettings`
+                // or a fixture set, across restarts.
+                guard try TenantRepository.ensureTenant(db, tenant.fedmemberid, created: stamp) else { continue }
                 for (name, value) in [
                     ("ReadRequestCSRFSupport", tenant.readRequestCSRF), ("WriteRequestCSRFSupport", tenant.writeRequestCSRF)
                 ] {

@@ -15,7 +15,8 @@ extension MalformedInputCatalogueTests {
             ("workflow", workflowCases), ("emulator", emulatorCases), ("apis", apiCases), ("contracts", contractCases),
             ("users", userCases), ("members", memberCases), ("search", searchCases), ("sessions", sessionCases),
             ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases),
-            ("encodings", encodingCases), ("implementations and policies", implementationCases), ("licenses and scopes", licenseScopeCases)
+            ("encodings", encodingCases), ("implementations and policies", implementationCases), ("licenses and scopes", licenseScopeCases),
+            ("business settings", businessSettingsCases)
         ]
     }
 
@@ -514,6 +515,44 @@ extension MalformedInputCatalogueTests {
             bench.post(
                 "ssoLogin: invalid UTF-8", "/api/login/ssoLogin", bytes: Array("domain=siteusers&identity_username=".utf8) + [0xFF],
                 contentType: "application/x-www-form-urlencoded", auth: false)
+        ]
+    }
+
+    static func businessSettingsCases(_ bench: Bench) throws -> [Case] {
+        let business = "/api/businesses/tenantbusiness.acmepaymentscorp"
+        return [
+            bench.put("security settings: not an object", "\(business)/securitysettings", json: "[1]"),
+            bench.put(
+                "security settings: a switch that is not a feature value", "\(business)/securitysettings",
+                json: #"{"ReadRequestCSRFSupport":"on"}"#),
+            bench.put("security settings: an unknown member", "\(business)/securitysettings", json: #"{"Frobnicate":"x"}"#),
+            bench.put("security settings: a number as an object", "\(business)/securitysettings", json: #"{"ChallengeCount":{"n":3}}"#),
+            bench.put(
+                "security settings: another business", "/api/businesses/tenantbusiness.other/securitysettings",
+                json: #"{"ReadRequestCSRFSupport":"com.soa.feature.enabled"}"#, status: 404),
+            bench.put("user settings: a negative number", "\(business)/usersettings", json: #"{"ResetValidCodeHours":-1}"#),
+            bench.put("user settings: a fraction", "\(business)/usersettings", json: #"{"ResetValidCodeHours":1.5}"#),
+            bench.put("login policy: a timeout in words", "\(business)/loginpolicy", json: #"{"InactiveSessionTimeout":"half an hour"}"#),
+            bench.put("login policy: a boolean as a number", "\(business)/loginpolicy", json: #"{"PersistentSession":1}"#),
+            bench.put("api settings: an unknown workflow key", "\(business)/apisettings", json: #"{"ApiVersionWorkflowDefKey":"nosuch"}"#),
+            bench.put(
+                "app settings: a workflow for another object type", "\(business)/appsettings",
+                json: #"{"AppVersionWorkflowDefKey":"workflow:definition:apicontract:v72"}"#),
+            bench.put(
+                "model settings: a key over the limit", "\(business)/modelsettings",
+                json: #"{"ModelVersionWorkflowDefKey":"\#(String(repeating: "é", count: 4_096))"}"#),
+            bench.put("connection settings: no WorkflowSetting", "\(business)/connectionsettings", json: "{}"),
+            bench.put(
+                "connection settings: an unknown environment", "\(business)/connectionsettings",
+                json: #"{"WorkflowSetting":[{"WorkflowDefinitionKey":"apicontract","Environment":"Staging"}]}"#),
+            bench.put(
+                "connection settings: two definitions", "\(business)/connectionsettings",
+                json:
+                    #"{"WorkflowSetting":[{"WorkflowDefinitionKey":"apicontract","Environment":"Production"},{"WorkflowDefinitionKey":"model","Environment":"Sandbox"}]}"#
+            ),
+            bench.put(
+                "connection settings: three entries", "\(business)/connectionsettings",
+                json: #"{"WorkflowSetting":[{"Environment":"Production"},{"Environment":"Sandbox"},{"Environment":"Production"}]}"#)
         ]
     }
 

@@ -131,6 +131,24 @@ import Testing
         #expect(try send(.delete, "/api/apps/versions/\(versionID)", admin).status != .internalServerError)
         #expect(try send(.delete, "/api/apps/\(appID)", admin).status == .ok)
         #expect(try send(.get, "/api/businesses/tenantbusiness.acmepaymentscorp/settings", admin).status != .internalServerError)
+        // The business settings objects: read, and written with their workflow keys.
+        let settingsPath = "/api/businesses/tenantbusiness.acmepaymentscorp"
+        for section in [
+            "securitysettings", "usersettings", "loginpolicy", "apisettings", "appsettings", "modelsettings", "connectionsettings"
+        ] {
+            #expect(try send(.get, "\(settingsPath)/\(section)", admin).status == .ok)
+        }
+        #expect(try send(.put, "\(settingsPath)/securitysettings", admin, #"{"AllowUserEnum":"com.soa.feature.enabled"}"#).status == .ok)
+        #expect(try send(.put, "\(settingsPath)/loginpolicy", admin, #"{"InactiveSessionTimeout":"30"}"#).status == .ok)
+        #expect(
+            try send(.put, "\(settingsPath)/apisettings", admin, #"{"ApiVersionWorkflowDefKey":"workflow:definition:apiversion"}"#).status
+                == .ok)
+        #expect(try send(.put, "\(settingsPath)/modelsettings", admin, #"{"ModelVersionWorkflowDefKey":""}"#).status == .ok)
+        #expect(
+            try send(
+                .put, "\(settingsPath)/connectionsettings", admin,
+                #"{"WorkflowSetting":[{"WorkflowDefinitionKey":"apicontract","Environment":"Sandbox","ConnectionCommentWorkflowDefKey":""}]}"#
+            ).status == .ok)
         // Models and their workflow.
         let model = try send(.post, "/api/models", designer, ModelRoutesTests.documentedBody, accept: "application/json").json()
         let modelID = model["ModelID"]?.stringValue ?? ""

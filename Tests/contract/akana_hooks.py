@@ -30,6 +30,17 @@ SESSION_INVALIDATING = {
     ("POST", "/_emulator/snapshots/{name}/restore"),
     ("POST", "/_emulator/clock"),
     ("POST", "/_emulator/checkpoints/{id}/rollback"),
+    # The CSRF switches decide whether a new login gets a CSRF cookie and which requests need it.
+    ("PUT", "/api/businesses/{BusinessID}/securitysettings"),
+    ("PUT", "/api/businesses/{BusinessID}/loginpolicy"),
+}
+# A generated login policy (a 1-minute session, a lock after one failure) does what it is for and
+# would log the rest of the run out: after one is saved, the policy goes back to the configured one
+# (0 = the configured value; MaxSequentialFailureAttemptsAllowed 0 = no lock, as the run configures).
+LOGIN_POLICY = ("PUT", "/api/businesses/{BusinessID}/loginpolicy")
+CONFIGURED_LOGIN_POLICY = {
+    "MaxSequentialFailureAttemptsAllowed": 0, "AttemptsPeriod": 0, "SuspensionMinutes": 0,
+    "InactiveSessionTimeout": 0, "ActiveSessionTimeout": 0,
 }
 
 _lock = threading.Lock()
@@ -87,6 +98,13 @@ def after_call(context, case, response):
     if key == ("POST", "/_emulator/clock"):
         # Back to real time, so the sessions of the rest of the run are not born expired.
         requests.post(f"{BASE_URL}/_emulator/clock", json={"realtime": True}, timeout=30).raise_for_status()
+    if key == LOGIN_POLICY:
+        cookie, csrf = shared_session()
+        cookies = {AUTH_COOKIE: cookie, **({CSRF_COOKIE: csrf} if csrf else {})}
+        headers = {CSRF_HEADER: csrf} if csrf else {}
+        requests.put(
+            f"{BASE_URL}/api/businesses/tenantbusiness.{TENANT}/loginpolicy", json=CONFIGURED_LOGIN_POLICY,
+            cookies=cookies, headers=headers, timeout=30).raise_for_status()
     drop_shared_session()
 
 

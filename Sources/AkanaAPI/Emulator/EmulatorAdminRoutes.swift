@@ -62,6 +62,8 @@ enum EmulatorAdminRoutes {
 
         // PUT /_emulator/workflows/{ObjectType} {"Definition": "<Key or Name>"} — the definition new
         // objects of that type start under, for the request's tenant; {"Definition": null} clears it.
+        // An alias of the business settings' workflow keys (`ApiVersionWorkflowDefKey`, …): the same
+        // storage and service, built-in keys such as workflow:definition:apicontract:v72 included.
         router.add(.put, "/_emulator/workflows/{ObjectType}", produces: [.json, .xml]) { request in
             let choice = try request.choice
             let tenant = environment.tenant(of: request.http)
@@ -70,12 +72,12 @@ enum EmulatorAdminRoutes {
             switch body.member(caseInsensitive: "Definition") {
             case .string(let key)?:
                 try FieldLimits.check(key, field: "Definition")
-                let stored = try environment.workflow.assign(
-                    tenant: tenant.fedmemberid, objectType: objectType, definitionKey: key, scope: request.scope)
+                let stored = try environment.businessSettings.assignWorkflow(
+                    tenant: tenant, objectType: objectType, key: key, scope: request.scope)
                 return Responses.representation(
                     WorkflowRoutes.definitionJSON(stored, tenant: tenant), root: "WorkflowDefinition", choice: choice)
             case .null?:
-                _ = try environment.workflow.clearAssignment(tenant: tenant.fedmemberid, objectType: objectType, scope: request.scope)
+                _ = try environment.businessSettings.clearWorkflow(tenant: tenant, objectType: objectType, scope: request.scope)
                 return Responses.representation(
                     .object([("ObjectType", .string(objectType)), ("Definition", .null)]), root: "WorkflowAssignment", choice: choice)
             default:

@@ -29,7 +29,7 @@ enum LoginRoutes {
         router.add(.post, "/api/login/renewToken", produces: [.json, .xml], access: .session) { request in
             let choice = try request.choice
             let caller = try request.caller
-            let renewed = try environment.sessions.renew(caller.session)
+            let renewed = try environment.sessions.renew(caller.session, tenant: caller.tenant)
             let headers: HTTPHeaders = [
                 "Set-Cookie": Cookies.setCookie(
                     name: SessionCookie.authCookieName(tenant: caller.tenant.fedmemberid), value: renewed.authCookie, httpOnly: true)

@@ -21,4 +21,15 @@ public struct SessionPolicy: Sendable, Equatable {
     public var passwordHashQueueLimit = 4
 
     public init() {}
+
+    /// This policy with the tenant's login policy (`PUT /api/businesses/{BusinessID}/loginpolicy`) where it sets a value.
+    public func applying(_ tenant: TenantSettings) -> SessionPolicy {
+        var policy = self
+        if let value = tenant.inactiveSessionTimeout { policy.lifetime = value }
+        if let value = tenant.activeSessionTimeout { policy.maxLifetime = value }
+        if let value = tenant.maxFailedLogins { policy.maxFailures = value }
+        if let value = tenant.failedLoginWindow { policy.failureWindow = value }
+        if let value = tenant.lockDuration { policy.lockDuration = value }
+        return policy
+    }
 }

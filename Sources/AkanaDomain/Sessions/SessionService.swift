@@ -58,6 +58,8 @@ public final class SessionService: Sendable {
         scope: TransactionScope
     ) throws -> Login {
         let now = clock.now()
+        // The tenant's login policy (`PUT /api/businesses/{BusinessID}/loginpolicy`) over the configured one.
+        let policy = self.policy.applying(tenant)
         let windowStart = Timestamp.iso8601(now.addingTimeInterval(-max(policy.failureWindow, policy.lockDuration)))
         let byAddress = address.flatMap { $0.isEmpty || policy.maxFailuresPerAddress <= 0 ? nil : $0 }
         let (user, failures, addressFailures) = try database.read(in: scope) { db in
@@ -73,14 +75,14 @@ public final class SessionService: Sendable {
             }
             return (user, failures, addressFailures)
         }
-        if let lockedUntil = lockedUntil(failures: failures, limit: policy.maxFailures, now: now) {
+        if let lockedUntil = lockedUntil(failures: failures, limit: policy.maxFailures, policy: policy, now: now) {
             let seconds = Int(lockedUntil.timeIntervalSince(now).rounded(.up))
             throw DomainError(
                 .tooManyRequests,
                 "Too many failed logins for this account: it is locked for \(seconds) more second(s). Try again later.",
                 retryAfterSeconds: seconds)
         }
-        if let lockedUntil = lockedUntil(failures: addressFailures, limit: policy.maxFailuresPerAddress, now: now) {
+        if let lockedUntil = lockedUntil(failures: addressFailures, limit: policy.maxFailuresPerAddress, policy: policy, now: now) {
             let seconds = Int(lockedUntil.timeIntervalSince(now).rounded(.up))
             throw DomainError(
                 .tooManyRequests,
@@ -89,12 +91,12 @@ public final class SessionService: Sendable {
         }
         guard let user, let stored = user.passwordHash else {
             try passwords.simulateVerification()
-            try recordFailure(tenant: tenant.fedmemberid, email: email, address: byAddress, now: now, scope: scope)
+            try recordFailure(tenant: tenant.fedmemberid, email: email, address: byAddress, policy: policy, now: now, scope: scope)
             throw Self.invalidCredentials
         }
         if !verified.contains(password: password, storedHash: stored) {
             guard try passwords.verify(password, against: stored) else {
-                try recordFailure(tenant: tenant.fedmemberid, email: email, address: byAddress, now: now, scope: scope)
+                try recordFailure(tenant: tenant.fedmemberid, email: email, address: byAddress, policy: policy, now: now, scope: scope)
                 throw Self.invalidCredentials
             }
             verified.remember(password: password, storedHash: stored)
@@ -211,8 +213,10 @@ public final class SessionService: Sendable {
 
     /// Extends the session by the inactive timeout, never past the active-session cap, and returns
     /// the new cookie value (with the user's pending tasks, read in the same transaction).
-    public func renew(_ session: AuthenticatedSession) throws -> Login {
+    /// `tenant`: the caller's tenant, whose login policy's timeouts replace the configured ones.
+    public func renew(_ session: AuthenticatedSession, tenant: TenantSettings? = nil) throws -> Login {
         let now = Self.wholeSeconds(clock.now())
+        let policy = tenant.map(self.policy.applying) ?? self.policy
         let cap = session.startedAt.addingTimeInterval(policy.maxLifetime)
         let expires = min(now.addingTimeInterval(policy.lifetime), cap)
         guard expires > now else {
@@ -250,7 +254,9 @@ public final class SessionService: Sendable {
         return cookie
     }
 
-    private func recordFailure(tenant: String, email: String, address: String?, now: Date, scope: TransactionScope) throws {
+    private func recordFailure(
+        tenant: String, email: String, address: String?, policy: SessionPolicy, now: Date, scope: TransactionScope
+    ) throws {
         try database.write(in: scope) { db in
             try SessionRepository.recordFailure(db, tenant: tenant, email: email, address: address, at: Timestamp.iso8601(now))
             try SessionRepository.pruneFailures(
@@ -260,7 +266,7 @@ public final class SessionService: Sendable {
 
     /// When an account or address is locked: `limit` failures (newest first) within `failureWindow`
     /// lock it until `lockDuration` after the latest one.
-    private func lockedUntil(failures: [Date], limit: Int, now: Date) -> Date? {
+    private func lockedUntil(failures: [Date], limit: Int, policy: SessionPolicy, now: Date) -> Date? {
         guard limit > 0, let latest = failures.first else { return nil }
         let recent = failures.filter { $0 > latest.addingTimeInterval(-policy.failureWindow) }
         guard recent.count >= limit else { return nil }

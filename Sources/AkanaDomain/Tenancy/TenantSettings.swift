@@ -1,3 +1,5 @@
+import Foundation
+
 /// A tenant (Akana "fedmemberid") and the settings the emulator honours for it.
 public struct TenantSettings: Sendable, Equatable {
     public var fedmemberid: String
@@ -7,6 +9,17 @@ public struct TenantSettings: Sendable, Equatable {
     public var readRequestCSRF: Bool
     /// `WriteRequestCSRFSupport`: every other method needs the CSRF header (login excepted).
     public var writeRequestCSRF: Bool
+    /// The login policy's `InactiveSessionTimeout` (set with `PUT /api/businesses/{BusinessID}/loginpolicy`);
+    /// nil: the configured `SessionPolicy.lifetime`.
+    public var inactiveSessionTimeout: TimeInterval?
+    /// The login policy's `ActiveSessionTimeout`; nil: the configured `SessionPolicy.maxLifetime`.
+    public var activeSessionTimeout: TimeInterval?
+    /// The login policy's `MaxSequentialFailureAttemptsAllowed` (0: no lock); nil: `SessionPolicy.maxFailures`.
+    public var maxFailedLogins: Int?
+    /// The login policy's `AttemptsPeriod`; nil: `SessionPolicy.failureWindow`.
+    public var failedLoginWindow: TimeInterval?
+    /// The login policy's `SuspensionMinutes`; nil: `SessionPolicy.lockDuration`.
+    public var lockDuration: TimeInterval?
 
     public init(fedmemberid: String, hosts: [String] = [], readRequestCSRF: Bool = false, writeRequestCSRF: Bool = true) {
         self.fedmemberid = fedmemberid

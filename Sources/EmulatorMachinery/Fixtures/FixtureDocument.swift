@@ -8,7 +8,8 @@ import JSONCodec
 ///
 ///     {
 ///       "tenant": "acmepaymentscorp",                      // elements' tenant unless they name one
-///       "settings": {"ReadRequestCSRFSupport": false, "WriteRequestCSRFSupport": true},
+///       "settings": {"ReadRequestCSRFSupport": false, "WriteRequestCSRFSupport": true},   // AutoAcceptAppTeamInvitations, or any
+///                                                    // member of the business settings objects (ChallengeCount, InactiveSessionTimeout, …)
 ///       "users": [{"email": …, "password": …, "name": …, "roles": […], "tenant": …}],
 ///       "workflowAssignments": {"appversion": "appversion"},   // object type → definition key/name (null: none)
 ///       "apps": [{"AppID": …, "Name": …, "Team": [email | {"email", "role"}],
@@ -35,7 +36,8 @@ public struct FixtureDocument: Sendable {
 
     public struct Setting: Sendable {
         public var name: String
-        public var value: Bool
+        /// As `settings` stores it (`true`/`false` for the switches, the documented value otherwise).
+        public var value: String
     }
 
     public struct User: Sendable {
@@ -162,17 +164,37 @@ public struct FixtureDocument: Sendable {
         document.tenant = try top.tenant("tenant")
         if let settings = top.value("settings") {
             let reader = try Reader(settings, path: "settings", source: source)
-            for (name, flag) in reader.members {
-                let known = [
-                    TenantDirectory.readRequestCSRFSetting, TenantDirectory.writeRequestCSRFSetting,
-                    AppService.autoAcceptTeamInvitationsSetting
-                ]
-                let canonical = known.first { $0.lowercased() == name.lowercased() }
-                guard let canonical else {
-                    throw reader.error("unknown setting \"\(name)\" (known: \(known.joined(separator: ", ")))")
+            for (name, given) in reader.members {
+                // The emulator's own switch, and every member of the business settings objects
+                // (GET/PUT /api/businesses/{BusinessID}/securitysettings, …), checked as their PUT checks them.
+                if name.lowercased() == AppService.autoAcceptTeamInvitationsSetting.lowercased() {
+                    guard let on = given.boolValue else { throw reader.error("\(name) must be true or false, not \(given.typeName)") }
+                    document.settings.append(Setting(name: AppService.autoAcceptTeamInvitationsSetting, value: on ? "true" : "false"))
+                    continue
                 }
-                guard let on = flag.boolValue else { throw reader.error("\(name) must be true or false, not \(flag.typeName)") }
-                document.settings.append(Setting(name: canonical, value: on))
+                let value: BusinessSettingValue
+                switch given {
+                case .bool(let on): value = .boolean(on)
+                case .string(let text): value = .text(text)
+                case .integer(let number): value = .integer(number)
+                default: throw reader.error("\(name) must be true or false, a string or a whole number, not \(given.typeName)")
+                }
+                let setting: (name: String, stored: String)?
+                do {
+                    setting = try BusinessSettingsService.fixtureSetting(name, value)
+                } catch let error as DomainError {
+                    let honoured = [TenantDirectory.readRequestCSRFSetting, TenantDirectory.writeRequestCSRFSetting]
+                    if honoured.contains(where: { $0.lowercased() == name.lowercased() }) {
+                        throw reader.error("\(name) must be true or false (or com.soa.feature.enabled / com.soa.feature.disabled)")
+                    }
+                    throw reader.error(error.message)
+                }
+                guard let setting else {
+                    throw reader.error(
+                        "unknown setting \"\(name)\" (known: \(AppService.autoAcceptTeamInvitationsSetting) and the members of the business settings objects, such as ReadRequestCSRFSupport, ChallengeCount, InviteUnregisteredUsers, InactiveSessionTimeout; workflow keys go under \"workflowAssignments\")"
+                    )
+                }
+                document.settings.append(Setting(name: setting.name, value: setting.stored))
             }
         }
         for (index, element) in try top.array("users").enumerated() {

@@ -149,7 +149,7 @@ public enum FixtureLoader {
                 try Self.element(source, "settings") {
                     for setting in document.settings {
                         let changed = try TenantRepository.setSetting(
-                            db, tenant: tenant, name: setting.name, value: setting.value, updated: stamp)
+                            db, tenant: tenant, name: setting.name, text: setting.value, updated: stamp)
                         let what = "\(tenant) \(setting.name)=\(setting.value)"
                         if changed > 0 { created("settings", what) } else { skipped("settings", what) }
                     }
