@@ -179,7 +179,10 @@ import Testing
             #"{"WorkflowSetting":[{"WorkflowDefinitionKey":"apicontract","Environment":"Staging"}]}"#,
             #"{"WorkflowSetting":[{"WorkflowDefinitionKey":"apicontract","Environment":"Production"},{"WorkflowDefinitionKey":"model","Environment":"Sandbox"}]}"#,
             #"{"WorkflowSetting":[{"WorkflowDefinitionKey":"workflow:definition:apiversion","Environment":"Production"}]}"#,
-            #"{"Workflows":[]}"#
+            #"{"Workflows":[]}"#,
+            // A member the object does not have, in an entry or beside the list (schemathesis found the first).
+            #"{"WorkflowSetting":[{"WorkflowDefinitionKey":"apicontract","Environment":"Sandbox","Extra":42}]}"#,
+            #"{"WorkflowSetting":[{"WorkflowDefinitionKey":"apicontract","Environment":"Sandbox"}],"Extra":42}"#
         ] {
             #expect(try put("/connectionsettings", body).status == .badRequest, "\(body)")
         }

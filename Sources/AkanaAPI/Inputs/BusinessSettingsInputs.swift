@@ -37,14 +37,27 @@ enum BusinessSettingsInputs {
         guard list.count <= ConnectionWorkflowSetting.environments.count else {
             throw DomainError.badRequest("BusinessConnectionSettings.WorkflowSetting has one entry per environment (Production, Sandbox).")
         }
+        try refuseUnknownMembers(body, known: ["WorkflowSetting"], in: "BusinessConnectionSettings")
         return try list.map { item in
             let entry = try BodyReader(item, context: "BusinessConnectionSettings.WorkflowSetting")
+            try refuseUnknownMembers(
+                item, known: ["WorkflowDefinitionKey", "Environment", "ConnectionCommentWorkflowDefKey"],
+                in: "BusinessConnectionSettings.WorkflowSetting")
             guard let environment = try entry.string("Environment") else {
                 throw DomainError.badRequest("BusinessConnectionSettings.WorkflowSetting.Environment is required (Production or Sandbox).")
             }
             return ConnectionWorkflowSetting(
                 environment: environment, workflowDefinitionKey: try entry.string("WorkflowDefinitionKey"),
                 connectionCommentWorkflowDefKey: try entry.string("ConnectionCommentWorkflowDefKey"))
+        }
+    }
+
+    /// A settings body names only the members the emulator knows (as every settings object does):
+    /// one it would drop could let a test believe it set something.
+    private static func refuseUnknownMembers(_ value: JSONValue, known: [String], in context: String) throws {
+        guard case .object(let members) = value else { return }
+        for (name, _) in members where !known.contains(where: { $0.lowercased() == name.lowercased() }) {
+            throw DomainError.badRequest("\(name) is not a member of \(context); it has \(known.joined(separator: ", ")).")
         }
     }
 }
