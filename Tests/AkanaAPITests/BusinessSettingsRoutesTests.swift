@@ -14,12 +14,8 @@ import Testing
     static let business = "/api/businesses/tenantbusiness.acmepaymentscorp"
 
     init() throws {
-        app = try TestApp(users: [
-            SeedUser(tenant: "acmepaymentscorp", email: TestApp.admin, password: "password", name: "Administrator", roles: ["SiteAdmin"]),
-            SeedUser(tenant: "acmepaymentscorp", email: TestApp.jane, password: "password", name: "Jane", roles: []),
-            SeedUser(
-                tenant: "acmepaymentscorp", email: "bob@acmepaymentscorp.com", password: "password", name: "Bob", roles: ["BusinessAdmin"])
-        ])
+        // A Site Admin, Jane, Bob the Business Admin (and Kim).
+        app = try TestApp(users: APIWorld.users)
         admin = try app.login()
     }
 
