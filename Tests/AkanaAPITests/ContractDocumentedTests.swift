@@ -91,6 +91,11 @@ import Testing
         let stored = try world.get("/api/contracts/\(original)", as: world.kim).json()
         #expect(stored["State"] == .string("apicontract.status.activated"))
         #expect(stored["RevisionOf"] == nil)
+        // The state browser's API page names the original beside the revision, linked.
+        let page = try world.app.send(.get, "/_emulator/ui/apis").text
+        #expect(page.contains("revision_of"))
+        // (once on its own row, once on the revision's)
+        #expect(page.components(separatedBy: #"href="/_emulator/ui/workflow/\#(original)""#).count - 1 == 2)
 
         // Only one revised contract at a time: 409 with nothing made, while it is pending or rejected.
         let withRevision = try world.counts()

@@ -56,8 +56,13 @@ enum EmulatorBrowserRoutes {
             page.section(
                 "Contracts",
                 table(
-                    contracts, ["id", "runtime_id", "api", "api_version", "environment", "state", "updated"],
-                    links: ["id": { "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" }]))
+                    contracts, ["id", "runtime_id", "api", "api_version", "environment", "state", "revision_of", "updated"],
+                    links: [
+                        "id": { "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" },
+                        "revision_of": { row in
+                            (row["revision_of"] ?? "").isEmpty ? nil : "/_emulator/ui/workflow/\(path(row["revision_of"] ?? ""))"
+                        }
+                    ]))
             return page.response
         }
 
@@ -73,8 +78,13 @@ enum EmulatorBrowserRoutes {
             page.section(
                 "Contracts",
                 table(
-                    contracts, ["id", "tenant", "runtime_id", "api", "api_version", "environment", "state", "updated"],
-                    links: ["id": { "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" }]))
+                    contracts, ["id", "tenant", "runtime_id", "api", "api_version", "environment", "state", "revision_of", "updated"],
+                    links: [
+                        "id": { "/_emulator/ui/workflow/\(path($0["id"] ?? ""))" },
+                        "revision_of": { row in
+                            (row["revision_of"] ?? "").isEmpty ? nil : "/_emulator/ui/workflow/\(path(row["revision_of"] ?? ""))"
+                        }
+                    ]))
             return page.response
         }
 

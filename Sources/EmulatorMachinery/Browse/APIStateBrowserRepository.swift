@@ -35,7 +35,7 @@ extension StateBrowserRepository {
     /// Contracts with their API version and state, newest first: every contract, or an app's.
     public static func contracts(_ db: SQLiteConnection, appID: String? = nil) throws -> [Row] {
         let select = """
-            SELECT c.id, c.tenant, c.environment, c.api_version_id, c.runtime_id, c.updated,
+            SELECT c.id, c.tenant, c.environment, c.api_version_id, c.runtime_id, c.updated, coalesce(c.revision_of, '') AS revision_of,
                    coalesce(o.status, '') AS state, coalesce(av.name, '') AS api_version, coalesce(a.name, '') AS api
             FROM contracts c
             LEFT JOIN workflow_objects o ON o.object_id = c.id
