@@ -56,9 +56,7 @@ public final class AppService: Sendable {
             throw DomainError.badRequest("Application.Name is required.")
         }
         let businessID = input.businessID.flatMap { $0.isEmpty ? nil : $0 }
-        if let businessID, businessID != "tenantbusiness.\(tenant)" {
-            throw DomainError.notFound("Business \(businessID) was not found.")
-        }
+        if let businessID { try TenantBusiness.named(businessID, tenant: tenant) }
         return Application(
             id: id, tenant: tenant, name: name, summary: input.summary ?? "", description: input.description ?? "",
             businessID: businessID, created: now, updated: now, defaultVersion: nil)

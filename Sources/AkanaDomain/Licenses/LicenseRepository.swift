@@ -17,7 +17,7 @@ package enum LicenseRepository {
         let created = try row.requiredString("created")
         let updated = try row.requiredString("updated")
         return LicenseDetails(
-            id: id, tenant: tenant, businessID: business.isEmpty ? "tenantbusiness.\(tenant)" : business,
+            id: id, tenant: tenant, businessID: business.isEmpty ? TenantBusiness.id(of: tenant) : business,
             name: try row.requiredString("name"), description: try row.requiredString("description"),
             visibility: try row.requiredString("visibility"),
             sandboxAccessAutoApproved: try row.requiredBool("sandbox_access_auto_approved"),

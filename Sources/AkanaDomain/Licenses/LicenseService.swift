@@ -26,7 +26,8 @@ public final class LicenseService: Sendable {
     public func addLicense(caller: AuthenticatedSession, input: LicenseInput) throws -> LicenseDetails {
         try caller.requireBusinessAdmin(to: "add licenses")
         guard let name = input.name else { throw DomainError.badRequest("License.Name is required.") }
-        let business = try Self.business(input.businessID, caller: caller)
+        let business = try TenantBusiness.member(
+            input.businessID.flatMap { $0.isEmpty ? nil : $0 }, tenant: caller.tenant, field: "License.BusinessID")
         let stamp = Timestamp.iso8601(clock.now())
         let license = LicenseDetails(
             id: "\(ids.uuid()).\(caller.tenant)", tenant: caller.tenant, businessID: business, name: name,
@@ -58,7 +59,10 @@ public final class LicenseService: Sendable {
             if let given = input.licenseID, !given.isEmpty, given != id {
                 throw DomainError.badRequest("License.LicenseID \(given) is not the license of the URL (\(id)).")
             }
-            if input.businessID != nil { license.businessID = try Self.business(input.businessID, caller: caller) }
+            if input.businessID != nil {
+                license.businessID = try TenantBusiness.member(
+                    input.businessID.flatMap { $0.isEmpty ? nil : $0 }, tenant: caller.tenant, field: "License.BusinessID")
+            }
             if let name = input.name { license.name = name }
             if let text = input.description { license.description = text }
             if let visibility = input.visibility { license.visibility = visibility }
@@ -141,16 +145,6 @@ public final class LicenseService: Sendable {
             throw DomainError.notFound("License \(id) was not found.")
         }
         return license
-    }
-
-    /// The tenant business (the only one the emulator has) when `businessID` is absent or names it.
-    private static func business(_ businessID: String?, caller: AuthenticatedSession) throws -> String {
-        let tenantBusiness = "tenantbusiness.\(caller.tenant)"
-        guard let businessID, !businessID.isEmpty else { return tenantBusiness }
-        guard businessID == tenantBusiness else {
-            throw DomainError.badRequest("License.BusinessID: business \(businessID) was not found.")
-        }
-        return businessID
     }
 
     /// Environment[]: each Sandbox or Production (without case), once each, in the order given; at

@@ -77,7 +77,7 @@ public final class ModelService: Sendable {
         return try database.write(in: caller.scope) { db in
             var model = try self.modifiableModel(db, id: id, caller: caller)
             if let businessID = input.businessID, businessID != model.businessID {
-                _ = try self.business(businessID, caller: caller, field: "Model.BusinessID")
+                _ = try TenantBusiness.member(businessID, tenant: caller.tenant, field: "Model.BusinessID")
                 model.businessID = businessID
             }
             if let latest = try ModelRepository.versions(db, modelID: id).last {
@@ -124,7 +124,7 @@ public final class ModelService: Sendable {
         let now = stamp()
         return try database.write(in: caller.scope) { db in
             let model = try self.modifiableModel(db, id: modelID, caller: caller)
-            if let businessID { _ = try self.business(businessID, caller: caller, field: "\(context).BusinessID") }
+            if let businessID { _ = try TenantBusiness.member(businessID, tenant: caller.tenant, field: "\(context).BusinessID") }
             var source: ModelVersion?
             if let sourceID {
                 guard let found = try ModelRepository.version(db, id: sourceID), found.tenant == caller.tenant else {
@@ -365,7 +365,7 @@ public final class ModelService: Sendable {
         tenant: String, name: String, input: ModelInput, createdBy: String?, now: String,
         id: () -> String
     ) throws -> ModelObject {
-        let businessID = try business(input.businessID, tenant: tenant, field: "Model.BusinessID")
+        let businessID = try TenantBusiness.member(input.businessID, tenant: tenant, field: "Model.BusinessID")
         return ModelObject(
             id: id(), tenant: tenant, name: name, summary: input.summary ?? "", description: input.description ?? "",
             category: input.category ?? "", visibility: input.visibility ?? Visibility.public, businessID: businessID,
@@ -379,18 +379,6 @@ public final class ModelService: Sendable {
             throw DomainError.conflict("Model '\(model.name)' already has a version named '\(version.name)'.")
         }
         try ModelRepository.insertVersion(db, version)
-    }
-
-    private func business(_ businessID: String?, caller: AuthenticatedSession, field: String) throws -> String {
-        try Self.business(businessID, tenant: caller.tenant, field: field)
-    }
-
-    /// The tenant business (`tenantbusiness.<tenant>`) is the only business the emulator has.
-    static func business(_ businessID: String?, tenant: String, field: String) throws -> String {
-        let tenantBusiness = "tenantbusiness.\(tenant)"
-        guard let businessID else { return tenantBusiness }
-        guard businessID == tenantBusiness else { throw DomainError.badRequest("\(field): business \(businessID) was not found.") }
-        return businessID
     }
 
     package static func requireUniqueName(_ db: SQLiteConnection, model: ModelObject) throws {

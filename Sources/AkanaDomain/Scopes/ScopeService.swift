@@ -22,7 +22,7 @@ public final class ScopeService: Sendable {
 
     /// POST /api/businesses/{BusinessID}/resources: a new scope of the business (Name required).
     public func addScope(businessID: String, caller: AuthenticatedSession, input: ScopeInput) throws -> Scope {
-        let business = try Self.business(businessID, caller: caller)
+        let business = try TenantBusiness.named(businessID, tenant: caller.tenant)
         try caller.requireBusinessAdmin(to: "add scopes")
         if let given = input.businessID, !given.isEmpty, given != business {
             throw DomainError.badRequest("Resource.BusinessID \(given) is not the business of the URL (\(business)).")
@@ -47,7 +47,7 @@ public final class ScopeService: Sendable {
 
     /// GET /api/businesses/{BusinessID}/resources: the business's scopes, by name.
     public func scopes(businessID: String, caller: AuthenticatedSession) throws -> [Scope] {
-        _ = try Self.business(businessID, caller: caller)
+        _ = try TenantBusiness.named(businessID, tenant: caller.tenant)
         return try database.read(in: caller.scope) { db in try ScopeRepository.scopes(db, tenant: caller.tenant) }
     }
 
@@ -147,13 +147,6 @@ public final class ScopeService: Sendable {
     }
 
     // MARK: - Helpers
-
-    /// The tenant business (`tenantbusiness.<tenant>`) is the only business the emulator has: any
-    /// other BusinessID in the URL is a 404.
-    static func business(_ businessID: String, caller: AuthenticatedSession) throws -> String {
-        guard businessID == "tenantbusiness.\(caller.tenant)" else { throw DomainError.notFound("Business \(businessID) was not found.") }
-        return businessID
-    }
 
     static func existingScope(_ db: SQLiteConnection, id: String, caller: AuthenticatedSession) throws -> Scope {
         guard let scope = try ScopeRepository.scope(db, id: id), scope.tenant == caller.tenant else {

@@ -11,7 +11,7 @@ public struct BusinessSettings: Sendable, Equatable {
 extension TenantSettings {
     /// The settings of business `businessID`: the tenant's own business, else not found.
     public func businessSettings(_ businessID: String) throws -> BusinessSettings {
-        guard businessID == tenantBusinessID else { throw DomainError.notFound("Business \(businessID) was not found.") }
+        try TenantBusiness.named(businessID, tenant: fedmemberid)
         return BusinessSettings(businessID: businessID, readRequestCSRF: readRequestCSRF, writeRequestCSRF: writeRequestCSRF)
     }
 }

@@ -29,7 +29,7 @@ public final class BusinessSettingsService: Sendable {
         guard caller.isSiteAdmin || caller.isBusinessAdmin else {
             throw DomainError.forbidden("Only a Site Admin or Business Admin can read or change the business's settings.")
         }
-        guard businessID == tenant.tenantBusinessID else { throw DomainError.notFound("Business \(businessID) was not found.") }
+        try TenantBusiness.named(businessID, tenant: tenant.fedmemberid)
     }
 
     // MARK: - Sections stored as members

@@ -36,5 +36,5 @@ public struct TenantSettings: Sendable, Equatable {
     /// The login domain of the tenant's local users, `siteusers.<fedmemberid>`.
     public var loginDomainID: String { "siteusers.\(fedmemberid)" }
     /// The tenant's own business, `tenantbusiness.<fedmemberid>`.
-    public var tenantBusinessID: String { "tenantbusiness.\(fedmemberid)" }
+    public var tenantBusinessID: String { TenantBusiness.id(of: fedmemberid) }
 }

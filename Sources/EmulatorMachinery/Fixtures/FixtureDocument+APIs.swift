@@ -304,7 +304,7 @@ extension FixtureLoader.Applier {
         try LicenseRepository.save(
             db,
             LicenseDetails(
-                id: license.id, tenant: tenant, businessID: "tenantbusiness.\(tenant)", name: license.name,
+                id: license.id, tenant: tenant, businessID: TenantBusiness.id(of: tenant), name: license.name,
                 description: license.description, visibility: license.visibility ?? Visibility.public,
                 sandboxAccessAutoApproved: license.sandboxAutoApproved, productionAccessAutoApproved: license.productionAutoApproved,
                 active: license.active, environments: license.environments ?? LicenseService.environments, agreements: [],
@@ -329,7 +329,7 @@ extension FixtureLoader.Applier {
         try ScopeRepository.insert(
             db,
             Scope(
-                id: scope.id, tenant: tenant, businessID: "tenantbusiness.\(tenant)", name: scope.name,
+                id: scope.id, tenant: tenant, businessID: TenantBusiness.id(of: tenant), name: scope.name,
                 shortDescription: scope.shortDescription, longDescription: scope.longDescription,
                 visibility: scope.visibility ?? Visibility.public, parentID: scope.parentID,
                 sandboxAnonymousAccessAllowed: scope.sandboxAnonymousAccessAllowed,
