@@ -96,20 +96,22 @@ import Testing
         let login = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
         let start = clock.now()
         clock.advance(by: 20 * 60)
-        let renewed = try service.renew(try service.authenticate(tenant: acme, cookieValue: login.authCookie, scope: .detached))
+        let renewed = try service.renew(
+            try service.authenticate(tenant: acme, cookieValue: login.authCookie, scope: .detached), tenant: acme)
         #expect(renewed.session.expiresAt == start.addingTimeInterval(50 * 60))
         #expect(renewed.authCookie != login.authCookie)
         // Renew at 45, 70 and 95 minutes: the last one reaches the two-hour cap.
         var cookie = renewed.authCookie
         for _ in 0..<3 {
             clock.advance(by: 25 * 60)
-            cookie = try service.renew(try service.authenticate(tenant: acme, cookieValue: cookie, scope: .detached)).authCookie
+            cookie = try service.renew(try service.authenticate(tenant: acme, cookieValue: cookie, scope: .detached), tenant: acme)
+                .authCookie
         }
         let capped = try service.authenticate(tenant: acme, cookieValue: cookie, scope: .detached)
         #expect(capped.expiresAt == start.addingTimeInterval(2 * 3600))
         // Renewing a minute before the cap does not extend it.
         clock.advance(by: 24 * 60)
-        #expect(try service.renew(capped).session.expiresAt == start.addingTimeInterval(2 * 3600))
+        #expect(try service.renew(capped, tenant: acme).session.expiresAt == start.addingTimeInterval(2 * 3600))
         clock.advance(by: 60)
         #expect(throws: DomainError.self) { try service.authenticate(tenant: acme, cookieValue: cookie, scope: .detached) }
     }
@@ -169,7 +171,7 @@ import Testing
         let forced = try service.login(tenant: acme, email: "administrator@acmepaymentscorp.com", password: "password", scope: .detached)
         #expect(forced.pendingTasks == [UserService.changePasswordTask])
         let session = try service.authenticate(tenant: acme, cookieValue: forced.authCookie, scope: .detached)
-        #expect(try service.renew(session).pendingTasks == [UserService.changePasswordTask])
+        #expect(try service.renew(session, tenant: acme).pendingTasks == [UserService.changePasswordTask])
     }
 
     /// POST /api/login/ssoLogin: only the tenant's local login domain (by id or by name).

@@ -213,10 +213,10 @@ public final class SessionService: Sendable {
 
     /// Extends the session by the inactive timeout, never past the active-session cap, and returns
     /// the new cookie value (with the user's pending tasks, read in the same transaction).
-    /// `tenant`: the caller's tenant, whose login policy's timeouts replace the configured ones.
-    public func renew(_ session: AuthenticatedSession, tenant: TenantSettings? = nil) throws -> Login {
+    /// `tenant`: the caller's tenant, whose login policy's timeouts (where it sets them) replace the configured ones.
+    public func renew(_ session: AuthenticatedSession, tenant: TenantSettings) throws -> Login {
         let now = Self.wholeSeconds(clock.now())
-        let policy = tenant.map(self.policy.applying) ?? self.policy
+        let policy = self.policy.applying(tenant)
         let cap = session.startedAt.addingTimeInterval(policy.maxLifetime)
         let expires = min(now.addingTimeInterval(policy.lifetime), cap)
         guard expires > now else {
