@@ -171,7 +171,7 @@ final class InstanceManager: EmulatorInstanceDirectory, Sendable {
         instanceConfiguration.databaseReaderCacheKilobytes = 256
         instanceConfiguration.databaseWriterCacheKilobytes = 256
         let clock = EmulatorClock()
-        let (pool, _, _) = try DatabaseBootstrap.openForServing(instanceConfiguration, now: clock.now())
+        let pool = try DatabaseBootstrap.openCopy(instanceConfiguration)
         do {
             clock.mode = try ClockStore.load(pool, scope: .startup)
             let ids = try Daemon.makeIDGenerator(instanceConfiguration, database: pool)
