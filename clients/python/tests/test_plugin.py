@@ -51,3 +51,28 @@ def test_each_test_starts_from_the_same_state(pytester, akana):
     )
     result = pytester.runpytest("-p", "no:cacheprovider", f"--akana-url={akana.url}")
     result.assert_outcomes(passed=2)
+
+
+def test_an_instance_is_isolated_from_the_daemon(akana, akana_instance):
+    inside = akana_instance.client()
+    app_id = inside.create_app("Only in the instance")
+    assert inside.get(f"/api/apps/{app_id}").status_code == 200
+    assert akana.client().get(f"/api/apps/{app_id}").status_code == 404
+    assert akana_instance.url != akana.url
+
+
+def test_worker_isolation_puts_checkpoints_and_clients_on_one_instance(pytester, akana):
+    pytester.makepyfile(
+        """
+        def test_first(akana_client, akana_target, akana):
+            assert akana_target.url != akana.url
+            akana_client.create_app("Worker app")
+
+        def test_second(akana_client, akana_target):
+            assert "Worker app" not in akana_client.get("/api/search", params={"q": "Worker"}).text
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--akana-url={akana.url}", "--akana-isolation=worker")
+    result.assert_outcomes(passed=2)
+    # The worker's instance went with the run.
+    assert akana.admin("GET", "/_emulator/instances").json()["Instance"] == []

@@ -107,5 +107,27 @@ class Emulator:
     def checkpoint(self):
         return Checkpoint(self, self.admin("POST", "/_emulator/checkpoints").json()["id"])
 
+    def create_instance(self):
+        """POST /_emulator/instances: an isolated emulator inside this daemon (its own database and
+        port, seeded as a fresh start), as an Emulator whose delete() removes it."""
+        created = self.admin("POST", "/_emulator/instances").json()
+        return Instance(self, created["id"], created["url"])
+
     def health(self):
         return self.admin("GET", "/_emulator/health").json()
+
+
+class Instance(Emulator):
+    """An instance of a daemon (`Emulator.create_instance`): everything an Emulator has, on its own URL."""
+
+    def __init__(self, daemon, id, url):
+        super().__init__(url, admin_token=None, tenant=daemon.tenant)
+        self.daemon = daemon
+        self.id = id
+
+    def delete(self):
+        try:
+            self.daemon.admin("DELETE", f"/_emulator/instances/{self.id}")
+        except AkanaError as error:
+            if error.status != 404:  # already removed (idle) is fine
+                raise
