@@ -598,6 +598,10 @@ extension MalformedInputCatalogueTests {
                 "checkpoints: roll back a 300-character id", "POST",
                 "/_emulator/checkpoints/\(String(repeating: "c", count: 300))/rollback", status: 404),
             bare("checkpoints: DELETE one that does not exist", "DELETE", "/_emulator/checkpoints/cp-nosuch", status: 404),
+            // The bench is an emulator without a daemon's instance directory (as an instance is): 404.
+            bare("instances: an unacceptable Accept", "POST", "/_emulator/instances", accept: "image/png", status: 406),
+            bare("instances: created where there is no instance directory", "POST", "/_emulator/instances", status: 404),
+            bare("instances: DELETE one that does not exist", "DELETE", "/_emulator/instances/inst-nosuch", status: 404),
             bare("snapshots: restore one that does not exist", "POST", "/_emulator/snapshots/nosuch/restore", status: 404),
             bare("snapshots: restore a name with a slash", "POST", "/_emulator/snapshots/..%2Fapi/restore", status: 400),
             bare("snapshots: DELETE a dot-dot name", "DELETE", "/_emulator/snapshots/..", status: 400),
