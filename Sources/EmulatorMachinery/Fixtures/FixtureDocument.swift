@@ -8,7 +8,7 @@ import JSONCodec
 ///
 ///     {
 ///       "tenant": "acmepaymentscorp",                      // elements' tenant unless they name one
-///       "settings": {"ReadRequestCSRFSupport": false, "WriteRequestCSRFSupport": true},   // AutoAcceptAppTeamInvitations, or any
+///       "settings": {"ReadRequestCSRFSupport": false, "WriteRequestCSRFSupport": true},   // AutoAcceptAppTeamInvitations (a workflow assignment), or any
 ///                                                    // member of the business settings objects (ChallengeCount, InactiveSessionTimeout, …)
 ///       "users": [{"email": …, "password": …, "name": …, "roles": […], "tenant": …}],
 ///       "workflowAssignments": {"appversion": "appversion"},   // object type → definition key/name (null: none)
@@ -167,9 +167,14 @@ public struct FixtureDocument: Sendable {
             for (name, given) in reader.members {
                 // The emulator's own switch, and every member of the business settings objects
                 // (GET/PUT /api/businesses/{BusinessID}/securitysettings, …), checked as their PUT checks them.
-                if name.lowercased() == AppService.autoAcceptTeamInvitationsSetting.lowercased() {
+                // AutoAcceptAppTeamInvitations names the group membership workflow: true assigns the
+                // shipped groupmembership-autoaccept (invitees join at once), false the default one.
+                if name.lowercased() == GroupService.autoAcceptSetting.lowercased() {
                     guard let on = given.boolValue else { throw reader.error("\(name) must be true or false, not \(given.typeName)") }
-                    document.settings.append(Setting(name: AppService.autoAcceptTeamInvitationsSetting, value: on ? "true" : "false"))
+                    document.workflowAssignments.append(
+                        Assignment(
+                            objectType: Membership.objectType,
+                            definition: on ? Membership.autoAcceptWorkflowKey : Membership.defaultWorkflowKey))
                     continue
                 }
                 let value: BusinessSettingValue
@@ -191,7 +196,7 @@ public struct FixtureDocument: Sendable {
                 }
                 guard let setting else {
                     throw reader.error(
-                        "unknown setting \"\(name)\" (known: \(AppService.autoAcceptTeamInvitationsSetting) and the members of the business settings objects, such as ReadRequestCSRFSupport, ChallengeCount, InviteUnregisteredUsers, InactiveSessionTimeout; workflow keys go under \"workflowAssignments\")"
+                        "unknown setting \"\(name)\" (known: \(GroupService.autoAcceptSetting) and the members of the business settings objects, such as ReadRequestCSRFSupport, ChallengeCount, InviteUnregisteredUsers, InactiveSessionTimeout; workflow keys go under \"workflowAssignments\")"
                     )
                 }
                 document.settings.append(Setting(name: setting.name, value: setting.stored))

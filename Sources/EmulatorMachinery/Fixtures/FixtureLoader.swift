@@ -253,7 +253,7 @@ public enum FixtureLoader {
             let input = ApplicationInput(name: app.name, summary: app.summary, description: app.description, businessID: app.businessID)
             let record = try AppService.newApp(id: appID, tenant: tenant, input: input, now: stamp)
             if isNew {
-                try AppRepository.insertApp(db, record)
+                try AppRepository.insertApp(db, record, createdBy: "")
                 created("apps", appID)
             } else {
                 skipped("apps", appID)
@@ -264,7 +264,12 @@ public enum FixtureLoader {
                 if try AppRepository.isTeamMember(db, appID: appID, userID: userID) {
                     skipped("teamMembers", what)
                 } else {
-                    try AppRepository.addTeamMember(db, appID: appID, userID: userID, role: member.role)
+                    guard let team = try GroupRepository.group(db, appID: appID) else {
+                        throw DomainError.conflict("App \(appID) has no team group.")
+                    }
+                    try GroupMemberships(engine: workflow, stamp: stamp, ids: ids).addAccepted(
+                        db, group: team, userID: userID,
+                        role: member.role == AppService.teamAdmin ? Membership.roleAdmin : Membership.roleMember, by: "")
                     created("teamMembers", what)
                 }
             }
