@@ -105,6 +105,9 @@ import Testing
             try db.queryFirst("SELECT comments FROM workflow_history WHERE object_id = ? ORDER BY id DESC", requestID)?.string("comments")
         }
         #expect(history == #"["Bye"]"#)
+        // The state browser lists the group and the request, linked to its workflow page.
+        let page = try world.app.send(.get, "/_emulator/ui/groups").text
+        #expect(page.contains("LEAD") && page.contains("href=\"/_emulator/ui/workflow/\(requestID)\""))
         let deleted = try send(.delete, "/api/groups/\(groupID)", as: world.jane)
         #expect(deleted.status == .ok && deleted.text == groupID)
         #expect(try world.get("/api/groups/\(groupID)", as: world.jane).status == .notFound)
