@@ -157,6 +157,31 @@ import Testing
         #expect(members.contains { $0["description"]?.stringValue == "newcomer@example.com" })
     }
 
+    /// A fixture's groups: accepted members at once, pending ones with a request to accept; applying it again changes nothing.
+    @Test func fixturesMakeGroupsWithAcceptedAndPendingMembers() throws {
+        let fixture = #"""
+            {"groups":[{"GroupID":"group-leads.acmepaymentscorp","Name":"LEAD","Visibility":"Public","Tag":["developers"],
+              "Members":["jane@acmepaymentscorp.com",{"email":"kim@acmepaymentscorp.com","role":"admin","state":"pending","message":"Join"}]}]}
+            """#
+        let applied = try world.app.send(.post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"], body: fixture)
+        #expect(applied.status == .ok, "\(applied.text)")
+        #expect(try applied.json()["created"]?["groupMembers"]?.arrayValue?.count == 2)
+        let groupID = "group-leads.acmepaymentscorp"
+        let members = try world.get("/api/groups/\(groupID)/members", as: world.jane).json()["channel"]?["item"]?.arrayValue ?? []
+        let states = members.map { $0["category"]?.arrayValue?.last?["value"]?.stringValue ?? "" }
+        #expect(states.sorted() == [Self.accepted, Self.pending])
+        let kim = try #require(members.first { $0["description"]?.stringValue == Self.kimEmail })
+        let requestID = try #require(kim["EntityReference"]?["Guid"]?.stringValue)
+        #expect(try act(requestID, "accept", as: world.kim).text == Self.accepted)
+        let again = try world.app.send(.post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"], body: fixture)
+        #expect(try again.json()["created"]?["groupMembers"]?.arrayValue?.isEmpty != false)
+        #expect(
+            try world.app.send(
+                .post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"],
+                body: #"{"groups":[{"Name":"x","Members":[{"email":"nobody@x.com"}]}]}"#
+            ).status == .badRequest)
+    }
+
     /// A checkpoint rollback takes an invitation back, with its workflow object; the journal names the group.
     @Test func aRollbackRemovesAnInvitationAndItsWorkflowObject() throws {
         let created = try world.post("/api/groups", as: world.jane, body: #"{"Group":{"Name":"Undo"}}"#)

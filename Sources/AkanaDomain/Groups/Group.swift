@@ -18,6 +18,25 @@ public struct Group: Sendable, Equatable {
     public var createdBy: String
     public var created: String
     public var updated: String
+
+    package init(
+        id: String, tenant: String, kind: GroupKind, groupType: String, name: String, description: String, visibility: String,
+        tags: [String], appID: String?, apiID: String?, createdBy: String, created: String, updated: String
+    ) {
+        self.id = id
+        self.tenant = tenant
+        self.kind = kind
+        self.groupType = groupType
+        self.name = name
+        self.description = description
+        self.visibility = visibility
+        self.tags = tags
+        self.appID = appID
+        self.apiID = apiID
+        self.createdBy = createdBy
+        self.created = created
+        self.updated = updated
+    }
 }
 
 public enum GroupKind: String, Sendable, Equatable {

@@ -84,6 +84,29 @@ package struct GroupMemberships: Sendable {
         return membership.requestID
     }
 
+    /// Invites `userID` without a caller (fixtures): the workflow's `@Invite` (pending by default).
+    @discardableResult
+    package func addPending(
+        _ db: SQLiteConnection, group: Group, userID: String, role: String, message: String, by actor: String
+    ) throws -> String {
+        let stamp = now
+        let membership = GroupMembership(
+            requestID: newRequestID(tenant: group.tenant), groupID: group.id, userID: userID, role: role, state: Membership.pending,
+            message: message, invitedBy: actor, created: stamp, updated: stamp)
+        try GroupRepository.insert(db, membership, journalID: Self.journalID(group))
+        if let engine,
+            try engine.start(
+                db, tenant: group.tenant, objectType: Membership.objectType, objectID: membership.requestID,
+                caller: WorkflowCaller.emulator(userID: actor.isEmpty ? userID : actor), initialAction: Membership.invite) != nil
+        {
+            try afterTransition(db, group: group, requestID: membership.requestID)
+        } else {
+            try GroupRepository.setState(
+                db, requestID: membership.requestID, state: Membership.accepted, updated: stamp, journalID: Self.journalID(group))
+        }
+        return membership.requestID
+    }
+
     /// Starts the membership's workflow with `initialAction`, or the definition's first initial
     /// action when it has no such action (a tenant's own definition). Nothing when none is assigned.
     func start(_ db: SQLiteConnection, membership: GroupMembership, tenant: String, initialAction: String, actor: String) throws {

@@ -24,6 +24,16 @@ package enum GroupRepository {
         return try group(db, row: row)
     }
 
+    /// The tenant's oldest independent group named `name` (fixtures find groups without an id by name).
+    package static func independentGroup(_ db: SQLiteConnection, tenant: String, name: String) throws -> Group? {
+        guard
+            let row = try db.queryFirst(
+                "SELECT \(groupColumns) FROM groups WHERE tenant = ? AND kind = 'independent' AND name = ? ORDER BY created, rowid LIMIT 1",
+                tenant, name)
+        else { return nil }
+        return try group(db, row: row)
+    }
+
     private static func group(_ db: SQLiteConnection, row: SQLiteRow) throws -> Group {
         let id = try row.requiredString("id")
         let kind = try row.requiredString("kind")

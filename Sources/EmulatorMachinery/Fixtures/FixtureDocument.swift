@@ -15,7 +15,8 @@ import JSONCodec
 ///       "apps": [{"AppID": …, "Name": …, "Team": [email | {"email", "role"}],
 ///                 "Versions": [{"AppVersionID": …, "Name": …, "Identity": …, "SharedSecret": …, "Actions": […], …}]}],
 ///       "models": [{"ModelID": …, "Name": …, "CreatedBy": email, "Versions": [{"ModelVersionID": …, "Name": …, "Actions": […]}]}],
-///       "objects": [{"ObjectType": "discussion", "ObjectID": …, "InitialAction": …, "Actions": […]}]
+///       "objects": [{"ObjectType": "discussion", "ObjectID": …, "InitialAction": …, "Actions": […]}],
+///       "groups": [{"GroupID": …, "Name": …, "Members": [email | {"email", "role", "state", "message"}]}]
 ///     }
 ///
 /// Parsing checks shapes and types; what depends on the database (does a user exist, is an id
@@ -33,6 +34,8 @@ public struct FixtureDocument: Sendable {
     /// `licenses`, `apis`, `contracts` (FixtureDocument+APIs.swift).
     public var apiSection = APIFixtureSection()
     public var policySection = PolicyFixtureSection()
+    /// `groups` (FixtureDocument+Groups.swift).
+    public var groupSection = GroupFixtureSection()
 
     public struct Setting: Sendable {
         public var name: String
@@ -126,7 +129,7 @@ public struct FixtureDocument: Sendable {
 
     public var isEmpty: Bool {
         settings.isEmpty && users.isEmpty && workflowAssignments.isEmpty && apps.isEmpty && models.isEmpty && objects.isEmpty
-            && apiSection.isEmpty && policySection.isEmpty
+            && apiSection.isEmpty && policySection.isEmpty && groupSection.isEmpty
     }
 
     // MARK: - Reading
@@ -249,9 +252,10 @@ public struct FixtureDocument: Sendable {
         }
         document.apiSection = try APIFixtureSection.parse(top)
         document.policySection = try PolicyFixtureSection.parse(top)
+        document.groupSection = try GroupFixtureSection.parse(top)
         try top.finish(
             ["tenant", "settings", "users", "workflowAssignments", "apps", "models", "objects"] + APIFixtureSection.keys
-                + PolicyFixtureSection.keys)
+                + PolicyFixtureSection.keys + GroupFixtureSection.keys)
         return document
     }
 

@@ -22,7 +22,7 @@ public struct FixtureReport: Sendable, Equatable {
     public static let kinds = [
         "settings", "users", "workflowAssignments", "apps", "appVersions", "teamMembers",
         "models", "modelVersions", "objects",
-        "scopes", "licenses", "apis", "apiVersions", "contracts"
+        "scopes", "licenses", "apis", "apiVersions", "contracts", "groups", "groupMembers"
     ]
     public var created: [String: [String]] = [:]
     public var skipped: [String: [String]] = [:]
@@ -181,6 +181,7 @@ public enum FixtureLoader {
             // Policies first: the APIs' implementations may attach them.
             try applyPolicies(document)
             try applyAPIs(document)
+            try applyGroups(document)
         }
 
         // MARK: Users and settings
