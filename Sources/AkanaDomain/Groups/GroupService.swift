@@ -33,12 +33,12 @@ public final class GroupService: Sendable {
         }
         try FieldLimits.check(name, field: "Group.Name")
         if let description = input.description { try FieldLimits.check(description, field: "Group.Description") }
-        if let type = input.groupType, !type.isEmpty, type != GroupKind.independent.groupType {
+        if let type = input.groupType, type != GroupKind.independent.groupType {
             throw DomainError.badRequest(
                 "Group.GroupType '\(type)' cannot be added here: POST /api/groups adds independent groups (\(GroupKind.independent.groupType)); app teams and API admin groups come with their app or API."
             )
         }
-        let visibility = input.visibility.flatMap { $0.isEmpty ? nil : $0 } ?? "Private"
+        let visibility = input.visibility ?? "Private"
         guard Self.visibilities.contains(visibility) else {
             throw DomainError.badRequest("Group.Visibility must be one of \(Self.visibilities.joined(separator: ", ")).")
         }
@@ -133,8 +133,12 @@ public final class GroupService: Sendable {
 
     /// The MembershipRequest's rules: Email or UserID, a Message (required for groups), a known Role.
     static func checked(_ input: MembershipRequestInput) throws -> CheckedRequest {
-        let email = input.email.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        let userID = input.userID.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        for (name, value) in [("Email", input.email), ("UserID", input.userID)]
+        where value.map({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) == true {
+            throw DomainError.badRequest("\(name) must not be empty.")
+        }
+        let email = input.email
+        let userID = input.userID
         guard email != nil || userID != nil else {
             throw DomainError.badRequest("Email (or UserID) is required: the user to invite.")
         }
@@ -144,7 +148,7 @@ public final class GroupService: Sendable {
             throw DomainError.badRequest("Message is required: the invitation text sent to the new member.")
         }
         try FieldLimits.check(message, field: "Message")
-        let role = input.role.flatMap { $0.isEmpty ? nil : $0 } ?? Membership.roleMember
+        let role = input.role ?? Membership.roleMember
         guard Membership.roles.contains(role) else {
             throw DomainError.badRequest("Role must be one of \(Membership.roles.joined(separator: ", ")).")
         }
