@@ -60,7 +60,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),  // LogHandler.log(event:)
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),  // GET /_emulator/metrics
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2")  // YAML API descriptors (OpenAPI/Swagger)
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),  // YAML API descriptors (OpenAPI/Swagger)
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20")  // ZIP content uploads and API packages
     ],
     targets: [
         // SQLite's C API, linked from the system (Debian: libsqlite3-dev).
@@ -86,7 +87,10 @@ let package = Package(
         // The Akana domain: resources, repositories, the schema (Migrations/ embedded at build time).
         .target(
             name: "AkanaDomain",
-            dependencies: ["ByteCodecs", "JSONCodec", "SQLiteStore", "CCrypto", "WorkQueues", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "ByteCodecs", "JSONCodec", "SQLiteStore", "CCrypto", "WorkQueues", .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation")
+            ],
             swiftSettings: swiftSettings, plugins: ["EmbedMigrationsPlugin"]),
         // The emulator's own machinery: request journal, undo log and checkpoints, snapshots, faults, clock mode, state browser, reset.
         .target(name: "EmulatorMachinery", dependencies: ["AkanaDomain", "JSONCodec", "SQLiteStore"], swiftSettings: swiftSettings),

@@ -51,4 +51,6 @@ public struct APIEnvironment: Sendable {
     public let metrics: EmulatorMetrics
     /// The database file's integrity as far as the daemon knows (`GET /_emulator/health`).
     public let integrity: IntegrityStatus
+    /// The daemon's isolated instances (`/_emulator/instances`); empty inside an instance and in tests.
+    public let instances: EmulatorInstanceDirectoryReference
 }

@@ -25,6 +25,8 @@ public enum EmulatorAssembly {
         public var adminToken: String?
         /// What the daemon knows of the database file's integrity (`GET /_emulator/health`).
         public var integrity: IntegrityStatus
+        /// Where `/_emulator/instances` finds the daemon's instances (filled in by the daemon).
+        public var instances = EmulatorInstanceDirectoryReference()
 
         public init(
             tenants: TenantDirectory, seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator, hasher: PasswordHasher,
@@ -119,7 +121,8 @@ public enum EmulatorAssembly {
                 database: database, clock: clock, tenants: settings.tenants, workflow: workflow, snapshots: snapshots,
                 seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, hasher: settings.hasher),
             browser: StateBrowser(database: database, clock: clock, workflow: workflow, snapshots: snapshots), journal: journal,
-            startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity)
+            startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity,
+            instances: settings.instances)
         environment.metrics.observe(database)
         let application = AkanaRoutes.makeApplication(
             environment: environment, logger: logger, adminToken: settings.adminToken,
