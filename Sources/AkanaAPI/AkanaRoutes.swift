@@ -28,6 +28,7 @@ public enum AkanaRoutes {
         BusinessRoutes.register(into: &router, environment: environment)
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         AppTeamRoutes.register(into: &router, environment: environment, apps: environment.apps)
+        GroupRoutes.register(into: &router, environment: environment)
         UserRoutes.register(into: &router, environment: environment, users: environment.users)
         SearchRoutes.register(into: &router, environment: environment)
         WorkflowRoutes.register(into: &router, environment: environment)
