@@ -298,6 +298,7 @@ import Testing
         let calls =
             Array(repeating: tx(#""Time":"-1h","ResponseTime":10"#), count: 2)
             + Array(repeating: #"{"APIVersionID":"\#(second)","Time":"-2h","ResponseTime":30,"Environment":"Sandbox"}"#, count: 3)
+            + [#"{"APIVersionID":"\#(second)","Time":"-2d","ResponseTime":30,"Environment":"Sandbox"}"#]
             + [#"{"APIVersionID":"\#(limited)","Time":"-3d","ResponseTime":50,"Status":500}"#]
         try state("[" + calls.joined(separator: ",") + "]")
         let atmotool =
@@ -311,8 +312,10 @@ import Testing
         #expect(apis.map { $0["APIVersionID"]?.stringValue ?? "" } == [second, apiVersionID, limited])
         #expect(apis.first?["APIID"] == .string(secondAPI))
         #expect(apis.first?["Name"] == .string("Second API"))
-        #expect(metrics(apis.first?["Metric"]) == expected(3, 0, avg: 30, min: 30, max: 30))
-        #expect(metrics(json["Summary"]?["Metric"]) == expected(6, 1, avg: 27, min: 10, max: 50))
+        // Whole days, hours and minutes of the range add up from their totals: the call two days ago
+        // (a whole day), those of the last hours, the one three days ago (the range's first minutes).
+        #expect(metrics(apis.first?["Metric"]) == expected(4, 0, avg: 30, min: 30, max: 30))
+        #expect(metrics(json["Summary"]?["Metric"]) == expected(7, 1, avg: 27, min: 10, max: 50))
         #expect(json["Interval"] == nil)
         // Kim does not see the Limited API listed; the default environment is Production.
         let kims = try world.get(atmotool, as: world.kim).json()

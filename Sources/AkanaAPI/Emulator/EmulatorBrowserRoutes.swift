@@ -131,7 +131,7 @@ enum EmulatorBrowserRoutes {
                 table(
                     found.byAPIVersion,
                     [
-                        "api", "api_version", "environment", "calls", "faults", "avg_ms", "first_minute", "last_minute", "tenant",
+                        "api", "api_version", "environment", "calls", "faults", "avg_ms", "first_day", "last_day", "tenant",
                         "api_version_id"
                     ]))
             page.section(

@@ -81,9 +81,6 @@ public struct MetricsWindow: Sendable, Equatable {
         interval > 0 ? Array(stride(from: start, to: end, by: Int(interval)).map { Int64($0) }) : []
     }
 
-    /// Whether whole minutes make up every interval (the per-minute totals can answer).
-    public var minuteAligned: Bool { interval % Self.minute == 0 }
-
     /// Parses `5s`, `15m`, `1h`, `1d`, `2w` into milliseconds; nil for anything else.
     public static func span(_ text: String) -> Int64? {
         let lowered = text.lowercased()

@@ -8,8 +8,59 @@ package enum TrafficScope: Sendable, Equatable {
     case tenant(String)
 }
 
-/// The reports' queries. Intervals of whole minutes add up `gateway_traffic_minutes` (0021, kept by
-/// triggers); shorter ones the transactions themselves. Every statement reads one index range.
+/// The per-period totals of 0021 (kept by a trigger on `gateway_transactions`).
+package enum TrafficRollup: CaseIterable, Sendable {
+    case minutes, hours, days
+
+    var table: String {
+        switch self {
+        case .minutes: return "gateway_traffic_minutes"
+        case .hours: return "gateway_traffic_hours"
+        case .days: return "gateway_traffic_days"
+        }
+    }
+
+    /// The period, in milliseconds.
+    var size: Int64 {
+        switch self {
+        case .minutes: return MetricsWindow.minute
+        case .hours: return 60 * MetricsWindow.minute
+        case .days: return MetricsWindow.day
+        }
+    }
+
+    /// The coarsest table whose periods make up every interval of `window` (its start and interval
+    /// are multiples of the period), or nil: the transactions themselves.
+    static func serving(_ window: MetricsWindow) -> TrafficRollup? {
+        [.days, .hours, .minutes].first { window.interval % $0.size == 0 && window.start % $0.size == 0 }
+    }
+
+    /// `[start, end)` (whole minutes) cut into whole days, whole hours around them and minutes at
+    /// the ends: the fewest rows that add up to the range.
+    static func segments(start: Int64, end: Int64) -> [(rollup: TrafficRollup, start: Int64, end: Int64)] {
+        func up(_ t: Int64, _ size: Int64) -> Int64 { t % size == 0 ? t : t - ((t % size) + size) % size + size }
+        func down(_ t: Int64, _ size: Int64) -> Int64 { t - ((t % size) + size) % size }
+        let hour = TrafficRollup.hours.size
+        let day = TrafficRollup.days.size
+        var segments: [(TrafficRollup, Int64, Int64)] = []
+        let (hourStart, hourEnd) = (up(start, hour), down(end, hour))
+        if hourStart < hourEnd {
+            let (dayStart, dayEnd) = (up(start, day), down(end, day))
+            if dayStart < dayEnd {
+                segments += [(.hours, hourStart, dayStart), (.days, dayStart, dayEnd), (.hours, dayEnd, hourEnd)]
+            } else {
+                segments.append((.hours, hourStart, hourEnd))
+            }
+            segments += [(.minutes, start, hourStart), (.minutes, hourEnd, end)]
+        } else {
+            segments.append((.minutes, start, end))
+        }
+        return segments.filter { $0.1 < $0.2 }
+    }
+}
+
+/// The reports' queries. Intervals of whole minutes, hours or days add up the per-period totals
+/// (`TrafficRollup`); shorter ones the transactions themselves. Every statement reads one index range.
 extension TrafficRepository {
     /// `WHERE` text and arguments for `scope`, on either table (both have the same column names).
     private static func scopeFilter(_ scope: TrafficScope) -> (String, [any SQLiteBindable]) {
@@ -21,23 +72,29 @@ extension TrafficRepository {
         }
     }
 
+    /// The table, its time column and the aggregate columns, for the per-period totals or (nil)
+    /// the transactions.
+    private static func source(_ rollup: TrafficRollup?) -> (table: String, time: String, aggregates: String) {
+        guard let rollup else {
+            return (
+                "gateway_transactions", "time_ms",
+                "count(*) AS total, sum(fault) AS faults, sum(duration_ms) AS dsum, min(duration_ms) AS dmin, max(duration_ms) AS dmax"
+            )
+        }
+        return (
+            rollup.table, "start_ms",
+            "sum(total_count) AS total, sum(fault_count) AS faults, sum(duration_sum_ms) AS dsum, "
+                + "min(duration_min_ms) AS dmin, max(duration_max_ms) AS dmax"
+        )
+    }
+
     /// One row per interval (and operation, with `byOperation`) that had traffic in `window`:
     /// the interval's index from the window's start, and its metrics.
     package static func buckets(_ db: SQLiteConnection, _ scope: TrafficScope, _ window: MetricsWindow, byOperation: Bool = false) throws
         -> [(bucket: Int64, operation: String, values: MetricValues)]
     {
         let (filter, filterArguments) = scopeFilter(scope)
-        let (table, time, aggregates) =
-            window.minuteAligned
-            ? (
-                "gateway_traffic_minutes", "minute_ms",
-                "sum(total_count) AS total, sum(fault_count) AS faults, sum(duration_sum_ms) AS dsum, "
-                    + "min(duration_min_ms) AS dmin, max(duration_max_ms) AS dmax"
-            )
-            : (
-                "gateway_transactions", "time_ms",
-                "count(*) AS total, sum(fault) AS faults, sum(duration_ms) AS dsum, min(duration_ms) AS dmin, max(duration_ms) AS dmax"
-            )
+        let (table, time, aggregates) = source(TrafficRollup.serving(window))
         var sql =
             "SELECT (\(time) - ?) / ? AS bucket, \(byOperation ? "operation" : "'' AS operation"), \(aggregates) FROM \(table) "
             + "WHERE \(filter) AND \(time) >= ? AND \(time) < ?"
@@ -54,35 +111,40 @@ extension TrafficRepository {
         }
     }
 
-    /// The time of the first transaction `scope` has (for `Duration=all`), nil when there is none.
+    /// The time of the first transaction `scope` has (for `Duration=all`), to the minute; nil when there is none.
     package static func firstTime(_ db: SQLiteConnection, _ scope: TrafficScope) throws -> Int64? {
         let (filter, arguments) = scopeFilter(scope)
-        return try db.queryFirst("SELECT min(minute_ms) AS first FROM gateway_traffic_minutes WHERE \(filter)", arguments)?.int64("first")
+        return try db.queryFirst("SELECT min(start_ms) AS first FROM gateway_traffic_minutes WHERE \(filter)", arguments)?.int64("first")
     }
 
-    /// A tenant's API versions with traffic in `window` and their metrics, most calls first.
+    /// A tenant's API versions with traffic in `window` and their metrics, most calls first: whole
+    /// days, hours and minutes of the range from their totals (the transactions themselves when the
+    /// range is not whole minutes).
     package static func totalsByAPIVersion(_ db: SQLiteConnection, tenant: String, _ window: MetricsWindow) throws -> [(
         apiVersionID: String, values: MetricValues
     )] {
-        let (table, time, aggregates) =
-            window.minuteAligned
-            ? (
-                "gateway_traffic_minutes", "minute_ms",
-                "sum(total_count) AS total, sum(fault_count) AS faults, sum(duration_sum_ms) AS dsum, "
-                    + "min(duration_min_ms) AS dmin, max(duration_max_ms) AS dmax"
-            )
-            : (
-                "gateway_transactions", "time_ms",
-                "count(*) AS total, sum(fault) AS faults, sum(duration_ms) AS dsum, min(duration_ms) AS dmin, max(duration_ms) AS dmax"
-            )
-        var sql = "SELECT api_version_id, \(aggregates) FROM \(table) WHERE tenant = ? AND \(time) >= ? AND \(time) < ?"
-        var arguments: [any SQLiteBindable] = [tenant, window.start, window.end]
-        if let environment = window.environment {
-            sql += " AND environment = ?"
-            arguments.append(environment)
+        let parts: [(rollup: TrafficRollup?, start: Int64, end: Int64)] =
+            window.start % MetricsWindow.minute == 0 && window.end % MetricsWindow.minute == 0
+            ? TrafficRollup.segments(start: window.start, end: window.end).map { ($0.rollup, $0.start, $0.end) }
+            : [(nil, window.start, window.end)]
+        var totals: [String: MetricValues] = [:]
+        for part in parts {
+            let (table, time, aggregates) = source(part.rollup)
+            var sql = "SELECT api_version_id, \(aggregates) FROM \(table) WHERE tenant = ? AND \(time) >= ? AND \(time) < ?"
+            var arguments: [any SQLiteBindable] = [tenant, part.start, part.end]
+            if let environment = window.environment {
+                sql += " AND environment = ?"
+                arguments.append(environment)
+            }
+            sql += " GROUP BY api_version_id"
+            for row in try db.query(sql, arguments) {
+                let id = try row.requiredString("api_version_id")
+                totals[id] = (totals[id] ?? MetricValues()).adding(try values(row))
+            }
         }
-        sql += " GROUP BY api_version_id ORDER BY total DESC, api_version_id"
-        return try db.query(sql, arguments).map { row in (try row.requiredString("api_version_id"), try values(row)) }
+        return totals.map { ($0.key, $0.value) }.sorted {
+            $0.values.totalCount != $1.values.totalCount ? $0.values.totalCount > $1.values.totalCount : $0.apiVersionID < $1.apiVersionID
+        }
     }
 
     private static func values(_ row: SQLiteRow) throws -> MetricValues {
@@ -150,10 +212,10 @@ extension TrafficRepository {
     /// returns how many transactions.
     package static func clear(_ db: SQLiteConnection, tenant: String?) throws -> Int {
         if let tenant {
-            try db.change(tenant, "DELETE FROM gateway_traffic_minutes WHERE tenant = ?", tenant)
+            for rollup in TrafficRollup.allCases { try db.change(tenant, "DELETE FROM \(rollup.table) WHERE tenant = ?", tenant) }
             return try db.change(tenant, "DELETE FROM gateway_transactions WHERE tenant = ?", tenant)
         }
-        try db.change("gateway_transactions", "DELETE FROM gateway_traffic_minutes")
+        for rollup in TrafficRollup.allCases { try db.change("gateway_transactions", "DELETE FROM \(rollup.table)") }
         return try db.change("gateway_transactions", "DELETE FROM gateway_transactions")
     }
 

@@ -16,7 +16,7 @@ extension StateBrowserRepository {
             """, [limit])
     }
 
-    /// Calls per API version and environment, from the per-minute totals (0021), most first.
+    /// Calls per API version and environment, from the per-day totals (0021), most first.
     public static func trafficByAPIVersion(_ db: SQLiteConnection) throws -> [Row] {
         try rows(
             db,
@@ -24,9 +24,9 @@ extension StateBrowserRepository {
             SELECT m.tenant, m.api_version_id, coalesce(a.name, '') AS api, coalesce(v.name, '') AS api_version, m.environment,
                    sum(m.total_count) AS calls, sum(m.fault_count) AS faults,
                    CAST(round(sum(m.duration_sum_ms) / sum(m.total_count)) AS INTEGER) AS avg_ms,
-                   strftime('%Y-%m-%dT%H:%M:%SZ', min(m.minute_ms) / 1000, 'unixepoch') AS first_minute,
-                   strftime('%Y-%m-%dT%H:%M:%SZ', max(m.minute_ms) / 1000, 'unixepoch') AS last_minute
-            FROM gateway_traffic_minutes m LEFT JOIN api_versions v ON v.id = m.api_version_id LEFT JOIN apis a ON a.id = v.api_id
+                   strftime('%Y-%m-%d', min(m.start_ms) / 1000, 'unixepoch') AS first_day,
+                   strftime('%Y-%m-%d', max(m.start_ms) / 1000, 'unixepoch') AS last_day
+            FROM gateway_traffic_days m LEFT JOIN api_versions v ON v.id = m.api_version_id LEFT JOIN apis a ON a.id = v.api_id
             GROUP BY m.tenant, m.api_version_id, m.environment ORDER BY calls DESC LIMIT ?
             """, [limit])
     }
