@@ -386,6 +386,26 @@ import Testing
         #expect(metrics(try world.get(path, as: world.jane).json()["Summary"]?["Metric"]) == expected(1, 0, avg: 5, min: 5, max: 5))
     }
 
+    /// A snapshot restore puts the traffic of its moment back; a reset removes it all.
+    @Test func snapshotsAndResetsCoverStatedTraffic() throws {
+        try state("[" + tx(#""Time":"-10m""#) + "]")
+        let snapshot = try world.app.send(
+            .post, "/_emulator/snapshots", headers: ["Content-Type": "application/json", "Accept": "application/json"],
+            body: #"{"name":"traffic"}"#)
+        #expect(snapshot.status == .created, "\(snapshot.text)")
+        try stateMorning()
+        #expect(try world.count("gateway_transactions") == 7)
+        let restore = try world.app.send(.post, "/_emulator/snapshots/traffic/restore", headers: ["Accept": "application/json"])
+        #expect(restore.status == .ok, "\(restore.text)")
+        for table in ["gateway_transactions", "gateway_traffic_minutes", "gateway_traffic_hours", "gateway_traffic_days"] {
+            #expect(try world.count(table) == 1, "\(table)")
+        }
+        #expect(try world.app.send(.post, "/_emulator/reset", headers: ["Accept": "application/json"]).status == .ok)
+        for table in ["gateway_transactions", "gateway_traffic_minutes", "gateway_traffic_hours", "gateway_traffic_days"] {
+            #expect(try world.count(table) == 0, "\(table)")
+        }
+    }
+
     // MARK: - State browser
 
     @Test func theTrafficPageShowsTheLatestCallsAndTheCountsPerAPIVersion() throws {
