@@ -218,6 +218,35 @@ import Testing
         #expect(try world.get("/api/apps/versions/\(hidden)/metrics", as: world.bob).status == .ok)
     }
 
+    /// What the CMReporting dashboard sends for a month: local times without a zone, `1M`.
+    @Test func calendarMonthsAndYearsAsTheDashboardAsks() throws {
+        try stateMorning()
+        try state("[" + tx(#""Time":"2026-02-27T10:00:00Z","AppVersionID":"\#(kims)","ResponseTime":2"#) + "]")
+        let month = try world.get(
+            "/api/apps/versions/\(kims)/metrics?ApiVersionID=\(apiVersionID)&StartDate=2026-03-01T00:00:00&EndDate=2026-03-31T23:59:59"
+                + "&TimeInterval=1M&ShowSummary=true&Environment=All&ShowIntervalData=false", as: world.kim)
+        #expect(month.status == .ok, "\(month.text)")
+        let json = try month.json()
+        #expect(json["StartTime"] == .string("2026-03-01T00:00:00Z"))
+        #expect(json["EndTime"] == .string("2026-04-01T00:00:00Z"))
+        #expect(metrics(json["Summary"]?["Metric"]) == expected(2, 0, avg: 15, min: 10, max: 20))
+        let months = try world.get(
+            "/api/apis/versions/\(apiVersionID)/metrics?StartDate=2026-02-01&EndDate=2026-03-31T23:59:59&TimeInterval=1M", as: world.jane
+        ).json()
+        #expect(
+            (months["Interval"]?.arrayValue ?? []).map { $0["StartTime"]?.stringValue ?? "" } == [
+                "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z"
+            ])
+        #expect((months["Interval"]?.arrayValue ?? []).map { metrics($0["Metric"])["totalCount"] ?? -1 } == [1, 6])
+        let year = try world.get(
+            "/api/apis/versions/\(apiVersionID)/metrics/export?StartDate=2026-01-01T00:00:01&EndDate=2026-12-31T23:59:59&TimeInterval=1Y",
+            as: world.jane)
+        #expect(
+            year.text.split(separator: "\r\n").dropFirst().map(String.init) == [
+                "2026-01-01T00:00:00Z,2027-01-01T00:00:00Z,7,6,1,172,2,1000"
+            ])
+    }
+
     // MARK: - Exports
 
     @Test func theMetricsExportIsOneCSVRowPerIntervalOrOperation() throws {

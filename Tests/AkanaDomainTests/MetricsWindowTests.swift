@@ -21,12 +21,40 @@ import Testing
 
     @Test func spansAndDates() {
         #expect(MetricsWindow.span("5s") == 5000)
-        #expect(MetricsWindow.span("15M") == 15 * Self.minute)
+        #expect(MetricsWindow.span("15m") == 15 * Self.minute)
+        #expect(MetricsWindow.span("15H") == 15 * Self.hour)
         #expect(MetricsWindow.span("2w") == 14 * Self.day)
         for bad in ["", "m", "0m", "-1h", "1y", "1.5h", "99999999999d"] { #expect(MetricsWindow.span(bad) == nil, "\(bad)") }
         #expect(MetricsWindow.date("2026-03-10") == Self.now - 12 * Self.hour - 30 * Self.minute)
         #expect(MetricsWindow.date("2026-03-10T12:30:00.250Z") == Self.now + 250)
         #expect(MetricsWindow.date("10/03/2026") == nil)
+    }
+
+    /// What the CMReporting dashboard sends: local times without a zone, `1M` and `1Y` intervals.
+    @Test func calendarMonthsAndYearsAndTimesWithoutAZone() throws {
+        #expect(MetricsWindow.parseSpan("1M") == .months(1))
+        #expect(MetricsWindow.parseSpan("1Y") == .months(12))
+        #expect(MetricsWindow.parseSpan("1m") == .fixed(Self.minute))
+        #expect(MetricsWindow.span("1M") == nil)
+        #expect(MetricsWindow.date("2026-03-10T12:30:00") == Self.now)
+        #expect(MetricsWindow.date("2026-03-10T12:30") == Self.now)
+        #expect(MetricsWindow.date("2026-03-10T14:30:00+02:00") == Self.now)
+        #expect(MetricsWindow.date("2026-03-10T07:30:00-05:00") == Self.now)
+        #expect(MetricsWindow.date("2026-03-10T08:30:00", zone: TimeZone(identifier: "America/New_York")) == Self.now)
+        #expect(MetricsWindow.date("2026-03-10T12:30:00+25:00") == nil)
+        let month = try resolve(
+            MetricsQuery(startDate: "2026-01-15T00:00:00", endDate: "2026-03-10T12:00:00", timeInterval: "1M"))
+        #expect(
+            month.intervals.map { "\(iso($0.start)) \(iso($0.end))" } == [
+                "2026-01-01T00:00:00Z 2026-02-01T00:00:00Z", "2026-02-01T00:00:00Z 2026-03-01T00:00:00Z",
+                "2026-03-01T00:00:00Z 2026-04-01T00:00:00Z"
+            ])
+        let year = try resolve(MetricsQuery(startDate: "2026-01-01T00:00:01", endDate: "2026-12-31T23:59:59", timeInterval: "1Y"))
+        #expect((iso(year.start), iso(year.end), year.intervals.count) == ("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", 1))
+        // Two calendar months back from 31 March: the end of January (its last day).
+        let back = try resolve(MetricsQuery(endDate: "2026-03-31T10:00:00Z", duration: "1M", timeInterval: "1d"))
+        #expect(iso(back.start) == "2026-02-28T00:00:00Z")
+        #expect(TrafficRollup.serving(month) == .days)
     }
 
     @Test func theRangeIsWidenedToWholeIntervalsAndEndsWithTheOneHoldingNow() throws {

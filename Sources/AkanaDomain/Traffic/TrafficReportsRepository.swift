@@ -111,6 +111,27 @@ extension TrafficRepository {
         }
     }
 
+    /// The metrics of `scope` in `[start, end)` (whole periods of `rollup`; nil: the transactions),
+    /// in one row, or one per operation with `byOperation` (only operations with calls).
+    package static func totals(
+        _ db: SQLiteConnection, _ scope: TrafficScope, rollup: TrafficRollup?, start: Int64, end: Int64, environment: String?,
+        byOperation: Bool = false
+    ) throws -> [(operation: String, values: MetricValues)] {
+        let (filter, filterArguments) = scopeFilter(scope)
+        let (table, time, aggregates) = source(rollup)
+        var sql =
+            "SELECT \(byOperation ? "operation" : "'' AS operation"), \(aggregates) FROM \(table) WHERE \(filter) AND \(time) >= ? AND \(time) < ?"
+        var arguments = filterArguments
+        arguments += [start, end]
+        if let environment {
+            sql += " AND environment = ?"
+            arguments.append(environment)
+        }
+        if byOperation { sql += " GROUP BY operation ORDER BY operation" }
+        return try db.query(sql, arguments).map { row in (try row.requiredString("operation"), try values(row)) }
+            .filter { $0.1.totalCount > 0 }
+    }
+
     /// The time of the first transaction `scope` has (for `Duration=all`), to the minute; nil when there is none.
     package static func firstTime(_ db: SQLiteConnection, _ scope: TrafficScope) throws -> Int64? {
         let (filter, arguments) = scopeFilter(scope)
@@ -149,7 +170,7 @@ extension TrafficRepository {
 
     private static func values(_ row: SQLiteRow) throws -> MetricValues {
         MetricValues(
-            totalCount: try row.requiredInt("total"), faultCount: try row.int("faults") ?? 0, durationSum: try row.double("dsum") ?? 0,
+            totalCount: try row.int("total") ?? 0, faultCount: try row.int("faults") ?? 0, durationSum: try row.double("dsum") ?? 0,
             durationMin: try row.double("dmin") ?? 0, durationMax: try row.double("dmax") ?? 0)
     }
 

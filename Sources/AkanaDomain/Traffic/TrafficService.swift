@@ -94,12 +94,33 @@ public final class TrafficService: Sendable {
         }
     }
 
+    /// The metrics of each interval of `window` that had calls (and of each operation, with
+    /// `byOperation`): by the interval's index. Fixed intervals in one grouped query; calendar
+    /// months one query per interval over the per-day totals.
+    private func intervalValues(_ db: SQLiteConnection, _ scope: TrafficScope, _ window: MetricsWindow, byOperation: Bool = false)
+        throws -> [(index: Int64, operation: String, values: MetricValues)]
+    {
+        guard window.months > 0 else {
+            return try TrafficRepository.buckets(db, scope, window, byOperation: byOperation).map { ($0.bucket, $0.operation, $0.values) }
+        }
+        var result: [(Int64, String, MetricValues)] = []
+        for (index, interval) in window.intervals.enumerated() {
+            for row in try TrafficRepository.totals(
+                db, scope, rollup: .days, start: interval.start, end: interval.end, environment: window.environment,
+                byOperation: byOperation)
+            {
+                result.append((Int64(index), row.operation, row.values))
+            }
+        }
+        return result
+    }
+
     private func report(_ db: SQLiteConnection, _ scope: TrafficScope, query: MetricsQuery) throws -> MetricsReport {
         let window = try MetricsWindow.resolve(
             query, now: nowMillis, defaultDuration: "1d", defaultInterval: "1h", environmentDefaultsToAll: true
         ) { try TrafficRepository.firstTime(db, scope) }
         var buckets: [Int64: MetricValues] = [:]
-        for row in try TrafficRepository.buckets(db, scope, window) { buckets[row.bucket] = row.values }
+        for row in try intervalValues(db, scope, window) { buckets[row.index] = row.values }
         return MetricsReport(
             window: window, buckets: buckets, showSummary: query.showSummary ?? false, showIntervalData: query.showIntervalData ?? true)
     }
@@ -121,18 +142,19 @@ public final class TrafficService: Sendable {
             let window = try MetricsWindow.resolve(
                 query, now: self.nowMillis, defaultDuration: "1d", defaultInterval: "1h", environmentDefaultsToAll: true
             ) { try TrafficRepository.firstTime(db, scope) }
-            let rows = try TrafficRepository.buckets(db, scope, window, byOperation: byOperation)
+            let rows = try self.intervalValues(db, scope, window, byOperation: byOperation)
+            let intervals = window.intervals
             if byOperation {
                 return rows.map { row in
-                    let start = window.start + row.bucket * window.interval
-                    return MetricsExportRow(start: start, end: start + window.interval, operation: row.operation, values: row.values)
+                    let interval = intervals[Int(row.index)]
+                    return MetricsExportRow(start: interval.start, end: interval.end, operation: row.operation, values: row.values)
                 }
             }
             var buckets: [Int64: MetricValues] = [:]
-            for row in rows { buckets[row.bucket] = row.values }
-            return window.intervalStarts.enumerated().map { index, start in
+            for row in rows { buckets[row.index] = row.values }
+            return intervals.enumerated().map { index, interval in
                 MetricsExportRow(
-                    start: start, end: start + window.interval, operation: nil, values: buckets[Int64(index)] ?? MetricValues())
+                    start: interval.start, end: interval.end, operation: nil, values: buckets[Int64(index)] ?? MetricValues())
             }
         }
     }
@@ -193,7 +215,7 @@ public final class TrafficService: Sendable {
             ) { try TrafficRepository.firstTime(db, scope) }
             var buckets: [Int64: MetricValues] = [:]
             if showIntervals {
-                for row in try TrafficRepository.buckets(db, scope, window) { buckets[row.bucket] = row.values }
+                for row in try self.intervalValues(db, scope, window) { buckets[row.index] = row.values }
             }
             var entries: [BusinessMetricsReport.APIEntry] = []
             var summary = MetricValues()
