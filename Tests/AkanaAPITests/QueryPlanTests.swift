@@ -254,12 +254,13 @@ import Testing
         let metrics = "/api/apis/versions/\(apiVersionID)/metrics"
         for query in [
             "", "?TimeInterval=30s&Duration=10m&Environment=Sandbox&ShowSummary=true", "?Duration=all&TimeInterval=1d",
-            "?StartDate=2020-01-01&EndDate=2030-01-01&TimeInterval=1w"
+            "?StartDate=2020-01-01&EndDate=2030-01-01&TimeInterval=1w", "?StartDate=2026-01-01T00:00:00&Duration=3M&TimeInterval=1M"
         ] {
             #expect(try send(.get, metrics + query, admin).status == .ok)
         }
         #expect(try send(.get, metrics + "/export?ReportType=service.all.operations&Environment=Sandbox", admin).status == .ok)
         #expect(try send(.get, metrics + "/export?TimeInterval=15s&Duration=1h", admin).status == .ok)
+        #expect(try send(.get, metrics + "/export?TimeInterval=1Y&Duration=2Y&ReportType=service.all.operations", admin).status == .ok)
         for query in ["", "?AppVersionID=\(planApp)&ContractID=\(revisionID)&Environment=Sandbox", "?Duration=1d&ContractID=\(revisionID)"]
         {
             #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/txlogs/export" + query, admin).status == .ok)
