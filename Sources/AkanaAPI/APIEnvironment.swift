@@ -32,6 +32,8 @@ public struct APIEnvironment: Sendable {
     /// Licenses and scopes with the operations mapped to them (issue 26 parts 4, 5).
     public let licenses: LicenseService
     public let scopes: ScopeService
+    /// The reports from the gateway's traffic (metrics, exports) and `/_emulator/traffic`.
+    public let traffic: TrafficService
     public let workflow: WorkflowEngine
     /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
     public let workflowActions: WorkflowObjectActions

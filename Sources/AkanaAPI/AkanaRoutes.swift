@@ -23,6 +23,7 @@ public enum AkanaRoutes {
         EmulatorBrowserRoutes.register(into: &router, environment: environment)
         EmulatorCheckpointRoutes.register(into: &router, environment: environment)
         EmulatorInstanceRoutes.register(into: &router, environment: environment)
+        EmulatorTrafficRoutes.register(into: &router, environment: environment)
         RequestJournalRoutes.register(into: &router, environment: environment, routes: table)
         LoginRoutes.register(into: &router, environment: environment)
         BusinessRoutes.register(into: &router, environment: environment)
@@ -40,6 +41,7 @@ public enum AkanaRoutes {
         PolicyRoutes.register(into: &router, environment: environment)
         LicenseRoutes.register(into: &router, environment: environment)
         ScopeRoutes.register(into: &router, environment: environment)
+        MetricsRoutes.register(into: &router, environment: environment)
         table.set(router.table)
         return router
     }

@@ -141,6 +141,33 @@ enum EmulatorBrowserRoutes {
             return page.response
         }
 
+        router.add(.get, "/_emulator/ui/traffic") { request in
+            let found = try environment.browser.traffic(scope: request.scope)
+            var page = Page(title: "Gateway traffic")
+            page.section(
+                "Calls per API version and environment",
+                table(
+                    found.byAPIVersion,
+                    [
+                        "api", "api_version", "environment", "calls", "faults", "avg_ms", "first_day", "last_day", "tenant",
+                        "api_version_id"
+                    ]))
+            page.section(
+                "Latest transactions, newest first",
+                table(
+                    found.latest,
+                    [
+                        "time", "api", "api_version", "environment", "operation", "method", "path", "app", "status", "fault", "duration_ms",
+                        "contract_id", "source", "tenant", "transaction_id"
+                    ],
+                    links: [
+                        "contract_id": { row in
+                            (row["contract_id"] ?? "").isEmpty ? nil : "/_emulator/ui/workflow/\(path(row["contract_id"] ?? ""))"
+                        }
+                    ]))
+            return page.response
+        }
+
         router.add(.get, "/_emulator/ui/workflow") { request in
             let objects = try environment.browser.workflowObjects(scope: request.scope)
             var page = Page(title: "Workflow objects")
@@ -327,7 +354,8 @@ enum EmulatorBrowserRoutes {
 
         static let navigation = [
             ("Overview", "/_emulator/ui"), ("Users", "/_emulator/ui/users"), ("Apps", "/_emulator/ui/apps"),
-            ("APIs", "/_emulator/ui/apis"), ("Groups", "/_emulator/ui/groups"), ("Licenses", "/_emulator/ui/licenses"),
+            ("APIs", "/_emulator/ui/apis"), ("Groups", "/_emulator/ui/groups"), ("Traffic", "/_emulator/ui/traffic"),
+            ("Licenses", "/_emulator/ui/licenses"),
             ("Models", "/_emulator/ui/models"),
             ("Workflow", "/_emulator/ui/workflow"),
             ("Snapshots", "/_emulator/ui/snapshots"), ("Requests", "/_emulator/ui/requests")
