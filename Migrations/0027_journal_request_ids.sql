@@ -1,0 +1,11 @@
+-- 0027_journal_request_ids: the state browser's request page (GET /_emulator/ui/requests/{requestID})
+-- finds a journal entry by the server's request id without reading the journal in id order.
+-- Never edit this file once released: add 0028_*.sql instead.
+--
+-- 0004 dropped the journal's path and status indexes because every journaled request paid for
+-- them on the single writer while their filters could scan and stop at the limit. A request-id
+-- lookup cannot stop early (an unknown or old id reads every row, up to journal.maxEntries), so this
+-- one index is kept: one more index insert per journaled request for a lookup that costs a few
+-- pages instead of up to journal.maxEntries rows. Request ids restart with the daemon (loop-counter),
+-- so a lookup takes the newest row with the id (the index's rowid order serves ORDER BY id DESC).
+CREATE INDEX request_journal_by_request_id ON request_journal (request_id);
