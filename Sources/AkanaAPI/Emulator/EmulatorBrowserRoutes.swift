@@ -369,7 +369,7 @@ enum EmulatorBrowserRoutes {
                 nav a:hover{text-decoration:underline}a{color:#1558b0}
                 table{border-collapse:collapse;margin:.5em 0;max-width:100%;background:#fff}
                 th,td{border:1px solid #d8dde3;padding:.25em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-                th{background:#eef1f5;font-weight:600}tbody tr:nth-child(even){background:#f7f9fb}
+                th{background:#eef1f5;font-weight:600;overflow-wrap:normal}.nw{white-space:nowrap}tbody tr:nth-child(even){background:#f7f9fb}
                 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2em 1em;margin:.4em 0}dt{font-weight:600}
                 dd{margin:0;overflow-wrap:anywhere}h1{font-size:1.4em;overflow-wrap:anywhere}h2{font-size:1.1em;margin-top:1.5em}
                 .empty{color:#777}.long{cursor:help;border-bottom:1px dotted #999}

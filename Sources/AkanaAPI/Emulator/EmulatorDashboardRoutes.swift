@@ -230,7 +230,7 @@ extension EmulatorBrowserRoutes {
     static func requestTable(_ entries: [RequestJournalEntry]) -> String {
         guard !entries.isEmpty else { return "<p class=\"empty\">None.</p>" }
         var html =
-            "<table><thead><tr><th>time</th><th>method</th><th>path</th><th>status</th><th>ms</th><th>user</th><th>route</th><th>fault</th><th>changed</th><th>request</th></tr></thead><tbody>"
+            "<table><thead><tr><th>time (UTC)</th><th>method</th><th>path</th><th>status</th><th>ms</th><th>user</th><th>route</th><th>fault</th><th>changed</th><th>request</th></tr></thead><tbody>"
         for entry in entries {
             let failed = (entry.status ?? 0) >= 400 || entry.faultID != nil
             // Entries handled without a server request id (in-process callers) have no page.
@@ -240,10 +240,13 @@ extension EmulatorBrowserRoutes {
             let changed = entry.changedIDs.map { "<a href=\"/_emulator/ui/objects/\(escape(path($0)))\">\(cell($0))</a>" }
                 .joined(separator: "<br>")
             let shownPath = entry.path + (entry.query.isEmpty ? "" : "?" + entry.query)
+            // The time of day shown (the journal's times are fixed-width ISO-8601), the whole time on hover.
+            let time = Timestamp.iso8601Milliseconds(entry.time)
             html +=
-                "<tr class=\"entry\(failed ? " fail" : "")\"><td>\(escape(Timestamp.iso8601Milliseconds(entry.time)))</td><td>\(escape(entry.method))</td>"
-                + "<td>\(link(cell(shownPath)))</td><td class=\"status\">\(entry.status.map(String.init) ?? "—")</td>"
-                + "<td>\(entry.durationMs.map { String(format: "%.3f", $0) } ?? "—")</td><td>\(cell(entry.user ?? ""))</td>"
+                "<tr class=\"entry\(failed ? " fail" : "")\"><td class=\"nw\" title=\"\(escape(time))\">\(escape(String(time.dropFirst(11).dropLast())))</td>"
+                + "<td>\(escape(entry.method))</td>"
+                + "<td>\(link(cell(shownPath)))</td><td class=\"status nw\">\(entry.status.map(String.init) ?? "—")</td>"
+                + "<td class=\"nw\">\(entry.durationMs.map { String(format: "%.3f", $0) } ?? "—")</td><td>\(cell(entry.user ?? ""))</td>"
                 + "<td>\(cell(entry.route ?? ""))</td><td>\(cell(entry.faultID ?? ""))</td><td>\(changed)</td>"
                 + "<td>\(link(escape(entry.requestID)))</td></tr>"
         }
