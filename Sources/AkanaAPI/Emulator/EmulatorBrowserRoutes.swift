@@ -304,14 +304,14 @@ enum EmulatorBrowserRoutes {
 
     static func table(
         _ rows: [StateBrowserRepository.Row], _ columns: [String],
-        links: [String: (StateBrowserRepository.Row) -> String?] = [:]
+        links: [String: (StateBrowserRepository.Row) -> String?] = [:], shorten: Bool = true
     ) -> String {
         guard !rows.isEmpty else { return "<p class=\"empty\">None.</p>" }
         var html = "<table><thead><tr>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows {
             html += "<tr>"
             for column in columns {
-                let value = cell(row[column] ?? "")
+                let value = shorten ? cell(row[column] ?? "") : escape(row[column] ?? "")
                 if let link = links[column]?(row) {
                     html += "<td><a href=\"\(escape(link))\">\(value)</a></td>"
                 } else {
@@ -323,8 +323,9 @@ enum EmulatorBrowserRoutes {
         return html + "</tbody></table>"
     }
 
-    static func fields(_ row: StateBrowserRepository.Row, _ columns: [String]) -> String {
-        "<dl>" + columns.map { "<dt>\(escape($0))</dt><dd>\(cell(row[$0] ?? ""))</dd>" }.joined() + "</dl>"
+    static func fields(_ row: StateBrowserRepository.Row, _ columns: [String], shorten: Bool = true) -> String {
+        "<dl>" + columns.map { "<dt>\(escape($0))</dt><dd>\(shorten ? cell(row[$0] ?? "") : escape(row[$0] ?? ""))</dd>" }.joined()
+            + "</dl>"
     }
 
     /// Values longer than this are shown shortened, the whole value on hover (`title`).

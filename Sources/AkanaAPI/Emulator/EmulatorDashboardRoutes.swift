@@ -77,7 +77,7 @@ extension EmulatorBrowserRoutes {
                     "matched": "\(listed.matched)", "hits": "\(listed.hits)"
                 ]
             }
-            page.section("Active faults", table(faultRows, ["id", "rule", "matched", "hits", "created"]))
+            page.section("Active faults", table(faultRows, ["id", "rule", "matched", "hits", "created"], shorten: false))
 
             let checkpoints = found.checkpoints.map { checkpoint -> StateBrowserRepository.Row in
                 ["id": checkpoint.mark.name, "created": checkpoint.mark.created, "changes since": "\(checkpoint.changesSince)"]
@@ -143,7 +143,7 @@ extension EmulatorBrowserRoutes {
                             [
                                 "id": faultID, "rule": JSONWriter.string(listed.rule.source), "matched": "\(listed.matched)",
                                 "hits": "\(listed.hits)"
-                            ], ["id", "rule", "matched", "hits"]))
+                            ], ["id", "rule", "matched", "hits"], shorten: false))
                 } else {
                     page.section(
                         "The injected fault it hit", fields(["id": faultID, "rule": "(no longer in force)"], ["id", "rule"]))
@@ -259,7 +259,8 @@ extension EmulatorBrowserRoutes {
         let rows = HARExport.headers(lines).map { header -> StateBrowserRepository.Row in
             ["name": header.name, "value": HARExport.masked(header.name, header.value)]
         }
-        return table(rows, ["name", "value"])
+        // Whole values (a Cookie header is read cookie by cookie); the CSS wraps them.
+        return table(rows, ["name", "value"], shorten: false)
     }
 
     static func body(_ text: String?, bytes: Int) -> String {
