@@ -30,6 +30,8 @@ public struct APIEnvironment: Sendable {
     /// Licenses and scopes with the operations mapped to them (issue 26 parts 4, 5).
     public let licenses: LicenseService
     public let scopes: ScopeService
+    /// API packages: export of an API as a ZIP, import of one into a tenant (docs/packages.md).
+    public let packages: PackageService
     public let workflow: WorkflowEngine
     /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
     public let workflowActions: WorkflowObjectActions
