@@ -287,6 +287,67 @@ import Testing
         #expect(json.status == .ok)
     }
 
+    /// m_apps_exportAppVersion and m_contracts_export: the same kind of ZIP, with their options;
+    /// neither is an API package, so the import refuses them.
+    @Test func anAppVersionAndAContractExportWithTheirOptions() throws {
+        let world = try APIWorld()
+        let (_, apiVersionID) = try world.createAPI(sandboxAuto: true)  // Jane's API
+        let appVersionID = try world.createApp(as: world.kim)
+        let requested = try world.requestContract(as: world.kim, apiVersionID: apiVersionID, appVersionID: appVersionID)
+        let contractID = try #require(try requested.json()["ContractID"]?.stringValue, "\(requested.text)")
+        func get(_ path: String, as session: TestApp.Session, accept: String = "application/octet-stream") throws -> HTTPResponse {
+            try world.app.send(.get, path, headers: TestApp.headers(session, ["Accept": accept]))
+        }
+        func files(_ response: HTTPResponse) throws -> [String: JSONValue] {
+            var files: [String: JSONValue] = [:]
+            for entry in try ZipArchive.read(Data(response.body)) { files[entry.path] = try JSONParser.parse(entry.bytes) }
+            return files
+        }
+
+        let appPath = "/api/apps/versions/\(appVersionID)/package"
+        let all =
+            "?exportVersion=current&migration.app.pki.export=true&migration.export.include.api.connections=true"
+            + "&migration.export.include.app.team=true&wrapInHTML=true&document.domain=acmepaymentscorp&download=true"
+        let app = try get(appPath + all, as: world.kim)
+        #expect(app.status == .ok, "\(app.text)")
+        #expect(app.headers["Content-Disposition"] == "attachment; filename=\"appversion-export.zip\"")
+        let appFiles = try files(app)
+        #expect(appFiles["package.json"]?["AppVersionID"] == .string(appVersionID))
+        #expect(appFiles["app_versions.json"]?.arrayValue?.first?["id"] == .string(appVersionID))
+        #expect(appFiles["app_versions.json"]?.arrayValue?.first?["shared_secret"]?.stringValue?.isEmpty == false)
+        #expect(appFiles["app_team.json"]?.arrayValue?.first?["email"] == .string("kim@acmepaymentscorp.com"))
+        #expect(appFiles["contracts.json"]?.arrayValue?.map { $0["id"] } == [.string(contractID)])
+        #expect(appFiles["workflow_objects.json"]?.arrayValue?.first?["status"]?.stringValue?.isEmpty == false)
+        let plain = try files(try get(appPath, as: world.bob))  // a Business Admin; no options
+        #expect(plain["app_versions.json"]?.arrayValue?.first?["shared_secret"] == .null)
+        #expect(plain["contracts.json"] == nil && plain["app_team.json"] == nil)
+        #expect(try get(appPath, as: world.jane).status == .forbidden)  // sees the Public app, not on its team
+        #expect(try get("/api/apps/versions/nosuch.acmepaymentscorp/package", as: world.admin).status == .notFound)
+
+        let contractPath = "/api/contracts/\(contractID)/package"
+        let options =
+            "?migration.export.include.apis=true&migration.export.include.apps=true&migration.export.include.licenses=true"
+            + "&migration.qospolicy.export=true&download=true&wrapInHTML=true"
+        // The page's sample sends a browser's Accept; Jane is the API's admin.
+        let contract = try get(
+            contractPath + options, as: world.jane, accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+        #expect(contract.status == .ok, "\(contract.text)")
+        #expect(contract.headers["Content-Disposition"] == "attachment; filename=\"apicontract-export.zip\"")
+        let contractFiles = try files(contract)
+        #expect(contractFiles["contracts.json"]?.arrayValue?.first?["runtime_id"] == .string(appVersionID))
+        #expect(contractFiles["api_versions.json"]?.arrayValue?.map { $0["id"] } == [.string(apiVersionID)])
+        #expect(contractFiles["app_versions.json"]?.arrayValue?.first?["shared_secret"] == .null)
+        #expect(contractFiles["apps.json"] != nil && contractFiles["apis.json"] != nil)
+        let bare = try files(try get(contractPath, as: world.kim))
+        #expect(Set(bare.keys) == ["package.json", "contracts.json", "workflow_objects.json"])
+        #expect(try get("/api/contracts/nosuch.acmepaymentscorp/package", as: world.admin).status == .notFound)
+
+        let target = try APIWorld()
+        let refused = try Self.importPackage(target, Array(app.body))
+        #expect(refused.status == .badRequest)
+        #expect(refused.text.contains("only API packages"), "\(refused.text)")
+    }
+
     /// A package's file replaced by `change` of its JSON.
     static func rewritten(_ zip: [UInt8], _ file: String, _ change: (JSONValue) throws -> JSONValue) throws -> [UInt8] {
         var entries = try ZipArchive.read(Data(zip))

@@ -306,6 +306,17 @@ import Testing
             body: Array("--b\r\nContent-Disposition: form-data; name=\"Package\"; filename=\"p.zip\"\r\n\r\n".utf8) + package.body
                 + Array("\r\n--b--\r\n".utf8))
         #expect(app.handle(imported).status == .ok)
+        let appPackage = try send(
+            .get,
+            "/api/apps/versions/\(planApp)/package?exportVersion=all&migration.app.pki.export=true"
+                + "&migration.export.include.api.connections=true&migration.export.include.app.team=true", admin,
+            accept: "application/octet-stream")
+        #expect(appPackage.status == .ok, "\(appPackage.text)")
+        let contractPackage = try send(
+            .get,
+            "/api/contracts/\(contractID)/package?migration.export.include.apis=true&migration.export.include.apps=true"
+                + "&migration.export.include.licenses=true&migration.qospolicy.export=true", admin, accept: "application/octet-stream")
+        #expect(contractPackage.status == .ok, "\(contractPackage.text)")
         let licensed = try send(
             .post, "/api/contracts", admin,
             #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(planApp)","Environment":"Production","ContractScope":{"LicenseID":["\#(licenseID)"]}}"#

@@ -30,10 +30,40 @@ enum PackageRoutes {
             _ = try request.booleanQuery("wrapInHTML", default: false)
             _ = try request.booleanQuery("download", default: false)
             let package = try packages.exportAPI(request.parameter("APIID"), caller: caller.session, options: options)
-            var headers = HTTPHeaders()
-            headers.set("Content-Type", contentType)
-            headers.set("Content-Disposition", "attachment; filename=\"\(APIPackage.fileName)\"")
-            return HTTPResponse(status: .ok, headers: headers, body: Array(package.bytes))
+            return download(package, fileName: APIPackage.fileName, contentType: contentType)
+        }
+
+        // GET /api/apps/versions/{AppVersionID}/package[?exportVersion=current|all][&migration.app.pki.export=true]
+        // [&migration.export.include.api.connections=true][&migration.export.include.app.team=true] (m_apps_exportAppVersion).
+        router.add(.get, "/api/apps/versions/{AppVersionID}/package", access: .session) { request in
+            let contentType = try packageContentType(accept: request.http.headers["Accept"])
+            let caller = try request.caller
+            let options = AppVersionPackageOptions(
+                exportVersion: try exportVersion(request.http.queryValue(caseInsensitive: "exportVersion"), default: .current),
+                pki: try request.booleanQuery("migration.app.pki.export", default: false),
+                connections: try request.booleanQuery("migration.export.include.api.connections", default: false),
+                team: try request.booleanQuery("migration.export.include.app.team", default: false))
+            _ = try request.booleanQuery("wrapInHTML", default: false)
+            _ = try request.booleanQuery("download", default: false)
+            let package = try packages.exportAppVersion(request.parameter("AppVersionID"), caller: caller.session, options: options)
+            return download(package, fileName: PackageService.appVersionFileName, contentType: contentType)
+        }
+
+        // GET /api/contracts/{ContractID}/package[?migration.export.include.apis=true][&migration.export.include.apps=true]
+        // [&migration.export.include.licenses=true][&migration.qospolicy.export=true] (m_contracts_export). Its sample
+        // request sends a browser's Accept; the page names application/octet-stream.
+        router.add(.get, "/api/contracts/{ContractID}/package", access: .session) { request in
+            let contentType = try packageContentType(accept: request.http.headers["Accept"])
+            let caller = try request.caller
+            let options = ContractPackageOptions(
+                apis: try request.booleanQuery("migration.export.include.apis", default: false),
+                apps: try request.booleanQuery("migration.export.include.apps", default: false),
+                licenses: try request.booleanQuery("migration.export.include.licenses", default: false),
+                qosPolicies: try request.booleanQuery("migration.qospolicy.export", default: false))
+            _ = try request.booleanQuery("wrapInHTML", default: false)
+            _ = try request.booleanQuery("download", default: false)
+            let package = try packages.exportContract(request.parameter("ContractID"), caller: caller.session, options: options)
+            return download(package, fileName: PackageService.contractFileName, contentType: contentType)
         }
 
         // POST /api/tenants/{FedmemberID}/packages — multipart/form-data: `Package` (the ZIP) and,
@@ -63,9 +93,19 @@ enum PackageRoutes {
         }
     }
 
-    /// `exportVersion`: `all` (the default) or `current`.
-    static func exportVersion(_ text: String?) throws(APIError) -> APIPackageOptions.ExportVersion {
-        guard let text else { return .all }
+    /// A package as a download (Ref_DownloadableFilesInResponseMessages: `Content-Disposition` names the file).
+    static func download(_ package: APIPackage, fileName: String, contentType: String) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.set("Content-Type", contentType)
+        headers.set("Content-Disposition", "attachment; filename=\"\(fileName)\"")
+        return HTTPResponse(status: .ok, headers: headers, body: Array(package.bytes))
+    }
+
+    /// `exportVersion`: `all` or `current` (`defaultValue` when absent).
+    static func exportVersion(_ text: String?, default defaultValue: APIPackageOptions.ExportVersion = .all) throws(APIError)
+        -> APIPackageOptions.ExportVersion
+    {
+        guard let text else { return defaultValue }
         guard let value = APIPackageOptions.ExportVersion(rawValue: text.lowercased()) else {
             throw APIError.badRequest("Query parameter exportVersion must be all or current, not '\(text)'.")
         }
@@ -73,7 +113,8 @@ enum PackageRoutes {
     }
 
     /// The media type of the ZIP for `accept`: `application/zip` when the client names it,
-    /// `application/octet-stream` otherwise; 406 when the client accepts none of the page's types.
+    /// `application/octet-stream` otherwise; 406 when the client accepts none of the pages' types
+    /// (a browser's `*/*`, as the contract page's sample sends, accepts it).
     static func packageContentType(accept: String?) throws(APIError) -> String {
         guard let accept, !accept.allSatisfy({ $0 == " " }) else { return "application/octet-stream" }
         let ranges = MediaRange.parseList(accept).filter { $0.quality > 0 }

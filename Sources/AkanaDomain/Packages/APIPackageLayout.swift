@@ -180,10 +180,21 @@ public enum APIPackageLayout {
             ("Tenant", .string(manifest.tenant)), ("APIID", .string(manifest.apiID)),
             ("ExportVersion", .string(manifest.exportVersion)), ("Options", .array(manifest.options.map { .string($0) }))
         ])
-        var entries = [ZipArchive.Entry(path: manifestFile, bytes: JSONWriter.bytes(packageJSON, pretty: true))]
+        var entries = entries(manifest: packageJSON, tables: tables, rows: contents.rows)
+        for (id, bytes) in contents.descriptorBytes.sorted(by: { $0.key < $1.key }) {
+            entries.append(ZipArchive.Entry(path: "\(descriptorsFolder)/\(id)", bytes: bytes))
+        }
+        for (path, bytes) in contents.documentBytes.sorted(by: { $0.key < $1.key }) {
+            entries.append(ZipArchive.Entry(path: "\(documentsFolder)/\(path)", bytes: bytes))
+        }
+        return entries
+    }
+
+    /// `package.json` and one file per table of `tables` that has rows in `rows`, in that order.
+    static func entries(manifest: JSONValue, tables: [Table], rows: [String: [Row]]) -> [ZipArchive.Entry] {
+        var entries = [ZipArchive.Entry(path: manifestFile, bytes: JSONWriter.bytes(manifest, pretty: true))]
         for table in tables {
-            let rows = contents.rows(table)
-            guard !rows.isEmpty else { continue }
+            guard let rows = rows[table.name], !rows.isEmpty else { continue }
             let value = JSONValue.array(
                 rows.map { row in
                     .object(
@@ -199,12 +210,6 @@ public enum APIPackageLayout {
                 })
             entries.append(ZipArchive.Entry(path: table.fileName, bytes: JSONWriter.bytes(value, pretty: true)))
         }
-        for (id, bytes) in contents.descriptorBytes.sorted(by: { $0.key < $1.key }) {
-            entries.append(ZipArchive.Entry(path: "\(descriptorsFolder)/\(id)", bytes: bytes))
-        }
-        for (path, bytes) in contents.documentBytes.sorted(by: { $0.key < $1.key }) {
-            entries.append(ZipArchive.Entry(path: "\(documentsFolder)/\(path)", bytes: bytes))
-        }
         return entries
     }
 
@@ -216,6 +221,11 @@ public enum APIPackageLayout {
         var descriptorBytes: [Int64: [UInt8]] = [:]
         var documentBytes: [String: [UInt8]] = [:]
         let tableFiles = Set(tables.map(\.fileName))
+        // What the package is comes first: another kind of package is refused as such.
+        guard let manifestBytes = entries.first(where: { $0.path == manifestFile && !$0.isDirectory })?.bytes else {
+            throw .badRequest("The package has no \(manifestFile): it is not an API package exported by GET /api/apis/{APIID}/package.")
+        }
+        let manifest = try readManifest(manifestBytes)
         for entry in entries {
             if entry.isDirectory { continue }
             if entry.path == manifestFile || tableFiles.contains(entry.path) {
@@ -232,10 +242,6 @@ public enum APIPackageLayout {
                 throw .badRequest("Package entry \(shown(entry.path)) is not part of an API package (see docs/packages.md).")
             }
         }
-        guard let manifestBytes = files[manifestFile] else {
-            throw .badRequest("The package has no \(manifestFile): it is not an API package exported by GET /api/apis/{APIID}/package.")
-        }
-        let manifest = try readManifest(manifestBytes)
         var rows: [String: [Row]] = [:]
         for table in tables {
             guard let bytes = files[table.fileName] else { continue }
@@ -257,6 +263,10 @@ public enum APIPackageLayout {
     static func readManifest(_ bytes: [UInt8]) throws(DomainError) -> Manifest {
         let value = try parse(bytes, file: manifestFile)
         guard case .object(let members) = value else { throw .badRequest("\(manifestFile) must be a JSON object.") }
+        guard let packageFormat = value["Format"]?.stringValue, packageFormat == format else {
+            throw .badRequest(
+                "\(manifestFile)'s Format is not \(format): only API packages (GET /api/apis/{APIID}/package) are imported.")
+        }
         let known: Set<String> = ["Format", "Version", "Exported", "Tenant", "APIID", "ExportVersion", "Options"]
         var seen: Set<String> = []
         for (name, _) in members {
@@ -268,9 +278,6 @@ public enum APIPackageLayout {
                 throw .badRequest("\(manifestFile) needs \(name) as a non-empty string of at most 1024 bytes.")
             }
             return text
-        }
-        guard try text("Format") == format else {
-            throw .badRequest("\(manifestFile)'s Format is not \(format): this is not an API package.")
         }
         var options: [String] = []
         if let list = value["Options"] {

@@ -44,6 +44,14 @@ enum PackageRepository {
         ).map(\.values)
     }
 
+    /// An app's team as `app_team` rows of a package (email, role).
+    static func team(_ db: SQLiteConnection, appID: String) throws -> [Row] {
+        try db.query(
+            "SELECT u.email AS email, m.role AS role FROM app_team_members m JOIN users u ON u.id = m.user_id WHERE m.app_id = ? ORDER BY u.email",
+            appID
+        ).map(\.values)
+    }
+
     /// The API's documents (content store rows under `prefix`, `api/{APIID}/documents/`), with
     /// their paths relative to it, and the bytes of the files.
     static func documents(_ db: SQLiteConnection, tenant: String, prefix: String) throws -> [(row: Row, bytes: [UInt8]?)] {

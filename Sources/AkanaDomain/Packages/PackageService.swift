@@ -7,11 +7,11 @@ import SQLiteStore
 /// The layout is `APIPackageLayout`'s (docs/packages.md). An import is one transaction: the ZIP,
 /// its JSON and every reference are checked, and any problem is a 400 that imports nothing.
 public final class PackageService: Sendable {
-    private let database: DatabasePool
-    private let clock: EmulatorClock
+    let database: DatabasePool
+    let clock: EmulatorClock
     private let workflow: WorkflowEngine
     /// The emulator's version (`major.minor.patch`), written into exports and compared on import.
-    private let version: String
+    let version: String
 
     /// Bounds on an uploaded package (a package is JSON and documents: smaller than content uploads may be).
     public static let zipLimits = ZipArchive.Limits(maxEntries: 5_000, maxEntryBytes: 8 << 20, maxTotalBytes: 32 << 20)
@@ -40,12 +40,16 @@ public final class PackageService: Sendable {
         return APIPackage(bytes: try ZipArchive.write(Layout.entries(contents)))
     }
 
-    private func contents(_ db: SQLiteConnection, api: API, options: APIPackageOptions, exported: String) throws -> Layout.Contents {
+    /// The package of `api` (only its version `onlyVersion`, when given: a contract's export).
+    func contents(_ db: SQLiteConnection, api: API, options: APIPackageOptions, exported: String, onlyVersion: String? = nil) throws
+        -> Layout.Contents
+    {
         var rows: [String: [Row]] = [:]
         func add(_ table: Layout.Table, _ more: [Row]) { rows[table.name, default: []].append(contentsOf: more) }
         add(Layout.apis, try PackageRepository.rows(db, Layout.apis, where: "id", is: api.id))
         var versions = try PackageRepository.rows(db, Layout.apiVersions, where: "api_id", is: api.id)
         if options.exportVersion == .current { versions = versions.filter { $0[0].textValue == api.latestVersionID } }
+        if let onlyVersion { versions = versions.filter { $0[0].textValue == onlyVersion } }
         add(Layout.apiVersions, versions)
         var descriptorBytes: [Int64: [UInt8]] = [:]
         var policyKeys: [String] = []
