@@ -348,6 +348,43 @@ import Testing
         #expect(refused.text.contains("only API packages"), "\(refused.text)")
     }
 
+    /// Into another tenant: ids and the tenant's policy keys move to the target tenant's suffix
+    /// and prefix, so the API reads back under the moved id; names and descriptions stay as they are.
+    @Test func anotherTenantGetsTheIdsMovedToItsOwn() throws {
+        let source = try APIWorld()
+        let (apiID, first, _) = try Self.pipelineAPI(source)
+        let exported = try Self.export(source, apiID)
+        let target = try TestApp(
+            tenants: TenantDirectory(defaultTenant: TenantSettings(fedmemberid: "globex")),
+            users: [SeedUser(tenant: "globex", email: "admin@globex.com", password: "password", name: "Admin", roles: ["SiteAdmin"])])
+        let admin = try target.login("admin@globex.com")
+        let boundary = "b"
+        let body =
+            Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"Package\"; filename=\"api-export.zip\"\r\n\r\n".utf8)
+            + exported.body + Array("\r\n--\(boundary)--\r\n".utf8)
+        let headers: HTTPHeaders = [
+            "Host": "127.0.0.1:8080", "Cookie": admin.cookieHeader, "X-Csrf-Token_globex": admin.csrf,
+            "Content-Type": "multipart/form-data; boundary=\(boundary)", "Accept": "application/json"
+        ]
+        let imported = target.handle(try HTTPRequest(method: .post, target: "/api/tenants/globex/packages", headers: headers, body: body))
+        #expect(imported.status == .ok, "\(imported.text)")
+        let moved = apiID.replacingOccurrences(of: ".acmepaymentscorp", with: ".globex")
+        #expect(try imported.json()["APIID"] == .string(moved))
+        let read = { (path: String) throws -> HTTPResponse in
+            try target.send(.get, path, headers: ["Cookie": admin.cookieHeader, "Accept": "application/json"])
+        }
+        let api = try read("/api/apis/\(moved)")
+        #expect(api.status == .ok, "\(api.text)")
+        #expect(try api.json()["Name"] == .string("Travel Offers"))
+        let version = first.replacingOccurrences(of: ".acmepaymentscorp", with: ".globex")
+        let policies = try read("/api/apis/versions/\(version)/implementations/live/policies").text
+        #expect(policies.contains("globex-OffersThrottle") && policies.contains("globex-BasicAuditing"), "\(policies)")
+        #expect(!policies.contains("acmepaymentscorp"))
+        #expect(try read("/api/apis/versions/\(version)/licenses").json()["License"]?.arrayValue?.count == 1)
+        // Nobody named admin@acmepaymentscorp.com here: the API came without that admin, and the answer says so.
+        #expect(try imported.json()["Message"]?.arrayValue?.count == 1)
+    }
+
     /// A package's file replaced by `change` of its JSON.
     static func rewritten(_ zip: [UInt8], _ file: String, _ change: (JSONValue) throws -> JSONValue) throws -> [UInt8] {
         var entries = try ZipArchive.read(Data(zip))

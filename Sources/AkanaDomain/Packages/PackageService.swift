@@ -178,7 +178,7 @@ public final class PackageService: Sendable {
         }
     }
 
-    /// The package as the target tenant holds it: ids that end in `.<source tenant>` end in the
+    /// The package as the target tenant holds it: ids (`id`, `…_id`) that end in `.<source tenant>` end in the
     /// target's, the tenant-prefixed keys of policies likewise, and endpoint URLs mapped by the properties.
     static func moved(_ contents: Layout.Contents, to tenant: String, mapping: EndpointMapping) -> Layout.Contents {
         let source = contents.manifest.tenant
@@ -191,7 +191,7 @@ public final class PackageService: Sendable {
                     var value = text
                     if column.name == "tenant" {
                         value = tenant
-                    } else if source != tenant, value.hasSuffix("." + source) {
+                    } else if source != tenant, column.name == "id" || column.name.hasSuffix("_id"), value.hasSuffix("." + source) {
                         value = String(value.dropLast(source.count)) + tenant
                     } else if source != tenant, column.name == "policy_key", value.hasPrefix(source + "-") {
                         value = tenant + value.dropFirst(source.count)
