@@ -18,6 +18,8 @@ public struct APIEnvironment: Sendable {
     public let apps: AppService
     /// Models and model versions (built once: the model routes and the workflow routes share it).
     public let models: ModelService
+    /// Groups and membership requests (app teams, API admin groups, independent and system groups).
+    public let groups: GroupService
     /// APIs, API versions and the dropbox; contracts (built once: several route files share them).
     public let apis: APIService
     public let contracts: ContractService
@@ -51,4 +53,6 @@ public struct APIEnvironment: Sendable {
     public let metrics: EmulatorMetrics
     /// The database file's integrity as far as the daemon knows (`GET /_emulator/health`).
     public let integrity: IntegrityStatus
+    /// The daemon's isolated instances (`/_emulator/instances`); empty inside an instance and in tests.
+    public let instances: EmulatorInstanceDirectoryReference
 }

@@ -15,7 +15,7 @@ extension MalformedInputCatalogueTests {
         [
             ("framing", framingCases), ("login", loginCases), ("apps", appCases), ("models", modelCases),
             ("workflow", workflowCases), ("emulator", emulatorCases), ("apis", apiCases), ("contracts", contractCases),
-            ("users", userCases), ("members", memberCases), ("search", searchCases), ("sessions", sessionCases),
+            ("users", userCases), ("members", memberCases), ("groups", groupCases), ("search", searchCases), ("sessions", sessionCases),
             ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases),
             ("encodings", encodingCases), ("implementations and policies", implementationCases), ("licenses and scopes", licenseScopeCases),
             ("packages", packageCases),
@@ -537,6 +537,58 @@ extension MalformedInputCatalogueTests {
         ]
     }
 
+    /// /api/groups…: bad groups, membership requests and actions. The setup invites Jane into the
+    /// app's team (before the catalogue's fingerprint), so an action case has a request to act on.
+    static func groupCases(_ bench: Bench) throws -> [Case] {
+        let invited = try bench.app.send(
+            .post, "/api/apps/\(bench.appID)/members",
+            headers: TestApp.headers(bench.session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: #"{"Email":"\#(TestApp.jane)","Message":"join"}"#)
+        try #require(invited.status == .ok, "\(invited.text)")
+        let request = "/api/groups/requests/\(invited.text)/actions"
+        let team = "/api/groups/appteam-\(bench.appID)"
+        let admins = "/api/groups/tenantadmin.acmepaymentscorp/members"
+        let admin = try bench.adminID()
+        return [
+            bench.post("groups: not an object", "/api/groups", json: "[1]"),
+            bench.post("groups: no Name", "/api/groups", json: #"{"Group":{"Description":"x"}}"#),
+            bench.post("groups: a blank Name", "/api/groups", json: #"{"Group":{"Name":"  "}}"#),
+            bench.post(
+                "groups: Name over the limit", "/api/groups", json: #"{"Group":{"Name":"\#(String(repeating: "é", count: 256))"}}"#),
+            bench.post(
+                "groups: a GroupType other than independent", "/api/groups",
+                json: #"{"Group":{"Name":"x","GroupType":"com.soa.group.type.appteam"}}"#),
+            bench.post("groups: Tag a number", "/api/groups", json: #"{"Group":{"Name":"x","Tag":42}}"#),
+            bench.post("groups: an unknown Visibility", "/api/groups", json: #"{"Group":{"Name":"x","Visibility":"Galaxy"}}"#),
+            bench.post(
+                "groups: invalid UTF-8 in the Name", "/api/groups", json: #"{"Group":{"Name":"x"#, invalid: [0xC0, 0xAF], tail: #""}}"#),
+            bench.post("invite: neither Email nor UserID", admins, json: #"{"Message":"join"}"#),
+            bench.post("invite: no Message", admins, json: #"{"Email":"\#(TestApp.jane)"}"#),
+            bench.post("invite: an unknown Role", admins, json: #"{"Email":"\#(TestApp.jane)","Message":"m","Role":"owner"}"#),
+            bench.post("invite: an Email that is no user", admins, json: #"{"Email":"nobody@acmepaymentscorp.com","Message":"m"}"#),
+            bench.post("invite: a UserID that is no user", admins, json: #"{"UserID":"nosuch.acmepaymentscorp","Message":"m"}"#),
+            bench.post("invite: Role a number", admins, json: #"{"Email":"\#(TestApp.jane)","Message":"m","Role":1}"#),
+            bench.post(
+                "invite: a group that does not exist", "/api/groups/nosuch.acmepaymentscorp/members",
+                json: #"{"Email":"\#(TestApp.jane)","Message":"m"}"#, status: 404),
+            bench.post("actions: no ActionName", request, json: "{}"),
+            bench.post("actions: ActionName a number", request, json: #"{"ActionName":7}"#),
+            bench.post("actions: an unknown action", request, json: #"{"ActionName":"group.membership.action.promote"}"#),
+            bench.post(
+                "actions: a request that does not exist", "/api/groups/requests/nosuch.acmepaymentscorp/actions",
+                json: #"{"ActionName":"group.membership.action.accept"}"#, status: 404),
+            bench.request(
+                "members: DELETE someone who is not a member", "DELETE", "\(admins)/nosuch.acmepaymentscorp", body: [], contentType: nil,
+                status: 404),
+            bench.request("groups: DELETE an app's team", "DELETE", team, body: [], contentType: nil, status: 409),
+            bench.request(
+                "groups: DELETE a group that does not exist", "DELETE", "/api/groups/nosuch.acmepaymentscorp", body: [], contentType: nil,
+                status: 404),
+            bench.request(
+                "members: DELETE the team's last admin", "DELETE", "\(team)/members/\(admin)", body: [], contentType: nil, status: 409)
+        ]
+    }
+
     /// GET /api/search and /api/apps/versions: hostile query parameters.
     static func searchCases(_ bench: Bench) -> [Case] {
         func get(_ name: String, _ target: String) -> Case { bench.request(name, "GET", target, body: [], contentType: nil, status: 400) }
@@ -674,6 +726,10 @@ extension MalformedInputCatalogueTests {
                 "checkpoints: roll back a 300-character id", "POST",
                 "/_emulator/checkpoints/\(String(repeating: "c", count: 300))/rollback", status: 404),
             bare("checkpoints: DELETE one that does not exist", "DELETE", "/_emulator/checkpoints/cp-nosuch", status: 404),
+            // The bench is an emulator without a daemon's instance directory (as an instance is): 404.
+            bare("instances: an unacceptable Accept", "POST", "/_emulator/instances", accept: "image/png", status: 406),
+            bare("instances: created where there is no instance directory", "POST", "/_emulator/instances", status: 404),
+            bare("instances: DELETE one that does not exist", "DELETE", "/_emulator/instances/inst-nosuch", status: 404),
             bare("snapshots: restore one that does not exist", "POST", "/_emulator/snapshots/nosuch/restore", status: 404),
             bare("snapshots: restore a name with a slash", "POST", "/_emulator/snapshots/..%2Fapi/restore", status: 400),
             bare("snapshots: DELETE a dot-dot name", "DELETE", "/_emulator/snapshots/..", status: 400),

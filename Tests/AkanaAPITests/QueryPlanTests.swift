@@ -172,11 +172,30 @@ import Testing
             .post, "/api/users", admin, #"{"FirstName":"Pat","LastName":"Plan","Email":"pat@acmepaymentscorp.com","Password":"p4ss"}"#,
             accept: "application/json")
         let newUserID = try newUser.json()["UserID"]?.stringValue ?? ""
+        let teamInvitation = try send(
+            .post, "/api/apps/\(teamApp)/members", admin, #"{"Message":"m","Email":"pat@acmepaymentscorp.com"}"#, accept: "text/plain")
+        #expect(teamInvitation.status == .ok)
+        #expect(try send(.get, "/api/apps/\(teamApp)/members", admin).status == .ok)
+        // Groups and membership requests.
+        let group =
+            try send(.post, "/api/groups", admin, #"{"Group":{"Name":"Plan group","Tag":["plan"]}}"#).json()["GroupID"]?
+            .stringValue ?? ""
+        #expect(try send(.get, "/api/groups/\(group)", admin).status == .ok)
+        let groupInvitation = try send(
+            .post, "/api/groups/\(group)/members", admin, #"{"Message":"m","Email":"pat@acmepaymentscorp.com"}"#, accept: "text/plain")
+        #expect(groupInvitation.status == .ok)
+        #expect(try send(.get, "/api/groups/\(group)/members", admin).status == .ok)
+        #expect(try send(.get, "/api/groups/tenantadmin.acmepaymentscorp/members", admin).status == .ok)
+        #expect(try send(.get, "/api/groups/requests/\(groupInvitation.text)", admin, accept: "text/plain").status == .ok)
         #expect(
             try send(
-                .post, "/api/apps/\(teamApp)/members", admin, #"{"Message":"m","Email":"pat@acmepaymentscorp.com"}"#, accept: "text/plain"
+                .post, "/api/groups/requests/\(teamInvitation.text)/actions", admin, #"{"ActionName":"group.membership.action.resend"}"#,
+                accept: "text/plain"
             ).status == .ok)
-        #expect(try send(.get, "/api/apps/\(teamApp)/members", admin).status == .ok)
+        #expect(try send(.get, "/api/workflow/objects/\(teamInvitation.text)/actions", admin).status == .ok)
+        #expect(try send(.get, "/api/users/\(newUserID)/groups", admin).status == .ok)
+        #expect(try send(.delete, "/api/groups/\(group)/members/\(newUserID)", admin, accept: "text/plain").status == .ok)
+        #expect(try send(.delete, "/api/groups/\(group)", admin, accept: "text/plain").status == .ok)
         #expect(try send(.get, "/api/users/\(newUserID)", admin).status == .ok)
         #expect(try send(.get, "/api/users/\(newUserID)/apps", admin).status == .ok)
         #expect(
