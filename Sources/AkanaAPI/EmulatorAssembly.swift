@@ -114,7 +114,8 @@ public enum EmulatorAssembly {
             users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids),
             licenses: LicenseService(database: database, clock: clock, ids: settings.ids),
             scopes: ScopeService(database: database, clock: clock, ids: settings.ids),
-            packages: PackageService(database: database, clock: clock, workflow: workflow, version: EmulatorVersion.current),
+            packages: PackageService(
+                database: database, clock: clock, workflow: workflow, ids: settings.ids, version: EmulatorVersion.current),
             workflow: workflow,
             workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models, groups: groups),
             search: SearchService(database: database, sources: SearchService.defaultSources),

@@ -126,8 +126,14 @@ enum PackageRepository {
             db, tenant: tenant, userID: userID, fileName: fileName, fileType: fileType, content: content, now: now)
     }
 
-    static func addAdmin(_ db: SQLiteConnection, apiID: String, userID: String, added: String) throws {
-        try APIRepository.addAdmin(db, apiID: apiID, userID: userID, now: added)
+    /// Inserts a new API with its admin group (as every API is made).
+    static func insertAPI(_ db: SQLiteConnection, _ api: API, createdBy: String) throws -> Group {
+        try APIRepository.insertAPI(db, api, createdBy: createdBy)
+    }
+
+    /// An existing API's admin group.
+    static func adminGroup(_ db: SQLiteConnection, apiID: String) throws -> Group? {
+        try GroupRepository.group(db, apiID: apiID)
     }
 
     /// A folder of the content store, unless it exists.

@@ -10,6 +10,7 @@ public final class PackageService: Sendable {
     let database: DatabasePool
     let clock: EmulatorClock
     private let workflow: WorkflowEngine
+    private let ids: IDGenerator
     /// The emulator's version (`major.minor.patch`), written into exports and compared on import.
     let version: String
 
@@ -17,10 +18,11 @@ public final class PackageService: Sendable {
     public static let zipLimits = ZipArchive.Limits(maxEntries: 5_000, maxEntryBytes: 8 << 20, maxTotalBytes: 32 << 20)
     public static let maxPropertiesBytes = 64 * 1024
 
-    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine, version: String) {
+    public init(database: DatabasePool, clock: EmulatorClock, workflow: WorkflowEngine, ids: IDGenerator, version: String) {
         self.database = database
         self.clock = clock
         self.workflow = workflow
+        self.ids = ids
         self.version = version
     }
 
@@ -274,10 +276,22 @@ public final class PackageService: Sendable {
         if let existingTenant, existingTenant != tenant {
             throw DomainError.badRequest("API \(apiID) belongs to another tenant.")
         }
+        // A new API gets its admin group (AdminGroupID, the package's id) as every API does.
+        let adminGroup: Group
         if existingTenant != nil {
             try PackageRepository.updateAPI(db, api)
+            guard let group = try PackageRepository.adminGroup(db, apiID: apiID) else {
+                throw DomainError.badRequest("API \(apiID) has no admin group to add the package's admins to.")
+            }
+            adminGroup = group
         } else {
-            try PackageRepository.insert(db, Layout.apis, api, object: apiID)
+            func text(_ column: String) -> String { api[Layout.apis.index(column)].textValue ?? "" }
+            adminGroup = try PackageRepository.insertAPI(
+                db,
+                API(
+                    id: apiID, tenant: tenant, name: text("name"), description: text("description"), visibility: text("visibility"),
+                    adminGroupID: text("admin_group_id"), created: text("created"), updated: text("updated"), latestVersionID: nil),
+                createdBy: caller.userID)
         }
 
         // Tenant objects (policies, scopes, licenses): added when the tenant lacks them, kept as they are otherwise.
@@ -387,7 +401,8 @@ public final class PackageService: Sendable {
         for row in contents.rows(Layout.apiAdmins) {
             let email = row[0].textValue ?? ""
             if let userID = try PackageRepository.userID(db, tenant: tenant, email: email) {
-                try PackageRepository.addAdmin(db, apiID: apiID, userID: userID, added: row[1].textValue ?? now)
+                try GroupMemberships(engine: workflow, stamp: row[1].textValue ?? now, ids: ids)
+                    .addAccepted(db, group: adminGroup, userID: userID, role: Membership.roleAdmin, by: caller.userID)
                 admins.append(email)
             } else {
                 notes.append("API admin \(email) has no account in tenant \(tenant); the API was imported without that admin.")
