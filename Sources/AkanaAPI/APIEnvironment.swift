@@ -34,6 +34,8 @@ public struct APIEnvironment: Sendable {
     public let scopes: ScopeService
     /// The reports from the gateway's traffic (metrics, exports) and `/_emulator/traffic`.
     public let traffic: TrafficService
+    /// API packages: export of an API as a ZIP, import of one into a tenant (docs/packages.md).
+    public let packages: PackageService
     public let workflow: WorkflowEngine
     /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
     public let workflowActions: WorkflowObjectActions

@@ -42,6 +42,7 @@ public enum AkanaRoutes {
         LicenseRoutes.register(into: &router, environment: environment)
         ScopeRoutes.register(into: &router, environment: environment)
         MetricsRoutes.register(into: &router, environment: environment)
+        PackageRoutes.register(into: &router, environment: environment)
         table.set(router.table)
         return router
     }

@@ -115,6 +115,8 @@ public enum EmulatorAssembly {
             licenses: LicenseService(database: database, clock: clock, ids: settings.ids),
             scopes: ScopeService(database: database, clock: clock, ids: settings.ids),
             traffic: TrafficService(database: database, clock: clock, ids: settings.ids),
+            packages: PackageService(
+                database: database, clock: clock, workflow: workflow, ids: settings.ids, version: EmulatorVersion.current),
             workflow: workflow,
             workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models, groups: groups),
             search: SearchService(database: database, sources: SearchService.defaultSources),

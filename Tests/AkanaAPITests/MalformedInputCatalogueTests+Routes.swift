@@ -1,7 +1,9 @@
 import AkanaDomain
 import DispatchHTTP
 import Foundation
+import JSONCodec
 import Testing
+import ZIPFoundation
 
 @testable import AkanaAPI
 
@@ -16,7 +18,7 @@ extension MalformedInputCatalogueTests {
             ("users", userCases), ("members", memberCases), ("groups", groupCases), ("search", searchCases), ("sessions", sessionCases),
             ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases),
             ("encodings", encodingCases), ("implementations and policies", implementationCases), ("licenses and scopes", licenseScopeCases),
-            ("business settings", businessSettingsCases), ("traffic and metrics", trafficCases)
+            ("business settings", businessSettingsCases), ("traffic and metrics", trafficCases), ("packages", packageCases)
         ]
     }
 
@@ -379,6 +381,79 @@ extension MalformedInputCatalogueTests {
                 "operation scopes: a version that does not exist", "/api/apis/versions/\(other)/resources",
                 json: #"{"OperationResource":[]}"#,
                 status: 404)
+        ]
+    }
+
+    /// POST /api/tenants/{FedmemberID}/packages: malicious ZIPs (traversal, absolute path, symlink,
+    /// bomb, more entries than the import reads) and packages whose JSON or references are wrong,
+    /// each a 4xx that imports nothing.
+    static func packageCases(_ bench: Bench) throws -> [Case] {
+        let (api, _) = try bench.createAPI()
+        let exported = try bench.app.send(
+            .get, "/api/apis/\(api)/package?migration.export.include.scopes=true",
+            headers: TestApp.headers(bench.session, ["Accept": "application/octet-stream"]))
+        try #require(exported.status == .ok, "\(exported.text)")
+        let valid = try ZipArchive.read(Data(exported.body))
+        let path = "/api/tenants/acmepaymentscorp/packages"
+        let boundary = "PkgBnd"
+        func upload(_ name: String, _ zip: [UInt8], part: String = "Package", target: String = path, status: Int? = 400) -> Case {
+            let head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part)\"; filename=\"api-export.zip\"\r\n\r\n"
+            return bench.post(
+                "packages: \(name)", target, bytes: Array(head.utf8) + zip + Array("\r\n--\(boundary)--\r\n".utf8),
+                contentType: "multipart/form-data; boundary=\(boundary)", status: status)
+        }
+        func package(_ entries: [ZipArchive.Entry]) throws -> [UInt8] { Array(try ZipArchive.write(entries)) }
+        func with(_ file: String, _ text: String) throws -> [UInt8] {
+            try package(valid.filter { $0.path != file } + [ZipArchive.Entry(path: file, bytes: Array(text.utf8))])
+        }
+        /// The package with the first row (or the object) of `file` changed: `member` set to `value`.
+        func edited(_ file: String, _ member: String, _ value: JSONValue) throws -> [UInt8] {
+            let entry = try #require(valid.first { $0.path == file })
+            var json = try JSONParser.parse(entry.bytes)
+            func set(_ object: JSONValue) -> JSONValue {
+                let members = object.objectMembers ?? []
+                return .object(
+                    members.contains { $0.0 == member }
+                        ? members.map { $0.0 == member ? (member, value) : $0 } : members + [(member, value)])
+            }
+            if var rows = json.arrayValue, !rows.isEmpty {
+                rows[0] = set(rows[0])
+                json = .array(rows)
+            } else {
+                json = set(json)
+            }
+            return try with(file, JSONWriter.string(json))
+        }
+        let symlink = try Archive(data: try ZipArchive.write(valid), accessMode: .update)
+        try symlink.addEntry(with: "documents/link", type: .symlink, uncompressedSize: Int64(11)) { (_: Int64, _: Int) in
+            Data("/etc/passwd".utf8)
+        }
+        let many = (0...PackageService.zipLimits.maxEntries).map { ZipArchive.Entry(path: "documents/f\($0)", bytes: [1]) }
+        let bomb = ZipArchive.Entry(path: "documents/zeros.bin", bytes: [UInt8](repeating: 0, count: 4 << 20))
+        return [
+            upload("not a ZIP", Array("PK\u{3}\u{4} hello".utf8)),
+            upload("a traversal entry", try package(valid + [ZipArchive.Entry(path: "../evil.json", bytes: [1])])),
+            upload("an absolute entry path", try package(valid + [ZipArchive.Entry(path: "/etc/passwd", bytes: [1])])),
+            upload("a symlink entry", Array(try #require(symlink.data))),
+            upload("a ZIP bomb", try package(valid + [bomb])),
+            upload("more entries than an import reads", try package(valid + many)),
+            upload("package.json not JSON", try with("package.json", #"{"Format":"akana-emulator/api-package","#)),
+            upload("no package.json", try package(valid.filter { $0.path != "package.json" })),
+            upload("a package from a newer version", try edited("package.json", "Version", .string("0.9.0"))),
+            upload("a package from another major version", try edited("package.json", "Version", .string("1.0.0"))),
+            upload("an unknown member in apis.json", try edited("apis.json", "rowid", .integer(1))),
+            upload("a version of another API", try edited("api_versions.json", "api_id", .string("other.acmepaymentscorp"))),
+            upload("a number where a string goes", try edited("apis.json", "name", .integer(7))),
+            upload("a NUL in a name", try edited("apis.json", "name", .string("a\u{0}b"))),
+            upload("an implementation code outside Sandbox and Live", try edited("api_implementations.json", "code", .string("Staging"))),
+            upload("a descriptor the package lacks", try edited("api_versions.json", "descriptor_file_id", .integer(99))),
+            upload(
+                "a document path that climbs",
+                try with("documents.json", #"[{"path":"../../x","is_folder":1,"media_type":"","created":"t","updated":"t"}]"#)),
+            upload("a file outside the layout", try package(valid + [ZipArchive.Entry(path: "notes/readme.txt", bytes: [1])])),
+            upload("no Package part", try package(valid), part: "File"),
+            bench.post("packages: not multipart", path, body: "Package", contentType: "text/plain", status: 415),
+            upload("another tenant", try package(valid), target: "/api/tenants/othertenant/packages", status: 404)
         ]
     }
 

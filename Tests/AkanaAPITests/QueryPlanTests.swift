@@ -352,6 +352,31 @@ import Testing
         #expect(mapped.status == .ok, "\(mapped.text)")
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/resources", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/licenses?Environment=Sandbox", admin).status == .ok)
+        // API packages: the export with every option, imported again into the tenant (an update in place).
+        let package = try send(
+            .get,
+            "/api/apis/\(apiID)/package?migration.export.include.scopes=true&migration.export.include.api.admins=true"
+                + "&migration.operationalpolicy.export=true&migration.qospolicy.export=true",
+            admin, accept: "application/octet-stream")
+        #expect(package.status == .ok, "\(package.text)")
+        let imported = try HTTPRequest(
+            method: .post, target: "/api/tenants/acmepaymentscorp/packages",
+            headers: TestApp.headers(
+                admin, ["Host": "127.0.0.1:8080", "Content-Type": "multipart/form-data; boundary=b", "Accept": "application/json"]),
+            body: Array("--b\r\nContent-Disposition: form-data; name=\"Package\"; filename=\"p.zip\"\r\n\r\n".utf8) + package.body
+                + Array("\r\n--b--\r\n".utf8))
+        #expect(app.handle(imported).status == .ok)
+        let appPackage = try send(
+            .get,
+            "/api/apps/versions/\(planApp)/package?exportVersion=all&migration.app.pki.export=true"
+                + "&migration.export.include.api.connections=true&migration.export.include.app.team=true", admin,
+            accept: "application/octet-stream")
+        #expect(appPackage.status == .ok, "\(appPackage.text)")
+        let contractPackage = try send(
+            .get,
+            "/api/contracts/\(contractID)/package?migration.export.include.apis=true&migration.export.include.apps=true"
+                + "&migration.export.include.licenses=true&migration.qospolicy.export=true", admin, accept: "application/octet-stream")
+        #expect(contractPackage.status == .ok, "\(contractPackage.text)")
         let licensed = try send(
             .post, "/api/contracts", admin,
             #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(planApp)","Environment":"Production","ContractScope":{"LicenseID":["\#(licenseID)"]}}"#

@@ -87,9 +87,15 @@ public enum ZipArchive {
 
     /// The entries of `data`, in archive order, every bound checked. Nothing is extracted to disk.
     public static func read(_ data: Data, limits: Limits = .standard) throws(Rejection) -> [Entry] {
+        // Read from a temporary file, not from memory: ZIPFoundation's in-memory reader traps (an
+        // arithmetic overflow, which ends the process) when a damaged central directory points past
+        // the end of the data, while a file read there just comes back short (fuzz-package found it).
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("akana-zip-\(UUID().uuidString).zip")
+        defer { try? FileManager.default.removeItem(at: file) }
         let archive: Archive
         do {
-            archive = try Archive(data: data, accessMode: .read)
+            try data.write(to: file)
+            archive = try Archive(url: file, accessMode: .read)
         } catch {
             throw .notAZip
         }
