@@ -30,6 +30,8 @@ public struct APIEnvironment: Sendable {
     /// Licenses and scopes with the operations mapped to them (issue 26 parts 4, 5).
     public let licenses: LicenseService
     public let scopes: ScopeService
+    /// The portal's content store: `/content/{path}` and `/resources/{path}` (issue 29 parts 1, 2).
+    public let content: ContentService
     public let workflow: WorkflowEngine
     /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
     public let workflowActions: WorkflowObjectActions

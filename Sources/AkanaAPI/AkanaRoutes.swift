@@ -38,6 +38,7 @@ public enum AkanaRoutes {
         PolicyRoutes.register(into: &router, environment: environment)
         LicenseRoutes.register(into: &router, environment: environment)
         ScopeRoutes.register(into: &router, environment: environment)
+        ContentRoutes.register(into: &router, environment: environment)
         table.set(router.table)
         return router
     }

@@ -107,6 +107,7 @@ public enum EmulatorAssembly {
             users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids),
             licenses: LicenseService(database: database, clock: clock, ids: settings.ids),
             scopes: ScopeService(database: database, clock: clock, ids: settings.ids),
+            content: ContentService(database: database, clock: clock),
             workflow: workflow,
             workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models),
             search: SearchService(database: database, sources: SearchService.defaultSources),

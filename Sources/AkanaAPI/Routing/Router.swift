@@ -29,6 +29,9 @@ public struct Router: Sendable {
     /// path is only tried against patterns of its own length (a pattern matches no other), so the
     /// cost of resolving stays flat as the table grows.
     private var positionsBySegmentCount: [[Int]] = []
+    /// The positions of the patterns ending in a remainder (`/content/{path...}`), in matching order:
+    /// tried after the patterns of the path's own length, for a method those did not serve.
+    private var remainderPositions: [Int] = []
     /// The templates of the GET routes declared `cached`.
     private var cachedTemplates: Set<String> = []
     /// What declared routes authenticate against; nil only for `withoutEnvironment` tables.
@@ -65,12 +68,14 @@ public struct Router: Sendable {
         _ method: HTTPMethod, _ path: String, declaring declaration: RouteDeclaration, _ handler: @escaping RouteHandler
     ) {
         let pattern = RoutePattern(path)
-        precondition(!routes.contains { $0.method == method && $0.pattern.description == path }, "Route \(method) \(path) registered twice")
+        let template = pattern.description
+        precondition(
+            !routes.contains { $0.method == method && $0.pattern.description == template }, "Route \(method) \(path) registered twice")
         precondition(
             declaration.access == .anyone || environment != nil,
             "Route \(method) \(path) declares access on a Router without an environment")
         precondition(!declaration.cached || method == .get, "Route \(method) \(path): only GET routes may be cached")
-        if declaration.cached { cachedTemplates.insert(path) }
+        if declaration.cached { cachedTemplates.insert(template) }
         let run: RouteHandler
         if declaration.isEmpty {
             run = handler
@@ -81,7 +86,12 @@ public struct Router: Sendable {
         routes.append(Route(method: method, pattern: pattern, handler: run, declaration: declaration))
         routes.sort { RoutePattern.precedes($0.pattern, $1.pattern) }
         positionsBySegmentCount = []
+        remainderPositions = []
         for (position, route) in routes.enumerated() {
+            if route.pattern.hasRemainder {
+                remainderPositions.append(position)
+                continue
+            }
             let count = route.pattern.segments.count
             while positionsBySegmentCount.count <= count { positionsBySegmentCount.append([]) }
             positionsBySegmentCount[count].append(position)
@@ -106,8 +116,8 @@ public struct Router: Sendable {
         let lookup = method == .head ? HTTPMethod.get : method
         var allowed: [HTTPMethod] = []
         var matchedPattern: String?
-        guard segments.count < positionsBySegmentCount.count else { return .notFound }
-        for position in positionsBySegmentCount[segments.count] {
+        let sameLength = segments.count < positionsBySegmentCount.count ? positionsBySegmentCount[segments.count] : []
+        for position in sameLength {
             let route = routes[position]
             guard let parameters = route.pattern.match(segments) else { continue }
             // Once a more literal pattern matched the path, less literal ones are other resources.
@@ -115,6 +125,17 @@ public struct Router: Sendable {
             matchedPattern = route.pattern.description
             if route.method == lookup { return .matched(route.handler, parameters, route.pattern.description) }
             allowed.append(route.method)
+        }
+        // A remainder pattern serves any depth below its prefix: `GET /resources/branding/generatestyles`
+        // is a file of the store even though `POST` of that path is its own operation.
+        var remainderPattern: String?
+        for position in remainderPositions {
+            let route = routes[position]
+            guard let parameters = route.pattern.match(segments) else { continue }
+            if let remainderPattern, remainderPattern != route.pattern.description { break }
+            remainderPattern = route.pattern.description
+            if route.method == lookup { return .matched(route.handler, parameters, route.pattern.description) }
+            if !allowed.contains(route.method) { allowed.append(route.method) }
         }
         if allowed.isEmpty { return .notFound }
         if allowed.contains(.get) { allowed.append(.head) }
