@@ -264,10 +264,13 @@ import Testing
         #expect(try app.send(.get, "/_emulator/ui").text.contains("href=\"/_emulator/ui/content\""))
     }
 
-    /// `GET /resources/branding/generatestyles` is a file path of the store, though `POST` of it is
-    /// its own operation; other methods on the stores are 405s.
+    /// The stores' routes serve any depth; `/resources/branding/generatestyles` is its own resource
+    /// (a GET of it is a 405 naming POST, as the OpenAPI document says); other methods are 405s.
     @Test func theRemainderRoutesResolveAtAnyDepth() throws {
-        #expect(try get("/resources/branding/generatestyles", as: nil).status == .notFound)
+        let styles = try get("/resources/branding/generatestyles", as: nil)
+        #expect(styles.status == .methodNotAllowed)
+        #expect(styles.headers["Allow"] == "POST")
+        #expect(try get("/resources/branding", as: nil).status == .notFound)
         let put = try app.send(.put, "/content/a/b/c/d", headers: TestApp.headers(world.admin))
         #expect(put.status == .methodNotAllowed)
         #expect(try upload("/content/a/b/c/d/e/f/g", "deep.htm", [7]).status == .ok)

@@ -126,16 +126,16 @@ public struct Router: Sendable {
             if route.method == lookup { return .matched(route.handler, parameters, route.pattern.description) }
             allowed.append(route.method)
         }
-        // A remainder pattern serves any depth below its prefix: `GET /resources/branding/generatestyles`
-        // is a file of the store even though `POST` of that path is its own operation.
-        var remainderPattern: String?
-        for position in remainderPositions {
+        // A remainder pattern serves any depth below its prefix, but, like any less literal pattern,
+        // not a path a pattern of its own length matched (`/resources/branding/generatestyles` is
+        // its own resource: `GET` of it is a 405 naming `POST`, not a file of `/resources/{path}`).
+        for position in matchedPattern == nil ? remainderPositions : [] {
             let route = routes[position]
             guard let parameters = route.pattern.match(segments) else { continue }
-            if let remainderPattern, remainderPattern != route.pattern.description { break }
-            remainderPattern = route.pattern.description
+            if let matchedPattern, matchedPattern != route.pattern.description { break }
+            matchedPattern = route.pattern.description
             if route.method == lookup { return .matched(route.handler, parameters, route.pattern.description) }
-            if !allowed.contains(route.method) { allowed.append(route.method) }
+            allowed.append(route.method)
         }
         if allowed.isEmpty { return .notFound }
         if allowed.contains(.get) { allowed.append(.head) }
