@@ -102,6 +102,9 @@ enum ContentRoutes {
     {
         let path = try request.parameter("path")
         let contentType = request.http.headers["Content-Type"] ?? ""
+        // Checked whatever the body: a bad flag is a 400 even where it would change nothing.
+        let unpack = try request.booleanQuery("unpack", default: false)
+        let wrap = try request.booleanQuery("wrapInHTML", default: false)
         if contentType.lowercased().hasPrefix("multipart/form-data") {
             guard let form = MultipartFormData(contentType: contentType, body: request.http.body) else {
                 throw APIError.badRequest("The multipart/form-data body is malformed.")
@@ -109,8 +112,6 @@ enum ContentRoutes {
             guard let file = form.part("File") ?? form.parts.first(where: { $0.filename != nil }) else {
                 throw APIError.badRequest("The multipart/form-data body has no File part.")
             }
-            let unpack = try request.booleanQuery("unpack", default: false)
-            let wrap = try request.booleanQuery("wrapInHTML", default: false)
             let written = try content.upload(
                 ContentUploadInput(
                     store: store, path: path, fileName: file.filename ?? ContentPath.name(of: path), bytes: file.body,
