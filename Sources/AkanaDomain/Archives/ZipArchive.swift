@@ -87,6 +87,10 @@ public enum ZipArchive {
 
     /// The entries of `data`, in archive order, every bound checked. Nothing is extracted to disk.
     public static func read(_ data: Data, limits: Limits = .standard) throws(Rejection) -> [Entry] {
+        // ZIPFoundation 0.9.20 leaks the in-memory file of a `Data` archive whose end record it
+        // cannot read (its `init` throws before anything closes it; fuzz-zip found it), so bytes
+        // without a readable end record are refused here first.
+        guard hasReadableEndRecord(data) else { throw .notAZip }
         let archive: Archive
         do {
             archive = try Archive(data: data, accessMode: .read)
@@ -129,6 +133,25 @@ public enum ZipArchive {
             entries.append(Entry(path: path, bytes: bytes, modified: entry.fileAttributes[.modificationDate] as? Date))
         }
         return entries
+    }
+
+    /// Whether ZIPFoundation's scan for the end-of-central-directory record will succeed on `data`:
+    /// the last signature `PK\u{5}\u{6}` at least 22 bytes before the end (the record's size),
+    /// with the comment it announces inside the data. The same test its `init` makes, so it never
+    /// throws after opening its in-memory file.
+    static func hasReadableEndRecord(_ data: Data) -> Bool {
+        let bytes = [UInt8](data)
+        let recordSize = 22
+        guard bytes.count >= recordSize else { return false }
+        var offset = bytes.count - recordSize
+        while offset >= 0 {
+            if bytes[offset] == 0x50, bytes[offset + 1] == 0x4B, bytes[offset + 2] == 0x05, bytes[offset + 3] == 0x06 {
+                let commentLength = Int(bytes[offset + 20]) | Int(bytes[offset + 21]) << 8
+                return offset + recordSize + commentLength <= bytes.count
+            }
+            offset -= 1
+        }
+        return false
     }
 
     /// A ZIP archive of `entries` (files deflated, folders as folder entries), in the order given.

@@ -64,6 +64,19 @@ import ZIPFoundation
         #expect(throws: ZipArchive.Rejection.duplicate(path: "a")) { try ZipArchive.read(twice) }
     }
 
+    /// Bytes whose end record ZIPFoundation cannot read are refused before it opens them (its
+    /// in-memory file would leak): a truncated record, a comment longer than what follows.
+    @Test func endRecordsThatCannotBeReadAreRefusedFirst() throws {
+        let good = try ZipArchive.write([.init(path: "a", bytes: [1])])
+        #expect(ZipArchive.hasReadableEndRecord(good))
+        #expect(!ZipArchive.hasReadableEndRecord(good.dropLast(1)))
+        var longComment = good
+        longComment[longComment.count - 2] = 0xFF
+        #expect(!ZipArchive.hasReadableEndRecord(longComment))
+        #expect(throws: ZipArchive.Rejection.notAZip) { try ZipArchive.read(longComment) }
+        #expect(throws: ZipArchive.Rejection.notAZip) { try ZipArchive.read(Data(good.dropLast(1))) }
+    }
+
     @Test(arguments: [Data(), Data("PK\u{3}\u{4}not really".utf8), Data("hello".utf8)])
     func bytesThatAreNotAZipAreRefused(_ data: Data) {
         #expect(throws: ZipArchive.Rejection.self) { try ZipArchive.read(data) }
