@@ -18,6 +18,8 @@ public struct APIEnvironment: Sendable {
     public let apps: AppService
     /// Models and model versions (built once: the model routes and the workflow routes share it).
     public let models: ModelService
+    /// Groups and membership requests (app teams, API admin groups, independent and system groups).
+    public let groups: GroupService
     /// APIs, API versions and the dropbox; contracts (built once: several route files share them).
     public let apis: APIService
     public let contracts: ContractService
@@ -30,6 +32,8 @@ public struct APIEnvironment: Sendable {
     /// Licenses and scopes with the operations mapped to them (issue 26 parts 4, 5).
     public let licenses: LicenseService
     public let scopes: ScopeService
+    /// The reports from the gateway's traffic (metrics, exports) and `/_emulator/traffic`.
+    public let traffic: TrafficService
     /// The portal's content store: `/content/{path}` and `/resources/{path}` (issue 29 parts 1, 2).
     public let content: ContentService
     public let workflow: WorkflowEngine
@@ -51,4 +55,6 @@ public struct APIEnvironment: Sendable {
     public let metrics: EmulatorMetrics
     /// The database file's integrity as far as the daemon knows (`GET /_emulator/health`).
     public let integrity: IntegrityStatus
+    /// The daemon's isolated instances (`/_emulator/instances`); empty inside an instance and in tests.
+    public let instances: EmulatorInstanceDirectoryReference
 }

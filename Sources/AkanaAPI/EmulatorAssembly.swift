@@ -25,6 +25,8 @@ public enum EmulatorAssembly {
         public var adminToken: String?
         /// What the daemon knows of the database file's integrity (`GET /_emulator/health`).
         public var integrity: IntegrityStatus
+        /// Where `/_emulator/instances` finds the daemon's instances (filled in by the daemon).
+        public var instances = EmulatorInstanceDirectoryReference()
 
         public init(
             tenants: TenantDirectory, seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator, hasher: PasswordHasher,
@@ -64,7 +66,11 @@ public enum EmulatorAssembly {
         let workflow = WorkflowEngine(database: database, clock: clock)
         let contractLifecycle = ContractLifecycle(workflow: workflow)
         AppService.registerWorkflowFunctions(on: workflow, deletionObserver: contractLifecycle)
-        for tenant in settings.tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup) }
+        let groups = GroupService(database: database, clock: clock, engine: workflow, ids: settings.ids)
+        for tenant in settings.tenants.all {
+            _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup)
+            try groups.prepareTenant(tenant.fedmemberid, scope: .startup)
+        }
         let fixtureReport = try FixtureLoader.apply(
             settings.fixtures.documents, database: database, tenants: settings.tenants,
             workflow: workflow, ids: settings.ids, now: clock.now(), hasher: settings.fixtures.hasher,
@@ -92,14 +98,15 @@ public enum EmulatorAssembly {
                 storageLogger.notice("a write committed again on \(database.path): the disk has room, writes are accepted")
             }
         }
-        let apps = AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids, deletionObserver: contractLifecycle)
+        let apps = AppService(
+            database: database, clock: clock, workflow: workflow, ids: settings.ids, deletionObserver: contractLifecycle, groups: groups)
         let models = ModelService(database: database, clock: clock, workflow: workflow, ids: settings.ids)
         let snapshots = SnapshotStore(database: database)
         let environment = APIEnvironment(
             database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
             businessSettings: BusinessSettingsService(
                 database: database, tenants: settings.tenants, clock: clock, workflow: workflow, sessionPolicy: settings.sessionPolicy),
-            apps: apps, models: models,
+            apps: apps, models: models, groups: groups,
             apis: APIService(database: database, clock: clock, workflow: workflow, contracts: contractLifecycle, ids: settings.ids),
             contracts: ContractService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
             implementations: ImplementationService(database: database, clock: clock),
@@ -107,15 +114,17 @@ public enum EmulatorAssembly {
             users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids),
             licenses: LicenseService(database: database, clock: clock, ids: settings.ids),
             scopes: ScopeService(database: database, clock: clock, ids: settings.ids),
+            traffic: TrafficService(database: database, clock: clock, ids: settings.ids),
             content: ContentService(database: database, clock: clock),
             workflow: workflow,
-            workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models),
+            workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models, groups: groups),
             search: SearchService(database: database, sources: SearchService.defaultSources),
             admin: EmulatorAdmin(
                 database: database, clock: clock, tenants: settings.tenants, workflow: workflow, snapshots: snapshots,
                 seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, hasher: settings.hasher),
             browser: StateBrowser(database: database, clock: clock, workflow: workflow, snapshots: snapshots), journal: journal,
-            startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity)
+            startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity,
+            instances: settings.instances)
         environment.metrics.observe(database)
         let application = AkanaRoutes.makeApplication(
             environment: environment, logger: logger, adminToken: settings.adminToken,

@@ -88,6 +88,24 @@ enum EmulatorBrowserRoutes {
             return page.response
         }
 
+        router.add(.get, "/_emulator/ui/groups") { request in
+            let found = try environment.browser.groups(scope: request.scope)
+            var page = Page(title: "Groups")
+            page.section(
+                "Groups (independent, app teams, API admin groups, Site Admins, Business Admins)",
+                table(found.groups, ["name", "kind", "tenant", "visibility", "belongs_to", "accepted", "pending", "updated", "id"]))
+            page.section(
+                "Membership requests, most recently changed first",
+                table(
+                    found.memberships, ["request_id", "group_name", "email", "role", "state", "workflow_status", "message", "updated"],
+                    links: [
+                        "request_id": { row in
+                            (row["workflow_status"] ?? "").isEmpty ? nil : "/_emulator/ui/workflow/\(path(row["request_id"] ?? ""))"
+                        }
+                    ]))
+            return page.response
+        }
+
         router.add(.get, "/_emulator/ui/licenses") { request in
             let found = try environment.browser.licenses(scope: request.scope)
             var page = Page(title: "Licenses and scopes")
@@ -127,6 +145,33 @@ enum EmulatorBrowserRoutes {
                     links: [
                         "workflow_status": {
                             $0["workflow_status"]?.isEmpty == false ? "/_emulator/ui/workflow/\(path($0["version_id"] ?? ""))" : nil
+                        }
+                    ]))
+            return page.response
+        }
+
+        router.add(.get, "/_emulator/ui/traffic") { request in
+            let found = try environment.browser.traffic(scope: request.scope)
+            var page = Page(title: "Gateway traffic")
+            page.section(
+                "Calls per API version and environment",
+                table(
+                    found.byAPIVersion,
+                    [
+                        "api", "api_version", "environment", "calls", "faults", "avg_ms", "first_day", "last_day", "tenant",
+                        "api_version_id"
+                    ]))
+            page.section(
+                "Latest transactions, newest first",
+                table(
+                    found.latest,
+                    [
+                        "time", "api", "api_version", "environment", "operation", "method", "path", "app", "status", "fault", "duration_ms",
+                        "contract_id", "source", "tenant", "transaction_id"
+                    ],
+                    links: [
+                        "contract_id": { row in
+                            (row["contract_id"] ?? "").isEmpty ? nil : "/_emulator/ui/workflow/\(path(row["contract_id"] ?? ""))"
                         }
                     ]))
             return page.response
@@ -175,7 +220,51 @@ enum EmulatorBrowserRoutes {
             }
             var page = Page(title: "Snapshots and checkpoints")
             page.section("Snapshots", table(snapshots, ["name", "created", "size"]))
-            page.section("Checkpoints", table(checkpoints, ["id", "created", "changes_since"]))
+            page.section(
+                "Checkpoints",
+                table(
+                    checkpoints, ["id", "created", "changes_since"],
+                    links: ["changes_since": { "/_emulator/ui/checkpoints/\(path($0["id"] ?? ""))/diff" }]))
+            return page.response
+        }
+
+        // What changed since a checkpoint (the JSON of GET /_emulator/checkpoints/{id}/diff, as tables).
+        router.add(.get, "/_emulator/ui/checkpoints/{id}/diff") { request in
+            let id = try request.parameter("id")
+            let limit = EmulatorCheckpointRoutes.maxDiffRows
+            guard let found = try environment.admin.diff(sinceCheckpoint: id, limit: limit, scope: request.scope) else {
+                throw Page.notFound("Checkpoint \(id)")
+            }
+            func shown(_ value: ChangeDiff.Value?) -> String {
+                switch value {
+                case nil, .null?: "null"
+                case .integer(let integer)?: String(integer)
+                case .real(let real)?: String(real)
+                case .text(let text)?: text
+                case .blob(let size)?: "<\(size) bytes>"
+                case .hidden?: "(hidden)"
+                }
+            }
+            func rows(_ objects: [ChangeDiff.Object], _ value: @escaping (ChangeDiff.Field) -> String) -> [StateBrowserRepository.Row] {
+                objects.flatMap { object in
+                    object.fields.map { field -> StateBrowserRepository.Row in
+                        [
+                            "object": object.type.map { "\($0) \(object.id ?? "")" } ?? "\(object.table) #\(object.rowID)",
+                            "field": field.name, "value": value(field), "before": shown(field.before), "after": shown(field.after)
+                        ]
+                    }
+                }
+            }
+            let diff = found.diff
+            var page = Page(title: "Changes since \(id)")
+            page.section(
+                "Checkpoint",
+                fields(
+                    ["id": id, "created": found.mark.created, "entries": "\(diff.entries)", "truncated": diff.truncated ? "yes" : "no"],
+                    ["id", "created", "entries", "truncated"]))
+            page.section("Created", table(rows(diff.created) { shown($0.after) }, ["object", "field", "value"]))
+            page.section("Changed", table(rows(diff.changed) { _ in "" }, ["object", "field", "before", "after"]))
+            page.section("Deleted", table(rows(diff.deleted) { shown($0.before) }, ["object", "field", "value"]))
             return page.response
         }
 
@@ -274,7 +363,8 @@ enum EmulatorBrowserRoutes {
 
         static let navigation = [
             ("Overview", "/_emulator/ui"), ("Users", "/_emulator/ui/users"), ("Apps", "/_emulator/ui/apps"),
-            ("APIs", "/_emulator/ui/apis"), ("Licenses", "/_emulator/ui/licenses"), ("Content", "/_emulator/ui/content"),
+            ("APIs", "/_emulator/ui/apis"), ("Groups", "/_emulator/ui/groups"), ("Traffic", "/_emulator/ui/traffic"),
+            ("Licenses", "/_emulator/ui/licenses"), ("Content", "/_emulator/ui/content"),
             ("Models", "/_emulator/ui/models"),
             ("Workflow", "/_emulator/ui/workflow"),
             ("Snapshots", "/_emulator/ui/snapshots"), ("Requests", "/_emulator/ui/requests")
