@@ -36,7 +36,8 @@ let fuzzHarnesses: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-cookies", ["AkanaAPI", "AkanaDomain", "DispatchHTTP"]),
     ("fuzz-descriptor", ["AkanaDomain"]),
     ("fuzz-operations", ["AkanaDomain"]),
-    ("fuzz-package", ["AkanaDomain", "SQLiteStore"])
+    ("fuzz-package", ["AkanaDomain", "SQLiteStore"]),
+    ("fuzz-zip", ["AkanaDomain"])
 ]
 let fuzzTargets: [Target] =
     fuzzing

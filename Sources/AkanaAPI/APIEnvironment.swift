@@ -36,6 +36,8 @@ public struct APIEnvironment: Sendable {
     public let traffic: TrafficService
     /// API packages: export of an API as a ZIP, import of one into a tenant (docs/packages.md).
     public let packages: PackageService
+    /// The portal's content store: `/content/{path}` and `/resources/{path}` (issue 29 parts 1, 2).
+    public let content: ContentService
     public let workflow: WorkflowEngine
     /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
     public let workflowActions: WorkflowObjectActions

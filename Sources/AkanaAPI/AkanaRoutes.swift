@@ -43,6 +43,7 @@ public enum AkanaRoutes {
         ScopeRoutes.register(into: &router, environment: environment)
         MetricsRoutes.register(into: &router, environment: environment)
         PackageRoutes.register(into: &router, environment: environment)
+        ContentRoutes.register(into: &router, environment: environment)
         table.set(router.table)
         return router
     }

@@ -117,6 +117,7 @@ public enum EmulatorAssembly {
             traffic: TrafficService(database: database, clock: clock, ids: settings.ids),
             packages: PackageService(
                 database: database, clock: clock, workflow: workflow, ids: settings.ids, version: EmulatorVersion.current),
+            content: ContentService(database: database, clock: clock),
             workflow: workflow,
             workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models, groups: groups),
             search: SearchService(database: database, sources: SearchService.defaultSources),

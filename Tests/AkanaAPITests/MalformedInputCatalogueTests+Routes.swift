@@ -18,7 +18,8 @@ extension MalformedInputCatalogueTests {
             ("users", userCases), ("members", memberCases), ("groups", groupCases), ("search", searchCases), ("sessions", sessionCases),
             ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases),
             ("encodings", encodingCases), ("implementations and policies", implementationCases), ("licenses and scopes", licenseScopeCases),
-            ("business settings", businessSettingsCases), ("traffic and metrics", trafficCases), ("packages", packageCases)
+            ("business settings", businessSettingsCases), ("traffic and metrics", trafficCases), ("packages", packageCases),
+            ("content", contentCases)
         ]
     }
 
@@ -642,6 +643,75 @@ extension MalformedInputCatalogueTests {
             bench.post(
                 "ssoLogin: invalid UTF-8", "/api/login/ssoLogin", bytes: Array("domain=siteusers&identity_username=".utf8) + [0xFF],
                 contentType: "application/x-www-form-urlencoded", auth: false)
+        ]
+    }
+
+    /// The content store (`/content`, `/resources`): hostile ZIPs (traversal, bomb, symlink, too many
+    /// entries), paths that leave the store, bodies of the wrong kind. Each a 4xx that writes nothing.
+    static func contentCases(_ bench: Bench) throws -> [Case] {
+        let boundary = "Zb42"
+        let multipart = "multipart/form-data; boundary=\(boundary)"
+        func file(_ name: String, _ bytes: [UInt8]) -> [UInt8] {
+            Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"File\"; filename=\"\(name)\"\r\n\r\n".utf8) + bytes
+                + Array("\r\n--\(boundary)--\r\n".utf8)
+        }
+        func upload(_ name: String, _ path: String, _ zip: [UInt8], status: Int? = 400) -> Case {
+            bench.post(name, path, bytes: file("site.zip", zip), contentType: multipart, status: status)
+        }
+        func form(_ name: String, _ path: String, _ body: String, status: Int? = 400) -> Case {
+            bench.post(name, path, body: body, contentType: "application/x-www-form-urlencoded", status: status)
+        }
+        let traversal = Array(
+            try ZipArchive.write([.init(path: "index.htm", bytes: [1]), .init(path: "../../../etc/cron.d/x", bytes: [2])]))
+        let absolute = Array(try ZipArchive.write([.init(path: "/etc/passwd", bytes: [2])]))
+        let bomb = Array(try ZipArchive.write([.init(path: "zeros.bin", bytes: [UInt8](repeating: 0, count: 16 << 20))]))
+        return [
+            upload("content: ZIP entry ../../../etc/cron.d/x", "/content/home/landing?unpack=true", traversal),
+            upload("content: ZIP entry with an absolute path", "/content/home/landing?unpack=true", absolute),
+            upload("content: ZIP bomb (16 MiB of zeros)", "/content/home/landing?unpack=true", bomb),
+            upload("content: ZIP symlink entry", "/content/home/landing?unpack=true", HostileZips.symlink()),
+            upload("content: ZIP of 10,001 entries", "/content/home/landing?unpack=true", HostileZips.manyEntries(10_001)),
+            upload(
+                "content: ZIP of 100,000 entries (over the body limit)", "/content/home/landing?unpack=true",
+                HostileZips.manyEntries(100_000), status: 413),
+            upload("content: unpack=true on bytes that are not a ZIP", "/content/home/landing?unpack=true", Array("PK\u{3}\u{4}junk".utf8)),
+            upload("content: unpack neither true nor false", "/content/home/landing?unpack=perhaps", [1]),
+            upload("content: a path with ..", "/content/home/%2E%2E/%2E%2E/x", [1]),
+            upload("content: a path with a backslash", "/content/home%5C..%5Cx", [1]),
+            bench.post("content: a file name of ..", "/content/home", bytes: file("..", [1]), contentType: multipart, status: 400),
+            bench.post(
+                "content: multipart without a File part", "/content/home",
+                body: "--\(boundary)\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--\(boundary)--\r\n",
+                contentType: multipart),
+            bench.post(
+                "content: multipart never closed", "/content/home", bytes: Array(file("a.htm", [1]).dropLast(8)), contentType: multipart),
+            bench.post("content: JSON body", "/content/home", body: "{}", contentType: "application/json", status: 415),
+            form("content: an empty new file", "/content/home/empty.htm", "body="),
+            form("content: folder neither true nor false", "/content/docs", "folder=maybe"),
+            form("content: type over the limit", "/content/home/a.htm", "body=x&type=text/\(String(repeating: "x", count: 300))"),
+            bench.post(
+                "content: form with invalid UTF-8", "/content/home/a.htm", bytes: Array("body=".utf8) + [0xC3, 0x28],
+                contentType: "application/x-www-form-urlencoded"),
+            bench.post(
+                "content: a form without a session", "/content/home/a.htm", body: "body=x",
+                contentType: "application/x-www-form-urlencoded",
+                auth: false, status: 401),
+            bench.request(
+                "content: DELETE what does not exist", "DELETE", "/content/home/none.htm", body: [], contentType: nil, status: 404),
+            bench.request(
+                "content: DELETE without the CSRF header", "DELETE", "/content/home/none.htm", body: [], contentType: nil, csrf: false,
+                status: 401),
+            upload("resources: ZIP entry ../x", "/resources/theme/hermosa?unpack=true", traversal),
+            form("resources: a folder whose parent does not exist", "/resources/images/icons", "folder=true", status: 404),
+            bench.request(
+                "resources: DELETE what does not exist", "DELETE", "/resources/theme/none", body: [], contentType: nil, status: 404),
+            form("generatestyles: a theme with a slash", "/resources/branding/generatestyles", "theme=a/b"),
+            form(
+                "generatestyles: a theme over the limit", "/resources/branding/generatestyles",
+                "theme=\(String(repeating: "t", count: 256))"),
+            bench.post(
+                "generatestyles: a JSON body", "/resources/branding/generatestyles", body: "{}", contentType: "application/json",
+                status: 415)
         ]
     }
 

@@ -418,6 +418,40 @@ import Testing
             #"{"APIVersionInfo":{"Name":"2"},"CloneAPIVersionRequest":{"SourceAPIVersionID":"\#(documentVersion)","CloneDesign":true}}"#,
             accept: "text/plain")
         #expect(designClone.status == .ok, "\(designClone.text)")
+        // The content store: uploads (one file, a ZIP unpacked), listings, reads, a ZIP download,
+        // a form, deletes, the anonymous /resources, and the API's documents going with the API.
+        func uploadContent(_ target: String, _ name: String, _ bytes: [UInt8]) throws -> HTTPResponse {
+            app.handle(
+                try HTTPRequest(
+                    method: .post, target: target,
+                    headers: TestApp.headers(admin, ["Host": "127.0.0.1:8080", "Content-Type": "multipart/form-data; boundary=QP"]),
+                    body: Array("--QP\r\nContent-Disposition: form-data; name=\"File\"; filename=\"\(name)\"\r\n\r\n".utf8) + bytes
+                        + Array("\r\n--QP--\r\n".utf8)))
+        }
+        let siteZip = Array(
+            try ZipArchive.write([.init(path: "index.htm", bytes: Array("<p/>".utf8)), .init(path: "css/a.css", bytes: [1])]))
+        #expect(try uploadContent("/content/api/\(documentAPI)/documents?unpack=true", "docs.zip", siteZip).status == .ok)
+        #expect(try uploadContent("/content/home/landing?unpack=true", "site.zip", siteZip).status == .ok)
+        #expect(try uploadContent("/resources/theme/hermosa/less", "custom.less", [1]).status == .ok)
+        #expect(try send(.get, "/content", admin).status == .ok)
+        #expect(try send(.get, "/content/api", admin).status == .ok)
+        #expect(try send(.get, "/content/api/\(documentAPI)/documents/index.htm", admin).status == .ok)
+        #expect(try send(.get, "/content/home/landing?download=true&Zip=true", admin).status == .ok)
+        #expect(try send(.get, "/content?download=true&Zip=true", admin).status == .ok)
+        #expect(try send(.get, "/resources").status == .ok)
+        #expect(try send(.get, "/resources/theme/hermosa/less/custom.less").status == .ok)
+        #expect(
+            try app.send(
+                .post, "/content/docs", headers: TestApp.headers(admin, ["Content-Type": "application/x-www-form-urlencoded"]),
+                body: "folder=true"
+            ).status == .ok)
+        #expect(
+            try app.send(
+                .post, "/resources/branding/generatestyles",
+                headers: TestApp.headers(admin, ["Content-Type": "application/x-www-form-urlencoded"]), body: "theme=hermosa"
+            ).status == .ok)
+        #expect(try send(.delete, "/content/home/landing/index.htm", admin).status == .ok)
+        #expect(try send(.delete, "/resources/theme/hermosa", admin).status == .ok)
         #expect(try send(.delete, "/api/apis/\(documentAPI)", admin).status == .ok)
         #expect(try send(.delete, "/api/apps/versions/\(planApp)", admin).status == .ok)
         #expect(try send(.delete, "/api/apis/versions/\(apiVersionID)", admin).status == .ok)
