@@ -49,4 +49,8 @@ public struct APIEnvironment: Sendable {
     public let metrics: EmulatorMetrics
     /// The database file's integrity as far as the daemon knows (`GET /_emulator/health`).
     public let integrity: IntegrityStatus
+    /// The emulated gateway's decisions, records and stubs (`/_emulator/gateway/responses`).
+    public let gateway: GatewayService
+    /// Where the gateway listens, once it does: the access points the representations show.
+    public let accessPoints: GatewayAccessPoints
 }

@@ -25,6 +25,9 @@ public enum EmulatorAssembly {
         public var adminToken: String?
         /// What the daemon knows of the database file's integrity (`GET /_emulator/health`).
         public var integrity: IntegrityStatus
+        /// The largest answer the gateway takes from an implementation's target, head and body
+        /// (the daemon: `limits.maxHeaderBytes` + `limits.maxBodyBytes`).
+        public var gatewayMaxResponseBytes = 65_536 + 1_048_576
 
         public init(
             tenants: TenantDirectory, seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator, hasher: PasswordHasher,
@@ -52,6 +55,8 @@ public enum EmulatorAssembly {
         public let createdUsers: [String]
         /// What the fixtures created and found already there.
         public let fixtureReport: FixtureReport
+        /// The emulated gateway's handler, for a listener of its own (`gateway.port`).
+        public let gateway: GatewayApplication
     }
 
     public static func assemble(database: DatabasePool, clock: EmulatorClock, settings: Settings, logger: Logger) throws -> Assembled {
@@ -114,13 +119,17 @@ public enum EmulatorAssembly {
                 database: database, clock: clock, tenants: settings.tenants, workflow: workflow, snapshots: snapshots,
                 seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, hasher: settings.hasher),
             browser: StateBrowser(database: database, clock: clock, workflow: workflow, snapshots: snapshots), journal: journal,
-            startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity)
+            startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity,
+            gateway: GatewayService(database: database, clock: clock, ids: settings.ids), accessPoints: GatewayAccessPoints())
         environment.metrics.observe(database)
         let application = AkanaRoutes.makeApplication(
             environment: environment, logger: logger, adminToken: settings.adminToken,
             execution: settings.execution)
+        let gateway = GatewayApplication(
+            gateway: environment.gateway, metrics: environment.metrics, accessPoints: environment.accessPoints,
+            execution: settings.execution, maxResponseBytes: settings.gatewayMaxResponseBytes, logger: logger)
         return Assembled(
             environment: environment, application: application, createdUsers: bootstrap.createdUsers,
-            fixtureReport: fixtureReport)
+            fixtureReport: fixtureReport, gateway: gateway)
     }
 }

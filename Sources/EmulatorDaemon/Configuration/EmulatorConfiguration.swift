@@ -30,6 +30,9 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     // Listener and storage.
     public var host = "127.0.0.1"
     public var port = 8080
+    /// The emulated gateway's own listener (same host, same limits), serving the access points.
+    public var gatewayEnabled = true
+    public var gatewayPort = 8081
     public var database = "akana-emulator.sqlite"
     /// `normal`: safe against process crashes; `full`: also against power loss (fsync per commit).
     public var durability: SynchronousMode = .normal
@@ -115,6 +118,13 @@ public struct EmulatorConfiguration: Sendable, Equatable {
         server.idleTimeout = idleTimeoutSeconds
         server.maxConnections = maxConnections
         server.eventLoopCount = eventLoops > 0 ? eventLoops : Self.defaultEventLoops(cores: ProcessInfo.processInfo.activeProcessorCount)
+        return server
+    }
+
+    /// The gateway listener's configuration: the portal's (host, limits, deadlines, loops) on `gateway.port`.
+    public func gatewayServerConfiguration() -> HTTPServerConfiguration {
+        var server = httpServerConfiguration()
+        server.port = gatewayPort
         return server
     }
 
