@@ -139,7 +139,7 @@ public final class Daemon {
                 application.shutdown()
                 gatewayApplication.shutdown()
                 journal.flush()
-                try? pool.close()
+                _ = close(pool)  // closed cleanly: nothing was served
                 return 1
             }
             environment.accessPoints.listening(host: gateway.host, port: gateway.port)
