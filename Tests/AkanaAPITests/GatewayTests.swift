@@ -22,12 +22,21 @@ final class TestGateway: @unchecked Sendable {  // immutable lets; the servers a
 
     final class Received: Sendable {
         private let calls = Mutex<[HTTPRequest]>([])
+        /// Answers held back (calls to a path ending in /slow) until `release()`.
+        private let held = Mutex<[(HTTPResponder, HTTPResponse)]>([])
         func append(_ request: HTTPRequest) { calls.withLock { $0.append(request) } }
         func withLock<T>(_ body: ([HTTPRequest]) -> T) -> T { calls.withLock { body($0) } }
+        func hold(_ responder: HTTPResponder, _ response: HTTPResponse) { held.withLock { $0.append((responder, response)) } }
+        func release() {
+            for (responder, response) in held.withLock({ held in
+                defer { held = [] }
+                return held
+            }) { responder.respond(response) }
+        }
     }
 
-    init(maxHeaderBytes: Int = 65_536) throws {
-        world = try APIWorld()
+    init(maxHeaderBytes: Int = 65_536, execution: HandlerExecution = HandlerExecution()) throws {
+        world = try APIWorld(execution: execution)
         let quiet = Logger(label: "gateway-test") { _ in SwiftLogNoOpLogHandler() }
         var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1)
         configuration.maxHeaderBytes = maxHeaderBytes
@@ -43,15 +52,21 @@ final class TestGateway: @unchecked Sendable {  // immutable lets; the servers a
             configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 1),
             handler: ClosureHTTPHandler { request, responder in
                 received.append(request)
-                responder.respond(
-                    HTTPResponse(
-                        status: .ok, headers: ["Content-Type": "text/plain", "X-Target": "yes"],
-                        text: "target says hello to \(request.method.rawValue) \(request.target)"))
+                let answer = HTTPResponse(
+                    status: .ok, headers: ["Content-Type": "text/plain", "X-Target": "yes"],
+                    text: "target says hello to \(request.method.rawValue) \(request.target)")
+                // A path ending in /slow is answered when the test releases it (the gateway's worker waits).
+                if request.path.hasSuffix("/slow") {
+                    received.hold(responder, answer)
+                } else {
+                    responder.respond(answer)
+                }
             }, logger: quiet)
         try target.start()
     }
 
     deinit {
+        received.release()
         server.shutdown(gracePeriod: 1)
         target.shutdown(gracePeriod: 1)
     }
@@ -382,6 +397,44 @@ final class TestGateway: @unchecked Sendable {  // immutable lets; the servers a
         #expect(try gateway.transactions().isEmpty)
         // The pipelines' lower-case implementation code reaches the same access point.
         #expect(try gateway.call("GET", "/acmepaymentscorp/sandbox/\(apiVersionID)/x").status == 401)
+    }
+
+    /// The gateway runs on workers of its own: while its only worker waits for a slow target and
+    /// its queue is full, the portal still answers, and the next gateway call is refused at once
+    /// (503, Retry-After) rather than waiting on the portal's threads.
+    @Test func gatewayCallsNeverTakeThePortalsThreads() throws {
+        let gateway = try TestGateway(execution: HandlerExecution(threads: 1, readThreads: 1, queueLimit: 1))
+        let (_, apiVersionID) = try gateway.createAPI()
+        let appVersionID = try gateway.world.createApp(as: gateway.world.kim)
+        let (identity, _) = try gateway.credentials(appVersionID)
+        _ = try gateway.activatedContract(apiVersionID: apiVersionID, appVersionID: appVersionID)
+        let credentials = #"Atmosphere atmosphere_app_id="\#(identity)""#
+        let statuses = Mutex<[Int]>([])
+        let port = gateway.server.port
+        let slowPath = gateway.accessPoint(apiVersionID) + "/slow"
+        let queuedPath = gateway.accessPoint(apiVersionID) + "/queued"
+        for path in [slowPath, queuedPath] {
+            DispatchQueue.global().async {
+                let status = (try? RawHTTPClient.send(port: port, "GET", path, headers: [("Authorization", credentials)]).status) ?? -1
+                statuses.withLock { $0.append(status) }
+            }
+            if path == slowPath {
+                #expect(
+                    waitUntil { gateway.received.withLock { $0.contains { $0.path.hasSuffix("/slow") } } },
+                    "the slow call reached the target")
+            }
+        }
+        #expect(waitUntil { gateway.world.app.gateway.queuedCalls == 1 }, "the second call waits for the gateway's worker")
+        // The portal answers reads and writes meanwhile.
+        #expect(try gateway.world.app.send(.get, "/_emulator/health").status == .ok)
+        #expect(try gateway.world.get("/api/apis/versions/\(apiVersionID)", as: gateway.world.jane).status == .ok)
+        // The gateway's worker is busy and its queue full: refused at once.
+        let busy = try gateway.call("GET", gateway.accessPoint(apiVersionID) + "/third", authorization: credentials)
+        #expect(busy.status == 503 && busy.headers["Retry-After"] == "1", "\(busy.text)")
+        #expect(statuses.withLock { $0.isEmpty }, "the slow call is still waiting for its target")
+        gateway.received.release()
+        #expect(waitUntil { statuses.withLock { $0.count == 2 } })
+        #expect(statuses.withLock { $0 } == [200, 200])
     }
 
     /// A target that does not answer is a 502; the call is recorded as a fault.
