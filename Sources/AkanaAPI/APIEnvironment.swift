@@ -49,6 +49,8 @@ public struct APIEnvironment: Sendable {
     public let metrics: EmulatorMetrics
     /// The database file's integrity as far as the daemon knows (`GET /_emulator/health`).
     public let integrity: IntegrityStatus
+    /// The daemon's isolated instances (`/_emulator/instances`); empty inside an instance and in tests.
+    public let instances: EmulatorInstanceDirectoryReference
     /// The emulated gateway's decisions, records and stubs (`/_emulator/gateway/responses`).
     public let gateway: GatewayService
     /// Where the gateway listens, once it does: the access points the representations show.

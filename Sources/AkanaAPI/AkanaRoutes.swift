@@ -23,6 +23,7 @@ public enum AkanaRoutes {
         EmulatorMetricsRoutes.register(into: &router, environment: environment)
         EmulatorBrowserRoutes.register(into: &router, environment: environment)
         EmulatorCheckpointRoutes.register(into: &router, environment: environment)
+        EmulatorInstanceRoutes.register(into: &router, environment: environment)
         RequestJournalRoutes.register(into: &router, environment: environment, routes: table)
         LoginRoutes.register(into: &router, environment: environment)
         BusinessRoutes.register(into: &router, environment: environment)

@@ -25,6 +25,8 @@ public enum EmulatorAssembly {
         public var adminToken: String?
         /// What the daemon knows of the database file's integrity (`GET /_emulator/health`).
         public var integrity: IntegrityStatus
+        /// Where `/_emulator/instances` finds the daemon's instances (filled in by the daemon).
+        public var instances = EmulatorInstanceDirectoryReference()
         /// The largest answer the gateway takes from an implementation's target, head and body
         /// (the daemon: `limits.maxHeaderBytes` + `limits.maxBodyBytes`).
         public var gatewayMaxResponseBytes = 65_536 + 1_048_576
@@ -120,6 +122,7 @@ public enum EmulatorAssembly {
                 seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, hasher: settings.hasher),
             browser: StateBrowser(database: database, clock: clock, workflow: workflow, snapshots: snapshots), journal: journal,
             startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity,
+            instances: settings.instances,
             gateway: GatewayService(database: database, clock: clock, ids: settings.ids), accessPoints: GatewayAccessPoints())
         environment.metrics.observe(database)
         let application = AkanaRoutes.makeApplication(

@@ -111,6 +111,16 @@ public final class Daemon {
             journal.flush()
             return close(pool)
         }
+        // Isolated instances (POST /_emulator/instances), assembled by the same composition root.
+        var instances: InstanceManager?
+        if configuration.instancesMax > 0 {
+            let knownHashes = (try? pool.read(in: .startup) { db in try UserRepository.seededHashes(db) }) ?? [:]
+            let manager = InstanceManager(configuration: configuration, fixtures: fixtures, knownHashes: knownHashes, logger: logger)
+            environment.instances.directory = manager
+            instances = manager
+            // Before the listener: the directory is emptied before anyone can ask for an instance.
+            manager.start()
+        }
         var serverConfiguration = configuration.httpServerConfiguration()
         serverConfiguration.errorResponse = { status, message in
             FaultRenderer.response(for: APIError(status, message), accept: nil)
@@ -194,6 +204,7 @@ public final class Daemon {
         environment.accessPoints.stopped()
         gatewayApplication.shutdown()
         server.shutdown(gracePeriod: configuration.shutdownGraceSeconds)
+        instances?.shutdown()  // their listeners and files: instances do not outlive the daemon
         application.shutdown()  // requests still queued finish first
         journal.flush()  // the buffered journal entries, before the database closes
         return close(pool)

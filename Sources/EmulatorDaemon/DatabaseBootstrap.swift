@@ -76,6 +76,25 @@ public enum DatabaseBootstrap {
         }
     }
 
+    /// Opens a copy of a database this binary built and closed cleanly a moment ago (an instance's
+    /// copy of the instance template): no integrity check, migrations or trigger check — the copy is
+    /// byte for byte what this binary migrated — only a look that its newest migration is this
+    /// binary's newest.
+    public static func openCopy(_ configuration: EmulatorConfiguration) throws -> DatabasePool {
+        let pool = try DatabasePool(path: configuration.database, configuration: configuration.databaseConfiguration())
+        do {
+            let latest = try pool.read(in: .startup) { db in try AkanaSchema.latestApplied(db) }
+            guard latest == AkanaSchema.latestVersion else {
+                throw Failure(
+                    description: "\(configuration.database) is at migration \(latest ?? "none"), not \(AkanaSchema.latestVersion)")
+            }
+            return pool
+        } catch {
+            try? pool.close()
+            throw error
+        }
+    }
+
     /// Sets the clean-shutdown marker and closes the pool (checkpointing the WAL into the file).
     public static func close(_ pool: DatabasePool) throws {
         do {

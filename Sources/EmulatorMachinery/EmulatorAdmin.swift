@@ -148,6 +148,19 @@ public final class EmulatorAdmin: Sendable {
         try database.read(in: scope) { db in try UndoLog.checkpoints(db) }
     }
 
+    /// What changed since checkpoint `id` (`ChangeDiff`), in one read: nil when there is no such
+    /// checkpoint; 409 when it was released (the undo log went past its cap, so the log no longer
+    /// reaches back to it). At most `limit` rows are listed.
+    public func diff(sinceCheckpoint id: String, limit: Int, scope: TransactionScope) throws -> (mark: UndoLog.Mark, diff: ChangeDiff)? {
+        try database.read(in: scope) { db in
+            guard let mark = try UndoLog.mark(db, kind: .checkpoint, name: id) else {
+                if let release = try UndoLog.released(db, kind: .checkpoint, name: id) { throw UndoLog.releasedFault(release) }
+                return nil
+            }
+            return (mark, try ChangeDiff.since(mark.seq, db, limit: limit))
+        }
+    }
+
     /// Undoes the changes made since checkpoint `id`, in one write, and returns how many; nil when
     /// there is no such checkpoint; 409 when it was released (the undo log went past its cap).
     /// The in-memory views of the database follow the restored state, whatever failed.

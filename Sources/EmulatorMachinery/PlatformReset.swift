@@ -26,30 +26,43 @@ public enum PlatformReset {
         let kept = try database.read(in: scope) { db in try UserRepository.seededHashes(db) }
         let scratch = database.path + ".reset-" + UUID().uuidString
         defer { for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratch + suffix) } }
-        let report: FixtureReport
-        do {
-            // A private scratch database, not the request's: setting it up is `.startup` work.
-            let base = try DatabasePool(path: scratch, configuration: DatabaseConfiguration(readerCount: 1, synchronous: .off))
-            defer { try? base.close() }
-            try AkanaSchema.migrator().migrate(base, now: Timestamp.iso8601(clock.now()))
-            try UndoLog.install(base)
-            try PlatformBootstrap.run(
-                database: base, tenants: tenants, users: users, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids,
-                scope: .startup)
-            let baseWorkflow = WorkflowEngine(database: base, clock: clock)
-            AppService.registerWorkflowFunctions(on: baseWorkflow, deletionObserver: ContractLifecycle(workflow: baseWorkflow))
-            for tenant in tenants.all { _ = try baseWorkflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup) }
-            report = try FixtureLoader.apply(
-                fixtures.documents, database: base, tenants: tenants, workflow: baseWorkflow, ids: ids,
-                now: clock.now(), hasher: fixtures.hasher, knownHashes: kept, scope: .startup)
-            try base.close()
-        }
+        let report = try buildSeededDatabase(
+            at: scratch, tenants: tenants, users: users, clock: clock, hasher: hasher, fixtures: fixtures, knownHashes: kept,
+            ids: { _ in ids })
         try database.replaceDatabase(with: scratch, carrying: keptTables)
         workflow.invalidateCache()
         try tenants.reloadSettings(from: database)
         // One write on the new state: the before-commit hook stores what the id generator used
         // while building it, and the scope's participant (the request's journal entry) commits here.
         try database.write(in: scope) { _ in }
+        return report
+    }
+
+    /// Builds, in a new database file at `path`, the state a fresh start has: migrations, the undo
+    /// log's triggers, tenants, seeded users (hashes in `knownHashes` reused, the others hashed),
+    /// shipped workflows and the fixtures; then closes it (checkpointed: the file alone holds it).
+    /// `ids` gives the id generator to build with, over the new database (a reset passes the
+    /// daemon's own; an instance template one attached to the new file, so every copy goes on
+    /// from the same position). Setting it up is `.startup` work, whoever asks.
+    public static func buildSeededDatabase(
+        at path: String, tenants: TenantDirectory, users: [SeedUser], clock: EmulatorClock, hasher: PasswordHasher,
+        fixtures: FixtureCatalog, knownHashes: [String: String], ids: (DatabasePool) throws -> IDGenerator
+    ) throws -> FixtureReport {
+        let base = try DatabasePool(path: path, configuration: DatabaseConfiguration(readerCount: 1, synchronous: .off))
+        defer { try? base.close() }
+        try AkanaSchema.migrator().migrate(base, now: Timestamp.iso8601(clock.now()))
+        try UndoLog.install(base)
+        let ids = try ids(base)
+        try PlatformBootstrap.run(
+            database: base, tenants: tenants, users: users, now: clock.now(), hasher: hasher, knownHashes: knownHashes, ids: ids,
+            scope: .startup)
+        let baseWorkflow = WorkflowEngine(database: base, clock: clock)
+        AppService.registerWorkflowFunctions(on: baseWorkflow, deletionObserver: ContractLifecycle(workflow: baseWorkflow))
+        for tenant in tenants.all { _ = try baseWorkflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup) }
+        let report = try FixtureLoader.apply(
+            fixtures.documents, database: base, tenants: tenants, workflow: baseWorkflow, ids: ids,
+            now: clock.now(), hasher: fixtures.hasher, knownHashes: knownHashes, scope: .startup)
+        try base.close()
         return report
     }
 

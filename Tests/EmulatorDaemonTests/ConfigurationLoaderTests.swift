@@ -105,6 +105,12 @@ import Testing
         }
     }
 
+    @Test func theClientsVariablesAreNotTheDaemons() throws {
+        let environment = ["AKANA_EMULATOR_BINARY": "/usr/local/bin/akana-emulator", "AKANA_EMULATOR_URL": "http://127.0.0.1:8080"]
+        let (configuration, _) = try ConfigurationLoader(environment: environment, configPath: nil).load()
+        #expect(configuration.port == EmulatorConfiguration().port)
+    }
+
     @Test func badEnvironmentNamesTheVariable() {
         #expect { try ConfigurationLoader(environment: ["AKANA_EMULATOR_PORTT": "1"]).load() } throws: {
             "\($0)".contains("AKANA_EMULATOR_PORTT")

@@ -166,7 +166,51 @@ enum EmulatorBrowserRoutes {
             }
             var page = Page(title: "Snapshots and checkpoints")
             page.section("Snapshots", table(snapshots, ["name", "created", "size"]))
-            page.section("Checkpoints", table(checkpoints, ["id", "created", "changes_since"]))
+            page.section(
+                "Checkpoints",
+                table(
+                    checkpoints, ["id", "created", "changes_since"],
+                    links: ["changes_since": { "/_emulator/ui/checkpoints/\(path($0["id"] ?? ""))/diff" }]))
+            return page.response
+        }
+
+        // What changed since a checkpoint (the JSON of GET /_emulator/checkpoints/{id}/diff, as tables).
+        router.add(.get, "/_emulator/ui/checkpoints/{id}/diff") { request in
+            let id = try request.parameter("id")
+            let limit = EmulatorCheckpointRoutes.maxDiffRows
+            guard let found = try environment.admin.diff(sinceCheckpoint: id, limit: limit, scope: request.scope) else {
+                throw Page.notFound("Checkpoint \(id)")
+            }
+            func shown(_ value: ChangeDiff.Value?) -> String {
+                switch value {
+                case nil, .null?: "null"
+                case .integer(let integer)?: String(integer)
+                case .real(let real)?: String(real)
+                case .text(let text)?: text
+                case .blob(let size)?: "<\(size) bytes>"
+                case .hidden?: "(hidden)"
+                }
+            }
+            func rows(_ objects: [ChangeDiff.Object], _ value: @escaping (ChangeDiff.Field) -> String) -> [StateBrowserRepository.Row] {
+                objects.flatMap { object in
+                    object.fields.map { field -> StateBrowserRepository.Row in
+                        [
+                            "object": object.type.map { "\($0) \(object.id ?? "")" } ?? "\(object.table) #\(object.rowID)",
+                            "field": field.name, "value": value(field), "before": shown(field.before), "after": shown(field.after)
+                        ]
+                    }
+                }
+            }
+            let diff = found.diff
+            var page = Page(title: "Changes since \(id)")
+            page.section(
+                "Checkpoint",
+                fields(
+                    ["id": id, "created": found.mark.created, "entries": "\(diff.entries)", "truncated": diff.truncated ? "yes" : "no"],
+                    ["id", "created", "entries", "truncated"]))
+            page.section("Created", table(rows(diff.created) { shown($0.after) }, ["object", "field", "value"]))
+            page.section("Changed", table(rows(diff.changed) { _ in "" }, ["object", "field", "before", "after"]))
+            page.section("Deleted", table(rows(diff.deleted) { shown($0.before) }, ["object", "field", "value"]))
             return page.response
         }
 

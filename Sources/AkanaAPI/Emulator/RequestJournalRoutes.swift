@@ -49,6 +49,26 @@ enum RequestJournalRoutes {
             return Responses.representation(.object([("Request", .array(entries))]), root: "Requests", choice: choice)
         }
 
+        // GET /_emulator/requests.har?method=&path=&status=&since=&body=&limit=&redact= — the same
+        // entries as HAR 1.2, oldest first (HARExport); cookies, CSRF and passwords masked unless redact=false.
+        router.add(.get, "/_emulator/requests.har", produces: [.json]) { request in
+            _ = try request.choice
+            let filter = try filter(request.http)
+            var redact = true
+            if let value = request.http.queryValue("redact"), !value.isEmpty {
+                guard let flag = Bool(value.lowercased()) else {
+                    throw APIError.badRequest("redact must be true or false, not '\(value)'.")
+                }
+                redact = flag
+            }
+            let entries = try environment.journal.entries(matching: filter, scope: request.scope)
+            let body = JSONWriter.bytes(HARExport.log(entries, redact: redact))
+            return HTTPResponse(
+                status: .ok,
+                headers: ["Content-Type": "application/json", "Content-Disposition": #"attachment; filename="akana-emulator.har""#],
+                body: body)
+        }
+
         // DELETE /_emulator/requests — empties the journal (buffered entries included).
         router.add(.delete, "/_emulator/requests") { request in
             try environment.journal.clear(scope: request.scope)

@@ -14,7 +14,8 @@ enum RequestJournaling {
     static func isJournalRoute(_ request: HTTPRequest) -> Bool {
         guard request.method == .get || request.method == .head || request.method == .delete else { return false }
         let segments = request.pathSegments
-        return segments.count >= 2 && segments.count <= 3 && segments[0] == "_emulator" && segments[1] == "requests"
+        return segments.count >= 2 && segments.count <= 3 && segments[0] == "_emulator"
+            && (segments[1] == "requests" || segments[1] == "requests.har")
     }
 
     /// The entry for `request`: the response half is nil when `response` is (an entry written by
@@ -32,7 +33,21 @@ enum RequestJournaling {
             time: time, method: request.method.rawValue, path: request.path, query: query, status: response?.status.code,
             durationMs: response.map { _ in Double(micros) / 1000 }, tenant: tenant, user: notes.userID, requestBytes: request.body.count,
             responseBytes: response?.body.count, requestID: request.id, changedIDs: changedIDs,
-            route: notes.route, faultID: notes.faultID, requestBody: storedBody(request.body))
+            route: notes.route, faultID: notes.faultID, requestBody: storedBody(request.body),
+            requestHeaders: headerLines(request.headers), responseHeaders: response.map { headerLines($0.headers) },
+            responseBody: response.flatMap { storedBody($0.body) })
+    }
+
+    /// Headers as the journal keeps them: `Name: value` lines joined by `\n`, in order.
+    static func headerLines(_ headers: HTTPHeaders) -> String {
+        var text = ""
+        for (name, value) in headers {
+            if !text.isEmpty { text += "\n" }
+            text += name
+            text += ": "
+            text += value
+        }
+        return text
     }
 
     /// The body as the journal keeps it: UTF-8 text, at most `maxStoredBody` bytes (cut at a
@@ -191,7 +206,9 @@ final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
             journal.complete(
                 RequestJournal.Completion(
                     rowID: rowID, requestID: request.id, status: response.status.code,
-                    durationMs: Double(micros) / 1000, responseBytes: response.body.count))
+                    durationMs: Double(micros) / 1000, responseBytes: response.body.count,
+                    responseHeaders: RequestJournaling.headerLines(response.headers),
+                    responseBody: RequestJournaling.storedBody(response.body)))
             return
         }
         let contents = notes.snapshot

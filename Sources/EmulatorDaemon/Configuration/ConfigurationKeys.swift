@@ -157,7 +157,23 @@ public enum ConfigurationKeys {
         .integer(
             "undo.maxEntries",
             "Undo log behind checkpoints and snapshot restores: rows kept (about 400 bytes each). Past it the oldest checkpoint or snapshot mark is released: a rollback to it is answered 409, a snapshot restore copies the file.",
-            \.undoMaxEntries, range: 100...1_000_000_000)
+            \.undoMaxEntries, range: 100...1_000_000_000),
+        .integer(
+            "instances.max",
+            "Isolated instances (POST /_emulator/instances) alive at once; one more is answered 503. 0 turns instances off.",
+            \.instancesMax, range: 0...1_000),
+        ConfigurationKey(
+            key: "instances.idleMinutes",
+            help: "An instance that answered no request for this many minutes is removed (listener closed, file deleted).",
+            apply: { configuration, value throws(ConfigurationError) in
+                let number: Double?
+                if case .string(let text) = value { number = Double(text) } else { number = value.doubleValue }
+                guard let number, number.isFinite, number > 0, number <= 525_600 else {
+                    throw ConfigurationError(
+                        "instances.idleMinutes must be a number of minutes above 0 and at most 525600, not \(ConfigurationKey.show(value))")
+                }
+                configuration.instancesIdleMinutes = number
+            }, read: { .number($0.instancesIdleMinutes) })
     ]
 
     public static func named(_ key: String) -> ConfigurationKey? {

@@ -22,13 +22,18 @@ public struct ConfigurationLoader: Sendable {
         self.configPath = configPath
     }
 
+    /// Variables the emulator's clients read, not the daemon: the pytest plugin
+    /// (`clients/python`) finds the binary to start, or the running emulator, by them. A shell that
+    /// exports them for the tests can still start the daemon.
+    static let clientVariables: Set<String> = ["AKANA_EMULATOR_BINARY", "AKANA_EMULATOR_URL"]
+
     /// The effective configuration and the config file it read (nil when none).
     public func load() throws(ConfigurationError) -> (EmulatorConfiguration, String?) {
         var configuration = EmulatorConfiguration()
         let file = try configFile()
         if let file { try Self.apply(fileAt: file, to: &configuration) }
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("AKANA_EMULATOR_") {
-            if name == "AKANA_EMULATOR_CONFIG" { continue }
+            if name == "AKANA_EMULATOR_CONFIG" || Self.clientVariables.contains(name) { continue }
             guard let key = ConfigurationKeys.all.first(where: { $0.environmentVariable == name }) else {
                 let known = ConfigurationKeys.all.map(\.environmentVariable).joined(separator: ", ")
                 throw ConfigurationError("Unknown environment variable \(name); known: AKANA_EMULATOR_CONFIG, \(known)")

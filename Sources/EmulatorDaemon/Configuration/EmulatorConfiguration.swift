@@ -104,6 +104,12 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     /// Rows the undo log may hold; past it the oldest checkpoint or snapshot mark is released.
     public var undoMaxEntries = UndoLog.Policy.defaultMaxEntries
 
+    // Isolated instances (POST /_emulator/instances).
+    /// Instances alive at once; 0 turns them off.
+    public var instancesMax = 100
+    /// Minutes without a request after which an instance is removed.
+    public var instancesIdleMinutes = 30.0
+
     public init() {}
 
     /// The HTTP server's configuration derived from these settings.

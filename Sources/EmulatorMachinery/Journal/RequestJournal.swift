@@ -50,8 +50,15 @@ public final class RequestJournal: Sendable {
         public var status: Int
         public var durationMs: Double
         public var responseBytes: Int
+        public var responseHeaders: String?
+        public var responseBody: String?
 
-        public init(rowID: Int64, requestID: String, status: Int, durationMs: Double, responseBytes: Int) {
+        public init(
+            rowID: Int64, requestID: String, status: Int, durationMs: Double, responseBytes: Int, responseHeaders: String? = nil,
+            responseBody: String? = nil
+        ) {
+            self.responseHeaders = responseHeaders
+            self.responseBody = responseBody
             self.rowID = rowID
             self.requestID = requestID
             self.status = status
@@ -280,7 +287,8 @@ public final class RequestJournal: Sendable {
         for completion in completions {
             try RequestJournalRepository.complete(
                 db, rowID: completion.rowID, requestID: completion.requestID, status: completion.status,
-                durationMs: completion.durationMs, responseBytes: completion.responseBytes)
+                durationMs: completion.durationMs, responseBytes: completion.responseBytes,
+                responseHeaders: completion.responseHeaders, responseBody: completion.responseBody)
         }
     }
 

@@ -33,6 +33,12 @@ public struct RequestJournalEntry: Sendable, Equatable {
     public var faultID: String?
     /// The body as text when it is UTF-8: its first 16 KiB.
     public var requestBody: String?
+    /// The request's header lines, `Name: value` joined by `\n`, in the order sent.
+    public var requestHeaders: String?
+    /// The response's header lines (as the application set them) and body (UTF-8 text, its first
+    /// 16 KiB); nil until the response exists.
+    public var responseHeaders: String?
+    public var responseBody: String?
 
     /// The most of a body the journal keeps.
     public static let maxStoredBody = 16 * 1024
@@ -40,8 +46,12 @@ public struct RequestJournalEntry: Sendable, Equatable {
     public init(
         time: Date, method: String, path: String, query: String, status: Int?, durationMs: Double?, tenant: String,
         user: String?, requestBytes: Int, responseBytes: Int?, requestID: String, changedIDs: [String] = [],
-        route: String? = nil, faultID: String? = nil, requestBody: String? = nil
+        route: String? = nil, faultID: String? = nil, requestBody: String? = nil, requestHeaders: String? = nil,
+        responseHeaders: String? = nil, responseBody: String? = nil
     ) {
+        self.requestHeaders = requestHeaders
+        self.responseHeaders = responseHeaders
+        self.responseBody = responseBody
         self.route = route
         self.faultID = faultID
         self.requestBody = requestBody

@@ -6,15 +6,17 @@ import SQLiteStore
 /// SQL for `request_journal` (`RequestJournal` keeps the buffering, draining and pruning policy).
 enum RequestJournalRepository {
     static let columns =
-        "at, method, path, query, status, duration_ms, tenant, user_id, request_bytes, response_bytes, request_id, changed_ids, route, fault_id, request_body"
+        "at, method, path, query, status, duration_ms, tenant, user_id, request_bytes, response_bytes, request_id, changed_ids, route, fault_id, request_body, "
+        + "request_headers, response_headers, response_body"
     static let rowsPerStatement = 16
     static let multiRowInsert =
         "INSERT INTO request_journal (\(columns)) VALUES "
-        + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rowsPerStatement).joined(separator: ", ")
-    static let singleRowInsert = "INSERT INTO request_journal (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rowsPerStatement).joined(separator: ", ")
+    static let singleRowInsert = "INSERT INTO request_journal (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     static let completionUpdate = """
-        UPDATE request_journal SET status = ?, duration_ms = ?, response_bytes = ? WHERE id = ? AND request_id = ?
+        UPDATE request_journal SET status = ?, duration_ms = ?, response_bytes = ?, response_headers = ?, response_body = ?
+         WHERE id = ? AND request_id = ?
         """
 
     /// Rewrites the changed ids of the row `rowID`, if it is still `requestID`'s.
@@ -23,17 +25,18 @@ enum RequestJournalRepository {
     }
 
     /// Writes the response half of the row `rowID`, if it is still `requestID`'s.
-    static func complete(_ db: SQLiteConnection, rowID: Int64, requestID: String, status: Int, durationMs: Double, responseBytes: Int)
-        throws
-    {
-        try db.run(completionUpdate, status, durationMs, responseBytes, rowID, requestID)
+    static func complete(
+        _ db: SQLiteConnection, rowID: Int64, requestID: String, status: Int, durationMs: Double, responseBytes: Int,
+        responseHeaders: String?, responseBody: String?
+    ) throws {
+        try db.run(completionUpdate, status, durationMs, responseBytes, responseHeaders, responseBody, rowID, requestID)
     }
 
     /// Inserts `entries` in order: 16 rows per statement, the rest one by one (both statements cached).
     static func insert(_ entries: [RequestJournalEntry], into db: SQLiteConnection) throws {
         var index = 0
         var arguments: [any SQLiteBindable] = []
-        arguments.reserveCapacity(15 * rowsPerStatement)
+        arguments.reserveCapacity(18 * rowsPerStatement)
         while entries.count - index >= rowsPerStatement {
             arguments.removeAll(keepingCapacity: true)
             for entry in entries[index..<(index + rowsPerStatement)] { append(entry, to: &arguments) }
@@ -64,6 +67,9 @@ enum RequestJournalRepository {
         arguments.append(entry.route)
         arguments.append(entry.faultID)
         arguments.append(entry.requestBody)
+        arguments.append(entry.requestHeaders)
+        arguments.append(entry.responseHeaders)
+        arguments.append(entry.responseBody)
     }
 
     /// How `changed_ids` stores a list: a JSON array text, '' when empty.
@@ -170,6 +176,8 @@ enum RequestJournalRepository {
             user: try row.string("user_id"), requestBytes: try row.requiredInt("request_bytes"),
             responseBytes: try row.int("response_bytes"),
             requestID: try row.requiredString("request_id"), changedIDs: changedIDs, route: try row.string("route"),
-            faultID: try row.string("fault_id"), requestBody: try row.string("request_body"))
+            faultID: try row.string("fault_id"), requestBody: try row.string("request_body"),
+            requestHeaders: try row.string("request_headers"), responseHeaders: try row.string("response_headers"),
+            responseBody: try row.string("response_body"))
     }
 }

@@ -197,6 +197,16 @@ enum UndoLogRepository {
         try db.forEachRow("SELECT * FROM undo_log WHERE seq > ? ORDER BY seq DESC", [seq], body)
     }
 
+    /// The entries after position `seq`, oldest first (a diff reads each row's first change).
+    static func forEachEntryInOrder(_ db: SQLiteConnection, after seq: Int64, _ body: (SQLiteRow) throws -> Void) throws {
+        try db.forEachRow("SELECT * FROM undo_log WHERE seq > ? ORDER BY seq", [seq], body)
+    }
+
+    /// The row of `table` with this rowid as it is now (every column), if there is one.
+    static func row(_ db: SQLiteConnection, table: String, rowID: Int64) throws -> SQLiteRow? {
+        try db.queryFirst("SELECT * FROM \(quote(table)) WHERE rowid = ?", rowID)
+    }
+
     /// Returns the entries deleted.
     static func deleteEntries(_ db: SQLiteConnection, after seq: Int64) throws -> Int {
         try db.run("DELETE FROM undo_log WHERE seq > ?", seq)

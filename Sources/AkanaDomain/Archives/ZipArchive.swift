@@ -1,0 +1,171 @@
+import Foundation
+import ZIPFoundation
+
+/// ZIP files the emulator reads from untrusted uploads (portal content with `unpack=true`, API
+/// packages) and writes (folder downloads, package exports), through ZIPFoundation — never a
+/// hand-written reader. Reading is bounded before anything is written anywhere: the entry count,
+/// each entry's and the total's decompressed size (counted as the bytes come out of the inflater,
+/// not taken from the headers, which a bomb lies in), the compression ratio, and each path (no
+/// absolute path, no `..`, no symlink, no control characters, no duplicate). A rejection names the
+/// entry and the limit, for a 400's faultstring.
+public enum ZipArchive {
+    /// Bounds on an archive read from untrusted bytes.
+    public struct Limits: Sendable, Equatable {
+        public var maxEntries: Int
+        public var maxEntryBytes: Int
+        public var maxTotalBytes: Int
+        /// Decompressed bytes per compressed byte an entry may reach once it is larger than
+        /// `ratioFloorBytes` (a small, very compressible file is not a bomb).
+        public var maxRatio: Int
+        public var ratioFloorBytes: Int
+        public var maxPathBytes: Int
+
+        public init(
+            maxEntries: Int = 10_000, maxEntryBytes: Int = 16 << 20, maxTotalBytes: Int = 64 << 20, maxRatio: Int = 100,
+            ratioFloorBytes: Int = 1 << 20, maxPathBytes: Int = 1_024
+        ) {
+            self.maxEntries = maxEntries
+            self.maxEntryBytes = maxEntryBytes
+            self.maxTotalBytes = maxTotalBytes
+            self.maxRatio = maxRatio
+            self.ratioFloorBytes = ratioFloorBytes
+            self.maxPathBytes = maxPathBytes
+        }
+
+        public static let standard = Limits()
+    }
+
+    /// One file or folder of an archive. `path` is relative, `/`-separated, without a leading or
+    /// trailing `/`; a folder has no bytes.
+    public struct Entry: Sendable, Equatable {
+        public var path: String
+        public var isDirectory: Bool
+        public var bytes: [UInt8]
+        public var modified: Date?
+
+        public init(path: String, isDirectory: Bool = false, bytes: [UInt8] = [], modified: Date? = nil) {
+            self.path = path
+            self.isDirectory = isDirectory
+            self.bytes = bytes
+            self.modified = modified
+        }
+    }
+
+    /// Why an archive was refused. `description` is the faultstring.
+    public enum Rejection: Error, Equatable, CustomStringConvertible {
+        case notAZip
+        case tooManyEntries(limit: Int)
+        case entryTooLarge(path: String, limit: Int)
+        case tooLarge(limit: Int)
+        case ratio(path: String, limit: Int)
+        case unsafePath(path: String)
+        case symlink(path: String)
+        case duplicate(path: String)
+        case corrupt(path: String)
+
+        public var description: String {
+            switch self {
+            case .notAZip: "The file is not a ZIP archive"
+            case .tooManyEntries(let limit): "The ZIP archive has more than \(limit) entries"
+            case .entryTooLarge(let path, let limit): "ZIP entry \(Self.quoted(path)) is larger than \(limit) bytes uncompressed"
+            case .tooLarge(let limit): "The ZIP archive is larger than \(limit) bytes uncompressed"
+            case .ratio(let path, let limit): "ZIP entry \(Self.quoted(path)) expands more than \(limit) times (a ZIP bomb?)"
+            case .unsafePath(let path):
+                "ZIP entry \(Self.quoted(path)) has a path outside its folder or with characters a path may not hold"
+            case .symlink(let path): "ZIP entry \(Self.quoted(path)) is a symbolic link; links are not accepted"
+            case .duplicate(let path): "ZIP entry \(Self.quoted(path)) appears more than once"
+            case .corrupt(let path): "ZIP entry \(Self.quoted(path)) is damaged"
+            }
+        }
+
+        /// The path as printed in a message: at most 200 characters, control characters escaped.
+        private static func quoted(_ path: String) -> String {
+            let shown = path.unicodeScalars.prefix(200).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : String($0) }.joined()
+            return "\"" + shown + (path.unicodeScalars.count > 200 ? "…" : "") + "\""
+        }
+    }
+
+    /// The entries of `data`, in archive order, every bound checked. Nothing is extracted to disk.
+    public static func read(_ data: Data, limits: Limits = .standard) throws(Rejection) -> [Entry] {
+        let archive: Archive
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw .notAZip
+        }
+        var entries: [Entry] = []
+        var seen: Set<String> = []
+        var total = 0
+        for entry in archive {
+            guard entries.count < limits.maxEntries else { throw .tooManyEntries(limit: limits.maxEntries) }
+            let rawPath = entry.path(using: .utf8)
+            if entry.type == .symlink { throw .symlink(path: rawPath) }
+            guard let path = normalized(rawPath, maxBytes: limits.maxPathBytes) else { throw .unsafePath(path: rawPath) }
+            guard seen.insert(path).inserted else { throw .duplicate(path: path) }
+            if entry.type == .directory {
+                entries.append(Entry(path: path, isDirectory: true, modified: entry.fileAttributes[.modificationDate] as? Date))
+                continue
+            }
+            var bytes: [UInt8] = []
+            let compressed = Int(clamping: entry.compressedSize)
+            let ratioLimit = max(limits.ratioFloorBytes, compressed.multipliedReportingOverflow(by: limits.maxRatio).partialValue)
+            var refusal: Rejection?
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    if bytes.count + chunk.count > limits.maxEntryBytes {
+                        refusal = .entryTooLarge(path: path, limit: limits.maxEntryBytes)
+                    } else if total + bytes.count + chunk.count > limits.maxTotalBytes {
+                        refusal = .tooLarge(limit: limits.maxTotalBytes)
+                    } else if bytes.count + chunk.count > ratioLimit {
+                        refusal = .ratio(path: path, limit: limits.maxRatio)
+                    }
+                    if refusal != nil { throw CancellationError() }
+                    bytes.append(contentsOf: chunk)
+                }
+            } catch {
+                throw refusal ?? .corrupt(path: path)
+            }
+            total += bytes.count
+            entries.append(Entry(path: path, bytes: bytes, modified: entry.fileAttributes[.modificationDate] as? Date))
+        }
+        return entries
+    }
+
+    /// A ZIP archive of `entries` (files deflated, folders as folder entries), in the order given.
+    public static func write(_ entries: [Entry]) throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for entry in entries {
+            let modified = entry.modified ?? Date(timeIntervalSince1970: 0)
+            if entry.isDirectory {
+                try archive.addEntry(
+                    with: entry.path + "/", type: .directory, uncompressedSize: Int64(0), modificationDate: modified
+                ) { (_: Int64, _: Int) in Data() }
+            } else {
+                let bytes = entry.bytes
+                try archive.addEntry(
+                    with: entry.path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: modified,
+                    compressionMethod: .deflate
+                ) { (position: Int64, size: Int) in
+                    let start = Int(position)
+                    return Data(bytes[start..<min(bytes.count, start + size)])
+                }
+            }
+        }
+        return archive.data ?? Data()
+    }
+
+    /// `path` as a safe relative path (no leading `./`, no trailing `/`), or nil when it could
+    /// reach outside its folder or holds what a path may not: an absolute path, a drive letter, a
+    /// `..` or empty component, a backslash, a control character, or more than `maxBytes` bytes.
+    public static func normalized(_ path: String, maxBytes: Int = Limits.standard.maxPathBytes) -> String? {
+        guard !path.isEmpty, path.utf8.count <= maxBytes, !path.hasPrefix("/"), !path.contains("\\") else { return nil }
+        guard !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        var components = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if components.last == "" { components.removeLast() }
+        while components.first == "." { components.removeFirst() }
+        guard !components.isEmpty else { return nil }
+        if components[0].count == 2, components[0].hasSuffix(":") { return nil }
+        guard components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { return nil }
+        return components.joined(separator: "/")
+    }
+}
