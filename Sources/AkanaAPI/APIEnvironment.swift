@@ -18,6 +18,8 @@ public struct APIEnvironment: Sendable {
     public let apps: AppService
     /// Models and model versions (built once: the model routes and the workflow routes share it).
     public let models: ModelService
+    /// Groups and membership requests (app teams, API admin groups, independent and system groups).
+    public let groups: GroupService
     /// APIs, API versions and the dropbox; contracts (built once: several route files share them).
     public let apis: APIService
     public let contracts: ContractService
@@ -30,6 +32,8 @@ public struct APIEnvironment: Sendable {
     /// Licenses and scopes with the operations mapped to them (issue 26 parts 4, 5).
     public let licenses: LicenseService
     public let scopes: ScopeService
+    /// The reports from the gateway's traffic (metrics, exports) and `/_emulator/traffic`.
+    public let traffic: TrafficService
     public let workflow: WorkflowEngine
     /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
     public let workflowActions: WorkflowObjectActions

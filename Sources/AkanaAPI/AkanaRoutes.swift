@@ -24,11 +24,13 @@ public enum AkanaRoutes {
         EmulatorBrowserRoutes.register(into: &router, environment: environment)
         EmulatorCheckpointRoutes.register(into: &router, environment: environment)
         EmulatorInstanceRoutes.register(into: &router, environment: environment)
+        EmulatorTrafficRoutes.register(into: &router, environment: environment)
         RequestJournalRoutes.register(into: &router, environment: environment, routes: table)
         LoginRoutes.register(into: &router, environment: environment)
         BusinessRoutes.register(into: &router, environment: environment)
         AppRoutes.register(into: &router, environment: environment, apps: environment.apps)
         AppTeamRoutes.register(into: &router, environment: environment, apps: environment.apps)
+        GroupRoutes.register(into: &router, environment: environment)
         UserRoutes.register(into: &router, environment: environment, users: environment.users)
         SearchRoutes.register(into: &router, environment: environment)
         WorkflowRoutes.register(into: &router, environment: environment)
@@ -40,6 +42,7 @@ public enum AkanaRoutes {
         PolicyRoutes.register(into: &router, environment: environment)
         LicenseRoutes.register(into: &router, environment: environment)
         ScopeRoutes.register(into: &router, environment: environment)
+        MetricsRoutes.register(into: &router, environment: environment)
         table.set(router.table)
         return router
     }

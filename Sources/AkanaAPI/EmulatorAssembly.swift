@@ -71,7 +71,11 @@ public enum EmulatorAssembly {
         let workflow = WorkflowEngine(database: database, clock: clock)
         let contractLifecycle = ContractLifecycle(workflow: workflow)
         AppService.registerWorkflowFunctions(on: workflow, deletionObserver: contractLifecycle)
-        for tenant in settings.tenants.all { _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup) }
+        let groups = GroupService(database: database, clock: clock, engine: workflow, ids: settings.ids)
+        for tenant in settings.tenants.all {
+            _ = try workflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup)
+            try groups.prepareTenant(tenant.fedmemberid, scope: .startup)
+        }
         let fixtureReport = try FixtureLoader.apply(
             settings.fixtures.documents, database: database, tenants: settings.tenants,
             workflow: workflow, ids: settings.ids, now: clock.now(), hasher: settings.fixtures.hasher,
@@ -99,14 +103,15 @@ public enum EmulatorAssembly {
                 storageLogger.notice("a write committed again on \(database.path): the disk has room, writes are accepted")
             }
         }
-        let apps = AppService(database: database, clock: clock, workflow: workflow, ids: settings.ids, deletionObserver: contractLifecycle)
+        let apps = AppService(
+            database: database, clock: clock, workflow: workflow, ids: settings.ids, deletionObserver: contractLifecycle, groups: groups)
         let models = ModelService(database: database, clock: clock, workflow: workflow, ids: settings.ids)
         let snapshots = SnapshotStore(database: database)
         let environment = APIEnvironment(
             database: database, clock: clock, tenants: settings.tenants, sessions: sessions,
             businessSettings: BusinessSettingsService(
                 database: database, tenants: settings.tenants, clock: clock, workflow: workflow, sessionPolicy: settings.sessionPolicy),
-            apps: apps, models: models,
+            apps: apps, models: models, groups: groups,
             apis: APIService(database: database, clock: clock, workflow: workflow, contracts: contractLifecycle, ids: settings.ids),
             contracts: ContractService(database: database, clock: clock, workflow: workflow, ids: settings.ids),
             implementations: ImplementationService(database: database, clock: clock),
@@ -114,8 +119,9 @@ public enum EmulatorAssembly {
             users: UserService(database: database, clock: clock, hasher: settings.hasher, ids: settings.ids),
             licenses: LicenseService(database: database, clock: clock, ids: settings.ids),
             scopes: ScopeService(database: database, clock: clock, ids: settings.ids),
+            traffic: TrafficService(database: database, clock: clock, ids: settings.ids),
             workflow: workflow,
-            workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models),
+            workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models, groups: groups),
             search: SearchService(database: database, sources: SearchService.defaultSources),
             admin: EmulatorAdmin(
                 database: database, clock: clock, tenants: settings.tenants, workflow: workflow, snapshots: snapshots,

@@ -58,7 +58,11 @@ public enum PlatformReset {
             scope: .startup)
         let baseWorkflow = WorkflowEngine(database: base, clock: clock)
         AppService.registerWorkflowFunctions(on: baseWorkflow, deletionObserver: ContractLifecycle(workflow: baseWorkflow))
-        for tenant in tenants.all { _ = try baseWorkflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup) }
+        let baseGroups = GroupService(database: base, clock: clock, engine: baseWorkflow, ids: ids)
+        for tenant in tenants.all {
+            _ = try baseWorkflow.installShippedDefinitions(tenant: tenant.fedmemberid, scope: .startup)
+            try baseGroups.prepareTenant(tenant.fedmemberid, scope: .startup)
+        }
         let report = try FixtureLoader.apply(
             fixtures.documents, database: base, tenants: tenants, workflow: baseWorkflow, ids: ids,
             now: clock.now(), hasher: fixtures.hasher, knownHashes: knownHashes, scope: .startup)
@@ -97,7 +101,11 @@ public enum PlatformReset {
         try PlatformBootstrap.run(
             database: database, tenants: reseeded, users: seeds, now: clock.now(), hasher: hasher, knownHashes: kept, ids: ids, scope: scope
         )
-        for tenant in names { _ = try workflow.installShippedDefinitions(tenant: tenant, scope: scope) }
+        let groups = GroupService(database: database, clock: clock, engine: workflow, ids: ids)
+        for tenant in names {
+            _ = try workflow.installShippedDefinitions(tenant: tenant, scope: scope)
+            try groups.prepareTenant(tenant, scope: scope)
+        }
         workflow.invalidateCache()
         return try FixtureLoader.apply(
             fixtures.documents, database: database, tenants: tenants, workflow: workflow, ids: ids,

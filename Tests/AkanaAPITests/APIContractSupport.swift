@@ -102,7 +102,7 @@ struct APIWorld {
     func counts() throws -> [Int] {
         try [
             "apis", "api_versions", "api_admins", "api_implementations", "api_endpoints", "contracts", "contract_licenses",
-            "workflow_objects", "workflow_history", "dropbox_files"
+            "workflow_objects", "workflow_history", "dropbox_files", "groups", "group_members"
         ].map(count)
     }
 

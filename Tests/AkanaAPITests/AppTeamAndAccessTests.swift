@@ -54,11 +54,15 @@ import Testing
             body: #"{"Message":"Hi. Inviting you to the Puzzle app team as discussed.","Email":"\#(email)"}"#, accept: "text/plain")
     }
 
-    func accept(_ appID: String, as session: TestApp.Session, action: String = "accept") throws -> HTTPResponse {
+    /// The invitee answers the membership request the invitation answered (m_groups_executeWorkflowAction).
+    func accept(_ requestID: String, as session: TestApp.Session, action: String = "accept") throws -> HTTPResponse {
         try send(
-            .post, "/api/workflow/objects/\(appID)/actions", as: session,
+            .post, "/api/groups/requests/\(requestID)/actions", as: session,
             body: #"{"ActionName":"group.membership.action.\#(action)"}"#, accept: "text/plain")
     }
+
+    static let pending = "com.soa.group.membership.state.pending"
+    static let accepted = "com.soa.group.membership.state.accepted"
 
     func userID(_ session: TestApp.Session) throws -> String {
         try #require(try app.send(.get, "/api/login/status", headers: ["Cookie": session.cookieHeader]).json()["userFDN"]?.stringValue)
@@ -115,8 +119,11 @@ import Testing
         #expect(added.status == .ok)
         #expect(added.headers["Content-Type"] == "text/plain")
         let kimID = try userID(kim)
-        #expect(added.text == kimID)
-        #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)  // again: the invitation is renewed
+        // The answer is the membership request (group_member_req-<uuid>.<tenant>), pending.
+        let requestID = added.text
+        #expect(requestID.hasPrefix("group_member_req-") && requestID.hasSuffix(".acmepaymentscorp"))
+        #expect(try send(.get, "/api/groups/requests/\(requestID)", as: kim, accept: "text/plain").text == Self.pending)
+        #expect(try invite(Self.kimEmail, to: appID, as: jane).text == requestID)  // again: the invitation is renewed
         // Invited is not a member yet: the team lists Kim as Invited, and the app stays closed to her.
         let pending =
             try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue ?? []
@@ -125,15 +132,15 @@ import Testing
         #expect(try send(.get, "/api/apps/versions/\(versionID)", as: kim, accept: "application/json").status == .forbidden)
         #expect(
             try send(
-                .post, "/api/workflow/objects/\(appID)/actions", as: jane, body: #"{"ActionName":"group.membership.action.resend"}"#,
+                .post, "/api/workflow/objects/\(requestID)/actions", as: jane, body: #"{"ActionName":"group.membership.action.resend"}"#,
                 accept: "text/plain"
-            ).text == "Invited")
-        // Only the invitee answers the invitation.
-        #expect(try accept(appID, as: jane).status == .conflict)
-        let accepted = try accept(appID, as: kim)
+            ).text == Self.pending)
+        // Only the invitee answers the invitation (the workflow refuses the team Admin).
+        #expect(try accept(requestID, as: jane).status == .forbidden)
+        let accepted = try accept(requestID, as: kim)
         #expect(accepted.status == .ok)
-        #expect(accepted.text == "Accepted")
-        #expect(try accept(appID, as: kim).status == .conflict)
+        #expect(accepted.text == Self.accepted)
+        #expect(try accept(requestID, as: kim).status == .conflict)
 
         let members = try send(.get, "/api/apps/\(appID)/members", as: kim, accept: "application/json").json()
         let items = try #require(members["channel"]?["item"]?.arrayValue)
@@ -149,9 +156,16 @@ import Testing
             try send(.put, "/api/apps/versions/\(versionID)", as: kim, body: #"{"Description":"by Kim"}"#, accept: "text/plain").status
                 == .ok)
         // A Member may invite, but not remove someone else; a team Admin may.
-        #expect(try invite(Self.leeEmail, to: appID, as: kim).status == .ok)
+        let leeRequest = try invite(Self.leeEmail, to: appID, as: kim)
+        #expect(leeRequest.status == .ok)
         let lee = try app.login(Self.leeEmail)
-        #expect(try accept(appID, as: lee).text == "Accepted")
+        // The generic workflow route acts on the same object.
+        #expect(
+            try send(
+                .post, "/api/workflow/objects/\(leeRequest.text)/actions", as: lee,
+                body: #"{"ActionName":"group.membership.action.accept"}"#,
+                accept: "text/plain"
+            ).text == Self.accepted)
         let leeID = try #require(
             try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?
                 .compactMap { $0["guid"]?["value"]?.stringValue }.first { $0 != kimID && $0 != (try? userID(jane)) })
@@ -190,24 +204,38 @@ import Testing
 
     @Test func declinedAndWithdrawnInvitationsChangeNothingAndATenantMayAutoAccept() throws {
         let (appID, versionID) = try createApp(as: jane)
-        #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)
-        let declined = try accept(appID, as: kim, action: "decline")
-        #expect(declined.text == "Declined")
+        let requestID = try invite(Self.kimEmail, to: appID, as: jane).text
+        let declined = try accept(requestID, as: kim, action: "decline")
+        #expect(declined.text == "com.soa.group.membership.state.declined")
         #expect(
             try send(.get, "/api/apps/\(appID)/members", as: jane, accept: "application/json").json()["channel"]?["item"]?.arrayValue?.count
                 == 1)
         #expect(try send(.get, "/api/apps/versions/\(versionID)", as: kim, accept: "application/json").status == .forbidden)
         // A withdrawn invitation cannot be accepted; an unknown membership action is a 400.
-        #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)
+        // Invited again: the same request, pending again (@RecreateInPendingState).
+        #expect(try invite(Self.kimEmail, to: appID, as: jane).text == requestID)
+        #expect(try send(.get, "/api/groups/requests/\(requestID)", as: kim, accept: "text/plain").text == Self.pending)
         let kimID = try userID(kim)
         #expect(try send(.delete, "/api/apps/\(appID)/members/\(kimID)", as: jane, accept: "text/plain").status == .ok)
-        #expect(try accept(appID, as: kim).status == .forbidden)  // no invitation, and off the team
-        #expect(try accept(appID, as: kim, action: "promote").status == .badRequest)
-        // With the tenant's AutoAcceptAppTeamInvitations on (a fixture setting), the invitee joins at once.
+        #expect(
+            try send(.get, "/api/groups/requests/\(requestID)", as: kim, accept: "text/plain").text
+                == "com.soa.group.membership.state.removed")
+        #expect(try accept(requestID, as: kim).status == .conflict)  // withdrawn: accept is no action of the removed state
+        #expect(try accept(requestID, as: kim, action: "promote").status == .badRequest)
+        #expect(try send(.get, "/api/apps/versions/\(versionID)", as: kim, accept: "application/json").status == .forbidden)
+        // With the tenant's AutoAcceptAppTeamInvitations on (a fixture setting), the invitee joins at
+        // once: the setting assigns the shipped groupmembership-autoaccept workflow.
         let fixture = #"{"settings":{"AutoAcceptAppTeamInvitations":true}}"#
         #expect(try app.send(.post, "/_emulator/fixtures", headers: ["Content-Type": "application/json"], body: fixture).status == .ok)
-        #expect(try invite(Self.kimEmail, to: appID, as: jane).status == .ok)
+        let assigned = try send(.get, "/api/workflow/definitions?ObjectType=groupmembership", as: admin, accept: "application/json")
+        #expect(assigned.text.contains("groupmembership-autoaccept"))
+        let again = try invite(Self.kimEmail, to: appID, as: jane)
+        #expect(again.text == requestID)
+        #expect(try send(.get, "/api/groups/requests/\(requestID)", as: kim, accept: "text/plain").text == Self.accepted)
         #expect(try send(.get, "/api/apps/versions/\(versionID)", as: kim, accept: "application/json").status == .ok)
+        // A new invitee joins at once too.
+        let lee = try invite(Self.leeEmail, to: appID, as: jane)
+        #expect(try send(.get, "/api/groups/requests/\(lee.text)", as: jane, accept: "text/plain").text == Self.accepted)
     }
 
     /// Pending invitations take part in checkpoints and snapshots like the team itself.
@@ -215,7 +243,9 @@ import Testing
         let (appID, _) = try createApp(as: jane)
         func pending() throws -> Int {
             try app.pool.read {
-                try $0.queryFirst("SELECT COUNT(*) AS n FROM app_team_invitations WHERE app_id = ?", appID)?.int("n") ?? -1
+                try $0.queryFirst(
+                    "SELECT COUNT(*) AS n FROM group_members WHERE group_id = ? AND state = ?", "appteam-\(appID)", Self.pending)?.int("n")
+                    ?? -1
             }
         }
         let checkpoint = try #require(try app.send(.post, "/_emulator/checkpoints").json()["id"]?.stringValue)

@@ -13,11 +13,11 @@ extension MalformedInputCatalogueTests {
         [
             ("framing", framingCases), ("login", loginCases), ("apps", appCases), ("models", modelCases),
             ("workflow", workflowCases), ("emulator", emulatorCases), ("apis", apiCases), ("contracts", contractCases),
-            ("users", userCases), ("members", memberCases), ("search", searchCases), ("sessions", sessionCases),
+            ("users", userCases), ("members", memberCases), ("groups", groupCases), ("search", searchCases), ("sessions", sessionCases),
             ("faults", faultCases), ("gateway responses", gatewayResponseCases), ("checkpoints and snapshots", stateCases),
             ("fixtures and clock", fixtureAndClockCases),
             ("encodings", encodingCases), ("implementations and policies", implementationCases), ("licenses and scopes", licenseScopeCases),
-            ("business settings", businessSettingsCases)
+            ("business settings", businessSettingsCases), ("traffic and metrics", trafficCases)
         ]
     }
 
@@ -462,6 +462,58 @@ extension MalformedInputCatalogueTests {
         ]
     }
 
+    /// /api/groups…: bad groups, membership requests and actions. The setup invites Jane into the
+    /// app's team (before the catalogue's fingerprint), so an action case has a request to act on.
+    static func groupCases(_ bench: Bench) throws -> [Case] {
+        let invited = try bench.app.send(
+            .post, "/api/apps/\(bench.appID)/members",
+            headers: TestApp.headers(bench.session, ["Content-Type": "application/json", "Accept": "text/plain"]),
+            body: #"{"Email":"\#(TestApp.jane)","Message":"join"}"#)
+        try #require(invited.status == .ok, "\(invited.text)")
+        let request = "/api/groups/requests/\(invited.text)/actions"
+        let team = "/api/groups/appteam-\(bench.appID)"
+        let admins = "/api/groups/tenantadmin.acmepaymentscorp/members"
+        let admin = try bench.adminID()
+        return [
+            bench.post("groups: not an object", "/api/groups", json: "[1]"),
+            bench.post("groups: no Name", "/api/groups", json: #"{"Group":{"Description":"x"}}"#),
+            bench.post("groups: a blank Name", "/api/groups", json: #"{"Group":{"Name":"  "}}"#),
+            bench.post(
+                "groups: Name over the limit", "/api/groups", json: #"{"Group":{"Name":"\#(String(repeating: "é", count: 256))"}}"#),
+            bench.post(
+                "groups: a GroupType other than independent", "/api/groups",
+                json: #"{"Group":{"Name":"x","GroupType":"com.soa.group.type.appteam"}}"#),
+            bench.post("groups: Tag a number", "/api/groups", json: #"{"Group":{"Name":"x","Tag":42}}"#),
+            bench.post("groups: an unknown Visibility", "/api/groups", json: #"{"Group":{"Name":"x","Visibility":"Galaxy"}}"#),
+            bench.post(
+                "groups: invalid UTF-8 in the Name", "/api/groups", json: #"{"Group":{"Name":"x"#, invalid: [0xC0, 0xAF], tail: #""}}"#),
+            bench.post("invite: neither Email nor UserID", admins, json: #"{"Message":"join"}"#),
+            bench.post("invite: no Message", admins, json: #"{"Email":"\#(TestApp.jane)"}"#),
+            bench.post("invite: an unknown Role", admins, json: #"{"Email":"\#(TestApp.jane)","Message":"m","Role":"owner"}"#),
+            bench.post("invite: an Email that is no user", admins, json: #"{"Email":"nobody@acmepaymentscorp.com","Message":"m"}"#),
+            bench.post("invite: a UserID that is no user", admins, json: #"{"UserID":"nosuch.acmepaymentscorp","Message":"m"}"#),
+            bench.post("invite: Role a number", admins, json: #"{"Email":"\#(TestApp.jane)","Message":"m","Role":1}"#),
+            bench.post(
+                "invite: a group that does not exist", "/api/groups/nosuch.acmepaymentscorp/members",
+                json: #"{"Email":"\#(TestApp.jane)","Message":"m"}"#, status: 404),
+            bench.post("actions: no ActionName", request, json: "{}"),
+            bench.post("actions: ActionName a number", request, json: #"{"ActionName":7}"#),
+            bench.post("actions: an unknown action", request, json: #"{"ActionName":"group.membership.action.promote"}"#),
+            bench.post(
+                "actions: a request that does not exist", "/api/groups/requests/nosuch.acmepaymentscorp/actions",
+                json: #"{"ActionName":"group.membership.action.accept"}"#, status: 404),
+            bench.request(
+                "members: DELETE someone who is not a member", "DELETE", "\(admins)/nosuch.acmepaymentscorp", body: [], contentType: nil,
+                status: 404),
+            bench.request("groups: DELETE an app's team", "DELETE", team, body: [], contentType: nil, status: 409),
+            bench.request(
+                "groups: DELETE a group that does not exist", "DELETE", "/api/groups/nosuch.acmepaymentscorp", body: [], contentType: nil,
+                status: 404),
+            bench.request(
+                "members: DELETE the team's last admin", "DELETE", "\(team)/members/\(admin)", body: [], contentType: nil, status: 409)
+        ]
+    }
+
     /// GET /api/search and /api/apps/versions: hostile query parameters.
     static func searchCases(_ bench: Bench) -> [Case] {
         func get(_ name: String, _ target: String) -> Case { bench.request(name, "GET", target, body: [], contentType: nil, status: 400) }
@@ -632,6 +684,10 @@ extension MalformedInputCatalogueTests {
                 "checkpoints: roll back a 300-character id", "POST",
                 "/_emulator/checkpoints/\(String(repeating: "c", count: 300))/rollback", status: 404),
             bare("checkpoints: DELETE one that does not exist", "DELETE", "/_emulator/checkpoints/cp-nosuch", status: 404),
+            // The bench is an emulator without a daemon's instance directory (as an instance is): 404.
+            bare("instances: an unacceptable Accept", "POST", "/_emulator/instances", accept: "image/png", status: 406),
+            bare("instances: created where there is no instance directory", "POST", "/_emulator/instances", status: 404),
+            bare("instances: DELETE one that does not exist", "DELETE", "/_emulator/instances/inst-nosuch", status: 404),
             bare("snapshots: restore one that does not exist", "POST", "/_emulator/snapshots/nosuch/restore", status: 404),
             bare("snapshots: restore a name with a slash", "POST", "/_emulator/snapshots/..%2Fapi/restore", status: 400),
             bare("snapshots: DELETE a dot-dot name", "DELETE", "/_emulator/snapshots/..", status: 400),
@@ -660,6 +716,73 @@ extension MalformedInputCatalogueTests {
             bench.request(
                 "models: DELETE a version that does not exist", "DELETE", "/api/models/versions/nosuch.acmepaymentscorp",
                 body: [], contentType: nil, status: 404)
+        ]
+    }
+
+    /// `/_emulator/traffic` (stated transactions) and the metrics reports' parameters: every refusal
+    /// records nothing (the run's fingerprint covers gateway_transactions and its per-minute totals).
+    static func trafficCases(_ bench: Bench) throws -> [Case] {
+        let (_, version) = try bench.createAPI()
+        let traffic = "/_emulator/traffic"
+        func get(_ name: String, _ path: String, status: Int = 400) -> Case {
+            bench.request(name, "GET", path, body: [], contentType: nil, status: status)
+        }
+        let metrics = "/api/apis/versions/\(version)/metrics"
+        let many = "[" + Array(repeating: #"{"APIVersionID":"\#(version)"}"#, count: 10_001).joined(separator: ",") + "]"
+        return [
+            bench.post("traffic: not a list", traffic, json: #"{"APIVersionID":"\#(version)"}"#),
+            bench.post("traffic: an empty list", traffic, json: "[]"),
+            bench.post("traffic: a string", traffic, json: #""x""#),
+            bench.post("traffic: no APIVersionID", traffic, json: #"[{"Status":200}]"#),
+            bench.post("traffic: an API version of no tenant", traffic, json: #"[{"APIVersionID":"nosuch.acmepaymentscorp"}]"#),
+            bench.post(
+                "traffic: the second of two is bad (all or none)", traffic,
+                json: #"[{"APIVersionID":"\#(version)"},{"APIVersionID":"\#(version)","Time":"yesterday"}]"#),
+            bench.post("traffic: an unknown app version", traffic, json: #"[{"APIVersionID":"\#(version)","AppVersionID":"nosuch"}]"#),
+            bench.post("traffic: an unknown contract", traffic, json: #"[{"APIVersionID":"\#(version)","ContractID":"nosuch"}]"#),
+            bench.post("traffic: a status out of range", traffic, json: #"[{"APIVersionID":"\#(version)","Status":42}]"#),
+            bench.post("traffic: a fractional status", traffic, json: #"[{"APIVersionID":"\#(version)","Status":200.5}]"#),
+            bench.post("traffic: a huge status", traffic, json: #"[{"APIVersionID":"\#(version)","Status":1e300}]"#),
+            bench.post("traffic: a negative response time", traffic, json: #"[{"APIVersionID":"\#(version)","ResponseTime":-1}]"#),
+            bench.post("traffic: a response time as text", traffic, json: #"[{"APIVersionID":"\#(version)","ResponseTime":"fast"}]"#),
+            bench.post("traffic: a negative size", traffic, json: #"[{"APIVersionID":"\#(version)","RequestSize":-5}]"#),
+            bench.post("traffic: Fault as text", traffic, json: #"[{"APIVersionID":"\#(version)","Fault":"yes"}]"#),
+            bench.post("traffic: an unknown environment", traffic, json: #"[{"APIVersionID":"\#(version)","Environment":"Moon"}]"#),
+            bench.post(
+                "traffic: a relative time without a unit", traffic, json: #"[{"APIVersionID":"\#(version)","Time":"-15"}]"#),
+            bench.post(
+                "traffic: a 300-character path", traffic,
+                json: #"[{"APIVersionID":"\#(version)","Path":"/\#(String(repeating: "p", count: 300))"}]"#),
+            bench.post(
+                "traffic: one TransactionID twice", traffic,
+                json: #"[{"APIVersionID":"\#(version)","TransactionID":"t-1"},{"APIVersionID":"\#(version)","TransactionID":"t-1"}]"#,
+                status: 409),
+            bench.post("traffic: 10,001 transactions", traffic, json: many),
+            bench.post("traffic: an unknown tenant", traffic + "?tenant=globex", json: #"[{"APIVersionID":"\#(version)"}]"#),
+            bench.request(
+                "traffic: DELETE for an unknown tenant", "DELETE", traffic + "?tenant=globex", body: [], contentType: nil, status: 400),
+            get("traffic: list with a limit of 0", traffic + "?limit=0"),
+            get("traffic: list with a limit that is no number", traffic + "?limit=ten"),
+            get("metrics: an unknown TimeInterval unit", metrics + "?TimeInterval=5x"),
+            get("metrics: a TimeInterval of 0", metrics + "?TimeInterval=0m"),
+            get("metrics: a Duration that is no span", metrics + "?Duration=forever"),
+            get("metrics: a StartDate that is no date", metrics + "?StartDate=yesterday"),
+            get("metrics: 31 February", metrics + "?StartDate=2026-02-31"),
+            get("metrics: StartDate after EndDate", metrics + "?StartDate=2026-03-02&EndDate=2026-03-01"),
+            get("metrics: an unknown Environment", metrics + "?Environment=Moon"),
+            get("metrics: an unknown TimeZone", metrics + "?TimeZone=Mars/Olympus"),
+            get("metrics: ShowSummary that is no boolean", metrics + "?ShowSummary=maybe"),
+            get("metrics: too many intervals", metrics + "?TimeInterval=1s&Duration=4w"),
+            get("metrics: an API version that does not exist", "/api/apis/versions/nosuch.acmepaymentscorp/metrics", status: 404),
+            get("metrics export: an unknown ReportType", metrics + "/export?ReportType=service.everything"),
+            get("txlogs export: a contract of no API version", "/api/apis/versions/\(version)/txlogs/export?ContractID=nosuch"),
+            get("txlogs export: a bad EndDate", "/api/apis/versions/\(version)/txlogs/export?EndDate=2026-13-01"),
+            get("app metrics: an app version that does not exist", "/api/apps/versions/nosuch.acmepaymentscorp/metrics", status: 404),
+            get("app metrics: an unknown ApiVersionID", "/api/apps/versions/\(bench.versionID)/metrics?ApiVersionID=nosuch"),
+            get("business metrics: another business", "/api/businesses/tenantbusiness.globex/metrics", status: 404),
+            get(
+                "business metrics: an unknown ReportType",
+                "/api/businesses/tenantbusiness.acmepaymentscorp/metrics?ReportType=business.top10.pets")
         ]
     }
 

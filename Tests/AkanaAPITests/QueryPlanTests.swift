@@ -172,11 +172,30 @@ import Testing
             .post, "/api/users", admin, #"{"FirstName":"Pat","LastName":"Plan","Email":"pat@acmepaymentscorp.com","Password":"p4ss"}"#,
             accept: "application/json")
         let newUserID = try newUser.json()["UserID"]?.stringValue ?? ""
+        let teamInvitation = try send(
+            .post, "/api/apps/\(teamApp)/members", admin, #"{"Message":"m","Email":"pat@acmepaymentscorp.com"}"#, accept: "text/plain")
+        #expect(teamInvitation.status == .ok)
+        #expect(try send(.get, "/api/apps/\(teamApp)/members", admin).status == .ok)
+        // Groups and membership requests.
+        let group =
+            try send(.post, "/api/groups", admin, #"{"Group":{"Name":"Plan group","Tag":["plan"]}}"#).json()["GroupID"]?
+            .stringValue ?? ""
+        #expect(try send(.get, "/api/groups/\(group)", admin).status == .ok)
+        let groupInvitation = try send(
+            .post, "/api/groups/\(group)/members", admin, #"{"Message":"m","Email":"pat@acmepaymentscorp.com"}"#, accept: "text/plain")
+        #expect(groupInvitation.status == .ok)
+        #expect(try send(.get, "/api/groups/\(group)/members", admin).status == .ok)
+        #expect(try send(.get, "/api/groups/tenantadmin.acmepaymentscorp/members", admin).status == .ok)
+        #expect(try send(.get, "/api/groups/requests/\(groupInvitation.text)", admin, accept: "text/plain").status == .ok)
         #expect(
             try send(
-                .post, "/api/apps/\(teamApp)/members", admin, #"{"Message":"m","Email":"pat@acmepaymentscorp.com"}"#, accept: "text/plain"
+                .post, "/api/groups/requests/\(teamInvitation.text)/actions", admin, #"{"ActionName":"group.membership.action.resend"}"#,
+                accept: "text/plain"
             ).status == .ok)
-        #expect(try send(.get, "/api/apps/\(teamApp)/members", admin).status == .ok)
+        #expect(try send(.get, "/api/workflow/objects/\(teamInvitation.text)/actions", admin).status == .ok)
+        #expect(try send(.get, "/api/users/\(newUserID)/groups", admin).status == .ok)
+        #expect(try send(.delete, "/api/groups/\(group)/members/\(newUserID)", admin, accept: "text/plain").status == .ok)
+        #expect(try send(.delete, "/api/groups/\(group)", admin, accept: "text/plain").status == .ok)
         #expect(try send(.get, "/api/users/\(newUserID)", admin).status == .ok)
         #expect(try send(.get, "/api/users/\(newUserID)/apps", admin).status == .ok)
         #expect(
@@ -267,6 +286,47 @@ import Testing
         #expect(try send(.get, "/_emulator/gateway/responses").status == .ok)
         #expect(try send(.delete, "/_emulator/gateway/responses?APIVersionID=\(apiVersionID)").status == .noContent)
         #expect(try send(.delete, "/_emulator/gateway/responses").status == .noContent)
+        // Gateway traffic and the reports from it (issue 28): stated, listed, charted (whole minutes
+        // from the per-minute totals, shorter intervals from the transactions), exported, cleared.
+        let stated = try send(
+            .post, "/_emulator/traffic", nil,
+            #"[{"APIVersionID":"\#(apiVersionID)","AppVersionID":"\#(planApp)","Environment":"Sandbox","Time":"-5m","ResponseTime":12},"#
+                + #"{"APIVersionID":"\#(apiVersionID)","Time":"-2d","Status":500,"Operation":"getPlan"}]"#)
+        #expect(stated.status == .created, "\(stated.text)")
+        let revisionID = revision["ContractID"]?.stringValue ?? ""
+        let metrics = "/api/apis/versions/\(apiVersionID)/metrics"
+        for query in [
+            "", "?TimeInterval=30s&Duration=10m&Environment=Sandbox&ShowSummary=true", "?Duration=all&TimeInterval=1d",
+            "?StartDate=2020-01-01&EndDate=2030-01-01&TimeInterval=1w", "?StartDate=2026-01-01T00:00:00&Duration=3M&TimeInterval=1M"
+        ] {
+            #expect(try send(.get, metrics + query, admin).status == .ok)
+        }
+        #expect(try send(.get, metrics + "/export?ReportType=service.all.operations&Environment=Sandbox", admin).status == .ok)
+        #expect(try send(.get, metrics + "/export?TimeInterval=15s&Duration=1h", admin).status == .ok)
+        #expect(try send(.get, metrics + "/export?TimeInterval=1Y&Duration=2Y&ReportType=service.all.operations", admin).status == .ok)
+        for query in ["", "?AppVersionID=\(planApp)&ContractID=\(revisionID)&Environment=Sandbox", "?Duration=1d&ContractID=\(revisionID)"]
+        {
+            #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/txlogs/export" + query, admin).status == .ok)
+        }
+        for query in ["", "?ApiVersionID=\(apiVersionID)&TimeInterval=10s&Duration=5m", "?Duration=all&ApiVersionID=\(apiVersionID)"] {
+            #expect(try send(.get, "/api/apps/versions/\(planApp)/metrics" + query, admin).status == .ok)
+        }
+        for query in [
+            "?TimeInterval=15m&Duration=all&Environment=All&ReportType=business.top10.apis",
+            "?ShowIntervalData=true&TimeInterval=20s&Duration=1h"
+        ] {
+            #expect(try send(.get, "/api/businesses/tenantbusiness.acmepaymentscorp/metrics" + query, admin).status == .ok)
+        }
+        for query in [
+            "", "?apiVersionId=\(apiVersionID)&appVersionId=\(planApp)&environment=Sandbox",
+            "?tenant=acmepaymentscorp&limit=5&appVersionId=\(planApp)"
+        ] {
+            #expect(try send(.get, "/_emulator/traffic" + query).status == .ok)
+        }
+        // Kim-like callers: the contracted-developer and contracted-API-admin checks.
+        #expect(try send(.get, metrics, designer).status == .forbidden)
+        #expect([.forbidden, .notFound].contains(try send(.get, "/api/apps/versions/\(planApp)/metrics", designer).status))
+        #expect(try send(.delete, "/_emulator/traffic?tenant=acmepaymentscorp").status == .ok)
         // Implementations and policies (issue 26 parts 2, 3).
         let implementations = "/api/apis/versions/\(apiVersionID)/implementations"
         #expect(try send(.put, "\(implementations)/Sandbox/info", admin, #"{"AnonymousAccessAllowed":true}"#).status == .ok)
@@ -403,7 +463,8 @@ import Testing
                 planned += 1
                 for row in plan {
                     let detail = try row.string("detail") ?? ""
-                    guard detail.hasPrefix("SCAN ") else { continue }
+                    // `SCAN 16 CONSTANT ROWS`: a multi-row VALUES list (a journal batch), no table.
+                    guard detail.hasPrefix("SCAN "), !detail.hasSuffix(" CONSTANT ROWS") else { continue }
                     var table = detail.dropFirst(5).split(separator: " ").first.map(String.init) ?? ""
                     if table.hasPrefix("main.") { table.removeFirst(5) }
                     table = Self.aliases(sql)[table] ?? table

@@ -113,6 +113,13 @@ import Testing
         // POST /api/apps, text/plain: the new AppID (and its first version).
         let appID = try app.send(.post, "/api/apps", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"Journal"}"#).text
         #expect(appID.hasSuffix(".acmepaymentscorp"))
+        // The creator's membership of a new app's team (a membership request, workflow object of its own).
+        func creatorRequest(_ appID: String) throws -> String {
+            try app.pool.read {
+                try $0.queryFirst("SELECT request_id FROM group_members WHERE group_id = ?", "appteam-\(appID)")?.string("request_id")
+            } ?? ""
+        }
+        let appRequest = try creatorRequest(appID)
         // POST /api/apps/{AppID}/versions, text/plain: the AppID of the path and the new AppVersionID.
         let versionID = try app.send(
             .post, "/api/apps/\(appID)/versions", headers: headers(admin, accept: "text/plain"), body: #"{"Name":"2.0"}"#
@@ -128,6 +135,7 @@ import Testing
             ).status == .ok)
         // POST /api/apps as JSON: the AppID member.
         let jsonApp = try app.send(.post, "/api/apps", headers: headers(admin), body: #"{"Name":"As JSON"}"#).json()
+        let jsonAppRequest = try creatorRequest(jsonApp["AppID"]?.stringValue ?? "")
         // POST /api/models: the ModelID and the first version's ModelVersionID.
         let model = try app.send(.post, "/api/models", headers: headers(admin), body: #"{"Name":"Pet"}"#)
         try #require(model.status == .ok, "\(model.text)")
@@ -150,14 +158,14 @@ import Testing
         let jsonAppID = jsonApp["AppID"]?.stringValue ?? ""
         let jsonVersionID =
             try app.pool.read { try $0.queryFirst("SELECT id FROM app_versions WHERE app_id = ?", jsonAppID)?.string("id") } ?? ""
-        // Each object its writes created, changed or deleted (the app's first version, a model's
-        // first version, an app's versions deleted with it), the path's ids first.
+        // Each object its writes created, changed or deleted (the app's team membership and first
+        // version, a model's first version, an app's versions deleted with it), the path's ids first.
         #expect(
             changed == [
-                "POST 200 [\"\(appID)\", \"\(firstVersionID)\"]",
+                "POST 200 [\"\(appID)\", \"\(appRequest)\", \"\(firstVersionID)\"]",
                 "POST 200 [\"\(appID)\", \"\(versionID)\"]",
                 "PUT 200 [\"\(versionID)\"]",
-                "POST 200 [\"\(jsonAppID)\", \"\(jsonVersionID)\"]",
+                "POST 200 [\"\(jsonAppID)\", \"\(jsonAppRequest)\", \"\(jsonVersionID)\"]",
                 "POST 200 [\"\(modelID)\", \"\(modelVersionID)\"]",
                 "POST 200 [\"\(modelVersionID)\"]",
                 "GET 200 []",
@@ -201,6 +209,12 @@ import Testing
         #expect(created.status == .ok)
         let versionID = try #require(
             try app.pool.read { try $0.queryFirst("SELECT id FROM app_versions WHERE app_id = ?", created.text)?.string("id") })
+        // The creator's membership of the app's team is an object of its own (a membership request).
+        let requestID = try #require(
+            try app.pool.read {
+                try $0.queryFirst("SELECT request_id FROM group_members WHERE group_id = ?", "appteam-\(created.text)")?.string(
+                    "request_id")
+            })
 
         // Nothing has been drained (a batch of 100,000, an hour's delay), yet the rows are there.
         let rows = try app.pool.read { db in
@@ -215,7 +229,7 @@ import Testing
                 // then taken along (like the health check) by the app's transaction.
                 "/api/login 200 ms bytes ",
                 "/_emulator/health 200 ms bytes ",
-                "/api/apps NULL NULL NULL [\"\(created.text)\",\"\(versionID)\"]"
+                "/api/apps NULL NULL NULL [\"\(created.text)\",\"\(requestID)\",\"\(versionID)\"]"
             ])
 
         // A read drains the buffer: the completions fill in the response halves.
@@ -224,7 +238,7 @@ import Testing
         #expect(apps["status"] == .integer(200))
         #expect(apps["responseBytes"] == .integer(Int64(created.body.count)))
         #expect((apps["durationMs"]?.doubleValue ?? -1) >= 0)
-        #expect(apps["changedIDs"] == .array([.string(created.text), .string(versionID)]))
+        #expect(apps["changedIDs"] == .array([.string(created.text), .string(requestID), .string(versionID)]))
         #expect(try app.pool.read { try $0.queryFirst("SELECT COUNT(*) AS n FROM request_journal WHERE status IS NULL")?.int("n") } == 0)
     }
 

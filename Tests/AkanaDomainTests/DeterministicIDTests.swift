@@ -62,7 +62,9 @@ import Testing
             email: "administrator@acmepaymentscorp.com",
             roles: ["SiteAdmin"], csrfToken: "", startedAt: clock.now(), issuedAt: clock.now(),
             expiresAt: clock.now().addingTimeInterval(60), scope: .detached)
-        let apps = AppService(database: pool, clock: clock, workflow: nil, ids: ids, deletionObserver: nil)
+        let apps = AppService(
+            database: pool, clock: clock, workflow: nil, ids: ids, deletionObserver: nil,
+            groups: GroupService(database: pool, clock: clock, engine: WorkflowEngine(database: pool, clock: clock), ids: ids))
         return try (0..<count).map { index in
             let app = try apps.createApp(caller: caller, input: ApplicationInput(name: "App \(index)"))
             let version = try #require(app.defaultVersion)

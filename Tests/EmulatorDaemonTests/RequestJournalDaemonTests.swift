@@ -42,9 +42,10 @@ import Testing
         #expect(read.status == 200)
         let entries = try JSONParser.parse(Array(read.text.utf8))["Request"]?.arrayValue ?? []
         #expect(entries.map { $0["path"]?.stringValue ?? "" } == ["/api/apps", "/api/login"])
-        // The new app and its first version.
+        // The new app, its creator's team membership (a membership request) and its first version.
         #expect(entries.first?["changedIDs"]?.arrayValue?.first == .string(created.text))
-        #expect(entries.first?["changedIDs"]?.arrayValue?.count == 2)
+        #expect(entries.first?["changedIDs"]?.arrayValue?.count == 3)
+        #expect(entries.first?["changedIDs"]?.arrayValue?[1].stringValue?.hasPrefix("group_member_req-") == true)
         #expect(entries.first?["user"]?.stringValue?.hasSuffix(".acmepaymentscorp") == true)
         #expect(entries.first?["requestID"]?.stringValue?.isEmpty == false)
         #expect(emulator.stop() == 0)

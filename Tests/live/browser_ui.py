@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The state browser in a real browser: headless Chromium renders the pages of a live daemon with the
-shipped fixtures, and the rendered DOM must show the seeded app, its version and a workflow history entry.
+shipped fixtures, and the rendered DOM must show the seeded app, its version, a workflow history entry, and
+on the traffic page a transaction stated through POST /_emulator/traffic for an API made through the API.
 
 Usage: browser_ui.py PATH/TO/akana-emulator [--screenshot PNG]
 Run from the repository root (the daemon loads Config/fixtures from its working directory).
 """
-import argparse, os, re, shutil, subprocess, sys, tempfile
+import argparse, http.cookiejar, json, os, re, shutil, subprocess, sys, tempfile, urllib.request
 from html.parser import HTMLParser
 
 APP_ID = "ae7f7f68-eb0d-4ca7-a89a-4530c2d01793.acmepaymentscorp"   # Config/fixtures/seed-samples.json
@@ -78,11 +79,31 @@ def main():
         assert history[0][:4] == ["at", "action", "from", "to"], history[0]
         assert len(history) >= 2 and history[1][1], f"no workflow history entry: {history}"
 
+        # The traffic page: an API made by the Site Admin, a transaction stated for it.
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        def post(path, body, headers={}):
+            request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                             headers={"Content-Type": "application/json", "Accept": "application/json", **headers})
+            return json.load(opener.open(request, timeout=60))
+        post("/api/login", {"email": "administrator@acmepaymentscorp.com", "password": "password"})
+        csrf = next(c.value for c in jar if c.name == "Csrf-Token_acmepaymentscorp")
+        api = post("/api/apis", {"APIVersionInfo": {"Name": "Browser API", "Visibility": "Public"}},
+                   {"X-Csrf-Token_acmepaymentscorp": csrf})
+        post("/_emulator/traffic", [{"APIVersionID": api["LatestVersionID"], "TransactionID": "browser-tx-1", "Time": "-1m",
+                                     "Operation": "getPet"}])
+        traffic = render(browser, base + "/_emulator/ui/traffic", profile)
+        assert traffic.h1 == "Gateway traffic", traffic.h1
+        counts, latest = traffic.tables[0], traffic.tables[1]
+        assert any(row[:1] == ["Browser API"] and "1" in row for row in counts[1:]), f"no count for Browser API: {counts}"
+        assert any("browser-tx-1" in row and "getPet" in row for row in latest[1:]), f"stated transaction missing: {latest}"
+
         if args.screenshot:
             subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}", "--hide-scrollbars",
                             "--window-size=1100,620", f"--screenshot={os.path.abspath(args.screenshot)}", f"{base}/_emulator/ui/apps/{APP_ID}"],
                            capture_output=True, timeout=120, check=True)
-        print(f"state browser: apps, app {APP_ID} and workflow history of {DISCUSSION} rendered by {os.path.basename(browser)}; checks passed")
+        print(f"state browser: apps, app {APP_ID}, workflow history of {DISCUSSION} and traffic rendered by {os.path.basename(browser)}; "
+              "checks passed")
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -88,6 +88,24 @@ enum EmulatorBrowserRoutes {
             return page.response
         }
 
+        router.add(.get, "/_emulator/ui/groups") { request in
+            let found = try environment.browser.groups(scope: request.scope)
+            var page = Page(title: "Groups")
+            page.section(
+                "Groups (independent, app teams, API admin groups, Site Admins, Business Admins)",
+                table(found.groups, ["name", "kind", "tenant", "visibility", "belongs_to", "accepted", "pending", "updated", "id"]))
+            page.section(
+                "Membership requests, most recently changed first",
+                table(
+                    found.memberships, ["request_id", "group_name", "email", "role", "state", "workflow_status", "message", "updated"],
+                    links: [
+                        "request_id": { row in
+                            (row["workflow_status"] ?? "").isEmpty ? nil : "/_emulator/ui/workflow/\(path(row["request_id"] ?? ""))"
+                        }
+                    ]))
+            return page.response
+        }
+
         router.add(.get, "/_emulator/ui/licenses") { request in
             let found = try environment.browser.licenses(scope: request.scope)
             var page = Page(title: "Licenses and scopes")
@@ -118,6 +136,33 @@ enum EmulatorBrowserRoutes {
                     links: [
                         "workflow_status": {
                             $0["workflow_status"]?.isEmpty == false ? "/_emulator/ui/workflow/\(path($0["version_id"] ?? ""))" : nil
+                        }
+                    ]))
+            return page.response
+        }
+
+        router.add(.get, "/_emulator/ui/traffic") { request in
+            let found = try environment.browser.traffic(scope: request.scope)
+            var page = Page(title: "Gateway traffic")
+            page.section(
+                "Calls per API version and environment",
+                table(
+                    found.byAPIVersion,
+                    [
+                        "api", "api_version", "environment", "calls", "faults", "avg_ms", "first_day", "last_day", "tenant",
+                        "api_version_id"
+                    ]))
+            page.section(
+                "Latest transactions, newest first",
+                table(
+                    found.latest,
+                    [
+                        "time", "api", "api_version", "environment", "operation", "method", "path", "app", "status", "fault", "duration_ms",
+                        "contract_id", "source", "tenant", "transaction_id"
+                    ],
+                    links: [
+                        "contract_id": { row in
+                            (row["contract_id"] ?? "").isEmpty ? nil : "/_emulator/ui/workflow/\(path(row["contract_id"] ?? ""))"
                         }
                     ]))
             return page.response
@@ -309,7 +354,9 @@ enum EmulatorBrowserRoutes {
 
         static let navigation = [
             ("Overview", "/_emulator/ui"), ("Users", "/_emulator/ui/users"), ("Apps", "/_emulator/ui/apps"),
-            ("APIs", "/_emulator/ui/apis"), ("Licenses", "/_emulator/ui/licenses"), ("Models", "/_emulator/ui/models"),
+            ("APIs", "/_emulator/ui/apis"), ("Groups", "/_emulator/ui/groups"), ("Traffic", "/_emulator/ui/traffic"),
+            ("Licenses", "/_emulator/ui/licenses"),
+            ("Models", "/_emulator/ui/models"),
             ("Workflow", "/_emulator/ui/workflow"),
             ("Snapshots", "/_emulator/ui/snapshots"), ("Requests", "/_emulator/ui/requests")
         ]

@@ -52,11 +52,3 @@ extension AppVersionInput {
         }
     }
 }
-
-extension TeamInvitationInput {
-    /// POST /api/apps/{AppID}/members: `{"Email", "Message"}` (a member that is not a string counts as absent).
-    init(body: JSONValue) throws {
-        guard case .object = body else { throw DomainError.badRequest("The team invitation must be a JSON object with Email and Message.") }
-        self.init(email: body.member(caseInsensitive: "Email")?.stringValue, message: body.member(caseInsensitive: "Message")?.stringValue)
-    }
-}

@@ -34,11 +34,17 @@ package enum APIRepository {
             "id")
     }
 
-    package static func insertAPI(_ db: SQLiteConnection, _ api: API) throws {
+    /// Inserts the API and its admin group (the AdminGroupID), and returns the group.
+    @discardableResult
+    package static func insertAPI(_ db: SQLiteConnection, _ api: API, createdBy: String) throws -> Group {
         try db.change(
             api.id,
             "INSERT INTO apis (id, tenant, name, description, visibility, admin_group_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             api.id, api.tenant, api.name, api.description, api.visibility, api.adminGroupID, api.created, api.updated)
+        let admins = GroupMemberships.apiAdmins(
+            groupID: api.adminGroupID, apiID: api.id, tenant: api.tenant, apiName: api.name, createdBy: createdBy, now: api.created)
+        try GroupRepository.insert(db, admins)
+        return admins
     }
 
     static func touchAPI(_ db: SQLiteConnection, id: String, updated: String) throws {
@@ -49,14 +55,10 @@ package enum APIRepository {
         try DeleteCascadeRepository.delete(db, from: .apis, id: id, versionIDs: try versionIDs(db, apiID: id))
     }
 
-    // MARK: - Admins
+    // MARK: - Admins (the accepted members of the API's admin group, through the api_admins view)
 
     static func isAdmin(_ db: SQLiteConnection, apiID: String, userID: String) throws -> Bool {
         try db.queryFirst("SELECT 1 AS admin FROM api_admins WHERE api_id = ? AND user_id = ?", apiID, userID) != nil
-    }
-
-    package static func addAdmin(_ db: SQLiteConnection, apiID: String, userID: String, now: String) throws {
-        try db.change(apiID, "INSERT INTO api_admins (api_id, user_id, added) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", apiID, userID, now)
     }
 
     static func adminIDs(_ db: SQLiteConnection, apiID: String) throws -> [String] {

@@ -35,7 +35,8 @@ public final class APIService: Sendable {
         var implementations = input.implementations
         let now = Timestamp.iso8601(clock.now())
         let apiID = "\(ids.uuid()).\(caller.tenant)"
-        let adminGroupID = "\(ids.uuid()).\(caller.tenant)"
+        // The doc sample's shape (m_groups_removeMemberFromGroup): apiadmin-<uuid>.<tenant>.
+        let adminGroupID = "apiadmin-\(ids.uuid()).\(caller.tenant)"
         let versionID = "\(ids.uuid()).\(caller.tenant)"
         let described = try descriptor.map { try self.readDescriptor($0, caller: caller) }
         return try database.write(in: caller.scope) { db in
@@ -58,8 +59,9 @@ public final class APIService: Sendable {
             let api = try Self.newAPI(
                 id: apiID, tenant: caller.tenant, name: name, description: info?.description,
                 visibility: info?.visibility, adminGroupID: adminGroupID, now: now)
-            try APIRepository.insertAPI(db, api)
-            try APIRepository.addAdmin(db, apiID: apiID, userID: caller.userID, now: now)
+            let admins = try APIRepository.insertAPI(db, api, createdBy: caller.userID)
+            try GroupMemberships(engine: self.workflow, clock: self.clock, ids: self.ids)
+                .addAccepted(db, group: admins, userID: caller.userID, role: Membership.roleAdmin, by: caller.userID)
             let version = Self.newVersion(
                 id: versionID, of: api, name: Self.firstVersionName, description: info?.description ?? "",
                 visibility: nil, tags: info?.tags ?? [], implementations: implementations,

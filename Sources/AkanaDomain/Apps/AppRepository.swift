@@ -112,66 +112,6 @@ package enum AppRepository {
         try db.queryFirst("SELECT role FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID)?.string("role")
     }
 
-    /// The app's team (primary key order: app_id, then user_id), with each member's name and email.
-    static func teamMembers(_ db: SQLiteConnection, appID: String) throws -> [AppTeamMember] {
-        try db.query(
-            """
-            SELECT m.user_id, m.role, u.display_name, u.email, u.created FROM app_team_members m
-            JOIN users u ON u.id = m.user_id WHERE m.app_id = ? ORDER BY m.user_id
-            """, appID
-        ).map { row in
-            AppTeamMember(
-                userID: try row.requiredString("user_id"), role: try row.requiredString("role"),
-                name: try row.requiredString("display_name"),
-                email: try row.requiredString("email"), userCreated: try row.requiredString("created"))
-        }
-    }
-
-    static func teamAdminCount(_ db: SQLiteConnection, appID: String) throws -> Int {
-        Int(
-            try db.queryFirst("SELECT count(*) AS admins FROM app_team_members WHERE app_id = ? AND role = 'Admin'", appID)?.int("admins")
-                ?? 0)
-    }
-
-    /// Returns false when the user was not on the team.
-    static func removeTeamMember(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
-        return try db.change(appID, "DELETE FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, userID) == 1
-    }
-
-    /// The pending invitation's message, nil when the user has none to the app's team.
-    static func invitation(_ db: SQLiteConnection, appID: String, userID: String) throws -> String? {
-        try db.queryFirst("SELECT message FROM app_team_invitations WHERE app_id = ? AND user_id = ?", appID, userID)?.string("message")
-    }
-
-    /// Records (or renews) an invitation.
-    static func invite(_ db: SQLiteConnection, appID: String, userID: String, message: String, invitedBy: String, now: String) throws {
-        try db.change(
-            appID,
-            """
-            INSERT INTO app_team_invitations (app_id, user_id, message, invited_by, created) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (app_id, user_id) DO UPDATE SET message = excluded.message, invited_by = excluded.invited_by, created = excluded.created
-            """, appID, userID, message, invitedBy, now)
-    }
-
-    /// Returns false when there was no invitation.
-    static func removeInvitation(_ db: SQLiteConnection, appID: String, userID: String) throws -> Bool {
-        return try db.change(appID, "DELETE FROM app_team_invitations WHERE app_id = ? AND user_id = ?", appID, userID) == 1
-    }
-
-    /// The users invited to the app's team who have not answered yet.
-    static func invitees(_ db: SQLiteConnection, appID: String) throws -> [AppTeamMember] {
-        try db.query(
-            """
-            SELECT i.user_id, u.display_name, u.email, i.created FROM app_team_invitations i
-            JOIN users u ON u.id = i.user_id WHERE i.app_id = ? ORDER BY i.user_id
-            """, appID
-        ).map { row in
-            AppTeamMember(
-                userID: try row.requiredString("user_id"), role: AppService.teamInvited, name: try row.requiredString("display_name"),
-                email: try row.requiredString("email"), userCreated: try row.requiredString("created"))
-        }
-    }
-
     /// The apps whose team `userID` is on, by name.
     static func appIDs(_ db: SQLiteConnection, teamMember userID: String) throws -> [String] {
         try db.query(
@@ -185,37 +125,27 @@ package enum AppRepository {
         try db.query("SELECT id FROM app_versions WHERE tenant = ? AND identity = ?", tenant, identity).map { try $0.requiredString("id") }
     }
 
-    /// Renews every pending invitation of the app's team; false when there is none.
-    static func renewInvitations(_ db: SQLiteConnection, appID: String, now: String) throws -> Bool {
-        try db.change(appID, "UPDATE app_team_invitations SET created = ? WHERE app_id = ?", now, appID) > 0
-    }
-
-    /// Whether the tenant's setting `name` is "true" (`settings`, written by the configuration and fixtures).
-    static func settingIsOn(_ db: SQLiteConnection, tenant: String, name: String) throws -> Bool {
-        try db.queryFirst("SELECT value FROM settings WHERE tenant = ? AND name = ?", tenant, name)?.requiredString("value") == "true"
-    }
-
     static func identityTaken(_ db: SQLiteConnection, tenant: String, identity: String, except versionID: String) throws -> Bool {
         try db.queryFirst("SELECT 1 AS taken FROM app_versions WHERE tenant = ? AND identity = ? AND id <> ?", tenant, identity, versionID)
             != nil
     }
 
-    package static func insertApp(_ db: SQLiteConnection, _ app: Application) throws {
+    /// Inserts the app and its team group (`appteam-<AppID>`), and returns the group.
+    @discardableResult
+    package static func insertApp(_ db: SQLiteConnection, _ app: Application, createdBy: String) throws -> Group {
         try db.change(
             app.id,
             "INSERT INTO apps (id, tenant, name, summary, description, business_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             app.id, app.tenant, app.name, app.summary, app.description, app.businessID, app.created, app.updated)
+        let team = GroupMemberships.appTeam(appID: app.id, tenant: app.tenant, name: app.name, createdBy: createdBy, now: app.created)
+        try GroupRepository.insert(db, team)
+        return team
     }
 
     static func updateApp(_ db: SQLiteConnection, _ app: Application) throws {
         try db.change(
             app.id, "UPDATE apps SET name = ?, summary = ?, description = ?, business_id = ?, updated = ? WHERE id = ?",
             app.name, app.summary, app.description, app.businessID, app.updated, app.id)
-    }
-
-    package static func addTeamMember(_ db: SQLiteConnection, appID: String, userID: String, role: String = "Member") throws {
-        try db.change(
-            appID, "INSERT INTO app_team_members (app_id, user_id, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", appID, userID, role)
     }
 
     static func insertVersion(_ db: SQLiteConnection, _ version: AppVersion) throws {

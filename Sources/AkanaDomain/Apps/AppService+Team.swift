@@ -1,49 +1,59 @@
 import SQLiteStore
 
-/// One member of an app team (`app_team_members` with the user's name and email).
+/// One member of an app team, as the app-team view of its group shows them.
 public struct AppTeamMember: Sendable, Equatable {
     public var userID: String
-    /// "Admin" (the app's creator, or as a fixture says) or "Member".
+    /// "Admin" (the group's admins and leaders: the app's creator, or as a fixture says),
+    /// "Member", or "Invited" while the membership is pending.
     public var role: String
     public var name: String
     public var email: String
     public var userCreated: String
+    /// The membership request (its MembershipRequestID and state, com.soa.group.membership.state.*).
+    public var requestID: String
+    public var state: String
 }
 
-/// App teams (m_apps_getTeamMembers, m_apps_addMemberToTeam, m_apps_removeMemberFromTeam).
+/// App teams (m_apps_getTeamMembers, m_apps_addMemberToTeam, m_apps_removeMemberFromTeam): the
+/// app-team view of the app's group (`appteam-<AppID>`; cm/api/index_groups.htm: the Groups
+/// service manages "app teams").
 ///
 /// Team roles: every member may change the app and invite others (the pages name "App team
 /// member"); removing *another* member takes a team Admin, a Business Admin or a Site Admin; a
 /// Member may always leave. The last Admin of a team cannot be removed (the team would have no one
 /// to manage it).
 ///
-/// Joining: inviting records an invitation (`app_team_invitations`); the invitee joins by
-/// performing the group membership action `group.membership.action.accept` (or turns it down with
-/// `…decline`) on the app, `POST /api/workflow/objects/{AppID}/actions`, as the platform's
-/// "All Groups: Valid Workflow Actions" describe; `…resend` renews it. Where the tenant's
-/// `AutoAcceptAppTeamInvitations` setting is on (an emulator setting, set by a fixture) the
-/// invitee joins at once. Only registered users can be invited (`InviteUnregisteredUsers` is off).
+/// Joining: inviting creates a membership request governed by the tenant's group membership
+/// workflow (`Config/workflows/groupmembership.xml`: `@Invite` → pending); the invitee accepts or
+/// declines it with `POST /api/groups/requests/{MembershipRequestID}/actions` or
+/// `POST /api/workflow/objects/{MembershipRequestID}/actions`. A tenant whose assigned workflow is
+/// `groupmembership-autoaccept` (the fixture setting `AutoAcceptAppTeamInvitations` assigns it)
+/// skips pending. Unregistered users are invited only with the tenant's `InviteUnregisteredUsers` on.
 extension AppService {
     public static let teamAdmin = "Admin"
     public static let teamMember = "Member"
     /// How a pending invitee shows in the team list.
     public static let teamInvited = "Invited"
-    /// The tenant setting (`settings` table) that makes invitees members at once.
-    public static let autoAcceptTeamInvitationsSetting = "AutoAcceptAppTeamInvitations"
-    public static let membershipActionPrefix = "group.membership.action."
 
     /// GET /api/apps/{AppID}/members.
     public func teamMembers(appID: String, caller: AuthenticatedSession) throws -> (Application, [AppTeamMember]) {
         try database.read(in: caller.scope) { db in
             let app = try self.authorizedApp(db, id: appID, caller: caller, for: .listMembers)
-            return (app, try AppRepository.teamMembers(db, appID: app.id) + AppRepository.invitees(db, appID: app.id))
+            guard let group = try GroupRepository.group(db, appID: app.id) else { return (app, []) }
+            let members = try GroupService.members(db, group: group).map { member in
+                AppTeamMember(
+                    userID: member.userID,
+                    role: member.state == Membership.pending ? Self.teamInvited : Membership.teamRole(member.role), name: member.userName,
+                    email: member.email, userCreated: member.created, requestID: member.requestID, state: member.state)
+            }
+            return (app, members)
         }
     }
 
     /// POST /api/apps/{AppID}/members: `Email` (a user of the tenant) and `Message` (required since
-    /// 2022.1.0). Returns the invitee's UserID; inviting a member again changes nothing, inviting
-    /// an invitee again renews the invitation.
-    public func addTeamMember(appID: String, caller: AuthenticatedSession, input: TeamInvitationInput) throws -> String {
+    /// 2022.1.0). Returns the MembershipRequestID; inviting a member again changes nothing,
+    /// inviting an invitee again renews the invitation.
+    public func addTeamMember(appID: String, caller: AuthenticatedSession, input: MembershipRequestInput) throws -> String {
         guard let email = input.email, !email.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DomainError.badRequest("Email is required: the email address of the user to add to the team.")
         }
@@ -51,51 +61,45 @@ extension AppService {
         guard let message = input.message, !message.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw DomainError.badRequest("Message is required: the invitation text sent to the new team member.")
         }
-        try FieldLimits.check(message, field: "Message")
+        let request = try GroupService.checked(MembershipRequestInput(email: email, message: message, role: input.role))
         return try database.write(in: caller.scope) { db in
             let app = try self.authorizedApp(db, id: appID, caller: caller, for: .addMember)
-            guard let userID = try UserRepository.id(db, tenant: app.tenant, email: email) else {
-                throw DomainError.badRequest(
-                    "\(email) is not a user of the platform, and the tenant does not invite unregistered users (InviteUnregisteredUsers is off)."
-                )
+            let group = try self.teamGroup(db, app: app)
+            if request.role != Membership.roleMember, !caller.isSiteAdmin, !caller.isBusinessAdmin,
+                try AppRepository.teamRole(db, appID: app.id, userID: caller.userID) != Self.teamAdmin
+            {
+                throw DomainError.forbidden(
+                    "Only a team Admin, a Business Admin or a Site Admin may invite an Admin to the team of app \(appID).")
             }
-            guard try AppRepository.teamRole(db, appID: app.id, userID: userID) == nil else { return userID }
-            let autoAccept = try AppRepository.settingIsOn(db, tenant: app.tenant, name: Self.autoAcceptTeamInvitationsSetting)
-            if autoAccept {
-                _ = try AppRepository.removeInvitation(db, appID: app.id, userID: userID)
-                try AppRepository.addTeamMember(db, appID: app.id, userID: userID, role: Self.teamMember)
-            } else {
-                try AppRepository.invite(
-                    db, appID: app.id, userID: userID, message: message, invitedBy: caller.userID,
-                    now: Timestamp.iso8601(self.clock.now()))
-            }
-            return userID
+            let userID = try self.groups.invitee(db, request: request, tenant: app.tenant)
+            return try self.memberships.invite(db, group: group, userID: userID, role: request.role, message: message, caller: caller)
         }
     }
 
-    /// DELETE /api/apps/{AppID}/members/{UserID}.
+    /// DELETE /api/apps/{AppID}/members/{UserID}: a member leaves or is removed, an invitation is withdrawn.
     public func removeTeamMember(appID: String, userID: String, caller: AuthenticatedSession) throws {
         try database.write(in: caller.scope) { db in
             let app = try self.authorizedApp(db, id: appID, caller: caller, for: .removeMember)
-            let role = try AppRepository.teamRole(db, appID: app.id, userID: userID)
-            let invited = role == nil ? try AppRepository.invitation(db, appID: app.id, userID: userID) != nil : false
-            guard role != nil || invited else { throw DomainError.notFound("User \(userID) is not a member of the team of app \(appID).") }
+            let group = try self.teamGroup(db, app: app)
+            guard let membership = try GroupRepository.membership(db, groupID: group.id, userID: userID),
+                membership.state == Membership.accepted || membership.state == Membership.pending
+            else { throw DomainError.notFound("User \(userID) is not a member of the team of app \(appID).") }
             if userID != caller.userID, !caller.isSiteAdmin, !caller.isBusinessAdmin,
                 try AppRepository.teamRole(db, appID: app.id, userID: caller.userID) != Self.teamAdmin
             {
                 throw DomainError.forbidden(
                     "Only a team Admin, a Business Admin or a Site Admin may remove another member from the team of app \(appID).")
             }
-            guard let role else {
-                // A pending invitation is withdrawn the same way.
-                _ = try AppRepository.removeInvitation(db, appID: app.id, userID: userID)
-                return
-            }
-            if role == Self.teamAdmin, try AppRepository.teamAdminCount(db, appID: app.id) <= 1 {
-                throw DomainError.conflict("User \(userID) is the last Admin of the team of app \(appID) and cannot be removed.")
-            }
-            _ = try AppRepository.removeTeamMember(db, appID: app.id, userID: userID)
+            try self.groups.remove(db, group: group, userID: userID, comments: [], caller: caller)
         }
+    }
+
+    /// The app's team group (made with the app; 0018_groups.sql made those of older apps).
+    func teamGroup(_ db: SQLiteConnection, app: Application) throws -> Group {
+        guard let group = try GroupRepository.group(db, appID: app.id) else {
+            throw DomainError.conflict("App \(app.id) has no team group.")
+        }
+        return group
     }
 }
 
@@ -111,43 +115,6 @@ extension AppService {
                         .allows(AppOperation.listVersions.rule)
                 else { return nil }
                 return version
-            }
-        }
-    }
-}
-
-extension AppService {
-    /// `group.membership.action.accept|decline` by the invitee, `…resend` by whoever may invite,
-    /// on app `appID` (`POST /api/workflow/objects/{AppID}/actions`). Returns the membership's
-    /// status after the action: Accepted, Declined or Invited.
-    public func membershipAction(appID: String, actionName: String, caller: AuthenticatedSession) throws -> String {
-        let action = actionName.dropFirst(Self.membershipActionPrefix.count)
-        return try database.write(in: caller.scope) { db in
-            guard let app = try AppRepository.app(db, id: appID), app.tenant == caller.tenant else {
-                throw DomainError.notFound("App \(appID) was not found.")
-            }
-            switch action {
-            case "accept", "decline":
-                guard try AppRepository.invitation(db, appID: app.id, userID: caller.userID) != nil else {
-                    // Someone else's invitation, or none: the app's team is not the caller's business.
-                    try self.standing(db, appID: app.id, tenant: app.tenant, visibility: app.defaultVersion?.visibility, caller: caller)
-                        .check(.readApp, objectID: appID, kind: "App")
-                    throw DomainError.conflict("You have no pending invitation to the team of app \(appID).")
-                }
-                _ = try AppRepository.removeInvitation(db, appID: app.id, userID: caller.userID)
-                guard action == "accept" else { return "Declined" }
-                try AppRepository.addTeamMember(db, appID: app.id, userID: caller.userID, role: Self.teamMember)
-                return "Accepted"
-            case "resend":
-                _ = try self.authorizedApp(db, id: appID, caller: caller, for: .addMember)
-                guard try AppRepository.renewInvitations(db, appID: app.id, now: Timestamp.iso8601(self.clock.now())) else {
-                    throw DomainError.conflict("The team of app \(appID) has no pending invitations to resend.")
-                }
-                return "Invited"
-            default:
-                throw DomainError.badRequest(
-                    "'\(actionName)' is not a group membership action here; the actions are group.membership.action.accept, .decline and .resend."
-                )
             }
         }
     }

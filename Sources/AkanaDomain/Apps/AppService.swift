@@ -11,11 +11,15 @@ public final class AppService: Sendable {
     private let workflow: (any AppVersionWorkflow)?
     /// Told of app versions about to be deleted (their contracts move on in the same transaction).
     private let deletionObserver: (any AppVersionDeletionObserver)?
+    /// The app's team is a group: invitations, removals and their workflow go through it.
+    let groups: GroupService
+    var memberships: GroupMemberships { groups.memberships }
 
     public init(
         database: DatabasePool, clock: EmulatorClock, workflow: (any AppVersionWorkflow)?, ids: IDGenerator,
-        deletionObserver: (any AppVersionDeletionObserver)?
+        deletionObserver: (any AppVersionDeletionObserver)?, groups: GroupService
     ) {
+        self.groups = groups
         self.deletionObserver = deletionObserver
         self.ids = ids
         self.database = database
@@ -41,8 +45,8 @@ public final class AppService: Sendable {
             guard try UserRepository.exists(db, id: caller.userID) else {
                 throw DomainError.unauthorized("The session's user no longer exists (deleted, or the emulator was reset); log in again.")
             }
-            try AppRepository.insertApp(db, app)
-            try AppRepository.addTeamMember(db, appID: app.id, userID: caller.userID, role: "Admin")
+            let team = try AppRepository.insertApp(db, app, createdBy: caller.userID)
+            try self.memberships.addAccepted(db, group: team, userID: caller.userID, role: Membership.roleAdmin, by: caller.userID)
             _ = try self.insertVersion(db, app: app, input: version, caller: caller, now: now)
             guard let stored = try AppRepository.app(db, id: app.id) else { throw DomainError.notFound() }
             return stored

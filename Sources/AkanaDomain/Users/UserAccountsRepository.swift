@@ -29,11 +29,12 @@ extension UserRepository {
             user.firstName, user.lastName, user.forcePasswordChange)
     }
 
-    /// Deletes the user; sessions, roles and invitations go by cascade. Each team the user leaves is
+    /// Deletes the user; sessions, roles and group memberships go by cascade. Each team the user leaves is
     /// named (its app) through the funnel.
     static func delete(_ db: SQLiteConnection, id: String) throws {
         for appID in try AppRepository.appIDs(db, teamMember: id) {
-            try db.change(appID, "DELETE FROM app_team_members WHERE app_id = ? AND user_id = ?", appID, id)
+            try db.change(
+                appID, "DELETE FROM group_members WHERE group_id = (SELECT id FROM groups WHERE app_id = ?) AND user_id = ?", appID, id)
         }
         try db.change(id, "DELETE FROM users WHERE id = ?", id)
     }

@@ -9,8 +9,10 @@ public final class WorkflowObjectActions: Sendable {
     let engine: WorkflowEngine
     let apps: AppService
     let models: ModelService
+    let groups: GroupService
 
-    public init(database: DatabasePool, engine: WorkflowEngine, apps: AppService, models: ModelService) {
+    public init(database: DatabasePool, engine: WorkflowEngine, apps: AppService, models: ModelService, groups: GroupService) {
+        self.groups = groups
         self.database = database
         self.engine = engine
         self.apps = apps
@@ -31,13 +33,15 @@ public final class WorkflowObjectActions: Sendable {
         }
     }
 
-    /// Performs the action and returns the object's new status, in one write transaction. An app
-    /// team's membership actions (accept, decline, resend an invitation) go to the apps service.
+    /// Performs the action and returns the object's new status, in one write transaction. A group
+    /// membership's actions go through the groups service (its last-admin rule, its roles).
     public func perform(objectID: String, action: WorkflowActionInput, caller: AuthenticatedSession) throws -> String {
-        if action.name.hasPrefix(AppService.membershipActionPrefix) {
-            return try apps.membershipAction(appID: objectID, actionName: action.name, caller: caller)
-        }
-        return try database.write(in: caller.scope) { db in
+        try database.write(in: caller.scope) { db in
+            if try self.engine.state(db, objectID: objectID)?.objectType == Membership.objectType {
+                let (group, membership) = try self.groups.visibleRequest(db, id: objectID, caller: caller)
+                return try self.groups.memberships.perform(
+                    db, group: group, membership: membership, actionName: action.name, comments: action.comments, caller: caller)
+            }
             let workflowCaller = try self.workflowCaller(db, objectID: objectID, session: caller)
             let status = try self.engine.perform(
                 db, objectID: objectID, actionName: action.name, comments: action.comments,
@@ -68,6 +72,9 @@ public final class WorkflowObjectActions: Sendable {
                 throw DomainError.notFound("Workflow object \(objectID) was not found.")
             }
             return WorkflowCaller(userID: session.userID, roles: roles)
+        }
+        if state.objectType == Membership.objectType {
+            return try groups.workflowCaller(db, requestID: objectID, session: session)
         }
         if state.objectType == ModelService.objectType, let modelCaller = try models.workflowCaller(db, objectID: objectID, caller: session)
         {

@@ -6,7 +6,9 @@ public enum WorkflowVocabulary {
     /// Platform roles a caller can be given. A role condition naming another role still works
     /// (it grants callers passed that role) but is reported, as it is most likely a typo.
     public static let roles: [String] = [
-        Role.siteAdmin, Role.businessAdmin, "ApiAdmin", "AppTeamMember", Role.schemaDesigner, Role.schemaApprover
+        Role.siteAdmin, Role.businessAdmin, "ApiAdmin", "AppTeamMember", Role.schemaDesigner, Role.schemaApprover,
+        // A group membership's own user, and the caller's accepted role in its group (GroupMemberships.roles).
+        Membership.invitee, Membership.groupLeader, Membership.groupAdmin, Membership.groupMember
     ]
 
     /// Akana's registered condition granting callers who hold `<arg name="role">` (one role, or

@@ -357,8 +357,8 @@ extension FixtureLoader.Applier {
         if isNew {
             api = try APIService.newAPI(
                 id: apiID, tenant: tenant, name: element.name, description: element.description,
-                visibility: element.visibility, adminGroupID: "\(ids.uuid()).\(tenant)", now: stamp)
-            try APIRepository.insertAPI(db, api)
+                visibility: element.visibility, adminGroupID: "apiadmin-\(ids.uuid()).\(tenant)", now: stamp)
+            try APIRepository.insertAPI(db, api, createdBy: "")
             created("apis", apiID)
         } else {
             guard let stored = try APIRepository.api(db, id: apiID) else { throw DomainError.notFound("API \(apiID) was not found.") }
@@ -368,8 +368,12 @@ extension FixtureLoader.Applier {
             skipped("apis", apiID)
         }
         for (index, email) in element.admins.enumerated() {
-            try APIRepository.addAdmin(
-                db, apiID: apiID, userID: try userID(email: email, tenant: tenant, field: "Admins[\(index)]"), now: stamp)
+            guard let admins = try GroupRepository.group(db, apiID: apiID) else {
+                throw DomainError.conflict("API \(apiID) has no admin group.")
+            }
+            try GroupMemberships(engine: workflow, stamp: stamp, ids: ids).addAccepted(
+                db, group: admins, userID: try userID(email: email, tenant: tenant, field: "Admins[\(index)]"), role: Membership.roleAdmin,
+                by: "")
         }
         let versions =
             element.versions

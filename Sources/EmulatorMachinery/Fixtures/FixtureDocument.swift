@@ -8,14 +8,15 @@ import JSONCodec
 ///
 ///     {
 ///       "tenant": "acmepaymentscorp",                      // elements' tenant unless they name one
-///       "settings": {"ReadRequestCSRFSupport": false, "WriteRequestCSRFSupport": true},   // AutoAcceptAppTeamInvitations, or any
+///       "settings": {"ReadRequestCSRFSupport": false, "WriteRequestCSRFSupport": true},   // AutoAcceptAppTeamInvitations (a workflow assignment), or any
 ///                                                    // member of the business settings objects (ChallengeCount, InactiveSessionTimeout, …)
 ///       "users": [{"email": …, "password": …, "name": …, "roles": […], "tenant": …}],
 ///       "workflowAssignments": {"appversion": "appversion"},   // object type → definition key/name (null: none)
 ///       "apps": [{"AppID": …, "Name": …, "Team": [email | {"email", "role"}],
 ///                 "Versions": [{"AppVersionID": …, "Name": …, "Identity": …, "SharedSecret": …, "Actions": […], …}]}],
 ///       "models": [{"ModelID": …, "Name": …, "CreatedBy": email, "Versions": [{"ModelVersionID": …, "Name": …, "Actions": […]}]}],
-///       "objects": [{"ObjectType": "discussion", "ObjectID": …, "InitialAction": …, "Actions": […]}]
+///       "objects": [{"ObjectType": "discussion", "ObjectID": …, "InitialAction": …, "Actions": […]}],
+///       "groups": [{"GroupID": …, "Name": …, "Members": [email | {"email", "role", "state", "message"}]}]
 ///     }
 ///
 /// Parsing checks shapes and types; what depends on the database (does a user exist, is an id
@@ -33,6 +34,8 @@ public struct FixtureDocument: Sendable {
     /// `licenses`, `apis`, `contracts` (FixtureDocument+APIs.swift).
     public var apiSection = APIFixtureSection()
     public var policySection = PolicyFixtureSection()
+    /// `groups` (FixtureDocument+Groups.swift).
+    public var groupSection = GroupFixtureSection()
 
     public struct Setting: Sendable {
         public var name: String
@@ -126,7 +129,7 @@ public struct FixtureDocument: Sendable {
 
     public var isEmpty: Bool {
         settings.isEmpty && users.isEmpty && workflowAssignments.isEmpty && apps.isEmpty && models.isEmpty && objects.isEmpty
-            && apiSection.isEmpty && policySection.isEmpty
+            && apiSection.isEmpty && policySection.isEmpty && groupSection.isEmpty
     }
 
     // MARK: - Reading
@@ -167,9 +170,14 @@ public struct FixtureDocument: Sendable {
             for (name, given) in reader.members {
                 // The emulator's own switch, and every member of the business settings objects
                 // (GET/PUT /api/businesses/{BusinessID}/securitysettings, …), checked as their PUT checks them.
-                if name.lowercased() == AppService.autoAcceptTeamInvitationsSetting.lowercased() {
+                // AutoAcceptAppTeamInvitations names the group membership workflow: true assigns the
+                // shipped groupmembership-autoaccept (invitees join at once), false the default one.
+                if name.lowercased() == GroupService.autoAcceptSetting.lowercased() {
                     guard let on = given.boolValue else { throw reader.error("\(name) must be true or false, not \(given.typeName)") }
-                    document.settings.append(Setting(name: AppService.autoAcceptTeamInvitationsSetting, value: on ? "true" : "false"))
+                    document.workflowAssignments.append(
+                        Assignment(
+                            objectType: Membership.objectType,
+                            definition: on ? Membership.autoAcceptWorkflowKey : Membership.defaultWorkflowKey))
                     continue
                 }
                 let value: BusinessSettingValue
@@ -191,7 +199,7 @@ public struct FixtureDocument: Sendable {
                 }
                 guard let setting else {
                     throw reader.error(
-                        "unknown setting \"\(name)\" (known: \(AppService.autoAcceptTeamInvitationsSetting) and the members of the business settings objects, such as ReadRequestCSRFSupport, ChallengeCount, InviteUnregisteredUsers, InactiveSessionTimeout; workflow keys go under \"workflowAssignments\")"
+                        "unknown setting \"\(name)\" (known: \(GroupService.autoAcceptSetting) and the members of the business settings objects, such as ReadRequestCSRFSupport, ChallengeCount, InviteUnregisteredUsers, InactiveSessionTimeout; workflow keys go under \"workflowAssignments\")"
                     )
                 }
                 document.settings.append(Setting(name: setting.name, value: setting.stored))
@@ -244,9 +252,10 @@ public struct FixtureDocument: Sendable {
         }
         document.apiSection = try APIFixtureSection.parse(top)
         document.policySection = try PolicyFixtureSection.parse(top)
+        document.groupSection = try GroupFixtureSection.parse(top)
         try top.finish(
             ["tenant", "settings", "users", "workflowAssignments", "apps", "models", "objects"] + APIFixtureSection.keys
-                + PolicyFixtureSection.keys)
+                + PolicyFixtureSection.keys + GroupFixtureSection.keys)
         return document
     }
 

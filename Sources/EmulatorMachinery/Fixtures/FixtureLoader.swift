@@ -22,7 +22,7 @@ public struct FixtureReport: Sendable, Equatable {
     public static let kinds = [
         "settings", "users", "workflowAssignments", "apps", "appVersions", "teamMembers",
         "models", "modelVersions", "objects",
-        "scopes", "licenses", "apis", "apiVersions", "contracts"
+        "scopes", "licenses", "apis", "apiVersions", "contracts", "groups", "groupMembers"
     ]
     public var created: [String: [String]] = [:]
     public var skipped: [String: [String]] = [:]
@@ -181,6 +181,7 @@ public enum FixtureLoader {
             // Policies first: the APIs' implementations may attach them.
             try applyPolicies(document)
             try applyAPIs(document)
+            try applyGroups(document)
         }
 
         // MARK: Users and settings
@@ -253,7 +254,7 @@ public enum FixtureLoader {
             let input = ApplicationInput(name: app.name, summary: app.summary, description: app.description, businessID: app.businessID)
             let record = try AppService.newApp(id: appID, tenant: tenant, input: input, now: stamp)
             if isNew {
-                try AppRepository.insertApp(db, record)
+                try AppRepository.insertApp(db, record, createdBy: "")
                 created("apps", appID)
             } else {
                 skipped("apps", appID)
@@ -264,7 +265,12 @@ public enum FixtureLoader {
                 if try AppRepository.isTeamMember(db, appID: appID, userID: userID) {
                     skipped("teamMembers", what)
                 } else {
-                    try AppRepository.addTeamMember(db, appID: appID, userID: userID, role: member.role)
+                    guard let team = try GroupRepository.group(db, appID: appID) else {
+                        throw DomainError.conflict("App \(appID) has no team group.")
+                    }
+                    try GroupMemberships(engine: workflow, stamp: stamp, ids: ids).addAccepted(
+                        db, group: team, userID: userID,
+                        role: member.role == AppService.teamAdmin ? Membership.roleAdmin : Membership.roleMember, by: "")
                     created("teamMembers", what)
                 }
             }

@@ -36,14 +36,15 @@ final class TransactionCounter: TransactionDeadline, Sendable {
 
     init() throws {
         fixture = try WorkflowFixture()
+        let groups = GroupService(database: fixture.pool, clock: fixture.clock, engine: fixture.engine, ids: IDGenerator())
         actions = WorkflowObjectActions(
             database: fixture.pool, engine: fixture.engine,
             apps: AppService(
                 database: fixture.pool, clock: fixture.clock, workflow: fixture.engine,
-                ids: IDGenerator(), deletionObserver: nil),
+                ids: IDGenerator(), deletionObserver: nil, groups: groups),
             models: ModelService(
                 database: fixture.pool, clock: fixture.clock, workflow: fixture.engine,
-                ids: IDGenerator()))
+                ids: IDGenerator()), groups: groups)
         try fixture.start("discussion", discussion)
     }
 

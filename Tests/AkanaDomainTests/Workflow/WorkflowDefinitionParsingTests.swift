@@ -8,14 +8,18 @@ import Testing
         let shipped = try ShippedWorkflow.all()
         #expect(
             Set(shipped.map(\.fileName)) == [
-                "apicontract.xml", "apiversion.xml", "appversion.xml", "discussion.xml", "model.xml", "ticket.xml"
+                "apicontract.xml", "apiversion.xml", "appversion.xml", "discussion.xml", "groupmembership.xml",
+                "groupmembership-autoaccept.xml", "model.xml", "ticket.xml"
             ])
         for workflow in shipped {
             #expect(workflow.definition.warnings.isEmpty, "\(workflow.fileName): \(workflow.definition.warnings)")
             #expect(workflow.key == String(workflow.fileName.dropLast(4)), "key of \(workflow.fileName)")
-            #expect(workflow.objectType == workflow.key, "object type of \(workflow.fileName)")
+            // The auto-accepting group membership workflow is an alternative for the same type, not its default.
+            let alternative = workflow.key == "groupmembership-autoaccept"
+            #expect(workflow.objectType == (alternative ? "groupmembership" : workflow.key), "object type of \(workflow.fileName)")
             #expect(
-                workflow.activeByDefault == !["appversion", "apiversion"].contains(workflow.key), "activeByDefault of \(workflow.fileName)")
+                workflow.activeByDefault == !["appversion", "apiversion", "groupmembership-autoaccept"].contains(workflow.key),
+                "activeByDefault of \(workflow.fileName)")
             #expect(!workflow.definition.initialActions.isEmpty)
             #expect(workflow.definition.initialActions.allSatisfy { $0.isReserved })
         }

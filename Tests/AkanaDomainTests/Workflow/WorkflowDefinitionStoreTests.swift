@@ -10,11 +10,14 @@ import Testing
     @Test func shippedDefinitionsInstallOnceAndTheDefaultOnesAreActive() throws {
         let fixture = try WorkflowFixture(shipped: false)
         let installed = try fixture.engine.installShippedDefinitions(tenant: tenant, scope: .detached)
-        #expect(installed.map(\.key).sorted() == ["apicontract", "apiversion", "appversion", "discussion", "model", "ticket"])
+        #expect(
+            installed.map(\.key).sorted() == [
+                "apicontract", "apiversion", "appversion", "discussion", "groupmembership", "groupmembership-autoaccept", "model", "ticket"
+            ])
         #expect(installed.allSatisfy { $0.version == 1 && $0.warnings.isEmpty })
         #expect(try fixture.engine.installShippedDefinitions(tenant: tenant, scope: .detached).isEmpty)
-        #expect(try fixture.engine.definitions(tenant: tenant, allVersions: true, scope: .detached).count == 6)
-        for type in ["model", "discussion", "ticket", "apicontract"] {
+        #expect(try fixture.engine.definitions(tenant: tenant, allVersions: true, scope: .detached).count == 8)
+        for type in ["model", "discussion", "ticket", "apicontract", "groupmembership"] {
             #expect(try fixture.engine.activeDefinition(tenant: tenant, objectType: type, scope: .detached)?.key == type)
         }
         #expect(try fixture.engine.activeDefinition(tenant: tenant, objectType: "appversion", scope: .detached) == nil)
