@@ -151,14 +151,15 @@ import Testing
         }
     }
 
-    /// Every table but the request journal's and the gateway's traffic, per table.
+    /// Every table but the request journal's and the gateway's traffic (its transactions and their
+    /// per-minute, hour and day totals), per table.
     func fingerprint(_ gateway: TestGateway) throws -> [String: String] {
         try gateway.world.app.pool.read { db in
             var tables: [String: String] = [:]
             let names = try db.query(
                 """
                 SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'request_journal%'
-                   AND name <> 'gateway_transactions'
+                   AND name <> 'gateway_transactions' AND name NOT LIKE 'gateway_traffic_%'
                 """
             ).compactMap { $0.string(0) }
             for name in names {
