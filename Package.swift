@@ -37,7 +37,8 @@ let fuzzHarnesses: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-descriptor", ["AkanaDomain"]),
     ("fuzz-operations", ["AkanaDomain"]),
     ("fuzz-package", ["AkanaDomain", "SQLiteStore"]),
-    ("fuzz-zip", ["AkanaDomain"])
+    ("fuzz-zip", ["AkanaDomain"]),
+    ("fuzz-gateway-credentials", ["AkanaAPI", "AkanaDomain", "DispatchHTTP"])
 ]
 let fuzzTargets: [Target] =
     fuzzing

@@ -2,7 +2,7 @@
 # Builds the libFuzzer harnesses (release, -sanitize=fuzzer,address, into .build-fuzz so the normal
 # .build is untouched) and runs each for SECONDS (default 5) on a copy of its seed corpus.
 #
-#   Fuzz/run.sh [SECONDS] [TARGET...]     targets: http-decoder json xml-body workflow-definition multipart cookies descriptor operations package zip
+#   Fuzz/run.sh [SECONDS] [TARGET...]     targets: http-decoder json xml-body workflow-definition multipart cookies descriptor operations package zip gateway-credentials
 #   FUZZ_ARGS="-runs=10000000" Fuzz/run.sh 0 json     extra libFuzzer flags (SECONDS=0: no time limit)
 #
 # Exits non-zero when a harness finds a crash, a leak, a timeout or an out-of-memory input; the
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-5}"
 shift || true
-all=(http-decoder json xml-body workflow-definition multipart cookies descriptor operations package zip)
+all=(http-decoder json xml-body workflow-definition multipart cookies descriptor operations package zip gateway-credentials)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 

@@ -59,4 +59,8 @@ public struct APIEnvironment: Sendable {
     public let integrity: IntegrityStatus
     /// The daemon's isolated instances (`/_emulator/instances`); empty inside an instance and in tests.
     public let instances: EmulatorInstanceDirectoryReference
+    /// The emulated gateway's decisions, records and stubs (`/_emulator/gateway/responses`).
+    public let gateway: GatewayService
+    /// Where the gateway listens, once it does: the access points the representations show.
+    public let accessPoints: GatewayAccessPoints
 }

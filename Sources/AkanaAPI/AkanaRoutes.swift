@@ -19,6 +19,7 @@ public enum AkanaRoutes {
         EmulatorAdminRoutes.register(into: &router, environment: environment)
         EmulatorFixtureRoutes.register(into: &router, environment: environment)
         EmulatorFaultRoutes.register(into: &router, environment: environment)
+        EmulatorGatewayRoutes.register(into: &router, environment: environment)
         EmulatorMetricsRoutes.register(into: &router, environment: environment)
         EmulatorBrowserRoutes.register(into: &router, environment: environment)
         EmulatorCheckpointRoutes.register(into: &router, environment: environment)

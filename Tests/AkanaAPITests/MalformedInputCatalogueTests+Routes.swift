@@ -16,7 +16,8 @@ extension MalformedInputCatalogueTests {
             ("framing", framingCases), ("login", loginCases), ("apps", appCases), ("models", modelCases),
             ("workflow", workflowCases), ("emulator", emulatorCases), ("apis", apiCases), ("contracts", contractCases),
             ("users", userCases), ("members", memberCases), ("groups", groupCases), ("search", searchCases), ("sessions", sessionCases),
-            ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases),
+            ("faults", faultCases), ("gateway responses", gatewayResponseCases), ("checkpoints and snapshots", stateCases),
+            ("fixtures and clock", fixtureAndClockCases),
             ("encodings", encodingCases), ("implementations and policies", implementationCases), ("licenses and scopes", licenseScopeCases),
             ("business settings", businessSettingsCases), ("traffic and metrics", trafficCases), ("packages", packageCases),
             ("content", contentCases)
@@ -776,6 +777,39 @@ extension MalformedInputCatalogueTests {
                 bytes: Array(
                     "DELETE /_emulator/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
                         .utf8), status: 400)
+        ]
+    }
+
+    /// `PUT`/`DELETE /_emulator/gateway/responses` (the gateway listener's own catalogue is `GatewayMalformedInputTests`).
+    static func gatewayResponseCases(_ bench: Bench) throws -> [Case] {
+        let path = "/_emulator/gateway/responses"
+        return [
+            bench.put("gateway responses: not an object", path, json: "[1]"),
+            bench.put("gateway responses: no APIVersionID", path, json: #"{"Status":200}"#),
+            bench.put("gateway responses: a Status that is text", path, json: #"{"APIVersionID":"v","Status":"200"}"#),
+            bench.put("gateway responses: a status of 700", path, json: #"{"APIVersionID":"v","Status":700}"#),
+            bench.put("gateway responses: an unknown member", path, json: #"{"APIVersionID":"v","Sttaus":200}"#),
+            bench.put(
+                "gateway responses: a header value with CRLF", path, json: #"{"APIVersionID":"v","Headers":{"X-A":"b\r\nSet-Cookie: x"}}"#),
+            bench.put("gateway responses: a header name that is not a token", path, json: #"{"APIVersionID":"v","Headers":{"X Y":"z"}}"#),
+            bench.put("gateway responses: headers that are not strings", path, json: #"{"APIVersionID":"v","Headers":{"X-A":1}}"#),
+            bench.put("gateway responses: a method with a space", path, json: #"{"APIVersionID":"v","Method":"G T"}"#),
+            bench.put("gateway responses: a path without /", path, json: #"{"APIVersionID":"v","Path":"pets"}"#),
+            bench.put("gateway responses: a negative delay", path, json: #"{"APIVersionID":"v","DelayMillis":-1}"#),
+            bench.put("gateway responses: a delay of an hour", path, json: #"{"APIVersionID":"v","DelayMillis":3600000}"#),
+            bench.put("gateway responses: a fractional status", path, json: #"{"APIVersionID":"v","Status":200.5}"#),
+            bench.put("gateway responses: invalid UTF-8", path, json: #"{"APIVersionID":""#, invalid: [0xC3]),
+            bench.put(
+                "gateway responses: an API version that does not exist", path, json: #"{"APIVersionID":"nosuch.acmepaymentscorp"}"#,
+                status: 404),
+            bench.request(
+                "gateway responses: DELETE one that does not exist", "DELETE", path + "?StubID=nosuch", body: [], contentType: nil,
+                status: 404),
+            Case(
+                name: "gateway responses: DELETE with a broken chunked body",
+                bytes: Array(
+                    "DELETE \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".utf8),
+                status: 400)
         ]
     }
 

@@ -262,6 +262,30 @@ import Testing
         #expect(try send(.get, "/api/apps/versions/\(planApp)/contracts?ActivatedOnly=true", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/contracts?Environment=Sandbox", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/connectedapps?ActivatedOnly=true", admin).status == .ok)
+        // The gateway: a call to an access point (implementation, app version by Identity, contracts,
+        // operations, the transaction's record), and the stubs' routes.
+        func gatewayCall(_ target: String, authorization: String) throws -> HTTPResponse {
+            let answer = Mutex<HTTPResponse?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            app.gateway.handle(
+                try HTTPRequest(method: .get, target: target, headers: ["Host": "127.0.0.1:8081", "Authorization": authorization]),
+                responder: HTTPResponder { response in
+                    answer.withLock { $0 = response }
+                    done.signal()
+                })
+            done.wait()
+            return answer.withLock { $0 } ?? HTTPResponse(status: .internalServerError)
+        }
+        #expect(
+            try gatewayCall(
+                "/acmepaymentscorp/Sandbox/\(apiVersionID)/plan", authorization: #"Atmosphere atmosphere_app_id="plan-identity""#
+            ).status != .internalServerError)
+        let stub = #"{"APIVersionID":"\#(apiVersionID)","Method":"GET","Path":"/plan","Status":202}"#
+        #expect(try send(.put, "/_emulator/gateway/responses", nil, stub).status == .ok)
+        #expect(try send(.get, "/_emulator/gateway/responses?APIVersionID=\(apiVersionID)").status == .ok)
+        #expect(try send(.get, "/_emulator/gateway/responses").status == .ok)
+        #expect(try send(.delete, "/_emulator/gateway/responses?APIVersionID=\(apiVersionID)").status == .noContent)
+        #expect(try send(.delete, "/_emulator/gateway/responses").status == .noContent)
         // Gateway traffic and the reports from it (issue 28): stated, listed, charted (whole minutes
         // from the per-minute totals, shorter intervals from the transactions), exported, cleared.
         let stated = try send(
