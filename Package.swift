@@ -35,7 +35,10 @@ let fuzzHarnesses: [(name: String, dependencies: [Target.Dependency])] = [
     ("fuzz-multipart", ["AkanaAPI"]),
     ("fuzz-cookies", ["AkanaAPI", "AkanaDomain", "DispatchHTTP"]),
     ("fuzz-descriptor", ["AkanaDomain"]),
-    ("fuzz-operations", ["AkanaDomain"])
+    ("fuzz-operations", ["AkanaDomain"]),
+    ("fuzz-package", ["AkanaDomain", "SQLiteStore"]),
+    ("fuzz-zip", ["AkanaDomain"]),
+    ("fuzz-gateway-credentials", ["AkanaAPI", "AkanaDomain", "DispatchHTTP"])
 ]
 let fuzzTargets: [Target] =
     fuzzing

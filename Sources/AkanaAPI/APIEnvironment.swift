@@ -34,6 +34,10 @@ public struct APIEnvironment: Sendable {
     public let scopes: ScopeService
     /// The reports from the gateway's traffic (metrics, exports) and `/_emulator/traffic`.
     public let traffic: TrafficService
+    /// API packages: export of an API as a ZIP, import of one into a tenant (docs/packages.md).
+    public let packages: PackageService
+    /// The portal's content store: `/content/{path}` and `/resources/{path}` (issue 29 parts 1, 2).
+    public let content: ContentService
     public let workflow: WorkflowEngine
     /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
     public let workflowActions: WorkflowObjectActions
@@ -55,4 +59,8 @@ public struct APIEnvironment: Sendable {
     public let integrity: IntegrityStatus
     /// The daemon's isolated instances (`/_emulator/instances`); empty inside an instance and in tests.
     public let instances: EmulatorInstanceDirectoryReference
+    /// The emulated gateway's decisions, records and stubs (`/_emulator/gateway/responses`).
+    public let gateway: GatewayService
+    /// Where the gateway listens, once it does: the access points the representations show.
+    public let accessPoints: GatewayAccessPoints
 }

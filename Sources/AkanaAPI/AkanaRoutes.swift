@@ -19,6 +19,7 @@ public enum AkanaRoutes {
         EmulatorAdminRoutes.register(into: &router, environment: environment)
         EmulatorFixtureRoutes.register(into: &router, environment: environment)
         EmulatorFaultRoutes.register(into: &router, environment: environment)
+        EmulatorGatewayRoutes.register(into: &router, environment: environment)
         EmulatorMetricsRoutes.register(into: &router, environment: environment)
         EmulatorBrowserRoutes.register(into: &router, environment: environment)
         EmulatorCheckpointRoutes.register(into: &router, environment: environment)
@@ -42,6 +43,8 @@ public enum AkanaRoutes {
         LicenseRoutes.register(into: &router, environment: environment)
         ScopeRoutes.register(into: &router, environment: environment)
         MetricsRoutes.register(into: &router, environment: environment)
+        PackageRoutes.register(into: &router, environment: environment)
+        ContentRoutes.register(into: &router, environment: environment)
         table.set(router.table)
         return router
     }

@@ -27,6 +27,9 @@ public enum EmulatorAssembly {
         public var integrity: IntegrityStatus
         /// Where `/_emulator/instances` finds the daemon's instances (filled in by the daemon).
         public var instances = EmulatorInstanceDirectoryReference()
+        /// The largest answer the gateway takes from an implementation's target, head and body
+        /// (the daemon: `limits.maxHeaderBytes` + `limits.maxBodyBytes`).
+        public var gatewayMaxResponseBytes = 65_536 + 1_048_576
 
         public init(
             tenants: TenantDirectory, seedUsers: [SeedUser], fixtures: FixtureCatalog, ids: IDGenerator, hasher: PasswordHasher,
@@ -54,6 +57,8 @@ public enum EmulatorAssembly {
         public let createdUsers: [String]
         /// What the fixtures created and found already there.
         public let fixtureReport: FixtureReport
+        /// The emulated gateway's handler, for a listener of its own (`gateway.port`).
+        public let gateway: GatewayApplication
     }
 
     public static func assemble(database: DatabasePool, clock: EmulatorClock, settings: Settings, logger: Logger) throws -> Assembled {
@@ -115,6 +120,9 @@ public enum EmulatorAssembly {
             licenses: LicenseService(database: database, clock: clock, ids: settings.ids),
             scopes: ScopeService(database: database, clock: clock, ids: settings.ids),
             traffic: TrafficService(database: database, clock: clock, ids: settings.ids),
+            packages: PackageService(
+                database: database, clock: clock, workflow: workflow, ids: settings.ids, version: EmulatorVersion.current),
+            content: ContentService(database: database, clock: clock),
             workflow: workflow,
             workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models, groups: groups),
             search: SearchService(database: database, sources: SearchService.defaultSources),
@@ -123,13 +131,17 @@ public enum EmulatorAssembly {
                 seedUsers: settings.seedUsers, fixtures: settings.fixtures, ids: settings.ids, hasher: settings.hasher),
             browser: StateBrowser(database: database, clock: clock, workflow: workflow, snapshots: snapshots), journal: journal,
             startedAt: DispatchTime.now().uptimeNanoseconds, faults: faults, metrics: EmulatorMetrics(), integrity: settings.integrity,
-            instances: settings.instances)
+            instances: settings.instances,
+            gateway: GatewayService(database: database, clock: clock, ids: settings.ids), accessPoints: GatewayAccessPoints())
         environment.metrics.observe(database)
         let application = AkanaRoutes.makeApplication(
             environment: environment, logger: logger, adminToken: settings.adminToken,
             execution: settings.execution)
+        let gateway = GatewayApplication(
+            gateway: environment.gateway, metrics: environment.metrics, accessPoints: environment.accessPoints,
+            execution: settings.execution, maxResponseBytes: settings.gatewayMaxResponseBytes, logger: logger)
         return Assembled(
             environment: environment, application: application, createdUsers: bootstrap.createdUsers,
-            fixtureReport: fixtureReport)
+            fixtureReport: fixtureReport, gateway: gateway)
     }
 }

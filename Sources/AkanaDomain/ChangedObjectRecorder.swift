@@ -18,6 +18,14 @@ extension SQLiteConnection {
         return try run(sql, arguments)
     }
 
+    /// `change` with its arguments as an array (statements built from a table's column list, as
+    /// the package import's inserts are).
+    @discardableResult
+    func change(_ object: String, _ sql: String, arguments: [any SQLiteBindable]) throws -> Int {
+        noteChanged(object)
+        return try run(sql, arguments)
+    }
+
     /// Tells the transaction's participant, if it records changes, that the object `id` changed
     /// (created, updated, deleted or moved through its workflow). Does nothing otherwise.
     private func noteChanged(_ id: String) {

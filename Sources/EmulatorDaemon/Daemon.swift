@@ -63,15 +63,17 @@ public final class Daemon {
 
         let tenants = configuration.tenantDirectory()
         let application: AkanaApplication
+        let gatewayApplication: GatewayApplication
         let environment: APIEnvironment
         let journal: RequestJournal
         do {
-            let settings = EmulatorAssembly.Settings(
+            var settings = EmulatorAssembly.Settings(
                 tenants: tenants, seedUsers: configuration.seedUsers(), fixtures: fixtures, ids: ids,
                 hasher: Self.passwordHasher, integrity: integrity, sessionPolicy: configuration.sessionPolicy(),
                 journalPolicy: configuration.journalPolicy(), execution: configuration.handlerExecution(),
                 adminToken: Self.isLoopback(configuration.host) ? nil : configuration.adminToken,
                 undoPolicy: configuration.undoPolicy())
+            settings.gatewayMaxResponseBytes = configuration.maxHeaderBytes + configuration.maxBodyBytes
             let assembled = try EmulatorAssembly.assemble(database: pool, clock: clock, settings: settings, logger: logger)
             for email in assembled.createdUsers { logger.notice("seeded user \(email)") }
             if !fixtures.documents.isEmpty {
@@ -81,6 +83,7 @@ public final class Daemon {
                 )
             }
             application = assembled.application
+            gatewayApplication = assembled.gateway
             environment = assembled.environment
             journal = assembled.environment.journal
             if !Self.isLoopback(configuration.host) {
@@ -104,6 +107,7 @@ public final class Daemon {
         if let received = ShutdownSignals.pending() {
             logger.notice("received signal \(received) while starting; closing the database before listening")
             application.shutdown()
+            gatewayApplication.shutdown()
             journal.flush()
             return close(pool)
         }
@@ -128,6 +132,28 @@ public final class Daemon {
             Self.fail("cannot listen on \(configuration.host):\(configuration.port): \(error)")
             try? pool.close()
             return 1
+        }
+        // The emulated gateway: its own listener, event loops and worker pool, the portal's limits.
+        var gatewayServer: HTTPServer?
+        if configuration.gatewayEnabled {
+            var gatewayConfiguration = configuration.gatewayServerConfiguration()
+            gatewayConfiguration.errorResponse = serverConfiguration.errorResponse
+            let gateway = HTTPServer(configuration: gatewayConfiguration, handler: gatewayApplication, logger: logger)
+            do {
+                try gateway.start()
+            } catch {
+                Self.fail(
+                    "cannot listen for the gateway on \(configuration.host):\(configuration.gatewayPort): \(error) (set gateway.port, or gateway.enabled: false)"
+                )
+                server.shutdown(gracePeriod: 0)
+                application.shutdown()
+                gatewayApplication.shutdown()
+                journal.flush()
+                _ = close(pool)  // closed cleanly: nothing was served
+                return 1
+            }
+            environment.accessPoints.listening(host: gateway.host, port: gateway.port)
+            gatewayServer = gateway
         }
         if needsCheck {
             // Not closed cleanly last time: check the file while serving, not before (that would take
@@ -156,6 +182,10 @@ public final class Daemon {
             logger.info("released \(released) KiB of startup-only resident pages (memory.releaseStartupPages)")
         }
         let host = server.host.contains(":") ? "[\(server.host)]" : server.host
+        if let gatewayServer {
+            let gatewayHost = gatewayServer.host.contains(":") ? "[\(gatewayServer.host)]" : gatewayServer.host
+            FileHandle.standardError.write(Data("gateway listening on http://\(gatewayHost):\(gatewayServer.port)\n".utf8))
+        }
         // Unbuffered, so a supervisor reading a pipe sees the line at once.
         FileHandle.standardOutput.write(Data("listening on http://\(host):\(server.port)\n".utf8))
         let notifier = ServiceNotifier()
@@ -170,6 +200,9 @@ public final class Daemon {
             )
         }
         notifier.notify("STOPPING=1\nSTATUS=shutting down")
+        gatewayServer?.shutdown(gracePeriod: configuration.shutdownGraceSeconds)
+        environment.accessPoints.stopped()
+        gatewayApplication.shutdown()
         server.shutdown(gracePeriod: configuration.shutdownGraceSeconds)
         instances?.shutdown()  // their listeners and files: instances do not outlive the daemon
         application.shutdown()  // requests still queued finish first

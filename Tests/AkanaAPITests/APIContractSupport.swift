@@ -27,8 +27,8 @@ struct APIWorld {
     let bob: TestApp.Session
     let kim: TestApp.Session
 
-    init(fixtures: [FixtureDocument] = []) throws {
-        app = try TestApp(users: Self.users, fixtures: fixtures)
+    init(fixtures: [FixtureDocument] = [], execution: HandlerExecution = HandlerExecution()) throws {
+        app = try TestApp(users: Self.users, fixtures: fixtures, execution: execution)
         admin = try app.login()
         jane = try app.login(TestApp.jane)
         bob = try app.login("bob@acmepaymentscorp.com")

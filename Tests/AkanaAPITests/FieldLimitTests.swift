@@ -104,7 +104,9 @@ import Testing
         "FaultRule.match.method": nil,  // the pattern: 1 to 16 letters
         "FaultRule.match.path": FaultRule.maxMatchLength,
         "FaultRule.match.tenant": FaultRule.maxMatchLength,
-        "WorkflowDefinitionUpload.file": nil  // a document: bounded by the body size
+        "WorkflowDefinitionUpload.file": nil,  // a document: bounded by the body size
+        "post /content/{path}.body": nil,  // a file's content: bounded by the body size
+        "post /resources/{path}.body": nil
     ]
 
     struct DocumentedField: CustomStringConvertible {

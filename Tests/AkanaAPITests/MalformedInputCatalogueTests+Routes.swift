@@ -1,7 +1,9 @@
 import AkanaDomain
 import DispatchHTTP
 import Foundation
+import JSONCodec
 import Testing
+import ZIPFoundation
 
 @testable import AkanaAPI
 
@@ -14,9 +16,11 @@ extension MalformedInputCatalogueTests {
             ("framing", framingCases), ("login", loginCases), ("apps", appCases), ("models", modelCases),
             ("workflow", workflowCases), ("emulator", emulatorCases), ("apis", apiCases), ("contracts", contractCases),
             ("users", userCases), ("members", memberCases), ("groups", groupCases), ("search", searchCases), ("sessions", sessionCases),
-            ("faults", faultCases), ("checkpoints and snapshots", stateCases), ("fixtures and clock", fixtureAndClockCases),
+            ("faults", faultCases), ("gateway responses", gatewayResponseCases), ("checkpoints and snapshots", stateCases),
+            ("fixtures and clock", fixtureAndClockCases),
             ("encodings", encodingCases), ("implementations and policies", implementationCases), ("licenses and scopes", licenseScopeCases),
-            ("business settings", businessSettingsCases), ("traffic and metrics", trafficCases)
+            ("business settings", businessSettingsCases), ("traffic and metrics", trafficCases), ("packages", packageCases),
+            ("content", contentCases)
         ]
     }
 
@@ -382,6 +386,79 @@ extension MalformedInputCatalogueTests {
         ]
     }
 
+    /// POST /api/tenants/{FedmemberID}/packages: malicious ZIPs (traversal, absolute path, symlink,
+    /// bomb, more entries than the import reads) and packages whose JSON or references are wrong,
+    /// each a 4xx that imports nothing.
+    static func packageCases(_ bench: Bench) throws -> [Case] {
+        let (api, _) = try bench.createAPI()
+        let exported = try bench.app.send(
+            .get, "/api/apis/\(api)/package?migration.export.include.scopes=true",
+            headers: TestApp.headers(bench.session, ["Accept": "application/octet-stream"]))
+        try #require(exported.status == .ok, "\(exported.text)")
+        let valid = try ZipArchive.read(Data(exported.body))
+        let path = "/api/tenants/acmepaymentscorp/packages"
+        let boundary = "PkgBnd"
+        func upload(_ name: String, _ zip: [UInt8], part: String = "Package", target: String = path, status: Int? = 400) -> Case {
+            let head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part)\"; filename=\"api-export.zip\"\r\n\r\n"
+            return bench.post(
+                "packages: \(name)", target, bytes: Array(head.utf8) + zip + Array("\r\n--\(boundary)--\r\n".utf8),
+                contentType: "multipart/form-data; boundary=\(boundary)", status: status)
+        }
+        func package(_ entries: [ZipArchive.Entry]) throws -> [UInt8] { Array(try ZipArchive.write(entries)) }
+        func with(_ file: String, _ text: String) throws -> [UInt8] {
+            try package(valid.filter { $0.path != file } + [ZipArchive.Entry(path: file, bytes: Array(text.utf8))])
+        }
+        /// The package with the first row (or the object) of `file` changed: `member` set to `value`.
+        func edited(_ file: String, _ member: String, _ value: JSONValue) throws -> [UInt8] {
+            let entry = try #require(valid.first { $0.path == file })
+            var json = try JSONParser.parse(entry.bytes)
+            func set(_ object: JSONValue) -> JSONValue {
+                let members = object.objectMembers ?? []
+                return .object(
+                    members.contains { $0.0 == member }
+                        ? members.map { $0.0 == member ? (member, value) : $0 } : members + [(member, value)])
+            }
+            if var rows = json.arrayValue, !rows.isEmpty {
+                rows[0] = set(rows[0])
+                json = .array(rows)
+            } else {
+                json = set(json)
+            }
+            return try with(file, JSONWriter.string(json))
+        }
+        let symlink = try Archive(data: try ZipArchive.write(valid), accessMode: .update)
+        try symlink.addEntry(with: "documents/link", type: .symlink, uncompressedSize: Int64(11)) { (_: Int64, _: Int) in
+            Data("/etc/passwd".utf8)
+        }
+        let many = (0...PackageService.zipLimits.maxEntries).map { ZipArchive.Entry(path: "documents/f\($0)", bytes: [1]) }
+        let bomb = ZipArchive.Entry(path: "documents/zeros.bin", bytes: [UInt8](repeating: 0, count: 4 << 20))
+        return [
+            upload("not a ZIP", Array("PK\u{3}\u{4} hello".utf8)),
+            upload("a traversal entry", try package(valid + [ZipArchive.Entry(path: "../evil.json", bytes: [1])])),
+            upload("an absolute entry path", try package(valid + [ZipArchive.Entry(path: "/etc/passwd", bytes: [1])])),
+            upload("a symlink entry", Array(try #require(symlink.data))),
+            upload("a ZIP bomb", try package(valid + [bomb])),
+            upload("more entries than an import reads", try package(valid + many)),
+            upload("package.json not JSON", try with("package.json", #"{"Format":"akana-emulator/api-package","#)),
+            upload("no package.json", try package(valid.filter { $0.path != "package.json" })),
+            upload("a package from a newer version", try edited("package.json", "Version", .string("0.9.0"))),
+            upload("a package from another major version", try edited("package.json", "Version", .string("1.0.0"))),
+            upload("an unknown member in apis.json", try edited("apis.json", "rowid", .integer(1))),
+            upload("a version of another API", try edited("api_versions.json", "api_id", .string("other.acmepaymentscorp"))),
+            upload("a number where a string goes", try edited("apis.json", "name", .integer(7))),
+            upload("a NUL in a name", try edited("apis.json", "name", .string("a\u{0}b"))),
+            upload("an implementation code outside Sandbox and Live", try edited("api_implementations.json", "code", .string("Staging"))),
+            upload("a descriptor the package lacks", try edited("api_versions.json", "descriptor_file_id", .integer(99))),
+            upload(
+                "a document path that climbs",
+                try with("documents.json", #"[{"path":"../../x","is_folder":1,"media_type":"","created":"t","updated":"t"}]"#)),
+            upload("a file outside the layout", try package(valid + [ZipArchive.Entry(path: "notes/readme.txt", bytes: [1])])),
+            upload("no Package part", try package(valid), part: "File"),
+            bench.post("packages: not multipart", path, body: "Package", contentType: "text/plain", status: 415),
+            upload("another tenant", try package(valid), target: "/api/tenants/othertenant/packages", status: 404)
+        ]
+    }
+
     static func userCases(_ bench: Bench) throws -> [Case] {
         let jane = try bench.janeID()
         let admin = try bench.adminID()
@@ -570,6 +647,75 @@ extension MalformedInputCatalogueTests {
         ]
     }
 
+    /// The content store (`/content`, `/resources`): hostile ZIPs (traversal, bomb, symlink, too many
+    /// entries), paths that leave the store, bodies of the wrong kind. Each a 4xx that writes nothing.
+    static func contentCases(_ bench: Bench) throws -> [Case] {
+        let boundary = "Zb42"
+        let multipart = "multipart/form-data; boundary=\(boundary)"
+        func file(_ name: String, _ bytes: [UInt8]) -> [UInt8] {
+            Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"File\"; filename=\"\(name)\"\r\n\r\n".utf8) + bytes
+                + Array("\r\n--\(boundary)--\r\n".utf8)
+        }
+        func upload(_ name: String, _ path: String, _ zip: [UInt8], status: Int? = 400) -> Case {
+            bench.post(name, path, bytes: file("site.zip", zip), contentType: multipart, status: status)
+        }
+        func form(_ name: String, _ path: String, _ body: String, status: Int? = 400) -> Case {
+            bench.post(name, path, body: body, contentType: "application/x-www-form-urlencoded", status: status)
+        }
+        let traversal = Array(
+            try ZipArchive.write([.init(path: "index.htm", bytes: [1]), .init(path: "../../../etc/cron.d/x", bytes: [2])]))
+        let absolute = Array(try ZipArchive.write([.init(path: "/etc/passwd", bytes: [2])]))
+        let bomb = Array(try ZipArchive.write([.init(path: "zeros.bin", bytes: [UInt8](repeating: 0, count: 16 << 20))]))
+        return [
+            upload("content: ZIP entry ../../../etc/cron.d/x", "/content/home/landing?unpack=true", traversal),
+            upload("content: ZIP entry with an absolute path", "/content/home/landing?unpack=true", absolute),
+            upload("content: ZIP bomb (16 MiB of zeros)", "/content/home/landing?unpack=true", bomb),
+            upload("content: ZIP symlink entry", "/content/home/landing?unpack=true", HostileZips.symlink()),
+            upload("content: ZIP of 10,001 entries", "/content/home/landing?unpack=true", HostileZips.manyEntries(10_001)),
+            upload(
+                "content: ZIP of 100,000 entries (over the body limit)", "/content/home/landing?unpack=true",
+                HostileZips.manyEntries(100_000), status: 413),
+            upload("content: unpack=true on bytes that are not a ZIP", "/content/home/landing?unpack=true", Array("PK\u{3}\u{4}junk".utf8)),
+            upload("content: unpack neither true nor false", "/content/home/landing?unpack=perhaps", [1]),
+            upload("content: a path with ..", "/content/home/%2E%2E/%2E%2E/x", [1]),
+            upload("content: a path with a backslash", "/content/home%5C..%5Cx", [1]),
+            bench.post("content: a file name of ..", "/content/home", bytes: file("..", [1]), contentType: multipart, status: 400),
+            bench.post(
+                "content: multipart without a File part", "/content/home",
+                body: "--\(boundary)\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--\(boundary)--\r\n",
+                contentType: multipart),
+            bench.post(
+                "content: multipart never closed", "/content/home", bytes: Array(file("a.htm", [1]).dropLast(8)), contentType: multipart),
+            bench.post("content: JSON body", "/content/home", body: "{}", contentType: "application/json", status: 415),
+            form("content: an empty new file", "/content/home/empty.htm", "body="),
+            form("content: folder neither true nor false", "/content/docs", "folder=maybe"),
+            form("content: type over the limit", "/content/home/a.htm", "body=x&type=text/\(String(repeating: "x", count: 300))"),
+            bench.post(
+                "content: form with invalid UTF-8", "/content/home/a.htm", bytes: Array("body=".utf8) + [0xC3, 0x28],
+                contentType: "application/x-www-form-urlencoded"),
+            bench.post(
+                "content: a form without a session", "/content/home/a.htm", body: "body=x",
+                contentType: "application/x-www-form-urlencoded",
+                auth: false, status: 401),
+            bench.request(
+                "content: DELETE what does not exist", "DELETE", "/content/home/none.htm", body: [], contentType: nil, status: 404),
+            bench.request(
+                "content: DELETE without the CSRF header", "DELETE", "/content/home/none.htm", body: [], contentType: nil, csrf: false,
+                status: 401),
+            upload("resources: ZIP entry ../x", "/resources/theme/hermosa?unpack=true", traversal),
+            form("resources: a folder whose parent does not exist", "/resources/images/icons", "folder=true", status: 404),
+            bench.request(
+                "resources: DELETE what does not exist", "DELETE", "/resources/theme/none", body: [], contentType: nil, status: 404),
+            form("generatestyles: a theme with a slash", "/resources/branding/generatestyles", "theme=a/b"),
+            form(
+                "generatestyles: a theme over the limit", "/resources/branding/generatestyles",
+                "theme=\(String(repeating: "t", count: 256))"),
+            bench.post(
+                "generatestyles: a JSON body", "/resources/branding/generatestyles", body: "{}", contentType: "application/json",
+                status: 415)
+        ]
+    }
+
     static func businessSettingsCases(_ bench: Bench) throws -> [Case] {
         let business = "/api/businesses/tenantbusiness.acmepaymentscorp"
         return [
@@ -631,6 +777,39 @@ extension MalformedInputCatalogueTests {
                 bytes: Array(
                     "DELETE /_emulator/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"
                         .utf8), status: 400)
+        ]
+    }
+
+    /// `PUT`/`DELETE /_emulator/gateway/responses` (the gateway listener's own catalogue is `GatewayMalformedInputTests`).
+    static func gatewayResponseCases(_ bench: Bench) throws -> [Case] {
+        let path = "/_emulator/gateway/responses"
+        return [
+            bench.put("gateway responses: not an object", path, json: "[1]"),
+            bench.put("gateway responses: no APIVersionID", path, json: #"{"Status":200}"#),
+            bench.put("gateway responses: a Status that is text", path, json: #"{"APIVersionID":"v","Status":"200"}"#),
+            bench.put("gateway responses: a status of 700", path, json: #"{"APIVersionID":"v","Status":700}"#),
+            bench.put("gateway responses: an unknown member", path, json: #"{"APIVersionID":"v","Sttaus":200}"#),
+            bench.put(
+                "gateway responses: a header value with CRLF", path, json: #"{"APIVersionID":"v","Headers":{"X-A":"b\r\nSet-Cookie: x"}}"#),
+            bench.put("gateway responses: a header name that is not a token", path, json: #"{"APIVersionID":"v","Headers":{"X Y":"z"}}"#),
+            bench.put("gateway responses: headers that are not strings", path, json: #"{"APIVersionID":"v","Headers":{"X-A":1}}"#),
+            bench.put("gateway responses: a method with a space", path, json: #"{"APIVersionID":"v","Method":"G T"}"#),
+            bench.put("gateway responses: a path without /", path, json: #"{"APIVersionID":"v","Path":"pets"}"#),
+            bench.put("gateway responses: a negative delay", path, json: #"{"APIVersionID":"v","DelayMillis":-1}"#),
+            bench.put("gateway responses: a delay of an hour", path, json: #"{"APIVersionID":"v","DelayMillis":3600000}"#),
+            bench.put("gateway responses: a fractional status", path, json: #"{"APIVersionID":"v","Status":200.5}"#),
+            bench.put("gateway responses: invalid UTF-8", path, json: #"{"APIVersionID":""#, invalid: [0xC3]),
+            bench.put(
+                "gateway responses: an API version that does not exist", path, json: #"{"APIVersionID":"nosuch.acmepaymentscorp"}"#,
+                status: 404),
+            bench.request(
+                "gateway responses: DELETE one that does not exist", "DELETE", path + "?StubID=nosuch", body: [], contentType: nil,
+                status: 404),
+            Case(
+                name: "gateway responses: DELETE with a broken chunked body",
+                bytes: Array(
+                    "DELETE \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n".utf8),
+                status: 400)
         ]
     }
 

@@ -262,6 +262,30 @@ import Testing
         #expect(try send(.get, "/api/apps/versions/\(planApp)/contracts?ActivatedOnly=true", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/contracts?Environment=Sandbox", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/connectedapps?ActivatedOnly=true", admin).status == .ok)
+        // The gateway: a call to an access point (implementation, app version by Identity, contracts,
+        // operations, the transaction's record), and the stubs' routes.
+        func gatewayCall(_ target: String, authorization: String) throws -> HTTPResponse {
+            let answer = Mutex<HTTPResponse?>(nil)
+            let done = DispatchSemaphore(value: 0)
+            app.gateway.handle(
+                try HTTPRequest(method: .get, target: target, headers: ["Host": "127.0.0.1:8081", "Authorization": authorization]),
+                responder: HTTPResponder { response in
+                    answer.withLock { $0 = response }
+                    done.signal()
+                })
+            done.wait()
+            return answer.withLock { $0 } ?? HTTPResponse(status: .internalServerError)
+        }
+        #expect(
+            try gatewayCall(
+                "/acmepaymentscorp/Sandbox/\(apiVersionID)/plan", authorization: #"Atmosphere atmosphere_app_id="plan-identity""#
+            ).status != .internalServerError)
+        let stub = #"{"APIVersionID":"\#(apiVersionID)","Method":"GET","Path":"/plan","Status":202}"#
+        #expect(try send(.put, "/_emulator/gateway/responses", nil, stub).status == .ok)
+        #expect(try send(.get, "/_emulator/gateway/responses?APIVersionID=\(apiVersionID)").status == .ok)
+        #expect(try send(.get, "/_emulator/gateway/responses").status == .ok)
+        #expect(try send(.delete, "/_emulator/gateway/responses?APIVersionID=\(apiVersionID)").status == .noContent)
+        #expect(try send(.delete, "/_emulator/gateway/responses").status == .noContent)
         // Gateway traffic and the reports from it (issue 28): stated, listed, charted (whole minutes
         // from the per-minute totals, shorter intervals from the transactions), exported, cleared.
         let stated = try send(
@@ -352,6 +376,31 @@ import Testing
         #expect(mapped.status == .ok, "\(mapped.text)")
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/resources", admin).status == .ok)
         #expect(try send(.get, "/api/apis/versions/\(apiVersionID)/licenses?Environment=Sandbox", admin).status == .ok)
+        // API packages: the export with every option, imported again into the tenant (an update in place).
+        let package = try send(
+            .get,
+            "/api/apis/\(apiID)/package?migration.export.include.scopes=true&migration.export.include.api.admins=true"
+                + "&migration.operationalpolicy.export=true&migration.qospolicy.export=true",
+            admin, accept: "application/octet-stream")
+        #expect(package.status == .ok, "\(package.text)")
+        let imported = try HTTPRequest(
+            method: .post, target: "/api/tenants/acmepaymentscorp/packages",
+            headers: TestApp.headers(
+                admin, ["Host": "127.0.0.1:8080", "Content-Type": "multipart/form-data; boundary=b", "Accept": "application/json"]),
+            body: Array("--b\r\nContent-Disposition: form-data; name=\"Package\"; filename=\"p.zip\"\r\n\r\n".utf8) + package.body
+                + Array("\r\n--b--\r\n".utf8))
+        #expect(app.handle(imported).status == .ok)
+        let appPackage = try send(
+            .get,
+            "/api/apps/versions/\(planApp)/package?exportVersion=all&migration.app.pki.export=true"
+                + "&migration.export.include.api.connections=true&migration.export.include.app.team=true", admin,
+            accept: "application/octet-stream")
+        #expect(appPackage.status == .ok, "\(appPackage.text)")
+        let contractPackage = try send(
+            .get,
+            "/api/contracts/\(contractID)/package?migration.export.include.apis=true&migration.export.include.apps=true"
+                + "&migration.export.include.licenses=true&migration.qospolicy.export=true", admin, accept: "application/octet-stream")
+        #expect(contractPackage.status == .ok, "\(contractPackage.text)")
         let licensed = try send(
             .post, "/api/contracts", admin,
             #"{"APIVersionID":"\#(apiVersionID)","RuntimeID":"\#(planApp)","Environment":"Production","ContractScope":{"LicenseID":["\#(licenseID)"]}}"#
@@ -393,6 +442,40 @@ import Testing
             #"{"APIVersionInfo":{"Name":"2"},"CloneAPIVersionRequest":{"SourceAPIVersionID":"\#(documentVersion)","CloneDesign":true}}"#,
             accept: "text/plain")
         #expect(designClone.status == .ok, "\(designClone.text)")
+        // The content store: uploads (one file, a ZIP unpacked), listings, reads, a ZIP download,
+        // a form, deletes, the anonymous /resources, and the API's documents going with the API.
+        func uploadContent(_ target: String, _ name: String, _ bytes: [UInt8]) throws -> HTTPResponse {
+            app.handle(
+                try HTTPRequest(
+                    method: .post, target: target,
+                    headers: TestApp.headers(admin, ["Host": "127.0.0.1:8080", "Content-Type": "multipart/form-data; boundary=QP"]),
+                    body: Array("--QP\r\nContent-Disposition: form-data; name=\"File\"; filename=\"\(name)\"\r\n\r\n".utf8) + bytes
+                        + Array("\r\n--QP--\r\n".utf8)))
+        }
+        let siteZip = Array(
+            try ZipArchive.write([.init(path: "index.htm", bytes: Array("<p/>".utf8)), .init(path: "css/a.css", bytes: [1])]))
+        #expect(try uploadContent("/content/api/\(documentAPI)/documents?unpack=true", "docs.zip", siteZip).status == .ok)
+        #expect(try uploadContent("/content/home/landing?unpack=true", "site.zip", siteZip).status == .ok)
+        #expect(try uploadContent("/resources/theme/hermosa/less", "custom.less", [1]).status == .ok)
+        #expect(try send(.get, "/content", admin).status == .ok)
+        #expect(try send(.get, "/content/api", admin).status == .ok)
+        #expect(try send(.get, "/content/api/\(documentAPI)/documents/index.htm", admin).status == .ok)
+        #expect(try send(.get, "/content/home/landing?download=true&Zip=true", admin).status == .ok)
+        #expect(try send(.get, "/content?download=true&Zip=true", admin).status == .ok)
+        #expect(try send(.get, "/resources").status == .ok)
+        #expect(try send(.get, "/resources/theme/hermosa/less/custom.less").status == .ok)
+        #expect(
+            try app.send(
+                .post, "/content/docs", headers: TestApp.headers(admin, ["Content-Type": "application/x-www-form-urlencoded"]),
+                body: "folder=true"
+            ).status == .ok)
+        #expect(
+            try app.send(
+                .post, "/resources/branding/generatestyles",
+                headers: TestApp.headers(admin, ["Content-Type": "application/x-www-form-urlencoded"]), body: "theme=hermosa"
+            ).status == .ok)
+        #expect(try send(.delete, "/content/home/landing/index.htm", admin).status == .ok)
+        #expect(try send(.delete, "/resources/theme/hermosa", admin).status == .ok)
         #expect(try send(.delete, "/api/apis/\(documentAPI)", admin).status == .ok)
         #expect(try send(.delete, "/api/apps/versions/\(planApp)", admin).status == .ok)
         #expect(try send(.delete, "/api/apis/versions/\(apiVersionID)", admin).status == .ok)
@@ -406,7 +489,7 @@ import Testing
         #expect(try send(.get, "/_emulator/requests?status=200&since=2020-01-01T00:00:00Z&limit=5").status == .ok)
         #expect(try send(.get, "/_emulator/checkpoints").status == .ok)
         // The state browser's overview (per-tenant counts over tenant indexes) and request page
-        // (the journal's request-id index, the changed objects' pages).
+        // (the journal read newest first to the request id, the changed objects' pages).
         #expect(try send(.get, "/_emulator/ui", accept: "text/html").status == .ok)
         let journaled = try HTTPRequest(
             method: .post, target: "/api/apps",

@@ -87,4 +87,35 @@ import Testing
         }
         #expect(allowed == [.get, .head])
     }
+    /// `{path...}` takes the rest of the path (one segment or more), is named without the dots in
+    /// the template, and yields to patterns of the path's own length.
+    @Test func remainderParametersTakeTheRestOfThePath() throws {
+        var router = Router.withoutEnvironment()
+        router.add(.get, "/content/{path...}") { _ in HTTPResponse(status: .ok) }
+        router.add(.post, "/content/{path...}") { _ in HTTPResponse(status: .ok) }
+        router.add(.post, "/content/branding/styles") { _ in HTTPResponse(status: .ok) }
+        guard case .matched(_, let parameters, let template) = router.resolve(method: .get, segments: ["content", "a", "b", "c.htm"]) else {
+            Issue.record("no match")
+            return
+        }
+        #expect(template == "/content/{path}")
+        #expect(parameters.map(\.1) == ["a/b/c.htm"])
+        if case .matched = router.resolve(method: .get, segments: ["content"]) { Issue.record("the remainder needs a segment") }
+        if case .matched = router.resolve(method: .get, segments: ["content", "a", "", "b"]) { Issue.record("an empty segment matched") }
+        guard case .matched(_, _, let styles) = router.resolve(method: .post, segments: ["content", "branding", "styles"]) else {
+            Issue.record("no match")
+            return
+        }
+        #expect(styles == "/content/branding/styles")
+        guard case .methodNotAllowed(let allowed) = router.resolve(method: .get, segments: ["content", "branding", "styles"]) else {
+            Issue.record("expected 405")
+            return
+        }
+        #expect(allowed == [.post])
+        guard case .methodNotAllowed(let remainderAllowed) = router.resolve(method: .put, segments: ["content", "x"]) else {
+            Issue.record("expected 405")
+            return
+        }
+        #expect(remainderAllowed == [.get, .post, .head])
+    }
 }

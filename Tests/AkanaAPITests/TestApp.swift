@@ -20,6 +20,8 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
     let clock = EmulatorClock(mode: .frozen(Date(timeIntervalSince1970: 1_800_000_000)))
     let environment: APIEnvironment
     let app: AkanaApplication
+    /// The emulated gateway's handler (no listener: `TestGateway` starts one).
+    let gateway: GatewayApplication
 
     static let admin = "administrator@acmepaymentscorp.com"
     static let jane = "jane@acmepaymentscorp.com"
@@ -56,10 +58,12 @@ final class TestApp: @unchecked Sendable {  // only immutable lets; the app and 
             logger: logger)
         environment = assembled.environment
         app = assembled.application
+        gateway = assembled.gateway
     }
 
     deinit {
         app.shutdown()
+        gateway.shutdown()
         environment.journal.flush()
         try? pool.close()
     }

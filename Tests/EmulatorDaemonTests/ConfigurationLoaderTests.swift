@@ -105,6 +105,13 @@ import Testing
         }
     }
 
+    @Test func theGatewayTakesAFreePortWhenThePortalDoesUnlessItsPortIsSet() throws {
+        #expect(try ConfigurationLoader(environment: [:], configPath: nil).load().0.gatewayPort == 8081)
+        #expect(try ConfigurationLoader(environment: [:], flags: ["port": "0"], configPath: nil).load().0.gatewayPort == 0)
+        let set = try ConfigurationLoader(environment: ["AKANA_EMULATOR_GATEWAY_PORT": "9081"], flags: ["port": "0"], configPath: nil)
+        #expect(try set.load().0.gatewayPort == 9081)
+    }
+
     @Test func theClientsVariablesAreNotTheDaemons() throws {
         let environment = ["AKANA_EMULATOR_BINARY": "/usr/local/bin/akana-emulator", "AKANA_EMULATOR_URL": "http://127.0.0.1:8080"]
         let (configuration, _) = try ConfigurationLoader(environment: environment, configPath: nil).load()

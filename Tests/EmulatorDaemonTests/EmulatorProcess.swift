@@ -25,6 +25,8 @@ final class EmulatorProcess {
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AKANA_EMULATOR_") }
+        // The gateway on a free port too, so that emulators started side by side never collide on 8081.
+        env["AKANA_EMULATOR_GATEWAY_PORT"] = "0"
         env.merge(environment) { $1 }
         process.environment = env
         process.standardOutput = stdout

@@ -71,8 +71,14 @@ import Testing
             posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
             let argv = ([EmulatorProcess.binary.path] + arguments).map { strdup($0) } + [nil]
             defer { for pointer in argv { free(pointer) } }
+            // The environment as is, but the gateway on a free port (daemons started side by side never collide on 8081).
+            let environment = ProcessInfo.processInfo.environment.filter { $0.key != "AKANA_EMULATOR_GATEWAY_PORT" }
+            var entries: [String] = environment.map { "\($0.key)=\($0.value)" }
+            entries.append("AKANA_EMULATOR_GATEWAY_PORT=0")
+            let envp: [UnsafeMutablePointer<CChar>?] = entries.map { strdup($0) } + [nil]
+            defer { for pointer in envp { free(pointer) } }
             var child: pid_t = 0
-            let result = posix_spawn(&child, EmulatorProcess.binary.path, &actions, &attributes, argv, environ)
+            let result = posix_spawn(&child, EmulatorProcess.binary.path, &actions, &attributes, argv, envp)
             close(pipe[1])
             guard result == 0 else {
                 close(pipe[0])

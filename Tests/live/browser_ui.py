@@ -170,7 +170,7 @@ def main():
         assert csrf not in json.dumps(request_page.tables), "the CSRF value is shown"
 
         # Every other page, for the width check.
-        for path in ["/_emulator/ui/users", "/_emulator/ui/apis", "/_emulator/ui/groups", "/_emulator/ui/licenses", "/_emulator/ui/models",
+        for path in ["/_emulator/ui/users", "/_emulator/ui/apis", "/_emulator/ui/groups", "/_emulator/ui/licenses", "/_emulator/ui/content", "/_emulator/ui/models",
                      "/_emulator/ui/workflow", "/_emulator/ui/snapshots", f"/_emulator/ui/checkpoints/{checkpoint}/diff",
                      "/_emulator/ui/requests"]:
             rendered = page(path)

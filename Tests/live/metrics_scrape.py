@@ -16,7 +16,8 @@ def main():
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix="akana-metrics-")
     proc = subprocess.Popen([binary, "serve", "--port", "0", "--database", os.path.join(workdir, "m.sqlite")],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=workdir)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=workdir,
+                            env={**os.environ, "AKANA_EMULATOR_GATEWAY_PORT": "0"})
     try:
         line = proc.stdout.readline()
         base = re.search(r"listening on (http://\S+)", line).group(1)
@@ -41,12 +42,25 @@ def main():
         status, _ = call("POST", "/api/apps", json.dumps({"Name": "scraped"}).encode(),
                          {"Content-Type": "application/json", "Accept": "text/plain", "X-Csrf-Token_acmepaymentscorp": csrf})
         assert status == 200, status
+        # A call through the gateway: an API's Sandbox access point, called without credentials (401).
+        status, body = call("POST", "/api/apis", json.dumps({"APIVersionInfo": {"Name": "scraped"}, "AddAPIImplementationRequest": [
+            {"ImplementationCode": "Sandbox", "CreateMechanism": "PROXY"}]}).encode(),
+            {"Content-Type": "application/json", "Accept": "application/json", "X-Csrf-Token_acmepaymentscorp": csrf})
+        assert status == 200, status
+        version = json.loads(body)["LatestVersionID"]
+        status, body = call("GET", f"/api/apis/versions/{version}/implementations/Sandbox", headers={"Accept": "application/json"})
+        access_point = json.loads(body)["AccessPoints"][0]["Uri"]
+        try:
+            urllib.request.urlopen(access_point + "/pets", timeout=30)
+            raise AssertionError("the gateway let a call without credentials through")
+        except urllib.error.HTTPError as error:
+            assert error.code == 401, error.code
         status, body = call("GET", "/_emulator/metrics")
         assert status == 200, status
         families = {family.name: family for family in text_string_to_metric_families(body.decode())}
         for name in ["akana_http_requests", "akana_http_request_duration_seconds", "akana_db_write_transactions", "akana_db_writes",
                      "akana_db_commit_seconds", "akana_handler_queue_depth", "akana_handler_running", "akana_http_open_connections",
-                     "akana_sessions_live", "akana_login_failures", "akana_journal_dropped_entries"]:
+                     "akana_sessions_live", "akana_login_failures", "akana_journal_dropped_entries", "akana_gateway_requests"]:
             assert name in families, f"{name} missing; have {sorted(families)}"
 
         def value(family, suffix="", **labels):
@@ -62,6 +76,7 @@ def main():
         assert value("akana_http_open_connections") >= 1
         assert value("akana_db_writes", "_total") >= 3
         assert value("akana_http_request_duration_seconds", "_count", route="/api/login/status", method="GET") == 3
+        assert value("akana_gateway_requests", "_total", api_version=version, status="401") == 1
         print(f"metrics scrape: {len(families)} families parsed by prometheus_client; checks passed")
     finally:
         proc.terminate()

@@ -121,6 +121,15 @@ enum EmulatorBrowserRoutes {
             return page.response
         }
 
+        router.add(.get, "/_emulator/ui/content") { request in
+            let files = try environment.browser.content(scope: request.scope)
+            var page = Page(title: "Content")
+            page.section(
+                "Files and folders of /content and /resources",
+                table(files, ["path", "tenant", "store", "kind", "size", "media_type", "updated"]))
+            return page.response
+        }
+
         router.add(.get, "/_emulator/ui/models") { request in
             let models = try environment.browser.models(scope: request.scope)
             var page = Page(title: "Models")
@@ -350,7 +359,7 @@ enum EmulatorBrowserRoutes {
         static let navigation = [
             ("Overview", "/_emulator/ui"), ("Users", "/_emulator/ui/users"), ("Apps", "/_emulator/ui/apps"),
             ("APIs", "/_emulator/ui/apis"), ("Groups", "/_emulator/ui/groups"), ("Traffic", "/_emulator/ui/traffic"),
-            ("Licenses", "/_emulator/ui/licenses"),
+            ("Licenses", "/_emulator/ui/licenses"), ("Content", "/_emulator/ui/content"),
             ("Models", "/_emulator/ui/models"),
             ("Workflow", "/_emulator/ui/workflow"),
             ("Snapshots", "/_emulator/ui/snapshots"), ("Requests", "/_emulator/ui/requests")

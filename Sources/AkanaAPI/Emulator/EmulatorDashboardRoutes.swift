@@ -63,7 +63,8 @@ extension EmulatorBrowserRoutes {
                         "apps": { _ in "/_emulator/ui/apps" }, "users": { _ in "/_emulator/ui/users" },
                         "groups": { _ in "/_emulator/ui/groups" }, "APIs": { _ in "/_emulator/ui/apis" },
                         "models": { _ in "/_emulator/ui/models" }, "licenses": { _ in "/_emulator/ui/licenses" },
-                        "scopes": { _ in "/_emulator/ui/licenses" }, "gateway transactions": { _ in "/_emulator/ui/traffic" }
+                        "scopes": { _ in "/_emulator/ui/licenses" }, "gateway transactions": { _ in "/_emulator/ui/traffic" },
+                        "content files": { _ in "/_emulator/ui/content" }
                     ]))
             page.section("Contracts by state", table(found.contractStates, ["tenant", "state", "contracts"]))
 

@@ -12,7 +12,8 @@ import Synchronization
 /// - `akana_db_write_transactions_total`, `akana_db_writes_total` (writes per group commit add up
 ///   here), `akana_db_write_transaction_seconds`, `akana_db_commit_seconds`;
 /// - `akana_handler_queue_depth{pool}`, `akana_handler_running{pool}`, `akana_http_open_connections`,
-///   `akana_sessions_live`, `akana_login_failures_total{reason}`, `akana_journal_dropped_entries`.
+///   `akana_sessions_live`, `akana_login_failures_total{reason}`, `akana_journal_dropped_entries`;
+/// - `akana_gateway_requests_total{api_version,status}`: calls answered by the emulated gateway.
 ///
 /// The request path costs one dictionary look-up under a lock (the counter and histogram of the
 /// route, method and status are made once and kept), two clock reads and the histogram's own lock.
@@ -146,6 +147,30 @@ public final class EmulatorMetrics: Sendable {
             default: break
             }
         }
+    }
+
+    /// The gateway's counters, by API version and status (`akana_gateway_requests_total`).
+    private let gatewayCounters = Mutex<[GatewayKey: Counter]>([:])
+
+    private struct GatewayKey: Hashable {
+        var apiVersion: String
+        var status: Int
+    }
+
+    /// One call answered by the gateway: `apiVersionID` nil when it reached no access point
+    /// (counted as `api_version="none"`, so unknown paths cannot grow the label set).
+    func recordGateway(apiVersionID: String?, status: Int) {
+        let key = GatewayKey(apiVersion: apiVersionID ?? "none", status: status)
+        let counter = gatewayCounters.withLock { counters -> Counter in
+            if let found = counters[key] { return found }
+            let counter = registry.makeCounter(
+                descriptor: Self.descriptor(
+                    "akana_gateway_requests_total", "Calls answered by the emulated gateway, by API version and status."),
+                labels: [("api_version", key.apiVersion), ("status", String(key.status))])
+            counters[key] = counter
+            return counter
+        }
+        counter.increment()
     }
 
     /// The exposition, with the gauges read now.

@@ -7,6 +7,11 @@ enum APIRepresentation {
         var includeEndpoints = true
         /// `includeOperations=true`: the version's operations, answered as `Operations {Operation[]}`.
         var operations: [APIOperation]?
+        /// Where the gateway listens: each implementation's access point is listed in `Endpoints`
+        /// (none while nothing listens, or when not given).
+        var accessPoints: GatewayAccessPoints?
+
+        init(accessPoints: GatewayAccessPoints? = nil) { self.accessPoints = accessPoints }
     }
 
     /// The platform's API object: APIID, Name, Description, Visibility, LatestVersionID,
@@ -39,7 +44,7 @@ enum APIRepresentation {
             ("State", .string(version.state)),
             ("Tag", .array(version.tags.map(JSONValue.string)))
         ]
-        if options.includeEndpoints { members.append(("Endpoints", endpoints(version))) }
+        if options.includeEndpoints { members.append(("Endpoints", endpoints(version, accessPoints: options.accessPoints))) }
         members.append(
             (
                 "ProductionEndpointAccessAutoApproved",
@@ -83,8 +88,11 @@ enum APIRepresentation {
     }
 
     /// `Endpoints {Endpoint[]}`: each target URL of the version's implementations (Category,
-    /// ImplementationCode, Uri, CreateMechanism); an empty list when there is none.
-    static func endpoints(_ version: APIVersion) -> JSONValue {
+    /// ImplementationCode, Uri, CreateMechanism); then, while the emulated gateway listens, each
+    /// implementation's access point on it (Category, ImplementationCode, Uri: the URL consumers
+    /// call; no CreateMechanism, which is how a client tells the two apart); an empty list when
+    /// there is none.
+    static func endpoints(_ version: APIVersion, accessPoints: GatewayAccessPoints?) -> JSONValue {
         var endpoints: [JSONValue] = []
         for implementation in version.implementations {
             for url in implementation.endpoints {
@@ -96,6 +104,16 @@ enum APIRepresentation {
                         ("CreateMechanism", .string(implementation.createMechanism))
                     ]))
             }
+        }
+        for implementation in version.implementations {
+            guard
+                let url = accessPoints?.url(tenant: version.tenant, implementationCode: implementation.code, apiVersionID: version.id)
+            else { continue }
+            endpoints.append(
+                .object([
+                    ("Category", .string(implementation.environment)), ("ImplementationCode", .string(implementation.code)),
+                    ("Uri", .string(url))
+                ]))
         }
         return .object([("Endpoint", .array(endpoints))])
     }
@@ -114,7 +132,7 @@ enum APIRepresentation {
 
     /// The members an item of `GET /api/apis/versions` adds after the RSS ones: `EntityReferences
     /// {EntityReference[] {Title, Guid, Category[]}}` (the version's API) and `Endpoints {Endpoint[]}`.
-    static func versionItemFields(_ version: APIVersion, apiName: String) -> [(String, JSONValue)] {
+    static func versionItemFields(_ version: APIVersion, apiName: String, accessPoints: GatewayAccessPoints?) -> [(String, JSONValue)] {
         [
             (
                 "EntityReferences",
@@ -133,7 +151,7 @@ enum APIRepresentation {
                     )
                 ])
             ),
-            ("Endpoints", endpoints(version))
+            ("Endpoints", endpoints(version, accessPoints: accessPoints))
         ]
     }
 

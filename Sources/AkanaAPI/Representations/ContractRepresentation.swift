@@ -29,8 +29,9 @@ enum ContractRepresentation {
     /// `GET /api/contracts/{ContractID}/apidetails`: "information about the API that's part of" the
     /// contract. The stored help page shows no response sample, so the emulator answers the API
     /// object (as `GET /api/apis/{APIID}`) whose APIVersion is the contract's API version.
-    static func apiDetails(_ details: ContractAPIDetails) -> JSONValue {
-        APIRepresentation.api(details.api, defaultVersion: details.version)
+    static func apiDetails(_ details: ContractAPIDetails, accessPoints: GatewayAccessPoints) -> JSONValue {
+        APIRepresentation.api(
+            details.api, defaultVersion: details.version, options: APIRepresentation.VersionOptions(accessPoints: accessPoints))
     }
 
     /// `GET /api/contracts/{ContractID}/appdetails`: "information about the app that's part of" the

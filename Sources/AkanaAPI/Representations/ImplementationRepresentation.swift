@@ -8,10 +8,13 @@ enum ImplementationRepresentation {
     /// Description, Pattern, AccessPoints, Endpoints {Endpoint[]}, Policies {Policy[]}; then
     /// AnonymousAccessAllowed and EndpointAccessAutoApproved (what `…/info` sets) and the APIVersionID
     /// it belongs to. ServiceKey is left out: there is no Policy Manager service behind an emulated
-    /// implementation. AccessPoints is empty: until the emulator has a gateway (issue 28) nothing
-    /// listens for an implementation, and an invented address would send consumers nowhere.
-    static func implementation(_ details: ImplementationDetails) -> JSONValue {
+    /// implementation. AccessPoints lists the implementation's access point on the emulated gateway
+    /// (`{Category, ImplementationCode, Uri}`, the shape of an Endpoint: the help gives no sample)
+    /// while the gateway listens, and is empty otherwise: an address nothing listens on would send
+    /// consumers nowhere.
+    static func implementation(_ details: ImplementationDetails, tenant: String, accessPoints: GatewayAccessPoints) -> JSONValue {
         let implementation = details.implementation
+        let accessPoint = accessPoints.url(tenant: tenant, implementationCode: implementation.code, apiVersionID: details.apiVersionID)
         return .object([
             ("Environment", .string(implementation.environment)),
             // "The name of the service": the help gives no example of the platform's form, so the
@@ -20,7 +23,18 @@ enum ImplementationRepresentation {
             ("ImplementationCode", .string(implementation.code)),
             ("Description", .string(implementation.description)),
             ("Pattern", .string(implementation.pattern)),
-            ("AccessPoints", .array([])),
+            (
+                "AccessPoints",
+                .array(
+                    accessPoint.map { url in
+                        [
+                            .object([
+                                ("Category", .string(implementation.environment)), ("ImplementationCode", .string(implementation.code)),
+                                ("Uri", .string(url))
+                            ])
+                        ]
+                    } ?? [])
+            ),
             (
                 "Endpoints",
                 .object([
@@ -46,8 +60,8 @@ enum ImplementationRepresentation {
     }
 
     /// `GET /api/apis/versions/implementations`: `{APIImplementation: [APIImplementation…]}` (root APIImplementations).
-    static func list(_ list: [ImplementationDetails]) -> JSONValue {
-        .object([("APIImplementation", .array(list.map(implementation)))])
+    static func list(_ list: [ImplementationDetails], tenant: String, accessPoints: GatewayAccessPoints) -> JSONValue {
+        .object([("APIImplementation", .array(list.map { implementation($0, tenant: tenant, accessPoints: accessPoints) }))])
     }
 
     /// `GET`/`PUT …/implementations/{ImplementationCode}/policies`: `{Policy: […], ApiOperationPolicy:

@@ -11,6 +11,8 @@ enum APIRoutes {
         let apis = environment.apis
         let contracts = environment.contracts
         let renew = AppRoutes.renew
+        // Each implementation's access point on the gateway, listed in the version's Endpoints.
+        let shown = APIRepresentation.VersionOptions(accessPoints: environment.accessPoints)
 
         // POST /api/apis — APIVersionInfo + AddAPIImplementationRequest, or DLDescriptor.
         router.add(.post, "/api/apis", produces: [.json, .xml], access: .session) { request in
@@ -18,7 +20,7 @@ enum APIRoutes {
             let caller = try request.caller
             let (api, version) = try apis.createAPI(caller: caller.session, input: try APIInput(body: try request.structuredBody()))
             return Responses.representation(
-                APIRepresentation.api(api, defaultVersion: version), root: "API", choice: choice, headers: renew)
+                APIRepresentation.api(api, defaultVersion: version, options: shown), root: "API", choice: choice, headers: renew)
         }
 
         // GET /api/apis — the APIs the caller may see, as an RSS channel; each item's EntityReference
@@ -42,7 +44,8 @@ enum APIRoutes {
             let caller = try request.caller
             let include = try request.booleanQuery("includeDefaultVersion", default: false)
             let (api, version) = try apis.api(request.parameter("APIID"), caller: caller.session, includeDefaultVersion: include)
-            return Responses.representation(APIRepresentation.api(api, defaultVersion: version), root: "API", choice: choice)
+            return Responses.representation(
+                APIRepresentation.api(api, defaultVersion: version, options: shown), root: "API", choice: choice)
         }
 
         router.add(.delete, "/api/apis/{APIID}", produces: [.text], access: .session) { request in
@@ -61,7 +64,7 @@ enum APIRoutes {
                 apiID: request.parameter("APIID"), caller: caller.session,
                 input: try APIVersionInput(body: try request.structuredBody()))
             if choice.representation == .text { return Responses.text(version.id, headers: renew) }
-            return Responses.representation(APIRepresentation.version(version), root: "APIVersion", choice: choice, headers: renew)
+            return Responses.representation(APIRepresentation.version(version, shown), root: "APIVersion", choice: choice, headers: renew)
         }
 
         router.add(.get, "/api/apis/{APIID}/versions", produces: [.json, .xml], access: .session) { request in
@@ -78,7 +81,7 @@ enum APIRoutes {
             let caller = try request.caller
             let items = try apis.allVersions(caller: caller.session).map { version, apiName in
                 var entry = Self.item(version)
-                entry.fields = APIRepresentation.versionItemFields(version, apiName: apiName)
+                entry.fields = APIRepresentation.versionItemFields(version, apiName: apiName, accessPoints: environment.accessPoints)
                 return entry
             }
             return RSSChannel(title: "API versions", items: items).response(choice: choice)
@@ -90,7 +93,7 @@ enum APIRoutes {
         router.add(.get, "/api/apis/versions/{APIVersionID}", produces: [.json, .xml], access: .session, cached: true) { request in
             let choice = try request.choice
             let caller = try request.caller
-            var options = APIRepresentation.VersionOptions()
+            var options = shown
             options.includeEndpoints = try request.booleanQuery("IncludeEndpoints", default: true)
             let includeOperations = try request.booleanQuery("includeOperations", default: false)
             _ = try request.booleanQuery("includeSettings", default: false)
@@ -110,7 +113,7 @@ enum APIRoutes {
             let version = try apis.updateInfo(
                 request.parameter("APIVersionID"), caller: caller.session,
                 input: try APIVersionInfoInput(updateBody: try request.structuredBody()))
-            return Responses.representation(APIRepresentation.version(version), root: "APIVersion", choice: choice, headers: renew)
+            return Responses.representation(APIRepresentation.version(version, shown), root: "APIVersion", choice: choice, headers: renew)
         }
 
         router.add(.delete, "/api/apis/versions/{APIVersionID}", produces: [.text], access: .session) { request in

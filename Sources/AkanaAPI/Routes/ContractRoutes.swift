@@ -29,7 +29,8 @@ enum ContractRoutes {
             let choice = try request.choice
             let caller = try request.caller
             let details = try contracts.apiDetails(request.parameter("ContractID"), caller: caller.session)
-            return Responses.representation(ContractRepresentation.apiDetails(details), root: "API", choice: choice)
+            return Responses.representation(
+                ContractRepresentation.apiDetails(details, accessPoints: environment.accessPoints), root: "API", choice: choice)
         }
 
         // GET /api/contracts/{ContractID}/appdetails — the Application object with the contract's app version.

@@ -10,6 +10,7 @@ import DispatchHTTP
 enum ImplementationRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
         let implementations = environment.implementations
+        let accessPoints = environment.accessPoints
         let renew = AppRoutes.renew
 
         // POST /api/apis/versions/{APIVersionID}/implementations — AddAPIImplementationRequest → APIImplementation.
@@ -20,7 +21,8 @@ enum ImplementationRoutes {
                 versionID: request.parameter("APIVersionID"), caller: caller.session,
                 input: try ImplementationInput(body: try request.structuredBody()))
             return Responses.representation(
-                ImplementationRepresentation.implementation(details), root: "APIImplementation", choice: choice, headers: renew)
+                ImplementationRepresentation.implementation(details, tenant: caller.session.tenant, accessPoints: accessPoints),
+                root: "APIImplementation", choice: choice, headers: renew)
         }
 
         // GET /api/apis/versions/implementations[?APIID=&APIVersionID=&ImplementationCode=&ServiceKey=&ProxiedServiceKey=]
@@ -33,7 +35,9 @@ enum ImplementationRoutes {
                 filter: ImplementationFilter(
                     apiID: query("APIID"), apiVersionID: query("APIVersionID"), implementationCode: query("ImplementationCode"),
                     serviceKey: query("ServiceKey"), proxiedServiceKey: query("ProxiedServiceKey")))
-            return Responses.representation(ImplementationRepresentation.list(list), root: "APIImplementations", choice: choice)
+            return Responses.representation(
+                ImplementationRepresentation.list(list, tenant: caller.session.tenant, accessPoints: accessPoints),
+                root: "APIImplementations", choice: choice)
         }
 
         router.add(
@@ -44,7 +48,9 @@ enum ImplementationRoutes {
             let caller = try request.caller
             let details = try implementations.implementation(
                 versionID: request.parameter("APIVersionID"), code: request.parameter("ImplementationCode"), caller: caller.session)
-            return Responses.representation(ImplementationRepresentation.implementation(details), root: "APIImplementation", choice: choice)
+            return Responses.representation(
+                ImplementationRepresentation.implementation(details, tenant: caller.session.tenant, accessPoints: accessPoints),
+                root: "APIImplementation", choice: choice)
         }
 
         // PUT …/implementations/{ImplementationCode}/info — AnonymousAccessAllowed, EndpointAccessAutoApproved, Description, Pattern.
@@ -58,7 +64,8 @@ enum ImplementationRoutes {
                 versionID: request.parameter("APIVersionID"), code: request.parameter("ImplementationCode"), caller: caller.session,
                 input: try ImplementationInfoInput(body: try request.structuredBody()))
             return Responses.representation(
-                ImplementationRepresentation.implementation(details), root: "APIImplementation", choice: choice, headers: renew)
+                ImplementationRepresentation.implementation(details, tenant: caller.session.tenant, accessPoints: accessPoints),
+                root: "APIImplementation", choice: choice, headers: renew)
         }
 
         router.add(

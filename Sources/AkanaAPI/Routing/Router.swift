@@ -29,6 +29,9 @@ public struct Router: Sendable {
     /// path is only tried against patterns of its own length (a pattern matches no other), so the
     /// cost of resolving stays flat as the table grows.
     private var positionsBySegmentCount: [[Int]] = []
+    /// The positions of the patterns ending in a remainder (`/content/{path...}`), in matching order:
+    /// tried after the patterns of the path's own length, for a method those did not serve.
+    private var remainderPositions: [Int] = []
     /// The templates of the GET routes declared `cached`.
     private var cachedTemplates: Set<String> = []
     /// What declared routes authenticate against; nil only for `withoutEnvironment` tables.
@@ -65,12 +68,14 @@ public struct Router: Sendable {
         _ method: HTTPMethod, _ path: String, declaring declaration: RouteDeclaration, _ handler: @escaping RouteHandler
     ) {
         let pattern = RoutePattern(path)
-        precondition(!routes.contains { $0.method == method && $0.pattern.description == path }, "Route \(method) \(path) registered twice")
+        let template = pattern.description
+        precondition(
+            !routes.contains { $0.method == method && $0.pattern.description == template }, "Route \(method) \(path) registered twice")
         precondition(
             declaration.access == .anyone || environment != nil,
             "Route \(method) \(path) declares access on a Router without an environment")
         precondition(!declaration.cached || method == .get, "Route \(method) \(path): only GET routes may be cached")
-        if declaration.cached { cachedTemplates.insert(path) }
+        if declaration.cached { cachedTemplates.insert(template) }
         let run: RouteHandler
         if declaration.isEmpty {
             run = handler
@@ -81,7 +86,12 @@ public struct Router: Sendable {
         routes.append(Route(method: method, pattern: pattern, handler: run, declaration: declaration))
         routes.sort { RoutePattern.precedes($0.pattern, $1.pattern) }
         positionsBySegmentCount = []
+        remainderPositions = []
         for (position, route) in routes.enumerated() {
+            if route.pattern.hasRemainder {
+                remainderPositions.append(position)
+                continue
+            }
             let count = route.pattern.segments.count
             while positionsBySegmentCount.count <= count { positionsBySegmentCount.append([]) }
             positionsBySegmentCount[count].append(position)
@@ -106,11 +116,22 @@ public struct Router: Sendable {
         let lookup = method == .head ? HTTPMethod.get : method
         var allowed: [HTTPMethod] = []
         var matchedPattern: String?
-        guard segments.count < positionsBySegmentCount.count else { return .notFound }
-        for position in positionsBySegmentCount[segments.count] {
+        let sameLength = segments.count < positionsBySegmentCount.count ? positionsBySegmentCount[segments.count] : []
+        for position in sameLength {
             let route = routes[position]
             guard let parameters = route.pattern.match(segments) else { continue }
             // Once a more literal pattern matched the path, less literal ones are other resources.
+            if let matchedPattern, matchedPattern != route.pattern.description { break }
+            matchedPattern = route.pattern.description
+            if route.method == lookup { return .matched(route.handler, parameters, route.pattern.description) }
+            allowed.append(route.method)
+        }
+        // A remainder pattern serves any depth below its prefix, but, like any less literal pattern,
+        // not a path a pattern of its own length matched (`/resources/branding/generatestyles` is
+        // its own resource: `GET` of it is a 405 naming `POST`, not a file of `/resources/{path}`).
+        for position in matchedPattern == nil ? remainderPositions : [] {
+            let route = routes[position]
+            guard let parameters = route.pattern.match(segments) else { continue }
             if let matchedPattern, matchedPattern != route.pattern.description { break }
             matchedPattern = route.pattern.description
             if route.method == lookup { return .matched(route.handler, parameters, route.pattern.description) }

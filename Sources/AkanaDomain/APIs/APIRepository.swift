@@ -51,7 +51,12 @@ package enum APIRepository {
         try db.change(id, "UPDATE apis SET updated = ? WHERE id = ?", updated, id)
     }
 
+    /// The API, its versions' workflow objects, and its documents in the content store
+    /// (`/content/api/{APIID}/…`), in the caller's transaction.
     static func deleteAPI(_ db: SQLiteConnection, id: String) throws {
+        if let tenant = try db.queryFirst("SELECT tenant FROM apis WHERE id = ?", id)?.requiredString("tenant") {
+            try ContentRepository.deleteTree(db, tenant: tenant, store: .content, path: "api/\(id)")
+        }
         try DeleteCascadeRepository.delete(db, from: .apis, id: id, versionIDs: try versionIDs(db, apiID: id))
     }
 

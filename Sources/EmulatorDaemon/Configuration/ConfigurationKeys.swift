@@ -11,6 +11,14 @@ public enum ConfigurationKeys {
             "host", "Address to listen on. Loopback by default; any other address needs every seeded password changed.", \.host,
             validate: { $0.isEmpty ? "must not be empty" : nil }),
         .integer("port", "TCP port; 0 picks a free port (the chosen one is printed).", \.port, range: 0...65535),
+        .boolean(
+            "gateway.enabled",
+            "Run the emulated gateway: a second listener (on host) serving every API implementation's access point.",
+            \.gatewayEnabled),
+        .integer(
+            "gateway.port",
+            "The gateway's TCP port; 0 picks a free port (printed as 'gateway listening on http://HOST:PORT'). Not set: 8081, or a free port when port is 0.",
+            \.gatewayPort, range: 0...65535),
         .string(
             "database", "SQLite database file, created and migrated when missing.", \.database,
             validate: { $0.isEmpty ? "must not be empty" : nil }),

@@ -30,6 +30,17 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     // Listener and storage.
     public var host = "127.0.0.1"
     public var port = 8080
+    /// The emulated gateway's own listener (same host, same limits), serving the access points.
+    public var gatewayEnabled = true
+    /// `gateway.port`: 8081 unless set, or a free port (0) when `port` is 0 and it is not set — so
+    /// daemons started on free ports (tests, CI, the pytest plugin) never fight over 8081.
+    public var gatewayPort: Int {
+        get { gatewayPortSetting ?? (port == 0 ? 0 : Self.defaultGatewayPort) }
+        set { gatewayPortSetting = newValue }
+    }
+    /// `gateway.port` as configured; nil: not set (see `gatewayPort`).
+    public var gatewayPortSetting: Int?
+    public static let defaultGatewayPort = 8081
     public var database = "akana-emulator.sqlite"
     /// `normal`: safe against process crashes; `full`: also against power loss (fsync per commit).
     public var durability: SynchronousMode = .normal
@@ -121,6 +132,13 @@ public struct EmulatorConfiguration: Sendable, Equatable {
         server.idleTimeout = idleTimeoutSeconds
         server.maxConnections = maxConnections
         server.eventLoopCount = eventLoops > 0 ? eventLoops : Self.defaultEventLoops(cores: ProcessInfo.processInfo.activeProcessorCount)
+        return server
+    }
+
+    /// The gateway listener's configuration: the portal's (host, limits, deadlines, loops) on `gateway.port`.
+    public func gatewayServerConfiguration() -> HTTPServerConfiguration {
+        var server = httpServerConfiguration()
+        server.port = gatewayPort
         return server
     }
 

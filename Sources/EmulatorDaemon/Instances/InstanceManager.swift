@@ -185,6 +185,8 @@ final class InstanceManager: EmulatorInstanceDirectory, Sendable {
                 sessionPolicy: instanceConfiguration.sessionPolicy(), journalPolicy: instanceConfiguration.journalPolicy(),
                 execution: execution, adminToken: nil, undoPolicy: instanceConfiguration.undoPolicy())
             let assembled = try EmulatorAssembly.assemble(database: pool, clock: clock, settings: settings, logger: logger)
+            // An instance runs no gateway listener (it shows no access points): its gateway's workers end now.
+            assembled.gateway.shutdown()
             var serverConfiguration = instanceConfiguration.httpServerConfiguration()
             serverConfiguration.errorResponse = { status, message in
                 FaultRenderer.response(for: APIError(status, message), accept: nil)

@@ -5,10 +5,13 @@ import SQLiteStore
 extension StateBrowserRepository {
     /// The resources counted per tenant: the row's column and the table, each with an index whose
     /// first column is `tenant` (QueryPlanTests walks the overview). Tables this schema lacks are skipped.
-    static let countedResources: [(column: String, table: String)] = [
-        ("users", "users"), ("groups", "groups"), ("apps", "apps"), ("app_versions", "app_versions"), ("apis", "apis"),
-        ("api_versions", "api_versions"), ("contracts", "contracts"), ("models", "models"), ("licenses", "licenses"),
-        ("scopes", "scopes"), ("content_files", "content_files"), ("transactions", "gateway_transactions")
+    /// `also` narrows the rows counted (content: files, not folders; `is_folder` precedes the bytes,
+    /// so no overflow page is read).
+    static let countedResources: [(column: String, table: String, also: String)] = [
+        ("users", "users", ""), ("groups", "groups", ""), ("apps", "apps", ""), ("app_versions", "app_versions", ""),
+        ("apis", "apis", ""), ("api_versions", "api_versions", ""), ("contracts", "contracts", ""), ("models", "models", ""),
+        ("licenses", "licenses", ""), ("scopes", "scopes", ""), ("content_files", "content_files", " AND content_files.is_folder = 0"),
+        ("transactions", "gateway_transactions", "")
     ]
 
     /// Whether the schema has the table `name` (one lookup in `sqlite_master`).
@@ -20,9 +23,9 @@ extension StateBrowserRepository {
     /// schema lacks is left out of the row).
     public static func resourceCounts(_ db: SQLiteConnection) throws -> [Row] {
         var counted: [String] = []
-        for (column, table) in countedResources {
+        for (column, table, also) in countedResources {
             guard try tableExists(db, table) else { continue }
-            counted.append("(SELECT count(*) FROM \(table) WHERE \(table).tenant = t.fedmemberid) AS \(column)")
+            counted.append("(SELECT count(*) FROM \(table) WHERE \(table).tenant = t.fedmemberid\(also)) AS \(column)")
         }
         let sql = "SELECT t.fedmemberid AS tenant" + counted.map { ", " + $0 }.joined() + " FROM tenants t ORDER BY t.fedmemberid LIMIT ?"
         return try rows(db, sql, [limit])

@@ -153,7 +153,10 @@ enum RequestJournalRepository {
     }
 
     /// The newest entry with the server's request id `requestID` (ids restart with the daemon), or
-    /// nil; through `request_journal_by_request_id` (0027).
+    /// nil. No index: like the journal's filters it reads newest first and stops at the first match
+    /// (a request just made is found in a few rows; an unknown id reads the journal, bounded by
+    /// journal.maxEntries). An index on request_id cost every journaled request one more page in
+    /// each commit (see 0004), enough to fill a nearly full disk sooner (DiskFullDaemonTests).
     static func latest(_ db: SQLiteConnection, requestID: String) throws -> RequestJournalEntry? {
         try db.query("SELECT \(Self.columns) FROM request_journal WHERE request_id = ? ORDER BY id DESC LIMIT 1", [requestID])
             .first.map(Self.entry)

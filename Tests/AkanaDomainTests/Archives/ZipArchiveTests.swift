@@ -64,6 +64,38 @@ import ZIPFoundation
         #expect(throws: ZipArchive.Rejection.duplicate(path: "a")) { try ZipArchive.read(twice) }
     }
 
+    /// A central directory that points past the end of the data reads as nothing (or a rejection),
+    /// never a crash. ZIPFoundation's in-memory reader, which `read` used before, trapped on damaged
+    /// offsets (an arithmetic overflow, which ends the process: fuzzing found one); a file read
+    /// there just comes back short.
+    @Test(arguments: [UInt32(0xFFFF_FFF0), UInt32(0x7FFF_FFFF), UInt32(1_000)])
+    func aCentralDirectoryPastTheEndReadsAsNothing(_ offset: UInt32) throws {
+        var bytes = [UInt8](try ZipArchive.write([.init(path: "package.json", bytes: Array("{}".utf8))]))
+        // The end-of-central-directory record is the last 22 bytes; its offset field starts at 16.
+        let field = bytes.count - 22 + 16
+        for index in 0..<4 { bytes[field + index] = UInt8(truncatingIfNeeded: offset >> (8 * UInt32(index))) }
+        let entries = try? ZipArchive.read(Data(bytes))
+        #expect(entries == nil || entries == [])
+    }
+
+    /// What fuzz-zip found in ZIPFoundation's in-memory archives: a central directory entry whose
+    /// local header lies past the end of the data trapped (stopping the process), and bytes whose
+    /// end record cannot be read leaked. Read from a file, both are plain refusals (or end the
+    /// listing).
+    @Test func aCentralDirectoryPointingPastTheEndIsRefusedNotATrap() throws {
+        var bytes = [UInt8](try ZipArchive.write([.init(path: "index.htm", bytes: Array("<p/>".utf8))]))
+        // The central directory entry's "relative offset of local header" (offset 42 in it).
+        var central = bytes.count - 4
+        while central > 0, Array(bytes[central..<central + 4]) != [0x50, 0x4B, 0x01, 0x02] { central -= 1 }
+        #expect(central > 0)
+        bytes.replaceSubrange((central + 42)..<(central + 46), with: [0x00, 0x00, 0x00, 0x0B])
+        let entries = try? ZipArchive.read(Data(bytes))
+        #expect(entries?.isEmpty ?? true)
+        var truncated = [UInt8](try ZipArchive.write([.init(path: "a", bytes: [1])]))
+        truncated[truncated.count - 2] = 0xFF  // a comment longer than the data
+        #expect(throws: ZipArchive.Rejection.notAZip) { try ZipArchive.read(Data(truncated)) }
+    }
+
     @Test(arguments: [Data(), Data("PK\u{3}\u{4}not really".utf8), Data("hello".utf8)])
     func bytesThatAreNotAZipAreRefused(_ data: Data) {
         #expect(throws: ZipArchive.Rejection.self) { try ZipArchive.read(data) }
