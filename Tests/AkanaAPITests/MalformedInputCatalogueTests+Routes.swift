@@ -671,6 +671,7 @@ extension MalformedInputCatalogueTests {
             upload("content: ZIP entry with an absolute path", "/content/home/landing?unpack=true", absolute),
             upload("content: ZIP bomb (16 MiB of zeros)", "/content/home/landing?unpack=true", bomb),
             upload("content: ZIP symlink entry", "/content/home/landing?unpack=true", HostileZips.symlink()),
+            upload("content: ZIP whose deflate stream never ends", "/content/home/landing?unpack=true", HostileZips.unendingDeflate()),
             upload("content: ZIP of 10,001 entries", "/content/home/landing?unpack=true", HostileZips.manyEntries(10_001)),
             upload(
                 "content: ZIP of 100,000 entries (over the body limit)", "/content/home/landing?unpack=true",
