@@ -34,6 +34,8 @@ public struct APIEnvironment: Sendable {
     public let scopes: ScopeService
     /// The reports from the gateway's traffic (metrics, exports) and `/_emulator/traffic`.
     public let traffic: TrafficService
+    /// The captured messages: `/_emulator/outbox` and the users' notifications.
+    public let outbox: OutboxService
     public let workflow: WorkflowEngine
     /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
     public let workflowActions: WorkflowObjectActions

@@ -115,6 +115,7 @@ public enum EmulatorAssembly {
             licenses: LicenseService(database: database, clock: clock, ids: settings.ids),
             scopes: ScopeService(database: database, clock: clock, ids: settings.ids),
             traffic: TrafficService(database: database, clock: clock, ids: settings.ids),
+            outbox: OutboxService(database: database),
             workflow: workflow,
             workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models, groups: groups),
             search: SearchService(database: database, sources: SearchService.defaultSources),

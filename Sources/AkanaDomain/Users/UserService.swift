@@ -57,6 +57,7 @@ public final class UserService: Sendable {
         return try database.write(in: caller.scope) { db in
             try Self.checkEmailFree(db, tenant: tenant, email: email)
             try UserRepository.insert(db, user, passwordHash: hash)
+            try Outbox.userCreated(db, user: user, by: caller.userID, passwordToSet: force, stamp: stamp)
             return user
         }
     }
@@ -134,6 +135,7 @@ public final class UserService: Sendable {
             guard try UserRepository.replacePassword(db, id: id, hash: hash, replacing: stored, updated: stamp) else {
                 throw DomainError.conflict("The password of user \(id) changed meanwhile; try again.")
             }
+            try Outbox.passwordChanged(db, userID: id, tenant: caller.tenant, by: caller.userID, stamp: stamp)
         }
     }
 
