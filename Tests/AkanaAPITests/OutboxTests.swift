@@ -340,6 +340,16 @@ import Testing
         #expect(try send(.get, "/api/users/\(kimID)/notifications/count", as: world.jane).status == .forbidden)
         #expect(try send(.get, "/api/users/\(kimID)/notifications/count", as: world.admin).text == "3")
         #expect(try send(.get, "/api/users/\(janeID)/notifications/count", as: world.jane).text == "0")
+        // The LoginResponse counts them too (pendingNotifications: status, a new login, a renewal).
+        #expect(try world.get("/api/login/status", as: world.kim).json()["pendingNotifications"] == .integer(3))
+        #expect(try world.get("/api/login/status", as: world.jane).json()["pendingNotifications"] == .integer(0))
+        let login = try world.app.send(
+            .post, "/api/login", headers: ["Content-Type": "application/json", "Accept": "application/json"],
+            body: #"{"email":"\#(Self.kimEmail)","password":"password"}"#)
+        #expect(try login.json()["pendingNotifications"] == .integer(3))
+        let renewed = try world.app.send(
+            .post, "/api/login/renewToken", headers: TestApp.headers(world.kim, ["Accept": "application/json"]))
+        #expect(try renewed.json()["pendingNotifications"] == .integer(3))
         let count = try send(.get, "/api/users/\(kimID)/notifications/count", as: world.kim)
         #expect(count.headers["Content-Type"] == "text/plain")
         #expect(

@@ -102,6 +102,23 @@ public final class UserService: Sendable {
         try UserRepository.mustChangePassword(db, id: userID) ? [changePasswordTask] : []
     }
 
+    /// GET /api/login/status: the LoginResponse's pending tasks and pending notifications of the
+    /// session's user, in one read.
+    public func loginState(_ session: AuthenticatedSession) throws -> (tasks: [String], notifications: Int) {
+        try database.read(in: session.scope) { db in
+            (
+                try Self.pendingTasks(db, userID: session.userID),
+                try Self.pendingNotifications(db, tenant: session.tenant, userID: session.userID)
+            )
+        }
+    }
+
+    /// The LoginResponse's `pendingNotifications`: how many notifications the user has (the
+    /// messages the outbox captured for them, `GET /api/users/{UserID}/notifications/count`).
+    static func pendingNotifications(_ db: SQLiteConnection, tenant: String, userID: String) throws -> Int {
+        try OutboxRepository.count(db, tenant: tenant, userID: userID)
+    }
+
     public static let changePasswordTask = "change.password"
 
     /// PUT /api/users/{UserID}/password (m_users_modifyPassword): `OldPassword` and `NewPassword`.
