@@ -139,6 +139,12 @@ import Testing
         #expect(message["kind"] == .string("appteam.invitation"))
         #expect(message["subject"]?.stringValue?.contains("the team of app Puzzle") == true)
         #expect(message["body"]?.stringValue?.contains(appID) == true)
+        // Sent again (…resend): Kim gets it again.
+        let resent = try send(
+            .post, "/api/groups/requests/\(invited.text)/actions", as: world.jane, body: #"{"ActionName":"group.membership.action.resend"}"#
+        )
+        #expect(resent.status == .ok, "\(resent.text)")
+        #expect(try kinds("to=\(Self.kimEmail)") == ["appteam.invitation", "appteam.invitation"])
         let declined = try send(
             .post, "/api/groups/requests/\(invited.text)/actions", as: world.kim, body: #"{"ActionName":"group.membership.action.decline"}"#
         )

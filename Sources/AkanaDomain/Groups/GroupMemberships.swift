@@ -274,6 +274,11 @@ package struct GroupMemberships: Sendable {
             try GroupRepository.setRole(db, requestID: membership.requestID, role: newRole, journalID: Self.journalID(group))
         }
         try afterTransition(db, group: group, requestID: membership.requestID)
+        // The invitation sent again (`…resend`): the invitee gets it again.
+        if transition.actionName.lowercased() == Membership.resend {
+            try GroupNotices.invitation(
+                db, group: group, requestID: membership.requestID, inviter: caller.userID, message: membership.message, stamp: now)
+        }
         // A pending invitation answered: whoever invited hears of it.
         if membership.state == Membership.pending, transition.status == Membership.accepted || transition.status == Membership.declined {
             try GroupNotices.answered(
