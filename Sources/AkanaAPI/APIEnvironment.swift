@@ -38,6 +38,8 @@ public struct APIEnvironment: Sendable {
     public let packages: PackageService
     /// The portal's content store: `/content/{path}` and `/resources/{path}` (issue 29 parts 1, 2).
     public let content: ContentService
+    /// The captured messages: `/_emulator/outbox` and the users' notifications.
+    public let outbox: OutboxService
     public let workflow: WorkflowEngine
     /// `/api/workflow/objects/{ObjectID}/actions`: one transaction per request.
     public let workflowActions: WorkflowObjectActions

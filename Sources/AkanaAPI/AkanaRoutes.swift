@@ -25,6 +25,7 @@ public enum AkanaRoutes {
         EmulatorCheckpointRoutes.register(into: &router, environment: environment)
         EmulatorInstanceRoutes.register(into: &router, environment: environment)
         EmulatorTrafficRoutes.register(into: &router, environment: environment)
+        EmulatorOutboxRoutes.register(into: &router, environment: environment)
         RequestJournalRoutes.register(into: &router, environment: environment, routes: table)
         LoginRoutes.register(into: &router, environment: environment)
         BusinessRoutes.register(into: &router, environment: environment)

@@ -123,6 +123,7 @@ public enum EmulatorAssembly {
             packages: PackageService(
                 database: database, clock: clock, workflow: workflow, ids: settings.ids, version: EmulatorVersion.current),
             content: ContentService(database: database, clock: clock),
+            outbox: OutboxService(database: database),
             workflow: workflow,
             workflowActions: WorkflowObjectActions(database: database, engine: workflow, apps: apps, models: models, groups: groups),
             search: SearchService(database: database, sources: SearchService.defaultSources),

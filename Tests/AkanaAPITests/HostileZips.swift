@@ -8,6 +8,8 @@ enum HostileZips {
         var bytes: [UInt8] = []
         /// Unix mode in the central directory's external attributes (0o100644 a file, 0o120777 a link).
         var mode: UInt32 = 0o100644
+        /// The compression method (0 stored, 8 deflated: `bytes` are then the raw deflate stream).
+        var method: UInt16 = 0
     }
 
     static func archive(_ entries: [Entry]) -> [UInt8] {
@@ -18,11 +20,11 @@ enum HostileZips {
             let crc = crc32(entry.bytes)
             let offset = UInt32(out.count)
             out +=
-                le32(0x0403_4b50) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0x21) + le32(crc)
+                le32(0x0403_4b50) + le16(20) + le16(0) + le16(entry.method) + le16(0) + le16(0x21) + le32(crc)
                 + le32(UInt32(entry.bytes.count)) + le32(UInt32(entry.bytes.count)) + le16(UInt16(name.count)) + le16(0) + name
                 + entry.bytes
             central +=
-                le32(0x0201_4b50) + le16(0x0314) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0x21) + le32(crc)
+                le32(0x0201_4b50) + le16(0x0314) + le16(20) + le16(0) + le16(entry.method) + le16(0) + le16(0x21) + le32(crc)
                 + le32(UInt32(entry.bytes.count)) + le32(UInt32(entry.bytes.count)) + le16(UInt16(name.count)) + le16(0) + le16(0)
                 + le16(0) + le16(0) + le32(entry.mode << 16) + le32(offset) + name
         }
@@ -46,6 +48,12 @@ enum HostileZips {
     /// `count` empty files named `f0`, `f1`, …
     static func manyEntries(_ count: Int) -> [UInt8] {
         archive((0..<count).map { Entry(name: "f\($0)") })
+    }
+
+    /// A deflated entry whose stream never ends: a stored block that promises 65,535 bytes, of
+    /// which the file holds a few (the rest of the file follows, then its end).
+    static func unendingDeflate() -> [UInt8] {
+        archive([Entry(name: "index.htm", bytes: [0x00, 0xFF, 0xFF, 0x00, 0x00] + Array("<html>".utf8), method: 8)])
     }
 
     static func symlink() -> [UInt8] {

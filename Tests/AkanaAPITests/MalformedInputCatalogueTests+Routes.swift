@@ -20,7 +20,7 @@ extension MalformedInputCatalogueTests {
             ("fixtures and clock", fixtureAndClockCases),
             ("encodings", encodingCases), ("implementations and policies", implementationCases), ("licenses and scopes", licenseScopeCases),
             ("business settings", businessSettingsCases), ("traffic and metrics", trafficCases), ("packages", packageCases),
-            ("content", contentCases)
+            ("content", contentCases), ("outbox", outboxCases)
         ]
     }
 
@@ -671,6 +671,7 @@ extension MalformedInputCatalogueTests {
             upload("content: ZIP entry with an absolute path", "/content/home/landing?unpack=true", absolute),
             upload("content: ZIP bomb (16 MiB of zeros)", "/content/home/landing?unpack=true", bomb),
             upload("content: ZIP symlink entry", "/content/home/landing?unpack=true", HostileZips.symlink()),
+            upload("content: ZIP whose deflate stream never ends", "/content/home/landing?unpack=true", HostileZips.unendingDeflate()),
             upload("content: ZIP of 10,001 entries", "/content/home/landing?unpack=true", HostileZips.manyEntries(10_001)),
             upload(
                 "content: ZIP of 100,000 entries (over the body limit)", "/content/home/landing?unpack=true",
@@ -866,6 +867,28 @@ extension MalformedInputCatalogueTests {
 
     /// `/_emulator/traffic` (stated transactions) and the metrics reports' parameters: every refusal
     /// records nothing (the run's fingerprint covers gateway_transactions and its per-minute totals).
+    /// `DELETE /_emulator/outbox`, over an outbox that holds a message (a new user's account), so
+    /// a refused request that emptied it would change the fingerprint.
+    static func outboxCases(_ bench: Bench) throws -> [Case] {
+        let added = try bench.app.send(
+            .post, "/api/users",
+            headers: TestApp.headers(bench.session, ["Content-Type": "application/json", "Accept": "application/json"]),
+            body: #"{"FirstName":"Out","LastName":"Box","Email":"outbox@acmepaymentscorp.com","Password":"Outbox123"}"#)
+        try #require(added.status == .ok, "\(added.text)")
+        let outbox = "/_emulator/outbox"
+        return [
+            bench.request(
+                "outbox: DELETE for an unknown tenant", "DELETE", outbox + "?tenant=globex", body: [], contentType: nil, status: 400),
+            bench.request("outbox: DELETE for an empty tenant", "DELETE", outbox + "?tenant=", body: [], contentType: nil, status: 400),
+            Case(
+                name: "outbox: DELETE with an unacceptable Accept",
+                bytes: Array(
+                    "DELETE \(outbox) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept: image/png\r\nContent-Length: 0\r\n\r\n"
+                        .utf8),
+                status: 406)
+        ]
+    }
+
     static func trafficCases(_ bench: Bench) throws -> [Case] {
         let (_, version) = try bench.createAPI()
         let traffic = "/_emulator/traffic"

@@ -198,6 +198,14 @@ import Testing
         #expect(try send(.delete, "/api/groups/\(group)", admin, accept: "text/plain").status == .ok)
         #expect(try send(.get, "/api/users/\(newUserID)", admin).status == .ok)
         #expect(try send(.get, "/api/users/\(newUserID)/apps", admin).status == .ok)
+        // The outbox (issue 30 part 3): the invitations above wrote messages; listed by tenant, by
+        // recipient (UserID or email), and as the recipient's notifications; cleared for a tenant.
+        for query in ["", "?to=\(newUserID)&kind=appteam.invitation", "?to=pat@acmepaymentscorp.com&since=2020-01-01T00:00:00Z&limit=5"] {
+            #expect(try send(.get, "/_emulator/outbox" + query).status == .ok)
+        }
+        #expect(try send(.get, "/api/users/\(newUserID)/notifications?start=0&count=5", admin).status == .ok)
+        #expect(try send(.get, "/api/users/\(newUserID)/notifications/count", admin, accept: "text/plain").status == .ok)
+        #expect(try send(.delete, "/_emulator/outbox?tenant=acmepaymentscorp").status == .ok)
         #expect(
             try app.send(
                 .post, "/api/login/ssoLogin", headers: ["Content-Type": "application/x-www-form-urlencoded"],

@@ -109,6 +109,18 @@ extension StateBrowserTests {
         #expect(page.text.contains("AtmoAuthToken_acmepaymentscorp=\(HARExport.masked)"))
         #expect(page.text.contains("Outbox entries it caused"))
 
+        // A request that wrote to the outbox (a user created by the Site Admin) lists the captured message.
+        let user = try Self.send(
+            app, .post, "/api/users", id: "t-user",
+            headers: TestApp.headers(session, ["Content-Type": "application/json", "Accept": "application/json"]),
+            body: UserRoutesTests.documentedBody)
+        #expect(user.status == .ok, "\(user.text)")
+        let userPage = try app.send(.get, "/_emulator/ui/requests/t-user").text
+        let outbox = Self.table(after: "Outbox entries it caused (captured notifications)", in: userPage)
+        #expect(outbox.first?.prefix(2) == ["time", "kind"], "\(userPage)")
+        #expect(outbox.dropFirst().contains { $0.count > 1 && $0[1] == "user.created" }, "\(outbox)")
+        #expect(Self.table(after: "Outbox entries it caused (captured notifications)", in: page.text).count <= 1)
+
         // The login: its password and the cookies it set are masked.
         let loginPage = try app.send(.get, "/_emulator/ui/requests/t-login").text
         #expect(loginPage.contains("&quot;password&quot;:&quot;\(HARExport.masked)&quot;"), "\(loginPage)")

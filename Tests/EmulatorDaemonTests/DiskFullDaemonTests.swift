@@ -8,7 +8,7 @@ import Testing
     import Glibc
 #endif
 
-/// A full disk, for real: the real binary with its database on a 4 MiB tmpfs that the test fills
+/// A full disk, for real: the real binary with its database on an 8 MiB tmpfs that the test fills
 /// (with filler files of its own, so the moment the disk is full and the room freed are the test's
 /// choice, not the timing's). Every write that cannot commit is a 507 Akana fault with
 /// `Retry-After`, never a 500; reads go on; health says `disk-full` with the path; once the
@@ -23,7 +23,7 @@ import Testing
             "mounting a tmpfs needs root (mount -t tmpfs): not root here, so the disk-full test is skipped; CI runs as root and runs it"))
     func aFullDiskIsA507FaultUntilSpaceIsFreedAndLosesNothingAcknowledged() throws {
         let work = try TemporaryDirectory()
-        let disk = try TmpfsMount(at: work.path("disk"), size: "4m")
+        let disk = try TmpfsMount(at: work.path("disk"), size: "8m")
         defer { disk.unmount() }
         let database = disk.path + "/db.sqlite"
         // Snapshot files go to `<database>.snapshots/`: a second, tiny tmpfs there makes a snapshot

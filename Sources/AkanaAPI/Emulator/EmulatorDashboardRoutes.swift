@@ -118,7 +118,7 @@ extension EmulatorBrowserRoutes {
                 throw Page.notFound("Request \(id) (it is not in the journal: never journaled, pruned or cleared)")
             }
             let objects = try environment.browser.requestObjects(
-                requestID: entry.requestID, changedIDs: entry.changedIDs, scope: request.scope)
+                tenant: entry.tenant, requestID: entry.requestID, changedIDs: entry.changedIDs, scope: request.scope)
             var page = Page(title: "\(entry.method) \(entry.path)")
             let status = entry.status.map { "\($0) \(HTTPStatus(code: $0).reasonPhrase)" } ?? "— (no response recorded)"
             page.section(
@@ -171,12 +171,19 @@ extension EmulatorBrowserRoutes {
                 "Objects it changed",
                 table(changed, ["id", "shown as"], links: ["id": { ($0["link"] ?? "").isEmpty ? nil : $0["link"] }]))
             if let outbox = objects.outbox {
-                let columns = outbox.first.map { Array($0.keys).sorted() } ?? []
-                page.section("Outbox entries it caused", table(outbox, columns))
+                page.section(
+                    "Outbox entries it caused (captured notifications)",
+                    table(
+                        outbox, ["time", "kind", "to_email", "subject", "body", "object_type", "object_id"],
+                        links: [
+                            "object_id": { row in
+                                (row["object_id"] ?? "").isEmpty ? nil : "/_emulator/ui/objects/\(path(row["object_id"] ?? ""))"
+                            }
+                        ],
+                        shorten: false))
             } else {
                 page.section(
-                    "Outbox entries it caused",
-                    "<p class=\"empty\">This emulator's schema has no outbox linked to the request journal.</p>")
+                    "Outbox entries it caused", "<p class=\"empty\">This emulator's schema has no outbox (captured notifications).</p>")
             }
             return page.response
         }

@@ -223,3 +223,9 @@ final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
                 changedIDs: ids, time: arrived, tenant: tenant))
     }
 }
+
+/// The outbox links each captured message to the journal entry of the request that caused it by
+/// this id (the entry's `requestID`).
+extension JournaledRequest: RequestIdentified {
+    var requestID: String { request.id }
+}

@@ -21,7 +21,7 @@ enum LoginRoutes {
             let choice = try request.choice
             let caller = try request.caller
             return Responses.representation(
-                loginResponse(caller.session, tenant: caller.tenant, pendingTasks: try environment.users.pendingTasks(caller.session)),
+                loginResponse(caller.session, tenant: caller.tenant, pending: try environment.users.loginState(caller.session)),
                 root: "LoginResponse", choice: choice)
         }
 
@@ -35,7 +35,8 @@ enum LoginRoutes {
                     name: SessionCookie.authCookieName(tenant: caller.tenant.fedmemberid), value: renewed.authCookie, httpOnly: true)
             ]
             return Responses.representation(
-                loginResponse(renewed.session, tenant: caller.tenant, pendingTasks: renewed.pendingTasks),
+                loginResponse(
+                    renewed.session, tenant: caller.tenant, pending: (renewed.pendingTasks, renewed.pendingNotifications)),
                 root: "LoginResponse", choice: choice, headers: headers)
         }
 
@@ -82,7 +83,7 @@ enum LoginRoutes {
                     name: SessionCookie.csrfCookieName(tenant: tenant.fedmemberid), value: login.session.csrfToken, httpOnly: false))
         }
         return Responses.representation(
-            loginResponse(login.session, tenant: tenant, pendingTasks: login.pendingTasks),
+            loginResponse(login.session, tenant: tenant, pending: (login.pendingTasks, login.pendingNotifications)),
             root: "LoginResponse", choice: choice, headers: headers)
     }
 
@@ -136,15 +137,18 @@ enum LoginRoutes {
 
     /// The platform's LoginResponse object.
     /// `pendingTasks` are the LoginResponse's (`change.password` for a user added with
-    /// ForcePasswordChangeOnLogin, until PUT /api/users/{UserID}/password).
-    static func loginResponse(_ session: AuthenticatedSession, tenant: TenantSettings, pendingTasks: [String]) -> JSONValue {
+    /// ForcePasswordChangeOnLogin, until PUT /api/users/{UserID}/password); `pendingNotifications`
+    /// the number of the user's notifications (the outbox's messages to them).
+    static func loginResponse(
+        _ session: AuthenticatedSession, tenant: TenantSettings, pending: (tasks: [String], notifications: Int)
+    ) -> JSONValue {
         .object([
             ("userName", .string(session.userName)),
             ("userFDN", .string(session.userID)),
             ("loginDomainID", .string(tenant.loginDomainID)),
             ("Status", .string("Success")),
-            ("pendingNotifications", .integer(0)),
-            ("pendingTasks", .array(pendingTasks.map(JSONValue.string))),
+            ("pendingNotifications", .integer(Int64(pending.notifications))),
+            ("pendingTasks", .array(pending.tasks.map(JSONValue.string))),
             ("authTokenValidUntil", .string(Timestamp.iso8601(session.expiresAt)))
         ])
     }

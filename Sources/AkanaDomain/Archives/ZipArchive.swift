@@ -95,11 +95,26 @@ public enum ZipArchive {
     /// arithmetic overflow in `MemoryFile.readData`: one upload would stop the daemon) and leak
     /// when their end record cannot be read; a file read past its end just reads nothing. Both
     /// were found by `Fuzz/run.sh … zip`.
+    ///
+    /// The file is the archive with a run of zero bytes (a sparse hole: no disk is written) between
+    /// its data and a copy of its end records: ZIPFoundation's inflater on Linux (0.9.20) loops
+    /// forever, reading nothing, when a deflated entry's stream has not ended at the end of the file
+    /// (fuzz-package found one: a handler thread spinning for good). Zeros are never read by inflate
+    /// without it failing or producing output (at least one byte per two read), so with the hole
+    /// twice the entry bound the stream fails or trips a bound before the end of the file.
     public static func read(_ data: Data, limits: Limits = .standard) throws(Rejection) -> [Entry] {
+        guard let tail = endRecords(data) else { throw .notAZip }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("akana-zip-\(UUID().uuidString).zip")
         do {
             try data.write(to: file, options: .withoutOverwriting)
+            let handle = try FileHandle(forWritingTo: file)
+            defer { try? handle.close() }
+            let hole = UInt64(data.count) + 2 * UInt64(max(limits.maxEntryBytes, limits.ratioFloorBytes)) + (1 << 20)
+            try handle.truncate(atOffset: hole)
+            try handle.seek(toOffset: hole)
+            try handle.write(contentsOf: data[tail...])
         } catch {
+            try? FileManager.default.removeItem(at: file)
             throw .unreadable
         }
         defer { try? FileManager.default.removeItem(at: file) }
@@ -145,6 +160,28 @@ public enum ZipArchive {
             entries.append(Entry(path: path, bytes: bytes, modified: entry.fileAttributes[.modificationDate] as? Date))
         }
         return entries
+    }
+
+    /// Where the archive's end records start: the end-of-central-directory record (the last one
+    /// within the 65,557 bytes an end record and its comment may take at the end), or the ZIP64
+    /// record and locator right before it. nil when there is none (not a ZIP). Only this framing is
+    /// read here; the entries are ZIPFoundation's.
+    static func endRecords(_ data: Data) -> Data.Index? {
+        let bytes = [UInt8](data.suffix(65_557 + 76))
+        let base = data.endIndex - bytes.count
+        guard bytes.count >= 22 else { return nil }
+        var index = bytes.count - 22
+        while index >= 0 {
+            if bytes[index] == 0x50, bytes[index + 1] == 0x4B, bytes[index + 2] == 0x05, bytes[index + 3] == 0x06 { break }
+            if bytes.count - index > 65_557 { return nil }
+            index -= 1
+        }
+        guard index >= 0 else { return nil }
+        // ZIP64: a locator (PK\u{6}\u{7}, 20 bytes) right before, and its record (56 bytes) before that.
+        if index >= 76, bytes[index - 20] == 0x50, bytes[index - 19] == 0x4B, bytes[index - 18] == 0x06, bytes[index - 17] == 0x07 {
+            return base + index - 76
+        }
+        return base + index
     }
 
     /// A ZIP archive of `entries` (files deflated, folders as folder entries), in the order given.

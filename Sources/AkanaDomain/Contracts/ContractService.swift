@@ -69,7 +69,12 @@ public final class ContractService: Sendable {
                 licenses.isEmpty
                 ? implementation.endpointAccessAutoApproved : licenses.allSatisfy { $0.autoApproves(environment: environment) }
             if autoApproved { try self.autoApprove(db, contractID: id, userID: caller.userID) }
-            return try self.load(db, id: id)
+            let requested = try self.load(db, id: id)
+            // Left waiting for approval (not approved by the API's access settings): the API's admins hear of it.
+            if !autoApproved || requested.state == ContractNotices.pendingApproval {
+                try ContractNotices.moved(db, contractID: id, to: requested.state, by: caller.userID, stamp: now)
+            }
+            return requested
         }
     }
 
@@ -138,10 +143,12 @@ public final class ContractService: Sendable {
             let transition = try self.workflow.perform(
                 db, objectID: id, actionName: actionName, comments: comments,
                 caller: WorkflowCaller(userID: caller.userID, roles: roles), tenant: caller.tenant)
-            try ContractRepository.touch(db, contractID: id, updated: Timestamp.iso8601(self.clock.now()))
+            let stamp = Timestamp.iso8601(self.clock.now())
+            try ContractRepository.touch(db, contractID: id, updated: stamp)
             if transition.status == Contract.activated {
                 try ContractLifecycle(workflow: self.workflow).revisionActivated(db, contractID: id, userID: caller.userID)
             }
+            try ContractNotices.moved(db, contractID: id, to: transition.status, by: caller.userID, stamp: stamp)
             return transition.status
         }
     }
@@ -226,6 +233,7 @@ public final class ContractService: Sendable {
             do {
                 let transition = try workflow.perform(
                     db, objectID: contractID, actionName: action, comments: ["Auto-approved by the API's access settings."], caller: system)
+                try ContractNotices.moved(db, contractID: contractID, to: transition.status, by: "", stamp: workflow.now)
                 if transition.status == Contract.activated {
                     try ContractLifecycle(workflow: workflow).revisionActivated(db, contractID: contractID, userID: userID)
                     return

@@ -126,7 +126,22 @@ package struct GroupMemberships: Sendable {
     /// invitation (`…resend`); an accepted member stays as they are; a declined or removed one is
     /// invited again under the same MembershipRequestID (`@RecreateInPendingState`, or
     /// `@RecreateInAcceptedState` where the definition has only that). Returns the MembershipRequestID.
+    ///
+    /// Unless the user was a member already, the invitee gets the invitation (`Outbox`), in the
+    /// same transaction.
     package func invite(
+        _ db: SQLiteConnection, group: Group, userID: String, role: String, message: String, caller: AuthenticatedSession
+    ) throws -> String {
+        let wasMember = try GroupRepository.membership(db, groupID: group.id, userID: userID)?.state == Membership.accepted
+        let requestID = try record(db, group: group, userID: userID, role: role, message: message, caller: caller)
+        if !wasMember {
+            try GroupNotices.invitation(db, group: group, requestID: requestID, inviter: caller.userID, message: message, stamp: now)
+        }
+        return requestID
+    }
+
+    /// The membership side of `invite`.
+    private func record(
         _ db: SQLiteConnection, group: Group, userID: String, role: String, message: String, caller: AuthenticatedSession
     ) throws -> String {
         let stamp = now
@@ -259,6 +274,16 @@ package struct GroupMemberships: Sendable {
             try GroupRepository.setRole(db, requestID: membership.requestID, role: newRole, journalID: Self.journalID(group))
         }
         try afterTransition(db, group: group, requestID: membership.requestID)
+        // The invitation sent again (`…resend`): the invitee gets it again.
+        if transition.actionName.lowercased() == Membership.resend {
+            try GroupNotices.invitation(
+                db, group: group, requestID: membership.requestID, inviter: caller.userID, message: membership.message, stamp: now)
+        }
+        // A pending invitation answered: whoever invited hears of it.
+        if membership.state == Membership.pending, transition.status == Membership.accepted || transition.status == Membership.declined {
+            try GroupNotices.answered(
+                db, group: group, membership: membership, accepted: transition.status == Membership.accepted, stamp: now)
+        }
         return transition.status
     }
 

@@ -181,6 +181,7 @@ public final class GroupService: Sendable {
             id: "\(ids.uuid()).\(tenant)", tenant: tenant, email: email, displayName: email, firstName: "", lastName: "",
             forcePasswordChange: true, roles: [], created: stamp, updated: stamp)
         try UserRepository.insert(db, user, passwordHash: "")
+        try Outbox.userCreated(db, user: user, by: nil, passwordToSet: true, stamp: stamp)
         return user.id
     }
 

@@ -12,6 +12,8 @@ public final class SessionService: Sendable {
         /// The user's pending login tasks (`UserService.pendingTasks`), read in the login's (or
         /// renewal's) own transaction.
         public var pendingTasks: [String]
+        /// How many notifications the user has (the outbox's messages to them), read in the same transaction.
+        public var pendingNotifications: Int
     }
 
     private let database: DatabasePool
@@ -109,7 +111,7 @@ public final class SessionService: Sendable {
             tokenID: ids.uuid(), tenant: tenant.fedmemberid, userUUID: String(userID.prefix { $0 != "." }),
             issueTime: Timestamp.milliseconds(issued), expirationTime: Timestamp.milliseconds(expires), userName: userName)
         let csrf = cookie.csrfCookieValue(key: signingKey)
-        let (roles, pendingTasks) = try database.write(in: scope) { db -> (Set<String>, [String]) in
+        let (roles, pendingTasks, pendingNotifications) = try database.write(in: scope) { db -> (Set<String>, [String], Int) in
             // The user was read before the (slow) password check; a reset meanwhile replaces users,
             // and a session of the old row would fail its foreign key: ask the client to try again.
             guard try UserRepository.exists(db, id: userID) else {
@@ -123,13 +125,18 @@ public final class SessionService: Sendable {
                 db, tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: userID, csrfToken: csrf,
                 startedAt: Timestamp.iso8601(issued), issuedAt: Timestamp.iso8601(issued),
                 expiresAt: Timestamp.iso8601(expires))
-            return (try UserRepository.roles(db, userID: userID), try UserService.pendingTasks(db, userID: userID))
+            return (
+                try UserRepository.roles(db, userID: userID), try UserService.pendingTasks(db, userID: userID),
+                try UserService.pendingNotifications(db, tenant: tenant.fedmemberid, userID: userID)
+            )
         }
         let session = AuthenticatedSession(
             tokenID: cookie.tokenID, tenant: tenant.fedmemberid, userID: userID, userName: userName,
             email: user.email, roles: roles, csrfToken: csrf, startedAt: issued, issuedAt: issued, expiresAt: expires,
             scope: scope)
-        return Login(session: session, authCookie: cookie.cookieValue(key: signingKey), pendingTasks: pendingTasks)
+        return Login(
+            session: session, authCookie: cookie.cookieValue(key: signingKey), pendingTasks: pendingTasks,
+            pendingNotifications: pendingNotifications)
     }
 
     /// The session an `AtmoAuthToken_<tenant>` cookie value stands for. Missing, forged, edited,
@@ -222,10 +229,14 @@ public final class SessionService: Sendable {
         guard expires > now else {
             throw DomainError.unauthorized("The session reached its maximum length and cannot be renewed. Log in again.")
         }
-        let (changed, pendingTasks) = try database.write(in: session.scope) { db -> (Int, [String]) in
+        let (changed, pendingTasks, pendingNotifications) = try database.write(in: session.scope) { db -> (Int, [String], Int) in
             let changed = try SessionRepository.renew(
                 db, tokenID: session.tokenID, issuedAt: Timestamp.iso8601(now), expiresAt: Timestamp.iso8601(expires))
-            return (changed, changed == 1 ? try UserService.pendingTasks(db, userID: session.userID) : [])
+            guard changed == 1 else { return (changed, [], 0) }
+            return (
+                changed, try UserService.pendingTasks(db, userID: session.userID),
+                try UserService.pendingNotifications(db, tenant: session.tenant, userID: session.userID)
+            )
         }
         guard changed == 1 else { throw DomainError.unauthorized("The session has ended. Log in again.") }
         var renewed = session
@@ -234,7 +245,9 @@ public final class SessionService: Sendable {
         let cookie = SessionCookie(
             tokenID: session.tokenID, tenant: session.tenant, userUUID: String(session.userID.prefix { $0 != "." }),
             issueTime: Timestamp.milliseconds(now), expirationTime: Timestamp.milliseconds(expires), userName: session.userName)
-        return Login(session: renewed, authCookie: cookie.cookieValue(key: signingKey), pendingTasks: pendingTasks)
+        return Login(
+            session: renewed, authCookie: cookie.cookieValue(key: signingKey), pendingTasks: pendingTasks,
+            pendingNotifications: pendingNotifications)
     }
 
     /// Ends the session: its row is deleted, so every copy of its cookie stops working.

@@ -57,6 +57,7 @@ public final class UserService: Sendable {
         return try database.write(in: caller.scope) { db in
             try Self.checkEmailFree(db, tenant: tenant, email: email)
             try UserRepository.insert(db, user, passwordHash: hash)
+            try Outbox.userCreated(db, user: user, by: caller.userID, passwordToSet: force, stamp: stamp)
             return user
         }
     }
@@ -101,6 +102,23 @@ public final class UserService: Sendable {
         try UserRepository.mustChangePassword(db, id: userID) ? [changePasswordTask] : []
     }
 
+    /// GET /api/login/status: the LoginResponse's pending tasks and pending notifications of the
+    /// session's user, in one read.
+    public func loginState(_ session: AuthenticatedSession) throws -> (tasks: [String], notifications: Int) {
+        try database.read(in: session.scope) { db in
+            (
+                try Self.pendingTasks(db, userID: session.userID),
+                try Self.pendingNotifications(db, tenant: session.tenant, userID: session.userID)
+            )
+        }
+    }
+
+    /// The LoginResponse's `pendingNotifications`: how many notifications the user has (the
+    /// messages the outbox captured for them, `GET /api/users/{UserID}/notifications/count`).
+    static func pendingNotifications(_ db: SQLiteConnection, tenant: String, userID: String) throws -> Int {
+        try OutboxRepository.count(db, tenant: tenant, userID: userID)
+    }
+
     public static let changePasswordTask = "change.password"
 
     /// PUT /api/users/{UserID}/password (m_users_modifyPassword): `OldPassword` and `NewPassword`.
@@ -134,6 +152,7 @@ public final class UserService: Sendable {
             guard try UserRepository.replacePassword(db, id: id, hash: hash, replacing: stored, updated: stamp) else {
                 throw DomainError.conflict("The password of user \(id) changed meanwhile; try again.")
             }
+            try Outbox.passwordChanged(db, userID: id, tenant: caller.tenant, by: caller.userID, stamp: stamp)
         }
     }
 

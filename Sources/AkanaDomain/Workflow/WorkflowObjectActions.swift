@@ -48,8 +48,11 @@ public final class WorkflowObjectActions: Sendable {
                 caller: workflowCaller, tenant: caller.tenant
             ).status
             // A contract revision activated here replaces its original, as through the contracts route.
-            if status == Contract.activated, try self.engine.state(db, objectID: objectID)?.objectType == Contract.objectType {
-                try ContractLifecycle(workflow: self.engine).revisionActivated(db, contractID: objectID, userID: caller.userID)
+            if try self.engine.state(db, objectID: objectID)?.objectType == Contract.objectType {
+                if status == Contract.activated {
+                    try ContractLifecycle(workflow: self.engine).revisionActivated(db, contractID: objectID, userID: caller.userID)
+                }
+                try ContractNotices.moved(db, contractID: objectID, to: status, by: caller.userID, stamp: self.engine.now)
             }
             return status
         }

@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// Creating one copies a *template*: a database seeded as a fresh start (tenants, users, shipped
 /// workflows, fixtures), built once (`PlatformReset.buildSeededDatabase`, the full reset's own
-/// builder) the first time it is needed — in the background right after the daemon starts — and
+/// builder) the first time one is asked for — a daemon that never creates one never writes it — and
 /// copied per instance, so a creation is a file copy, an open and an assembly, not a seeding.
 /// Instances run lean: one event loop, small handler pools, one reader connection, small caches.
 /// They live as long as the daemon, or until deleted, or idle for `instances.idleMinutes`; the
@@ -59,8 +59,7 @@ final class InstanceManager: EmulatorInstanceDirectory, Sendable {
         sweeper = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "akana-emulator.instances.sweeper"))
     }
 
-    /// Empties the directory (files of a previous run), starts the idle sweeper, and builds the
-    /// template in the background.
+    /// Empties the directory (files of a previous run) and starts the idle sweeper.
     func start() {
         try? FileManager.default.removeItem(atPath: directory)
         let idleSeconds = configuration.instancesIdleMinutes * 60
@@ -68,10 +67,6 @@ final class InstanceManager: EmulatorInstanceDirectory, Sendable {
         sweeper.schedule(deadline: .now() + period, repeating: period)
         sweeper.setEventHandler { [weak self] in self?.removeIdle(olderThan: idleSeconds) }
         sweeper.resume()
-        guard configuration.instancesMax > 0 else { return }
-        DispatchQueue.global(qos: .utility).async { [self] in
-            do { _ = try template() } catch { logger.warning("instances: building the template failed: \(error)") }
-        }
     }
 
     // MARK: EmulatorInstanceDirectory

@@ -43,14 +43,15 @@ extension StateBrowserRepository {
             """, [limit])
     }
 
-    /// The outbox entries a request caused, when the schema has an `outbox` table linked to the
-    /// journal by a `request_id` column (the captured notifications of issue 30 part 3); nil when it
-    /// has none, so the page can say so. Every column of the table is shown as stored.
-    public static func outboxEntries(_ db: SQLiteConnection, requestID: String) throws -> [Row]? {
-        // The table's CREATE statement names its columns (sqlite_master, not a data table).
-        guard let definition = try db.queryFirst("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'outbox'")?.string("sql"),
-            definition.contains("request_id")
-        else { return nil }
-        return try rows(db, "SELECT * FROM outbox WHERE request_id = ? LIMIT ?", [requestID, limit])
+    /// The outbox entries a request caused (0026: each row names the request that wrote it by the
+    /// server's request id), read through the tenant's index; nil when this schema has no outbox.
+    public static func outboxEntries(_ db: SQLiteConnection, tenant: String, requestID: String) throws -> [Row]? {
+        guard try tableExists(db, "outbox") else { return nil }
+        return try rows(
+            db,
+            """
+            SELECT id, time, kind, to_email, to_user, subject, body, object_type, object_id FROM outbox
+            WHERE tenant = ? AND request_id = ? ORDER BY id LIMIT ?
+            """, [tenant, requestID, limit])
     }
 }

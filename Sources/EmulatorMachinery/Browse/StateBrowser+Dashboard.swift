@@ -28,17 +28,19 @@ extension StateBrowser {
     public struct RequestObjects: Sendable {
         /// Each id the request changed, with the page that shows it now (nil: none, or deleted since).
         public var changed: [(id: String, page: ObjectPage?)]
-        /// The outbox entries the request caused; nil when this schema has no outbox linked to the journal.
+        /// The outbox entries the request caused; nil when this schema has no outbox.
         public var outbox: [Row]?
     }
 
     /// `GET /_emulator/ui/requests/{requestID}`: where the objects a request changed are shown, and
     /// the outbox entries it caused, from one read.
-    public func requestObjects(requestID: String, changedIDs: [String], scope: TransactionScope) throws -> RequestObjects {
+    public func requestObjects(
+        tenant: String, requestID: String, changedIDs: [String], scope: TransactionScope
+    ) throws -> RequestObjects {
         try database.read(in: scope) { db in
             RequestObjects(
                 changed: try changedIDs.prefix(StateBrowserRepository.limit).map { id in (id: id, page: try Self.page(db, forObject: id)) },
-                outbox: try StateBrowserRepository.outboxEntries(db, requestID: requestID))
+                outbox: try StateBrowserRepository.outboxEntries(db, tenant: tenant, requestID: requestID))
         }
     }
 

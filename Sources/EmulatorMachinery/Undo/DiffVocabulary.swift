@@ -43,6 +43,7 @@ enum DiffVocabulary {
         "groups": Resource(type: "Group", key: ["id"], names: ["id": "GroupID"]),
         "group_members": Resource(type: "GroupMembership", key: ["request_id"], names: ["request_id": "MembershipRequestID"]),
         "content_files": Resource(type: "ContentFile", key: ["store", "path"]),
+        "outbox": Resource(type: "OutboxMessage", key: ["id"], names: ["id": "MessageID", "to_user": "ToUserID"]),
         "gateway_transactions": Resource(type: "Transaction", key: ["transaction_id"], names: ["transaction_id": "TransactionID"])
     ]
 

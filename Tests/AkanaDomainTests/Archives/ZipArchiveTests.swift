@@ -96,6 +96,14 @@ import ZIPFoundation
         #expect(throws: ZipArchive.Rejection.notAZip) { try ZipArchive.read(Data(truncated)) }
     }
 
+    @Test func endRecordsAreFoundOrTheBytesAreNotAZip() throws {
+        let zip = try ZipArchive.write([.init(path: "a.txt", bytes: [1, 2, 3])])
+        let index = try #require(ZipArchive.endRecords(zip))
+        #expect(zip.count - index == 22)
+        #expect(ZipArchive.endRecords(Data("no end record here".utf8)) == nil)
+        #expect(ZipArchive.endRecords(Data()) == nil)
+    }
+
     @Test(arguments: [Data(), Data("PK\u{3}\u{4}not really".utf8), Data("hello".utf8)])
     func bytesThatAreNotAZipAreRefused(_ data: Data) {
         #expect(throws: ZipArchive.Rejection.self) { try ZipArchive.read(data) }

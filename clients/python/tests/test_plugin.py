@@ -33,6 +33,21 @@ def test_checkpoint_diff_names_what_the_test_changed(akana, akana_checkpoint):
     assert ("App", app_id) in created
 
 
+def test_an_invitation_is_in_the_outbox_and_in_the_invitees_notifications(akana, akana_checkpoint):
+    admin = akana.client()
+    group = admin.post("/api/groups", json={"Group": {"Name": "Plugin reviewers"}},
+                       headers={"Accept": "application/json"}, check=True).json()["GroupID"]
+    request_id = admin.post(f"/api/groups/{group}/members",
+                            json={"Email": "jane@acmepaymentscorp.com", "Message": "Join us"},
+                            headers={"Accept": "text/plain"}, check=True).text
+    [message] = admin.outbox(to="jane@acmepaymentscorp.com", kind="group.invitation")
+    assert message["objectID"] == request_id
+    assert "Plugin reviewers" in message["subject"]
+    jane = akana.client(email="jane@acmepaymentscorp.com", password="password")
+    items = jane.get(f"/api/users/{message['toUserID']}/notifications", check=True).json()["channel"]["item"]
+    assert [item["title"] for item in items] == [message["subject"]]
+
+
 def test_each_test_starts_from_the_same_state(pytester, akana):
     # Two tests in a fresh pytest run against this session's emulator: the first creates an app, the
     # second must not see it (akana_checkpoint rolled it back).

@@ -87,6 +87,16 @@ class AkanaClient:
     def delete(self, path, **kwargs):
         return self.request("DELETE", path, **kwargs)
 
+    # Captured notifications
+
+    def outbox(self, to=None, kind=None, since=None, limit=None):
+        """GET /_emulator/outbox: the messages the platform would have sent (invitations, contract
+        decisions, new accounts, password changes), newest first; `to` is a UserID or an email."""
+        params = {name: value for name, value in (("to", to), ("kind", kind), ("since", since), ("limit", limit))
+                  if value is not None}
+        response = self.get("/_emulator/outbox", params=params, headers={"Accept": "application/json"}, check=True)
+        return response.json()["Message"]
+
     # Conveniences for the most common setup step
 
     def create_app(self, name, **fields):
