@@ -496,6 +496,15 @@ import Testing
         #expect(try send(.get, "/_emulator/requests?path=/api/apps&limit=20").status == .ok)
         #expect(try send(.get, "/_emulator/requests?status=200&since=2020-01-01T00:00:00Z&limit=5").status == .ok)
         #expect(try send(.get, "/_emulator/checkpoints").status == .ok)
+        // The state browser's overview (per-tenant counts over tenant indexes) and request page
+        // (the journal read newest first to the request id, the changed objects' pages).
+        #expect(try send(.get, "/_emulator/ui", accept: "text/html").status == .ok)
+        let journaled = try HTTPRequest(
+            method: .post, target: "/api/apps",
+            headers: TestApp.headers(admin, ["Host": "127.0.0.1:8080", "Content-Type": "application/json", "Accept": "text/plain"]),
+            body: Array(#"{"Name":"Plan journaled"}"#.utf8), id: "plan-1")
+        #expect(app.handle(journaled).status == .ok)
+        #expect(try send(.get, "/_emulator/ui/requests/plan-1", accept: "text/html").status == .ok)
         #expect(try send(.post, "/_emulator/checkpoints/\(checkpoint)/rollback").status == .ok)
         #expect(try send(.delete, "/_emulator/checkpoints/\(checkpoint)").status == .noContent)
         #expect(try send(.post, "/_emulator/snapshots", nil, #"{"name":"plan"}"#).status == .created)

@@ -77,6 +77,13 @@ import Testing
 
         let listed = try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/instances", headers: [("Accept", "application/json")])
         #expect(listed.text.contains(first.id) && listed.text.contains(second.id))
+        // The main listener's state browser lists them, each linked to its own state browser, and an
+        // instance's overview has its own checkpoint and no instances of its own (issue 30 part 6).
+        let overview = try RawHTTPClient.send(port: emulator.port, "GET", "/_emulator/ui").text
+        #expect(overview.contains(first.id) && overview.contains("href=\"http://127.0.0.1:\(second.port)/_emulator/ui\""), "\(overview)")
+        let instanceOverview = try RawHTTPClient.send(port: first.port, "GET", "/_emulator/ui").text
+        #expect(instanceOverview.contains("/_emulator/ui/checkpoints/\(field("id", checkpoint.text))/diff"))
+        #expect(instanceOverview.contains("None here: instances are made through the daemon"))
 
         // Deleting one closes its listener and removes its file.
         #expect(try RawHTTPClient.send(port: emulator.port, "DELETE", "/_emulator/instances/\(first.id)").status == 204)

@@ -9,13 +9,8 @@ import SQLiteStore
 /// every `/_emulator/` route.
 enum EmulatorBrowserRoutes {
     static func register(into router: inout Router, environment: APIEnvironment) {
-        router.add(.get, "/_emulator/ui") { request in
-            let (tenants, settings) = try environment.browser.overview(scope: request.scope)
-            var page = Page(title: "Overview")
-            page.section("Tenants", table(tenants, ["fedmemberid", "created"]))
-            page.section("Tenant settings", table(settings, ["tenant", "name", "value", "updated"]))
-            return page.response
-        }
+        // The overview (a dashboard) and the request page: EmulatorDashboardRoutes.swift.
+        registerDashboard(into: &router, environment: environment)
 
         router.add(.get, "/_emulator/ui/users") { request in
             let users = try environment.browser.users(scope: request.scope)
@@ -283,19 +278,7 @@ enum EmulatorBrowserRoutes {
                 <label>body contains <input name="body" value="\(value("body"))" size="16"></label>
                 <button type="submit">Show</button></form>
                 """)
-            var rows =
-                "<table><thead><tr><th>time</th><th>method</th><th>path</th><th>status</th><th>ms</th><th>user</th><th>route</th><th>fault</th><th>changed</th><th>request id</th></tr></thead><tbody>"
-            for entry in entries {
-                let changed = entry.changedIDs.map { "<a href=\"/_emulator/ui/objects/\(escape(path($0)))\">\(escape($0))</a>" }.joined(
-                    separator: "<br>")
-                rows +=
-                    "<tr class=\"entry\"><td>\(escape(Timestamp.iso8601Milliseconds(entry.time)))</td><td>\(escape(entry.method))</td>"
-                    + "<td>\(escape(entry.path + (entry.query.isEmpty ? "" : "?" + entry.query)))</td><td>\(entry.status.map(String.init) ?? "—")</td>"
-                    + "<td>\(entry.durationMs.map { String(format: "%.3f", $0) } ?? "—")</td><td>\(escape(entry.user ?? ""))</td>"
-                    + "<td>\(escape(entry.route ?? ""))</td><td>\(escape(entry.faultID ?? ""))</td><td>\(changed)</td><td>\(escape(entry.requestID))</td></tr>"
-            }
-            rows += "</tbody></table>"
-            page.section("Newest first (\(entries.count) shown)", rows)
+            page.section("Newest first (\(entries.count) shown)", requestTable(entries))
             return page.response
         }
 
@@ -330,14 +313,14 @@ enum EmulatorBrowserRoutes {
 
     static func table(
         _ rows: [StateBrowserRepository.Row], _ columns: [String],
-        links: [String: (StateBrowserRepository.Row) -> String?] = [:]
+        links: [String: (StateBrowserRepository.Row) -> String?] = [:], shorten: Bool = true
     ) -> String {
         guard !rows.isEmpty else { return "<p class=\"empty\">None.</p>" }
         var html = "<table><thead><tr>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows {
             html += "<tr>"
             for column in columns {
-                let value = escape(row[column] ?? "")
+                let value = shorten ? cell(row[column] ?? "") : escape(row[column] ?? "")
                 if let link = links[column]?(row) {
                     html += "<td><a href=\"\(escape(link))\">\(value)</a></td>"
                 } else {
@@ -349,8 +332,20 @@ enum EmulatorBrowserRoutes {
         return html + "</tbody></table>"
     }
 
-    static func fields(_ row: StateBrowserRepository.Row, _ columns: [String]) -> String {
-        "<dl>" + columns.map { "<dt>\(escape($0))</dt><dd>\(escape(row[$0] ?? ""))</dd>" }.joined() + "</dl>"
+    static func fields(_ row: StateBrowserRepository.Row, _ columns: [String], shorten: Bool = true) -> String {
+        "<dl>" + columns.map { "<dt>\(escape($0))</dt><dd>\(shorten ? cell(row[$0] ?? "") : escape(row[$0] ?? ""))</dd>" }.joined()
+            + "</dl>"
+    }
+
+    /// Values longer than this are shown shortened, the whole value on hover (`title`).
+    static let shortenedLength = 48
+
+    /// A cell's value, escaped: a long one (ids, FDNs, paths) shortened to its start and end with the
+    /// whole value in a `title`, so a table fits a 1,280 px window; the CSS also lets any value wrap.
+    static func cell(_ value: String) -> String {
+        guard value.count > shortenedLength, !value.contains("\n") else { return escape(value) }
+        let shown = "\(value.prefix(shortenedLength / 2 + 8))…\(value.suffix(shortenedLength / 2 - 8))"
+        return "<span class=\"long\" title=\"\(escape(value))\">\(escape(shown))</span>"
     }
 
     struct Page {
@@ -371,15 +366,30 @@ enum EmulatorBrowserRoutes {
         ]
 
         var response: HTTPResponse {
+            // The empty icon link keeps browsers from asking for /favicon.ico (a 404 in the journal each
+            // time a page is shown). The CSS lets every table fit a 1,280 px window: values wrap anywhere.
             let nav = Self.navigation.map { "<a href=\"\($0.1)\">\($0.0)</a>" }.joined(separator: " · ")
             let html = """
                 <!DOCTYPE html>
-                <html lang="en"><head><meta charset="utf-8"><title>\(EmulatorBrowserRoutes.escape(title)) · akana-emulator</title>
+                <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>\(EmulatorBrowserRoutes.escape(title)) · akana-emulator</title>
                 <style>
-                body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}nav{margin-bottom:1em}nav a{margin-right:.3em}
-                table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
-                th{background:#f3f3f3}dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:600}
-                dd{margin:0}h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.5em}.empty{color:#777}
+                *{box-sizing:border-box}html{overflow-wrap:anywhere}
+                body{font:14px/1.4 system-ui,sans-serif;margin:0 auto;padding:1em 1.5em;max-width:1280px;color:#222;background:#fafafa}
+                nav{margin:0 -1.5em 1em;padding:.6em 1.5em;background:#243447}nav a{color:#fff;margin-right:.9em;text-decoration:none}
+                nav a:hover{text-decoration:underline}a{color:#1558b0}
+                table{border-collapse:collapse;margin:.5em 0;max-width:100%;background:#fff}
+                th,td{border:1px solid #d8dde3;padding:.25em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+                th{background:#eef1f5;font-weight:600;overflow-wrap:normal}.nw{white-space:nowrap}tbody tr:nth-child(even){background:#f7f9fb}
+                dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2em 1em;margin:.4em 0}dt{font-weight:600}
+                dd{margin:0;overflow-wrap:anywhere}h1{font-size:1.4em;overflow-wrap:anywhere}h2{font-size:1.1em;margin-top:1.5em}
+                .empty{color:#777}.long{cursor:help;border-bottom:1px dotted #999}
+                pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;border:1px solid #d8dde3;padding:.5em;max-height:30em;overflow-y:auto}
+                .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(14em,1fr));gap:.8em}
+                .card{background:#fff;border:1px solid #d8dde3;border-radius:6px;padding:.5em .9em;min-width:0}
+                .card h3{margin:.2em 0;font-size:.95em;color:#555;text-transform:uppercase;letter-spacing:.04em}
+                .card p{margin:.2em 0}.big{font-size:1.8em;font-weight:600;margin:.1em 0}.ok{color:#1a7f37}.fail{color:#b42318}
+                tbody tr.fail td.status{color:#b42318;font-weight:600}tbody tr.fail{background:#fff4f2}
+                input{max-width:100%}
                 </style></head>
                 <body><nav>\(nav)</nav><h1>\(EmulatorBrowserRoutes.escape(title))</h1>
                 \(body)</body></html>

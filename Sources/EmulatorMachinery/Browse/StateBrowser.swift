@@ -19,11 +19,6 @@ public final class StateBrowser: Sendable {
         self.snapshots = snapshots
     }
 
-    /// `GET /_emulator/ui`.
-    public func overview(scope: TransactionScope) throws -> (tenants: [Row], settings: [Row]) {
-        try database.read(in: scope) { db in (try StateBrowserRepository.tenants(db), try StateBrowserRepository.settings(db)) }
-    }
-
     /// `GET /_emulator/ui/users`: live sessions counted at the emulator clock's now.
     public func users(scope: TransactionScope) throws -> [Row] {
         let now = Timestamp.iso8601(clock.now())
@@ -108,11 +103,6 @@ public final class StateBrowser: Sendable {
     /// `GET /_emulator/ui/objects/{ObjectID}`: where an id from the journal is shown; nil when it is
     /// neither an app, an app version nor a workflow object (any more).
     public func page(forObject id: String, scope: TransactionScope) throws -> ObjectPage? {
-        try database.read(in: scope) { db in
-            if try StateBrowserRepository.app(db, id: id) != nil { return .app(id) }
-            if let app = try StateBrowserRepository.appOfVersion(db, versionID: id) { return .app(app) }
-            if try StateBrowserRepository.workflowObject(db, id: id) != nil { return .workflowObject(id) }
-            return nil
-        }
+        try database.read(in: scope) { db in try Self.page(db, forObject: id) }
     }
 }

@@ -314,6 +314,22 @@ public final class RequestJournal: Sendable {
         }
     }
 
+    /// The newest entry with the server's request id `requestID` (the state browser's request
+    /// page), after writing the buffer; nil when the journal has none (never kept, or pruned).
+    public func entry(requestID: String, scope: TransactionScope) throws -> RequestJournalEntry? {
+        flush()
+        return try database.read(in: scope) { db in try RequestJournalRepository.latest(db, requestID: requestID) }
+    }
+
+    /// The state browser's overview: among the newest `window` entries, at most `limit`, failures
+    /// (4xx, 5xx, an injected fault) first, each part newest first; after writing the buffer.
+    public func recentFailuresFirst(window: Int, limit: Int, scope: TransactionScope) throws -> [RequestJournalEntry] {
+        flush()
+        return try database.read(in: scope) { db in
+            try RequestJournalRepository.recentFailuresFirst(db, window: max(0, window), limit: max(0, limit))
+        }
+    }
+
     /// How many entries match `filter` (its limit aside), after writing the buffer.
     public func count(matching filter: RequestJournalFilter, scope: TransactionScope) throws -> Int {
         flush()

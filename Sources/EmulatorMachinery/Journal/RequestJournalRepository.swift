@@ -152,6 +152,26 @@ enum RequestJournalRepository {
         return try db.query(sql, arguments).map(Self.entry)
     }
 
+    /// The newest entry with the server's request id `requestID` (ids restart with the daemon), or
+    /// nil. No index: like the journal's filters it reads newest first and stops at the first match
+    /// (a request just made is found in a few rows; an unknown id reads the journal, bounded by
+    /// journal.maxEntries). An index on request_id cost every journaled request one more page in
+    /// each commit (see 0004), enough to fill a nearly full disk sooner (DiskFullDaemonTests).
+    static func latest(_ db: SQLiteConnection, requestID: String) throws -> RequestJournalEntry? {
+        try db.query("SELECT \(Self.columns) FROM request_journal WHERE request_id = ? ORDER BY id DESC LIMIT 1", [requestID])
+            .first.map(Self.entry)
+    }
+
+    /// Among the newest `window` entries, at most `limit`: the failures first (answered 4xx or 5xx,
+    /// or by an injected fault), then the others, each newest first. Reads at most `window` rows.
+    static func recentFailuresFirst(_ db: SQLiteConnection, window: Int, limit: Int) throws -> [RequestJournalEntry] {
+        let sql = """
+            SELECT \(Self.columns) FROM (SELECT id, \(Self.columns) FROM request_journal ORDER BY id DESC LIMIT ?)
+            ORDER BY (coalesce(status, 0) >= 400 OR fault_id IS NOT NULL) DESC, id DESC LIMIT ?
+            """
+        return try db.query(sql, [window, limit]).map(Self.entry)
+    }
+
     /// How many entries match `filter` (its limit aside).
     static func count(_ db: SQLiteConnection, matching filter: RequestJournalFilter) throws -> Int {
         let (condition, arguments) = Self.condition(filter)
