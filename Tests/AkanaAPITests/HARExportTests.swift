@@ -1,4 +1,5 @@
 import DispatchHTTP
+import EmulatorMachinery
 import JSONCodec
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
     let admin: TestApp.Session
     let appID: String
     init() throws {
-        app = try TestApp()
+        app = try TestApp(journal: RequestJournal.Policy(captureExchange: true))
         admin = try app.login()
         let created = try app.send(
             .post, "/api/apps", headers: TestApp.headers(admin, ["Content-Type": "application/json", "Accept": "text/plain"]),
@@ -83,6 +84,18 @@ import Testing
                 $0["request"]?["method"]?.stringValue == "POST" && $0["request"]?["url"]?.stringValue?.hasSuffix("/api/apps") == true
             })
         #expect(header(openPost["request"]?["headers"], "X-Csrf-Token_acmepaymentscorp") == admin.csrf)
+    }
+
+    @Test func withoutCaptureTheHARHasNoHeadersOrResponseBodies() throws {
+        let plain = try TestApp()
+        let session = try plain.login()
+        #expect(try plain.send(.get, "/api/login/status", headers: ["Cookie": session.cookieHeader]).status == .ok)
+        let response = try plain.send(.get, "/_emulator/requests.har")
+        let all = entries(try response.json())
+        let status = try #require(all.first { $0["request"]?["url"]?.stringValue?.hasSuffix("/api/login/status") == true })
+        #expect(status["request"]?["headers"]?.arrayValue == [])
+        #expect(status["response"]?["content"]?["text"] == nil)
+        #expect(status["response"]?["status"] == .integer(200))
     }
 
     @Test func theJournalsFiltersApplyAndBadValuesAreRefused() throws {

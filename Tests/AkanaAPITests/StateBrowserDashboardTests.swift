@@ -1,5 +1,6 @@
 import AkanaDomain
 import DispatchHTTP
+import EmulatorMachinery
 import Foundation
 import Testing
 
@@ -35,7 +36,7 @@ extension StateBrowserTests {
     }
 
     @Test func overviewCountsPerTenantAndShowsClockFaultsCheckpointsAndFailuresFirst() throws {
-        let app = try TestApp()
+        let app = try TestApp(journal: RequestJournal.Policy(captureExchange: true))
         let session = try app.login()
         let write = TestApp.headers(session, ["Content-Type": "application/json", "Accept": "text/plain"])
         for name in ["One", "Two"] {
@@ -79,7 +80,7 @@ extension StateBrowserTests {
     }
 
     @Test func requestPageShowsTheExchangeWithCookiesAndCSRFMasked() throws {
-        let app = try TestApp()
+        let app = try TestApp(journal: RequestJournal.Policy(captureExchange: true))
         let login = try Self.send(
             app, .post, "/api/login", id: "t-login", headers: ["Content-Type": "application/json"],
             body: #"{"email":"\#(TestApp.admin)","password":"password"}"#)

@@ -100,8 +100,10 @@ def main():
     args = ap.parse_args()
     browser = chromium()
     workdir = tempfile.mkdtemp(prefix="akana-ui-")
+    # The journal keeps headers and bodies here, so the request page shows them (masked).
+    env = dict(os.environ, AKANA_EMULATOR_JOURNAL_CAPTURE_EXCHANGE="true")
     proc = subprocess.Popen([os.path.abspath(args.binary), "serve", "--port", "0", "--database", os.path.join(workdir, "ui.sqlite")],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     try:
         base = re.search(r"listening on (http://\S+)", proc.stdout.readline()).group(1)
         profile = os.path.join(workdir, "profile")

@@ -22,7 +22,7 @@ enum RequestJournaling {
     /// the transaction of the request's change, before the response exists).
     static func entry(
         request: HTTPRequest, response: HTTPResponse?, micros: UInt64, notes: RequestNotes.Contents,
-        changedIDs: [String], time: Date, tenant: String
+        changedIDs: [String], time: Date, tenant: String, captureExchange: Bool
     ) -> RequestJournalEntry {
         var query = ""
         if let mark = request.target.utf8.firstIndex(of: UInt8(ascii: "?")) {
@@ -34,8 +34,9 @@ enum RequestJournaling {
             durationMs: response.map { _ in Double(micros) / 1000 }, tenant: tenant, user: notes.userID, requestBytes: request.body.count,
             responseBytes: response?.body.count, requestID: request.id, changedIDs: changedIDs,
             route: notes.route, faultID: notes.faultID, requestBody: storedBody(request.body),
-            requestHeaders: headerLines(request.headers), responseHeaders: response.map { headerLines($0.headers) },
-            responseBody: response.flatMap { storedBody($0.body) })
+            requestHeaders: captureExchange ? headerLines(request.headers) : nil,
+            responseHeaders: captureExchange ? response.map { headerLines($0.headers) } : nil,
+            responseBody: captureExchange ? response.flatMap { storedBody($0.body) } : nil)
     }
 
     /// Headers as the journal keeps them: `Name: value` lines joined by `\n`, in order.
@@ -168,7 +169,7 @@ final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
         }
         let entry = RequestJournaling.entry(
             request: request, response: nil, micros: 0, notes: contents, changedIDs: ids,
-            time: arrived, tenant: tenant)
+            time: arrived, tenant: tenant, captureExchange: journal.policy.captureExchange)
         let joined = try journal.insert(entry, joining: connection)
         written.withLock {
             $0.pending = joined
@@ -207,8 +208,8 @@ final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
                 RequestJournal.Completion(
                     rowID: rowID, requestID: request.id, status: response.status.code,
                     durationMs: Double(micros) / 1000, responseBytes: response.body.count,
-                    responseHeaders: RequestJournaling.headerLines(response.headers),
-                    responseBody: RequestJournaling.storedBody(response.body)))
+                    responseHeaders: journal.policy.captureExchange ? RequestJournaling.headerLines(response.headers) : nil,
+                    responseBody: journal.policy.captureExchange ? RequestJournaling.storedBody(response.body) : nil))
             return
         }
         let contents = notes.snapshot
@@ -220,7 +221,7 @@ final class JournaledRequest: TransactionParticipant, ChangedObjectRecorder {
         journal.record(
             RequestJournaling.entry(
                 request: request, response: response, micros: micros, notes: contents,
-                changedIDs: ids, time: arrived, tenant: tenant))
+                changedIDs: ids, time: arrived, tenant: tenant, captureExchange: journal.policy.captureExchange))
     }
 }
 

@@ -155,6 +155,10 @@ public enum ConfigurationKeys {
         .integer(
             "journal.maxAgeHours", "Request journal: entries older than this many hours (emulator clock) are removed, from the oldest end.",
             \.journalMaxAgeHours, range: 1...87_600),
+        .boolean(
+            "journal.captureExchange",
+            "Request journal: also keep request and response headers and response bodies (HAR export, request page); costs about a third of the throughput.",
+            \.journalCaptureExchange),
         .integer(
             "undo.maxEntries",
             "Undo log behind checkpoints and snapshot restores: rows kept (about 400 bytes each). Past it the oldest checkpoint or snapshot mark is released: a rollback to it is answered 409, a snapshot restore copies the file.",

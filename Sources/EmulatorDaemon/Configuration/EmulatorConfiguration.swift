@@ -107,6 +107,8 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     public var journalMaxEntries = 100_000
     /// Entries older than this (by the emulator clock) are removed.
     public var journalMaxAgeHours = 168
+    /// Keep request and response headers and response bodies in the journal (HAR, request page).
+    public var journalCaptureExchange = false
 
     // The undo log behind checkpoints and snapshot restores.
     /// Rows the undo log may hold; past it the oldest checkpoint or snapshot mark is released.
@@ -184,7 +186,7 @@ public struct EmulatorConfiguration: Sendable, Equatable {
     }
 
     public func journalPolicy() -> RequestJournal.Policy {
-        RequestJournal.Policy(maxEntries: journalMaxEntries, maxAgeHours: journalMaxAgeHours)
+        RequestJournal.Policy(maxEntries: journalMaxEntries, maxAgeHours: journalMaxAgeHours, captureExchange: journalCaptureExchange)
     }
 
     public func undoPolicy() -> UndoLog.Policy {
